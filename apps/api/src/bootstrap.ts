@@ -1,0 +1,50 @@
+import { DemoDataLoader, InProcessCommandSender, CommandSender } from '@app/credit';
+import { AppConfig, RedactingLogger, logLevelsFrom } from '@app/platform';
+import { Provider, VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { apiValidationPipe } from './http/validation.pipe';
+
+export interface BootstrapOptions {
+  overrides?: Provider[];
+  /** Quiet logs in tests. */
+  logger?: false;
+}
+
+/** Builds the API exactly as production runs it; tests and the OpenAPI export call this too, so none drifts from the real thing. */
+export async function createApp(config: AppConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger === false ? false : new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.overrides),
+    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false }),
+    { logger, bufferLogs: false },
+  );
+  app.enableVersioning({ type: VersioningType.URI });
+  app.useGlobalPipes(apiValidationPipe());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'Credit Analysis Data API' });
+  await app.init();
+  await app.get(DemoDataLoader).loadIfEmpty();
+  return app;
+}
+
+export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
+  const document = new DocumentBuilder()
+    .setTitle('Credit Analysis Data API')
+    .setDescription(
+      'Consumer data (A), ratings from a trained model (B) and transaction trails (C) for a Brazilian CPF, with explainable credit analyses. ' +
+        'Money is integer BRL cents; times are ISO-8601 UTC. Every error has the body ErrorResponse with a stable `code`.',
+    )
+    .setVersion('1.0.0')
+    .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('health')
+    .build();
+  return SwaggerModule.createDocument(app, document, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+}
+
+/** Lets a graceful shutdown wait for in-process background work such as rating jobs. */
+export async function drainInProcessWork(app: NestFastifyApplication): Promise<void> {
+  const sender = app.get(CommandSender);
+  if (sender instanceof InProcessCommandSender) await sender.drain();
+}

@@ -1,0 +1,45 @@
+import { DEBT_STATUSES } from '@app/credit';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+export class AddressDto {
+  @ApiProperty({ example: 'Avenida Paulista' }) @IsString() @IsNotEmpty() @MaxLength(200) street: string;
+  @ApiProperty({ example: '1578' }) @IsString() @IsNotEmpty() @MaxLength(20) number: string;
+  @ApiPropertyOptional({ example: 'Apto 42', nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(120) complement?: string | null;
+  @ApiProperty({ example: 'Bela Vista' }) @IsString() @IsNotEmpty() @MaxLength(120) district: string;
+  @ApiProperty({ example: 'São Paulo' }) @IsString() @IsNotEmpty() @MaxLength(120) city: string;
+  @ApiProperty({ example: 'SP', description: 'Brazilian state code (UF)' }) @IsString() @Length(2, 2) state: string;
+  @ApiProperty({ example: '01310-200', description: 'CEP, 8 digits with or without the hyphen' }) @IsString() @Matches(/^\d{5}-?\d{3}$/, { message: 'postalCode must be a CEP such as 01310-200' }) postalCode: string;
+}
+
+export class DebtDto {
+  @ApiProperty({ example: 'contract-2024-0001', description: "Creditor's id for the debt, unique per consumer" }) @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'id must be 1-64 letters, digits or ._:-' }) id: string;
+  @ApiProperty({ example: 'Banco Horizonte S.A.' }) @IsString() @IsNotEmpty() @MaxLength(160) creditor: string;
+  @ApiProperty({ example: '11.222.333/0001-81', description: 'CNPJ of the creditor; check digits are verified' }) @IsString() creditorCnpj: string;
+  @ApiProperty({ example: 125000, description: 'Amount owed in BRL cents' }) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) amountCents: number;
+  @ApiProperty({ example: '2026-03-10', format: 'date' }) @IsDateString({ strict: true }) dueDate: string;
+  @ApiProperty({ enum: DEBT_STATUSES, example: 'OVERDUE' }) @IsIn(DEBT_STATUSES as unknown as string[]) status: string;
+  @ApiPropertyOptional({ example: null, format: 'date', nullable: true, type: String, description: 'End of the limitation period; after it the debt leaves every report' })
+  @IsOptional() @IsDateString({ strict: true }) limitationDate?: string | null;
+}
+
+export class UpsertConsumerDto {
+  @ApiProperty({ example: 'Maria da Silva Santos' }) @IsString() @Length(2, 160) name: string;
+  @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @ApiProperty({ type: [DebtDto], description: 'The full list of debts; it replaces what was stored' })
+  @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => DebtDto) debts: DebtDto[];
+}
+
+export class ConsumerDebtViewDto extends DebtDto {
+  @ApiProperty({ example: 45 }) daysOverdue: number;
+  @ApiProperty({ description: 'False once older than five years or past its limitation date (CDC art. 43): held, never reported' }) reportable: boolean;
+}
+
+export class ConsumerViewDto {
+  @ApiProperty({ example: '123.456.789-09' }) cpf: string;
+  @ApiProperty({ example: 'Maria da Silva Santos' }) name: string;
+  @ApiProperty({ type: AddressDto }) address: AddressDto;
+  @ApiProperty({ type: [ConsumerDebtViewDto] }) debts: ConsumerDebtViewDto[];
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}

@@ -1,0 +1,89 @@
+import { GetConsumerQuery, GetInquiriesQuery, GetRatingQuery, GetTransactionsQuery, EventType, UpsertConsumerCommand, UpsertRatingFeaturesCommand } from '@app/credit';
+import { Cpf, newId } from '@app/shared-kernel';
+import { Body, Controller, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { ClientId } from '../http/client';
+import { ApiCpfParam } from '../http/cpf.param';
+import { RatingWithHistoryDto } from '../ratings/rating.dto';
+import { InquiriesQueryDto, InquiriesViewDto, TransactionsPageDto, TransactionsQueryDto } from '../transactions/transaction.dto';
+import { ConsumerViewDto, UpsertConsumerDto } from './consumer.dto';
+import { UpsertRatingFeaturesDto } from './rating-features.dto';
+
+@ApiTags('consumers')
+@Controller({ path: 'consumers', version: '1' })
+export class ConsumersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get(':cpf')
+  @ApiOperation({ summary: 'What A_CONSUMER holds for a CPF', description: 'Name, address and every debt, each flagged whether a report may show it. There is no listing endpoint, by design.' })
+  @ApiCpfParam()
+  @ApiOkResponse({ type: ConsumerViewDto })
+  @ApiErrors(400, 404)
+  get(@Param('cpf') cpf: string) {
+    return this.queries.execute(new GetConsumerQuery(cpf));
+  }
+
+  @Put(':cpf')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create or replace a consumer and their debts', description: 'Idempotent: the body replaces what is stored. 201 when the CPF was new, 200 when it was updated.' })
+  @ApiCpfParam()
+  @ApiBody({ type: UpsertConsumerDto })
+  @ApiOkResponse({ type: ConsumerViewDto, description: 'Updated' })
+  @ApiCreatedResponse({ type: ConsumerViewDto, description: 'Created' })
+  @ApiErrors(400, 413, 415)
+  async put(@Param('cpf') cpf: string, @Body() body: UpsertConsumerDto, @ClientId() client: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { created } = await this.commands.execute(new UpsertConsumerCommand({ cpf, ...body, debts: body.debts ?? [] }, { correlationId: newId(), clientId: client }));
+    void reply.status(created ? 201 : 200);
+    return this.queries.execute(new GetConsumerQuery(cpf));
+  }
+
+  @Put(':cpf/rating-features')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create or replace the rating inputs of a CPF (B_RATING)', description: 'Age, address, assets and income sources. The CPF is re-scored after the change. 201 when new, 200 when updated.' })
+  @ApiCpfParam()
+  @ApiBody({ type: UpsertRatingFeaturesDto })
+  @ApiOkResponse({ type: UpsertRatingFeaturesDto, description: 'Updated; echoes what was stored' })
+  @ApiCreatedResponse({ type: UpsertRatingFeaturesDto, description: 'Created' })
+  @ApiErrors(400, 413, 415)
+  async putFeatures(@Param('cpf') cpf: string, @Body() body: UpsertRatingFeaturesDto, @ClientId() client: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { created } = await this.commands.execute(new UpsertRatingFeaturesCommand({ cpf, ...body }, { correlationId: newId(), clientId: client }));
+    void reply.status(created ? 201 : 200);
+    return body;
+  }
+
+  @Get(':cpf/rating')
+  @ApiOperation({ summary: 'Latest rating of a CPF, with up to ten earlier ones' })
+  @ApiCpfParam()
+  @ApiOkResponse({ type: RatingWithHistoryDto })
+  @ApiErrors(400, 404)
+  rating(@Param('cpf') cpf: string) {
+    return this.queries.execute(new GetRatingQuery(cpf));
+  }
+
+  @Get(':cpf/transactions')
+  @ApiOperation({ summary: 'Events of a CPF in a time window', description: 'Newest first, paged by cursor. Default window: the last 90 days; at most five years.' })
+  @ApiCpfParam()
+  @ApiOkResponse({ type: TransactionsPageDto })
+  @ApiErrors(400)
+  transactions(@Param('cpf') cpf: string, @Query() q: TransactionsQueryDto) {
+    return this.queries.execute(
+      new GetTransactionsQuery(cpf, q.from ? new Date(q.from) : null, q.to ? new Date(q.to) : null, (q.types as EventType[]) ?? null, q.limit ?? 100, q.cursor ?? null),
+    );
+  }
+
+  @Get(':cpf/inquiries')
+  @ApiOperation({ summary: 'Who consulted this CPF', description: 'Bureau inquiries (client, purpose, time), by default over the last six months.' })
+  @ApiCpfParam()
+  @ApiOkResponse({ type: InquiriesViewDto })
+  @ApiErrors(400)
+  inquiries(@Param('cpf') cpf: string, @Query() q: InquiriesQueryDto) {
+    Cpf.parse(cpf);
+    return this.queries.execute(new GetInquiriesQuery(cpf, q.since ? new Date(q.since) : null, q.limit ?? 100));
+  }
+}

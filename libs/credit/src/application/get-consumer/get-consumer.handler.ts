@@ -1,0 +1,36 @@
+import { Clock, Cpf } from '@app/shared-kernel';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { ConsumerNotFoundError } from '../../domain/errors';
+import { ConsumerRepository } from '../ports/consumer.repository';
+import { ConsumerView, GetConsumerQuery } from './get-consumer.query';
+
+@QueryHandler(GetConsumerQuery)
+export class GetConsumerHandler implements IQueryHandler<GetConsumerQuery, ConsumerView> {
+  constructor(
+    private readonly consumers: ConsumerRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ cpf }: GetConsumerQuery): Promise<ConsumerView> {
+    const consumer = await this.consumers.findByCpf(Cpf.parse(cpf));
+    if (!consumer) throw new ConsumerNotFoundError();
+    const now = this.clock.now();
+    return {
+      cpf: consumer.cpf.formatted,
+      name: consumer.name,
+      address: consumer.address.toJSON(),
+      debts: consumer.debts.map((d) => ({
+        id: d.id,
+        creditor: d.props.creditor,
+        creditorCnpj: d.props.creditorCnpj,
+        amountCents: d.props.amount.cents,
+        dueDate: d.props.dueDate.toISOString().slice(0, 10),
+        status: d.props.status,
+        limitationDate: d.props.limitationDate ? d.props.limitationDate.toISOString().slice(0, 10) : null,
+        daysOverdue: d.daysOverdue(now),
+        reportable: d.isReportable(now),
+      })),
+      updatedAt: consumer.updatedAt.toISOString(),
+    };
+  }
+}

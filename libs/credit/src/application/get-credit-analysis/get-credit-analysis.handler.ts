@@ -1,0 +1,60 @@
+import { Clock, Cpf, newId } from '@app/shared-kernel';
+import { Inject, Optional } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { assembleCreditAnalysis } from '../../domain/analysis/credit-analysis';
+import { ConsumerNotFoundError } from '../../domain/errors';
+import { AnalysisCache } from '../ports/analysis.cache';
+import { ConsumerRepository } from '../ports/consumer.repository';
+import { RatingFeaturesRepository } from '../ports/rating-features.repository';
+import { RatingRepository } from '../ports/rating.repository';
+import { TransactionStore } from '../ports/transaction.store';
+import { CreditAnalysisResult, GetCreditAnalysisQuery } from './get-credit-analysis.query';
+
+export const ANALYSIS_TTL_SECONDS = 'ANALYSIS_TTL_SECONDS';
+
+/**
+ * Cache first; on a miss, A, B and C are read in parallel and assembled. Either way the inquiry is recorded
+ * in C. The inquiry does not invalidate the cached analysis: otherwise every read would evict itself and the
+ * cache would never hit. A cached analysis therefore shows inquiries up to its TTL late, which the API documents.
+ */
+@QueryHandler(GetCreditAnalysisQuery)
+export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysisQuery, CreditAnalysisResult> {
+  private readonly ttlSeconds: number;
+
+  constructor(
+    private readonly cache: AnalysisCache,
+    private readonly consumers: ConsumerRepository,
+    private readonly features: RatingFeaturesRepository,
+    private readonly ratings: RatingRepository,
+    private readonly transactions: TransactionStore,
+    private readonly clock: Clock,
+    @Optional() @Inject(ANALYSIS_TTL_SECONDS) ttlSeconds?: number,
+  ) {
+    this.ttlSeconds = ttlSeconds ?? 300;
+  }
+
+  async execute({ cpf: raw, inquirer, purpose }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
+    const cpf = Cpf.parse(raw);
+    const cached = await this.cache.get(cpf);
+    let result: CreditAnalysisResult;
+    if (cached !== null) {
+      result = { json: cached, cacheHit: true };
+    } else {
+      const now = this.clock.now();
+      const [consumer, features, rating, summary] = await Promise.all([
+        this.consumers.findByCpf(cpf),
+        this.features.findByCpf(cpf),
+        this.ratings.latest(cpf),
+        this.transactions.summarize(cpf, now),
+      ]);
+      if (!consumer) throw new ConsumerNotFoundError();
+      const json = JSON.stringify(assembleCreditAnalysis(consumer, features, rating, summary, now));
+      await this.cache.set(cpf, json, this.ttlSeconds);
+      result = { json, cacheHit: false };
+    }
+    await this.transactions.append([
+      { type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt: this.clock.now(), inquirer, purpose },
+    ]);
+    return result;
+  }
+}

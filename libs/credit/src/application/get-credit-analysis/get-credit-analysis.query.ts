@@ -1,0 +1,18 @@
+import { Query } from '@nestjs/cqrs';
+
+export interface CreditAnalysisResult {
+  /** The analysis as JSON text: a cache hit is served byte for byte as stored. */
+  json: string;
+  cacheHit: boolean;
+}
+
+/** Who is asking and why travel with the query: each analysis is itself a bureau inquiry on the CPF. */
+export class GetCreditAnalysisQuery extends Query<CreditAnalysisResult> {
+  constructor(
+    readonly cpf: string,
+    readonly inquirer: string,
+    readonly purpose: string,
+  ) {
+    super();
+  }
+}

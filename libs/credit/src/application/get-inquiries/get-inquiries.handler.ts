@@ -1,0 +1,31 @@
+import { Clock, Cpf } from '@app/shared-kernel';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { TransactionStore } from '../ports/transaction.store';
+import { GetInquiriesQuery, InquiriesView } from './get-inquiries.query';
+
+export const INQUIRY_LOOKBACK_MONTHS = 6;
+
+@QueryHandler(GetInquiriesQuery)
+export class GetInquiriesHandler implements IQueryHandler<GetInquiriesQuery, InquiriesView> {
+  constructor(
+    private readonly store: TransactionStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(q: GetInquiriesQuery): Promise<InquiriesView> {
+    const cpf = Cpf.parse(q.cpf);
+    const since = q.since ?? sixMonthsBefore(this.clock.now());
+    const inquiries = await this.store.inquiriesSince(cpf, since, q.limit);
+    return {
+      cpf: cpf.formatted,
+      since: since.toISOString(),
+      inquiries: inquiries.map((i) => ({ eventId: i.eventId, inquirer: i.inquirer, purpose: i.purpose, occurredAt: i.occurredAt.toISOString() })),
+    };
+  }
+}
+
+export function sixMonthsBefore(now: Date): Date {
+  const d = new Date(now.getTime());
+  d.setUTCMonth(d.getUTCMonth() - INQUIRY_LOOKBACK_MONTHS);
+  return d;
+}

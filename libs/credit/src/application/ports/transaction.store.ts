@@ -1,0 +1,32 @@
+import { Cpf } from '@app/shared-kernel';
+import { BureauInquiry, EventType, TransactionEvent } from '../../domain/transactions/transaction-event';
+import { TransactionSummary } from '../../domain/transactions/transaction-summary';
+
+export interface AppendResult {
+  /** Events written for the first time. */
+  stored: number;
+  /** Events whose id was already stored: re-ingest is harmless. */
+  duplicates: number;
+}
+
+export interface TransactionWindow {
+  from: Date;
+  to: Date;
+  types?: EventType[];
+  limit: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+}
+
+export interface TransactionPage {
+  events: TransactionEvent[];
+  nextCursor: string | null;
+}
+
+/** C_TRANSACTIONS: the event trail of a CPF. Writes are idempotent by event id. */
+export abstract class TransactionStore {
+  abstract append(events: TransactionEvent[]): Promise<AppendResult>;
+  abstract summarize(cpf: Cpf, now: Date): Promise<TransactionSummary>;
+  abstract list(cpf: Cpf, window: TransactionWindow): Promise<TransactionPage>;
+  abstract inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]>;
+}

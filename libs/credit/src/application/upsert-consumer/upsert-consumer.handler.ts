@@ -1,0 +1,46 @@
+import { Clock, Cpf, parseIsoDate } from '@app/shared-kernel';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { Address } from '../../domain/consumer/address.value-object';
+import { Consumer } from '../../domain/consumer/consumer.entity';
+import { Debt } from '../../domain/consumer/debt.entity';
+import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { ConsumerRepository } from '../ports/consumer.repository';
+import { UpsertConsumerCommand, UpsertConsumerInput } from './upsert-consumer.command';
+
+@CommandHandler(UpsertConsumerCommand)
+export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerCommand, { created: boolean }> {
+  constructor(
+    private readonly consumers: ConsumerRepository,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute({ input, metadata }: UpsertConsumerCommand): Promise<{ created: boolean }> {
+    const consumer = consumerFromInput(input, this.clock.now());
+    const cpf = consumer.cpf;
+    const existing = await this.consumers.findByCpf(cpf);
+    await this.consumers.save(consumer);
+    this.events.publish(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
+    return { created: existing === null };
+  }
+}
+
+/** Primitives to domain: shared by the handler and bulk loaders so both enforce the same rules. */
+export function consumerFromInput(input: UpsertConsumerInput, now: Date): Consumer {
+    return Consumer.create({
+      cpf: Cpf.parse(input.cpf),
+      name: input.name,
+      address: Address.create(input.address),
+      debts: input.debts.map((d, i) =>
+        Debt.create(
+          {
+            ...d,
+            dueDate: parseIsoDate(d.dueDate, `debts[${i}].dueDate`),
+            limitationDate: d.limitationDate ? parseIsoDate(d.limitationDate, `debts[${i}].limitationDate`) : null,
+          },
+          `debts[${i}]`,
+        ),
+      ),
+      updatedAt: now,
+    });
+}

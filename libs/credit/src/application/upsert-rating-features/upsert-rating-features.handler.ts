@@ -1,0 +1,36 @@
+import { Clock, Cpf, parseIsoDate } from '@app/shared-kernel';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { Address } from '../../domain/consumer/address.value-object';
+import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { RatingFeaturesRepository } from '../ports/rating-features.repository';
+import { UpsertRatingFeaturesCommand, UpsertRatingFeaturesInput } from './upsert-rating-features.command';
+
+@CommandHandler(UpsertRatingFeaturesCommand)
+export class UpsertRatingFeaturesHandler implements ICommandHandler<UpsertRatingFeaturesCommand, { created: boolean }> {
+  constructor(
+    private readonly features: RatingFeaturesRepository,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute({ input, metadata }: UpsertRatingFeaturesCommand): Promise<{ created: boolean }> {
+    const features = ratingFeaturesFromInput(input, this.clock.now());
+    const cpf = features.props.cpf;
+    const existing = await this.features.findByCpf(cpf);
+    await this.features.save(features);
+    this.events.publish(new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', metadata));
+    return { created: existing === null };
+  }
+}
+
+export function ratingFeaturesFromInput(input: UpsertRatingFeaturesInput, now: Date): RatingFeatures {
+    return RatingFeatures.create({
+      cpf: Cpf.parse(input.cpf),
+      birthDate: parseIsoDate(input.birthDate, 'birthDate'),
+      address: Address.create(input.address),
+      assets: input.assets,
+      incomeSources: input.incomeSources.map((s, i) => ({ ...s, since: parseIsoDate(s.since, `incomeSources[${i}].since`) })),
+      updatedAt: now,
+    });
+}

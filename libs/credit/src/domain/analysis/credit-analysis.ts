@@ -1,0 +1,85 @@
+import { Consumer, DebtSummary } from '../consumer/consumer.entity';
+import { Rating, RatingBand, ReasonCode, ScoreImprovement } from '../rating/rating';
+import { RatingFeatures } from '../rating/rating-features.entity';
+import { TransactionSummary } from '../transactions/transaction-summary';
+
+export interface RatingView {
+  score: number;
+  band: RatingBand;
+  probabilityOfDefault: number;
+  reasonCodes: ReasonCode[];
+  improvement: ScoreImprovement | null;
+  modelVersion: string;
+  generatedAt: string;
+}
+
+export interface CreditAnalysis {
+  cpf: string;
+  name: string;
+  generatedAt: string;
+  rating: RatingView | null;
+  profile: {
+    ageYears: number;
+    monthlyIncomeCents: number;
+    incomeSourceCount: number;
+    assetsValueCents: number;
+    assetsOutstandingCents: number;
+  } | null;
+  debts: {
+    summary: DebtSummary;
+    items: { id: string; creditor: string; creditorCnpj: string; amountCents: number; dueDate: string; status: string; daysOverdue: number }[];
+  };
+  transactions: TransactionSummary;
+}
+
+export function ratingView(rating: Rating): RatingView {
+  const p = rating.props;
+  return {
+    score: p.score,
+    band: p.band,
+    probabilityOfDefault: p.probabilityOfDefault,
+    reasonCodes: p.reasonCodes,
+    improvement: p.improvement,
+    modelVersion: p.modelVersion,
+    generatedAt: p.generatedAt.toISOString(),
+  };
+}
+
+/** The report a lender sees: only reportable debts (CDC art. 43), aggregates of the trail, the latest rating. */
+export function assembleCreditAnalysis(
+  consumer: Consumer,
+  features: RatingFeatures | null,
+  rating: Rating | null,
+  transactions: TransactionSummary,
+  now: Date,
+): CreditAnalysis {
+  const reportable = consumer.reportableDebts(now);
+  return {
+    cpf: consumer.cpf.formatted,
+    name: consumer.name,
+    generatedAt: now.toISOString(),
+    rating: rating ? ratingView(rating) : null,
+    profile: features
+      ? {
+          ageYears: features.ageYears(now),
+          monthlyIncomeCents: features.monthlyIncomeCents(),
+          incomeSourceCount: features.props.incomeSources.length,
+          assetsValueCents: features.props.assets.reduce((s, a) => s + a.value.cents, 0),
+          assetsOutstandingCents: features.props.assets.reduce((s, a) => s + a.outstanding.cents, 0),
+        }
+      : null,
+    debts: {
+      summary: consumer.debtSummary(now),
+      items: reportable.map((d) => ({
+        id: d.id,
+        creditor: d.props.creditor,
+        creditorCnpj: d.props.creditorCnpj,
+        amountCents: d.props.amount.cents,
+        dueDate: d.props.dueDate.toISOString().slice(0, 10),
+        status: d.props.status,
+        daysOverdue: d.daysOverdue(now),
+      })),
+    },
+    transactions,
+  };
+}

@@ -1,0 +1,73 @@
+import { Cpf, ValidationError } from '@app/shared-kernel';
+import { Address } from './address.value-object';
+import { Debt } from './debt.entity';
+
+export interface ConsumerProps {
+  cpf: Cpf;
+  name: string;
+  address: Address;
+  debts: Debt[];
+  updatedAt: Date;
+}
+
+export interface DebtSummary {
+  reportableCount: number;
+  openCount: number;
+  overdueCount: number;
+  openAmountCents: number;
+  overdueAmountCents: number;
+  maxDaysOverdue: number;
+}
+
+/** A_CONSUMER: who the person is and what they owe. */
+export class Consumer {
+  private constructor(private readonly props: ConsumerProps) {}
+
+  static create(input: { cpf: Cpf; name: string; address: Address; debts: Debt[]; updatedAt: Date }): Consumer {
+    const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
+    if (name.length < 2 || name.length > 160) {
+      throw new ValidationError('NAME_INVALID', 'name', 'must be 2 to 160 characters');
+    }
+    const ids = new Set<string>();
+    for (const debt of input.debts) {
+      if (ids.has(debt.id)) throw new ValidationError('DEBT_DUPLICATED', 'debts.id', `debt id ${debt.id} appears more than once`);
+      ids.add(debt.id);
+    }
+    return new Consumer({ ...input, name, debts: [...input.debts] });
+  }
+
+  get cpf(): Cpf {
+    return this.props.cpf;
+  }
+  get name(): string {
+    return this.props.name;
+  }
+  get address(): Address {
+    return this.props.address;
+  }
+  get debts(): readonly Debt[] {
+    return this.props.debts;
+  }
+  get updatedAt(): Date {
+    return this.props.updatedAt;
+  }
+
+  /** Only what the law allows a report to show (CDC art. 43): the rest is kept for the subject, never reported. */
+  reportableDebts(now: Date): Debt[] {
+    return this.props.debts.filter((d) => d.isReportable(now));
+  }
+
+  debtSummary(now: Date): DebtSummary {
+    const reportable = this.reportableDebts(now);
+    const open = reportable.filter((d) => !d.isSettled());
+    const overdue = open.filter((d) => d.isOverdue(now));
+    return {
+      reportableCount: reportable.length,
+      openCount: open.length,
+      overdueCount: overdue.length,
+      openAmountCents: open.reduce((s, d) => s + d.props.amount.cents, 0),
+      overdueAmountCents: overdue.reduce((s, d) => s + d.props.amount.cents, 0),
+      maxDaysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysOverdue(now)), 0),
+    };
+  }
+}

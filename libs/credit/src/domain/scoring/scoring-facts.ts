@@ -1,0 +1,63 @@
+import { DAY_MS } from '@app/shared-kernel';
+import { Consumer } from '../consumer/consumer.entity';
+import { RatingFeatures } from '../rating/rating-features.entity';
+import { TransactionSummary } from '../transactions/transaction-summary';
+
+/**
+ * Everything a scoring model may look at, as plain numbers. Sensitive attributes that must not drive a score
+ * (sex, marital status, nationality, address) are deliberately absent.
+ */
+export interface ScoringFacts {
+  /** null when no rating features were ever provided. */
+  ageYears: number | null;
+  monthlyIncomeCents: number;
+  incomeSourceCount: number;
+  /** Months since the oldest income source started. */
+  longestIncomeMonths: number;
+  assetsValueCents: number;
+  assetsOutstandingCents: number;
+  realEstateCount: number;
+  openDebtCount: number;
+  overdueDebtCount: number;
+  openDebtCents: number;
+  overdueDebtCents: number;
+  maxDaysOverdue: number;
+  inquiriesLast6Months: number;
+  inflow90dCents: number;
+  outflow90dCents: number;
+  cardPurchases90d: number;
+  cardDeclined90d: number;
+  cardApproved90dCents: number;
+}
+
+export function buildScoringFacts(
+  consumer: Consumer | null,
+  features: RatingFeatures | null,
+  transactions: TransactionSummary,
+  now: Date,
+): ScoringFacts {
+  const debts = consumer?.debtSummary(now);
+  const assets = features?.props.assets ?? [];
+  const incomes = features?.props.incomeSources ?? [];
+  const oldestIncome = incomes.reduce<number | null>((min, s) => (min === null ? s.since.getTime() : Math.min(min, s.since.getTime())), null);
+  return {
+    ageYears: features ? features.ageYears(now) : null,
+    monthlyIncomeCents: features?.monthlyIncomeCents() ?? 0,
+    incomeSourceCount: incomes.length,
+    longestIncomeMonths: oldestIncome === null ? 0 : Math.max(0, Math.floor((now.getTime() - oldestIncome) / (30.4375 * DAY_MS))),
+    assetsValueCents: assets.reduce((s, a) => s + a.value.cents, 0),
+    assetsOutstandingCents: assets.reduce((s, a) => s + a.outstanding.cents, 0),
+    realEstateCount: assets.filter((a) => a.kind === 'REAL_ESTATE').length,
+    openDebtCount: debts?.openCount ?? 0,
+    overdueDebtCount: debts?.overdueCount ?? 0,
+    openDebtCents: debts?.openAmountCents ?? 0,
+    overdueDebtCents: debts?.overdueAmountCents ?? 0,
+    maxDaysOverdue: debts?.maxDaysOverdue ?? 0,
+    inquiriesLast6Months: transactions.inquiriesLast6Months,
+    inflow90dCents: transactions.movements90d.inflowCents,
+    outflow90dCents: transactions.movements90d.outflowCents,
+    cardPurchases90d: transactions.cardPurchases90d.count,
+    cardDeclined90d: transactions.cardPurchases90d.declinedCount,
+    cardApproved90dCents: transactions.cardPurchases90d.approvedAmountCents,
+  };
+}

@@ -1,0 +1,38 @@
+import { Cpf } from '@app/shared-kernel';
+import { Injectable } from '@nestjs/common';
+import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
+import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+
+@Injectable()
+export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
+  private readonly byCpf = new Map<string, RatingFeatures>();
+  private sortedCpfs: string[] | null = null;
+
+  async findByCpf(cpf: Cpf): Promise<RatingFeatures | null> {
+    return this.byCpf.get(cpf.value) ?? null;
+  }
+
+  async save(features: RatingFeatures): Promise<void> {
+    if (!this.byCpf.has(features.props.cpf.value)) this.sortedCpfs = null;
+    this.byCpf.set(features.props.cpf.value, features);
+  }
+
+  async cpfsAfter(after: string | null, limit: number): Promise<string[]> {
+    this.sortedCpfs ??= [...this.byCpf.keys()].sort();
+    const all = this.sortedCpfs;
+    let lo = 0;
+    if (after !== null) {
+      let hi = all.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (all[mid] <= after) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return all.slice(lo, lo + limit);
+  }
+
+  async count(): Promise<number> {
+    return this.byCpf.size;
+  }
+}

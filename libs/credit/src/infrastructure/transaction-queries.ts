@@ -1,0 +1,22 @@
+import { ValidationError } from '@app/shared-kernel';
+
+/** Shared by every TransactionStore adapter so paging and windows mean the same thing on each. */
+export function encodeCursor(atMs: number, eventId: string): string {
+  return Buffer.from(JSON.stringify([atMs, eventId])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: number; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof at === 'number' && typeof id === 'string') return { at, id };
+  } catch {
+    // falls through to the validation error below
+  }
+  throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
+}
+
+export function sixMonthsAgo(now: Date): Date {
+  const d = new Date(now.getTime());
+  d.setUTCMonth(d.getUTCMonth() - 6);
+  return d;
+}

@@ -1,0 +1,3 @@
+export * from './app-config';
+export * from './redact';
+export * from './redacting.logger';

@@ -1,0 +1,5 @@
+export * from './domain-error';
+export * from './cpf.value-object';
+export * from './money.value-object';
+export * from './clock';
+export * from './ids';
