@@ -19,7 +19,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.overrides),
     new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false }),
-    { logger, bufferLogs: false },
+    { logger, bufferLogs: false, abortOnError: false },
   );
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(apiValidationPipe());
