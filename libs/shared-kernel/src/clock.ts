@@ -47,6 +47,9 @@ export function parseIsoDate(input: unknown, field: string): Date {
   if (typeof input !== 'string' || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(input)) {
     throw invalidDate(field);
   }
+  const [year, month, day] = input.slice(0, 10).split('-').map(Number);
+  // Date silently rolls 2023-02-30 over to March; a day that does not exist in its month is an input error.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw invalidDate(field);
   const date = new Date(input.length === 10 ? `${input}T00:00:00Z` : input);
   if (Number.isNaN(date.getTime())) throw invalidDate(field);
   return date;
@@ -54,4 +57,18 @@ export function parseIsoDate(input: unknown, field: string): Date {
 
 function invalidDate(field: string): ValidationError {
   return new ValidationError('DATE_INVALID', field, 'must be an ISO-8601 date (YYYY-MM-DD) or timestamp with zone');
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The same day `months` earlier, clamped to the end of a shorter month (31 Aug minus 6 months is 28/29 Feb, not 3 Mar). */
+export function monthsBefore(date: Date, months: number): Date {
+  const d = new Date(date.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  d.setUTCDate(Math.min(day, daysInMonth(d.getUTCFullYear(), d.getUTCMonth() + 1)));
+  return d;
 }

@@ -71,4 +71,9 @@ export class Cpf {
   toJSON(): string {
     return this.masked;
   }
+
+  /** console.log and util.inspect show the masked form too, so a stray debug line cannot leak a CPF. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Cpf(${this.masked})`;
+  }
 }

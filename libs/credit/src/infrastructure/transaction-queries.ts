@@ -1,4 +1,4 @@
-import { ValidationError } from '@app/shared-kernel';
+import { ValidationError, monthsBefore } from '@app/shared-kernel';
 
 /** Shared by every TransactionStore adapter so paging and windows mean the same thing on each. */
 export function encodeCursor(atMs: number, eventId: string): string {
@@ -16,7 +16,5 @@ export function decodeCursor(cursor: string): { at: number; id: string } {
 }
 
 export function sixMonthsAgo(now: Date): Date {
-  const d = new Date(now.getTime());
-  d.setUTCMonth(d.getUTCMonth() - 6);
-  return d;
+  return monthsBefore(now, 6);
 }

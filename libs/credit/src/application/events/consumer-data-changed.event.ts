@@ -1,8 +1,8 @@
 import { MessageMetadata } from '@app/shared-kernel';
 
-export type DataClass = 'CONSUMER' | 'RATING_FEATURES' | 'TRANSACTIONS' | 'RATING';
+export type DataClass = 'CONSUMER' | 'RATING_FEATURES' | 'TRANSACTIONS';
 
-/** Something about these CPFs changed: their cached analyses are stale and, unless the change was a rating, they need re-scoring. */
+/** The data of these CPFs changed: their cached analyses are stale and they need re-scoring. */
 export class ConsumerDataChangedEvent {
   constructor(
     readonly cpfs: string[],

@@ -11,7 +11,6 @@ export class RescoreOnChangeHandler implements IEventHandler<ConsumerDataChanged
   constructor(private readonly rater: ConsumerRater) {}
 
   async handle(event: ConsumerDataChangedEvent): Promise<void> {
-    if (event.dataClass === 'RATING') return;
     for (const cpf of new Set(event.cpfs)) {
       try {
         await this.rater.rate(cpf, event.metadata);

@@ -4,7 +4,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { Rating } from '../../domain/rating/rating';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
-import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { RatingChangedEvent } from '../events/rating-changed.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingRepository } from '../ports/rating.repository';
@@ -41,7 +41,7 @@ export class ConsumerRater {
       return 'UNCHANGED';
     }
     await this.ratings.save(rating);
-    this.events.publish(new ConsumerDataChangedEvent([cpf.value], 'RATING', metadata));
+    this.events.publish(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
     return 'RATED';
   }
 }

@@ -27,8 +27,9 @@ export class Address {
     };
     const state = text('state', 2).toUpperCase();
     if (!STATES.has(state)) throw new ValidationError('ADDRESS_INVALID', `${field}.state`, 'must be a Brazilian state code (UF) such as SP');
-    const postalCode = text('postalCode', 9).replace('-', '');
-    if (!/^\d{8}$/.test(postalCode)) throw new ValidationError('ADDRESS_INVALID', `${field}.postalCode`, 'must be a CEP of 8 digits (00000-000)');
+    const rawPostalCode = text('postalCode', 9);
+    const postalCode = rawPostalCode.replace('-', '');
+    if (!/^\d{5}-?\d{3}$/.test(rawPostalCode)) throw new ValidationError('ADDRESS_INVALID', `${field}.postalCode`, 'must be a CEP of 8 digits (00000-000)');
     const complement = input.complement == null || input.complement === '' ? null : String(input.complement).trim().slice(0, 120);
     return new Address({
       street: text('street', 200),

@@ -1,0 +1,128 @@
+import { Cpf, FixedClock, addYears } from '@app/shared-kernel';
+import { InMemoryConsumerRepository, NOW, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysBefore } from '@app/testing';
+import { CreditAnalysis } from '../../domain/analysis/credit-analysis';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
+import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
+import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
+import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
+import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { InvalidateAnalysisHandler } from '../events/invalidate-analysis.handler';
+import { RatingChangedEvent } from '../events/rating-changed.event';
+import { GetCreditAnalysisHandler } from './get-credit-analysis.handler';
+import { GetCreditAnalysisQuery } from './get-credit-analysis.query';
+
+const cpf = Cpf.parse(VALID_CPF);
+const UNKNOWN_CPF = cpfFromBase(987_654_321);
+const SINCE_EVER = new Date(0);
+
+describe('GetCreditAnalysisHandler', () => {
+  let cache: InMemoryAnalysisCache;
+  let consumers: InMemoryConsumerRepository;
+  let ratings: InMemoryRatingRepository;
+  let transactions: InMemoryTransactionStore;
+  let clock: FixedClock;
+  let handler: GetCreditAnalysisHandler;
+
+  beforeEach(async () => {
+    cache = new InMemoryAnalysisCache();
+    consumers = new InMemoryConsumerRepository();
+    ratings = new InMemoryRatingRepository();
+    transactions = new InMemoryTransactionStore();
+    clock = new FixedClock(NOW);
+    handler = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, 300);
+    await consumers.save(
+      aConsumer({
+        debts: [
+          aDebt({ id: 'recent', dueDate: daysBefore(NOW, 40) }),
+          aDebt({ id: 'ancient', dueDate: addYears(NOW, -6) }),
+        ],
+      }),
+    );
+  });
+
+  const ask = (inquirer = 'Banco Horizonte S.A.', purpose = 'CREDIT_GRANTING', who = VALID_CPF) =>
+    handler.execute(new GetCreditAnalysisQuery(who, inquirer, purpose));
+
+  it('assembles the analysis from the stores on a miss', async () => {
+    await ratings.save(aRating({ score: 705, band: 'B' }));
+    const result = await ask();
+    expect(result.cacheHit).toBe(false);
+    const analysis = JSON.parse(result.json) as CreditAnalysis;
+    expect(analysis).toMatchObject({ cpf: '123.456.789-09', name: 'Maria da Silva Santos', generatedAt: NOW.toISOString(), profile: null });
+    expect(analysis.rating).toMatchObject({ score: 705, band: 'B' });
+    expect(analysis.debts.items.map((d) => d.id)).toEqual(['recent']);
+  });
+
+  it('serves the second request from cache, byte for byte the same', async () => {
+    const first = await ask();
+    clock.advance(30_000);
+    const second = await ask('Outro Banco');
+    expect(second).toEqual({ json: first.json, cacheHit: true });
+  });
+
+  it('records every request, hit or miss, as a BUREAU_INQUIRY naming inquirer and purpose', async () => {
+    await ask('Banco Horizonte S.A.', 'CREDIT_GRANTING');
+    clock.advance(1_000);
+    await ask('Imobiliária Lar', 'RENTAL_GUARANTEE');
+    const inquiries = await transactions.inquiriesSince(cpf, SINCE_EVER, 10);
+    expect(inquiries.map((i) => [i.type, i.inquirer, i.purpose, i.occurredAt.toISOString()])).toEqual([
+      ['BUREAU_INQUIRY', 'Imobiliária Lar', 'RENTAL_GUARANTEE', '2025-06-15T12:00:01.000Z'],
+      ['BUREAU_INQUIRY', 'Banco Horizonte S.A.', 'CREDIT_GRANTING', '2025-06-15T12:00:00.000Z'],
+    ]);
+    expect(new Set(inquiries.map((i) => i.eventId)).size).toBe(2);
+  });
+
+  it('answers CONSUMER_NOT_FOUND for an unknown CPF, before recording any inquiry or caching anything', async () => {
+    await expect(ask('Banco', 'CREDIT_GRANTING', UNKNOWN_CPF)).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
+    expect(await transactions.inquiriesSince(Cpf.parse(UNKNOWN_CPF), SINCE_EVER, 10)).toEqual([]);
+    expect(transactions.size()).toBe(0);
+    expect(await cache.get(Cpf.parse(UNKNOWN_CPF))).toBeNull();
+  });
+
+  it('rejects an invalid CPF with CPF_INVALID and records nothing', async () => {
+    await expect(ask('Banco', 'CREDIT_GRANTING', '123.456.789-00')).rejects.toMatchObject({ code: 'CPF_INVALID', field: 'cpf' });
+    expect(transactions.size()).toBe(0);
+  });
+
+  it('misses again once InvalidateAnalysisHandler handles a change of that CPF, and the fresh analysis shows the inquiries since', async () => {
+    const invalidate = new InvalidateAnalysisHandler(cache);
+    const first = await ask();
+    await ask();
+    await invalidate.handle(new ConsumerDataChangedEvent([VALID_CPF], 'TRANSACTIONS', { correlationId: 'c' }));
+    const third = await ask();
+    expect(third.cacheHit).toBe(false);
+    expect((JSON.parse(first.json) as CreditAnalysis).transactions.inquiriesLast6Months).toBe(0);
+    expect((JSON.parse(third.json) as CreditAnalysis).transactions.inquiriesLast6Months).toBe(2);
+    expect((await ask()).cacheHit).toBe(true);
+  });
+
+  it('misses again once InvalidateAnalysisHandler handles a new rating of that CPF, and shows the new rating', async () => {
+    await ask();
+    const rating = aRating({ score: 777, band: 'B' });
+    await ratings.save(rating);
+    await new InvalidateAnalysisHandler(cache).handle(new RatingChangedEvent(rating, null, { correlationId: 'c' }));
+    const after = await ask();
+    expect(after.cacheHit).toBe(false);
+    expect((JSON.parse(after.json) as CreditAnalysis).rating?.score).toBe(777);
+  });
+
+  it('stays a hit when another CPF changes', async () => {
+    await ask();
+    await new InvalidateAnalysisHandler(cache).handle(new ConsumerDataChangedEvent([UNKNOWN_CPF], 'CONSUMER', { correlationId: 'c' }));
+    expect((await ask()).cacheHit).toBe(true);
+  });
+
+  it('misses once the TTL it was built with has passed', async () => {
+    jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const shortLived = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, 5);
+      await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'));
+      jest.setSystemTime(NOW.getTime() + 4_999);
+      expect((await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'))).cacheHit).toBe(true);
+      jest.setSystemTime(NOW.getTime() + 5_000);
+      expect((await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'))).cacheHit).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

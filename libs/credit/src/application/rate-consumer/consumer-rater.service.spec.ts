@@ -1,0 +1,96 @@
+import { Cpf, FixedClock } from '@app/shared-kernel';
+import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysBefore } from '@app/testing';
+import { PlaceholderScorer } from '../../domain/scoring/placeholder-scorer';
+import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
+import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
+import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
+import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { RatingChangedEvent } from '../events/rating-changed.event';
+import { ConsumerRater } from './consumer-rater.service';
+
+const cpf = Cpf.parse(VALID_CPF);
+const metadata = { correlationId: 'corr-r' };
+
+describe('ConsumerRater', () => {
+  let consumers: InMemoryConsumerRepository;
+  let features: InMemoryRatingFeaturesRepository;
+  let ratings: InMemoryRatingRepository;
+  let transactions: InMemoryTransactionStore;
+  let clock: FixedClock;
+  let bus: RecordingEventBus;
+  let rater: ConsumerRater;
+
+  beforeEach(() => {
+    consumers = new InMemoryConsumerRepository();
+    features = new InMemoryRatingFeaturesRepository();
+    ratings = new InMemoryRatingRepository();
+    transactions = new InMemoryTransactionStore();
+    clock = new FixedClock(NOW);
+    bus = new RecordingEventBus();
+    rater = new ConsumerRater(consumers, features, ratings, transactions, new PlaceholderScorer(), clock, bus.asEventBus());
+  });
+
+  it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
+    await transactions.append([anEvent(anInquiryInput())]);
+    expect(await rater.rate(VALID_CPF, metadata)).toBe('NO_DATA');
+    expect(await ratings.latest(cpf)).toBeNull();
+    expect(bus.published).toEqual([]);
+  });
+
+  it('rates a known consumer, stamping the model version and the clock time', async () => {
+    await consumers.save(aConsumer());
+    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
+    const rating = await ratings.latest(cpf);
+    expect(rating?.props).toMatchObject({ score: 600, band: 'C', probabilityOfDefault: 0.4, modelVersion: 'placeholder-0', generatedAt: NOW });
+  });
+
+  it('rates a CPF that has only rating features', async () => {
+    await features.save(aRatingFeatures());
+    expect(await rater.rate('123.456.789-09', metadata)).toBe('RATED');
+    expect((await ratings.latest(cpf))?.props.score).toBe(700);
+  });
+
+  it('announces a first rating as a RatingChangedEvent with no previous score', async () => {
+    await consumers.save(aConsumer());
+    await rater.rate(VALID_CPF, metadata);
+    const latest = await ratings.latest(cpf);
+    expect(bus.published).toEqual([new RatingChangedEvent(latest!, null, metadata)]);
+  });
+
+  it('never announces its own rating as changed consumer data, so re-scoring cannot trigger itself', async () => {
+    await consumers.save(aConsumer());
+    await rater.rate(VALID_CPF, metadata);
+    expect(bus.ofType(ConsumerDataChangedEvent)).toEqual([]);
+  });
+
+  it('answers UNCHANGED on a second run over the same data, keeping one rating and announcing nothing more', async () => {
+    await consumers.save(aConsumer());
+    await rater.rate(VALID_CPF, metadata);
+    clock.advance(60_000);
+    expect(await rater.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
+    expect(await ratings.history(cpf, 10)).toHaveLength(1);
+    expect(bus.published).toHaveLength(1);
+  });
+
+  it('rates again when the data changes the outcome', async () => {
+    await consumers.save(aConsumer());
+    await rater.rate(VALID_CPF, metadata);
+    await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 40) })] }));
+    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
+    expect((await ratings.history(cpf, 10)).map((r) => r.props.score)).toEqual([560, 600]);
+    const [, second] = bus.ofType(RatingChangedEvent);
+    expect(second.previousScore).toBe(600);
+    expect(second.rating.props.score).toBe(560);
+  });
+
+  it('counts recorded inquiries against the score', async () => {
+    await consumers.save(aConsumer());
+    await transactions.append([anEvent(anInquiryInput({ eventId: 'i1' })), anEvent(anInquiryInput({ eventId: 'i2' }))]);
+    await rater.rate(VALID_CPF, metadata);
+    expect((await ratings.latest(cpf))?.props.score).toBe(560);
+  });
+
+  it('rejects an invalid CPF with CPF_INVALID', async () => {
+    await expect(rater.rate('123.456.789-00', metadata)).rejects.toMatchObject({ code: 'CPF_INVALID' });
+  });
+});

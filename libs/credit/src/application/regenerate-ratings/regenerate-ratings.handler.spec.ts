@@ -1,0 +1,173 @@
+import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
+import { InMemoryConsumerRepository, NOW, RecordingCommandSender, RecordingEventBus, aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
+import { PlaceholderScorer } from '../../domain/scoring/placeholder-scorer';
+import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
+import { InMemoryRatingJobRepository } from '../../infrastructure/embedded/in-memory-rating-job.repository';
+import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
+import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
+import { RatingJob, RatingJobScope } from '../ports/rating-job.repository';
+import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
+import { RegenerateRatingsCommand, StartRatingRegenerationCommand } from './regenerate-ratings.command';
+import { RegenerateRatingsHandler } from './regenerate-ratings.handler';
+import { StartRatingRegenerationHandler } from './start-rating-regeneration.handler';
+
+const metadata = { correlationId: 'corr-job', clientId: 'ops' };
+
+describe('rating regeneration', () => {
+  let features: InMemoryRatingFeaturesRepository;
+  let consumers: InMemoryConsumerRepository;
+  let ratings: InMemoryRatingRepository;
+  let jobs: InMemoryRatingJobRepository;
+  let clock: FixedClock;
+  let regenerate: RegenerateRatingsHandler;
+
+  beforeEach(() => {
+    features = new InMemoryRatingFeaturesRepository();
+    consumers = new InMemoryConsumerRepository();
+    ratings = new InMemoryRatingRepository();
+    jobs = new InMemoryRatingJobRepository();
+    clock = new FixedClock(NOW);
+    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new PlaceholderScorer(), clock, new RecordingEventBus().asEventBus());
+    regenerate = new RegenerateRatingsHandler(jobs, features, rater, clock);
+  });
+
+  async function withFeatures(cpfs: string[]): Promise<void> {
+    for (const cpf of cpfs) await features.save(aRatingFeatures({ cpf }));
+  }
+
+  const rated = async (cpf: string) => (await ratings.history(Cpf.parse(cpf), 10)).length;
+
+  function starter(sender: RecordingCommandSender): StartRatingRegenerationHandler {
+    return new StartRatingRegenerationHandler(jobs, features, sender, clock);
+  }
+
+  const start = (sender: RecordingCommandSender, scope: RatingJobScope) => starter(sender).execute(new StartRatingRegenerationCommand(scope, metadata));
+
+  describe('StartRatingRegenerationHandler', () => {
+    it('registers a PENDING job for a list, deduplicated and sorted, and hands it to the worker', async () => {
+      const [a, b, c] = distinctCpfs(3);
+      const sender = new RecordingCommandSender();
+      const formatted = Cpf.parse(b).formatted;
+      const job = await start(sender, { kind: 'CPFS', cpfs: [c, formatted, a, b] });
+
+      expect(job).toMatchObject({ status: 'PENDING', total: 3, processed: 0, failed: 0, cursor: null, createdAt: NOW, finishedAt: null, error: null });
+      expect(job.scope).toEqual({ kind: 'CPFS', cpfs: [a, b, c].sort() });
+      expect(await jobs.findById(job.id)).toEqual(job);
+      expect(sender.regenerations).toEqual([new RegenerateRatingsCommand(job.id, { ...metadata, causationId: job.id })]);
+    });
+
+    it('sizes an ALL job by the number of CPFs with features', async () => {
+      await withFeatures(distinctCpfs(4));
+      const job = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      expect(job).toMatchObject({ scope: { kind: 'ALL' }, total: 4 });
+    });
+
+    it('rejects an invalid CPF in the list with CPF_INVALID on cpfs[i], registering and sending nothing', async () => {
+      const [a, b] = distinctCpfs(2);
+      const sender = new RecordingCommandSender();
+      const error = await start(sender, { kind: 'CPFS', cpfs: [a, b, '123.456.789-00'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: 'CPF_INVALID', field: 'cpfs[2]' });
+      expect(await jobs.unfinished()).toEqual([]);
+      expect(sender.regenerations).toEqual([]);
+    });
+
+    it('rejects an empty list with CPF_LIST_INVALID', async () => {
+      await expect(start(new RecordingCommandSender(), { kind: 'CPFS', cpfs: [] })).rejects.toMatchObject({ code: 'CPF_LIST_INVALID', field: 'cpfs' });
+    });
+
+    it('runs to completion when the sender hands the command to the worker handler', async () => {
+      const cpfs = distinctCpfs(3);
+      await withFeatures(cpfs);
+      const sender = new RecordingCommandSender({ regenerateRatings: (command) => regenerate.execute(command) });
+      const job = await start(sender, { kind: 'CPFS', cpfs });
+      expect(await jobs.findById(job.id)).toMatchObject({ status: 'COMPLETED', processed: 3, failed: 0 });
+    });
+  });
+
+  describe('RegenerateRatingsHandler', () => {
+    it('completes a job for a list: every CPF rated once, processed = n, cursor at the last CPF', async () => {
+      const cpfs = distinctCpfs(5);
+      await withFeatures(cpfs);
+      const listed = cpfs.slice(0, 3);
+      const { id } = await start(new RecordingCommandSender(), { kind: 'CPFS', cpfs: listed });
+      clock.advance(5_000);
+
+      const done = await regenerate.execute(new RegenerateRatingsCommand(id, metadata));
+
+      expect(done).toMatchObject({ status: 'COMPLETED', total: 3, processed: 3, failed: 0, cursor: [...listed].sort()[2], error: null });
+      expect(done.finishedAt).toEqual(new Date(NOW.getTime() + 5_000));
+      expect(await jobs.findById(id)).toEqual(done);
+      for (const cpf of listed) expect(await rated(cpf)).toBe(1);
+      for (const cpf of cpfs.slice(3)) expect(await rated(cpf)).toBe(0);
+    });
+
+    it('counts a listed CPF without any data as processed, not failed', async () => {
+      const [known, unknown] = distinctCpfs(2);
+      await withFeatures([known]);
+      const { id } = await start(new RecordingCommandSender(), { kind: 'CPFS', cpfs: [known, unknown] });
+      expect(await regenerate.execute(new RegenerateRatingsCommand(id, metadata))).toMatchObject({ status: 'COMPLETED', processed: 2, failed: 0 });
+      expect(await rated(unknown)).toBe(0);
+    });
+
+    it('resumes a job after its cursor, never re-rating the CPFs done before it stopped', async () => {
+      const sorted = distinctCpfs(5).sort();
+      await withFeatures(sorted);
+      const interrupted: RatingJob = {
+        id: 'job-resume', scope: { kind: 'CPFS', cpfs: sorted }, status: 'RUNNING', total: 5, processed: 2, failed: 0,
+        cursor: sorted[1], ratingsPerSecond: 0, createdAt: NOW, updatedAt: NOW, finishedAt: null, error: null,
+      };
+      await jobs.create(interrupted);
+
+      const done = await regenerate.execute(new RegenerateRatingsCommand('job-resume', metadata));
+
+      expect(done).toMatchObject({ status: 'COMPLETED', processed: 5, cursor: sorted[4] });
+      expect([await rated(sorted[0]), await rated(sorted[1])]).toEqual([0, 0]);
+      expect([await rated(sorted[2]), await rated(sorted[3]), await rated(sorted[4])]).toEqual([1, 1, 1]);
+    });
+
+    it('walks every CPF with features for an ALL job, across pages, and none without', async () => {
+      const cpfs = distinctCpfs(510);
+      await withFeatures(cpfs.slice(0, 505));
+      const consumerOnly = cpfs[509];
+      await consumers.save(aConsumer({ cpf: consumerOnly }));
+      const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
+
+      const done = await regenerate.execute(new RegenerateRatingsCommand(id, metadata));
+
+      expect(done).toMatchObject({ status: 'COMPLETED', total: 505, processed: 505, failed: 0, cursor: cpfs.slice(0, 505).sort()[504] });
+      const counts = await Promise.all(cpfs.slice(0, 505).map(rated));
+      expect(counts.every((n) => n === 1)).toBe(true);
+      expect(await rated(consumerOnly)).toBe(0);
+    });
+
+    it('resumes an ALL job after its cursor', async () => {
+      const sorted = distinctCpfs(4).sort();
+      await withFeatures(sorted);
+      await jobs.create({
+        id: 'all-resume', scope: { kind: 'ALL' }, status: 'RUNNING', total: 4, processed: 3, failed: 0,
+        cursor: sorted[2], ratingsPerSecond: 0, createdAt: NOW, updatedAt: NOW, finishedAt: null, error: null,
+      });
+      expect(await regenerate.execute(new RegenerateRatingsCommand('all-resume', metadata))).toMatchObject({ status: 'COMPLETED', processed: 4 });
+      expect(await Promise.all(sorted.map(rated))).toEqual([0, 0, 0, 1]);
+    });
+
+    it('leaves a COMPLETED job as it is when the command is delivered again', async () => {
+      const cpfs = distinctCpfs(2);
+      await withFeatures(cpfs);
+      const { id } = await start(new RecordingCommandSender(), { kind: 'CPFS', cpfs });
+      const first = await regenerate.execute(new RegenerateRatingsCommand(id, metadata));
+      await features.save(aRatingFeatures({ cpf: cpfs[0], incomeSources: [] }));
+      clock.advance(60_000);
+
+      const again = await regenerate.execute(new RegenerateRatingsCommand(id, metadata));
+
+      expect(again).toEqual(first);
+      expect(await rated(cpfs[0])).toBe(1);
+    });
+
+    it('answers RATING_JOB_NOT_FOUND for an unknown job', async () => {
+      await expect(regenerate.execute(new RegenerateRatingsCommand('nope', metadata))).rejects.toMatchObject({ code: 'RATING_JOB_NOT_FOUND' });
+    });
+  });
+});

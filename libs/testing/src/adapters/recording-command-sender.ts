@@ -1,0 +1,31 @@
+import { CommandSender } from '../../../credit/src/application/ports/command.sender';
+import { IngestTransactionsCommand } from '../../../credit/src/application/ingest-transactions/ingest-transactions.command';
+import { RegenerateRatingsCommand } from '../../../credit/src/application/regenerate-ratings/regenerate-ratings.command';
+
+export interface CommandSenderTargets {
+  ingestTransactions?: (command: IngestTransactionsCommand) => Promise<unknown>;
+  regenerateRatings?: (command: RegenerateRatingsCommand) => Promise<unknown>;
+}
+
+/**
+ * Test adapter of the CommandSender port: records every command and, when given a target, runs it
+ * before resolving (as the in-process transport does for ingest), so a test sees the worker's effect.
+ */
+export class RecordingCommandSender extends CommandSender {
+  readonly ingested: IngestTransactionsCommand[] = [];
+  readonly regenerations: RegenerateRatingsCommand[] = [];
+
+  constructor(private readonly targets: CommandSenderTargets = {}) {
+    super();
+  }
+
+  async ingestTransactions(command: IngestTransactionsCommand): Promise<void> {
+    this.ingested.push(command);
+    await this.targets.ingestTransactions?.(command);
+  }
+
+  async regenerateRatings(command: RegenerateRatingsCommand): Promise<void> {
+    this.regenerations.push(command);
+    await this.targets.regenerateRatings?.(command);
+  }
+}

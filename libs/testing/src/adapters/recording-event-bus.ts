@@ -1,0 +1,25 @@
+import type { EventBus } from '@nestjs/cqrs';
+
+/**
+ * Stand-in for the framework's EventBus: records what a handler publishes so a test can assert on it.
+ * Hand it to a handler with `bus.asEventBus()`.
+ */
+export class RecordingEventBus {
+  readonly published: object[] = [];
+
+  publish(event: object): void {
+    this.published.push(event);
+  }
+
+  ofType<T>(type: abstract new (...args: never[]) => T): T[] {
+    return this.published.filter((e): e is T & object => e instanceof type);
+  }
+
+  clear(): void {
+    this.published.length = 0;
+  }
+
+  asEventBus(): EventBus {
+    return this as unknown as EventBus;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './unique-cpf';
+export * from './transaction-store.contract';
+export * from './rating-stores.contract';
+export * from './stores.contract';

@@ -1,0 +1,64 @@
+import { Address, AnalysisCache, Consumer, ConsumerRepository, Debt } from '@app/credit';
+import { Cpf } from '@app/shared-kernel';
+import { uniqueCpf } from './unique-cpf';
+
+export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'): Consumer {
+  return Consumer.create({
+    cpf,
+    name,
+    address: Address.create({ street: 'Rua das Flores', number: '10', complement: 'Casa 2', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80010000' }),
+    debts: debtIds.map((id, i) =>
+      Debt.create({ id, creditor: 'Financeira Aurora', creditorCnpj: '11222333000181', amountCents: 10_000 * (i + 1), dueDate: new Date(`2026-0${(i % 9) + 1}-15T00:00:00Z`), status: 'OVERDUE', limitationDate: i === 0 ? new Date('2030-01-01T00:00:00Z') : null }),
+    ),
+    updatedAt: new Date('2026-11-25T12:00:00.000Z'),
+  });
+}
+
+export function consumerRepositoryContract(make: () => Promise<ConsumerRepository> | ConsumerRepository): void {
+  let repo: ConsumerRepository;
+  beforeAll(async () => {
+    repo = await make();
+  });
+
+  it('round-trips a consumer with debts and replaces the debt list atomically on save', async () => {
+    const cpf = uniqueCpf();
+    expect(await repo.findByCpf(cpf)).toBeNull();
+    await repo.save(consumerFor(cpf, ['a', 'b', 'c']));
+    const stored = await repo.findByCpf(cpf);
+    expect(stored?.name).toBe('José da Silva');
+    expect(stored?.address.toJSON()).toEqual(consumerFor(cpf, []).address.toJSON());
+    expect(stored?.debts.map((d) => d.props).sort((x, y) => x.id.localeCompare(y.id))).toEqual(consumerFor(cpf, ['a', 'b', 'c']).debts.map((d) => d.props));
+    await repo.save(consumerFor(cpf, ['b'], 'José S.'));
+    const replaced = await repo.findByCpf(cpf);
+    expect(replaced?.name).toBe('José S.');
+    expect(replaced?.debts.map((d) => d.id)).toEqual(['b']);
+  });
+}
+
+export function analysisCacheContract(make: () => Promise<AnalysisCache> | AnalysisCache): void {
+  let cache: AnalysisCache;
+  beforeAll(async () => {
+    cache = await make();
+  });
+
+  it('misses, hits with the exact text stored, and misses again after invalidation', async () => {
+    const cpf = uniqueCpf();
+    const other = uniqueCpf();
+    expect(await cache.get(cpf)).toBeNull();
+    const json = JSON.stringify({ cpf: cpf.formatted, acentuação: 'ç', n: 1 });
+    await cache.set(cpf, json, 60);
+    await cache.set(other, '{"other":true}', 60);
+    expect(await cache.get(cpf)).toBe(json);
+    await cache.invalidate([cpf]);
+    expect(await cache.get(cpf)).toBeNull();
+    expect(await cache.get(other)).toBe('{"other":true}');
+    expect(await cache.health()).toBe('up');
+  });
+
+  it('expires entries after their TTL', async () => {
+    const cpf = uniqueCpf();
+    await cache.set(cpf, '{"short":true}', 1);
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(await cache.get(cpf)).toBeNull();
+  });
+}

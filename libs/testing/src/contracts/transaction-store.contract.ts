@@ -1,0 +1,116 @@
+import { TransactionEvent, TransactionStore } from '@app/credit';
+import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
+import { uniqueCpf } from './unique-cpf';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const ago = (days: number, extraMs = 0) => new Date(NOW.getTime() - days * DAY_MS - extraMs);
+
+function inquiry(cpf: Cpf, id: string, at: Date, inquirer = 'Banco A'): TransactionEvent {
+  return { type: 'BUREAU_INQUIRY', eventId: id, cpf, occurredAt: at, inquirer, purpose: 'CREDIT_GRANTING' };
+}
+function movement(cpf: Cpf, id: string, at: Date, cents: number, kind: 'SALARY' | 'BILL_PAYMENT' = cents > 0 ? 'SALARY' : 'BILL_PAYMENT'): TransactionEvent {
+  return { type: 'FINANCIAL_MOVEMENT', eventId: id, cpf, occurredAt: at, kind, amount: Money.ofCents(cents) };
+}
+function purchase(cpf: Cpf, id: string, at: Date, cents: number, approved = true): TransactionEvent {
+  return { type: 'CARD_PURCHASE', eventId: id, cpf, occurredAt: at, merchant: `Loja ${id}`, mcc: '5411', amount: Money.ofCents(cents), installments: 2, approved, cardLast4: '4242' };
+}
+
+/** What every TransactionStore must do, whatever holds the events: run against the embedded and the real adapter alike. */
+export function transactionStoreContract(make: () => Promise<TransactionStore> | TransactionStore, afterWrite: () => Promise<void> = async () => undefined): void {
+  let store: TransactionStore;
+  beforeAll(async () => {
+    store = await make();
+  });
+
+  it('stores new events once and reports re-sent ones as duplicates, also within one batch', async () => {
+    const cpf = uniqueCpf();
+    const p = `t1-${cpf.value}`;
+    const events = [movement(cpf, `${p}-a`, ago(1), 1000), movement(cpf, `${p}-b`, ago(2), -500)];
+    expect(await store.append(events)).toEqual({ stored: 2, duplicates: 0 });
+    expect(await store.append([...events, movement(cpf, `${p}-c`, ago(3), 700), movement(cpf, `${p}-c`, ago(3), 700)])).toEqual({ stored: 1, duplicates: 3 });
+    await afterWrite();
+    const page = await store.list(cpf, { from: ago(10), to: NOW, limit: 50 });
+    expect(page.events.map((e) => e.eventId).sort()).toEqual([`${p}-a`, `${p}-b`, `${p}-c`]);
+  });
+
+  it('summarises a CPF: last inquiry, inquiries in six months, movement windows, card purchases; ignores other CPFs and the future', async () => {
+    const cpf = uniqueCpf();
+    const other = uniqueCpf();
+    const p = `t2-${cpf.value}`;
+    await store.append([
+      inquiry(cpf, `${p}-i1`, ago(10), 'Banco Recente'),
+      inquiry(cpf, `${p}-i2`, ago(100)),
+      inquiry(cpf, `${p}-i3`, ago(200)),
+      movement(cpf, `${p}-m1`, ago(5), 100_000),
+      movement(cpf, `${p}-m2`, ago(20), -30_000),
+      movement(cpf, `${p}-m3`, ago(60), -20_000),
+      movement(cpf, `${p}-m4`, ago(120), 999_999),
+      purchase(cpf, `${p}-c1`, ago(2), 5_000),
+      purchase(cpf, `${p}-c2`, ago(40), 7_000, false),
+      purchase(cpf, `${p}-c3`, ago(95), 9_000),
+      movement(cpf, `${p}-future`, new Date(NOW.getTime() + DAY_MS), 1),
+      inquiry(other, `${p}-other`, ago(1)),
+    ]);
+    await afterWrite();
+    const s = await store.summarize(cpf, NOW);
+    expect(s.lastInquiry).toEqual({ inquirer: 'Banco Recente', purpose: 'CREDIT_GRANTING', occurredAt: ago(10) });
+    expect(s.inquiriesLast6Months).toBe(2);
+    expect(s.movements30d).toMatchObject({ inflowCents: 100_000, outflowCents: 30_000, count: 2 });
+    expect(s.movements30d.byKind).toEqual({ SALARY: 100_000, BILL_PAYMENT: -30_000 });
+    expect(s.movements90d).toMatchObject({ inflowCents: 100_000, outflowCents: 50_000, count: 3 });
+    expect(s.lastCardPurchase).toMatchObject({ merchant: `Loja ${p}-c1`, amountCents: 5_000, installments: 2, approved: true, occurredAt: ago(2) });
+    expect(s.cardPurchases90d).toEqual({ count: 2, approvedCount: 1, declinedCount: 1, approvedAmountCents: 5_000 });
+  });
+
+  it('summarises an unknown CPF as empty', async () => {
+    const s = await store.summarize(uniqueCpf(), NOW);
+    expect(s).toMatchObject({ lastInquiry: null, inquiriesLast6Months: 0, lastCardPurchase: null, movements90d: { count: 0, inflowCents: 0, outflowCents: 0 } });
+  });
+
+  it('lists a window newest first, filters by type, and pages by cursor without loss or repetition', async () => {
+    const cpf = uniqueCpf();
+    const p = `t3-${cpf.value}`;
+    const events: TransactionEvent[] = [];
+    for (let i = 0; i < 25; i++) events.push(i % 5 === 0 ? inquiry(cpf, `${p}-${String(i).padStart(2, '0')}`, ago(i % 12)) : movement(cpf, `${p}-${String(i).padStart(2, '0')}`, ago(i % 12), 100 + i));
+    events.push(movement(cpf, `${p}-old`, ago(400), 1));
+    await store.append(events);
+    await afterWrite();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let previous = Infinity;
+    do {
+      const page = await store.list(cpf, { from: ago(30), to: NOW, limit: 4, cursor });
+      expect(page.events.length).toBeLessThanOrEqual(4);
+      for (const e of page.events) {
+        expect(e.occurredAt.getTime()).toBeLessThanOrEqual(previous);
+        previous = e.occurredAt.getTime();
+        seen.push(e.eventId);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    const onlyInquiries = await store.list(cpf, { from: ago(30), to: NOW, limit: 100, types: ['BUREAU_INQUIRY'] });
+    expect(onlyInquiries.events).toHaveLength(5);
+    expect(onlyInquiries.events.every((e) => e.type === 'BUREAU_INQUIRY')).toBe(true);
+  });
+
+  it('round-trips every field of every event type', async () => {
+    const cpf = uniqueCpf();
+    const p = `t4-${cpf.value}`;
+    const original = [inquiry(cpf, `${p}-i`, ago(1, 1000)), movement(cpf, `${p}-m`, ago(1, 2000), -4321), purchase(cpf, `${p}-c`, ago(1, 3000), 1234, false)];
+    await store.append(original);
+    await afterWrite();
+    const { events } = await store.list(cpf, { from: ago(2), to: NOW, limit: 10 });
+    expect(events).toEqual(original);
+  });
+
+  it('returns inquiries since a date, newest first, up to a limit', async () => {
+    const cpf = uniqueCpf();
+    const p = `t5-${cpf.value}`;
+    await store.append([inquiry(cpf, `${p}-1`, ago(1)), inquiry(cpf, `${p}-2`, ago(2)), inquiry(cpf, `${p}-3`, ago(3)), inquiry(cpf, `${p}-old`, ago(300)), movement(cpf, `${p}-m`, ago(1), 5)]);
+    await afterWrite();
+    expect((await store.inquiriesSince(cpf, ago(30), 10)).map((i) => i.eventId)).toEqual([`${p}-1`, `${p}-2`, `${p}-3`]);
+    expect(await store.inquiriesSince(cpf, ago(30), 2)).toHaveLength(2);
+  });
+}
