@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@app/platform';
+import { ConfigError, loadConfig, rabbitMqStrategy } from '@app/platform';
 import 'reflect-metadata';
 import { createApp } from './bootstrap';
 
@@ -6,9 +6,20 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const app = await createApp(config);
+  if (config.rabbitmqUrl) {
+    // Partners' analysis requests arrive over RabbitMQ; the API answers them beside HTTP.
+    app.connectMicroservice({ strategy: rabbitMqStrategy(config, 'api', 16) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
   await app.listen(config.port, config.host);
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  const mode = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite${config.pgliteDataDir ? ` in ${config.pgliteDataDir}` : ' (in memory)'}`;
+  const mode = [
+    config.databaseUrl ? 'PostgreSQL' : `embedded PGlite${config.pgliteDataDir ? ` in ${config.pgliteDataDir}` : ' (in memory)'}`,
+    config.mongodbUrl ? 'MongoDB' : 'in-memory ratings',
+    config.elasticsearchUrl ? 'Elasticsearch' : 'in-memory transactions',
+    config.redisUrl ? 'Redis cache' : 'in-memory cache',
+    config.rabbitmqUrl ? 'RabbitMQ' : 'in-process transport',
+  ].join(', ');
   console.log(`Credit Analysis Data API ready in ${Date.now() - started} ms on ${mode}\n  Swagger UI: ${url}/docs\n  Try:        curl ${url}/v1/credit-analyses/123.456.789-09`);
 }
 

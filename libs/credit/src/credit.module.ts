@@ -2,7 +2,11 @@ import { AppConfig } from '@app/platform';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { Connection } from 'mongoose';
+import { DataSource } from 'typeorm';
 import { InvalidateAnalysisHandler } from './application/events/invalidate-analysis.handler';
 import { RescoreOnChangeHandler } from './application/events/rescore-on-change.handler';
 import { GetConsumerHandler } from './application/get-consumer/get-consumer.handler';
@@ -19,6 +23,7 @@ import { RatingFeaturesRepository } from './application/ports/rating-features.re
 import { RatingJobRepository } from './application/ports/rating-job.repository';
 import { RatingRepository } from './application/ports/rating.repository';
 import { TransactionStore } from './application/ports/transaction.store';
+import { ProbeResult, ProbeState, ReadinessProbes } from './application/ports/readiness.probes';
 import { ConsumerRater } from './application/rate-consumer/consumer-rater.service';
 import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
@@ -33,6 +38,12 @@ import { InMemoryRatingJobRepository } from './infrastructure/embedded/in-memory
 import { InMemoryRatingRepository } from './infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from './infrastructure/embedded/in-memory-transaction.store';
 import { InProcessCommandSender } from './infrastructure/embedded/in-process-command.sender';
+import { ElasticsearchTransactionStore } from './infrastructure/elasticsearch/elasticsearch-transaction.store';
+import { ElasticsearchTransactionsModule } from './infrastructure/elasticsearch/elasticsearch-transactions.module';
+import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.module';
+import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
+import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
+import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
 import { ConsumerRow, DebtRow } from './infrastructure/typeorm/consumer.typeorm-entity';
 import { CONSUMER_MIGRATIONS } from './infrastructure/typeorm/migrations';
 import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
@@ -40,14 +51,11 @@ import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-cons
 
 const CommandHandlers = [IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler, StartRatingRegenerationHandler, RegenerateRatingsHandler];
 const QueryHandlers = [GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
-const EventHandlers = [InvalidateAnalysisHandler, RescoreOnChangeHandler];
-
-const PORTS = [ConsumerRepository, RatingFeaturesRepository, RatingRepository, TransactionStore, AnalysisCache, RatingJobRepository, CommandSender, CreditScorer, Clock];
 
 /** TypeORM on real PostgreSQL when DATABASE_URL is set, otherwise on PGlite in this process; the same entities and migrations either way. */
 export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>): () => Promise<TypeOrmModuleOptions> {
   return async () => {
-    const common = { type: 'postgres' as const, entities: [ConsumerRow, DebtRow], migrations: CONSUMER_MIGRATIONS, synchronize: false };
+    const common = { type: 'postgres' as const, entities: [ConsumerRow, DebtRow], migrations: CONSUMER_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
     if (config.databaseUrl) {
       return { ...common, url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
     }
@@ -55,28 +63,94 @@ export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDa
   };
 }
 
-/** The one place where ports meet adapters, chosen by configuration. */
+export interface CreditModuleOptions {
+  /** Providers that replace the configured adapters (tests). */
+  overrides?: Provider[];
+  /** Names this process's broker connection: api, ingestion-worker, rating-worker. */
+  processName?: string;
+}
+
+type Probe = { name: string; adapter: string; inject: unknown[]; check: (...deps: never[]) => Promise<ProbeState> };
+
+const up = async (): Promise<ProbeState> => 'up';
+const ping = (run: () => Promise<unknown>): Promise<ProbeState> => run().then(() => 'up' as const, () => 'down' as const);
+
+/**
+ * The one place where ports meet adapters, chosen by configuration: each store uses its real server when its URL is
+ * set and the embedded adapter otherwise. Adapters for real servers live in small modules of their own.
+ */
 @Module({})
 export class CreditModule {
-  static forRoot(config: AppConfig, overrides: Provider[] = []): DynamicModule {
+  static forRoot(config: AppConfig, options: CreditModuleOptions = {}): DynamicModule {
+    const overrides = options.overrides ?? [];
+    const storeModules: DynamicModule[] = [];
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
-      { provide: RatingFeaturesRepository, useClass: InMemoryRatingFeaturesRepository },
-      { provide: RatingRepository, useClass: InMemoryRatingRepository },
-      { provide: TransactionStore, useClass: InMemoryTransactionStore },
-      { provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) },
-      { provide: RatingJobRepository, useClass: InMemoryRatingJobRepository },
-      { provide: CommandSender, useClass: InProcessCommandSender },
       { provide: CreditScorer, useFactory: () => new PlaceholderScorer() },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },
       { provide: DEMO_CONSUMER_COUNT, useValue: config.demoConsumers },
     ];
+    const probes: Probe[] = [
+      { name: 'consumers', adapter: config.databaseUrl ? 'postgres' : 'pglite', inject: [DataSource], check: (ds: DataSource) => ping(() => ds.query('SELECT 1')) },
+    ];
+
+    if (config.mongodbUrl) {
+      storeModules.push(MongooseRatingModule.forRoot(config.mongodbUrl));
+      probes.push({ name: 'ratings', adapter: 'mongodb', inject: [getConnectionToken()], check: (c: Connection) => ping(() => c.db!.admin().ping()) });
+    } else {
+      adapters.push(
+        { provide: RatingFeaturesRepository, useClass: InMemoryRatingFeaturesRepository },
+        { provide: RatingRepository, useClass: InMemoryRatingRepository },
+        { provide: RatingJobRepository, useClass: InMemoryRatingJobRepository },
+      );
+      probes.push({ name: 'ratings', adapter: 'memory', inject: [], check: up });
+    }
+    if (config.elasticsearchUrl) {
+      storeModules.push(ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl));
+      probes.push({ name: 'transactions', adapter: 'elasticsearch', inject: [ElasticsearchTransactionStore], check: async (s: ElasticsearchTransactionStore) => s.health() });
+    } else {
+      adapters.push({ provide: TransactionStore, useClass: InMemoryTransactionStore });
+      probes.push({ name: 'transactions', adapter: 'memory', inject: [], check: up });
+    }
+    if (config.redisUrl) {
+      storeModules.push(RedisCacheModule.forRoot(config.redisUrl));
+    } else {
+      adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
+    }
+    probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
+    const eventHandlers: Provider[] = [InvalidateAnalysisHandler];
+    if (config.rabbitmqUrl) {
+      storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, options.processName ?? 'credit'));
+      eventHandlers.push(RabbitMqEventRelay);
+      probes.push({ name: 'transport', adapter: 'rabbitmq', inject: [RABBITMQ_CONNECTION], check: async (c: AmqpConnectionManager) => (c.isConnected() ? 'up' : 'down') });
+    } else {
+      adapters.push({ provide: CommandSender, useClass: InProcessCommandSender });
+      eventHandlers.push(RescoreOnChangeHandler);
+      probes.push({ name: 'transport', adapter: 'in-process', inject: [], check: up });
+    }
+
+    const readiness: Provider = {
+      provide: ReadinessProbes,
+      inject: probes.flatMap((p) => p.inject) as never[],
+      useFactory: (...deps: never[]) => {
+        let offset = 0;
+        const bound = probes.map((p) => {
+          const args = deps.slice(offset, (offset += p.inject.length));
+          return async (): Promise<ProbeResult> => ({ name: p.name, adapter: p.adapter, state: await p.check(...args).catch(() => 'down' as const) });
+        });
+        return { check: () => Promise.all(bound.map((b) => b())) };
+      },
+    };
+
+    const overridden = new Set(overrides.map((o) => (typeof o === 'function' ? o : o.provide)));
+    const local = adapters.filter((a) => !overridden.has(typeof a === 'function' ? a : a.provide));
+    const exported = [...local, ...overrides].map((p) => (typeof p === 'function' ? p : p.provide));
     return {
       module: CreditModule,
-      imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) })],
-      providers: [...adapters, ...overrides, ConsumerRater, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...EventHandlers],
-      exports: [CqrsModule, ...PORTS, ConsumerRater, DemoDataLoader],
+      imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
+      providers: [...local, ...overrides, readiness, ConsumerRater, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...eventHandlers],
+      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, DemoDataLoader],
     };
   }
 }

@@ -1,3 +1,5 @@
 export * from './app-config';
 export * from './redact';
 export * from './redacting.logger';
+export * from './rabbitmq';
+export * from './worker';

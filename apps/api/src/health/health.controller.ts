@@ -1,41 +1,46 @@
-import { AnalysisCache } from '@app/credit';
-import { Controller, Get, Res } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
+import { ProbeResult, ReadinessProbes } from '@app/credit';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 
-export class ReadinessDto {
-  @ApiProperty({ enum: ['ok', 'degraded', 'down'] }) status: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: ['up', 'degraded', 'down'] }, example: { consumers: 'up', cache: 'up' } })
-  checks: Record<string, string>;
-}
+const healthSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error'] },
+    details: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] }, adapter: { type: 'string' }, state: { type: 'string', enum: ['up', 'degraded', 'down'] } } } },
+  },
+};
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cache: AnalysisCache,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly probes: ReadinessProbes,
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiOperation({ summary: 'Liveness: the process answers; checks no dependency' })
+  @ApiOkResponse({ schema: healthSchema })
+  @HealthCheck({ swaggerDocumentation: false })
   live() {
-    return { status: 'ok' };
+    return this.health.check([]);
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: each configured store answers; a cache that is down only degrades' })
-  @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
-    const consumers = await this.dataSource.query('SELECT 1').then(() => 'up', () => 'down');
-    const cache = await this.cache.health();
-    const checks = { consumers, cache };
-    const status = consumers === 'down' ? 'down' : cache === 'degraded' ? 'degraded' : 'ok';
-    if (status === 'down') void reply.status(503);
-    return { status, checks };
+  @ApiOperation({ summary: 'Readiness: every configured store answers', description: 'A cache that is down reports state "degraded" but keeps the service ready: queries answer from the stores.' })
+  @ApiOkResponse({ schema: healthSchema })
+  @ApiServiceUnavailableResponse({ schema: healthSchema })
+  @HealthCheck({ swaggerDocumentation: false })
+  async ready() {
+    const results = await this.probes.check();
+    return this.health.check(results.map((r) => async () => this.indicate(r)));
+  }
+
+  private indicate(r: ProbeResult): HealthIndicatorResult {
+    const session = this.indicators.check(r.name);
+    const data = { adapter: r.adapter, state: r.state };
+    return r.state === 'down' ? session.down(data) : session.up(data);
   }
 }

@@ -1,0 +1,11 @@
+import { CreditModule } from '@app/credit';
+import { AppConfig } from '@app/platform';
+import { DynamicModule, Module } from '@nestjs/common';
+import { IngestionController } from './ingestion.controller';
+
+@Module({})
+export class IngestionWorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: IngestionWorkerModule, imports: [CreditModule.forRoot({ ...config, demoConsumers: 0 }, { processName: 'ingestion-worker' })], controllers: [IngestionController] };
+  }
+}

@@ -1,0 +1,52 @@
+import { EVENTS, QUEUES } from './topology';
+import * as S from './schemas';
+
+/** Every message pattern with its payload schema: the transport validates against it, the AsyncAPI export documents it. */
+export const MESSAGE_SCHEMAS: Record<string, object> = {
+  [QUEUES.ingestTransactions]: S.IngestTransactionsV1,
+  [QUEUES.regenerateRatings]: S.RegenerateRatingsV1,
+  [QUEUES.rescoreConsumers]: S.RescoreConsumersV1,
+  [QUEUES.analysisRequests]: S.AnalysisRequestV1,
+  [EVENTS.transactionsIngested]: S.TransactionsIngestedV1,
+  [EVENTS.consumerDataChanged]: S.ConsumerDataChangedV1,
+  [EVENTS.ratingChanged]: S.RatingChangedV1,
+};
+
+export interface IngestTransactionsV1 {
+  batchId?: string;
+  events: Record<string, unknown>[];
+}
+export interface RegenerateRatingsV1 {
+  jobId: string;
+}
+/** The rescore queue takes explicit requests and the two change events, which all carry `cpfs`. */
+export interface RescoreConsumersV1 {
+  cpfs: string[];
+}
+export interface AnalysisRequestV1 {
+  cpf: string;
+  purpose: string;
+  requester: string;
+}
+export interface AnalysisReplyV1 {
+  ok: boolean;
+  analysis?: unknown;
+  error?: { code: string; message: string; field?: string };
+}
+export interface TransactionsIngestedV1 {
+  batchId: string;
+  cpfs: string[];
+}
+export interface ConsumerDataChangedV1 {
+  cpfs: string[];
+  dataClass: 'CONSUMER' | 'RATING_FEATURES' | 'TRANSACTIONS';
+}
+export interface RatingChangedV1 {
+  cpf: string;
+  score: number;
+  band: string;
+  probabilityOfDefault: number;
+  modelVersion: string;
+  previousScore: number | null;
+  generatedAt: string;
+}

@@ -1,0 +1,93 @@
+/**
+ * JSON Schemas of every message payload. The same objects validate messages at the edge (ajv) and are written into
+ * openapi/asyncapi.yaml, so the documentation cannot say something the code does not enforce.
+ * Rules JSON Schema cannot express (CPF and CNPJ check digits, dates not in the future) are checked by the domain after.
+ */
+const cpf = { type: 'string', pattern: '^(\\d{11}|\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2})$', description: 'CPF, 11 digits or formatted; check digits are verified', examples: ['12345678909'] };
+const eventId = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'Unique id from the source; re-sending it never duplicates the event' };
+const timestamp = { type: 'string', format: 'date-time' };
+
+export const BureauInquiryEvent = {
+  type: 'object', additionalProperties: false,
+  required: ['eventId', 'cpf', 'type', 'occurredAt', 'inquirer', 'purpose'],
+  properties: { eventId, cpf, type: { const: 'BUREAU_INQUIRY' }, occurredAt: timestamp, inquirer: { type: 'string', minLength: 1, maxLength: 160 }, purpose: { type: 'string', minLength: 1, maxLength: 64 } },
+};
+
+export const FinancialMovementEvent = {
+  type: 'object', additionalProperties: false,
+  required: ['eventId', 'cpf', 'type', 'occurredAt', 'kind', 'amountCents'],
+  properties: {
+    eventId, cpf, type: { const: 'FINANCIAL_MOVEMENT' }, occurredAt: timestamp,
+    kind: { enum: ['SALARY', 'TRANSFER_IN', 'TRANSFER_OUT', 'BILL_PAYMENT', 'LOAN_DISBURSEMENT', 'LOAN_PAYMENT', 'WITHDRAWAL', 'DEPOSIT', 'OTHER'] },
+    amountCents: { type: 'integer', not: { const: 0 }, description: 'Signed BRL cents: in positive, out negative' },
+  },
+};
+
+export const CardPurchaseEvent = {
+  type: 'object', additionalProperties: false,
+  required: ['eventId', 'cpf', 'type', 'occurredAt', 'merchant', 'mcc', 'amountCents', 'approved', 'cardLast4'],
+  properties: {
+    eventId, cpf, type: { const: 'CARD_PURCHASE' }, occurredAt: timestamp,
+    merchant: { type: 'string', minLength: 1, maxLength: 160 }, mcc: { type: 'string', pattern: '^\\d{4}$' },
+    amountCents: { type: 'integer', minimum: 1 }, installments: { type: 'integer', minimum: 1, maximum: 48, default: 1 },
+    approved: { type: 'boolean' }, cardLast4: { type: 'string', pattern: '^\\d{4}$' },
+  },
+};
+
+export const TransactionEventSchema = { oneOf: [BureauInquiryEvent, FinancialMovementEvent, CardPurchaseEvent] };
+
+export const IngestTransactionsV1 = {
+  type: 'object', additionalProperties: false, required: ['events'],
+  properties: {
+    batchId: { type: 'string', minLength: 1, maxLength: 128, description: 'Optional id of the batch, echoed in the ingested event' },
+    events: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object' }, description: 'Each item is a TransactionEvent; invalid items are dead-lettered one by one while the rest is stored' },
+  },
+};
+
+export const RegenerateRatingsV1 = {
+  type: 'object', additionalProperties: false, required: ['jobId'],
+  properties: { jobId: { type: 'string', format: 'uuid', description: 'A job created through POST /v1/ratings/regenerations' } },
+};
+
+/** Accepts explicit rescore requests and the change events bound to the queue; only `cpfs` matters. */
+export const RescoreConsumersV1 = {
+  type: 'object', required: ['cpfs'],
+  properties: { cpfs: { type: 'array', minItems: 1, maxItems: 1000, items: cpf } },
+};
+
+export const AnalysisRequestV1 = {
+  type: 'object', additionalProperties: false, required: ['cpf', 'purpose', 'requester'],
+  properties: {
+    cpf,
+    purpose: { enum: ['CREDIT_GRANTING', 'CREDIT_REVIEW', 'COLLECTION', 'FRAUD_PREVENTION', 'RENTAL_GUARANTEE'] },
+    requester: { type: 'string', minLength: 1, maxLength: 120, description: 'Name of the partner, recorded on the bureau inquiry' },
+  },
+};
+
+export const AnalysisReplyV1 = {
+  type: 'object', required: ['ok'],
+  properties: {
+    ok: { type: 'boolean' },
+    analysis: { type: 'object', description: 'The CreditAnalysis, as GET /v1/credit-analyses/{cpf} returns it (see openapi.json)' },
+    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } },
+  },
+};
+
+export const TransactionsIngestedV1 = {
+  type: 'object', required: ['batchId', 'cpfs'],
+  properties: { batchId: { type: 'string' }, cpfs: { type: 'array', minItems: 1, items: cpf } },
+};
+
+export const ConsumerDataChangedV1 = {
+  type: 'object', required: ['cpfs', 'dataClass'],
+  properties: { cpfs: { type: 'array', items: cpf }, dataClass: { enum: ['CONSUMER', 'RATING_FEATURES', 'TRANSACTIONS'] } },
+};
+
+export const RatingChangedV1 = {
+  type: 'object', required: ['cpf', 'score', 'band', 'probabilityOfDefault', 'modelVersion', 'generatedAt'],
+  properties: {
+    cpf, score: { type: 'integer', minimum: 0, maximum: 1000 }, band: { enum: ['A', 'B', 'C', 'D', 'E'] },
+    probabilityOfDefault: { type: 'number', minimum: 0, maximum: 1 }, modelVersion: { type: 'string' },
+    previousScore: { type: ['integer', 'null'], minimum: 0, maximum: 1000 }, generatedAt: timestamp,
+  },
+};

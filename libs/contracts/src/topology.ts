@@ -1,0 +1,44 @@
+/**
+ * Every exchange, queue and routing key the apps and partners use. Names carry a version: a breaking change to a
+ * payload is a new name, so old and new consumers can run side by side.
+ */
+export const EXCHANGES = {
+  /** Direct exchange for commands; the routing key is the queue name. */
+  commands: 'credit.commands',
+  /** Topic exchange for events; partners bind their own queues to it. */
+  events: 'credit.events',
+} as const;
+
+export const QUEUES = {
+  ingestTransactions: 'credit.transactions.ingest.v1',
+  regenerateRatings: 'credit.ratings.regenerate.v1',
+  rescoreConsumers: 'credit.ratings.rescore.v1',
+  analysisRequests: 'credit.analysis.request.v1',
+} as const;
+
+export const EVENTS = {
+  transactionsIngested: 'credit.transactions.ingested.v1',
+  consumerDataChanged: 'credit.consumer.changed.v1',
+  ratingChanged: 'credit.rating.changed.v1',
+} as const;
+
+/** Which events feed which internal queue (besides the command routing key every command queue is bound to). */
+export const QUEUE_BINDINGS: Record<string, string[]> = {
+  [QUEUES.rescoreConsumers]: [EVENTS.transactionsIngested, EVENTS.consumerDataChanged],
+};
+
+export const retryQueue = (queue: string) => `${queue}.retry`;
+export const deadLetterQueue = (queue: string) => `${queue}.dlq`;
+
+/** Headers set on a dead-lettered message, so an operator (or the replay command) knows what happened. */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'x-dead-letter-reason',
+  code: 'x-dead-letter-code',
+  field: 'x-dead-letter-field',
+  originalQueue: 'x-original-queue',
+  attempts: 'x-attempts',
+  failedAt: 'x-failed-at',
+} as const;
+
+export const RETRY_COUNT_HEADER = 'x-retry-count';
+export const CAUSATION_HEADER = 'x-causation-id';

@@ -1,0 +1,267 @@
+import { Cpf, DAY_MS, ValidationError } from '@app/shared-kernel';
+import { errors, estypes } from '@elastic/elasticsearch';
+import { ElasticsearchService } from '@nestjs/elasticsearch';
+import { AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
+import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
+import { CardPurchaseSummary, InquirySummary, MovementWindow, TransactionSummary } from '../../domain/transactions/transaction-summary';
+import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
+import { TRANSACTION_MAPPINGS, TransactionDocument, TransactionElasticsearchMapper as Mapper } from './transaction.elasticsearch-mapper';
+
+export interface ElasticsearchTransactionStoreOptions {
+  index: string;
+  /**
+   * 'wait_for' makes a read right after a write see it (what the API and the contract expect);
+   * false is for bulk loads that can live with the index refresh interval (about 1 s) in exchange for throughput.
+   */
+  refresh: 'wait_for' | false;
+  /** One shard is plenty for one CPF-keyed trail on one node; replicas stay 0 there or the index is never green. */
+  shards?: number;
+  replicas?: number;
+  /** Bulk requests stay well under http.max_content_length and the coordinating node's memory. */
+  chunkSize?: number;
+}
+
+/** Same order as the embedded store: newest first, then event id so ties page deterministically. */
+const NEWEST_FIRST: estypes.SortCombinations[] = [{ occurredAt: { order: 'desc' } }, { eventId: { order: 'asc' } }];
+const LAST_INQUIRY_FIELDS = ['inquirer', 'purpose', 'occurredAt'];
+const LAST_PURCHASE_FIELDS = ['merchant', 'mcc', 'amountCents', 'installments', 'approved', 'occurredAt'];
+
+interface CountAgg { doc_count: number }
+interface SumAgg { value: number | null }
+interface TopHitsAgg { hits: { hits: Array<{ _source?: Partial<TransactionDocument> }> } }
+interface MovementAgg extends CountAgg {
+  inflow: CountAgg & { cents: SumAgg };
+  outflow: CountAgg & { cents: SumAgg };
+  byKind: { buckets: Array<{ key: string; net: SumAgg }> };
+}
+interface SummaryAggs {
+  inquiries: CountAgg & { last: TopHitsAgg; last6Months: CountAgg };
+  movements30d: MovementAgg;
+  movements90d: MovementAgg;
+  purchases: CountAgg & { last: TopHitsAgg; last90d: CountAgg & { approved: CountAgg & { cents: SumAgg } } };
+}
+
+/**
+ * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` = event id, so `create` makes re-ingest a no-op.
+ * Built by a factory (it needs options and an awaited ensureIndex), hence no @Injectable.
+ */
+export class ElasticsearchTransactionStore extends TransactionStore {
+  readonly index: string;
+  private readonly refresh: 'wait_for' | false;
+  private readonly chunkSize: number;
+
+  constructor(
+    private readonly es: ElasticsearchService,
+    private readonly options: ElasticsearchTransactionStoreOptions,
+  ) {
+    super();
+    this.index = options.index;
+    this.refresh = options.refresh;
+    this.chunkSize = options.chunkSize ?? 5_000;
+  }
+
+  get templateName(): string {
+    return `${this.index}-template`;
+  }
+
+  /** Safe to call on every start and from several instances at once: converges on the template, the index and its mapping. */
+  async ensureIndex(): Promise<void> {
+    await this.es.indices.putIndexTemplate({
+      name: this.templateName,
+      // The exact name, not a wildcard, so templates of different indexes (tests, versions) never overlap.
+      index_patterns: [this.index],
+      // Above the built-in templates (priority 100) in case someone names the index like one of their patterns.
+      priority: 500,
+      template: {
+        settings: { number_of_shards: this.options.shards ?? 1, number_of_replicas: this.options.replicas ?? 0 },
+        mappings: TRANSACTION_MAPPINGS,
+      },
+      _meta: { owner: 'credit', port: 'TransactionStore' },
+    });
+    try {
+      // No exists() check first: two instances starting together would both see "missing" and one create would fail.
+      await this.es.indices.create({ index: this.index });
+    } catch (error) {
+      if (errorType(error) !== 'resource_already_exists_exception') throw error;
+      // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails loudly here.
+      await this.es.indices.putMapping({ index: this.index, ...TRANSACTION_MAPPINGS });
+    }
+  }
+
+  async append(events: TransactionEvent[]): Promise<AppendResult> {
+    // The first occurrence of an id wins, as in the embedded store; the rest are duplicates without a round trip.
+    const unique = new Map<string, TransactionEvent>();
+    for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
+    const batch = [...unique.values()];
+    let stored = 0;
+    let duplicates = events.length - batch.length;
+    for (let start = 0; start < batch.length; start += this.chunkSize) {
+      const chunk = batch.slice(start, start + this.chunkSize);
+      const operations = chunk.flatMap((e) => [{ create: { _index: this.index, _id: e.eventId } }, Mapper.toDocument(e)]);
+      const response = await this.es.bulk({
+        operations,
+        refresh: this.refresh,
+        filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'],
+      });
+      let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;
+      let failures = 0;
+      response.items.forEach((item, i) => {
+        const result = item.create;
+        if (!result) return;
+        if (result.status === 201) stored += 1;
+        else if (result.status === 409) duplicates += 1;
+        else {
+          failures += 1;
+          failure ??= { id: chunk[i]!.eventId, status: result.status, type: result.error?.type, reason: result.error?.reason };
+        }
+      });
+      if (failure) {
+        // Whatever else this bulk stored stays stored: the caller can resend the whole batch, create makes that harmless.
+        throw new Error(
+          `Elasticsearch refused ${failures} of ${chunk.length} events in ${this.index}; first: ${failure.id} (${failure.status} ${failure.type ?? 'error'}: ${failure.reason ?? 'no reason given'})`,
+        );
+      }
+      // A response without an item per operation would make the counts lie.
+      if (response.items.length !== chunk.length) throw new Error(`Elasticsearch answered ${response.items.length} items for ${chunk.length} operations`);
+    }
+    return { stored, duplicates };
+  }
+
+  async summarize(cpf: Cpf, now: Date): Promise<TransactionSummary> {
+    const t = now.getTime();
+    const since = (ms: number) => ({ range: { occurredAt: { gte: new Date(ms).toISOString() } } });
+    const ofType = (type: TransactionEvent['type']) => ({ term: { type } });
+    const movements = (days: number): estypes.AggregationsAggregationContainer => ({
+      filter: { bool: { filter: [ofType('FINANCIAL_MOVEMENT'), since(t - days * DAY_MS)] } },
+      aggs: {
+        // gte 0 / lt 0 mirrors the embedded store's `cents >= 0` split; ranges instead of scripts, which this cluster lacks.
+        inflow: { filter: { range: { amountCents: { gte: 0 } } }, aggs: { cents: { sum: { field: 'amountCents' } } } },
+        outflow: { filter: { range: { amountCents: { lt: 0 } } }, aggs: { cents: { sum: { field: 'amountCents' } } } },
+        byKind: { terms: { field: 'kind', size: 100 }, aggs: { net: { sum: { field: 'amountCents' } } } },
+      },
+    });
+    const response = await this.es.search<TransactionDocument>({
+      index: this.index,
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter: [{ term: { cpf: cpf.value } }, { range: { occurredAt: { lte: now.toISOString() } } }] } },
+      aggs: {
+        inquiries: {
+          filter: ofType('BUREAU_INQUIRY'),
+          aggs: {
+            last: { top_hits: { size: 1, sort: NEWEST_FIRST, _source: { includes: LAST_INQUIRY_FIELDS } } },
+            last6Months: { filter: since(sixMonthsAgo(now).getTime()) },
+          },
+        },
+        movements30d: movements(30),
+        movements90d: movements(90),
+        purchases: {
+          filter: ofType('CARD_PURCHASE'),
+          aggs: {
+            last: { top_hits: { size: 1, sort: NEWEST_FIRST, _source: { includes: LAST_PURCHASE_FIELDS } } },
+            last90d: {
+              filter: since(t - 90 * DAY_MS),
+              aggs: { approved: { filter: { term: { approved: true } }, aggs: { cents: { sum: { field: 'amountCents' } } } } },
+            },
+          },
+        },
+      },
+    });
+    const aggs = response.aggregations as unknown as SummaryAggs;
+    const inquiry = aggs.inquiries.last.hits.hits[0]?._source;
+    const purchase = aggs.purchases.last.hits.hits[0]?._source;
+    const card = aggs.purchases.last90d;
+    return {
+      lastInquiry: inquiry ? toInquirySummary(inquiry) : null,
+      inquiriesLast6Months: aggs.inquiries.last6Months.doc_count,
+      movements30d: toMovementWindow(aggs.movements30d),
+      movements90d: toMovementWindow(aggs.movements90d),
+      lastCardPurchase: purchase ? toCardPurchaseSummary(purchase) : null,
+      cardPurchases90d: {
+        count: card.doc_count,
+        approvedCount: card.approved.doc_count,
+        declinedCount: card.doc_count - card.approved.doc_count,
+        approvedAmountCents: cents(card.approved.cents),
+      },
+    };
+  }
+
+  async list(cpf: Cpf, w: TransactionWindow): Promise<TransactionPage> {
+    const after = w.cursor ? decodeCursor(w.cursor) : null;
+    // Cursors we issue carry whole epoch milliseconds; ES would silently truncate a forged fraction (changing the page)
+    // or answer 400 on a huge number, so such a cursor is refused as invalid here, before it becomes a 500.
+    if (after && !Number.isSafeInteger(after.at)) throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
+    const filter: estypes.QueryDslQueryContainer[] = [
+      { term: { cpf: cpf.value } },
+      { range: { occurredAt: { gte: w.from.toISOString(), lte: w.to.toISOString() } } },
+    ];
+    // An empty list matches nothing, as in the embedded store; only an absent one means "every type".
+    if (w.types) filter.push({ terms: { type: w.types } });
+    const response = await this.es.search<TransactionDocument>({
+      index: this.index,
+      // One extra tells whether another page exists without a count query.
+      size: w.limit + 1,
+      track_total_hits: false,
+      query: { bool: { filter } },
+      sort: NEWEST_FIRST,
+      ...(after ? { search_after: [after.at, after.id] } : {}),
+    });
+    const hits = response.hits.hits;
+    const events = hits.slice(0, w.limit).map((h) => Mapper.toDomain(h._source as TransactionDocument));
+    const last = events[events.length - 1];
+    return { events, nextCursor: hits.length > w.limit && last ? encodeCursor(last.occurredAt.getTime(), last.eventId) : null };
+  }
+
+  async inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]> {
+    const response = await this.es.search<TransactionDocument>({
+      index: this.index,
+      size: limit,
+      track_total_hits: false,
+      query: {
+        bool: {
+          filter: [{ term: { cpf: cpf.value } }, { term: { type: 'BUREAU_INQUIRY' } }, { range: { occurredAt: { gte: since.toISOString() } } }],
+        },
+      },
+      sort: NEWEST_FIRST,
+    });
+    return response.hits.hits.map((h) => Mapper.toDomain(h._source as TransactionDocument) as BureauInquiry);
+  }
+
+  /** Yellow is the normal state of a single node with replicas configured elsewhere: data is fully readable and writable. */
+  async health(): Promise<'up' | 'down'> {
+    try {
+      const { status } = await this.es.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 });
+      return status === 'green' || status === 'yellow' ? 'up' : 'down';
+    } catch {
+      return 'down';
+    }
+  }
+}
+
+function errorType(error: unknown): string | undefined {
+  if (!(error instanceof errors.ResponseError)) return undefined;
+  const body = error.body as { error?: { type?: string } } | undefined;
+  return body?.error?.type;
+}
+
+/** Sums come back as doubles (exact for cents below 2^53); `|| 0` keeps -0 out of the results. */
+function cents(sum: SumAgg | undefined): number {
+  return Math.round(sum?.value ?? 0) || 0;
+}
+
+function toMovementWindow(agg: MovementAgg): MovementWindow {
+  const byKind: MovementWindow['byKind'] = {};
+  for (const bucket of agg.byKind.buckets) byKind[bucket.key as MovementKind] = cents(bucket.net);
+  return { inflowCents: cents(agg.inflow.cents), outflowCents: Math.abs(cents(agg.outflow.cents)), count: agg.doc_count, byKind };
+}
+
+function toInquirySummary(d: Partial<TransactionDocument>): InquirySummary {
+  return { inquirer: d.inquirer as string, purpose: d.purpose as string, occurredAt: new Date(d.occurredAt as string) };
+}
+
+function toCardPurchaseSummary(d: Partial<TransactionDocument>): CardPurchaseSummary {
+  return {
+    merchant: d.merchant as string, mcc: d.mcc as string, amountCents: d.amountCents as number,
+    installments: d.installments as number, approved: d.approved as boolean, occurredAt: new Date(d.occurredAt as string),
+  };
+}

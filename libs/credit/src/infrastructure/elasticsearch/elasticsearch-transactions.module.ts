@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ElasticsearchModule, ElasticsearchService } from '@nestjs/elasticsearch';
+import { TransactionStore } from '../../application/ports/transaction.store';
+import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
+
+/** Versioned so a mapping change can be rolled out as a new index plus a reindex, never as an in-place break. */
+export const DEFAULT_TRANSACTIONS_INDEX = 'credit-transactions-v1';
+
+export interface ElasticsearchTransactionsOptions {
+  index?: string;
+  refresh?: 'wait_for' | false;
+  requestTimeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** Binds the TransactionStore port to Elasticsearch; the app starts only once the index exists with its strict mapping. */
+@Module({})
+export class ElasticsearchTransactionsModule {
+  static forRoot(url: string, options: ElasticsearchTransactionsOptions = {}): DynamicModule {
+    return {
+      module: ElasticsearchTransactionsModule,
+      imports: [
+        // Bounded so a hung node fails a request in seconds instead of holding an HTTP request open; retries cover a node restart.
+        ElasticsearchModule.register({ node: url, requestTimeout: options.requestTimeoutMs ?? 10_000, maxRetries: options.maxRetries ?? 3 }),
+      ],
+      providers: [
+        {
+          provide: ElasticsearchTransactionStore,
+          inject: [ElasticsearchService],
+          useFactory: async (es: ElasticsearchService) => {
+            const store = new ElasticsearchTransactionStore(es, { index: options.index ?? DEFAULT_TRANSACTIONS_INDEX, refresh: options.refresh ?? 'wait_for' });
+            await store.ensureIndex();
+            return store;
+          },
+        },
+        // One instance behind both tokens: the port for the application, the concrete class for health checks.
+        { provide: TransactionStore, useExisting: ElasticsearchTransactionStore },
+      ],
+      exports: [TransactionStore, ElasticsearchTransactionStore],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { Cpf, Money } from '@app/shared-kernel';
+import type { estypes } from '@elastic/elasticsearch';
+import { EventType, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
+
+/** One event as stored in the index: flat, amounts in cents, time as ISO-8601 UTC so `_source` reads back losslessly. */
+export interface TransactionDocument {
+  eventId: string;
+  cpf: string;
+  type: EventType;
+  occurredAt: string;
+  inquirer?: string;
+  purpose?: string;
+  kind?: MovementKind;
+  amountCents?: number;
+  merchant?: string;
+  mcc?: string;
+  installments?: number;
+  approved?: boolean;
+  cardLast4?: string;
+}
+
+/**
+ * Strict so a field nobody declared (a typo, a new event attribute shipped before its mapping) is refused at write
+ * time instead of being guessed by dynamic mapping and frozen into the index with the wrong type.
+ */
+export const TRANSACTION_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    eventId: { type: 'keyword' },
+    cpf: { type: 'keyword' },
+    type: { type: 'keyword' },
+    occurredAt: { type: 'date' },
+    inquirer: { type: 'keyword' },
+    purpose: { type: 'keyword' },
+    kind: { type: 'keyword' },
+    amountCents: { type: 'long' },
+    merchant: { type: 'keyword' },
+    mcc: { type: 'keyword' },
+    installments: { type: 'short' },
+    approved: { type: 'boolean' },
+    cardLast4: { type: 'keyword' },
+  },
+};
+
+export const TransactionElasticsearchMapper = {
+  toDocument(e: TransactionEvent): TransactionDocument {
+    const base = { eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString() };
+    switch (e.type) {
+      case 'BUREAU_INQUIRY':
+        return { ...base, type: e.type, inquirer: e.inquirer, purpose: e.purpose };
+      case 'FINANCIAL_MOVEMENT':
+        return { ...base, type: e.type, kind: e.kind, amountCents: e.amount.cents };
+      case 'CARD_PURCHASE':
+        return {
+          ...base, type: e.type, merchant: e.merchant, mcc: e.mcc, amountCents: e.amount.cents,
+          installments: e.installments, approved: e.approved, cardLast4: e.cardLast4,
+        };
+    }
+  },
+
+  toDomain(d: TransactionDocument): TransactionEvent {
+    const base = { eventId: d.eventId, cpf: Cpf.parse(d.cpf), occurredAt: new Date(d.occurredAt) };
+    switch (d.type) {
+      case 'BUREAU_INQUIRY':
+        return { ...base, type: d.type, inquirer: d.inquirer as string, purpose: d.purpose as string };
+      case 'FINANCIAL_MOVEMENT':
+        return { ...base, type: d.type, kind: d.kind as MovementKind, amount: Money.ofCents(d.amountCents as number) };
+      case 'CARD_PURCHASE':
+        return {
+          ...base, type: d.type, merchant: d.merchant as string, mcc: d.mcc as string, amount: Money.ofCents(d.amountCents as number),
+          installments: d.installments as number, approved: d.approved as boolean, cardLast4: d.cardLast4 as string,
+        };
+      default:
+        // Only reachable if something other than this adapter wrote to the index.
+        throw new Error(`document ${String(d.eventId)} has an unknown event type ${String((d as { type: unknown }).type)}`);
+    }
+  },
+};

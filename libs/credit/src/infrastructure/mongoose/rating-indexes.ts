@@ -1,0 +1,36 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
+import { RATING_JOB_MODEL, RatingJobDoc } from './rating-job.mongoose-schema';
+import { RATING_MODEL, RatingDoc } from './rating.mongoose-schema';
+
+/**
+ * Creates the indexes the schemas declare, and never drops any: createIndexes rather than syncIndexes, so an index
+ * added by hand in production (or by a newer release during a rolling deploy) survives an older instance starting up.
+ * Idempotent, so every instance can run it at start-up.
+ */
+export async function ensureRatingIndexes(models: Model<any>[]): Promise<void> {
+  for (const model of models) await model.createIndexes();
+}
+
+@Injectable()
+export class MongooseRatingIndexes implements OnModuleInit {
+  private readonly logger = new Logger(MongooseRatingIndexes.name);
+
+  constructor(
+    @InjectModel(RATING_FEATURES_MODEL) private readonly features: Model<RatingFeaturesDoc>,
+    @InjectModel(RATING_MODEL) private readonly ratings: Model<RatingDoc>,
+    @InjectModel(RATING_JOB_MODEL) private readonly jobs: Model<RatingJobDoc>,
+  ) {}
+
+  /** Before the app serves traffic: a missing unique index on rating_features.cpf would let duplicates in. */
+  async onModuleInit(): Promise<void> {
+    await this.ensure();
+    this.logger.log('indexes ensured on rating_features, ratings, rating_jobs');
+  }
+
+  ensure(): Promise<void> {
+    return ensureRatingIndexes([this.features, this.ratings, this.jobs]);
+  }
+}

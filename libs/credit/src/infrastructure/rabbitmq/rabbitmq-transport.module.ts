@@ -1,0 +1,41 @@
+import { AmqpConnectionManager } from 'amqp-connection-manager';
+import { RETRY_DELAY_MS, RabbitMqPublisher, connectRabbitMq } from '@app/platform';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CommandSender } from '../../application/ports/command.sender';
+import { RabbitMqCommandSender } from './rabbitmq-command.sender';
+
+export const RABBITMQ_CONNECTION = Symbol('RABBITMQ_CONNECTION');
+
+/** The production transport: commands and events over RabbitMQ, with one managed connection per process. */
+@Module({})
+export class RabbitMqTransportModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(RABBITMQ_CONNECTION) private readonly connection: AmqpConnectionManager,
+    private readonly publisher: RabbitMqPublisher,
+  ) {}
+
+  static forRoot(url: string, processName: string): DynamicModule {
+    return {
+      module: RabbitMqTransportModule,
+      providers: [
+        { provide: RABBITMQ_CONNECTION, useFactory: () => connectRabbitMq(url, processName) },
+        {
+          provide: RabbitMqPublisher,
+          inject: [RABBITMQ_CONNECTION],
+          useFactory: async (connection: AmqpConnectionManager) => {
+            const publisher = new RabbitMqPublisher(connection, { retryDelayMs: RETRY_DELAY_MS });
+            await publisher.waitForConnect();
+            return publisher;
+          },
+        },
+        { provide: CommandSender, useClass: RabbitMqCommandSender },
+      ],
+      exports: [RabbitMqPublisher, CommandSender, RABBITMQ_CONNECTION],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.close();
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './rabbitmq.connection';
+export * from './rabbitmq.publisher';
+export * from './rabbitmq.server';
+export * from './rabbitmq.topology';
