@@ -1,4 +1,4 @@
-import { ConfigError, RedactingLogger, exitGracefully, loadConfig, logLevelsFrom, rabbitMqStrategy } from '@app/platform';
+import { ConfigError, RedactingLogger, RpcErrorPassthroughFilter, exitGracefully, loadConfig, logLevelsFrom, rabbitMqStrategy } from '@app/platform';
 import { NestFactory } from '@nestjs/core';
 import 'reflect-metadata';
 import { IngestionWorkerModule } from './ingestion-worker.module';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     logger: new RedactingLogger('ingestion-worker', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) }),
     abortOnError: false,
   });
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   exitGracefully(app, 'ingestion-worker');
   console.log('ingestion-worker consuming credit.transactions.ingest.v1');

@@ -1,4 +1,4 @@
-import { ConfigError, RedactingLogger, exitGracefully, loadConfig, logLevelsFrom, rabbitMqStrategy } from '@app/platform';
+import { ConfigError, RedactingLogger, RpcErrorPassthroughFilter, exitGracefully, loadConfig, logLevelsFrom, rabbitMqStrategy } from '@app/platform';
 import { NestFactory } from '@nestjs/core';
 import 'reflect-metadata';
 import { RatingWorkerModule } from './rating-worker.module';
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     logger: new RedactingLogger('rating-worker', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) }),
     abortOnError: false,
   });
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   exitGracefully(app, 'rating-worker');
   console.log('rating-worker consuming credit.ratings.regenerate.v1 and credit.ratings.rescore.v1');

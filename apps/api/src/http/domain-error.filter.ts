@@ -3,6 +3,7 @@ import { redactCpfs } from '@app/platform';
 import { DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
+import { Observable, throwError } from 'rxjs';
 import { ErrorResponseDto } from './error-response.dto';
 
 /**
@@ -13,7 +14,9 @@ import { ErrorResponseDto } from './error-response.dto';
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Over RabbitMQ the transport decides between retry and dead-letter, so it needs the original error.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(redactCpfs(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));

@@ -1,0 +1,66 @@
+import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface RunningApp {
+  name: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** The compiled apps start in about a second each; compiling once beats three ts-node compilations on two cores. */
+export function ensureBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js')) || process.env.REBUILD === '1') {
+    execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });
+  }
+}
+
+/** Starts one app as its own OS process, as production runs it, and resolves once it prints `readyLine`. */
+export async function startApp(name: 'api' | 'ingestion-worker' | 'rating-worker', env: NodeJS.ProcessEnv, readyLine: RegExp, timeoutMs = 60_000): Promise<RunningApp> {
+  const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', `dist/apps/${name}/src/main.js`], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_BASEURL: './dist', LOG_FORMAT: 'json', NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const app: RunningApp = {
+    name,
+    process: child,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!readyLine.test(out)) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${out.slice(-3000)}`);
+    if (Date.now() > deadline) {
+      await app.stop('SIGKILL');
+      throw new Error(`${name} did not become ready within ${timeoutMs} ms:\n${out.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return app;
+}
+
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,163 @@
+import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
+import { Cpf } from '@app/shared-kernel';
+import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { requireEnv, uniqueCpf } from '../../libs/testing/src/contracts';
+import { RunningApp, ensureBuilt, eventually, startApp } from './app-processes';
+
+/**
+ * The production shape end to end: api, ingestion-worker and rating-worker as three OS processes that talk only over
+ * RabbitMQ, on PostgreSQL, MongoDB (FerretDB), Elasticsearch and Redis; a partner publishes and listens as the
+ * AsyncAPI document tells it to.
+ */
+describe('three apps over RabbitMQ, as a partner sees them', () => {
+  const env = {
+    DATABASE_URL: requireEnv('DATABASE_URL'),
+    MONGODB_URL: requireEnv('MONGODB_URL'),
+    ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
+    REDIS_URL: requireEnv('REDIS_URL'),
+    RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
+    DEMO_CONSUMERS: '0',
+    PORT: String(3300 + Math.floor(Math.random() * 500)),
+  };
+  const base = `http://127.0.0.1:${env.PORT}`;
+  const apps: RunningApp[] = [];
+  let connection: ChannelModel;
+  let channel: Channel;
+  let partnerQueue: string;
+  const ratingEvents: { cpf: string; score: number }[] = [];
+  const cpf: Cpf = uniqueCpf();
+
+  const http = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', 'x-client-id': 'partner-e2e' }, body: body ? JSON.stringify(body) : undefined });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const { execSync } = await import('node:child_process');
+    execSync('npm run -s db:migrate', { env: { ...process.env, ...env }, stdio: 'inherit' });
+    apps.push(
+      ...(await Promise.all([
+        startApp('api', env, /Swagger UI/),
+        startApp('ingestion-worker', env, /ingestion-worker consuming/),
+        startApp('rating-worker', env, /rating-worker consuming/),
+      ])),
+    );
+    connection = await amqp.connect(env.RABBITMQ_URL);
+    channel = await connection.createChannel();
+    partnerQueue = (await channel.assertQueue('', { exclusive: true })).queue;
+    await channel.bindQueue(partnerQueue, EXCHANGES.events, EVENTS.ratingChanged);
+    await channel.consume(partnerQueue, (msg) => {
+      if (msg) ratingEvents.push(JSON.parse(msg.content.toString()));
+    }, { noAck: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    await connection?.close().catch(() => undefined);
+    const codes = await Promise.all(apps.map((a) => a.stop()));
+    if (codes.some((c) => c !== 0)) console.error(apps.map((a) => `--- ${a.name}\n${a.output().slice(-2000)}`).join('\n'));
+  });
+
+  const address = { street: 'Rua XV de Novembro', number: '100', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80020-310' };
+  const recent = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+
+  it('rates a consumer registered through REST, in the rating worker, and tells partners', async () => {
+    expect((await http('PUT', `/v1/consumers/${cpf.value}`, { name: 'Partner Test', address, debts: [] })).status).toBe(201);
+    expect((await http('PUT', `/v1/consumers/${cpf.value}/rating-features`, {
+      birthDate: '1985-04-12', address, assets: [], incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 600_000, since: '2018-01-01' }],
+    })).status).toBe(201);
+    const rated = await eventually(async () => (await http('GET', `/v1/consumers/${cpf.value}/rating`)).status === 200, 30_000, 'the first rating');
+    expect(rated).toBe(true);
+    await eventually(async () => ratingEvents.some((e) => e.cpf === cpf.value), 30_000, 'a rating-changed event on the partner queue');
+  }, 60_000);
+
+  it('stores a partner batch published over RabbitMQ, dead-letters its one malformed event with the reason, and the analysis changes', async () => {
+    const before = await http('GET', `/v1/credit-analyses/${cpf.value}`);
+    expect(before.status).toBe(200);
+    expect(before.body.transactions.cardPurchases90d.count).toBe(0);
+    const batchId = `partner-${randomUUID()}`;
+    const purchase = (id: string, mcc: string) => ({ eventId: `${batchId}-${id}`, cpf: cpf.value, type: 'CARD_PURCHASE', occurredAt: recent(2), merchant: 'Loja Parceira', mcc, amountCents: 15_000, installments: 3, approved: true, cardLast4: '1234' });
+    const events = [
+      purchase('p1', '5411'),
+      purchase('p2', '5912'),
+      { eventId: `${batchId}-m1`, cpf: cpf.value, type: 'FINANCIAL_MOVEMENT', occurredAt: recent(3), kind: 'SALARY', amountCents: 600_000 },
+      purchase('bad', '12'),
+      // Inquiries from other lenders weigh on every score, so the re-scoring this batch triggers must change the rating.
+      ...[1, 2, 3].map((n) => ({ eventId: `${batchId}-i${n}`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(4 + n), inquirer: `Banco ${n}`, purpose: 'CREDIT_GRANTING' })),
+    ];
+    const ratingEventsBefore = ratingEvents.filter((e) => e.cpf === cpf.value).length;
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events })), { persistent: true, contentType: 'application/json', correlationId: batchId });
+
+    const after = await eventually(async () => {
+      const res = await http('GET', `/v1/credit-analyses/${cpf.value}`);
+      return res.body.transactions?.cardPurchases90d?.count === 2 ? res : null;
+    }, 30_000, 'the analysis to show the two stored purchases');
+    expect(after.body.transactions.movements30d.inflowCents).toBe(600_000);
+
+    const dead = await eventually(async () => findDeadLetter(channel, deadLetterQueue(QUEUES.ingestTransactions), (m) => m.properties.correlationId === batchId), 20_000, 'the malformed event in the dead-letter queue');
+    expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('SCHEMA_INVALID');
+    expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.field]).toBe('events[3].mcc');
+    expect(String(dead.properties.headers?.[DEAD_LETTER_HEADERS.reason])).toMatch(/mcc/);
+    expect(JSON.parse(dead.content.toString()).events[0].eventId).toBe(`${batchId}-bad`);
+
+    await eventually(async () => ratingEvents.filter((e) => e.cpf === cpf.value).length > ratingEventsBefore, 30_000, 'a new rating-changed event after re-scoring');
+  }, 90_000);
+
+  it('answers an analysis request by request/reply with the correlation id, and a CONSUMER_NOT_FOUND reply for an unknown CPF', async () => {
+    const replies = (await channel.assertQueue('', { exclusive: true })).queue;
+    const received = new Map<string, any>();
+    await channel.consume(replies, (msg) => msg && received.set(msg.properties.correlationId as string, JSON.parse(msg.content.toString())), { noAck: true });
+    const ask = (askCpf: string) => {
+      const correlationId = randomUUID();
+      channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: askCpf, purpose: 'CREDIT_GRANTING', requester: 'Partner Bank' })), { replyTo: replies, correlationId, contentType: 'application/json' });
+      return correlationId;
+    };
+    const known = ask(cpf.formatted);
+    const unknown = ask(uniqueCpf().value);
+    const ok = await eventually(async () => received.get(known), 20_000, 'the reply for a known CPF');
+    expect(ok).toMatchObject({ ok: true, analysis: { cpf: cpf.formatted, name: 'Partner Test' } });
+    const missing = await eventually(async () => received.get(unknown), 20_000, 'the reply for an unknown CPF');
+    expect(missing).toMatchObject({ ok: false, error: { code: 'CONSUMER_NOT_FOUND' } });
+    const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
+    expect(inquiries.body.inquiries).toEqual(expect.arrayContaining([expect.objectContaining({ inquirer: 'Partner Bank', purpose: 'CREDIT_GRANTING' })]));
+  }, 60_000);
+
+  it('dead-letters a message that is not JSON and keeps the queue flowing', async () => {
+    const poisonId = randomUUID();
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from('{not json'), { persistent: true, correlationId: poisonId });
+    const batchId = `after-poison-${randomUUID()}`;
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events: [{ eventId: `${batchId}-1`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(1), inquirer: 'Financeira Depois', purpose: 'CREDIT_GRANTING' }] })), { persistent: true });
+    const dead = await eventually(async () => findDeadLetter(channel, deadLetterQueue(QUEUES.ingestTransactions), (m) => m.properties.correlationId === poisonId), 20_000, 'the poison message in the DLQ');
+    expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('MESSAGE_MALFORMED');
+    await eventually(async () => (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.some((i: { inquirer: string }) => i.inquirer === 'Financeira Depois'), 20_000, 'the next batch to be stored');
+  }, 60_000);
+
+  it('reports every server in readiness', async () => {
+    const res = await http('GET', '/health/ready');
+    expect(res.status).toBe(200);
+    expect(Object.fromEntries(Object.entries(res.body.details).map(([k, v]: [string, any]) => [k, v.adapter]))).toEqual({
+      consumers: 'postgres', ratings: 'mongodb', transactions: 'elasticsearch', cache: 'redis', transport: 'rabbitmq',
+    });
+  });
+});
+
+/** Reads a DLQ without consuming it for good: every message looked at is put back. */
+async function findDeadLetter(channel: Channel, queue: string, match: (m: GetMessage) => boolean): Promise<GetMessage | null> {
+  const seen: GetMessage[] = [];
+  let found: GetMessage | null = null;
+  try {
+    for (let i = 0; i < 500; i++) {
+      const msg = await channel.get(queue, { noAck: false });
+      if (!msg) break;
+      seen.push(msg);
+      if (match(msg)) {
+        found = msg;
+        break;
+      }
+    }
+  } finally {
+    for (const m of seen) channel.nack(m, false, true);
+  }
+  return found;
+}
