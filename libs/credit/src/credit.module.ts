@@ -107,7 +107,7 @@ export class CreditModule {
       probes.push({ name: 'ratings', adapter: 'memory', inject: [], check: up });
     }
     if (config.elasticsearchUrl) {
-      storeModules.push(ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl));
+      storeModules.push(ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl, { index: config.elasticsearchIndex }));
       probes.push({ name: 'transactions', adapter: 'elasticsearch', inject: [ElasticsearchTransactionStore], check: async (s: ElasticsearchTransactionStore) => s.health() });
     } else {
       adapters.push({ provide: TransactionStore, useClass: InMemoryTransactionStore });

@@ -13,6 +13,8 @@ export interface AppConfig {
   pgliteDataDir: string | null;
   mongodbUrl: string | null;
   elasticsearchUrl: string | null;
+  /** Lets several deployments (or test runs) share one cluster without seeing each other's events. */
+  elasticsearchIndex: string;
   redisUrl: string | null;
   rabbitmqUrl: string | null;
   analysisTtlSeconds: number;
@@ -54,6 +56,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!allowed.includes(raw as T)) problems.push(`${name}=${raw} must be one of ${allowed.join(', ')}`);
     return allowed.includes(raw as T) ? (raw as T) : fallback;
   };
+  const indexName = (name: string, fallback: string): string => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!/^[a-z0-9][a-z0-9._-]{0,200}$/.test(raw)) problems.push(`${name}=${raw} must be a lowercase Elasticsearch index name`);
+    return raw;
+  };
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -63,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pgliteDataDir: env.PGLITE_DATA_DIR?.trim() || null,
     mongodbUrl: url('MONGODB_URL', ['mongodb', 'mongodb+srv']),
     elasticsearchUrl: url('ELASTICSEARCH_URL', ['http', 'https']),
+    elasticsearchIndex: indexName('ELASTICSEARCH_INDEX', 'credit-transactions-v1'),
     redisUrl: url('REDIS_URL', ['redis', 'rediss']),
     rabbitmqUrl: url('RABBITMQ_URL', ['amqp', 'amqps']),
     analysisTtlSeconds: int('ANALYSIS_TTL_SECONDS', 300, 1, 86_400),
