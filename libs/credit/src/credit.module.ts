@@ -31,7 +31,7 @@ import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-cons
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
 import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
 import { CreditScorer } from './domain/scoring/credit-scorer';
-import { PlaceholderScorer } from './domain/scoring/placeholder-scorer';
+import { WoeLogisticScorer } from './domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from './infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from './infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingJobRepository } from './infrastructure/embedded/in-memory-rating-job.repository';
@@ -87,7 +87,7 @@ export class CreditModule {
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
-      { provide: CreditScorer, useFactory: () => new PlaceholderScorer() },
+      { provide: CreditScorer, useFactory: () => new WoeLogisticScorer() },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },
       { provide: DEMO_CONSUMER_COUNT, useValue: config.demoConsumers },
     ];

@@ -21,7 +21,7 @@ export class RatingViewDto {
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.043 }) probabilityOfDefault: number;
   @ApiProperty({ type: [ReasonCodeDto], description: 'Up to four factors where the consumer lost the most points' }) reasonCodes: ReasonCodeDto[];
   @ApiPropertyOptional({ type: ImprovementDto, nullable: true, description: 'The one change that would raise the score most' }) improvement: ImprovementDto | null;
-  @ApiProperty({ example: 'woe-logit-1.0.0' }) modelVersion: string;
+  @ApiProperty({ example: 'woe-logistic-v1' }) modelVersion: string;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
 }
 

@@ -1,7 +1,7 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
-import { PlaceholderScorer } from '../../domain/scoring/placeholder-scorer';
+import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
@@ -19,7 +19,7 @@ describe('RescoreOnChangeHandler', () => {
     await consumers.save(aConsumer({ cpf: a }));
     await consumers.save(aConsumer({ cpf: b }));
     ratings = new InMemoryRatingRepository();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new PlaceholderScorer(), new FixedClock(NOW), new RecordingEventBus().asEventBus());
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().asEventBus());
     handler = new RescoreOnChangeHandler(rater);
   });
 

@@ -1,6 +1,7 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysBefore } from '@app/testing';
-import { PlaceholderScorer } from '../../domain/scoring/placeholder-scorer';
+import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
+import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
@@ -27,7 +28,7 @@ describe('ConsumerRater', () => {
     transactions = new InMemoryTransactionStore();
     clock = new FixedClock(NOW);
     bus = new RecordingEventBus();
-    rater = new ConsumerRater(consumers, features, ratings, transactions, new PlaceholderScorer(), clock, bus.asEventBus());
+    rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.asEventBus());
   });
 
   it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
@@ -41,13 +42,15 @@ describe('ConsumerRater', () => {
     await consumers.save(aConsumer());
     expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
     const rating = await ratings.latest(cpf);
-    expect(rating?.props).toMatchObject({ score: 600, band: 'C', probabilityOfDefault: 0.4, modelVersion: 'placeholder-0', generatedAt: NOW });
+    const expected = new WoeLogisticScorer().score(buildScoringFacts(aConsumer(), null, await transactions.summarize(cpf, NOW), NOW));
+    expect(rating?.props).toMatchObject({ score: expected.score, band: expected.band, probabilityOfDefault: expected.probabilityOfDefault, modelVersion: 'woe-logistic-v1', generatedAt: NOW });
   });
 
   it('rates a CPF that has only rating features', async () => {
     await features.save(aRatingFeatures());
     expect(await rater.rate('123.456.789-09', metadata)).toBe('RATED');
-    expect((await ratings.latest(cpf))?.props.score).toBe(700);
+    const expected = new WoeLogisticScorer().score(buildScoringFacts(null, aRatingFeatures(), await transactions.summarize(cpf, NOW), NOW));
+    expect((await ratings.latest(cpf))?.props.score).toBe(expected.score);
   });
 
   it('announces a first rating as a RatingChangedEvent with no previous score', async () => {
@@ -77,17 +80,20 @@ describe('ConsumerRater', () => {
     await rater.rate(VALID_CPF, metadata);
     await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 40) })] }));
     expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
-    expect((await ratings.history(cpf, 10)).map((r) => r.props.score)).toEqual([560, 600]);
+    const [worse, first] = (await ratings.history(cpf, 10)).map((r) => r.props.score);
+    expect(worse).toBeLessThan(first);
     const [, second] = bus.ofType(RatingChangedEvent);
-    expect(second.previousScore).toBe(600);
-    expect(second.rating.props.score).toBe(560);
+    expect(second.previousScore).toBe(first);
+    expect(second.rating.props.score).toBe(worse);
   });
 
   it('counts recorded inquiries against the score', async () => {
     await consumers.save(aConsumer());
-    await transactions.append([anEvent(anInquiryInput({ eventId: 'i1' })), anEvent(anInquiryInput({ eventId: 'i2' }))]);
     await rater.rate(VALID_CPF, metadata);
-    expect((await ratings.latest(cpf))?.props.score).toBe(560);
+    const before = (await ratings.latest(cpf))!.props.score;
+    await transactions.append([1, 2, 3, 4].map((n) => anEvent(anInquiryInput({ eventId: `i${n}` }))));
+    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
+    expect((await ratings.latest(cpf))!.props.score).toBeLessThan(before);
   });
 
   it('rejects an invalid CPF with CPF_INVALID', async () => {

@@ -1,6 +1,6 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingCommandSender, RecordingEventBus, aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
-import { PlaceholderScorer } from '../../domain/scoring/placeholder-scorer';
+import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingJobRepository } from '../../infrastructure/embedded/in-memory-rating-job.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
@@ -27,7 +27,7 @@ describe('rating regeneration', () => {
     ratings = new InMemoryRatingRepository();
     jobs = new InMemoryRatingJobRepository();
     clock = new FixedClock(NOW);
-    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new PlaceholderScorer(), clock, new RecordingEventBus().asEventBus());
+    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().asEventBus());
     regenerate = new RegenerateRatingsHandler(jobs, features, rater, clock);
   });
 

@@ -43,7 +43,8 @@ function countLabel(r: Range, nouns: CountNouns): BilingualText {
   const hi = Math.floor(r.upper);
   if (hi <= 0) return nouns.none;
   if (lo === hi) return lo === 1 ? { en: `1 ${nouns.one.en}`, pt: `1 ${nouns.one.pt}` } : { en: `${lo} ${nouns.many.en}`, pt: `${lo} ${nouns.many.pt}` };
-  if (lo === 0) return { en: `at most ${hi} ${nouns.many.en}`, pt: `no máximo ${hi} ${nouns.many.pt}` };
+  const upTo = hi === 1 ? nouns.one : nouns.many;
+  if (lo === 0) return { en: `at most ${hi} ${upTo.en}`, pt: `no máximo ${hi} ${upTo.pt}` };
   return { en: `${lo}–${hi} ${nouns.many.en}`, pt: `${lo} a ${hi} ${nouns.many.pt}` };
 }
 
@@ -57,25 +58,33 @@ const OPEN_NOUNS = nouns(['no open debt', 'nenhuma dívida em aberto'], ['open d
 const INQUIRY_NOUNS = nouns(['no inquiries', 'nenhuma consulta'], ['inquiry', 'consulta'], ['inquiries', 'consultas']);
 const DECLINE_NOUNS = nouns(['no declines', 'nenhuma recusa'], ['decline', 'recusa'], ['declines', 'recusas']);
 
-function ratioLabel(r: Range, scale: number, unitEn: string, unitPt: string): BilingualText {
-  const lo = r.lower === null ? null : fmt(r.lower * scale);
+function ratioLabel(r: Range, scale: number, unitEn: string, unitPt: string, none?: BilingualText): BilingualText {
+  if (none && r.upper !== null && r.upper <= 0) return none;
+  const lo = r.lower === null || (none && r.lower <= 0) ? null : fmt(r.lower * scale);
   const hi = r.upper === null ? null : fmt(r.upper * scale);
   if (lo === null && hi !== null) return { en: `up to ${hi}${unitEn}`, pt: `até ${ptNumber(hi)}${unitPt}` };
   if (hi === null && lo !== null) return { en: `more than ${lo}${unitEn}`, pt: `mais de ${ptNumber(lo)}${unitPt}` };
-  return { en: `${lo} to ${hi}${unitEn}`, pt: `de ${ptNumber(lo!)} a ${ptNumber(hi!)}${unitPt}` };
+  if (lo === null || hi === null) return { en: 'any', pt: 'qualquer' };
+  return { en: `${lo} to ${hi}${unitEn}`, pt: `de ${ptNumber(lo)} a ${ptNumber(hi)}${unitPt}` };
 }
 
 function tenureLabel(r: Range): BilingualText {
-  const years = (months: number) => fmt(months / 12);
+  const years = (months: number): BilingualText => {
+    const y = fmt(months / 12);
+    return y === '1' ? { en: '1 year', pt: '1 ano' } : { en: `${y} years`, pt: `${ptNumber(y)} anos` };
+  };
   const lower = r.lower === null ? -1 : Math.floor(r.lower) + 1;
   const upper = r.upper;
   if (lower <= -1) {
     if (upper !== null && upper <= -1) return { en: 'no income source', pt: 'sem fonte de renda' };
     if (upper === null) return { en: 'any', pt: 'qualquer' };
-    return { en: `no income source or under ${years(upper + 1)} years`, pt: `sem fonte de renda ou menos de ${ptNumber(years(upper + 1))} anos` };
+    const u = years(upper + 1);
+    return { en: `no income source or under ${u.en}`, pt: `sem fonte de renda ou menos de ${u.pt}` };
   }
-  if (upper === null) return { en: `${years(lower)} years or more`, pt: `${ptNumber(years(lower))} anos ou mais` };
-  return { en: `${years(lower)} to under ${years(upper + 1)} years`, pt: `de ${ptNumber(years(lower))} a menos de ${ptNumber(years(upper + 1))} anos` };
+  const l = years(lower);
+  if (upper === null) return { en: `${l.en} or more`, pt: `${l.pt} ou mais` };
+  const u = years(upper + 1);
+  return { en: `${l.en} to under ${u.en}`, pt: `de ${l.pt} a menos de ${u.pt}` };
 }
 
 const PROPERTY_TIERS: BilingualText[] = [
@@ -117,8 +126,9 @@ export function binLabel(feature: string, range: Range, params: { capacityMonths
     case 'openDebtCount':
       return countLabel(range, OPEN_NOUNS);
     case 'overdueBurden':
+      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal', { en: 'nothing overdue', pt: 'nada em atraso' });
     case 'debtBurden':
-      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal');
+      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal', { en: 'no open debt', pt: 'nenhuma dívida em aberto' });
     case 'ageYears':
       return ageLabel(range);
     case 'incomeTenureMonths':

@@ -209,6 +209,15 @@ describe('WoeLogisticScorer', () => {
     expect(values.maxDaysOverdue).toBe(0);
   });
 
+  it('never scores withheld registration data above any disclosed data', () => {
+    const random = mulberry32(31);
+    for (let i = 0; i < 300; i++) {
+      const facts = randomFacts(random);
+      if (facts.ageYears === null) continue;
+      expect(score({ ...facts, ageYears: null })).toBeLessThanOrEqual(score(facts));
+    }
+  });
+
   it('refuses an artefact that breaks a monotonicity rule or uses an unknown feature', () => {
     const copy = () => JSON.parse(JSON.stringify(artefactJson)) as CreditModelArtefact;
     const broken = copy();

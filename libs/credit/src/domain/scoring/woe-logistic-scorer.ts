@@ -89,7 +89,7 @@ export class WoeLogisticScorer extends CreditScorer {
   score(facts: ScoringFacts): ScoreOutcome {
     const card = this.artefact;
     const result = applyScorecard(card, this.featureValues(facts));
-    const reasonCodes: ReasonCode[] = topReasons(result, 4 + card.features.length)
+    const reasonCodes: ReasonCode[] = topReasons(result, card.features.length)
       .map((c) => ({ c, lost: Math.round(c.pointsLost) }))
       .filter(({ lost }) => lost > 0)
       .slice(0, 4)
