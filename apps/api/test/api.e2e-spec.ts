@@ -255,8 +255,14 @@ describe('REST API on the embedded default', () => {
     });
 
     it('reports liveness and readiness', async () => {
-      await http.get('/health/live').expect(200, { status: 'ok' });
-      expect((await http.get('/health/ready').expect(200)).body).toMatchObject({ status: 'ok', checks: { consumers: 'up', cache: 'up' } });
+      expect((await http.get('/health/live').expect(200)).body.status).toBe('ok');
+      expect((await http.get('/health/ready').expect(200)).body).toMatchObject({
+        status: 'ok',
+        details: {
+          consumers: { status: 'up', adapter: 'pglite' }, ratings: { status: 'up', adapter: 'memory' }, transactions: { status: 'up', adapter: 'memory' },
+          cache: { status: 'up', adapter: 'memory' }, transport: { status: 'up', adapter: 'in-process' },
+        },
+      });
     });
   });
 });

@@ -1,0 +1,696 @@
+import { CAUSATION_HEADER, DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, MESSAGE_SCHEMAS, QUEUES, RETRY_COUNT_HEADER, Schemas, deadLetterQueue, retryQueue } from '@app/contracts';
+import { MAX_ATTEMPTS, RETRY_DELAY_MS, assertTopology } from '@app/platform';
+import { dump } from 'js-yaml';
+import type { ConfirmChannel } from 'amqplib';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ASYNCAPI_PATH = join(__dirname, '..', 'openapi', 'asyncapi.yaml');
+
+const BINDING_VERSION = '0.3.0';
+const VHOST = '/';
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Topology: recorded from the transport's own assertTopology(), so exchanges, queues, arguments and bindings in the
+// document are exactly what the apps declare on the broker.
+// ---------------------------------------------------------------------------------------------------------------------
+
+interface DeclaredExchange {
+  name: string;
+  type: 'direct' | 'topic' | 'fanout' | 'headers';
+  durable: boolean;
+  autoDelete: boolean;
+}
+interface DeclaredQueue {
+  name: string;
+  durable: boolean;
+  exclusive: boolean;
+  autoDelete: boolean;
+  arguments: Record<string, unknown>;
+}
+interface DeclaredBinding {
+  queue: string;
+  exchange: string;
+  routingKey: string;
+}
+interface DeclaredTopology {
+  exchanges: Map<string, DeclaredExchange>;
+  queues: Map<string, DeclaredQueue>;
+  bindings: DeclaredBinding[];
+}
+
+async function recordTopology(): Promise<DeclaredTopology> {
+  const topology: DeclaredTopology = { exchanges: new Map(), queues: new Map(), bindings: [] };
+  const recorder = {
+    assertExchange: async (name: string, type: DeclaredExchange['type'], options: { durable?: boolean; autoDelete?: boolean } = {}) => {
+      topology.exchanges.set(name, { name, type, durable: options.durable ?? true, autoDelete: options.autoDelete ?? false });
+    },
+    assertQueue: async (name: string, options: { durable?: boolean; exclusive?: boolean; autoDelete?: boolean; arguments?: Record<string, unknown> } = {}) => {
+      topology.queues.set(name, { name, durable: options.durable ?? true, exclusive: options.exclusive ?? false, autoDelete: options.autoDelete ?? false, arguments: options.arguments ?? {} });
+    },
+    bindQueue: async (queue: string, exchange: string, routingKey: string) => {
+      topology.bindings.push({ queue, exchange, routingKey });
+    },
+  };
+  await assertTopology(recorder as unknown as ConfirmChannel, { retryDelayMs: RETRY_DELAY_MS });
+  return topology;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// What the contracts cannot say: titles, prose and examples. Payload schemas are never written here.
+// ---------------------------------------------------------------------------------------------------------------------
+
+interface Example {
+  name: string;
+  summary: string;
+  headers?: Record<string, unknown>;
+  payload: unknown;
+}
+interface MessageDoc {
+  title: string;
+  summary: string;
+  description: string;
+  kind: 'command' | 'event';
+  examples: Example[];
+}
+
+const CORRELATION = 'b3c1f7a2-5d2e-4c1b-9a57-2f0e8d4c6a10';
+
+const BATCH_EXAMPLE = {
+  batchId: 'partner-acme-2025-06-01T10:00Z-0001',
+  events: [
+    { eventId: 'acme:inq:000981', cpf: '12345678909', type: 'BUREAU_INQUIRY', occurredAt: '2025-06-01T09:58:12Z', inquirer: 'Acme Financeira S.A.', purpose: 'CREDIT_GRANTING' },
+    { eventId: 'acme:mov:771203', cpf: '12345678909', type: 'FINANCIAL_MOVEMENT', occurredAt: '2025-05-30T12:00:00Z', kind: 'SALARY', amountCents: 650000 },
+    { eventId: 'acme:card:55120', cpf: '52998224725', type: 'CARD_PURCHASE', occurredAt: '2025-05-31T20:14:03-03:00', merchant: 'Supermercado Boa Vista', mcc: '5411', amountCents: 18990, installments: 3, approved: true, cardLast4: '4242' },
+  ],
+};
+
+const MESSAGE_DOCS: Record<string, MessageDoc> = {
+  [QUEUES.ingestTransactions]: {
+    kind: 'command',
+    title: 'Ingest a batch of transaction events',
+    summary: 'Up to 1000 bureau inquiries, financial movements and card purchases for one or more CPFs.',
+    description: [
+      'Each item of `events` must match the `TransactionEvent` schema (see components/schemas: `BureauInquiryEvent`, `FinancialMovementEvent`, `CardPurchaseEvent`, told apart by `type`).',
+      'The envelope is validated as a whole (an invalid envelope dead-letters the message); each event is then validated on its own: valid events are stored, and every invalid one is dead-lettered **individually** to `' +
+        deadLetterQueue(QUEUES.ingestTransactions) +
+        '` as a one-event batch `{ batchId, events: [event] }` with the reason in the headers, so one bad event never blocks its batch.',
+      'Storage is idempotent by `eventId`: re-sending a batch (or a redelivery) never duplicates an event.',
+      'Amounts are integer BRL cents; times are ISO-8601 with an offset. Events dated in the future and CPFs with wrong check digits are rejected per event.',
+    ].join('\n\n'),
+    examples: [
+      { name: 'mixedBatch', summary: 'One event of each type for two consumers', headers: { [CAUSATION_HEADER]: 'partner-acme-upload-1187' }, payload: BATCH_EXAMPLE },
+      { name: 'withoutBatchId', summary: 'batchId is optional; the AMQP message_id (or a new id) is used instead', payload: { events: [BATCH_EXAMPLE.events[1]] } },
+    ],
+  },
+  [QUEUES.regenerateRatings]: {
+    kind: 'command',
+    title: 'Run a rating regeneration job',
+    summary: 'Re-scores every consumer for a job created through POST /v1/ratings/regenerations.',
+    description:
+      'Sent by the API when a regeneration job is created. The message stays unacknowledged while the job runs, so if the rating worker dies the broker redelivers it and the job resumes at its cursor. Partners do not send it.',
+    examples: [{ name: 'job', summary: 'A job created over REST', headers: { [CAUSATION_HEADER]: '0b6f2a8e-3c41-4e0a-b7f5-9d2c1e4a7b36' }, payload: { jobId: '0b6f2a8e-3c41-4e0a-b7f5-9d2c1e4a7b36' } }],
+  },
+  [QUEUES.rescoreConsumers]: {
+    kind: 'command',
+    title: 'Re-score consumers',
+    summary: 'Recomputes the rating of each listed CPF (duplicates are rated once).',
+    description:
+      'The rescore queue takes explicit requests on the commands exchange and, through its bindings on the events exchange, the transactions-ingested and consumer-changed events: the queue validates all of them against this schema, in which only `cpfs` matters and other fields are allowed.',
+    examples: [{ name: 'twoConsumers', summary: 'An explicit request for two CPFs', payload: { cpfs: ['12345678909', '52998224725'] } }],
+  },
+  [QUEUES.analysisRequests]: {
+    kind: 'command',
+    title: 'Request a credit analysis (request/reply)',
+    summary: 'Asks for the credit analysis of one CPF; the answer is sent to the reply_to queue with the same correlation_id.',
+    description: [
+      'Set the AMQP properties `reply_to` (your reply queue, or `amq.rabbitmq.reply-to` for direct reply-to) and `correlation_id`; the reply (`AnalysisReplyV1`) carries the same `correlation_id`.',
+      'The request is recorded as a bureau inquiry by `requester` for `purpose`, as GET /v1/credit-analyses/{cpf} would record it.',
+      'A request that is well-formed but cannot be answered (wrong CPF check digits, unknown CPF) gets a reply with `ok: false` and an `error`. A request that is not valid JSON or does not match this schema gets **no reply**: it is dead-lettered to `' +
+        deadLetterQueue(QUEUES.analysisRequests) +
+        '`. A request that keeps failing for a transient cause is retried and, after the last attempt, dead-lettered without a reply too — always wait with a timeout.',
+    ].join('\n\n'),
+    examples: [{ name: 'creditGranting', summary: 'A partner about to grant credit', payload: { cpf: '12345678909', purpose: 'CREDIT_GRANTING', requester: 'Acme Financeira S.A.' } }],
+  },
+  [EVENTS.transactionsIngested]: {
+    kind: 'event',
+    title: 'Transactions were stored',
+    summary: 'At least one new transaction event of a batch was stored; lists the CPFs concerned.',
+    description:
+      'Published by the ingestion worker after the batch is committed, only when something new was stored (a fully duplicate batch publishes nothing). The rescore queue is bound to it. `batchId` is the id of the ingested batch.',
+    examples: [{ name: 'afterBatch', summary: 'After the mixedBatch example was ingested', headers: { [CAUSATION_HEADER]: BATCH_EXAMPLE.batchId }, payload: { batchId: BATCH_EXAMPLE.batchId, cpfs: ['12345678909', '52998224725'] } }],
+  },
+  [EVENTS.consumerDataChanged]: {
+    kind: 'event',
+    title: 'Consumer data changed',
+    summary: 'The registration data or the rating features of consumers changed.',
+    description: 'Published after a change to a consumer (`CONSUMER`) or to its rating features (`RATING_FEATURES`) is committed. The rescore queue is bound to it.',
+    examples: [
+      { name: 'consumerUpdated', summary: 'A consumer record was updated through the API', payload: { cpfs: ['11144477735'], dataClass: 'CONSUMER' } },
+      { name: 'featuresUpdated', summary: 'New rating features for a consumer', payload: { cpfs: ['39053344705'], dataClass: 'RATING_FEATURES' } },
+    ],
+  },
+  [EVENTS.ratingChanged]: {
+    kind: 'event',
+    title: 'A credit rating changed',
+    summary: 'A consumer was (re-)rated: new score, band, probability of default and model version.',
+    description: [
+      'Published after the new rating is stored. `previousScore` is `null` the first time a CPF is rated.',
+      'Partners receive it by binding **their own** durable queue to the `' + EXCHANGES.events + '` topic exchange with the routing key `' + EVENTS.ratingChanged + '` (or a pattern such as `credit.rating.#`).',
+      'Deliveries are at least once: de-duplicate by (`cpf`, `generatedAt`); the message_id is new on every publish. Ratings of different CPFs are not ordered; for one CPF, keep the one with the latest `generatedAt`.',
+    ].join('\n\n'),
+    examples: [
+      { name: 'firstRating', summary: 'A CPF rated for the first time', payload: { cpf: '12345678909', score: 712, band: 'B', probabilityOfDefault: 0.0431, modelVersion: 'woe-logistic-v1', previousScore: null, generatedAt: '2025-06-01T10:00:04.512Z' } },
+      { name: 'downgrade', summary: 'A score that fell after new transactions', headers: { [CAUSATION_HEADER]: BATCH_EXAMPLE.batchId }, payload: { cpf: '52998224725', score: 455, band: 'D', probabilityOfDefault: 0.1873, modelVersion: 'woe-logistic-v1', previousScore: 538, generatedAt: '2025-06-01T10:00:05.020Z' } },
+    ],
+  },
+};
+
+const REPLY_DOC = {
+  title: 'Credit analysis reply',
+  summary: 'The answer to an analysis request: `ok: true` with the analysis, or `ok: false` with an error.',
+  description:
+    '`analysis` is the CreditAnalysis exactly as GET /v1/credit-analyses/{cpf} returns it (schema `CreditAnalysis` in openapi/openapi.json). The reply is published to the default exchange with the request\'s `reply_to` as routing key and its `correlation_id`; it is not persistent.',
+  examples: [
+    {
+      name: 'answered',
+      summary: 'An analysis (abridged: profile, debts and transactions are left out here)',
+      payload: {
+        ok: true,
+        analysis: {
+          cpf: '123.456.789-09',
+          name: 'Maria da Silva',
+          generatedAt: '2025-06-01T10:00:06.100Z',
+          rating: { score: 712, band: 'B', probabilityOfDefault: 0.0431, reasonCodes: [], improvement: null, modelVersion: 'woe-logistic-v1', generatedAt: '2025-06-01T10:00:04.512Z' },
+        },
+      },
+    },
+    { name: 'notFound', summary: 'A CPF the platform has no consumer for', payload: { ok: false, error: { code: 'CONSUMER_NOT_FOUND', message: 'no consumer is registered under this CPF' } } },
+    { name: 'invalidCpf', summary: 'A CPF whose check digits do not match', payload: { ok: false, error: { code: 'CPF_INVALID', message: 'check digits do not match', field: 'cpf' } } },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Headers: the names come from libs/contracts; the transport does not validate headers, so their schemas are prose.
+// ---------------------------------------------------------------------------------------------------------------------
+
+const causationHeader = { type: 'string', description: 'Id of the message, batch or job that caused this one. Optional on what partners send.' };
+const retryCountHeader = {
+  type: 'integer',
+  minimum: 1,
+  description: `Set by the platform when it re-queues a message after a transient failure (1 = first retry). Partners must not set it: a message arrives at most ${MAX_ATTEMPTS} times.`,
+};
+
+const DEAD_LETTER_HEADER_DOCS: Record<keyof typeof DEAD_LETTER_HEADERS, object> = {
+  code: {
+    type: 'string',
+    description:
+      'Stable code of the failure: `MESSAGE_MALFORMED` (body is not JSON), `SCHEMA_INVALID` (payload does not match the schema; for ingest batches also per event), `RETRIES_EXHAUSTED` (transient failure on every attempt), `NO_HANDLER`, or the code of a domain error such as `CPF_INVALID`.',
+    examples: ['SCHEMA_INVALID'],
+  },
+  reason: { type: 'string', description: 'Human-readable reason, with CPFs masked.', examples: ['events[0].amountCents: must be integer'] },
+  field: { type: 'string', description: 'Path of the offending field when known. For per-event dead letters of an ingest batch it is the position in the **original** batch (e.g. `events[7].cpf`), not in the one-event dead letter.', examples: ['events[2].mcc'] },
+  originalQueue: { type: 'string', description: 'Queue the message was taken from; the replay command sends it back there.', examples: [QUEUES.ingestTransactions] },
+  attempts: { type: 'integer', minimum: 1, description: 'How many times the message was attempted before it was dead-lettered.', examples: [MAX_ATTEMPTS] },
+  failedAt: { type: 'string', format: 'date-time', description: 'When the message was dead-lettered (UTC).' },
+};
+
+function headerSchemas() {
+  const deadLetterProps = Object.fromEntries(Object.entries(DEAD_LETTER_HEADERS).map(([key, header]) => [header, DEAD_LETTER_HEADER_DOCS[key as keyof typeof DEAD_LETTER_HEADERS]]));
+  return {
+    CommandHeaders: { type: 'object', description: 'AMQP headers table of a command.', properties: { [CAUSATION_HEADER]: causationHeader, [RETRY_COUNT_HEADER]: retryCountHeader } },
+    EventHeaders: { type: 'object', description: 'AMQP headers table of an event.', properties: { [CAUSATION_HEADER]: causationHeader } },
+    DeadLetterHeaders: {
+      type: 'object',
+      description:
+        'AMQP headers table of a dead letter: the original headers plus the reason. Messages that went through a retry queue also carry the broker\'s own `x-death` (and `x-first-death-*`) headers.',
+      required: [DEAD_LETTER_HEADERS.code, DEAD_LETTER_HEADERS.reason, DEAD_LETTER_HEADERS.originalQueue, DEAD_LETTER_HEADERS.attempts, DEAD_LETTER_HEADERS.failedAt],
+      properties: { ...deadLetterProps, [CAUSATION_HEADER]: causationHeader, [RETRY_COUNT_HEADER]: retryCountHeader, 'x-death': { type: 'array', description: 'Set by RabbitMQ when the message passed through a retry queue.', items: { type: 'object' } } },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Assembly
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** The exported name of a schema object in libs/contracts, so components are named as the code names them. */
+function schemaName(schema: object): string {
+  const entry = Object.entries(Schemas).find(([, s]) => s === schema);
+  if (!entry) throw new Error('a message schema is not exported from libs/contracts/src/schemas.ts');
+  return entry[0];
+}
+
+function keyOf(record: Record<string, string>, value: string): string {
+  return Object.entries(record).find(([, v]) => v === value)![0];
+}
+
+const ref = (path: string) => ({ $ref: path });
+const amqpQueue = (q: DeclaredQueue) => ({ is: 'queue', queue: { name: q.name, durable: q.durable, exclusive: q.exclusive, autoDelete: q.autoDelete, vhost: VHOST }, bindingVersion: BINDING_VERSION });
+const amqpRoutingKey = (e: DeclaredExchange) => ({ is: 'routingKey', exchange: { name: e.name, type: e.type, durable: e.durable, autoDelete: e.autoDelete, vhost: VHOST }, bindingVersion: BINDING_VERSION });
+const deadLettered = (message: string) => `${message}DeadLettered`;
+
+function deadLetterExample(pattern: string, example: Example): Example {
+  const failures: Record<string, Record<string, unknown>> = {
+    [QUEUES.ingestTransactions]: { [DEAD_LETTER_HEADERS.code]: 'SCHEMA_INVALID', [DEAD_LETTER_HEADERS.reason]: 'mcc: must match pattern "^\\d{4}$"', [DEAD_LETTER_HEADERS.field]: 'events[2].mcc', [DEAD_LETTER_HEADERS.attempts]: 1 },
+  };
+  const failure = failures[pattern] ?? {
+    [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED',
+    [DEAD_LETTER_HEADERS.reason]: `failed ${MAX_ATTEMPTS} times; last error: connection terminated unexpectedly`,
+    [DEAD_LETTER_HEADERS.attempts]: MAX_ATTEMPTS,
+    [RETRY_COUNT_HEADER]: MAX_ATTEMPTS - 1,
+  };
+  // The ingest DLQ holds one invalid event per dead letter (see the ingestion worker): a one-event batch whose envelope is valid.
+  const payload = pattern === QUEUES.ingestTransactions ? { batchId: BATCH_EXAMPLE.batchId, events: [{ ...BATCH_EXAMPLE.events[2], mcc: '541' }] } : example.payload;
+  return {
+    name: `${example.name}DeadLettered`,
+    summary: `${example.summary}, dead-lettered (${String(failure[DEAD_LETTER_HEADERS.code])})`,
+    headers: { ...example.headers, ...failure, [DEAD_LETTER_HEADERS.originalQueue]: pattern, [DEAD_LETTER_HEADERS.failedAt]: '2025-06-01T10:00:09.877Z' },
+    payload,
+  };
+}
+
+function messageObject(pattern: string, name: string, doc: MessageDoc, deadLetter: boolean) {
+  return {
+    name: deadLetter ? deadLettered(name) : name,
+    title: deadLetter ? `${doc.title} (dead letter)` : doc.title,
+    summary: deadLetter ? `Could not be processed; kept in ${deadLetterQueue(pattern)} with the reason in its headers.` : doc.summary,
+    description: deadLetter
+      ? `${pattern === QUEUES.ingestTransactions ? 'Either a whole batch whose envelope could not be processed (same body and properties as sent), or one invalid event of a batch as a one-event batch `{ batchId, events: [event] }` (new message_id, x-attempts 1)' : 'The original message (same body and properties)'} plus the dead-letter headers. Inspect with \`npm run dlq -- list ${pattern}\`; after fixing the cause, \`npm run dlq -- replay ${pattern}\` sends it back to \`${pattern}\`.`
+      : doc.description,
+    contentType: 'application/json',
+    correlationId: ref('#/components/correlationIds/correlationId'),
+    headers: ref(`#/components/schemas/${deadLetter ? 'DeadLetterHeaders' : doc.kind === 'command' ? 'CommandHeaders' : 'EventHeaders'}`),
+    payload: ref(`#/components/schemas/${name}`),
+    bindings: { amqp: { messageType: pattern, bindingVersion: BINDING_VERSION } },
+    tags: [{ name: doc.kind }, ...(deadLetter ? [{ name: 'dead-letter' }] : [])],
+    examples: (deadLetter ? doc.examples.slice(0, 1).map((e) => deadLetterExample(pattern, e)) : doc.examples).map(({ name: exampleName, summary, headers, payload }) => ({
+      name: exampleName,
+      summary,
+      ...(headers ? { headers } : {}),
+      payload,
+    })),
+  };
+}
+
+function description(topology: DeclaredTopology, messages: Record<string, { name: string; examples: Example[] }>): string {
+  const exchanges = [...topology.exchanges.values()].map((e) => `| \`${e.name}\` | ${e.type} | ${e.durable ? 'yes' : 'no'} | ${e.name === EXCHANGES.commands ? 'commands; the routing key is the queue name' : 'events; bind your own queue with a routing key or pattern'} |`);
+  const queues = [...topology.queues.values()].map((q) => {
+    const bindings = topology.bindings.filter((b) => b.queue === q.name).map((b) => `\`${b.exchange}\` → \`${b.routingKey}\``);
+    const args = Object.entries(q.arguments).map(([k, v]) => `\`${k}=${v === '' ? "''" : String(v)}\``);
+    return `| \`${q.name}\` | ${bindings.join('<br>') || '—'} | ${args.join(' ') || '—'} |`;
+  });
+  const example = (pattern: string) => JSON.stringify(messages[pattern].examples[0].payload, null, 2);
+  const publishExample = JSON.stringify({ ...BATCH_EXAMPLE, events: BATCH_EXAMPLE.events.slice(0, 1) }, null, 2);
+  return `Messaging interface of the Credit Analysis Data platform over RabbitMQ (AMQP 0-9-1). Partners **send** batches of transaction events and **request credit analyses** (request/reply), and **receive** rating changes on their own queue. Operations tagged \`internal\` describe what the platform's own processes exchange; they are documented so the whole topology is visible, not for partners to use.
+
+This document is generated from the code (\`npm run asyncapi:export\`): the payload schemas are the very JSON Schemas that validate every message when it is consumed, and the exchanges, queues and bindings are those the applications declare on start.
+
+## Conventions
+
+* Bodies are UTF-8 JSON, \`content_type: application/json\`. Money is integer BRL cents, times ISO-8601 (UTC on what we publish), CPFs 11 digits or formatted \`000.000.000-00\` with valid check digits.
+* AMQP properties we set and honour: \`message_id\`, \`correlation_id\` (copied from a request to its reply, and carried into the commands and events a message causes), \`reply_to\`, \`type\` (the routing key), \`timestamp\`, \`delivery_mode\`. Headers: \`${CAUSATION_HEADER}\`, \`${RETRY_COUNT_HEADER}\` and the dead-letter headers below.
+* Names carry a version (\`.v1\`): a breaking change is a new routing key and queue, run side by side with the old one. Ignore fields you do not know: event schemas do not forbid additional properties.
+
+## Topology
+
+| Exchange | Type | Durable | Use |
+|---|---|---|---|
+${exchanges.join('\n')}
+
+| Queue (all durable) | Bound to (exchange → routing key) | Arguments |
+|---|---|---|
+${queues.join('\n')}
+
+Every work queue \`Q\` has \`Q.retry\` (messages wait there, then dead-letter back into \`Q\`) and \`Q.dlq\` (kept for an operator).
+
+## Delivery guarantees
+
+* **Persistent**: exchanges and queues are durable and the platform publishes with \`delivery_mode: 2\`, so an accepted message survives a broker restart. Publish yours persistent too.
+* **Publisher confirms**: the platform's publishers wait for the broker's confirm before they report success (holding a message while the broker is away, up to a timeout). Partners should publish on a confirm channel with \`mandatory: true\` and treat a message as sent only once it is confirmed and not returned.
+* **Manual ack after commit**: a consumer acknowledges a message only after its work is committed (and, for a request, after the reply is sent). If a process dies before that, the broker redelivers the message. Delivery is therefore **at least once**.
+* **Idempotency**: every transaction event carries an \`eventId\` unique at its source; storing is idempotent by \`eventId\`, so re-sending a batch after a timeout or an unconfirmed publish never duplicates an event. Re-scoring and regeneration jobs are safe to repeat. De-duplicate rating-changed events by (\`cpf\`, \`generatedAt\`).
+* **Events are notifications, published after the change is committed** — not in the same transaction. If the broker stays unreachable beyond the publish timeout, or the process stops between the commit and the publish, that event is not sent (the change itself is kept; the next change or a regeneration job publishes the rating again). Nothing is retained on \`${EXCHANGES.events}\` for a queue that is not bound yet: bind your queue before you rely on its events. Treat events as the fast path and reconcile over REST (GET /v1/credit-analyses/{cpf}) when you must be sure.
+
+## Retries
+
+A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the message is re-published to \`Q.retry\` with \`${RETRY_COUNT_HEADER}\` incremented, waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`.
+
+## Dead-lettering
+
+A dead letter is a copy of the original message (same body, \`message_id\`, \`correlation_id\`, headers) published to \`Q.dlq\` (confirmed before the original is acknowledged) with these headers:
+
+| Header | Meaning |
+|---|---|
+${Object.entries(DEAD_LETTER_HEADERS).map(([key, header]) => `| \`${header}\` | ${(DEAD_LETTER_HEADER_DOCS[key as keyof typeof DEAD_LETTER_HEADERS] as { description: string }).description} |`).join('\n')}
+
+In an ingest batch, each invalid event is dead-lettered on its own — a one-event batch \`{ batchId, events: [event] }\` with a new \`message_id\` and \`${DEAD_LETTER_HEADERS.attempts}: 1\` — while the valid events are stored. An analysis request that fails for a domain reason is **answered** with \`ok: false\` instead of dead-lettered. Operators list dead letters with \`npm run dlq -- list [queue]\` and send them back after a fix with \`npm run dlq -- replay <queue> [--limit N] [--code CODE]\` (headers stripped, retry count reset).
+
+## Worked example for a partner
+
+The snippets use Node.js and [amqplib](https://amqp-node.github.io/amqplib/); any AMQP 0-9-1 client works the same way.
+
+**1. Publish a batch of transaction events** to \`${EXCHANGES.commands}\` with routing key \`${QUEUES.ingestTransactions}\`:
+
+\`\`\`js
+const amqp = require('amqplib');
+const connection = await amqp.connect('amqp://USER:PASSWORD@HOST:5672');
+const channel = await connection.createConfirmChannel();
+channel.on('return', (msg) => console.error('unroutable', msg.properties.messageId));
+const batch = ${publishExample};
+channel.publish('${EXCHANGES.commands}', '${QUEUES.ingestTransactions}', Buffer.from(JSON.stringify(batch)), {
+  persistent: true, mandatory: true, contentType: 'application/json',
+  messageId: batch.batchId, correlationId: batch.batchId, type: '${QUEUES.ingestTransactions}',
+});
+await channel.waitForConfirms(); // safe to re-send on failure: events are idempotent by eventId
+\`\`\`
+
+**2. Receive rating changes** on your own durable queue bound to \`${EXCHANGES.events}\`:
+
+\`\`\`js
+const queue = 'partner-acme.rating-changed';
+await channel.assertQueue(queue, { durable: true });
+await channel.bindQueue(queue, '${EXCHANGES.events}', '${EVENTS.ratingChanged}');
+await channel.prefetch(50);
+await channel.consume(queue, async (msg) => {
+  const rating = JSON.parse(msg.content.toString('utf8'));
+  await saveIfNewer(rating); // at least once: keep the latest generatedAt per cpf
+  channel.ack(msg);
+});
+\`\`\`
+
+A message looks like:
+
+\`\`\`json
+${example(EVENTS.ratingChanged)}
+\`\`\`
+
+**3. Request an analysis** and wait for the reply (here with RabbitMQ's direct reply-to; an exclusive queue of your own works too):
+
+\`\`\`js
+const correlationId = crypto.randomUUID();
+let answer;
+const reply = new Promise((resolve, reject) => {
+  answer = resolve;
+  setTimeout(() => reject(new Error('no reply: request invalid or platform unavailable')), 10_000);
+});
+// Direct reply-to: consume (no-ack) before publishing, on the channel you publish the request on.
+await channel.consume('amq.rabbitmq.reply-to', (msg) => {
+  if (msg.properties.correlationId === correlationId) answer(JSON.parse(msg.content.toString('utf8')));
+}, { noAck: true });
+const request = ${example(QUEUES.analysisRequests)};
+channel.publish('${EXCHANGES.commands}', '${QUEUES.analysisRequests}', Buffer.from(JSON.stringify(request)), {
+  contentType: 'application/json', correlationId, replyTo: 'amq.rabbitmq.reply-to', mandatory: true,
+});
+const { ok, analysis, error } = await reply; // ok: false → error.code, error.message, error.field
+\`\`\`
+`;
+}
+
+export async function buildAsyncApi(): Promise<Record<string, unknown>> {
+  const topology = await recordTopology();
+  const patterns = Object.keys(MESSAGE_SCHEMAS);
+  const missing = patterns.filter((p) => !MESSAGE_DOCS[p]);
+  if (missing.length) throw new Error(`document these message patterns in scripts/export-asyncapi.ts (MESSAGE_DOCS): ${missing.join(', ')}`);
+
+  const names = Object.fromEntries(patterns.map((p) => [p, schemaName(MESSAGE_SCHEMAS[p])]));
+  const replyName = schemaName(Schemas.AnalysisReplyV1);
+
+  const messages: Record<string, unknown> = {};
+  for (const pattern of patterns) messages[names[pattern]] = messageObject(pattern, names[pattern], MESSAGE_DOCS[pattern], false);
+  for (const queue of Object.values(QUEUES)) messages[deadLettered(names[queue])] = messageObject(queue, names[queue], MESSAGE_DOCS[queue], true);
+  messages[replyName] = {
+    name: replyName,
+    ...REPLY_DOC,
+    contentType: 'application/json',
+    correlationId: ref('#/components/correlationIds/correlationId'),
+    payload: ref(`#/components/schemas/${replyName}`),
+    tags: [{ name: 'reply' }],
+  };
+
+  const schemas: Record<string, unknown> = {};
+  for (const pattern of patterns) schemas[names[pattern]] = MESSAGE_SCHEMAS[pattern];
+  schemas[replyName] = Schemas.AnalysisReplyV1;
+  schemas.TransactionEvent = Schemas.TransactionEventSchema;
+  schemas.BureauInquiryEvent = Schemas.BureauInquiryEvent;
+  schemas.FinancialMovementEvent = Schemas.FinancialMovementEvent;
+  schemas.CardPurchaseEvent = Schemas.CardPurchaseEvent;
+  Object.assign(schemas, headerSchemas());
+
+  const exchange = (name: string) => {
+    const e = topology.exchanges.get(name);
+    if (!e) throw new Error(`exchange ${name} is not declared by assertTopology`);
+    return e;
+  };
+  const queue = (name: string) => {
+    const q = topology.queues.get(name);
+    if (!q) throw new Error(`queue ${name} is not declared by assertTopology`);
+    return q;
+  };
+  const msgRefs = (...ns: string[]) => Object.fromEntries(ns.map((n) => [n, ref(`#/components/messages/${n}`)]));
+  const queueExtras = (q: DeclaredQueue) => ({
+    ...(Object.keys(q.arguments).length ? { 'x-arguments': q.arguments } : {}),
+    ...(topology.bindings.some((b) => b.queue === q.name) ? { 'x-bindings': topology.bindings.filter((b) => b.queue === q.name).map(({ exchange: ex, routingKey }) => ({ exchange: ex, routingKey })) } : {}),
+  });
+
+  const channels: Record<string, unknown> = {};
+  const servers = [ref('#/servers/rabbitmq')];
+  for (const [key, q] of Object.entries(QUEUES)) {
+    // The rescore queue also receives, through its event bindings, messages published under other names.
+    const boundEvents = topology.bindings.filter((b) => b.queue === q && b.exchange === EXCHANGES.events).map((b) => names[b.routingKey]);
+    const work = queue(q);
+    channels[`${key}Command`] = {
+      address: q,
+      title: `${MESSAGE_DOCS[q].title} — routing key`,
+      summary: `Publish to exchange ${EXCHANGES.commands} with routing key ${q}.`,
+      servers,
+      messages: msgRefs(names[q]),
+      bindings: { amqp: amqpRoutingKey(exchange(EXCHANGES.commands)) },
+    };
+    channels[`${key}Queue`] = {
+      address: q,
+      title: `${q} (queue)`,
+      summary: `Work queue consumed by the platform${boundEvents.length ? `; also receives ${boundEvents.join(', ')} through its bindings on ${EXCHANGES.events}` : ''}.`,
+      servers,
+      messages: msgRefs(names[q], ...boundEvents),
+      bindings: { amqp: { ...amqpQueue(work), ...queueExtras(work) } },
+    };
+    const retry = queue(retryQueue(q));
+    channels[`${key}RetryQueue`] = {
+      address: retry.name,
+      title: `${retry.name} (retry queue)`,
+      summary: `Holds a message ${RETRY_DELAY_MS} ms after a transient failure, then the broker dead-letters it back into ${q}. Not consumed by anyone.`,
+      servers,
+      messages: msgRefs(names[q], ...boundEvents),
+      bindings: { amqp: { ...amqpQueue(retry), ...queueExtras(retry) } },
+    };
+    const dlq = queue(deadLetterQueue(q));
+    channels[`${key}DeadLetterQueue`] = {
+      address: dlq.name,
+      title: `${dlq.name} (dead-letter queue)`,
+      summary: `Messages of ${q} that could not be processed, with the reason in their headers; kept until an operator replays or purges them.`,
+      servers,
+      messages: msgRefs(deadLettered(names[q])),
+      bindings: { amqp: { ...amqpQueue(dlq), ...queueExtras(dlq) } },
+    };
+  }
+  for (const [key, e] of Object.entries(EVENTS)) {
+    const consumers = topology.bindings.filter((b) => b.exchange === EXCHANGES.events && b.routingKey === e).map((b) => b.queue);
+    channels[`${key}Event`] = {
+      address: e,
+      title: `${MESSAGE_DOCS[e].title} — routing key`,
+      summary: `Published to exchange ${EXCHANGES.events} with routing key ${e}.${consumers.length ? ` Bound internally to ${consumers.join(', ')}.` : ''}`,
+      servers,
+      messages: msgRefs(names[e]),
+      bindings: { amqp: amqpRoutingKey(exchange(EXCHANGES.events)) },
+    };
+  }
+  channels.analysisReplies = {
+    address: null,
+    title: 'Analysis replies (your reply_to queue)',
+    summary: 'The queue named in the request\'s reply_to: your own exclusive queue or amq.rabbitmq.reply-to. Replies go through the default exchange.',
+    servers,
+    messages: msgRefs(replyName),
+  };
+
+  const chan = (id: string) => ref(`#/channels/${id}`);
+  const chanMsg = (id: string, name: string) => ref(`#/channels/${id}/messages/${name}`);
+  const q = (v: string) => keyOf(QUEUES, v);
+  const ev = (v: string) => keyOf(EVENTS, v);
+  const partner = [{ name: 'partner' }];
+  const internal = [{ name: 'internal' }];
+  const publishBinding = { amqp: { deliveryMode: 2, mandatory: true, bindingVersion: BINDING_VERSION } };
+  const consumeBinding = { amqp: { ack: true, bindingVersion: BINDING_VERSION } };
+  const internalPublish = { amqp: { deliveryMode: 2, timestamp: true, bindingVersion: BINDING_VERSION } };
+  const reply = {
+    address: { location: '$message.header#/reply_to', description: 'The AMQP `reply_to` property of the request.' },
+    channel: chan('analysisReplies'),
+    messages: [chanMsg('analysisReplies', replyName)],
+  };
+
+  const ingest = q(QUEUES.ingestTransactions);
+  const analysis = q(QUEUES.analysisRequests);
+  const regenerate = q(QUEUES.regenerateRatings);
+  const rescore = q(QUEUES.rescoreConsumers);
+  const operations = {
+    sendTransactionBatch: {
+      action: 'send',
+      channel: chan(`${ingest}Command`),
+      title: 'Send a batch of transaction events',
+      summary: 'Partners publish batches of up to 1000 transaction events.',
+      description: 'Publish persistent on a confirm channel; a batch that is not confirmed (or is returned) can be re-sent safely, since events are idempotent by `eventId`.',
+      tags: partner,
+      bindings: publishBinding,
+      messages: [chanMsg(`${ingest}Command`, names[QUEUES.ingestTransactions])],
+    },
+    requestAnalysis: {
+      action: 'send',
+      channel: chan(`${analysis}Command`),
+      title: 'Request a credit analysis',
+      summary: 'Request/reply: the analysis comes back on your reply_to queue with your correlation_id.',
+      description: 'Wait for the reply with a timeout: a request that does not match the schema, or that fails on every attempt, is dead-lettered without a reply.',
+      tags: partner,
+      bindings: { amqp: { mandatory: true, bindingVersion: BINDING_VERSION } },
+      messages: [chanMsg(`${analysis}Command`, names[QUEUES.analysisRequests])],
+      reply,
+    },
+    receiveRatingChanged: {
+      action: 'receive',
+      channel: chan(`${ev(EVENTS.ratingChanged)}Event`),
+      title: 'Receive rating changes',
+      summary: `Bind your own durable queue to ${EXCHANGES.events} with routing key ${EVENTS.ratingChanged} and consume it with manual acks.`,
+      description: 'Events published while no queue of yours is bound are not kept for you. Deliveries are at least once: de-duplicate by (`cpf`, `generatedAt`).',
+      tags: partner,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${ev(EVENTS.ratingChanged)}Event`, names[EVENTS.ratingChanged])],
+    },
+    consumeTransactionBatches: {
+      action: 'receive',
+      channel: chan(`${ingest}Queue`),
+      title: 'Ingestion worker stores transaction batches',
+      summary: 'Stores valid events idempotently, dead-letters each invalid event on its own, acks after commit.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${ingest}Queue`, names[QUEUES.ingestTransactions])],
+    },
+    answerAnalysisRequests: {
+      action: 'receive',
+      channel: chan(`${analysis}Queue`),
+      title: 'API answers analysis requests',
+      summary: 'Computes the analysis, replies to reply_to, then acks.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${analysis}Queue`, names[QUEUES.analysisRequests])],
+      reply,
+    },
+    sendRegenerateRatings: {
+      action: 'send',
+      channel: chan(`${regenerate}Command`),
+      title: 'API starts a regeneration job',
+      summary: 'Sent when a job is created through POST /v1/ratings/regenerations.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${regenerate}Command`, names[QUEUES.regenerateRatings])],
+    },
+    consumeRegenerateRatings: {
+      action: 'receive',
+      channel: chan(`${regenerate}Queue`),
+      title: 'Rating worker runs a regeneration job',
+      summary: 'The message stays unacked while the job runs; a redelivery resumes the job at its cursor.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${regenerate}Queue`, names[QUEUES.regenerateRatings])],
+    },
+    consumeRescoreConsumers: {
+      action: 'receive',
+      channel: chan(`${rescore}Queue`),
+      title: 'Rating worker re-scores consumers',
+      summary: 'Takes explicit rescore requests and the transactions-ingested and consumer-changed events bound to the queue.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: Object.keys((channels[`${rescore}Queue`] as { messages: object }).messages).map((n) => chanMsg(`${rescore}Queue`, n)),
+    },
+    publishTransactionsIngested: {
+      action: 'send',
+      channel: chan(`${ev(EVENTS.transactionsIngested)}Event`),
+      title: 'Ingestion worker announces stored transactions',
+      summary: 'After a batch stored at least one new event.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${ev(EVENTS.transactionsIngested)}Event`, names[EVENTS.transactionsIngested])],
+    },
+    publishConsumerDataChanged: {
+      action: 'send',
+      channel: chan(`${ev(EVENTS.consumerDataChanged)}Event`),
+      title: 'API announces a consumer or feature change',
+      summary: 'After a consumer or its rating features were changed.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${ev(EVENTS.consumerDataChanged)}Event`, names[EVENTS.consumerDataChanged])],
+    },
+    publishRatingChanged: {
+      action: 'send',
+      channel: chan(`${ev(EVENTS.ratingChanged)}Event`),
+      title: 'Rating worker announces a new rating',
+      summary: 'After a new rating is stored.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${ev(EVENTS.ratingChanged)}Event`, names[EVENTS.ratingChanged])],
+    },
+  };
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Credit Analysis Data API — messaging',
+      version: '1.0.0',
+      description: description(topology, Object.fromEntries(patterns.map((p) => [p, { name: names[p], examples: MESSAGE_DOCS[p].examples }]))),
+      license: { name: 'MIT' },
+      tags: [
+        { name: 'partner', description: 'Operations partners perform, described from the partner\'s side.' },
+        { name: 'internal', description: 'What the platform\'s own processes exchange; documented for completeness, not for partners to use.' },
+      ],
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      rabbitmq: {
+        host: '{host}',
+        protocol: 'amqp',
+        protocolVersion: '0.9.1',
+        title: 'RabbitMQ broker',
+        description: 'The platform\'s RabbitMQ, virtual host `/`.',
+        variables: { host: { default: '127.0.0.1:5672', description: 'host:port of the broker', examples: ['127.0.0.1:5672', 'rabbitmq:5672'] } },
+        security: [ref('#/components/securitySchemes/userPassword')],
+      },
+    },
+    channels,
+    operations,
+    components: {
+      schemas,
+      messages,
+      correlationIds: {
+        correlationId: { description: 'The AMQP `correlation_id` property: copied from a request to its reply, and carried into the commands and events a message causes.', location: '$message.header#/correlation_id' },
+      },
+      securitySchemes: { userPassword: { type: 'userPassword', description: 'RabbitMQ user and password, issued per partner.' } },
+    },
+  };
+}
+
+/** The document as it is checked in: YAML without anchors (schemas shared between messages are written out in full). */
+export async function renderAsyncApi(): Promise<string> {
+  const document = await buildAsyncApi();
+  const header = '# Generated by scripts/export-asyncapi.ts from libs/contracts and the RabbitMQ topology; do not edit.\n# Regenerate with `npm run asyncapi:export`.\n';
+  return header + dump(document, { noRefs: true, lineWidth: -1, quotingType: "'" });
+}
+
+if (require.main === module) {
+  renderAsyncApi()
+    .then((text) => {
+      writeFileSync(ASYNCAPI_PATH, text);
+      console.log(`wrote ${ASYNCAPI_PATH} (${text.length} bytes)`);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
