@@ -198,7 +198,7 @@ const causationHeader = { type: 'string', description: 'Id of the message, batch
 const retryCountHeader = {
   type: 'integer',
   minimum: 1,
-  description: `Set by the platform when it re-queues a message after a transient failure (1 = first retry). Partners must not set it: a message arrives at most ${MAX_ATTEMPTS} times.`,
+  description: `Not used for counting: attempts come from the broker's x-death record. Kept in the schema so old dead letters still validate; a message arrives at most ${MAX_ATTEMPTS} times.`,
 };
 
 const DEAD_LETTER_HEADER_DOCS: Record<keyof typeof DEAD_LETTER_HEADERS, object> = {
@@ -334,7 +334,7 @@ Every work queue \`Q\` has \`Q.retry\` (messages wait there, then dead-letter ba
 
 ## Retries
 
-A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the message is re-published to \`Q.retry\` with \`${RETRY_COUNT_HEADER}\` incremented, waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`.
+A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the consumer rejects the message, the broker dead-letters it into \`Q.retry\` (every work queue is declared with \`x-dead-letter-routing-key: Q.retry\`), it waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. Attempts are counted from the broker's own \`x-death\` record, so no header a publisher sets can change them. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`.
 
 ## Dead-lettering
 

@@ -1,8 +1,11 @@
 import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
-import { Cpf } from '@app/shared-kernel';
+import { ApiKeys, SCOPES } from '@app/credit';
+import { Cpf, SystemClock } from '@app/shared-kernel';
+import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
+import { postgresDataSource } from '../../libs/credit/src/infrastructure/schema';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { requireEnv, uniqueCpf } from '../../libs/testing/src/contracts';
+import { createVhost, requireEnv, uniqueCpf, testKeys } from '../../libs/testing/src/contracts';
 import { RunningApp, ensureBuilt, eventually, startApp } from './app-processes';
 
 /**
@@ -17,7 +20,9 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
     REDIS_URL: requireEnv('REDIS_URL'),
     RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
+    ELASTICSEARCH_INDEX: `credit-transactions-system-${Date.now()}`,
     DEMO_CONSUMERS: '0',
+    ...testKeys(),
     PORT: String(3300 + Math.floor(Math.random() * 500)),
   };
   const base = `http://127.0.0.1:${env.PORT}`;
@@ -28,15 +33,26 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
   const ratingEvents: { cpf: string; score: number }[] = [];
   const cpf: Cpf = uniqueCpf();
 
+  let apiKey = '';
   const http = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', 'x-client-id': 'partner-e2e' }, body: body ? JSON.stringify(body) : undefined });
+    const headers = { 'content-type': 'application/json', 'x-api-key': apiKey, 'x-purpose': 'CREDIT_GRANTING' };
+    const res = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+
   beforeAll(async () => {
+    // Its own virtual host and index: partners' traffic here cannot reach, or be reached by, other suites.
+    vhost = await createVhost('system');
+    env.RABBITMQ_URL = vhost.url;
     ensureBuilt();
     const { execSync } = await import('node:child_process');
     execSync('npm run -s db:migrate', { env: { ...process.env, ...env }, stdio: 'inherit' });
+    // A key as an operator would create it (npm run apikey -- create), straight into the keys table the API reads.
+    const keysDb = await postgresDataSource(env.DATABASE_URL).initialize();
+    apiKey = (await new ApiKeys(new TypeormApiKeyRepository(keysDb), new SystemClock()).create('partner-e2e', [...SCOPES])).plaintext;
+    await keysDb.destroy();
     apps.push(
       ...(await Promise.all([
         startApp('api', env, /Swagger UI/),
@@ -56,7 +72,10 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
   afterAll(async () => {
     await connection?.close().catch(() => undefined);
     const codes = await Promise.all(apps.map((a) => a.stop()));
-    if (codes.some((c) => c !== 0)) console.error(apps.map((a) => `--- ${a.name}\n${a.output().slice(-2000)}`).join('\n'));
+    if (codes.some((c) => c !== 0 && c !== null)) console.error(apps.map((a) => `--- ${a.name}\n${a.output().slice(-2000)}`).join('\n'));
+    await vhost?.drop();
+    await fetch(`${env.ELASTICSEARCH_URL}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${env.ELASTICSEARCH_URL}/_index_template/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
   });
 
   const address = { street: 'Rua XV de Novembro', number: '100', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80020-310' };
@@ -119,8 +138,11 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     expect(ok).toMatchObject({ ok: true, analysis: { cpf: cpf.formatted, name: 'Partner Test' } });
     const missing = await eventually(async () => received.get(unknown), 20_000, 'the reply for an unknown CPF');
     expect(missing).toMatchObject({ ok: false, error: { code: 'CONSUMER_NOT_FOUND' } });
-    const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
-    expect(inquiries.body.inquiries).toEqual(expect.arrayContaining([expect.objectContaining({ inquirer: 'Partner Bank', purpose: 'CREDIT_GRANTING' })]));
+    // The inquiry is written in the background within ~50 ms and becomes searchable within a second.
+    await eventually(async () => {
+      const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
+      return inquiries.body.inquiries.some((i: { inquirer: string; purpose: string }) => i.inquirer === 'Partner Bank' && i.purpose === 'CREDIT_GRANTING');
+    }, 10_000, 'the partner inquiry on the CPF');
   }, 60_000);
 
   it('dead-letters a message that is not JSON and keeps the queue flowing', async () => {

@@ -1,8 +1,11 @@
 import { CreditModule } from '@app/credit';
 import { AppConfig } from '@app/platform';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { AccessGuard } from './auth/access.guard';
+import { AuditInterceptor } from './auth/audit.interceptor';
+import { SubjectsController } from './subjects/subjects.controller';
 import { ConsumersController } from './consumers/consumers.controller';
 import { CreditAnalysesController } from './credit-analyses/credit-analyses.controller';
 import { HealthController } from './health/health.controller';
@@ -17,8 +20,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CreditModule.forRoot(config, { overrides, processName: 'api' }), TerminusModule.forRoot({ logger: false })],
-      controllers: [AnalysisRequestsController, CreditAnalysesController, ConsumersController, TransactionsController, RatingsController, HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+      controllers: [AnalysisRequestsController, CreditAnalysesController, ConsumersController, TransactionsController, RatingsController, SubjectsController, HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+      ],
     };
   }
 }

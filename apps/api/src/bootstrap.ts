@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { registerSecurityHeaders } from './auth/security-headers';
 import { apiValidationPipe } from './http/validation.pipe';
 
 export interface BootstrapOptions {
@@ -24,7 +25,12 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
-  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs/openapi.json', customSiteTitle: 'Credit Analysis Data API' });
+  registerSecurityHeaders(app.getHttpAdapter().getInstance());
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    customSiteTitle: 'Credit Analysis Data API',
+    swaggerOptions: { persistAuthorization: true },
+  });
   await app.init();
   await app.get(DemoDataLoader).loadIfEmpty();
   return app;
@@ -38,7 +44,8 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
         'Money is integer BRL cents; times are ISO-8601 UTC. Every error has the body ErrorResponse with a stable `code`.',
     )
     .setVersion('1.0.0')
-    .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('health')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A key from `npm run apikey -- create`; each endpoint names the scope it needs' }, 'api-key')
+    .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('data subject rights').addTag('health')
     .build();
   return SwaggerModule.createDocument(app, document, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }

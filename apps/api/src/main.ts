@@ -1,3 +1,4 @@
+import { ApiKeys, SCOPES } from '@app/credit';
 import { ConfigError, loadConfig, rabbitMqStrategy } from '@app/platform';
 import 'reflect-metadata';
 import { createApp } from './bootstrap';
@@ -20,7 +21,13 @@ async function main(): Promise<void> {
     config.redisUrl ? 'Redis cache' : 'in-memory cache',
     config.rabbitmqUrl ? 'RabbitMQ' : 'in-process transport',
   ].join(', ');
-  console.log(`Credit Analysis Data API ready in ${Date.now() - started} ms on ${mode}\n  Swagger UI: ${url}/docs\n  Try:        curl ${url}/v1/credit-analyses/123.456.789-09`);
+  console.log(`Credit Analysis Data API ready in ${Date.now() - started} ms on ${mode}\n  Swagger UI: ${url}/docs`);
+  if (!config.databaseUrl && !config.pgliteDataDir && config.demoConsumers > 0) {
+    // The embedded demo lives in memory: a key made now dies with the process, so printing it once is safe and lets a newcomer try the API at once.
+    const { plaintext } = await app.get(ApiKeys).create('embedded-demo', [...SCOPES]);
+    console.log(`  Demo API key (all scopes, this process only): ${plaintext}`);
+    console.log(`  Try:        curl -H 'X-Api-Key: ${plaintext}' -H 'X-Purpose: CREDIT_GRANTING' ${url}/v1/credit-analyses/123.456.789-09`);
+  }
 }
 
 main().catch((error: unknown) => {

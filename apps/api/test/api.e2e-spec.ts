@@ -1,7 +1,8 @@
 import { Cpf } from '@app/shared-kernel';
+import { InquiryRecorder } from '@app/credit';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { DEMO_CPF_FORMATTED, startApi } from './api-harness';
+import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
 
 /** A valid CPF that no demo consumer has: built from its own check digits, not guessed. */
 const NEW_CPF = `987654321${Cpf.checkDigits('987654321')}`;
@@ -14,11 +15,11 @@ const debt = (id: string, dueDaysAgo: number, status = 'OVERDUE') => ({ id, cred
 
 describe('REST API on the embedded default', () => {
   let app: NestFastifyApplication;
-  let http: ReturnType<typeof request>;
+  let http: ReturnType<typeof client>;
 
   beforeAll(async () => {
     app = await startApi();
-    http = request(app.getHttpServer());
+    http = client(app, await keyFor(app, 'e2e-bank'));
   }, 60_000);
 
   afterAll(async () => {
@@ -27,7 +28,7 @@ describe('REST API on the embedded default', () => {
 
   describe('GET /v1/credit-analyses/{cpf}', () => {
     it('returns the analysis of a demo consumer, from the stores first and then from cache', async () => {
-      const first = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Client-Id', 'e2e-bank').expect(200);
+      const first = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
       expect(first.headers['content-type']).toMatch(/application\/json/);
       expect(first.body.cpf).toBe(DEMO_CPF_FORMATTED);
       expect(first.body.rating.score).toBeGreaterThanOrEqual(0);
@@ -39,9 +40,10 @@ describe('REST API on the embedded default', () => {
     });
 
     it('records every analysis as a bureau inquiry naming the client and purpose', async () => {
-      await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Client-Id', 'Loja Teste').set('X-Purpose', 'RENTAL_GUARANTEE').expect(200);
+      await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'RENTAL_GUARANTEE').expect(200);
+      await app.get(InquiryRecorder).flush();
       const res = await http.get(`/v1/consumers/${DEMO_CPF_FORMATTED}/inquiries`).expect(200);
-      expect(res.body.inquiries).toEqual(expect.arrayContaining([expect.objectContaining({ inquirer: 'Loja Teste', purpose: 'RENTAL_GUARANTEE' })]));
+      expect(res.body.inquiries).toEqual(expect.arrayContaining([expect.objectContaining({ inquirer: 'e2e-bank', purpose: 'RENTAL_GUARANTEE' })]));
     });
 
     it('rejects a CPF with wrong check digits with 400 CPF_INVALID naming the field', async () => {
@@ -249,14 +251,16 @@ describe('REST API on the embedded default', () => {
       expect((await http.get('/v1/consumers').expect(404)).body.code).toBe('ROUTE_NOT_FOUND');
     });
 
-    it('serves Swagger UI and the OpenAPI document', async () => {
-      expect((await http.get('/docs').expect(200)).text).toMatch(/swagger/i);
-      expect((await http.get('/docs/openapi.json').expect(200)).body.paths).toHaveProperty(['/v1/credit-analyses/{cpf}']);
+    it('serves Swagger UI and the OpenAPI document without a key', async () => {
+      const anonymous = request(app.getHttpServer());
+      expect((await anonymous.get('/docs').expect(200)).text).toMatch(/swagger/i);
+      expect((await anonymous.get('/docs/openapi.json').expect(200)).body.paths).toHaveProperty(['/v1/credit-analyses/{cpf}']);
     });
 
-    it('reports liveness and readiness', async () => {
-      expect((await http.get('/health/live').expect(200)).body.status).toBe('ok');
-      expect((await http.get('/health/ready').expect(200)).body).toMatchObject({
+    it('reports liveness and readiness without a key', async () => {
+      const anonymous = request(app.getHttpServer());
+      expect((await anonymous.get('/health/live').expect(200)).body.status).toBe('ok');
+      expect((await anonymous.get('/health/ready').expect(200)).body).toMatchObject({
         status: 'ok',
         details: {
           consumers: { status: 'up', adapter: 'pglite' }, ratings: { status: 'up', adapter: 'memory' }, transactions: { status: 'up', adapter: 'memory' },

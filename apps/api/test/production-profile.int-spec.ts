@@ -3,9 +3,9 @@ import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import { postgresDataSource } from '../../../libs/credit/src/infrastructure/typeorm/data-source';
-import { requireEnv } from '../../../libs/testing/src/contracts';
-import { DEMO_CPF_FORMATTED, startApi } from './api-harness';
+import { postgresDataSource } from '../../../libs/credit/src/infrastructure/schema';
+import { requireEnv, testKeys } from '../../../libs/testing/src/contracts';
+import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
 
 /** Drops what changes from one assembly to the next, so two analyses of the same data can be compared. */
 function comparable(analysis: Record<string, any>): Record<string, any> {
@@ -32,6 +32,8 @@ describe('the production profile serves the same analysis as the embedded defaul
     ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
     ELASTICSEARCH_INDEX: `credit-transactions-${run}`,
     REDIS_URL: redisUrl.toString(),
+ 
+    ...testKeys(),
   };
   let production: NestFastifyApplication;
   let embedded: NestFastifyApplication;
@@ -72,19 +74,21 @@ describe('the production profile serves the same analysis as the embedded defaul
   });
 
   it('answers the demo CPF with the same analysis, then serves it from Redis byte for byte', async () => {
-    const fromServers = await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
-    const fromEmbedded = await request(embedded.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+    const servers = client(production, await keyFor(production, 'pp-bank'));
+    const local = client(embedded, await keyFor(embedded, 'pp-bank'));
+    const fromServers = await servers.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+    const fromEmbedded = await local.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
     expect(fromServers.headers['x-cache']).toBe('MISS');
     expect(comparable(fromServers.body)).toEqual(comparable(fromEmbedded.body));
     expect(fromServers.body.transactions.movements90d.count).toBeGreaterThan(0);
 
-    const cached = await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+    const cached = await servers.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
     expect(cached.headers['x-cache']).toBe('HIT');
     expect(cached.text).toBe(fromServers.text);
   });
 
   it('invalidates the cached analysis of a CPF when its data changes', async () => {
-    const http = request(production.getHttpServer());
+    const http = client(production, await keyFor(production, 'pp-writer'));
     await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
     await http
       .post('/v1/transactions')

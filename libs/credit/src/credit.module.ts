@@ -1,4 +1,4 @@
-import { AppConfig } from '@app/platform';
+import { AppConfig, FieldCipher } from '@app/platform';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -44,18 +44,31 @@ import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.
 import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
 import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
 import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
-import { ConsumerRow, DebtRow } from './infrastructure/typeorm/consumer.typeorm-entity';
-import { CONSUMER_MIGRATIONS } from './infrastructure/typeorm/migrations';
+import { REDIS_CLIENT } from './infrastructure/redis/redis-analysis.cache';
+import { InMemoryRateLimiter } from './infrastructure/rate-limit/in-memory-rate-limiter';
+import { RedisRateLimiter } from './infrastructure/rate-limit/redis-rate-limiter';
+import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
+import { ApiKeys } from './application/access/api-keys.service';
+import { AuditLog } from './application/ports/audit-log';
+import { TypeormAuditLog } from './infrastructure/audit/typeorm-audit-log';
+import { ResumeRatingRegenerationHandler } from './application/regenerate-ratings/resume-rating-regeneration.handler';
+import { InquiryRecorder } from './application/get-credit-analysis/inquiry-recorder.service';
+import { CorrectConsumerHandler } from './application/subject-rights/correct-consumer.handler';
+import { GetSubjectConsultationsHandler, GetSubjectExportHandler } from './application/subject-rights/subject-rights.handlers';
+import { ApiKeyRepository } from './application/ports/api-key.repository';
+import { RateLimiter } from './application/ports/rate-limiter';
+import type Redis from 'ioredis';
+import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from './infrastructure/schema';
 import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
 import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-consumer.repository';
 
-const CommandHandlers = [IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler, StartRatingRegenerationHandler, RegenerateRatingsHandler];
-const QueryHandlers = [GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
+const CommandHandlers = [CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler, StartRatingRegenerationHandler, RegenerateRatingsHandler];
+const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
 
 /** TypeORM on real PostgreSQL when DATABASE_URL is set, otherwise on PGlite in this process; the same entities and migrations either way. */
 export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>): () => Promise<TypeOrmModuleOptions> {
   return async () => {
-    const common = { type: 'postgres' as const, entities: [ConsumerRow, DebtRow], migrations: CONSUMER_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
+    const common = { type: 'postgres' as const, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
     if (config.databaseUrl) {
       return { ...common, url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
     }
@@ -86,6 +99,8 @@ export class CreditModule {
     const storeModules: DynamicModule[] = [];
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
+      { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig(config) },
+      { provide: AuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits)) },
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
       { provide: CreditScorer, useFactory: () => new WoeLogisticScorer() },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },
@@ -119,6 +134,12 @@ export class CreditModule {
       adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
+    adapters.push(
+      { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
+      config.redisUrl
+        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute) }
+        : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
+    );
     const eventHandlers: Provider[] = [InvalidateAnalysisHandler];
     if (config.rabbitmqUrl) {
       storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, options.processName ?? 'credit'));
@@ -149,8 +170,8 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, ConsumerRater, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...eventHandlers],
-      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, DemoDataLoader],
+      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, InquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...eventHandlers],
+      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, ApiKeys, InquiryRecorder, DemoDataLoader],
     };
   }
 }

@@ -21,6 +21,18 @@ export interface AppConfig {
   /** Number of demo consumers loaded into an empty embedded store; 0 disables. */
   demoConsumers: number;
   bodyLimitBytes: number;
+  /**
+   * Keys for field encryption at rest (AES-256-GCM), as `id:base64key` pairs separated by commas. The first is used
+   * to encrypt; the others still decrypt, so keys can be rotated. Null only in the embedded default, which then makes
+   * ephemeral keys (its data lives in memory anyway). Required whenever DATABASE_URL is set.
+   */
+  dataEncryptionKeys: { id: string; key: Buffer }[] | null;
+  /** Key of the HMAC that turns a CPF into its look-up hash; same rules as the encryption keys. */
+  cpfLookupKey: Buffer | null;
+  /** Requests per minute allowed to one API client. */
+  rateLimitPerMinute: number;
+  /** Turns authentication off: only for the embedded demo, refused when any server URL is set. */
+  authDisabled: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +74,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^[a-z0-9][a-z0-9._-]{0,200}$/.test(raw)) problems.push(`${name}=${raw} must be a lowercase Elasticsearch index name`);
     return raw;
   };
+  const key32 = (name: string, raw: string): Buffer | null => {
+    const key = Buffer.from(raw, 'base64');
+    if (key.length !== 32) {
+      problems.push(`${name} must be 32 bytes, base64-encoded (generate one with: openssl rand -base64 32)`);
+      return null;
+    }
+    return key;
+  };
+  const keyring = (name: string): { id: string; key: Buffer }[] | null => {
+    const raw = env[name]?.trim();
+    if (!raw) return null;
+    const keys = raw.split(',').map((pair) => {
+      const [id, material] = pair.split(':');
+      if (!id || !material || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) problems.push(`${name} must be id:base64key pairs separated by commas`);
+      return { id: id ?? '', key: key32(name, material ?? '') ?? Buffer.alloc(0) };
+    });
+    if (new Set(keys.map((k) => k.id)).size !== keys.length) problems.push(`${name} has the same key id twice`);
+    return keys;
+  };
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -77,7 +108,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     analysisTtlSeconds: int('ANALYSIS_TTL_SECONDS', 300, 1, 86_400),
     demoConsumers: int('DEMO_CONSUMERS', 1000, 0, 1_000_000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 52_428_800),
+    dataEncryptionKeys: keyring('DATA_ENCRYPTION_KEYS'),
+    cpfLookupKey: env.CPF_LOOKUP_KEY?.trim() ? key32('CPF_LOOKUP_KEY', env.CPF_LOOKUP_KEY.trim()) : null,
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
+    authDisabled: env.AUTH_DISABLED === 'true',
   };
+  if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
+    problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);
+  }
+  const serverConfigured = [config.databaseUrl, config.mongodbUrl, config.elasticsearchUrl, config.redisUrl, config.rabbitmqUrl].some(Boolean);
+  if (config.authDisabled && serverConfigured) problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

@@ -3,3 +3,4 @@ export * from './redact';
 export * from './redacting.logger';
 export * from './rabbitmq';
 export * from './worker';
+export * from './crypto';

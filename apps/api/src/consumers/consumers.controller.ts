@@ -1,11 +1,13 @@
 import { GetConsumerQuery, GetInquiriesQuery, GetRatingQuery, GetTransactionsQuery, EventType, UpsertConsumerCommand, UpsertRatingFeaturesCommand } from '@app/credit';
-import { Cpf, newId } from '@app/shared-kernel';
+import { Cpf } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ApiErrors } from '../http/api-errors.decorator';
-import { ClientId } from '../http/client';
+import { Access } from '../auth/access.decorators';
+import { AuthenticatedClient } from '../auth/access.guard';
+import { Client } from '../http/client';
 import { ApiCpfParam } from '../http/cpf.param';
 import { RatingWithHistoryDto } from '../ratings/rating.dto';
 import { InquiriesQueryDto, InquiriesViewDto, TransactionsPageDto, TransactionsQueryDto } from '../transactions/transaction.dto';
@@ -21,6 +23,7 @@ export class ConsumersController {
   ) {}
 
   @Get(':cpf')
+  @Access('consumer:read', { purpose: true, audit: { resource: 'CONSUMER', action: 'READ' } })
   @ApiOperation({ summary: 'What A_CONSUMER holds for a CPF', description: 'Name, address and every debt, each flagged whether a report may show it. There is no listing endpoint, by design.' })
   @ApiCpfParam()
   @ApiOkResponse({ type: ConsumerViewDto })
@@ -31,33 +34,36 @@ export class ConsumersController {
 
   @Put(':cpf')
   @HttpCode(200)
+  @Access('consumer:write', { audit: { resource: 'CONSUMER', action: 'WRITE' } })
   @ApiOperation({ summary: 'Create or replace a consumer and their debts', description: 'Idempotent: the body replaces what is stored. 201 when the CPF was new, 200 when it was updated.' })
   @ApiCpfParam()
   @ApiBody({ type: UpsertConsumerDto })
   @ApiOkResponse({ type: ConsumerViewDto, description: 'Updated' })
   @ApiCreatedResponse({ type: ConsumerViewDto, description: 'Created' })
   @ApiErrors(400, 413, 415)
-  async put(@Param('cpf') cpf: string, @Body() body: UpsertConsumerDto, @ClientId() client: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { created } = await this.commands.execute(new UpsertConsumerCommand({ cpf, ...body, debts: body.debts ?? [] }, { correlationId: newId(), clientId: client }));
+  async put(@Param('cpf') cpf: string, @Body() body: UpsertConsumerDto, @Client() client: AuthenticatedClient, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { created } = await this.commands.execute(new UpsertConsumerCommand({ cpf, ...body, debts: body.debts ?? [] }, { correlationId: client.requestId, clientId: client.name }));
     void reply.status(created ? 201 : 200);
     return this.queries.execute(new GetConsumerQuery(cpf));
   }
 
   @Put(':cpf/rating-features')
   @HttpCode(200)
+  @Access('consumer:write', { audit: { resource: 'RATING_FEATURES', action: 'WRITE' } })
   @ApiOperation({ summary: 'Create or replace the rating inputs of a CPF (B_RATING)', description: 'Age, address, assets and income sources. The CPF is re-scored after the change. 201 when new, 200 when updated.' })
   @ApiCpfParam()
   @ApiBody({ type: UpsertRatingFeaturesDto })
   @ApiOkResponse({ type: UpsertRatingFeaturesDto, description: 'Updated; echoes what was stored' })
   @ApiCreatedResponse({ type: UpsertRatingFeaturesDto, description: 'Created' })
   @ApiErrors(400, 413, 415)
-  async putFeatures(@Param('cpf') cpf: string, @Body() body: UpsertRatingFeaturesDto, @ClientId() client: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { created } = await this.commands.execute(new UpsertRatingFeaturesCommand({ cpf, ...body }, { correlationId: newId(), clientId: client }));
+  async putFeatures(@Param('cpf') cpf: string, @Body() body: UpsertRatingFeaturesDto, @Client() client: AuthenticatedClient, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { created } = await this.commands.execute(new UpsertRatingFeaturesCommand({ cpf, ...body }, { correlationId: client.requestId, clientId: client.name }));
     void reply.status(created ? 201 : 200);
     return body;
   }
 
   @Get(':cpf/rating')
+  @Access('analysis:read', { purpose: true, audit: { resource: 'RATING', action: 'READ' } })
   @ApiOperation({ summary: 'Latest rating of a CPF, with up to ten earlier ones' })
   @ApiCpfParam()
   @ApiOkResponse({ type: RatingWithHistoryDto })
@@ -67,6 +73,7 @@ export class ConsumersController {
   }
 
   @Get(':cpf/transactions')
+  @Access('transactions:read')
   @ApiOperation({ summary: 'Events of a CPF in a time window', description: 'Newest first, paged by cursor. Default window: the last 90 days; at most five years.' })
   @ApiCpfParam()
   @ApiOkResponse({ type: TransactionsPageDto })
@@ -78,6 +85,7 @@ export class ConsumersController {
   }
 
   @Get(':cpf/inquiries')
+  @Access('subject:read', { purpose: true, audit: { resource: 'INQUIRIES', action: 'READ' } })
   @ApiOperation({ summary: 'Who consulted this CPF', description: 'Bureau inquiries (client, purpose, time), by default over the last six months.' })
   @ApiCpfParam()
   @ApiOkResponse({ type: InquiriesViewDto })

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RatingViewDto } from '../ratings/rating.dto';
 
-export const INQUIRY_PURPOSES = ['CREDIT_GRANTING', 'CREDIT_REVIEW', 'COLLECTION', 'FRAUD_PREVENTION', 'RENTAL_GUARANTEE'] as const;
-
 class DebtSummaryDto {
   @ApiProperty() reportableCount: number;
   @ApiProperty() openCount: number;

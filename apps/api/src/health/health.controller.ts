@@ -1,5 +1,6 @@
 import { ProbeResult, ReadinessProbes } from '@app/credit';
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../auth/access.decorators';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 
@@ -12,6 +13,7 @@ const healthSchema = {
 };
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

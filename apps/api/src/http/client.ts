@@ -1,12 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { FastifyRequest } from 'fastify';
+import { AuthenticatedClient, AuthenticatedRequest } from '../auth/access.guard';
 
-/**
- * Who is calling. Until authentication lands (issue 5) the client names itself in X-Client-Id;
- * the name is recorded on every bureau inquiry so the data subject can see who looked.
- */
-export const ClientId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const raw = ctx.switchToHttp().getRequest<FastifyRequest>().headers['x-client-id'];
-  const value = typeof raw === 'string' ? raw.trim() : '';
-  return /^[\w .:@-]{1,120}$/.test(value) ? value : 'anonymous';
+/** The API client the AccessGuard authenticated: its name is what bureau inquiries and the audit log record. */
+export const Client = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthenticatedClient => {
+  const client = ctx.switchToHttp().getRequest<AuthenticatedRequest>().client;
+  if (!client) throw new Error('Client() used on an endpoint without @Access');
+  return client;
 });

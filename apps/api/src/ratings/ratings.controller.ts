@@ -1,11 +1,13 @@
-import { GetRatingJobQuery, MAX_CPFS_PER_JOB, RatingJob, StartRatingRegenerationCommand } from '@app/credit';
-import { ValidationError, newId } from '@app/shared-kernel';
+import { GetRatingJobQuery, MAX_CPFS_PER_JOB, RatingJob, ResumeRatingRegenerationCommand, StartRatingRegenerationCommand } from '@app/credit';
+import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, ValidateIf } from 'class-validator';
 import { ApiErrors } from '../http/api-errors.decorator';
-import { ClientId } from '../http/client';
+import { Access } from '../auth/access.decorators';
+import { AuthenticatedClient } from '../auth/access.guard';
+import { Client } from '../http/client';
 
 export class RegenerationRequestDto {
   @ApiProperty({ enum: ['ALL', 'CPFS'], description: 'ALL re-rates every CPF with rating features; CPFS the listed ones' }) @IsIn(['ALL', 'CPFS']) scope: 'ALL' | 'CPFS';
@@ -49,15 +51,27 @@ export class RatingsController {
 
   @Post()
   @HttpCode(202)
+  @Access('ratings:admin')
   @ApiOperation({ summary: 'Regenerate ratings for one CPF, a list, or all', description: 'Starts a job and answers at once with its id; follow progress at GET /v1/ratings/regenerations/{id}.' })
   @ApiAcceptedResponse({ type: RatingJobDto })
   @ApiErrors(400)
-  async start(@Body() body: RegenerationRequestDto, @ClientId() client: string): Promise<RatingJobDto> {
+  async start(@Body() body: RegenerationRequestDto, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
     const scope = body.scope === 'ALL' ? { kind: 'ALL' as const } : { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] };
-    return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: newId(), clientId: client })));
+    return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name })));
+  }
+
+  @Post(':id/resume')
+  @HttpCode(202)
+  @Access('ratings:admin')
+  @ApiOperation({ summary: 'Resume a failed or abandoned job', description: 'The worker continues after the last CPF the job rated; nothing is rated twice. A job that progressed in the last minute is refused (JOB_ACTIVE).' })
+  @ApiAcceptedResponse({ type: RatingJobDto })
+  @ApiErrors(400, 404)
+  async resume(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdInvalid() })) id: string, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
+    return toDto(await this.commands.execute(new ResumeRatingRegenerationCommand(id, { correlationId: client.requestId, clientId: client.name })));
   }
 
   @Get(':id')
+  @Access('ratings:admin')
   @ApiOperation({ summary: 'Progress of a regeneration job' })
   @ApiOkResponse({ type: RatingJobDto })
   @ApiErrors(400, 404)

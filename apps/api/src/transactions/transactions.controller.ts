@@ -3,7 +3,9 @@ import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.decorator';
-import { ClientId } from '../http/client';
+import { Access } from '../auth/access.decorators';
+import { AuthenticatedClient } from '../auth/access.guard';
+import { Client } from '../http/client';
 import { BatchAcceptedDto, EVENT_DTOS, IngestBatchDto } from './transaction.dto';
 
 @ApiTags('transactions')
@@ -17,6 +19,7 @@ export class TransactionsController {
 
   @Post()
   @HttpCode(202)
+  @Access('transactions:write')
   @ApiOperation({
     summary: 'Ingest a batch of events (bureau inquiries, financial movements, card purchases)',
     description:
@@ -26,11 +29,11 @@ export class TransactionsController {
   @ApiBody({ type: IngestBatchDto })
   @ApiAcceptedResponse({ type: BatchAcceptedDto })
   @ApiErrors(400, 413, 415)
-  async ingest(@Body() body: IngestBatchDto, @ClientId() client: string): Promise<BatchAcceptedDto> {
+  async ingest(@Body() body: IngestBatchDto, @Client() client: AuthenticatedClient): Promise<BatchAcceptedDto> {
     const { rejected } = validateEvents(body.events as TransactionEventInput[], this.clock.now());
     if (rejected.length) throw new BatchValidationError(rejected);
     const batchId = newId();
-    await this.sender.ingestTransactions(new IngestTransactionsCommand(batchId, body.events as TransactionEventInput[], { correlationId: batchId, clientId: client }));
+    await this.sender.ingestTransactions(new IngestTransactionsCommand(batchId, body.events as TransactionEventInput[], { correlationId: client.requestId, causationId: batchId, clientId: client.name }));
     return { batchId, accepted: body.events.length };
   }
 }

@@ -16,12 +16,17 @@ export function connectRabbitMq(url: string, name: string): AmqpConnectionManage
   return connection;
 }
 
-export function confirmChannel(connection: AmqpConnectionManager, topology: TopologyOptions, setup?: (channel: ConfirmChannel) => Promise<void>): ChannelWrapper {
+export function confirmChannel(
+  connection: AmqpConnectionManager,
+  topology: TopologyOptions,
+  setup?: (channel: ConfirmChannel) => Promise<void>,
+  extraQueues: string[] = [],
+): ChannelWrapper {
   return connection.createChannel({
     json: false,
     confirm: true,
     setup: async (channel: ConfirmChannel) => {
-      await assertTopology(channel, topology);
+      await assertTopology(channel, topology, extraQueues);
       if (setup) await setup(channel);
     },
   });

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, RETRY_COUNT_HEADER, deadLetterQueue, retryQueue, validatePayload } from '@app/contracts';
+import { DEAD_LETTER_HEADERS, deadLetterQueue, retryQueue, validatePayload } from '@app/contracts';
 import { DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
@@ -14,6 +14,8 @@ export interface RabbitMqServerOptions extends TopologyOptions {
   prefetch: number;
   /** Deliveries of a message that failed for a transient cause before it is dead-lettered. */
   maxAttempts: number;
+  /** Checks a payload against its pattern's schema; defaults to the contracts' schemas. */
+  validate?: (pattern: string, payload: unknown) => { field: string; reason: string }[];
 }
 
 /** What a handler learns about the message it handles (second argument of @MessagePattern / @EventPattern methods). */
@@ -43,6 +45,15 @@ export class PermanentMessageError extends Error {
   }
 }
 
+/**
+ * How many times this message already failed here, from the broker's own x-death record of its trips through the
+ * retry queue: a publisher cannot make a message look exhausted (or fresh) by setting a header.
+ */
+function previousAttempts(queue: string, msg: ConsumeMessage): number {
+  const deaths = (msg.properties.headers ?? {})['x-death'] as { queue?: string; count?: number }[] | undefined;
+  return Number(deaths?.find((d) => d.queue === retryQueue(queue))?.count ?? 0);
+}
+
 function isPermanent(error: unknown): error is DomainError | PermanentMessageError {
   return error instanceof PermanentMessageError || error instanceof ValidationError || error instanceof NotFoundError;
 }
@@ -70,7 +81,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       for (const queue of queues) {
         await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
       }
-    });
+    }, queues);
     this.channel.waitForConnect().then(() => callback(), callback);
   }
 
@@ -108,7 +119,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       await this.deadLetter(queue, msg, 'MESSAGE_MALFORMED', 'body is not valid JSON');
       return;
     }
-    const problems = validatePayload(queue, payload);
+    const problems = (this.options.validate ?? validatePayload)(queue, payload);
     if (problems.length) {
       await this.deadLetter(queue, msg, 'SCHEMA_INVALID', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems[0].field);
       return;
@@ -146,25 +157,32 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       await this.deadLetter(queue, msg, code, reason, field);
       return;
     }
-    const attempts = Number((msg.properties.headers ?? {})[RETRY_COUNT_HEADER] ?? 0) + 1;
+    const attempts = previousAttempts(queue, msg) + 1;
     if (attempts >= this.options.maxAttempts) {
       await this.deadLetter(queue, msg, 'RETRIES_EXHAUSTED', `failed ${attempts} times; last error: ${reason}`);
       return;
     }
     this.logger.warn(`${queue}: attempt ${attempts} failed (${reason}); retrying in ${this.options.retryDelayMs} ms`);
-    await this.republish(retryQueue(queue), msg, { [RETRY_COUNT_HEADER]: attempts });
-    this.channel!.ack(msg);
+    // Rejected, not republished: the broker dead-letters it into Q.retry (recording x-death), and after the delay back into Q.
+    this.channel!.nack(msg, false, false);
   }
 
   /** Publishes a copy to the queue's DLQ with the reason, waits for the broker's confirm, and only then acks the original. */
   private async deadLetter(queue: string, msg: ConsumeMessage, code: string, reason: string, field?: string): Promise<void> {
     this.logger.warn(`${queue}: dead-lettered (${code}): ${redactCpfs(reason)}`);
+    if (msg.properties.replyTo) {
+      // A requester waiting for an answer learns why there will be none, instead of timing out.
+      await this.channel!.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify({ ok: false, error: { code, message: redactCpfs(reason), field } })), {
+        correlationId: msg.properties.correlationId as string | undefined,
+        contentType: 'application/json',
+      });
+    }
     await this.republish(deadLetterQueue(queue), msg, {
       [DEAD_LETTER_HEADERS.code]: code,
       [DEAD_LETTER_HEADERS.reason]: redactCpfs(reason),
       ...(field ? { [DEAD_LETTER_HEADERS.field]: field } : {}),
       [DEAD_LETTER_HEADERS.originalQueue]: queue,
-      [DEAD_LETTER_HEADERS.attempts]: Number((msg.properties.headers ?? {})[RETRY_COUNT_HEADER] ?? 0) + 1,
+      [DEAD_LETTER_HEADERS.attempts]: previousAttempts(queue, msg) + 1,
       [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
     });
     this.channel!.ack(msg);

@@ -8,13 +8,15 @@ export interface TopologyOptions {
 
 /**
  * Declares every exchange and queue, idempotently, on each (re)connection: durable, so nothing is lost when the broker restarts.
- * Each work queue Q has Q.retry (messages wait retryDelayMs, then dead-letter back into Q) and Q.dlq (kept for an operator).
+ * Each work queue Q has Q.retry (a rejected message waits retryDelayMs there, then dead-letters back into Q) and Q.dlq
+ * (kept for an operator, with the reason in headers).
  */
-export async function assertTopology(channel: ConfirmChannel, options: TopologyOptions): Promise<void> {
+export async function assertTopology(channel: ConfirmChannel, options: TopologyOptions, extraQueues: string[] = []): Promise<void> {
   await channel.assertExchange(EXCHANGES.commands, 'direct', { durable: true });
   await channel.assertExchange(EXCHANGES.events, 'topic', { durable: true });
-  for (const queue of Object.values(QUEUES)) {
-    await channel.assertQueue(queue, { durable: true });
+  for (const queue of new Set<string>([...Object.values(QUEUES), ...extraQueues])) {
+    // A message the consumer rejects is dead-lettered by the broker into Q.retry, which records each trip in x-death.
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': retryQueue(queue) } });
     await channel.bindQueue(queue, EXCHANGES.commands, queue);
     for (const key of QUEUE_BINDINGS[queue] ?? []) await channel.bindQueue(queue, EXCHANGES.events, key);
     await channel.assertQueue(retryQueue(queue), {

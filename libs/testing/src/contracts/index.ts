@@ -2,3 +2,5 @@ export * from './unique-cpf';
 export * from './transaction-store.contract';
 export * from './rating-stores.contract';
 export * from './stores.contract';
+export * from './rabbit-vhost';
+export * from './test-keys';

@@ -9,6 +9,7 @@ import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event'
 import { InvalidateAnalysisHandler } from '../events/invalidate-analysis.handler';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { GetCreditAnalysisHandler } from './get-credit-analysis.handler';
+import { InquiryRecorder } from './inquiry-recorder.service';
 import { GetCreditAnalysisQuery } from './get-credit-analysis.query';
 
 const cpf = Cpf.parse(VALID_CPF);
@@ -22,6 +23,7 @@ describe('GetCreditAnalysisHandler', () => {
   let transactions: InMemoryTransactionStore;
   let clock: FixedClock;
   let handler: GetCreditAnalysisHandler;
+  let recorder: InquiryRecorder;
 
   beforeEach(async () => {
     cache = new InMemoryAnalysisCache();
@@ -29,7 +31,8 @@ describe('GetCreditAnalysisHandler', () => {
     ratings = new InMemoryRatingRepository();
     transactions = new InMemoryTransactionStore();
     clock = new FixedClock(NOW);
-    handler = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, 300);
+    recorder = new InquiryRecorder(transactions);
+    handler = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, recorder, 300);
     await consumers.save(
       aConsumer({
         debts: [
@@ -40,8 +43,14 @@ describe('GetCreditAnalysisHandler', () => {
     );
   });
 
-  const ask = (inquirer = 'Banco Horizonte S.A.', purpose = 'CREDIT_GRANTING', who = VALID_CPF) =>
-    handler.execute(new GetCreditAnalysisQuery(who, inquirer, purpose));
+  /** Asks, then waits for the inquiry to be written, as the recorder does within 50 ms in the app. */
+  const ask = async (inquirer = 'Banco Horizonte S.A.', purpose = 'CREDIT_GRANTING', who = VALID_CPF) => {
+    try {
+      return await handler.execute(new GetCreditAnalysisQuery(who, inquirer, purpose));
+    } finally {
+      await recorder.flush();
+    }
+  };
 
   it('assembles the analysis from the stores on a miss', async () => {
     await ratings.save(aRating({ score: 705, band: 'B' }));
@@ -115,7 +124,7 @@ describe('GetCreditAnalysisHandler', () => {
   it('misses once the TTL it was built with has passed', async () => {
     jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
     try {
-      const shortLived = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, 5);
+      const shortLived = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, recorder, 5);
       await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'));
       jest.setSystemTime(NOW.getTime() + 4_999);
       expect((await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'))).cacheHit).toBe(true);

@@ -9,12 +9,13 @@ import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingRepository } from '../ports/rating.repository';
 import { TransactionStore } from '../ports/transaction.store';
 import { CreditAnalysisResult, GetCreditAnalysisQuery } from './get-credit-analysis.query';
+import { InquiryRecorder } from './inquiry-recorder.service';
 
 export const ANALYSIS_TTL_SECONDS = 'ANALYSIS_TTL_SECONDS';
 
 /**
  * Cache first; on a miss, A, B and C are read in parallel and assembled. Either way the inquiry is recorded
- * in C. The inquiry does not invalidate the cached analysis: otherwise every read would evict itself and the
+ * in C, in the background (InquiryRecorder). The inquiry does not invalidate the cached analysis: otherwise every read would evict itself and the
  * cache would never hit. A cached analysis therefore shows inquiries up to its TTL late, which the API documents.
  */
 @QueryHandler(GetCreditAnalysisQuery)
@@ -28,6 +29,7 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
     private readonly ratings: RatingRepository,
     private readonly transactions: TransactionStore,
     private readonly clock: Clock,
+    private readonly inquiries: InquiryRecorder,
     @Optional() @Inject(ANALYSIS_TTL_SECONDS) ttlSeconds?: number,
   ) {
     this.ttlSeconds = ttlSeconds ?? 300;
@@ -52,9 +54,7 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
       await this.cache.set(cpf, json, this.ttlSeconds);
       result = { json, cacheHit: false };
     }
-    await this.transactions.append([
-      { type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt: this.clock.now(), inquirer, purpose },
-    ]);
+    this.inquiries.record({ type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt: this.clock.now(), inquirer, purpose });
     return result;
   }
 }

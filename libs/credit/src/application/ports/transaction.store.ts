@@ -23,9 +23,17 @@ export interface TransactionPage {
   nextCursor: string | null;
 }
 
+export interface AppendOptions {
+  /**
+   * 'immediate' (default): readable as soon as append resolves, so an analysis assembled right after an ingest sees it.
+   * 'eventual': may become readable up to a second later, for high-volume writes nobody reads back at once.
+   */
+  visibility?: 'immediate' | 'eventual';
+}
+
 /** C_TRANSACTIONS: the event trail of a CPF. Writes are idempotent by event id. */
 export abstract class TransactionStore {
-  abstract append(events: TransactionEvent[]): Promise<AppendResult>;
+  abstract append(events: TransactionEvent[], options?: AppendOptions): Promise<AppendResult>;
   abstract summarize(cpf: Cpf, now: Date): Promise<TransactionSummary>;
   abstract list(cpf: Cpf, window: TransactionWindow): Promise<TransactionPage>;
   abstract inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]>;

@@ -1,7 +1,7 @@
 import { Cpf, DAY_MS, ValidationError } from '@app/shared-kernel';
 import { errors, estypes } from '@elastic/elasticsearch';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
-import { AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
+import { AppendOptions, AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
 import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { CardPurchaseSummary, InquirySummary, MovementWindow, TransactionSummary } from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
@@ -88,7 +88,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     }
   }
 
-  async append(events: TransactionEvent[]): Promise<AppendResult> {
+  async append(events: TransactionEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const refresh = options.visibility === 'eventual' ? false : this.refresh;
     // The first occurrence of an id wins, as in the embedded store; the rest are duplicates without a round trip.
     const unique = new Map<string, TransactionEvent>();
     for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
@@ -100,7 +101,7 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       const operations = chunk.flatMap((e) => [{ create: { _index: this.index, _id: e.eventId } }, Mapper.toDocument(e)]);
       const response = await this.es.bulk({
         operations,
-        refresh: this.refresh,
+        refresh,
         filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'],
       });
       let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;

@@ -5,16 +5,26 @@ const centsTransformer = {
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };
 
+/** One consumer, personal data encrypted (FieldCipher tokens); ConsumerTypeormMapper is the only place that reads them. */
 @Entity({ name: 'consumers' })
 export class ConsumerRow {
-  @PrimaryColumn({ type: 'char', length: 11 })
-  cpf: string;
+  /** HMAC-SHA256 (hex) of the CPF digits under the look-up key: the primary key, and the AAD of the tokens below. */
+  @PrimaryColumn({ name: 'cpf_hash', type: 'char', length: 64 })
+  cpfHash: string;
 
-  @Column({ type: 'varchar', length: 160 })
-  name: string;
+  @Column({ name: 'cpf_enc', type: 'text' })
+  cpfEnc: string;
 
-  @Column({ type: 'jsonb' })
-  address: Record<string, string | null>;
+  @Column({ name: 'name_enc', type: 'text' })
+  nameEnc: string;
+
+  /** The address as JSON, encrypted as one value. */
+  @Column({ name: 'address_enc', type: 'text' })
+  addressEnc: string;
+
+  /** Key the three tokens were encrypted with; a rotation re-encrypts the rows whose key is not the current one. */
+  @Column({ name: 'key_id', type: 'varchar', length: 32 })
+  keyId: string;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
@@ -26,16 +36,17 @@ export class ConsumerRow {
   debts: DebtRow[];
 }
 
+/** Debts are kept in clear: they describe the credit (creditor, CNPJ, amounts, dates), not the person. */
 @Entity({ name: 'debts' })
 export class DebtRow {
-  @PrimaryColumn({ name: 'consumer_cpf', type: 'char', length: 11 })
-  consumerCpf: string;
+  @PrimaryColumn({ name: 'consumer_cpf_hash', type: 'char', length: 64 })
+  consumerCpfHash: string;
 
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;
 
   @ManyToOne(() => ConsumerRow, (c) => c.debts, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'consumer_cpf' })
+  @JoinColumn({ name: 'consumer_cpf_hash', referencedColumnName: 'cpfHash' })
   consumer: ConsumerRow;
 
   @Column({ type: 'varchar', length: 160 })

@@ -1,3 +1,4 @@
+import type { FieldCipher } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Address, AddressProps } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
@@ -7,12 +8,48 @@ import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 const day = (d: Date): string => d.toISOString().slice(0, 10);
 const fromDay = (s: string): Date => new Date(`${s}T00:00:00Z`);
 
+/** The consumers columns that hold FieldCipher tokens. */
+export type EncryptedConsumerColumn = 'cpf_enc' | 'name_enc' | 'address_enc';
+
+/**
+ * The AAD of an encrypted field: its column and its row's cpf_hash. A token copied to another column or another
+ * consumer then fails authentication instead of decrypting into the wrong person's data.
+ */
+export const encryptionContext = (column: EncryptedConsumerColumn, cpfHash: string): string => `consumers.${column}:${cpfHash}`;
+
+/** The three tokens of a consumer row, encrypted with the cipher's current key. */
+export function encryptConsumerFields(
+  fields: { cpf: string; name: string; address: string },
+  cpfHash: string,
+  cipher: FieldCipher,
+): Pick<ConsumerRow, 'cpfEnc' | 'nameEnc' | 'addressEnc' | 'keyId'> {
+  return {
+    cpfEnc: cipher.encrypt(fields.cpf, encryptionContext('cpf_enc', cpfHash)),
+    nameEnc: cipher.encrypt(fields.name, encryptionContext('name_enc', cpfHash)),
+    addressEnc: cipher.encrypt(fields.address, encryptionContext('address_enc', cpfHash)),
+    keyId: cipher.currentKeyId,
+  };
+}
+
+/** The clear text of a consumer row's tokens; throws FieldCipherError when one fails authentication. */
+export function decryptConsumerFields(row: Pick<ConsumerRow, 'cpfHash' | 'cpfEnc' | 'nameEnc' | 'addressEnc'>, cipher: FieldCipher): { cpf: string; name: string; address: string } {
+  const cpfHash = row.cpfHash.trim();
+  const cpf = cipher.decrypt(row.cpfEnc, encryptionContext('cpf_enc', cpfHash));
+  if (cipher.lookupHash(cpf) !== cpfHash) throw new Error('a consumer row does not match its cpf_hash: wrong CPF_LOOKUP_KEY?');
+  return {
+    cpf,
+    name: cipher.decrypt(row.nameEnc, encryptionContext('name_enc', cpfHash)),
+    address: cipher.decrypt(row.addressEnc, encryptionContext('address_enc', cpfHash)),
+  };
+}
+
 export const ConsumerTypeormMapper = {
-  toDomain(row: ConsumerRow, debts: DebtRow[]): Consumer {
+  toDomain(row: ConsumerRow, debts: DebtRow[], cipher: FieldCipher): Consumer {
+    const clear = decryptConsumerFields(row, cipher);
     return Consumer.create({
-      cpf: Cpf.parse(row.cpf),
-      name: row.name,
-      address: Address.create(row.address as unknown as AddressProps),
+      cpf: Cpf.parse(clear.cpf),
+      name: clear.name,
+      address: Address.create(JSON.parse(clear.address) as AddressProps),
       debts: debts.map((d) =>
         Debt.create({
           id: d.id,
@@ -28,11 +65,13 @@ export const ConsumerTypeormMapper = {
     });
   },
 
-  toPersistence(consumer: Consumer): { row: Partial<ConsumerRow>; debts: Partial<DebtRow>[] } {
+  toPersistence(consumer: Consumer, cipher: FieldCipher): { row: Partial<ConsumerRow>; debts: Partial<DebtRow>[] } {
+    const cpfHash = cipher.lookupHash(consumer.cpf.value);
+    const fields = encryptConsumerFields({ cpf: consumer.cpf.value, name: consumer.name, address: JSON.stringify(consumer.address.toJSON()) }, cpfHash, cipher);
     return {
-      row: { cpf: consumer.cpf.value, name: consumer.name, address: { ...consumer.address.toJSON() } as Record<string, string | null>, updatedAt: consumer.updatedAt },
+      row: { cpfHash, ...fields, updatedAt: consumer.updatedAt },
       debts: consumer.debts.map((d) => ({
-        consumerCpf: consumer.cpf.value,
+        consumerCpfHash: cpfHash,
         id: d.id,
         creditor: d.props.creditor,
         creditorCnpj: d.props.creditorCnpj,

@@ -1,3 +1,4 @@
+import { FieldCipher } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,38 +8,43 @@ import { Consumer } from '../../domain/consumer/consumer.entity';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 import { ConsumerTypeormMapper } from './consumer.typeorm-mapper';
 
+/** A_CONSUMER in PostgreSQL (or PGlite): found by the keyed hash of the CPF, personal data encrypted field by field. */
 @Injectable()
 export class TypeormConsumerRepository extends ConsumerRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: FieldCipher,
+  ) {
     super();
   }
 
   async findByCpf(cpf: Cpf): Promise<Consumer | null> {
-    const row = await this.dataSource.getRepository(ConsumerRow).findOneBy({ cpf: cpf.value });
+    const cpfHash = this.cipher.lookupHash(cpf.value);
+    const row = await this.dataSource.getRepository(ConsumerRow).findOneBy({ cpfHash });
     if (!row) return null;
-    const debts = await this.dataSource.getRepository(DebtRow).find({ where: { consumerCpf: cpf.value }, order: { dueDate: 'DESC', id: 'ASC' } });
-    return ConsumerTypeormMapper.toDomain(row, debts);
+    const debts = await this.dataSource.getRepository(DebtRow).find({ where: { consumerCpfHash: cpfHash }, order: { dueDate: 'DESC', id: 'ASC' } });
+    return ConsumerTypeormMapper.toDomain(row, debts, this.cipher);
   }
 
   /** One transaction: the consumer row and its full debt list are replaced together or not at all. */
   async save(consumer: Consumer): Promise<void> {
-    const { row, debts } = ConsumerTypeormMapper.toPersistence(consumer);
+    const { row, debts } = ConsumerTypeormMapper.toPersistence(consumer, this.cipher);
     await this.dataSource.transaction(async (tx) => {
-      await tx.getRepository(ConsumerRow).upsert(row, ['cpf']);
-      await tx.getRepository(DebtRow).delete({ consumerCpf: consumer.cpf.value });
+      await tx.getRepository(ConsumerRow).upsert(row, ['cpfHash']);
+      await tx.getRepository(DebtRow).delete({ consumerCpfHash: row.cpfHash });
       if (debts.length) await tx.getRepository(DebtRow).insert(debts);
     });
   }
 
   /** Bulk load for demo data and migrations of many consumers at once; still one CPF per row, never a listing. */
   async saveMany(consumers: Consumer[]): Promise<void> {
-    const mapped = consumers.map((c) => ConsumerTypeormMapper.toPersistence(c));
+    const mapped = consumers.map((c) => ConsumerTypeormMapper.toPersistence(c, this.cipher));
     await this.dataSource.transaction(async (tx) => {
       for (let i = 0; i < mapped.length; i += 500) {
         const chunk = mapped.slice(i, i + 500);
-        await tx.getRepository(ConsumerRow).upsert(chunk.map((m) => m.row), ['cpf']);
+        await tx.getRepository(ConsumerRow).upsert(chunk.map((m) => m.row), ['cpfHash']);
         const debts = chunk.flatMap((m) => m.debts);
-        await tx.getRepository(DebtRow).delete(chunk.map((m) => ({ consumerCpf: m.row.cpf })));
+        await tx.getRepository(DebtRow).delete(chunk.map((m) => ({ consumerCpfHash: m.row.cpfHash })));
         for (let j = 0; j < debts.length; j += 1000) await tx.getRepository(DebtRow).insert(debts.slice(j, j + 1000));
       }
     });

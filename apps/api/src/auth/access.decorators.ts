@@ -1,0 +1,36 @@
+import { AuditAction, AuditResource, Scope } from '@app/credit';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiHeader, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../http/error-response.dto';
+
+export const ACCESS = Symbol('ACCESS');
+export const PUBLIC = Symbol('PUBLIC');
+
+export interface AccessRule {
+  scope: Scope;
+  /** Reads of personal data must say why (X-Purpose). */
+  purpose: boolean;
+  audit: { resource: AuditResource; action: AuditAction } | null;
+}
+
+const PURPOSE_HEADER = ApiHeader({
+  name: 'X-Purpose',
+  required: true,
+  description: 'Why the personal data is read: CREDIT_GRANTING, CREDIT_REVIEW, COLLECTION, FRAUD_PREVENTION, RENTAL_GUARANTEE, DATA_SUBJECT_REQUEST or REGULATORY_AUDIT. Kept with the audit entry.',
+});
+
+/** Who may call an endpoint, whether a purpose is required, and what the audit log records. Documents 401/403/429 too. */
+export function Access(scope: Scope, options: { purpose?: boolean; audit?: AccessRule['audit'] } = {}): MethodDecorator {
+  const rule: AccessRule = { scope, purpose: options.purpose ?? false, audit: options.audit ?? null };
+  return applyDecorators(
+    SetMetadata(ACCESS, rule),
+    ApiSecurity('api-key'),
+    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No API key, or not a valid one (UNAUTHENTICATED)' }),
+    ApiForbiddenResponse({ type: ErrorResponseDto, description: `The key lacks the scope ${scope} (SCOPE_MISSING)` }),
+    ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Over the per-client rate limit (RATE_LIMITED); see Retry-After' }),
+    ...(rule.purpose ? [PURPOSE_HEADER] : []),
+  );
+}
+
+/** Health and documentation: no key needed. */
+export const Public = () => SetMetadata(PUBLIC, true);

@@ -1,0 +1,89 @@
+import { ApiKeys, AuditLog, PURPOSES, RateLimiter } from '@app/credit';
+import { Cpf, newId } from '@app/shared-kernel';
+import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { ACCESS, AccessRule, PUBLIC } from './access.decorators';
+
+export interface AuthenticatedClient {
+  id: string;
+  name: string;
+  scope: string;
+  purpose: string | null;
+  requestId: string;
+}
+
+export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient };
+
+const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
+
+/**
+ * Every non-public endpoint: a valid, unrevoked API key (401), holding the endpoint's scope (403), within its rate
+ * limit (429), and for reads of personal data a declared purpose from the allowed list (400). Denials of personal
+ * data are audited here, since they never reach the handler.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeys,
+    private readonly limiter: RateLimiter,
+    @Optional() private readonly audit?: AuditLog,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS, targets);
+    if (!rule) throw problem(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'this endpoint declares no access rule');
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+
+    const header = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
+    const presented = Array.isArray(header) ? header[0] : header;
+    if (!presented) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'send an API key in X-Api-Key');
+    const key = await this.keys.authenticate(presented);
+    if (!key) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'the API key is not valid or has been revoked');
+
+    const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 64) || newId();
+    const client: AuthenticatedClient = { id: key.id, name: key.name, scope: rule.scope, purpose: null, requestId };
+    request.client = client;
+
+    if (!key.scopes.includes(rule.scope)) {
+      await this.denied(rule, client, request);
+      throw problem(HttpStatus.FORBIDDEN, 'SCOPE_MISSING', `this key lacks the scope ${rule.scope}`);
+    }
+
+    const rate = await this.limiter.hit(key.id);
+    void reply.header('x-ratelimit-limit', rate.limit).header('x-ratelimit-remaining', rate.remaining).header('x-ratelimit-reset', rate.resetSeconds);
+    if (!rate.allowed) {
+      void reply.header('retry-after', rate.resetSeconds);
+      throw problem(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`);
+    }
+
+    if (rule.purpose) {
+      const raw = request.headers['x-purpose'];
+      const purpose = typeof raw === 'string' ? raw.trim() : '';
+      if (!purpose) {
+        await this.denied(rule, client, request);
+        throw problem(HttpStatus.BAD_REQUEST, 'PURPOSE_REQUIRED', 'reads of personal data must declare a purpose', 'X-Purpose');
+      }
+      if (!(PURPOSES as readonly string[]).includes(purpose)) {
+        await this.denied(rule, client, request);
+        throw problem(HttpStatus.BAD_REQUEST, 'PURPOSE_INVALID', `must be one of ${PURPOSES.join(', ')}`, 'X-Purpose');
+      }
+      client.purpose = purpose;
+    }
+    return true;
+  }
+
+  private async denied(rule: AccessRule, client: AuthenticatedClient, request: AuthenticatedRequest): Promise<void> {
+    if (!rule.audit || !this.audit) return;
+    const raw = (request.params as Record<string, string> | undefined)?.cpf;
+    await this.audit.record({
+      clientId: client.name, scope: rule.scope, purpose: client.purpose, cpf: raw && Cpf.isValid(raw) ? Cpf.parse(raw) : null,
+      action: rule.audit.action, resource: rule.audit.resource, outcome: 'DENIED', requestId: client.requestId,
+    });
+  }
+}

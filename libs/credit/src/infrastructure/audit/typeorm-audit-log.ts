@@ -1,0 +1,252 @@
+import { Cpf } from '@app/shared-kernel';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditAction, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditResource, AuditVerification } from '../../application/ports/audit-log';
+
+/** prev_hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Key of the transaction-scoped advisory lock that serialises appenders across connections and processes ('auditlog' in ASCII). */
+const APPEND_LOCK_KEY = '7022629598041763687';
+
+/** Everything the hash of an entry covers, besides the previous entry's hash. */
+export interface ChainedFields {
+  seq: number;
+  at: Date;
+  clientId: string;
+  scope: string;
+  purpose: string | null;
+  cpfMasked: string | null;
+  cpfHash: string | null;
+  action: string;
+  resource: string;
+  outcome: string;
+  requestId: string;
+}
+
+/**
+ * sha256 hex of the previous hash, a newline and the entry as JSON with its keys in this fixed order. Changing a field,
+ * the order of entries or any earlier entry changes the result, so the stored hashes form a chain.
+ */
+export function auditEntryHash(prevHash: string, f: ChainedFields): string {
+  const canonical = JSON.stringify({
+    seq: f.seq,
+    at: f.at.toISOString(),
+    clientId: f.clientId,
+    scope: f.scope,
+    purpose: f.purpose,
+    cpfMasked: f.cpfMasked,
+    cpfHash: f.cpfHash,
+    action: f.action,
+    resource: f.resource,
+    outcome: f.outcome,
+    requestId: f.requestId,
+  });
+  return createHash('sha256').update(`${prevHash}\n${canonical}`, 'utf8').digest('hex');
+}
+
+export interface TypeormAuditLogOptions {
+  /** Entries read per query by verify(). */
+  pageSize?: number;
+  /** Most entries written by one transaction when record() calls pile up. */
+  maxBatch?: number;
+}
+
+type Pending = { fields: Omit<ChainedFields, 'seq' | 'at'>; resolve: () => void; reject: (error: unknown) => void };
+
+type Row = {
+  seq: string;
+  at_us: string;
+  client_id: string;
+  scope: string;
+  purpose: string | null;
+  cpf_masked: string | null;
+  cpf_hash: string | null;
+  action: string;
+  resource: string;
+  outcome: string;
+  request_id: string;
+  prev_hash: string;
+  hash: string;
+};
+
+/**
+ * Read from `audit_log a`. Timestamps leave the database as integer microseconds and seq as text, so no driver's
+ * parser can round or reinterpret them. (ORDER BY must name a.seq: a bare `seq` would sort the text alias.)
+ */
+const COLUMNS = `a.seq::text AS seq, (extract(epoch FROM a.at) * 1000000)::bigint::text AS at_us, a.client_id, a.scope, a.purpose, a.cpf_masked,
+  a.cpf_hash, a.action, a.resource, a.outcome, a.request_id, a.prev_hash, a.hash`;
+
+const INSERT_COLUMNS = '(seq, at, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, prev_hash, hash)';
+
+/** The chain head and the database clock, read after the lock is held (clock_timestamp, not the transaction's now()). */
+const HEAD = `
+  SELECT h.seq::text AS seq, h.hash AS hash, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now
+  FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT a.seq, a.hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1) AS h ON true`;
+
+const MIN_BIGINT = '-9223372036854775808';
+
+/** Data and constraint errors (SQLSTATE classes 22 and 23) belong to one entry; anything else may concern the whole batch. */
+const isEntryError = (error: unknown): boolean => /^2[23]/.test(String((error as { code?: unknown })?.code ?? ''));
+
+function fieldsOf(row: Row): ChainedFields {
+  return {
+    seq: Number(row.seq),
+    at: new Date(Number(BigInt(row.at_us) / 1000n)),
+    clientId: row.client_id,
+    scope: row.scope,
+    purpose: row.purpose,
+    cpfMasked: row.cpf_masked,
+    cpfHash: row.cpf_hash,
+    action: row.action,
+    resource: row.resource,
+    outcome: row.outcome,
+    requestId: row.request_id,
+  };
+}
+
+/**
+ * The audit log in the relational store (PostgreSQL or PGlite), as a hash chain in table `audit_log`.
+ *
+ * Appends run in one transaction holding `pg_advisory_xact_lock`, so appenders in every process take turns: each reads
+ * the head (seq, hash) the previous one committed and links to it. Calls that arrive while this instance is writing
+ * are written together by its next transaction (group commit), so concurrent requests do not queue for a commit each.
+ */
+export class TypeormAuditLog extends AuditLog {
+  private readonly pageSize: number;
+  private readonly maxBatch: number;
+  private queue: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hashCpf: (digits: string) => string,
+    options: TypeormAuditLogOptions = {},
+  ) {
+    super();
+    this.pageSize = Math.max(1, options.pageSize ?? 5000);
+    this.maxBatch = Math.min(Math.max(1, options.maxBatch ?? 500), 2000);
+  }
+
+  async record(entry: AuditEntryInput): Promise<void> {
+    const fields = {
+      clientId: entry.clientId,
+      scope: entry.scope,
+      purpose: entry.purpose,
+      cpfMasked: entry.cpf ? entry.cpf.masked : null,
+      cpfHash: entry.cpf ? this.hashCpf(entry.cpf.value) : null,
+      action: entry.action,
+      resource: entry.resource,
+      outcome: entry.outcome,
+      requestId: entry.requestId,
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ fields, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  async forSubject(cpf: Cpf, since: Date, limit: number): Promise<AuditEntry[]> {
+    const take = Math.floor(limit);
+    if (!(take > 0)) return [];
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM audit_log a WHERE a.cpf_hash = $1 AND a.at >= $2::timestamptz ORDER BY a.at DESC, a.seq DESC LIMIT $3`,
+      [this.hashCpf(cpf.value), since.toISOString(), take],
+    );
+    return rows.map((row) => {
+      const f = fieldsOf(row);
+      return {
+        ...f,
+        action: f.action as AuditAction,
+        resource: f.resource as AuditResource,
+        outcome: f.outcome as AuditOutcome,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      };
+    });
+  }
+
+  /**
+   * Walks the chain in seq order, a page at a time, and stops at the first entry that is missing, does not link to its
+   * predecessor or does not match its own hash. `checked` counts the entries found intact before that point.
+   */
+  async verify(): Promise<AuditVerification> {
+    const broken = (checked: number, brokenAt: number, reason: string): AuditVerification => ({ ok: false, checked, brokenAt, reason });
+    let prevHash = GENESIS_HASH;
+    let expected = 1;
+    let checked = 0;
+    let after = MIN_BIGINT;
+    for (;;) {
+      const rows: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM audit_log a WHERE a.seq > $1::bigint ORDER BY a.seq LIMIT $2`, [after, this.pageSize]);
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq < expected) return broken(checked, seq, `entry ${seq} lies outside the chain, which starts at 1`);
+        if (seq > expected) {
+          const gap = seq === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`;
+          return broken(checked, expected, `${gap}: the chain jumps from ${expected - 1} to ${seq}`);
+        }
+        if (row.prev_hash !== prevHash) {
+          return broken(checked, seq, seq === 1 ? 'prev_hash of the first entry is not the genesis hash' : `prev_hash does not match the hash of entry ${seq - 1}: an entry was rewritten or replaced`);
+        }
+        if (BigInt(row.at_us) % 1000n !== 0n) return broken(checked, seq, 'timestamp was altered: it holds sub-millisecond digits the appender never writes');
+        if (auditEntryHash(prevHash, fieldsOf(row)) !== row.hash) return broken(checked, seq, 'hash does not match the entry content: the entry was altered');
+        prevHash = row.hash;
+        expected += 1;
+        checked += 1;
+      }
+      if (rows.length < this.pageSize) return { ok: true, checked, brokenAt: null, reason: null };
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  /** Writes queued entries, one transaction per batch, until the queue is empty. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          await this.append(batch);
+          batch.forEach((p) => p.resolve());
+        } catch (error) {
+          if (batch.length === 1 || !isEntryError(error)) {
+            batch.forEach((p) => p.reject(error));
+            continue;
+          }
+          // One entry the database refuses must not cost the others their audit record: retry them one by one.
+          for (const p of batch) {
+            try {
+              await this.append([p]);
+              p.resolve();
+            } catch (single) {
+              p.reject(single);
+            }
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async append(batch: Pending[]): Promise<void> {
+    await this.dataSource.transaction(async (m: EntityManager) => {
+      await m.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+      const [head]: { seq: string | null; hash: string | null; now: string }[] = await m.query(HEAD);
+      let seq = head.seq === null ? 0 : Number(head.seq);
+      let prevHash = head.hash ?? GENESIS_HASH;
+      const at = new Date(head.now);
+      const params: unknown[] = [];
+      const tuples: string[] = [];
+      for (const { fields } of batch) {
+        seq += 1;
+        const hash = auditEntryHash(prevHash, { seq, at, ...fields });
+        const values = [seq, at.toISOString(), fields.clientId, fields.scope, fields.purpose, fields.cpfMasked, fields.cpfHash, fields.action, fields.resource, fields.outcome, fields.requestId, prevHash, hash];
+        tuples.push(`(${values.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
+        params.push(...values);
+        prevHash = hash;
+      }
+      await m.query(`INSERT INTO audit_log ${INSERT_COLUMNS} VALUES ${tuples.join(', ')}`, params);
+    });
+  }
+}

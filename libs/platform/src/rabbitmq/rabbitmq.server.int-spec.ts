@@ -1,0 +1,135 @@
+import { DEAD_LETTER_HEADERS, deadLetterQueue } from '@app/contracts';
+import { ValidationError } from '@app/shared-kernel';
+import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { createVhost } from '../../../testing/src/contracts';
+import { RabbitMqServer } from './rabbitmq.server';
+
+const Q = 'test.work.v1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The transport's delivery rules against a real broker, in a virtual host of its own. */
+describe('RabbitMqServer delivery guarantees', () => {
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let server: RabbitMqServer;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const seen = new Map<string, number>();
+  const done = new Set<string>();
+  let slowStarted = false;
+
+  const publish = (body: unknown, props: amqp.Options.Publish = {}) =>
+    channel.sendToQueue(Q, Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)), { persistent: true, ...props });
+  const deadLetter = async (match: (m: GetMessage) => boolean): Promise<GetMessage | null> => {
+    const held: GetMessage[] = [];
+    try {
+      for (;;) {
+        const m = await channel.get(deadLetterQueue(Q), { noAck: false });
+        if (!m) return null;
+        held.push(m);
+        if (match(m)) return m;
+      }
+    } finally {
+      held.forEach((m) => channel.nack(m, false, true));
+    }
+  };
+
+  beforeAll(async () => {
+    vhost = await createVhost('transport');
+    server = new RabbitMqServer({ url: vhost.url, name: 'transport-test', prefetch: 4, maxAttempts: 3, retryDelayMs: 200, validate: (_p, payload) => ((payload as { id?: unknown }).id ? [] : [{ field: 'id', reason: 'is required' }]) });
+    server.addHandler(Q, async (payload: { id: string; mode: string; failTimes?: number }) => {
+      const count = (seen.get(payload.id) ?? 0) + 1;
+      seen.set(payload.id, count);
+      if (payload.mode === 'flaky' && count <= (payload.failTimes ?? 0)) throw new Error('database unavailable');
+      if (payload.mode === 'broken') throw new Error('always fails');
+      if (payload.mode === 'invalid') throw new ValidationError('CPF_INVALID', 'cpf', 'check digits do not match');
+      if (payload.mode === 'slow') {
+        slowStarted = true;
+        await sleep(800);
+      }
+      done.add(payload.id);
+      return { handled: payload.id };
+    }, false);
+    await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    connection = await amqp.connect(vhost.url);
+    channel = await connection.createChannel();
+  }, 30_000);
+
+  afterAll(async () => {
+    await connection?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await vhost?.drop();
+  });
+
+  it('retries a transient failure after a delay and handles the message once it succeeds, with nothing dead-lettered', async () => {
+    const id = randomUUID();
+    publish({ id, mode: 'flaky', failTimes: 2 });
+    await waitFor(async () => done.has(id), 10_000, 'the flaky message to succeed');
+    expect(seen.get(id)).toBe(3);
+    expect(await deadLetter((m) => JSON.parse(m.content.toString()).id === id)).toBeNull();
+  });
+
+  it('dead-letters a message that keeps failing after the bounded attempts, with the reason, while the queue keeps flowing', async () => {
+    const poison = randomUUID();
+    const after = randomUUID();
+    publish({ id: poison, mode: 'broken' });
+    publish({ id: after, mode: 'ok' });
+    await waitFor(async () => done.has(after), 5_000, 'the message behind the poison');
+    const dead = await waitFor(() => deadLetter((m) => JSON.parse(m.content.toString()).id === poison), 10_000, 'the poison message in the DLQ');
+    expect(seen.get(poison)).toBe(3);
+    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED', [DEAD_LETTER_HEADERS.attempts]: 3, [DEAD_LETTER_HEADERS.originalQueue]: Q });
+    expect(String(dead.properties.headers?.[DEAD_LETTER_HEADERS.reason])).toContain('always fails');
+  });
+
+  it('dead-letters a permanent failure at once, never retrying it', async () => {
+    const id = randomUUID();
+    publish({ id, mode: 'invalid' });
+    const dead = await waitFor(() => deadLetter((m) => JSON.parse(m.content.toString()).id === id), 5_000, 'the invalid message in the DLQ');
+    expect(seen.get(id)).toBe(1);
+    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'CPF_INVALID', [DEAD_LETTER_HEADERS.field]: 'cpf', [DEAD_LETTER_HEADERS.attempts]: 1 });
+  });
+
+  it('does not let a publisher fake its attempt count with headers', async () => {
+    const id = randomUUID();
+    publish({ id, mode: 'flaky', failTimes: 1 }, { headers: { 'x-retry-count': 99, [DEAD_LETTER_HEADERS.attempts]: 99 } });
+    await waitFor(async () => done.has(id), 5_000, 'the message to be retried and succeed');
+    expect(seen.get(id)).toBe(2);
+  });
+
+  it('answers a request whose payload breaks its schema, and dead-letters it, instead of leaving the requester waiting', async () => {
+    const { queue: replies } = await channel.assertQueue('', { exclusive: true });
+    const correlationId = randomUUID();
+    publish({ mode: 'no id' }, { replyTo: replies, correlationId });
+    const reply = await waitFor(() => channel.get(replies, { noAck: true }), 5_000, 'the error reply');
+    expect(reply.properties.correlationId).toBe(correlationId);
+    expect(JSON.parse(reply.content.toString())).toMatchObject({ ok: false, error: { code: 'SCHEMA_INVALID', field: 'id' } });
+    expect(await deadLetter((m) => m.properties.correlationId === correlationId)).not.toBeNull();
+  });
+
+  it('dead-letters a body that is not JSON', async () => {
+    const correlationId = randomUUID();
+    publish(Buffer.from('{oops'), { correlationId });
+    const dead = await waitFor(() => deadLetter((m) => m.properties.correlationId === correlationId), 5_000, 'the malformed message in the DLQ');
+    expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('MESSAGE_MALFORMED');
+  });
+
+  it('finishes and acknowledges in-flight work on close, so nothing is redelivered', async () => {
+    const id = randomUUID();
+    publish({ id, mode: 'slow' });
+    await waitFor(async () => slowStarted, 5_000, 'the slow handler to start');
+    await server.close();
+    expect(done.has(id)).toBe(true);
+    const left = await channel.checkQueue(Q);
+    expect(left.messageCount).toBe(0);
+  });
+});

@@ -1,0 +1,96 @@
+import { EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
+import { Cpf } from '@app/shared-kernel';
+import amqp from 'amqplib';
+import { execFileSync } from 'node:child_process';
+import { createVhost, requireEnv, testKeys } from '../../libs/testing/src/contracts';
+import { RunningApp, ensureBuilt, eventually, startApp } from '../system/app-processes';
+
+const EVENTS = 50_000;
+const BATCH = 500;
+
+function cpfPool(size: number): string[] {
+  return Array.from({ length: size }, (_, i) => {
+    const base = String(200_000_000 + i * 7_919).padStart(9, '0');
+    return base + Cpf.checkDigits(base);
+  }).filter((c) => Cpf.isValid(c));
+}
+
+/**
+ * Kill -9 the ingestion worker in the middle of a 50,000-event stream and start it again: at-least-once delivery plus
+ * idempotent writes must leave every event stored exactly once, proven by count and by a checksum of the amounts.
+ */
+describe('ingestion survives a worker killed mid-stream', () => {
+  const run = `rel${Date.now()}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: requireEnv('DATABASE_URL'),
+    MONGODB_URL: requireEnv('MONGODB_URL'),
+    ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
+    ELASTICSEARCH_INDEX: `credit-transactions-${run}`,
+    REDIS_URL: requireEnv('REDIS_URL'),
+    RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
+ 
+    ...testKeys(),
+  };
+  const es = env.ELASTICSEARCH_URL;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let worker: RunningApp | undefined;
+
+  const count = async () => {
+    await fetch(`${es}/${env.ELASTICSEARCH_INDEX}/_refresh`, { method: 'POST' });
+    const res = await fetch(`${es}/${env.ELASTICSEARCH_INDEX}/_count`);
+    return res.ok ? ((await res.json()) as { count: number }).count : 0;
+  };
+  const storedSum = async () => {
+    const res = await fetch(`${es}/${env.ELASTICSEARCH_INDEX}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size: 0, aggs: { s: { sum: { field: 'amountCents' } } } }) });
+    return ((await res.json()) as { aggregations: { s: { value: number } } }).aggregations.s.value;
+  };
+
+  beforeAll(async () => {
+    vhost = await createVhost('reliability');
+    env.RABBITMQ_URL = vhost.url;
+    ensureBuilt();
+    execFileSync('npm', ['run', '-s', 'db:migrate'], { env: { ...process.env, ...env }, stdio: 'inherit' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.stop('SIGKILL');
+    await vhost?.drop();
+    await fetch(`${es}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${es}/_index_template/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
+  });
+
+  it('stores every event exactly once, with nothing dead-lettered', async () => {
+    worker = await startApp('ingestion-worker', env, /ingestion-worker consuming/);
+    const connection = await amqp.connect(env.RABBITMQ_URL);
+    const channel = await connection.createConfirmChannel();
+    const cpfs = cpfPool(2_000);
+    let sentSum = 0;
+    const started = Date.now();
+    for (let b = 0; b < EVENTS / BATCH; b++) {
+      const events = Array.from({ length: BATCH }, (_, i) => {
+        const n = b * BATCH + i;
+        const amountCents = 100 + ((n * 7_919) % 100_000);
+        sentSum += amountCents;
+        return { eventId: `${run}-${n}`, cpf: cpfs[n % cpfs.length], type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - (n % 1_000) * 60_000).toISOString(), kind: 'DEPOSIT', amountCents };
+      });
+      channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId: `${run}-b${b}`, events })), { persistent: true, contentType: 'application/json' });
+    }
+    await channel.waitForConfirms();
+
+    await eventually(async () => (await count()) >= EVENTS / 5, 60_000, 'a fifth of the stream to be stored');
+    const before = await count();
+    await worker.stop('SIGKILL');
+    expect(before).toBeLessThan(EVENTS);
+    worker = await startApp('ingestion-worker', env, /ingestion-worker consuming/);
+
+    await eventually(async () => (await count()) === EVENTS, 120_000, `all ${EVENTS} events stored`);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`stored ${EVENTS} events in ${seconds.toFixed(1)} s (${Math.round(EVENTS / seconds)} events/s) across a kill -9 at ${before}`);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await count()).toBe(EVENTS);
+    expect(await storedSum()).toBe(sentSum);
+    expect((await channel.checkQueue(deadLetterQueue(QUEUES.ingestTransactions))).messageCount).toBe(0);
+    expect((await channel.checkQueue(QUEUES.ingestTransactions)).messageCount).toBe(0);
+    await connection.close();
+  }, 300_000);
+});
