@@ -1,5 +1,8 @@
-import { INestMicroservice } from '@nestjs/common';
-import { AppConfig, ConfigError } from './app-config';
+import { DynamicModule, INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, ConfigError, loadConfig } from './app-config';
+import { RpcErrorPassthroughFilter } from './rabbitmq/rpc-error.filter';
+import { RedactingLogger, logLevelsFrom } from './redacting.logger';
 import { RabbitMqServer } from './rabbitmq/rabbitmq.server';
 
 export const RETRY_DELAY_MS = 2_000;
@@ -30,4 +33,23 @@ export function exitGracefully(app: INestMicroservice, name: string): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Starts a worker process: RabbitMQ transport, CPF-redacting logger, original errors for the transport, graceful exit. */
+export function runWorker(name: string, prefetch: number, module: (config: AppConfig) => DynamicModule, consuming: string): void {
+  (async () => {
+    const config = loadConfig();
+    const app = await NestFactory.createMicroservice(module(config), {
+      strategy: rabbitMqStrategy(config, name, prefetch),
+      logger: new RedactingLogger(name, { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) }),
+      abortOnError: false,
+    });
+    app.useGlobalFilters(new RpcErrorPassthroughFilter());
+    await app.listen();
+    exitGracefully(app, name);
+    console.log(`${name} consuming ${consuming}`);
+  })().catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
 }

@@ -1,15 +1,6 @@
 import { ValidationError } from './domain-error';
 import { Money } from './money.value-object';
-
-function rejection(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { rejection } from '../../testing/src/rejection';
 
 describe('Money', () => {
   it('holds an integer number of cents', () => {

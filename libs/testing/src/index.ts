@@ -8,3 +8,4 @@ export * from './mothers/transaction-event.mother';
 export * from './adapters/in-memory-consumer.repository';
 export * from './adapters/recording-event-bus';
 export * from './adapters/recording-command-sender';
+export * from './rejection';

@@ -1,19 +1,10 @@
 import { Cpf, ValidationError, addYears } from '@app/shared-kernel';
 import { NOW, VALID_CPF, aConsumer, aDebt, anAddress, daysAfter, daysBefore } from '@app/testing';
 import { Consumer } from './consumer.entity';
+import { rejection } from '../../../../testing/src/rejection';
 
 function createWithName(name: string): Consumer {
   return Consumer.create({ cpf: Cpf.parse(VALID_CPF), name, address: anAddress(), debts: [], updatedAt: NOW });
-}
-
-function rejection(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('Consumer', () => {

@@ -1,15 +1,6 @@
 import { ValidationError, addYears } from '@app/shared-kernel';
 import { NOW, VALID_CPF, aRatingFeatures, daysAfter } from '@app/testing';
-
-function rejection(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { rejection } from '../../../../testing/src/rejection';
 
 const asset = (overrides: Partial<{ kind: string; valueCents: number; financed: boolean; outstandingCents: number }> = {}) => ({
   kind: 'VEHICLE', valueCents: 5_000_000, financed: false, outstandingCents: 0, ...overrides,

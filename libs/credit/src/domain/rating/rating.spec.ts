@@ -1,16 +1,7 @@
 import { ValidationError } from '@app/shared-kernel';
 import { aRating, aRatingProps } from '@app/testing';
 import { Rating, ReasonCode } from './rating';
-
-function rejection(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { rejection } from '../../../../testing/src/rejection';
 
 const reason = (code: string): ReasonCode => ({ code, pointsLost: 10, textPt: code, textEn: code });
 
