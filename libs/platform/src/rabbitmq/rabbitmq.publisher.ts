@@ -23,8 +23,14 @@ export class RabbitMqPublisher {
     this.channel = confirmChannel(connection, topology);
   }
 
+  /**
+   * A message in flight when the connection drops is neither confirmed nor refused: the channel rejects it with
+   * "channel closed". It is published again, with the same message id, once the channel is back. Consumers are
+   * idempotent (event ids), so a message the broker had in fact stored before the drop is harmless twice.
+   */
   async publish(exchange: string, routingKey: string, payload: unknown, options: PublishOptions = {}): Promise<void> {
-    await this.channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(payload)), {
+    const body = Buffer.from(JSON.stringify(payload));
+    const properties = {
       persistent: true,
       contentType: 'application/json',
       messageId: randomUUID(),
@@ -33,8 +39,17 @@ export class RabbitMqPublisher {
       replyTo: options.replyTo,
       type: options.type ?? routingKey,
       headers: { ...(options.causationId ? { [CAUSATION_HEADER]: options.causationId } : {}), ...options.headers },
-      timeout: this.publishTimeoutMs,
-    });
+    };
+    const deadline = Date.now() + this.publishTimeoutMs;
+    for (;;) {
+      try {
+        await this.channel.publish(exchange, routingKey, body, { ...properties, timeout: Math.max(1, deadline - Date.now()) });
+        return;
+      } catch (error) {
+        if (!isConnectionLoss(error) || Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   }
 
   async waitForConnect(): Promise<void> {
@@ -44,4 +59,8 @@ export class RabbitMqPublisher {
   async close(): Promise<void> {
     await this.channel.close();
   }
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  return /channel closed|connection closed|channel ended|socket closed|closed by server/i.test(error instanceof Error ? error.message : String(error));
 }
