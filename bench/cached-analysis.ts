@@ -1,0 +1,420 @@
+/**
+ * Cached read of GET /v1/credit-analyses/:cpf, three servers, one run, same Redis, same JSON documents:
+ *   (a) our API, compiled, as its own process on the production profile (PostgreSQL, MongoDB, Elasticsearch, Redis,
+ *       RabbitMQ), demo data loaded with DEMO_CONSUMERS and warmed so every request is a cache hit;
+ *   (b) bare Fastify 5 + one ioredis GET returning the stored JSON as-is: the ceiling;
+ *   (c) a typical NestJS + Express + @nestjs/cache-manager CacheInterceptor endpoint on the same Redis.
+ * Prints throughput and latency under saturation (autocannon, 100 connections, no pipelining, medians of rounds) and
+ * latency at a fixed moderate rate. Loopback only. The API's data lives in a database, MongoDB database and index of
+ * its own (kept between runs, see --fresh/--drop-data), its broker traffic in a per-run RabbitMQ virtual host, and the
+ * cache of all three servers in a Redis logical database of the benchmark's own.
+ *
+ *   npm run bench:cached -- --help
+ */
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
+import { parseArgs } from './lib/args';
+import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
+import { CpuGroups, MACHINE, ROOT, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp, spawnTs } from './lib/processes';
+import { dependencyProbes } from './lib/probes';
+import { stageShares, summarizeProfile } from './lib/profile';
+import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
+import { cleanUp, createVhost, deleteVhost, es, pgStats, redisCommandStats, redisUrlWithDb, serversFromEnv } from './lib/resources';
+
+const USAGE = `usage: npm run bench:cached -- [options]
+  --cpfs N            demo CPFs rotated round-robin (default 2000)
+  --duration S        seconds per measured round under saturation (default 10)
+  --warmup S          seconds of warm-up load per server before its first round (default 3)
+  --rounds N          rounds per server, interleaved a/b/c; medians are reported (default 3)
+  --connections N     autocannon connections (default 100)
+  --rate R            fixed moderate rate for the latency table, req/s, the same for all three; 'auto' (default) is half
+                      the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
+  --rate-duration S   seconds at the fixed rate, per server (default 10)
+  --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
+  --servers LIST      which of a,b,c to run (default a,b,c)
+  --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
+  --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
+  --redis-db N        Redis logical database used by all three servers (default 11)
+  --ttl S             ANALYSIS_TTL_SECONDS of the API, long enough that nothing expires mid-run (default 3600)
+  --fresh             load a new demo data set even if a kept one exists (the load takes ~1.5 min for 2,000 CPFs)
+  --drop-data         remove the kept demo data set at the end (PostgreSQL and MongoDB databases, Elasticsearch index)
+
+The demo data set of the API (its own PostgreSQL database, MongoDB database and Elasticsearch index, named in
+bench/.data/, git-ignored, with the random field-encryption keys it was written with) is kept between runs, since
+loading it dominates the run time; the inquiries a run records are deleted afterwards, so every run serves the same
+documents. The RabbitMQ virtual host and the Redis keys are per run.`;
+
+const opts = parseArgs(
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  USAGE,
+);
+
+type Key = 'a' | 'b' | 'c';
+const LABEL: Record<Key, string> = {
+  a: '(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry)',
+  b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
+  c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
+};
+const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache' };
+const RAW_PREFIX = 'bench:raw:';
+const PURPOSE = 'CREDIT_GRANTING';
+
+/** Parts of our API's request path, by the compiled files and packages their frames come from. */
+const API_STAGES: [string, string[]][] = [
+  ['AccessGuard (API key, rate limit, purpose)', ['auth/access.guard.js']],
+  ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['rate-limit/redis-rate-limiter.js']],
+  ['  API key check (sha256, timing-safe compare)', ['access/api-keys.service.js']],
+  ['AuditInterceptor (wraps the handler, awaits the audit write)', ['auth/audit.interceptor.js']],
+  ['  audit log writer (hash chain, PostgreSQL transaction)', ['audit/typeorm-audit-log.js']],
+  ['query handler (cache read, inquiry)', ['get-credit-analysis.handler.js']],
+  ['cache read: cache-manager, Keyv, ioredis-yet (telejson)', ['redis-analysis.cache.js', 'node_modules/cache-manager', 'node_modules/keyv', 'node_modules/@keyv', 'node_modules/telejson']],
+  ['inquiry recording (buffer, Elasticsearch bulk)', ['inquiry-recorder.service.js', 'elasticsearch-transaction.store.js', 'node_modules/@elastic']],
+  ['PostgreSQL driver (pg)', ['node_modules/pg/', 'node_modules/pg-protocol']],
+  ['ioredis (all Redis I/O)', ['node_modules/ioredis']],
+  ['@nestjs/core (router, guards, interceptors, pipes)', ['node_modules/@nestjs/core']],
+  ['@nestjs/cqrs (QueryBus)', ['node_modules/@nestjs/cqrs']],
+  ['rxjs', ['node_modules/rxjs']],
+  ['fastify', ['node_modules/fastify/', 'node_modules/find-my-way', 'node_modules/avvio', 'node_modules/light-my-request']],
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Swept {
+  status: Map<number, number>;
+  cache: Map<string, number>;
+  bodies: string[];
+}
+
+/** GETs every path once (bounded concurrency) and keeps status, X-Cache and body of each. */
+async function sweep(base: string, paths: string[], headers: Record<string, string>, concurrency = 16): Promise<Swept> {
+  const out: Swept = { status: new Map(), cache: new Map(), bodies: new Array<string>(paths.length) };
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      const res = await fetch(base + paths[i], { headers });
+      out.bodies[i] = await res.text();
+      out.status.set(res.status, (out.status.get(res.status) ?? 0) + 1);
+      const xc = res.headers.get('x-cache') ?? '-';
+      out.cache.set(xc, (out.cache.get(xc) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return out;
+}
+
+const show = (m: Map<string | number, number>) => [...m.entries()].map(([k, v]) => `${k}: ${v}`).join(', ');
+
+async function indexStats(esUrl: string, index: string): Promise<{ searches: number; indexed: number }> {
+  const s = await es(esUrl, 'GET', `/${index}/_stats/search,indexing`);
+  const total = s.indices?.[index]?.total;
+  return { searches: Number(total?.search?.query_total ?? 0), indexed: Number(total?.indexing?.index_total ?? 0) };
+}
+
+type Round = Measurement & { cpu: CpuGroups };
+const sumCpu = (g: CpuGroups) => Object.entries(g).filter(([k]) => k !== MACHINE).reduce((a, [, v]) => a + v, 0);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const servers = serversFromEnv();
+  const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
+  if (which.some((k) => !['a', 'b', 'c'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b and/or c\n${USAGE}`);
+  if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
+  const stamp = Date.now();
+  const runId = `bench${stamp}`;
+  const redisUrl = redisUrlWithDb(servers.redisUrl, opts.redisDb);
+  const redis = new Redis(redisUrl);
+  const spawned = new Map<Key, Spawned>();
+  const cleanups: [string, () => Promise<unknown>][] = [];
+  const clearRedis = async () => {
+    // Only what the three servers write, in the benchmark's own logical database.
+    for (const pattern of ['credit:*', 'ratelimit:*', `${RAW_PREFIX}*`, 'bench-express:*']) {
+      let cursor = '0';
+      do {
+        const [nextCursor, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = nextCursor;
+        if (found.length) await redis.unlink(...found);
+      } while (cursor !== '0');
+    }
+  };
+
+  console.log(`cached-analysis benchmark ${runId}: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, autocannon ${require('autocannon/package.json').version}`);
+  console.log(`  ${opts.cpfs} CPFs round-robin, ${opts.connections} connections, no pipelining, ${opts.rounds} × ${opts.duration} s after ${opts.warmup} s warm-up; fixed rate ${opts.rate} req/s × ${opts.rateDuration} s (${opts.rateTool})`);
+  console.log(`  Redis ${redisUrl} (logical db ${opts.redisDb} of the shared server)`);
+  const idle = cpuBreakdown({});
+  await sleep(1000);
+  const background = idle();
+  console.log(`  machine before the run: ${fmt(background[MACHINE] ?? 0, 0)}% of ${cpus().length * 100}% CPU busy (${Object.entries(background).filter(([k, v]) => v >= 5 && k !== MACHINE).map(([k, v]) => `${k} ${fmt(v, 0)}%`).join(', ') || 'nothing over 5%'})`);
+  try {
+    build(opts.build);
+    await clearRedis();
+    const cpfs = generateDemoConsumers(opts.cpfs, new Date()).map((d) => d.consumer.cpf);
+    const paths = cpfs.map((c) => `/v1/credit-analyses/${c}`);
+    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort() };
+    const base = (k: Key) => `http://127.0.0.1:${ports[k]}`;
+
+    // --- (a) our API: kept demo data set, per-run virtual host ----------------------------------------------------
+    let apiKey = '';
+    let apiEnv: NodeJS.ProcessEnv = {};
+    let pgName = '';
+    let esIndex = '';
+    let markSetLoaded = () => undefined as void;
+    if (which.includes('a')) {
+      const t = Date.now();
+      const { set, reused } = await openDataSet(servers, opts.cpfs, opts.fresh);
+      pgName = set.pgName;
+      esIndex = set.esIndex;
+      markSetLoaded = () => markLoaded(set);
+      const { databaseUrl, mongodbUrl } = urlsOf(servers, set);
+      if (reused) {
+        const leftover = await deleteRecordedInquiries(servers.elasticsearchUrl, set.esIndex);
+        if (leftover) console.log(`setup: deleted ${leftover} inquiries an earlier run left in ${set.esIndex}`);
+      }
+      const rabbitmqUrl = await createVhost(servers.rabbitmqUrl, runId);
+      cleanups.push(['delete RabbitMQ vhost', () => deleteVhost(servers.rabbitmqUrl, runId)]);
+      // After the API has stopped (its inquiry recorder flushes on shutdown): the next run serves the same documents.
+      cleanups.push(['delete the inquiries this run recorded', async () => console.log(`clean-up: deleted ${await deleteRecordedInquiries(servers.elasticsearchUrl, set.esIndex)} recorded inquiries from ${set.esIndex}`)]);
+      if (opts.dropData) cleanups.push(['drop the demo data set', async () => { await dropDataSet(servers, set); console.log(`clean-up: dropped ${set.pgName}, Mongo ${set.mongoName}, ${set.esIndex}`); }]);
+      apiEnv = {
+        ...set.keys, DATABASE_URL: databaseUrl, MONGODB_URL: mongodbUrl, ELASTICSEARCH_URL: servers.elasticsearchUrl, ELASTICSEARCH_INDEX: set.esIndex,
+        REDIS_URL: redisUrl, RABBITMQ_URL: rabbitmqUrl, PORT: String(ports.a), HOST: '127.0.0.1', DEMO_CONSUMERS: String(opts.cpfs),
+        // The default 600/min would answer 429 within a second; the maximum keeps the limiter (and its Redis round trip) on the path.
+        RATE_LIMIT_PER_MINUTE: '10000000', ANALYSIS_TTL_SECONDS: String(opts.ttl),
+      };
+      runDistScript('db-migrate', [], apiEnv);
+      const created = runDistScript('api-keys', ['create', '--name', `bench-${stamp}`, '--scopes', 'analysis:read'], apiEnv);
+      apiKey = /cak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/.exec(created)?.[0] ?? '';
+      if (!apiKey) throw new Error(`no API key in the output of npm run apikey:\n${created}`);
+      cleanups.push(['revoke the API key', async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], apiEnv)]);
+      console.log(`setup: ${reused ? 'kept' : 'new'} data set (database ${set.pgName}, Mongo ${set.mongoName}, index ${set.esIndex}), vhost ${runId}, migrated, API key made in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const headers = { 'x-api-key': apiKey || 'cak_unused', 'x-purpose': PURPOSE };
+
+    // --- start the servers (the two baselines start while the API loads) --------------------------------------------
+    const t0 = Date.now();
+    const starting: Promise<void>[] = [];
+    const profileFile = join(ROOT, 'bench/.profiles', `${runId}-api.cpuprofile`);
+    if (which.includes('a')) {
+      const flags = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : [];
+      const env = opts.profile ? { ...apiEnv, BENCH_CPU_PROFILE: profileFile } : apiEnv;
+      starting.push(spawnApp('api', env, /Swagger UI/, 300_000, flags).then((s) => void spawned.set('a', s)));
+    }
+    if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
+    if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
+    const results = await Promise.allSettled(starting);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const loadLine = /loaded (\d+) demo consumers and (\d+) events in (\d+) ms/.exec(spawned.get('a')?.output() ?? '');
+    console.log(`start: servers ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${loadLine ? ` (the API loaded ${loadLine[1]} demo consumers and ${loadLine[2]} events in ${(Number(loadLine[3]) / 1000).toFixed(1)} s)` : ''}`);
+
+    // --- warm every cache and check the three serve the same bytes --------------------------------------------------
+    let reference: string[];
+    if (which.includes('a')) {
+      const first = await sweep(base('a'), paths, headers);
+      const second = await sweep(base('a'), paths, headers);
+      console.log(`warm (a): first pass ${show(first.status)} / X-Cache ${show(first.cache)}; second pass ${show(second.status)} / X-Cache ${show(second.cache)}`);
+      if (second.status.get(200) !== paths.length || second.cache.get('HIT') !== paths.length) throw new Error('our API does not answer every CPF from cache: see the warm-up counts above');
+      markSetLoaded();
+      reference = second.bodies;
+    } else {
+      // Without (a) there are no real analyses to copy: the baselines serve stand-in documents of about the same size.
+      reference = cpfs.map((cpf) => JSON.stringify({ cpf, filler: 'x'.repeat(2100) }));
+    }
+    const pipeline = redis.pipeline();
+    cpfs.forEach((cpf, i) => pipeline.set(RAW_PREFIX + cpf, reference[i]!, 'EX', opts.ttl));
+    await pipeline.exec();
+    const digest = (bodies: string[]) => createHash('sha256').update(bodies.join('\n')).digest('hex').slice(0, 16);
+    const sizes = reference.map((b) => Buffer.byteLength(b));
+    console.log(`documents: ${sizes.length}, body ${Math.min(...sizes)}–${Math.max(...sizes)} bytes, mean ${fmt(sizes.reduce((a, b) => a + b, 0) / sizes.length, 0)} bytes, digest ${digest(reference)}`);
+    let expressMisses = 0;
+    for (const k of which) {
+      if (k === 'a') continue;
+      if (k === 'c') {
+        await sweep(base('c'), paths, headers);
+        expressMisses = ((await (await fetch(`${base('c')}/bench/misses`)).json()) as { misses: number }).misses;
+      }
+      const check = await sweep(base(k), paths, headers);
+      const same = check.bodies.filter((b, i) => b === reference[i]).length;
+      console.log(`check ${k}: ${show(check.status)}; bodies identical to (a): ${same}/${paths.length}, digest ${digest(check.bodies)}${k === 'c' ? `; handler ran ${expressMisses} times (the warm-up misses)` : ''}`);
+      if (same !== paths.length) throw new Error(`server ${k} does not serve the same documents`);
+    }
+
+    // --- what (a) waits for on each request, one at a time ----------------------------------------------------------
+    const probes = which.includes('a') ? await dependencyProbes(redisUrl, apiEnv.DATABASE_URL!, RAW_PREFIX + cpfs[0]) : [];
+
+    // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
+    const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
+    const order: Key[] = (['b', 'c', 'a'] as Key[]).filter((k) => which.includes(k));
+    const named = () => Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid]));
+    for (const k of order) await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
+    const apiTotals = { requests: 0, redis: new Map<string, number>(), commits: 0, inserted: 0, searches: 0, indexed: 0, logBytes: 0 };
+    for (let r = 1; r <= opts.rounds; r++) {
+      for (const k of order) {
+        await sleep(500);
+        const before = k === 'a'
+          ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.output().length }
+          : null;
+        const meter = cpuBreakdown(named());
+        const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+        const cpu = meter();
+        rounds.get(k)!.push({ ...m, cpu });
+        if (before) {
+          // Let the inquiry recorder's and the audit log's last batches land before counting what they wrote.
+          await sleep(300);
+          const redisAfter = await redisCommandStats(redis);
+          for (const [cmd, calls] of redisAfter) apiTotals.redis.set(cmd, (apiTotals.redis.get(cmd) ?? 0) + calls - (before.redis.get(cmd) ?? 0));
+          const pg = await pgStats(servers.databaseUrl, pgName);
+          const esAfter = await indexStats(servers.elasticsearchUrl, esIndex);
+          apiTotals.requests += m.requests;
+          apiTotals.commits += pg.commits - before.pg.commits;
+          apiTotals.inserted += pg.inserted - before.pg.inserted;
+          apiTotals.searches += esAfter.searches - before.es.searches;
+          apiTotals.indexed += esAfter.indexed - before.es.indexed;
+          apiTotals.logBytes += Math.max(0, spawned.get('a')!.output().length - before.log);
+        }
+        console.log(`  round ${r} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}; CPU % of one core: ${Object.entries(cpu).filter(([g, v]) => v >= 1 && g !== MACHINE).sort((x, y) => y[1] - x[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}`);
+      }
+    }
+    const med = (k: Key, f: (m: Round) => number) => median(rounds.get(k)!.map(f));
+
+    // --- fixed moderate rate --------------------------------------------------------------------------------------
+    const slowest = Math.min(...order.map((k) => med(k, (m) => m.reqPerSec)));
+    const rate = opts.rate === 'auto' ? Math.max(100, Math.min(2000, Math.floor(slowest / 2 / 100) * 100)) : Number(opts.rate);
+    const fixed = new Map<Key, Round>();
+    if (rate > 0) {
+      // The saturated rounds leave background work behind (Elasticsearch merging the inquiries, PostgreSQL writing
+      // out the audit log); latency at a moderate rate should not measure that, so wait for the machine to go quiet.
+      const quietFrom = Date.now();
+      let busy = Infinity;
+      while (Date.now() - quietFrom < 15_000) {
+        const meter = cpuBreakdown({});
+        await sleep(1000);
+        busy = meter()[MACHINE] ?? 0;
+        if (busy < 25) break;
+      }
+      console.log(`settle: ${((Date.now() - quietFrom) / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`);
+      for (const k of order) {
+        // A second at the rate, not measured: lets the previous server's background work (inquiry and audit
+        // flushes, Elasticsearch merges) settle and warms this path of the client.
+        await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: 1, maxSockets: opts.connections });
+        const meter = cpuBreakdown(named());
+        const m = opts.rateTool === 'autocannon'
+          ? await autocannonAtRate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.rateDuration, ratePerSecond: rate })
+          : await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: opts.rateDuration, maxSockets: opts.connections });
+        const cpu = meter();
+        fixed.set(k, { ...m, cpu });
+        console.log(`  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`);
+      }
+    }
+
+    // --- were the measured requests cache hits? ---------------------------------------------------------------------
+    if (which.includes('c')) {
+      const after = ((await (await fetch(`${base('c')}/bench/misses`)).json()) as { misses: number }).misses;
+      console.log(`proof (c): the handler ran ${after - expressMisses} times during the measurements (0 = every request a cache hit)`);
+    }
+    if (which.includes('a')) {
+      const after = await sweep(base('a'), paths.filter((_, i) => i % 10 === 0), headers);
+      console.log(`proof (a): Elasticsearch searches on the index during the saturated rounds: ${apiTotals.searches} (a miss searches the trail; 0 = every request a cache hit); afterwards X-Cache of every 10th CPF ${show(after.cache)}; API log output during the rounds: ${apiTotals.logBytes} bytes`);
+    }
+
+    // --- tables ---------------------------------------------------------------------------------------------------
+    const ceiling = which.includes('b') ? med('b', (m) => m.reqPerSec) : NaN;
+    const sorted = order.slice().sort();
+    console.log(`\nSaturated: ${opts.connections} connections, no pipelining, ${opts.duration} s × ${opts.rounds} rounds after ${opts.warmup} s warm-up, medians (latency from a 10 µs histogram of every response)`);
+    console.log(table(
+      ['server', 'req/s', 'ratio to (b)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
+      sorted.map((k) => [
+        LABEL[k], fmtInt(med(k, (m) => m.reqPerSec)), fmt(med(k, (m) => m.reqPerSec) / ceiling, 2), fmt(med(k, (m) => m.p50), 2), fmt(med(k, (m) => m.p99), 2),
+        fmt(med(k, (m) => m.bytesPerResponse), 0), String(rounds.get(k)!.reduce((s, m) => s + m.non200 + m.errors, 0)),
+      ]),
+    ));
+    console.log(`req/s of each round: ${sorted.map((k) => `${k} ${rounds.get(k)!.map((m) => fmtInt(m.reqPerSec)).join(' / ')}`).join('; ')}`);
+    const groups = ['server', 'load generator', 'Redis', 'PostgreSQL', 'FerretDB', 'Elasticsearch', 'RabbitMQ', 'other processes'];
+    console.log(`\nCPU during the saturated rounds, % of one core (median; the machine has ${cpus().length * 100}%; 'machine busy' also counts processes that came and went):`);
+    console.log(table(
+      ['server', ...groups, 'sum', MACHINE],
+      sorted.map((k) => [LABEL[k].slice(0, 3), ...groups.map((g) => fmt(med(k, (m) => m.cpu[g === 'server' ? NAME[k] : g] ?? 0), 0)), fmt(med(k, (m) => sumCpu(m.cpu)), 0), fmt(med(k, (m) => m.cpu[MACHINE] ?? 0), 0)]),
+    ));
+    if (rate > 0) {
+      console.log(`\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, latency from send'})`);
+      console.log(table(
+        ['server', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server CPU %', 'machine CPU %', 'send lag p99 ms', 'non-200+errors'],
+        sorted.map((k) => {
+          const m = fixed.get(k)!;
+          return [LABEL[k], fmtInt(m.reqPerSec), fmt(m.p50, 2), fmt(m.p90, 2), fmt(m.p99, 2), fmt(m.max, 1), fmt(m.cpu[NAME[k]] ?? 0, 0), fmt(m.cpu[MACHINE] ?? 0, 0), fmt(m.sendLagP99 ?? NaN, 2), String(m.non200 + m.errors)];
+        }),
+      ));
+    }
+    if (which.includes('a') && apiTotals.requests > 0) {
+      const per = (n: number) => fmt(n / apiTotals.requests, 2);
+      const cmds = [...apiTotals.redis.entries()].filter(([, n]) => n / apiTotals.requests >= 0.01).sort((x, y) => y[1] - x[1]);
+      console.log(`\nWhat one cached request of (a) does, over its ${fmtInt(apiTotals.requests)} saturated requests:`);
+      console.log(`  Redis commands per request (server-wide counters: other clients of this Redis add noise): ${cmds.map(([c, n]) => `${c} ${per(n)}`).join(', ')}`);
+      console.log(`  PostgreSQL (its own database): ${per(apiTotals.commits)} commits and ${per(apiTotals.inserted)} rows inserted per request (audit log, group-committed)`);
+      console.log(`  Elasticsearch (its own index): ${per(apiTotals.indexed)} documents indexed per request (bureau inquiries), ${per(apiTotals.searches)} searches per request`);
+    }
+    if (probes.length) {
+      console.log('\nLatency floors of what (a) waits for per request, one call at a time before the load (same client libraries):');
+      console.log(table(['call', 'p50 ms', 'p99 ms'], probes.map((p) => [p.what, fmt(p.p50, 2), fmt(p.p99, 2)])));
+    }
+    if (which.includes('a') && which.includes('b')) {
+      const ratio = med('a', (m) => m.reqPerSec) / ceiling;
+      const p99 = med('a', (m) => m.p99);
+      const fixedP99 = fixed.get('a')?.p99 ?? NaN;
+      console.log(`\nTargets for (a): ≥ 80% of (b): ${fmt(ratio * 100, 0)}% ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; p99 < 5 ms: saturated ${fmt(p99, 2)} ms ${p99 < 5 ? 'MET' : 'NOT MET'}${rate > 0 ? `, at ${rate} req/s ${fmt(fixedP99, 2)} ms ${fixedP99 < 5 ? 'MET' : 'NOT MET'}` : ''}`);
+    }
+
+    // --- optional profile of our API under saturation ---------------------------------------------------------------
+    if (opts.profile && which.includes('a')) {
+      mkdirSync(join(ROOT, 'bench/.profiles'), { recursive: true });
+      const api = spawned.get('a')!;
+      if (existsSync(profileFile)) unlinkSync(profileFile);
+      api.process.kill('SIGWINCH');
+      await sleep(200);
+      const m = await saturate({ url: base('a'), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+      api.process.kill('SIGWINCH');
+      for (let i = 0; i < 100 && !existsSync(profileFile); i++) await sleep(100);
+      await sleep(500);
+      if (!existsSync(profileFile)) throw new Error(`no profile written to ${profileFile}${existsSync(`${profileFile}.error`) ? `: ${readFileSync(`${profileFile}.error`, 'utf8')}` : ''}`);
+      const p = summarizeProfile(profileFile);
+      console.log(`\nCPU profile of (a) under saturation (${fmtInt(m.reqPerSec)} req/s while profiling; ${fmt(p.busyMs / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s), self time by origin:`);
+      console.log(table(['origin', '% of busy', 'µs per request'], p.categories.map(([c, ms]) => [c, fmt((ms / p.busyMs) * 100, 1), fmt((ms * 1000) / m.requests, 1)])));
+      console.log('\nheaviest functions (self time):');
+      console.log(table(['function', '% of busy'], p.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / p.busyMs) * 100, 1)])));
+      console.log('\nshare of busy CPU with these parts of the request path on the synchronous stack (overlapping; lower bounds, since');
+      console.log('work resumed from a socket callback, e.g. decoding a Redis reply, is not under its caller):');
+      console.log(table(['part of the path', '% of busy'], stageShares(profileFile, API_STAGES).map(([stage, pct]) => [stage, fmt(pct, 1)])));
+      console.log(`profile: ${profileFile} (open in Chrome DevTools › Performance)`);
+    }
+  } finally {
+    const codes = await Promise.all([...spawned.values()].map(async (s) => [s.name, await s.stop()] as const));
+    const bad = codes.filter(([, code]) => code !== 0 && code !== null);
+    if (bad.length) console.error(`servers that did not exit cleanly: ${bad.map(([n, c]) => `${n} (${c})`).join(', ')}`);
+    await cleanUp([...cleanups, ['clear the benchmark Redis keys', clearRedis]]);
+    redis.disconnect();
+    console.log(`\ntotal run time ${((Date.now() - started) / 1000).toFixed(0)} s, clean-up included`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

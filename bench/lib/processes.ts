@@ -1,0 +1,186 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface Spawned {
+  name: string;
+  process: ChildProcess;
+  pid: number;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<number | null>;
+}
+
+/** Newest modification time of the TypeScript sources the apps are compiled from. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== 'test') newest = Math.max(newest, newestSource(path));
+    } else if (entry.name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name)) {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Compiles the apps into dist/ with `npm run build` (10-20 s on 2 cores) so the benchmark measures the code as it is:
+ * 'auto' builds when a source under apps/, libs/ or scripts/ is newer than dist/, 'always' and 'never' do what they say.
+ * Type errors in files other people are editing do not stop tsc from emitting; they are reported, not fatal, as long
+ * as the entry points exist.
+ */
+export function build(mode: string): void {
+  if (!['auto', 'always', 'never'].includes(mode)) throw new Error('--build must be auto, always or never');
+  const entry = join(ROOT, 'dist/apps/api/src/main.js');
+  if (mode !== 'always' && existsSync(entry)) {
+    const builtAt = statSync(entry).mtimeMs;
+    const stale = ['apps', 'libs', 'scripts'].some((d) => newestSource(join(ROOT, d)) > builtAt);
+    if (mode === 'never' || !stale) {
+      console.log(`build: ${mode === 'never' ? 'skipped (--build never)' : 'dist/ is newer than every source'}, using dist/ built ${new Date(builtAt).toISOString()}`);
+      return;
+    }
+  }
+  const started = Date.now();
+  try {
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    console.log(`build: npm run build in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    const out = String((error as { stdout?: Buffer }).stdout ?? '') + String((error as { stderr?: Buffer }).stderr ?? '');
+    const lines = out.trim().split('\n');
+    console.log(`build: npm run build in ${((Date.now() - started) / 1000).toFixed(1)} s; tsc reported ${lines.filter((l) => /error TS/.test(l)).length} type error(s) in files being edited (emitted anyway), first: ${lines[0] ?? '?'}`);
+    if (!existsSync(entry)) throw new Error('build failed and dist/apps/api/src/main.js does not exist');
+  }
+}
+
+/** Spawns `node <args>` from the repo root and resolves once its output matches `ready`. */
+export async function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<Spawned> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    // Only the tail matters (readiness and failure messages); a chatty server must not grow this without bound.
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const spawned: Spawned = {
+    name,
+    process: child,
+    pid: child.pid!,
+    output: () => out,
+    stop: async (signal = 'SIGTERM', timeoutMs = 15_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out.slice(-4000)}`);
+    if (Date.now() > deadline) {
+      await spawned.stop('SIGKILL');
+      throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${out.slice(-4000)}`);
+    }
+    await sleep(100);
+  }
+  return spawned;
+}
+
+/** A compiled app as production runs it: `TS_NODE_BASEURL=./dist node -r tsconfig-paths/register dist/apps/<app>/src/main.js`. */
+export function spawnApp(app: 'api' | 'ingestion-worker' | 'rating-worker', env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs?: number, nodeFlags: string[] = []): Promise<Spawned> {
+  return spawnNode(app, [...nodeFlags, '-r', 'tsconfig-paths/register', `dist/apps/${app}/src/main.js`], { TS_NODE_BASEURL: './dist', LOG_FORMAT: 'json', ...env }, ready, timeoutMs);
+}
+
+/** A compiled script from dist/scripts (db-migrate, api-keys), run to completion; returns its output. */
+export function runDistScript(script: string, args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync(process.execPath, ['-r', 'tsconfig-paths/register', `dist/scripts/${script}.js`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', TS_NODE_BASEURL: './dist', ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** A TypeScript file of bench/ run with ts-node (transpile only); the baselines are plain code, so this costs start-up time only. */
+export function spawnTs(name: string, file: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs?: number): Promise<Spawned> {
+  return spawnNode(name, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', file], env, ready, timeoutMs);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const CLK_TCK = 100;
+
+/** Busy and total CPU time of the whole machine, from /proc/stat (all cores). */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const total = v.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU seconds of every process on the machine, keyed by pid, with its command name. */
+function allProcesses(): Map<number, { comm: string; cpu: number }> {
+  const out = new Map<number, { comm: string; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(entry), { comm, cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK });
+    } catch {
+      // gone between readdir and read
+    }
+  }
+  return out;
+}
+
+export type CpuGroups = Record<string, number>;
+/** Key of the machine-wide busy figure (from /proc/stat) in a CpuGroups. */
+export const MACHINE = 'machine busy';
+
+/**
+ * Where the machine's CPU went during an interval, in % of one core: the named processes of this run, the load
+ * generator (this process), each shared server, and everything else (other people's builds and tests on a shared machine).
+ */
+export function cpuBreakdown(named: Record<string, number | undefined>) {
+  const before = allProcesses();
+  const m0 = machineCpu();
+  const t0 = process.hrtime.bigint();
+  return (): CpuGroups => {
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const after = allProcesses();
+    const groups: CpuGroups = {};
+    const byPid = new Map<number, string>(Object.entries(named).filter(([, pid]) => pid).map(([name, pid]) => [pid!, name]));
+    byPid.set(process.pid, 'load generator');
+    for (const [pid, { comm, cpu }] of after) {
+      const used = cpu - (before.get(pid)?.cpu ?? 0);
+      if (used <= 0) continue;
+      const group = byPid.get(pid)
+        ?? (comm === 'postgres' ? 'PostgreSQL'
+          : comm === 'java' ? 'Elasticsearch'
+          : comm === 'redis-server' ? 'Redis'
+          : comm === 'beam.smp' || comm === 'erl_child_setup' ? 'RabbitMQ'
+          : comm.startsWith('ferretdb') ? 'FerretDB'
+          : 'other processes');
+      groups[group] = (groups[group] ?? 0) + (used / seconds) * 100;
+    }
+    // The machine-wide figure also counts processes that started and ended within the interval (test workers, compilers).
+    const m1 = machineCpu();
+    groups[MACHINE] = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 100 * cpus().length;
+    return groups;
+  };
+}
