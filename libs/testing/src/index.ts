@@ -9,3 +9,4 @@ export * from './adapters/in-memory-consumer.repository';
 export * from './adapters/recording-event-bus';
 export * from './adapters/recording-command-sender';
 export * from './rejection';
+export * from './adapters/recording-audit-log';

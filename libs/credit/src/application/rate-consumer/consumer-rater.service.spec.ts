@@ -1,5 +1,5 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysBefore } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -98,5 +98,20 @@ describe('ConsumerRater', () => {
 
   it('rejects an invalid CPF with CPF_INVALID', async () => {
     await expect(rater.rate('123.456.789-00', metadata)).rejects.toMatchObject({ code: 'CPF_INVALID' });
+  });
+});
+
+describe('ConsumerRater audit', () => {
+  it('audits every rating it writes (B data) and nothing when the rating is unchanged', async () => {
+    const consumers = new InMemoryConsumerRepository();
+    const audit = new RecordingAuditLog();
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), new InMemoryRatingRepository(), new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().asEventBus(), audit);
+    await consumers.save(aConsumer());
+    await rater.rate(VALID_CPF, { correlationId: 'req-1', clientId: 'rating-worker' });
+    await rater.rate(VALID_CPF, { correlationId: 'req-2', clientId: 'rating-worker' });
+    expect(audit.recorded).toEqual([
+      expect.objectContaining({ clientId: 'rating-worker', action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: 'req-1', purpose: null }),
+    ]);
+    expect(audit.recorded[0].cpf?.value).toBe(VALID_CPF.replace(/\D/g, ''));
   });
 });

@@ -1,11 +1,12 @@
 import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { Rating } from '../../domain/rating/rating';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
+import { AuditLog } from '../ports/audit-log';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingRepository } from '../ports/rating.repository';
 import { TransactionStore } from '../ports/transaction.store';
@@ -23,6 +24,7 @@ export class ConsumerRater {
     private readonly scorer: CreditScorer,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    @Optional() private readonly audit?: AuditLog,
   ) {}
 
   async rate(cpfValue: string, metadata: MessageMetadata): Promise<RateResult> {
@@ -41,6 +43,10 @@ export class ConsumerRater {
       return 'UNCHANGED';
     }
     await this.ratings.save(rating);
+    // Ratings are B data written by the system, not by a REST client: they are audited all the same.
+    await this.audit?.record({
+      clientId: metadata.clientId ?? 'rating-engine', scope: 'system:rating', purpose: null, cpf, action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: metadata.correlationId,
+    });
     this.events.publish(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
     return 'RATED';
   }

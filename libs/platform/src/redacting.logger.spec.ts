@@ -1,0 +1,35 @@
+import { redactCpfs } from './redact';
+import { RedactingLogger } from './redacting.logger';
+
+describe('CPF redaction in logs', () => {
+  it.each([
+    ['formatted', 'consumer 123.456.789-09 not found', 'consumer ***.456.789-** not found'],
+    ['bare digits', 'rating for 12345678909 stored', 'rating for ***.456.789-** stored'],
+    ['inside JSON', '{"cpf":"98765432100"}', '{"cpf":"***.654.321-**"}'],
+    ['several in one line', '12345678909 and 987.654.321-00', '***.456.789-** and ***.654.321-**'],
+  ])('masks a CPF written %s', (_label, input, expected) => {
+    expect(redactCpfs(input)).toBe(expected);
+  });
+
+  it('leaves longer digit runs (ids, timestamps, amounts) alone', () => {
+    expect(redactCpfs('event 1795625723750 amount 123456789012')).toBe('event 1795625723750 amount 123456789012');
+  });
+
+  it.each([false, true])('masks every line the logger writes, json=%s, including errors and stacks', (json) => {
+    const written: string[] = [];
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    try {
+      const logger = new RedactingLogger('Test', { json });
+      logger.log('looked up 123.456.789-09');
+      logger.warn({ cpf: '12345678909', note: 'object message' });
+      logger.error('failed for 98765432100', 'Error: boom for 98765432100\n    at handler (file.ts:1:1)');
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const text = written.join('');
+    expect(text).toContain('***.456.789-**');
+    expect(text).not.toMatch(/12345678909|123\.456\.789-09|98765432100/);
+  });
+});

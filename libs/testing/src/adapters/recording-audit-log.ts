@@ -1,0 +1,21 @@
+import { AuditEntry, AuditEntryInput, AuditLog, AuditVerification } from '../../../credit/src/application/ports/audit-log';
+import { Cpf } from '../../../shared-kernel/src/cpf.value-object';
+
+/** Test adapter of the AuditLog port: keeps what was recorded, in order, for assertions. */
+export class RecordingAuditLog extends AuditLog {
+  readonly recorded: AuditEntryInput[] = [];
+
+  async record(entry: AuditEntryInput): Promise<void> {
+    this.recorded.push(entry);
+  }
+
+  async forSubject(cpf: Cpf): Promise<AuditEntry[]> {
+    return this.recorded
+      .filter((e) => e.cpf?.equals(cpf))
+      .map((e, seq) => ({ ...e, seq, at: new Date(0), cpfMasked: e.cpf?.masked ?? null, cpfHash: null, prevHash: '', hash: '' }));
+  }
+
+  async verify(): Promise<AuditVerification> {
+    return { ok: true, checked: this.recorded.length, brokenAt: null, reason: null };
+  }
+}
