@@ -54,6 +54,22 @@ export interface Measurement {
 }
 
 /** Runs autocannon and calls `onResponse` with the status and exact latency (ms, fractional) of every response. */
+/** One autocannon run, summarised from our own histogram and autocannon's counters. */
+function measured(result: autocannon.Result, histogram: LatencyHistogram, non200: number): Measurement {
+  return {
+    reqPerSec: result.requests.total / result.duration,
+    requests: result.requests.total,
+    p50: histogram.percentile(50),
+    p90: histogram.percentile(90),
+    p99: histogram.percentile(99),
+    max: histogram.max,
+    non200,
+    errors: result.errors + result.timeouts,
+    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
+    seconds: result.duration,
+  };
+}
+
 function run(options: autocannon.Options, onResponse: (status: number, ms: number) => void): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
@@ -91,19 +107,7 @@ export async function saturate(o: SaturationOptions): Promise<Measurement> {
     histogram.record(ms);
     if (status !== 200) non200 += 1;
   });
-  const seconds = result.duration;
-  return {
-    reqPerSec: result.requests.total / seconds,
-    requests: result.requests.total,
-    p50: histogram.percentile(50),
-    p90: histogram.percentile(90),
-    p99: histogram.percentile(99),
-    max: histogram.max,
-    non200,
-    errors: result.errors + result.timeouts,
-    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
-    seconds,
-  };
+  return measured(result, histogram, non200);
 }
 
 export interface PacedOptions {
@@ -212,18 +216,7 @@ export async function autocannonAtRate(o: SaturationOptions & { ratePerSecond: n
     histogram.record(ms);
     if (status !== 200) non200 += 1;
   });
-  return {
-    reqPerSec: result.requests.total / result.duration,
-    requests: result.requests.total,
-    p50: histogram.percentile(50),
-    p90: histogram.percentile(90),
-    p99: histogram.percentile(99),
-    max: histogram.max,
-    non200,
-    errors: result.errors + result.timeouts,
-    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
-    seconds: result.duration,
-  };
+  return measured(result, histogram, non200);
 }
 
 export const median = (values: number[]): number => {

@@ -2,8 +2,8 @@ import { EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
 import { Cpf } from '@app/shared-kernel';
 import amqp from 'amqplib';
 import { execFileSync } from 'node:child_process';
-import { createVhost, requireEnv, testKeys } from '../../libs/testing/src/contracts';
-import { RunningApp, ensureBuilt, eventually, startApp } from '../system/app-processes';
+import { createVhost } from '../../libs/testing/src/contracts';
+import { RunningApp, ensureBuilt, eventsIndex, eventually, serversEnv, startApp } from '../system/app-processes';
 
 const EVENTS = 50_000;
 const BATCH = 500;
@@ -21,29 +21,11 @@ function cpfPool(size: number): string[] {
  */
 describe('ingestion survives a worker killed mid-stream', () => {
   const run = `rel${Date.now()}`;
-  const env: Record<string, string> = {
-    DATABASE_URL: requireEnv('DATABASE_URL'),
-    MONGODB_URL: requireEnv('MONGODB_URL'),
-    ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
-    ELASTICSEARCH_INDEX: `credit-transactions-${run}`,
-    REDIS_URL: requireEnv('REDIS_URL'),
-    RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
- 
-    ...testKeys(),
-  };
-  const es = env.ELASTICSEARCH_URL;
+  const env = serversEnv(`credit-transactions-${run}`);
+  const index = eventsIndex(env.ELASTICSEARCH_URL, env.ELASTICSEARCH_INDEX);
+  const count = index.count;
   let vhost: Awaited<ReturnType<typeof createVhost>>;
   let worker: RunningApp | undefined;
-
-  const count = async () => {
-    await fetch(`${es}/${env.ELASTICSEARCH_INDEX}/_refresh`, { method: 'POST' });
-    const res = await fetch(`${es}/${env.ELASTICSEARCH_INDEX}/_count`);
-    return res.ok ? ((await res.json()) as { count: number }).count : 0;
-  };
-  const storedSum = async () => {
-    const res = await fetch(`${es}/${env.ELASTICSEARCH_INDEX}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size: 0, aggs: { s: { sum: { field: 'amountCents' } } } }) });
-    return ((await res.json()) as { aggregations: { s: { value: number } } }).aggregations.s.value;
-  };
 
   beforeAll(async () => {
     vhost = await createVhost('reliability');
@@ -55,8 +37,7 @@ describe('ingestion survives a worker killed mid-stream', () => {
   afterAll(async () => {
     await worker?.stop('SIGKILL');
     await vhost?.drop();
-    await fetch(`${es}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
-    await fetch(`${es}/_index_template/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
+    await index.drop();
   });
 
   it('stores every event exactly once, with nothing dead-lettered', async () => {
@@ -88,7 +69,7 @@ describe('ingestion survives a worker killed mid-stream', () => {
     console.log(`stored ${EVENTS} events in ${seconds.toFixed(1)} s (${Math.round(EVENTS / seconds)} events/s) across a kill -9 at ${before}`);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await count()).toBe(EVENTS);
-    expect(await storedSum()).toBe(sentSum);
+    expect(await index.amountSum()).toBe(sentSum);
     expect((await channel.checkQueue(deadLetterQueue(QUEUES.ingestTransactions))).messageCount).toBe(0);
     expect((await channel.checkQueue(QUEUES.ingestTransactions)).messageCount).toBe(0);
     await connection.close();

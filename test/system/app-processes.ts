@@ -1,6 +1,7 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireEnv, testKeys } from '../../libs/testing/src/contracts';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -63,4 +64,36 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Every server URL from the environment (failing, never skipping, when one is missing) and an events index of the run's own. */
+export function serversEnv(index: string): Record<string, string> {
+  return {
+    DATABASE_URL: requireEnv('DATABASE_URL'),
+    MONGODB_URL: requireEnv('MONGODB_URL'),
+    ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
+    ELASTICSEARCH_INDEX: index,
+    REDIS_URL: requireEnv('REDIS_URL'),
+    RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
+    ...testKeys(),
+  };
+}
+
+/** What an events index holds, read after a refresh: the count and the sum of amounts prove nothing was lost or doubled. */
+export function eventsIndex(esUrl: string, index: string) {
+  return {
+    count: async (): Promise<number> => {
+      await fetch(`${esUrl}/${index}/_refresh`, { method: 'POST' });
+      const res = await fetch(`${esUrl}/${index}/_count`);
+      return res.ok ? ((await res.json()) as { count: number }).count : 0;
+    },
+    amountSum: async (): Promise<number> => {
+      const res = await fetch(`${esUrl}/${index}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size: 0, aggs: { s: { sum: { field: 'amountCents' } } } }) });
+      return ((await res.json()) as { aggregations: { s: { value: number } } }).aggregations.s.value;
+    },
+    drop: async (): Promise<void> => {
+      await fetch(`${esUrl}/${index}`, { method: 'DELETE' }).catch(() => undefined);
+      await fetch(`${esUrl}/_index_template/${index}`, { method: 'DELETE' }).catch(() => undefined);
+    },
+  };
 }
