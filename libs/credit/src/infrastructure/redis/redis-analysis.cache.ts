@@ -53,7 +53,10 @@ export class RedisAnalysisCache extends AnalysisCache {
   async invalidate(cpfs: Cpf[]): Promise<void> {
     if (cpfs.length === 0) return;
     try {
-      await this.cache.mdel(cpfs.map((c) => KEY_PREFIX + c.value));
+      // cache-manager's mdel sends one DEL per key (an ingested batch touches hundreds of CPFs); the Keyv store's
+      // deleteMany keeps Keyv's key prefixing and reaches Redis as a single DEL.
+      const keys = cpfs.map((c) => KEY_PREFIX + c.value);
+      await Promise.all(this.cache.stores.map((store) => store.deleteMany(keys)));
     } catch (error) {
       this.warn('invalidate', error);
     }
