@@ -1,4 +1,4 @@
-import { DemoDataLoader, InProcessCommandSender, CommandSender } from '@app/credit';
+import { DemoDataLoader } from '@app/credit';
 import { AppConfig, RedactingLogger, logLevelsFrom } from '@app/platform';
 import { Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -48,10 +48,4 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('data subject rights').addTag('health')
     .build();
   return SwaggerModule.createDocument(app, document, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
-}
-
-/** Lets a graceful shutdown wait for in-process background work such as rating jobs. */
-export async function drainInProcessWork(app: NestFastifyApplication): Promise<void> {
-  const sender = app.get(CommandSender);
-  if (sender instanceof InProcessCommandSender) await sender.drain();
 }

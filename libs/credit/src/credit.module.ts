@@ -2,10 +2,8 @@ import { AppConfig, FieldCipher } from '@app/platform';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { Connection } from 'mongoose';
 import { DataSource } from 'typeorm';
 import { InvalidateAnalysisHandler } from './application/events/invalidate-analysis.handler';
 import { RescoreOnChangeHandler } from './application/events/rescore-on-change.handler';
@@ -40,6 +38,7 @@ import { InMemoryTransactionStore } from './infrastructure/embedded/in-memory-tr
 import { InProcessCommandSender } from './infrastructure/embedded/in-process-command.sender';
 import { ElasticsearchTransactionStore } from './infrastructure/elasticsearch/elasticsearch-transaction.store';
 import { ElasticsearchTransactionsModule } from './infrastructure/elasticsearch/elasticsearch-transactions.module';
+import { MongoHealth } from './infrastructure/mongoose/mongo-health';
 import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.module';
 import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
 import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
@@ -112,7 +111,7 @@ export class CreditModule {
 
     if (config.mongodbUrl) {
       storeModules.push(MongooseRatingModule.forRoot(config.mongodbUrl));
-      probes.push({ name: 'ratings', adapter: 'mongodb', inject: [getConnectionToken()], check: (c: Connection) => ping(() => c.db!.admin().ping()) });
+      probes.push({ name: 'ratings', adapter: 'mongodb', inject: [MongoHealth], check: (h: MongoHealth) => h.check() });
     } else {
       adapters.push(
         { provide: RatingFeaturesRepository, useClass: InMemoryRatingFeaturesRepository },

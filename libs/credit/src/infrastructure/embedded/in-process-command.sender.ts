@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandSender } from '../../application/ports/command.sender';
 import { IngestTransactionsCommand } from '../../application/ingest-transactions/ingest-transactions.command';
@@ -9,7 +9,7 @@ import { RegenerateRatingsCommand } from '../../application/regenerate-ratings/r
  * so a 202 means stored; a regeneration runs in the background and reports through its job.
  */
 @Injectable()
-export class InProcessCommandSender extends CommandSender {
+export class InProcessCommandSender extends CommandSender implements OnApplicationShutdown {
   private readonly logger = new Logger(InProcessCommandSender.name);
   private readonly running = new Set<Promise<unknown>>();
 
@@ -29,8 +29,8 @@ export class InProcessCommandSender extends CommandSender {
     this.running.add(run);
   }
 
-  /** Lets shutdown and tests wait for background jobs instead of cutting them off. */
-  async drain(): Promise<void> {
+  /** Shutdown waits for background jobs instead of cutting them off. */
+  async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.running]);
   }
 }
