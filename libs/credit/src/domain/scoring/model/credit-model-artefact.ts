@@ -1,3 +1,4 @@
+import { MetricSet } from './metrics';
 import { BandCutoff, ScorecardDefinition, ScorecardFeature } from './scorecard';
 
 export interface TrainingDataRecord {
@@ -9,14 +10,8 @@ export interface TrainingDataRecord {
   bads: number;
 }
 
-export interface MetricRecord {
-  auc: number;
-  gini: number;
-  ks: number;
-  brier: number;
-  accuracy: number;
-  errorRate: number;
-}
+/** The metrics as stored in the artefact: a MetricSet rounded to six decimals, so the JSON is stable. */
+export type MetricRecord = MetricSet;
 
 export interface DatasetMetrics {
   folds: number;
