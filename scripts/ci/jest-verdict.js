@@ -6,7 +6,7 @@ const report = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const passed = report.numPassedTests;
 const failed = report.numFailedTests + report.numRuntimeErrorTestSuites;
 const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (failed > 0 || skipped > 0 || passed === 0 || !report.success) {
   console.error(skipped > 0 ? 'FAIL: skipped tests are not allowed in CI' : 'FAIL');
   process.exit(1);
