@@ -5,15 +5,21 @@ import { AppendOptions, AppendResult, TransactionPage, TransactionStore, Transac
 import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { CardPurchaseSummary, InquirySummary, MovementWindow, TransactionSummary } from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
+import { CoalescedRefresh } from './coalesced-refresh';
 import { TRANSACTION_MAPPINGS, TransactionDocument, TransactionElasticsearchMapper as Mapper } from './transaction.elasticsearch-mapper';
 
 export interface ElasticsearchTransactionStoreOptions {
   index: string;
   /**
-   * 'wait_for' makes a read right after a write see it (what the API and the contract expect);
-   * false is for bulk loads that can live with the index refresh interval (about 1 s) in exchange for throughput.
+   * How an append with the default 'immediate' visibility becomes readable before it resolves (what the API and the
+   * contract expect):
+   * - 'coalesced': bulks with refresh=false, then one explicit `_refresh` of the index shared by every append in flight
+   *   (see CoalescedRefresh). An append waits for a refresh that takes a few milliseconds, not for the periodic one.
+   * - 'wait_for': each bulk waits for the next periodic refresh (about 1 s), which caps throughput at what fits in one
+   *   interval (measured ~14,000 events/s on 2 cores with 32 bulks in flight).
+   * false is for bulk loads that can live with the refresh interval: nothing waits.
    */
-  refresh: 'wait_for' | false;
+  refresh: 'coalesced' | 'wait_for' | false;
   /** One shard is plenty for one CPF-keyed trail on one node; replicas stay 0 there or the index is never green. */
   shards?: number;
   replicas?: number;
@@ -47,8 +53,9 @@ interface SummaryAggs {
  */
 export class ElasticsearchTransactionStore extends TransactionStore {
   readonly index: string;
-  private readonly refresh: 'wait_for' | false;
+  private readonly refresh: 'coalesced' | 'wait_for' | false;
   private readonly chunkSize: number;
+  private readonly refresher = new CoalescedRefresh(() => this.refreshIndex());
 
   constructor(
     private readonly es: ElasticsearchService,
@@ -89,7 +96,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   }
 
   async append(events: TransactionEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const refresh = options.visibility === 'eventual' ? false : this.refresh;
+    const mode = options.visibility === 'eventual' ? false : this.refresh;
+    const refresh = mode === 'wait_for' ? 'wait_for' : false;
     // The first occurrence of an id wins, as in the embedded store; the rest are duplicates without a round trip.
     const unique = new Map<string, TransactionEvent>();
     for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
@@ -98,7 +106,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     let duplicates = events.length - batch.length;
     for (let start = 0; start < batch.length; start += this.chunkSize) {
       const chunk = batch.slice(start, start + this.chunkSize);
-      const operations = chunk.flatMap((e) => [{ create: { _index: this.index, _id: e.eventId } }, Mapper.toDocument(e)]);
+      const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
+      for (const e of chunk) operations.push({ create: { _index: this.index, _id: e.eventId } }, Mapper.toDocument(e));
       const response = await this.es.bulk({
         operations,
         refresh,
@@ -125,7 +134,20 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       // A response without an item per operation would make the counts lie.
       if (response.items.length !== chunk.length) throw new Error(`Elasticsearch answered ${response.items.length} items for ${chunk.length} operations`);
     }
+    // Also after a batch of duplicates only: their first writer may not have refreshed yet (it may have crashed before).
+    if (mode === 'coalesced' && batch.length > 0) await this.refresher.request();
     return { stored, duplicates };
+  }
+
+  /** How many explicit refreshes this store has started; many concurrent appends share one. */
+  get refreshesStarted(): number {
+    return this.refresher.started;
+  }
+
+  private async refreshIndex(): Promise<void> {
+    const { _shards: shards } = await this.es.indices.refresh({ index: this.index });
+    // A shard that failed to refresh would leave its part of the batch unreadable while we report it readable.
+    if (shards && shards.failed > 0) throw new Error(`refresh of ${this.index} failed on ${shards.failed} of ${shards.total} shards`);
   }
 
   async summarize(cpf: Cpf, now: Date): Promise<TransactionSummary> {

@@ -8,7 +8,8 @@ export const DEFAULT_TRANSACTIONS_INDEX = 'credit-transactions-v1';
 
 export interface ElasticsearchTransactionsOptions {
   index?: string;
-  refresh?: 'wait_for' | false;
+  /** Default 'coalesced': readable when append resolves, without waiting for the periodic refresh. */
+  refresh?: 'coalesced' | 'wait_for' | false;
   requestTimeoutMs?: number;
   maxRetries?: number;
 }
@@ -28,7 +29,7 @@ export class ElasticsearchTransactionsModule {
           provide: ElasticsearchTransactionStore,
           inject: [ElasticsearchService],
           useFactory: async (es: ElasticsearchService) => {
-            const store = new ElasticsearchTransactionStore(es, { index: options.index ?? DEFAULT_TRANSACTIONS_INDEX, refresh: options.refresh ?? 'wait_for' });
+            const store = new ElasticsearchTransactionStore(es, { index: options.index ?? DEFAULT_TRANSACTIONS_INDEX, refresh: options.refresh ?? 'coalesced' });
             await store.ensureIndex();
             return store;
           },
