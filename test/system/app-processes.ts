@@ -74,6 +74,8 @@ export function serversEnv(index: string): Record<string, string> {
     ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
     ELASTICSEARCH_INDEX: index,
     REDIS_URL: requireEnv('REDIS_URL'),
+    // Cache, rate-limit counters and audit journal of the run's own, so suites sharing one Redis never see each other's.
+    REDIS_NAMESPACE: index,
     RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
     ...testKeys(),
   };

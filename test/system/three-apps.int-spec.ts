@@ -21,6 +21,7 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     REDIS_URL: requireEnv('REDIS_URL'),
     RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
     ELASTICSEARCH_INDEX: `credit-transactions-system-${Date.now()}`,
+    REDIS_NAMESPACE: `system-${Date.now()}`,
     DEMO_CONSUMERS: '0',
     ...testKeys(),
     PORT: String(3300 + Math.floor(Math.random() * 500)),

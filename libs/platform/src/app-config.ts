@@ -16,6 +16,8 @@ export interface AppConfig {
   /** Lets several deployments (or test runs) share one cluster without seeing each other's events. */
   elasticsearchIndex: string;
   redisUrl: string | null;
+  /** Prefix of every key this deployment writes to Redis (cache, rate-limit counters, audit journal), so several deployments or test runs can share one Redis. */
+  redisNamespace: string;
   rabbitmqUrl: string | null;
   analysisTtlSeconds: number;
   /** Number of demo consumers loaded into an empty embedded store; 0 disables. */
@@ -74,6 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!/^[a-z0-9][a-z0-9._-]{0,200}$/.test(raw)) problems.push(`${name}=${raw} must be a lowercase Elasticsearch index name`);
     return raw;
   };
+  const redisNamespace = (): string => {
+    const raw = env.REDIS_NAMESPACE?.trim();
+    if (!raw) return 'credit';
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(raw)) problems.push(`REDIS_NAMESPACE=${raw} must be 1-64 letters, digits, '.', '_' or '-'`);
+    return raw;
+  };
   const key32 = (name: string, raw: string): Buffer | null => {
     const key = Buffer.from(raw, 'base64');
     if (key.length !== 32) {
@@ -104,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     elasticsearchUrl: url('ELASTICSEARCH_URL', ['http', 'https']),
     elasticsearchIndex: indexName('ELASTICSEARCH_INDEX', 'credit-transactions-v1'),
     redisUrl: url('REDIS_URL', ['redis', 'rediss']),
+    redisNamespace: redisNamespace(),
     rabbitmqUrl: url('RABBITMQ_URL', ['amqp', 'amqps']),
     analysisTtlSeconds: int('ANALYSIS_TTL_SECONDS', 300, 1, 86_400),
     demoConsumers: int('DEMO_CONSUMERS', 1000, 0, 1_000_000),

@@ -19,7 +19,7 @@ async function until(predicate: () => Promise<boolean>, timeoutMs: number): Prom
   }
 }
 
-describe('Redis analysis cache (cache-manager 7 + cache-manager-ioredis-yet)', () => {
+describe('Redis analysis cache (raw bytes over ioredis)', () => {
   describe('port contract on the shared Redis', () => {
     let close: () => Promise<void>;
     analysisCacheContract(async () => {

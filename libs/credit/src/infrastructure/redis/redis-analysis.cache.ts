@@ -1,17 +1,18 @@
 import { Cpf } from '@app/shared-kernel';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import type { Cache } from 'cache-manager';
 import type Redis from 'ioredis';
 import { AnalysisCache } from '../../application/ports/analysis.cache';
+import { REDIS_NAMESPACE, redisKeys } from './redis-keys';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
-const KEY_PREFIX = 'analysis:v1:';
 const WARN_EVERY_MS = 10_000;
 
 /**
- * Analyses in Redis through cache-manager, as @nestjs/cache-manager wires it. Redis being down must never fail a
- * request: every call degrades to a miss (or a no-op) and the client keeps reconnecting, so caching resumes by itself.
+ * Analyses in Redis as the exact bytes the API sends, one key per CPF with its TTL. (Through cache-manager 7, Keyv and
+ * cache-manager-ioredis-yet the same value was encoded three times, JSON in a Keyv envelope in telejson, and decoding it
+ * took 12% of a cached read; the hot read path also needs to read the key from a Lua script. See docs/architecture.md.)
+ * Redis being down must never fail a request: every call degrades to a miss (or a no-op) and the client keeps
+ * reconnecting, so caching resumes by itself.
  */
 @Injectable()
 export class RedisAnalysisCache extends AnalysisCache {
@@ -19,8 +20,8 @@ export class RedisAnalysisCache extends AnalysisCache {
   private lastWarning = 0;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_NAMESPACE) private readonly namespace: string,
   ) {
     super();
   }
@@ -28,8 +29,7 @@ export class RedisAnalysisCache extends AnalysisCache {
   async get(cpf: Cpf): Promise<string | null> {
     if (!this.available()) return null;
     try {
-      const value = await this.cache.get<string>(KEY_PREFIX + cpf.value);
-      return typeof value === 'string' ? value : null;
+      return await this.redis.get(redisKeys.analysis(this.namespace, cpf));
     } catch (error) {
       this.warn('read', error);
       return null;
@@ -39,24 +39,21 @@ export class RedisAnalysisCache extends AnalysisCache {
   async set(cpf: Cpf, json: string, ttlSeconds: number): Promise<void> {
     if (!this.available()) return;
     try {
-      await this.cache.set(KEY_PREFIX + cpf.value, json, ttlSeconds * 1000);
+      await this.redis.set(redisKeys.analysis(this.namespace, cpf), json, 'PX', ttlSeconds * 1000);
     } catch (error) {
       this.warn('write', error);
     }
   }
 
   /**
-   * Deletes go straight to Redis and must not be lost silently: a stale analysis would outlive a data change.
-   * When Redis is unreachable the entry cannot be deleted, but it also cannot be read until Redis returns, and
-   * it expires within its TTL; the warning says so.
+   * Deletes must not be lost silently: a stale analysis would outlive a data change. When Redis is unreachable the
+   * entry cannot be deleted, but it also cannot be read until Redis returns, and it expires within its TTL; the
+   * warning says so. An ingested batch touches hundreds of CPFs: one DEL names them all.
    */
   async invalidate(cpfs: Cpf[]): Promise<void> {
     if (cpfs.length === 0) return;
     try {
-      // cache-manager's mdel sends one DEL per key (an ingested batch touches hundreds of CPFs); the Keyv store's
-      // deleteMany keeps Keyv's key prefixing and reaches Redis as a single DEL.
-      const keys = cpfs.map((c) => KEY_PREFIX + c.value);
-      await Promise.all(this.cache.stores.map((store) => store.deleteMany(keys)));
+      await this.redis.del(...cpfs.map((c) => redisKeys.analysis(this.namespace, c)));
     } catch (error) {
       this.warn('invalidate', error);
     }

@@ -1,0 +1,13 @@
+import { Cpf } from '@app/shared-kernel';
+
+/** Every key the credit platform writes to Redis, under the deployment's namespace (REDIS_NAMESPACE). */
+export const redisKeys = {
+  /** The assembled analysis as the JSON bytes the API sends (v2: raw bytes; v1 was cache-manager's encoded envelope). */
+  analysis: (namespace: string, cpf: Cpf): string => `${namespace}:analysis:v2:${cpf.value}`,
+  /** Stream of sealed audit entries waiting to be appended to the hash-chained audit log. */
+  auditJournal: (namespace: string): string => `${namespace}:audit-journal:v1`,
+  /** Journal entries that could not be read back, kept with the reason instead of being dropped. */
+  auditJournalDead: (namespace: string): string => `${namespace}:audit-journal:dead:v1`,
+};
+
+export const REDIS_NAMESPACE = Symbol('REDIS_NAMESPACE');
