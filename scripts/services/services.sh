@@ -378,7 +378,9 @@ start_redis() {
     return 0
   fi
   ensure_port_free "$REDIS_PORT" redis
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+  # Append-only file: the audit journal of cached reads lives here until it reaches PostgreSQL (docs/architecture.md).
+  # everysec: a crash of the process loses nothing written; a crash of the machine up to a second.
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync "${REDIS_APPENDFSYNC:-everysec}" \
     --daemonize yes --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" --dir "$REDIS_DIR" 9>&-
 }
 
@@ -387,7 +389,7 @@ logs_redis() { echo "$REDIS_LOG"; }
 
 down_redis() {
   if redis_answers; then
-    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
     log "redis: stopped"
   fi
   kill_pidfile "$REDIS_PID" redis 10

@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerSecurityHeaders } from './auth/security-headers';
+import { registerCachedAnalysisFastPath } from './credit-analyses/cached-analysis.fast-path';
 import { apiValidationPipe } from './http/validation.pipe';
 
 export interface BootstrapOptions {
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
+  registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     customSiteTitle: 'Credit Analysis Data API',

@@ -5,6 +5,8 @@ import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { postgresDataSource } from '../../../libs/credit/src/infrastructure/schema';
 import { requireEnv, testKeys } from '../../../libs/testing/src/contracts';
+import { AnalysisCache, AuditLog, RedisAuditJournalRelay } from '@app/credit';
+import { Cpf } from '@app/shared-kernel';
 import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
 
 /** Drops what changes from one assembly to the next, so two analyses of the same data can be compared. */
@@ -32,6 +34,7 @@ describe('the production profile serves the same analysis as the embedded defaul
     ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
     ELASTICSEARCH_INDEX: `credit-transactions-${run}`,
     REDIS_URL: redisUrl.toString(),
+    REDIS_NAMESPACE: run,
  
     ...testKeys(),
   };
@@ -97,5 +100,71 @@ describe('the production profile serves the same analysis as the embedded defaul
     const after = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
     expect(after.headers['x-cache']).toBe('MISS');
     expect(after.body.transactions.lastCardPurchase).toMatchObject({ merchant: 'Loja Nova', amountCents: 99_900 });
+  });
+
+  describe('a cache hit served before the Nest route', () => {
+    const auditRows = async (requestId: string) => {
+      const pg = new PgClient({ connectionString: env.DATABASE_URL });
+      await pg.connect();
+      try {
+        return (await pg.query('SELECT client_id, purpose, cpf_masked, cpf_hash, outcome, resource FROM audit_log WHERE request_id = $1', [requestId])).rows;
+      } finally {
+        await pg.end();
+      }
+    };
+    const until = async <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const value = await read();
+        if (ok(value) || Date.now() > deadline) return value;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+
+    it('answers with the bytes and headers of the full path, and its read reaches the audit log through the journal', async () => {
+      const http = client(production, await keyFor(production, 'fp-bank'));
+      const relay = production.get(RedisAuditJournalRelay);
+      const full = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-warm`).expect(200);
+      const relayedBefore = relay.count;
+      const hit = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-hit`).expect(200);
+
+      expect(hit.headers['x-cache']).toBe('HIT');
+      expect(hit.text).toBe(full.text);
+      for (const header of ['content-type', 'x-content-type-options', 'x-frame-options', 'cache-control', 'content-security-policy', 'strict-transport-security', 'x-ratelimit-limit']) {
+        expect([header, hit.headers[header]]).toEqual([header, full.headers[header]]);
+      }
+      expect(Number(hit.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+      const rows = await until(() => auditRows(`${run}-hit`), (r) => r.length > 0);
+      expect(rows).toEqual([{ client_id: 'fp-bank', purpose: 'CREDIT_GRANTING', cpf_masked: Cpf.parse(DEMO_CPF_FORMATTED).masked, cpf_hash: expect.stringMatching(/^[0-9a-f]{64}$/), outcome: 'SUCCESS', resource: 'ANALYSIS' }]);
+      expect(relay.count).toBeGreaterThan(relayedBefore);
+      const chain = await production.get(AuditLog).verify();
+      expect(chain).toMatchObject({ ok: true });
+    });
+
+    it('spends one rate-limit budget with the full path, counting a request once whichever path answers it', async () => {
+      const http = client(production, await keyFor(production, 'fp-budget'));
+      const remaining = (res: { headers: Record<string, string> }) => Number(res.headers['x-ratelimit-remaining']);
+      const warm = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+      const hit = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+      const refused = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CURIOSITY').expect(400);
+      await production.get(AnalysisCache).invalidate([Cpf.parse(DEMO_CPF_FORMATTED)]);
+      const miss = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+      const hitAgain = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+
+      expect([hit.headers['x-cache'], miss.headers['x-cache'], hitAgain.headers['x-cache']]).toEqual(['HIT', 'MISS', 'HIT']);
+      expect(refused.body).toMatchObject({ code: 'PURPOSE_INVALID', field: 'X-Purpose' });
+      const start = remaining(warm);
+      expect([hit, refused, miss, hitAgain].map(remaining)).toEqual([start - 1, start - 2, start - 3, start - 4]);
+    });
+
+    it('leaves refusals to the full path: no key, a key without the scope, no purpose', async () => {
+      await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
+      const consumerOnly = await keyFor(production, 'fp-consumers', ['consumer:read']);
+      const forbidden = await client(production, consumerOnly).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(403);
+      expect(forbidden.body.code).toBe('SCOPE_MISSING');
+      const key = await keyFor(production, 'fp-nopurpose');
+      const noPurpose = await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Api-Key', key).expect(400);
+      expect(noPurpose.body.code).toBe('PURPOSE_REQUIRED');
+    });
   });
 });

@@ -44,6 +44,9 @@ import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.rel
 import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
 import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
 import { REDIS_CLIENT } from './infrastructure/redis/redis-analysis.cache';
+import { RedisAuditJournalRelay } from './infrastructure/redis/redis-audit-journal';
+import { RedisCachedAnalysisReads } from './infrastructure/redis/redis-cached-analysis.reads';
+import { CachedAnalysisReads } from './application/ports/cached-analysis-reads';
 import { InMemoryRateLimiter } from './infrastructure/rate-limit/in-memory-rate-limiter';
 import { RedisRateLimiter } from './infrastructure/rate-limit/redis-rate-limiter';
 import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
@@ -128,7 +131,11 @@ export class CreditModule {
       probes.push({ name: 'transactions', adapter: 'memory', inject: [], check: up });
     }
     if (config.redisUrl) {
-      storeModules.push(RedisCacheModule.forRoot(config.redisUrl));
+      storeModules.push(RedisCacheModule.forRoot(config.redisUrl, config.redisNamespace));
+      adapters.push(
+        { provide: CachedAnalysisReads, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisCachedAnalysisReads(redis, config.rateLimitPerMinute, config.redisNamespace) },
+        { provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, AuditLog], useFactory: (redis: Redis, audit: AuditLog) => new RedisAuditJournalRelay(redis, audit, config.redisNamespace) },
+      );
     } else {
       adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
     }
@@ -136,7 +143,7 @@ export class CreditModule {
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
       config.redisUrl
-        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute) }
+        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace) }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
     const eventHandlers: Provider[] = [InvalidateAnalysisHandler];

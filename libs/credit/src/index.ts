@@ -49,3 +49,5 @@ export * from './application/subject-rights/get-subject-export.query';
 export * from './application/subject-rights/correct-consumer.command';
 export * from './application/get-credit-analysis/inquiry-recorder.service';
 export * from './application/regenerate-ratings/resume-rating-regeneration.handler';
+export * from './application/ports/cached-analysis-reads';
+export * from './infrastructure/redis/redis-audit-journal';

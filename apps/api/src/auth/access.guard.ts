@@ -1,4 +1,4 @@
-import { ApiKeys, AuditLog, PURPOSES, RateLimiter } from '@app/credit';
+import { ApiKeys, AuditLog, PURPOSES, RateDecision, RateLimiter } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -13,7 +13,8 @@ export interface AuthenticatedClient {
   requestId: string;
 }
 
-export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient };
+/** rateDecision: set when the cached-read fast path already counted this request, so it is not counted twice. */
+export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient; rateDecision?: RateDecision };
 
 const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
 
@@ -55,7 +56,7 @@ export class AccessGuard implements CanActivate {
       throw problem(HttpStatus.FORBIDDEN, 'SCOPE_MISSING', `this key lacks the scope ${rule.scope}`);
     }
 
-    const rate = await this.limiter.hit(key.id);
+    const rate = request.rateDecision ?? (await this.limiter.hit(key.id));
     void reply.header('x-ratelimit-limit', rate.limit).header('x-ratelimit-remaining', rate.remaining).header('x-ratelimit-reset', rate.resetSeconds);
     if (!rate.allowed) {
       void reply.header('retry-after', rate.resetSeconds);

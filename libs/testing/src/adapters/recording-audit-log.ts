@@ -1,12 +1,24 @@
-import { AuditEntry, AuditEntryInput, AuditLog, AuditVerification } from '../../../credit/src/application/ports/audit-log';
+import { AuditEntry, AuditEntryInput, AuditLog, AuditVerification, SealedAuditEntry } from '../../../credit/src/application/ports/audit-log';
 import { Cpf } from '../../../shared-kernel/src/cpf.value-object';
 
 /** Test adapter of the AuditLog port: keeps what was recorded, in order, for assertions. */
 export class RecordingAuditLog extends AuditLog {
   readonly recorded: AuditEntryInput[] = [];
 
+  /** Entries that arrived sealed (through a journal), in order. */
+  readonly sealed: SealedAuditEntry[] = [];
+
   async record(entry: AuditEntryInput): Promise<void> {
     this.recorded.push(entry);
+  }
+
+  seal(entry: AuditEntryInput): SealedAuditEntry {
+    const { cpf, ...rest } = entry;
+    return { ...rest, cpfMasked: cpf?.masked ?? null, cpfHash: cpf ? `hash:${cpf.masked}` : null };
+  }
+
+  async recordSealed(entry: SealedAuditEntry): Promise<void> {
+    this.sealed.push(entry);
   }
 
   async forSubject(cpf: Cpf): Promise<AuditEntry[]> {

@@ -20,6 +20,15 @@ export interface AuditEntryInput {
   requestId: string;
 }
 
+/**
+ * An entry whose data subject is already reduced to what the log keeps, the masked CPF and its keyed hash: the form in
+ * which an entry may wait outside the log (the Redis audit journal) without holding a CPF in clear.
+ */
+export interface SealedAuditEntry extends Omit<AuditEntryInput, 'cpf'> {
+  cpfMasked: string | null;
+  cpfHash: string | null;
+}
+
 export interface AuditEntry extends Omit<AuditEntryInput, 'cpf'> {
   seq: number;
   at: Date;
@@ -43,6 +52,9 @@ export interface AuditVerification {
  */
 export abstract class AuditLog {
   abstract record(entry: AuditEntryInput): Promise<void>;
+  /** The entry as this log will store it, ready to be journalled and recorded later with recordSealed. */
+  abstract seal(entry: AuditEntryInput): SealedAuditEntry;
+  abstract recordSealed(entry: SealedAuditEntry): Promise<void>;
   /** Entries about one data subject, newest first (used by the subject's own access requests). */
   abstract forSubject(cpf: Cpf, since: Date, limit: number): Promise<AuditEntry[]>;
   abstract verify(): Promise<AuditVerification>;

@@ -1,7 +1,7 @@
 import { Cpf } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditAction, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditResource, AuditVerification } from '../../application/ports/audit-log';
+import { AuditAction, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditResource, AuditVerification, SealedAuditEntry } from '../../application/ports/audit-log';
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -128,13 +128,22 @@ export class TypeormAuditLog extends AuditLog {
     this.maxBatch = Math.min(Math.max(1, options.maxBatch ?? 500), 2000);
   }
 
-  async record(entry: AuditEntryInput): Promise<void> {
+  record(entry: AuditEntryInput): Promise<void> {
+    return this.recordSealed(this.seal(entry));
+  }
+
+  seal(entry: AuditEntryInput): SealedAuditEntry {
+    const { cpf, ...rest } = entry;
+    return { ...rest, cpfMasked: cpf ? cpf.masked : null, cpfHash: cpf ? this.hashCpf(cpf.value) : null };
+  }
+
+  recordSealed(entry: SealedAuditEntry): Promise<void> {
     const fields = {
       clientId: entry.clientId,
       scope: entry.scope,
       purpose: entry.purpose,
-      cpfMasked: entry.cpf ? entry.cpf.masked : null,
-      cpfHash: entry.cpf ? this.hashCpf(entry.cpf.value) : null,
+      cpfMasked: entry.cpfMasked,
+      cpfHash: entry.cpfHash,
       action: entry.action,
       resource: entry.resource,
       outcome: entry.outcome,

@@ -1,0 +1,177 @@
+import Redis from 'ioredis';
+import { AuditEntryInput, SealedAuditEntry } from '../../application/ports/audit-log';
+import { RecordingAuditLog } from '../../../../testing/src/adapters/recording-audit-log';
+import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { redisOptions } from './redis-cache.module';
+import { RedisAnalysisCache } from './redis-analysis.cache';
+import { RedisAuditJournalRelay } from './redis-audit-journal';
+import { RedisCachedAnalysisReads } from './redis-cached-analysis.reads';
+import { redisKeys } from './redis-keys';
+
+const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+/** An audit log that refuses every append while `down` is set, as PostgreSQL being away looks to the relay. */
+class FlakyAuditLog extends RecordingAuditLog {
+  down = false;
+  override async recordSealed(entry: SealedAuditEntry): Promise<void> {
+    if (this.down) throw new Error('database unavailable');
+    return super.recordSealed(entry);
+  }
+}
+
+describe('cached analysis reads and the audit journal on real Redis', () => {
+  const namespace = `it${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const journal = redisKeys.auditJournal(namespace);
+  let redis: Redis;
+  let cache: RedisAnalysisCache;
+  const audit = new RecordingAuditLog();
+  const entry = (requestId: string, over: Partial<AuditEntryInput> = {}): SealedAuditEntry =>
+    audit.seal({ clientId: 'bank', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf: uniqueCpf(), action: 'READ', resource: 'ANALYSIS', outcome: 'SUCCESS', requestId, ...over });
+
+  beforeAll(async () => {
+    redis = new Redis(redisOptions(requireEnv('REDIS_URL')));
+    await until(() => redis.status === 'ready');
+    cache = new RedisAnalysisCache(redis, namespace);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${namespace}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('serves a cached analysis as stored and journals its audit entry in the same step', async () => {
+    const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
+    const cpf = uniqueCpf();
+    const json = '{"cpf":"' + cpf.value + '","nome":"Zé Ninguém"}';
+    await cache.set(cpf, json, 60);
+    const before = await redis.xlen(journal);
+
+    const result = await reads.read({ cpf, clientId: 'key-hit', audit: entry('r-hit', { cpf }) });
+
+    expect(result.kind).toBe('hit');
+    if (result.kind !== 'hit') return;
+    expect(result.body.toString('utf8')).toBe(json);
+    expect(result.rate).toMatchObject({ allowed: true, limit: 100, remaining: 99 });
+    const journalled = await redis.xrange(journal, '-', '+');
+    expect(journalled.length).toBe(before + 1);
+    const [, fields] = journalled[journalled.length - 1];
+    const stored = JSON.parse(fields[1]) as SealedAuditEntry;
+    expect(stored).toMatchObject({ requestId: 'r-hit', cpfMasked: cpf.masked, outcome: 'SUCCESS' });
+    // The journal holds the sealed entry only: never the CPF in clear.
+    expect(fields.join(' ')).not.toContain(cpf.value);
+  });
+
+  it('counts a miss without journalling anything', async () => {
+    const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
+    const before = await redis.xlen(journal);
+    const first = await reads.read({ cpf: uniqueCpf(), clientId: 'key-miss', audit: entry('r-miss') });
+    const second = await reads.read({ cpf: uniqueCpf(), clientId: 'key-miss', audit: entry('r-miss-2') });
+    expect(first).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }) });
+    expect(second).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 98 }) });
+    expect(await redis.xlen(journal)).toBe(before);
+  });
+
+  it('refuses to serve over the limit even when the analysis is cached, and journals nothing', async () => {
+    const reads = new RedisCachedAnalysisReads(redis, 2, namespace);
+    const cpf = uniqueCpf();
+    await cache.set(cpf, '{}', 60);
+    const kinds = [];
+    for (let i = 0; i < 3; i++) kinds.push((await reads.read({ cpf, clientId: 'key-limit', audit: entry(`r-limit-${i}`, { cpf }) })));
+    expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);
+    expect(kinds[2]).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: false, remaining: 0 }) });
+    const ids = (await redis.xrange(journal, '-', '+')).map(([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId);
+    expect(ids).toEqual(expect.arrayContaining(['r-limit-0', 'r-limit-1']));
+    expect(ids).not.toContain('r-limit-2');
+  });
+
+  it('shares one budget with the rate limiter of the full path', async () => {
+    const { RedisRateLimiter } = await import('../rate-limit/redis-rate-limiter');
+    const limiter = new RedisRateLimiter(redis, 10, namespace);
+    const reads = new RedisCachedAnalysisReads(redis, 10, namespace);
+    await limiter.hit('key-shared');
+    const read = await reads.read({ cpf: uniqueCpf(), clientId: 'key-shared', audit: entry('r-shared') });
+    const after = await limiter.hit('key-shared');
+    expect(read.kind === 'miss' && read.rate.remaining).toBe(8);
+    expect(after.remaining).toBe(7);
+  });
+
+  it('declines without counting while Redis is unreachable', async () => {
+    const offline = new Redis({ ...redisOptions('redis://127.0.0.1:1'), lazyConnect: true, retryStrategy: () => null });
+    const reads = new RedisCachedAnalysisReads(offline, 10, namespace);
+    expect(await reads.read({ cpf: uniqueCpf(), clientId: 'k', audit: entry('r-offline') })).toEqual({ kind: 'unavailable' });
+    offline.disconnect();
+  });
+
+  describe('the relay into the audit log', () => {
+    it('appends every journalled entry in order, then empties the journal', async () => {
+      const ns = `${namespace}-relay`;
+      const log = new RecordingAuditLog();
+      const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'r1' });
+      const reads = new RedisCachedAnalysisReads(redis, 10_000, ns);
+      const cpf = uniqueCpf();
+      await new RedisAnalysisCache(redis, ns).set(cpf, '{}', 60);
+      for (let i = 0; i < 50; i++) await reads.read({ cpf, clientId: 'k', audit: entry(`seq-${i}`, { cpf }) });
+      relay.start();
+      await until(() => log.sealed.length === 50);
+      await relay.stop();
+      expect(log.sealed.map((e) => e.requestId)).toEqual(Array.from({ length: 50 }, (_, i) => `seq-${i}`));
+      expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(0);
+    });
+
+    it('keeps entries journalled while the audit log is down, and appends them all when it returns', async () => {
+      const ns = `${namespace}-down`;
+      const log = new FlakyAuditLog();
+      log.down = true;
+      const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'r2' });
+      relay.start();
+      for (let i = 0; i < 20; i++) await redis.xadd(redisKeys.auditJournal(ns), '*', 'entry', JSON.stringify(entry(`down-${i}`)));
+      await new Promise((r) => setTimeout(r, 600));
+      expect(log.sealed).toHaveLength(0);
+      expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(20);
+      log.down = false;
+      await until(() => log.sealed.length === 20, 5_000);
+      await relay.stop();
+      expect(new Set(log.sealed.map((e) => e.requestId)).size).toBe(20);
+      expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(0);
+    });
+
+    it('takes over the entries a crashed relay had read but not appended', async () => {
+      const ns = `${namespace}-claim`;
+      const key = redisKeys.auditJournal(ns);
+      await redis.xgroup('CREATE', key, 'audit-relay', '0', 'MKSTREAM');
+      for (let i = 0; i < 5; i++) await redis.xadd(key, '*', 'entry', JSON.stringify(entry(`orphan-${i}`)));
+      // A relay that read them and died before appending: they sit in its pending list.
+      await redis.xreadgroup('GROUP', 'audit-relay', 'crashed', 'COUNT', 100, 'STREAMS', key, '>');
+      const log = new RecordingAuditLog();
+      const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'survivor', claimIdleMs: 200 });
+      await new Promise((r) => setTimeout(r, 250));
+      relay.start();
+      await until(() => log.sealed.length === 5, 5_000);
+      await relay.stop();
+      expect(log.sealed.map((e) => e.requestId).sort()).toEqual(['orphan-0', 'orphan-1', 'orphan-2', 'orphan-3', 'orphan-4']);
+    });
+
+    it('moves an unreadable entry to the dead-letter stream with its reason and appends the rest', async () => {
+      const ns = `${namespace}-dead`;
+      const key = redisKeys.auditJournal(ns);
+      await redis.xadd(key, '*', 'entry', JSON.stringify(entry('good-1')));
+      await redis.xadd(key, '*', 'entry', '{"clientId":42}');
+      await redis.xadd(key, '*', 'entry', JSON.stringify(entry('good-2')));
+      const log = new RecordingAuditLog();
+      const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'r3' });
+      relay.start();
+      await until(() => log.sealed.length === 2);
+      await until(async () => (await redis.xlen(redisKeys.auditJournalDead(ns))) === 1);
+      await relay.stop();
+      const [[, fields]] = await redis.xrange(redisKeys.auditJournalDead(ns), '-', '+');
+      expect(fields).toEqual(expect.arrayContaining(['reason', 'clientId: must be a string', 'entry', '{"clientId":42}']));
+      expect(log.sealed.map((e) => e.requestId)).toEqual(['good-1', 'good-2']);
+    });
+  });
+});
