@@ -1,0 +1,101 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Test, TestingModule } from '@nestjs/testing';
+import { Connection } from 'mongoose';
+import { Client } from 'pg';
+import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
+import { RatingRepository } from '../../application/ports/rating.repository';
+import { featuresFor, ratingFor, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from './ferretdb-indexes';
+import { MongooseRatingModule } from './mongoose-rating.module';
+import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
+import { RATING_COLLECTION } from './rating.mongoose-schema';
+
+jest.setTimeout(30_000);
+
+/**
+ * Only meaningful on FerretDB on PostgreSQL (the local servers of scripts/services): on MongoDB there is no table
+ * behind a collection, and the declared indexes are used as they are.
+ */
+describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
+  const mongoBase = requireEnv('MONGODB_URL');
+  const pgUrl = ferretDbPostgresUrl({ ...process.env, DATABASE_URL: requireEnv('DATABASE_URL') })!;
+  const database = `credit_it_gin_${Date.now().toString(36)}_${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+  let moduleRef: TestingModule;
+  let connection: Connection;
+  let pg: Client;
+  let ferret = false;
+
+  beforeAll(async () => {
+    const url = new URL(mongoBase);
+    url.pathname = `/${database}`;
+    moduleRef = await Test.createTestingModule({ imports: [MongooseRatingModule.forRoot(url.toString(), { retryAttempts: 1, retryDelay: 500 })] }).compile();
+    await moduleRef.init();
+    connection = moduleRef.get<Connection>(getConnectionToken());
+    ferret = Boolean(((await connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion);
+    pg = new Client({ connectionString: pgUrl });
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    if (!moduleRef) return;
+    try {
+      await connection?.dropDatabase();
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  /** The plan PostgreSQL picks for FerretDB's pushdown of {cpf: …}, with sequential scans ruled out if an index can serve. */
+  async function planFor(collection: string, cpf: string): Promise<string> {
+    const { rows } = await pg.query<{ table: string }>(`SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection]);
+    await pg.query('BEGIN');
+    try {
+      await pg.query('SET LOCAL enable_seqscan = off');
+      const plan = await pg.query(`EXPLAIN SELECT _jsonb FROM "${database}"."${rows[0]!.table}" WHERE _jsonb -> 'cpf' @> $1::jsonb`, [JSON.stringify(cpf)]);
+      return plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await pg.query('ROLLBACK');
+    }
+  }
+
+  it('makes a look-up by CPF an index scan on features and ratings, and the adapters read the same documents', async () => {
+    if (!ferret) return console.warn('MONGODB_URL is not FerretDB: nothing to index in PostgreSQL');
+    const features = moduleRef.get(RatingFeaturesRepository);
+    const ratings = moduleRef.get(RatingRepository);
+    const cpfs = Array.from({ length: 20 }, () => uniqueCpf());
+    for (const [i, cpf] of cpfs.entries()) {
+      await features.save(featuresFor(cpf, 100_000 + i));
+      await ratings.save(ratingFor(cpf, 600 + i, new Date(Date.UTC(2026, 0, 1 + i))));
+    }
+    const probe = cpfs[7]!;
+    // FerretDB's own btree index on (_jsonb->'cpf') cannot answer its `@>` pushdown: a scan, whatever the planner is told.
+    expect(await planFor(RATING_FEATURES_COLLECTION, probe.value)).toMatch(/Seq Scan/);
+    const explained = JSON.stringify(await connection.collection(RATING_FEATURES_COLLECTION).find({ cpf: probe.value }).explain());
+    expect(explained).toMatch(/_jsonb -> 'cpf'::text\) @> /);
+
+    const result = await ensureFerretDbLookupIndexes(pgUrl, database);
+    expect(result.missing).toEqual([]);
+    expect(result.indexes).toHaveLength(2);
+    for (const collection of [RATING_FEATURES_COLLECTION, RATING_COLLECTION]) {
+      expect(await planFor(collection, probe.value)).toMatch(/Bitmap Index Scan on \S+_cpf_gin/);
+    }
+    expect((await features.findByCpf(probe))?.props.incomeSources[0]?.monthlyAmount.cents).toBe(100_007);
+    expect((await ratings.latest(probe))?.props.score).toBe(607);
+  });
+
+  it('is idempotent and reports collections that do not exist yet', async () => {
+    if (!ferret) return;
+    const again = await ensureFerretDbLookupIndexes(pgUrl, database);
+    expect(again.indexes).toHaveLength(2);
+    const { rows } = await pg.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`, [database]);
+    expect(rows).toHaveLength(2);
+    expect(await ensureFerretDbLookupIndexes(pgUrl, database, [{ collection: 'nope', field: 'cpf' }])).toEqual({ indexes: [], missing: ['nope'] });
+    expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({ indexes: [], missing: [RATING_FEATURES_COLLECTION, RATING_COLLECTION] });
+  });
+
+  it('refuses a database name that is not a plain identifier', async () => {
+    if (!ferret) return;
+    await expect(ensureFerretDbLookupIndexes(pgUrl, 'x"; DROP SCHEMA public; --')).rejects.toThrow(/identifier/);
+  });
+});
