@@ -8,7 +8,7 @@ import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memor
 import { RatingJob, RatingJobScope } from '../ports/rating-job.repository';
 import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
 import { RegenerateRatingsCommand, StartRatingRegenerationCommand } from './regenerate-ratings.command';
-import { RegenerateRatingsHandler } from './regenerate-ratings.handler';
+import { REGENERATION_CONCURRENCY, REGENERATION_PAGE, RegenerateRatingsHandler } from './regenerate-ratings.handler';
 import { StartRatingRegenerationHandler } from './start-rating-regeneration.handler';
 
 const metadata = { correlationId: 'corr-job', clientId: 'ops' };
@@ -28,7 +28,7 @@ describe('rating regeneration', () => {
     jobs = new InMemoryRatingJobRepository();
     clock = new FixedClock(NOW);
     const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().asEventBus());
-    regenerate = new RegenerateRatingsHandler(jobs, features, rater, clock);
+    regenerate = new RegenerateRatingsHandler(jobs, features, rater, clock, { pageSize: 100, concurrency: 4 });
   });
 
   async function withFeatures(cpfs: string[]): Promise<void> {
@@ -168,6 +168,110 @@ describe('rating regeneration', () => {
 
     it('answers RATING_JOB_NOT_FOUND for an unknown job', async () => {
       await expect(regenerate.execute(new RegenerateRatingsCommand('nope', metadata))).rejects.toMatchObject({ code: 'RATING_JOB_NOT_FOUND' });
+    });
+  });
+
+  describe('RegenerateRatingsHandler: pages and windows', () => {
+    /** A rater that takes a few milliseconds per CPF and records what overlapped. */
+    function slowRater(log: string[], failOn = new Set<string>()) {
+      let inFlight = 0;
+      const stats = { maxInFlight: 0, rated: [] as string[] };
+      const stub = {
+        rate: async (cpf: string) => {
+          inFlight += 1;
+          stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+          log.push(`rate ${cpf}`);
+          await new Promise((r) => setTimeout(r, 2));
+          inFlight -= 1;
+          if (failOn.has(cpf)) throw new Error('store unavailable');
+          stats.rated.push(cpf);
+          return 'RATED' as const;
+        },
+      };
+      return { stub: stub as unknown as ConsumerRater, stats };
+    }
+
+    it('defaults to large pages and a window of 16', () => {
+      expect(REGENERATION_PAGE).toBeGreaterThanOrEqual(5_000);
+      expect(REGENERATION_CONCURRENCY).toBe(16);
+    });
+
+    it('rates up to a window of CPFs at once, each exactly once, and ends with the cursor at the last', async () => {
+      const cpfs = distinctCpfs(53).sort();
+      await withFeatures(cpfs);
+      const { stub, stats } = slowRater([]);
+      const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 20, concurrency: 8 });
+      const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      const done = await handler.execute(new RegenerateRatingsCommand(id, metadata));
+      expect(done).toMatchObject({ status: 'COMPLETED', processed: 53, failed: 0, cursor: cpfs[52] });
+      expect(stats.maxInFlight).toBe(8);
+      expect([...stats.rated].sort()).toEqual(cpfs);
+    });
+
+    it('never records a cursor past a CPF whose rating has not finished', async () => {
+      const cpfs = distinctCpfs(30).sort();
+      await withFeatures(cpfs);
+      const { stub, stats } = slowRater([]);
+      const cursors: (string | null)[] = [];
+      const finishedAtSave: string[][] = [];
+      const update = jobs.update.bind(jobs);
+      jobs.update = async (job: RatingJob) => {
+        cursors.push(job.cursor);
+        finishedAtSave.push([...stats.rated]);
+        return update(job);
+      };
+      clock.advance(0);
+      const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 7, concurrency: 5 });
+      const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      await handler.execute(new RegenerateRatingsCommand(id, metadata));
+      cursors.forEach((cursor, i) => {
+        if (cursor === null) return;
+        for (const cpf of cpfs.filter((c) => c <= cursor)) expect(finishedAtSave[i]).toContain(cpf);
+      });
+    });
+
+    it('counts a CPF whose rating fails as failed and still rates the rest of its window', async () => {
+      const cpfs = distinctCpfs(10).sort();
+      await withFeatures(cpfs);
+      const { stub, stats } = slowRater([], new Set([cpfs[3]!]));
+      const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 100, concurrency: 4 });
+      const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      expect(await handler.execute(new RegenerateRatingsCommand(id, metadata))).toMatchObject({ status: 'COMPLETED', processed: 10, failed: 1, cursor: cpfs[9] });
+      expect(stats.rated).toHaveLength(9);
+    });
+
+    it('reads the next page while the current one is being rated', async () => {
+      const cpfs = distinctCpfs(12).sort();
+      await withFeatures(cpfs);
+      const log: string[] = [];
+      const cpfsAfter = features.cpfsAfter.bind(features);
+      features.cpfsAfter = async (after: string | null, limit: number) => {
+        log.push(`page after ${after}`);
+        return cpfsAfter(after, limit);
+      };
+      const { stub } = slowRater(log);
+      const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 6, concurrency: 2 });
+      const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      await handler.execute(new RegenerateRatingsCommand(id, metadata));
+      // The second page is asked for before the first page's last CPF is rated.
+      expect(log.indexOf(`page after ${cpfs[5]}`)).toBeLessThan(log.indexOf(`rate ${cpfs[5]}`));
+      expect(log.filter((l) => l.startsWith('rate'))).toHaveLength(12);
+    });
+
+    it('fails the job when a page cannot be read, with the cursor after the last CPF rated', async () => {
+      const cpfs = distinctCpfs(9).sort();
+      await withFeatures(cpfs);
+      const cpfsAfter = features.cpfsAfter.bind(features);
+      features.cpfsAfter = async (after: string | null, limit: number) => {
+        if (after !== null) throw new Error('features store unavailable');
+        return cpfsAfter(after, limit);
+      };
+      const { stub, stats } = slowRater([]);
+      const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 5, concurrency: 2 });
+      const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      const failed = await handler.execute(new RegenerateRatingsCommand(id, metadata));
+      expect(failed).toMatchObject({ status: 'FAILED', processed: 5, cursor: cpfs[4], error: 'features store unavailable' });
+      expect(stats.rated).toHaveLength(5);
     });
   });
 });
