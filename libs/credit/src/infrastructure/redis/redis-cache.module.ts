@@ -20,6 +20,8 @@ export function redisOptions(url: string): RedisOptions {
     connectTimeout: 2_000,
     commandTimeout: 500,
     retryStrategy: (attempt: number) => Math.min(attempt * 250, 3_000),
+    // Commands issued in the same tick leave in one write: under concurrent reads, far fewer syscalls on both sides.
+    enableAutoPipelining: true,
   };
 }
 
