@@ -25,7 +25,7 @@ import { CpuGroups, MACHINE, ROOT, Spawned, build, cpuBreakdown, runDistScript, 
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
-import { cleanUp, createVhost, deleteVhost, es, pgStats, redisCommandStats, redisUrlWithDb, serversFromEnv } from './lib/resources';
+import { auditEntries, cleanUp, createVhost, deleteVhost, es, pgStats, redisCommandStats, redisUrlWithDb, serversFromEnv } from './lib/resources';
 
 const USAGE = `usage: npm run bench:cached -- [options]
   --cpfs N            demo CPFs rotated round-robin (default 2000)
@@ -67,6 +67,10 @@ const PURPOSE = 'CREDIT_GRANTING';
 
 /** Parts of our API's request path, by the compiled files and packages their frames come from. */
 const API_STAGES: [string, string[]][] = [
+  ['cached-read fast path (Fastify onRequest hook)', ['credit-analyses/cached-analysis.fast-path.js']],
+  ['  one Redis step: count, read, journal (Lua)', ['redis/redis-cached-analysis.reads.js']],
+  ['audit journal relay (Redis stream to the audit log)', ['redis/redis-audit-journal.js']],
+  ['security headers (onSend hook)', ['auth/security-headers.js']],
   ['AccessGuard (API key, rate limit, purpose)', ['auth/access.guard.js']],
   ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['rate-limit/redis-rate-limiter.js']],
   ['  API key check (sha256, timing-safe compare)', ['access/api-keys.service.js']],
@@ -141,6 +145,19 @@ async function main(): Promise<void> {
   const redis = new Redis(redisUrl);
   const spawned = new Map<Key, Spawned>();
   const cleanups: [string, () => Promise<unknown>][] = [];
+  const journalKey = 'credit:audit-journal:v1';
+  const journalLength = async () => ((await redis.exists(journalKey)) ? redis.xlen(journalKey) : 0);
+  /** Waits until the API's relay has appended every journalled audit entry; returns how long that took. */
+  const drainJournal = async (): Promise<number> => {
+    const t = Date.now();
+    while ((await journalLength()) > 0) {
+      if (Date.now() - t > 300_000) throw new Error('the audit journal did not drain within 5 minutes');
+      await sleep(100);
+    }
+    return (Date.now() - t) / 1000;
+  };
+  const auditRounds: { served: number; audited: number; backlog: number; drainSeconds: number; relayPerSecond: number }[] = [];
+  let auditedReads = async () => 0;
   const clearRedis = async () => {
     // Only what the three servers write, in the benchmark's own logical database.
     for (const pattern of ['credit:*', 'ratelimit:*', `${RAW_PREFIX}*`, 'bench-express:*']) {
@@ -201,6 +218,7 @@ async function main(): Promise<void> {
       apiKey = /cak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/.exec(created)?.[0] ?? '';
       if (!apiKey) throw new Error(`no API key in the output of npm run apikey:\n${created}`);
       cleanups.push(['revoke the API key', async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], apiEnv)]);
+      auditedReads = () => auditEntries(databaseUrl, `bench-${stamp}`);
       console.log(`setup: ${reused ? 'kept' : 'new'} data set (database ${set.pgName}, Mongo ${set.mongoName}, index ${set.esIndex}), vhost ${runId}, migrated, API key made in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
     const headers = { 'x-api-key': apiKey || 'cak_unused', 'x-purpose': PURPOSE };
@@ -266,8 +284,9 @@ async function main(): Promise<void> {
     for (let r = 1; r <= opts.rounds; r++) {
       for (const k of order) {
         await sleep(500);
+        if (k === 'a') await drainJournal();
         const before = k === 'a'
-          ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.output().length }
+          ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.output().length, audited: await auditedReads() }
           : null;
         const meter = cpuBreakdown(named());
         const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
@@ -286,11 +305,24 @@ async function main(): Promise<void> {
           apiTotals.searches += esAfter.searches - before.es.searches;
           apiTotals.indexed += esAfter.indexed - before.es.indexed;
           apiTotals.logBytes += Math.max(0, spawned.get('a')!.output().length - before.log);
+          // Every read served must reach the hash-chained audit log: wait for the journal relay, then compare.
+          const backlog = await journalLength();
+          const drainSeconds = await drainJournal();
+          const audited = (await auditedReads()) - before.audited;
+          const served = m.requests - m.non200;
+          auditRounds.push({ served, audited, backlog, drainSeconds, relayPerSecond: audited / (m.seconds + drainSeconds) });
+          // autocannon stops with one request in flight per connection: served by the API (and audited), never counted.
+          const verdict = audited >= served && audited <= served + opts.connections ? `all, +${audited - served} in flight when the round stopped` : 'MISMATCH';
+          console.log(`  audit (a): ${fmtInt(served)} reads served, ${fmtInt(audited)} audit entries appended (${verdict}); journal backlog at the end of the round ${fmtInt(backlog)}, drained ${fmt(drainSeconds, 1)} s later`);
         }
         console.log(`  round ${r} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}; CPU % of one core: ${Object.entries(cpu).filter(([g, v]) => v >= 1 && g !== MACHINE).sort((x, y) => y[1] - x[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}`);
       }
     }
     const med = (k: Key, f: (m: Round) => number) => median(rounds.get(k)!.map(f));
+    if (auditRounds.length) {
+      const all = auditRounds.reduce((a, r) => ({ served: a.served + r.served, audited: a.audited + r.audited }), { served: 0, audited: 0 });
+      console.log(`audit (a): ${fmtInt(all.audited)} of ${fmtInt(all.served)} reads served in the saturated rounds are in the audit log; relay ${auditRounds.map((r) => fmtInt(r.relayPerSecond)).join(' / ')} entries/s per round (appended ÷ round + drain time)`);
+    }
 
     // --- fixed moderate rate --------------------------------------------------------------------------------------
     const slowest = Math.min(...order.map((k) => med(k, (m) => m.reqPerSec)));

@@ -73,6 +73,18 @@ export async function pgStats(baseUrl: string, name: string): Promise<{ commits:
   }
 }
 
+/** Successful analysis reads of one API client in the audit log. */
+export async function auditEntries(databaseUrl: string, clientName: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT count(*)::text AS n FROM audit_log WHERE client_id = $1 AND resource = 'ANALYSIS' AND outcome = 'SUCCESS'", [clientName]);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 export function mongoUrlFor(baseUrl: string, name: string): string {
   return withPath(baseUrl, name);
 }
