@@ -52,6 +52,7 @@ export interface TransactionEventInput {
 }
 
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const FOUR_DIGITS = /^\d{4}$/;
 /** Events more than a day in the future are clock errors at the source, not transactions. */
 const FUTURE_TOLERANCE_MS = 86_400_000;
 
@@ -62,35 +63,39 @@ function text(value: unknown, field: string, max: number): string {
   return value.trim();
 }
 
-/** Turns one wire event into a domain event, or says precisely which field is wrong and why. */
+/**
+ * Turns one wire event into a domain event, or says precisely which field is wrong and why.
+ * Runs for every ingested event, so each type is built as one literal rather than by spreading a shared base
+ * (spreading was a measurable share of the ingestion worker's CPU and garbage).
+ */
 export function parseTransactionEvent(input: TransactionEventInput, now: Date, field = 'event'): TransactionEvent {
   if (typeof input !== 'object' || input === null) throw new ValidationError('EVENT_INVALID', field, 'must be an object');
-  if (typeof input.eventId !== 'string' || !EVENT_ID.test(input.eventId)) {
+  const eventId = input.eventId;
+  if (typeof eventId !== 'string' || !EVENT_ID.test(eventId)) {
     throw new ValidationError('EVENT_INVALID', `${field}.eventId`, 'must be 1-128 letters, digits or ._:-');
   }
-  const base = {
-    eventId: input.eventId,
-    cpf: Cpf.parse(input.cpf, `${field}.cpf`),
-    occurredAt: parseIsoDate(input.occurredAt, `${field}.occurredAt`),
-  };
-  if (base.occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+  const cpf = Cpf.parse(input.cpf, `${field}.cpf`);
+  const occurredAt = parseIsoDate(input.occurredAt, `${field}.occurredAt`);
+  if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
     throw new ValidationError('EVENT_INVALID', `${field}.occurredAt`, 'must not be in the future');
   }
   switch (input.type) {
     case 'BUREAU_INQUIRY':
-      return { ...base, type: 'BUREAU_INQUIRY', inquirer: text(input.inquirer, `${field}.inquirer`, 160), purpose: text(input.purpose, `${field}.purpose`, 64) };
+      return {
+        eventId, cpf, occurredAt, type: 'BUREAU_INQUIRY', inquirer: text(input.inquirer, `${field}.inquirer`, 160), purpose: text(input.purpose, `${field}.purpose`, 64),
+      };
     case 'FINANCIAL_MOVEMENT': {
       if (!MOVEMENT_KINDS.includes(input.kind as MovementKind)) {
         throw new ValidationError('EVENT_INVALID', `${field}.kind`, `must be one of ${MOVEMENT_KINDS.join(', ')}`);
       }
       const amount = Money.ofCents(input.amountCents as number, `${field}.amountCents`);
       if (amount.cents === 0) throw new ValidationError('EVENT_INVALID', `${field}.amountCents`, 'must not be zero');
-      return { ...base, type: 'FINANCIAL_MOVEMENT', kind: input.kind as MovementKind, amount };
+      return { eventId, cpf, occurredAt, type: 'FINANCIAL_MOVEMENT', kind: input.kind as MovementKind, amount };
     }
     case 'CARD_PURCHASE': {
       const amount = Money.nonNegative(input.amountCents as number, `${field}.amountCents`);
       if (!amount.isPositive()) throw new ValidationError('EVENT_INVALID', `${field}.amountCents`, 'must be greater than zero');
-      if (typeof input.mcc !== 'string' || !/^\d{4}$/.test(input.mcc)) {
+      if (typeof input.mcc !== 'string' || !FOUR_DIGITS.test(input.mcc)) {
         throw new ValidationError('EVENT_INVALID', `${field}.mcc`, 'must be a 4-digit merchant category code');
       }
       const installments = input.installments ?? 1;
@@ -98,11 +103,11 @@ export function parseTransactionEvent(input: TransactionEventInput, now: Date, f
         throw new ValidationError('EVENT_INVALID', `${field}.installments`, 'must be an integer from 1 to 48');
       }
       if (typeof input.approved !== 'boolean') throw new ValidationError('EVENT_INVALID', `${field}.approved`, 'must be true or false');
-      if (typeof input.cardLast4 !== 'string' || !/^\d{4}$/.test(input.cardLast4)) {
+      if (typeof input.cardLast4 !== 'string' || !FOUR_DIGITS.test(input.cardLast4)) {
         throw new ValidationError('EVENT_INVALID', `${field}.cardLast4`, 'must be the last 4 digits of the card');
       }
       return {
-        ...base, type: 'CARD_PURCHASE', merchant: text(input.merchant, `${field}.merchant`, 160), mcc: input.mcc,
+        eventId, cpf, occurredAt, type: 'CARD_PURCHASE', merchant: text(input.merchant, `${field}.merchant`, 160), mcc: input.mcc,
         amount, installments: installments as number, approved: input.approved, cardLast4: input.cardLast4,
       };
     }
