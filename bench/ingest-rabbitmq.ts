@@ -20,6 +20,7 @@ import { parseArgs } from './lib/args';
 import { fmt, fmtInt, table } from './lib/load';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CoalescedRefresh } from '../libs/credit/src/infrastructure/elasticsearch/coalesced-refresh';
 import { TRANSACTION_MAPPINGS } from '../libs/credit/src/infrastructure/elasticsearch/transaction.elasticsearch-mapper';
 import { CpuGroups, MACHINE, ROOT, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
@@ -37,7 +38,8 @@ const USAGE = `usage: npm run bench:ingest -- [options]
   --timeout S         give up waiting for the index after S seconds (default 150)
   --profile           CPU-profile the ingestion-worker from the first publish until all is stored, print where its time goes
   --es-ceiling        afterwards, bulk-index the same events straight into a scratch index (same mapping, batches of B,
-                      32 at a time, as the worker's prefetch) with refresh=wait_for and with refresh=false: what
+                      32 at a time, as the worker's prefetch) with refresh=wait_for, with refresh=false followed by a
+                      coalesced explicit _refresh (what the store does), and with refresh=false alone: what
                       Elasticsearch alone takes on this machine
   --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
   --keep              keep the index, virtual host and databases for inspection`;
@@ -95,7 +97,8 @@ function makeBatch(runId: string, batchNo: number, size: number, cpfs: string[],
 
 /**
  * What Elasticsearch alone takes: the same documents bulk-created into a scratch index with the store's mapping, one
- * bulk per message, 32 at a time (the worker's prefetch), with the store's refresh=wait_for and with refresh=false.
+ * bulk per message, 32 at a time (the worker's prefetch), with refresh=wait_for, with refresh=false and then the
+ * store's coalesced explicit refresh (CoalescedRefresh, awaited per bulk), and with refresh=false and no refresh.
  */
 async function esCeiling(esUrl: string, index: string, batches: Buffer[]): Promise<void> {
   const ndjson = batches.map((b) => {
@@ -104,7 +107,9 @@ async function esCeiling(esUrl: string, index: string, batches: Buffer[]): Promi
   });
   const total = ndjson.reduce((s, b) => s + b.count, 0);
   const rows: [string, string][] = [];
-  for (const refresh of ['wait_for', 'false']) {
+  for (const mode of ['wait_for', 'coalesced', 'false']) {
+    const refresh = mode === 'wait_for' ? 'wait_for' : 'false';
+    const refresher = new CoalescedRefresh(() => es(esUrl, 'POST', `/${index}/_refresh`));
     await es(esUrl, 'DELETE', `/${index}`);
     await es(esUrl, 'PUT', `/${index}`, { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: TRANSACTION_MAPPINGS });
     let next = 0;
@@ -115,12 +120,14 @@ async function esCeiling(esUrl: string, index: string, batches: Buffer[]): Promi
         const res = await fetch(`${esUrl.replace(/\/$/, '')}/_bulk?refresh=${refresh}&filter_path=errors`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: b.body });
         const out = (await res.json()) as { errors?: boolean };
         if (!res.ok || out.errors) throw new Error(`direct bulk failed: ${res.status}`);
+        if (mode === 'coalesced') await refresher.request();
       }
     }));
     const seconds = (performance.now() - t) / 1000;
     await es(esUrl, 'POST', `/${index}/_refresh`);
     const count = Number((await es(esUrl, 'GET', `/${index}/_count`)).count ?? 0);
-    rows.push([`Elasticsearch alone, refresh=${refresh}`, `${fmtInt(total / seconds)} events/s (${count} stored)`]);
+    const label = mode === 'coalesced' ? 'refresh=false + coalesced _refresh' : `refresh=${refresh}`;
+    rows.push([`Elasticsearch alone, ${label}`, `${fmtInt(total / seconds)} events/s (${count} stored${mode === 'coalesced' ? `, ${refresher.started} refreshes` : ''})`]);
   }
   await es(esUrl, 'DELETE', `/${index}`);
   console.log('\nCeiling: the same bulks sent straight to Elasticsearch, 32 concurrent, no worker, no broker');
@@ -258,6 +265,8 @@ async function main(): Promise<void> {
     const finalCount = Number((await es(servers.elasticsearchUrl, 'GET', `/${index}/_count`)).count ?? 0);
     const agg = await es(servers.elasticsearchUrl, 'POST', `/${index}/_search`, { size: 0, track_total_hits: true, aggs: { cents: { sum: { field: 'amountCents' } } } });
     const storedSum = Number(agg.aggregations?.cents?.value ?? NaN);
+    // How the store made the events readable: explicit refreshes (one per few batches when coalesced), periodic ones, merges.
+    const stats = (await es(servers.elasticsearchUrl, 'GET', `/${index}/_stats/refresh,merge,segments`))._all?.primaries ?? {};
     const queues = await Promise.all([QUEUES.ingestTransactions, deadLetterQueue(QUEUES.ingestTransactions), QUEUES.rescoreConsumers].map(async (q) => [q, (await channel.checkQueue(q)).messageCount] as const));
 
     // --- report -----------------------------------------------------------------------------------------------------------
@@ -279,6 +288,8 @@ async function main(): Promise<void> {
         ['stored count (after _refresh) / sent', `${fmtInt(finalCount)} / ${fmtInt(sentCount)}`],
         ['sum of amountCents stored / sent', `${storedSum} / ${sentSum}`],
         ['broker: nacked / returned', `${nacked} / ${returned}`],
+        ['index refreshes: explicit (by the store, + 1 by this script) / all', `${fmtInt(stats.refresh?.external_total ?? NaN)} / ${fmtInt(stats.refresh?.total ?? NaN)}`],
+        ['index merges / segments at the end', `${fmtInt(stats.merges?.total ?? NaN)} / ${fmtInt(stats.segments?.count ?? NaN)}`],
         ...queues.map(([q, n]) => [`messages left in ${q}`, fmtInt(n)] as [string, string]),
       ],
     ));
