@@ -83,6 +83,8 @@ export interface SaturationOptions {
   headers: Record<string, string>;
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests if that comes before the duration (e.g. each path read once). */
+  maxRequests?: number;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function saturate(o: SaturationOptions): Promise<Measurement> {
     connections: o.connections,
     pipelining: 1,
     duration: o.durationSeconds,
+    ...(o.maxRequests ? { amount: o.maxRequests } : {}),
     headers: o.headers,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
   };

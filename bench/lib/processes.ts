@@ -57,9 +57,9 @@ export function build(mode: string): void {
 }
 
 /** Spawns `node <args>` from the repo root and resolves once its output matches `ready`. */
-export async function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<Spawned> {
+export async function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000, cwd = ROOT): Promise<Spawned> {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
