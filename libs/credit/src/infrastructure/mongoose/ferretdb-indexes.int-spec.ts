@@ -7,6 +7,7 @@ import { RatingRepository } from '../../application/ports/rating.repository';
 import { featuresFor, ratingFor, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from './ferretdb-indexes';
 import { MongooseRatingModule } from './mongoose-rating.module';
+import { MongooseRatingIndexes } from './rating-indexes';
 import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
 import { RATING_COLLECTION } from './rating.mongoose-schema';
 
@@ -92,6 +93,18 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     expect(rows).toHaveLength(2);
     expect(await ensureFerretDbLookupIndexes(pgUrl, database, [{ collection: 'nope', field: 'cpf' }])).toEqual({ indexes: [], missing: ['nope'] });
     expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({ indexes: [], missing: [RATING_FEATURES_COLLECTION, RATING_COLLECTION] });
+  });
+
+  it('is made at start-up by MongooseRatingIndexes when FERRETDB_POSTGRESQL_URL is set, and a bad URL only warns', async () => {
+    if (!ferret) return;
+    const startup = moduleRef.get(MongooseRatingIndexes);
+    const ginIndexes = async () => (await pg.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`, [database])).rows.map((r) => r.indexname);
+    for (const name of await ginIndexes()) await pg.query(`DROP INDEX "${database}"."${name}"`);
+    expect(await ginIndexes()).toEqual([]);
+    await startup.ensureFerretDbIndexes(pgUrl);
+    expect(await ginIndexes()).toHaveLength(2);
+    await expect(startup.ensureFerretDbIndexes('postgres://nobody:wrong@127.0.0.1:1/none')).resolves.toBeUndefined();
+    await expect(startup.ensureFerretDbIndexes(undefined)).resolves.toBeUndefined();
   });
 
   it('refuses a database name that is not a plain identifier', async () => {

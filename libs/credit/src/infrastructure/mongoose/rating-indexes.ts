@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { ensureFerretDbLookupIndexes } from './ferretdb-indexes';
 import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
 import { RATING_JOB_MODEL, RatingJobDoc } from './rating-job.mongoose-schema';
 import { RATING_MODEL, RatingDoc } from './rating.mongoose-schema';
@@ -28,6 +29,22 @@ export class MongooseRatingIndexes implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.ensure();
     this.logger.log('indexes ensured on rating_features, ratings, rating_jobs');
+    await this.ensureFerretDbIndexes(process.env.FERRETDB_POSTGRESQL_URL);
+  }
+
+  /**
+   * On FerretDB 1.x, opt-in with FERRETDB_POSTGRESQL_URL (the PostgreSQL database behind FerretDB): the GIN indexes
+   * without which every look-up by CPF scans its collection (ferretdb-indexes.ts). Never fails the start: without
+   * them reads are slow, not wrong.
+   */
+  async ensureFerretDbIndexes(postgresUrl: string | undefined): Promise<void> {
+    if (!postgresUrl) return;
+    try {
+      const { indexes, missing } = await ensureFerretDbLookupIndexes(postgresUrl, this.features.db.name);
+      this.logger.log(`FerretDB look-up indexes ensured: ${indexes.length}${missing.length ? `; collections not created yet: ${missing.join(', ')}` : ''}`);
+    } catch (error) {
+      this.logger.warn(`FerretDB look-up indexes not ensured, look-ups by CPF will scan: ${(error as Error).message}`);
+    }
   }
 
   ensure(): Promise<void> {
