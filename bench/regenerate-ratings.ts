@@ -25,10 +25,12 @@ const USAGE = `usage: npm run bench:regen -- [options]
   --build MODE    auto (default), always or never
   --redis-db N    Redis logical database for the apps (default 13)
   --timeout S     stop following the job after this many seconds and report the rate so far (default 3600)
+  --rewrite       drop the stored ratings first (indexes made again before any read), so every consumer's rating is
+                  written, audited and announced, as after a model change; by default most ratings come out unchanged
   --worker-root DIR  run the rating-worker compiled in another checkout (e.g. a git worktree of an older commit,
                   built with npx tsc -p tsconfig.build.json) to compare versions; the API stays this checkout's`;
 
-const opts = parseArgs({ consumers: 100000, heavy: 1000, build: 'auto', redisDb: 13, timeout: 3600, workerRoot: '' }, USAGE);
+const opts = parseArgs({ consumers: 100000, heavy: 1000, build: 'auto', redisDb: 13, timeout: 3600, workerRoot: '', rewrite: false }, USAGE);
 
 interface JobDto { id: string; status: string; total: number; processed: number; failed: number; ratingsPerSecond: number; error: string | null; createdAt: string; finishedAt: string | null }
 
@@ -59,6 +61,17 @@ async function main(): Promise<void> {
   console.log(`  machine before the run: ${fmt(idle()[MACHINE] ?? 0, 0)}% of ${cpus().length * 100}% CPU busy, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const { set, reused } = await openScaleSet(servers, opts.consumers, opts.heavy, false);
   console.log(`data set: ${fmtInt(set.consumers)} consumers (${reused ? 'kept' : 'loaded now'}), index ${set.esIndex}; ${await ensureFerretDbIndexes(servers, set)}`);
+  if (opts.rewrite) {
+    const conn = await mongoose.createConnection(scaleUrls(servers, set).mongodbUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    try {
+      await conn.collection('ratings').drop().catch(() => undefined);
+      // The declared index (as MongooseRatingIndexes makes it), then FerretDB's GIN index, before any read.
+      await conn.collection('ratings').createIndex({ cpf: 1, generatedAt: -1 }, { name: 'cpf_generatedAt' });
+    } finally {
+      await conn.close();
+    }
+    console.log(`--rewrite: ratings dropped; ${await ensureFerretDbIndexes(servers, set)}`);
+  }
   build(opts.build);
 
   const stamp = Date.now();
