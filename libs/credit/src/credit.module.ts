@@ -45,6 +45,7 @@ import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/r
 import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
 import { REDIS_CLIENT } from './infrastructure/redis/redis-analysis.cache';
 import { RedisAuditJournalRelay } from './infrastructure/redis/redis-audit-journal';
+import { RedisJournalledAuditLog } from './infrastructure/redis/redis-journalled-audit-log';
 import { RedisCachedAnalysisReads } from './infrastructure/redis/redis-cached-analysis.reads';
 import { CachedAnalysisReads } from './application/ports/cached-analysis-reads';
 import { InMemoryRateLimiter } from './infrastructure/rate-limit/in-memory-rate-limiter';
@@ -102,7 +103,7 @@ export class CreditModule {
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
       { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig(config) },
-      { provide: AuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits)) },
+      { provide: TypeormAuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits)) },
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
       { provide: CreditScorer, useFactory: () => new WoeLogisticScorer() },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },
@@ -134,9 +135,13 @@ export class CreditModule {
       storeModules.push(RedisCacheModule.forRoot(config.redisUrl, config.redisNamespace));
       adapters.push(
         { provide: CachedAnalysisReads, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisCachedAnalysisReads(redis, config.rateLimitPerMinute, config.redisNamespace) },
-        { provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, AuditLog], useFactory: (redis: Redis, audit: AuditLog) => new RedisAuditJournalRelay(redis, audit, config.redisNamespace) },
+        // Requests journal their audit entries in Redis; the relay appends them to the chain in PostgreSQL (never to
+        // the journalled log itself, which would put them back into the journal).
+        { provide: AuditLog, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisJournalledAuditLog(redis, log, config.redisNamespace) },
+        { provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisAuditJournalRelay(redis, log, config.redisNamespace) },
       );
     } else {
+      adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
       adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });

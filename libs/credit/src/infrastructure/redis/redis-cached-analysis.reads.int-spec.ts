@@ -6,6 +6,7 @@ import { redisOptions } from './redis-cache.module';
 import { RedisAnalysisCache } from './redis-analysis.cache';
 import { RedisAuditJournalRelay } from './redis-audit-journal';
 import { RedisCachedAnalysisReads } from './redis-cached-analysis.reads';
+import { RedisJournalledAuditLog } from './redis-journalled-audit-log';
 import { redisKeys } from './redis-keys';
 
 const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 5_000) => {
@@ -106,6 +107,34 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const reads = new RedisCachedAnalysisReads(offline, 10, namespace);
     expect(await reads.read({ cpf: uniqueCpf(), clientId: 'k', audit: entry('r-offline') })).toEqual({ kind: 'unavailable' });
     offline.disconnect();
+  });
+
+  describe('the journalled audit log that requests write to', () => {
+    it('journals an entry in one XADD, sealed, and leaves it to the relay', async () => {
+      const ns = `${namespace}-jlog`;
+      const inner = new RecordingAuditLog();
+      const log = new RedisJournalledAuditLog(redis, inner, ns);
+      const cpf = uniqueCpf();
+      await log.record({ clientId: 'bank', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpf, action: 'READ', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: 'j-1' });
+      expect(inner.sealed).toHaveLength(0);
+      const [[, fields]] = await redis.xrange(redisKeys.auditJournal(ns), '-', '+');
+      expect(JSON.parse(fields[1])).toMatchObject({ requestId: 'j-1', cpfMasked: cpf.masked, resource: 'CONSUMER' });
+      expect(fields.join(' ')).not.toContain(cpf.value);
+      const relay = new RedisAuditJournalRelay(redis, inner, ns, { consumer: 'j' });
+      relay.start();
+      await until(() => inner.sealed.length === 1);
+      await relay.stop();
+      expect(inner.sealed[0]).toMatchObject({ requestId: 'j-1' });
+    });
+
+    it('writes straight to the log while Redis is unreachable, so no entry waits on a journal it cannot reach', async () => {
+      const offline = new Redis({ ...redisOptions('redis://127.0.0.1:1'), lazyConnect: true, retryStrategy: () => null });
+      const inner = new RecordingAuditLog();
+      const log = new RedisJournalledAuditLog(offline, inner, `${namespace}-offline`);
+      await log.record({ clientId: 'bank', scope: 'consumer:write', purpose: null, cpf: null, action: 'WRITE', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: 'direct-1' });
+      expect(inner.sealed.map((e) => e.requestId)).toEqual(['direct-1']);
+      offline.disconnect();
+    });
   });
 
   describe('the relay into the audit log', () => {
