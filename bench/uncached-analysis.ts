@@ -15,7 +15,9 @@
  *   flock /tmp/bench.lock npm run bench:uncached
  */
 import 'reflect-metadata';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import Redis from 'ioredis';
 import { Cpf } from '../libs/shared-kernel/src';
@@ -28,7 +30,8 @@ import { GetCreditAnalysisQuery } from '../libs/credit/src/application/get-credi
 import { QueryBus } from '@nestjs/cqrs';
 import { parseArgs } from './lib/args';
 import { LatencyHistogram, Measurement, fmt, fmtInt, paced, saturate, table } from './lib/load';
-import { MACHINE, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
+import { MACHINE, ROOT, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
+import { summarizeProfile } from './lib/profile';
 import { deleteRecordedInquiries } from './lib/dataset';
 import { ScaleSet, cpfOf, dropScaleSet, groupOf, openContext, openScaleSet, scaleEnv, ensureFerretDbIndexes, totalEvents } from './lib/scale-data';
 import { cleanUp, createVhost, deleteVhost, es, redisUrlWithDb, serversFromEnv } from './lib/resources';
@@ -42,13 +45,15 @@ const USAGE = `usage: npm run bench:uncached -- [options]
   --concurrency LIST  closed-loop phases, connections (default 1,4,16)
   --probe N           CPFs per group timed store by store, one call at a time (default 200)
   --load-only         load (or check) the data sets and stop; loading is not a measured run
+  --profile           CPU-profile the API from the end of the warm-up to the end of the closed-loop phases, and print
+                      where its time goes (self time by origin and the heaviest functions)
   --build MODE        auto (default), always or never: npm run build before spawning the compiled API
   --redis-db N        Redis logical database of the API's cache (default 13)
   --fresh             load the sets again even if kept ones exist
   --drop-data         remove the sets at the end`;
 
 const opts = parseArgs(
-  { consumers: '10000,100000', heavy: 1000, rate: 50, duration: 10, concurrency: '1,4,16', probe: 200, loadOnly: false, build: 'auto', redisDb: 13, fresh: false, dropData: false },
+  { consumers: '10000,100000', heavy: 1000, rate: 50, duration: 10, concurrency: '1,4,16', probe: 200, loadOnly: false, profile: false, build: 'auto', redisDb: 13, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -260,7 +265,10 @@ async function main(): Promise<void> {
         const apiKey = /cak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/.exec(created)?.[0];
         if (!apiKey) throw new Error('no API key in the output of npm run apikey');
         cleanups.push(['revoke the API key', async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], env)]);
-        api = await spawnApp('api', env, /Swagger UI/, 120_000);
+        const profileFile = join(ROOT, 'bench/.profiles', `uncached-${stamp}-${set.consumers}.cpuprofile`);
+        api = opts.profile
+          ? await spawnApp('api', { ...env, BENCH_CPU_PROFILE: profileFile }, /Swagger UI/, 120_000, ['-r', './bench/lib/cpu-profile-hook.js'])
+          : await spawnApp('api', env, /Swagger UI/, 120_000);
         const headers = { 'x-api-key': apiKey, 'x-purpose': PURPOSE };
         const base = `http://127.0.0.1:${port}`;
         // CPFs of the 10-event group in a run-specific order; each phase takes the next unread ones.
@@ -275,6 +283,11 @@ async function main(): Promise<void> {
         await clearCache();
         await paced({ url: base, paths: take(Math.min(300, Math.floor(e10.length / 10))), headers, ratePerSecond: 100, durationSeconds: 3, maxSockets: 32 });
 
+        if (opts.profile) {
+          mkdirSync(join(ROOT, 'bench/.profiles'), { recursive: true });
+          api.process.kill('SIGWINCH');
+        }
+        let profiledRequests = 0;
         const measure = async (name: string, paths: string[], run: (paths: string[]) => Promise<Measurement>) => {
           await clearCache();
           await sleep(1000);
@@ -285,6 +298,7 @@ async function main(): Promise<void> {
           const load1 = loadavg()[0]!;
           await sleep(200);
           const s1 = await searches(servers.elasticsearchUrl, set.esIndex);
+          profiledRequests += m.requests;
           const r: PhaseResult = { ...m, name, size: set.consumers, searchesPerRequest: (s1 - s0) / Math.max(1, m.requests), distinct: m.requests <= paths.length, cpu, load1 };
           phases.push(r);
           console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
@@ -299,6 +313,16 @@ async function main(): Promise<void> {
           // autocannon's amount overrides the duration, so it is set only when the set has fewer CPFs than the phase could read.
           await measure(`e10, ${c} connection${c > 1 ? 's' : ''}`, paths,
             (p) => saturate({ url: base, paths: p, headers, connections: c, durationSeconds: opts.duration, maxRequests: p.length < 1000 * opts.duration ? p.length : undefined }));
+        }
+        if (opts.profile) {
+          api.process.kill('SIGWINCH');
+          for (let i = 0; i < 100 && !existsSync(profileFile); i++) await sleep(100);
+          await sleep(500);
+          const p = summarizeProfile(profileFile);
+          console.log(`\nCPU profile of the API over ${fmtInt(profiledRequests)} uncached requests (${fmt(p.busyMs / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s), self time by origin:`);
+          console.log(table(['origin', '% of busy', 'µs per request'], p.categories.map(([c, ms]) => [c, fmt((ms / p.busyMs) * 100, 1), fmt((ms * 1000) / profiledRequests, 1)])));
+          console.log(table(['heaviest functions (self time)', '% of busy'], p.functions.slice(0, 20).map(([f, ms]) => [f.slice(0, 110), fmt((ms / p.busyMs) * 100, 1)])));
+          console.log(`profile: ${profileFile}`);
         }
         for (const group of ['e100', 'e1000'] as const) {
           if (indexes[group].length === 0) continue;
