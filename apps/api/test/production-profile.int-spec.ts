@@ -72,7 +72,7 @@ describe('the production profile serves the same analysis as the embedded defaul
     const res = await request(production.getHttpServer()).get('/health/ready').expect(200);
     expect(res.body.details).toMatchObject({
       consumers: { adapter: 'postgres', state: 'up' }, ratings: { adapter: 'mongodb', state: 'up' },
-      transactions: { adapter: 'elasticsearch', state: 'up' }, cache: { adapter: 'redis', state: 'up' },
+      transactions: { adapter: 'elasticsearch', state: 'up' }, cache: { adapter: 'redis', state: 'up' }, auditJournal: { adapter: 'redis', state: 'up' },
     });
   });
 

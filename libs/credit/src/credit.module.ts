@@ -145,6 +145,7 @@ export class CreditModule {
       adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
+    if (config.redisUrl) probes.push({ name: 'auditJournal', adapter: 'redis', inject: [RedisAuditJournalRelay], check: (r: RedisAuditJournalRelay) => r.health() });
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
       config.redisUrl

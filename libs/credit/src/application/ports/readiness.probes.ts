@@ -1,7 +1,7 @@
 export type ProbeState = 'up' | 'degraded' | 'down';
 
 export interface ProbeResult {
-  /** Which dependency: consumers (A), ratings (B), transactions (C), cache, transport. */
+  /** Which dependency: consumers (A), ratings (B), transactions (C), cache, transport, auditJournal. */
   name: string;
   /** Which adapter answered: postgres, pglite, mongodb, memory, elasticsearch, redis… */
   adapter: string;

@@ -148,7 +148,9 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       for (let i = 0; i < 50; i++) await reads.read({ cpf, clientId: 'k', audit: entry(`seq-${i}`, { cpf }) });
       relay.start();
       await until(() => log.sealed.length === 50);
+      expect(await relay.health()).toBe('up');
       await relay.stop();
+      expect(await relay.health()).toBe('degraded');
       expect(log.sealed.map((e) => e.requestId)).toEqual(Array.from({ length: 50 }, (_, i) => `seq-${i}`));
       expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(0);
     });
@@ -197,6 +199,8 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       relay.start();
       await until(() => log.sealed.length === 2);
       await until(async () => (await redis.xlen(redisKeys.auditJournalDead(ns))) === 1);
+      // An operator must look at a dead-lettered entry: readiness says so until it is dealt with.
+      expect(await relay.health()).toBe('degraded');
       await relay.stop();
       const [[, fields]] = await redis.xrange(redisKeys.auditJournalDead(ns), '-', '+');
       expect(fields).toEqual(expect.arrayContaining(['reason', 'clientId: must be a string', 'entry', '{"clientId":42}']));
