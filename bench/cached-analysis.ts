@@ -13,7 +13,6 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
 import { parseArgs } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
-import { CpuGroups, MACHINE, ROOT, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp, spawnTs } from './lib/processes';
+import { build, cpuBreakdown, CpuGroups, freePort, MACHINE, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
@@ -87,16 +86,6 @@ const API_STAGES: [string, string[]][] = [
   ['fastify', ['node_modules/fastify/', 'node_modules/find-my-way', 'node_modules/avvio', 'node_modules/light-my-request']],
 ];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface Swept {
   status: Map<number, number>;

@@ -10,12 +10,11 @@
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import mongoose from 'mongoose';
 import { parseArgs } from './lib/args';
 import { fmt, fmtInt, table } from './lib/load';
-import { MACHINE, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp, spawnNode } from './lib/processes';
+import { build, cpuBreakdown, freePort, MACHINE, runDistScript, sleep, spawnApp, Spawned, spawnNode } from './lib/processes';
 import { openScaleSet, scaleEnv, scaleUrls, ensureFerretDbIndexes } from './lib/scale-data';
 import { cleanUp, createVhost, deleteVhost, redisUrlWithDb, serversFromEnv } from './lib/resources';
 
@@ -34,16 +33,6 @@ const opts = parseArgs({ consumers: 100000, heavy: 1000, build: 'auto', redisDb:
 
 interface JobDto { id: string; status: string; total: number; processed: number; failed: number; ratingsPerSecond: number; error: string | null; createdAt: string; finishedAt: string | null }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resident set now and at its peak (VmHWM), MiB, from /proc. */
 function rss(pid: number): { now: number; peak: number } {

@@ -16,7 +16,6 @@
  */
 import 'reflect-metadata';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import Redis from 'ioredis';
@@ -30,7 +29,7 @@ import { GetCreditAnalysisQuery } from '../libs/credit/src/application/get-credi
 import { QueryBus } from '@nestjs/cqrs';
 import { parseArgs } from './lib/args';
 import { LatencyHistogram, Measurement, fmt, fmtInt, paced, saturate, table } from './lib/load';
-import { MACHINE, ROOT, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
+import { build, cpuBreakdown, freePort, MACHINE, ROOT, runDistScript, sleep, spawnApp, Spawned } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
 import { deleteRecordedInquiries } from './lib/dataset';
 import { ScaleSet, cpfOf, dropScaleSet, groupOf, openContext, openScaleSet, scaleEnv, ensureFerretDbIndexes, totalEvents } from './lib/scale-data';
@@ -61,16 +60,6 @@ const PURPOSE = 'CREDIT_GRANTING';
 const GROUPS = ['e10', 'e100', 'e1000'] as const;
 type Group = (typeof GROUPS)[number];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Deterministic shuffle (xorshift) so phases take CPFs from all over the set, not one end of it. */
 function shuffled(values: number[], seed: number): number[] {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -116,6 +117,18 @@ export function runDistScript(script: string, args: string[], env: NodeJS.Proces
 /** A TypeScript file of bench/ run with ts-node (transpile only); the baselines are plain code, so this costs start-up time only. */
 export function spawnTs(name: string, file: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs?: number): Promise<Spawned> {
   return spawnNode(name, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', file], env, ready, timeoutMs);
+}
+
+/** A TCP port free on the loopback right now, for a server the benchmark starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
