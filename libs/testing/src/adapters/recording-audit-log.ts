@@ -8,7 +8,7 @@ export class RecordingAuditLog extends AuditLog {
   /** Entries that arrived sealed (through a journal), in order. */
   readonly sealed: SealedAuditEntry[] = [];
 
-  async record(entry: AuditEntryInput): Promise<void> {
+  override async record(entry: AuditEntryInput): Promise<void> {
     this.recorded.push(entry);
   }
 

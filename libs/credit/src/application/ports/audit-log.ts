@@ -51,7 +51,9 @@ export interface AuditVerification {
  * and the previous entry's hash, so changing or deleting any entry breaks the chain from there on.
  */
 export abstract class AuditLog {
-  abstract record(entry: AuditEntryInput): Promise<void>;
+  record(entry: AuditEntryInput): Promise<void> {
+    return this.recordSealed(this.seal(entry));
+  }
   /** The entry as this log will store it, ready to be journalled and recorded later with recordSealed. */
   abstract seal(entry: AuditEntryInput): SealedAuditEntry;
   abstract recordSealed(entry: SealedAuditEntry): Promise<void>;

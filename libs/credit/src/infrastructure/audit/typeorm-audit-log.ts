@@ -133,10 +133,6 @@ export class TypeormAuditLog extends AuditLog {
     this.maxBatch = Math.min(Math.max(1, options.maxBatch ?? 2000), 5000);
   }
 
-  record(entry: AuditEntryInput): Promise<void> {
-    return this.recordSealed(this.seal(entry));
-  }
-
   seal(entry: AuditEntryInput): SealedAuditEntry {
     const { cpf, ...rest } = entry;
     return { ...rest, cpfMasked: cpf ? cpf.masked : null, cpfHash: cpf ? this.hashCpf(cpf.value) : null };

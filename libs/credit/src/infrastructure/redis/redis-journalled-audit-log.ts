@@ -1,3 +1,4 @@
+import { throttledWarning } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -13,9 +14,8 @@ import { redisKeys } from './redis-keys';
  * land, it is recorded twice). Reads of the log (subject consultations, verification) go to the log itself.
  */
 export class RedisJournalledAuditLog extends AuditLog {
-  private readonly logger = new Logger(RedisJournalledAuditLog.name);
+  private readonly warn = throttledWarning(new Logger(RedisJournalledAuditLog.name));
   private readonly key: string;
-  private lastWarning = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -25,10 +25,6 @@ export class RedisJournalledAuditLog extends AuditLog {
   ) {
     super();
     this.key = redisKeys.auditJournal(namespace);
-  }
-
-  record(entry: AuditEntryInput): Promise<void> {
-    return this.recordSealed(this.seal(entry));
   }
 
   seal(entry: AuditEntryInput): SealedAuditEntry {
@@ -41,10 +37,7 @@ export class RedisJournalledAuditLog extends AuditLog {
         await this.redis.xadd(this.key, '*', 'entry', JSON.stringify(entry));
         return;
       } catch (error) {
-        if (Date.now() - this.lastWarning > 10_000) {
-          this.lastWarning = Date.now();
-          this.logger.warn(`audit journal unavailable, writing entries to the audit log directly: ${(error as Error).message}`);
-        }
+        this.warn(`audit journal unavailable, writing entries to the audit log directly: ${(error as Error).message}`);
       }
     }
     await this.log.recordSealed(entry);
