@@ -4,3 +4,4 @@ export * from './redacting.logger';
 export * from './rabbitmq';
 export * from './worker';
 export * from './crypto';
+export * from './throttled-warning';

@@ -1,4 +1,5 @@
 import { ApiKeys, AuditLog, CachedAnalysisReads, InquiryRecorder, PURPOSES } from '@app/credit';
+import { throttledWarning } from '@app/platform';
 import { Clock, Cpf, newId } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -34,8 +35,7 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boo
   const rule = Reflect.getMetadata(ACCESS, CreditAnalysesController.prototype.get) as AccessRule | undefined;
   if (!rule?.audit || !rule.purpose) throw new Error(`${ROUTE} must declare a purpose and an audit rule`);
   const { scope, audit: what } = rule;
-  const logger = new Logger('CachedAnalysisFastPath');
-  let lastWarning = 0;
+  const warn = throttledWarning(new Logger('CachedAnalysisFastPath'));
 
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) return;
@@ -65,10 +65,7 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boo
         .send(result.body);
       return reply;
     } catch (error) {
-      if (Date.now() - lastWarning > 10_000) {
-        lastWarning = Date.now();
-        logger.warn(`fast path declined a request after an error, the full path answers it: ${(error as Error).message}`);
-      }
+      warn(`fast path declined a request after an error, the full path answers it: ${(error as Error).message}`);
       return;
     }
   });

@@ -1,3 +1,4 @@
+import { throttledWarning } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -5,7 +6,6 @@ import { AnalysisCache } from '../../application/ports/analysis.cache';
 import { REDIS_NAMESPACE, redisKeys } from './redis-keys';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
-const WARN_EVERY_MS = 10_000;
 
 /**
  * Analyses in Redis as the exact bytes the API sends, one key per CPF with its TTL. (Through cache-manager 7, Keyv and
@@ -16,8 +16,7 @@ const WARN_EVERY_MS = 10_000;
  */
 @Injectable()
 export class RedisAnalysisCache extends AnalysisCache {
-  private readonly logger = new Logger(RedisAnalysisCache.name);
-  private lastWarning = 0;
+  private readonly warn = throttledWarning(new Logger(RedisAnalysisCache.name));
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -31,7 +30,7 @@ export class RedisAnalysisCache extends AnalysisCache {
     try {
       return await this.redis.get(redisKeys.analysis(this.namespace, cpf));
     } catch (error) {
-      this.warn('read', error);
+      this.warnFailed('read', error);
       return null;
     }
   }
@@ -41,7 +40,7 @@ export class RedisAnalysisCache extends AnalysisCache {
     try {
       await this.redis.set(redisKeys.analysis(this.namespace, cpf), json, 'PX', ttlSeconds * 1000);
     } catch (error) {
-      this.warn('write', error);
+      this.warnFailed('write', error);
     }
   }
 
@@ -55,7 +54,7 @@ export class RedisAnalysisCache extends AnalysisCache {
     try {
       await this.redis.del(...cpfs.map((c) => redisKeys.analysis(this.namespace, c)));
     } catch (error) {
-      this.warn('invalidate', error);
+      this.warnFailed('invalidate', error);
     }
   }
 
@@ -73,9 +72,7 @@ export class RedisAnalysisCache extends AnalysisCache {
     return this.redis.status === 'ready';
   }
 
-  private warn(what: string, error: unknown): void {
-    if (Date.now() - this.lastWarning < WARN_EVERY_MS) return;
-    this.lastWarning = Date.now();
-    this.logger.warn(`cache ${what} failed, answering from the stores: ${(error as Error).message}`);
+  private warnFailed(what: string, error: unknown): void {
+    this.warn(`cache ${what} failed, answering from the stores: ${(error as Error).message}`);
   }
 }

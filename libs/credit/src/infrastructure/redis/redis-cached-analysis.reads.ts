@@ -1,3 +1,4 @@
+import { throttledWarning } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../../application/ports/cached-analysis-reads';
@@ -23,10 +24,9 @@ return {count, analysis}
 type FastRead = (rateKey: string, analysisKey: string, journalKey: string, limit: number, ttlMs: number, entry: string) => Promise<[number, Buffer?]>;
 
 export class RedisCachedAnalysisReads extends CachedAnalysisReads {
-  private readonly logger = new Logger(RedisCachedAnalysisReads.name);
+  private readonly warn = throttledWarning(new Logger(RedisCachedAnalysisReads.name));
   private readonly fastRead: FastRead;
   private readonly journalKey: string;
-  private lastWarning = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -49,10 +49,7 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
       const rate = window.decide(Number(count), this.limit);
       return body ? { kind: 'hit', body, rate } : { kind: 'miss', rate };
     } catch (error) {
-      if (Date.now() - this.lastWarning > 10_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn(`cached read failed, answering from the stores: ${(error as Error).message}`);
-      }
+      this.warn(`cached read failed, answering from the stores: ${(error as Error).message}`);
       return { kind: 'unavailable' };
     }
   }
