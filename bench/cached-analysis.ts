@@ -18,7 +18,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
-import { parseArgs } from './lib/args';
+import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
 import { build, cpuBreakdown, CpuGroups, freePort, MACHINE, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
@@ -432,10 +432,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

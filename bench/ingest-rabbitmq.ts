@@ -16,7 +16,7 @@ import { Cpf } from '@app/shared-kernel';
 import amqp from 'amqplib';
 import Redis from 'ioredis';
 import { cpus } from 'node:os';
-import { parseArgs } from './lib/args';
+import { parseArgs, runMain } from './lib/args';
 import { fmt, fmtInt, table } from './lib/load';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -322,10 +322,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import mongoose from 'mongoose';
-import { parseArgs } from './lib/args';
+import { parseArgs, runMain } from './lib/args';
 import { fmt, fmtInt, table } from './lib/load';
 import { build, cpuBreakdown, freePort, MACHINE, runDistScript, sleep, spawnApp, Spawned, spawnNode } from './lib/processes';
 import { openScaleSet, scaleEnv, scaleUrls, ensureFerretDbIndexes } from './lib/scale-data';
@@ -149,10 +149,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -27,7 +27,7 @@ import { TransactionStore } from '../libs/credit/src/application/ports/transacti
 import { AnalysisCache } from '../libs/credit/src/application/ports/analysis.cache';
 import { GetCreditAnalysisQuery } from '../libs/credit/src/application/get-credit-analysis/get-credit-analysis.query';
 import { QueryBus } from '@nestjs/cqrs';
-import { parseArgs } from './lib/args';
+import { parseArgs, runMain } from './lib/args';
 import { LatencyHistogram, Measurement, fmt, fmtInt, paced, saturate, table } from './lib/load';
 import { build, cpuBreakdown, freePort, MACHINE, ROOT, runDistScript, sleep, spawnApp, Spawned } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
@@ -346,10 +346,4 @@ async function main(): Promise<void> {
   console.log(`\ntotal run time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

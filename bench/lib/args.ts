@@ -36,3 +36,14 @@ function parse<T extends Record<string, string | number | boolean>>(defaults: T,
   }
   return out as T;
 }
+
+/** Runs a benchmark's main and exits: with process.exitCode (0 unless it set one), or 1 and the error's stack. */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.stack ?? error.message : error);
+      process.exit(1);
+    },
+  );
+}

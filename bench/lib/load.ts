@@ -92,9 +92,13 @@ export interface SaturationOptions {
  * next request when the previous answer arrives. Every request takes the next path of `paths` (one shared counter,
  * so consecutive requests from all connections go round-robin over the CPFs).
  */
-export async function saturate(o: SaturationOptions): Promise<Measurement> {
+export function saturate(o: SaturationOptions): Promise<Measurement> {
+  return autocannonRoundRobin(o, o.maxRequests ? { amount: o.maxRequests } : {});
+}
+
+/** autocannon over `o.paths` round-robin (one shared counter), every response into the 10 µs histogram. */
+async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocannon.Options>): Promise<Measurement> {
   let next = 0;
-  const paths = o.paths;
   const histogram = new LatencyHistogram();
   let non200 = 0;
   const options: autocannon.Options = {
@@ -102,9 +106,9 @@ export async function saturate(o: SaturationOptions): Promise<Measurement> {
     connections: o.connections,
     pipelining: 1,
     duration: o.durationSeconds,
-    ...(o.maxRequests ? { amount: o.maxRequests } : {}),
+    ...extra,
     headers: o.headers,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }],
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: o.paths[next++ % o.paths.length] }) }],
   };
   const result = await run(options, (status, ms) => {
     histogram.record(ms);
@@ -202,24 +206,8 @@ export async function paced(o: PacedOptions): Promise<Measurement> {
 }
 
 /** autocannon with `overallRate`, kept for comparison with the paced client (`--rate-tool autocannon`). */
-export async function autocannonAtRate(o: SaturationOptions & { ratePerSecond: number }): Promise<Measurement> {
-  let next = 0;
-  const histogram = new LatencyHistogram();
-  let non200 = 0;
-  const options: autocannon.Options = {
-    url: o.url,
-    connections: o.connections,
-    pipelining: 1,
-    duration: o.durationSeconds,
-    overallRate: o.ratePerSecond,
-    headers: o.headers,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: o.paths[next++ % o.paths.length] }) }],
-  };
-  const result = await run(options, (status, ms) => {
-    histogram.record(ms);
-    if (status !== 200) non200 += 1;
-  });
-  return measured(result, histogram, non200);
+export function autocannonAtRate(o: SaturationOptions & { ratePerSecond: number }): Promise<Measurement> {
+  return autocannonRoundRobin(o, { overallRate: o.ratePerSecond });
 }
 
 export const median = (values: number[]): number => {
