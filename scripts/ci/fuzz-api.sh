@@ -16,8 +16,22 @@ trap 'kill "$api" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do grep -q 'Demo API key' "$log" && break; sleep 0.5; done
 key="$(grep -o 'cak_[0-9a-f]\{16\}_[A-Za-z0-9_-]\{43\}' "$log" | head -1 || true)"
 [ -n "$key" ] || { cat "$log"; echo "the API did not start"; exit 1; }
+# schemathesis's report is kept in a file and printed in full only when it fails: it ends on a pytest-style
+# "=== 1 warning in 21s ===" footer which, as the last test-like line of a CI log, reads as "pytest ran no test".
+report="$(mktemp)"
+set +e
 st run openapi/openapi.json --url "http://127.0.0.1:$PORT" \
   -H "X-Api-Key: $key" -H "X-Purpose: CREDIT_GRANTING" \
   --checks not_a_server_error,response_schema_conformance,content_type_conformance \
   --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed 20261125 \
-  --request-timeout 10 --workers 2
+  --request-timeout 10 --workers 2 >"$report" 2>&1
+status=$?
+set -e
+cases="$(grep -Eo '[0-9]+ generated, [0-9]+ passed[^|]*' "$report" | tail -1 || true)"
+if [ "$status" -ne 0 ]; then
+  cat "$report"
+  echo "schemathesis: FAILED (exit $status) ${cases}"
+  exit "$status"
+fi
+[ -n "$cases" ] || { cat "$report"; echo "schemathesis: no test case was generated"; exit 1; }
+echo "schemathesis: every operation in openapi/openapi.json fuzzed; test cases: ${cases}"
