@@ -4,6 +4,7 @@ import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memor
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { IngestTransactionsCommand } from './ingest-transactions.command';
 import { IngestTransactionsHandler } from './ingest-transactions.handler';
+import { validateEvents } from './validate-events';
 
 const OTHER_CPF = cpfFromBase(987_654_321);
 const metadata = { correlationId: 'corr-1', clientId: 'partner-x' };
@@ -68,11 +69,15 @@ describe('IngestTransactionsHandler', () => {
     expect(event.metadata).toEqual({ correlationId: 'corr-1', clientId: 'partner-x', causationId: 'batch-1' });
   });
 
-  it('publishes nothing when a re-ingest stores nothing', async () => {
-    await handler.execute(new IngestTransactionsCommand('batch-1', validBatch(), metadata));
-    bus.clear();
-    await handler.execute(new IngestTransactionsCommand('batch-1', validBatch(), metadata));
+  it('publishes again when a batch comes back whole as duplicates, since its first delivery may have died before publishing', async () => {
+    // The first delivery stored the events and stopped before it published (a worker killed between the two).
+    await store.append(validateEvents(validBatch(), NOW).valid);
     expect(bus.published).toEqual([]);
+    const redelivered = await handler.execute(new IngestTransactionsCommand('batch-1', validBatch(), metadata));
+    expect(redelivered).toMatchObject({ stored: 0, duplicates: 3 });
+    const [event] = bus.ofType(ConsumerDataChangedEvent);
+    expect(bus.published).toHaveLength(1);
+    expect([...event.cpfs].sort()).toEqual([VALID_CPF, OTHER_CPF].sort());
   });
 
   it('publishes nothing and stores nothing when every event is invalid', async () => {

@@ -16,7 +16,11 @@ export class IngestTransactionsHandler implements ICommandHandler<IngestTransact
   async execute(command: IngestTransactionsCommand): Promise<IngestResult> {
     const { valid, rejected } = validateEvents(command.events, this.clock.now());
     const { stored, duplicates } = valid.length ? await this.store.append(valid) : { stored: 0, duplicates: 0 };
-    if (stored > 0) {
+    // Published for duplicates too: a batch comes again when its first delivery stored the events but died before
+    // this line (a worker killed, a client that timed out and retried). Publishing only on new events would leave
+    // those CPFs' cached analyses stale until their TTL. Invalidation and re-scoring are idempotent, so a plain
+    // re-send costs a cache miss and a re-score, never a wrong answer.
+    if (stored > 0 || duplicates > 0) {
       const cpfs = [...new Set(valid.map((e) => e.cpf.value))];
       this.events.publish(new ConsumerDataChangedEvent(cpfs, 'TRANSACTIONS', { ...command.metadata, causationId: command.batchId }));
     }
