@@ -5,7 +5,7 @@ import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { postgresDataSource } from '../../../libs/credit/src/infrastructure/schema';
 import { requireEnv, testKeys } from '../../../libs/testing/src/contracts';
-import { AnalysisCache, AuditLog, RedisAuditJournalRelay } from '@app/credit';
+import { AnalysisCache, AuditLog, RedisAuditJournalRelay, RedisInquiryJournalRelay } from '@app/credit';
 import { Cpf } from '@app/shared-kernel';
 import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
 
@@ -72,7 +72,7 @@ describe('the production profile serves the same analysis as the embedded defaul
     const res = await request(production.getHttpServer()).get('/health/ready').expect(200);
     expect(res.body.details).toMatchObject({
       consumers: { adapter: 'postgres', state: 'up' }, ratings: { adapter: 'mongodb', state: 'up' },
-      transactions: { adapter: 'elasticsearch', state: 'up' }, cache: { adapter: 'redis', state: 'up' }, auditJournal: { adapter: 'redis', state: 'up' },
+      transactions: { adapter: 'elasticsearch', state: 'up' }, cache: { adapter: 'redis', state: 'up' }, auditJournal: { adapter: 'redis', state: 'up' }, inquiryJournal: { adapter: 'redis', state: 'up' },
     });
   });
 
@@ -121,6 +121,9 @@ describe('the production profile serves the same analysis as the embedded defaul
       }
     };
 
+    const inquirers = async (app: NestFastifyApplication, key: string) =>
+      ((await client(app, key).get(`/v1/consumers/${DEMO_CPF_FORMATTED}/inquiries`).expect(200)).body.inquiries as { inquirer: string }[]).map((i) => i.inquirer);
+
     it('answers with the bytes and headers of the full path, and its read reaches the audit log through the journal', async () => {
       const http = client(production, await keyFor(production, 'fp-bank'));
       const relay = production.get(RedisAuditJournalRelay);
@@ -139,6 +142,37 @@ describe('the production profile serves the same analysis as the embedded defaul
       expect(relay.count).toBeGreaterThan(relayedBefore);
       const chain = await production.get(AuditLog).verify();
       expect(chain).toMatchObject({ ok: true });
+    });
+
+    it('records the bureau inquiry of a hit through the journal, in C', async () => {
+      const key = await keyFor(production, 'fp-inquirer');
+      const http = client(production, key);
+      await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+      const hit = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+      expect(hit.headers['x-cache']).toBe('HIT');
+      const seen = await until(() => inquirers(production, key), (names) => names.filter((n) => n === 'fp-inquirer').length === 2);
+      expect(seen.filter((n) => n === 'fp-inquirer')).toHaveLength(2);
+    });
+
+    it('can leave relaying to another process (RUN_JOURNAL_RELAYS=false): its reads still reach the audit log and C', async () => {
+      const api = await startApi({ runJournalRelays: false }, env);
+      try {
+        expect(api.get(RedisAuditJournalRelay).running).toBe(false);
+        expect(api.get(RedisInquiryJournalRelay).running).toBe(false);
+        const key = await keyFor(api, 'fp-elsewhere');
+        await client(api, key).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-elsewhere-1`).expect(200);
+        const hit = await client(api, key).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-elsewhere-2`).expect(200);
+        expect(hit.headers['x-cache']).toBe('HIT');
+        // The other API process of this suite runs the relays; its consumer group takes what this one journalled.
+        const rows = await until(() => auditRows(`${run}-elsewhere-2`), (r) => r.length > 0);
+        expect(rows).toEqual([expect.objectContaining({ client_id: 'fp-elsewhere', resource: 'ANALYSIS', outcome: 'SUCCESS' })]);
+        const seen = await until(() => inquirers(api, key), (names) => names.filter((n) => n === 'fp-elsewhere').length === 2);
+        expect(seen.filter((n) => n === 'fp-elsewhere')).toHaveLength(2);
+        const ready = await request(api.getHttpServer()).get('/health/ready').expect(200);
+        expect(ready.body.details).toMatchObject({ auditJournal: { state: 'up' }, inquiryJournal: { state: 'up' } });
+      } finally {
+        await api.close();
+      }
     });
 
     it('spends one rate-limit budget with the full path, counting a request once whichever path answers it', async () => {

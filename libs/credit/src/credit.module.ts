@@ -55,7 +55,9 @@ import { ApiKeys } from './application/access/api-keys.service';
 import { AuditLog } from './application/ports/audit-log';
 import { TypeormAuditLog } from './infrastructure/audit/typeorm-audit-log';
 import { ResumeRatingRegenerationHandler } from './application/regenerate-ratings/resume-rating-regeneration.handler';
-import { InquiryRecorder } from './application/get-credit-analysis/inquiry-recorder.service';
+import { BufferedInquiryRecorder } from './application/get-credit-analysis/buffered-inquiry-recorder';
+import { InquiryRecorder } from './application/ports/inquiry-recorder';
+import { RedisInquiryJournalRelay, RedisJournalledInquiryRecorder } from './infrastructure/redis/redis-inquiry-journal';
 import { CorrectConsumerHandler } from './application/subject-rights/correct-consumer.handler';
 import { GetSubjectConsultationsHandler, GetSubjectExportHandler } from './application/subject-rights/subject-rights.handlers';
 import { ApiKeyRepository } from './application/ports/api-key.repository';
@@ -138,14 +140,23 @@ export class CreditModule {
         // Requests journal their audit entries in Redis; the relay appends them to the chain in PostgreSQL (never to
         // the journalled log itself, which would put them back into the journal).
         { provide: AuditLog, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisJournalledAuditLog(redis, log, config.redisNamespace) },
-        { provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisAuditJournalRelay(redis, log, config.redisNamespace) },
+        { provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisAuditJournalRelay(redis, log, config.redisNamespace, { autoStart: config.runJournalRelays }) },
+        // Inquiries are journalled too, and stored in C by whichever process relays (RUN_JOURNAL_RELAYS).
+        { provide: InquiryRecorder, inject: [REDIS_CLIENT, BufferedInquiryRecorder], useFactory: (redis: Redis, buffered: BufferedInquiryRecorder) => new RedisJournalledInquiryRecorder(redis, buffered, config.redisNamespace) },
+        { provide: RedisInquiryJournalRelay, inject: [REDIS_CLIENT, TransactionStore], useFactory: (redis: Redis, store: TransactionStore) => new RedisInquiryJournalRelay(redis, store, config.redisNamespace, { autoStart: config.runJournalRelays }) },
       );
     } else {
       adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
+      adapters.push({ provide: InquiryRecorder, useExisting: BufferedInquiryRecorder });
       adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
-    if (config.redisUrl) probes.push({ name: 'auditJournal', adapter: 'redis', inject: [RedisAuditJournalRelay], check: (r: RedisAuditJournalRelay) => r.health() });
+    if (config.redisUrl) {
+      probes.push(
+        { name: 'auditJournal', adapter: 'redis', inject: [RedisAuditJournalRelay], check: (r: RedisAuditJournalRelay) => r.health() },
+        { name: 'inquiryJournal', adapter: 'redis', inject: [RedisInquiryJournalRelay], check: (r: RedisInquiryJournalRelay) => r.health() },
+      );
+    }
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
       config.redisUrl
@@ -182,8 +193,8 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, InquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...eventHandlers],
-      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, ApiKeys, InquiryRecorder, DemoDataLoader],
+      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...eventHandlers],
+      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
     };
   }
 }

@@ -35,6 +35,13 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Turns authentication off: only for the embedded demo, refused when any server URL is set. */
   authDisabled: boolean;
+  /**
+   * Whether this process relays the Redis journals (audit entries to PostgreSQL, bureau inquiries to Elasticsearch).
+   * On by default, so that a deployment never leaves journalled entries behind; a deployment with workers turns it off
+   * in the API (RUN_JOURNAL_RELAYS=false) so that the API's event loop serves requests only. Any number of processes may
+   * relay at once. Without Redis there is no journal and this has no effect.
+   */
+  runJournalRelays: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cpfLookupKey: env.CPF_LOOKUP_KEY?.trim() ? key32('CPF_LOOKUP_KEY', env.CPF_LOOKUP_KEY.trim()) : null,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
     authDisabled: env.AUTH_DISABLED === 'true',
+    runJournalRelays: oneOf('RUN_JOURNAL_RELAYS', ['true', 'false'] as const, 'true') === 'true',
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);

@@ -102,6 +102,14 @@ describe('Cpf', () => {
       expect(Cpf.isValid('123.456.789-00')).toBe(false);
       expect(Cpf.isValid(42)).toBe(false);
     });
+
+    it('answers tryParse with the same CPF as parse, or null where parse throws', () => {
+      expect(Cpf.tryParse(' 123.456.789-09 ')?.value).toBe(Cpf.parse(' 123.456.789-09 ').value);
+      for (const bad of ['123.456.789-00', '111.111.111-11', '1234567890', 42, null]) {
+        expect(Cpf.tryParse(bad)).toBeNull();
+        expect(() => Cpf.parse(bad)).toThrow();
+      }
+    });
   });
 
   describe('disclosure', () => {

@@ -11,30 +11,30 @@ export class Cpf {
   private constructor(readonly value: string) {}
 
   static parse(input: unknown, field = 'cpf'): Cpf {
-    if (typeof input !== 'string') {
-      throw new ValidationError('CPF_INVALID', field, 'must be a string of 11 digits or formatted as 000.000.000-00');
-    }
-    const trimmed = input.trim();
-    if (!DIGITS.test(trimmed) && !FORMATTED.test(trimmed)) {
-      throw new ValidationError('CPF_INVALID', field, 'must be 11 digits or formatted as 000.000.000-00');
-    }
-    const digits = trimmed.replace(/\D/g, '');
-    if (/^(\d)\1{10}$/.test(digits)) {
-      throw new ValidationError('CPF_INVALID', field, 'a CPF of one repeated digit is never issued');
-    }
-    if (Cpf.checkDigits(digits.slice(0, 9)) !== digits.slice(9)) {
-      throw new ValidationError('CPF_INVALID', field, 'check digits do not match');
-    }
-    return new Cpf(digits);
+    const checked = Cpf.check(input);
+    if (typeof checked === 'object') throw new ValidationError('CPF_INVALID', field, checked.reason);
+    return new Cpf(checked);
+  }
+
+  /** The CPF, or null when the input is not one; for hot paths that decline bad input without building an error. */
+  static tryParse(input: unknown): Cpf | null {
+    const checked = Cpf.check(input);
+    return typeof checked === 'string' ? new Cpf(checked) : null;
   }
 
   static isValid(input: unknown): boolean {
-    try {
-      Cpf.parse(input);
-      return true;
-    } catch {
-      return false;
-    }
+    return typeof Cpf.check(input) === 'string';
+  }
+
+  /** The 11 digits of a valid CPF, or why the input is not one. */
+  private static check(input: unknown): string | { reason: string } {
+    if (typeof input !== 'string') return { reason: 'must be a string of 11 digits or formatted as 000.000.000-00' };
+    const trimmed = input.trim();
+    if (!DIGITS.test(trimmed) && !FORMATTED.test(trimmed)) return { reason: 'must be 11 digits or formatted as 000.000.000-00' };
+    const digits = trimmed.replace(/\D/g, '');
+    if (/^(\d)\1{10}$/.test(digits)) return { reason: 'a CPF of one repeated digit is never issued' };
+    if (Cpf.checkDigits(digits.slice(0, 9)) !== digits.slice(9)) return { reason: 'check digits do not match' };
+    return digits;
   }
 
   /** The two check digits for a 9-digit base. Exposed so test data can be generated, not guessed. */

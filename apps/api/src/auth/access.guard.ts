@@ -13,8 +13,11 @@ export interface AuthenticatedClient {
   requestId: string;
 }
 
-/** rateDecision: set when the cached-read fast path already counted this request, so it is not counted twice. */
-export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient; rateDecision?: RateDecision };
+/**
+ * Set by the cached-read fast path on what it passes on: rateDecision when it already counted this request (so it is
+ * not counted twice), analysisCacheMissed when it found no analysis cached (so the handler does not ask again).
+ */
+export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient; rateDecision?: RateDecision; analysisCacheMissed?: boolean };
 
 const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
 

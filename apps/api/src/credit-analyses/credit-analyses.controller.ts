@@ -1,11 +1,11 @@
 import { GetCreditAnalysisQuery } from '@app/credit';
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { Access } from '../auth/access.decorators';
-import { AuthenticatedClient } from '../auth/access.guard';
+import { AuthenticatedClient, AuthenticatedRequest } from '../auth/access.guard';
 import { Client } from '../http/client';
 import { ApiCpfParam } from '../http/cpf.param';
 import { CreditAnalysisDto } from './credit-analysis.dto';
@@ -27,8 +27,13 @@ export class CreditAnalysesController {
   @ApiCpfParam()
   @ApiOkResponse({ type: CreditAnalysisDto, headers: { 'X-Cache': { description: 'HIT or MISS', schema: { type: 'string' } } } })
   @ApiErrors(400, 404)
-  async get(@Param('cpf') cpf: string, @Client() client: AuthenticatedClient, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const result = await this.queries.execute(new GetCreditAnalysisQuery(cpf, client.name, client.purpose!));
+  async get(
+    @Param('cpf') cpf: string,
+    @Client() client: AuthenticatedClient,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const result = await this.queries.execute(new GetCreditAnalysisQuery(cpf, client.name, client.purpose!, request.analysisCacheMissed === true));
     void reply.header('content-type', 'application/json; charset=utf-8').header('x-cache', result.cacheHit ? 'HIT' : 'MISS');
     return result.json;
   }

@@ -9,7 +9,7 @@ import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event'
 import { InvalidateAnalysisHandler } from '../events/invalidate-analysis.handler';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { GetCreditAnalysisHandler } from './get-credit-analysis.handler';
-import { InquiryRecorder } from './inquiry-recorder.service';
+import { BufferedInquiryRecorder } from './buffered-inquiry-recorder';
 import { GetCreditAnalysisQuery } from './get-credit-analysis.query';
 
 const cpf = Cpf.parse(VALID_CPF);
@@ -23,7 +23,7 @@ describe('GetCreditAnalysisHandler', () => {
   let transactions: InMemoryTransactionStore;
   let clock: FixedClock;
   let handler: GetCreditAnalysisHandler;
-  let recorder: InquiryRecorder;
+  let recorder: BufferedInquiryRecorder;
 
   beforeEach(async () => {
     cache = new InMemoryAnalysisCache();
@@ -31,7 +31,7 @@ describe('GetCreditAnalysisHandler', () => {
     ratings = new InMemoryRatingRepository();
     transactions = new InMemoryTransactionStore();
     clock = new FixedClock(NOW);
-    recorder = new InquiryRecorder(transactions);
+    recorder = new BufferedInquiryRecorder(transactions);
     handler = new GetCreditAnalysisHandler(cache, consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, recorder, 300);
     await consumers.save(
       aConsumer({

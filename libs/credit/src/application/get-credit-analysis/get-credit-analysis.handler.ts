@@ -9,7 +9,7 @@ import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingRepository } from '../ports/rating.repository';
 import { TransactionStore } from '../ports/transaction.store';
 import { CreditAnalysisResult, GetCreditAnalysisQuery } from './get-credit-analysis.query';
-import { InquiryRecorder } from './inquiry-recorder.service';
+import { InquiryRecorder } from '../ports/inquiry-recorder';
 
 export const ANALYSIS_TTL_SECONDS = 'ANALYSIS_TTL_SECONDS';
 
@@ -35,9 +35,9 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
     this.ttlSeconds = ttlSeconds ?? 300;
   }
 
-  async execute({ cpf: raw, inquirer, purpose }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
+  async execute({ cpf: raw, inquirer, purpose, knownMiss }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
     const cpf = Cpf.parse(raw);
-    const cached = await this.cache.get(cpf);
+    const cached = knownMiss ? null : await this.cache.get(cpf);
     let result: CreditAnalysisResult;
     if (cached !== null) {
       result = { json: cached, cacheHit: true };

@@ -12,6 +12,8 @@ export class GetCreditAnalysisQuery extends Query<CreditAnalysisResult> {
     readonly cpf: string,
     readonly inquirer: string,
     readonly purpose: string,
+    /** The caller has just found nothing cached for this CPF (the API's fast path), so the cache is not asked again. */
+    readonly knownMiss = false,
   ) {
     super();
   }

@@ -1,4 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
+import { BureauInquiry } from '../../domain/transactions/transaction-event';
 import { SealedAuditEntry } from './audit-log';
 import { RateDecision } from './rate-limiter';
 
@@ -8,10 +9,12 @@ export interface CachedReadRequest {
   clientId: string;
   /** The audit entry of the read, journalled together with it when the analysis is served. */
   audit: SealedAuditEntry;
+  /** The bureau inquiry the read records, journalled together with it when the analysis is served. */
+  inquiry: BureauInquiry;
 }
 
 export type CachedReadResult =
-  /** The cached analysis, as stored; the request was counted and its audit entry journalled in the same step. */
+  /** The cached analysis, as stored; the request was counted, its audit entry and inquiry journalled in the same step. */
   | { kind: 'hit'; body: Buffer; rate: RateDecision }
   /** Counted, not served: nothing cached, or over the limit (rate.allowed false). Nothing was journalled. */
   | { kind: 'miss'; rate: RateDecision }
@@ -20,7 +23,7 @@ export type CachedReadResult =
 
 /**
  * The hot read of an analysis in one step: count the request against the client's rate limit, read the cached
- * analysis and, only when it is served, journal the read's audit entry durably. One round trip to the cache instead
+ * analysis and, only when it is served, journal the read's audit entry and bureau inquiry durably. One round trip to the cache instead
  * of three keeps a cache hit close to the cost of the cache read itself. Whatever it does not serve, the full query
  * path answers.
  */

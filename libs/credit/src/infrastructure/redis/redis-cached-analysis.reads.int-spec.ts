@@ -1,4 +1,6 @@
+import { Cpf } from '@app/shared-kernel';
 import Redis from 'ioredis';
+import { CachedReadRequest } from '../../application/ports/cached-analysis-reads';
 import { AuditEntryInput, SealedAuditEntry } from '../../application/ports/audit-log';
 import { RecordingAuditLog } from '../../../../testing/src/adapters/recording-audit-log';
 import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
@@ -34,6 +36,14 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
   const audit = new RecordingAuditLog();
   const entry = (requestId: string, over: Partial<AuditEntryInput> = {}): SealedAuditEntry =>
     audit.seal({ clientId: 'bank', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf: uniqueCpf(), action: 'READ', resource: 'ANALYSIS', outcome: 'SUCCESS', requestId, ...over });
+  /** A read of one CPF by one client, with the audit entry and the bureau inquiry it journals when served. */
+  const ask = (clientId: string, requestId: string, cpf: Cpf = uniqueCpf()): CachedReadRequest => ({
+    cpf,
+    clientId,
+    audit: entry(requestId, { cpf }),
+    inquiry: { type: 'BUREAU_INQUIRY', eventId: `inq-${requestId}`, cpf, occurredAt: new Date(), inquirer: 'bank', purpose: 'CREDIT_GRANTING' },
+  });
+  const inquiryIds = async (ns = namespace) => (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+')).map(([, f]) => (JSON.parse(f[1]) as { eventId: string }).eventId);
 
   beforeAll(async () => {
     redis = new Redis(redisOptions(requireEnv('REDIS_URL')));
@@ -46,14 +56,14 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     redis.disconnect();
   });
 
-  it('serves a cached analysis as stored and journals its audit entry in the same step', async () => {
+  it('serves a cached analysis as stored and journals its audit entry and bureau inquiry in the same step', async () => {
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
     const cpf = uniqueCpf();
     const json = '{"cpf":"' + cpf.value + '","nome":"Zé Ninguém"}';
     await cache.set(cpf, json, 60);
     const before = await redis.xlen(journal);
 
-    const result = await reads.read({ cpf, clientId: 'key-hit', audit: entry('r-hit', { cpf }) });
+    const result = await reads.read(ask('key-hit', 'r-hit', cpf));
 
     expect(result.kind).toBe('hit');
     if (result.kind !== 'hit') return;
@@ -66,16 +76,22 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     expect(stored).toMatchObject({ requestId: 'r-hit', cpfMasked: cpf.masked, outcome: 'SUCCESS' });
     // The journal holds the sealed entry only: never the CPF in clear.
     expect(fields.join(' ')).not.toContain(cpf.value);
+    // The inquiry is C data (the CPF's event trail), journalled in its wire shape for the relay to store.
+    const inquiries = await redis.xrange(redisKeys.inquiryJournal(namespace), '-', '+');
+    const inquiry = JSON.parse(inquiries[inquiries.length - 1][1][1]) as Record<string, unknown>;
+    expect(inquiry).toMatchObject({ eventId: 'inq-r-hit', cpf: cpf.value, type: 'BUREAU_INQUIRY', inquirer: 'bank', purpose: 'CREDIT_GRANTING' });
   });
 
   it('counts a miss without journalling anything', async () => {
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
     const before = await redis.xlen(journal);
-    const first = await reads.read({ cpf: uniqueCpf(), clientId: 'key-miss', audit: entry('r-miss') });
-    const second = await reads.read({ cpf: uniqueCpf(), clientId: 'key-miss', audit: entry('r-miss-2') });
+    const first = await reads.read(ask('key-miss', 'r-miss'));
+    const second = await reads.read(ask('key-miss', 'r-miss-2'));
     expect(first).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }) });
     expect(second).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 98 }) });
     expect(await redis.xlen(journal)).toBe(before);
+    expect(await inquiryIds()).not.toContain('inq-r-miss');
+    expect(await inquiryIds()).not.toContain('inq-r-miss-2');
   });
 
   it('refuses to serve over the limit even when the analysis is cached, and journals nothing', async () => {
@@ -83,12 +99,14 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const cpf = uniqueCpf();
     await cache.set(cpf, '{}', 60);
     const kinds = [];
-    for (let i = 0; i < 3; i++) kinds.push((await reads.read({ cpf, clientId: 'key-limit', audit: entry(`r-limit-${i}`, { cpf }) })));
+    for (let i = 0; i < 3; i++) kinds.push((await reads.read(ask('key-limit', `r-limit-${i}`, cpf))));
     expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);
     expect(kinds[2]).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: false, remaining: 0 }) });
     const ids = (await redis.xrange(journal, '-', '+')).map(([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId);
     expect(ids).toEqual(expect.arrayContaining(['r-limit-0', 'r-limit-1']));
     expect(ids).not.toContain('r-limit-2');
+    expect(await inquiryIds()).toEqual(expect.arrayContaining(['inq-r-limit-0', 'inq-r-limit-1']));
+    expect(await inquiryIds()).not.toContain('inq-r-limit-2');
   });
 
   it('shares one budget with the rate limiter of the full path', async () => {
@@ -96,7 +114,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const limiter = new RedisRateLimiter(redis, 10, namespace);
     const reads = new RedisCachedAnalysisReads(redis, 10, namespace);
     await limiter.hit('key-shared');
-    const read = await reads.read({ cpf: uniqueCpf(), clientId: 'key-shared', audit: entry('r-shared') });
+    const read = await reads.read(ask('key-shared', 'r-shared'));
     const after = await limiter.hit('key-shared');
     expect(read.kind === 'miss' && read.rate.remaining).toBe(8);
     expect(after.remaining).toBe(7);
@@ -105,7 +123,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
   it('declines without counting while Redis is unreachable', async () => {
     const offline = new Redis({ ...redisOptions('redis://127.0.0.1:1'), lazyConnect: true, retryStrategy: () => null });
     const reads = new RedisCachedAnalysisReads(offline, 10, namespace);
-    expect(await reads.read({ cpf: uniqueCpf(), clientId: 'k', audit: entry('r-offline') })).toEqual({ kind: 'unavailable' });
+    expect(await reads.read(ask('k', 'r-offline'))).toEqual({ kind: 'unavailable' });
     offline.disconnect();
   });
 
@@ -145,7 +163,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       const reads = new RedisCachedAnalysisReads(redis, 10_000, ns);
       const cpf = uniqueCpf();
       await new RedisAnalysisCache(redis, ns).set(cpf, '{}', 60);
-      for (let i = 0; i < 50; i++) await reads.read({ cpf, clientId: 'k', audit: entry(`seq-${i}`, { cpf }) });
+      for (let i = 0; i < 50; i++) await reads.read(ask('k', `seq-${i}`, cpf));
       relay.start();
       await until(() => log.sealed.length === 50);
       expect(await relay.health()).toBe('up');

@@ -8,6 +8,9 @@ export const redisKeys = {
   auditJournal: (namespace: string): string => `${namespace}:audit-journal:v1`,
   /** Journal entries that could not be read back, kept with the reason instead of being dropped. */
   auditJournalDead: (namespace: string): string => `${namespace}:audit-journal:dead:v1`,
+  /** Stream of bureau inquiries that analyses recorded, waiting to be stored in the event store (C). */
+  inquiryJournal: (namespace: string): string => `${namespace}:inquiry-journal:v1`,
+  inquiryJournalDead: (namespace: string): string => `${namespace}:inquiry-journal:dead:v1`,
 };
 
 export const REDIS_NAMESPACE = Symbol('REDIS_NAMESPACE');

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { BureauInquiry } from '../../domain/transactions/transaction-event';
+import { InquiryRecorder } from '../ports/inquiry-recorder';
 import { TransactionStore } from '../ports/transaction.store';
 
 const FLUSH_EVERY_MS = 50;
@@ -8,20 +9,23 @@ const MAX_BATCH = 1_000;
 const MAX_PENDING = 200_000;
 
 /**
- * Writes the bureau inquiries that analyses record, in batches, off the request path: an analysis must not wait for
- * the event store, and one bulk write per 50 ms costs far less than one write per request. The durable record of who
- * read what is the audit log, written before the response; this is the bureau-facing copy. Failed batches are
- * retried, and pending inquiries are flushed on shutdown.
+ * Writes the bureau inquiries that analyses record to the event store from this process's memory, in batches: one
+ * bulk write per 50 ms costs far less than one write per request. Failed batches are retried, and pending inquiries
+ * are flushed on shutdown; a process that dies loses what it had not written yet (at most one cycle, or the backlog
+ * while the store is away). Used when there is no Redis to journal them in (the embedded default), and as the
+ * journalled recorder's fallback while Redis is away.
  */
 @Injectable()
-export class InquiryRecorder implements OnApplicationShutdown {
-  private readonly logger = new Logger(InquiryRecorder.name);
+export class BufferedInquiryRecorder extends InquiryRecorder implements OnApplicationShutdown {
+  private readonly logger = new Logger(BufferedInquiryRecorder.name);
   private pending: BureauInquiry[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private dropped = 0;
 
-  constructor(private readonly store: TransactionStore) {}
+  constructor(private readonly store: TransactionStore) {
+    super();
+  }
 
   record(inquiry: BureauInquiry): void {
     this.pending.push(inquiry);

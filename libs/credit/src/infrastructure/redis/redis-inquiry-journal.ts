@@ -1,0 +1,97 @@
+import { throttledWarning } from '@app/platform';
+import { DomainError } from '@app/shared-kernel';
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { InquiryRecorder } from '../../application/ports/inquiry-recorder';
+import { TransactionStore } from '../../application/ports/transaction.store';
+import { BureauInquiry, eventToJson, parseTransactionEvent, TransactionEventInput } from '../../domain/transactions/transaction-event';
+import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
+import { redisKeys } from './redis-keys';
+
+/** An inquiry as it waits in the journal: its wire shape, the one partners ingest, so the relay reads it back with the same rules. */
+export function inquiryJournalEntry(inquiry: BureauInquiry): string {
+  return JSON.stringify(eventToJson(inquiry));
+}
+
+/** Reads a journalled inquiry back, or says which field is wrong. */
+export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
+  if (raw === undefined) throw new Error('entry: missing');
+  let event;
+  try {
+    event = parseTransactionEvent(JSON.parse(raw) as TransactionEventInput, new Date(), 'inquiry');
+  } catch (error) {
+    if (error instanceof DomainError) throw new Error(`${error.field ?? 'inquiry'}: ${error.message}`);
+    throw error;
+  }
+  if (event.type !== 'BUREAU_INQUIRY') throw new Error(`inquiry.type: must be BUREAU_INQUIRY, got ${event.type}`);
+  return event;
+}
+
+/**
+ * Hands inquiries over by journalling them in Redis (one XADD, pipelined with the request's other commands), for
+ * RedisInquiryJournalRelay to store in C from whichever process runs it. Nothing waits in this process's memory, so a
+ * crash loses no inquiry, and the API spends no time on Elasticsearch bulks. While Redis is away the inquiries go to
+ * the buffered recorder, which writes them to the store itself.
+ */
+export class RedisJournalledInquiryRecorder extends InquiryRecorder {
+  private readonly warn = throttledWarning(new Logger(RedisJournalledInquiryRecorder.name));
+  private readonly key: string;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly fallback: InquiryRecorder,
+    namespace: string,
+  ) {
+    super();
+    this.key = redisKeys.inquiryJournal(namespace);
+  }
+
+  record(inquiry: BureauInquiry): void {
+    if (this.redis.status !== 'ready') return this.fallback.record(inquiry);
+    const sent = this.redis.xadd(this.key, '*', 'entry', inquiryJournalEntry(inquiry)).then(
+      () => undefined,
+      (error: Error) => {
+        // A timed-out XADD may have landed: then the store gets the inquiry twice, and its event id makes the second a no-op.
+        this.warn(`inquiry journal unavailable, writing inquiries to the event store directly: ${error.message}`);
+        this.fallback.record(inquiry);
+      },
+    );
+    this.inFlight.add(sent);
+    void sent.finally(() => this.inFlight.delete(sent));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+    await this.fallback.flush();
+  }
+}
+
+/** Stores journalled inquiries in C. */
+export class RedisInquiryJournalRelay extends RedisJournalRelay<BureauInquiry> {
+  constructor(redis: Redis, store: TransactionStore, namespace: string, options: RelayOptions = {}) {
+    super(redis, inquiryJournalSink(store, namespace), options);
+  }
+}
+
+export function inquiryJournalSink(store: TransactionStore, namespace: string): JournalSink<BureauInquiry> {
+  return {
+    name: 'event store',
+    key: redisKeys.inquiryJournal(namespace),
+    deadKey: redisKeys.inquiryJournalDead(namespace),
+    group: 'inquiry-relay',
+    parse: parseJournalledInquiry,
+    deliver: async (inquiries) => {
+      // Event ids make a repeated append a no-op, so after a failed bulk each inquiry can be tried alone: the store
+      // being away fails them all, and only an inquiry the store refuses for itself is singled out.
+      try {
+        await store.append(inquiries, { visibility: 'eventual' });
+        return inquiries.map(() => null);
+      } catch (error) {
+        if (inquiries.length === 1) return [error as Error];
+        const single = await Promise.allSettled(inquiries.map((inquiry) => store.append([inquiry], { visibility: 'eventual' })));
+        return single.map((r) => (r.status === 'rejected' ? (r.reason as Error) : null));
+      }
+    },
+  };
+}
