@@ -37,6 +37,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
   --rate-duration S   seconds at the fixed rate, per server (default 10)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
   --servers LIST      which of a,b,c to run (default a,b,c)
+  --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
+                      compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
   --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
   --redis-db N        Redis logical database used by all three servers (default 11)
@@ -50,7 +52,7 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -68,7 +70,7 @@ const PURPOSE = 'CREDIT_GRANTING';
 const API_STAGES: [string, string[]][] = [
   ['cached-read fast path (Fastify onRequest hook)', ['credit-analyses/cached-analysis.fast-path.js']],
   ['  one Redis step: count, read, journal (Lua)', ['redis/redis-cached-analysis.reads.js']],
-  ['audit journal relay (Redis stream to the audit log)', ['redis/redis-audit-journal.js']],
+  ['journal relays (Redis streams to the audit log and C), when the API relays', ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js']],
   ['security headers (onSend hook)', ['auth/security-headers.js']],
   ['AccessGuard (API key, rate limit, purpose)', ['auth/access.guard.js']],
   ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['rate-limit/redis-rate-limiter.js']],
@@ -77,7 +79,7 @@ const API_STAGES: [string, string[]][] = [
   ['  audit log writer (hash chain, PostgreSQL transaction)', ['audit/typeorm-audit-log.js']],
   ['query handler (cache read, inquiry)', ['get-credit-analysis.handler.js']],
   ['cache read: cache-manager, Keyv, ioredis-yet (telejson)', ['redis-analysis.cache.js', 'node_modules/cache-manager', 'node_modules/keyv', 'node_modules/@keyv', 'node_modules/telejson']],
-  ['inquiry recording (buffer, Elasticsearch bulk)', ['inquiry-recorder.service.js', 'elasticsearch-transaction.store.js', 'node_modules/@elastic']],
+  ['inquiry recording (journal, or buffer and Elasticsearch bulk)', ['inquiry-recorder', 'redis-inquiry-journal.js', 'elasticsearch-transaction.store.js', 'node_modules/@elastic']],
   ['PostgreSQL driver (pg)', ['node_modules/pg/', 'node_modules/pg-protocol']],
   ['ioredis (all Redis I/O)', ['node_modules/ioredis']],
   ['@nestjs/core (router, guards, interceptors, pipes)', ['node_modules/@nestjs/core']],
@@ -128,19 +130,22 @@ async function main(): Promise<void> {
   const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
   if (which.some((k) => !['a', 'b', 'c'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b and/or c\n${USAGE}`);
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
+  if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   const stamp = Date.now();
   const runId = `bench${stamp}`;
   const redisUrl = redisUrlWithDb(servers.redisUrl, opts.redisDb);
   const redis = new Redis(redisUrl);
   const spawned = new Map<Key, Spawned>();
+  /** The compiled ingestion-worker that relays the journals for (a) when --relays worker. */
+  let relayWorker: Spawned | undefined;
   const cleanups: [string, () => Promise<unknown>][] = [];
-  const journalKey = 'credit:audit-journal:v1';
-  const journalLength = async () => ((await redis.exists(journalKey)) ? redis.xlen(journalKey) : 0);
-  /** Waits until the API's relay has appended every journalled audit entry; returns how long that took. */
+  const journalKeys = ['credit:audit-journal:v1', 'credit:inquiry-journal:v1'];
+  const journalLength = async () => (await Promise.all(journalKeys.map(async (k) => ((await redis.exists(k)) ? redis.xlen(k) : 0)))).reduce((a, b) => a + b, 0);
+  /** Waits until the relays have delivered every journalled audit entry and inquiry; returns how long that took. */
   const drainJournal = async (): Promise<number> => {
     const t = Date.now();
     while ((await journalLength()) > 0) {
-      if (Date.now() - t > 300_000) throw new Error('the audit journal did not drain within 5 minutes');
+      if (Date.now() - t > 300_000) throw new Error('the journals did not drain within 5 minutes');
       await sleep(100);
     }
     return (Date.now() - t) / 1000;
@@ -161,7 +166,7 @@ async function main(): Promise<void> {
 
   console.log(`cached-analysis benchmark ${runId}: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, autocannon ${require('autocannon/package.json').version}`);
   console.log(`  ${opts.cpfs} CPFs round-robin, ${opts.connections} connections, no pipelining, ${opts.rounds} × ${opts.duration} s after ${opts.warmup} s warm-up; fixed rate ${opts.rate} req/s × ${opts.rateDuration} s (${opts.rateTool})`);
-  console.log(`  Redis ${redisUrl} (logical db ${opts.redisDb} of the shared server)`);
+  console.log(`  Redis ${redisUrl} (logical db ${opts.redisDb} of the shared server); journals relayed by ${opts.relays === 'worker' ? 'a compiled ingestion-worker (the API runs with RUN_JOURNAL_RELAYS=false)' : 'the API itself'}`);
   const idle = cpuBreakdown({});
   await sleep(1000);
   const background = idle();
@@ -201,6 +206,7 @@ async function main(): Promise<void> {
         REDIS_URL: redisUrl, RABBITMQ_URL: rabbitmqUrl, PORT: String(ports.a), HOST: '127.0.0.1', DEMO_CONSUMERS: String(opts.cpfs),
         // The default 600/min would answer 429 within a second; the maximum keeps the limiter (and its Redis round trip) on the path.
         RATE_LIMIT_PER_MINUTE: '10000000', ANALYSIS_TTL_SECONDS: String(opts.ttl),
+        RUN_JOURNAL_RELAYS: opts.relays === 'worker' ? 'false' : 'true',
       };
       runDistScript('db-migrate', [], apiEnv);
       const created = runDistScript('api-keys', ['create', '--name', `bench-${stamp}`, '--scopes', 'analysis:read'], apiEnv);
@@ -220,6 +226,7 @@ async function main(): Promise<void> {
       const flags = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : [];
       const env = opts.profile ? { ...apiEnv, BENCH_CPU_PROFILE: profileFile } : apiEnv;
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, flags).then((s) => void spawned.set('a', s)));
+      if (opts.relays === 'worker') starting.push(spawnApp('ingestion-worker', { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' }, /ingestion-worker consuming/, 120_000).then((s) => void (relayWorker = s)));
     }
     if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
     if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
@@ -267,7 +274,7 @@ async function main(): Promise<void> {
     // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
     const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
     const order: Key[] = (['b', 'c', 'a'] as Key[]).filter((k) => which.includes(k));
-    const named = () => Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid]));
+    const named = () => ({ ...Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid])), ...(relayWorker ? { 'relay worker': relayWorker.pid } : {}) });
     for (const k of order) await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
     const apiTotals = { requests: 0, redis: new Map<string, number>(), commits: 0, inserted: 0, searches: 0, indexed: 0, logBytes: 0 };
     for (let r = 1; r <= opts.rounds; r++) {
@@ -365,7 +372,7 @@ async function main(): Promise<void> {
       ]),
     ));
     console.log(`req/s of each round: ${sorted.map((k) => `${k} ${rounds.get(k)!.map((m) => fmtInt(m.reqPerSec)).join(' / ')}`).join('; ')}`);
-    const groups = ['server', 'load generator', 'Redis', 'PostgreSQL', 'FerretDB', 'Elasticsearch', 'RabbitMQ', 'other processes'];
+    const groups = ['server', ...(relayWorker ? ['relay worker'] : []), 'load generator', 'Redis', 'PostgreSQL', 'FerretDB', 'Elasticsearch', 'RabbitMQ', 'other processes'];
     console.log(`\nCPU during the saturated rounds, % of one core (median; the machine has ${cpus().length * 100}%; 'machine busy' also counts processes that came and went):`);
     console.log(table(
       ['server', ...groups, 'sum', MACHINE],
@@ -423,7 +430,7 @@ async function main(): Promise<void> {
       console.log(`profile: ${profileFile} (open in Chrome DevTools › Performance)`);
     }
   } finally {
-    const codes = await Promise.all([...spawned.values()].map(async (s) => [s.name, await s.stop()] as const));
+    const codes = await Promise.all([...spawned.values(), ...(relayWorker ? [relayWorker] : [])].map(async (s) => [s.name, await s.stop()] as const));
     const bad = codes.filter(([, code]) => code !== 0 && code !== null);
     if (bad.length) console.error(`servers that did not exit cleanly: ${bad.map(([n, c]) => `${n} (${c})`).join(', ')}`);
     await cleanUp([...cleanups, ['clear the benchmark Redis keys', clearRedis]]);

@@ -46,13 +46,15 @@ const USAGE = `usage: npm run bench:uncached -- [options]
   --load-only         load (or check) the data sets and stop; loading is not a measured run
   --profile           CPU-profile the API from the end of the warm-up to the end of the closed-loop phases, and print
                       where its time goes (self time by origin and the heaviest functions)
+  --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
+                      compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --build MODE        auto (default), always or never: npm run build before spawning the compiled API
   --redis-db N        Redis logical database of the API's cache (default 13)
   --fresh             load the sets again even if kept ones exist
   --drop-data         remove the sets at the end`;
 
 const opts = parseArgs(
-  { consumers: '10000,100000', heavy: 1000, rate: 50, duration: 10, concurrency: '1,4,16', probe: 200, loadOnly: false, profile: false, build: 'auto', redisDb: 13, fresh: false, dropData: false },
+  { consumers: '10000,100000', heavy: 1000, rate: 50, duration: 10, concurrency: '1,4,16', probe: 200, loadOnly: false, profile: false, relays: 'worker', build: 'auto', redisDb: 13, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -195,7 +197,8 @@ async function main(): Promise<void> {
   const largest = sizes[sizes.length - 1]!;
   const heavyOf = (n: number) => (n === largest ? opts.heavy : 0);
   const concurrencies = opts.concurrency.split(',').map(Number).filter((n) => n > 0);
-  console.log(`uncached-analysis benchmark: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}; sizes ${sizes.map(fmtInt).join(', ')} consumers`);
+  if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
+  console.log(`uncached-analysis benchmark: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}; sizes ${sizes.map(fmtInt).join(', ')} consumers; journals relayed by ${opts.relays === 'worker' ? 'a compiled ingestion-worker' : 'the API'}`);
   const idle = cpuBreakdown({});
   await sleep(1000);
   console.log(`  machine before the run: ${fmt(idle()[MACHINE] ?? 0, 0)}% of ${cpus().length * 100}% CPU busy, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -242,12 +245,14 @@ async function main(): Promise<void> {
       const port = await freePort();
       const cleanups: [string, () => Promise<unknown>][] = [];
       let api: Spawned | undefined;
+      let relayWorker: Spawned | undefined;
       try {
         const rabbitmqUrl = await createVhost(servers.rabbitmqUrl, vhost);
         cleanups.push(['delete RabbitMQ vhost', () => deleteVhost(servers.rabbitmqUrl, vhost)]);
         const env = {
           ...scaleEnv(servers, set), REDIS_URL: redisUrl, RABBITMQ_URL: rabbitmqUrl, PORT: String(port), HOST: '127.0.0.1',
           RATE_LIMIT_PER_MINUTE: '10000000', ANALYSIS_TTL_SECONDS: '3600', LOG_LEVEL: 'warn',
+          RUN_JOURNAL_RELAYS: opts.relays === 'worker' ? 'false' : 'true',
         };
         runDistScript('db-migrate', [], env);
         const created = runDistScript('api-keys', ['create', '--name', `bench-uncached-${stamp}`, '--scopes', 'analysis:read'], env);
@@ -258,6 +263,7 @@ async function main(): Promise<void> {
         api = opts.profile
           ? await spawnApp('api', { ...env, BENCH_CPU_PROFILE: profileFile }, /Swagger UI/, 120_000, ['-r', './bench/lib/cpu-profile-hook.js'])
           : await spawnApp('api', env, /Swagger UI/, 120_000);
+        if (opts.relays === 'worker') relayWorker = await spawnApp('ingestion-worker', { ...env, RUN_JOURNAL_RELAYS: 'true' }, /ingestion-worker consuming/, 120_000);
         const headers = { 'x-api-key': apiKey, 'x-purpose': PURPOSE };
         const base = `http://127.0.0.1:${port}`;
         // CPFs of the 10-event group in a run-specific order; each phase takes the next unread ones.
@@ -281,7 +287,7 @@ async function main(): Promise<void> {
           await clearCache();
           await sleep(1000);
           const s0 = await searches(servers.elasticsearchUrl, set.esIndex);
-          const meter = cpuBreakdown({ api: api!.pid });
+          const meter = cpuBreakdown({ api: api!.pid, 'relay worker': relayWorker?.pid });
           const m = await run(paths);
           const cpu = meter();
           const load1 = loadavg()[0]!;
@@ -290,7 +296,7 @@ async function main(): Promise<void> {
           profiledRequests += m.requests;
           const r: PhaseResult = { ...m, name, size: set.consumers, searchesPerRequest: (s1 - s0) / Math.max(1, m.requests), distinct: m.requests <= paths.length, cpu, load1 };
           phases.push(r);
-          console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
+          console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%${relayWorker ? `, relay worker ${fmt(cpu['relay worker'] ?? 0, 0)}%` : ''}, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
         };
         const atRate = (paths: string[]) => paced({ url: base, paths, headers, ratePerSecond: opts.rate, durationSeconds: opts.duration, maxSockets: 64 });
         // Paced sends can run one tick past the duration: a little more than rate × duration distinct CPFs.
@@ -322,6 +328,7 @@ async function main(): Promise<void> {
         await measure(`e10, ${opts.rate} req/s (again)`, take(need), atRate);
       } finally {
         if (api) await api.stop();
+        if (relayWorker) await relayWorker.stop();
         cleanups.push(['delete the inquiries this run recorded', async () => deleteRecordedInquiries(servers.elasticsearchUrl, set.esIndex)]);
         if (opts.dropData) cleanups.push(['drop the data set', () => dropScaleSet(servers, set)]);
         await cleanUp(cleanups);

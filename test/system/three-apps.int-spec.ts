@@ -4,6 +4,7 @@ import { Cpf, SystemClock } from '@app/shared-kernel';
 import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
 import { postgresDataSource } from '../../libs/credit/src/infrastructure/schema';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
+import { Client as PgClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createVhost, requireEnv, uniqueCpf, testKeys } from '../../libs/testing/src/contracts';
 import { RunningApp, ensureBuilt, eventually, startApp } from './app-processes';
@@ -56,7 +57,8 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     await keysDb.destroy();
     apps.push(
       ...(await Promise.all([
-        startApp('api', env, /Swagger UI/),
+        // As docker-compose deploys it: the ingestion worker relays the journals the API writes.
+        startApp('api', { ...env, RUN_JOURNAL_RELAYS: 'false' }, /Swagger UI/),
         startApp('ingestion-worker', env, /ingestion-worker consuming/),
         startApp('rating-worker', env, /rating-worker consuming/),
       ])),
@@ -160,9 +162,30 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     const res = await http('GET', '/health/ready');
     expect(res.status).toBe(200);
     expect(Object.fromEntries(Object.entries(res.body.details).map(([k, v]: [string, any]) => [k, v.adapter]))).toEqual({
-      consumers: 'postgres', ratings: 'mongodb', transactions: 'elasticsearch', cache: 'redis', transport: 'rabbitmq', auditJournal: 'redis',
+      consumers: 'postgres', ratings: 'mongodb', transactions: 'elasticsearch', cache: 'redis', transport: 'rabbitmq', auditJournal: 'redis', inquiryJournal: 'redis',
     });
   });
+
+  it('audits each analysis and records its inquiry through the journals, which the ingestion worker relays', async () => {
+    const inquiries = async () => ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter((i) => i.inquirer === 'partner-e2e').length;
+    const before = await inquiries();
+    const requestIds = [`system-${randomUUID()}`, `system-${randomUUID()}`];
+    const cache: string[] = [];
+    for (const requestId of requestIds) {
+      const res = await fetch(`${base}/v1/credit-analyses/${cpf.value}`, { headers: { 'x-api-key': apiKey, 'x-purpose': 'CREDIT_GRANTING', 'x-request-id': requestId } });
+      expect(res.status).toBe(200);
+      cache.push(res.headers.get('x-cache') ?? '');
+    }
+    expect(cache[1]).toBe('HIT');
+    const pg = new PgClient({ connectionString: env.DATABASE_URL });
+    await pg.connect();
+    try {
+      await eventually(async () => (await pg.query('SELECT 1 FROM audit_log WHERE request_id = ANY($1)', [requestIds])).rowCount === 2, 20_000, 'both reads in the audit log');
+    } finally {
+      await pg.end();
+    }
+    await eventually(async () => (await inquiries()) === before + 2, 20_000, 'both inquiries in C');
+  }, 60_000);
 });
 
 /** Reads a DLQ without consuming it for good: every message looked at is put back. */

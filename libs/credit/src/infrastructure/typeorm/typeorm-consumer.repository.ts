@@ -20,9 +20,13 @@ export class TypeormConsumerRepository extends ConsumerRepository {
 
   async findByCpf(cpf: Cpf): Promise<Consumer | null> {
     const cpfHash = this.cipher.lookupHash(cpf.value);
-    const row = await this.dataSource.getRepository(ConsumerRow).findOneBy({ cpfHash });
+    // Both by the same key, so in parallel: one round trip on the analysis's critical path instead of two. A CPF
+    // with no consumer row has no debts either (foreign key), so nothing is read that would be thrown away.
+    const [row, debts] = await Promise.all([
+      this.dataSource.getRepository(ConsumerRow).findOneBy({ cpfHash }),
+      this.dataSource.getRepository(DebtRow).find({ where: { consumerCpfHash: cpfHash }, order: { dueDate: 'DESC', id: 'ASC' } }),
+    ]);
     if (!row) return null;
-    const debts = await this.dataSource.getRepository(DebtRow).find({ where: { consumerCpfHash: cpfHash }, order: { dueDate: 'DESC', id: 'ASC' } });
     return ConsumerTypeormMapper.toDomain(row, debts, this.cipher);
   }
 
