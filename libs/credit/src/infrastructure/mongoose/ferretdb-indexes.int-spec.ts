@@ -95,6 +95,41 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({ indexes: [], missing: [RATING_FEATURES_COLLECTION, RATING_COLLECTION] });
   });
 
+  it('keeps look-ups off GIN\'s pending list: fastupdate off, and an index made with it on is switched and merged', async () => {
+    if (!ferret) return;
+    const gin = async (collection: string) => {
+      const { rows } = await pg.query<{ table: string }>(`SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection]);
+      return { table: rows[0]!.table, index: `"${database}"."${`${rows[0]!.table}_cpf_gin`.slice(0, 63)}"` };
+    };
+    const options = async (index: string) => (await pg.query<{ reloptions: string[] | null }>('SELECT reloptions FROM pg_class WHERE oid = $1::regclass', [index])).rows[0]!.reloptions;
+    /** Merges the index's pending list and says how many pages it held. */
+    const pendingPages = async (index: string) => Number((await pg.query<{ n: string }>('SELECT gin_clean_pending_list($1::regclass) AS n', [index])).rows[0]!.n);
+    const features = moduleRef.get(RatingFeaturesRepository);
+    const ratings = moduleRef.get(RatingRepository);
+    const f = await gin(RATING_FEATURES_COLLECTION);
+    const r = await gin(RATING_COLLECTION);
+    // Both as an earlier version made them: GIN's default, fastupdate on.
+    for (const { table, index } of [f, r]) {
+      await pg.query(`DROP INDEX IF EXISTS ${index}`);
+      await pg.query(`CREATE INDEX ${index.split('.')[1]} ON "${database}"."${table}" USING gin ((_jsonb -> 'cpf') jsonb_path_ops)`);
+    }
+    const cpfs = Array.from({ length: 200 }, () => uniqueCpf());
+    for (const [i, cpf] of cpfs.entries()) await features.save(featuresFor(cpf, 50_000 + i));
+    // The trap itself: with fastupdate on, those inserts wait in the pending list that every look-up scans.
+    expect(await pendingPages(f.index)).toBeGreaterThan(0);
+    for (const [i, cpf] of cpfs.entries()) await ratings.save(ratingFor(cpf, 500 + (i % 100), new Date(Date.UTC(2026, 1, 1))));
+
+    await ensureFerretDbLookupIndexes(pgUrl, database);
+
+    for (const { index } of [f, r]) {
+      expect(await options(index)).toEqual(['fastupdate=off']);
+      expect(await pendingPages(index)).toBe(0);
+    }
+    for (const [i, cpf] of Array.from({ length: 100 }, () => uniqueCpf()).entries()) await ratings.save(ratingFor(cpf, 600, new Date(Date.UTC(2026, 1, 2 + (i % 20)))));
+    expect(await pendingPages(r.index)).toBe(0);
+    expect((await ratings.latest(cpfs[42]!))?.props.score).toBe(542);
+  });
+
   it('is made at start-up by MongooseRatingIndexes when FERRETDB_POSTGRESQL_URL is set, and a bad URL only warns', async () => {
     if (!ferret) return;
     const startup = moduleRef.get(MongooseRatingIndexes);
