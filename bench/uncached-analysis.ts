@@ -344,6 +344,11 @@ async function main(): Promise<void> {
     ['consumers', 'phase', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ES searches/req', 'non-200+err', 'API CPU %', 'machine %', 'load1'],
     phases.map((p) => [fmtInt(p.size), p.name, fmtInt(p.reqPerSec), fmt(p.p50, 2), fmt(p.p90, 2), fmt(p.p99, 2), fmt(p.max, 1), fmt(p.searchesPerRequest, 2), String(p.non200 + p.errors), fmt(p.cpu.api ?? 0, 0), fmt(p.cpu[MACHINE] ?? 0, 0), fmt(p.load1, 2)]),
   ));
+  // Where the machine's CPU goes per request: a miss wakes the API, three data servers, Redis and the relays.
+  const cpuGroups = ['api', 'relay worker', 'PostgreSQL', 'FerretDB', 'Elasticsearch', 'Redis', 'RabbitMQ', 'load generator', 'other processes'];
+  const perRequest = (p: PhaseResult, group: string) => fmt(((p.cpu[group] ?? 0) / 100 / Math.max(1, p.reqPerSec)) * 1000, 2);
+  console.log('\nCPU per request in each phase, ms (process CPU ÷ requests; the load generator is this benchmark process):');
+  console.log(table(['consumers', 'phase', ...cpuGroups, MACHINE], phases.map((p) => [fmtInt(p.size), p.name, ...cpuGroups.map((g) => perRequest(p, g)), perRequest(p, MACHINE)])));
   console.log(`\nGetCreditAnalysisQuery in this process through the QueryBus, cache always missing, ${opts.rate}/s open loop for ${opts.duration} s, 10-event CPFs (no HTTP, auth, rate limit or audit):`);
   console.log(table(['consumers', 'queries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], queries.map(({ size, m }) => [fmtInt(size), fmtInt(m.requests), fmt(m.p50, 2), fmt(m.p90, 2), fmt(m.p99, 2), fmt(m.max, 1), String(m.errors)])));
   console.log(`\nEach store's read alone, one call at a time, ${opts.probe} CPFs per group, through our adapters (ms):`);

@@ -1,6 +1,6 @@
 import { throttledWarning } from '@app/platform';
 import { DomainError } from '@app/shared-kernel';
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { InquiryRecorder } from '../../application/ports/inquiry-recorder';
 import { TransactionStore } from '../../application/ports/transaction.store';
@@ -33,7 +33,7 @@ export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
  * crash loses no inquiry, and the API spends no time on Elasticsearch bulks. While Redis is away the inquiries go to
  * the buffered recorder, which writes them to the store itself.
  */
-export class RedisJournalledInquiryRecorder extends InquiryRecorder {
+export class RedisJournalledInquiryRecorder extends InquiryRecorder implements BeforeApplicationShutdown {
   private readonly warn = throttledWarning(new Logger(RedisJournalledInquiryRecorder.name));
   private readonly key: string;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -65,14 +65,25 @@ export class RedisJournalledInquiryRecorder extends InquiryRecorder {
     await Promise.all([...this.inFlight]);
     await this.fallback.flush();
   }
+
+  /** Before any module's shutdown closes the Redis connection: inquiries of requests that just finished are not lost. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
 }
 
 /** Stores journalled inquiries in C. */
 export class RedisInquiryJournalRelay extends RedisJournalRelay<BureauInquiry> {
   constructor(redis: Redis, store: TransactionStore, namespace: string, options: RelayOptions = {}) {
-    super(redis, inquiryJournalSink(store, namespace), options);
+    super(redis, inquiryJournalSink(store, namespace), { cycleMs: INQUIRY_CYCLE_MS, ...options });
   }
 }
+
+/**
+ * Inquiries are eventually visible anyway (Elasticsearch refreshes every second), so they travel in tenfold fewer,
+ * larger bulks than audit entries: at 50 analyses/s a 50 ms cycle cost Elasticsearch one bulk request per 2-3 inquiries.
+ */
+const INQUIRY_CYCLE_MS = 500;
 
 export function inquiryJournalSink(store: TransactionStore, namespace: string): JournalSink<BureauInquiry> {
   return {
