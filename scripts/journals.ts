@@ -1,7 +1,8 @@
 import { redactCpfs } from '@app/platform';
 import Redis from 'ioredis';
 import { redisOptions } from '../libs/credit/src/infrastructure/redis/redis-cache.module';
-import { redisKeys } from '../libs/credit/src/infrastructure/redis/redis-keys';
+import { fieldValue } from '../libs/credit/src/infrastructure/redis/redis-journal-relay';
+import { JournalName, redisJournals } from '../libs/credit/src/infrastructure/redis/redis-keys';
 
 /**
  * Operator tool for the Redis journals (audit entries on their way to PostgreSQL, bureau inquiries on their way to
@@ -22,11 +23,6 @@ export const USAGE = `usage: npm run journals -- status
        npm run journals -- requeue <audit|inquiry> [--limit N]
        npm run journals -- discard <audit|inquiry> --ids <dead-entry-id,...>`;
 
-export const JOURNALS = {
-  audit: { key: redisKeys.auditJournal, deadKey: redisKeys.auditJournalDead, group: 'audit-relay' },
-  inquiry: { key: redisKeys.inquiryJournal, deadKey: redisKeys.inquiryJournalDead, group: 'inquiry-relay' },
-} as const;
-export type JournalName = keyof typeof JOURNALS;
 
 const PREVIEW = 300;
 
@@ -51,23 +47,17 @@ export interface DeadEntry {
   entry: string;
 }
 
-const fields = (list: string[]): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]!] = list[i + 1]!;
-  return out;
-};
-
 export async function journalStatus(redis: Redis, namespace: string): Promise<JournalStatus[]> {
   return Promise.all(
-    (Object.keys(JOURNALS) as JournalName[]).map(async (journal) => {
-      const { key, deadKey, group } = JOURNALS[journal];
-      const [backlog, dead] = await Promise.all([redis.xlen(key(namespace)), redis.xlen(deadKey(namespace))]);
+    (Object.keys(redisJournals) as JournalName[]).map(async (journal) => {
+      const { key, deadKey, group } = redisJournals[journal](namespace);
+      const [backlog, dead] = await Promise.all([redis.xlen(key), redis.xlen(deadKey)]);
       let relays: JournalStatus['relays'] = [];
       try {
-        const consumers = (await redis.xinfo('CONSUMERS', key(namespace), group)) as unknown[][];
+        const consumers = (await redis.xinfo('CONSUMERS', key, group)) as unknown[][];
         relays = consumers.map((c) => {
-          const info = fields(c.map(String));
-          return { name: info.name!, pending: Number(info.pending), idleMs: Number(info.idle) };
+          const info = c.map(String);
+          return { name: fieldValue(info, 'name')!, pending: Number(fieldValue(info, 'pending')), idleMs: Number(fieldValue(info, 'idle')) };
         });
       } catch (error) {
         // No stream or no group yet: no relay has ever started on this namespace.
@@ -79,14 +69,16 @@ export async function journalStatus(redis: Redis, namespace: string): Promise<Jo
 }
 
 export async function listDeadEntries(redis: Redis, namespace: string, journal: JournalName, limit = 20): Promise<{ total: number; entries: DeadEntry[] }> {
-  const deadKey = JOURNALS[journal].deadKey(namespace);
+  const { deadKey } = redisJournals[journal](namespace);
   const [total, rows] = await Promise.all([redis.xlen(deadKey), redis.xrange(deadKey, '-', '+', 'COUNT', limit)]);
   return {
     total,
-    entries: rows.map(([id, list]) => {
-      const f = fields(list);
-      return { id, journalId: f.journalId ?? '-', reason: f.reason ?? '-', entry: redactCpfs(f.entry ?? '').slice(0, PREVIEW) };
-    }),
+    entries: rows.map(([id, list]) => ({
+      id,
+      journalId: fieldValue(list, 'journalId') ?? '-',
+      reason: fieldValue(list, 'reason') ?? '-',
+      entry: redactCpfs(fieldValue(list, 'entry') ?? '').slice(0, PREVIEW),
+    })),
   };
 }
 
@@ -96,18 +88,18 @@ export async function listDeadEntries(redis: Redis, namespace: string, journal: 
  * relay still cannot deliver comes back to the dead-letter stream with its reason.
  */
 export async function requeueDeadEntries(redis: Redis, namespace: string, journal: JournalName, limit = 1_000): Promise<{ requeued: number; left: string[] }> {
-  const { key, deadKey } = JOURNALS[journal];
-  const rows = await redis.xrange(deadKey(namespace), '-', '+', 'COUNT', limit);
+  const { key, deadKey } = redisJournals[journal](namespace);
+  const rows = await redis.xrange(deadKey, '-', '+', 'COUNT', limit);
   let requeued = 0;
   const left: string[] = [];
   for (const [id, list] of rows) {
-    const entry = fields(list).entry;
+    const entry = fieldValue(list, 'entry');
     // Nothing to put back (the journalled entry had no body): only discard can remove it, by its id.
     if (!entry) {
       left.push(id);
       continue;
     }
-    const results = await redis.multi().xadd(key(namespace), '*', 'entry', entry).xdel(deadKey(namespace), id).exec();
+    const results = await redis.multi().xadd(key, '*', 'entry', entry).xdel(deadKey, id).exec();
     if (results?.every(([error]) => !error)) requeued += 1;
     else left.push(id);
   }
@@ -117,7 +109,7 @@ export async function requeueDeadEntries(redis: Redis, namespace: string, journa
 /** Removes the named dead entries for good; returns how many existed. Nothing is removed without its id. */
 export async function discardDeadEntries(redis: Redis, namespace: string, journal: JournalName, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  return redis.xdel(JOURNALS[journal].deadKey(namespace), ...ids);
+  return redis.xdel(redisJournals[journal](namespace).deadKey, ...ids);
 }
 
 interface Cli {
@@ -140,7 +132,7 @@ export function parseArgs(argv: string[]): Cli {
     } else if (arg === '--ids') {
       cli.ids = (rest[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       if (cli.ids.length === 0 || cli.ids.some((id) => !/^\d+-\d+$/.test(id))) throw new Error('--ids must be dead-entry ids such as 1764000000000-0, separated by commas');
-    } else if (!cli.journal && arg in JOURNALS) {
+    } else if (!cli.journal && arg in redisJournals) {
       cli.journal = arg as JournalName;
     } else {
       throw new Error(`unexpected argument ${arg}`);

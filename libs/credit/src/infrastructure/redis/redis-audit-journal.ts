@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { AuditLog, SealedAuditEntry } from '../../application/ports/audit-log';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
-import { redisKeys } from './redis-keys';
+import { redisJournals } from './redis-keys';
 
 /**
  * Moves the audit entries that requests journal in Redis into the hash-chained audit log, in batches.
@@ -21,10 +21,8 @@ export class RedisAuditJournalRelay extends RedisJournalRelay<SealedAuditEntry> 
 
 export function auditJournalSink(audit: AuditLog, namespace: string): JournalSink<SealedAuditEntry> {
   return {
+    ...redisJournals.audit(namespace),
     name: 'audit log',
-    key: redisKeys.auditJournal(namespace),
-    deadKey: redisKeys.auditJournalDead(namespace),
-    group: 'audit-relay',
     parse: parseSealed,
     deliver: async (entries) => {
       const results = await Promise.allSettled(entries.map((entry) => audit.recordSealed(entry)));

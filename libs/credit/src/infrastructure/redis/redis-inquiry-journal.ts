@@ -6,7 +6,7 @@ import { InquiryRecorder } from '../../application/ports/inquiry-recorder';
 import { TransactionStore } from '../../application/ports/transaction.store';
 import { BureauInquiry, eventToJson, parseTransactionEvent, TransactionEventInput } from '../../domain/transactions/transaction-event';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
-import { redisKeys } from './redis-keys';
+import { redisJournals, redisKeys } from './redis-keys';
 
 /** An inquiry as it waits in the journal: its wire shape, the one partners ingest, so the relay reads it back with the same rules. */
 export function inquiryJournalEntry(inquiry: BureauInquiry): string {
@@ -87,10 +87,8 @@ const INQUIRY_CYCLE_MS = 500;
 
 export function inquiryJournalSink(store: TransactionStore, namespace: string): JournalSink<BureauInquiry> {
   return {
+    ...redisJournals.inquiry(namespace),
     name: 'event store',
-    key: redisKeys.inquiryJournal(namespace),
-    deadKey: redisKeys.inquiryJournalDead(namespace),
-    group: 'inquiry-relay',
     parse: parseJournalledInquiry,
     deliver: async (inquiries) => {
       // Event ids make a repeated append a no-op, so after a failed bulk each inquiry can be tried alone: the store

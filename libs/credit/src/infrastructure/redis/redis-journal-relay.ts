@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
+import { JournalStreams } from './redis-keys';
 
 const BATCH = 1_000;
 const BLOCK_MS = 250;
@@ -30,15 +31,10 @@ export interface RelayOptions {
   autoStart?: boolean;
 }
 
-/** Where a journal's entries go. Items are delivered in journal order. */
-export interface JournalSink<T> {
-  /** Names the journal in logs. */
+/** Where a journal's entries go (its streams: redisJournals). Items are delivered in journal order. */
+export interface JournalSink<T> extends Readonly<JournalStreams> {
+  /** Names the destination in logs. */
   readonly name: string;
-  /** The stream and its dead-letter stream. */
-  readonly key: string;
-  readonly deadKey: string;
-  /** Consumer group of the relays. */
-  readonly group: string;
   /** Reads one journalled entry; throws, naming the field, when it is not one. */
   parse(raw: string | undefined): T;
   /**
@@ -202,7 +198,8 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
   }
 }
 
-function fieldValue(fields: string[], name: string): string | undefined {
+/** The value of one field of a stream entry or XINFO reply (a flat list of names and values). */
+export function fieldValue(fields: string[], name: string): string | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
 }

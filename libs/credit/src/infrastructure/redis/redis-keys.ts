@@ -13,4 +13,18 @@ export const redisKeys = {
   inquiryJournalDead: (namespace: string): string => `${namespace}:inquiry-journal:dead:v1`,
 };
 
+/** A journal as its relays and operators see it: the stream, its dead-letter stream, the relays' consumer group. */
+export interface JournalStreams {
+  key: string;
+  deadKey: string;
+  group: string;
+}
+
+/** The journals, by name: the one definition of their streams and consumer groups (relays, readiness, npm run journals). */
+export const redisJournals = {
+  audit: (namespace: string): JournalStreams => ({ key: redisKeys.auditJournal(namespace), deadKey: redisKeys.auditJournalDead(namespace), group: 'audit-relay' }),
+  inquiry: (namespace: string): JournalStreams => ({ key: redisKeys.inquiryJournal(namespace), deadKey: redisKeys.inquiryJournalDead(namespace), group: 'inquiry-relay' }),
+};
+export type JournalName = keyof typeof redisJournals;
+
 export const REDIS_NAMESPACE = Symbol('REDIS_NAMESPACE');
