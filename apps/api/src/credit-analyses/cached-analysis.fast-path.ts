@@ -1,4 +1,4 @@
-import { ApiKeys, AuditLog, BureauInquiry, CachedAnalysisReads, PURPOSES } from '@app/credit';
+import { ApiKeys, AuditLog, CachedAnalysisReads, PURPOSES, analysisInquiry } from '@app/credit';
 import { throttledWarning } from '@app/platform';
 import { Clock, Cpf, newId } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
@@ -49,8 +49,7 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boo
       const requestIdHeader = request.headers['x-request-id'];
       const requestId = (typeof requestIdHeader === 'string' && requestIdHeader.slice(0, 64)) || newId();
       const entry = audit.seal({ clientId: key.name, scope, purpose, cpf, action: what.action, resource: what.resource, outcome: 'SUCCESS', requestId });
-      const inquiry: BureauInquiry = { type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt: clock.now(), inquirer: key.name, purpose };
-      const result = await reads.read({ cpf, clientId: key.id, audit: entry, inquiry });
+      const result = await reads.read({ cpf, clientId: key.id, audit: entry, inquiry: analysisInquiry(cpf, key.name, purpose, clock.now()) });
       if (result.kind === 'unavailable') return;
       // Counted either way; the guard reuses the decision instead of counting the request twice.
       (request as AuthenticatedRequest).rateDecision = result.rate;

@@ -1,4 +1,4 @@
-import { Clock, Cpf, newId } from '@app/shared-kernel';
+import { Clock, Cpf } from '@app/shared-kernel';
 import { Inject, Optional } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { assembleCreditAnalysis } from '../../domain/analysis/credit-analysis';
@@ -9,7 +9,7 @@ import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingRepository } from '../ports/rating.repository';
 import { TransactionStore } from '../ports/transaction.store';
 import { CreditAnalysisResult, GetCreditAnalysisQuery } from './get-credit-analysis.query';
-import { InquiryRecorder } from '../ports/inquiry-recorder';
+import { InquiryRecorder, analysisInquiry } from '../ports/inquiry-recorder';
 
 export const ANALYSIS_TTL_SECONDS = 'ANALYSIS_TTL_SECONDS';
 
@@ -54,7 +54,7 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
       await this.cache.set(cpf, json, this.ttlSeconds);
       result = { json, cacheHit: false };
     }
-    this.inquiries.record({ type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt: this.clock.now(), inquirer, purpose });
+    this.inquiries.record(analysisInquiry(cpf, inquirer, purpose, this.clock.now()));
     return result;
   }
 }

@@ -1,4 +1,10 @@
+import { Cpf, newId } from '@app/shared-kernel';
 import { BureauInquiry } from '../../domain/transactions/transaction-event';
+
+/** The bureau inquiry an analysis records: who asked, why, when. Both the API's fast path and the query handler make it here. */
+export function analysisInquiry(cpf: Cpf, inquirer: string, purpose: string, occurredAt: Date): BureauInquiry {
+  return { type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt, inquirer, purpose };
+}
 
 /**
  * Where an analysis hands over the bureau inquiry it records, off its request path: an analysis never waits for the

@@ -1,4 +1,3 @@
-import { throttledWarning } from '@app/platform';
 import { DomainError } from '@app/shared-kernel';
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -7,6 +6,7 @@ import { TransactionStore } from '../../application/ports/transaction.store';
 import { BureauInquiry, eventToJson, parseTransactionEvent, TransactionEventInput } from '../../domain/transactions/transaction-event';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
 import { redisJournals, redisKeys } from './redis-keys';
+import { RedisJournalWriter } from './redis-journal-writer';
 
 /** An inquiry as it waits in the journal: its wire shape, the one partners ingest, so the relay reads it back with the same rules. */
 export function inquiryJournalEntry(inquiry: BureauInquiry): string {
@@ -34,29 +34,23 @@ export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
  * the buffered recorder, which writes them to the store itself.
  */
 export class RedisJournalledInquiryRecorder extends InquiryRecorder implements BeforeApplicationShutdown {
-  private readonly warn = throttledWarning(new Logger(RedisJournalledInquiryRecorder.name));
-  private readonly key: string;
+  private readonly journal: RedisJournalWriter;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly fallback: InquiryRecorder,
     namespace: string,
   ) {
     super();
-    this.key = redisKeys.inquiryJournal(namespace);
+    this.journal = new RedisJournalWriter(redis, redisKeys.inquiryJournal(namespace), 'inquiry journal unavailable, writing inquiries to the event store directly', new Logger(RedisJournalledInquiryRecorder.name));
   }
 
   record(inquiry: BureauInquiry): void {
-    if (this.redis.status !== 'ready') return this.fallback.record(inquiry);
-    const sent = this.redis.xadd(this.key, '*', 'entry', inquiryJournalEntry(inquiry)).then(
-      () => undefined,
-      (error: Error) => {
-        // A timed-out XADD may have landed: then the store gets the inquiry twice, and its event id makes the second a no-op.
-        this.warn(`inquiry journal unavailable, writing inquiries to the event store directly: ${error.message}`);
-        this.fallback.record(inquiry);
-      },
-    );
+    // An inquiry that reaches the store twice (a timed-out XADD that landed) is stored once: its event id.
+    const sent = this.journal.append(inquiryJournalEntry(inquiry)).then((journalled) => {
+      if (!journalled) this.fallback.record(inquiry);
+    });
     this.inFlight.add(sent);
     void sent.finally(() => this.inFlight.delete(sent));
   }

@@ -1,9 +1,9 @@
-import { throttledWarning } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AuditEntry, AuditEntryInput, AuditLog, AuditVerification, SealedAuditEntry } from '../../application/ports/audit-log';
 import { redisKeys } from './redis-keys';
+import { RedisJournalWriter } from './redis-journal-writer';
 
 /**
  * The audit log as requests see it when Redis is configured: an entry is durable once it is in the Redis journal (one
@@ -14,17 +14,16 @@ import { redisKeys } from './redis-keys';
  * land, it is recorded twice). Reads of the log (subject consultations, verification) go to the log itself.
  */
 export class RedisJournalledAuditLog extends AuditLog {
-  private readonly warn = throttledWarning(new Logger(RedisJournalledAuditLog.name));
-  private readonly key: string;
+  private readonly journal: RedisJournalWriter;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     /** The log the relay appends to; it must never be this journalled log itself. */
     private readonly log: AuditLog,
     namespace: string,
   ) {
     super();
-    this.key = redisKeys.auditJournal(namespace);
+    this.journal = new RedisJournalWriter(redis, redisKeys.auditJournal(namespace), 'audit journal unavailable, writing entries to the audit log directly', new Logger(RedisJournalledAuditLog.name));
   }
 
   seal(entry: AuditEntryInput): SealedAuditEntry {
@@ -32,15 +31,7 @@ export class RedisJournalledAuditLog extends AuditLog {
   }
 
   async recordSealed(entry: SealedAuditEntry): Promise<void> {
-    if (this.redis.status === 'ready') {
-      try {
-        await this.redis.xadd(this.key, '*', 'entry', JSON.stringify(entry));
-        return;
-      } catch (error) {
-        this.warn(`audit journal unavailable, writing entries to the audit log directly: ${(error as Error).message}`);
-      }
-    }
-    await this.log.recordSealed(entry);
+    if (!(await this.journal.append(JSON.stringify(entry)))) await this.log.recordSealed(entry);
   }
 
   forSubject(cpf: Cpf, since: Date, limit: number): Promise<AuditEntry[]> {
