@@ -32,4 +32,20 @@ describe('CPF redaction in logs', () => {
     expect(text).toContain('***.456.789-**');
     expect(text).not.toMatch(/12345678909|123\.456\.789-09|98765432100/);
   });
+
+  it.each([false, true])('writes an error line that comes without a stack, json=%s (it used to throw inside the logger)', (json) => {
+    const written: string[] = [];
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    try {
+      const logger = new RedactingLogger('Test', { json });
+      logger.error('channel set-up failed for 98765432100');
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    const text = written.join('');
+    expect(text).toContain('channel set-up failed for ***.654.321-**');
+    expect(text).not.toContain('undefined');
+  });
 });

@@ -11,8 +11,9 @@ export class RedactingLogger extends ConsoleLogger {
     return redactCpfs(super.formatMessage(logLevel, message, pidMessage, formattedLogLevel, contextMessage, timestampDiff));
   }
 
-  protected override printStackTrace(stack: string): void {
-    super.printStackTrace(redactCpfs(stack));
+  /** Nest calls this for every error() line, with no stack when the caller gave none. */
+  protected override printStackTrace(stack: string | undefined): void {
+    if (stack) super.printStackTrace(redactCpfs(stack));
   }
 
   protected override getJsonLogObject(message: unknown, options: Parameters<ConsoleLogger['getJsonLogObject']>[1]) {
