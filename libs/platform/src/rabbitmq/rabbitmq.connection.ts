@@ -22,12 +22,32 @@ export function confirmChannel(
   setup?: (channel: ConfirmChannel) => Promise<void>,
   extraQueues: string[] = [],
 ): ChannelWrapper {
-  return connection.createChannel({
+  const wrapper = connection.createChannel({
     json: false,
     confirm: true,
     setup: async (channel: ConfirmChannel) => {
       await assertTopology(channel, topology, extraQueues);
       if (setup) await setup(channel);
     },
+  });
+  // ChannelWrapper reports a failed setup (a queue declared with other arguments, no permission on the virtual host)
+  // as an 'error' event. Without a listener that event kills the process with the broker's raw reply; with it the
+  // reason is logged, and channelReady() turns it into a failed start-up.
+  const logger = new Logger('RabbitMQ');
+  wrapper.on('error', (error: Error) => logger.error(`channel set-up failed: ${error.message}`));
+  return wrapper;
+}
+
+/**
+ * Resolves once the channel is set up. A set-up the broker refuses rejects it with the reason, instead of waiting
+ * for a 'connect' that will never come (the broker closed the channel, and only an operator can change that).
+ */
+export function channelReady(wrapper: ChannelWrapper): Promise<void> {
+  return new Promise((resolve, reject) => {
+    wrapper.once('error', reject);
+    wrapper.waitForConnect().then(() => {
+      wrapper.off('error', reject);
+      resolve();
+    }, reject);
   });
 }

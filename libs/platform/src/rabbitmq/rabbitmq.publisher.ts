@@ -1,7 +1,7 @@
 import { CAUSATION_HEADER } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import { confirmChannel } from './rabbitmq.connection';
+import { channelReady, confirmChannel } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
 export interface PublishOptions {
@@ -53,7 +53,7 @@ export class RabbitMqPublisher {
   }
 
   async waitForConnect(): Promise<void> {
-    await this.channel.waitForConnect();
+    await channelReady(this.channel);
   }
 
   async close(): Promise<void> {

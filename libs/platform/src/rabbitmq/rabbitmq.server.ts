@@ -5,7 +5,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom, isObservable } from 'rxjs';
 import { redactCpfs } from '../redact';
-import { confirmChannel, connectRabbitMq } from './rabbitmq.connection';
+import { channelReady, confirmChannel, connectRabbitMq } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
 export interface RabbitMqServerOptions extends TopologyOptions {
@@ -82,7 +82,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
         await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
       }
     }, queues);
-    this.channel.waitForConnect().then(() => callback(), callback);
+    channelReady(this.channel).then(() => callback(), callback);
   }
 
   async close(): Promise<void> {
