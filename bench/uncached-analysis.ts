@@ -29,7 +29,7 @@ import { GetCreditAnalysisQuery } from '../libs/credit/src/application/get-credi
 import { QueryBus } from '@nestjs/cqrs';
 import { parseArgs, runMain } from './lib/args';
 import { LatencyHistogram, Measurement, fmt, fmtInt, paced, saturate, table } from './lib/load';
-import { build, cpuBreakdown, freePort, MACHINE, ROOT, runDistScript, sleep, spawnApp, Spawned } from './lib/processes';
+import { build, cpuBreakdown, freePort, MACHINE, ROOT, STOLEN, runDistScript, sleep, spawnApp, Spawned } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
 import { deleteRecordedInquiries } from './lib/dataset';
 import { ScaleSet, cpfOf, dropScaleSet, groupOf, openContext, openScaleSet, scaleEnv, ensureFerretDbIndexes, totalEvents } from './lib/scale-data';
@@ -296,7 +296,7 @@ async function main(): Promise<void> {
           profiledRequests += m.requests;
           const r: PhaseResult = { ...m, name, size: set.consumers, searchesPerRequest: (s1 - s0) / Math.max(1, m.requests), distinct: m.requests <= paths.length, cpu, load1 };
           phases.push(r);
-          console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%${relayWorker ? `, relay worker ${fmt(cpu['relay worker'] ?? 0, 0)}%` : ''}, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
+          console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%${relayWorker ? `, relay worker ${fmt(cpu['relay worker'] ?? 0, 0)}%` : ''}%, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
         };
         const atRate = (paths: string[]) => paced({ url: base, paths, headers, ratePerSecond: opts.rate, durationSeconds: opts.duration, maxSockets: 64 });
         // Paced sends can run one tick past the duration: a little more than rate × duration distinct CPFs.
@@ -341,8 +341,8 @@ async function main(): Promise<void> {
 
   console.log(`\nUncached analysis over HTTP (compiled API, production profile; every request a cache miss: each CPF read once per phase):`);
   console.log(table(
-    ['consumers', 'phase', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ES searches/req', 'non-200+err', 'API CPU %', 'machine %', 'load1'],
-    phases.map((p) => [fmtInt(p.size), p.name, fmtInt(p.reqPerSec), fmt(p.p50, 2), fmt(p.p90, 2), fmt(p.p99, 2), fmt(p.max, 1), fmt(p.searchesPerRequest, 2), String(p.non200 + p.errors), fmt(p.cpu.api ?? 0, 0), fmt(p.cpu[MACHINE] ?? 0, 0), fmt(p.load1, 2)]),
+    ['consumers', 'phase', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ES searches/req', 'non-200+err', 'API CPU %', 'machine %', 'stolen %', 'load1'],
+    phases.map((p) => [fmtInt(p.size), p.name, fmtInt(p.reqPerSec), fmt(p.p50, 2), fmt(p.p90, 2), fmt(p.p99, 2), fmt(p.max, 1), fmt(p.searchesPerRequest, 2), String(p.non200 + p.errors), fmt(p.cpu.api ?? 0, 0), fmt(p.cpu[MACHINE] ?? 0, 0), fmt(p.cpu[STOLEN] ?? 0, 0), fmt(p.load1, 2)]),
   ));
   // Where the machine's CPU goes per request: a miss wakes the API, three data servers, Redis and the relays.
   const cpuGroups = ['api', 'relay worker', 'PostgreSQL', 'FerretDB', 'Elasticsearch', 'Redis', 'RabbitMQ', 'load generator', 'other processes'];

@@ -135,13 +135,17 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 const CLK_TCK = 100;
 
-/** Busy and total CPU time of the whole machine, from /proc/stat (all cores). */
-export function machineCpu(): { busy: number; total: number } {
+/**
+ * Busy, stolen and total CPU time of the whole machine, from /proc/stat (all cores). Steal is time this VM's vCPUs
+ * were runnable but the host ran something else: not work done here, so it is kept out of busy and reported apart.
+ */
+export function machineCpu(): { busy: number; steal: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const steal = v[7] ?? 0;
   const total = v.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
+  return { busy: total - idle - steal, steal, total };
 }
 
 /** CPU seconds of every process on the machine, keyed by pid, with its command name. */
@@ -164,6 +168,10 @@ function allProcesses(): Map<number, { comm: string; cpu: number }> {
 export type CpuGroups = Record<string, number>;
 /** Key of the machine-wide busy figure (from /proc/stat) in a CpuGroups. */
 export const MACHINE = 'machine busy';
+/** Key of the CPU the host took from this VM's vCPUs during the interval (steal), in % of one core. */
+export const STOLEN = 'stolen by host';
+/** True for the groups that are processes (not the machine-wide figures). */
+export const isProcessGroup = (group: string) => group !== MACHINE && group !== STOLEN;
 
 /**
  * Where the machine's CPU went during an interval, in % of one core: the named processes of this run, the load
@@ -193,7 +201,9 @@ export function cpuBreakdown(named: Record<string, number | undefined>) {
     }
     // The machine-wide figure also counts processes that started and ended within the interval (test workers, compilers).
     const m1 = machineCpu();
-    groups[MACHINE] = ((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 100 * cpus().length;
+    const span = Math.max(1, m1.total - m0.total);
+    groups[MACHINE] = ((m1.busy - m0.busy) / span) * 100 * cpus().length;
+    groups[STOLEN] = ((m1.steal - m0.steal) / span) * 100 * cpus().length;
     return groups;
   };
 }
