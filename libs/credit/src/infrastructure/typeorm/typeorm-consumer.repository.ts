@@ -20,14 +20,18 @@ export class TypeormConsumerRepository extends ConsumerRepository {
 
   async findByCpf(cpf: Cpf): Promise<Consumer | null> {
     const cpfHash = this.cipher.lookupHash(cpf.value);
-    // Both by the same key, so in parallel: one round trip on the analysis's critical path instead of two. A CPF
-    // with no consumer row has no debts either (foreign key), so nothing is read that would be thrown away.
-    const [row, debts] = await Promise.all([
-      this.dataSource.getRepository(ConsumerRow).findOneBy({ cpfHash }),
-      this.dataSource.getRepository(DebtRow).find({ where: { consumerCpfHash: cpfHash }, order: { dueDate: 'DESC', id: 'ASC' } }),
-    ]);
+    // One statement (consumer LEFT JOIN its debts), so one round trip and one PostgreSQL backend woken on the
+    // analysis's critical path. getOne() sets no LIMIT, so TypeORM does not add its separate DISTINCT-ids query.
+    const row = await this.dataSource
+      .getRepository(ConsumerRow)
+      .createQueryBuilder('c')
+      .leftJoinAndSelect('c.debts', 'd')
+      .where('c.cpfHash = :cpfHash', { cpfHash })
+      .orderBy('d.dueDate', 'DESC')
+      .addOrderBy('d.id', 'ASC')
+      .getOne();
     if (!row) return null;
-    return ConsumerTypeormMapper.toDomain(row, debts, this.cipher);
+    return ConsumerTypeormMapper.toDomain(row, row.debts, this.cipher);
   }
 
   /** One transaction: the consumer row and its full debt list are replaced together or not at all. */
