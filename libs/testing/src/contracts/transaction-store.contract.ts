@@ -62,6 +62,33 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     expect(s.cardPurchases90d).toEqual({ count: 2, approvedCount: 1, declinedCount: 1, approvedAmountCents: 5_000 });
   });
 
+  it('summarises events on a window boundary as inside it, a zero amount as inflow, and ties newest by event id', async () => {
+    const cpf = uniqueCpf();
+    const p = `tb-${cpf.value}`;
+    const sixMonthsBefore = new Date('2026-05-25T12:00:00Z');
+    await store.append([
+      movement(cpf, `${p}-m30`, ago(30), 0, 'SALARY'),
+      movement(cpf, `${p}-m30out`, ago(30, 1), -1_000),
+      movement(cpf, `${p}-m90`, ago(90), -2_500),
+      inquiry(cpf, `${p}-i6m`, sixMonthsBefore),
+      inquiry(cpf, `${p}-i6m-out`, new Date(sixMonthsBefore.getTime() - 1)),
+      inquiry(cpf, `${p}-b`, ago(3), 'Banco B'),
+      inquiry(cpf, `${p}-a`, ago(3), 'Banco A'),
+      purchase(cpf, `${p}-c90`, ago(90), 4_000, false),
+      purchase(cpf, `${p}-c90ok`, ago(90), 6_000),
+      purchase(cpf, `${p}-c91`, ago(90, 1), 8_000),
+    ]);
+    await afterWrite();
+    const s = await store.summarize(cpf, NOW);
+    expect(s.movements30d).toEqual({ inflowCents: 0, outflowCents: 0, count: 1, byKind: { SALARY: 0 } });
+    expect(s.movements90d).toEqual({ inflowCents: 0, outflowCents: 3_500, count: 3, byKind: { SALARY: 0, BILL_PAYMENT: -3_500 } });
+    expect(s.inquiriesLast6Months).toBe(3);
+    // Same instant: the store's newest-first order breaks the tie by event id, ascending.
+    expect(s.lastInquiry).toEqual({ inquirer: 'Banco A', purpose: 'CREDIT_GRANTING', occurredAt: ago(3) });
+    expect(s.cardPurchases90d).toEqual({ count: 2, approvedCount: 1, declinedCount: 1, approvedAmountCents: 6_000 });
+    expect(s.lastCardPurchase).toMatchObject({ merchant: `Loja ${p}-c90`, approved: false });
+  });
+
   it('summarises an unknown CPF as empty', async () => {
     const s = await store.summarize(uniqueCpf(), NOW);
     expect(s).toMatchObject({ lastInquiry: null, inquiriesLast6Months: 0, lastCardPurchase: null, movements90d: { count: 0, inflowCents: 0, outflowCents: 0 } });
