@@ -24,7 +24,7 @@ import { ConsumerRepository } from '../libs/credit/src/application/ports/consume
 import { RatingFeaturesRepository } from '../libs/credit/src/application/ports/rating-features.repository';
 import { RatingRepository } from '../libs/credit/src/application/ports/rating.repository';
 import { TransactionStore } from '../libs/credit/src/application/ports/transaction.store';
-import { AnalysisCache } from '../libs/credit/src/application/ports/analysis.cache';
+import { AnalysisCache, CacheLookup } from '../libs/credit/src/application/ports/analysis.cache';
 import { GetCreditAnalysisQuery } from '../libs/credit/src/application/get-credit-analysis/get-credit-analysis.query';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseArgs, runMain } from './lib/args';
@@ -108,7 +108,8 @@ interface ProbeRow {
 /** Each store's read alone, one call at a time, through our adapters (first call per CPF: nothing cached in the app). */
 /** A cache that never has the analysis: the query handler takes its miss path every time. */
 class NeverHitCache extends AnalysisCache {
-  async get(): Promise<string | null> { return null; }
+  async lookup(): Promise<CacheLookup> { return { json: null, ticket: '0' }; }
+  async fill(): Promise<void> {}
   async set(): Promise<void> {}
   async invalidate(): Promise<void> {}
   async health(): Promise<'up'> { return 'up'; }

@@ -1,4 +1,4 @@
-import { ApiKeys, AuditLog, PURPOSES, RateDecision, RateLimiter } from '@app/credit';
+import { ApiKeys, AuditLog, FillTicket, PURPOSES, RateDecision, RateLimiter } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -15,9 +15,9 @@ export interface AuthenticatedClient {
 
 /**
  * Set by the cached-read fast path on what it passes on: rateDecision when it already counted this request (so it is
- * not counted twice), analysisCacheMissed when it found no analysis cached (so the handler does not ask again).
+ * not counted twice), analysisCacheMiss when it found no analysis cached (so the handler does not ask again), with the fill ticket.
  */
-export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient; rateDecision?: RateDecision; analysisCacheMissed?: boolean };
+export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient; rateDecision?: RateDecision; analysisCacheMiss?: { ticket: FillTicket } };
 
 const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
 

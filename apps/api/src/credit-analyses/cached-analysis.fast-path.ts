@@ -54,7 +54,7 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boo
       // Counted either way; the guard reuses the decision instead of counting the request twice.
       (request as AuthenticatedRequest).rateDecision = result.rate;
       if (result.kind === 'miss') {
-        (request as AuthenticatedRequest).analysisCacheMissed = true;
+        (request as AuthenticatedRequest).analysisCacheMiss = { ticket: result.ticket };
         return;
       }
       void reply

@@ -1,4 +1,4 @@
-import { Address, AnalysisCache, Consumer, ConsumerRepository, Debt } from '@app/credit';
+import { Address, AnalysisCache, CacheLookup, Consumer, ConsumerRepository, Debt } from '@app/credit';
 import { Cpf } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 
@@ -53,6 +53,28 @@ export function analysisCacheContract(make: () => Promise<AnalysisCache> | Analy
     expect(await cache.get(cpf)).toBeNull();
     expect(await cache.get(other)).toBe('{"other":true}');
     expect(await cache.health()).toBe('up');
+  });
+
+  it('drops a fill whose ticket an invalidation made stale, keeps one whose ticket is current, and skips a null ticket', async () => {
+    const cpf = uniqueCpf();
+    const other = uniqueCpf();
+    const ticketOf = (lookup: CacheLookup) => {
+      if (lookup.json !== null) throw new Error(`expected a miss, got ${lookup.json}`);
+      return lookup.ticket;
+    };
+    const before = ticketOf(await cache.lookup(cpf));
+    expect(before).toEqual(expect.any(String));
+    await cache.invalidate([cpf]);
+    await cache.fill(cpf, '{"read":"before the change"}', 60, before);
+    expect(await cache.get(cpf)).toBeNull();
+
+    const after = ticketOf(await cache.lookup(cpf));
+    expect(after).not.toBe(before);
+    await cache.fill(cpf, '{"read":"after the change"}', 60, after);
+    expect(await cache.lookup(cpf)).toEqual({ json: '{"read":"after the change"}' });
+
+    await cache.fill(other, '{"unguarded":true}', 60, null);
+    expect(await cache.get(other)).toBeNull();
   });
 
   it('expires entries after their TTL', async () => {

@@ -16,6 +16,19 @@ const cpf = Cpf.parse(VALID_CPF);
 const UNKNOWN_CPF = cpfFromBase(987_654_321);
 const SINCE_EVER = new Date(0);
 
+/** A consumer store where a change lands (and is announced) right after a read has returned the old data. */
+class ChangedWhileReadRepository extends InMemoryConsumerRepository {
+  afterNextRead?: () => Promise<void>;
+
+  override async findByCpf(wanted: Cpf) {
+    const found = await super.findByCpf(wanted);
+    const change = this.afterNextRead;
+    this.afterNextRead = undefined;
+    await change?.();
+    return found;
+  }
+}
+
 describe('GetCreditAnalysisHandler', () => {
   let cache: InMemoryAnalysisCache;
   let consumers: InMemoryConsumerRepository;
@@ -103,6 +116,29 @@ describe('GetCreditAnalysisHandler', () => {
     expect((JSON.parse(first.json) as CreditAnalysis).transactions.inquiriesLast6Months).toBe(0);
     expect((JSON.parse(third.json) as CreditAnalysis).transactions.inquiriesLast6Months).toBe(2);
     expect((await ask()).cacheHit).toBe(true);
+  });
+
+  it('does not cache what it read when the CPF changed and was invalidated while the analysis was being assembled', async () => {
+    const racing = new ChangedWhileReadRepository();
+    await racing.save(aConsumer());
+    const racingHandler = new GetCreditAnalysisHandler(cache, racing, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, recorder, 300);
+    const invalidate = new InvalidateAnalysisHandler(cache);
+    racing.afterNextRead = async () => {
+      await racing.save(aConsumer({ name: 'Maria Santos Oliveira' }));
+      await invalidate.handle(new ConsumerDataChangedEvent([VALID_CPF], 'CONSUMER', { correlationId: 'c' }));
+    };
+    const ask = () => racingHandler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING'));
+
+    const raced = await ask();
+    expect(raced.cacheHit).toBe(false);
+    expect((JSON.parse(raced.json) as CreditAnalysis).name).toBe('Maria da Silva Santos');
+    expect(await cache.get(cpf)).toBeNull();
+
+    const fresh = await ask();
+    expect(fresh.cacheHit).toBe(false);
+    expect((JSON.parse(fresh.json) as CreditAnalysis).name).toBe('Maria Santos Oliveira');
+    expect(await ask()).toEqual({ json: fresh.json, cacheHit: true });
+    await recorder.flush();
   });
 
   it('misses again once InvalidateAnalysisHandler handles a new rating of that CPF, and shows the new rating', async () => {

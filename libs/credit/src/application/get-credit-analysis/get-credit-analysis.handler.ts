@@ -37,10 +37,10 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
 
   async execute({ cpf: raw, inquirer, purpose, knownMiss }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
     const cpf = Cpf.parse(raw);
-    const cached = knownMiss ? null : await this.cache.get(cpf);
+    const cached = knownMiss ? { json: null, ticket: knownMiss.ticket } : await this.cache.lookup(cpf);
     let result: CreditAnalysisResult;
-    if (cached !== null) {
-      result = { json: cached, cacheHit: true };
+    if (cached.json !== null) {
+      result = { json: cached.json, cacheHit: true };
     } else {
       const now = this.clock.now();
       const [consumer, features, rating, summary] = await Promise.all([
@@ -53,7 +53,8 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
       const json = JSON.stringify(assembleCreditAnalysis(consumer, features, rating, summary, now));
       // Not awaited: the port never rejects, and the answer does not depend on it. Issued in the same tick as the
       // inquiry below and the interceptor's audit entry, ioredis sends the three in one write (one wake-up of Redis).
-      void this.cache.set(cpf, json, this.ttlSeconds);
+      // The ticket makes the fill a no-op if the CPF was invalidated since the lookup: what was read may be stale.
+      void this.cache.fill(cpf, json, this.ttlSeconds, cached.ticket);
       result = { json, cacheHit: false };
     }
     this.inquiries.record(analysisInquiry(cpf, inquirer, purpose, this.clock.now()));

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import { FillTicket } from '../ports/analysis.cache';
 
 export interface CreditAnalysisResult {
   /** The analysis as JSON text: a cache hit is served byte for byte as stored. */
@@ -12,8 +13,11 @@ export class GetCreditAnalysisQuery extends Query<CreditAnalysisResult> {
     readonly cpf: string,
     readonly inquirer: string,
     readonly purpose: string,
-    /** The caller has just found nothing cached for this CPF (the API's fast path), so the cache is not asked again. */
-    readonly knownMiss = false,
+    /**
+     * Set when the caller has just found nothing cached for this CPF (the API's fast path): the cache is not asked
+     * again, and the analysis is cached with this miss's fill ticket.
+     */
+    readonly knownMiss?: { ticket: FillTicket },
   ) {
     super();
   }

@@ -1,5 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
 import { BureauInquiry } from '../../domain/transactions/transaction-event';
+import { FillTicket } from './analysis.cache';
 import { SealedAuditEntry } from './audit-log';
 import { RateDecision } from './rate-limiter';
 
@@ -16,8 +17,11 @@ export interface CachedReadRequest {
 export type CachedReadResult =
   /** The cached analysis, as stored; the request was counted, its audit entry and inquiry journalled in the same step. */
   | { kind: 'hit'; body: Buffer; rate: RateDecision }
-  /** Counted, not served: nothing cached, or over the limit (rate.allowed false). Nothing was journalled. */
-  | { kind: 'miss'; rate: RateDecision }
+  /**
+   * Counted, not served: nothing cached (with the fill ticket for the analysis the full path assembles), or over the
+   * limit (rate.allowed false, ticket null: the cache was not read). Nothing was journalled.
+   */
+  | { kind: 'miss'; rate: RateDecision; ticket: FillTicket }
   /** The store could not be asked; nothing was counted or journalled. */
   | { kind: 'unavailable' };
 

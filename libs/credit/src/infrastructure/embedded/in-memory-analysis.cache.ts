@@ -1,23 +1,33 @@
 import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { AnalysisCache } from '../../application/ports/analysis.cache';
+import { AnalysisCache, CacheLookup, FillTicket } from '../../application/ports/analysis.cache';
 
 /** A bounded LRU with expiry: Map keeps insertion order, so re-inserting on read makes the first key the least recent. */
 @Injectable()
 export class InMemoryAnalysisCache extends AnalysisCache {
   private readonly entries = new Map<string, { json: string; expiresAt: number }>();
+  /** Invalidations per CPF, the fill tickets. One number per CPF ever invalidated: the embedded store is a demo's size. */
+  private readonly invalidations = new Map<string, number>();
 
   constructor(private readonly maxEntries = 10_000) {
     super();
   }
 
-  async get(cpf: Cpf): Promise<string | null> {
+  async lookup(cpf: Cpf): Promise<CacheLookup> {
     const entry = this.entries.get(cpf.value);
-    if (!entry) return null;
-    this.entries.delete(cpf.value);
-    if (entry.expiresAt <= Date.now()) return null;
-    this.entries.set(cpf.value, entry);
-    return entry.json;
+    if (entry) {
+      this.entries.delete(cpf.value);
+      if (entry.expiresAt > Date.now()) {
+        this.entries.set(cpf.value, entry);
+        return { json: entry.json };
+      }
+    }
+    return { json: null, ticket: String(this.invalidations.get(cpf.value) ?? 0) };
+  }
+
+  async fill(cpf: Cpf, json: string, ttlSeconds: number, ticket: FillTicket): Promise<void> {
+    if (ticket === null || ticket !== String(this.invalidations.get(cpf.value) ?? 0)) return;
+    await this.set(cpf, json, ttlSeconds);
   }
 
   async set(cpf: Cpf, json: string, ttlSeconds: number): Promise<void> {
@@ -29,7 +39,10 @@ export class InMemoryAnalysisCache extends AnalysisCache {
   }
 
   async invalidate(cpfs: Cpf[]): Promise<void> {
-    for (const cpf of cpfs) this.entries.delete(cpf.value);
+    for (const cpf of cpfs) {
+      this.entries.delete(cpf.value);
+      this.invalidations.set(cpf.value, (this.invalidations.get(cpf.value) ?? 0) + 1);
+    }
   }
 
   async health(): Promise<'up' | 'degraded'> {

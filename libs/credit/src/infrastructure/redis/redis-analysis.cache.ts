@@ -2,10 +2,44 @@ import { throttledWarning } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { AnalysisCache } from '../../application/ports/analysis.cache';
+import { AnalysisCache, CacheLookup, FillTicket } from '../../application/ports/analysis.cache';
 import { REDIS_NAMESPACE, redisKeys } from './redis-keys';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/**
+ * How long a CPF's invalidation count outlives its last invalidation. A miss holds its ticket for milliseconds; a
+ * count that expired under an outstanding ticket reads as '0', which does not match it, so that fill is only skipped.
+ */
+export const INVALIDATION_COUNT_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** KEYS: analysis, invalidation count. ARGV: json, ttl ms, ticket. Sets only while the count still equals the ticket. */
+const FILL = `
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+/** KEYS: analysis, invalidation count of each CPF in turn. ARGV: count ttl ms. */
+const INVALIDATE = `
+for i = 1, #KEYS, 2 do
+  redis.call('DEL', KEYS[i])
+  redis.call('INCR', KEYS[i + 1])
+  redis.call('PEXPIRE', KEYS[i + 1], ARGV[1])
+end
+return #KEYS / 2
+`;
+/** KEYS: analysis, invalidation count. Returns {analysis} or {false, count}. */
+const LOOKUP = `
+local analysis = redis.call('GET', KEYS[1])
+if analysis then return {analysis} end
+return {false, redis.call('GET', KEYS[2]) or '0'}
+`;
+
+type Scripts = {
+  creditAnalysisFillV1: (analysisKey: string, countKey: string, json: string, ttlMs: number, ticket: string) => Promise<number>;
+  creditAnalysisInvalidateV1: (...keysThenTtl: (string | number)[]) => Promise<number>;
+  creditAnalysisLookupV1: (analysisKey: string, countKey: string) => Promise<[string | null, string?]>;
+};
 
 /**
  * Analyses in Redis as the exact bytes the API sends, one key per CPF with its TTL. (Through cache-manager 7, Keyv and
@@ -18,20 +52,37 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 export class RedisAnalysisCache extends AnalysisCache {
   private readonly warn = throttledWarning(new Logger(RedisAnalysisCache.name));
 
+  private readonly scripts: Scripts;
+
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(REDIS_NAMESPACE) private readonly namespace: string,
   ) {
     super();
+    redis.defineCommand('creditAnalysisFillV1', { numberOfKeys: 2, lua: FILL });
+    redis.defineCommand('creditAnalysisLookupV1', { numberOfKeys: 2, lua: LOOKUP });
+    // The key count varies with the batch, so it is passed first at each call (numberOfKeys left undefined).
+    redis.defineCommand('creditAnalysisInvalidateV1', { lua: INVALIDATE });
+    this.scripts = redis as unknown as Scripts;
   }
 
-  async get(cpf: Cpf): Promise<string | null> {
-    if (!this.available()) return null;
+  async lookup(cpf: Cpf): Promise<CacheLookup> {
+    if (!this.available()) return { json: null, ticket: null };
     try {
-      return await this.redis.get(redisKeys.analysis(this.namespace, cpf));
+      const [json, count] = await this.scripts.creditAnalysisLookupV1(redisKeys.analysis(this.namespace, cpf), redisKeys.analysisInvalidations(this.namespace, cpf));
+      return json !== null ? { json } : { json: null, ticket: count ?? '0' };
     } catch (error) {
       this.warnFailed('read', error);
-      return null;
+      return { json: null, ticket: null };
+    }
+  }
+
+  async fill(cpf: Cpf, json: string, ttlSeconds: number, ticket: FillTicket): Promise<void> {
+    if (ticket === null || !this.available()) return;
+    try {
+      await this.scripts.creditAnalysisFillV1(redisKeys.analysis(this.namespace, cpf), redisKeys.analysisInvalidations(this.namespace, cpf), json, ttlSeconds * 1000, ticket);
+    } catch (error) {
+      this.warnFailed('write', error);
     }
   }
 
@@ -47,12 +98,14 @@ export class RedisAnalysisCache extends AnalysisCache {
   /**
    * Deletes must not be lost silently: a stale analysis would outlive a data change. When Redis is unreachable the
    * entry cannot be deleted, but it also cannot be read until Redis returns, and it expires within its TTL; the
-   * warning says so. An ingested batch touches hundreds of CPFs: one DEL names them all.
+   * warning says so. An ingested batch touches hundreds of CPFs: one script call deletes them all and counts the
+   * invalidation of each, which makes the tickets of misses in flight stale.
    */
   async invalidate(cpfs: Cpf[]): Promise<void> {
     if (cpfs.length === 0) return;
+    const keys = cpfs.flatMap((c) => [redisKeys.analysis(this.namespace, c), redisKeys.analysisInvalidations(this.namespace, c)]);
     try {
-      await this.redis.del(...cpfs.map((c) => redisKeys.analysis(this.namespace, c)));
+      await this.scripts.creditAnalysisInvalidateV1(keys.length, ...keys, INVALIDATION_COUNT_TTL_MS);
     } catch (error) {
       this.warnFailed('invalidate', error);
     }

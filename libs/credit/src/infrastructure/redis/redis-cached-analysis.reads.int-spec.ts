@@ -87,11 +87,26 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const before = await redis.xlen(journal);
     const first = await reads.read(ask('key-miss', 'r-miss'));
     const second = await reads.read(ask('key-miss', 'r-miss-2'));
-    expect(first).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }) });
-    expect(second).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 98 }) });
+    expect(first).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }), ticket: '0' });
+    expect(second).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 98 }), ticket: '0' });
     expect(await redis.xlen(journal)).toBe(before);
     expect(await inquiryIds()).not.toContain('inq-r-miss');
     expect(await inquiryIds()).not.toContain('inq-r-miss-2');
+  });
+
+  it('hands out on a miss the fill ticket of the cache, so a fill after an invalidation is dropped', async () => {
+    const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
+    const cpf = uniqueCpf();
+    const missed = await reads.read(ask('key-ticket', 'r-ticket', cpf));
+    expect(missed).toMatchObject({ kind: 'miss', ticket: '0' });
+    const ticket = missed.kind === 'miss' ? missed.ticket : null;
+    await cache.invalidate([cpf]);
+    await cache.fill(cpf, '{"stale":true}', 60, ticket);
+    expect(await cache.get(cpf)).toBeNull();
+    const again = await reads.read(ask('key-ticket', 'r-ticket-2', cpf));
+    expect(again).toMatchObject({ kind: 'miss', ticket: '1' });
+    await cache.fill(cpf, '{"fresh":true}', 60, again.kind === 'miss' ? again.ticket : null);
+    expect(await reads.read(ask('key-ticket', 'r-ticket-3', cpf))).toMatchObject({ kind: 'hit', body: Buffer.from('{"fresh":true}') });
   });
 
   it('refuses to serve over the limit even when the analysis is cached, and journals nothing', async () => {
@@ -101,7 +116,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const kinds = [];
     for (let i = 0; i < 3; i++) kinds.push((await reads.read(ask('key-limit', `r-limit-${i}`, cpf))));
     expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);
-    expect(kinds[2]).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: false, remaining: 0 }) });
+    expect(kinds[2]).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: false, remaining: 0 }), ticket: null });
     const ids = (await redis.xrange(journal, '-', '+')).map(([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId);
     expect(ids).toEqual(expect.arrayContaining(['r-limit-0', 'r-limit-1']));
     expect(ids).not.toContain('r-limit-2');
