@@ -297,7 +297,7 @@ async function main(): Promise<void> {
           profiledRequests += m.requests;
           const r: PhaseResult = { ...m, name, size: set.consumers, searchesPerRequest: (s1 - s0) / Math.max(1, m.requests), distinct: m.requests <= paths.length, cpu, load1 };
           phases.push(r);
-          console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%${relayWorker ? `, relay worker ${fmt(cpu['relay worker'] ?? 0, 0)}%` : ''}%, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
+          console.log(`  ${fmtInt(set.consumers)} ${name}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} p90 ${fmt(m.p90, 2)} p99 ${fmt(m.p99, 2)} max ${fmt(m.max, 1)} ms, non-200 ${m.non200}, errors ${m.errors}, ES searches/request ${fmt(r.searchesPerRequest, 2)}${r.distinct ? '' : ' (CPFS REUSED: some hits)'}; api CPU ${fmt(cpu.api ?? 0, 0)}%${relayWorker ? `, relay worker ${fmt(cpu['relay worker'] ?? 0, 0)}%` : ''}, machine ${fmt(cpu[MACHINE] ?? 0, 0)}%, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}%, load1 ${fmt(load1, 2)}`);
         };
         const atRate = (paths: string[]) => paced({ url: base, paths, headers, ratePerSecond: opts.rate, durationSeconds: opts.duration, maxSockets: 64 });
         // Paced sends can run one tick past the duration: a little more than rate × duration distinct CPFs.
