@@ -10,8 +10,10 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 /**
  * How long a CPF's invalidation count outlives its last invalidation. A miss holds its ticket for milliseconds; a
  * count that expired under an outstanding ticket reads as '0', which does not match it, so that fill is only skipped.
+ * An hour keeps Redis at one small key per CPF changed in the last hour (a few dozen bytes each, against the ~2 KB
+ * of a cached analysis), instead of one per CPF ever changed.
  */
-export const INVALIDATION_COUNT_TTL_MS = 24 * 60 * 60 * 1000;
+export const INVALIDATION_COUNT_TTL_MS = 60 * 60 * 1000;
 
 /** KEYS: analysis, invalidation count. ARGV: json, ttl ms, ticket. Sets only while the count still equals the ticket. */
 const FILL = `

@@ -4,7 +4,7 @@ import { Cpf } from '@app/shared-kernel';
 export const redisKeys = {
   /** The assembled analysis as the JSON bytes the API sends (v2: raw bytes; v1 was cache-manager's encoded envelope). */
   analysis: (namespace: string, cpf: Cpf): string => `${namespace}:analysis:v2:${cpf.value}`,
-  /** How many times the CPF's analysis was invalidated (kept a day after the last): a miss's fill ticket. */
+  /** How many times the CPF's analysis was invalidated (kept an hour after the last): a miss's fill ticket. */
   analysisInvalidations: (namespace: string, cpf: Cpf): string => `${namespace}:analysis-invalidations:v1:${cpf.value}`,
   /** Stream of sealed audit entries waiting to be appended to the hash-chained audit log. */
   auditJournal: (namespace: string): string => `${namespace}:audit-journal:v1`,
