@@ -5,7 +5,7 @@ import { AuditEntryInput, SealedAuditEntry } from '../../application/ports/audit
 import { RecordingAuditLog } from '../../../../testing/src/adapters/recording-audit-log';
 import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { redisOptions } from './redis-cache.module';
-import { RedisAnalysisCache } from './redis-analysis.cache';
+import { INVALIDATION_COUNT_TTL_MS, RedisAnalysisCache } from './redis-analysis.cache';
 import { RedisAuditJournalRelay } from './redis-audit-journal';
 import { RedisCachedAnalysisReads } from './redis-cached-analysis.reads';
 import { RedisJournalledAuditLog } from './redis-journalled-audit-log';
@@ -101,6 +101,9 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     expect(missed).toMatchObject({ kind: 'miss', ticket: '0' });
     const ticket = missed.kind === 'miss' ? missed.ticket : null;
     await cache.invalidate([cpf]);
+    const countTtl = await redis.pttl(redisKeys.analysisInvalidations(namespace, cpf));
+    expect(countTtl).toBeGreaterThan(INVALIDATION_COUNT_TTL_MS - 60_000);
+    expect(countTtl).toBeLessThanOrEqual(INVALIDATION_COUNT_TTL_MS);
     await cache.fill(cpf, '{"stale":true}', 60, ticket);
     expect(await cache.get(cpf)).toBeNull();
     const again = await reads.read(ask('key-ticket', 'r-ticket-2', cpf));
