@@ -11,17 +11,17 @@ import { JournalName, redisJournals } from '../libs/credit/src/infrastructure/re
  * that can never be delivered (the readiness probe stays degraded while any are left).
  *
  *   npm run journals -- status
- *   npm run journals -- dead <audit|inquiry> [--limit N]
- *   npm run journals -- requeue <audit|inquiry> [--limit N]
- *   npm run journals -- discard <audit|inquiry> --ids <dead-entry-id,...>
+ *   npm run journals -- dead <audit|inquiry|events> [--limit N]
+ *   npm run journals -- requeue <audit|inquiry|events> [--limit N]
+ *   npm run journals -- discard <audit|inquiry|events> --ids <dead-entry-id,...>
  *
  * REDIS_URL and REDIS_NAMESPACE as the apps use them.
  */
 
 export const USAGE = `usage: npm run journals -- status
-       npm run journals -- dead <audit|inquiry> [--limit N]
-       npm run journals -- requeue <audit|inquiry> [--limit N]
-       npm run journals -- discard <audit|inquiry> --ids <dead-entry-id,...>`;
+       npm run journals -- dead <audit|inquiry|events> [--limit N]
+       npm run journals -- requeue <audit|inquiry|events> [--limit N]
+       npm run journals -- discard <audit|inquiry|events> --ids <dead-entry-id,...>`;
 
 
 const PREVIEW = 300;

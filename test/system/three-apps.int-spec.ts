@@ -162,7 +162,7 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     const res = await http('GET', '/health/ready');
     expect(res.status).toBe(200);
     expect(Object.fromEntries(Object.entries(res.body.details).map(([k, v]: [string, any]) => [k, v.adapter]))).toEqual({
-      consumers: 'postgres', ratings: 'mongodb', transactions: 'elasticsearch', cache: 'redis', transport: 'rabbitmq', auditJournal: 'redis', inquiryJournal: 'redis',
+      consumers: 'postgres', ratings: 'mongodb', transactions: 'elasticsearch', cache: 'redis', transport: 'rabbitmq', auditJournal: 'redis', inquiryJournal: 'redis', eventOutbox: 'redis',
     });
   });
 

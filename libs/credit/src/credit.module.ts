@@ -1,4 +1,4 @@
-import { AppConfig, FieldCipher } from '@app/platform';
+import { AppConfig, FieldCipher, RabbitMqPublisher } from '@app/platform';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -40,6 +40,7 @@ import { ElasticsearchTransactionStore } from './infrastructure/elasticsearch/el
 import { ElasticsearchTransactionsModule } from './infrastructure/elasticsearch/elasticsearch-transactions.module';
 import { MongoHealth } from './infrastructure/mongoose/mongo-health';
 import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.module';
+import { EventOutbox, RedisEventOutboxRelay } from './infrastructure/rabbitmq/event-outbox';
 import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
 import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
 import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
@@ -167,6 +168,14 @@ export class CreditModule {
     if (config.rabbitmqUrl) {
       storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, options.processName ?? 'credit'));
       eventHandlers.push(RabbitMqEventRelay);
+      if (config.redisUrl) {
+        // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
+        adapters.push(
+          { provide: EventOutbox, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EventOutbox(redis, config.redisNamespace) },
+          { provide: RedisEventOutboxRelay, inject: [REDIS_CLIENT, RabbitMqPublisher], useFactory: (redis: Redis, publisher: RabbitMqPublisher) => new RedisEventOutboxRelay(redis, publisher, config.redisNamespace, { autoStart: config.runJournalRelays }) },
+        );
+        probes.push({ name: 'eventOutbox', adapter: 'redis', inject: [RedisEventOutboxRelay], check: (r: RedisEventOutboxRelay) => r.health() });
+      }
       probes.push({ name: 'transport', adapter: 'rabbitmq', inject: [RABBITMQ_CONNECTION], check: async (c: AmqpConnectionManager) => (c.isConnected() ? 'up' : 'down') });
     } else {
       adapters.push({ provide: CommandSender, useClass: InProcessCommandSender });

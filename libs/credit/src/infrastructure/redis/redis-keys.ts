@@ -13,6 +13,9 @@ export const redisKeys = {
   /** Stream of bureau inquiries that analyses recorded, waiting to be stored in the event store (C). */
   inquiryJournal: (namespace: string): string => `${namespace}:inquiry-journal:v1`,
   inquiryJournalDead: (namespace: string): string => `${namespace}:inquiry-journal:dead:v1`,
+  /** Change events RabbitMQ could not take when they happened, waiting to be published when it is back. */
+  eventOutbox: (namespace: string): string => `${namespace}:event-outbox:v1`,
+  eventOutboxDead: (namespace: string): string => `${namespace}:event-outbox:dead:v1`,
 };
 
 /** A journal as its relays and operators see it: the stream, its dead-letter stream, the relays' consumer group. */
@@ -26,6 +29,7 @@ export interface JournalStreams {
 export const redisJournals = {
   audit: (namespace: string): JournalStreams => ({ key: redisKeys.auditJournal(namespace), deadKey: redisKeys.auditJournalDead(namespace), group: 'audit-relay' }),
   inquiry: (namespace: string): JournalStreams => ({ key: redisKeys.inquiryJournal(namespace), deadKey: redisKeys.inquiryJournalDead(namespace), group: 'inquiry-relay' }),
+  events: (namespace: string): JournalStreams => ({ key: redisKeys.eventOutbox(namespace), deadKey: redisKeys.eventOutboxDead(namespace), group: 'event-outbox-relay' }),
 };
 export type JournalName = keyof typeof redisJournals;
 

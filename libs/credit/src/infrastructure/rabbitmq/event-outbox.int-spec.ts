@@ -1,0 +1,108 @@
+import { EVENTS, EXCHANGES } from '@app/contracts';
+import { connectRabbitMq, RabbitMqPublisher } from '@app/platform';
+import amqp, { Channel, ChannelModel } from 'amqplib';
+import Redis from 'ioredis';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { createVhost, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
+import { redisOptions } from '../redis/redis-cache.module';
+import { redisJournals } from '../redis/redis-keys';
+import { EventOutbox, RedisEventOutboxRelay } from './event-outbox';
+import { RabbitMqEventRelay } from './rabbitmq-event.relay';
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * A change event RabbitMQ cannot take is kept in Redis and published once it can. "Cannot take" is a publisher whose
+ * broker never answers (a port nothing listens on), so the shared broker is not disturbed; the relay then publishes
+ * through a working publisher into a virtual host of this suite, where a queue bound to the events exchange gets it.
+ */
+describe('Event outbox: change events RabbitMQ could not take', () => {
+  const namespace = `it-outbox-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const streams = redisJournals.events(namespace);
+  let redis: Redis;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let unreachable: AmqpConnectionManager;
+  let reachable: AmqpConnectionManager;
+  let failingPublisher: RabbitMqPublisher;
+  let publisher: RabbitMqPublisher;
+  let consumer: ChannelModel;
+  let channel: Channel;
+  const queue = 'it.outbox.consumer-data-changed';
+
+  beforeAll(async () => {
+    redis = new Redis(redisOptions(requireEnv('REDIS_URL')));
+    vhost = await createVhost('outbox');
+    unreachable = connectRabbitMq('amqp://guest:guest@127.0.0.1:1/', 'outbox-unreachable');
+    // The publisher waits for its channel up to this long per message, then gives up: the case the outbox is for.
+    failingPublisher = new RabbitMqPublisher(unreachable, { retryDelayMs: 200 }, 300);
+    reachable = connectRabbitMq(vhost.url, 'outbox-relay');
+    publisher = new RabbitMqPublisher(reachable, { retryDelayMs: 200 });
+    await publisher.waitForConnect();
+    consumer = await amqp.connect(vhost.url);
+    channel = await consumer.createChannel();
+    await channel.assertQueue(queue, { durable: false, exclusive: true });
+    await channel.bindQueue(queue, EXCHANGES.events, EVENTS.consumerDataChanged);
+  });
+
+  afterAll(async () => {
+    await consumer?.close();
+    await failingPublisher?.close().catch(() => undefined);
+    await unreachable?.close();
+    await publisher?.close();
+    await reachable?.close();
+    await redis.del(streams.key, streams.deadKey);
+    redis.disconnect();
+    await vhost?.drop();
+  });
+
+  it('keeps the event in Redis when the publisher gives up, and a relay publishes it once the broker takes it', async () => {
+    const cpf = uniqueCpf();
+    const relay = new RabbitMqEventRelay(failingPublisher, new EventOutbox(redis, namespace));
+    await relay.handle(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', { correlationId: `corr-${cpf.value}` }));
+
+    const kept = await redis.xrange(streams.key, '-', '+');
+    expect(kept).toHaveLength(1);
+    expect(JSON.parse(kept[0]![1][1]!)).toEqual({
+      exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'CONSUMER' }, correlationId: `corr-${cpf.value}`,
+    });
+
+    const outboxRelay = new RedisEventOutboxRelay(redis, publisher, namespace, { consumer: 'it', cycleMs: 10 });
+    outboxRelay.start();
+    try {
+      const message = await waitFor(async () => channel.get(queue, { noAck: true }), 10_000, 'the event on the bound queue');
+      expect(JSON.parse(message.content.toString())).toEqual({ cpfs: [cpf.value], dataClass: 'CONSUMER' });
+      expect(message.properties).toMatchObject({ correlationId: `corr-${cpf.value}`, deliveryMode: 2 });
+      await waitFor(async () => (await redis.xlen(streams.key)) === 0, 5_000, 'the outbox to empty');
+      expect(await redis.xlen(streams.deadKey)).toBe(0);
+      expect(await outboxRelay.health()).toBe('up');
+    } finally {
+      await outboxRelay.stop();
+    }
+  }, 30_000);
+
+  it('dead-letters an outbox entry that is not an event, with the field that is wrong, and keeps publishing the rest', async () => {
+    const cpf = uniqueCpf();
+    await redis.xadd(streams.key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, payload: {} }));
+    await redis.xadd(streams.key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'RATING_FEATURES' } }));
+    const outboxRelay = new RedisEventOutboxRelay(redis, publisher, namespace, { consumer: 'it', cycleMs: 10 });
+    outboxRelay.start();
+    try {
+      const message = await waitFor(async () => channel.get(queue, { noAck: true }), 10_000, 'the valid event');
+      expect(JSON.parse(message.content.toString())).toEqual({ cpfs: [cpf.value], dataClass: 'RATING_FEATURES' });
+      const dead = await waitFor(async () => (await redis.xrange(streams.deadKey, '-', '+')).at(0), 5_000, 'the dead entry');
+      expect(dead[1]).toEqual(expect.arrayContaining(['reason', 'routingKey: must be a non-empty string']));
+      expect(await outboxRelay.health()).toBe('degraded');
+    } finally {
+      await outboxRelay.stop();
+    }
+  }, 30_000);
+});
