@@ -6,7 +6,7 @@ import { JournalName, redisJournals } from '../libs/credit/src/infrastructure/re
 
 /**
  * Operator tool for the Redis journals (audit entries on their way to PostgreSQL, bureau inquiries on their way to
- * Elasticsearch): how far behind they are, which relays read them, and what was dead-lettered and why. Once the cause
+ * Elasticsearch, change events waiting for RabbitMQ): how far behind they are, which relays read them, and what was dead-lettered and why. Once the cause
  * of a dead letter is fixed, `requeue` puts it back into its journal for the relays; `discard` removes named entries
  * that can never be delivered (the readiness probe stays degraded while any are left).
  *
