@@ -222,11 +222,15 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const starting: Promise<void>[] = [];
     const profileFile = join(ROOT, 'bench/.profiles', `${runId}-api.cpuprofile`);
+    const relayProfileFile = join(ROOT, 'bench/.profiles', `${runId}-relay-worker.cpuprofile`);
     if (which.includes('a')) {
       const flags = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : [];
       const env = opts.profile ? { ...apiEnv, BENCH_CPU_PROFILE: profileFile } : apiEnv;
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, flags).then((s) => void spawned.set('a', s)));
-      if (opts.relays === 'worker') starting.push(spawnApp('ingestion-worker', { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' }, /ingestion-worker consuming/, 120_000).then((s) => void (relayWorker = s)));
+      if (opts.relays === 'worker') {
+        const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
+        starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => void (relayWorker = s)));
+      }
     }
     if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
     if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
@@ -412,10 +416,12 @@ async function main(): Promise<void> {
       mkdirSync(join(ROOT, 'bench/.profiles'), { recursive: true });
       const api = spawned.get('a')!;
       if (existsSync(profileFile)) unlinkSync(profileFile);
-      api.process.kill('SIGWINCH');
+      // The relay worker, when there is one, is profiled over the same window: it does the durable half of each read.
+      const profiled = [api.process, ...(relayWorker ? [relayWorker.process] : [])];
+      profiled.forEach((p) => p.kill('SIGWINCH'));
       await sleep(200);
       const m = await saturate({ url: base('a'), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
-      api.process.kill('SIGWINCH');
+      profiled.forEach((p) => p.kill('SIGWINCH'));
       for (let i = 0; i < 100 && !existsSync(profileFile); i++) await sleep(100);
       await sleep(500);
       if (!existsSync(profileFile)) throw new Error(`no profile written to ${profileFile}${existsSync(`${profileFile}.error`) ? `: ${readFileSync(`${profileFile}.error`, 'utf8')}` : ''}`);
@@ -428,6 +434,20 @@ async function main(): Promise<void> {
       console.log('work resumed from a socket callback, e.g. decoding a Redis reply, is not under its caller):');
       console.log(table(['part of the path', '% of busy'], stageShares(profileFile, API_STAGES).map(([stage, pct]) => [stage, fmt(pct, 1)])));
       console.log(`profile: ${profileFile} (open in Chrome DevTools › Performance)`);
+      if (relayWorker) {
+        for (let i = 0; i < 100 && !existsSync(relayProfileFile); i++) await sleep(100);
+        await sleep(500);
+        if (existsSync(relayProfileFile)) {
+          const r = summarizeProfile(relayProfileFile);
+          console.log(`\nCPU profile of the relay worker over the same window (${fmt(r.busyMs / 1000, 1)} s busy of ${fmt(r.totalMs / 1000, 1)} s), self time by origin:`);
+          console.log(table(['origin', '% of busy', 'µs per request'], r.categories.map(([c, ms]) => [c, fmt((ms / r.busyMs) * 100, 1), fmt((ms * 1000) / m.requests, 1)])));
+          console.log('\nheaviest functions (self time):');
+          console.log(table(['function', '% of busy'], r.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / r.busyMs) * 100, 1)])));
+          console.log(`profile: ${relayProfileFile}`);
+        } else {
+          console.log(`no relay worker profile written to ${relayProfileFile}`);
+        }
+      }
     }
   } finally {
     const codes = await Promise.all([...spawned.values(), ...(relayWorker ? [relayWorker] : [])].map(async (s) => [s.name, await s.stop()] as const));

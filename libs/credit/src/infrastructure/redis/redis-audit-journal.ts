@@ -13,9 +13,17 @@ import { redisJournals } from './redis-keys';
  * transaction (its group commit), in journal order; the log retries a failed batch entry by entry and refuses only
  * the entries at fault.
  */
+/**
+ * One chain transaction (lock, head, insert, commit: five statements) per cycle, however many entries it carries. At
+ * 50 ms that was 20 transactions a second whatever the load; at 250 ms a cached read cost the machine 13-19% less CPU
+ * (bench:cached, two interleaved pairs: 477-510 against 548-628 µs per read, 3,608-3,855 against 2,880-2,885 req/s).
+ * The entry is durable in the journal from the request on; a subject's consultations show it up to this much later.
+ */
+export const AUDIT_CYCLE_MS = 250;
+
 export class RedisAuditJournalRelay extends RedisJournalRelay<SealedAuditEntry> {
   constructor(redis: Redis, audit: AuditLog, namespace: string, options: RelayOptions = {}) {
-    super(redis, auditJournalSink(audit, namespace), options);
+    super(redis, auditJournalSink(audit, namespace), { cycleMs: AUDIT_CYCLE_MS, ...options });
   }
 }
 

@@ -8,7 +8,7 @@ import { RedisJournalWriter } from './redis-journal-writer';
 /**
  * The audit log as requests see it when Redis is configured: an entry is durable once it is in the Redis journal (one
  * XADD, the same journal the cached-read fast path writes), and RedisAuditJournalRelay appends it to the hash-chained
- * log within about 50 ms. A request therefore waits for one Redis round trip instead of a PostgreSQL transaction of
+ * log within about 250 ms (AUDIT_CYCLE_MS). A request therefore waits for one Redis round trip instead of a PostgreSQL transaction of
  * five statements behind the chain's lock (p50 1.2 ms, p99 5–7 ms measured). When Redis is away, or the XADD fails,
  * the entry goes straight to the log as before, so an entry is never lost (at worst, after a timed-out XADD that did
  * land, it is recorded twice). Reads of the log (subject consultations, verification) go to the log itself.
