@@ -2,21 +2,11 @@ import { DEAD_LETTER_HEADERS, deadLetterQueue } from '@app/contracts';
 import { ValidationError } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { createVhost } from '../../../testing/src/contracts';
+import { createVhost, waitFor } from '../../../testing/src/contracts';
 import { RabbitMqServer } from './rabbitmq.server';
 
 const Q = 'test.work.v1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** The transport's delivery rules against a real broker, in a virtual host of its own. */
 describe('RabbitMqServer delivery guarantees', () => {

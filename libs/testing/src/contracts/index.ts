@@ -4,3 +4,4 @@ export * from './rating-stores.contract';
 export * from './stores.contract';
 export * from './rabbit-vhost';
 export * from './test-keys';
+export * from './wait-for';

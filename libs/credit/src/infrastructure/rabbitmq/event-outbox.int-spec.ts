@@ -3,22 +3,12 @@ import { connectRabbitMq, RabbitMqPublisher } from '@app/platform';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import Redis from 'ioredis';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { createVhost, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { createVhost, requireEnv, uniqueCpf, waitFor } from '../../../../testing/src/contracts';
 import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
 import { redisOptions } from '../redis/redis-cache.module';
 import { redisJournals } from '../redis/redis-keys';
 import { EventOutbox, RedisEventOutboxRelay } from './event-outbox';
 import { RabbitMqEventRelay } from './rabbitmq-event.relay';
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * A change event RabbitMQ cannot take is kept in Redis and published once it can. "Cannot take" is a publisher whose
