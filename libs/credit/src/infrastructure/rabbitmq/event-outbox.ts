@@ -43,6 +43,11 @@ export class EventOutbox {
   }
 }
 
+/** Publishes one event with confirms, as RabbitMqEventRelay does first and the outbox relay does later. */
+export function publishEvent(publisher: RabbitMqPublisher, event: OutgoingEvent): Promise<void> {
+  return publisher.publish(event.exchange, event.routingKey, event.payload, { correlationId: event.correlationId, causationId: event.causationId });
+}
+
 export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string): JournalSink<OutgoingEvent> {
   return {
     name: 'RabbitMQ events',
@@ -54,9 +59,7 @@ export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string)
      * only invalidates and re-scores).
      */
     async deliver(events) {
-      for (const e of events) {
-        await publisher.publish(e.exchange, e.routingKey, e.payload, { correlationId: e.correlationId, causationId: e.causationId });
-      }
+      for (const e of events) await publishEvent(publisher, e);
       return events.map(() => null);
     },
   };

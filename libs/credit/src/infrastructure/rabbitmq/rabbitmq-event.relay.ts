@@ -4,7 +4,7 @@ import { Logger, Optional } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
 import { RatingChangedEvent } from '../../application/events/rating-changed.event';
-import { EventOutbox, OutgoingEvent } from './event-outbox';
+import { EventOutbox, OutgoingEvent, publishEvent } from './event-outbox';
 
 /**
  * Between processes, events travel over RabbitMQ (the in-process EventBus is fire-and-forget and local): the rating
@@ -24,7 +24,7 @@ export class RabbitMqEventRelay implements IEventHandler<ConsumerDataChangedEven
   async handle(event: ConsumerDataChangedEvent | RatingChangedEvent): Promise<void> {
     const message = outgoing(event);
     try {
-      await this.publisher.publish(message.exchange, message.routingKey, message.payload, { correlationId: message.correlationId, causationId: message.causationId });
+      await publishEvent(this.publisher, message);
     } catch (error) {
       const reason = (error as Error).message;
       if (this.outbox && (await this.outbox.keep(message))) {
