@@ -22,11 +22,11 @@ export class InMemoryAnalysisCache extends AnalysisCache {
         return { json: entry.json };
       }
     }
-    return { json: null, ticket: String(this.invalidations.get(cpf.value) ?? 0) };
+    return { json: null, ticket: this.ticketFor(cpf) };
   }
 
   async fill(cpf: Cpf, json: string, ttlSeconds: number, ticket: FillTicket): Promise<void> {
-    if (ticket === null || ticket !== String(this.invalidations.get(cpf.value) ?? 0)) return;
+    if (ticket === null || ticket !== this.ticketFor(cpf)) return;
     await this.set(cpf, json, ttlSeconds);
   }
 
@@ -36,6 +36,10 @@ export class InMemoryAnalysisCache extends AnalysisCache {
     while (this.entries.size > this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
+  }
+
+  private ticketFor(cpf: Cpf): string {
+    return String(this.invalidations.get(cpf.value) ?? 0);
   }
 
   async invalidate(cpfs: Cpf[]): Promise<void> {

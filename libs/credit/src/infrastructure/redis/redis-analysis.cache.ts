@@ -15,9 +15,12 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  */
 export const INVALIDATION_COUNT_TTL_MS = 60 * 60 * 1000;
 
+/** Lua expression for a CPF's current fill ticket: its invalidation count (key given as a Lua expression), '0' if none. */
+export const luaFillTicket = (countKey: string) => `(redis.call('GET', ${countKey}) or '0')`;
+
 /** KEYS: analysis, invalidation count. ARGV: json, ttl ms, ticket. Sets only while the count still equals the ticket. */
 const FILL = `
-if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
+if ${luaFillTicket('KEYS[2]')} ~= ARGV[3] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `;
@@ -34,7 +37,7 @@ return #KEYS / 2
 const LOOKUP = `
 local analysis = redis.call('GET', KEYS[1])
 if analysis then return {analysis} end
-return {false, redis.call('GET', KEYS[2]) or '0'}
+return {false, ${luaFillTicket('KEYS[2]')}}
 `;
 
 type Scripts = {

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../../application/ports/cached-analysis-reads';
 import { RATE_COUNTER_TTL_MS, rateWindow } from '../rate-limit/redis-rate-limiter';
+import { luaFillTicket } from './redis-analysis.cache';
 import { inquiryJournalEntry } from './redis-inquiry-journal';
 import { redisKeys } from './redis-keys';
 
@@ -18,7 +19,7 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if count > tonumber(ARGV[1]) then return {count} end
 local analysis = redis.call('GET', KEYS[2])
-if not analysis then return {count, false, redis.call('GET', KEYS[5]) or '0'} end
+if not analysis then return {count, false, ${luaFillTicket('KEYS[5]')}} end
 redis.call('XADD', KEYS[3], '*', 'entry', ARGV[3])
 redis.call('XADD', KEYS[4], '*', 'entry', ARGV[4])
 return {count, analysis}
