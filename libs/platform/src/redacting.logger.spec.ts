@@ -1,6 +1,20 @@
 import { redactCpfs } from './redact';
 import { RedactingLogger } from './redacting.logger';
 
+/** What `write` puts on stdout and stderr, together, while it runs. */
+function written(write: () => void): string {
+  const chunks: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
+  try {
+    write();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return chunks.join('');
+}
+
 describe('CPF redaction in logs', () => {
   it.each([
     ['formatted', 'consumer 123.456.789-09 not found', 'consumer ***.456.789-** not found'],
@@ -16,35 +30,18 @@ describe('CPF redaction in logs', () => {
   });
 
   it.each([false, true])('masks every line the logger writes, json=%s, including errors and stacks', (json) => {
-    const written: string[] = [];
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
-    try {
+    const text = written(() => {
       const logger = new RedactingLogger('Test', { json });
       logger.log('looked up 123.456.789-09');
       logger.warn({ cpf: '12345678909', note: 'object message' });
       logger.error('failed for 98765432100', 'Error: boom for 98765432100\n    at handler (file.ts:1:1)');
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const text = written.join('');
+    });
     expect(text).toContain('***.456.789-**');
     expect(text).not.toMatch(/12345678909|123\.456\.789-09|98765432100/);
   });
 
   it.each([false, true])('writes an error line that comes without a stack, json=%s (it used to throw inside the logger)', (json) => {
-    const written: string[] = [];
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
-    try {
-      const logger = new RedactingLogger('Test', { json });
-      logger.error('channel set-up failed for 98765432100');
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const text = written.join('');
+    const text = written(() => new RedactingLogger('Test', { json }).error('channel set-up failed for 98765432100'));
     expect(text).toContain('channel set-up failed for ***.654.321-**');
     expect(text).not.toContain('undefined');
   });
