@@ -39,6 +39,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
   --servers LIST      which of a,b,c to run (default a,b,c)
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
+  --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
+                      (the tail at a moderate rate is where a pause shows)
   --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
   --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
   --redis-db N        Redis logical database used by all three servers (default 11)
@@ -52,7 +54,7 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -119,6 +121,16 @@ async function indexStats(esUrl: string, index: string): Promise<{ searches: num
   const s = await es(esUrl, 'GET', `/${index}/_stats/search,indexing`);
   const total = s.indices?.[index]?.total;
   return { searches: Number(total?.search?.query_total ?? 0), indexed: Number(total?.indexing?.index_total ?? 0) };
+}
+
+/** Sums the pauses of `node --trace-gc` lines ("… ms: Scavenge 148.6 (171.1) -> 139.0 (173.1) MB, 7.76 / 0.61 ms …") by kind. */
+function gcPauses(log: string): string {
+  const byKind = new Map<string, number[]>();
+  for (const [, kind, pause] of log.matchAll(/ms: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)\b[^\n]*?MB, ([\d.]+) \//g)) {
+    byKind.set(kind!, [...(byKind.get(kind!) ?? []), Number(pause)]);
+  }
+  if (byKind.size === 0) return 'none logged';
+  return [...byKind].map(([kind, p]) => `${kind} ${p.length}×, ${fmt(p.reduce((a, b) => a + b, 0), 1)} ms in all, longest ${fmt(Math.max(...p), 1)} ms`).join('; ');
 }
 
 type Round = Measurement & { cpu: CpuGroups };
@@ -224,7 +236,7 @@ async function main(): Promise<void> {
     const profileFile = join(ROOT, 'bench/.profiles', `${runId}-api.cpuprofile`);
     const relayProfileFile = join(ROOT, 'bench/.profiles', `${runId}-relay-worker.cpuprofile`);
     if (which.includes('a')) {
-      const flags = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : [];
+      const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : [])];
       const env = opts.profile ? { ...apiEnv, BENCH_CPU_PROFILE: profileFile } : apiEnv;
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, flags).then((s) => void spawned.set('a', s)));
       if (opts.relays === 'worker') {
@@ -344,6 +356,7 @@ async function main(): Promise<void> {
         // A second at the rate, not measured: lets the previous server's background work (inquiry and audit
         // flushes, Elasticsearch merges) settle and warms this path of the client.
         await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: 1, maxSockets: opts.connections });
+        const logFrom = spawned.get(k)!.output().length;
         const meter = cpuBreakdown(named());
         const m = opts.rateTool === 'autocannon'
           ? await autocannonAtRate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.rateDuration, ratePerSecond: rate })
@@ -351,6 +364,7 @@ async function main(): Promise<void> {
         const cpu = meter();
         fixed.set(k, { ...m, cpu });
         console.log(`  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`);
+        if (k === 'a' && opts.gc) console.log(`  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(spawned.get(k)!.output().slice(logFrom))}`);
       }
     }
 
