@@ -49,12 +49,25 @@ export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeatu
     await repo.save(featuresFor(cpfs[0]));
     expect(await repo.count()).toBe(before + 3);
     const sorted = cpfs.map((c) => c.value).sort();
-    const page = await repo.cpfsAfter(sorted[0], 1_000_000);
+    const entries = await repo.featuresAfter(sorted[0], 1_000_000);
+    const page = entries.map((e) => e.cpf);
     expect(page).toEqual([...page].sort());
     expect(page[0] > sorted[0]).toBe(true);
     expect(page).toEqual(expect.arrayContaining(sorted.slice(1)));
     expect(page).not.toContain(sorted[0]);
-    expect(await repo.cpfsAfter(null, 2)).toHaveLength(2);
+    expect(await repo.featuresAfter(null, 2)).toHaveLength(2);
+    expect(await repo.featuresAfter(null, 0)).toEqual([]);
+  });
+
+  it('lists each CPF with the features last saved for it', async () => {
+    const cpf = uniqueCpf();
+    await repo.save(featuresFor(cpf));
+    await repo.save(featuresFor(cpf, 123_400));
+    const before = String(BigInt(cpf.value) - 1n).padStart(11, '0');
+    const [entry] = await repo.featuresAfter(before, 1);
+    expect(entry?.cpf).toBe(cpf.value);
+    expect(entry?.features?.sameAs(await repo.findByCpf(cpf))).toBe(true);
+    expect(entry?.features?.monthlyIncomeCents()).toBe(123_400);
   });
 }
 

@@ -1,10 +1,19 @@
 import { Cpf } from '@app/shared-kernel';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 
+export interface FeaturesPageEntry {
+  cpf: string;
+  features: RatingFeatures | null;
+}
+
 export abstract class RatingFeaturesRepository {
   abstract findByCpf(cpf: Cpf): Promise<RatingFeatures | null>;
   abstract save(features: RatingFeatures): Promise<void>;
-  /** CPFs with features, in ascending order after a cursor: lets a regeneration job walk the base and resume. */
-  abstract cpfsAfter(after: string | null, limit: number): Promise<string[]>;
+  /**
+   * The features of the CPFs after a cursor, in ascending CPF order: lets a regeneration job walk the base and resume,
+   * and rate each CPF without looking its features up again. Nothing for a limit of 0 or less. A stored document that
+   * is not valid features is listed with `features: null`, so that one CPF fails when it is rated, not the whole page.
+   */
+  abstract featuresAfter(after: string | null, limit: number): Promise<FeaturesPageEntry[]>;
   abstract count(): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysBefore } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -94,6 +94,62 @@ describe('ConsumerRater', () => {
     await transactions.append([1, 2, 3, 4].map((n) => anEvent(anInquiryInput({ eventId: `i${n}` }))));
     expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
     expect((await ratings.latest(cpf))!.props.score).toBeLessThan(before);
+  });
+
+  describe('with the features a regeneration page read (snapshot)', () => {
+    /** Counts look-ups on the real in-memory adapter. */
+    const countLookups = () => {
+      const counted = { lookups: 0 };
+      const find = features.findByCpf.bind(features);
+      features.findByCpf = async (c: Cpf) => {
+        counted.lookups += 1;
+        return find(c);
+      };
+      return counted;
+    };
+
+    it('does not look the features up when the rating comes out unchanged', async () => {
+      await features.save(aRatingFeatures());
+      await rater.rate(VALID_CPF, metadata);
+      const counted = countLookups();
+      clock.advance(60_000);
+      expect(await rater.rate(VALID_CPF, metadata, aRatingFeatures())).toBe('UNCHANGED');
+      expect(counted.lookups).toBe(0);
+    });
+
+    it('confirms the snapshot with one look-up before writing a changed rating from it', async () => {
+      const snapshot = aRatingFeatures();
+      await features.save(snapshot);
+      const counted = countLookups();
+      expect(await rater.rate(VALID_CPF, metadata, snapshot)).toBe('RATED');
+      expect(counted.lookups).toBe(1);
+      const expected = new WoeLogisticScorer().score(buildScoringFacts(null, snapshot, await transactions.summarize(cpf, NOW), NOW));
+      expect((await ratings.latest(cpf))?.props.score).toBe(expected.score);
+    });
+
+    it('rates from the current features when they changed after the page was read', async () => {
+      const stale = aRatingFeatures();
+      const current = aRatingFeatures({ incomeSources: [], assets: [], updatedAt: daysAfter(NOW, 1) });
+      await features.save(current);
+      expect(await rater.rate(VALID_CPF, metadata, stale)).toBe('RATED');
+      const summary = await transactions.summarize(cpf, NOW);
+      const fromCurrent = new WoeLogisticScorer().score(buildScoringFacts(null, current, summary, NOW));
+      expect(new WoeLogisticScorer().score(buildScoringFacts(null, stale, summary, NOW)).score).not.toBe(fromCurrent.score);
+      expect((await ratings.latest(cpf))?.props.score).toBe(fromCurrent.score);
+    });
+
+    it('writes nothing when the snapshot is stale and the current features give the stored rating', async () => {
+      const current = aRatingFeatures();
+      await features.save(current);
+      await rater.rate(VALID_CPF, metadata);
+      const stale = aRatingFeatures({ incomeSources: [], assets: [], updatedAt: daysBefore(NOW, 1) });
+      expect(await rater.rate(VALID_CPF, metadata, stale)).toBe('UNCHANGED');
+      expect(await ratings.history(cpf, 10)).toHaveLength(1);
+    });
+
+    it('refuses a snapshot of another CPF', async () => {
+      await expect(rater.rate(VALID_CPF, metadata, aRatingFeatures({ cpf: '52998224725' }))).rejects.toThrow(/another CPF/);
+    });
   });
 
   it('rejects an invalid CPF with CPF_INVALID', async () => {

@@ -1,9 +1,12 @@
 import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
 import { Injectable, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
+import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
+import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
+import { TransactionSummary } from '../../domain/transactions/transaction-summary';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { AuditLog } from '../ports/audit-log';
@@ -27,21 +30,33 @@ export class ConsumerRater {
     @Optional() private readonly audit?: AuditLog,
   ) {}
 
-  async rate(cpfValue: string, metadata: MessageMetadata): Promise<RateResult> {
+  /**
+   * `snapshot`: the CPF's features as a regeneration page read them, which spares a look-up per CPF. The page may be
+   * older than a change to them, so before a rating computed from it is written the features are read again; when
+   * they have changed, the rating is computed from the current ones. An unchanged rating is never written, so a stale
+   * snapshot can only ever cost that one read.
+   */
+  async rate(cpfValue: string, metadata: MessageMetadata, snapshot?: RatingFeatures): Promise<RateResult> {
     const cpf = Cpf.parse(cpfValue);
+    if (snapshot && !snapshot.props.cpf.equals(cpf)) throw new Error('the features snapshot belongs to another CPF');
     const now = this.clock.now();
-    const [consumer, features, summary, previous] = await Promise.all([
+    const [consumer, read, summary, previous] = await Promise.all([
       this.consumers.findByCpf(cpf),
-      this.features.findByCpf(cpf),
+      snapshot ?? this.features.findByCpf(cpf),
       this.transactions.summarize(cpf, now),
       this.ratings.latest(cpf),
     ]);
-    if (!consumer && !features) return 'NO_DATA';
-    const outcome = this.scorer.score(buildScoringFacts(consumer, features, summary, now));
-    const rating = Rating.create({ cpf, ...outcome, generatedAt: now });
-    if (rating.sameOutcomeAs(previous) && JSON.stringify(previous?.props.reasonCodes) === JSON.stringify(rating.props.reasonCodes)) {
-      return 'UNCHANGED';
+    let features = read;
+    let rating = this.ratingFrom(cpf, consumer, features, summary, now);
+    if (rating && snapshot && !this.unchanged(rating, previous)) {
+      const current = await this.features.findByCpf(cpf);
+      if (!snapshot.sameAs(current)) {
+        features = current;
+        rating = this.ratingFrom(cpf, consumer, features, summary, now);
+      }
     }
+    if (!rating) return 'NO_DATA';
+    if (this.unchanged(rating, previous)) return 'UNCHANGED';
     await this.ratings.save(rating);
     // Ratings are B data written by the system, not by a REST client: they are audited all the same.
     await this.audit?.record({
@@ -49,5 +64,14 @@ export class ConsumerRater {
     });
     this.events.publish(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
     return 'RATED';
+  }
+
+  private ratingFrom(cpf: Cpf, consumer: Consumer | null, features: RatingFeatures | null, summary: TransactionSummary, now: Date): Rating | null {
+    if (!consumer && !features) return null;
+    return Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(consumer, features, summary, now)), generatedAt: now });
+  }
+
+  private unchanged(rating: Rating, previous: Rating | null): boolean {
+    return rating.sameOutcomeAs(previous) && JSON.stringify(previous?.props.reasonCodes) === JSON.stringify(rating.props.reasonCodes);
   }
 }

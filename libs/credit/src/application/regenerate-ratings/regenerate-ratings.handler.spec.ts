@@ -1,6 +1,7 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingCommandSender, RecordingEventBus, aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingJobRepository } from '../../infrastructure/embedded/in-memory-rating-job.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
@@ -175,9 +176,10 @@ describe('rating regeneration', () => {
     /** A rater that takes a few milliseconds per CPF and records what overlapped. */
     function slowRater(log: string[], failOn = new Set<string>()) {
       let inFlight = 0;
-      const stats = { maxInFlight: 0, rated: [] as string[] };
+      const stats = { maxInFlight: 0, rated: [] as string[], snapshots: new Map<string, RatingFeatures | undefined>() };
       const stub = {
-        rate: async (cpf: string) => {
+        rate: async (cpf: string, _metadata: unknown, snapshot?: RatingFeatures) => {
+          stats.snapshots.set(cpf, snapshot);
           inFlight += 1;
           stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
           log.push(`rate ${cpf}`);
@@ -240,14 +242,28 @@ describe('rating regeneration', () => {
       expect(stats.rated).toHaveLength(9);
     });
 
+    it('hands the rater the features the page read for a job over the whole base, and none for listed CPFs', async () => {
+      const cpfs = distinctCpfs(6).sort();
+      await withFeatures(cpfs);
+      const { stub, stats } = slowRater([]);
+      const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 4, concurrency: 2 });
+      const all = await start(new RecordingCommandSender(), { kind: 'ALL' });
+      await handler.execute(new RegenerateRatingsCommand(all.id, metadata));
+      for (const cpf of cpfs) expect(stats.snapshots.get(cpf)?.sameAs(await features.findByCpf(Cpf.parse(cpf)))).toBe(true);
+      stats.snapshots.clear();
+      const listed = await start(new RecordingCommandSender(), { kind: 'CPFS', cpfs: cpfs.slice(0, 3) });
+      await handler.execute(new RegenerateRatingsCommand(listed.id, metadata));
+      expect([...stats.snapshots.entries()]).toEqual(cpfs.slice(0, 3).map((cpf) => [cpf, undefined]));
+    });
+
     it('reads the next page while the current one is being rated', async () => {
       const cpfs = distinctCpfs(12).sort();
       await withFeatures(cpfs);
       const log: string[] = [];
-      const cpfsAfter = features.cpfsAfter.bind(features);
-      features.cpfsAfter = async (after: string | null, limit: number) => {
+      const featuresAfter = features.featuresAfter.bind(features);
+      features.featuresAfter = async (after: string | null, limit: number) => {
         log.push(`page after ${after}`);
-        return cpfsAfter(after, limit);
+        return featuresAfter(after, limit);
       };
       const { stub } = slowRater(log);
       const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 6, concurrency: 2 });
@@ -261,10 +277,10 @@ describe('rating regeneration', () => {
     it('fails the job when a page cannot be read, with the cursor after the last CPF rated', async () => {
       const cpfs = distinctCpfs(9).sort();
       await withFeatures(cpfs);
-      const cpfsAfter = features.cpfsAfter.bind(features);
-      features.cpfsAfter = async (after: string | null, limit: number) => {
+      const featuresAfter = features.featuresAfter.bind(features);
+      features.featuresAfter = async (after: string | null, limit: number) => {
         if (after !== null) throw new Error('features store unavailable');
-        return cpfsAfter(after, limit);
+        return featuresAfter(after, limit);
       };
       const { stub, stats } = slowRater([]);
       const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 5, concurrency: 2 });

@@ -2,7 +2,7 @@ import { Clock } from '@app/shared-kernel';
 import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RatingJobNotFoundError } from '../../domain/errors';
-import { RatingFeaturesRepository } from '../ports/rating-features.repository';
+import { FeaturesPageEntry, RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingJob, RatingJobRepository } from '../ports/rating-job.repository';
 import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
 import { RegenerateRatingsCommand } from './regenerate-ratings.command';
@@ -53,17 +53,17 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
       let page = await this.pageAfter(job, job.cursor);
       while (page.length > 0) {
         // Read ahead from the page's last CPF while this page is rated; caught here, rethrown where it is awaited.
-        const ahead = this.pageAfter(job, page[page.length - 1]!).then((p) => ({ p }), (error: unknown) => ({ error }));
+        const ahead = this.pageAfter(job, page[page.length - 1]!.cpf).then((p) => ({ p }), (error: unknown) => ({ error }));
         for (let i = 0; i < page.length; i += this.concurrency) {
           const window = page.slice(i, i + this.concurrency);
-          const outcomes = await Promise.allSettled(window.map((cpf) => this.rater.rate(cpf, metadata)));
+          const outcomes = await Promise.allSettled(window.map(({ cpf, features }) => this.rater.rate(cpf, metadata, features ?? undefined)));
           for (const outcome of outcomes) {
             if (outcome.status === 'fulfilled') continue;
             job.failed += 1;
             this.logger.warn(`rating failed in job ${job.id}: ${(outcome.reason as Error).message}`);
           }
           job.processed += window.length;
-          job.cursor = window[window.length - 1]!;
+          job.cursor = window[window.length - 1]!.cpf;
           if (Date.now() - lastSaved >= PROGRESS_EVERY_MS) {
             job.ratingsPerSecond = rate(job.processed - processedAtStart, started);
             await this.save(job);
@@ -86,11 +86,14 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
     return job;
   }
 
-  /** The CPFs after a cursor (the job's, or the last of the page being rated): a resumed job never re-rates what it already did. */
-  private async pageAfter(job: RatingJob, cursor: string | null): Promise<string[]> {
-    if (job.scope.kind === 'ALL') return this.features.cpfsAfter(cursor, this.pageSize);
+  /**
+   * The CPFs after a cursor (the job's, or the last of the page being rated): a resumed job never re-rates what it
+   * already did. A job over the whole base reads their features with them; a job over listed CPFs looks each one up.
+   */
+  private async pageAfter(job: RatingJob, cursor: string | null): Promise<FeaturesPageEntry[]> {
+    if (job.scope.kind === 'ALL') return this.features.featuresAfter(cursor, this.pageSize);
     const remaining = cursor === null ? job.scope.cpfs : job.scope.cpfs.filter((c) => c > cursor);
-    return remaining.slice(0, this.pageSize);
+    return remaining.slice(0, this.pageSize).map((cpf) => ({ cpf, features: null }));
   }
 
   private async save(job: RatingJob): Promise<void> {

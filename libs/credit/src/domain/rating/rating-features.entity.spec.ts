@@ -1,5 +1,5 @@
 import { ValidationError, addYears } from '@app/shared-kernel';
-import { NOW, VALID_CPF, aRatingFeatures, daysAfter } from '@app/testing';
+import { NOW, VALID_CPF, aRatingFeatures, anAddress, daysAfter } from '@app/testing';
 import { rejection } from '../../../../testing/src/rejection';
 
 const asset = (overrides: Partial<{ kind: string; valueCents: number; financed: boolean; outstandingCents: number }> = {}) => ({
@@ -83,6 +83,22 @@ describe('RatingFeatures', () => {
 
     it('has zero monthly income when it has no sources', () => {
       expect(aRatingFeatures({ incomeSources: [] }).monthlyIncomeCents()).toBe(0);
+    });
+  });
+
+  describe('sameAs', () => {
+    it('holds for features built from the same inputs, and not for null', () => {
+      expect(aRatingFeatures().sameAs(aRatingFeatures())).toBe(true);
+      expect(aRatingFeatures().sameAs(null)).toBe(false);
+    });
+
+    it('tells apart another CPF, another input, another address and another update time', () => {
+      const base = aRatingFeatures();
+      expect(base.sameAs(aRatingFeatures({ cpf: '52998224725' }))).toBe(false);
+      expect(base.sameAs(aRatingFeatures({ incomeSources: [income({ monthlyAmountCents: 600_001, since: new Date('2020-01-01T00:00:00Z') })] }))).toBe(false);
+      expect(base.sameAs(aRatingFeatures({ assets: [] }))).toBe(false);
+      expect(base.sameAs(aRatingFeatures({ address: anAddress({ city: 'Campinas' }) }))).toBe(false);
+      expect(base.sameAs(aRatingFeatures({ updatedAt: daysAfter(NOW, 1) }))).toBe(false);
     });
   });
 });

@@ -78,4 +78,14 @@ export class RatingFeatures {
   monthlyIncomeCents(): number {
     return this.props.incomeSources.reduce((s, i) => s + i.monthlyAmount.cents, 0);
   }
+
+  /** The same CPF with the same inputs and the same `updatedAt`: a rating computed from either is the same rating. */
+  sameAs(other: RatingFeatures | null): boolean {
+    return other !== null && this.props.cpf.equals(other.props.cpf) && canonical(this) === canonical(other);
+  }
+}
+
+function canonical(f: RatingFeatures): string {
+  const { cpf, address, ...rest } = f.props;
+  return JSON.stringify({ ...rest, cpf: cpf.value, address: address.props });
 }

@@ -1,6 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
+import { FeaturesPageEntry, RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 
 @Injectable()
@@ -17,7 +17,8 @@ export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
     this.byCpf.set(features.props.cpf.value, features);
   }
 
-  async cpfsAfter(after: string | null, limit: number): Promise<string[]> {
+  async featuresAfter(after: string | null, limit: number): Promise<FeaturesPageEntry[]> {
+    if (limit <= 0) return [];
     this.sortedCpfs ??= [...this.byCpf.keys()].sort();
     const all = this.sortedCpfs;
     let lo = 0;
@@ -29,7 +30,7 @@ export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
         else hi = mid;
       }
     }
-    return all.slice(lo, lo + limit);
+    return all.slice(lo, lo + limit).map((cpf) => ({ cpf, features: this.byCpf.get(cpf)! }));
   }
 
   async count(): Promise<number> {

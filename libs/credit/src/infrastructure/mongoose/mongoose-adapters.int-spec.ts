@@ -1,4 +1,4 @@
-import { newId } from '@app/shared-kernel';
+import { newId, ValidationError } from '@app/shared-kernel';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Connection, Model } from 'mongoose';
@@ -96,6 +96,18 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       }
     });
 
+    it('lists a stored document that is not valid features with features: null, so only that CPF fails', async () => {
+      const repo = moduleRef.get(RatingFeaturesRepository);
+      const cpf = uniqueCpf();
+      await repo.save(featuresFor(cpf));
+      // A hand edit the schema allows but the domain does not: a consumer born tomorrow.
+      await connection.collection(RATING_FEATURES_COLLECTION).updateOne({ cpf: cpf.value }, { $set: { birthDate: new Date(Date.now() + 86_400_000) } });
+      const before = String(BigInt(cpf.value) - 1n).padStart(11, '0');
+      expect(await repo.featuresAfter(before, 1)).toEqual([{ cpf: cpf.value, features: null }]);
+      await expect(repo.findByCpf(cpf)).rejects.toThrow(ValidationError);
+      await connection.collection(RATING_FEATURES_COLLECTION).deleteOne({ cpf: cpf.value });
+    });
+
     it('rejects documents with fields the schema does not know', async () => {
       const model = moduleRef.get<Model<RatingFeaturesDoc>>(getModelToken(RATING_FEATURES_MODEL));
       await expect(model.replaceOne({ cpf: '00000000000' }, { cpf: '00000000000', surprise: 1 } as never, { upsert: true })).rejects.toThrow(/surprise/);
@@ -103,11 +115,11 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
 
     it('walks CPFs with a cursor and returns nothing for a zero limit', async () => {
       const repo = moduleRef.get(RatingFeaturesRepository);
-      expect(await repo.cpfsAfter(null, 0)).toEqual([]);
+      expect(await repo.featuresAfter(null, 0)).toEqual([]);
       const all: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const page: string[] = await repo.cpfsAfter(after, 2);
+        const page: string[] = (await repo.featuresAfter(after, 2)).map((e) => e.cpf);
         if (!page.length) break;
         all.push(...page);
         after = page[page.length - 1];

@@ -2,7 +2,7 @@ import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
+import { FeaturesPageEntry, RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 import { isDuplicateKey } from './duplicate-key';
 import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
@@ -34,15 +34,27 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
     }
   }
 
-  async cpfsAfter(after: string | null, limit: number): Promise<string[]> {
+  /**
+   * Whole documents, not only the CPFs: on FerretDB 1.x the range, sort and limit are not pushed down, so it decodes
+   * every document of the collection for each page anyway, and a regeneration then needs no look-up per CPF.
+   */
+  async featuresAfter(after: string | null, limit: number): Promise<FeaturesPageEntry[]> {
     // limit(0) means "no limit" to MongoDB; the port means "nothing".
     if (limit <= 0) return [];
     const filter = after === null ? {} : { cpf: { $gt: after } };
-    const docs = await this.model.find(filter, { cpf: 1, _id: 0 }).sort({ cpf: 1 }).limit(limit).lean<{ cpf: string }[]>().exec();
-    return docs.map((d) => d.cpf);
+    const docs = await this.model.find(filter).sort({ cpf: 1 }).limit(limit).lean<RatingFeaturesDoc[]>().exec();
+    return docs.map((d) => ({ cpf: d.cpf, features: validOrNull(d) }));
   }
 
   async count(): Promise<number> {
     return this.model.countDocuments({}).exec();
+  }
+}
+
+function validOrNull(doc: RatingFeaturesDoc): RatingFeatures | null {
+  try {
+    return RatingFeaturesMongooseMapper.toDomain(doc);
+  } catch {
+    return null;
   }
 }
