@@ -22,7 +22,7 @@ import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
 import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
-import { stageShares, summarizeProfile } from './lib/profile';
+import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
 import { auditEntries, cleanUp, createVhost, deleteVhost, es, pgStats, redisCommandStats, redisUrlWithDb, serversFromEnv } from './lib/resources';
 
@@ -41,6 +41,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
                       (the tail at a moderate rate is where a pause shows)
+  --heap-profile      sample what the API allocates during the fixed-rate phase that survives young-generation
+                      collections (V8's sampling heap profiler) and print where it was allocated
   --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
   --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
   --redis-db N        Redis logical database used by all three servers (default 11)
@@ -54,7 +56,7 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -235,9 +237,10 @@ async function main(): Promise<void> {
     const starting: Promise<void>[] = [];
     const profileFile = join(ROOT, 'bench/.profiles', `${runId}-api.cpuprofile`);
     const relayProfileFile = join(ROOT, 'bench/.profiles', `${runId}-relay-worker.cpuprofile`);
+    const heapProfileFile = join(ROOT, 'bench/.profiles', `${runId}-api.heapprofile`);
     if (which.includes('a')) {
-      const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : [])];
-      const env = opts.profile ? { ...apiEnv, BENCH_CPU_PROFILE: profileFile } : apiEnv;
+      const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : []), ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : [])];
+      const env = { ...apiEnv, ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}), ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}) };
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, flags).then((s) => void spawned.set('a', s)));
       if (opts.relays === 'worker') {
         const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
@@ -357,6 +360,8 @@ async function main(): Promise<void> {
         // flushes, Elasticsearch merges) settle and warms this path of the client.
         await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: 1, maxSockets: opts.connections });
         const logFrom = spawned.get(k)!.output().length;
+        const sampleHeap = k === 'a' && opts.heapProfile;
+        if (sampleHeap) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
         const meter = cpuBreakdown(named());
         const m = opts.rateTool === 'autocannon'
           ? await autocannonAtRate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.rateDuration, ratePerSecond: rate })
@@ -364,6 +369,13 @@ async function main(): Promise<void> {
         const cpu = meter();
         fixed.set(k, { ...m, cpu });
         console.log(`  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`);
+        if (sampleHeap) {
+          process.kill(spawned.get(k)!.pid, 'SIGWINCH');
+          const written = Date.now();
+          while (!existsSync(heapProfileFile) && Date.now() - written < 30_000) await sleep(200);
+          const { totalMb, sites } = summarizeHeapProfile(heapProfileFile);
+          console.log(`  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`);
+        }
         if (k === 'a' && opts.gc) console.log(`  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(spawned.get(k)!.output().slice(logFrom))}`);
       }
     }

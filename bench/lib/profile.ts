@@ -113,3 +113,27 @@ export function stageShares(file: string, stages: [string, string[]][]): [string
   }
   return stages.map(([stage]) => [stage, ((shares.get(stage) ?? 0) / Math.max(1, busy)) * 100]);
 }
+
+interface HeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+
+/** Sampled bytes per allocation site (function, file and line; packages and our compiled files shortened), largest first. */
+export function summarizeHeapProfile(file: string, top = 10): { totalMb: number; sites: [string, number][] } {
+  const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapProfileNode };
+  const bySite = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapProfileNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^.*\/(node_modules\/(?:@[^/]+\/)?[^/]+|dist)\//, '$1/');
+    const site = `${functionName || '(anonymous)'} ${where || '(native)'}${url ? `:${lineNumber + 1}` : ''}`;
+    total += node.selfSize;
+    if (node.selfSize > 0) bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+    node.children.forEach(walk);
+  };
+  walk(head);
+  const sites = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top).map(([site, bytes]): [string, number] => [site, bytes / 1e6]);
+  return { totalMb: total / 1e6, sites };
+}
