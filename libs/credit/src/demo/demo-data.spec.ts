@@ -104,7 +104,7 @@ describe('DemoDataLoader', () => {
     expect(await loader.loadIfEmpty()).toBe(20);
     const demo = generateDemoConsumers(20, REFERENCE);
     expect(consumers.size()).toBe(20);
-    expect(await features.count()).toBe(20);
+    expect(await features.estimatedCount()).toBe(20);
     expect(transactions.size()).toBe(demo.reduce((n, d) => n + d.events.length, 0));
     for (const d of demo) expect(await ratings.latest(Cpf.parse(d.consumer.cpf))).not.toBeNull();
   });

@@ -42,12 +42,12 @@ export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeatu
     expect((await repo.findByCpf(cpf))?.monthlyIncomeCents()).toBe(777_700);
   });
 
-  it('counts CPFs and walks them in ascending order after a cursor', async () => {
-    const before = await repo.count();
+  it('estimates the CPFs with features, and walks them in ascending order after a cursor', async () => {
+    const estimate = await repo.estimatedCount();
+    expect(Number.isInteger(estimate) && estimate >= 0).toBe(true);
     const cpfs = [uniqueCpf(), uniqueCpf(), uniqueCpf()];
     for (const c of cpfs) await repo.save(featuresFor(c));
     await repo.save(featuresFor(cpfs[0]));
-    expect(await repo.count()).toBe(before + 3);
     const sorted = cpfs.map((c) => c.value).sort();
     const entries = await repo.featuresAfter(sorted[0], 1_000_000);
     const page = entries.map((e) => e.cpf);

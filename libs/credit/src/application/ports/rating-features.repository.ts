@@ -15,5 +15,9 @@ export abstract class RatingFeaturesRepository {
    * is not valid features is listed with `features: null`, so that one CPF fails when it is rated, not the whole page.
    */
   abstract featuresAfter(after: string | null, limit: number): Promise<FeaturesPageEntry[]>;
-  abstract count(): Promise<number>;
+  /**
+   * How many CPFs have features, for a job's progress. Taken from the store's statistics where it keeps them, so it
+   * answers at once on a large base but may lag the latest writes; exact where there are none (and in memory).
+   */
+  abstract estimatedCount(): Promise<number>;
 }

@@ -30,7 +30,7 @@ export class StartRatingRegenerationHandler implements ICommandHandler<StartRati
       id: newId(),
       scope: normalised,
       status: 'PENDING',
-      total: normalised.kind === 'ALL' ? await this.features.count() : normalised.cpfs.length,
+      total: normalised.kind === 'ALL' ? await this.features.estimatedCount() : normalised.cpfs.length,
       processed: 0,
       failed: 0,
       cursor: null,

@@ -33,7 +33,8 @@ export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
     return all.slice(lo, lo + limit).map((cpf) => ({ cpf, features: this.byCpf.get(cpf)! }));
   }
 
-  async count(): Promise<number> {
+  /** Exact: the map's size. */
+  async estimatedCount(): Promise<number> {
     return this.byCpf.size;
   }
 }

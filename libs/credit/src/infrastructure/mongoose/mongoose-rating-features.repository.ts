@@ -46,7 +46,19 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
     return docs.map((d) => ({ cpf: d.cpf, features: validOrNull(d) }));
   }
 
-  async count(): Promise<number> {
+  /**
+   * `$collStats` count, from the collection's statistics: on FerretDB, PostgreSQL's row estimate, 12 ms at 100,000
+   * documents where countDocuments scans and decodes all of them (16-18 s idle, more under load, and the POST that starts
+   * a regeneration waited for it). FerretDB answers -1 for a table PostgreSQL has not analysed yet: then, and when the
+   * collection does not exist or the stage is refused, the exact count.
+   */
+  async estimatedCount(): Promise<number> {
+    try {
+      const [stats] = await this.model.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).exec();
+      if (typeof stats?.count === 'number' && stats.count >= 0) return stats.count;
+    } catch {
+      // No statistics for this collection (not created yet) or a server without the stage: count exactly below.
+    }
     return this.model.countDocuments({}).exec();
   }
 }
