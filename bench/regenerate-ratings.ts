@@ -104,8 +104,9 @@ async function main(): Promise<void> {
     const meter = cpuBreakdown({ 'rating-worker': worker.pid, api: api.pid });
     const t0 = Date.now();
     let job = (await (await fetch(base, { method: 'POST', headers, body: JSON.stringify({ scope: 'ALL' }) })).json()) as JobDto;
+    const postSeconds = (Date.now() - t0) / 1000;
     if (!job.id) throw new Error(`the API refused the job: ${JSON.stringify(job)}`);
-    console.log(`job started: total ${fmtInt(job.total)} CPFs with features`);
+    console.log(`job started: total ${fmtInt(job.total)} CPFs with features; the POST answered in ${fmt(postSeconds, 2)} s`);
     let lastPrint = 0;
     let load1Max = 0;
     while (job.status === 'PENDING' || job.status === 'RUNNING') {
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
       ['consumers in the base (with features)', fmtInt(job.total)],
       ['processed / failed', `${fmtInt(job.processed)} / ${fmtInt(job.failed)}`],
       ['ratings written (changed) / unchanged', `${fmtInt(after - before)} / ${fmtInt(job.processed - (after - before))}`],
+      ['POST answered in (it registers the job with its estimated total)', `${fmt(postSeconds, 2)} s`],
       ['total time, POST → COMPLETED seen', `${fmt(seconds, 1)} s`],
       ['consumers per second', fmtInt(job.processed / seconds)],
       ['the job\'s own ratingsPerSecond', fmt(job.ratingsPerSecond, 1)],

@@ -21,10 +21,10 @@ export class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] }) status: string;
   @ApiProperty({ enum: ['ALL', 'CPFS'] }) scope: string;
-  @ApiProperty() total: number;
+  @ApiProperty({ minimum: 0, description: 'CPFs in scope: the listed ones, or for ALL an estimate from the store statistics taken when the job was registered; the number processed once it completes' }) total: number;
   @ApiProperty() processed: number;
   @ApiProperty() failed: number;
-  @ApiProperty({ minimum: 0, maximum: 100, description: 'processed / total, in percent' }) percent: number;
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'processed / total, in percent (at most 100)' }) percent: number;
   @ApiProperty() ratingsPerSecond: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
