@@ -10,3 +10,4 @@ export * from './adapters/recording-event-bus';
 export * from './adapters/recording-command-sender';
 export * from './rejection';
 export * from './adapters/recording-audit-log';
+export * from './collect-pages';

@@ -5,3 +5,4 @@ export * from './stores.contract';
 export * from './rabbit-vhost';
 export * from './test-keys';
 export * from './wait-for';
+export * from '../collect-pages';

@@ -1,5 +1,6 @@
 import { Address, Rating, RatingFeatures, RatingFeaturesRepository, RatingJob, RatingJobRepository, RatingRepository } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
+import { collectPages, firstPage } from '../collect-pages';
 import { uniqueCpf } from './unique-cpf';
 
 const address = Address.create({ street: 'Rua A', number: '1', complement: null, district: 'Centro', city: 'Recife', state: 'PE', postalCode: '50030000' });
@@ -49,14 +50,16 @@ export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeatu
     for (const c of cpfs) await repo.save(featuresFor(c));
     await repo.save(featuresFor(cpfs[0]));
     const sorted = cpfs.map((c) => c.value).sort();
-    const entries = await repo.featuresAfter(sorted[0], 1_000_000);
-    const page = entries.map((e) => e.cpf);
+    const page = (await collectPages(repo.pagesAfter(sorted[0], 1_000_000))).flat().map((e) => e.cpf);
     expect(page).toEqual([...page].sort());
     expect(page[0] > sorted[0]).toBe(true);
     expect(page).toEqual(expect.arrayContaining(sorted.slice(1)));
     expect(page).not.toContain(sorted[0]);
-    expect(await repo.featuresAfter(null, 2)).toHaveLength(2);
-    expect(await repo.featuresAfter(null, 0)).toEqual([]);
+    const small = await collectPages(repo.pagesAfter(null, 2));
+    expect(small[0]).toHaveLength(2);
+    expect(small.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
+    expect(small.flat().map((e) => e.cpf)).toEqual(expect.arrayContaining(sorted));
+    await expect(collectPages(repo.pagesAfter(null, 0))).rejects.toThrow(RangeError);
   });
 
   it('lists each CPF with the features last saved for it', async () => {
@@ -64,7 +67,7 @@ export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeatu
     await repo.save(featuresFor(cpf));
     await repo.save(featuresFor(cpf, 123_400));
     const before = String(BigInt(cpf.value) - 1n).padStart(11, '0');
-    const [entry] = await repo.featuresAfter(before, 1);
+    const [entry] = await firstPage(repo.pagesAfter(before, 1));
     expect(entry?.cpf).toBe(cpf.value);
     expect(entry?.features?.sameAs(await repo.findByCpf(cpf))).toBe(true);
     expect(entry?.features?.monthlyIncomeCents()).toBe(123_400);

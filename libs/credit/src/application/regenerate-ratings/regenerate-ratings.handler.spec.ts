@@ -193,8 +193,8 @@ describe('rating regeneration', () => {
       return { stub: stub as unknown as ConsumerRater, stats };
     }
 
-    it('defaults to large pages and a window of 16', () => {
-      expect(REGENERATION_PAGE).toBeGreaterThanOrEqual(5_000);
+    it('defaults to pages of 10,000 and a window of 16', () => {
+      expect(REGENERATION_PAGE).toBe(10_000);
       expect(REGENERATION_CONCURRENCY).toBe(16);
     });
 
@@ -260,27 +260,37 @@ describe('rating regeneration', () => {
       const cpfs = distinctCpfs(12).sort();
       await withFeatures(cpfs);
       const log: string[] = [];
-      const featuresAfter = features.featuresAfter.bind(features);
-      features.featuresAfter = async (after: string | null, limit: number) => {
-        log.push(`page after ${after}`);
-        return featuresAfter(after, limit);
+      const pagesAfter = features.pagesAfter.bind(features);
+      features.pagesAfter = async function* (after: string | null, pageSize: number) {
+        for await (const page of pagesAfter(after, pageSize)) {
+          log.push(`page read ending at ${page[page.length - 1]!.cpf}`);
+          yield page;
+        }
       };
       const { stub } = slowRater(log);
       const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 6, concurrency: 2 });
       const { id } = await start(new RecordingCommandSender(), { kind: 'ALL' });
       await handler.execute(new RegenerateRatingsCommand(id, metadata));
-      // The second page is asked for before the first page's last CPF is rated.
-      expect(log.indexOf(`page after ${cpfs[5]}`)).toBeLessThan(log.indexOf(`rate ${cpfs[5]}`));
+      // The second page is read before the first page's last CPF is rated.
+      expect(log.indexOf(`page read ending at ${cpfs[11]}`)).toBeLessThan(log.indexOf(`rate ${cpfs[5]}`));
       expect(log.filter((l) => l.startsWith('rate'))).toHaveLength(12);
     });
 
     it('fails the job when a page cannot be read, with the cursor after the last CPF rated', async () => {
       const cpfs = distinctCpfs(9).sort();
       await withFeatures(cpfs);
-      const featuresAfter = features.featuresAfter.bind(features);
-      features.featuresAfter = async (after: string | null, limit: number) => {
-        if (after !== null) throw new Error('features store unavailable');
-        return featuresAfter(after, limit);
+      const pagesAfter = features.pagesAfter.bind(features);
+      let closed = false;
+      features.pagesAfter = async function* (after: string | null, pageSize: number) {
+        try {
+          let pages = 0;
+          for await (const page of pagesAfter(after, pageSize)) {
+            if (pages++ > 0) throw new Error('features store unavailable');
+            yield page;
+          }
+        } finally {
+          closed = true;
+        }
       };
       const { stub, stats } = slowRater([]);
       const handler = new RegenerateRatingsHandler(jobs, features, stub, clock, { pageSize: 5, concurrency: 2 });
@@ -288,6 +298,7 @@ describe('rating regeneration', () => {
       const failed = await handler.execute(new RegenerateRatingsCommand(id, metadata));
       expect(failed).toMatchObject({ status: 'FAILED', processed: 5, cursor: cpfs[4], error: 'features store unavailable' });
       expect(stats.rated).toHaveLength(5);
+      expect(closed).toBe(true);
     });
   });
 });

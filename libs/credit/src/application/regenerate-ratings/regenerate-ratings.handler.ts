@@ -8,9 +8,8 @@ import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
 import { RegenerateRatingsCommand } from './regenerate-ratings.command';
 
 /**
- * CPFs read per page. Large, because on FerretDB 1.x every page is a scan of the whole collection (its range and sort
- * are not pushed down to PostgreSQL): 500 per page made an ALL job over 100,000 consumers 200 scans of ~20 s each.
- * The next page is read while the current one is rated.
+ * CPFs (with their features) read per page: what the job holds in memory, twice over with the page read ahead. The
+ * walk is one query whatever the page size, so this no longer sets how many scans FerretDB makes.
  */
 export const REGENERATION_PAGE = 10_000;
 /**
@@ -49,11 +48,16 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
     const started = Date.now();
     const processedAtStart = job.processed;
     let lastSaved = started;
+    const pages = this.pagesAfter(job, job.cursor)[Symbol.asyncIterator]();
+    // Read ahead: the next page is asked for while this one is rated; a failure is kept, rethrown where it is awaited.
+    const readAhead = () => pages.next().then((r) => ({ r }), (error: unknown) => ({ error }));
     try {
-      let page = await this.pageAfter(job, job.cursor);
-      while (page.length > 0) {
-        // Read ahead from the page's last CPF while this page is rated; caught here, rethrown where it is awaited.
-        const ahead = this.pageAfter(job, page[page.length - 1]!.cpf).then((p) => ({ p }), (error: unknown) => ({ error }));
+      for (let ahead = readAhead(); ; ) {
+        const next = await ahead;
+        if ('error' in next) throw next.error;
+        if (next.r.done) break;
+        const page = next.r.value;
+        ahead = readAhead();
         for (let i = 0; i < page.length; i += this.concurrency) {
           const window = page.slice(i, i + this.concurrency);
           const outcomes = await Promise.allSettled(window.map(({ cpf, features }) => this.rater.rate(cpf, metadata, features ?? undefined)));
@@ -70,9 +74,6 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
             lastSaved = Date.now();
           }
         }
-        const next = await ahead;
-        if ('error' in next) throw next.error;
-        page = next.p;
       }
       job.status = 'COMPLETED';
       job.total = Math.max(job.total, job.processed);
@@ -80,6 +81,8 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
       job.status = 'FAILED';
       job.error = (error as Error).message;
     }
+    // Releases the store's query when the walk stopped early (a failure); a no-op once it is exhausted.
+    await pages.return?.(undefined).catch(() => undefined);
     job.ratingsPerSecond = rate(job.processed - processedAtStart, started);
     job.finishedAt = this.clock.now();
     await this.save(job);
@@ -87,13 +90,16 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
   }
 
   /**
-   * The CPFs after a cursor (the job's, or the last of the page being rated): a resumed job never re-rates what it
-   * already did. A job over the whole base reads their features with them; a job over listed CPFs looks each one up.
+   * The CPFs after the job's cursor, page by page: a resumed job never re-rates what it already did. A job over the
+   * whole base reads their features with them; a job over listed CPFs looks each one up.
    */
-  private async pageAfter(job: RatingJob, cursor: string | null): Promise<FeaturesPageEntry[]> {
-    if (job.scope.kind === 'ALL') return this.features.featuresAfter(cursor, this.pageSize);
+  private pagesAfter(job: RatingJob, cursor: string | null): AsyncIterable<FeaturesPageEntry[]> {
+    if (job.scope.kind === 'ALL') return this.features.pagesAfter(cursor, this.pageSize);
     const remaining = cursor === null ? job.scope.cpfs : job.scope.cpfs.filter((c) => c > cursor);
-    return remaining.slice(0, this.pageSize).map((cpf) => ({ cpf, features: null }));
+    const pageSize = this.pageSize;
+    return (async function* () {
+      for (let i = 0; i < remaining.length; i += pageSize) yield remaining.slice(i, i + pageSize).map((cpf) => ({ cpf, features: null }));
+    })();
   }
 
   private async save(job: RatingJob): Promise<void> {

@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { aRatingFeatures, distinctCpfs } from '@app/testing';
+import { aRatingFeatures, collectPages, distinctCpfs, firstPage } from '@app/testing';
 import { InMemoryRatingFeaturesRepository } from './in-memory-rating-features.repository';
 
 describe('InMemoryRatingFeaturesRepository', () => {
@@ -11,7 +11,7 @@ describe('InMemoryRatingFeaturesRepository', () => {
     for (const cpf of values) await repo.save(aRatingFeatures({ cpf }));
     return repo;
   }
-  const cpfsAfter = async (repo: InMemoryRatingFeaturesRepository, after: string | null, limit: number) => (await repo.featuresAfter(after, limit)).map((e) => e.cpf);
+  const cpfsAfter = async (repo: InMemoryRatingFeaturesRepository, after: string | null, limit: number) => (await firstPage(repo.pagesAfter(after, limit))).map((e) => e.cpf);
 
   it('finds saved features by CPF and misses unknown CPFs', async () => {
     const repo = await repoWith(cpfs.slice(0, 2));
@@ -24,14 +24,14 @@ describe('InMemoryRatingFeaturesRepository', () => {
     expect(await cpfsAfter(repo, null, 100)).toEqual(sorted);
   });
 
-  it('lists each CPF with the features last saved for it, and nothing for a limit of 0', async () => {
+  it('lists each CPF with the features last saved for it, and refuses a page size of 0', async () => {
     const repo = await repoWith(cpfs.slice(0, 2));
     await repo.save(aRatingFeatures({ cpf: cpfs[1], incomeSources: [] }));
-    const page = await repo.featuresAfter(null, 10);
+    const page = await firstPage(repo.pagesAfter(null, 10));
     expect(page.map((e) => e.features?.props.cpf.value)).toEqual(page.map((e) => e.cpf));
     expect(page.find((e) => e.cpf === cpfs[1])?.features?.monthlyIncomeCents()).toBe(0);
     expect(page.find((e) => e.cpf === cpfs[0])?.features?.sameAs(aRatingFeatures({ cpf: cpfs[0] }))).toBe(true);
-    expect(await repo.featuresAfter(null, 0)).toEqual([]);
+    await expect(collectPages(repo.pagesAfter(null, 0))).rejects.toThrow(RangeError);
   });
 
   it('lists only the CPFs strictly after the cursor, at most limit of them', async () => {
@@ -53,9 +53,9 @@ describe('InMemoryRatingFeaturesRepository', () => {
 
   it('walks the whole base page by page, each CPF exactly once', async () => {
     const repo = await repoWith(cpfs);
-    const seen: string[] = [];
-    for (let page = await cpfsAfter(repo, null, 4); page.length > 0; page = await cpfsAfter(repo, page[page.length - 1]!, 4)) seen.push(...page);
-    expect(seen).toEqual(sorted);
+    const pages = await collectPages(repo.pagesAfter(null, 4));
+    expect(pages.map((p) => p.length)).toEqual([4, 2]);
+    expect(pages.flat().map((e) => e.cpf)).toEqual(sorted);
   });
 
   it('includes a CPF saved after an earlier listing', async () => {

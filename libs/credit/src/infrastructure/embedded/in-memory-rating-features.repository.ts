@@ -17,8 +17,18 @@ export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
     this.byCpf.set(features.props.cpf.value, features);
   }
 
-  async featuresAfter(after: string | null, limit: number): Promise<FeaturesPageEntry[]> {
-    if (limit <= 0) return [];
+  async *pagesAfter(after: string | null, pageSize: number): AsyncIterable<FeaturesPageEntry[]> {
+    if (pageSize <= 0) throw new RangeError('pageSize must be positive');
+    for (let cursor = after; ; ) {
+      const page = this.slice(cursor, pageSize);
+      if (page.length === 0) return;
+      yield page.map((cpf) => ({ cpf, features: this.byCpf.get(cpf)! }));
+      cursor = page[page.length - 1]!;
+    }
+  }
+
+  /** Up to `limit` CPFs after `after` in the current sorted order (re-sorted after an insert, as a live query would see it). */
+  private slice(after: string | null, limit: number): string[] {
     this.sortedCpfs ??= [...this.byCpf.keys()].sort();
     const all = this.sortedCpfs;
     let lo = 0;
@@ -30,7 +40,7 @@ export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
         else hi = mid;
       }
     }
-    return all.slice(lo, lo + limit).map((cpf) => ({ cpf, features: this.byCpf.get(cpf)! }));
+    return all.slice(lo, lo + limit);
   }
 
   /** Exact: the map's size. */

@@ -6,7 +6,7 @@ import { RatingFeaturesRepository } from '../../application/ports/rating-feature
 import { RatingJob, RatingJobRepository } from '../../application/ports/rating-job.repository';
 import { RatingRepository } from '../../application/ports/rating.repository';
 import { Rating } from '../../domain/rating/rating';
-import { featuresFor, ratingFeaturesRepositoryContract, ratingFor, ratingJobRepositoryContract, ratingRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { collectPages, featuresFor, firstPage, ratingFeaturesRepositoryContract, ratingFor, ratingJobRepositoryContract, ratingRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { mongoHealth, MongoHealth } from './mongo-health';
 import { RATING_HISTORY_KEPT } from './mongoose-rating.repository';
 import { MongooseRatingModule } from './mongoose-rating.module';
@@ -117,7 +117,7 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       // A hand edit the schema allows but the domain does not: a consumer born tomorrow.
       await connection.collection(RATING_FEATURES_COLLECTION).updateOne({ cpf: cpf.value }, { $set: { birthDate: new Date(Date.now() + 86_400_000) } });
       const before = String(BigInt(cpf.value) - 1n).padStart(11, '0');
-      expect(await repo.featuresAfter(before, 1)).toEqual([{ cpf: cpf.value, features: null }]);
+      expect(await firstPage(repo.pagesAfter(before, 1))).toEqual([{ cpf: cpf.value, features: null }]);
       await expect(repo.findByCpf(cpf)).rejects.toThrow(ValidationError);
       await connection.collection(RATING_FEATURES_COLLECTION).deleteOne({ cpf: cpf.value });
     });
@@ -127,17 +127,11 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       await expect(model.replaceOne({ cpf: '00000000000' }, { cpf: '00000000000', surprise: 1 } as never, { upsert: true })).rejects.toThrow(/surprise/);
     });
 
-    it('walks CPFs with a cursor and returns nothing for a zero limit', async () => {
+    it('walks every CPF once, in order, in pages of at most the page size', async () => {
       const repo = moduleRef.get(RatingFeaturesRepository);
-      expect(await repo.featuresAfter(null, 0)).toEqual([]);
-      const all: string[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page: string[] = (await repo.featuresAfter(after, 2)).map((e) => e.cpf);
-        if (!page.length) break;
-        all.push(...page);
-        after = page[page.length - 1];
-      }
+      const pages = await collectPages(repo.pagesAfter(null, 2));
+      expect(pages.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
+      const all = pages.flat().map((e) => e.cpf);
       expect(all).toEqual([...all].sort());
       expect(new Set(all).size).toBe(await connection.collection(RATING_FEATURES_COLLECTION).countDocuments({}));
     });
