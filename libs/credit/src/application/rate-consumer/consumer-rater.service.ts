@@ -40,20 +40,16 @@ export class ConsumerRater {
     const cpf = Cpf.parse(cpfValue);
     if (snapshot && !snapshot.props.cpf.equals(cpf)) throw new Error('the features snapshot belongs to another CPF');
     const now = this.clock.now();
-    const [consumer, read, summary, previous] = await Promise.all([
+    const [consumer, features, summary, previous] = await Promise.all([
       this.consumers.findByCpf(cpf),
       snapshot ?? this.features.findByCpf(cpf),
       this.transactions.summarize(cpf, now),
       this.ratings.latest(cpf),
     ]);
-    let features = read;
     let rating = this.ratingFrom(cpf, consumer, features, summary, now);
     if (rating && snapshot && !this.unchanged(rating, previous)) {
       const current = await this.features.findByCpf(cpf);
-      if (!snapshot.sameAs(current)) {
-        features = current;
-        rating = this.ratingFrom(cpf, consumer, features, summary, now);
-      }
+      if (!snapshot.sameAs(current)) rating = this.ratingFrom(cpf, consumer, current, summary, now);
     }
     if (!rating) return 'NO_DATA';
     if (this.unchanged(rating, previous)) return 'UNCHANGED';
