@@ -1,7 +1,7 @@
 import { Address, Rating, RatingFeatures, RatingFeaturesRepository, RatingJob, RatingJobRepository, RatingRepository } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
 import { collectPages, firstPage } from '../collect-pages';
-import { uniqueCpf } from './unique-cpf';
+import { cursorJustBefore, uniqueCpf } from './unique-cpf';
 
 const address = Address.create({ street: 'Rua A', number: '1', complement: null, district: 'Centro', city: 'Recife', state: 'PE', postalCode: '50030000' });
 
@@ -66,8 +66,7 @@ export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeatu
     const cpf = uniqueCpf();
     await repo.save(featuresFor(cpf));
     await repo.save(featuresFor(cpf, 123_400));
-    const before = String(BigInt(cpf.value) - 1n).padStart(11, '0');
-    const [entry] = await firstPage(repo.pagesAfter(before, 1));
+    const [entry] = await firstPage(repo.pagesAfter(cursorJustBefore(cpf), 1));
     expect(entry?.cpf).toBe(cpf.value);
     expect(entry?.features?.sameAs(await repo.findByCpf(cpf))).toBe(true);
     expect(entry?.features?.monthlyIncomeCents()).toBe(123_400);

@@ -6,7 +6,7 @@ import { RatingFeaturesRepository } from '../../application/ports/rating-feature
 import { RatingJob, RatingJobRepository } from '../../application/ports/rating-job.repository';
 import { RatingRepository } from '../../application/ports/rating.repository';
 import { Rating } from '../../domain/rating/rating';
-import { collectPages, featuresFor, firstPage, ratingFeaturesRepositoryContract, ratingFor, ratingJobRepositoryContract, ratingRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { collectPages, cursorJustBefore, featuresFor, firstPage, ratingFeaturesRepositoryContract, ratingFor, ratingJobRepositoryContract, ratingRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { mongoHealth, MongoHealth } from './mongo-health';
 import { RATING_HISTORY_KEPT } from './mongoose-rating.repository';
 import { MongooseRatingModule } from './mongoose-rating.module';
@@ -116,8 +116,7 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       await repo.save(featuresFor(cpf));
       // A hand edit the schema allows but the domain does not: a consumer born tomorrow.
       await connection.collection(RATING_FEATURES_COLLECTION).updateOne({ cpf: cpf.value }, { $set: { birthDate: new Date(Date.now() + 86_400_000) } });
-      const before = String(BigInt(cpf.value) - 1n).padStart(11, '0');
-      expect(await firstPage(repo.pagesAfter(before, 1))).toEqual([{ cpf: cpf.value, features: null }]);
+        expect(await firstPage(repo.pagesAfter(cursorJustBefore(cpf), 1))).toEqual([{ cpf: cpf.value, features: null }]);
       await expect(repo.findByCpf(cpf)).rejects.toThrow(ValidationError);
       await connection.collection(RATING_FEATURES_COLLECTION).deleteOne({ cpf: cpf.value });
     });
