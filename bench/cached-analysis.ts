@@ -13,9 +13,9 @@
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
 import { parseArgs, runMain } from './lib/args';
@@ -41,6 +41,10 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
                       (the tail at a moderate rate is where a pause shows)
+  --node-flags "F"    extra V8/Node flags for the API's process only, e.g. "--single-threaded-gc" or
+                      "--max-semi-space-size=32", to measure a runtime setting against the default
+  --relay-at-rate M   what the relay worker does during (a)'s fixed-rate phase: run (default), or stop (SIGSTOP, resumed
+                      afterwards, its backlog then drained) to see how much of (a)'s tail its bursts cause
   --heap-profile      sample what the API allocates during the fixed-rate phase that survives young-generation
                       collections (V8's sampling heap profiler) and print where it was allocated
   --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
@@ -56,7 +60,7 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
   if (which.some((k) => !['a', 'b', 'c'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b and/or c\n${USAGE}`);
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
+  if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
   const stamp = Date.now();
   const runId = `bench${stamp}`;
   const redisUrl = redisUrlWithDb(servers.redisUrl, opts.redisDb);
@@ -240,8 +245,9 @@ async function main(): Promise<void> {
     const heapProfileFile = join(ROOT, 'bench/.profiles', `${runId}-api.heapprofile`);
     if (which.includes('a')) {
       const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : []), ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : [])];
+      const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
       const env = { ...apiEnv, ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}), ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}) };
-      starting.push(spawnApp('api', env, /Swagger UI/, 300_000, flags).then((s) => void spawned.set('a', s)));
+      starting.push(spawnApp('api', env, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('a', s)));
       if (opts.relays === 'worker') {
         const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
         starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => void (relayWorker = s)));
@@ -301,7 +307,7 @@ async function main(): Promise<void> {
         await sleep(500);
         if (k === 'a') await drainJournal();
         const before = k === 'a'
-          ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.output().length, audited: await auditedReads() }
+          ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.written(), audited: await auditedReads() }
           : null;
         const meter = cpuBreakdown(named());
         const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
@@ -319,7 +325,7 @@ async function main(): Promise<void> {
           apiTotals.inserted += pg.inserted - before.pg.inserted;
           apiTotals.searches += esAfter.searches - before.es.searches;
           apiTotals.indexed += esAfter.indexed - before.es.indexed;
-          apiTotals.logBytes += Math.max(0, spawned.get('a')!.output().length - before.log);
+          apiTotals.logBytes += Math.max(0, spawned.get('a')!.written() - before.log);
           // Every read served must reach the hash-chained audit log: wait for the journal relay, then compare.
           const backlog = await journalLength();
           const drainSeconds = await drainJournal();
@@ -359,7 +365,9 @@ async function main(): Promise<void> {
         // A second at the rate, not measured: lets the previous server's background work (inquiry and audit
         // flushes, Elasticsearch merges) settle and warms this path of the client.
         await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: 1, maxSockets: opts.connections });
-        const logFrom = spawned.get(k)!.output().length;
+        const logFrom = spawned.get(k)!.written();
+        const stopRelay = k === 'a' && relayWorker !== undefined && opts.relayAtRate === 'stop';
+        if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
         const sampleHeap = k === 'a' && opts.heapProfile;
         if (sampleHeap) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
         const meter = cpuBreakdown(named());
@@ -367,6 +375,7 @@ async function main(): Promise<void> {
           ? await autocannonAtRate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.rateDuration, ratePerSecond: rate })
           : await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: opts.rateDuration, maxSockets: opts.connections });
         const cpu = meter();
+        if (stopRelay) process.kill(relayWorker!.pid, 'SIGCONT');
         fixed.set(k, { ...m, cpu });
         console.log(`  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`);
         if (sampleHeap) {
@@ -376,7 +385,13 @@ async function main(): Promise<void> {
           const { totalMb, sites } = summarizeHeapProfile(heapProfileFile);
           console.log(`  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`);
         }
-        if (k === 'a' && opts.gc) console.log(`  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(spawned.get(k)!.output().slice(logFrom))}`);
+        if (k === 'a' && opts.gc) {
+          const traced = spawned.get(k)!.outputSince(logFrom);
+          const gcLog = join(ROOT, 'bench/.profiles', `${runId}-api-gc.log`);
+          mkdirSync(dirname(gcLog), { recursive: true });
+          writeFileSync(gcLog, traced);
+          console.log(`  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`);
+        }
       }
     }
 

@@ -11,6 +11,10 @@ export interface Spawned {
   process: ChildProcess;
   pid: number;
   output: () => string;
+  /** How many characters it has written so far: a mark for outputSince. */
+  written: () => number;
+  /** What it wrote after a mark from written(), as far as the kept tail still holds it. */
+  outputSince: (mark: number) => string;
   stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<number | null>;
 }
 
@@ -65,10 +69,15 @@ export async function spawnNode(name: string, args: string[], env: NodeJS.Proces
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let dropped = 0;
   const keep = (d: Buffer) => {
     out += d.toString();
-    // Only the tail matters (readiness and failure messages); a chatty server must not grow this without bound.
-    if (out.length > 200_000) out = out.slice(-100_000);
+    // Only the tail matters (readiness and failure messages, a measured phase's GC trace); a chatty server must not
+    // grow this without bound.
+    if (out.length > 4_000_000) {
+      dropped += out.length - 2_000_000;
+      out = out.slice(-2_000_000);
+    }
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -78,6 +87,8 @@ export async function spawnNode(name: string, args: string[], env: NodeJS.Proces
     process: child,
     pid: child.pid!,
     output: () => out,
+    written: () => dropped + out.length,
+    outputSince: (mark) => out.slice(Math.max(0, mark - dropped)),
     stop: async (signal = 'SIGTERM', timeoutMs = 15_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
