@@ -89,6 +89,25 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     expect(s.lastCardPurchase).toMatchObject({ merchant: `Loja ${p}-c90`, approved: false });
   });
 
+  it('summarises several CPFs at once exactly as one at a time, an unknown one as empty', async () => {
+    const [a, b, unknown] = [uniqueCpf(), uniqueCpf(), uniqueCpf()];
+    await store.append([
+      inquiry(a, `sm-${a.value}-i`, ago(10), 'Banco A'),
+      movement(a, `sm-${a.value}-m`, ago(5), -12_000),
+      purchase(a, `sm-${a.value}-c`, ago(40), 3_000, false),
+      movement(b, `sm-${b.value}-m`, ago(100), 50_000),
+      purchase(b, `sm-${b.value}-c`, ago(1), 8_000),
+    ]);
+    await afterWrite();
+    const many = await store.summarizeMany([a, b, unknown, a], NOW);
+    expect([...many.keys()].sort()).toEqual([a.value, b.value, unknown.value].sort());
+    for (const cpf of [a, b, unknown]) expect(many.get(cpf.value)).toEqual(await store.summarize(cpf, NOW));
+    expect(many.get(a.value)?.lastInquiry?.inquirer).toBe('Banco A');
+    expect(many.get(b.value)?.cardPurchases90d.approvedAmountCents).toBe(8_000);
+    expect(many.get(unknown.value)).toMatchObject({ lastInquiry: null, inquiriesLast6Months: 0, movements90d: { count: 0 } });
+    expect(await store.summarizeMany([], NOW)).toEqual(new Map());
+  });
+
   it('summarises an unknown CPF as empty', async () => {
     const s = await store.summarize(uniqueCpf(), NOW);
     expect(s).toMatchObject({ lastInquiry: null, inquiriesLast6Months: 0, lastCardPurchase: null, movements90d: { count: 0, inflowCents: 0, outflowCents: 0 } });

@@ -35,6 +35,12 @@ export interface AppendOptions {
 export abstract class TransactionStore {
   abstract append(events: TransactionEvent[], options?: AppendOptions): Promise<AppendResult>;
   abstract summarize(cpf: Cpf, now: Date): Promise<TransactionSummary>;
+  /**
+   * The summaries of several CPFs at once, each what summarize would answer for it (keyed by CPF digits; a CPF with no
+   * events gets the empty summary): a regeneration job rates CPFs in windows, and one request for a window costs the
+   * store less than one per CPF.
+   */
+  abstract summarizeMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, TransactionSummary>>;
   abstract list(cpf: Cpf, window: TransactionWindow): Promise<TransactionPage>;
   abstract inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]>;
 }

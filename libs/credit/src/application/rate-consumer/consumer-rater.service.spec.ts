@@ -1,5 +1,5 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aMovementInput, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -154,6 +154,59 @@ describe('ConsumerRater', () => {
 
   it('rejects an invalid CPF with CPF_INVALID', async () => {
     await expect(rater.rate('123.456.789-00', metadata)).rejects.toMatchObject({ code: 'CPF_INVALID' });
+  });
+
+  describe('a window of CPFs (rateMany)', () => {
+    const other = '52998224725';
+    const withEvents = async () => {
+      await consumers.save(aConsumer());
+      await features.save(aRatingFeatures({ cpf: other }));
+      await transactions.append([anEvent(anInquiryInput({ cpf: VALID_CPF })), anEvent(aMovementInput({ cpf: other, amountCents: -90_000 }))]);
+    };
+    const scoreOf = async (value: string) => (await ratings.latest(Cpf.parse(value)))?.props.score;
+
+    it('reads the summaries once for the window and rates each CPF as rate() would', async () => {
+      await withEvents();
+      // The in-memory summarizeMany summarises CPF by CPF itself: only calls from outside it count as single reads.
+      const many = { calls: 0, inside: false };
+      const summarizeMany = transactions.summarizeMany.bind(transactions);
+      transactions.summarizeMany = async (cpfs, now) => {
+        many.calls += 1;
+        many.inside = true;
+        return summarizeMany(cpfs, now).finally(() => (many.inside = false));
+      };
+      const single = { calls: 0 };
+      const summarize = transactions.summarize.bind(transactions);
+      transactions.summarize = async (c, now) => {
+        if (!many.inside) single.calls += 1;
+        return summarize(c, now);
+      };
+      const outcomes = await rater.rateMany([{ cpf: VALID_CPF }, { cpf: other, features: aRatingFeatures({ cpf: other }) }, { cpf: '11144477735' }], metadata);
+      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : o.reason))).toEqual(['RATED', 'RATED', 'NO_DATA']);
+      expect([many.calls, single.calls]).toEqual([1, 0]);
+      const expected = (consumer: ReturnType<typeof aConsumer> | null, f: ReturnType<typeof aRatingFeatures> | null, value: string) =>
+        summarize(Cpf.parse(value), NOW).then((summary) => new WoeLogisticScorer().score(buildScoringFacts(consumer, f, summary, NOW)).score);
+      expect(await scoreOf(VALID_CPF)).toBe(await expected(aConsumer(), null, VALID_CPF));
+      expect(await scoreOf(other)).toBe(await expected(null, aRatingFeatures({ cpf: other }), other));
+    });
+
+    it('fails only the CPF that fails, and reads each summary on its own when the window read fails', async () => {
+      await withEvents();
+      transactions.summarizeMany = async () => {
+        throw new Error('store away for a moment');
+      };
+      const single: string[] = [];
+      const summarize = transactions.summarize.bind(transactions);
+      transactions.summarize = async (c, now) => {
+        single.push(c.value);
+        return summarize(c, now);
+      };
+      const outcomes = await rater.rateMany([{ cpf: '123.456.789-00' }, { cpf: VALID_CPF }, { cpf: other }], metadata);
+      expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'CPF_INVALID' } });
+      expect(outcomes.slice(1).map((o) => o.status === 'fulfilled' && o.value)).toEqual(['RATED', 'RATED']);
+      expect(single.sort()).toEqual([VALID_CPF, other].sort());
+      expect(await scoreOf(other)).toBe(new WoeLogisticScorer().score(buildScoringFacts(null, aRatingFeatures({ cpf: other }), await transactions.summarize(Cpf.parse(other), NOW), NOW)).score);
+    });
   });
 });
 

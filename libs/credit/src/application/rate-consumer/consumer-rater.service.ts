@@ -16,6 +16,12 @@ import { TransactionStore } from '../ports/transaction.store';
 
 export type RateResult = 'RATED' | 'UNCHANGED' | 'NO_DATA';
 
+/** A CPF's C summary read ahead with others (TransactionStore.summarizeMany), and the instant it was taken at. */
+export interface PrefetchedSummary {
+  summary: TransactionSummary;
+  at: Date;
+}
+
 /** Reads A, B and C for one CPF, runs the model and stores the rating when it differs from the last one. */
 @Injectable()
 export class ConsumerRater {
@@ -36,14 +42,14 @@ export class ConsumerRater {
    * they have changed, the rating is computed from the current ones. An unchanged rating is never written, so a stale
    * snapshot can only ever cost that one read.
    */
-  async rate(cpfValue: string, metadata: MessageMetadata, snapshot?: RatingFeatures): Promise<RateResult> {
+  async rate(cpfValue: string, metadata: MessageMetadata, snapshot?: RatingFeatures, prefetched?: PrefetchedSummary): Promise<RateResult> {
     const cpf = Cpf.parse(cpfValue);
     if (snapshot && !snapshot.props.cpf.equals(cpf)) throw new Error('the features snapshot belongs to another CPF');
-    const now = this.clock.now();
+    const now = prefetched?.at ?? this.clock.now();
     const [consumer, features, summary, previous] = await Promise.all([
       this.consumers.findByCpf(cpf),
       snapshot ?? this.features.findByCpf(cpf),
-      this.transactions.summarize(cpf, now),
+      prefetched?.summary ?? this.transactions.summarize(cpf, now),
       this.ratings.latest(cpf),
     ]);
     let rating = this.ratingFrom(cpf, consumer, features, summary, now);
@@ -60,6 +66,23 @@ export class ConsumerRater {
     });
     this.events.publish(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
     return 'RATED';
+  }
+
+  /**
+   * Rates a window of CPFs (a regeneration job's), their C summaries read in one request. Each CPF succeeds or fails
+   * on its own, as rate() would; when the shared read fails, each CPF reads its own summary instead.
+   */
+  async rateMany(entries: ReadonlyArray<{ cpf: string; features?: RatingFeatures }>, metadata: MessageMetadata): Promise<PromiseSettledResult<RateResult>[]> {
+    const at = this.clock.now();
+    const cpfs = entries.flatMap(({ cpf }) => Cpf.tryParse(cpf) ?? []);
+    const summaries = await this.transactions.summarizeMany(cpfs, at).catch(() => null);
+    return Promise.allSettled(
+      entries.map(({ cpf, features }) => {
+        const parsed = Cpf.tryParse(cpf);
+        const summary = parsed && summaries?.get(parsed.value);
+        return this.rate(cpf, metadata, features, summary ? { summary, at } : undefined);
+      }),
+    );
   }
 
   private ratingFrom(cpf: Cpf, consumer: Consumer | null, features: RatingFeatures | null, summary: TransactionSummary, now: Date): Rating | null {

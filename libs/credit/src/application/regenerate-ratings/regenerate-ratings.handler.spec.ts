@@ -189,6 +189,8 @@ describe('rating regeneration', () => {
           stats.rated.push(cpf);
           return 'RATED' as const;
         },
+        rateMany: (entries: Array<{ cpf: string; features?: RatingFeatures }>, metadata: unknown) =>
+          Promise.allSettled(entries.map(({ cpf, features }) => stub.rate(cpf, metadata, features))),
       };
       return { stub: stub as unknown as ConsumerRater, stats };
     }

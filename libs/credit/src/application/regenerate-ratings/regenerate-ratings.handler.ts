@@ -13,8 +13,9 @@ import { RegenerateRatingsCommand } from './regenerate-ratings.command';
  */
 export const REGENERATION_PAGE = 10_000;
 /**
- * CPFs rated at once. Each rating is a handful of round trips (four reads in parallel, then a write, an audit entry
- * and an event); one CPF at a time leaves the stores idle while each waits. The cursor only moves past a window once
+ * CPFs rated at once. The window's C summaries are one request (ConsumerRater.rateMany); each rating is then a
+ * handful of round trips (three reads in parallel, then a write, an audit entry and an event), and one CPF at a time
+ * would leave the stores idle while each waits. The cursor only moves past a window once
  * all of it is done, so a resumed job re-rates at most one window, and rating is idempotent.
  */
 export const REGENERATION_CONCURRENCY = 16;
@@ -60,7 +61,7 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
         ahead = readAhead();
         for (let i = 0; i < page.length; i += this.concurrency) {
           const window = page.slice(i, i + this.concurrency);
-          const outcomes = await Promise.allSettled(window.map(({ cpf, features }) => this.rater.rate(cpf, metadata, features ?? undefined)));
+          const outcomes = await this.rater.rateMany(window.map(({ cpf, features }) => ({ cpf, features: features ?? undefined })), metadata);
           for (const outcome of outcomes) {
             if (outcome.status === 'fulfilled') continue;
             job.failed += 1;

@@ -27,6 +27,10 @@ export class InMemoryTransactionStore extends TransactionStore {
     return { stored, duplicates: events.length - stored };
   }
 
+  async summarizeMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, TransactionSummary>> {
+    return new Map(await Promise.all(cpfs.map(async (cpf) => [cpf.value, await this.summarize(cpf, now)] as const)));
+  }
+
   async summarize(cpf: Cpf, now: Date): Promise<TransactionSummary> {
     const events = this.byCpf.get(cpf.value) ?? [];
     const t = now.getTime();
