@@ -1,5 +1,5 @@
 import { QUEUES, RegenerateRatingsV1, RescoreConsumersV1 } from '@app/contracts';
-import { ConsumerRater, RatingJob, RegenerateRatingsCommand } from '@app/credit';
+import { ConsumerRater, RATING_WINDOW, RatingJob, RegenerateRatingsCommand } from '@app/credit';
 import { RabbitMqContext } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller } from '@nestjs/common';
@@ -19,13 +19,26 @@ export class RatingController {
     return this.commands.execute(new RegenerateRatingsCommand(message.jobId, { correlationId: ctx.correlationId ?? newId(), causationId: message.jobId }));
   }
 
-  /** Explicit requests and the change events bound to this queue (new transactions, consumer or feature changes). */
+  /**
+   * Explicit requests and the change events bound to this queue (new transactions, consumer or feature changes). The
+   * CPFs are rated in windows, each window's C summaries read at once, as a regeneration job does. A CPF that fails
+   * does not stop the others; the first failure is thrown afterwards, so the message is retried (or dead-lettered)
+   * with its reason, and the CPFs already rated come out unchanged on the retry.
+   */
   @MessagePattern(QUEUES.rescoreConsumers)
   async rescore(@Payload() message: RescoreConsumersV1, @Ctx() ctx: RabbitMqContext): Promise<{ rated: number }> {
+    const metadata = { correlationId: ctx.correlationId ?? newId() };
+    const cpfs = [...new Set(message.cpfs)];
     let rated = 0;
-    for (const cpf of new Set(message.cpfs)) {
-      if ((await this.rater.rate(cpf, { correlationId: ctx.correlationId ?? newId() })) === 'RATED') rated += 1;
+    let failure: { reason: unknown } | null = null;
+    for (let i = 0; i < cpfs.length; i += RATING_WINDOW) {
+      const outcomes = await this.rater.rateMany(cpfs.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') failure ??= { reason: outcome.reason };
+        else if (outcome.value === 'RATED') rated += 1;
+      }
     }
+    if (failure) throw failure.reason;
     return { rated };
   }
 }

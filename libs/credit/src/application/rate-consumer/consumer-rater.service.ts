@@ -16,6 +16,12 @@ import { TransactionStore } from '../ports/transaction.store';
 
 export type RateResult = 'RATED' | 'UNCHANGED' | 'NO_DATA';
 
+/**
+ * How many CPFs the callers of rateMany rate at once (a regeneration job, a rescore message): enough to keep the
+ * stores busy while each rating waits on its round trips; 64 was no faster over a whole base (BENCHMARKS.md, section 4).
+ */
+export const RATING_WINDOW = 16;
+
 /** A CPF's C summary read ahead with others (TransactionStore.summarizeMany), and the instant it was taken at. */
 export interface PrefetchedSummary {
   summary: TransactionSummary;

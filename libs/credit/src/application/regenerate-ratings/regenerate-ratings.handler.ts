@@ -4,7 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RatingJobNotFoundError } from '../../domain/errors';
 import { FeaturesPageEntry, RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingJob, RatingJobRepository } from '../ports/rating-job.repository';
-import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
+import { ConsumerRater, RATING_WINDOW } from '../rate-consumer/consumer-rater.service';
 import { RegenerateRatingsCommand } from './regenerate-ratings.command';
 
 /**
@@ -18,7 +18,7 @@ export const REGENERATION_PAGE = 10_000;
  * would leave the stores idle while each waits. The cursor only moves past a window once
  * all of it is done, so a resumed job re-rates at most one window, and rating is idempotent.
  */
-export const REGENERATION_CONCURRENCY = 16;
+export const REGENERATION_CONCURRENCY = RATING_WINDOW;
 const PROGRESS_EVERY_MS = 500;
 /** Optional provider overriding page size and concurrency (tests, tuning). */
 export const REGENERATION_TUNING = 'REGENERATION_TUNING';
