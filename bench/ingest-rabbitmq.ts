@@ -17,7 +17,7 @@ import amqp from 'amqplib';
 import Redis from 'ioredis';
 import { cpus } from 'node:os';
 import { parseArgs, runMain } from './lib/args';
-import { fmt, fmtInt, table } from './lib/load';
+import { fmt, fmtInt, median, table } from './lib/load';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoalescedRefresh } from '../libs/credit/src/infrastructure/elasticsearch/coalesced-refresh';
@@ -35,6 +35,8 @@ const USAGE = `usage: npm run bench:ingest -- [options]
   --window W          published messages awaiting their broker confirm at most (default 32)
   --rating-worker     also run rating-worker, which rescores the CPFs of every stored batch (off by default:
                       rescoring is a separate cost; these CPFs have no consumer data, so each rescore stops after its reads)
+  --drain-rescore S   with --rating-worker: afterwards, wait up to S seconds for the rescore queue to empty and print
+                      how fast the rating-worker rescored (messages and CPFs per second; default 0, no wait)
   --timeout S         give up waiting for the index after S seconds (default 150)
   --profile           CPU-profile the ingestion-worker from the first publish until all is stored, print where its time goes
   --es-ceiling        afterwards, bulk-index the same events straight into a scratch index (same mapping, batches of B,
@@ -44,7 +46,7 @@ const USAGE = `usage: npm run bench:ingest -- [options]
   --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
   --keep              keep the index, virtual host and databases for inspection`;
 
-const opts = parseArgs({ events: 200_000, batch: 500, cpfs: 3000, window: 32, ratingWorker: false, timeout: 150, profile: false, esCeiling: false, build: 'auto', keep: false }, USAGE);
+const opts = parseArgs({ events: 200_000, batch: 500, cpfs: 3000, window: 32, ratingWorker: false, drainRescore: 0, timeout: 150, profile: false, esCeiling: false, build: 'auto', keep: false }, USAGE);
 
 const MERCHANTS: [string, string][] = [['Supermercado Bom Preço', '5411'], ['Posto Avenida', '5541'], ['Farmácia Saúde', '5912'], ['Restaurante Sabor', '5812'], ['Loja Eletro', '5732']];
 const OUT_KINDS = ['TRANSFER_OUT', 'BILL_PAYMENT', 'LOAN_PAYMENT', 'WITHDRAWAL'] as const;
@@ -298,6 +300,23 @@ async function main(): Promise<void> {
     console.log(`zero loss: ${lossless ? 'YES' : 'NO'} (count ${finalCount === sentCount ? 'equal' : 'DIFFERS'}, sum ${storedSum === sentSum ? 'equal' : 'DIFFERS'}; _id = eventId, all ${fmtInt(sentCount)} eventIds unique)`);
     console.log(`CPU while ingesting, % of one core (machine has ${cpus().length * 100}%): ${Object.entries(cpu).filter(([g, v]) => v >= 1 && isProcessGroup(g)).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine busy ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
     console.log(`Redis commands while ingesting (server-wide counters), per message: ${redisCalls.map(([c, n]) => `${c} ${fmt(n / batches.length, 1)}`).join(', ') || 'none'}`);
+    if (opts.ratingWorker && opts.drainRescore > 0) {
+      // Each stored batch queues one rescore message with the batch's distinct CPFs.
+      const cpfsPerMessage = median(batches.map((b) => new Set((JSON.parse(b.toString()) as { events: Array<{ cpf: string }> }).events.map((e) => e.cpf)).size));
+      const left = async () => (await channel.checkQueue(QUEUES.rescoreConsumers)).messageCount;
+      const from = Date.now();
+      const leftAtStart = await left();
+      const drainMeter = cpuBreakdown(Object.fromEntries(apps.map((a) => [a.name, a.pid])));
+      let now = leftAtStart;
+      while (now > 0 && Date.now() - from < opts.drainRescore * 1000) {
+        await sleep(500);
+        now = await left();
+      }
+      const drainCpu = drainMeter();
+      const s = (Date.now() - from) / 1000;
+      const done = leftAtStart - now;
+      console.log(`rescore drain: ${fmtInt(done)} of ${fmtInt(leftAtStart)} queued messages in ${fmt(s, 1)} s${now > 0 ? ` (gave up, ${fmtInt(now)} left)` : ''}: ${fmt(done / s, 2)} messages/s, ~${fmtInt((done * cpfsPerMessage) / s)} CPFs/s (median ${fmtInt(cpfsPerMessage)} distinct CPFs per message; the last message may still be in progress). CPU, % of one core: ${Object.entries(drainCpu).filter(([g, v]) => v >= 1 && isProcessGroup(g)).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine busy ${fmt(drainCpu[MACHINE] ?? 0, 0)}`);
+    }
     console.log(`target 20,000 events/s: ${Number.isFinite(seconds) && sentCount / seconds >= 20_000 ? 'MET' : 'NOT MET'}`);
     if (opts.profile) {
       for (let i = 0; i < 100 && !existsSync(profileFile); i++) await sleep(100);
