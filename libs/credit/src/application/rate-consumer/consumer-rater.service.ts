@@ -80,12 +80,11 @@ export class ConsumerRater {
    */
   async rateMany(entries: ReadonlyArray<{ cpf: string; features?: RatingFeatures }>, metadata: MessageMetadata): Promise<PromiseSettledResult<RateResult>[]> {
     const at = this.clock.now();
-    const cpfs = entries.flatMap(({ cpf }) => Cpf.tryParse(cpf) ?? []);
-    const summaries = await this.transactions.summarizeMany(cpfs, at).catch(() => null);
+    const parsed = entries.map(({ cpf }) => Cpf.tryParse(cpf));
+    const summaries = await this.transactions.summarizeMany(parsed.filter((c): c is Cpf => c !== null), at).catch(() => null);
     return Promise.allSettled(
-      entries.map(({ cpf, features }) => {
-        const parsed = Cpf.tryParse(cpf);
-        const summary = parsed && summaries?.get(parsed.value);
+      entries.map(({ cpf, features }, i) => {
+        const summary = parsed[i] && summaries?.get(parsed[i].value);
         return this.rate(cpf, metadata, features, summary ? { summary, at } : undefined);
       }),
     );
