@@ -20,7 +20,7 @@ import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
-import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
+import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, processShares, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
@@ -336,7 +336,7 @@ async function main(): Promise<void> {
           const verdict = audited >= served && audited <= served + opts.connections ? `all, +${audited - served} in flight when the round stopped` : 'MISMATCH';
           console.log(`  audit (a): ${fmtInt(served)} reads served, ${fmtInt(audited)} audit entries appended (${verdict}); journal backlog at the end of the round ${fmtInt(backlog)}, drained ${fmt(drainSeconds, 1)} s later`);
         }
-        console.log(`  round ${r} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}; CPU % of one core: ${Object.entries(cpu).filter(([g, v]) => v >= 1 && isProcessGroup(g)).sort((x, y) => y[1] - x[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
+        console.log(`  round ${r} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}; CPU % of one core: ${processShares(cpu)}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
       }
     }
     const med = (k: Key, f: (m: Round) => number) => median(rounds.get(k)!.map(f));

@@ -22,7 +22,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoalescedRefresh } from '../libs/credit/src/infrastructure/elasticsearch/coalesced-refresh';
 import { TRANSACTION_MAPPINGS } from '../libs/credit/src/infrastructure/elasticsearch/transaction.elasticsearch-mapper';
-import { CpuGroups, isProcessGroup, MACHINE, ROOT, STOLEN, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
+import { CpuGroups, MACHINE, processShares, ROOT, STOLEN, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
 import {
   cleanUp, createDatabase, createVhost, deleteVhost, dropDatabase, dropIndex, dropMongoDatabase, encryptionEnv, es, mongoUrlFor, redisCommandStats, redisUrlWithDb, serversFromEnv,
@@ -223,7 +223,8 @@ async function main(): Promise<void> {
     };
     const redis = new Redis(redisUrlWithDb(servers.redisUrl, 11));
     const redisBefore = await redisCommandStats(redis);
-    const meter = cpuBreakdown(Object.fromEntries(apps.map((a) => [a.name, a.pid])));
+    const appPids = Object.fromEntries(apps.map((a) => [a.name, a.pid]));
+    const meter = cpuBreakdown(appPids);
     if (opts.profile) apps[0]!.process.kill('SIGWINCH');
     const firstPublish = performance.now();
     for (let i = 0; i < batches.length; i++) {
@@ -298,7 +299,7 @@ async function main(): Promise<void> {
     const lossless = finalCount === sentCount && storedSum === sentSum && nacked === 0 && returned === 0;
     // Documents are created with _id = eventId and every eventId sent is unique, so equal counts mean each event is stored exactly once.
     console.log(`zero loss: ${lossless ? 'YES' : 'NO'} (count ${finalCount === sentCount ? 'equal' : 'DIFFERS'}, sum ${storedSum === sentSum ? 'equal' : 'DIFFERS'}; _id = eventId, all ${fmtInt(sentCount)} eventIds unique)`);
-    console.log(`CPU while ingesting, % of one core (machine has ${cpus().length * 100}%): ${Object.entries(cpu).filter(([g, v]) => v >= 1 && isProcessGroup(g)).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine busy ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
+    console.log(`CPU while ingesting, % of one core (machine has ${cpus().length * 100}%): ${processShares(cpu)}; machine busy ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
     console.log(`Redis commands while ingesting (server-wide counters), per message: ${redisCalls.map(([c, n]) => `${c} ${fmt(n / batches.length, 1)}`).join(', ') || 'none'}`);
     if (opts.ratingWorker && opts.drainRescore > 0) {
       // Each stored batch queues one rescore message with the batch's distinct CPFs.
@@ -306,7 +307,7 @@ async function main(): Promise<void> {
       const left = async () => (await channel.checkQueue(QUEUES.rescoreConsumers)).messageCount;
       const from = Date.now();
       const leftAtStart = await left();
-      const drainMeter = cpuBreakdown(Object.fromEntries(apps.map((a) => [a.name, a.pid])));
+      const drainMeter = cpuBreakdown(appPids);
       let now = leftAtStart;
       while (now > 0 && Date.now() - from < opts.drainRescore * 1000) {
         await sleep(500);
@@ -315,7 +316,7 @@ async function main(): Promise<void> {
       const drainCpu = drainMeter();
       const s = (Date.now() - from) / 1000;
       const done = leftAtStart - now;
-      console.log(`rescore drain: ${fmtInt(done)} of ${fmtInt(leftAtStart)} queued messages in ${fmt(s, 1)} s${now > 0 ? ` (gave up, ${fmtInt(now)} left)` : ''}: ${fmt(done / s, 2)} messages/s, ~${fmtInt((done * cpfsPerMessage) / s)} CPFs/s (median ${fmtInt(cpfsPerMessage)} distinct CPFs per message; the last message may still be in progress). CPU, % of one core: ${Object.entries(drainCpu).filter(([g, v]) => v >= 1 && isProcessGroup(g)).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ')}; machine busy ${fmt(drainCpu[MACHINE] ?? 0, 0)}`);
+      console.log(`rescore drain: ${fmtInt(done)} of ${fmtInt(leftAtStart)} queued messages in ${fmt(s, 1)} s${now > 0 ? ` (gave up, ${fmtInt(now)} left)` : ''}: ${fmt(done / s, 2)} messages/s, ~${fmtInt((done * cpfsPerMessage) / s)} CPFs/s (median ${fmtInt(cpfsPerMessage)} distinct CPFs per message; the last message may still be in progress). CPU, % of one core: ${processShares(drainCpu)}; machine busy ${fmt(drainCpu[MACHINE] ?? 0, 0)}`);
     }
     console.log(`target 20,000 events/s: ${Number.isFinite(seconds) && sentCount / seconds >= 20_000 ? 'MET' : 'NOT MET'}`);
     if (opts.profile) {

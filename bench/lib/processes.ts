@@ -184,6 +184,15 @@ export const STOLEN = 'stolen by host';
 /** True for the groups that are processes (not the machine-wide figures). */
 export const isProcessGroup = (group: string) => group !== MACHINE && group !== STOLEN;
 
+/** The processes of a CpuGroups that took at least 1% of a core, largest first: "Elasticsearch 85, rating-worker 51". */
+export function processShares(groups: CpuGroups): string {
+  return Object.entries(groups)
+    .filter(([g, v]) => v >= 1 && isProcessGroup(g))
+    .sort((x, y) => y[1] - x[1])
+    .map(([g, v]) => `${g} ${v.toFixed(0)}`)
+    .join(', ');
+}
+
 /**
  * Where the machine's CPU went during an interval, in % of one core: the named processes of this run, the load
  * generator (this process), each shared server, and everything else (other people's builds and tests on a shared machine).
