@@ -1,4 +1,5 @@
-import { RedisAuditJournalRelay } from '@app/credit';
+import { AuditLog, RedisAuditJournalRelay, RedisInquiryJournalRelay, TransactionStore } from '@app/credit';
+import { Cpf } from '@app/shared-kernel';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import request from 'supertest';
@@ -77,4 +78,48 @@ describe('Redis stops and comes back under the API', () => {
     // The relay's own connection came back too: the new read's journalled entry reaches the audit log.
     await until('the relay to resume', () => relay.count > relayed);
   }, 90_000);
+
+  /**
+   * Redis busy for longer than the API's command timeout (500 ms): the fast path gives up on its cached step, which
+   * Redis still runs once it is free, journalling an audit entry and an inquiry; the full path then answers and
+   * journals its own. The two inquiries share an event id, so C stores one, and the two audit entries share the
+   * request id, so the log reads as one request seen twice, not two reads.
+   */
+  it('stores one inquiry and one request id for a read whose cached step timed out but still ran', async () => {
+    const cpf = Cpf.parse(DEMO_CPF_FORMATTED);
+    const audits = api.get(RedisAuditJournalRelay);
+    const inquiries = api.get(RedisInquiryJournalRelay);
+    const store = api.get(TransactionStore, { strict: false });
+    const slowBank = client(api, await keyFor(api, 'slow-redis-bank'));
+    await slowBank.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+    // Until both relays have stood still for a second (four audit cycles), so that counting from here is exact.
+    let last = '';
+    let stillSince = Date.now();
+    await until('the relays to settle', () => {
+      const now = `${audits.count}/${inquiries.count}`;
+      if (now !== last) [last, stillSince] = [now, Date.now()];
+      return Date.now() - stillSince >= 1_000;
+    });
+    const [auditsBefore, inquiriesBefore] = [audits.count, inquiries.count];
+    const fromSlowBank = async () => (await store.inquiriesSince(cpf, new Date(0), 1_000)).filter((i) => i.inquirer === 'slow-redis-bank');
+    expect(await fromSlowBank()).toHaveLength(1);
+
+    // A script that keeps Redis busy for 1.2 s, sent on a connection of its own.
+    const busy = spawn('redis-cli', ['-p', String(port), 'EVAL', "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1200000 return 1", '0'], { stdio: 'ignore' });
+    const busyDone = new Promise((r) => busy.once('exit', r));
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    const res = await slowBank.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500); // the fast path waited out its timeout first
+    expect(JSON.parse(res.text)).toMatchObject({ cpf: DEMO_CPF_FORMATTED });
+    await busyDone;
+
+    await until('both journalled inquiries to be relayed', () => inquiries.count >= inquiriesBefore + 2);
+    await until('both journalled audit entries to be relayed', () => audits.count >= auditsBefore + 2);
+    expect([audits.count - auditsBefore, inquiries.count - inquiriesBefore]).toEqual([2, 2]);
+    expect(await fromSlowBank()).toHaveLength(2); // the earlier read and this one
+    const entries = (await api.get(AuditLog, { strict: false }).forSubject(cpf, new Date(started - 50), 10)).filter((e) => e.clientId === 'slow-redis-bank');
+    expect(entries).toHaveLength(2);
+    expect(new Set(entries.map((e) => e.requestId)).size).toBe(1);
+  }, 60_000);
 });

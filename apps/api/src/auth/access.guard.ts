@@ -15,9 +15,24 @@ export interface AuthenticatedClient {
 
 /**
  * Set by the cached-read fast path on what it passes on: rateDecision when it already counted this request (so it is
- * not counted twice), analysisCacheMiss when it found no analysis cached (so the handler does not ask again), with the fill ticket.
+ * not counted twice), analysisCacheMiss when it found no analysis cached (so the handler does not ask again), with the
+ * fill ticket, and cachedReadAttempt whenever it sent the cached step to Redis. That step may have journalled an audit
+ * entry and an inquiry even when its answer never came back (a timeout), so the full path reuses both ids: the audit
+ * log shows one request id, and C stores the inquiry once.
  */
-export type AuthenticatedRequest = FastifyRequest & { client?: AuthenticatedClient; rateDecision?: RateDecision; analysisCacheMiss?: { ticket: FillTicket } };
+export type AuthenticatedRequest = FastifyRequest & {
+  client?: AuthenticatedClient;
+  rateDecision?: RateDecision;
+  analysisCacheMiss?: { ticket: FillTicket };
+  cachedReadAttempt?: { requestId: string; inquiryId: string };
+};
+
+/** The request id audit entries carry: the one the fast path already used, else the client's X-Request-Id, else a new one. */
+export function requestIdOf(request: AuthenticatedRequest): string {
+  if (request.cachedReadAttempt) return request.cachedReadAttempt.requestId;
+  const header = request.headers['x-request-id'];
+  return (typeof header === 'string' && header.slice(0, 64)) || newId();
+}
 
 const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
 
@@ -50,8 +65,7 @@ export class AccessGuard implements CanActivate {
     const key = await this.keys.authenticate(presented);
     if (!key) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'the API key is not valid or has been revoked');
 
-    const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 64) || newId();
-    const client: AuthenticatedClient = { id: key.id, name: key.name, scope: rule.scope, purpose: null, requestId };
+    const client: AuthenticatedClient = { id: key.id, name: key.name, scope: rule.scope, purpose: null, requestId: requestIdOf(request) };
     request.client = client;
 
     if (!key.scopes.includes(rule.scope)) {

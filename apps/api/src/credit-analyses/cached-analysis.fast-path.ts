@@ -1,11 +1,11 @@
 import { ApiKeys, AuditLog, CachedAnalysisReads, PURPOSES, analysisInquiry } from '@app/credit';
 import { throttledWarning } from '@app/platform';
-import { Clock, Cpf, newId } from '@app/shared-kernel';
+import { Clock, Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS, AccessRule } from '../auth/access.decorators';
-import { AuthenticatedRequest } from '../auth/access.guard';
+import { AuthenticatedRequest, requestIdOf } from '../auth/access.guard';
 import { CreditAnalysesController } from './credit-analyses.controller';
 
 const ROUTE = '/v1/credit-analyses/:cpf';
@@ -46,10 +46,11 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boo
       if (!cpf) return;
       const key = await keys.authenticate(presented);
       if (!key || !key.scopes.includes(scope)) return;
-      const requestIdHeader = request.headers['x-request-id'];
-      const requestId = (typeof requestIdHeader === 'string' && requestIdHeader.slice(0, 64)) || newId();
+      const requestId = requestIdOf(request);
+      const inquiry = analysisInquiry(cpf, key.name, purpose, clock.now());
       const entry = audit.seal({ clientId: key.name, scope, purpose, cpf, action: what.action, resource: what.resource, outcome: 'SUCCESS', requestId });
-      const result = await reads.read({ cpf, clientId: key.id, audit: entry, inquiry: analysisInquiry(cpf, key.name, purpose, clock.now()) });
+      (request as AuthenticatedRequest).cachedReadAttempt = { requestId, inquiryId: inquiry.eventId };
+      const result = await reads.read({ cpf, clientId: key.id, audit: entry, inquiry });
       if (result.kind === 'unavailable') return;
       // Counted either way; the guard reuses the decision instead of counting the request twice.
       (request as AuthenticatedRequest).rateDecision = result.rate;

@@ -33,7 +33,7 @@ export class CreditAnalysesController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const result = await this.queries.execute(new GetCreditAnalysisQuery(cpf, client.name, client.purpose!, request.analysisCacheMiss));
+    const result = await this.queries.execute(new GetCreditAnalysisQuery(cpf, client.name, client.purpose!, { knownMiss: request.analysisCacheMiss, inquiryId: request.cachedReadAttempt?.inquiryId }));
     void reply.header('content-type', 'application/json; charset=utf-8').header('x-cache', result.cacheHit ? 'HIT' : 'MISS');
     return result.json;
   }

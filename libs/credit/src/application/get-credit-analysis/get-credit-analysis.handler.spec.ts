@@ -10,6 +10,7 @@ import { InvalidateAnalysisHandler } from '../events/invalidate-analysis.handler
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { GetCreditAnalysisHandler } from './get-credit-analysis.handler';
 import { BufferedInquiryRecorder } from './buffered-inquiry-recorder';
+import { analysisInquiry } from '../ports/inquiry-recorder';
 import { GetCreditAnalysisQuery } from './get-credit-analysis.query';
 
 const cpf = Cpf.parse(VALID_CPF);
@@ -92,6 +93,19 @@ describe('GetCreditAnalysisHandler', () => {
       ['BUREAU_INQUIRY', 'Banco Horizonte S.A.', 'CREDIT_GRANTING', '2025-06-15T12:00:00.000Z'],
     ]);
     expect(new Set(inquiries.map((i) => i.eventId)).size).toBe(2);
+  });
+
+  it('records the inquiry under the id the caller already journalled it with, so a second record of one request is stored once', async () => {
+    const inquiryId = 'inq-fast-path-attempt';
+    // What the fast path's cached step journalled before its answer timed out, relayed into C.
+    await transactions.append([analysisInquiry(cpf, 'Banco Horizonte S.A.', 'CREDIT_GRANTING', NOW, inquiryId)]);
+    clock.advance(600);
+    await handler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING', { inquiryId }));
+    await recorder.flush();
+    const inquiries = await transactions.inquiriesSince(cpf, SINCE_EVER, 10);
+    expect(inquiries.map((i) => [i.eventId, i.occurredAt.toISOString()])).toEqual([[inquiryId, NOW.toISOString()]]);
+    await ask();
+    expect(await transactions.inquiriesSince(cpf, SINCE_EVER, 10)).toHaveLength(2);
   });
 
   it('answers CONSUMER_NOT_FOUND for an unknown CPF, before recording any inquiry or caching anything', async () => {

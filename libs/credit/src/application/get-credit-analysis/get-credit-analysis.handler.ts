@@ -35,7 +35,7 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
     this.ttlSeconds = ttlSeconds ?? 300;
   }
 
-  async execute({ cpf: raw, inquirer, purpose, knownMiss }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
+  async execute({ cpf: raw, inquirer, purpose, options: { knownMiss, inquiryId } }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
     const cpf = Cpf.parse(raw);
     const cached = knownMiss ? { json: null, ticket: knownMiss.ticket } : await this.cache.lookup(cpf);
     let result: CreditAnalysisResult;
@@ -57,7 +57,7 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
       void this.cache.fill(cpf, json, this.ttlSeconds, cached.ticket);
       result = { json, cacheHit: false };
     }
-    this.inquiries.record(analysisInquiry(cpf, inquirer, purpose, this.clock.now()));
+    this.inquiries.record(analysisInquiry(cpf, inquirer, purpose, this.clock.now(), inquiryId));
     return result;
   }
 }

@@ -7,17 +7,23 @@ export interface CreditAnalysisResult {
   cacheHit: boolean;
 }
 
+export interface GetCreditAnalysisOptions {
+  /**
+   * Set when the caller has just found nothing cached for this CPF (the API's fast path): the cache is not asked
+   * again, and the analysis is cached with this miss's fill ticket.
+   */
+  knownMiss?: { ticket: FillTicket };
+  /** The inquiry's event id when the caller already journalled this request's inquiry under it, or may have. */
+  inquiryId?: string;
+}
+
 /** Who is asking and why travel with the query: each analysis is itself a bureau inquiry on the CPF. */
 export class GetCreditAnalysisQuery extends Query<CreditAnalysisResult> {
   constructor(
     readonly cpf: string,
     readonly inquirer: string,
     readonly purpose: string,
-    /**
-     * Set when the caller has just found nothing cached for this CPF (the API's fast path): the cache is not asked
-     * again, and the analysis is cached with this miss's fill ticket.
-     */
-    readonly knownMiss?: { ticket: FillTicket },
+    readonly options: GetCreditAnalysisOptions = {},
   ) {
     super();
   }

@@ -1,9 +1,16 @@
 import { Cpf, newId } from '@app/shared-kernel';
 import { BureauInquiry } from '../../domain/transactions/transaction-event';
 
-/** The bureau inquiry an analysis records: who asked, why, when. Both the API's fast path and the query handler make it here. */
-export function analysisInquiry(cpf: Cpf, inquirer: string, purpose: string, occurredAt: Date): BureauInquiry {
-  return { type: 'BUREAU_INQUIRY', eventId: `inq-${newId()}`, cpf, occurredAt, inquirer, purpose };
+/** A fresh id for the inquiry of one analysis request. */
+export const newInquiryId = (): string => `inq-${newId()}`;
+
+/**
+ * The bureau inquiry an analysis records: who asked, why, when. Both the API's fast path and the query handler make it
+ * here. One request keeps one eventId whichever path answers it, so an inquiry recorded twice for it (a cached step
+ * that timed out in the API but still ran in Redis) is stored once: C keeps the first event of each id.
+ */
+export function analysisInquiry(cpf: Cpf, inquirer: string, purpose: string, occurredAt: Date, eventId: string = newInquiryId()): BureauInquiry {
+  return { type: 'BUREAU_INQUIRY', eventId, cpf, occurredAt, inquirer, purpose };
 }
 
 /**
