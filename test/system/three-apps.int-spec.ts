@@ -130,22 +130,49 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     const replies = (await channel.assertQueue('', { exclusive: true })).queue;
     const received = new Map<string, any>();
     await channel.consume(replies, (msg) => msg && received.set(msg.properties.correlationId as string, JSON.parse(msg.content.toString())), { noAck: true });
-    const ask = (askCpf: string) => {
+    const user = decodeURIComponent(new URL(env.RABBITMQ_URL).username);
+    const ask = (askCpf: string, { verified = true } = {}) => {
       const correlationId = randomUUID();
-      channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: askCpf, purpose: 'CREDIT_GRANTING', requester: 'Partner Bank' })), { replyTo: replies, correlationId, contentType: 'application/json' });
+      channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: askCpf, purpose: 'CREDIT_GRANTING', requester: 'Partner Bank' })), { replyTo: replies, correlationId, contentType: 'application/json', userId: verified ? user : undefined });
       return correlationId;
     };
     const known = ask(cpf.formatted);
     const unknown = ask(uniqueCpf().value);
+    const unverified = ask(cpf.formatted, { verified: false });
     const ok = await eventually(async () => received.get(known), 20_000, 'the reply for a known CPF');
     expect(ok).toMatchObject({ ok: true, analysis: { cpf: cpf.formatted, name: 'Partner Test' } });
     const missing = await eventually(async () => received.get(unknown), 20_000, 'the reply for an unknown CPF');
     expect(missing).toMatchObject({ ok: false, error: { code: 'CONSUMER_NOT_FOUND' } });
+    const refused = await eventually(async () => received.get(unverified), 20_000, 'the reply for a request without user_id');
+    expect(refused).toEqual({ ok: false, error: { code: 'REQUESTER_UNVERIFIED', message: expect.stringMatching(/user_id/), field: 'properties.user_id' } });
     // The inquiry is written in the background within ~50 ms and becomes searchable within a second.
     await eventually(async () => {
       const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
       return inquiries.body.inquiries.some((i: { inquirer: string; purpose: string }) => i.inquirer === 'Partner Bank' && i.purpose === 'CREDIT_GRANTING');
     }, 10_000, 'the partner inquiry on the CPF');
+
+    // Every request is audited under the broker user that sent it, refusals and unknown CPFs included.
+    const pg = new PgClient({ connectionString: env.DATABASE_URL });
+    await pg.connect();
+    try {
+      const audited = await eventually(async () => {
+        const { rows } = await pg.query<{ request_id: string; client_id: string; outcome: string; purpose: string; cpf_masked: string | null }>(
+          'SELECT request_id, client_id, outcome, purpose, cpf_masked FROM audit_log WHERE request_id = ANY($1)', [[known, unknown, unverified]],
+        );
+        return rows.length === 3 ? new Map(rows.map((r) => [r.request_id, r])) : null;
+      }, 20_000, 'the three requests in the audit log');
+      expect(audited.get(known)).toMatchObject({ client_id: `amqp:${user}`, outcome: 'SUCCESS', purpose: 'CREDIT_GRANTING', cpf_masked: cpf.masked });
+      expect(audited.get(unknown)).toMatchObject({ client_id: `amqp:${user}`, outcome: 'NOT_FOUND' });
+      expect(audited.get(unverified)).toMatchObject({ client_id: 'amqp:unverified', outcome: 'DENIED', cpf_masked: cpf.masked });
+    } finally {
+      await pg.end();
+    }
+
+    // A user_id that is not the connection's own is refused by the broker itself: the publisher's channel is closed.
+    const impostor = await connection.createChannel();
+    const closed = new Promise<string>((resolve) => impostor.once('error', (e: Error) => resolve(e.message)));
+    impostor.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_GRANTING', requester: 'Someone Else' })), { replyTo: replies, correlationId: randomUUID(), userId: `not-${user}` });
+    expect(await closed).toMatch(/PRECONDITION_FAILED/);
   }, 60_000);
 
   it('dead-letters a message that is not JSON and keeps the queue flowing', async () => {

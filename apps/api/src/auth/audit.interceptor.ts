@@ -6,7 +6,7 @@ import { Observable, from, lastValueFrom } from 'rxjs';
 import { ACCESS, AccessRule } from './access.decorators';
 import { AuthenticatedRequest } from './access.guard';
 
-function outcomeOf(error: unknown): AuditOutcome {
+export function outcomeOf(error: unknown): AuditOutcome {
   if (error instanceof NotFoundError) return 'NOT_FOUND';
   if (error instanceof ValidationError) return 'INVALID';
   if (error instanceof DomainError) return 'INVALID';
