@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aMovementInput, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
@@ -201,7 +202,14 @@ describe('ConsumerRater', () => {
         single.push(c.value);
         return summarize(c, now);
       };
-      const outcomes = await rater.rateMany([{ cpf: '123.456.789-00' }, { cpf: VALID_CPF }, { cpf: other }], metadata);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      let warnings: unknown[] = [];
+      const outcomes = await rater.rateMany([{ cpf: '123.456.789-00' }, { cpf: VALID_CPF }, { cpf: other }], metadata).finally(() => {
+        warnings = warn.mock.calls.map(([message]) => message);
+        warn.mockRestore();
+      });
+      // Operators learn why the window went slow: once, with the store's reason.
+      expect(warnings).toEqual([expect.stringMatching(/3 CPFs at once failed.*store away for a moment/)]);
       expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'CPF_INVALID' } });
       expect(outcomes.slice(1).map((o) => o.status === 'fulfilled' && o.value)).toEqual(['RATED', 'RATED']);
       expect(single.sort()).toEqual([VALID_CPF, other].sort());

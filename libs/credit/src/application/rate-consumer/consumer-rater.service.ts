@@ -1,5 +1,6 @@
 import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
-import { Injectable, Optional } from '@nestjs/common';
+import { throttledWarning } from '@app/platform';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
@@ -31,6 +32,8 @@ export interface PrefetchedSummary {
 /** Reads A, B and C for one CPF, runs the model and stores the rating when it differs from the last one. */
 @Injectable()
 export class ConsumerRater {
+  private readonly warn = throttledWarning(new Logger(ConsumerRater.name));
+
   constructor(
     private readonly consumers: ConsumerRepository,
     private readonly features: RatingFeaturesRepository,
@@ -81,7 +84,11 @@ export class ConsumerRater {
   async rateMany(entries: ReadonlyArray<{ cpf: string; features?: RatingFeatures }>, metadata: MessageMetadata): Promise<PromiseSettledResult<RateResult>[]> {
     const at = this.clock.now();
     const parsed = entries.map(({ cpf }) => Cpf.tryParse(cpf));
-    const summaries = await this.transactions.summarizeMany(parsed.filter((c): c is Cpf => c !== null), at).catch(() => null);
+    const summaries = await this.transactions.summarizeMany(parsed.filter((c): c is Cpf => c !== null), at).catch((error: unknown) => {
+      // Each CPF then reads its own summary: slower, and each may still fail on its own.
+      this.warn(`reading the C summaries of ${entries.length} CPFs at once failed, reading them one by one: ${(error as Error).message}`);
+      return null;
+    });
     return Promise.allSettled(
       entries.map(({ cpf, features }, i) => {
         const summary = parsed[i] && summaries?.get(parsed[i].value);
