@@ -20,7 +20,7 @@ import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
-import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, processShares, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
+import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
@@ -45,6 +45,12 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       "--max-semi-space-size=32", to measure a runtime setting against the default
   --relay-at-rate M   what the relay worker does during (a)'s fixed-rate phase: run (default), or stop (SIGSTOP, resumed
                       afterwards, its backlog then drained) to see how much of (a)'s tail its bursts cause
+  --relay-nice N      nice value (-20..19) for every thread of the relay worker for the whole run (default 0): with 19 the
+                      relay and the store writes it causes only get what the API leaves idle, and its journals lag
+                      during a saturated round instead (the backlog's drain time is printed after the rounds)
+  --pin-at-rate       during each server's fixed-rate phase, give its process the last CPU to itself and move every
+                      other process (servers, relay, this load generator) to the others; undone after the phase.
+                      Shows how much of the tail is waiting for a shared core (what a dedicated core would buy)
   --heap-profile      sample what the API allocates during the fixed-rate phase that survives young-generation
                       collections (V8's sampling heap profiler) and print where it was allocated
   --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
@@ -60,7 +66,7 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -250,7 +256,10 @@ async function main(): Promise<void> {
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('a', s)));
       if (opts.relays === 'worker') {
         const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
-        starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => void (relayWorker = s)));
+        starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => {
+          relayWorker = s;
+          if (opts.relayNice !== 0) console.log(`relay worker: nice ${opts.relayNice} on ${reniceAll(s.pid, opts.relayNice)} threads`);
+        }));
       }
     }
     if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
@@ -370,11 +379,13 @@ async function main(): Promise<void> {
         if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
         const sampleHeap = k === 'a' && opts.heapProfile;
         if (sampleHeap) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
+        const unpin = opts.pinAtRate ? pinToOwnCore(spawned.get(k)!.pid) : undefined;
         const meter = cpuBreakdown(named());
         const m = opts.rateTool === 'autocannon'
           ? await autocannonAtRate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.rateDuration, ratePerSecond: rate })
           : await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: opts.rateDuration, maxSockets: opts.connections });
         const cpu = meter();
+        unpin?.();
         if (stopRelay) process.kill(relayWorker!.pid, 'SIGCONT');
         fixed.set(k, { ...m, cpu });
         console.log(`  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`);
