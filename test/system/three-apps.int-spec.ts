@@ -4,6 +4,7 @@ import { Cpf, SystemClock } from '@app/shared-kernel';
 import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
 import { postgresDataSource } from '../../libs/credit/src/infrastructure/schema';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
+import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createVhost, requireEnv, uniqueCpf, testKeys } from '../../libs/testing/src/contracts';
@@ -166,6 +167,16 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       expect(audited.get(unverified)).toMatchObject({ client_id: 'amqp:unverified', outcome: 'DENIED', cpf_masked: cpf.masked });
     } finally {
       await pg.end();
+    }
+
+    // The verified user is charged the REST per-client limit: one count per answered request, none for the refusal.
+    const redis = new Redis(env.REDIS_URL);
+    try {
+      const keys = await redis.keys(`${env.REDIS_NAMESPACE}:ratelimit:v1:amqp:${user}:*`);
+      const counts = keys.length ? await redis.mget(...keys) : [];
+      expect(counts.reduce((sum, c) => sum + Number(c), 0)).toBe(2);
+    } finally {
+      redis.disconnect();
     }
 
     // A user_id that is not the connection's own is refused by the broker itself: the publisher's channel is closed.
