@@ -1,4 +1,4 @@
-import { EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
+import { EVENTS as EVENT_KEYS, EXCHANGES, QUEUES, TransactionsIngestedV1, deadLetterQueue } from '@app/contracts';
 import { Cpf } from '@app/shared-kernel';
 import amqp from 'amqplib';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,8 @@ function cpfPool(size: number): string[] {
 /**
  * Kill -9 the ingestion worker in the middle of a 50,000-event stream and start it again: at-least-once delivery plus
  * idempotent writes must leave every event stored exactly once, proven by count and by a checksum of the amounts.
+ * Every batch is announced too (transactions-ingested, which re-scores its CPFs): the worker acks a batch only after
+ * the broker confirmed its announcement, and a redelivered batch announces again though it stores nothing new.
  */
 describe('ingestion survives a worker killed mid-stream', () => {
   const run = `rel${Date.now()}`;
@@ -44,6 +46,10 @@ describe('ingestion survives a worker killed mid-stream', () => {
     worker = await startApp('ingestion-worker', env, /ingestion-worker consuming/);
     const connection = await amqp.connect(env.RABBITMQ_URL);
     const channel = await connection.createConfirmChannel();
+    const announced = new Set<string>();
+    const announcements = (await channel.assertQueue('', { exclusive: true })).queue;
+    await channel.bindQueue(announcements, EXCHANGES.events, EVENT_KEYS.transactionsIngested);
+    await channel.consume(announcements, (msg) => msg && announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId), { noAck: true });
     const cpfs = cpfPool(2_000);
     let sentSum = 0;
     const started = Date.now();
@@ -72,6 +78,8 @@ describe('ingestion survives a worker killed mid-stream', () => {
     expect(await index.amountSum()).toBe(sentSum);
     expect((await channel.checkQueue(deadLetterQueue(QUEUES.ingestTransactions))).messageCount).toBe(0);
     expect((await channel.checkQueue(QUEUES.ingestTransactions)).messageCount).toBe(0);
+    const batches = Array.from({ length: EVENTS / BATCH }, (_, b) => `${run}-b${b}`);
+    await eventually(async () => batches.every((id) => announced.has(id)), 10_000, 'every batch announced');
     await connection.close();
   }, 300_000);
 });

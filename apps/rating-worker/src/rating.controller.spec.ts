@@ -5,6 +5,7 @@ import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer } from '@
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
 import { WoeLogisticScorer } from '../../../libs/credit/src/domain/scoring/woe-logistic-scorer';
+import { InMemoryAnalysisCache } from '../../../libs/credit/src/infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../../libs/credit/src/infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../../libs/credit/src/infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
@@ -23,7 +24,7 @@ describe('RatingController.rescore', () => {
     consumers = new InMemoryConsumerRepository();
     ratings = new InMemoryRatingRepository();
     transactions = new InMemoryTransactionStore();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().asEventBus());
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
     controller = new RatingController(undefined as unknown as CommandBus, rater);
   });
 

@@ -5,7 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { DataSource } from 'typeorm';
-import { InvalidateAnalysisHandler } from './application/events/invalidate-analysis.handler';
+import { ChangeNotifier, IntegrationEvents } from './application/events/change-notifier';
 import { RescoreOnChangeHandler } from './application/events/rescore-on-change.handler';
 import { GetConsumerHandler } from './application/get-consumer/get-consumer.handler';
 import { ANALYSIS_TTL_SECONDS, GetCreditAnalysisHandler } from './application/get-credit-analysis/get-credit-analysis.handler';
@@ -164,10 +164,10 @@ export class CreditModule {
         ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace) }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
-    const eventHandlers: Provider[] = [InvalidateAnalysisHandler];
+    const eventHandlers: Provider[] = [ChangeNotifier];
     if (config.rabbitmqUrl) {
       storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, options.processName ?? 'credit'));
-      eventHandlers.push(RabbitMqEventRelay);
+      eventHandlers.push({ provide: IntegrationEvents, useClass: RabbitMqEventRelay });
       if (config.redisUrl) {
         // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
         adapters.push(

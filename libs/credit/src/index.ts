@@ -38,6 +38,7 @@ export * from './demo/demo-data.loader';
 export * from './infrastructure/embedded/in-process-command.sender';
 export * from './application/events/consumer-data-changed.event';
 export * from './application/events/rating-changed.event';
+export * from './application/events/change-notifier';
 export * from './application/ingest-transactions/ingest-transactions.handler';
 export * from './infrastructure/rabbitmq/rabbitmq-transport.module';
 export * from './application/ports/audit-log';

@@ -6,6 +6,7 @@ import { ConsumerRater } from '../application/rate-consumer/consumer-rater.servi
 import { consumerFromInput } from '../application/upsert-consumer/upsert-consumer.handler';
 import { ratingFeaturesFromInput } from '../application/upsert-rating-features/upsert-rating-features.handler';
 import { WoeLogisticScorer } from '../domain/scoring/woe-logistic-scorer';
+import { InMemoryAnalysisCache } from '../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../infrastructure/embedded/in-memory-transaction.store';
@@ -87,7 +88,7 @@ describe('DemoDataLoader', () => {
     const features = new InMemoryRatingFeaturesRepository();
     const ratings = new InMemoryRatingRepository();
     const transactions = new InMemoryTransactionStore();
-    const rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, new RecordingEventBus().asEventBus());
+    const rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
     return { consumers, features, ratings, transactions, loader: new DemoDataLoader(consumers, features, transactions, rater, clock, count) };
   }
 

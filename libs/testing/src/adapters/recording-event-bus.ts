@@ -1,8 +1,10 @@
+import { AnalysisCache, ChangeNotifier } from '@app/credit';
 import type { EventBus } from '@nestjs/cqrs';
 
 /**
  * Stand-in for the framework's EventBus: records what a handler publishes so a test can assert on it.
- * Hand it to a handler with `bus.asEventBus()`.
+ * Hand it to a handler with `bus.asEventBus()`, or to one that notifies changes with `bus.notifier(cache)`: a real
+ * ChangeNotifier on that cache, whose events end up here.
  */
 export class RecordingEventBus {
   readonly published: object[] = [];
@@ -21,5 +23,9 @@ export class RecordingEventBus {
 
   asEventBus(): EventBus {
     return this as unknown as EventBus;
+  }
+
+  notifier(cache: AnalysisCache): ChangeNotifier {
+    return new ChangeNotifier(cache, this.asEventBus());
   }
 }

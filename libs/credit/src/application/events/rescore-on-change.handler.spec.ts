@@ -2,6 +2,7 @@ import { Cpf, FixedClock } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
@@ -19,7 +20,7 @@ describe('RescoreOnChangeHandler', () => {
     await consumers.save(aConsumer({ cpf: a }));
     await consumers.save(aConsumer({ cpf: b }));
     ratings = new InMemoryRatingRepository();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().asEventBus());
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
     handler = new RescoreOnChangeHandler(rater);
   });
 

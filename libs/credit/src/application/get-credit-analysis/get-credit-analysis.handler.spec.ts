@@ -1,12 +1,11 @@
 import { Cpf, FixedClock, addYears } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysBefore } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysBefore } from '@app/testing';
 import { CreditAnalysis } from '../../domain/analysis/credit-analysis';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
-import { InvalidateAnalysisHandler } from '../events/invalidate-analysis.handler';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { GetCreditAnalysisHandler } from './get-credit-analysis.handler';
 import { BufferedInquiryRecorder } from './buffered-inquiry-recorder';
@@ -120,11 +119,11 @@ describe('GetCreditAnalysisHandler', () => {
     expect(transactions.size()).toBe(0);
   });
 
-  it('misses again once InvalidateAnalysisHandler handles a change of that CPF, and the fresh analysis shows the inquiries since', async () => {
-    const invalidate = new InvalidateAnalysisHandler(cache);
+  it('misses again once a change of that CPF is notified, and the fresh analysis shows the inquiries since', async () => {
+    const changes = new RecordingEventBus().notifier(cache);
     const first = await ask();
     await ask();
-    await invalidate.handle(new ConsumerDataChangedEvent([VALID_CPF], 'TRANSACTIONS', { correlationId: 'c' }));
+    await changes.notify(new ConsumerDataChangedEvent([VALID_CPF], 'TRANSACTIONS', { correlationId: 'c' }));
     const third = await ask();
     expect(third.cacheHit).toBe(false);
     expect((JSON.parse(first.json) as CreditAnalysis).transactions.inquiriesLast6Months).toBe(0);
@@ -136,10 +135,10 @@ describe('GetCreditAnalysisHandler', () => {
     const racing = new ChangedWhileReadRepository();
     await racing.save(aConsumer());
     const racingHandler = new GetCreditAnalysisHandler(cache, racing, new InMemoryRatingFeaturesRepository(), ratings, transactions, clock, recorder, 300);
-    const invalidate = new InvalidateAnalysisHandler(cache);
+    const changes = new RecordingEventBus().notifier(cache);
     racing.afterNextRead = async () => {
       await racing.save(aConsumer({ name: 'Maria Santos Oliveira' }));
-      await invalidate.handle(new ConsumerDataChangedEvent([VALID_CPF], 'CONSUMER', { correlationId: 'c' }));
+      await changes.notify(new ConsumerDataChangedEvent([VALID_CPF], 'CONSUMER', { correlationId: 'c' }));
     };
     const ask = () => racingHandler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING'));
 
@@ -155,11 +154,11 @@ describe('GetCreditAnalysisHandler', () => {
     await recorder.flush();
   });
 
-  it('misses again once InvalidateAnalysisHandler handles a new rating of that CPF, and shows the new rating', async () => {
+  it('misses again once a new rating of that CPF is notified, and shows the new rating', async () => {
     await ask();
     const rating = aRating({ score: 777, band: 'B' });
     await ratings.save(rating);
-    await new InvalidateAnalysisHandler(cache).handle(new RatingChangedEvent(rating, null, { correlationId: 'c' }));
+    await new RecordingEventBus().notifier(cache).notify(new RatingChangedEvent(rating, null, { correlationId: 'c' }));
     const after = await ask();
     expect(after.cacheHit).toBe(false);
     expect((JSON.parse(after.json) as CreditAnalysis).rating?.score).toBe(777);
@@ -167,7 +166,7 @@ describe('GetCreditAnalysisHandler', () => {
 
   it('stays a hit when another CPF changes', async () => {
     await ask();
-    await new InvalidateAnalysisHandler(cache).handle(new ConsumerDataChangedEvent([UNKNOWN_CPF], 'CONSUMER', { correlationId: 'c' }));
+    await new RecordingEventBus().notifier(cache).notify(new ConsumerDataChangedEvent([UNKNOWN_CPF], 'CONSUMER', { correlationId: 'c' }));
     expect((await ask()).cacheHit).toBe(true);
   });
 

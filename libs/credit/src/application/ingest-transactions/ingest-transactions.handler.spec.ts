@@ -1,5 +1,6 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { NOW, RecordingEventBus, VALID_CPF, aCardPurchaseInput, aMovementInput, anInquiryInput, cpfFromBase } from '@app/testing';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { IngestTransactionsCommand } from './ingest-transactions.command';
@@ -12,12 +13,14 @@ const metadata = { correlationId: 'corr-1', clientId: 'partner-x' };
 describe('IngestTransactionsHandler', () => {
   let store: InMemoryTransactionStore;
   let bus: RecordingEventBus;
+  let cache: InMemoryAnalysisCache;
   let handler: IngestTransactionsHandler;
 
   beforeEach(() => {
     store = new InMemoryTransactionStore();
     bus = new RecordingEventBus();
-    handler = new IngestTransactionsHandler(store, new FixedClock(NOW), bus.asEventBus());
+    cache = new InMemoryAnalysisCache();
+    handler = new IngestTransactionsHandler(store, new FixedClock(NOW), bus.notifier(cache));
   });
 
   const validBatch = () => [

@@ -1,5 +1,6 @@
 import { Clock } from '@app/shared-kernel';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { TransactionStore } from '../ports/transaction.store';
 import { IngestResult, IngestTransactionsCommand } from './ingest-transactions.command';
@@ -10,7 +11,7 @@ export class IngestTransactionsHandler implements ICommandHandler<IngestTransact
   constructor(
     private readonly store: TransactionStore,
     private readonly clock: Clock,
-    private readonly events: EventBus,
+    private readonly changes: ChangeNotifier,
   ) {}
 
   async execute(command: IngestTransactionsCommand): Promise<IngestResult> {
@@ -22,7 +23,7 @@ export class IngestTransactionsHandler implements ICommandHandler<IngestTransact
     // re-send costs a cache miss and a re-score, never a wrong answer.
     if (stored > 0 || duplicates > 0) {
       const cpfs = [...new Set(valid.map((e) => e.cpf.value))];
-      this.events.publish(new ConsumerDataChangedEvent(cpfs, 'TRANSACTIONS', { ...command.metadata, causationId: command.batchId }));
+      await this.changes.notify(new ConsumerDataChangedEvent(cpfs, 'TRANSACTIONS', { ...command.metadata, causationId: command.batchId }));
     }
     return { batchId: command.batchId, stored, duplicates, rejected };
   }

@@ -3,6 +3,7 @@ import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aMovementInput, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
@@ -20,6 +21,7 @@ describe('ConsumerRater', () => {
   let transactions: InMemoryTransactionStore;
   let clock: FixedClock;
   let bus: RecordingEventBus;
+  let cache: InMemoryAnalysisCache;
   let rater: ConsumerRater;
 
   beforeEach(() => {
@@ -29,7 +31,8 @@ describe('ConsumerRater', () => {
     transactions = new InMemoryTransactionStore();
     clock = new FixedClock(NOW);
     bus = new RecordingEventBus();
-    rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.asEventBus());
+    cache = new InMemoryAnalysisCache();
+    rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache));
   });
 
   it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
@@ -222,7 +225,7 @@ describe('ConsumerRater audit', () => {
   it('audits every rating it writes (B data) and nothing when the rating is unchanged', async () => {
     const consumers = new InMemoryConsumerRepository();
     const audit = new RecordingAuditLog();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), new InMemoryRatingRepository(), new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().asEventBus(), audit);
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), new InMemoryRatingRepository(), new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()), audit);
     await consumers.save(aConsumer());
     await rater.rate(VALID_CPF, { correlationId: 'req-1', clientId: 'rating-worker' });
     await rater.rate(VALID_CPF, { correlationId: 'req-2', clientId: 'rating-worker' });

@@ -1,13 +1,13 @@
 import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
 import { throttledWarning } from '@app/platform';
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { TransactionSummary } from '../../domain/transactions/transaction-summary';
+import { ChangeNotifier } from '../events/change-notifier';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { AuditLog } from '../ports/audit-log';
@@ -41,7 +41,7 @@ export class ConsumerRater {
     private readonly transactions: TransactionStore,
     private readonly scorer: CreditScorer,
     private readonly clock: Clock,
-    private readonly events: EventBus,
+    private readonly changes: ChangeNotifier,
     @Optional() private readonly audit?: AuditLog,
   ) {}
 
@@ -73,7 +73,7 @@ export class ConsumerRater {
     await this.audit?.record({
       clientId: metadata.clientId ?? 'rating-engine', scope: 'system:rating', purpose: null, cpf, action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: metadata.correlationId,
     });
-    this.events.publish(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
+    await this.changes.notify(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
     return 'RATED';
   }
 

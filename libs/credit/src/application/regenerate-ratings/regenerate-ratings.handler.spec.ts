@@ -2,6 +2,7 @@ import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingCommandSender, RecordingEventBus, aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingJobRepository } from '../../infrastructure/embedded/in-memory-rating-job.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
@@ -28,7 +29,7 @@ describe('rating regeneration', () => {
     ratings = new InMemoryRatingRepository();
     jobs = new InMemoryRatingJobRepository();
     clock = new FixedClock(NOW);
-    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().asEventBus());
+    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
     regenerate = new RegenerateRatingsHandler(jobs, features, rater, clock, { pageSize: 100, concurrency: 4 });
   });
 

@@ -1,8 +1,9 @@
 import { Clock, Cpf } from '@app/shared-kernel';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Address } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { ConsumerNotFoundError } from '../../domain/errors';
+import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { CorrectConsumerCommand } from './correct-consumer.command';
@@ -12,7 +13,7 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
   constructor(
     private readonly consumers: ConsumerRepository,
     private readonly clock: Clock,
-    private readonly events: EventBus,
+    private readonly changes: ChangeNotifier,
   ) {}
 
   async execute({ cpf: raw, correction, metadata }: CorrectConsumerCommand): Promise<{ field: string; changed: boolean }> {
@@ -29,7 +30,7 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
     const changed = corrected.name !== current.name || JSON.stringify(corrected.address.toJSON()) !== JSON.stringify(current.address.toJSON());
     if (changed) {
       await this.consumers.save(corrected);
-      this.events.publish(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
+      await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
     }
     return { field: correction.field, changed };
   }

@@ -1,5 +1,6 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumerInput, aDebtInput } from '@app/testing';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { UpsertConsumerCommand } from './upsert-consumer.command';
 import { UpsertConsumerHandler } from './upsert-consumer.handler';
@@ -9,12 +10,14 @@ const metadata = { correlationId: 'corr-7' };
 describe('UpsertConsumerHandler', () => {
   let consumers: InMemoryConsumerRepository;
   let bus: RecordingEventBus;
+  let cache: InMemoryAnalysisCache;
   let handler: UpsertConsumerHandler;
 
   beforeEach(() => {
     consumers = new InMemoryConsumerRepository();
     bus = new RecordingEventBus();
-    handler = new UpsertConsumerHandler(consumers, new FixedClock(NOW), bus.asEventBus());
+    cache = new InMemoryAnalysisCache();
+    handler = new UpsertConsumerHandler(consumers, new FixedClock(NOW), bus.notifier(cache));
   });
 
   async function rejection(input: ReturnType<typeof aConsumerInput>): Promise<ValidationError> {
@@ -49,8 +52,10 @@ describe('UpsertConsumerHandler', () => {
     expect((await consumers.findByCpf(Cpf.parse(VALID_CPF)))?.debts.map((d) => d.id)).toEqual(['d-3']);
   });
 
-  it('announces the change as CONSUMER data of that CPF', async () => {
+  it('announces the change as CONSUMER data of that CPF, its cached analysis already evicted when the command completes', async () => {
+    await cache.set(Cpf.parse(VALID_CPF), '{"stale":true}', 300);
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ cpf: '123.456.789-09' }), metadata));
+    expect(await cache.get(Cpf.parse(VALID_CPF))).toBeNull();
     expect(bus.published).toEqual([new ConsumerDataChangedEvent([VALID_CPF], 'CONSUMER', metadata)]);
   });
 

@@ -1,8 +1,9 @@
 import { Clock, Cpf, parseIsoDate } from '@app/shared-kernel';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Address } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Debt } from '../../domain/consumer/debt.entity';
+import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { UpsertConsumerCommand, UpsertConsumerInput } from './upsert-consumer.command';
@@ -12,7 +13,7 @@ export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerComm
   constructor(
     private readonly consumers: ConsumerRepository,
     private readonly clock: Clock,
-    private readonly events: EventBus,
+    private readonly changes: ChangeNotifier,
   ) {}
 
   async execute({ input, metadata }: UpsertConsumerCommand): Promise<{ created: boolean }> {
@@ -20,7 +21,7 @@ export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerComm
     const cpf = consumer.cpf;
     const existing = await this.consumers.findByCpf(cpf);
     await this.consumers.save(consumer);
-    this.events.publish(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
+    await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
     return { created: existing === null };
   }
 }

@@ -1,5 +1,6 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
 import { NOW, RecordingEventBus, VALID_CPF, aRatingFeaturesInput, anAddressInput } from '@app/testing';
+import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { UpsertRatingFeaturesCommand } from './upsert-rating-features.command';
@@ -10,12 +11,14 @@ const metadata = { correlationId: 'corr-9' };
 describe('UpsertRatingFeaturesHandler', () => {
   let features: InMemoryRatingFeaturesRepository;
   let bus: RecordingEventBus;
+  let cache: InMemoryAnalysisCache;
   let handler: UpsertRatingFeaturesHandler;
 
   beforeEach(() => {
     features = new InMemoryRatingFeaturesRepository();
     bus = new RecordingEventBus();
-    handler = new UpsertRatingFeaturesHandler(features, new FixedClock(NOW), bus.asEventBus());
+    cache = new InMemoryAnalysisCache();
+    handler = new UpsertRatingFeaturesHandler(features, new FixedClock(NOW), bus.notifier(cache));
   });
 
   async function rejection(input: ReturnType<typeof aRatingFeaturesInput>): Promise<ValidationError> {

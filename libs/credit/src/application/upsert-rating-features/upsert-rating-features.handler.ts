@@ -1,7 +1,8 @@
 import { Clock, Cpf, parseIsoDate } from '@app/shared-kernel';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Address } from '../../domain/consumer/address.value-object';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { UpsertRatingFeaturesCommand, UpsertRatingFeaturesInput } from './upsert-rating-features.command';
@@ -11,7 +12,7 @@ export class UpsertRatingFeaturesHandler implements ICommandHandler<UpsertRating
   constructor(
     private readonly features: RatingFeaturesRepository,
     private readonly clock: Clock,
-    private readonly events: EventBus,
+    private readonly changes: ChangeNotifier,
   ) {}
 
   async execute({ input, metadata }: UpsertRatingFeaturesCommand): Promise<{ created: boolean }> {
@@ -19,7 +20,7 @@ export class UpsertRatingFeaturesHandler implements ICommandHandler<UpsertRating
     const cpf = features.props.cpf;
     const existing = await this.features.findByCpf(cpf);
     await this.features.save(features);
-    this.events.publish(new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', metadata));
+    await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', metadata));
     return { created: existing === null };
   }
 }

@@ -8,7 +8,7 @@ import { ConsumerDataChangedEvent } from '../../application/events/consumer-data
 import { redisOptions } from '../redis/redis-cache.module';
 import { redisJournals } from '../redis/redis-keys';
 import { EventOutbox, RedisEventOutboxRelay } from './event-outbox';
-import { RabbitMqEventRelay } from './rabbitmq-event.relay';
+import { HANDOFF_MS, RabbitMqEventRelay } from './rabbitmq-event.relay';
 
 /**
  * A change event RabbitMQ cannot take is kept in Redis and published once it can. "Cannot take" is a publisher whose
@@ -57,7 +57,7 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
   it('keeps the event in Redis when the publisher gives up, and a relay publishes it once the broker takes it', async () => {
     const cpf = uniqueCpf();
     const relay = new RabbitMqEventRelay(failingPublisher, new EventOutbox(redis, namespace));
-    await relay.handle(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', { correlationId: `corr-${cpf.value}` }));
+    await relay.publish(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', { correlationId: `corr-${cpf.value}` }));
 
     const kept = await redis.xrange(streams.key, '-', '+');
     expect(kept).toHaveLength(1);
@@ -76,6 +76,28 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
       expect(await outboxRelay.health()).toBe('up');
     } finally {
       await outboxRelay.stop();
+    }
+  }, 30_000);
+
+  it('hands an event to the outbox after HANDOFF_MS without a confirm, while the publisher would still retry for longer', async () => {
+    const cpf = uniqueCpf();
+    // A publisher that would keep trying the unreachable broker for 20 s: a command must not wait that long.
+    const patient = new RabbitMqPublisher(unreachable, { retryDelayMs: 200 }, 20_000);
+    const relay = new RabbitMqEventRelay(patient, new EventOutbox(redis, namespace));
+    const before = await redis.xlen(streams.key);
+    const started = Date.now();
+    try {
+      await relay.publish(new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', { correlationId: `late-${cpf.value}` }));
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(HANDOFF_MS - 50);
+      expect(waited).toBeLessThan(HANDOFF_MS + 1_500);
+      const entries = await redis.xrange(streams.key, '-', '+');
+      expect(entries).toHaveLength(before + 1);
+      const [id, fields] = entries.at(-1)!;
+      expect((JSON.parse(fields[1]!) as { correlationId?: string }).correlationId).toBe(`late-${cpf.value}`);
+      await redis.xdel(streams.key, id);
+    } finally {
+      await patient.close().catch(() => undefined);
     }
   }, 30_000);
 

@@ -1,43 +1,59 @@
 import { ConsumerDataChangedV1, EVENTS, EXCHANGES, RatingChangedV1, TransactionsIngestedV1 } from '@app/contracts';
 import { RabbitMqPublisher } from '@app/platform';
-import { Logger, Optional } from '@nestjs/common';
-import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ChangeEvent, IntegrationEvents } from '../../application/events/change-notifier';
 import { RatingChangedEvent } from '../../application/events/rating-changed.event';
 import { EventOutbox, OutgoingEvent, publishEvent } from './event-outbox';
 
+/** How long a change waits for the broker's confirm before the outbox takes it, when there is one. */
+export const HANDOFF_MS = 2_000;
+
 /**
- * Between processes, events travel over RabbitMQ (the in-process EventBus is fire-and-forget and local): the rating
- * worker re-scores from them and partners bind to rating changes. The publisher retries while the broker is away; if
- * it is still away when those retries run out, the message goes to the event outbox in Redis (when there is one),
- * from which a relay publishes it once the broker is back, instead of being dropped with a log line.
+ * Between processes, change events travel over RabbitMQ: the rating worker re-scores from them and partners bind to
+ * rating changes. Commands await publish() (ChangeNotifier), so it resolves as soon as the event is safe: confirmed by
+ * the broker, or, when the broker has not confirmed within HANDOFF_MS, kept in the event outbox in Redis, from which a
+ * relay publishes it once the broker is back. The first attempt goes on in the background meanwhile, so the event may
+ * be published twice; its consumers only invalidate and re-score. Without an outbox the publisher's own retries (30 s)
+ * are awaited, and an event still refused after them is logged and lost.
  */
-@EventsHandler(ConsumerDataChangedEvent, RatingChangedEvent)
-export class RabbitMqEventRelay implements IEventHandler<ConsumerDataChangedEvent | RatingChangedEvent> {
+@Injectable()
+export class RabbitMqEventRelay extends IntegrationEvents {
   private readonly logger = new Logger(RabbitMqEventRelay.name);
 
   constructor(
     private readonly publisher: RabbitMqPublisher,
     @Optional() private readonly outbox?: EventOutbox,
-  ) {}
+  ) {
+    super();
+  }
 
-  async handle(event: ConsumerDataChangedEvent | RatingChangedEvent): Promise<void> {
+  async publish(event: ChangeEvent): Promise<void> {
     const message = outgoing(event);
-    try {
-      await publishEvent(this.publisher, message);
-    } catch (error) {
-      const reason = (error as Error).message;
-      if (this.outbox && (await this.outbox.keep(message))) {
-        this.logger.warn(`could not publish ${event.constructor.name} (${reason}); kept in the event outbox, published when RabbitMQ is back`);
-        return;
-      }
+    const published = publishEvent(this.publisher, message).then(
+      () => null,
+      (error: unknown) => error as Error,
+    );
+    if (!this.outbox) {
+      const error = await published;
       // The data is stored; only the notification is lost. The next change or a regeneration job re-scores the CPF.
-      this.logger.error(`could not publish ${event.constructor.name}, and no outbox could keep it: ${reason}`);
+      if (error) this.logger.error(`could not publish ${event.constructor.name}, and no outbox could keep it: ${error.message}`);
+      return;
     }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), HANDOFF_MS)));
+    const first = await Promise.race([published, late]).finally(() => clearTimeout(timer));
+    if (first === null) return;
+    const reason = first === 'late' ? `no confirm within ${HANDOFF_MS} ms` : first.message;
+    if (await this.outbox.keep(message)) {
+      this.logger.warn(`could not publish ${event.constructor.name} (${reason}); kept in the event outbox, published when RabbitMQ is back`);
+      return;
+    }
+    const error = first === 'late' ? await published : first;
+    if (error) this.logger.error(`could not publish ${event.constructor.name}, and the outbox could not keep it: ${error.message}`);
   }
 }
 
-function outgoing(event: ConsumerDataChangedEvent | RatingChangedEvent): OutgoingEvent {
+function outgoing(event: ChangeEvent): OutgoingEvent {
   const ids = { correlationId: event.metadata.correlationId, causationId: event.metadata.causationId };
   if (event instanceof RatingChangedEvent) {
     const r = event.rating.props;

@@ -1,0 +1,41 @@
+import { Cpf } from '@app/shared-kernel';
+import { Injectable, Optional } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { AnalysisCache } from '../ports/analysis.cache';
+import { ConsumerDataChangedEvent } from './consumer-data-changed.event';
+import { RatingChangedEvent } from './rating-changed.event';
+
+export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent;
+
+/**
+ * Port: tells the other processes (and partners) about a change; RabbitMQ in production, absent in the embedded
+ * default. publish() resolves once the broker has confirmed the event or a durable outbox holds it, and never rejects.
+ */
+export abstract class IntegrationEvents {
+  abstract publish(event: ChangeEvent): Promise<void>;
+}
+
+/**
+ * What a command does once its change is stored, awaited before the command completes, so before the HTTP response or
+ * the message's ack: the CPFs' cached analyses are evicted and the event is handed to the other processes. It used
+ * to be a fire-and-forget EventBus publish, so a process that died just after answering or acking could lose both.
+ * The stale analysis was then served until its TTL, and the rating worker never re-scored the change.
+ *
+ * A process that dies after storing but before notify() finishes is covered by what follows it: a redelivered
+ * message or a client's retried request stores nothing new and notifies again (handlers notify for repeats too).
+ * Reactions inside this process (the embedded default's re-scoring) then run on the EventBus, not awaited.
+ */
+@Injectable()
+export class ChangeNotifier {
+  constructor(
+    private readonly cache: AnalysisCache,
+    private readonly bus: EventBus,
+    @Optional() private readonly integration?: IntegrationEvents,
+  ) {}
+
+  async notify(event: ChangeEvent): Promise<void> {
+    const cpfs = event instanceof RatingChangedEvent ? [event.rating.cpf] : event.cpfs.map((c) => Cpf.parse(c));
+    await Promise.all([this.cache.invalidate(cpfs), this.integration?.publish(event)]);
+    this.bus.publish(event);
+  }
+}
