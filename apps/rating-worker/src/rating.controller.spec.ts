@@ -1,4 +1,4 @@
-import { ConsumerRater, RATING_WINDOW } from '@app/credit';
+import { ConsumerRater, RATING_WINDOW, RatingChangedEvent } from '@app/credit';
 import { RabbitMqContext } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer } from '@app/testing';
@@ -12,19 +12,21 @@ import { InMemoryTransactionStore } from '../../../libs/credit/src/infrastructur
 import { uniqueCpf } from '../../../libs/testing/src/contracts';
 import { RatingController } from './rating.controller';
 
-const context = new RabbitMqContext('credit.ratings.rescore.v1', { properties: { correlationId: 'corr-rescore', headers: {} } } as unknown as ConsumeMessage);
+const context = new RabbitMqContext('credit.ratings.rescore.v1', { fields: { redelivered: false }, properties: { correlationId: 'corr-rescore', headers: {} } } as unknown as ConsumeMessage);
 
 describe('RatingController.rescore', () => {
   let consumers: InMemoryConsumerRepository;
   let ratings: InMemoryRatingRepository;
   let transactions: InMemoryTransactionStore;
   let controller: RatingController;
+  let bus: RecordingEventBus;
 
   beforeEach(() => {
     consumers = new InMemoryConsumerRepository();
     ratings = new InMemoryRatingRepository();
     transactions = new InMemoryTransactionStore();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    bus = new RecordingEventBus();
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), bus.notifier(new InMemoryAnalysisCache()));
     controller = new RatingController(undefined as unknown as CommandBus, rater);
   });
 
@@ -47,6 +49,22 @@ describe('RatingController.rescore', () => {
     for (const cpf of cpfs) expect(await ratings.latest(Cpf.parse(cpf))).not.toBeNull();
     // Rescoring unchanged data writes nothing new.
     expect(await controller.rescore({ cpfs }, context)).toEqual({ rated: 0 });
+  });
+
+  it('announces unchanged ratings again for a message delivered before, which may have died before announcing them', async () => {
+    const cpfs = await someConsumers(3);
+    await controller.rescore({ cpfs }, context);
+    expect(bus.ofType(RatingChangedEvent)).toHaveLength(3);
+    bus.clear();
+    expect(await controller.rescore({ cpfs }, context)).toEqual({ rated: 0 });
+    expect(bus.published).toEqual([]);
+
+    const redelivered = new RabbitMqContext('credit.ratings.rescore.v1', { fields: { redelivered: true }, properties: { correlationId: 'corr-again', headers: {} } } as unknown as ConsumeMessage);
+    expect(await controller.rescore({ cpfs }, redelivered)).toEqual({ rated: 0 });
+    const again = bus.ofType(RatingChangedEvent);
+    expect(again.map((e) => e.rating.cpf.value).sort()).toEqual([...cpfs].sort());
+    expect(again.map((e) => e.previousScore)).toEqual([null, null, null]); // still the first rating of each
+    for (const e of again) expect(e.rating.props.score).toBe((await ratings.latest(e.rating.cpf))!.props.score);
   });
 
   it('rates the other CPFs when one fails, then throws that failure so the message is retried', async () => {

@@ -29,10 +29,12 @@ export class RatingController {
   async rescore(@Payload() message: RescoreConsumersV1, @Ctx() ctx: RabbitMqContext): Promise<{ rated: number }> {
     const metadata = { correlationId: ctx.correlationId ?? newId() };
     const cpfs = [...new Set(message.cpfs)];
+    // Handled before, in part: a rating stored then may never have been announced, so unchanged ones are announced again.
+    const resend = ctx.deliveredBefore ? { since: new Date(0) } : undefined;
     let rated = 0;
     let failure: { reason: unknown } | null = null;
     for (let i = 0; i < cpfs.length; i += RATING_WINDOW) {
-      const outcomes = await this.rater.rateMany(cpfs.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata);
+      const outcomes = await this.rater.rateMany(cpfs.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata, resend);
       for (const outcome of outcomes) {
         if (outcome.status === 'rejected') failure ??= { reason: outcome.reason };
         else if (outcome.value === 'RATED') rated += 1;

@@ -32,6 +32,14 @@ export class RabbitMqContext {
   get headers(): Record<string, unknown> {
     return (this.message.properties.headers ?? {}) as Record<string, unknown>;
   }
+
+  /**
+   * Whether this message may have been handled before, in part: the broker redelivered it (a consumer died holding
+   * it) or it came back through the retry queue.
+   */
+  get deliveredBefore(): boolean {
+    return this.message.fields.redelivered || previousAttempts(this.queue, this.message) > 0;
+  }
 }
 
 /** A failure that retrying cannot fix: the message goes straight to the dead-letter queue. */

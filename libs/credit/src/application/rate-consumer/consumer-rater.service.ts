@@ -23,6 +23,16 @@ export type RateResult = 'RATED' | 'UNCHANGED' | 'NO_DATA';
  */
 export const RATING_WINDOW = 16;
 
+/**
+ * For work that may already have run once and died between storing a rating and announcing it (a redelivered
+ * message, a resumed job): a rating that comes out unchanged is announced again when the stored one was generated at
+ * or after `since`, since nothing else would announce it. Consumers of the event only evict and re-read, so a repeat
+ * costs a cache miss.
+ */
+export interface ResendUnchanged {
+  since: Date;
+}
+
 /** A CPF's C summary read ahead with others (TransactionStore.summarizeMany), and the instant it was taken at. */
 export interface PrefetchedSummary {
   summary: TransactionSummary;
@@ -51,7 +61,7 @@ export class ConsumerRater {
    * they have changed, the rating is computed from the current ones. An unchanged rating is never written, so a stale
    * snapshot can only ever cost that one read.
    */
-  async rate(cpfValue: string, metadata: MessageMetadata, snapshot?: RatingFeatures, prefetched?: PrefetchedSummary): Promise<RateResult> {
+  async rate(cpfValue: string, metadata: MessageMetadata, snapshot?: RatingFeatures, prefetched?: PrefetchedSummary, resend?: ResendUnchanged): Promise<RateResult> {
     const cpf = Cpf.parse(cpfValue);
     if (snapshot && !snapshot.props.cpf.equals(cpf)) throw new Error('the features snapshot belongs to another CPF');
     const now = prefetched?.at ?? this.clock.now();
@@ -67,7 +77,10 @@ export class ConsumerRater {
       if (!snapshot.sameAs(current)) rating = this.ratingFrom(cpf, consumer, current, summary, now);
     }
     if (!rating) return 'NO_DATA';
-    if (this.unchanged(rating, previous)) return 'UNCHANGED';
+    if (this.unchanged(rating, previous)) {
+      if (previous && resend && previous.props.generatedAt >= resend.since) await this.announceAgain(previous, metadata);
+      return 'UNCHANGED';
+    }
     await this.ratings.save(rating);
     // Ratings are B data written by the system, not by a REST client: they are audited all the same.
     await this.audit?.record({
@@ -81,7 +94,7 @@ export class ConsumerRater {
    * Rates a window of CPFs (a regeneration job's), their C summaries read in one request. Each CPF succeeds or fails
    * on its own, as rate() would; when the shared read fails, each CPF reads its own summary instead.
    */
-  async rateMany(entries: ReadonlyArray<{ cpf: string; features?: RatingFeatures }>, metadata: MessageMetadata): Promise<PromiseSettledResult<RateResult>[]> {
+  async rateMany(entries: ReadonlyArray<{ cpf: string; features?: RatingFeatures }>, metadata: MessageMetadata, resend?: ResendUnchanged): Promise<PromiseSettledResult<RateResult>[]> {
     const at = this.clock.now();
     const parsed = entries.map(({ cpf }) => Cpf.tryParse(cpf));
     const summaries = await this.transactions.summarizeMany(parsed.filter((c): c is Cpf => c !== null), at).catch((error: unknown) => {
@@ -92,9 +105,15 @@ export class ConsumerRater {
     return Promise.allSettled(
       entries.map(({ cpf, features }, i) => {
         const summary = parsed[i] && summaries?.get(parsed[i].value);
-        return this.rate(cpf, metadata, features, summary ? { summary, at } : undefined);
+        return this.rate(cpf, metadata, features, summary ? { summary, at } : undefined, resend);
       }),
     );
+  }
+
+  /** The stored rating's change once more, with the score before it, for a run that may have died before announcing it. */
+  private async announceAgain(stored: Rating, metadata: MessageMetadata): Promise<void> {
+    const [, before] = await this.ratings.history(stored.cpf, 2);
+    await this.changes.notify(new RatingChangedEvent(stored, before?.props.score ?? null, metadata));
   }
 
   private ratingFrom(cpf: Cpf, consumer: Consumer | null, features: RatingFeatures | null, summary: TransactionSummary, now: Date): Rating | null {

@@ -9,6 +9,7 @@ import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memor
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { RatingJob, RatingJobScope } from '../ports/rating-job.repository';
 import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
+import { RatingChangedEvent } from '../events/rating-changed.event';
 import { RegenerateRatingsCommand, StartRatingRegenerationCommand } from './regenerate-ratings.command';
 import { REGENERATION_CONCURRENCY, REGENERATION_PAGE, RegenerateRatingsHandler } from './regenerate-ratings.handler';
 import { StartRatingRegenerationHandler } from './start-rating-regeneration.handler';
@@ -22,6 +23,7 @@ describe('rating regeneration', () => {
   let jobs: InMemoryRatingJobRepository;
   let clock: FixedClock;
   let regenerate: RegenerateRatingsHandler;
+  let bus: RecordingEventBus;
 
   beforeEach(() => {
     features = new InMemoryRatingFeaturesRepository();
@@ -29,7 +31,8 @@ describe('rating regeneration', () => {
     ratings = new InMemoryRatingRepository();
     jobs = new InMemoryRatingJobRepository();
     clock = new FixedClock(NOW);
-    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    bus = new RecordingEventBus();
+    const rater = new ConsumerRater(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, bus.notifier(new InMemoryAnalysisCache()));
     regenerate = new RegenerateRatingsHandler(jobs, features, rater, clock, { pageSize: 100, concurrency: 4 });
   });
 
@@ -126,6 +129,32 @@ describe('rating regeneration', () => {
       expect(done).toMatchObject({ status: 'COMPLETED', processed: 5, cursor: sorted[4] });
       expect([await rated(sorted[0]), await rated(sorted[1])]).toEqual([0, 0]);
       expect([await rated(sorted[2]), await rated(sorted[3]), await rated(sorted[4])]).toEqual([1, 1, 1]);
+    });
+
+    it('announces again, when it resumes an interrupted job, the ratings written after its last saved progress', async () => {
+      const sorted = distinctCpfs(4).sort();
+      await withFeatures(sorted);
+      const rateAlone = async (cpf: string) => {
+        const { id } = await start(new RecordingCommandSender(), { kind: 'CPFS', cpfs: [cpf] });
+        await regenerate.execute(new RegenerateRatingsCommand(id, metadata));
+      };
+      // The dead run rated sorted[1] at NOW, saved its progress at NOW + 0.5 s, rated sorted[2] at NOW + 1 s and died,
+      // perhaps before announcing it. Its saved cursor is sorted[0], so the resumed job rates sorted[1..3] again.
+      await rateAlone(sorted[1]!);
+      clock.advance(1_000);
+      await rateAlone(sorted[2]!);
+      await jobs.create({
+        id: 'job-died', scope: { kind: 'CPFS', cpfs: sorted }, status: 'RUNNING', total: 4, processed: 1, failed: 0,
+        cursor: sorted[0]!, ratingsPerSecond: 0, createdAt: NOW, updatedAt: new Date(NOW.getTime() + 500), finishedAt: null, error: null,
+      });
+      bus.clear();
+      clock.advance(60_000);
+
+      expect(await regenerate.execute(new RegenerateRatingsCommand('job-died', metadata))).toMatchObject({ status: 'COMPLETED', processed: 4 });
+      // sorted[1] came out unchanged and predates the saved progress: announced then. sorted[2] is unchanged but
+      // newer: announced again, not rewritten. sorted[3] is rated for the first time.
+      expect(bus.ofType(RatingChangedEvent).map((e) => e.rating.cpf.value).sort()).toEqual([sorted[2], sorted[3]].sort());
+      expect([await rated(sorted[1]!), await rated(sorted[2]!), await rated(sorted[3]!)]).toEqual([1, 1, 1]);
     });
 
     it('walks every CPF with features for an ALL job, across pages, and none without', async () => {

@@ -44,6 +44,9 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
     const job = await this.jobs.findById(jobId);
     if (!job) throw new RatingJobNotFoundError();
     if (job.status === 'COMPLETED') return job;
+    // Still RUNNING: the process that ran it died. Ratings it wrote after its last saved progress may not have been
+    // announced; rated again they come out unchanged, so they are announced again.
+    const resend = job.status === 'RUNNING' ? { since: job.updatedAt } : undefined;
     job.status = 'RUNNING';
     await this.save(job);
     const started = Date.now();
@@ -61,7 +64,7 @@ export class RegenerateRatingsHandler implements ICommandHandler<RegenerateRatin
         ahead = readAhead();
         for (let i = 0; i < page.length; i += this.concurrency) {
           const window = page.slice(i, i + this.concurrency);
-          const outcomes = await this.rater.rateMany(window.map(({ cpf, features }) => ({ cpf, features: features ?? undefined })), metadata);
+          const outcomes = await this.rater.rateMany(window.map(({ cpf, features }) => ({ cpf, features: features ?? undefined })), metadata, resend);
           for (const outcome of outcomes) {
             if (outcome.status === 'fulfilled') continue;
             job.failed += 1;
