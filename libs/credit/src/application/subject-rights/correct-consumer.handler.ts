@@ -28,10 +28,10 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
       updatedAt: this.clock.now(),
     });
     const changed = corrected.name !== current.name || JSON.stringify(corrected.address.toJSON()) !== JSON.stringify(current.address.toJSON());
-    if (changed) {
-      await this.consumers.save(corrected);
-      await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
-    }
+    if (changed) await this.consumers.save(corrected);
+    // Announced when nothing changed too: a retry of a correction whose first attempt died after saving finds the
+    // data already corrected, and this is then the only announcement it gets.
+    await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
     return { field: correction.field, changed };
   }
 }
