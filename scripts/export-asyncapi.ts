@@ -126,7 +126,7 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
     description: [
       'Set the AMQP properties `reply_to` (your reply queue, or `amq.rabbitmq.reply-to` for direct reply-to) and `correlation_id`; the reply (`AnalysisReplyV1`) carries the same `correlation_id`.',
       'Set `user_id` to the user your connection logs in as. RabbitMQ checks it against the connection (a different value closes your channel with `PRECONDITION_FAILED`), so the platform knows who asks. A request without it is answered `ok: false` with `REQUESTER_UNVERIFIED`. That user is held to the per-client rate limit of the REST API (`RATE_LIMITED` when over it), and every request is audited under it as `amqp:<user>`, with its `purpose`, the CPF (masked, and as a keyed hash) and the outcome, as GET /v1/credit-analyses/{cpf} is audited. The audit entry\'s request id is your `correlation_id`.',
-      'The request is recorded as a bureau inquiry by `requester` (your display name) for `purpose`, as GET /v1/credit-analyses/{cpf} would record it.',
+      'The request is recorded as a bureau inquiry by `requester` (your display name) for `purpose`, as GET /v1/credit-analyses/{cpf} would record it. Give each request a unique `message_id`: a request delivered twice (a redelivery after a failure on our side) is then one inquiry on the consumer, not two. Without one, each delivery counts.',
       'A request that is well-formed but cannot be answered (wrong CPF check digits, unknown CPF) gets a reply with `ok: false` and an `error`. A request that is not valid JSON or does not match this schema gets **no reply**: it is dead-lettered to `' +
         deadLetterQueue(QUEUES.analysisRequests) +
         '`. A request that keeps failing for a transient cause is retried and, after the last attempt, dead-lettered without a reply too — always wait with a timeout.',
@@ -402,6 +402,7 @@ await channel.consume('amq.rabbitmq.reply-to', (msg) => {
 const request = ${example(QUEUES.analysisRequests)};
 channel.publish('${EXCHANGES.commands}', '${QUEUES.analysisRequests}', Buffer.from(JSON.stringify(request)), {
   contentType: 'application/json', correlationId, replyTo: 'amq.rabbitmq.reply-to', mandatory: true,
+  messageId: correlationId, // one inquiry however often it is delivered
   userId: 'acme-financeira', // the user this connection logged in as; the broker checks it
 });
 const { ok, analysis, error } = await reply; // ok: false → error.code, error.message, error.field

@@ -179,6 +179,25 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       redis.disconnect();
     }
 
+    // A request delivered twice under one message_id (as a redelivery would be) is answered twice but is one inquiry.
+    const twiceId = randomUUID();
+    const sendTwice = () => {
+      const correlationId = randomUUID();
+      channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_REVIEW', requester: 'Partner Twice' })), { replyTo: replies, correlationId, messageId: twiceId, contentType: 'application/json', userId: user });
+      return correlationId;
+    };
+    const twice = [sendTwice(), sendTwice()];
+    for (const id of twice) expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject({ ok: true });
+    const journals = new Redis(env.REDIS_URL);
+    try {
+      const fromTwice = async () => ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter((i) => i.inquirer === 'Partner Twice').length;
+      // Once the inquiry journal is empty, both deliveries' inquiries have been relayed into C.
+      await eventually(async () => (await journals.xlen(`${env.REDIS_NAMESPACE}:inquiry-journal:v1`)) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
+      expect(await fromTwice()).toBe(1);
+    } finally {
+      journals.disconnect();
+    }
+
     // A user_id that is not the connection's own is refused by the broker itself: the publisher's channel is closed.
     const impostor = await connection.createChannel();
     const closed = new Promise<string>((resolve) => impostor.once('error', (e: Error) => resolve(e.message)));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AnalysisReplyV1, AnalysisRequestV1, QUEUES } from '@app/contracts';
 import { AuditLog, AuditOutcome, GetCreditAnalysisQuery, RateLimiter } from '@app/credit';
 import { RabbitMqContext } from '@app/platform';
@@ -46,7 +47,7 @@ export class AnalysisRequestsController {
     const rate = await this.limiter.hit(amqpClient(user));
     if (!rate.allowed) return refused('RATE_LIMITED', `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`);
     try {
-      const result = await this.queries.execute(new GetCreditAnalysisQuery(request.cpf, request.requester, request.purpose));
+      const result = await this.queries.execute(new GetCreditAnalysisQuery(request.cpf, request.requester, request.purpose, { inquiryId: inquiryIdOf(user, context) }));
       await record('SUCCESS');
       return { ok: true, analysis: JSON.parse(result.json) };
     } catch (error) {
@@ -61,6 +62,18 @@ export class AnalysisRequestsController {
       resource: this.rule.audit.resource, outcome, requestId,
     });
   }
+}
+
+/**
+ * A request that names itself with a message_id keeps one inquiry however often it is delivered (a redelivery after a
+ * crash, a retry after a transient failure): the id is derived from the verified user and that message_id, so C stores
+ * it once. Without a message_id every delivery is a new inquiry. The user is part of the id, so one partner's ids can
+ * never collapse another's inquiries.
+ */
+function inquiryIdOf(user: string, context: RabbitMqContext): string | undefined {
+  const messageId = context.message.properties.messageId as string | undefined;
+  if (!messageId) return undefined;
+  return `inq-amqp-${createHash('sha256').update(`${user}\n${messageId}`).digest('hex').slice(0, 40)}`;
 }
 
 function refused(code: string, message: string, field?: string): AnalysisReplyV1 {
