@@ -164,10 +164,11 @@ export class CreditModule {
         ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace) }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
-    const eventHandlers: Provider[] = [ChangeNotifier];
+    // What follows a stored change: the notifier every command awaits, its RabbitMQ hand-over, in-process reactions.
+    const changeHandling: Provider[] = [ChangeNotifier];
     if (config.rabbitmqUrl) {
       storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, options.processName ?? 'credit'));
-      eventHandlers.push({ provide: IntegrationEvents, useClass: RabbitMqEventRelay });
+      changeHandling.push({ provide: IntegrationEvents, useClass: RabbitMqEventRelay });
       if (config.redisUrl) {
         // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
         adapters.push(
@@ -179,7 +180,7 @@ export class CreditModule {
       probes.push({ name: 'transport', adapter: 'rabbitmq', inject: [RABBITMQ_CONNECTION], check: async (c: AmqpConnectionManager) => (c.isConnected() ? 'up' : 'down') });
     } else {
       adapters.push({ provide: CommandSender, useClass: InProcessCommandSender });
-      eventHandlers.push(RescoreOnChangeHandler);
+      changeHandling.push(RescoreOnChangeHandler);
       probes.push({ name: 'transport', adapter: 'in-process', inject: [], check: up });
     }
 
@@ -202,7 +203,7 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...eventHandlers],
+      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
       exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
     };
   }
