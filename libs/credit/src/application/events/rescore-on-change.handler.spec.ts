@@ -6,21 +6,24 @@ import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-a
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
-import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
+import { ConsumerRater, RATING_WINDOW } from '../rate-consumer/consumer-rater.service';
 import { ConsumerDataChangedEvent } from './consumer-data-changed.event';
 import { RescoreOnChangeHandler } from './rescore-on-change.handler';
 
 describe('RescoreOnChangeHandler', () => {
   const [a, b] = distinctCpfs(2);
   let ratings: InMemoryRatingRepository;
+  let consumers: InMemoryConsumerRepository;
+  let transactions: InMemoryTransactionStore;
   let handler: RescoreOnChangeHandler;
 
   beforeEach(async () => {
-    const consumers = new InMemoryConsumerRepository();
+    consumers = new InMemoryConsumerRepository();
+    transactions = new InMemoryTransactionStore();
     await consumers.save(aConsumer({ cpf: a }));
     await consumers.save(aConsumer({ cpf: b }));
     ratings = new InMemoryRatingRepository();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
     handler = new RescoreOnChangeHandler(rater);
   });
 
@@ -28,6 +31,20 @@ describe('RescoreOnChangeHandler', () => {
     await handler.handle(new ConsumerDataChangedEvent([a, b, a], dataClass, { correlationId: 'c' }));
     expect(await ratings.history(Cpf.parse(a), 10)).toHaveLength(1);
     expect(await ratings.history(Cpf.parse(b), 10)).toHaveLength(1);
+  });
+
+  it('rates a long list in windows, reading the C summaries of each window at once', async () => {
+    const many = distinctCpfs(RATING_WINDOW + 5);
+    for (const cpf of many) await consumers.save(aConsumer({ cpf }));
+    const windows: number[] = [];
+    const summarizeMany = transactions.summarizeMany.bind(transactions);
+    transactions.summarizeMany = async (asked, now) => {
+      windows.push(asked.length);
+      return summarizeMany(asked, now);
+    };
+    await handler.handle(new ConsumerDataChangedEvent(many, 'TRANSACTIONS', { correlationId: 'c' }));
+    expect(windows).toEqual([RATING_WINDOW, 5]);
+    for (const cpf of many) expect(await ratings.latest(Cpf.parse(cpf))).not.toBeNull();
   });
 
   it('leaves a CPF that was not named unrated', async () => {
