@@ -54,6 +54,7 @@ import { RedisRateLimiter } from './infrastructure/rate-limit/redis-rate-limiter
 import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
 import { ApiKeys } from './application/access/api-keys.service';
 import { AuditLog } from './application/ports/audit-log';
+import { AuditAnchorLog } from './infrastructure/audit/audit-anchor-log';
 import { TypeormAuditLog } from './infrastructure/audit/typeorm-audit-log';
 import { ResumeRatingRegenerationHandler } from './application/regenerate-ratings/resume-rating-regeneration.handler';
 import { BufferedInquiryRecorder } from './application/get-credit-analysis/buffered-inquiry-recorder';
@@ -107,6 +108,10 @@ export class CreditModule {
       { provide: Clock, useClass: SystemClock },
       { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig(config) },
       { provide: TypeormAuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits)) },
+      // Anchors of the audit chain in the logs, from the processes that relay (those that append, with Redis).
+      ...(config.databaseUrl && config.runJournalRelays && config.auditAnchorEveryMs > 0
+        ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
+        : []),
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
       { provide: CreditScorer, useFactory: () => new WoeLogisticScorer() },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },

@@ -42,6 +42,12 @@ export interface AppConfig {
    * relay at once. Without Redis there is no journal and this has no effect.
    */
   runJournalRelays: boolean;
+  /**
+   * How often a process that relays (RUN_JOURNAL_RELAYS) logs the audit chain's head as an anchor, when it moved
+   * (AUDIT_ANCHOR_EVERY_MS, default 15 min; 0 turns it off). Logs shipped elsewhere then hold anchors the database's
+   * owner cannot rewrite. Only with DATABASE_URL: the embedded PGlite chain dies with its process.
+   */
+  auditAnchorEveryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
     authDisabled: env.AUTH_DISABLED === 'true',
     runJournalRelays: oneOf('RUN_JOURNAL_RELAYS', ['true', 'false'] as const, 'true') === 'true',
+    auditAnchorEveryMs: int('AUDIT_ANCHOR_EVERY_MS', 900_000, 0, 86_400_000),
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);

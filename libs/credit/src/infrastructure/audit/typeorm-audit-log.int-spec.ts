@@ -1,12 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { verifyAuditChain } from '../../../../../scripts/audit-verify';
+import { parseAnchor, verifyAuditChain } from '../../../../../scripts/audit-verify';
 import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { AuditEntryInput } from '../../application/ports/audit-log';
 import { createPGlite, pgliteModule } from '../typeorm/pglite.driver';
 import { AuditLogRow } from './audit-log.typeorm-entity';
 import { AUDIT_MIGRATIONS } from './migrations';
+import { AuditAnchorLog } from './audit-anchor-log';
 import { GENESIS_HASH, TypeormAuditLog, auditEntryHash } from './typeorm-audit-log';
 
 const entities = [AuditLogRow];
@@ -154,7 +156,9 @@ function auditLogSuite(backend: Backend): void {
     expect(rows[0].prev_hash).toBe(GENESIS_HASH);
     rows.slice(1).forEach((r, i) => expect(r.prev_hash).toBe(rows[i].hash));
     rows.slice(1).forEach((r, i) => expect(new Date(r.at).getTime()).toBeGreaterThanOrEqual(new Date(rows[i].at).getTime()));
-    expect(await verifyAuditChain(db.dataSource)).toMatchObject({ exitCode: 0, message: 'audit chain OK: 50 entries' });
+    const report = await verifyAuditChain(db.dataSource);
+    expect(report).toMatchObject({ exitCode: 0, head: `50:${rows[49].hash}` });
+    expect(report.message).toBe(`audit chain OK: 50 entries; head 50:${rows[49].hash}`);
   });
 
   it('hashes the canonical form of an entry: the stored hash can be recomputed from the stored fields alone', async () => {
@@ -237,6 +241,62 @@ function auditLogSuite(backend: Backend): void {
     expect(await log.verify()).toEqual({ ok: false, checked: 9, brokenAt: 10, reason: expect.stringMatching(/prev_hash does not match the hash of entry 9/) });
   });
 
+  it('detects, against an anchor kept outside, entries deleted from the end of the chain', async () => {
+    await chainOf(30);
+    const { head } = await verifyAuditChain(db.dataSource);
+    await asTableOwner(db.dataSource, 'DELETE FROM audit_log WHERE seq > 26');
+    // Without the anchor, a shorter chain is still a valid chain.
+    expect(await verifyAuditChain(db.dataSource)).toMatchObject({ exitCode: 0, head: expect.stringMatching(/^26:/) });
+    const report = await verifyAuditChain(db.dataSource, [parseAnchor(head!)]);
+    expect(report).toMatchObject({ exitCode: 1, message: 'audit chain BROKEN against anchor 30: the chain ends at entry 26: entries were deleted from its end' });
+  });
+
+  it('detects, against an anchor, a chain rewritten with recomputed hashes from some entry on', async () => {
+    await chainOf(12);
+    const early = parseAnchor(`5:${(await storedFields(db.dataSource, 5)).hash}`);
+    const { head } = await verifyAuditChain(db.dataSource);
+    // The owner rewrites entries 9 to 12, recomputing each hash and link: the chain itself verifies again.
+    let prevHash = (await storedFields(db.dataSource, 8)).hash;
+    for (let seq = 9; seq <= 12; seq++) {
+      const stored = await storedFields(db.dataSource, seq);
+      const hash = auditEntryHash(prevHash, { ...stored, outcome: 'NOT_FOUND' });
+      await asTableOwner(db.dataSource, `UPDATE audit_log SET outcome = 'NOT_FOUND', prev_hash = '${prevHash}', hash = '${hash}' WHERE seq = ${seq}`);
+      prevHash = hash;
+    }
+    expect(await log.verify()).toMatchObject({ ok: true, checked: 12 });
+    expect(await verifyAuditChain(db.dataSource, [early])).toMatchObject({ exitCode: 0, message: expect.stringMatching(/^audit chain OK: 12 entries, matching 1 anchor; head 12:/) });
+    expect(await verifyAuditChain(db.dataSource, [early, parseAnchor(head!)])).toMatchObject({
+      exitCode: 1, message: 'audit chain BROKEN against anchor 12: entry 12 no longer has the anchored hash: the chain was rewritten at or before it',
+    });
+  });
+
+  it('logs the chain head as an anchor token when it moved, and nothing when it did not', async () => {
+    const anchors = new AuditAnchorLog(log, 60_000);
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await anchors.tick()).toBeNull(); // an empty chain has no head to anchor
+      await chainOf(3);
+      const first = await anchors.tick();
+      expect(first).toBe((await verifyAuditChain(db.dataSource)).head);
+      expect(await anchors.tick()).toBeNull();
+      await chainOf(2);
+      const second = await anchors.tick();
+      expect(second).toMatch(/^5:[0-9a-f]{64}$/);
+      expect(logged.mock.calls.map(([line]) => line)).toEqual([
+        expect.stringContaining(`audit chain head ${first} `),
+        expect.stringContaining(`npm run audit:verify -- --anchor ${second}`),
+      ]);
+      expect(await verifyAuditChain(db.dataSource, [parseAnchor(first!), parseAnchor(second!)])).toMatchObject({ exitCode: 0 });
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('refuses a malformed anchor, naming the expected form', () => {
+    expect(() => parseAnchor('12:abc')).toThrow(/<seq>:<64 hex digits of its hash>/);
+    expect(parseAnchor(` 7:${'a'.repeat(64)} `)).toEqual({ seq: 7, hash: 'a'.repeat(64) });
+  });
+
   it('detects a timestamp moved by less than a millisecond', async () => {
     await chainOf(5);
     // The CHECK on millisecond precision holds even with the triggers off: the owner has to drop it first.
@@ -313,13 +373,13 @@ function auditLogSuite(backend: Backend): void {
 /** An entry's stored fields, read straight from the table, as an attacker recomputing its hash would. */
 async function storedFields(dataSource: DataSource, seq: number) {
   const [r] = await dataSource.query(
-    `SELECT (extract(epoch FROM at) * 1000)::bigint::text AS at_ms, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, prev_hash
+    `SELECT (extract(epoch FROM at) * 1000)::bigint::text AS at_ms, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, prev_hash, hash
      FROM audit_log WHERE seq = $1`,
     [seq],
   );
   return {
     seq, at: new Date(Number(r.at_ms)), clientId: r.client_id, scope: r.scope, purpose: r.purpose, cpfMasked: r.cpf_masked, cpfHash: r.cpf_hash,
-    action: r.action, resource: r.resource, outcome: r.outcome, requestId: r.request_id, prevHash: r.prev_hash as string,
+    action: r.action, resource: r.resource, outcome: r.outcome, requestId: r.request_id, prevHash: r.prev_hash as string, hash: r.hash as string,
   };
 }
 

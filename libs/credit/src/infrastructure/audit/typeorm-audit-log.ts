@@ -176,6 +176,12 @@ export class TypeormAuditLog extends AuditLog {
     });
   }
 
+  /** The chain's last entry, what an anchor records; null while the chain is empty. */
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    const [row] = (await this.dataSource.query('SELECT seq::text AS seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+    return row ? { seq: Number(row.seq), hash: row.hash } : null;
+  }
+
   /**
    * Walks the chain in seq order, a page at a time, and stops at the first entry that is missing, does not link to its
    * predecessor or does not match its own hash. `checked` counts the entries found intact before that point.

@@ -1,0 +1,48 @@
+import { throttledWarning } from '@app/platform';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { TypeormAuditLog } from './typeorm-audit-log';
+
+/**
+ * Logs the audit chain's head now and then, as an anchor token (`seq:hash`), whenever it moved. A hash chain alone
+ * cannot show that its newest entries were deleted, or that the table's owner rewrote it, hashes and all. The log
+ * lines, shipped to wherever this deployment keeps its logs, hold anchors that owner cannot reach, and
+ * `npm run audit:verify -- --anchor <seq>:<hash>` checks the chain against any of them.
+ */
+export class AuditAnchorLog implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AuditAnchor');
+  private readonly warn = throttledWarning(this.logger, 60_000);
+  private timer: NodeJS.Timeout | null = null;
+  private last: string | null = null;
+
+  constructor(
+    private readonly log: TypeormAuditLog,
+    private readonly everyMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.everyMs <= 0) return;
+    this.timer = setInterval(() => void this.tick(), this.everyMs);
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Logs the head if it moved since the last line; answers the token, or null when nothing was logged. */
+  async tick(): Promise<string | null> {
+    try {
+      const head = await this.log.head();
+      if (!head) return null;
+      const token = `${head.seq}:${head.hash}`;
+      if (token === this.last) return null;
+      this.last = token;
+      this.logger.log(`audit chain head ${token} (an anchor: keep it outside the database; check with npm run audit:verify -- --anchor ${token})`);
+      return token;
+    } catch (error) {
+      this.warn(`could not read the audit chain's head for an anchor: ${(error as Error).message}`);
+      return null;
+    }
+  }
+}
