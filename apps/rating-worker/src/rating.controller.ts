@@ -1,5 +1,5 @@
 import { QUEUES, RegenerateRatingsV1, RescoreConsumersV1 } from '@app/contracts';
-import { ConsumerRater, RATING_WINDOW, RatingJob, RegenerateRatingsCommand } from '@app/credit';
+import { ConsumerRater, RatingJob, RegenerateRatingsCommand } from '@app/credit';
 import { RabbitMqContext } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller } from '@nestjs/common';
@@ -21,24 +21,20 @@ export class RatingController {
 
   /**
    * Explicit requests and the change events bound to this queue (new transactions, consumer or feature changes). The
-   * CPFs are rated in windows, each window's C summaries read at once, as a regeneration job does. A CPF that fails
+   * CPFs are rated in windows (ConsumerRater.rateAll), each window's C summaries read at once. A CPF that fails
    * does not stop the others; the first failure is thrown afterwards, so the message is retried (or dead-lettered)
    * with its reason, and the CPFs already rated come out unchanged on the retry.
    */
   @MessagePattern(QUEUES.rescoreConsumers)
   async rescore(@Payload() message: RescoreConsumersV1, @Ctx() ctx: RabbitMqContext): Promise<{ rated: number }> {
     const metadata = { correlationId: ctx.correlationId ?? newId() };
-    const cpfs = [...new Set(message.cpfs)];
     // Handled before, in part: a rating stored then may never have been announced, so unchanged ones are announced again.
     const resend = ctx.deliveredBefore ? { since: new Date(0) } : undefined;
     let rated = 0;
     let failure: { reason: unknown } | null = null;
-    for (let i = 0; i < cpfs.length; i += RATING_WINDOW) {
-      const outcomes = await this.rater.rateMany(cpfs.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata, resend);
-      for (const outcome of outcomes) {
-        if (outcome.status === 'rejected') failure ??= { reason: outcome.reason };
-        else if (outcome.value === 'RATED') rated += 1;
-      }
+    for (const outcome of await this.rater.rateAll(message.cpfs, metadata, resend)) {
+      if (outcome.status === 'rejected') failure ??= { reason: outcome.reason };
+      else if (outcome.value === 'RATED') rated += 1;
     }
     if (failure) throw failure.reason;
     return { rated };

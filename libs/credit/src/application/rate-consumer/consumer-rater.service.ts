@@ -110,6 +110,19 @@ export class ConsumerRater {
     );
   }
 
+  /**
+   * Rates a list of CPFs (a rescore message's, a change's), each once, in windows of RATING_WINDOW through rateMany:
+   * one outcome per distinct CPF, in the order first named.
+   */
+  async rateAll(cpfs: readonly string[], metadata: MessageMetadata, resend?: ResendUnchanged): Promise<PromiseSettledResult<RateResult>[]> {
+    const distinct = [...new Set(cpfs)];
+    const outcomes: PromiseSettledResult<RateResult>[] = [];
+    for (let i = 0; i < distinct.length; i += RATING_WINDOW) {
+      outcomes.push(...(await this.rateMany(distinct.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata, resend)));
+    }
+    return outcomes;
+  }
+
   /** The stored rating's change once more, with the score before it, for a run that may have died before announcing it. */
   private async announceAgain(stored: Rating, metadata: MessageMetadata): Promise<void> {
     const [, before] = await this.ratings.history(stored.cpf, 2);
