@@ -3,6 +3,7 @@ import { loadConfig } from '@app/platform';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AuditLogRow } from '../libs/credit/src/infrastructure/audit/audit-log.typeorm-entity';
+import { AuditAnchor, anchorToken, parseAnchor } from '../libs/credit/src/infrastructure/audit/audit-anchor-log';
 import { GENESIS_HASH, TypeormAuditLog } from '../libs/credit/src/infrastructure/audit/typeorm-audit-log';
 
 /** Verification recomputes hashes from the stored fields (cpf_hash included), so it never needs the CPF look-up key. */
@@ -19,30 +20,14 @@ export interface AuditChainReport {
   head: string | null;
 }
 
-/**
- * An entry's seq and hash, kept outside the database: a hash chain alone cannot show that its newest entries were
- * deleted, or that someone who owns the table rewrote it, hashes and all, from some entry on. A chain that still holds
- * the anchored entry with the anchored hash was not cut or rewritten at or before it.
- */
-export interface AuditAnchor {
-  seq: number;
-  hash: string;
-}
-
-export function parseAnchor(token: string): AuditAnchor {
-  const match = /^(\d{1,18}):([0-9a-f]{64})$/.exec(token.trim());
-  if (!match) throw new Error(`an anchor is <seq>:<64 hex digits of its hash>, as audit:verify prints it; got "${token}"`);
-  return { seq: Number(match[1]), hash: match[2]! };
-}
-
 /** The core of `npm run audit:verify`: walks the whole chain in `dataSource`, then checks it against each anchor. */
 export async function verifyAuditChain(dataSource: DataSource, anchors: readonly AuditAnchor[] = []): Promise<AuditChainReport> {
-  const verification = await new TypeormAuditLog(dataSource, noCpfHasher).verify();
+  const log = new TypeormAuditLog(dataSource, noCpfHasher);
+  const verification = await log.verify();
   if (!verification.ok) {
     return { verification, exitCode: 1, head: null, message: `audit chain BROKEN at seq ${verification.brokenAt}: ${verification.reason}` };
   }
-  const [last] = (await dataSource.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
-  const head = last ? `${last.seq}:${last.hash}` : `0:${GENESIS_HASH}`;
+  const head = anchorToken((await log.head()) ?? { seq: 0, hash: GENESIS_HASH });
   for (const anchor of [...anchors].sort((a, b) => a.seq - b.seq)) {
     const broken = (reason: string): AuditChainReport => ({ verification, exitCode: 1, head, message: `audit chain BROKEN against anchor ${anchor.seq}: ${reason}` });
     if (anchor.seq > verification.checked) return broken(`the chain ends at entry ${verification.checked}: entries were deleted from its end`);

@@ -2,13 +2,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { parseAnchor, verifyAuditChain } from '../../../../../scripts/audit-verify';
+import { verifyAuditChain } from '../../../../../scripts/audit-verify';
 import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { AuditEntryInput } from '../../application/ports/audit-log';
 import { createPGlite, pgliteModule } from '../typeorm/pglite.driver';
 import { AuditLogRow } from './audit-log.typeorm-entity';
 import { AUDIT_MIGRATIONS } from './migrations';
-import { AuditAnchorLog } from './audit-anchor-log';
+import { AuditAnchorLog, parseAnchor } from './audit-anchor-log';
 import { GENESIS_HASH, TypeormAuditLog, auditEntryHash } from './typeorm-audit-log';
 
 const entities = [AuditLogRow];

@@ -2,6 +2,7 @@ import { Cpf } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditAction, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditResource, AuditVerification, SealedAuditEntry } from '../../application/ports/audit-log';
+import type { AuditAnchor } from './audit-anchor-log';
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -177,8 +178,8 @@ export class TypeormAuditLog extends AuditLog {
   }
 
   /** The chain's last entry, what an anchor records; null while the chain is empty. */
-  async head(): Promise<{ seq: number; hash: string } | null> {
-    const [row] = (await this.dataSource.query('SELECT seq::text AS seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+  async head(): Promise<AuditAnchor | null> {
+    const [row] = (await this.dataSource.query('SELECT seq::text AS seq, hash FROM audit_log ORDER BY audit_log.seq DESC LIMIT 1')) as { seq: string; hash: string }[];
     return row ? { seq: Number(row.seq), hash: row.hash } : null;
   }
 
