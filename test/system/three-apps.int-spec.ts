@@ -2,6 +2,7 @@ import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from 
 import { ApiKeys, SCOPES } from '@app/credit';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
+import { redisKeys } from '../../libs/credit/src/infrastructure/redis/redis-keys';
 import { postgresDataSource } from '../../libs/credit/src/infrastructure/schema';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import Redis from 'ioredis';
@@ -169,33 +170,28 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       await pg.end();
     }
 
-    // The verified user is charged the REST per-client limit: one count per answered request, none for the refusal.
     const redis = new Redis(env.REDIS_URL);
     try {
+      // The verified user is charged the REST per-client limit: one count per answered request, none for the refusal.
       const keys = await redis.keys(`${env.REDIS_NAMESPACE}:ratelimit:v1:amqp:${user}:*`);
       const counts = keys.length ? await redis.mget(...keys) : [];
       expect(counts.reduce((sum, c) => sum + Number(c), 0)).toBe(2);
-    } finally {
-      redis.disconnect();
-    }
 
-    // A request delivered twice under one message_id (as a redelivery would be) is answered twice but is one inquiry.
-    const twiceId = randomUUID();
-    const sendTwice = () => {
-      const correlationId = randomUUID();
-      channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_REVIEW', requester: 'Partner Twice' })), { replyTo: replies, correlationId, messageId: twiceId, contentType: 'application/json', userId: user });
-      return correlationId;
-    };
-    const twice = [sendTwice(), sendTwice()];
-    for (const id of twice) expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject({ ok: true });
-    const journals = new Redis(env.REDIS_URL);
-    try {
+      // A request delivered twice under one message_id (as a redelivery would be) is answered twice but is one inquiry.
+      const twiceId = randomUUID();
+      const sendTwice = () => {
+        const correlationId = randomUUID();
+        channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_REVIEW', requester: 'Partner Twice' })), { replyTo: replies, correlationId, messageId: twiceId, contentType: 'application/json', userId: user });
+        return correlationId;
+      };
+      const twice = [sendTwice(), sendTwice()];
+      for (const id of twice) expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject({ ok: true });
       const fromTwice = async () => ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter((i) => i.inquirer === 'Partner Twice').length;
       // Once the inquiry journal is empty, both deliveries' inquiries have been relayed into C.
-      await eventually(async () => (await journals.xlen(`${env.REDIS_NAMESPACE}:inquiry-journal:v1`)) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
+      await eventually(async () => (await redis.xlen(redisKeys.inquiryJournal(env.REDIS_NAMESPACE))) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
       expect(await fromTwice()).toBe(1);
     } finally {
-      journals.disconnect();
+      redis.disconnect();
     }
 
     // A user_id that is not the connection's own is refused by the broker itself: the publisher's channel is closed.
