@@ -123,3 +123,68 @@ describe('RabbitMqServer delivery guarantees', () => {
     expect(left.messageCount).toBe(0);
   });
 });
+
+/** A handler declared with `batch` gets its queue's messages together, and each message is settled on its own. */
+describe('RabbitMqServer batch consumption', () => {
+  const BQ = 'test.batch.v1';
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let server: RabbitMqServer;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const batches: string[][] = [];
+  const attempts = new Map<string, number>();
+  let gate: Promise<void> = Promise.resolve();
+
+  beforeAll(async () => {
+    vhost = await createVhost('transport-batch');
+    server = new RabbitMqServer({ url: vhost.url, name: 'batch-test', prefetch: 1, prefetchByQueue: { [BQ]: 40 }, maxAttempts: 2, retryDelayMs: 200, validate: () => [] });
+    server.addHandler(BQ, async (payloads: { id: string; mode?: string }[]) => {
+      await gate;
+      batches.push(payloads.map((p) => p.id));
+      return payloads.map((p) => {
+        attempts.set(p.id, (attempts.get(p.id) ?? 0) + 1);
+        if (p.mode === 'invalid') return new ValidationError('CPF_INVALID', 'cpfs[0]', 'check digits do not match');
+        if (p.mode === 'flaky' && attempts.get(p.id) === 1) return new Error('store away');
+        return null;
+      });
+    }, false, { batch: { maxMessages: 20, maxWaitMs: 100 } });
+    connection = await amqp.connect(vhost.url);
+    channel = await connection.createChannel();
+  }, 30_000);
+
+  afterAll(async () => {
+    await connection?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await vhost?.drop();
+  });
+
+  it('hands over up to maxMessages at a time, acks each, and reports what it holds while a batch runs', async () => {
+    let open!: () => void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    const ids = Array.from({ length: 50 }, () => randomUUID());
+    for (const id of ids) channel.sendToQueue(BQ, Buffer.from(JSON.stringify({ id })), { persistent: true });
+    // The first batch waits at the gate: the worker holds it and what its prefetch allows.
+    await waitFor(async () => server.held(BQ).count === 40, 5_000, 'the worker to hold two batches\' worth');
+    expect(server.held(BQ).oldestWaitMs).toBeGreaterThanOrEqual(0);
+    expect(await server.queued(BQ)).toBe(10);
+    open();
+    await waitFor(async () => batches.flat().length === 50, 5_000, 'every message handled');
+    expect(batches.every((b) => b.length <= 20)).toBe(true);
+    expect(batches[0]).toHaveLength(20);
+    expect(new Set(batches.flat())).toEqual(new Set(ids));
+    await waitFor(async () => (await channel.checkQueue(BQ)).messageCount === 0 && server.held(BQ).count === 0, 5_000, 'every message acked');
+  });
+
+  it('dead-letters a message its handler says cannot be processed, retries one that failed for now, acks the rest', async () => {
+    batches.length = 0;
+    const [invalid, flaky, fine] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [id, mode] of [[invalid, 'invalid'], [flaky, 'flaky'], [fine, 'ok']]) channel.sendToQueue(BQ, Buffer.from(JSON.stringify({ id, mode })), { persistent: true });
+    await waitFor(async () => attempts.get(flaky) === 2, 5_000, 'the flaky message to be retried');
+    const dead = await waitFor(() => channel.get(deadLetterQueue(BQ), { noAck: true }), 5_000, 'the invalid message in the DLQ');
+    expect(JSON.parse(dead.content.toString()).id).toBe(invalid);
+    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'CPF_INVALID', [DEAD_LETTER_HEADERS.field]: 'cpfs[0]' });
+    expect([attempts.get(invalid), attempts.get(fine)]).toEqual([1, 1]);
+    await waitFor(async () => (await channel.checkQueue(BQ)).messageCount === 0 && server.held(BQ).count === 0, 5_000, 'the rest acked');
+  });
+});

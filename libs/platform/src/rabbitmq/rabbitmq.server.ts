@@ -16,13 +16,51 @@ export interface RabbitMqServerOptions extends TopologyOptions {
   maxAttempts: number;
   /** Checks a payload against its pattern's schema; defaults to the contracts' schemas. */
   validate?: (pattern: string, payload: unknown) => { field: string; reason: string }[];
+  /** Unacknowledged messages a queue's consumer may hold, where it differs from `prefetch` (batched queues hold more). */
+  prefetchByQueue?: Record<string, number>;
 }
+
+/**
+ * Declared on a handler (`@MessagePattern(queue, { batch: { maxMessages, maxWaitMs } })`): its messages are handed over
+ * together, up to maxMessages, once the oldest has waited maxWaitMs or the batch is full. One batch of a queue is
+ * handled at a time; what arrives meanwhile makes the next one. Each message is acked or failed on its own afterwards.
+ */
+export interface BatchOptions {
+  maxMessages: number;
+  maxWaitMs: number;
+}
+
+/** What a batch handler answers: per message, in order, null when it succeeded or the reason it failed. */
+export type BatchResult = (unknown | null)[];
+
+/** The second argument of a batch handler. */
+export class RabbitMqBatchContext {
+  constructor(
+    readonly queue: string,
+    readonly contexts: RabbitMqContext[],
+  ) {}
+
+  /** Whether any message of the batch may have been handled before, in part. */
+  get deliveredBefore(): boolean {
+    return this.contexts.some((c) => c.deliveredBefore);
+  }
+}
+
+/** How long the messages a worker holds for a queue have waited, for its status endpoint. */
+export interface HeldMessages {
+  count: number;
+  oldestWaitMs: number;
+  payloads: unknown[];
+}
+
+type Held = { payload: unknown; msg: ConsumeMessage; receivedAt: number; settle: () => void };
 
 /** What a handler learns about the message it handles (second argument of @MessagePattern / @EventPattern methods). */
 export class RabbitMqContext {
   constructor(
     readonly queue: string,
     readonly message: ConsumeMessage,
+    private readonly maxAttempts = Number.POSITIVE_INFINITY,
   ) {}
 
   get correlationId(): string | undefined {
@@ -39,6 +77,11 @@ export class RabbitMqContext {
    */
   get deliveredBefore(): boolean {
     return this.message.fields.redelivered || previousAttempts(this.queue, this.message) > 0;
+  }
+
+  /** Whether a transient failure now dead-letters the message instead of retrying it. */
+  get lastAttempt(): boolean {
+    return previousAttempts(this.queue, this.message) + 1 >= this.maxAttempts;
   }
 }
 
@@ -76,6 +119,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   private channel?: ChannelWrapper;
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
+  /** Per batched queue: messages waiting for the next batch, the timer that will start it, and the batch running. */
+  private readonly batches = new Map<string, { waiting: Held[]; inBatch: Held[]; timer: NodeJS.Timeout | null; running: boolean }>();
 
   constructor(private readonly options: RabbitMqServerOptions) {
     super();
@@ -85,8 +130,9 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     const queues = [...this.messageHandlers.keys()];
     this.connection = connectRabbitMq(this.options.url, this.options.name);
     this.channel = confirmChannel(this.connection, this.options, async (channel: ConfirmChannel) => {
-      await channel.prefetch(this.options.prefetch);
       for (const queue of queues) {
+        // Per consumer (not global): each queue's consumer gets its own allowance.
+        await channel.prefetch(this.options.prefetchByQueue?.[queue] ?? this.options.prefetch);
         await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
       }
     }, queues);
@@ -95,6 +141,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
 
   async close(): Promise<void> {
     this.closing = true;
+    // Batches still waiting run now rather than after their delay.
+    for (const [queue, b] of this.batches) if (b.waiting.length && !b.running) void this.runBatch(queue, { maxMessages: b.waiting.length, maxWaitMs: 0 });
     // Graceful: let every message already taken finish and be acked before the connection goes.
     await Promise.allSettled([...this.inFlight]);
     await this.channel?.close();
@@ -107,6 +155,20 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
 
   unwrap<T>(): T {
     return this.connection as T;
+  }
+
+  /** The messages of a batched queue this process holds and has not finished with. */
+  held(queue: string): HeldMessages {
+    const b = this.batches.get(queue);
+    const all = b ? [...b.inBatch, ...b.waiting] : [];
+    const oldest = all.reduce((min, h) => Math.min(min, h.receivedAt), Number.POSITIVE_INFINITY);
+    return { count: all.length, oldestWaitMs: all.length ? Date.now() - oldest : 0, payloads: all.map((h) => h.payload) };
+  }
+
+  /** Messages ready in the broker's queue, not yet delivered to any consumer. */
+  async queued(queue: string): Promise<number> {
+    if (!this.channel) return 0;
+    return (await this.channel.checkQueue(queue)).messageCount;
   }
 
   private track(work: Promise<void>): void {
@@ -133,9 +195,11 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       return;
     }
     const handler = this.getHandlerByPattern(queue);
+    const batch = handler?.extras?.batch as BatchOptions | undefined;
+    if (batch) return this.enqueue(queue, payload, msg, batch);
     try {
       if (!handler) throw new PermanentMessageError('NO_HANDLER', `no handler for ${queue}`);
-      const result = await handler(payload, new RabbitMqContext(queue, msg));
+      const result = await handler(payload, new RabbitMqContext(queue, msg, this.options.maxAttempts));
       const value = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
       if (msg.properties.replyTo) {
         await channel.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify(value ?? null)), {
@@ -147,6 +211,60 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       await this.fail(queue, msg, error);
     }
+  }
+
+  /** Resolves once the message's batch was handled and the message acked or failed. */
+  private enqueue(queue: string, payload: unknown, msg: ConsumeMessage, options: BatchOptions): Promise<void> {
+    let b = this.batches.get(queue);
+    if (!b) this.batches.set(queue, (b = { waiting: [], inBatch: [], timer: null, running: false }));
+    const state = b;
+    const done = new Promise<void>((settle) => state.waiting.push({ payload, msg, receivedAt: Date.now(), settle }));
+    this.schedule(queue, options);
+    return done;
+  }
+
+  private schedule(queue: string, options: BatchOptions): void {
+    const b = this.batches.get(queue)!;
+    if (b.running || b.waiting.length === 0) return;
+    const waited = Date.now() - b.waiting[0]!.receivedAt;
+    if (b.waiting.length >= options.maxMessages || waited >= options.maxWaitMs || this.closing) {
+      if (b.timer) clearTimeout(b.timer);
+      b.timer = null;
+      void this.runBatch(queue, options);
+    } else {
+      b.timer ??= setTimeout(() => {
+        b.timer = null;
+        this.schedule(queue, options);
+      }, options.maxWaitMs - waited);
+    }
+  }
+
+  private async runBatch(queue: string, options: BatchOptions): Promise<void> {
+    const b = this.batches.get(queue)!;
+    b.running = true;
+    b.inBatch = b.waiting.splice(0, options.maxMessages);
+    const items = b.inBatch;
+    let results: BatchResult;
+    try {
+      const handler = this.getHandlerByPattern(queue)!;
+      const context = new RabbitMqBatchContext(queue, items.map((h) => new RabbitMqContext(queue, h.msg, this.options.maxAttempts)));
+      const value = await handler(items.map((h) => h.payload), context);
+      results = ((isObservable(value) ? await lastValueFrom(value, { defaultValue: undefined }) : value) as BatchResult | undefined) ?? [];
+    } catch (error) {
+      results = items.map(() => error);
+    }
+    await Promise.all(items.map(async (h, i) => {
+      try {
+        const failure = results[i] ?? null;
+        if (failure === null) this.channel!.ack(h.msg);
+        else await this.fail(queue, h.msg, failure);
+      } finally {
+        h.settle();
+      }
+    }));
+    b.inBatch = [];
+    b.running = false;
+    this.schedule(queue, options);
   }
 
   private async fail(queue: string, msg: ConsumeMessage, error: unknown): Promise<void> {
