@@ -105,11 +105,19 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
   },
   [QUEUES.regenerateRatings]: {
     kind: 'command',
-    title: 'Run a rating regeneration job',
-    summary: 'Re-scores every consumer for a job created through POST /v1/ratings/regenerations.',
+    title: 'Start a rating regeneration job',
+    summary: 'Fans a job created through POST /v1/ratings/regenerations out into one work message per partition.',
     description:
-      'Sent by the API when a regeneration job is created. The message stays unacknowledged while the job runs, so if the rating worker dies the broker redelivers it and the job resumes at its cursor. Partners do not send it.',
+      'Sent by the API when a job is created or resumed. A rating worker sends a `' + QUEUES.ratePartition + '` message for every partition that is neither completed nor running, so a redelivery or a resume sends only what is left. Partners do not send it.',
     examples: [{ name: 'job', summary: 'A job created over REST', headers: { [CAUSATION_HEADER]: '0b6f2a8e-3c41-4e0a-b7f5-9d2c1e4a7b36' }, payload: { jobId: '0b6f2a8e-3c41-4e0a-b7f5-9d2c1e4a7b36' } }],
+  },
+  [QUEUES.ratePartition]: {
+    kind: 'command',
+    title: 'Rate one partition of a regeneration job',
+    summary: 'Any rating worker rates the CPFs of one partition (a shard or bucket of the CPF space, or a slice of listed CPFs).',
+    description:
+      'A worker leases the partition by starting a run of it (unique per attempt); a second delivery of the same partition waits while a live run holds it and takes over once that run stops heartbeating. The message stays unacknowledged while the partition is rated, so the broker hands it to another worker if this one dies. Rating is idempotent, so a partition rated twice changes nothing. Partners do not send it.',
+    examples: [{ name: 'partition', summary: 'Partition 17 of a job', headers: { [CAUSATION_HEADER]: '0b6f2a8e-3c41-4e0a-b7f5-9d2c1e4a7b36' }, payload: { jobId: '0b6f2a8e-3c41-4e0a-b7f5-9d2c1e4a7b36', partition: 17 } }],
   },
   [QUEUES.rescoreConsumers]: {
     kind: 'command',
@@ -534,6 +542,7 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
   const ingest = q(QUEUES.ingestTransactions);
   const analysis = q(QUEUES.analysisRequests);
   const regenerate = q(QUEUES.regenerateRatings);
+  const partition = q(QUEUES.ratePartition);
   const rescore = q(QUEUES.rescoreConsumers);
   const operations = {
     sendTransactionBatch: {
@@ -598,11 +607,29 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     consumeRegenerateRatings: {
       action: 'receive',
       channel: chan(`${regenerate}Queue`),
-      title: 'Rating worker runs a regeneration job',
-      summary: 'The message stays unacked while the job runs; a redelivery resumes the job at its cursor.',
+      title: 'Rating worker fans a job out into partitions',
+      summary: 'Sends a partition message for every partition of the job still to do, then acks.',
       tags: internal,
       bindings: consumeBinding,
       messages: [chanMsg(`${regenerate}Queue`, names[QUEUES.regenerateRatings])],
+    },
+    sendRatePartition: {
+      action: 'send',
+      channel: chan(`${partition}Command`),
+      title: 'Rating worker sends the partitions of a job',
+      summary: 'One persistent message per partition, confirmed by the broker.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${partition}Command`, names[QUEUES.ratePartition])],
+    },
+    consumeRatePartition: {
+      action: 'receive',
+      channel: chan(`${partition}Queue`),
+      title: 'Rating workers rate partitions',
+      summary: 'Each worker leases a partition, rates it in windows and acks once its run is completed.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${partition}Queue`, names[QUEUES.ratePartition])],
     },
     consumeRescoreConsumers: {
       action: 'receive',

@@ -27,8 +27,8 @@ import { InMemoryTransactionStore } from '../../libs/credit/src/infrastructure/e
 import { TypeormConsumerRepository } from '../../libs/credit/src/infrastructure/typeorm/typeorm-consumer.repository';
 import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from '../../libs/credit/src/infrastructure/mongoose/rating-features.mongoose-schema';
 import { RatingFeaturesMongooseMapper } from '../../libs/credit/src/infrastructure/mongoose/rating-features.mongoose-mapper';
-import { RATING_MODEL, RatingDoc } from '../../libs/credit/src/infrastructure/mongoose/rating.mongoose-schema';
-import { RatingMongooseMapper } from '../../libs/credit/src/infrastructure/mongoose/rating.mongoose-mapper';
+import { RatingRepository } from '../../libs/credit/src/application/ports/rating.repository';
+import { RatingWrite, ratingWrite } from '../../libs/credit/src/domain/rating/rating-head';
 import { FERRETDB_LOOKUP_FIELDS, ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from '../../libs/credit/src/infrastructure/mongoose/ferretdb-indexes';
 import { ROOT } from './processes';
 import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es, mongoUrlFor } from './resources';
@@ -58,8 +58,13 @@ export interface ScaleSet {
   referenceDay: string;
   createdAt: string;
   loaded: boolean;
+  /** How B is stored (SCALE_LAYOUT); a set kept from an older layout is loaded again. */
+  layout?: number;
   load?: { seconds: number; events: number; perStage: Record<string, number> };
 }
+
+/** 2: B's features, ratings and rating heads in the payload layout of the partitioned rating engine. */
+const SCALE_LAYOUT = 2;
 
 export const groupOf = (i: number, heavy: number): 'e1000' | 'e100' | 'e10' => (i < heavy ? 'e1000' : i < 2 * heavy ? 'e100' : 'e10');
 const eventsFor = (i: number, heavy: number) => ({ e1000: 1000, e100: 100, e10: 10 })[groupOf(i, heavy)];
@@ -194,7 +199,7 @@ export async function openScaleSet(servers: Servers, consumers: number, heavy: n
   const file = stateFile(consumers, heavy);
   if (existsSync(file)) {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as ScaleSet;
-    if (kept.loaded && !fresh) {
+    if (kept.loaded && kept.layout === SCALE_LAYOUT && !fresh) {
       const count = await es(servers.elasticsearchUrl, 'GET', `/${kept.esIndex}/_count`);
       if (typeof count.count === 'number' && count.count >= totalEvents(consumers, heavy)) return { set: kept, reused: true };
     }
@@ -211,6 +216,7 @@ export async function openScaleSet(servers: Servers, consumers: number, heavy: n
     referenceDay: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())).toISOString(),
     createdAt: today.toISOString(),
     loaded: false,
+    layout: SCALE_LAYOUT,
   };
   save(set);
   await createDatabase(servers.databaseUrl, set.pgName);
@@ -229,7 +235,7 @@ async function loadScaleSet(servers: Servers, set: ScaleSet, chunk: number): Pro
     const consumers = app.get(ConsumerRepository) as TypeormConsumerRepository;
     const store = app.get(TransactionStore);
     const featuresModel = app.get<Model<RatingFeaturesDoc>>(getModelToken(RATING_FEATURES_MODEL));
-    const ratingsModel = app.get<Model<RatingDoc>>(getModelToken(RATING_MODEL));
+    const ratingRepository = app.get(RatingRepository);
     const scorer = new WoeLogisticScorer();
     const today = Date.parse(set.referenceDay);
     const now = new Date(today + 12 * 3_600_000);
@@ -258,18 +264,18 @@ async function loadScaleSet(servers: Servers, set: ScaleSet, chunk: number): Pro
       // The rating our scorer gives each consumer, from the same data (summary of its own events, in memory).
       const memory = new InMemoryTransactionStore();
       await memory.append(valid);
-      const ratings: RatingDoc[] = [];
+      const ratings: RatingWrite[] = [];
       for (let k = 0; k < generated.length; k++) {
         const summary = await memory.summarize(domainConsumers[k]!.cpf, now);
         const outcome = scorer.score(buildScoringFacts(domainConsumers[k]!, domainFeatures[k]!, summary, now));
-        ratings.push(RatingMongooseMapper.toPersistence(Rating.create({ cpf: domainConsumers[k]!.cpf, ...outcome, generatedAt: now })));
+        ratings.push(ratingWrite(Rating.create({ cpf: domainConsumers[k]!.cpf, ...outcome, generatedAt: now }), null, domainFeatures[k]!.props.updatedAt));
       }
       stage.generate! += (Date.now() - t) / 1000;
       await Promise.all([
         timed('A consumers (PostgreSQL)', () => consumers.saveMany(domainConsumers)),
         timed('B features+ratings (FerretDB)', async () => {
           await featuresModel.insertMany(domainFeatures.map((f) => RatingFeaturesMongooseMapper.toPersistence(f)), { ordered: false, lean: true });
-          await ratingsModel.insertMany(ratings, { ordered: false, lean: true });
+          await ratingRepository.append(ratings);
         }),
         timed('C events (Elasticsearch)', async () => {
           for (let i = 0; i < valid.length; i += 5000) await store.append(valid.slice(i, i + 5000), { visibility: 'eventual' });

@@ -1,7 +1,7 @@
-import { ConsumerRater, RATING_WINDOW, RatingChangedEvent } from '@app/credit';
-import { RabbitMqContext } from '@app/platform';
+import { RatingChangedEvent, RatingEngine } from '@app/credit';
+import { PermanentMessageError, RabbitMqBatchContext, RabbitMqContext } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
 import { WoeLogisticScorer } from '../../../libs/credit/src/domain/scoring/woe-logistic-scorer';
@@ -9,16 +9,19 @@ import { InMemoryAnalysisCache } from '../../../libs/credit/src/infrastructure/e
 import { InMemoryRatingFeaturesRepository } from '../../../libs/credit/src/infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../../libs/credit/src/infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
-import { uniqueCpf } from '../../../libs/testing/src/contracts';
 import { RatingController } from './rating.controller';
 
-const context = new RabbitMqContext('credit.ratings.rescore.v1', { fields: { redelivered: false }, properties: { correlationId: 'corr-rescore', headers: {} } } as unknown as ConsumeMessage);
+const QUEUE = 'credit.ratings.rescore.v1';
+const delivery = (redelivered = false) =>
+  new RabbitMqContext(QUEUE, { fields: { redelivered }, properties: { correlationId: 'corr-rescore', headers: {} } } as unknown as ConsumeMessage, 5);
+const batchOf = (...contexts: RabbitMqContext[]) => new RabbitMqBatchContext(QUEUE, contexts);
 
 describe('RatingController.rescore', () => {
   let consumers: InMemoryConsumerRepository;
   let ratings: InMemoryRatingRepository;
   let transactions: InMemoryTransactionStore;
   let controller: RatingController;
+  let engine: RatingEngine;
   let bus: RecordingEventBus;
 
   beforeEach(() => {
@@ -26,60 +29,55 @@ describe('RatingController.rescore', () => {
     ratings = new InMemoryRatingRepository();
     transactions = new InMemoryTransactionStore();
     bus = new RecordingEventBus();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), bus.notifier(new InMemoryAnalysisCache()));
-    controller = new RatingController(undefined as unknown as CommandBus, rater);
+    engine = new RatingEngine(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), bus.notifier(new InMemoryAnalysisCache()));
+    controller = new RatingController(undefined as unknown as CommandBus, engine);
   });
 
   const someConsumers = async (n: number): Promise<string[]> => {
-    const cpfs = Array.from({ length: n }, () => uniqueCpf().value);
+    const cpfs = distinctCpfs(n);
     for (const cpf of cpfs) await consumers.save(aConsumer({ cpf }));
     return cpfs;
   };
 
-  it('rates every CPF once, reading C summaries one window at a time', async () => {
-    const cpfs = await someConsumers(RATING_WINDOW + 3);
-    const windows: number[] = [];
-    const summarizeMany = transactions.summarizeMany.bind(transactions);
-    transactions.summarizeMany = async (asked, now) => {
-      windows.push(asked.length);
-      return summarizeMany(asked, now);
+  it('rates each CPF of a batch once however many of its messages name it, and acks them all', async () => {
+    const cpfs = await someConsumers(5);
+    const asked: number[] = [];
+    const rateCpfs = engine.rateCpfs.bind(engine);
+    engine.rateCpfs = async (list, metadata, options) => {
+      asked.push(list.length);
+      return rateCpfs(list, metadata, options);
     };
-    expect(await controller.rescore({ cpfs: [...cpfs, cpfs[0]!] }, context)).toEqual({ rated: cpfs.length });
-    expect(windows).toEqual([RATING_WINDOW, 3]);
-    for (const cpf of cpfs) expect(await ratings.latest(Cpf.parse(cpf))).not.toBeNull();
-    // Rescoring unchanged data writes nothing new.
-    expect(await controller.rescore({ cpfs }, context)).toEqual({ rated: 0 });
+    const messages = Array.from({ length: 50 }, () => ({ cpfs: [cpfs[0]!, ...cpfs.slice(1)] }));
+    expect(await controller.rescore(messages, batchOf(...messages.map(() => delivery())))).toEqual(messages.map(() => null));
+    expect(asked).toEqual([5]);
+    for (const cpf of cpfs) expect(await ratings.history(Cpf.parse(cpf), 10)).toHaveLength(1);
+    expect(bus.ofType(RatingChangedEvent)).toHaveLength(5);
   });
 
-  it('announces unchanged ratings again for a message delivered before, which may have died before announcing them', async () => {
-    const cpfs = await someConsumers(3);
-    await controller.rescore({ cpfs }, context);
-    expect(bus.ofType(RatingChangedEvent)).toHaveLength(3);
+  it('announces unchanged ratings again only for the messages delivered before', async () => {
+    const [first, second] = await someConsumers(2);
+    await controller.rescore([{ cpfs: [first!, second!] }], batchOf(delivery()));
     bus.clear();
-    expect(await controller.rescore({ cpfs }, context)).toEqual({ rated: 0 });
-    expect(bus.published).toEqual([]);
-
-    const redelivered = new RabbitMqContext('credit.ratings.rescore.v1', { fields: { redelivered: true }, properties: { correlationId: 'corr-again', headers: {} } } as unknown as ConsumeMessage);
-    expect(await controller.rescore({ cpfs }, redelivered)).toEqual({ rated: 0 });
+    expect(await controller.rescore([{ cpfs: [first!] }, { cpfs: [second!] }], batchOf(delivery(true), delivery()))).toEqual([null, null]);
     const again = bus.ofType(RatingChangedEvent);
-    expect(again.map((e) => e.rating.cpf.value).sort()).toEqual([...cpfs].sort());
-    expect(again.map((e) => e.previousScore)).toEqual([null, null, null]); // still the first rating of each
-    for (const e of again) expect(e.rating.props.score).toBe((await ratings.latest(e.rating.cpf))!.props.score);
+    expect(again.map((e) => e.rating.cpf.value)).toEqual([first]);
+    expect(again[0]?.previousScore).toBeNull();
   });
 
-  it('rates the other CPFs when one fails, then throws that failure so the message is retried', async () => {
-    const cpfs = await someConsumers(3);
-    const summarize = transactions.summarize.bind(transactions);
+  it('dead-letters the message with an invalid CPF and rates the others', async () => {
+    const [good] = await someConsumers(1);
+    const results = await controller.rescore([{ cpfs: ['123.456.789-00'] }, { cpfs: [good!] }], batchOf(delivery(), delivery()));
+    expect(results[0]).toBeInstanceOf(PermanentMessageError);
+    expect(results[0]).toMatchObject({ code: 'CPF_INVALID', field: 'cpfs[0]' });
+    expect(results[1]).toBeNull();
+    expect(await ratings.latest(Cpf.parse(good!))).not.toBeNull();
+  });
+
+  it('fails the whole batch when a store fails, so it is retried', async () => {
+    const cpfs = await someConsumers(2);
     transactions.summarizeMany = async () => {
-      throw new Error('shared read refused');
+      throw new Error('elasticsearch away');
     };
-    transactions.summarize = async (cpf, now) => {
-      if (cpf.value === cpfs[1]) throw new Error(`summary of ${cpf.masked} unavailable`);
-      return summarize(cpf, now);
-    };
-    await expect(controller.rescore({ cpfs }, context)).rejects.toThrow(/unavailable/);
-    expect(await ratings.latest(Cpf.parse(cpfs[0]!))).not.toBeNull();
-    expect(await ratings.latest(Cpf.parse(cpfs[1]!))).toBeNull();
-    expect(await ratings.latest(Cpf.parse(cpfs[2]!))).not.toBeNull();
+    await expect(controller.rescore([{ cpfs }], batchOf(delivery()))).rejects.toThrow(/elasticsearch away/);
   });
 });

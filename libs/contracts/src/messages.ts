@@ -5,6 +5,7 @@ import * as S from './schemas';
 export const MESSAGE_SCHEMAS: Record<string, object> = {
   [QUEUES.ingestTransactions]: S.IngestTransactionsV1,
   [QUEUES.regenerateRatings]: S.RegenerateRatingsV1,
+  [QUEUES.ratePartition]: S.RatePartitionV1,
   [QUEUES.rescoreConsumers]: S.RescoreConsumersV1,
   [QUEUES.analysisRequests]: S.AnalysisRequestV1,
   [EVENTS.transactionsIngested]: S.TransactionsIngestedV1,
@@ -18,6 +19,11 @@ export interface IngestTransactionsV1 {
 }
 export interface RegenerateRatingsV1 {
   jobId: string;
+}
+
+export interface RatePartitionV1 {
+  jobId: string;
+  partition: number;
 }
 /** The rescore queue takes explicit requests and the two change events, which all carry `cpfs`. */
 export interface RescoreConsumersV1 {

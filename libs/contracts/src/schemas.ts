@@ -49,6 +49,14 @@ export const RegenerateRatingsV1 = {
   properties: { jobId: { type: 'string', format: 'uuid', description: 'A job created through POST /v1/ratings/regenerations' } },
 };
 
+export const RatePartitionV1 = {
+  type: 'object', additionalProperties: false, required: ['jobId', 'partition'],
+  properties: {
+    jobId: { type: 'string', format: 'uuid', description: 'A job created through POST /v1/ratings/regenerations' },
+    partition: { type: 'integer', minimum: 0, maximum: 65535, description: 'Index of the partition in the job\'s plan' },
+  },
+};
+
 /** Accepts explicit rescore requests and the change events bound to the queue; only `cpfs` matters. */
 export const RescoreConsumersV1 = {
   type: 'object', required: ['cpfs'],

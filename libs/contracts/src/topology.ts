@@ -12,6 +12,7 @@ export const EXCHANGES = {
 export const QUEUES = {
   ingestTransactions: 'credit.transactions.ingest.v1',
   regenerateRatings: 'credit.ratings.regenerate.v1',
+  ratePartition: 'credit.ratings.partition.v1',
   rescoreConsumers: 'credit.ratings.rescore.v1',
   analysisRequests: 'credit.analysis.request.v1',
 } as const;

@@ -1,4 +1,5 @@
-import { AppConfig, FieldCipher, RabbitMqPublisher } from '@app/platform';
+import { AppConfig, ConfigError, FieldCipher, RabbitMqPublisher } from '@app/platform';
+import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -22,13 +23,15 @@ import { RatingJobRepository } from './application/ports/rating-job.repository';
 import { RatingRepository } from './application/ports/rating.repository';
 import { TransactionStore } from './application/ports/transaction.store';
 import { ProbeResult, ProbeState, ReadinessProbes } from './application/ports/readiness.probes';
-import { ConsumerRater } from './application/rate-consumer/consumer-rater.service';
+import { RatingEngine } from './application/rating-engine/rating-engine.service';
+import { RatePartitionHandler, RATING_WORKER_ID, defaultWorkerId } from './application/regenerate-ratings/rate-partition.handler';
 import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
 import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
 import { CreditScorer } from './domain/scoring/credit-scorer';
+import { CreditModelArtefact } from './domain/scoring/model/credit-model-artefact';
 import { WoeLogisticScorer } from './domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from './infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from './infrastructure/embedded/in-memory-rating-features.repository';
@@ -69,7 +72,10 @@ import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from './infrastructure/sch
 import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
 import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-consumer.repository';
 
-const CommandHandlers = [CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler, StartRatingRegenerationHandler, RegenerateRatingsHandler];
+const CommandHandlers = [
+  CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler,
+  StartRatingRegenerationHandler, RegenerateRatingsHandler, RatePartitionHandler,
+];
 const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
 
 /** TypeORM on real PostgreSQL when DATABASE_URL is set, otherwise on PGlite in this process; the same entities and migrations either way. */
@@ -81,6 +87,16 @@ export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDa
     }
     return { ...common, driver: pgliteModule(await createPGlite(config.pgliteDataDir ?? undefined)), migrationsRun: true };
   };
+}
+
+/** The scorer of this process: the built-in model, or the artefact a model release points SCORING_MODEL_PATH at. */
+function scorerFrom(path: string | null): CreditScorer {
+  if (!path) return new WoeLogisticScorer();
+  try {
+    return new WoeLogisticScorer(JSON.parse(readFileSync(path, 'utf8')) as CreditModelArtefact);
+  } catch (error) {
+    throw new ConfigError(`SCORING_MODEL_PATH=${path} is not a usable model artefact: ${(error as Error).message}`);
+  }
 }
 
 export interface CreditModuleOptions {
@@ -113,7 +129,8 @@ export class CreditModule {
         ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
         : []),
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
-      { provide: CreditScorer, useFactory: () => new WoeLogisticScorer() },
+      { provide: CreditScorer, useFactory: () => scorerFrom(config.scoringModelPath) },
+      { provide: RATING_WORKER_ID, useFactory: defaultWorkerId },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },
       { provide: DEMO_CONSUMER_COUNT, useValue: config.demoConsumers },
     ];
@@ -208,8 +225,8 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
-      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
+      providers: [...local, ...overrides, readiness, RatingEngine, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
+      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, RatingEngine, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
     };
   }
 }

@@ -48,6 +48,13 @@ export interface AppConfig {
    * owner cannot rewrite. Only with DATABASE_URL: the embedded PGlite chain dies with its process.
    */
   auditAnchorEveryMs: number;
+  /**
+   * A scoring model artefact (JSON, as scripts/model writes them) to rate with instead of the built-in one: how a
+   * model release reaches the rating workers. Checked at start-up; null: the built-in model.
+   */
+  scoringModelPath: string | null;
+  /** Port of a worker's status endpoint (GET /health/ready with its backlog); null: none. */
+  statusPort: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -136,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authDisabled: env.AUTH_DISABLED === 'true',
     runJournalRelays: oneOf('RUN_JOURNAL_RELAYS', ['true', 'false'] as const, 'true') === 'true',
     auditAnchorEveryMs: int('AUDIT_ANCHOR_EVERY_MS', 900_000, 0, 86_400_000),
+    scoringModelPath: env.SCORING_MODEL_PATH?.trim() || null,
+    statusPort: env.STATUS_PORT?.trim() ? int('STATUS_PORT', 0, 1, 65535) : null,
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);

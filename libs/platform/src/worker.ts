@@ -1,4 +1,5 @@
 import { DynamicModule, INestMicroservice } from '@nestjs/common';
+import { createServer } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 import { RpcErrorPassthroughFilter } from './rabbitmq/rpc-error.filter';
@@ -9,11 +10,33 @@ export const RETRY_DELAY_MS = 2_000;
 export const MAX_ATTEMPTS = 5;
 
 /** The RabbitMQ transport every worker (and the API's partner endpoint) listens with. */
-export function rabbitMqStrategy(config: AppConfig, name: string, prefetch: number): RabbitMqServer {
+export function rabbitMqStrategy(config: AppConfig, name: string, prefetch: number, prefetchByQueue?: Record<string, number>): RabbitMqServer {
   if (!config.rabbitmqUrl) {
     throw new ConfigError(`RABBITMQ_URL is required to run ${name} as its own process; without servers, \`npm start\` runs every app in one process`);
   }
-  return new RabbitMqServer({ url: config.rabbitmqUrl, name, prefetch, maxAttempts: MAX_ATTEMPTS, retryDelayMs: RETRY_DELAY_MS });
+  return new RabbitMqServer({ url: config.rabbitmqUrl, name, prefetch, prefetchByQueue, maxAttempts: MAX_ATTEMPTS, retryDelayMs: RETRY_DELAY_MS });
+}
+
+export interface WorkerOptions {
+  prefetchByQueue?: Record<string, number>;
+  /** What the worker's status endpoint reports besides `status` (its backlog), when STATUS_PORT is set. */
+  status?: (app: INestMicroservice, server: RabbitMqServer) => Promise<Record<string, unknown>>;
+}
+
+/** GET /health/ready on STATUS_PORT: a worker has no HTTP API, but operators and probes need to see its backlog. */
+function serveStatus(config: AppConfig, name: string, report: () => Promise<Record<string, unknown>>): void {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/health/ready') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, code: 'NOT_FOUND' }));
+      return;
+    }
+    report().then(
+      (details) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'up', worker: name, ...details })),
+      (error: Error) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', worker: name, error: error.message })),
+    );
+  });
+  server.listen(config.statusPort!, config.host, () => console.log(`${name} status on http://${config.host}:${config.statusPort}/health/ready`));
+  server.unref();
 }
 
 /** SIGTERM/SIGINT: stop taking messages, let in-flight ones finish and be acked, then exit. */
@@ -36,17 +59,19 @@ export function exitGracefully(app: INestMicroservice, name: string): void {
 }
 
 /** Starts a worker process: RabbitMQ transport, CPF-redacting logger, original errors for the transport, graceful exit. */
-export function runWorker(name: string, prefetch: number, module: (config: AppConfig) => DynamicModule, consuming: string): void {
+export function runWorker(name: string, prefetch: number, module: (config: AppConfig) => DynamicModule, consuming: string, options: WorkerOptions = {}): void {
   (async () => {
     const config = loadConfig();
+    const strategy = rabbitMqStrategy(config, name, prefetch, options.prefetchByQueue);
     const app = await NestFactory.createMicroservice(module(config), {
-      strategy: rabbitMqStrategy(config, name, prefetch),
+      strategy,
       logger: new RedactingLogger(name, { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) }),
       abortOnError: false,
     });
     app.useGlobalFilters(new RpcErrorPassthroughFilter());
     await app.listen();
     exitGracefully(app, name);
+    if (config.statusPort) serveStatus(config, name, () => options.status?.(app, strategy) ?? Promise.resolve({}));
     console.log(`${name} consuming ${consuming}`);
   })().catch((error: unknown) => {
     console.error(error instanceof ConfigError ? error.message : error);

@@ -11,3 +11,4 @@ export * from './adapters/recording-command-sender';
 export * from './rejection';
 export * from './adapters/recording-audit-log';
 export * from './collect-pages';
+export * from './adapters/save-rating';

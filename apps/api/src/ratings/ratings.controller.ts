@@ -1,31 +1,59 @@
-import { GetRatingJobQuery, MAX_CPFS_PER_JOB, RatingJob, ResumeRatingRegenerationCommand, StartRatingRegenerationCommand } from '@app/credit';
+import { GetRatingJobQuery, MAX_CPFS_PER_JOB, RATING_BANDS, RatingJob, ResumeRatingRegenerationCommand, StartRatingRegenerationCommand } from '@app/credit';
 import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { Access } from '../auth/access.decorators';
 import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
 
 export class RegenerationRequestDto {
-  @ApiProperty({ enum: ['ALL', 'CPFS'], description: 'ALL re-rates every CPF with rating features; CPFS the listed ones' }) @IsIn(['ALL', 'CPFS']) scope: 'ALL' | 'CPFS';
+  @ApiProperty({ enum: ['ALL', 'CPFS'], description: 'ALL re-rates every CPF with rating features or a rating; CPFS the listed ones' }) @IsIn(['ALL', 'CPFS']) scope: 'ALL' | 'CPFS';
   @ApiPropertyOptional({ type: [String], example: ['12345678909'], description: `Required when scope is CPFS; 1 to ${MAX_CPFS_PER_JOB}` })
   @ValidateIf((o: RegenerationRequestDto) => o.scope === 'CPFS')
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CPFS_PER_JOB) @IsString({ each: true })
   cpfs?: string[];
+  @ApiPropertyOptional({
+    example: 'woe-logistic-v1', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+    description: 'Rate with this model version (a model release: the rating workers must be deployed with it); by default the deployed one',
+  })
+  @IsOptional() @IsString() modelVersion?: string;
+}
+
+export class PartitionTallyDto {
+  @ApiProperty({ minimum: 1 }) total: number;
+  @ApiProperty({ minimum: 0 }) completed: number;
+  @ApiProperty({ minimum: 0 }) running: number;
+  @ApiProperty({ minimum: 0, description: 'Running, but its worker stopped heartbeating; another worker takes it over' }) stalled: number;
+  @ApiProperty({ minimum: 0, description: 'Given up on after a permanent error or the last retry; resume sends them again' }) failed: number;
+  @ApiProperty({ minimum: 0, description: 'Not started yet, or waiting for a retry' }) pending: number;
+}
+
+export class BandMoveDto {
+  @ApiProperty({ enum: RATING_BANDS, description: 'The band the consumers were in before the job' }) from: string;
+  @ApiProperty({ minimum: 0, description: 'Moved to a better band' }) up: number;
+  @ApiProperty({ minimum: 0, description: 'Moved to a worse band' }) down: number;
+  @ApiProperty({ minimum: 0, description: 'Stayed in the band' }) same: number;
 }
 
 export class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] }) status: string;
   @ApiProperty({ enum: ['ALL', 'CPFS'] }) scope: string;
-  @ApiProperty({ minimum: 0, description: 'CPFs in scope: the listed ones, or for ALL an estimate from the store statistics taken when the job was registered; the number processed once it completes' }) total: number;
-  @ApiProperty() processed: number;
-  @ApiProperty() failed: number;
+  @ApiProperty({ example: 'woe-logistic-v1' }) modelVersion: string;
+  @ApiProperty({ minimum: 0, description: 'CPFs in scope: the listed ones, or for ALL the estimate the job was planned with; the number processed once it completes' }) total: number;
+  @ApiProperty({ minimum: 0 }) processed: number;
+  @ApiProperty({ minimum: 0, description: 'New ratings stored' }) rated: number;
+  @ApiProperty({ minimum: 0, description: 'Came out the same as the stored rating' }) unchanged: number;
+  @ApiProperty({ minimum: 0, description: 'Neither consumer data nor rating features: nothing to rate' }) noData: number;
+  @ApiProperty({ minimum: 0 }) failed: number;
   @ApiProperty({ minimum: 0, maximum: 100, description: 'processed / total, in percent (at most 100)' }) percent: number;
   @ApiProperty() ratingsPerSecond: number;
+  @ApiProperty({ type: PartitionTallyDto }) partitions: PartitionTallyDto;
+  @ApiProperty({ type: [BandMoveDto], description: 'Per band before the job, how many consumers moved up, down or stayed' }) bandMoves: BandMoveDto[];
+  @ApiProperty({ minimum: 0, description: 'Consumers rated for the first time' }) newlyRated: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) finishedAt: string | null;
@@ -34,10 +62,13 @@ export class RatingJobDto {
 
 function toDto(job: RatingJob): RatingJobDto {
   return {
-    id: job.id, status: job.status, scope: job.scope.kind, total: job.total, processed: job.processed, failed: job.failed,
+    id: job.id, status: job.status, scope: job.scope.kind, modelVersion: job.modelVersion, total: job.total, processed: job.processed,
+    rated: job.rated, unchanged: job.unchanged, noData: job.noData, failed: job.failed,
     percent: job.total > 0 ? Math.min(100, Math.round((job.processed / job.total) * 1000) / 10) : job.status === 'COMPLETED' ? 100 : 0,
-    ratingsPerSecond: job.ratingsPerSecond, createdAt: job.createdAt.toISOString(), updatedAt: job.updatedAt.toISOString(),
-    finishedAt: job.finishedAt ? job.finishedAt.toISOString() : null, error: job.error,
+    ratingsPerSecond: job.ratingsPerSecond, partitions: { ...job.partitions },
+    bandMoves: RATING_BANDS.map((from) => ({ from, ...job.bandMoves.from[from] })), newlyRated: job.bandMoves.newlyRated,
+    createdAt: job.createdAt.toISOString(), updatedAt: job.updatedAt.toISOString(), finishedAt: job.finishedAt ? job.finishedAt.toISOString() : null,
+    error: job.error,
   };
 }
 
@@ -52,18 +83,18 @@ export class RatingsController {
   @Post()
   @HttpCode(202)
   @Access('ratings:admin')
-  @ApiOperation({ summary: 'Regenerate ratings for one CPF, a list, or all', description: 'Starts a job and answers at once with its id; follow progress at GET /v1/ratings/regenerations/{id}.' })
+  @ApiOperation({ summary: 'Regenerate ratings for one CPF, a list, or all', description: 'Registers a job cut into partitions that any number of rating workers share, and answers at once with its id; follow progress at GET /v1/ratings/regenerations/{id}. With a new modelVersion this is a model release: the job reports per band how many consumers moved up or down.' })
   @ApiAcceptedResponse({ type: RatingJobDto })
   @ApiErrors(400)
   async start(@Body() body: RegenerationRequestDto, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
     const scope = body.scope === 'ALL' ? { kind: 'ALL' as const } : { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] };
-    return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name })));
+    return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name }, body.modelVersion)));
   }
 
   @Post(':id/resume')
   @HttpCode(202)
   @Access('ratings:admin')
-  @ApiOperation({ summary: 'Resume a failed or abandoned job', description: 'The worker continues after the last CPF the job rated; nothing is rated twice. A job that progressed in the last minute is refused (JOB_ACTIVE).' })
+  @ApiOperation({ summary: 'Resume a job', description: 'Sends the partitions that are neither completed nor running out again (failed, stalled, or whose messages were lost); completed partitions are not rated again. A completed job is refused (JOB_COMPLETED).' })
   @ApiAcceptedResponse({ type: RatingJobDto })
   @ApiErrors(400, 404)
   async resume(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdInvalid() })) id: string, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {

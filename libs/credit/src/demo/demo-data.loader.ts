@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConsumerRepository } from '../application/ports/consumer.repository';
 import { RatingFeaturesRepository } from '../application/ports/rating-features.repository';
 import { TransactionStore } from '../application/ports/transaction.store';
-import { ConsumerRater } from '../application/rate-consumer/consumer-rater.service';
+import { RatingEngine } from '../application/rating-engine/rating-engine.service';
 import { consumerFromInput } from '../application/upsert-consumer/upsert-consumer.handler';
 import { ratingFeaturesFromInput } from '../application/upsert-rating-features/upsert-rating-features.handler';
 import { validateEvents } from '../application/ingest-transactions/validate-events';
@@ -20,7 +20,7 @@ export class DemoDataLoader {
     private readonly consumers: ConsumerRepository,
     private readonly features: RatingFeaturesRepository,
     private readonly transactions: TransactionStore,
-    private readonly rater: ConsumerRater,
+    private readonly engine: RatingEngine,
     private readonly clock: Clock,
     @Inject(DEMO_CONSUMER_COUNT) private readonly count: number,
   ) {}
@@ -42,7 +42,7 @@ export class DemoDataLoader {
     const { valid, rejected } = validateEvents(demo.flatMap((d) => d.events), now);
     if (rejected.length) throw new Error(`demo data generated ${rejected.length} invalid events: ${rejected[0].reason}`);
     for (let i = 0; i < valid.length; i += 5000) await this.transactions.append(valid.slice(i, i + 5000));
-    for (const d of demo) await this.rater.rate(d.consumer.cpf, { correlationId: 'demo-data' });
+    await this.engine.rateCpfs(demo.map((d) => d.consumer.cpf), { correlationId: 'demo-data' });
     this.logger.log(`loaded ${demo.length} demo consumers and ${valid.length} events in ${Date.now() - started} ms`);
     return demo.length;
   }

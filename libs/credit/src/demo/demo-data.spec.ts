@@ -2,7 +2,7 @@ import { Cpf, FixedClock } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { InMemoryConsumerRepository, RecordingEventBus } from '@app/testing';
 import { validateEvents } from '../application/ingest-transactions/validate-events';
-import { ConsumerRater } from '../application/rate-consumer/consumer-rater.service';
+import { RatingEngine } from '../application/rating-engine/rating-engine.service';
 import { consumerFromInput } from '../application/upsert-consumer/upsert-consumer.handler';
 import { ratingFeaturesFromInput } from '../application/upsert-rating-features/upsert-rating-features.handler';
 import { WoeLogisticScorer } from '../domain/scoring/woe-logistic-scorer';
@@ -88,7 +88,7 @@ describe('DemoDataLoader', () => {
     const features = new InMemoryRatingFeaturesRepository();
     const ratings = new InMemoryRatingRepository();
     const transactions = new InMemoryTransactionStore();
-    const rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    const rater = new RatingEngine(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
     return { consumers, features, ratings, transactions, loader: new DemoDataLoader(consumers, features, transactions, rater, clock, count) };
   }
 

@@ -1,6 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
 import { ConsumerRepository } from '../../../credit/src/application/ports/consumer.repository';
-import { Consumer } from '../../../credit/src/domain/consumer/consumer.entity';
+import { Consumer, DebtRecord } from '../../../credit/src/domain/consumer/consumer.entity';
 
 /** Test adapter of the A_CONSUMER port: what the TypeORM adapter does, without a database. */
 export class InMemoryConsumerRepository extends ConsumerRepository {
@@ -12,6 +12,15 @@ export class InMemoryConsumerRepository extends ConsumerRepository {
 
   async save(consumer: Consumer): Promise<void> {
     this.byCpf.set(consumer.cpf.value, consumer);
+  }
+
+  async debtsOf(cpfs: readonly Cpf[]): Promise<Map<string, DebtRecord>> {
+    const found = new Map<string, DebtRecord>();
+    for (const cpf of cpfs) {
+      const consumer = this.byCpf.get(cpf.value);
+      if (consumer) found.set(cpf.value, new DebtRecord(consumer.debts));
+    }
+    return found;
   }
 
   /** How many consumers are stored: lets a test prove that a rejected command stored nothing. */

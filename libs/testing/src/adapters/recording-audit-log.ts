@@ -12,6 +12,14 @@ export class RecordingAuditLog extends AuditLog {
     this.recorded.push(entry);
   }
 
+  /** Batches the rating engine records, each batch as it arrived. */
+  readonly batches: AuditEntryInput[][] = [];
+
+  override async recordMany(entries: readonly AuditEntryInput[]): Promise<void> {
+    this.batches.push([...entries]);
+    this.recorded.push(...entries);
+  }
+
   seal(entry: AuditEntryInput): SealedAuditEntry {
     const { cpf, ...rest } = entry;
     return { ...rest, cpfMasked: cpf?.masked ?? null, cpfHash: cpf ? `hash:${cpf.masked}` : null };

@@ -1,10 +1,11 @@
 import { CommandSender } from '../../../credit/src/application/ports/command.sender';
 import { IngestTransactionsCommand } from '../../../credit/src/application/ingest-transactions/ingest-transactions.command';
-import { RegenerateRatingsCommand } from '../../../credit/src/application/regenerate-ratings/regenerate-ratings.command';
+import { RatePartitionCommand, RegenerateRatingsCommand } from '../../../credit/src/application/regenerate-ratings/regenerate-ratings.command';
 
 export interface CommandSenderTargets {
   ingestTransactions?: (command: IngestTransactionsCommand) => Promise<unknown>;
   regenerateRatings?: (command: RegenerateRatingsCommand) => Promise<unknown>;
+  ratePartition?: (command: RatePartitionCommand) => Promise<unknown>;
 }
 
 /**
@@ -14,6 +15,7 @@ export interface CommandSenderTargets {
 export class RecordingCommandSender extends CommandSender {
   readonly ingested: IngestTransactionsCommand[] = [];
   readonly regenerations: RegenerateRatingsCommand[] = [];
+  readonly partitions: RatePartitionCommand[] = [];
 
   constructor(private readonly targets: CommandSenderTargets = {}) {
     super();
@@ -27,5 +29,11 @@ export class RecordingCommandSender extends CommandSender {
   async regenerateRatings(command: RegenerateRatingsCommand): Promise<void> {
     this.regenerations.push(command);
     await this.targets.regenerateRatings?.(command);
+  }
+
+  /** Partitions run one after another when a target is given, as the embedded transport runs them. */
+  async ratePartitions(commands: readonly RatePartitionCommand[]): Promise<void> {
+    this.partitions.push(...commands);
+    for (const command of commands) await this.targets.ratePartition?.(command);
   }
 }

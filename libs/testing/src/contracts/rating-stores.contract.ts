@@ -1,11 +1,15 @@
-import { Address, Rating, RatingFeatures, RatingFeaturesRepository, RatingJob, RatingJobRepository, RatingRepository } from '@app/credit';
+import {
+  Address, PartitionRun, Rating, RatingFeatures, RatingFeaturesRepository, RatingJobRecord, RatingJobRepository, RatingRepository, noBandMoves,
+  partitionKeysOf, ratingWrite,
+} from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
-import { collectPages, firstPage } from '../collect-pages';
-import { cursorJustBefore, uniqueCpf } from './unique-cpf';
+import { saveRating } from '../adapters/save-rating';
+import { collectPages } from '../collect-pages';
+import { uniqueCpf } from './unique-cpf';
 
 const address = Address.create({ street: 'Rua A', number: '1', complement: null, district: 'Centro', city: 'Recife', state: 'PE', postalCode: '50030000' });
 
-export function featuresFor(cpf: Cpf, monthlyCents = 500_000): RatingFeatures {
+export function featuresFor(cpf: Cpf, monthlyCents = 500_000, updatedAt = new Date('2026-11-25T12:00:00.000Z')): RatingFeatures {
   return RatingFeatures.create({
     cpf,
     birthDate: new Date('1980-05-17T00:00:00Z'),
@@ -15,7 +19,7 @@ export function featuresFor(cpf: Cpf, monthlyCents = 500_000): RatingFeatures {
       { kind: 'INVESTMENT', valueCents: 1_500_000, financed: false, outstandingCents: 0 },
     ],
     incomeSources: [{ kind: 'SALARY', monthlyAmountCents: monthlyCents, since: new Date('2015-03-01T00:00:00Z') }],
-    updatedAt: new Date('2026-11-25T12:00:00.000Z'),
+    updatedAt,
   });
 }
 
@@ -26,6 +30,20 @@ export function ratingFor(cpf: Cpf, score: number, at: Date): Rating {
     improvement: { factor: 'INQUIRIES', textPt: 'Evite consultas', textEn: 'Avoid inquiries', pointsGained: 8 },
     modelVersion: 'contract-1', generatedAt: at,
   });
+}
+
+/** A CPF in the same shard as `cpf` but not the same one, and one in another shard (partition tests). */
+function neighbours(cpf: Cpf): { sameShard: Cpf; otherShard: Cpf } {
+  const { shard } = partitionKeysOf(cpf.value);
+  let sameShard: Cpf | null = null;
+  let otherShard: Cpf | null = null;
+  while (!sameShard || !otherShard) {
+    const c = uniqueCpf();
+    if (c.equals(cpf)) continue;
+    if (partitionKeysOf(c.value).shard === shard) sameShard ??= c;
+    else otherShard ??= c;
+  }
+  return { sameShard, otherShard };
 }
 
 export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeaturesRepository> | RatingFeaturesRepository): void {
@@ -43,33 +61,40 @@ export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeatu
     expect((await repo.findByCpf(cpf))?.monthlyIncomeCents()).toBe(777_700);
   });
 
-  it('estimates the CPFs with features, and walks them in ascending order after a cursor', async () => {
-    const estimate = await repo.estimatedCount();
-    expect(Number.isInteger(estimate) && estimate >= 0).toBe(true);
-    const cpfs = [uniqueCpf(), uniqueCpf(), uniqueCpf()];
-    for (const c of cpfs) await repo.save(featuresFor(c));
-    await repo.save(featuresFor(cpfs[0]));
-    const sorted = cpfs.map((c) => c.value).sort();
-    const page = (await collectPages(repo.pagesAfter(sorted[0], 1_000_000))).flat().map((e) => e.cpf);
-    expect(page).toEqual([...page].sort());
-    expect(page[0] > sorted[0]).toBe(true);
-    expect(page).toEqual(expect.arrayContaining(sorted.slice(1)));
-    expect(page).not.toContain(sorted[0]);
-    const small = await collectPages(repo.pagesAfter(null, 2));
-    expect(small[0]).toHaveLength(2);
-    expect(small.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
-    expect(small.flat().map((e) => e.cpf)).toEqual(expect.arrayContaining(sorted));
-    await expect(collectPages(repo.pagesAfter(null, 0))).rejects.toThrow(RangeError);
+  it('finds the features of several CPFs at once, each as last saved, and leaves out CPFs without any', async () => {
+    const [a, b, none] = [uniqueCpf(), uniqueCpf(), uniqueCpf()];
+    await repo.save(featuresFor(a, 100_000));
+    await repo.save(featuresFor(b, 200_000));
+    await repo.save(featuresFor(b, 250_000));
+    const found = await repo.findMany([a, b, none, a]);
+    expect([...found.keys()].sort()).toEqual([a.value, b.value].sort());
+    expect(found.get(b.value)?.features?.monthlyIncomeCents()).toBe(250_000);
+    expect(found.get(a.value)?.features?.sameAs(featuresFor(a, 100_000))).toBe(true);
+    expect(await repo.findMany([])).toEqual(new Map());
   });
 
-  it('lists each CPF with the features last saved for it', async () => {
+  it('lists a CPF in its own shard and bucket only, in pages of at most the page size', async () => {
     const cpf = uniqueCpf();
-    await repo.save(featuresFor(cpf));
-    await repo.save(featuresFor(cpf, 123_400));
-    const [entry] = await firstPage(repo.pagesAfter(cursorJustBefore(cpf), 1));
-    expect(entry?.cpf).toBe(cpf.value);
-    expect(entry?.features?.sameAs(await repo.findByCpf(cpf))).toBe(true);
-    expect(entry?.features?.monthlyIncomeCents()).toBe(123_400);
+    const { sameShard, otherShard } = neighbours(cpf);
+    for (const c of [cpf, sameShard, otherShard]) await repo.save(featuresFor(c));
+    const { shard, bucket } = partitionKeysOf(cpf.value);
+    const inShard = (await collectPages(repo.inPartition('SHARD', shard, 2))).flat().map((e) => e.cpf);
+    expect(inShard).toEqual(expect.arrayContaining([cpf.value, sameShard.value]));
+    expect(inShard).not.toContain(otherShard.value);
+    expect(new Set(inShard).size).toBe(inShard.length);
+    expect(inShard.every((c) => partitionKeysOf(c).shard === shard)).toBe(true);
+    const pages = await collectPages(repo.inPartition('SHARD', shard, 2));
+    expect(pages.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
+    const inBucket = (await collectPages(repo.inPartition('BUCKET', bucket, 100))).flat();
+    expect(inBucket.map((e) => e.cpf)).toContain(cpf.value);
+    expect(inBucket.every((e) => partitionKeysOf(e.cpf).bucket === bucket)).toBe(true);
+    expect(inBucket.find((e) => e.cpf === cpf.value)?.features?.sameAs(featuresFor(cpf))).toBe(true);
+    await expect(collectPages(repo.inPartition('SHARD', shard, 0))).rejects.toThrow(RangeError);
+  });
+
+  it('estimates how many CPFs have features', async () => {
+    const estimate = await repo.estimatedCount();
+    expect(Number.isInteger(estimate) && estimate >= 0).toBe(true);
   });
 }
 
@@ -82,12 +107,78 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
   it('keeps a history, newest first, and serves the newest as latest', async () => {
     const cpf = uniqueCpf();
     expect(await repo.latest(cpf)).toBeNull();
-    await repo.save(ratingFor(cpf, 640, new Date('2026-11-01T10:00:00Z')));
-    await repo.save(ratingFor(cpf, 720, new Date('2026-11-02T10:00:00Z')));
-    await repo.save(ratingFor(cpf, 700, new Date('2026-11-03T10:00:00Z')));
+    await saveRating(repo, ratingFor(cpf, 640, new Date('2026-11-01T10:00:00Z')));
+    await saveRating(repo, ratingFor(cpf, 720, new Date('2026-11-02T10:00:00Z')));
+    await saveRating(repo, ratingFor(cpf, 700, new Date('2026-11-03T10:00:00Z')));
     expect((await repo.latest(cpf))?.props).toEqual(ratingFor(cpf, 700, new Date('2026-11-03T10:00:00Z')).props);
     expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([700, 720, 640]);
     expect(await repo.history(cpf, 2)).toHaveLength(2);
+    expect(await repo.history(cpf, 0)).toEqual([]);
+  });
+
+  it('keeps a rating from newer features as the latest, however late it was computed', async () => {
+    const cpf = uniqueCpf();
+    await saveRating(repo, ratingFor(cpf, 710, new Date('2026-11-02T10:00:00Z')), new Date('2026-11-02T09:00:00Z'));
+    // Computed later, from features saved before the ones above: a stale computation landing late.
+    await saveRating(repo, ratingFor(cpf, 500, new Date('2026-11-03T10:00:00Z')), new Date('2026-11-01T09:00:00Z'));
+    expect((await repo.latest(cpf))?.props.score).toBe(710);
+    const { latest } = await repo.headsOf([cpf]);
+    expect(latest.get(cpf.value)?.score).toBe(710);
+  });
+
+  it('stores a write once however often it is appended, and answers each CPF\'s latest head', async () => {
+    const [a, b] = [uniqueCpf(), uniqueCpf()];
+    const first = ratingWrite(ratingFor(a, 650, new Date('2026-11-01T10:00:00Z')), null, null);
+    await repo.append([first]);
+    await repo.append([first]);
+    const second = ratingWrite(ratingFor(a, 690, new Date('2026-11-02T10:00:00Z')), first.head, null);
+    await repo.append([second, ratingWrite(ratingFor(b, 800, new Date('2026-11-02T10:00:00Z')), null, null), second]);
+    expect((await repo.history(a, 10)).map((r) => r.props.score)).toEqual([690, 650]);
+    const heads = await repo.headsOf([a, b, uniqueCpf()]);
+    expect([...heads.latest.keys()].sort()).toEqual([a.value, b.value].sort());
+    expect(heads.latest.get(a.value)).toEqual(second.head);
+    expect(heads.latest.get(a.value)?.previousScore).toBe(650);
+    expect(heads.superseded).toEqual([first.head.ratingId]);
+  });
+
+  it('reads a partition\'s heads, and drops superseded ones without changing what is latest', async () => {
+    const cpf = uniqueCpf();
+    const { sameShard, otherShard } = neighbours(cpf);
+    const old = ratingWrite(ratingFor(cpf, 600, new Date('2026-11-01T10:00:00Z')), null, null);
+    const latest = ratingWrite(ratingFor(cpf, 610, new Date('2026-11-02T10:00:00Z')), old.head, null);
+    await repo.append([old, latest, ratingWrite(ratingFor(sameShard, 700, new Date('2026-11-01T10:00:00Z')), null, null),
+      ratingWrite(ratingFor(otherShard, 700, new Date('2026-11-01T10:00:00Z')), null, null)]);
+    const { shard } = partitionKeysOf(cpf.value);
+    const read = await repo.headsInPartition('SHARD', shard);
+    expect(read.latest.get(cpf.value)).toEqual(latest.head);
+    expect(read.latest.has(sameShard.value)).toBe(true);
+    expect(read.latest.has(otherShard.value)).toBe(false);
+    expect(read.superseded).toContain(old.head.ratingId);
+    await repo.dropHeads('SHARD', shard, [old.head.ratingId]);
+    const after = await repo.headsInPartition('SHARD', shard);
+    expect(after.superseded).not.toContain(old.head.ratingId);
+    expect(after.latest.get(cpf.value)).toEqual(latest.head);
+    expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([610, 600]);
+  });
+
+  it('cuts a history back to the kept length each time it has grown ten past it', async () => {
+    const cpf = uniqueCpf();
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 60; i++) await saveRating(repo, ratingFor(cpf, 300 + i, new Date(start + i * 60_000)));
+    let history = await repo.history(cpf, 1000);
+    expect(history).toHaveLength(50);
+    expect([history[0]!.props.score, history[49]!.props.score]).toEqual([359, 310]);
+    await saveRating(repo, ratingFor(cpf, 400, new Date(start + 60 * 60_000)));
+    history = await repo.history(cpf, 1000);
+    expect(history).toHaveLength(51);
+    expect((await repo.headsOf([cpf])).latest.get(cpf.value)?.seq).toBe(61);
+  });
+
+  it('orders ratings made in the same millisecond by their place in the chain', async () => {
+    const cpf = uniqueCpf();
+    const at = new Date('2026-11-04T10:00:00Z');
+    for (const score of [610, 620, 630]) await saveRating(repo, ratingFor(cpf, score, at));
+    expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([630, 620, 610]);
   });
 }
 
@@ -96,24 +187,39 @@ export function ratingJobRepositoryContract(make: () => Promise<RatingJobReposit
   beforeAll(async () => {
     repo = await make();
   });
-
-  const job = (status: RatingJob['status']): RatingJob => ({
-    id: newId(), scope: { kind: 'CPFS', cpfs: ['12345678909'] }, status, total: 1, processed: 0, failed: 0, cursor: null, ratingsPerSecond: 0,
-    createdAt: new Date('2026-11-25T10:00:00Z'), updatedAt: new Date('2026-11-25T10:00:00Z'), finishedAt: null, error: null,
+  const at = new Date('2026-11-25T10:00:00Z');
+  const job = (scope: RatingJobRecord['scope'] = { kind: 'ALL' }): RatingJobRecord => ({
+    id: newId(), scope, modelVersion: 'contract-1', plan: { level: 'SHARD', partitions: 64, estimatedCpfs: 1234 }, createdAt: at,
+  });
+  const run = (j: RatingJobRecord, index: number, attempt: number): PartitionRun => ({
+    jobId: j.id, index, attempt, worker: 'w1', status: 'RUNNING', startedAt: at, heartbeatAt: at, finishedAt: null,
+    counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 }, bandMoves: noBandMoves(), error: null,
   });
 
-  it('creates, updates and finds jobs, and lists the unfinished ones for resumption', async () => {
-    const running = job('RUNNING');
-    const done = job('COMPLETED');
-    await repo.create(running);
-    await repo.create(done);
-    expect(await repo.findById(running.id)).toEqual(running);
-    const progressed = { ...running, processed: 1, cursor: '12345678909', ratingsPerSecond: 12.5 };
-    await repo.update(progressed);
-    expect(await repo.findById(running.id)).toEqual(progressed);
-    const unfinished = (await repo.unfinished()).map((j) => j.id);
-    expect(unfinished).toContain(running.id);
-    expect(unfinished).not.toContain(done.id);
+  it('creates and finds jobs as registered, a listed scope with its CPFs and ALL without any', async () => {
+    const all = job();
+    const listed = job({ kind: 'CPFS', cpfs: ['12345678909', '52998224725'] });
+    await repo.create(all);
+    await repo.create(listed);
+    expect(await repo.findById(all.id)).toEqual(all);
+    expect(await repo.findById(listed.id)).toEqual(listed);
     expect(await repo.findById(newId())).toBeNull();
+  });
+
+  it('starts an attempt of a partition once only, and lets its owner update it', async () => {
+    const j = job();
+    await repo.create(j);
+    const first = run(j, 3, 1);
+    expect(await repo.startRun(first)).toBe(true);
+    expect(await repo.startRun({ ...first, worker: 'w2' })).toBe(false);
+    expect(await repo.startRun(run(j, 3, 2))).toBe(true);
+    expect(await repo.startRun(run(j, 4, 1))).toBe(true);
+    const done: PartitionRun = { ...first, status: 'COMPLETED', finishedAt: new Date('2026-11-25T10:05:00Z'),
+      counts: { processed: 10, rated: 4, unchanged: 5, noData: 1, failed: 0 } };
+    done.bandMoves.from.B.up = 2;
+    await repo.updateRun(done);
+    expect((await repo.runsOfPartition(j.id, 3)).sort((a, b) => a.attempt - b.attempt)).toEqual([done, run(j, 3, 2)]);
+    expect((await repo.runsOf(j.id)).map((r) => `${r.index}:${r.attempt}`).sort()).toEqual(['3:1', '3:2', '4:1']);
+    expect(await repo.runsOf(newId())).toEqual([]);
   });
 }

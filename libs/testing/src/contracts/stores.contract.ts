@@ -33,6 +33,19 @@ export function consumerRepositoryContract(make: () => Promise<ConsumerRepositor
     expect(replaced?.name).toBe('José S.');
     expect(replaced?.debts.map((d) => d.id)).toEqual(['b']);
   });
+
+  it('reads the debts of several consumers at once, an empty list for one without debts, and nothing for a stranger', async () => {
+    const [many, none, stranger] = [uniqueCpf(), uniqueCpf(), uniqueCpf()];
+    await repo.save(consumerFor(many, ['a', 'b']));
+    await repo.save(consumerFor(none, []));
+    const found = await repo.debtsOf([many, none, stranger, many]);
+    expect([...found.keys()].sort()).toEqual([many.value, none.value].sort());
+    const byId = (d: { id: string }, e: { id: string }) => d.id.localeCompare(e.id);
+    expect(found.get(many.value)?.debts.map((d) => d.props).sort(byId)).toEqual(consumerFor(many, ['a', 'b']).debts.map((d) => d.props).sort(byId));
+    expect(found.get(none.value)?.debts).toEqual([]);
+    expect(found.get(many.value)?.debtSummary(new Date('2026-11-25T12:00:00Z'))).toEqual(consumerFor(many, ['a', 'b']).debtSummary(new Date('2026-11-25T12:00:00Z')));
+    expect(await repo.debtsOf([])).toEqual(new Map());
+  });
 }
 
 export function analysisCacheContract(make: () => Promise<AnalysisCache> | AnalysisCache): void {

@@ -13,6 +13,11 @@ export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent;
  */
 export abstract class IntegrationEvents {
   abstract publish(event: ChangeEvent): Promise<void>;
+
+  /** A batch, published side by side on the confirm channel: its confirms are awaited together, not one by one. */
+  async publishMany(events: readonly ChangeEvent[]): Promise<void> {
+    await Promise.all(events.map((e) => this.publish(e)));
+  }
 }
 
 /**
@@ -34,8 +39,18 @@ export class ChangeNotifier {
   ) {}
 
   async notify(event: ChangeEvent): Promise<void> {
-    const cpfs = event instanceof RatingChangedEvent ? [event.rating.cpf] : event.cpfs.map((c) => Cpf.parse(c));
-    await Promise.all([this.cache.invalidate(cpfs), this.integration?.publish(event)]);
-    this.bus.publish(event);
+    await this.notifyMany([event]);
+  }
+
+  /** A window's changes: one eviction for all their CPFs, and the events handed over as one batch. */
+  async notifyMany(events: readonly ChangeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const cpfs = new Map<string, Cpf>();
+    for (const event of events) {
+      if (event instanceof RatingChangedEvent) cpfs.set(event.rating.cpf.value, event.rating.cpf);
+      else for (const c of event.cpfs) cpfs.set(c, Cpf.parse(c));
+    }
+    await Promise.all([this.cache.invalidate([...cpfs.values()]), this.integration?.publishMany(events)]);
+    for (const event of events) this.bus.publish(event);
   }
 }

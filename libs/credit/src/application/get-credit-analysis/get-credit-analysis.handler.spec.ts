@@ -1,5 +1,5 @@
 import { Cpf, FixedClock, addYears } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysBefore } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysBefore, saveRating } from '@app/testing';
 import { CreditAnalysis } from '../../domain/analysis/credit-analysis';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -66,7 +66,7 @@ describe('GetCreditAnalysisHandler', () => {
   };
 
   it('assembles the analysis from the stores on a miss', async () => {
-    await ratings.save(aRating({ score: 705, band: 'B' }));
+    await saveRating(ratings, aRating({ score: 705, band: 'B' }));
     const result = await ask();
     expect(result.cacheHit).toBe(false);
     const analysis = JSON.parse(result.json) as CreditAnalysis;
@@ -157,7 +157,7 @@ describe('GetCreditAnalysisHandler', () => {
   it('misses again once a new rating of that CPF is notified, and shows the new rating', async () => {
     await ask();
     const rating = aRating({ score: 777, band: 'B' });
-    await ratings.save(rating);
+    await saveRating(ratings, rating);
     await new RecordingEventBus().notifier(cache).notify(new RatingChangedEvent(rating, null, { correlationId: 'c' }));
     const after = await ask();
     expect(after.cacheHit).toBe(false);

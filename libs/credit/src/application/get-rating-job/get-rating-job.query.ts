@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import { RatingJob } from '../ports/rating-job.repository';
+import { RatingJob } from '../regenerate-ratings/rating-job.view';
 
 export class GetRatingJobQuery extends Query<RatingJob> {
   constructor(readonly jobId: string) {

@@ -54,6 +54,16 @@ export abstract class AuditLog {
   record(entry: AuditEntryInput): Promise<void> {
     return this.recordSealed(this.seal(entry));
   }
+
+  /** Several entries, chained in this order, as one batch: a window of the rating engine's writes. */
+  recordMany(entries: readonly AuditEntryInput[]): Promise<void> {
+    return this.recordSealedMany(entries.map((e) => this.seal(e)));
+  }
+
+  /** By default each entry on its own; logs that can take a batch in one round trip override it. */
+  async recordSealedMany(entries: readonly SealedAuditEntry[]): Promise<void> {
+    await Promise.all(entries.map((e) => this.recordSealed(e)));
+  }
   /** The entry as this log will store it, ready to be journalled and recorded later with recordSealed. */
   abstract seal(entry: AuditEntryInput): SealedAuditEntry;
   abstract recordSealed(entry: SealedAuditEntry): Promise<void>;

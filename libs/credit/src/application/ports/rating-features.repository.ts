@@ -1,25 +1,23 @@
 import { Cpf } from '@app/shared-kernel';
+import { PartitionLevel } from '../../domain/rating/rating-partition';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 
-export interface FeaturesPageEntry {
-  cpf: string;
-  features: RatingFeatures | null;
-}
+/** A CPF's stored features; a stored document that is not valid features is reported, so only that CPF fails. */
+export type StoredFeatures = { cpf: string; features: RatingFeatures; problem?: undefined } | { cpf: string; features: null; problem: string };
 
 export abstract class RatingFeaturesRepository {
   abstract findByCpf(cpf: Cpf): Promise<RatingFeatures | null>;
   abstract save(features: RatingFeatures): Promise<void>;
+  /** The stored features of several CPFs, keyed by digits; a CPF without features is absent. */
+  abstract findMany(cpfs: readonly Cpf[]): Promise<Map<string, StoredFeatures>>;
   /**
-   * The features of every CPF after a cursor, in ascending CPF order, in pages of at most `pageSize`: lets a
-   * regeneration job walk the base, resume where it stopped, and rate each CPF without looking its features up again.
-   * One query serves the whole walk; the next page is read when asked for, and closing the iteration early releases
-   * the query. A stored document that is not valid features is listed with `features: null`, so that one CPF fails
-   * when it is rated, not the walk.
+   * Every CPF of one shard or bucket (domain/rating/rating-partition.ts) with its features, in pages of at most
+   * `pageSize`, in no particular order: what a rating job's partition rates.
    */
-  abstract pagesAfter(after: string | null, pageSize: number): AsyncIterable<FeaturesPageEntry[]>;
+  abstract inPartition(level: PartitionLevel, key: number, pageSize: number): AsyncIterable<StoredFeatures[]>;
   /**
-   * How many CPFs have features, for a job's progress. Taken from the store's statistics where it keeps them, so it
-   * answers at once on a large base but may lag the latest writes; exact where there are none (and in memory).
+   * How many CPFs have features, to plan a job. Taken from the store's statistics where it keeps them, so it answers
+   * at once on a large base but may lag the latest writes; exact where there are none (and in memory).
    */
   abstract estimatedCount(): Promise<number>;
 }

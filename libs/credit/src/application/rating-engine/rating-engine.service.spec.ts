@@ -1,6 +1,10 @@
-import { Logger } from '@nestjs/common';
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aMovementInput, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
+import {
+  InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput,
+  daysAfter, daysBefore, distinctCpfs,
+} from '@app/testing';
+import { DebtRecord } from '../../domain/consumer/consumer.entity';
+import { partitionKeysOf } from '../../domain/rating/rating-partition';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
@@ -9,12 +13,12 @@ import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memor
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { RatingChangedEvent } from '../events/rating-changed.event';
-import { ConsumerRater } from './consumer-rater.service';
+import { RATING_WINDOW, RatingEngine } from './rating-engine.service';
 
 const cpf = Cpf.parse(VALID_CPF);
 const metadata = { correlationId: 'corr-r' };
 
-describe('ConsumerRater', () => {
+describe('RatingEngine', () => {
   let consumers: InMemoryConsumerRepository;
   let features: InMemoryRatingFeaturesRepository;
   let ratings: InMemoryRatingRepository;
@@ -22,7 +26,8 @@ describe('ConsumerRater', () => {
   let clock: FixedClock;
   let bus: RecordingEventBus;
   let cache: InMemoryAnalysisCache;
-  let rater: ConsumerRater;
+  let audit: RecordingAuditLog;
+  let engine: RatingEngine;
 
   beforeEach(() => {
     consumers = new InMemoryConsumerRepository();
@@ -32,206 +37,230 @@ describe('ConsumerRater', () => {
     clock = new FixedClock(NOW);
     bus = new RecordingEventBus();
     cache = new InMemoryAnalysisCache();
-    rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache));
+    audit = new RecordingAuditLog();
+    engine = new RatingEngine(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache), audit);
   });
 
-  it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
-    await transactions.append([anEvent(anInquiryInput())]);
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('NO_DATA');
-    expect(await ratings.latest(cpf)).toBeNull();
-    expect(bus.published).toEqual([]);
-  });
+  const scoreOf = async (value: string) => (await ratings.latest(Cpf.parse(value)))?.props.score;
+  const expectedScore = async (value: string, debts: DebtRecord | null, f: ReturnType<typeof aRatingFeatures> | null) =>
+    new WoeLogisticScorer().score(buildScoringFacts(debts, f, await transactions.summarize(Cpf.parse(value), NOW), NOW)).score;
 
-  it('rates a known consumer, stamping the model version and the clock time', async () => {
-    await consumers.save(aConsumer());
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
-    const rating = await ratings.latest(cpf);
-    const expected = new WoeLogisticScorer().score(buildScoringFacts(aConsumer(), null, await transactions.summarize(cpf, NOW), NOW));
-    expect(rating?.props).toMatchObject({ score: expected.score, band: expected.band, probabilityOfDefault: expected.probabilityOfDefault, modelVersion: 'woe-logistic-v1', generatedAt: NOW });
-  });
-
-  it('rates a CPF that has only rating features', async () => {
-    await features.save(aRatingFeatures());
-    expect(await rater.rate('123.456.789-09', metadata)).toBe('RATED');
-    const expected = new WoeLogisticScorer().score(buildScoringFacts(null, aRatingFeatures(), await transactions.summarize(cpf, NOW), NOW));
-    expect((await ratings.latest(cpf))?.props.score).toBe(expected.score);
-  });
-
-  it('announces a first rating as a RatingChangedEvent with no previous score', async () => {
-    await consumers.save(aConsumer());
-    await rater.rate(VALID_CPF, metadata);
-    const latest = await ratings.latest(cpf);
-    expect(bus.published).toEqual([new RatingChangedEvent(latest!, null, metadata)]);
-  });
-
-  it('never announces its own rating as changed consumer data, so re-scoring cannot trigger itself', async () => {
-    await consumers.save(aConsumer());
-    await rater.rate(VALID_CPF, metadata);
-    expect(bus.ofType(ConsumerDataChangedEvent)).toEqual([]);
-  });
-
-  it('answers UNCHANGED on a second run over the same data, keeping one rating and announcing nothing more', async () => {
-    await consumers.save(aConsumer());
-    await rater.rate(VALID_CPF, metadata);
-    clock.advance(60_000);
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
-    expect(await ratings.history(cpf, 10)).toHaveLength(1);
-    expect(bus.published).toHaveLength(1);
-  });
-
-  it('rates again when the data changes the outcome', async () => {
-    await consumers.save(aConsumer());
-    await rater.rate(VALID_CPF, metadata);
-    await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 40) })] }));
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
-    const [worse, first] = (await ratings.history(cpf, 10)).map((r) => r.props.score);
-    expect(worse).toBeLessThan(first);
-    const [, second] = bus.ofType(RatingChangedEvent);
-    expect(second.previousScore).toBe(first);
-    expect(second.rating.props.score).toBe(worse);
-  });
-
-  it('counts recorded inquiries against the score', async () => {
-    await consumers.save(aConsumer());
-    await rater.rate(VALID_CPF, metadata);
-    const before = (await ratings.latest(cpf))!.props.score;
-    await transactions.append([1, 2, 3, 4].map((n) => anEvent(anInquiryInput({ eventId: `i${n}` }))));
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
-    expect((await ratings.latest(cpf))!.props.score).toBeLessThan(before);
-  });
-
-  describe('with the features a regeneration page read (snapshot)', () => {
-    /** Counts look-ups on the real in-memory adapter. */
-    const countLookups = () => {
-      const counted = { lookups: 0 };
-      const find = features.findByCpf.bind(features);
-      features.findByCpf = async (c: Cpf) => {
-        counted.lookups += 1;
-        return find(c);
-      };
-      return counted;
-    };
-
-    it('does not look the features up when the rating comes out unchanged', async () => {
-      await features.save(aRatingFeatures());
-      await rater.rate(VALID_CPF, metadata);
-      const counted = countLookups();
-      clock.advance(60_000);
-      expect(await rater.rate(VALID_CPF, metadata, aRatingFeatures())).toBe('UNCHANGED');
-      expect(counted.lookups).toBe(0);
+  describe('one CPF', () => {
+    it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
+      await transactions.append([anEvent(anInquiryInput())]);
+      expect(await engine.rate(VALID_CPF, metadata)).toBe('NO_DATA');
+      expect(await ratings.latest(cpf)).toBeNull();
+      expect(bus.published).toEqual([]);
     });
 
-    it('confirms the snapshot with one look-up before writing a changed rating from it', async () => {
-      const snapshot = aRatingFeatures();
-      await features.save(snapshot);
-      const counted = countLookups();
-      expect(await rater.rate(VALID_CPF, metadata, snapshot)).toBe('RATED');
-      expect(counted.lookups).toBe(1);
-      const expected = new WoeLogisticScorer().score(buildScoringFacts(null, snapshot, await transactions.summarize(cpf, NOW), NOW));
-      expect((await ratings.latest(cpf))?.props.score).toBe(expected.score);
-    });
-
-    it('rates from the current features when they changed after the page was read', async () => {
-      const stale = aRatingFeatures();
-      const current = aRatingFeatures({ incomeSources: [], assets: [], updatedAt: daysAfter(NOW, 1) });
-      await features.save(current);
-      expect(await rater.rate(VALID_CPF, metadata, stale)).toBe('RATED');
-      const summary = await transactions.summarize(cpf, NOW);
-      const fromCurrent = new WoeLogisticScorer().score(buildScoringFacts(null, current, summary, NOW));
-      expect(new WoeLogisticScorer().score(buildScoringFacts(null, stale, summary, NOW)).score).not.toBe(fromCurrent.score);
-      expect((await ratings.latest(cpf))?.props.score).toBe(fromCurrent.score);
-    });
-
-    it('writes nothing when the snapshot is stale and the current features give the stored rating', async () => {
-      const current = aRatingFeatures();
-      await features.save(current);
-      await rater.rate(VALID_CPF, metadata);
-      const stale = aRatingFeatures({ incomeSources: [], assets: [], updatedAt: daysBefore(NOW, 1) });
-      expect(await rater.rate(VALID_CPF, metadata, stale)).toBe('UNCHANGED');
-      expect(await ratings.history(cpf, 10)).toHaveLength(1);
-    });
-
-    it('refuses a snapshot of another CPF', async () => {
-      await expect(rater.rate(VALID_CPF, metadata, aRatingFeatures({ cpf: '52998224725' }))).rejects.toThrow(/another CPF/);
-    });
-  });
-
-  it('rejects an invalid CPF with CPF_INVALID', async () => {
-    await expect(rater.rate('123.456.789-00', metadata)).rejects.toMatchObject({ code: 'CPF_INVALID' });
-  });
-
-  describe('a window of CPFs (rateMany)', () => {
-    const other = '52998224725';
-    const withEvents = async () => {
+    it('rates a known consumer from its debts, stamping the model version and the clock time', async () => {
       await consumers.save(aConsumer());
-      await features.save(aRatingFeatures({ cpf: other }));
-      await transactions.append([anEvent(anInquiryInput({ cpf: VALID_CPF })), anEvent(aMovementInput({ cpf: other, amountCents: -90_000 }))]);
-    };
-    const scoreOf = async (value: string) => (await ratings.latest(Cpf.parse(value)))?.props.score;
-
-    it('reads the summaries once for the window and rates each CPF as rate() would', async () => {
-      await withEvents();
-      // The in-memory summarizeMany summarises CPF by CPF itself: only calls from outside it count as single reads.
-      const many = { calls: 0, inside: false };
-      const summarizeMany = transactions.summarizeMany.bind(transactions);
-      transactions.summarizeMany = async (cpfs, now) => {
-        many.calls += 1;
-        many.inside = true;
-        return summarizeMany(cpfs, now).finally(() => (many.inside = false));
-      };
-      const single = { calls: 0 };
-      const summarize = transactions.summarize.bind(transactions);
-      transactions.summarize = async (c, now) => {
-        if (!many.inside) single.calls += 1;
-        return summarize(c, now);
-      };
-      const outcomes = await rater.rateMany([{ cpf: VALID_CPF }, { cpf: other, features: aRatingFeatures({ cpf: other }) }, { cpf: '11144477735' }], metadata);
-      expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : o.reason))).toEqual(['RATED', 'RATED', 'NO_DATA']);
-      expect([many.calls, single.calls]).toEqual([1, 0]);
-      const expected = (consumer: ReturnType<typeof aConsumer> | null, f: ReturnType<typeof aRatingFeatures> | null, value: string) =>
-        summarize(Cpf.parse(value), NOW).then((summary) => new WoeLogisticScorer().score(buildScoringFacts(consumer, f, summary, NOW)).score);
-      expect(await scoreOf(VALID_CPF)).toBe(await expected(aConsumer(), null, VALID_CPF));
-      expect(await scoreOf(other)).toBe(await expected(null, aRatingFeatures({ cpf: other }), other));
+      expect(await engine.rate(VALID_CPF, metadata)).toBe('RATED');
+      expect((await ratings.latest(cpf))?.props).toMatchObject({
+        score: await expectedScore(VALID_CPF, new DebtRecord(aConsumer().debts), null), modelVersion: 'woe-logistic-v1', generatedAt: NOW,
+      });
     });
 
-    it('fails only the CPF that fails, and reads each summary on its own when the window read fails', async () => {
-      await withEvents();
-      transactions.summarizeMany = async () => {
-        throw new Error('store away for a moment');
+    it('rates a CPF that has only rating features', async () => {
+      await features.save(aRatingFeatures());
+      expect(await engine.rate('123.456.789-09', metadata)).toBe('RATED');
+      expect(await scoreOf(VALID_CPF)).toBe(await expectedScore(VALID_CPF, null, aRatingFeatures()));
+    });
+
+    it('announces a first rating with no previous score, evicts the cached analysis, and never as changed consumer data', async () => {
+      await consumers.save(aConsumer());
+      await cache.set(cpf, '{"cached":true}', 60);
+      await engine.rate(VALID_CPF, metadata);
+      expect(bus.published).toEqual([new RatingChangedEvent((await ratings.latest(cpf))!, null, metadata)]);
+      expect(bus.ofType(ConsumerDataChangedEvent)).toEqual([]);
+      expect(await cache.get(cpf)).toBeNull();
+    });
+
+    it('answers UNCHANGED on a second run over the same data, keeping one rating and announcing nothing more', async () => {
+      await consumers.save(aConsumer());
+      await engine.rate(VALID_CPF, metadata);
+      clock.advance(60_000);
+      expect(await engine.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
+      expect(await ratings.history(cpf, 10)).toHaveLength(1);
+      expect(bus.published).toHaveLength(1);
+    });
+
+    it('rates again when the data changes the outcome, announcing the score before it', async () => {
+      await consumers.save(aConsumer());
+      await engine.rate(VALID_CPF, metadata);
+      await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 40) })] }));
+      expect(await engine.rate(VALID_CPF, metadata)).toBe('RATED');
+      const [worse, first] = (await ratings.history(cpf, 10)).map((r) => r.props.score);
+      expect(worse).toBeLessThan(first!);
+      const [, second] = bus.ofType(RatingChangedEvent);
+      expect([second?.previousScore, second?.rating.props.score]).toEqual([first, worse]);
+    });
+
+    it('counts recorded inquiries against the score', async () => {
+      await consumers.save(aConsumer());
+      await engine.rate(VALID_CPF, metadata);
+      const before = (await ratings.latest(cpf))!.props.score;
+      await transactions.append([1, 2, 3, 4].map((n) => anEvent(anInquiryInput({ eventId: `i${n}` }))));
+      expect(await engine.rate(VALID_CPF, metadata)).toBe('RATED');
+      expect((await ratings.latest(cpf))!.props.score).toBeLessThan(before);
+    });
+
+    it('rejects an invalid CPF with CPF_INVALID', async () => {
+      await expect(engine.rate('123.456.789-00', metadata)).rejects.toMatchObject({ code: 'CPF_INVALID' });
+    });
+
+    it('audits every rating it writes (B data), before storing it, and nothing when the rating is unchanged', async () => {
+      await consumers.save(aConsumer());
+      const append = ratings.append.bind(ratings);
+      let auditedBeforeStore = false;
+      ratings.append = async (writes) => {
+        auditedBeforeStore = audit.recorded.length === writes.length;
+        return append(writes);
       };
-      const single: string[] = [];
-      const summarize = transactions.summarize.bind(transactions);
-      transactions.summarize = async (c, now) => {
-        single.push(c.value);
-        return summarize(c, now);
-      };
-      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      let warnings: unknown[] = [];
-      const outcomes = await rater.rateMany([{ cpf: '123.456.789-00' }, { cpf: VALID_CPF }, { cpf: other }], metadata).finally(() => {
-        warnings = warn.mock.calls.map(([message]) => message);
-        warn.mockRestore();
-      });
-      // Operators learn why the window went slow: once, with the store's reason.
-      expect(warnings).toEqual([expect.stringMatching(/3 CPFs at once failed.*store away for a moment/)]);
-      expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'CPF_INVALID' } });
-      expect(outcomes.slice(1).map((o) => o.status === 'fulfilled' && o.value)).toEqual(['RATED', 'RATED']);
-      expect(single.sort()).toEqual([VALID_CPF, other].sort());
-      expect(await scoreOf(other)).toBe(new WoeLogisticScorer().score(buildScoringFacts(null, aRatingFeatures({ cpf: other }), await transactions.summarize(Cpf.parse(other), NOW), NOW)).score);
+      await engine.rate(VALID_CPF, { correlationId: 'req-1', clientId: 'rating-worker' });
+      await engine.rate(VALID_CPF, { correlationId: 'req-2', clientId: 'rating-worker' });
+      expect(auditedBeforeStore).toBe(true);
+      expect(audit.recorded).toEqual([expect.objectContaining({ clientId: 'rating-worker', action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: 'req-1', purpose: null })]);
+      expect(audit.recorded[0]?.cpf?.value).toBe(cpf.value);
     });
   });
-});
 
-describe('ConsumerRater audit', () => {
-  it('audits every rating it writes (B data) and nothing when the rating is unchanged', async () => {
-    const consumers = new InMemoryConsumerRepository();
-    const audit = new RecordingAuditLog();
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), new InMemoryRatingRepository(), new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()), audit);
-    await consumers.save(aConsumer());
-    await rater.rate(VALID_CPF, { correlationId: 'req-1', clientId: 'rating-worker' });
-    await rater.rate(VALID_CPF, { correlationId: 'req-2', clientId: 'rating-worker' });
-    expect(audit.recorded).toEqual([
-      expect.objectContaining({ clientId: 'rating-worker', action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: 'req-1', purpose: null }),
-    ]);
-    expect(audit.recorded[0].cpf?.value).toBe(VALID_CPF.replace(/\D/g, ''));
+  describe('a list of CPFs', () => {
+    it('reads each store once per window, stores one bulk write, one audit batch and one cache eviction per window', async () => {
+      const cpfs = distinctCpfs(RATING_WINDOW + 3);
+      for (const c of cpfs) await features.save(aRatingFeatures({ cpf: c }));
+      const calls = { summaries: [] as number[], debts: 0, features: 0, heads: 0, appends: [] as number[], evictions: [] as number[] };
+      const wrap = <T extends object, K extends keyof T>(target: T, key: K, onCall: (...args: never[]) => void) => {
+        const original = (target[key] as (...args: unknown[]) => unknown).bind(target);
+        (target as Record<K, unknown>)[key] = (...args: never[]) => {
+          onCall(...args);
+          return original(...args);
+        };
+      };
+      wrap(transactions, 'summarizeMany', (asked: Cpf[]) => calls.summaries.push(asked.length));
+      wrap(consumers, 'debtsOf', () => (calls.debts += 1));
+      wrap(features, 'findMany', () => (calls.features += 1));
+      wrap(ratings, 'headsOf', () => (calls.heads += 1));
+      wrap(ratings, 'append', (writes: unknown[]) => calls.appends.push(writes.length));
+      wrap(cache, 'invalidate', (evicted: Cpf[]) => calls.evictions.push(evicted.length));
+      const report = await engine.rateCpfs([...cpfs, cpfs[0]!], metadata);
+      expect(calls).toEqual({ summaries: [RATING_WINDOW, 3], debts: 2, features: 2, heads: 2, appends: [RATING_WINDOW, 3], evictions: [RATING_WINDOW, 3] });
+      expect(audit.batches.map((b) => b.length)).toEqual([RATING_WINDOW, 3]);
+      expect(report.counts).toEqual({ processed: cpfs.length, rated: cpfs.length, unchanged: 0, noData: 0, failed: 0 });
+      expect(bus.ofType(RatingChangedEvent)).toHaveLength(cpfs.length);
+    });
+
+    it('rates each CPF of a window as it would rate it alone', async () => {
+      const [withDebts, withFeatures, neither] = distinctCpfs(3);
+      await consumers.save(aConsumer({ cpf: withDebts }));
+      await features.save(aRatingFeatures({ cpf: withFeatures }));
+      const report = await engine.rateCpfs([withDebts!, withFeatures!, neither!], metadata);
+      expect([...report.outcomes.values()]).toEqual(['RATED', 'RATED', 'NO_DATA']);
+      expect(await scoreOf(withDebts!)).toBe(await expectedScore(withDebts!, new DebtRecord(aConsumer({ cpf: withDebts }).debts), null));
+      expect(await scoreOf(withFeatures!)).toBe(await expectedScore(withFeatures!, null, aRatingFeatures({ cpf: withFeatures })));
+    });
+
+    it('fails only the CPF whose stored features are not valid, rating the rest', async () => {
+      const [good, bad] = distinctCpfs(2);
+      await features.save(aRatingFeatures({ cpf: good }));
+      const findMany = features.findMany.bind(features);
+      features.findMany = async (asked) => {
+        const found = await findMany(asked);
+        found.set(bad!, { cpf: bad!, features: null, problem: 'stored features are not valid: birthDate in the future' });
+        return found;
+      };
+      const report = await engine.rateCpfs([good!, bad!], metadata);
+      expect(report.counts).toMatchObject({ rated: 1, failed: 1 });
+      expect(report.failures).toEqual([{ cpf: bad, reason: expect.stringContaining('birthDate') }]);
+      expect(await scoreOf(good!)).toBeDefined();
+    });
+
+    it('fails the whole window when a store fails, storing and announcing nothing', async () => {
+      const cpfs = distinctCpfs(3);
+      for (const c of cpfs) await consumers.save(aConsumer({ cpf: c }));
+      transactions.summarizeMany = async () => {
+        throw new Error('elasticsearch away');
+      };
+      await expect(engine.rateCpfs(cpfs, metadata)).rejects.toThrow(/elasticsearch away/);
+      expect(ratings.headCount()).toBe(0);
+      expect(bus.published).toEqual([]);
+    });
+
+    it('leaves a rating computed from features older than the stored rating\'s as it is (a late, stale computation)', async () => {
+      await features.save(aRatingFeatures({ updatedAt: daysAfter(NOW, 1) }));
+      clock.advance(2 * 86_400_000);
+      await engine.rate(VALID_CPF, metadata);
+      const stored = await ratings.latest(cpf);
+      // A partition that read the features before they changed, rating after the rescore that used the new ones.
+      const stale = aRatingFeatures({ incomeSources: [], assets: [], updatedAt: NOW });
+      const findMany = features.findMany.bind(features);
+      features.findMany = async (asked) => new Map([...(await findMany(asked))].map(([k]) => [k, { cpf: k, features: stale }]));
+      expect(await engine.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
+      expect((await ratings.latest(cpf))?.props).toEqual(stored?.props);
+    });
+
+    it('announces unchanged ratings again when asked to resend those stored since a moment', async () => {
+      const [a, b] = distinctCpfs(2);
+      await consumers.save(aConsumer({ cpf: a }));
+      await engine.rate(a!, metadata);
+      clock.advance(10_000);
+      await consumers.save(aConsumer({ cpf: b }));
+      await engine.rate(b!, metadata);
+      bus.clear();
+      clock.advance(10_000);
+      const report = await engine.rateCpfs([a!, b!], metadata, { resend: { since: daysAfter(NOW, 0) } });
+      expect(report.counts.unchanged).toBe(2);
+      const again = bus.ofType(RatingChangedEvent);
+      expect(again.map((e) => e.rating.cpf.value).sort()).toEqual([a, b].sort());
+      expect(again.map((e) => e.previousScore)).toEqual([null, null]);
+      bus.clear();
+      await engine.rateCpfs([a!, b!], metadata, { resend: { since: new Date(NOW.getTime() + 5_000) } });
+      expect(bus.ofType(RatingChangedEvent).map((e) => e.rating.cpf.value)).toEqual([b]);
+    });
+
+    it('refuses to rate with a model version other than its own', async () => {
+      await consumers.save(aConsumer());
+      await expect(engine.rateCpfs([VALID_CPF], metadata, { modelVersion: 'other-model' })).rejects.toThrow(/other-model/);
+    });
+  });
+
+  describe('a partition', () => {
+    it('rates every CPF of the shard that has features or a rating, and none of another shard', async () => {
+      const cpfs = distinctCpfs(60);
+      const shard = partitionKeysOf(cpfs[0]!).shard;
+      const inShard = cpfs.filter((c) => partitionKeysOf(c).shard === shard);
+      for (const c of cpfs) await features.save(aRatingFeatures({ cpf: c }));
+      // Rated before from A alone, no features: still part of the partition.
+      const consumerOnly = distinctCpfs(400).find((c) => partitionKeysOf(c).shard === shard && !cpfs.includes(c))!;
+      await consumers.save(aConsumer({ cpf: consumerOnly }));
+      await engine.rate(consumerOnly, metadata);
+      await consumers.save(aConsumer({ cpf: consumerOnly, debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 90) })] }));
+      const report = await engine.ratePartition('SHARD', shard, metadata);
+      expect(report.counts).toEqual({ processed: inShard.length + 1, rated: inShard.length + 1, unchanged: 0, noData: 0, failed: 0 });
+      for (const c of cpfs) expect(await ratings.latest(Cpf.parse(c)) !== null).toBe(inShard.includes(c));
+      expect(report.bandMoves.newlyRated).toBe(inShard.length);
+      // Run again: nothing changes, nothing is written, the heads superseded by the first run are gone.
+      bus.clear();
+      const again = await engine.ratePartition('SHARD', shard, metadata);
+      expect(again.counts).toMatchObject({ rated: 0, unchanged: inShard.length + 1 });
+      expect(bus.published).toEqual([]);
+      expect(ratings.headCount()).toBe(inShard.length + 1);
+    });
+
+    it('reports progress after each window, and counts band moves against the stored ratings', async () => {
+      const cpfs = distinctCpfs(30);
+      const shard = partitionKeysOf(cpfs[0]!).shard;
+      const inShard = cpfs.filter((c) => partitionKeysOf(c).shard === shard);
+      for (const c of inShard) await consumers.save(aConsumer({ cpf: c }));
+      // Consumers known to A alone join a partition once they have a rating.
+      await engine.rateCpfs(inShard, metadata);
+      for (const c of inShard) await consumers.save(aConsumer({ cpf: c, debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 400) })] }));
+      const seen: number[] = [];
+      const report = await engine.ratePartition('SHARD', shard, metadata, { progress: async (r) => void seen.push(r.counts.processed) });
+      expect(seen[seen.length - 1]).toBe(inShard.length);
+      const moves = Object.values(report.bandMoves.from).reduce((n, m) => n + m.down + m.same + m.up, 0);
+      expect(moves).toBe(inShard.length);
+      expect(Object.values(report.bandMoves.from).reduce((n, m) => n + m.down, 0)).toBeGreaterThan(0);
+    });
   });
 });

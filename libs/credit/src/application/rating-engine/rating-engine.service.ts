@@ -1,48 +1,89 @@
-import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
 import { throttledWarning } from '@app/platform';
+import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { Consumer } from '../../domain/consumer/consumer.entity';
+import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
-import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { BandMoves, RatingHead, RatingWrite, countBandMove, noBandMoves, ratingWrite, sameOutcome } from '../../domain/rating/rating-head';
+import { TransactionSummary } from '../../domain/transactions/transaction-summary';
+import { PartitionLevel } from '../../domain/rating/rating-partition';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
-import { TransactionSummary } from '../../domain/transactions/transaction-summary';
 import { ChangeNotifier } from '../events/change-notifier';
 import { RatingChangedEvent } from '../events/rating-changed.event';
+import { AuditEntryInput, AuditLog } from '../ports/audit-log';
 import { ConsumerRepository } from '../ports/consumer.repository';
-import { AuditLog } from '../ports/audit-log';
-import { RatingFeaturesRepository } from '../ports/rating-features.repository';
+import { RatingFeaturesRepository, StoredFeatures } from '../ports/rating-features.repository';
+import { RatingCounts } from '../ports/rating-job.repository';
 import { RatingRepository } from '../ports/rating.repository';
 import { TransactionStore } from '../ports/transaction.store';
 
-export type RateResult = 'RATED' | 'UNCHANGED' | 'NO_DATA';
+/** CPFs rated together: one read per store, one bulk write, one audit batch and one event batch each. */
+export const RATING_WINDOW = 1_000;
+/** Windows of a partition in flight at once: the next one reads A and C while this one writes. */
+const WINDOWS_IN_FLIGHT = 2;
+
+export type RateOutcome = 'RATED' | 'UNCHANGED' | 'NO_DATA' | 'FAILED';
 
 /**
- * How many CPFs the callers of rateMany rate at once (a regeneration job, a rescore message): enough to keep the
- * stores busy while each rating waits on its round trips; 64 was no faster over a whole base (BENCHMARKS.md, section 4).
- */
-export const RATING_WINDOW = 16;
-
-/**
- * For work that may already have run once and died between storing a rating and announcing it (a redelivered
- * message, a resumed job): a rating that comes out unchanged is announced again when the stored one was generated at
- * or after `since`, since nothing else would announce it. Consumers of the event only evict and re-read, so a repeat
- * costs a cache miss.
+ * For work that may already have run once and died between storing ratings and announcing them (a redelivered
+ * message, a partition taken over): a rating that comes out unchanged is announced again when the stored one was
+ * generated at or after `since`. Consumers of the event only evict and re-read, so a repeat costs a cache miss.
  */
 export interface ResendUnchanged {
   since: Date;
 }
 
-/** A CPF's C summary read ahead with others (TransactionStore.summarizeMany), and the instant it was taken at. */
-export interface PrefetchedSummary {
-  summary: TransactionSummary;
-  at: Date;
+export interface RatingOptions {
+  resend?: ResendUnchanged;
+  /** Refuse to rate with any other model (a job's); the caller has checked, this keeps it honest. */
+  modelVersion?: string;
 }
 
-/** Reads A, B and C for one CPF, runs the model and stores the rating when it differs from the last one. */
+export interface RatingReport {
+  counts: RatingCounts;
+  bandMoves: BandMoves;
+  /** Per CPF rated (digits): what happened to it. */
+  outcomes: Map<string, RateOutcome>;
+  /** CPFs that failed on their own (invalid stored data), with why. */
+  failures: { cpf: string; reason: string }[];
+}
+
+/** A CPF to rate, with what a partition read already knows of it; anything left undefined is read for the window. */
+interface WindowEntry {
+  cpf: Cpf;
+  stored?: StoredFeatures | null;
+  head?: RatingHead | null;
+}
+
+export function emptyReport(): RatingReport {
+  return { counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 }, bandMoves: noBandMoves(), outcomes: new Map(), failures: [] };
+}
+
+export function mergeReport(into: RatingReport, other: RatingReport): RatingReport {
+  for (const k of Object.keys(into.counts) as (keyof RatingCounts)[]) into.counts[k] += other.counts[k];
+  const b = other.bandMoves;
+  into.bandMoves.newlyRated += b.newlyRated;
+  for (const band of Object.keys(b.from) as (keyof BandMoves['from'])[]) {
+    into.bandMoves.from[band].up += b.from[band].up;
+    into.bandMoves.from[band].down += b.from[band].down;
+    into.bandMoves.from[band].same += b.from[band].same;
+  }
+  for (const [cpf, outcome] of other.outcomes) into.outcomes.set(cpf, outcome);
+  into.failures.push(...other.failures);
+  return into;
+}
+
+/**
+ * The rating engine: rates CPFs set by set. For a window it reads B's features and the latest rating heads, A's debts
+ * and C's summaries with one request each, scores in memory, and stores only what changed: one bulk insert of
+ * ratings, one audit batch, one cache eviction and one batch of rating-changed events. One CPF is a window of one.
+ *
+ * A store that fails fails the whole window (the caller retries it; nothing is half-announced: ratings are stored only
+ * after their audit entries, and announced only after they are stored). A CPF whose stored data is invalid fails alone.
+ */
 @Injectable()
-export class ConsumerRater {
-  private readonly warn = throttledWarning(new Logger(ConsumerRater.name));
+export class RatingEngine {
+  private readonly warn = throttledWarning(new Logger(RatingEngine.name));
 
   constructor(
     private readonly consumers: ConsumerRepository,
@@ -55,86 +96,161 @@ export class ConsumerRater {
     @Optional() private readonly audit?: AuditLog,
   ) {}
 
-  /**
-   * `snapshot`: the CPF's features as a regeneration page read them, which spares a look-up per CPF. The page may be
-   * older than a change to them, so before a rating computed from it is written the features are read again; when
-   * they have changed, the rating is computed from the current ones. An unchanged rating is never written, so a stale
-   * snapshot can only ever cost that one read.
-   */
-  async rate(cpfValue: string, metadata: MessageMetadata, snapshot?: RatingFeatures, prefetched?: PrefetchedSummary, resend?: ResendUnchanged): Promise<RateResult> {
-    const cpf = Cpf.parse(cpfValue);
-    if (snapshot && !snapshot.props.cpf.equals(cpf)) throw new Error('the features snapshot belongs to another CPF');
-    const now = prefetched?.at ?? this.clock.now();
-    const [consumer, features, summary, previous] = await Promise.all([
-      this.consumers.findByCpf(cpf),
-      snapshot ?? this.features.findByCpf(cpf),
-      prefetched?.summary ?? this.transactions.summarize(cpf, now),
-      this.ratings.latest(cpf),
-    ]);
-    let rating = this.ratingFrom(cpf, consumer, features, summary, now);
-    if (rating && snapshot && !this.unchanged(rating, previous)) {
-      const current = await this.features.findByCpf(cpf);
-      if (!snapshot.sameAs(current)) rating = this.ratingFrom(cpf, consumer, current, summary, now);
-    }
-    if (!rating) return 'NO_DATA';
-    if (this.unchanged(rating, previous)) {
-      if (previous && resend && previous.props.generatedAt >= resend.since) await this.announceAgain(previous, metadata);
-      return 'UNCHANGED';
-    }
-    await this.ratings.save(rating);
-    // Ratings are B data written by the system, not by a REST client: they are audited all the same.
-    await this.audit?.record({
-      clientId: metadata.clientId ?? 'rating-engine', scope: 'system:rating', purpose: null, cpf, action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: metadata.correlationId,
-    });
-    await this.changes.notify(new RatingChangedEvent(rating, previous?.props.score ?? null, metadata));
-    return 'RATED';
+  get modelVersion(): string {
+    return this.scorer.modelVersion;
   }
 
-  /**
-   * Rates a window of CPFs (a regeneration job's), their C summaries read in one request. Each CPF succeeds or fails
-   * on its own, as rate() would; when the shared read fails, each CPF reads its own summary instead.
-   */
-  async rateMany(entries: ReadonlyArray<{ cpf: string; features?: RatingFeatures }>, metadata: MessageMetadata, resend?: ResendUnchanged): Promise<PromiseSettledResult<RateResult>[]> {
-    const at = this.clock.now();
-    const parsed = entries.map(({ cpf }) => Cpf.tryParse(cpf));
-    const summaries = await this.transactions.summarizeMany(parsed.filter((c): c is Cpf => c !== null), at).catch((error: unknown) => {
-      // Each CPF then reads its own summary: slower, and each may still fail on its own.
-      this.warn(`reading the C summaries of ${entries.length} CPFs at once failed, reading them one by one: ${(error as Error).message}`);
-      return null;
-    });
-    return Promise.allSettled(
-      entries.map(({ cpf, features }, i) => {
-        const summary = parsed[i] && summaries?.get(parsed[i].value);
-        return this.rate(cpf, metadata, features, summary ? { summary, at } : undefined, resend);
-      }),
-    );
+  /** One CPF, for a single change. */
+  async rate(cpf: string, metadata: MessageMetadata, options: RatingOptions = {}): Promise<RateOutcome> {
+    const report = await this.rateCpfs([cpf], metadata, options);
+    const [failure] = report.failures;
+    if (failure) throw new Error(failure.reason);
+    return report.outcomes.get(Cpf.parse(cpf).value)!;
   }
 
-  /**
-   * Rates a list of CPFs (a rescore message's, a change's), each once, in windows of RATING_WINDOW through rateMany:
-   * one outcome per distinct CPF, in the order first named.
-   */
-  async rateAll(cpfs: readonly string[], metadata: MessageMetadata, resend?: ResendUnchanged): Promise<PromiseSettledResult<RateResult>[]> {
-    const distinct = [...new Set(cpfs)];
-    const outcomes: PromiseSettledResult<RateResult>[] = [];
+  /** Any list of CPFs (a rescore batch), each once, in windows. */
+  async rateCpfs(cpfs: readonly string[], metadata: MessageMetadata, options: RatingOptions = {}): Promise<RatingReport> {
+    const distinct = [...new Map(cpfs.map((c) => Cpf.parse(c)).map((c) => [c.value, c])).values()];
+    const report = emptyReport();
     for (let i = 0; i < distinct.length; i += RATING_WINDOW) {
-      outcomes.push(...(await this.rateMany(distinct.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata, resend)));
+      mergeReport(report, await this.rateWindow(distinct.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata, options));
     }
-    return outcomes;
+    return report;
   }
 
-  /** The stored rating's change once more, with the score before it, for a run that may have died before announcing it. */
-  private async announceAgain(stored: Rating, metadata: MessageMetadata): Promise<void> {
-    const [, before] = await this.ratings.history(stored.cpf, 2);
-    await this.changes.notify(new RatingChangedEvent(stored, before?.props.score ?? null, metadata));
+  /**
+   * Every CPF of one shard or bucket that has features or a rating: heads read once for the partition, features
+   * streamed a window at a time. Heads superseded by this run or left by earlier ones are removed at the end.
+   * `progress` is called after each window with the totals so far (a job's heartbeat).
+   */
+  async ratePartition(
+    level: PartitionLevel,
+    key: number,
+    metadata: MessageMetadata,
+    options: RatingOptions & { progress?: (report: RatingReport) => Promise<void> } = {},
+  ): Promise<RatingReport> {
+    const heads = await this.ratings.headsInPartition(level, key);
+    const report = emptyReport();
+    const superseded = [...heads.superseded];
+    const seen = new Set<string>();
+    const inFlight: Promise<void>[] = [];
+    const run = async (entries: WindowEntry[]) => {
+      const window = await this.rateWindow(entries, metadata, options, superseded);
+      mergeReport(report, { ...window, outcomes: new Map() });
+      await options.progress?.(report);
+    };
+    const schedule = async (entries: WindowEntry[]) => {
+      inFlight.push(run(entries));
+      if (inFlight.length >= WINDOWS_IN_FLIGHT) await inFlight.shift();
+    };
+    try {
+      for await (const page of this.features.inPartition(level, key, RATING_WINDOW)) {
+        for (const s of page) seen.add(s.cpf);
+        await schedule(page.map((stored) => ({ cpf: Cpf.parse(stored.cpf), stored, head: heads.latest.get(stored.cpf) ?? null })));
+      }
+      // Rated before, but without features: consumers known to A alone.
+      const rest = [...heads.latest.values()].filter((h) => !seen.has(h.cpf));
+      for (let i = 0; i < rest.length; i += RATING_WINDOW) {
+        await schedule(rest.slice(i, i + RATING_WINDOW).map((head) => ({ cpf: Cpf.parse(head.cpf), stored: null, head })));
+      }
+    } finally {
+      await Promise.allSettled(inFlight);
+    }
+    await Promise.all(inFlight);
+    await this.ratings.dropHeads(level, key, superseded);
+    return report;
   }
 
-  private ratingFrom(cpf: Cpf, consumer: Consumer | null, features: RatingFeatures | null, summary: TransactionSummary, now: Date): Rating | null {
-    if (!consumer && !features) return null;
-    return Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(consumer, features, summary, now)), generatedAt: now });
+  private async rateWindow(entries: WindowEntry[], metadata: MessageMetadata, options: RatingOptions, superseded?: string[]): Promise<RatingReport> {
+    if (options.modelVersion && options.modelVersion !== this.scorer.modelVersion) {
+      throw new Error(`asked to rate with model ${options.modelVersion}, but this process scores with ${this.scorer.modelVersion}`);
+    }
+    const now = this.clock.now();
+    const cpfs = entries.map((e) => e.cpf);
+    const needFeatures = entries.filter((e) => e.stored === undefined).map((e) => e.cpf);
+    const needHeads = entries.filter((e) => e.head === undefined).map((e) => e.cpf);
+    const [features, heads, debts, summaries] = await Promise.all([
+      needFeatures.length ? this.features.findMany(needFeatures) : new Map<string, StoredFeatures>(),
+      needHeads.length ? this.ratings.headsOf(needHeads) : { latest: new Map<string, RatingHead>(), superseded: [] },
+      this.consumers.debtsOf(cpfs),
+      this.transactions.summarizeMany(cpfs, now),
+    ]);
+    const report = emptyReport();
+    const writes: RatingWrite[] = [];
+    const events: RatingChangedEvent[] = [];
+    for (const entry of entries) {
+      const cpf = entry.cpf.value;
+      const stored = entry.stored !== undefined ? entry.stored : (features.get(cpf) ?? null);
+      const head = entry.head !== undefined ? entry.head : (heads.latest.get(cpf) ?? null);
+      const decision = this.decide(entry.cpf, stored, head, debts.get(cpf) ?? null, summaries.get(cpf), now, options);
+      report.counts.processed += 1;
+      report.outcomes.set(cpf, decision.outcome);
+      switch (decision.outcome) {
+        case 'FAILED':
+          report.counts.failed += 1;
+          report.failures.push({ cpf, reason: decision.reason });
+          this.warn(`a CPF could not be rated: ${decision.reason}`);
+          break;
+        case 'NO_DATA':
+          report.counts.noData += 1;
+          break;
+        case 'UNCHANGED':
+          report.counts.unchanged += 1;
+          if (head) countBandMove(report.bandMoves, head.band, head.band);
+          if (decision.again) events.push(new RatingChangedEvent(decision.again, head?.previousScore ?? null, metadata));
+          break;
+        case 'RATED':
+          report.counts.rated += 1;
+          countBandMove(report.bandMoves, head?.band ?? null, decision.write.rating.props.band);
+          writes.push(decision.write);
+          events.push(new RatingChangedEvent(decision.write.rating, head?.score ?? null, metadata));
+          break;
+      }
+    }
+    if (writes.length > 0) {
+      // Audited before stored: a crash in between leaves an entry for a rating a retry then stores, never the reverse.
+      await this.audit?.recordMany(writes.map((w) => auditEntry(w, metadata)));
+      await this.ratings.append(writes);
+      for (const w of writes) if (w.previous) superseded?.push(w.previous.ratingId);
+    }
+    await this.changes.notifyMany(events);
+    return report;
   }
 
-  private unchanged(rating: Rating, previous: Rating | null): boolean {
-    return rating.sameOutcomeAs(previous) && JSON.stringify(previous?.props.reasonCodes) === JSON.stringify(rating.props.reasonCodes);
+  /** What to do with one CPF of a window: pure, given what the window read. */
+  private decide(
+    cpf: Cpf,
+    stored: StoredFeatures | null,
+    head: RatingHead | null,
+    debts: DebtRecord | null,
+    summary: TransactionSummary | undefined,
+    now: Date,
+    options: RatingOptions,
+  ): Decision {
+    if (stored?.problem) return { outcome: 'FAILED', reason: stored.problem };
+    const features = stored?.features ?? null;
+    if (!features && !debts) return { outcome: 'NO_DATA' };
+    if (!summary) throw new Error('the C summaries of a window must cover every CPF in it');
+    const featuresAt = features?.props.updatedAt ?? null;
+    // A rating from newer features is already stored (a rescore overtook this partition's read): ours would be stale.
+    if (head?.featuresAt && featuresAt && head.featuresAt.getTime() > featuresAt.getTime()) return { outcome: 'UNCHANGED' };
+    const rating = Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(debts, features, summary, now)), generatedAt: now });
+    if (!sameOutcome(head, rating)) return { outcome: 'RATED', write: ratingWrite(rating, head, featuresAt) };
+    const announce = head && options.resend && head.generatedAt.getTime() >= options.resend.since.getTime();
+    return { outcome: 'UNCHANGED', again: announce ? Rating.create({ ...rating.props, generatedAt: head.generatedAt }) : undefined };
   }
+}
+
+type Decision =
+  | { outcome: 'FAILED'; reason: string }
+  | { outcome: 'NO_DATA' }
+  | { outcome: 'UNCHANGED'; again?: Rating }
+  | { outcome: 'RATED'; write: RatingWrite };
+
+/** Ratings are B data written by the system, not by a REST client: they are audited all the same. */
+function auditEntry(write: RatingWrite, metadata: MessageMetadata): AuditEntryInput {
+  return {
+    clientId: metadata.clientId ?? 'rating-engine', scope: 'system:rating', purpose: null, cpf: write.rating.cpf, action: 'WRITE',
+    resource: 'RATING', outcome: 'SUCCESS', requestId: metadata.correlationId,
+  };
 }

@@ -1,22 +1,38 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { Command } from '@nestjs/cqrs';
-import { RatingJob, RatingJobScope } from '../ports/rating-job.repository';
+import { RatingJobScope } from '../ports/rating-job.repository';
+import { RatingJob } from './rating-job.view';
 
-/** API side: register a job for one CPF, a list, or the whole base, and hand it to the rating worker. */
+/** API side: register a job for one CPF, a list, or the whole base, and hand it to the rating workers. */
 export class StartRatingRegenerationCommand extends Command<RatingJob> {
   constructor(
     readonly scope: RatingJobScope,
+    readonly metadata: MessageMetadata,
+    /** Rate with this model version (a model release); by default the one this deployment scores with. */
+    readonly modelVersion?: string,
+  ) {
+    super();
+  }
+}
+
+/** Worker side: send a work message for every partition of the job that is neither completed nor running. */
+export class RegenerateRatingsCommand extends Command<number> {
+  constructor(
+    readonly jobId: string,
     readonly metadata: MessageMetadata,
   ) {
     super();
   }
 }
 
-/** Worker side: run (or resume) a registered job to its end. */
-export class RegenerateRatingsCommand extends Command<RatingJob> {
+/** Worker side: rate one partition of a job, once its lease is this worker's. */
+export class RatePartitionCommand extends Command<void> {
   constructor(
     readonly jobId: string,
+    readonly index: number,
     readonly metadata: MessageMetadata,
+    /** Whether this is the message's last delivery: a failure then is final, not retried. */
+    readonly lastAttempt = false,
   ) {
     super();
   }

@@ -1,13 +1,10 @@
-import { Clock, ValidationError } from '@app/shared-kernel';
+import { Clock, MessageMetadata, ValidationError } from '@app/shared-kernel';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { MessageMetadata } from '@app/shared-kernel';
 import { RatingJobNotFoundError } from '../../domain/errors';
 import { CommandSender } from '../ports/command.sender';
-import { RatingJob, RatingJobRepository } from '../ports/rating-job.repository';
+import { RatingJobRepository } from '../ports/rating-job.repository';
+import { RatingJob, viewOf } from './rating-job.view';
 import { RegenerateRatingsCommand } from './regenerate-ratings.command';
-
-/** A job whose progress has not moved for this long is taken as abandoned by a worker that died. */
-export const STALE_JOB_MS = 60_000;
 
 export class ResumeRatingRegenerationCommand extends Command<RatingJob> {
   constructor(
@@ -18,7 +15,10 @@ export class ResumeRatingRegenerationCommand extends Command<RatingJob> {
   }
 }
 
-/** Sends a failed or abandoned job back to the rating worker, which continues after the job's cursor. */
+/**
+ * Sends the job's unfinished partitions out again: failed ones, pending ones whose messages were lost, and stalled
+ * ones. Running and completed partitions are left alone, so a resume never rates a partition twice at once.
+ */
 @CommandHandler(ResumeRatingRegenerationCommand)
 export class ResumeRatingRegenerationHandler implements ICommandHandler<ResumeRatingRegenerationCommand, RatingJob> {
   constructor(
@@ -30,12 +30,9 @@ export class ResumeRatingRegenerationHandler implements ICommandHandler<ResumeRa
   async execute({ jobId, metadata }: ResumeRatingRegenerationCommand): Promise<RatingJob> {
     const job = await this.jobs.findById(jobId);
     if (!job) throw new RatingJobNotFoundError();
-    if (job.status === 'COMPLETED') throw new ValidationError('JOB_COMPLETED', 'id', 'the job has already completed');
-    const idle = this.clock.now().getTime() - job.updatedAt.getTime();
-    if (job.status !== 'FAILED' && idle < STALE_JOB_MS) {
-      throw new ValidationError('JOB_ACTIVE', 'id', `the job progressed ${Math.round(idle / 1000)} s ago; resume only a failed job or one idle for ${STALE_JOB_MS / 1000} s`);
-    }
+    const view = viewOf(job, await this.jobs.runsOf(jobId), this.clock.now());
+    if (view.status === 'COMPLETED') throw new ValidationError('JOB_COMPLETED', 'id', 'the job has already completed');
     await this.sender.regenerateRatings(new RegenerateRatingsCommand(job.id, { ...metadata, causationId: job.id }));
-    return job;
+    return view;
   }
 }

@@ -58,16 +58,30 @@ export class Consumer {
   }
 
   debtSummary(now: Date): DebtSummary {
-    const reportable = this.reportableDebts(now);
-    const open = reportable.filter((d) => !d.isSettled());
-    const overdue = open.filter((d) => d.isOverdue(now));
-    return {
-      reportableCount: reportable.length,
-      openCount: open.length,
-      overdueCount: overdue.length,
-      openAmountCents: open.reduce((s, d) => s + d.props.amount.cents, 0),
-      overdueAmountCents: overdue.reduce((s, d) => s + d.props.amount.cents, 0),
-      maxDaysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysOverdue(now)), 0),
-    };
+    return summarizeDebts(this.props.debts, now);
+  }
+}
+
+/** The debt figures a report and a rating use, from reportable debts only (CDC art. 43). */
+export function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
+  const reportable = debts.filter((d) => d.isReportable(now));
+  const open = reportable.filter((d) => !d.isSettled());
+  const overdue = open.filter((d) => d.isOverdue(now));
+  return {
+    reportableCount: reportable.length,
+    openCount: open.length,
+    overdueCount: overdue.length,
+    openAmountCents: open.reduce((s, d) => s + d.props.amount.cents, 0),
+    overdueAmountCents: overdue.reduce((s, d) => s + d.props.amount.cents, 0),
+    maxDaysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysOverdue(now)), 0),
+  };
+}
+
+/** What A contributes to a rating: a consumer's debts, without who the consumer is. */
+export class DebtRecord {
+  constructor(readonly debts: readonly Debt[]) {}
+
+  debtSummary(now: Date): DebtSummary {
+    return summarizeDebts(this.debts, now);
   }
 }

@@ -1,5 +1,5 @@
 import { DAY_MS } from '@app/shared-kernel';
-import { Consumer } from '../consumer/consumer.entity';
+import { DebtSummary } from '../consumer/consumer.entity';
 import { RatingFeatures } from '../rating/rating-features.entity';
 import { TransactionSummary } from '../transactions/transaction-summary';
 
@@ -31,7 +31,7 @@ export interface ScoringFacts {
 }
 
 export function buildScoringFacts(
-  consumer: Consumer | null,
+  consumer: { debtSummary(now: Date): DebtSummary } | null,
   features: RatingFeatures | null,
   transactions: TransactionSummary,
   now: Date,

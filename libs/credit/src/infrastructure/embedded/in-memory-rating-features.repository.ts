@@ -1,46 +1,36 @@
 import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { FeaturesPageEntry, RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
+import { RatingFeaturesRepository, StoredFeatures } from '../../application/ports/rating-features.repository';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { PartitionLevel, partitionKeyOf } from '../../domain/rating/rating-partition';
 
 @Injectable()
 export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {
   private readonly byCpf = new Map<string, RatingFeatures>();
-  private sortedCpfs: string[] | null = null;
 
   async findByCpf(cpf: Cpf): Promise<RatingFeatures | null> {
     return this.byCpf.get(cpf.value) ?? null;
   }
 
   async save(features: RatingFeatures): Promise<void> {
-    if (!this.byCpf.has(features.props.cpf.value)) this.sortedCpfs = null;
     this.byCpf.set(features.props.cpf.value, features);
   }
 
-  async *pagesAfter(after: string | null, pageSize: number): AsyncIterable<FeaturesPageEntry[]> {
-    if (pageSize <= 0) throw new RangeError('pageSize must be positive');
-    for (let cursor = after; ; ) {
-      const page = this.slice(cursor, pageSize);
-      if (page.length === 0) return;
-      yield page.map((cpf) => ({ cpf, features: this.byCpf.get(cpf)! }));
-      cursor = page[page.length - 1]!;
+  async findMany(cpfs: readonly Cpf[]): Promise<Map<string, StoredFeatures>> {
+    const found = new Map<string, StoredFeatures>();
+    for (const cpf of cpfs) {
+      const features = this.byCpf.get(cpf.value);
+      if (features) found.set(cpf.value, { cpf: cpf.value, features });
     }
+    return found;
   }
 
-  /** Up to `limit` CPFs after `after` in the current sorted order (re-sorted after an insert, as a live query would see it). */
-  private slice(after: string | null, limit: number): string[] {
-    this.sortedCpfs ??= [...this.byCpf.keys()].sort();
-    const all = this.sortedCpfs;
-    let lo = 0;
-    if (after !== null) {
-      let hi = all.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (all[mid] <= after) lo = mid + 1;
-        else hi = mid;
-      }
+  async *inPartition(level: PartitionLevel, key: number, pageSize: number): AsyncIterable<StoredFeatures[]> {
+    if (pageSize <= 0) throw new RangeError('pageSize must be positive');
+    const matching = [...this.byCpf.values()].filter((f) => partitionKeyOf(level, f.props.cpf.value) === key);
+    for (let i = 0; i < matching.length; i += pageSize) {
+      yield matching.slice(i, i + pageSize).map((features) => ({ cpf: features.props.cpf.value, features }));
     }
-    return all.slice(lo, lo + limit);
   }
 
   /** Exact: the map's size. */

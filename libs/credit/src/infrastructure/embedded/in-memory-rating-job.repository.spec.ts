@@ -1,39 +1,34 @@
 import { NOW } from '@app/testing';
-import { RatingJob } from '../../application/ports/rating-job.repository';
+import { PartitionRun, RatingJobRecord } from '../../application/ports/rating-job.repository';
+import { noBandMoves } from '../../domain/rating/rating-head';
 import { InMemoryRatingJobRepository } from './in-memory-rating-job.repository';
 
-const job = (id: string, status: RatingJob['status']): RatingJob => ({
-  id, scope: { kind: 'CPFS', cpfs: ['12345678909'] }, status, total: 1, processed: 0, failed: 0, cursor: null,
-  ratingsPerSecond: 0, createdAt: NOW, updatedAt: NOW, finishedAt: null, error: null,
-});
+const job: RatingJobRecord = { id: 'j1', scope: { kind: 'CPFS', cpfs: ['12345678909'] }, modelVersion: 'm1', plan: { level: 'LIST', partitions: 1, estimatedCpfs: 1 }, createdAt: NOW };
+const run: PartitionRun = {
+  jobId: 'j1', index: 0, attempt: 1, worker: 'w', status: 'RUNNING', startedAt: NOW, heartbeatAt: NOW, finishedAt: null,
+  counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 }, bandMoves: noBandMoves(), error: null,
+};
 
 describe('InMemoryRatingJobRepository', () => {
-  it('stores copies: changing a job object after saving or reading it changes nothing stored', async () => {
+  it('stores copies: changing an object after writing or reading it changes nothing stored', async () => {
     const repo = new InMemoryRatingJobRepository();
-    const created = job('j1', 'PENDING');
+    const created = structuredClone(job);
     await repo.create(created);
-    created.processed = 99;
+    created.modelVersion = 'changed';
     const read = await repo.findById('j1');
-    expect(read?.processed).toBe(0);
-    read!.processed = 42;
-    expect((await repo.findById('j1'))?.processed).toBe(0);
+    expect(read?.modelVersion).toBe('m1');
+    const mine = structuredClone(run);
+    await repo.startRun(mine);
+    mine.counts.processed = 99;
+    expect((await repo.runsOf('j1'))[0]?.counts.processed).toBe(0);
   });
 
-  it('replaces a job on update', async () => {
+  it('refuses a second job with the same id, and a second start of the same attempt', async () => {
     const repo = new InMemoryRatingJobRepository();
-    await repo.create(job('j1', 'PENDING'));
-    await repo.update({ ...job('j1', 'COMPLETED'), processed: 1 });
-    expect(await repo.findById('j1')).toMatchObject({ status: 'COMPLETED', processed: 1 });
-    expect((await repo.findById('j1'))?.createdAt).toEqual(NOW);
-  });
-
-  it('lists PENDING and RUNNING jobs as unfinished, never COMPLETED or FAILED ones', async () => {
-    const repo = new InMemoryRatingJobRepository();
-    for (const [id, status] of [['p', 'PENDING'], ['r', 'RUNNING'], ['c', 'COMPLETED'], ['f', 'FAILED']] as const) await repo.create(job(id, status));
-    expect((await repo.unfinished()).map((j) => j.id).sort()).toEqual(['p', 'r']);
-  });
-
-  it('answers null for an unknown id', async () => {
-    expect(await new InMemoryRatingJobRepository().findById('nope')).toBeNull();
+    await repo.create(job);
+    await expect(repo.create(job)).rejects.toThrow(/already exists/);
+    expect(await repo.startRun(run)).toBe(true);
+    expect(await repo.startRun({ ...run, worker: 'other' })).toBe(false);
+    expect((await repo.runsOfPartition('j1', 0))[0]?.worker).toBe('w');
   });
 });

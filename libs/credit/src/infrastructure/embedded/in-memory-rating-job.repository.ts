@@ -1,24 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { RatingJob, RatingJobRepository } from '../../application/ports/rating-job.repository';
+import { PartitionRun, RatingJobRecord, RatingJobRepository } from '../../application/ports/rating-job.repository';
 
+const key = (run: Pick<PartitionRun, 'jobId' | 'index' | 'attempt'>): string => `${run.jobId}:${run.index}:${run.attempt}`;
+
+/** Stores copies, so a caller changing an object it wrote or read changes nothing stored. */
 @Injectable()
 export class InMemoryRatingJobRepository extends RatingJobRepository {
-  private readonly jobs = new Map<string, RatingJob>();
+  private readonly jobs = new Map<string, RatingJobRecord>();
+  private readonly runs = new Map<string, PartitionRun>();
 
-  async create(job: RatingJob): Promise<void> {
+  async create(job: RatingJobRecord): Promise<void> {
+    if (this.jobs.has(job.id)) throw new Error(`rating job ${job.id} already exists`);
     this.jobs.set(job.id, structuredClone(job));
   }
 
-  async update(job: RatingJob): Promise<void> {
-    this.jobs.set(job.id, structuredClone(job));
-  }
-
-  async findById(id: string): Promise<RatingJob | null> {
+  async findById(id: string): Promise<RatingJobRecord | null> {
     const job = this.jobs.get(id);
     return job ? structuredClone(job) : null;
   }
 
-  async unfinished(): Promise<RatingJob[]> {
-    return [...this.jobs.values()].filter((j) => j.status === 'PENDING' || j.status === 'RUNNING').map((j) => structuredClone(j));
+  async runsOf(jobId: string): Promise<PartitionRun[]> {
+    return [...this.runs.values()].filter((r) => r.jobId === jobId).map((r) => structuredClone(r));
+  }
+
+  async runsOfPartition(jobId: string, index: number): Promise<PartitionRun[]> {
+    return (await this.runsOf(jobId)).filter((r) => r.index === index);
+  }
+
+  async startRun(run: PartitionRun): Promise<boolean> {
+    if (this.runs.has(key(run))) return false;
+    this.runs.set(key(run), structuredClone(run));
+    return true;
+  }
+
+  async updateRun(run: PartitionRun): Promise<void> {
+    this.runs.set(key(run), structuredClone(run));
   }
 }

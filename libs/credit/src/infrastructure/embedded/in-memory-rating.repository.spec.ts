@@ -1,5 +1,7 @@
 import { Cpf, DAY_MS } from '@app/shared-kernel';
-import { NOW, VALID_CPF, aRating, cpfFromBase } from '@app/testing';
+import { NOW, VALID_CPF, aRating, cpfFromBase, saveRating } from '@app/testing';
+import { ratingWrite } from '../../domain/rating/rating-head';
+import { partitionKeysOf } from '../../domain/rating/rating-partition';
 import { InMemoryRatingRepository } from './in-memory-rating.repository';
 
 const cpf = Cpf.parse(VALID_CPF);
@@ -7,26 +9,31 @@ const cpf = Cpf.parse(VALID_CPF);
 describe('InMemoryRatingRepository', () => {
   it('answers the newest rating as the latest and the history newest first', async () => {
     const repo = new InMemoryRatingRepository();
-    for (const score of [100, 200, 300]) await repo.save(aRating({ score }));
+    for (const [i, score] of [100, 200, 300].entries()) await saveRating(repo, aRating({ score, generatedAt: new Date(NOW.getTime() + i * DAY_MS) }));
     expect((await repo.latest(cpf))?.props.score).toBe(300);
     expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([300, 200, 100]);
     expect((await repo.history(cpf, 2)).map((r) => r.props.score)).toEqual([300, 200]);
   });
 
-  it('keeps the 50 newest ratings of a CPF', async () => {
-    const repo = new InMemoryRatingRepository();
-    for (let i = 0; i < 55; i++) await repo.save(aRating({ score: i, generatedAt: new Date(NOW.getTime() + i * DAY_MS) }));
-    const history = await repo.history(cpf, 100);
-    expect(history).toHaveLength(50);
-    expect(history[0].props.score).toBe(54);
-    expect(history[49].props.score).toBe(5);
-  });
-
   it('keeps each CPF to itself', async () => {
     const repo = new InMemoryRatingRepository();
-    await repo.save(aRating());
+    await saveRating(repo, aRating());
     const other = Cpf.parse(cpfFromBase(987_654_321));
     expect(await repo.latest(other)).toBeNull();
     expect(await repo.history(other, 10)).toEqual([]);
+  });
+
+  it('drops only the named superseded heads of the partition', async () => {
+    const repo = new InMemoryRatingRepository();
+    const first = ratingWrite(aRating({ score: 500 }), null, null);
+    const second = ratingWrite(aRating({ score: 520, generatedAt: new Date(NOW.getTime() + DAY_MS) }), first.head, null);
+    await repo.append([first, second]);
+    expect(repo.headCount()).toBe(2);
+    const { shard } = partitionKeysOf(cpf.value);
+    await repo.dropHeads('SHARD', (shard + 1) % 64, [first.head.ratingId]);
+    expect(repo.headCount()).toBe(2);
+    await repo.dropHeads('SHARD', shard, [first.head.ratingId]);
+    expect(repo.headCount()).toBe(1);
+    expect((await repo.headsOf([cpf])).latest.get(cpf.value)).toEqual(second.head);
   });
 });

@@ -5,11 +5,12 @@ import { Client } from 'pg';
 import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
 import { RatingRepository } from '../../application/ports/rating.repository';
 import { featuresFor, ratingFor, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
-import { ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from './ferretdb-indexes';
+import { saveRating } from '../../../../testing/src/adapters/save-rating';
+import { FERRETDB_LOOKUP_FIELDS, ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from './ferretdb-indexes';
 import { MongooseRatingModule } from './mongoose-rating.module';
 import { MongooseRatingIndexes } from './rating-indexes';
 import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
-import { RATING_COLLECTION } from './rating.mongoose-schema';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from './rating.mongoose-schema';
 
 jest.setTimeout(30_000);
 
@@ -47,27 +48,27 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     }
   });
 
-  /** The plan PostgreSQL picks for FerretDB's pushdown of {cpf: …}, with sequential scans ruled out if an index can serve. */
-  async function planFor(collection: string, cpf: string): Promise<string> {
+  /** The plan PostgreSQL picks for FerretDB's pushdown of {field: value}, with sequential scans ruled out if an index can serve. */
+  async function planFor(collection: string, value: string | number, field = 'cpf'): Promise<string> {
     const { rows } = await pg.query<{ table: string }>(`SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection]);
     await pg.query('BEGIN');
     try {
       await pg.query('SET LOCAL enable_seqscan = off');
-      const plan = await pg.query(`EXPLAIN SELECT _jsonb FROM "${database}"."${rows[0]!.table}" WHERE _jsonb -> 'cpf' @> $1::jsonb`, [JSON.stringify(cpf)]);
+      const plan = await pg.query(`EXPLAIN SELECT _jsonb FROM "${database}"."${rows[0]!.table}" WHERE _jsonb -> '${field}' @> $1::jsonb`, [JSON.stringify(value)]);
       return plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
     } finally {
       await pg.query('ROLLBACK');
     }
   }
 
-  it('makes a look-up by CPF an index scan on features and ratings, and the adapters read the same documents', async () => {
+  it('makes a look-up by CPF, shard or bucket an index scan, and the adapters read the same documents', async () => {
     if (!ferret) return console.warn('MONGODB_URL is not FerretDB: nothing to index in PostgreSQL');
     const features = moduleRef.get(RatingFeaturesRepository);
     const ratings = moduleRef.get(RatingRepository);
     const cpfs = Array.from({ length: 20 }, () => uniqueCpf());
     for (const [i, cpf] of cpfs.entries()) {
       await features.save(featuresFor(cpf, 100_000 + i));
-      await ratings.save(ratingFor(cpf, 600 + i, new Date(Date.UTC(2026, 0, 1 + i))));
+      await saveRating(ratings, ratingFor(cpf, 600 + i, new Date(Date.UTC(2026, 0, 1 + i))));
     }
     const probe = cpfs[7]!;
     // FerretDB's own btree index on (_jsonb->'cpf') cannot answer its `@>` pushdown: a scan, whatever the planner is told.
@@ -77,9 +78,13 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
 
     const result = await ensureFerretDbLookupIndexes(pgUrl, database);
     expect(result.missing).toEqual([]);
-    expect(result.indexes).toHaveLength(2);
-    for (const collection of [RATING_FEATURES_COLLECTION, RATING_COLLECTION]) {
+    expect(result.indexes).toHaveLength(FERRETDB_LOOKUP_FIELDS.length);
+    for (const collection of [RATING_FEATURES_COLLECTION, RATING_COLLECTION, RATING_HEAD_COLLECTION]) {
       expect(await planFor(collection, probe.value)).toMatch(/Bitmap Index Scan on \S+_cpf_gin/);
+    }
+    for (const field of ['shard', 'bucket']) {
+      expect(await planFor(RATING_FEATURES_COLLECTION, 7, field)).toMatch(new RegExp(`Bitmap Index Scan on \\S+_${field}_gin`));
+      expect(await planFor(RATING_HEAD_COLLECTION, 7, field)).toMatch(new RegExp(`Bitmap Index Scan on \\S+_${field}_gin`));
     }
     expect((await features.findByCpf(probe))?.props.incomeSources[0]?.monthlyAmount.cents).toBe(100_007);
     expect((await ratings.latest(probe))?.props.score).toBe(607);
@@ -88,11 +93,11 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
   it('is idempotent and reports collections that do not exist yet', async () => {
     if (!ferret) return;
     const again = await ensureFerretDbLookupIndexes(pgUrl, database);
-    expect(again.indexes).toHaveLength(2);
+    expect(again.indexes).toHaveLength(FERRETDB_LOOKUP_FIELDS.length);
     const { rows } = await pg.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`, [database]);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(FERRETDB_LOOKUP_FIELDS.filter((f) => f.field === 'cpf').length);
     expect(await ensureFerretDbLookupIndexes(pgUrl, database, [{ collection: 'nope', field: 'cpf' }])).toEqual({ indexes: [], missing: ['nope'] });
-    expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({ indexes: [], missing: [RATING_FEATURES_COLLECTION, RATING_COLLECTION] });
+    expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({ indexes: [], missing: FERRETDB_LOOKUP_FIELDS.map((f) => f.collection) });
   });
 
   it('keeps look-ups off GIN\'s pending list: fastupdate off, and an index made with it on is switched and merged', async () => {
@@ -117,7 +122,7 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     for (const [i, cpf] of cpfs.entries()) await features.save(featuresFor(cpf, 50_000 + i));
     // The trap itself: with fastupdate on, those inserts wait in the pending list that every look-up scans.
     expect(await pendingPages(f.index)).toBeGreaterThan(0);
-    for (const [i, cpf] of cpfs.entries()) await ratings.save(ratingFor(cpf, 500 + (i % 100), new Date(Date.UTC(2026, 1, 1))));
+    for (const [i, cpf] of cpfs.entries()) await saveRating(ratings, ratingFor(cpf, 500 + (i % 100), new Date(Date.UTC(2026, 1, 1))));
 
     await ensureFerretDbLookupIndexes(pgUrl, database);
 
@@ -125,7 +130,7 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
       expect(await options(index)).toEqual(['fastupdate=off']);
       expect(await pendingPages(index)).toBe(0);
     }
-    for (const [i, cpf] of Array.from({ length: 100 }, () => uniqueCpf()).entries()) await ratings.save(ratingFor(cpf, 600, new Date(Date.UTC(2026, 1, 2 + (i % 20)))));
+    for (const [i, cpf] of Array.from({ length: 100 }, () => uniqueCpf()).entries()) await saveRating(ratings, ratingFor(cpf, 600, new Date(Date.UTC(2026, 1, 2 + (i % 20)))));
     expect(await pendingPages(r.index)).toBe(0);
     expect((await ratings.latest(cpfs[42]!))?.props.score).toBe(542);
   });
@@ -137,7 +142,7 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     for (const name of await ginIndexes()) await pg.query(`DROP INDEX "${database}"."${name}"`);
     expect(await ginIndexes()).toEqual([]);
     await startup.ensureFerretDbIndexes(pgUrl);
-    expect(await ginIndexes()).toHaveLength(2);
+    expect(await ginIndexes()).toHaveLength(FERRETDB_LOOKUP_FIELDS.filter((f) => f.field === 'cpf').length);
     await expect(startup.ensureFerretDbIndexes('postgres://nobody:wrong@127.0.0.1:1/none')).resolves.toBeUndefined();
     await expect(startup.ensureFerretDbIndexes(undefined)).resolves.toBeUndefined();
   });

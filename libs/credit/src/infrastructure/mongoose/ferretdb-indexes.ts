@@ -1,16 +1,26 @@
 import { Client } from 'pg';
 import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
-import { RATING_COLLECTION } from './rating.mongoose-schema';
+import { PARTITION_RUN_COLLECTION } from './rating-job.mongoose-schema';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from './rating.mongoose-schema';
 
 export interface LookupField {
   collection: string;
   field: string;
 }
 
-/** The look-ups on the analysis and rating paths: one CPF's features, one CPF's ratings (latest, history, prune). */
+/**
+ * The look-ups on the analysis and rating paths: one CPF's features, ratings and heads; a rating job's partitions
+ * (shard or bucket) of features and heads; a job's partition runs.
+ */
 export const FERRETDB_LOOKUP_FIELDS: readonly LookupField[] = [
   { collection: RATING_FEATURES_COLLECTION, field: 'cpf' },
+  { collection: RATING_FEATURES_COLLECTION, field: 'shard' },
+  { collection: RATING_FEATURES_COLLECTION, field: 'bucket' },
   { collection: RATING_COLLECTION, field: 'cpf' },
+  { collection: RATING_HEAD_COLLECTION, field: 'cpf' },
+  { collection: RATING_HEAD_COLLECTION, field: 'shard' },
+  { collection: RATING_HEAD_COLLECTION, field: 'bucket' },
+  { collection: PARTITION_RUN_COLLECTION, field: 'jobId' },
 ];
 
 const IDENTIFIER = /^[A-Za-z0-9_]{1,63}$/;

@@ -1,20 +1,25 @@
 import { newId, ValidationError } from '@app/shared-kernel';
-import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
-import { Connection, Model } from 'mongoose';
+import { Connection } from 'mongoose';
 import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
-import { RatingJob, RatingJobRepository } from '../../application/ports/rating-job.repository';
+import { RatingJobRepository } from '../../application/ports/rating-job.repository';
 import { RatingRepository } from '../../application/ports/rating.repository';
 import { Rating } from '../../domain/rating/rating';
-import { collectPages, cursorJustBefore, featuresFor, firstPage, ratingFeaturesRepositoryContract, ratingFor, ratingJobRepositoryContract, ratingRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { ratingWrite } from '../../domain/rating/rating-head';
+import { partitionKeysOf } from '../../domain/rating/rating-partition';
+import { saveRating } from '../../../../testing/src/adapters/save-rating';
+import { collectPages, featuresFor, ratingFeaturesRepositoryContract, ratingFor, ratingJobRepositoryContract, ratingRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { MongoLookups } from './mongo-lookups';
 import { mongoHealth, MongoHealth } from './mongo-health';
-import { RATING_HISTORY_KEPT } from './mongoose-rating.repository';
 import { MongooseRatingModule } from './mongoose-rating.module';
 import { MongooseRatingFeaturesRepository } from './mongoose-rating-features.repository';
-import { RATING_FEATURES_COLLECTION, RATING_FEATURES_MODEL, RatingFeaturesDoc, RatingFeaturesSchema } from './rating-features.mongoose-schema';
+import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
+import { RatingFeaturesMongooseMapper } from './rating-features.mongoose-mapper';
 import { MongooseRatingIndexes } from './rating-indexes';
-import { RATING_JOB_COLLECTION } from './rating-job.mongoose-schema';
-import { RATING_COLLECTION } from './rating.mongoose-schema';
+import { PARTITION_RUN_COLLECTION, RATING_JOB_COLLECTION } from './rating-job.mongoose-schema';
+import { RatingMongooseMapper } from './rating.mongoose-mapper';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from './rating.mongoose-schema';
 
 /** The configured server with a database of its own for this run, so runs never see each other's documents. */
 function perRunDatabase(url: string): string {
@@ -64,9 +69,11 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       await raw.deleteMany({ cpf });
     });
 
-    it('indexes ratings by CPF, newest first, and rating_jobs by status', async () => {
+    it('indexes what the engine looks up: ratings by CPF, features and heads by CPF, shard and bucket, runs by job', async () => {
       expect(await indexKeys(RATING_COLLECTION)).toContainEqual({ key: { cpf: 1, generatedAt: -1 }, unique: false });
-      expect(await indexKeys(RATING_JOB_COLLECTION)).toContainEqual({ key: { status: 1 }, unique: false });
+      for (const key of [{ shard: 1 }, { bucket: 1 }]) expect(await indexKeys(RATING_FEATURES_COLLECTION)).toContainEqual({ key, unique: false });
+      for (const key of [{ cpf: 1 }, { shard: 1 }, { bucket: 1 }]) expect(await indexKeys(RATING_HEAD_COLLECTION)).toContainEqual({ key, unique: false });
+      expect(await indexKeys(PARTITION_RUN_COLLECTION)).toContainEqual({ key: { jobId: 1, index: 1 }, unique: false });
     });
 
     it('ensuring the indexes again is harmless', async () => {
@@ -74,7 +81,7 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       expect(await indexKeys(RATING_FEATURES_COLLECTION)).toContainEqual({ key: { cpf: 1 }, unique: true });
     });
 
-    it('keeps one document per CPF however often the features are saved, with money as integer cents', async () => {
+    it('keeps one document per CPF however often the features are saved: its shard, bucket and the features as one payload', async () => {
       const repo = moduleRef.get(RatingFeaturesRepository);
       const cpf = uniqueCpf();
       await repo.save(featuresFor(cpf, 100_001));
@@ -82,9 +89,24 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       await Promise.all([repo.save(featuresFor(cpf, 100_003)), repo.save(featuresFor(cpf, 100_003))]);
       const docs = await connection.collection(RATING_FEATURES_COLLECTION).find({ cpf: cpf.value }).toArray();
       expect(docs).toHaveLength(1);
-      expect(docs[0]).toMatchObject({ incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 100_003 }], assets: [{ valueCents: 40_000_000, outstandingCents: 10_000_000 }, { valueCents: 1_500_000, outstandingCents: 0 }] });
-      expect(docs[0].birthDate).toBeInstanceOf(Date);
-      expect(docs[0].address).toMatchObject({ city: 'Recife', complement: null });
+      expect(docs[0]).toEqual({ _id: expect.anything(), cpf: cpf.value, ...partitionKeysOf(cpf.value), payload: expect.any(String) });
+      expect(JSON.parse(docs[0]!.payload as string)).toMatchObject({
+        incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 100_003 }], assets: [{ valueCents: 40_000_000, outstandingCents: 10_000_000 }, { valueCents: 1_500_000, outstandingCents: 0 }],
+        address: { city: 'Recife', complement: null }, birthDate: '1980-05-17T00:00:00.000Z',
+      });
+    });
+
+    it('still reads features stored field by field, as the first layout wrote them', async () => {
+      const repo = moduleRef.get(RatingFeaturesRepository);
+      const cpf = uniqueCpf();
+      const f = featuresFor(cpf, 123_400);
+      const fields = JSON.parse(RatingFeaturesMongooseMapper.toPersistence(f).payload) as Record<string, unknown>;
+      await connection.collection(RATING_FEATURES_COLLECTION).insertOne({
+        cpf: cpf.value, ...fields, birthDate: f.props.birthDate, updatedAt: f.props.updatedAt,
+        incomeSources: f.props.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since })),
+      });
+      expect((await repo.findByCpf(cpf))?.sameAs(f)).toBe(true);
+      expect((await repo.findMany([cpf])).get(cpf.value)?.features?.monthlyIncomeCents()).toBe(123_400);
     });
 
     it('concurrent first saves of one CPF still leave one document', async () => {
@@ -99,7 +121,7 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
 
     it('estimates the count from the collection statistics, and counts exactly where there are none', async () => {
       const scratch = connection.useDb(`${connection.name}_estimate`, { useCache: false });
-      const repo = new MongooseRatingFeaturesRepository(scratch.model<RatingFeaturesDoc>(RATING_FEATURES_MODEL, RatingFeaturesSchema, RATING_FEATURES_COLLECTION));
+      const repo = new MongooseRatingFeaturesRepository(scratch);
       try {
         expect(await repo.estimatedCount()).toBe(0); // no collection yet: $collStats refuses, the exact count is 0
         for (const cpf of [uniqueCpf(), uniqueCpf(), uniqueCpf()]) await repo.save(featuresFor(cpf));
@@ -110,93 +132,77 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       }
     });
 
-    it('lists a stored document that is not valid features with features: null, so only that CPF fails', async () => {
+    it('reports a stored document that is not valid features as a problem, so only that CPF fails', async () => {
       const repo = moduleRef.get(RatingFeaturesRepository);
       const cpf = uniqueCpf();
       await repo.save(featuresFor(cpf));
-      // A hand edit the schema allows but the domain does not: a consumer born tomorrow.
-      await connection.collection(RATING_FEATURES_COLLECTION).updateOne({ cpf: cpf.value }, { $set: { birthDate: new Date(Date.now() + 86_400_000) } });
-        expect(await firstPage(repo.pagesAfter(cursorJustBefore(cpf), 1))).toEqual([{ cpf: cpf.value, features: null }]);
+      // A hand edit the domain refuses: a consumer born tomorrow.
+      const payload = JSON.stringify({ ...JSON.parse(RatingFeaturesMongooseMapper.toPersistence(featuresFor(cpf)).payload), birthDate: new Date(Date.now() + 86_400_000) });
+      await connection.collection(RATING_FEATURES_COLLECTION).updateOne({ cpf: cpf.value }, { $set: { payload } });
+      const entry = (await repo.findMany([cpf])).get(cpf.value);
+      expect(entry).toMatchObject({ cpf: cpf.value, features: null, problem: expect.stringMatching(/not valid/) });
+      const { shard } = partitionKeysOf(cpf.value);
+      expect((await collectPages(repo.inPartition('SHARD', shard, 1000))).flat().find((e) => e.cpf === cpf.value)).toEqual(entry);
       await expect(repo.findByCpf(cpf)).rejects.toThrow(ValidationError);
       await connection.collection(RATING_FEATURES_COLLECTION).deleteOne({ cpf: cpf.value });
     });
 
-    it('rejects documents with fields the schema does not know', async () => {
-      const model = moduleRef.get<Model<RatingFeaturesDoc>>(getModelToken(RATING_FEATURES_MODEL));
-      await expect(model.replaceOne({ cpf: '00000000000' }, { cpf: '00000000000', surprise: 1 } as never, { upsert: true })).rejects.toThrow(/surprise/);
-    });
-
-    it('walks every CPF once, in order, in pages of at most the page size', async () => {
-      const repo = moduleRef.get(RatingFeaturesRepository);
-      const pages = await collectPages(repo.pagesAfter(null, 2));
-      expect(pages.every((p) => p.length >= 1 && p.length <= 2)).toBe(true);
-      const all = pages.flat().map((e) => e.cpf);
-      expect(all).toEqual([...all].sort());
-      expect(new Set(all).size).toBe(await connection.collection(RATING_FEATURES_COLLECTION).countDocuments({}));
+    it('looks many CPFs up the way the server answers fastest: point look-ups on FerretDB, $in on MongoDB', async () => {
+      const ferret = Boolean(((await connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion);
+      expect(await new MongoLookups(() => connection.db!).equalityOnly()).toBe(ferret);
     });
   });
 
-  describe('rating history', () => {
-    it('serves the newest by generatedAt as latest, whatever the order of saving, and the later insert on a tie', async () => {
+  describe('ratings', () => {
+    it('stores each rating as one history document with its payload, and its head beside it', async () => {
       const repo = moduleRef.get(RatingRepository);
       const cpf = uniqueCpf();
-      await repo.save(ratingFor(cpf, 700, new Date('2026-11-03T10:00:00Z')));
-      await repo.save(ratingFor(cpf, 640, new Date('2026-11-01T10:00:00Z')));
-      expect((await repo.latest(cpf))?.props.score).toBe(700);
-      await repo.save(ratingFor(cpf, 710, new Date('2026-11-03T10:00:00Z')));
-      expect((await repo.latest(cpf))?.props.score).toBe(710);
-      expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([710, 700, 640]);
-      expect(await repo.history(cpf, 0)).toEqual([]);
-    });
-
-    it(`keeps the newest ${RATING_HISTORY_KEPT} ratings per CPF and prunes older ones`, async () => {
-      const repo = moduleRef.get(RatingRepository);
-      const cpf = uniqueCpf();
-      const other = uniqueCpf();
-      await repo.save(ratingFor(other, 500, new Date('2020-01-01T00:00:00Z')));
-      const start = Date.parse('2026-01-01T00:00:00Z');
-      for (let i = 0; i < RATING_HISTORY_KEPT + 3; i++) await repo.save(ratingFor(cpf, 300 + i, new Date(start + i * 60_000)));
-      expect(await connection.collection(RATING_COLLECTION).countDocuments({ cpf: cpf.value })).toBe(RATING_HISTORY_KEPT);
-      const history = await repo.history(cpf, 1000);
-      expect(history).toHaveLength(RATING_HISTORY_KEPT);
-      expect(history[0].props.score).toBe(300 + RATING_HISTORY_KEPT + 2);
-      expect(history[history.length - 1].props.score).toBe(303);
-      expect(await repo.history(other, 10)).toHaveLength(1);
+      const write = ratingWrite(ratingFor(cpf, 900, new Date('2026-11-05T00:00:00Z')), null, new Date('2026-11-04T00:00:00Z'));
+      await repo.append([write]);
+      const history = await connection.collection(RATING_COLLECTION).find({ cpf: cpf.value }).toArray();
+      expect(history).toEqual([{ _id: write.head.ratingId, cpf: cpf.value, generatedAt: new Date('2026-11-05T00:00:00Z'), featuresAt: new Date('2026-11-04T00:00:00Z'), seq: 1, payload: expect.any(String) }]);
+      const heads = await connection.collection(RATING_HEAD_COLLECTION).find({ cpf: cpf.value }).toArray();
+      expect(heads).toEqual([{ _id: write.head.ratingId, cpf: cpf.value, ...partitionKeysOf(cpf.value), head: expect.any(String) }]);
     });
 
     it('round-trips a rating without an improvement', async () => {
       const repo = moduleRef.get(RatingRepository);
       const cpf = uniqueCpf();
       const rating = Rating.create({ ...ratingFor(cpf, 900, new Date('2026-11-05T00:00:00Z')).props, improvement: null, reasonCodes: [] });
-      await repo.save(rating);
+      await saveRating(repo, rating);
       expect((await repo.latest(cpf))?.props).toEqual(rating.props);
+    });
+
+    it('still reads ratings stored field by field, and ranks them below any rating stored since', async () => {
+      const repo = moduleRef.get(RatingRepository);
+      const cpf = uniqueCpf();
+      const legacy = ratingFor(cpf, 640, new Date('2026-12-01T00:00:00Z'));
+      await connection.collection(RATING_COLLECTION).insertOne({ cpf: cpf.value, ...JSON.parse(RatingMongooseMapper.toPersistence(ratingWrite(legacy, null, null)).payload), generatedAt: legacy.props.generatedAt });
+      expect((await repo.latest(cpf))?.props).toEqual(legacy.props);
+      await saveRating(repo, ratingFor(cpf, 700, new Date('2026-11-01T00:00:00Z')), new Date('2026-10-01T00:00:00Z'));
+      expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([700, 640]);
+    });
+
+    it('stores a window of writes in one go, skipping those already stored, as two workers writing the same window would', async () => {
+      const repo = moduleRef.get(RatingRepository);
+      const writes = Array.from({ length: 200 }, (_, i) => ratingWrite(ratingFor(uniqueCpf(), 500 + i, new Date('2026-11-06T00:00:00Z')), null, null));
+      await Promise.all([repo.append(writes), repo.append(writes.slice(100))]);
+      await repo.append(writes.slice(0, 10));
+      const cpfs = writes.map((w) => w.rating.cpf);
+      expect((await repo.headsOf(cpfs)).latest.size).toBe(200);
+      expect(await connection.collection(RATING_HEAD_COLLECTION).countDocuments({ cpf: { $in: cpfs.map((c) => c.value) } })).toBe(200);
+      expect(await connection.collection(RATING_COLLECTION).countDocuments({ cpf: { $in: cpfs.map((c) => c.value) } })).toBe(200);
     });
   });
 
   describe('rating jobs', () => {
-    const job = (over: Partial<RatingJob>): RatingJob => ({
-      id: newId(), scope: { kind: 'ALL' }, status: 'PENDING', total: 0, processed: 0, failed: 0, cursor: null, ratingsPerSecond: 0,
-      createdAt: new Date('2026-11-25T10:00:00Z'), updatedAt: new Date('2026-11-25T10:00:00Z'), finishedAt: null, error: null, ...over,
-    });
-
-    it('round-trips an ALL scope without inventing a CPF list, and a finished job with its error', async () => {
-      const repo = moduleRef.get(RatingJobRepository);
-      const all = job({});
-      await repo.create(all);
-      expect(await repo.findById(all.id)).toStrictEqual(all);
-      const failed = { ...all, status: 'FAILED' as const, finishedAt: new Date('2026-11-25T11:00:00Z'), error: 'boom', cursor: '12345678909' };
-      await repo.update(failed);
-      expect(await repo.findById(all.id)).toStrictEqual(failed);
-      expect((await repo.unfinished()).map((j) => j.id)).not.toContain(all.id);
-      const raw = await connection.collection<{ _id: string }>(RATING_JOB_COLLECTION).findOne({ _id: all.id });
-      expect(raw).not.toHaveProperty('scope.cpfs');
-    });
-
     it('refuses a second create with the same id', async () => {
       const repo = moduleRef.get(RatingJobRepository);
-      const j = job({});
-      await repo.create(j);
-      await expect(repo.create(j)).rejects.toMatchObject({ code: 11000 });
+      const job = { id: newId(), scope: { kind: 'ALL' as const }, modelVersion: 'm', plan: { level: 'SHARD' as const, partitions: 64, estimatedCpfs: 0 }, createdAt: new Date() };
+      await repo.create(job);
+      await expect(repo.create(job)).rejects.toMatchObject({ code: 11000 });
+      const raw = await connection.collection<{ _id: string }>(RATING_JOB_COLLECTION).findOne({ _id: job.id });
+      expect(raw).not.toHaveProperty('scope.cpfs');
     });
   });
 

@@ -1,21 +1,33 @@
 import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
-import { FeaturesPageEntry, RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Connection, mongo } from 'mongoose';
+import { RatingFeaturesRepository, StoredFeatures } from '../../application/ports/rating-features.repository';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { PartitionLevel } from '../../domain/rating/rating-partition';
 import { isDuplicateKey } from './duplicate-key';
-import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
+import { MongoLookups } from './mongo-lookups';
+import { partitionField } from './mongoose-rating.repository';
+import { RATING_FEATURES_COLLECTION, StoredRatingFeaturesDoc } from './rating-features.mongoose-schema';
 import { RatingFeaturesMongooseMapper } from './rating-features.mongoose-mapper';
+
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
 
 @Injectable()
 export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
-  constructor(@InjectModel(RATING_FEATURES_MODEL) private readonly model: Model<RatingFeaturesDoc>) {
+  private readonly lookups: MongoLookups;
+
+  constructor(@InjectConnection() private readonly connection: Connection) {
     super();
+    this.lookups = new MongoLookups(() => this.connection.db!);
+  }
+
+  private get collection(): Collection<StoredRatingFeaturesDoc> {
+    return this.connection.db!.collection<StoredRatingFeaturesDoc>(RATING_FEATURES_COLLECTION);
   }
 
   async findByCpf(cpf: Cpf): Promise<RatingFeatures | null> {
-    const doc = await this.model.findOne({ cpf: cpf.value }).lean<RatingFeaturesDoc>().exec();
+    const doc = await this.collection.findOne({ cpf: cpf.value });
     return doc ? RatingFeaturesMongooseMapper.toDomain(doc) : null;
   }
 
@@ -25,7 +37,7 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
    */
   async save(features: RatingFeatures): Promise<void> {
     const doc = RatingFeaturesMongooseMapper.toPersistence(features);
-    const upsert = () => this.model.replaceOne({ cpf: doc.cpf }, doc, { upsert: true, runValidators: true }).exec();
+    const upsert = () => this.collection.replaceOne({ cpf: doc.cpf }, doc, { upsert: true });
     try {
       await upsert();
     } catch (error) {
@@ -34,20 +46,18 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
     }
   }
 
-  /**
-   * One sorted query for the whole walk, read in batches of a page. On FerretDB 1.x neither the range nor the sort is
-   * pushed down to PostgreSQL, so each query decodes and sorts every document of the collection: one per page made a
-   * walk over 100,000 CPFs ten such scans, where one cursor makes it one. Whole documents, so that the job needs no
-   * look-up per CPF for them.
-   */
-  async *pagesAfter(after: string | null, pageSize: number): AsyncIterable<FeaturesPageEntry[]> {
+  async findMany(cpfs: readonly Cpf[]): Promise<Map<string, StoredFeatures>> {
+    const docs = await this.lookups.findMany(this.collection, 'cpf', [...new Set(cpfs.map((c) => c.value))]);
+    return new Map(docs.map((doc) => [doc.cpf, stored(doc)]));
+  }
+
+  async *inPartition(level: PartitionLevel, key: number, pageSize: number): AsyncIterable<StoredFeatures[]> {
     if (pageSize <= 0) throw new RangeError('pageSize must be positive');
-    const filter = after === null ? {} : { cpf: { $gt: after } };
-    const cursor = this.model.find(filter).sort({ cpf: 1 }).lean<RatingFeaturesDoc[]>().cursor({ batchSize: pageSize });
+    const cursor = this.collection.find({ [partitionField(level)]: key }).batchSize(pageSize);
     try {
-      let page: FeaturesPageEntry[] = [];
-      for await (const doc of cursor as AsyncIterable<RatingFeaturesDoc>) {
-        page.push({ cpf: doc.cpf, features: validOrNull(doc) });
+      let page: StoredFeatures[] = [];
+      for await (const doc of cursor) {
+        page.push(stored(doc));
         if (page.length === pageSize) {
           yield page;
           page = [];
@@ -61,25 +71,24 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
 
   /**
    * `$collStats` count, from the collection's statistics: on FerretDB, PostgreSQL's row estimate, 12 ms at 100,000
-   * documents where countDocuments scans and decodes all of them (16-18 s idle, more under load, and the POST that starts
-   * a regeneration waited for it). FerretDB answers -1 for a table PostgreSQL has not analysed yet: then, and when the
-   * collection does not exist or the stage is refused, the exact count.
+   * documents where countDocuments decodes all of them. FerretDB answers -1 for a table PostgreSQL has not analysed
+   * yet: then, and when the collection does not exist or the stage is refused, the exact count.
    */
   async estimatedCount(): Promise<number> {
     try {
-      const [stats] = await this.model.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).exec();
+      const [stats] = await this.collection.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
       if (typeof stats?.count === 'number' && stats.count >= 0) return stats.count;
     } catch {
       // No statistics for this collection (not created yet) or a server without the stage: count exactly below.
     }
-    return this.model.countDocuments({}).exec();
+    return this.collection.countDocuments({});
   }
 }
 
-function validOrNull(doc: RatingFeaturesDoc): RatingFeatures | null {
+function stored(doc: StoredRatingFeaturesDoc): StoredFeatures {
   try {
-    return RatingFeaturesMongooseMapper.toDomain(doc);
-  } catch {
-    return null;
+    return { cpf: doc.cpf, features: RatingFeaturesMongooseMapper.toDomain(doc) };
+  } catch (error) {
+    return { cpf: doc.cpf, features: null, problem: `stored features are not valid: ${(error as Error).message}` };
   }
 }

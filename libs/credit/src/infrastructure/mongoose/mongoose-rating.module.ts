@@ -9,12 +9,12 @@ import { MongooseRatingJobRepository } from './mongoose-rating-job.repository';
 import { MongooseRatingRepository } from './mongoose-rating.repository';
 import { RATING_FEATURES_COLLECTION, RATING_FEATURES_MODEL, RatingFeaturesSchema } from './rating-features.mongoose-schema';
 import { MongooseRatingIndexes } from './rating-indexes';
-import { RATING_JOB_COLLECTION, RATING_JOB_MODEL, RatingJobSchema } from './rating-job.mongoose-schema';
-import { RATING_COLLECTION, RATING_MODEL, RatingSchema } from './rating.mongoose-schema';
+import { PARTITION_RUN_COLLECTION, PARTITION_RUN_MODEL, PartitionRunSchema, RATING_JOB_COLLECTION, RATING_JOB_MODEL, RatingJobSchema } from './rating-job.mongoose-schema';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_MODEL, RATING_MODEL, RatingHeadSchema, RatingSchema } from './rating.mongoose-schema';
 
 /**
- * B_RATING's stores on MongoDB (or FerretDB, which speaks its protocol): every write is a single-document operation,
- * so nothing here relies on multi-document transactions.
+ * B_RATING's stores on MongoDB (or FerretDB, which speaks its protocol). Nothing here relies on multi-document
+ * transactions: bulk writes are idempotent inserts, and the rest are single-document operations.
  */
 @Module({})
 export class MongooseRatingModule {
@@ -27,7 +27,9 @@ export class MongooseRatingModule {
         MongooseModule.forFeature([
           { name: RATING_FEATURES_MODEL, schema: RatingFeaturesSchema, collection: RATING_FEATURES_COLLECTION },
           { name: RATING_MODEL, schema: RatingSchema, collection: RATING_COLLECTION },
+          { name: RATING_HEAD_MODEL, schema: RatingHeadSchema, collection: RATING_HEAD_COLLECTION },
           { name: RATING_JOB_MODEL, schema: RatingJobSchema, collection: RATING_JOB_COLLECTION },
+          { name: PARTITION_RUN_MODEL, schema: PartitionRunSchema, collection: PARTITION_RUN_COLLECTION },
         ]),
       ],
       providers: [

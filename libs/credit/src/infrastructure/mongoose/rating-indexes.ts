@@ -3,8 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { ensureFerretDbLookupIndexes } from './ferretdb-indexes';
 import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
-import { RATING_JOB_MODEL, RatingJobDoc } from './rating-job.mongoose-schema';
-import { RATING_MODEL, RatingDoc } from './rating.mongoose-schema';
+import { PARTITION_RUN_MODEL, PartitionRunDoc, RATING_JOB_MODEL, RatingJobDoc } from './rating-job.mongoose-schema';
+import { RATING_HEAD_MODEL, RATING_MODEL, RatingDoc, RatingHeadDoc } from './rating.mongoose-schema';
 
 /**
  * Creates the indexes the schemas declare, and never drops any: createIndexes rather than syncIndexes, so an index
@@ -22,13 +22,15 @@ export class MongooseRatingIndexes implements OnModuleInit {
   constructor(
     @InjectModel(RATING_FEATURES_MODEL) private readonly features: Model<RatingFeaturesDoc>,
     @InjectModel(RATING_MODEL) private readonly ratings: Model<RatingDoc>,
+    @InjectModel(RATING_HEAD_MODEL) private readonly heads: Model<RatingHeadDoc>,
     @InjectModel(RATING_JOB_MODEL) private readonly jobs: Model<RatingJobDoc>,
+    @InjectModel(PARTITION_RUN_MODEL) private readonly runs: Model<PartitionRunDoc>,
   ) {}
 
   /** Before the app serves traffic: a missing unique index on rating_features.cpf would let duplicates in. */
   async onModuleInit(): Promise<void> {
     await this.ensure();
-    this.logger.log('indexes ensured on rating_features, ratings, rating_jobs');
+    this.logger.log('indexes ensured on rating_features, ratings, rating_heads, rating_regenerations, rating_partition_runs');
     await this.ensureFerretDbIndexes(process.env.FERRETDB_POSTGRESQL_URL);
   }
 
@@ -48,6 +50,6 @@ export class MongooseRatingIndexes implements OnModuleInit {
   }
 
   ensure(): Promise<void> {
-    return ensureRatingIndexes([this.features, this.ratings, this.jobs]);
+    return ensureRatingIndexes([this.features, this.ratings, this.heads, this.jobs, this.runs]);
   }
 }

@@ -1,57 +1,63 @@
 import { Schema } from 'mongoose';
-import { RatingJobStatus } from '../../application/ports/rating-job.repository';
 
-export const RATING_JOB_MODEL = 'RatingJob';
-export const RATING_JOB_COLLECTION = 'rating_jobs';
-export const RATING_JOB_STATUSES: readonly RatingJobStatus[] = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'];
+export const RATING_JOB_MODEL = 'RatingRegeneration';
+/** Jobs of the partitioned engine; `rating_jobs` held the single-cursor jobs before it and is no longer read. */
+export const RATING_JOB_COLLECTION = 'rating_regenerations';
+export const PARTITION_RUN_MODEL = 'RatingPartitionRun';
+export const PARTITION_RUN_COLLECTION = 'rating_partition_runs';
 
-export interface RatingJobScopeDoc {
-  kind: 'ALL' | 'CPFS';
-  cpfs?: string[];
-}
-
-/** _id is the job's own uuid, so a job is found by its id without a second index. */
+/** A job as registered; never updated. _id is the job's uuid. */
 export interface RatingJobDoc {
   _id: string;
-  scope: RatingJobScopeDoc;
-  status: RatingJobStatus;
-  total: number;
-  processed: number;
-  failed: number;
-  cursor: string | null;
-  ratingsPerSecond: number;
+  scope: { kind: 'ALL' | 'CPFS'; cpfs?: string[] };
+  modelVersion: string;
+  plan: { level: 'SHARD' | 'BUCKET' | 'LIST'; partitions: number; estimatedCpfs: number };
   createdAt: Date;
-  updatedAt: Date;
-  finishedAt: Date | null;
-  error: string | null;
 }
 
-const ScopeSchema = new Schema<RatingJobScopeDoc>(
-  {
-    kind: { type: String, enum: ['ALL', 'CPFS'], required: true },
-    // No default: an ALL scope must not come back with an empty CPF list, which would mean "rate nobody".
-    cpfs: { type: [String], default: undefined },
-  },
-  { _id: false, strict: 'throw' },
-);
+/** One attempt at a partition; _id is `<job>:<partition>:<attempt>`, unique, so an attempt starts once. */
+export interface PartitionRunDoc {
+  _id: string;
+  jobId: string;
+  index: number;
+  attempt: number;
+  worker: string;
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'RETRYING';
+  startedAt: Date;
+  heartbeatAt: Date;
+  finishedAt: Date | null;
+  /** RatingCounts and BandMoves as JSON: written on every heartbeat, read only whole. */
+  progress: string;
+  error: string | null;
+}
 
 export const RatingJobSchema = new Schema<RatingJobDoc>(
   {
     _id: { type: String, required: true },
-    scope: { type: ScopeSchema, required: true },
-    status: { type: String, enum: RATING_JOB_STATUSES, required: true },
-    total: { type: Number, required: true },
-    processed: { type: Number, required: true },
-    failed: { type: Number, required: true },
-    cursor: { type: String, default: null },
-    ratingsPerSecond: { type: Number, required: true },
+    scope: { type: Schema.Types.Mixed, required: true },
+    modelVersion: { type: String, required: true },
+    plan: { type: Schema.Types.Mixed, required: true },
     createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    finishedAt: { type: Date, default: null },
-    error: { type: String, default: null },
   },
   { collection: RATING_JOB_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
 );
 
-// Start-up asks for the unfinished jobs; finished ones pile up over time and should not be scanned for that.
-RatingJobSchema.index({ status: 1 }, { name: 'status' });
+export const PartitionRunSchema = new Schema<PartitionRunDoc>(
+  {
+    _id: { type: String, required: true },
+    jobId: { type: String, required: true },
+    index: { type: Number, required: true },
+    attempt: { type: Number, required: true },
+    worker: { type: String, required: true },
+    status: { type: String, enum: ['RUNNING', 'COMPLETED', 'FAILED', 'RETRYING'], required: true },
+    startedAt: { type: Date, required: true },
+    heartbeatAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    progress: { type: String, required: true },
+    error: { type: String, default: null },
+  },
+  { collection: PARTITION_RUN_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
+);
+
+// A job's progress reads all its runs; a worker reads one partition's.
+PartitionRunSchema.index({ jobId: 1, index: 1 }, { name: 'job_partition' });

@@ -1,8 +1,10 @@
 import { Schema, Types } from 'mongoose';
-import { RATING_BANDS, RatingBand } from '../../domain/rating/rating';
+import { RatingBand } from '../../domain/rating/rating';
 
 export const RATING_MODEL = 'Rating';
 export const RATING_COLLECTION = 'ratings';
+export const RATING_HEAD_MODEL = 'RatingHead';
+export const RATING_HEAD_COLLECTION = 'rating_heads';
 
 export interface ReasonCodeDoc {
   code: string;
@@ -18,56 +20,74 @@ export interface ImprovementDoc {
   pointsGained: number;
 }
 
-/** One document per generated rating: the collection is the history, and the latest is simply the newest. */
-export interface RatingDoc {
-  cpf: string;
+/** What a rating says, field by field: the payload's content, and most of a document of the first layout. */
+export interface RatingFields {
   score: number;
   band: RatingBand;
   probabilityOfDefault: number;
   reasonCodes: ReasonCodeDoc[];
   improvement: ImprovementDoc | null;
   modelVersion: string;
-  generatedAt: Date;
 }
 
-export type StoredRatingDoc = RatingDoc & { _id: Types.ObjectId };
+/**
+ * One document per stored rating: the collection is a CPF's history, newest by (featuresAt, generatedAt). _id is the
+ * rating's id (domain/rating/rating-head.ts), so storing a rating twice keeps one. The rating itself is one JSON
+ * payload: FerretDB decodes documents field by field, and nothing queries inside a rating.
+ */
+export interface RatingDoc {
+  _id: string;
+  cpf: string;
+  generatedAt: Date;
+  featuresAt: Date | null;
+  /** The rating's place in the CPF's chain (RatingHead.seq). */
+  seq: number;
+  /** RatingFields as JSON. */
+  payload: string;
+}
 
-const ReasonCodeSchema = new Schema<ReasonCodeDoc>(
-  {
-    code: { type: String, required: true },
-    pointsLost: { type: Number, required: true },
-    textPt: { type: String, required: true },
-    textEn: { type: String, required: true },
-  },
-  { _id: false, strict: 'throw' },
-);
+/** A rating stored field by field, before the payload layout; still read. */
+export type LegacyRatingDoc = RatingFields & { _id: Types.ObjectId; cpf: string; generatedAt: Date };
+export type StoredRatingDoc = RatingDoc | LegacyRatingDoc;
 
-const ImprovementSchema = new Schema<ImprovementDoc>(
-  {
-    factor: { type: String, required: true },
-    textPt: { type: String, required: true },
-    textEn: { type: String, required: true },
-    pointsGained: { type: Number, required: true },
-  },
-  { _id: false, strict: 'throw' },
-);
+/**
+ * The rating engine's view of a rating, one small document per rating, found by CPF or by partition. `head` is
+ * the rest of RatingHead as a JSON array (see rating.mongoose-mapper.ts).
+ */
+export interface RatingHeadDoc {
+  _id: string;
+  cpf: string;
+  shard: number;
+  bucket: number;
+  head: string;
+}
 
 export const RatingSchema = new Schema<RatingDoc>(
   {
+    _id: { type: String, required: true },
     cpf: { type: String, required: true },
-    score: { type: Number, required: true, min: 0, max: 1000 },
-    band: { type: String, enum: RATING_BANDS, required: true },
-    probabilityOfDefault: { type: Number, required: true, min: 0, max: 1 },
-    reasonCodes: { type: [ReasonCodeSchema], default: [] },
-    improvement: { type: ImprovementSchema, default: null },
-    modelVersion: { type: String, required: true },
     generatedAt: { type: Date, required: true },
+    featuresAt: { type: Date, default: null },
+    seq: { type: Number, required: true },
+    payload: { type: String, required: true },
   },
   { collection: RATING_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
 );
 
-/** Newest first, then the later insert: ObjectIds from one process grow monotonically, so _id breaks generatedAt ties. */
-export const NEWEST_FIRST = { generatedAt: -1, _id: -1 } as const;
-
 // latest and history are "this CPF, newest first": the index answers both without scanning other CPFs.
 RatingSchema.index({ cpf: 1, generatedAt: -1 }, { name: 'cpf_generatedAt' });
+
+export const RatingHeadSchema = new Schema<RatingHeadDoc>(
+  {
+    _id: { type: String, required: true },
+    cpf: { type: String, required: true },
+    shard: { type: Number, required: true },
+    bucket: { type: Number, required: true },
+    head: { type: String, required: true },
+  },
+  { collection: RATING_HEAD_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
+);
+
+RatingHeadSchema.index({ cpf: 1 }, { name: 'cpf' });
+RatingHeadSchema.index({ shard: 1 }, { name: 'shard' });
+RatingHeadSchema.index({ bucket: 1 }, { name: 'bucket' });

@@ -1,9 +1,9 @@
-import { EXCHANGES, IngestTransactionsV1, QUEUES, RegenerateRatingsV1 } from '@app/contracts';
+import { EXCHANGES, IngestTransactionsV1, QUEUES, RatePartitionV1, RegenerateRatingsV1 } from '@app/contracts';
 import { RabbitMqPublisher } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { CommandSender } from '../../application/ports/command.sender';
 import { IngestTransactionsCommand } from '../../application/ingest-transactions/ingest-transactions.command';
-import { RegenerateRatingsCommand } from '../../application/regenerate-ratings/regenerate-ratings.command';
+import { RatePartitionCommand, RegenerateRatingsCommand } from '../../application/regenerate-ratings/regenerate-ratings.command';
 
 /** Commands leave the API as persistent messages; the call resolves once the broker has confirmed them. */
 @Injectable()
@@ -20,5 +20,15 @@ export class RabbitMqCommandSender extends CommandSender {
   async regenerateRatings(command: RegenerateRatingsCommand): Promise<void> {
     const payload: RegenerateRatingsV1 = { jobId: command.jobId };
     await this.publisher.publish(EXCHANGES.commands, QUEUES.regenerateRatings, payload, { correlationId: command.metadata.correlationId, causationId: command.metadata.causationId });
+  }
+
+  /** Published side by side, a few hundred at a time, each confirmed before the call resolves. */
+  async ratePartitions(commands: readonly RatePartitionCommand[]): Promise<void> {
+    for (let i = 0; i < commands.length; i += 500) {
+      await Promise.all(commands.slice(i, i + 500).map((c) => {
+        const payload: RatePartitionV1 = { jobId: c.jobId, partition: c.index };
+        return this.publisher.publish(EXCHANGES.commands, QUEUES.ratePartition, payload, { correlationId: c.metadata.correlationId, causationId: c.jobId });
+      }));
+    }
   }
 }

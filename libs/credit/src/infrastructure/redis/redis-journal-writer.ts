@@ -22,9 +22,23 @@ export class RedisJournalWriter {
   }
 
   async append(entry: string): Promise<boolean> {
+    return this.appendMany([entry]);
+  }
+
+  /** Several entries in one pipeline, in order; false when any XADD failed (the caller writes them all itself). */
+  async appendMany(entries: readonly string[]): Promise<boolean> {
+    if (entries.length === 0) return true;
     if (this.redis.status !== 'ready') return false;
     try {
-      await this.redis.xadd(this.key, '*', 'entry', entry);
+      if (entries.length === 1) {
+        await this.redis.xadd(this.key, '*', 'entry', entries[0]!);
+        return true;
+      }
+      const pipeline = this.redis.pipeline();
+      for (const entry of entries) pipeline.xadd(this.key, '*', 'entry', entry);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
       return true;
     } catch (error) {
       this.warn(`${this.unavailable}: ${(error as Error).message}`);

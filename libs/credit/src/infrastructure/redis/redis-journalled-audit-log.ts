@@ -34,6 +34,11 @@ export class RedisJournalledAuditLog extends AuditLog {
     if (!(await this.journal.append(JSON.stringify(entry)))) await this.log.recordSealed(entry);
   }
 
+  /** One pipelined round trip for the batch; if any of it failed, the whole batch goes to the log (at least once). */
+  override async recordSealedMany(entries: readonly SealedAuditEntry[]): Promise<void> {
+    if (!(await this.journal.appendMany(entries.map((e) => JSON.stringify(e))))) await this.log.recordSealedMany(entries);
+  }
+
   forSubject(cpf: Cpf, since: Date, limit: number): Promise<AuditEntry[]> {
     return this.log.forSubject(cpf, since, limit);
   }

@@ -43,6 +43,19 @@ export function decryptConsumerFields(row: Pick<ConsumerRow, 'cpfHash' | 'cpfEnc
   };
 }
 
+/** Debt rows are in clear: they describe the credit, not the person. */
+export function debtFromRow(d: Pick<DebtRow, 'id' | 'creditor' | 'creditorCnpj' | 'amountCents' | 'dueDate' | 'status' | 'limitationDate'>): Debt {
+  return Debt.create({
+    id: d.id,
+    creditor: d.creditor,
+    creditorCnpj: d.creditorCnpj,
+    amountCents: d.amountCents,
+    dueDate: fromDay(d.dueDate),
+    status: d.status,
+    limitationDate: d.limitationDate ? fromDay(d.limitationDate) : null,
+  });
+}
+
 export const ConsumerTypeormMapper = {
   toDomain(row: ConsumerRow, debts: DebtRow[], cipher: FieldCipher): Consumer {
     const clear = decryptConsumerFields(row, cipher);
@@ -50,17 +63,7 @@ export const ConsumerTypeormMapper = {
       cpf: Cpf.parse(clear.cpf),
       name: clear.name,
       address: Address.create(JSON.parse(clear.address) as AddressProps),
-      debts: debts.map((d) =>
-        Debt.create({
-          id: d.id,
-          creditor: d.creditor,
-          creditorCnpj: d.creditorCnpj,
-          amountCents: d.amountCents,
-          dueDate: fromDay(d.dueDate),
-          status: d.status,
-          limitationDate: d.limitationDate ? fromDay(d.limitationDate) : null,
-        }),
-      ),
+      debts: debts.map(debtFromRow),
       updatedAt: row.updatedAt,
     });
   },

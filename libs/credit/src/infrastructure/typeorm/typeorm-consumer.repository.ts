@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConsumerRepository } from '../../application/ports/consumer.repository';
-import { Consumer } from '../../domain/consumer/consumer.entity';
+import { Consumer, DebtRecord } from '../../domain/consumer/consumer.entity';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
-import { ConsumerTypeormMapper } from './consumer.typeorm-mapper';
+import { ConsumerTypeormMapper, debtFromRow } from './consumer.typeorm-mapper';
 
 /** A_CONSUMER in PostgreSQL (or PGlite): found by the keyed hash of the CPF, personal data encrypted field by field. */
 @Injectable()
@@ -34,6 +34,33 @@ export class TypeormConsumerRepository extends ConsumerRepository {
     return ConsumerTypeormMapper.toDomain(row, row.debts, this.cipher);
   }
 
+  async debtsOf(cpfs: readonly Cpf[]): Promise<Map<string, DebtRecord>> {
+    const digitsByHash = new Map(cpfs.map((c) => [this.cipher.lookupHash(c.value), c.value]));
+    if (digitsByHash.size === 0) return new Map();
+    // Dates leave as text: pg would turn a date column into a local-time Date.
+    const rows: DebtReadRow[] = await this.dataSource.query(
+      `SELECT c.cpf_hash, d.id, d.creditor, d.creditor_cnpj, d.amount_cents::text AS amount_cents,
+         to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status, to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date
+       FROM consumers c LEFT JOIN debts d ON d.consumer_cpf_hash = c.cpf_hash
+       WHERE c.cpf_hash = ANY($1::bpchar[])`,
+      [[...digitsByHash.keys()]],
+    );
+    const debts = new Map<string, ReturnType<typeof debtFromRow>[]>();
+    for (const row of rows) {
+      const digits = digitsByHash.get(row.cpf_hash.trim());
+      if (digits === undefined) continue;
+      const list = debts.get(digits) ?? [];
+      if (row.id !== null) {
+        list.push(debtFromRow({
+          id: row.id, creditor: row.creditor, creditorCnpj: row.creditor_cnpj, amountCents: Number(row.amount_cents),
+          dueDate: row.due_date, status: row.status, limitationDate: row.limitation_date,
+        }));
+      }
+      debts.set(digits, list);
+    }
+    return new Map([...debts].map(([digits, list]) => [digits, new DebtRecord(list)]));
+  }
+
   /** One transaction: the consumer row and its full debt list are replaced together or not at all. */
   async save(consumer: Consumer): Promise<void> {
     const { row, debts } = ConsumerTypeormMapper.toPersistence(consumer, this.cipher);
@@ -58,3 +85,7 @@ export class TypeormConsumerRepository extends ConsumerRepository {
     });
   }
 }
+
+/** A consumer's hash with one of its debts, or with nulls when it has none (the LEFT JOIN in debtsOf). */
+type DebtReadRow = { cpf_hash: string; id: string } & Record<'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status', string>
+  & { limitation_date: string | null };
