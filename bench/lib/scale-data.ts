@@ -22,6 +22,7 @@ import { Cnpj } from '../../libs/credit/src/domain/consumer/cnpj.value-object';
 import { Rating } from '../../libs/credit/src/domain/rating/rating';
 import { WoeLogisticScorer } from '../../libs/credit/src/domain/scoring/woe-logistic-scorer';
 import { buildScoringFacts } from '../../libs/credit/src/domain/scoring/scoring-facts';
+import { scoringActivityOf } from '../../libs/credit/src/domain/transactions/transaction-summary';
 import { seededRandom } from '../../libs/credit/src/demo/demo-data';
 import { InMemoryTransactionStore } from '../../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
 import { TypeormConsumerRepository } from '../../libs/credit/src/infrastructure/typeorm/typeorm-consumer.repository';
@@ -267,7 +268,7 @@ async function loadScaleSet(servers: Servers, set: ScaleSet, chunk: number): Pro
       const ratings: RatingWrite[] = [];
       for (let k = 0; k < generated.length; k++) {
         const summary = await memory.summarize(domainConsumers[k]!.cpf, now);
-        const outcome = scorer.score(buildScoringFacts(domainConsumers[k]!, domainFeatures[k]!, summary, now));
+        const outcome = scorer.score(buildScoringFacts(domainConsumers[k]!, domainFeatures[k]!, scoringActivityOf(summary), now));
         ratings.push(ratingWrite(Rating.create({ cpf: domainConsumers[k]!.cpf, ...outcome, generatedAt: now }), null, domainFeatures[k]!.props.updatedAt));
       }
       stage.generate! += (Date.now() - t) / 1000;

@@ -75,7 +75,7 @@ describe('RatingController.rescore', () => {
 
   it('fails the whole batch when a store fails, so it is retried', async () => {
     const cpfs = await someConsumers(2);
-    transactions.summarizeMany = async () => {
+    transactions.scoringActivityMany = async () => {
       throw new Error('elasticsearch away');
     };
     await expect(controller.rescore([{ cpfs }], batchOf(delivery()))).rejects.toThrow(/elasticsearch away/);

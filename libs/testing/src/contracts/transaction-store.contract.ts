@@ -1,4 +1,4 @@
-import { TransactionEvent, TransactionStore } from '@app/credit';
+import { TransactionEvent, TransactionStore, scoringActivityOf } from '@app/credit';
 import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 
@@ -89,23 +89,27 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     expect(s.lastCardPurchase).toMatchObject({ merchant: `Loja ${p}-c90`, approved: false });
   });
 
-  it('summarises several CPFs at once exactly as one at a time, an unknown one as empty', async () => {
+  it('counts and sums what scoring reads of several CPFs at once, exactly as their summaries say, edges included', async () => {
     const [a, b, unknown] = [uniqueCpf(), uniqueCpf(), uniqueCpf()];
     await store.append([
       inquiry(a, `sm-${a.value}-i`, ago(10), 'Banco A'),
+      inquiry(a, `sm-${a.value}-i6`, ago(182), 'Banco A'),
+      inquiry(a, `sm-${a.value}-i7`, ago(184), 'Banco A'),
       movement(a, `sm-${a.value}-m`, ago(5), -12_000),
+      movement(a, `sm-${a.value}-m90`, ago(90), 7_000),
+      movement(a, `sm-${a.value}-m91`, ago(91), 9_000),
       purchase(a, `sm-${a.value}-c`, ago(40), 3_000, false),
       movement(b, `sm-${b.value}-m`, ago(100), 50_000),
       purchase(b, `sm-${b.value}-c`, ago(1), 8_000),
+      purchase(b, `sm-${b.value}-c90`, ago(90), 2_000),
     ]);
     await afterWrite();
-    const many = await store.summarizeMany([a, b, unknown, a], NOW);
+    const many = await store.scoringActivityMany([a, b, unknown, a], NOW);
     expect([...many.keys()].sort()).toEqual([a.value, b.value, unknown.value].sort());
-    for (const cpf of [a, b, unknown]) expect(many.get(cpf.value)).toEqual(await store.summarize(cpf, NOW));
-    expect(many.get(a.value)?.lastInquiry?.inquirer).toBe('Banco A');
-    expect(many.get(b.value)?.cardPurchases90d.approvedAmountCents).toBe(8_000);
-    expect(many.get(unknown.value)).toMatchObject({ lastInquiry: null, inquiriesLast6Months: 0, movements90d: { count: 0 } });
-    expect(await store.summarizeMany([], NOW)).toEqual(new Map());
+    for (const cpf of [a, b, unknown]) expect(many.get(cpf.value)).toEqual(scoringActivityOf(await store.summarize(cpf, NOW)));
+    expect(many.get(b.value)?.cardApproved90dCents).toBe(10_000); // 90 days ago to the millisecond is inside
+    expect(many.get(unknown.value)).toEqual({ inquiriesLast6Months: 0, inflow90dCents: 0, outflow90dCents: 0, cardPurchases90d: 0, cardDeclined90d: 0, cardApproved90dCents: 0 });
+    expect(await store.scoringActivityMany([], NOW)).toEqual(new Map());
   });
 
   it('summarises an unknown CPF as empty', async () => {

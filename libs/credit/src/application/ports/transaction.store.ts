@@ -1,6 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
 import { BureauInquiry, EventType, TransactionEvent } from '../../domain/transactions/transaction-event';
-import { TransactionSummary } from '../../domain/transactions/transaction-summary';
+import { ScoringActivity, TransactionSummary } from '../../domain/transactions/transaction-summary';
 
 export interface AppendResult {
   /** Events written for the first time. */
@@ -36,11 +36,10 @@ export abstract class TransactionStore {
   abstract append(events: TransactionEvent[], options?: AppendOptions): Promise<AppendResult>;
   abstract summarize(cpf: Cpf, now: Date): Promise<TransactionSummary>;
   /**
-   * The summaries of several CPFs at once, each what summarize would answer for it (keyed by CPF digits; a CPF with no
-   * events gets the empty summary): a regeneration job rates CPFs in windows, and one request for a window costs the
-   * store less than one per CPF.
+   * What scoring reads of several CPFs at once, each as scoringActivityOf(summarize) would answer it (keyed by CPF
+   * digits; a CPF with no events has none): the rating engine asks for a window of CPFs in one request.
    */
-  abstract summarizeMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, TransactionSummary>>;
+  abstract scoringActivityMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, ScoringActivity>>;
   abstract list(cpf: Cpf, window: TransactionWindow): Promise<TransactionPage>;
   abstract inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]>;
 }

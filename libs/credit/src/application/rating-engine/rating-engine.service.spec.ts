@@ -6,6 +6,7 @@ import {
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { partitionKeysOf } from '../../domain/rating/rating-partition';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
+import { scoringActivityOf } from '../../domain/transactions/transaction-summary';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -43,7 +44,7 @@ describe('RatingEngine', () => {
 
   const scoreOf = async (value: string) => (await ratings.latest(Cpf.parse(value)))?.props.score;
   const expectedScore = async (value: string, debts: DebtRecord | null, f: ReturnType<typeof aRatingFeatures> | null) =>
-    new WoeLogisticScorer().score(buildScoringFacts(debts, f, await transactions.summarize(Cpf.parse(value), NOW), NOW)).score;
+    new WoeLogisticScorer().score(buildScoringFacts(debts, f, scoringActivityOf(await transactions.summarize(Cpf.parse(value), NOW)), NOW)).score;
 
   describe('one CPF', () => {
     it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
@@ -137,7 +138,7 @@ describe('RatingEngine', () => {
           return original(...args);
         };
       };
-      wrap(transactions, 'summarizeMany', (asked: Cpf[]) => calls.summaries.push(asked.length));
+      wrap(transactions, 'scoringActivityMany', (asked: Cpf[]) => calls.summaries.push(asked.length));
       wrap(consumers, 'debtsOf', () => (calls.debts += 1));
       wrap(features, 'findMany', () => (calls.features += 1));
       wrap(ratings, 'headsOf', () => (calls.heads += 1));
@@ -178,7 +179,7 @@ describe('RatingEngine', () => {
     it('fails the whole window when a store fails, storing and announcing nothing', async () => {
       const cpfs = distinctCpfs(3);
       for (const c of cpfs) await consumers.save(aConsumer({ cpf: c }));
-      transactions.summarizeMany = async () => {
+      transactions.scoringActivityMany = async () => {
         throw new Error('elasticsearch away');
       };
       await expect(engine.rateCpfs(cpfs, metadata)).rejects.toThrow(/elasticsearch away/);

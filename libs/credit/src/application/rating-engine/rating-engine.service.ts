@@ -4,7 +4,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
 import { BandMoves, RatingHead, RatingWrite, countBandMove, noBandMoves, ratingWrite, sameOutcome } from '../../domain/rating/rating-head';
-import { TransactionSummary } from '../../domain/transactions/transaction-summary';
+import { ScoringActivity } from '../../domain/transactions/transaction-summary';
 import { PartitionLevel } from '../../domain/rating/rating-partition';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
@@ -169,11 +169,11 @@ export class RatingEngine {
     const cpfs = entries.map((e) => e.cpf);
     const needFeatures = entries.filter((e) => e.stored === undefined).map((e) => e.cpf);
     const needHeads = entries.filter((e) => e.head === undefined).map((e) => e.cpf);
-    const [features, heads, debts, summaries] = await Promise.all([
+    const [features, heads, debts, activities] = await Promise.all([
       needFeatures.length ? this.features.findMany(needFeatures) : new Map<string, StoredFeatures>(),
       needHeads.length ? this.ratings.headsOf(needHeads) : { latest: new Map<string, RatingHead>(), superseded: [] },
       this.consumers.debtsOf(cpfs),
-      this.transactions.summarizeMany(cpfs, now),
+      this.transactions.scoringActivityMany(cpfs, now),
     ]);
     const report = emptyReport();
     const writes: RatingWrite[] = [];
@@ -182,7 +182,7 @@ export class RatingEngine {
       const cpf = entry.cpf.value;
       const stored = entry.stored !== undefined ? entry.stored : (features.get(cpf) ?? null);
       const head = entry.head !== undefined ? entry.head : (heads.latest.get(cpf) ?? null);
-      const decision = this.decide(entry.cpf, stored, head, debts.get(cpf) ?? null, summaries.get(cpf), now, options);
+      const decision = this.decide(entry.cpf, stored, head, debts.get(cpf) ?? null, activities.get(cpf), now, options);
       report.counts.processed += 1;
       report.outcomes.set(cpf, decision.outcome);
       switch (decision.outcome) {
@@ -223,18 +223,18 @@ export class RatingEngine {
     stored: StoredFeatures | null,
     head: RatingHead | null,
     debts: DebtRecord | null,
-    summary: TransactionSummary | undefined,
+    activity: ScoringActivity | undefined,
     now: Date,
     options: RatingOptions,
   ): Decision {
     if (stored?.problem) return { outcome: 'FAILED', reason: stored.problem };
     const features = stored?.features ?? null;
     if (!features && !debts) return { outcome: 'NO_DATA' };
-    if (!summary) throw new Error('the C summaries of a window must cover every CPF in it');
+    if (!activity) throw new Error('the C activity of a window must cover every CPF in it');
     const featuresAt = features?.props.updatedAt ?? null;
     // A rating from newer features is already stored (a rescore overtook this partition's read): ours would be stale.
     if (head?.featuresAt && featuresAt && head.featuresAt.getTime() > featuresAt.getTime()) return { outcome: 'UNCHANGED' };
-    const rating = Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(debts, features, summary, now)), generatedAt: now });
+    const rating = Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(debts, features, activity, now)), generatedAt: now });
     if (!sameOutcome(head, rating)) return { outcome: 'RATED', write: ratingWrite(rating, head, featuresAt) };
     const announce = head && options.resend && head.generatedAt.getTime() >= options.resend.since.getTime();
     return { outcome: 'UNCHANGED', again: announce ? Rating.create({ ...rating.props, generatedAt: head.generatedAt }) : undefined };

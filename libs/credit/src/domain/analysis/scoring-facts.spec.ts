@@ -2,7 +2,7 @@
 import { DAY_MS, addYears } from '@app/shared-kernel';
 import { NOW, aConsumer, aDebt, aRatingFeatures, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../scoring/scoring-facts';
-import { TransactionSummary, emptyMovementWindow } from '../transactions/transaction-summary';
+import { TransactionSummary, emptyMovementWindow, scoringActivityOf } from '../transactions/transaction-summary';
 
 const summary: TransactionSummary = {
   lastInquiry: null,
@@ -15,7 +15,7 @@ const summary: TransactionSummary = {
 
 describe('buildScoringFacts', () => {
   it('has no age and only transaction facts when there is neither consumer nor features', () => {
-    expect(buildScoringFacts(null, null, summary, NOW)).toEqual({
+    expect(buildScoringFacts(null, null, scoringActivityOf(summary), NOW)).toEqual({
       ageYears: null, monthlyIncomeCents: 0, incomeSourceCount: 0, longestIncomeMonths: 0, assetsValueCents: 0, assetsOutstandingCents: 0,
       realEstateCount: 0, openDebtCount: 0, overdueDebtCount: 0, openDebtCents: 0, overdueDebtCents: 0, maxDaysOverdue: 0,
       inquiriesLast6Months: 4, inflow90dCents: 900_000, outflow90dCents: 300_000, cardPurchases90d: 7, cardDeclined90d: 2, cardApproved90dCents: 45_000,
@@ -34,7 +34,7 @@ describe('buildScoringFacts', () => {
         { kind: 'RENTAL', monthlyAmountCents: 200_000, since: daysBefore(NOW, 10) },
       ],
     });
-    expect(buildScoringFacts(null, features, summary, NOW)).toMatchObject({
+    expect(buildScoringFacts(null, features, scoringActivityOf(summary), NOW)).toMatchObject({
       ageYears: 35,
       monthlyIncomeCents: 700_000,
       incomeSourceCount: 2,
@@ -53,13 +53,13 @@ describe('buildScoringFacts', () => {
         aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 900_000, dueDate: addYears(NOW, -7) }),
       ],
     });
-    expect(buildScoringFacts(consumer, null, summary, NOW)).toMatchObject({
+    expect(buildScoringFacts(consumer, null, scoringActivityOf(summary), NOW)).toMatchObject({
       openDebtCount: 2, overdueDebtCount: 1, openDebtCents: 4_000, overdueDebtCents: 3_000, maxDaysOverdue: 25,
     });
   });
 
   it('carries only the whitelisted numeric facts: nothing that must not drive a score (name, address, sex, nationality)', () => {
-    const facts = buildScoringFacts(aConsumer(), aRatingFeatures(), summary, NOW);
+    const facts = buildScoringFacts(aConsumer(), aRatingFeatures(), scoringActivityOf(summary), NOW);
     expect(Object.keys(facts).sort()).toEqual([
       'ageYears', 'assetsOutstandingCents', 'assetsValueCents', 'cardApproved90dCents', 'cardDeclined90d', 'cardPurchases90d',
       'incomeSourceCount', 'inflow90dCents', 'inquiriesLast6Months', 'longestIncomeMonths', 'maxDaysOverdue', 'monthlyIncomeCents',

@@ -1,7 +1,7 @@
 import { DAY_MS } from '@app/shared-kernel';
 import { DebtSummary } from '../consumer/consumer.entity';
 import { RatingFeatures } from '../rating/rating-features.entity';
-import { TransactionSummary } from '../transactions/transaction-summary';
+import { ScoringActivity } from '../transactions/transaction-summary';
 
 /**
  * Everything a scoring model may look at, as plain numbers. Sensitive attributes that must not drive a score
@@ -33,7 +33,7 @@ export interface ScoringFacts {
 export function buildScoringFacts(
   consumer: { debtSummary(now: Date): DebtSummary } | null,
   features: RatingFeatures | null,
-  transactions: TransactionSummary,
+  activity: ScoringActivity,
   now: Date,
 ): ScoringFacts {
   const debts = consumer?.debtSummary(now);
@@ -53,11 +53,6 @@ export function buildScoringFacts(
     openDebtCents: debts?.openAmountCents ?? 0,
     overdueDebtCents: debts?.overdueAmountCents ?? 0,
     maxDaysOverdue: debts?.maxDaysOverdue ?? 0,
-    inquiriesLast6Months: transactions.inquiriesLast6Months,
-    inflow90dCents: transactions.movements90d.inflowCents,
-    outflow90dCents: transactions.movements90d.outflowCents,
-    cardPurchases90d: transactions.cardPurchases90d.count,
-    cardDeclined90d: transactions.cardPurchases90d.declinedCount,
-    cardApproved90dCents: transactions.cardPurchases90d.approvedAmountCents,
+    ...activity,
   };
 }

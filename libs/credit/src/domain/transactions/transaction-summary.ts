@@ -34,3 +34,27 @@ export interface TransactionSummary {
 }
 
 export const emptyMovementWindow = (): MovementWindow => ({ inflowCents: 0, outflowCents: 0, count: 0, byKind: {} });
+
+/**
+ * What a scoring model reads from C_TRANSACTIONS: counts and sums only, no single event. The rating engine asks for
+ * it for a thousand CPFs at a time, which costs the store far less than full summaries (no "last event" look-ups).
+ */
+export interface ScoringActivity {
+  inquiriesLast6Months: number;
+  inflow90dCents: number;
+  outflow90dCents: number;
+  cardPurchases90d: number;
+  cardDeclined90d: number;
+  cardApproved90dCents: number;
+}
+
+export function scoringActivityOf(summary: TransactionSummary): ScoringActivity {
+  return {
+    inquiriesLast6Months: summary.inquiriesLast6Months,
+    inflow90dCents: summary.movements90d.inflowCents,
+    outflow90dCents: summary.movements90d.outflowCents,
+    cardPurchases90d: summary.cardPurchases90d.count,
+    cardDeclined90d: summary.cardPurchases90d.declinedCount,
+    cardApproved90dCents: summary.cardPurchases90d.approvedAmountCents,
+  };
+}

@@ -2,7 +2,7 @@ import { Cpf, DAY_MS } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
 import { BureauInquiry, CardPurchase, TransactionEvent } from '../../domain/transactions/transaction-event';
-import { MovementWindow, TransactionSummary, emptyMovementWindow } from '../../domain/transactions/transaction-summary';
+import { MovementWindow, ScoringActivity, TransactionSummary, emptyMovementWindow, scoringActivityOf } from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 
 /** Events per CPF kept sorted newest first; the id set makes re-ingest a no-op. */
@@ -27,8 +27,8 @@ export class InMemoryTransactionStore extends TransactionStore {
     return { stored, duplicates: events.length - stored };
   }
 
-  async summarizeMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, TransactionSummary>> {
-    return new Map(await Promise.all(cpfs.map(async (cpf) => [cpf.value, await this.summarize(cpf, now)] as const)));
+  async scoringActivityMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, ScoringActivity>> {
+    return new Map(await Promise.all(cpfs.map(async (cpf) => [cpf.value, scoringActivityOf(await this.summarize(cpf, now))] as const)));
   }
 
   async summarize(cpf: Cpf, now: Date): Promise<TransactionSummary> {
