@@ -1,8 +1,10 @@
 /**
  * Regenerates ratings through the running API and draws the job's progress:
  *   npm run ratings:regenerate -- --all
+ *   npm run ratings:regenerate -- --all --model woe-logistic-v2     # a model release: the workers must run that model
  *   npm run ratings:regenerate -- --cpf 12345678909 --cpf 98765432100
  *   npm run ratings:regenerate -- --resume <job id>
+ * When the job completes it prints, per band, how many consumers moved up, down or stayed.
  * API_URL (default http://127.0.0.1:3000) and API_KEY (a key with ratings:admin) come from the environment.
  */
 const base = process.env.API_URL ?? 'http://127.0.0.1:3000';
@@ -11,11 +13,17 @@ const key = process.env.API_KEY;
 interface Job {
   id: string;
   status: string;
+  modelVersion: string;
   total: number;
   processed: number;
+  rated: number;
+  unchanged: number;
   failed: number;
   percent: number;
   ratingsPerSecond: number;
+  partitions: { total: number; completed: number; running: number; stalled: number; failed: number; pending: number };
+  bandMoves: { from: string; up: number; down: number; same: number }[];
+  newlyRated: number;
   error: string | null;
 }
 
@@ -31,15 +39,24 @@ export function progressBar(job: Pick<Job, 'percent' | 'processed' | 'total' | '
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${job.percent.toFixed(1).padStart(5)}%  ${job.processed}/${job.total}  ${job.ratingsPerSecond} ratings/s  ${job.failed} failed  ${job.status}`;
 }
 
+/** What a completed job did, band by band: the report of a model release. */
+export function bandReport(job: Pick<Job, 'modelVersion' | 'rated' | 'unchanged' | 'bandMoves' | 'newlyRated'>): string {
+  const rows = job.bandMoves.map((b) => `  ${b.from}      ${String(b.up).padStart(9)} ${String(b.down).padStart(9)} ${String(b.same).padStart(9)}`);
+  return [`model ${job.modelVersion}: ${job.rated} ratings changed, ${job.unchanged} unchanged, ${job.newlyRated} rated for the first time`,
+    '  from   moved up  moved down  stayed', ...rows].join('\n');
+}
+
 async function main(args: string[]): Promise<void> {
   if (!key) throw new Error('set API_KEY to a key with the ratings:admin scope (npm run apikey -- create --name ops --scopes ratings:admin)');
   const resume = args.indexOf('--resume');
   const cpfs = args.flatMap((a, i) => (args[i - 1] === '--cpf' ? [a] : []));
+  const model = args.indexOf('--model');
+  const modelVersion = model >= 0 ? args[model + 1] : undefined;
   let job: Job;
   if (resume >= 0) job = await call('POST', `/v1/ratings/regenerations/${args[resume + 1]}/resume`);
-  else if (args.includes('--all')) job = await call('POST', '/v1/ratings/regenerations', { scope: 'ALL' });
-  else if (cpfs.length) job = await call('POST', '/v1/ratings/regenerations', { scope: 'CPFS', cpfs });
-  else throw new Error('say what to regenerate: --all, --cpf <cpf> (repeatable) or --resume <job id>');
+  else if (args.includes('--all')) job = await call('POST', '/v1/ratings/regenerations', { scope: 'ALL', modelVersion });
+  else if (cpfs.length) job = await call('POST', '/v1/ratings/regenerations', { scope: 'CPFS', cpfs, modelVersion });
+  else throw new Error('say what to regenerate: --all [--model <version>], --cpf <cpf> (repeatable) or --resume <job id>');
   console.log(`job ${job.id}`);
   const tty = process.stdout.isTTY;
   while (job.status === 'PENDING' || job.status === 'RUNNING') {
@@ -49,6 +66,7 @@ async function main(args: string[]): Promise<void> {
   }
   process.stdout.write(`${tty ? '\r' : ''}${progressBar(job)}\n`);
   if (job.status !== 'COMPLETED') throw new Error(`job ${job.status}: ${job.error ?? 'see the rating worker log'}; resume with --resume ${job.id}`);
+  console.log(bandReport(job));
 }
 
 if (require.main === module) {
