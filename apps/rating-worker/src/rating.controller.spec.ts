@@ -50,6 +50,7 @@ describe('RatingController.rescore', () => {
     const messages = Array.from({ length: 50 }, () => ({ cpfs: [cpfs[0]!, ...cpfs.slice(1)] }));
     expect(await controller.rescore(messages, batchOf(...messages.map(() => delivery())))).toEqual(messages.map(() => null));
     expect(asked).toEqual([5]);
+    expect(controller.rescoreStats).toEqual({ batches: 1, messages: 50, cpfsRated: 5 });
     for (const cpf of cpfs) expect(await ratings.history(Cpf.parse(cpf), 10)).toHaveLength(1);
     expect(bus.ofType(RatingChangedEvent)).toHaveLength(5);
   });

@@ -15,8 +15,17 @@ export const RESCORE_PREFETCH = RESCORE_BATCH.maxMessages * 2;
 /** Partitions a worker rates at once: one rates while the other waits on its stores. */
 export const PARTITION_PREFETCH = 2;
 
+/** What re-scoring has done since the worker started: how much coalescing saved shows in messages against CPFs. */
+export interface RescoreStats {
+  batches: number;
+  messages: number;
+  cpfsRated: number;
+}
+
 @Controller()
 export class RatingController {
+  readonly rescoreStats: RescoreStats = { batches: 0, messages: 0, cpfsRated: 0 };
+
   constructor(
     private readonly commands: CommandBus,
     private readonly engine: RatingEngine,
@@ -58,8 +67,11 @@ export class RatingController {
     for (const [cpfs, options] of [[again, { resend: { since: new Date(0) } }], [fresh, {}]] as const) {
       if (cpfs.size === 0) continue;
       const report = await this.engine.rateCpfs([...cpfs], metadata, options);
+      this.rescoreStats.cpfsRated += report.counts.processed;
       for (const f of report.failures) failures.set(f.cpf, f.reason);
     }
+    this.rescoreStats.batches += 1;
+    this.rescoreStats.messages += messages.length;
     messages.forEach((message, i) => {
       if (results[i]) return;
       const failed = message.cpfs.map((c) => Cpf.parse(c).value).find((c) => failures.has(c));
