@@ -98,7 +98,12 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}/v1/ratings/regenerations`;
     const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' };
 
-    const runJob = async (modelVersion: string, workers: Spawned[]): Promise<{ job: JobDto; seconds: number; cpu: Record<string, number> }> => {
+    const runJob = (modelVersion: string, workers: Spawned[]) => followJob(modelVersion, workers).catch((error: Error) => {
+      // A fetch that fails means a process died: its last words say why.
+      for (const p of [api, ...workers]) console.error(`--- ${p.name} (${p.pid})\n${p.output().slice(-3000)}`);
+      throw error;
+    });
+    const followJob = async (modelVersion: string, workers: Spawned[]): Promise<{ job: JobDto; seconds: number; cpu: Record<string, number> }> => {
       const meter = cpuBreakdown({ ...Object.fromEntries(workers.map((w, i) => [`rating-worker ${i + 1}`, w.pid])), api: api.pid });
       const t0 = Date.now();
       let job = (await (await fetch(base, { method: 'POST', headers, body: JSON.stringify({ scope: 'ALL', modelVersion }) })).json()) as JobDto;

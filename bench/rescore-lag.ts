@@ -149,7 +149,7 @@ async function checkCurrent(servers: ReturnType<typeof serversFromEnv>, set: Awa
     let same = 0;
     for (const cpf of cpfs) {
       const expected = scorer.score(buildScoringFacts(debts.get(cpf.value) ?? null, features.get(cpf.value)?.features ?? null, activity.get(cpf.value)!, now));
-      if (heads.latest.get(cpf.value)?.score === expected.score) same += 1;
+      if (heads.get(cpf.value)?.score === expected.score) same += 1;
     }
     return { same, total: cpfs.length };
   } finally {

@@ -64,8 +64,8 @@ export interface ScaleSet {
   load?: { seconds: number; events: number; perStage: Record<string, number> };
 }
 
-/** 2: B's features, ratings and rating heads in the payload layout of the partitioned rating engine. */
-const SCALE_LAYOUT = 2;
+/** 3: B in the layout of the partitioned rating engine (payload documents, history with seq, snapshot pages). */
+const SCALE_LAYOUT = 3;
 
 export const groupOf = (i: number, heavy: number): 'e1000' | 'e100' | 'e10' => (i < heavy ? 'e1000' : i < 2 * heavy ? 'e100' : 'e10');
 const eventsFor = (i: number, heavy: number) => ({ e1000: 1000, e100: 100, e10: 10 })[groupOf(i, heavy)];

@@ -122,11 +122,10 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     // Computed later, from features saved before the ones above: a stale computation landing late.
     await saveRating(repo, ratingFor(cpf, 500, new Date('2026-11-03T10:00:00Z')), new Date('2026-11-01T09:00:00Z'));
     expect((await repo.latest(cpf))?.props.score).toBe(710);
-    const { latest } = await repo.headsOf([cpf]);
-    expect(latest.get(cpf.value)?.score).toBe(710);
+    expect((await repo.headsOf([cpf])).get(cpf.value)?.score).toBe(710);
   });
 
-  it('stores a write once however often it is appended, and answers each CPF\'s latest head', async () => {
+  it('stores a write once however often it is appended, and answers each CPF\'s latest head from its history', async () => {
     const [a, b] = [uniqueCpf(), uniqueCpf()];
     const first = ratingWrite(ratingFor(a, 650, new Date('2026-11-01T10:00:00Z')), null, null);
     await repo.append([first]);
@@ -135,30 +134,43 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     await repo.append([second, ratingWrite(ratingFor(b, 800, new Date('2026-11-02T10:00:00Z')), null, null), second]);
     expect((await repo.history(a, 10)).map((r) => r.props.score)).toEqual([690, 650]);
     const heads = await repo.headsOf([a, b, uniqueCpf()]);
-    expect([...heads.latest.keys()].sort()).toEqual([a.value, b.value].sort());
-    expect(heads.latest.get(a.value)).toEqual(second.head);
-    expect(heads.latest.get(a.value)?.previousScore).toBe(650);
-    expect(heads.superseded).toEqual([first.head.ratingId]);
+    expect([...heads.keys()].sort()).toEqual([a.value, b.value].sort());
+    expect(heads.get(a.value)).toEqual(second.head);
+    expect(heads.get(a.value)?.previousScore).toBe(650);
   });
 
-  it('reads a partition\'s heads, and drops superseded ones without changing what is latest', async () => {
+  it('reads a partition\'s heads: its snapshot and the heads written loose since, and a snapshot replaces what was read', async () => {
     const cpf = uniqueCpf();
     const { sameShard, otherShard } = neighbours(cpf);
-    const old = ratingWrite(ratingFor(cpf, 600, new Date('2026-11-01T10:00:00Z')), null, null);
-    const latest = ratingWrite(ratingFor(cpf, 610, new Date('2026-11-02T10:00:00Z')), old.head, null);
-    await repo.append([old, latest, ratingWrite(ratingFor(sameShard, 700, new Date('2026-11-01T10:00:00Z')), null, null),
-      ratingWrite(ratingFor(otherShard, 700, new Date('2026-11-01T10:00:00Z')), null, null)]);
     const { shard } = partitionKeysOf(cpf.value);
-    const read = await repo.headsInPartition('SHARD', shard);
-    expect(read.latest.get(cpf.value)).toEqual(latest.head);
-    expect(read.latest.has(sameShard.value)).toBe(true);
-    expect(read.latest.has(otherShard.value)).toBe(false);
-    expect(read.superseded).toContain(old.head.ratingId);
-    await repo.dropHeads('SHARD', shard, [old.head.ratingId]);
+    const old = ratingWrite(ratingFor(cpf, 600, new Date('2026-11-01T10:00:00Z')), null, null);
+    const neighbour = ratingWrite(ratingFor(sameShard, 700, new Date('2026-11-01T10:00:00Z')), null, null);
+    await repo.append([old, neighbour, ratingWrite(ratingFor(otherShard, 700, new Date('2026-11-01T10:00:00Z')), null, null)]);
+    const loose = await repo.headsInPartition('SHARD', shard);
+    expect(loose.latest.get(cpf.value)).toEqual(old.head);
+    expect(loose.latest.has(sameShard.value)).toBe(true);
+    expect(loose.latest.has(otherShard.value)).toBe(false);
+    expect(loose.read.compact).toBe(false);
+    // A partition run rated cpf again (history only) and snapshots the partition's heads.
+    const rerated = ratingWrite(ratingFor(cpf, 610, new Date('2026-11-02T10:00:00Z')), old.head, null);
+    await repo.append([rerated], { heads: false });
+    // Meanwhile a single change wrote a loose head for the neighbour: it must survive the snapshot.
+    const meanwhile = ratingWrite(ratingFor(sameShard, 720, new Date('2026-11-02T11:00:00Z')), neighbour.head, null);
+    await repo.append([meanwhile]);
+    const snapshot = new Map(loose.latest).set(cpf.value, rerated.head);
+    await repo.writeSnapshot('SHARD', shard, 'run-1', snapshot.values(), loose.read);
     const after = await repo.headsInPartition('SHARD', shard);
-    expect(after.superseded).not.toContain(old.head.ratingId);
-    expect(after.latest.get(cpf.value)).toEqual(latest.head);
+    expect(after.latest.get(cpf.value)).toEqual(rerated.head);
+    expect(after.latest.get(sameShard.value)).toEqual(meanwhile.head);
+    expect(after.read.headIds).toEqual([meanwhile.head.ratingId]);
+    const bucket = await repo.headsInPartition('BUCKET', partitionKeysOf(cpf.value).bucket);
+    expect(bucket.latest.get(cpf.value)).toEqual(rerated.head);
     expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([610, 600]);
+    // Snapshotting again with nothing loose left gives one compact snapshot.
+    await repo.writeSnapshot('SHARD', shard, 'run-2', after.latest.values(), after.read);
+    const compact = await repo.headsInPartition('SHARD', shard);
+    expect(compact.read.compact).toBe(true);
+    expect(compact.latest).toEqual(after.latest);
   });
 
   it('cuts a history back to the kept length each time it has grown ten past it', async () => {
@@ -171,7 +183,7 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     await saveRating(repo, ratingFor(cpf, 400, new Date(start + 60 * 60_000)));
     history = await repo.history(cpf, 1000);
     expect(history).toHaveLength(51);
-    expect((await repo.headsOf([cpf])).latest.get(cpf.value)?.seq).toBe(61);
+    expect((await repo.headsOf([cpf])).get(cpf.value)?.seq).toBe(61);
   });
 
   it('orders ratings made in the same millisecond by their place in the chain', async () => {

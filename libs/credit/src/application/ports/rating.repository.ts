@@ -3,27 +3,35 @@ import { Rating } from '../../domain/rating/rating';
 import { RatingHead, RatingWrite } from '../../domain/rating/rating-head';
 import { PartitionLevel } from '../../domain/rating/rating-partition';
 
-/** The latest head of each CPF read, and the ids of older heads still stored (see dropHeads). */
-export interface HeadsRead {
+/** The latest head of each CPF of a partition, and what a new snapshot of it replaces. */
+export interface PartitionHeads {
   latest: Map<string, RatingHead>;
-  superseded: string[];
+  /** The stored pieces read (an opaque list for writeSnapshot); `compact` when they already are one snapshot. */
+  read: { pageIds: string[]; headIds: string[]; compact: boolean };
 }
 
 /**
- * B_RATING's ratings: a history per CPF (what the API shows and explains) and, beside it, a head per rating (what the
- * rating engine compares a new rating with). Both are append-only, so a window of ratings is written with inserts.
+ * B_RATING's ratings. The history (what the API shows and explains, and the truth about a CPF's latest rating) is
+ * append-only. Beside it, the rating engine keeps heads, a small summary per rating: for a whole partition as one
+ * snapshot (written by a job's partition, a few large documents), plus loose heads written by single changes since.
  */
 export abstract class RatingRepository {
   abstract latest(cpf: Cpf): Promise<Rating | null>;
   /** Newest first. */
   abstract history(cpf: Cpf, limit: number): Promise<Rating[]>;
-  abstract headsOf(cpfs: readonly Cpf[]): Promise<HeadsRead>;
-  abstract headsInPartition(level: PartitionLevel, key: number): Promise<HeadsRead>;
+  /** The head of each CPF's latest rating, read from its history; a CPF never rated is absent. */
+  abstract headsOf(cpfs: readonly Cpf[]): Promise<Map<string, RatingHead>>;
+  /** Every CPF of one shard or bucket with a rating: its last snapshot merged with the loose heads written since. */
+  abstract headsInPartition(level: PartitionLevel, key: number): Promise<PartitionHeads>;
   /**
-   * Stores each write's history entry and head, in bulk and in no order. Idempotent: a write whose rating id is
-   * already stored is skipped, so a window written twice (a retry, a second worker) leaves one copy.
+   * Stores each write's history entry, and its loose head unless `heads` is false (a partition's windows, whose heads
+   * go into its snapshot). In bulk and in no order; idempotent: a rating id already stored is skipped.
    */
-  abstract append(writes: readonly RatingWrite[]): Promise<void>;
-  /** Removes heads that later ones superseded, all of one shard or bucket; what is left still answers the same. */
-  abstract dropHeads(level: PartitionLevel, key: number, ratingIds: readonly string[]): Promise<void>;
+  abstract append(writes: readonly RatingWrite[], options?: { heads?: boolean }): Promise<void>;
+  /**
+   * Stores `heads` as the partition's snapshot, then removes the pieces `replaces` names (read before the partition
+   * was rated). Loose heads written meanwhile stay, so nothing newer is ever lost; a partition snapshotted twice at
+   * once leaves two snapshots, which reads merge.
+   */
+  abstract writeSnapshot(level: PartitionLevel, key: number, run: string, heads: Iterable<RatingHead>, replaces: PartitionHeads['read']): Promise<void>;
 }

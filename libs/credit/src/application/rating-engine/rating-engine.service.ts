@@ -1,5 +1,5 @@
 import { throttledWarning } from '@app/platform';
-import { Clock, Cpf, MessageMetadata } from '@app/shared-kernel';
+import { Clock, Cpf, MessageMetadata, newId } from '@app/shared-kernel';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
@@ -120,7 +120,7 @@ export class RatingEngine {
 
   /**
    * Every CPF of one shard or bucket that has features or a rating: heads read once for the partition, features
-   * streamed a window at a time. Heads superseded by this run or left by earlier ones are removed at the end.
+   * streamed a window at a time. The partition's heads are then stored as one new snapshot, replacing what was read.
    * `progress` is called after each window with the totals so far (a job's heartbeat).
    */
   async ratePartition(
@@ -130,12 +130,12 @@ export class RatingEngine {
     options: RatingOptions & { progress?: (report: RatingReport) => Promise<void> } = {},
   ): Promise<RatingReport> {
     const heads = await this.ratings.headsInPartition(level, key);
+    const latest = new Map(heads.latest);
     const report = emptyReport();
-    const superseded = [...heads.superseded];
     const seen = new Set<string>();
     const inFlight: Promise<void>[] = [];
     const run = async (entries: WindowEntry[]) => {
-      const window = await this.rateWindow(entries, metadata, options, superseded);
+      const window = await this.rateWindow(entries, metadata, options, latest);
       mergeReport(report, { ...window, outcomes: new Map() });
       await options.progress?.(report);
     };
@@ -157,11 +157,16 @@ export class RatingEngine {
       await Promise.allSettled(inFlight);
     }
     await Promise.all(inFlight);
-    await this.ratings.dropHeads(level, key, superseded);
+    // The partition's heads as one snapshot, unless what was read already is one and nothing changed.
+    if (report.counts.rated > 0 || !heads.read.compact) await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
     return report;
   }
 
-  private async rateWindow(entries: WindowEntry[], metadata: MessageMetadata, options: RatingOptions, superseded?: string[]): Promise<RatingReport> {
+  /**
+   * `snapshot`: a partition's latest heads, when the window belongs to one: its writes then update that map, and their
+   * heads go into the partition's snapshot instead of being stored loose.
+   */
+  private async rateWindow(entries: WindowEntry[], metadata: MessageMetadata, options: RatingOptions, snapshot?: Map<string, RatingHead>): Promise<RatingReport> {
     if (options.modelVersion && options.modelVersion !== this.scorer.modelVersion) {
       throw new Error(`asked to rate with model ${options.modelVersion}, but this process scores with ${this.scorer.modelVersion}`);
     }
@@ -171,7 +176,7 @@ export class RatingEngine {
     const needHeads = entries.filter((e) => e.head === undefined).map((e) => e.cpf);
     const [features, heads, debts, activities] = await Promise.all([
       needFeatures.length ? this.features.findMany(needFeatures) : new Map<string, StoredFeatures>(),
-      needHeads.length ? this.ratings.headsOf(needHeads) : { latest: new Map<string, RatingHead>(), superseded: [] },
+      needHeads.length ? this.ratings.headsOf(needHeads) : new Map<string, RatingHead>(),
       this.consumers.debtsOf(cpfs),
       this.transactions.scoringActivityMany(cpfs, now),
     ]);
@@ -181,7 +186,7 @@ export class RatingEngine {
     for (const entry of entries) {
       const cpf = entry.cpf.value;
       const stored = entry.stored !== undefined ? entry.stored : (features.get(cpf) ?? null);
-      const head = entry.head !== undefined ? entry.head : (heads.latest.get(cpf) ?? null);
+      const head = entry.head !== undefined ? entry.head : (heads.get(cpf) ?? null);
       const decision = this.decide(entry.cpf, stored, head, debts.get(cpf) ?? null, activities.get(cpf), now, options);
       report.counts.processed += 1;
       report.outcomes.set(cpf, decision.outcome);
@@ -210,8 +215,8 @@ export class RatingEngine {
     if (writes.length > 0) {
       // Audited before stored: a crash in between leaves an entry for a rating a retry then stores, never the reverse.
       await this.audit?.recordMany(writes.map((w) => auditEntry(w, metadata)));
-      await this.ratings.append(writes);
-      for (const w of writes) if (w.previous) superseded?.push(w.previous.ratingId);
+      await this.ratings.append(writes, { heads: !snapshot });
+      for (const w of writes) snapshot?.set(w.head.cpf, w.head);
     }
     await this.changes.notifyMany(events);
     return report;

@@ -23,17 +23,16 @@ describe('InMemoryRatingRepository', () => {
     expect(await repo.history(other, 10)).toEqual([]);
   });
 
-  it('drops only the named superseded heads of the partition', async () => {
+  it('folds the loose heads a snapshot read into it, keeping one head per CPF', async () => {
     const repo = new InMemoryRatingRepository();
     const first = ratingWrite(aRating({ score: 500 }), null, null);
     const second = ratingWrite(aRating({ score: 520, generatedAt: new Date(NOW.getTime() + DAY_MS) }), first.head, null);
     await repo.append([first, second]);
     expect(repo.headCount()).toBe(2);
     const { shard } = partitionKeysOf(cpf.value);
-    await repo.dropHeads('SHARD', (shard + 1) % 64, [first.head.ratingId]);
-    expect(repo.headCount()).toBe(2);
-    await repo.dropHeads('SHARD', shard, [first.head.ratingId]);
+    const read = await repo.headsInPartition('SHARD', shard);
+    await repo.writeSnapshot('SHARD', shard, 'run', read.latest.values(), read.read);
     expect(repo.headCount()).toBe(1);
-    expect((await repo.headsOf([cpf])).latest.get(cpf.value)).toEqual(second.head);
+    expect((await repo.headsInPartition('SHARD', shard)).latest.get(cpf.value)).toEqual(second.head);
   });
 });

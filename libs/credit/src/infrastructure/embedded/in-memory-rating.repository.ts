@@ -1,18 +1,19 @@
-import { Cpf } from '@app/shared-kernel';
+import { Cpf, newId } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { HeadsRead, RatingRepository } from '../../application/ports/rating.repository';
+import { PartitionHeads, RatingRepository } from '../../application/ports/rating.repository';
 import { Rating } from '../../domain/rating/rating';
 import { RATING_HISTORY_KEPT, RatingHead, RatingWrite, Recency, compareRecency, latestHead } from '../../domain/rating/rating-head';
 import { PartitionLevel, partitionKeyOf } from '../../domain/rating/rating-partition';
 
-type Stored = { id: string; rating: Rating; featuresAt: Date | null; seq: number };
-const recency = (s: Stored): Recency => ({ featuresAt: s.featuresAt, seq: s.seq, generatedAt: s.rating.props.generatedAt, id: s.id });
+type Stored = { id: string; rating: Rating; head: RatingHead };
+const recency = (s: Stored): Recency => ({ featuresAt: s.head.featuresAt, seq: s.head.seq, generatedAt: s.rating.props.generatedAt, id: s.id });
 
-/** The rating store in process: the same semantics as the MongoDB adapter (idempotent by id, heads beside history). */
+/** The rating store in process, with the MongoDB adapter's semantics: idempotent by id, snapshots beside loose heads. */
 @Injectable()
 export class InMemoryRatingRepository extends RatingRepository {
   private readonly historyByCpf = new Map<string, Stored[]>();
-  private readonly headsByCpf = new Map<string, RatingHead[]>();
+  private readonly loose = new Map<string, RatingHead>();
+  private readonly pages = new Map<string, { level: PartitionLevel; key: number; run: string; heads: RatingHead[] }>();
 
   async latest(cpf: Cpf): Promise<Rating | null> {
     return this.sorted(cpf.value)[0]?.rating ?? null;
@@ -22,49 +23,51 @@ export class InMemoryRatingRepository extends RatingRepository {
     return limit <= 0 ? [] : this.sorted(cpf.value).slice(0, limit).map((s) => s.rating);
   }
 
-  async headsOf(cpfs: readonly Cpf[]): Promise<HeadsRead> {
-    return this.read(new Set(cpfs.map((c) => c.value)));
+  async headsOf(cpfs: readonly Cpf[]): Promise<Map<string, RatingHead>> {
+    const found = new Map<string, RatingHead>();
+    for (const cpf of cpfs) {
+      const [newest] = this.sorted(cpf.value);
+      if (newest) found.set(cpf.value, newest.head);
+    }
+    return found;
   }
 
-  async headsInPartition(level: PartitionLevel, key: number): Promise<HeadsRead> {
-    return this.read(new Set([...this.headsByCpf.keys()].filter((cpf) => partitionKeyOf(level, cpf) === key)));
+  async headsInPartition(level: PartitionLevel, key: number): Promise<PartitionHeads> {
+    const inside = (cpf: string) => partitionKeyOf(level, cpf) === key;
+    const pages = [...this.pages].filter(([, p]) => p.heads.some((h) => inside(h.cpf)) || (p.level === level && p.key === key));
+    const loose = [...this.loose].filter(([, h]) => inside(h.cpf));
+    const byCpf = new Map<string, RatingHead[]>();
+    for (const head of [...pages.flatMap(([, p]) => p.heads.filter((h) => inside(h.cpf))), ...loose.map(([, h]) => h)]) {
+      byCpf.set(head.cpf, [...(byCpf.get(head.cpf) ?? []), head]);
+    }
+    return {
+      latest: new Map([...byCpf].map(([cpf, heads]) => [cpf, latestHead(heads).latest!])),
+      read: { pageIds: pages.map(([id]) => id), headIds: loose.map(([id]) => id), compact: loose.length === 0 && new Set(pages.map(([, p]) => p.run)).size <= 1 },
+    };
   }
 
-  async append(writes: readonly RatingWrite[]): Promise<void> {
+  async append(writes: readonly RatingWrite[], options: { heads?: boolean } = {}): Promise<void> {
     for (const { rating, head, pruneHistory } of writes) {
       const history = this.historyByCpf.get(head.cpf) ?? [];
-      if (!history.some((s) => s.id === head.ratingId)) history.push({ id: head.ratingId, rating, featuresAt: head.featuresAt, seq: head.seq });
+      if (!history.some((s) => s.id === head.ratingId)) history.push({ id: head.ratingId, rating, head });
       this.historyByCpf.set(head.cpf, history);
-      const heads = this.headsByCpf.get(head.cpf) ?? [];
-      if (!heads.some((h) => h.ratingId === head.ratingId)) heads.push(head);
-      this.headsByCpf.set(head.cpf, heads);
+      if (options.heads !== false) this.loose.set(head.ratingId, head);
       if (pruneHistory) this.historyByCpf.set(head.cpf, this.sorted(head.cpf).slice(0, RATING_HISTORY_KEPT));
     }
   }
 
-  async dropHeads(level: PartitionLevel, key: number, ratingIds: readonly string[]): Promise<void> {
-    const drop = new Set(ratingIds);
-    for (const [cpf, heads] of this.headsByCpf) {
-      if (partitionKeyOf(level, cpf) === key) this.headsByCpf.set(cpf, heads.filter((h) => !drop.has(h.ratingId)));
-    }
+  async writeSnapshot(level: PartitionLevel, key: number, run: string, heads: Iterable<RatingHead>, replaces: PartitionHeads['read']): Promise<void> {
+    this.pages.set(`${run}:${newId()}`, { level, key, run, heads: [...heads] });
+    for (const id of replaces.pageIds) if (!id.startsWith(`${run}:`)) this.pages.delete(id);
+    for (const id of replaces.headIds) this.loose.delete(id);
   }
 
-  /** How many heads are stored, superseded ones included (tests of clean-up). */
+  /** Heads stored loose and in snapshots (tests of what a snapshot folds in). */
   headCount(): number {
-    return [...this.headsByCpf.values()].reduce((n, heads) => n + heads.length, 0);
+    return this.loose.size + [...this.pages.values()].reduce((n, p) => n + p.heads.length, 0);
   }
 
   private sorted(cpf: string): Stored[] {
     return [...(this.historyByCpf.get(cpf) ?? [])].sort((a, b) => compareRecency(recency(b), recency(a)));
-  }
-
-  private read(cpfs: Set<string>): HeadsRead {
-    const read: HeadsRead = { latest: new Map(), superseded: [] };
-    for (const cpf of cpfs) {
-      const { latest, superseded } = latestHead(this.headsByCpf.get(cpf) ?? []);
-      if (latest) read.latest.set(cpf, latest);
-      read.superseded.push(...superseded);
-    }
-    return read;
   }
 }

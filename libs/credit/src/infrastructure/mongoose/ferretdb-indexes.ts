@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
 import { PARTITION_RUN_COLLECTION } from './rating-job.mongoose-schema';
-import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from './rating.mongoose-schema';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_PAGE_COLLECTION } from './rating.mongoose-schema';
 
 export interface LookupField {
   collection: string;
@@ -9,17 +9,18 @@ export interface LookupField {
 }
 
 /**
- * The look-ups on the analysis and rating paths: one CPF's features, ratings and heads; a rating job's partitions
- * (shard or bucket) of features and heads; a job's partition runs.
+ * The look-ups on the analysis and rating paths: one CPF's features and ratings; a rating job's partitions (shard
+ * or bucket) of features, loose heads and head snapshots; a job's partition runs.
  */
 export const FERRETDB_LOOKUP_FIELDS: readonly LookupField[] = [
   { collection: RATING_FEATURES_COLLECTION, field: 'cpf' },
   { collection: RATING_FEATURES_COLLECTION, field: 'shard' },
   { collection: RATING_FEATURES_COLLECTION, field: 'bucket' },
   { collection: RATING_COLLECTION, field: 'cpf' },
-  { collection: RATING_HEAD_COLLECTION, field: 'cpf' },
   { collection: RATING_HEAD_COLLECTION, field: 'shard' },
   { collection: RATING_HEAD_COLLECTION, field: 'bucket' },
+  { collection: RATING_HEAD_PAGE_COLLECTION, field: 'shard' },
+  { collection: RATING_HEAD_PAGE_COLLECTION, field: 'bucket' },
   { collection: PARTITION_RUN_COLLECTION, field: 'jobId' },
 ];
 

@@ -19,7 +19,7 @@ import { RatingFeaturesMongooseMapper } from './rating-features.mongoose-mapper'
 import { MongooseRatingIndexes } from './rating-indexes';
 import { PARTITION_RUN_COLLECTION, RATING_JOB_COLLECTION } from './rating-job.mongoose-schema';
 import { RatingMongooseMapper } from './rating.mongoose-mapper';
-import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from './rating.mongoose-schema';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_PAGE_COLLECTION } from './rating.mongoose-schema';
 
 /** The configured server with a database of its own for this run, so runs never see each other's documents. */
 function perRunDatabase(url: string): string {
@@ -72,7 +72,10 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
     it('indexes what the engine looks up: ratings by CPF, features and heads by CPF, shard and bucket, runs by job', async () => {
       expect(await indexKeys(RATING_COLLECTION)).toContainEqual({ key: { cpf: 1, generatedAt: -1 }, unique: false });
       for (const key of [{ shard: 1 }, { bucket: 1 }]) expect(await indexKeys(RATING_FEATURES_COLLECTION)).toContainEqual({ key, unique: false });
-      for (const key of [{ cpf: 1 }, { shard: 1 }, { bucket: 1 }]) expect(await indexKeys(RATING_HEAD_COLLECTION)).toContainEqual({ key, unique: false });
+      for (const key of [{ shard: 1 }, { bucket: 1 }]) {
+        expect(await indexKeys(RATING_HEAD_COLLECTION)).toContainEqual({ key, unique: false });
+        expect(await indexKeys(RATING_HEAD_PAGE_COLLECTION)).toContainEqual({ key, unique: false });
+      }
       expect(await indexKeys(PARTITION_RUN_COLLECTION)).toContainEqual({ key: { jobId: 1, index: 1 }, unique: false });
     });
 
@@ -160,7 +163,10 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       const write = ratingWrite(ratingFor(cpf, 900, new Date('2026-11-05T00:00:00Z')), null, new Date('2026-11-04T00:00:00Z'));
       await repo.append([write]);
       const history = await connection.collection(RATING_COLLECTION).find({ cpf: cpf.value }).toArray();
-      expect(history).toEqual([{ _id: write.head.ratingId, cpf: cpf.value, generatedAt: new Date('2026-11-05T00:00:00Z'), featuresAt: new Date('2026-11-04T00:00:00Z'), seq: 1, payload: expect.any(String) }]);
+      expect(history).toEqual([{
+        _id: write.head.ratingId, cpf: cpf.value, generatedAt: new Date('2026-11-05T00:00:00Z'), featuresAt: new Date('2026-11-04T00:00:00Z'), seq: 1,
+        previousScore: null, payload: expect.any(String),
+      }]);
       const heads = await connection.collection(RATING_HEAD_COLLECTION).find({ cpf: cpf.value }).toArray();
       expect(heads).toEqual([{ _id: write.head.ratingId, cpf: cpf.value, ...partitionKeysOf(cpf.value), head: expect.any(String) }]);
     });
@@ -189,7 +195,7 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       await Promise.all([repo.append(writes), repo.append(writes.slice(100))]);
       await repo.append(writes.slice(0, 10));
       const cpfs = writes.map((w) => w.rating.cpf);
-      expect((await repo.headsOf(cpfs)).latest.size).toBe(200);
+      expect((await repo.headsOf(cpfs)).size).toBe(200);
       expect(await connection.collection(RATING_HEAD_COLLECTION).countDocuments({ cpf: { $in: cpfs.map((c) => c.value) } })).toBe(200);
       expect(await connection.collection(RATING_COLLECTION).countDocuments({ cpf: { $in: cpfs.map((c) => c.value) } })).toBe(200);
     });

@@ -10,7 +10,10 @@ import { MongooseRatingRepository } from './mongoose-rating.repository';
 import { RATING_FEATURES_COLLECTION, RATING_FEATURES_MODEL, RatingFeaturesSchema } from './rating-features.mongoose-schema';
 import { MongooseRatingIndexes } from './rating-indexes';
 import { PARTITION_RUN_COLLECTION, PARTITION_RUN_MODEL, PartitionRunSchema, RATING_JOB_COLLECTION, RATING_JOB_MODEL, RatingJobSchema } from './rating-job.mongoose-schema';
-import { RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_MODEL, RATING_MODEL, RatingHeadSchema, RatingSchema } from './rating.mongoose-schema';
+import {
+  RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_MODEL, RATING_HEAD_PAGE_COLLECTION, RATING_HEAD_PAGE_MODEL, RATING_MODEL, RatingHeadPageSchema, RatingHeadSchema,
+  RatingSchema,
+} from './rating.mongoose-schema';
 
 /**
  * B_RATING's stores on MongoDB (or FerretDB, which speaks its protocol). Nothing here relies on multi-document
@@ -28,6 +31,7 @@ export class MongooseRatingModule {
           { name: RATING_FEATURES_MODEL, schema: RatingFeaturesSchema, collection: RATING_FEATURES_COLLECTION },
           { name: RATING_MODEL, schema: RatingSchema, collection: RATING_COLLECTION },
           { name: RATING_HEAD_MODEL, schema: RatingHeadSchema, collection: RATING_HEAD_COLLECTION },
+          { name: RATING_HEAD_PAGE_MODEL, schema: RatingHeadPageSchema, collection: RATING_HEAD_PAGE_COLLECTION },
           { name: RATING_JOB_MODEL, schema: RatingJobSchema, collection: RATING_JOB_COLLECTION },
           { name: PARTITION_RUN_MODEL, schema: PartitionRunSchema, collection: PARTITION_RUN_COLLECTION },
         ]),

@@ -4,7 +4,7 @@ import { Model } from 'mongoose';
 import { ensureFerretDbLookupIndexes } from './ferretdb-indexes';
 import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
 import { PARTITION_RUN_MODEL, PartitionRunDoc, RATING_JOB_MODEL, RatingJobDoc } from './rating-job.mongoose-schema';
-import { RATING_HEAD_MODEL, RATING_MODEL, RatingDoc, RatingHeadDoc } from './rating.mongoose-schema';
+import { RATING_HEAD_MODEL, RATING_HEAD_PAGE_MODEL, RATING_MODEL, RatingDoc, RatingHeadDoc, RatingHeadPageDoc } from './rating.mongoose-schema';
 
 /**
  * Creates the indexes the schemas declare, and never drops any: createIndexes rather than syncIndexes, so an index
@@ -23,6 +23,7 @@ export class MongooseRatingIndexes implements OnModuleInit {
     @InjectModel(RATING_FEATURES_MODEL) private readonly features: Model<RatingFeaturesDoc>,
     @InjectModel(RATING_MODEL) private readonly ratings: Model<RatingDoc>,
     @InjectModel(RATING_HEAD_MODEL) private readonly heads: Model<RatingHeadDoc>,
+    @InjectModel(RATING_HEAD_PAGE_MODEL) private readonly pages: Model<RatingHeadPageDoc>,
     @InjectModel(RATING_JOB_MODEL) private readonly jobs: Model<RatingJobDoc>,
     @InjectModel(PARTITION_RUN_MODEL) private readonly runs: Model<PartitionRunDoc>,
   ) {}
@@ -30,7 +31,7 @@ export class MongooseRatingIndexes implements OnModuleInit {
   /** Before the app serves traffic: a missing unique index on rating_features.cpf would let duplicates in. */
   async onModuleInit(): Promise<void> {
     await this.ensure();
-    this.logger.log('indexes ensured on rating_features, ratings, rating_heads, rating_regenerations, rating_partition_runs');
+    this.logger.log('indexes ensured on rating_features, ratings, rating_heads, rating_head_pages, rating_regenerations, rating_partition_runs');
     await this.ensureFerretDbIndexes(process.env.FERRETDB_POSTGRESQL_URL);
   }
 
@@ -50,6 +51,6 @@ export class MongooseRatingIndexes implements OnModuleInit {
   }
 
   ensure(): Promise<void> {
-    return ensureRatingIndexes([this.features, this.ratings, this.heads, this.jobs, this.runs]);
+    return ensureRatingIndexes([this.features, this.ratings, this.heads, this.pages, this.jobs, this.runs]);
   }
 }

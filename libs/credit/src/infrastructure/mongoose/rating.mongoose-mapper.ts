@@ -1,12 +1,23 @@
 import { Cpf } from '@app/shared-kernel';
 import { Rating, RatingBand } from '../../domain/rating/rating';
-import { RatingHead, RatingWrite, Recency } from '../../domain/rating/rating-head';
+import { RatingHead, RatingWrite, Recency, reasonsKey } from '../../domain/rating/rating-head';
 import { partitionKeysOf } from '../../domain/rating/rating-partition';
 import { RatingDoc, RatingFields, RatingHeadDoc, StoredRatingDoc } from './rating.mongoose-schema';
 
 /** RatingHead without ratingId and cpf, as stored in RatingHeadDoc.head. */
 type HeadTuple = [score: number, band: RatingBand, modelVersion: string, reasons: string, generatedAtMs: number,
   featuresAtMs: number | null, seq: number, previousScore: number | null];
+
+/** A head in a snapshot page: its CPF and rating id first, then the rest. */
+export type PageTuple = [cpf: string, ratingId: string, ...HeadTuple];
+
+const toTuple = (h: RatingHead): HeadTuple =>
+  [h.score, h.band, h.modelVersion, h.reasons, h.generatedAt.getTime(), h.featuresAt?.getTime() ?? null, h.seq, h.previousScore];
+
+const fromTuple = (cpf: string, ratingId: string, [score, band, modelVersion, reasons, generatedAtMs, featuresAtMs, seq, previousScore]: HeadTuple): RatingHead => ({
+  ratingId, cpf, score, band, modelVersion, reasons, generatedAt: new Date(generatedAtMs),
+  featuresAt: featuresAtMs === null ? null : new Date(featuresAtMs), seq, previousScore,
+});
 
 export const RatingMongooseMapper = {
   toDomain(doc: StoredRatingDoc): Rating {
@@ -37,7 +48,10 @@ export const RatingMongooseMapper = {
         : null,
       modelVersion: p.modelVersion,
     };
-    return { _id: head.ratingId, cpf: p.cpf.value, generatedAt: p.generatedAt, featuresAt: head.featuresAt, seq: head.seq, payload: JSON.stringify(fields) };
+    return {
+      _id: head.ratingId, cpf: p.cpf.value, generatedAt: p.generatedAt, featuresAt: head.featuresAt, seq: head.seq,
+      previousScore: head.previousScore, payload: JSON.stringify(fields),
+    };
   },
 
   /** Recency of a stored rating: legacy documents have neither featuresAt nor seq and sort before any rating with them. */
@@ -45,20 +59,33 @@ export const RatingMongooseMapper = {
     const current = 'payload' in doc;
     return { featuresAt: current ? (doc.featuresAt ?? null) : null, seq: current ? doc.seq : 0, generatedAt: doc.generatedAt, id: String(doc._id) };
   },
+
+  /** The head of a stored rating, legacy ones included. */
+  headOf(doc: StoredRatingDoc): RatingHead {
+    const rating = RatingMongooseMapper.toDomain(doc);
+    const { featuresAt, seq } = RatingMongooseMapper.recency(doc);
+    const p = rating.props;
+    return {
+      ratingId: String(doc._id), cpf: doc.cpf, score: p.score, band: p.band, modelVersion: p.modelVersion, reasons: reasonsKey(rating),
+      generatedAt: p.generatedAt, featuresAt, seq, previousScore: 'payload' in doc ? (doc.previousScore ?? null) : null,
+    };
+  },
 };
 
 export const RatingHeadMongooseMapper = {
   toDomain(doc: RatingHeadDoc): RatingHead {
-    const [score, band, modelVersion, reasons, generatedAtMs, featuresAtMs, seq, previousScore] = JSON.parse(doc.head) as HeadTuple;
-    return {
-      ratingId: doc._id, cpf: doc.cpf, score, band, modelVersion, reasons, generatedAt: new Date(generatedAtMs),
-      featuresAt: featuresAtMs === null ? null : new Date(featuresAtMs), seq, previousScore,
-    };
+    return fromTuple(doc.cpf, doc._id, JSON.parse(doc.head) as HeadTuple);
   },
 
   toPersistence(h: RatingHead): RatingHeadDoc {
-    const tuple: HeadTuple = [h.score, h.band, h.modelVersion, h.reasons, h.generatedAt.getTime(), h.featuresAt?.getTime() ?? null,
-      h.seq, h.previousScore];
-    return { _id: h.ratingId, cpf: h.cpf, ...partitionKeysOf(h.cpf), head: JSON.stringify(tuple) };
+    return { _id: h.ratingId, cpf: h.cpf, ...partitionKeysOf(h.cpf), head: JSON.stringify(toTuple(h)) };
+  },
+
+  toPage(h: RatingHead): PageTuple {
+    return [h.cpf, h.ratingId, ...toTuple(h)];
+  },
+
+  fromPage([cpf, ratingId, ...rest]: PageTuple): RatingHead {
+    return fromTuple(cpf, ratingId, rest);
   },
 };

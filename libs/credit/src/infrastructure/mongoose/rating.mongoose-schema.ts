@@ -5,6 +5,8 @@ export const RATING_MODEL = 'Rating';
 export const RATING_COLLECTION = 'ratings';
 export const RATING_HEAD_MODEL = 'RatingHead';
 export const RATING_HEAD_COLLECTION = 'rating_heads';
+export const RATING_HEAD_PAGE_MODEL = 'RatingHeadPage';
+export const RATING_HEAD_PAGE_COLLECTION = 'rating_head_pages';
 
 export interface ReasonCodeDoc {
   code: string;
@@ -42,6 +44,8 @@ export interface RatingDoc {
   featuresAt: Date | null;
   /** The rating's place in the CPF's chain (RatingHead.seq). */
   seq: number;
+  /** The score this rating replaced. */
+  previousScore: number | null;
   /** RatingFields as JSON. */
   payload: string;
 }
@@ -51,8 +55,8 @@ export type LegacyRatingDoc = RatingFields & { _id: Types.ObjectId; cpf: string;
 export type StoredRatingDoc = RatingDoc | LegacyRatingDoc;
 
 /**
- * The rating engine's view of a rating, one small document per rating, found by CPF or by partition. `head` is
- * the rest of RatingHead as a JSON array (see rating.mongoose-mapper.ts).
+ * A loose head: one small document per rating written outside a job's partition (a rescore, a single change), found
+ * by partition until the next snapshot of it folds it in. `head` is the rest of RatingHead as a JSON array.
  */
 export interface RatingHeadDoc {
   _id: string;
@@ -62,6 +66,19 @@ export interface RatingHeadDoc {
   head: string;
 }
 
+/**
+ * Part of a partition's snapshot: the heads of one bucket (at most HEADS_PER_PAGE of them) as a JSON array of head
+ * tuples. A partition of 1,500 CPFs is then a few dozen documents to read instead of 1,500 (FerretDB decodes
+ * document by document); `run` names the partition run that wrote it.
+ */
+export interface RatingHeadPageDoc {
+  _id: string;
+  shard: number;
+  bucket: number;
+  run: string;
+  heads: string;
+}
+
 export const RatingSchema = new Schema<RatingDoc>(
   {
     _id: { type: String, required: true },
@@ -69,6 +86,7 @@ export const RatingSchema = new Schema<RatingDoc>(
     generatedAt: { type: Date, required: true },
     featuresAt: { type: Date, default: null },
     seq: { type: Number, required: true },
+    previousScore: { type: Number, default: null },
     payload: { type: String, required: true },
   },
   { collection: RATING_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
@@ -88,6 +106,19 @@ export const RatingHeadSchema = new Schema<RatingHeadDoc>(
   { collection: RATING_HEAD_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
 );
 
-RatingHeadSchema.index({ cpf: 1 }, { name: 'cpf' });
 RatingHeadSchema.index({ shard: 1 }, { name: 'shard' });
 RatingHeadSchema.index({ bucket: 1 }, { name: 'bucket' });
+
+export const RatingHeadPageSchema = new Schema<RatingHeadPageDoc>(
+  {
+    _id: { type: String, required: true },
+    shard: { type: Number, required: true },
+    bucket: { type: Number, required: true },
+    run: { type: String, required: true },
+    heads: { type: String, required: true },
+  },
+  { collection: RATING_HEAD_PAGE_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
+);
+
+RatingHeadPageSchema.index({ shard: 1 }, { name: 'shard' });
+RatingHeadPageSchema.index({ bucket: 1 }, { name: 'bucket' });
