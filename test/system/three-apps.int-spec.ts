@@ -1,4 +1,5 @@
 import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
+import { brokerUserOf } from '@app/platform';
 import { ApiKeys, SCOPES } from '@app/credit';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
@@ -111,7 +112,7 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       ...[1, 2, 3].map((n) => ({ eventId: `${batchId}-i${n}`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(4 + n), inquirer: `Banco ${n}`, purpose: 'CREDIT_GRANTING' })),
     ];
     const ratingEventsBefore = ratingEvents.filter((e) => e.cpf === cpf.value).length;
-    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events })), { persistent: true, contentType: 'application/json', correlationId: batchId });
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events })), { persistent: true, contentType: 'application/json', correlationId: batchId, userId: brokerUserOf(env.RABBITMQ_URL) });
 
     const after = await eventually(async () => {
       const res = await http('GET', `/v1/credit-analyses/${cpf.value}`);
@@ -205,7 +206,7 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     const poisonId = randomUUID();
     channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from('{not json'), { persistent: true, correlationId: poisonId });
     const batchId = `after-poison-${randomUUID()}`;
-    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events: [{ eventId: `${batchId}-1`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(1), inquirer: 'Financeira Depois', purpose: 'CREDIT_GRANTING' }] })), { persistent: true });
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events: [{ eventId: `${batchId}-1`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(1), inquirer: 'Financeira Depois', purpose: 'CREDIT_GRANTING' }] })), { persistent: true, userId: brokerUserOf(env.RABBITMQ_URL) });
     const dead = await eventually(async () => findDeadLetter(channel, deadLetterQueue(QUEUES.ingestTransactions), (m) => m.properties.correlationId === poisonId), 20_000, 'the poison message in the DLQ');
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('MESSAGE_MALFORMED');
     await eventually(async () => (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.some((i: { inquirer: string }) => i.inquirer === 'Financeira Depois'), 20_000, 'the next batch to be stored');

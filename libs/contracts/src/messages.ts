@@ -14,7 +14,18 @@ export const MESSAGE_SCHEMAS: Record<string, object> = {
 
 export interface IngestTransactionsV1 {
   batchId?: string;
+  /** Set only by the platform itself (the API forwarding a REST client's batch, a replayed dead letter). */
+  source?: string;
   events: Record<string, unknown>[];
+}
+/** The answer to an ingest batch published with reply_to: per event, whether it was stored, a duplicate or rejected. */
+export interface IngestReplyV1 {
+  ok: boolean;
+  batchId?: string;
+  stored?: number;
+  duplicates?: number;
+  items?: { index: number; eventId: string | null; outcome: 'STORED' | 'DUPLICATE' | 'REJECTED'; code?: string; field?: string; reason?: string }[];
+  error?: { code: string; message: string; field?: string };
 }
 export interface RegenerateRatingsV1 {
   jobId: string;

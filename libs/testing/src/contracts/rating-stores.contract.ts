@@ -1,5 +1,5 @@
 import { Address, Rating, RatingFeatures, RatingFeaturesRepository, RatingJob, RatingJobRepository, RatingRepository } from '@app/credit';
-import { Cpf, newId } from '@app/shared-kernel';
+import { CalendarDate, Cpf, newId } from '@app/shared-kernel';
 import { collectPages, firstPage } from '../collect-pages';
 import { cursorJustBefore, uniqueCpf } from './unique-cpf';
 
@@ -8,13 +8,13 @@ const address = Address.create({ street: 'Rua A', number: '1', complement: null,
 export function featuresFor(cpf: Cpf, monthlyCents = 500_000): RatingFeatures {
   return RatingFeatures.create({
     cpf,
-    birthDate: new Date('1980-05-17T00:00:00Z'),
+    birthDate: CalendarDate.fromString('1980-05-17'),
     address,
     assets: [
       { kind: 'REAL_ESTATE', valueCents: 40_000_000, financed: true, outstandingCents: 10_000_000 },
       { kind: 'INVESTMENT', valueCents: 1_500_000, financed: false, outstandingCents: 0 },
     ],
-    incomeSources: [{ kind: 'SALARY', monthlyAmountCents: monthlyCents, since: new Date('2015-03-01T00:00:00Z') }],
+    incomeSources: [{ kind: 'SALARY', monthlyAmountCents: monthlyCents, since: CalendarDate.fromString('2015-03-01') }],
     updatedAt: new Date('2026-11-25T12:00:00.000Z'),
   });
 }

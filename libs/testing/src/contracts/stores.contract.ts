@@ -1,5 +1,5 @@
 import { Address, AnalysisCache, CacheLookup, Consumer, ConsumerRepository, Debt } from '@app/credit';
-import { Cpf } from '@app/shared-kernel';
+import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 
 export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'): Consumer {
@@ -8,7 +8,7 @@ export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'
     name,
     address: Address.create({ street: 'Rua das Flores', number: '10', complement: 'Casa 2', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80010000' }),
     debts: debtIds.map((id, i) =>
-      Debt.create({ id, creditor: 'Financeira Aurora', creditorCnpj: '11222333000181', amountCents: 10_000 * (i + 1), dueDate: new Date(`2026-0${(i % 9) + 1}-15T00:00:00Z`), status: 'OVERDUE', limitationDate: i === 0 ? new Date('2030-01-01T00:00:00Z') : null }),
+      Debt.create({ id, creditor: 'Financeira Aurora', creditorCnpj: '11222333000181', amountCents: 10_000 * (i + 1), dueDate: CalendarDate.fromString(`2026-0${(i % 9) + 1}-15`), status: 'OVERDUE', limitationDate: i === 0 ? CalendarDate.fromString('2030-01-01') : null }),
     ),
     updatedAt: new Date('2026-11-25T12:00:00.000Z'),
   });

@@ -1,5 +1,5 @@
-import { Cpf, FixedClock, addYears } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysBefore } from '@app/testing';
+import { Cpf, FixedClock } from '@app/shared-kernel';
+import { InMemoryConsumerRepository, NOW, RecordingEventBus, TODAY, VALID_CPF, aConsumer, aDebt, aRating, cpfFromBase, daysAgo } from '@app/testing';
 import { CreditAnalysis } from '../../domain/analysis/credit-analysis';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -49,8 +49,8 @@ describe('GetCreditAnalysisHandler', () => {
     await consumers.save(
       aConsumer({
         debts: [
-          aDebt({ id: 'recent', dueDate: daysBefore(NOW, 40) }),
-          aDebt({ id: 'ancient', dueDate: addYears(NOW, -6) }),
+          aDebt({ id: 'recent', dueDate: daysAgo(40) }),
+          aDebt({ id: 'ancient', dueDate: TODAY.plusYears(-6) }),
         ],
       }),
     );

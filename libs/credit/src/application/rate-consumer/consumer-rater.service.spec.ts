@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aMovementInput, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysBefore } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aMovementInput, aRatingFeatures, anEvent, anInquiryInput, daysAfter, daysAgo, daysBefore } from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
@@ -82,7 +82,7 @@ describe('ConsumerRater', () => {
   it('rates again when the data changes the outcome', async () => {
     await consumers.save(aConsumer());
     await rater.rate(VALID_CPF, metadata);
-    await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 40) })] }));
+    await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(40) })] }));
     expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
     const [worse, first] = (await ratings.history(cpf, 10)).map((r) => r.props.score);
     expect(worse).toBeLessThan(first);
@@ -165,7 +165,7 @@ describe('ConsumerRater', () => {
     const withEvents = async () => {
       await consumers.save(aConsumer());
       await features.save(aRatingFeatures({ cpf: other }));
-      await transactions.append([anEvent(anInquiryInput({ cpf: VALID_CPF })), anEvent(aMovementInput({ cpf: other, amountCents: -90_000 }))]);
+      await transactions.append([anEvent(anInquiryInput({ cpf: VALID_CPF })), anEvent(aMovementInput({ cpf: other, kind: 'BILL_PAYMENT', amountCents: -90_000 }))]);
     };
     const scoreOf = async (value: string) => (await ratings.latest(Cpf.parse(value)))?.props.score;
 

@@ -4,6 +4,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { ratingValidUntil } from '../../domain/rating/rating-validity';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { TransactionSummary } from '../../domain/transactions/transaction-summary';
@@ -131,10 +132,15 @@ export class ConsumerRater {
 
   private ratingFrom(cpf: Cpf, consumer: Consumer | null, features: RatingFeatures | null, summary: TransactionSummary, now: Date): Rating | null {
     if (!consumer && !features) return null;
-    return Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(consumer, features, summary, now)), generatedAt: now });
+    const outcome = this.scorer.score(buildScoringFacts(consumer, features, summary, now));
+    return Rating.create({ cpf, ...outcome, generatedAt: now, validUntil: ratingValidUntil(consumer, now) });
   }
 
   private unchanged(rating: Rating, previous: Rating | null): boolean {
-    return rating.sameOutcomeAs(previous) && JSON.stringify(previous?.props.reasonCodes) === JSON.stringify(rating.props.reasonCodes);
+    return (
+      rating.sameOutcomeAs(previous) &&
+      JSON.stringify(previous?.props.reasonCodes) === JSON.stringify(rating.props.reasonCodes) &&
+      previous?.props.validUntil?.getTime() === rating.props.validUntil?.getTime()
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Clock, Cpf, DAY_MS, monthsBefore } from '@app/shared-kernel';
+import { Clock, Cpf, DAY_MS, startOfDayMonthsBefore } from '@app/shared-kernel';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { ratingView } from '../../domain/analysis/credit-analysis';
 import { ConsumerNotFoundError } from '../../domain/errors';
@@ -47,10 +47,10 @@ export class GetSubjectExportHandler implements IQueryHandler<GetSubjectExportQu
       consumer,
       ratingFeatures: f
         ? {
-            birthDate: f.birthDate.toISOString().slice(0, 10),
+            birthDate: f.birthDate.toString(),
             address: f.address.toJSON(),
             assets: f.assets.map((a) => ({ kind: a.kind, valueCents: a.value.cents, financed: a.financed, outstandingCents: a.outstanding.cents })),
-            incomeSources: f.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toISOString().slice(0, 10) })),
+            incomeSources: f.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toString() })),
             updatedAt: f.updatedAt.toISOString(),
           }
         : null,
@@ -72,7 +72,7 @@ export class GetSubjectConsultationsHandler implements IQueryHandler<GetSubjectC
 
   async execute({ cpf: raw }: GetSubjectConsultationsQuery): Promise<SubjectConsultations> {
     const cpf = Cpf.parse(raw);
-    const since = monthsBefore(this.clock.now(), 6);
+    const since = startOfDayMonthsBefore(this.clock.now(), 6);
     const [inquiries, accesses] = await Promise.all([this.transactions.inquiriesSince(cpf, since, 1000), this.audit.forSubject(cpf, since, 1000)]);
     return {
       cpf: cpf.formatted,

@@ -1,4 +1,4 @@
-import { Cpf, ValidationError } from '@app/shared-kernel';
+import { Cpf, Money, ValidationError } from '@app/shared-kernel';
 import { Address } from './address.value-object';
 import { Debt } from './debt.entity';
 
@@ -57,6 +57,16 @@ export class Consumer {
     return this.props.debts.filter((d) => d.isReportable(now));
   }
 
+  /**
+   * The instants after `now` at which a debt reportable now, and not settled, leaves the report: each changes what a
+   * rating computed now was allowed to use, by the calendar alone.
+   */
+  negativeRecordExpiries(now: Date): Date[] {
+    return this.reportableDebts(now)
+      .filter((d) => !d.isSettled())
+      .map((d) => d.reportableUntil());
+  }
+
   debtSummary(now: Date): DebtSummary {
     const reportable = this.reportableDebts(now);
     const open = reportable.filter((d) => !d.isSettled());
@@ -65,8 +75,8 @@ export class Consumer {
       reportableCount: reportable.length,
       openCount: open.length,
       overdueCount: overdue.length,
-      openAmountCents: open.reduce((s, d) => s + d.props.amount.cents, 0),
-      overdueAmountCents: overdue.reduce((s, d) => s + d.props.amount.cents, 0),
+      openAmountCents: Money.sum(open.map((d) => d.props.amount), 'debts.amountCents').cents,
+      overdueAmountCents: Money.sum(overdue.map((d) => d.props.amount), 'debts.amountCents').cents,
       maxDaysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysOverdue(now)), 0),
     };
   }

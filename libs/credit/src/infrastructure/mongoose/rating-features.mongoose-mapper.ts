@@ -1,4 +1,4 @@
-import { Cpf } from '@app/shared-kernel';
+import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { Address } from '../../domain/consumer/address.value-object';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 import { RatingFeaturesDoc } from './rating-features.mongoose-schema';
@@ -8,10 +8,10 @@ export const RatingFeaturesMongooseMapper = {
   toDomain(doc: RatingFeaturesDoc): RatingFeatures {
     return RatingFeatures.create({
       cpf: Cpf.parse(doc.cpf),
-      birthDate: doc.birthDate,
+      birthDate: CalendarDate.fromUtcMidnight(doc.birthDate),
       address: Address.create({ ...doc.address, complement: doc.address.complement ?? null }),
       assets: doc.assets.map((a) => ({ kind: a.kind, valueCents: a.valueCents, financed: a.financed, outstandingCents: a.outstandingCents })),
-      incomeSources: doc.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmountCents, since: s.since })),
+      incomeSources: doc.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmountCents, since: CalendarDate.fromUtcMidnight(s.since) })),
       updatedAt: doc.updatedAt,
     });
   },
@@ -21,10 +21,10 @@ export const RatingFeaturesMongooseMapper = {
     const a = p.address.props;
     return {
       cpf: p.cpf.value,
-      birthDate: p.birthDate,
+      birthDate: p.birthDate.toUtcMidnight(),
       address: { street: a.street, number: a.number, complement: a.complement ?? null, district: a.district, city: a.city, state: a.state, postalCode: a.postalCode },
       assets: p.assets.map((x) => ({ kind: x.kind, valueCents: x.value.cents, financed: x.financed, outstandingCents: x.outstanding.cents })),
-      incomeSources: p.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since })),
+      incomeSources: p.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toUtcMidnight() })),
       updatedAt: p.updatedAt,
     };
   },
