@@ -23,6 +23,7 @@ import { RatingRepository } from './application/ports/rating.repository';
 import { TransactionStore } from './application/ports/transaction.store';
 import { ProbeResult, ProbeState, ReadinessProbes } from './application/ports/readiness.probes';
 import { ConsumerRater } from './application/rate-consumer/consumer-rater.service';
+import { CurrentRatings } from './application/current-rating/current-ratings.service';
 import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
@@ -154,7 +155,7 @@ export class CreditModule {
     } else {
       adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
       adapters.push({ provide: InquiryRecorder, useExisting: BufferedInquiryRecorder });
-      adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
+      adapters.push({ provide: AnalysisCache, inject: [Clock], useFactory: (clock: Clock) => new InMemoryAnalysisCache(10_000, clock) });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
     if (config.redisUrl) {
@@ -208,8 +209,8 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
-      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
+      providers: [...local, ...overrides, readiness, ConsumerRater, CurrentRatings, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
+      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, CurrentRatings, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
     };
   }
 }

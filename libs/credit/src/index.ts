@@ -58,3 +58,4 @@ export * from './application/ports/cached-analysis-reads';
 export * from './infrastructure/redis/redis-audit-journal';
 export * from './infrastructure/redis/redis-inquiry-journal';
 export * from './infrastructure/redis/redis-journal-relay';
+export * from './application/current-rating/current-ratings.service';

@@ -89,6 +89,16 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([700, 720, 640]);
     expect(await repo.history(cpf, 2)).toHaveLength(2);
   });
+
+  it('keeps until when each rating may be served (Rating.validUntil), a date or none', async () => {
+    const cpf = uniqueCpf();
+    const expiring = Rating.create({ ...ratingFor(cpf, 300, new Date('2026-11-01T10:00:00Z')).props, validUntil: new Date('2030-03-11T03:00:00Z') });
+    await repo.save(expiring);
+    expect((await repo.latest(cpf))?.props.validUntil).toEqual(new Date('2030-03-11T03:00:00Z'));
+    await repo.save(ratingFor(cpf, 600, new Date('2026-11-02T10:00:00Z')));
+    expect((await repo.latest(cpf))?.props.validUntil).toBeNull();
+    expect((await repo.history(cpf, 2))[1]?.props).toEqual(expiring.props);
+  });
 }
 
 export function ratingJobRepositoryContract(make: () => Promise<RatingJobRepository> | RatingJobRepository): void {

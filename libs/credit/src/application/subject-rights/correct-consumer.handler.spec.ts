@@ -25,7 +25,7 @@ describe('CorrectConsumerHandler', () => {
   const correctName = (value: string) => handler.execute(new CorrectConsumerCommand(VALID_CPF, { field: 'name', value }, 'typo in the surname', metadata));
 
   it('stores the corrected field, evicts the cached analysis and announces the change', async () => {
-    await cache.set(cpf, '{"name":"Maria da Silva Santo"}', 300);
+    await cache.set(cpf, '{"name":"Maria da Silva Santo"}', 300_000);
     expect(await correctName('Maria da Silva Santos')).toEqual({ field: 'name', changed: true });
     expect((await consumers.findByCpf(cpf))?.name).toBe('Maria da Silva Santos');
     expect(await cache.get(cpf)).toBeNull();

@@ -53,7 +53,7 @@ describe('UpsertConsumerHandler', () => {
   });
 
   it('announces the change as CONSUMER data of that CPF, its cached analysis already evicted when the command completes', async () => {
-    await cache.set(Cpf.parse(VALID_CPF), '{"stale":true}', 300);
+    await cache.set(Cpf.parse(VALID_CPF), '{"stale":true}', 300_000);
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ cpf: '123.456.789-09' }), metadata));
     expect(await cache.get(Cpf.parse(VALID_CPF))).toBeNull();
     expect(bus.published).toEqual([new ConsumerDataChangedEvent([VALID_CPF], 'CONSUMER', metadata)]);

@@ -15,6 +15,7 @@ import { RATING_FEATURES_COLLECTION, RATING_FEATURES_MODEL, RatingFeaturesDoc, R
 import { MongooseRatingIndexes } from './rating-indexes';
 import { RATING_JOB_COLLECTION } from './rating-job.mongoose-schema';
 import { RATING_COLLECTION } from './rating.mongoose-schema';
+import { RatingMongooseMapper } from './rating.mongoose-mapper';
 
 /** The configured server with a database of its own for this run, so runs never see each other's documents. */
 function perRunDatabase(url: string): string {
@@ -162,6 +163,16 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       expect(history[0].props.score).toBe(300 + RATING_HISTORY_KEPT + 2);
       expect(history[history.length - 1].props.score).toBe(303);
       expect(await repo.history(other, 10)).toHaveLength(1);
+    });
+
+    it('reads a rating stored before validUntil existed as valid only until its generation, so a read re-rates it', async () => {
+      const repo = moduleRef.get(RatingRepository);
+      const cpf = uniqueCpf();
+      const { validUntil: _none, ...old } = RatingMongooseMapper.toPersistence(ratingFor(cpf, 650, new Date('2026-11-04T00:00:00Z')));
+      await connection.collection(RATING_COLLECTION).insertOne({ ...old });
+      const rating = await repo.latest(cpf);
+      expect(rating?.props.validUntil).toEqual(new Date('2026-11-04T00:00:00Z'));
+      expect(rating?.isValidAt(new Date('2026-11-04T00:00:00Z'))).toBe(false);
     });
 
     it('round-trips a rating without an improvement', async () => {

@@ -15,6 +15,8 @@ export const RatingMongooseMapper = {
         : null,
       modelVersion: doc.modelVersion,
       generatedAt: doc.generatedAt,
+      // Stored before validity was kept: nobody knows what it rested on, so it is served no more (re-rated on read).
+      validUntil: doc.validUntil === undefined ? doc.generatedAt : doc.validUntil,
     });
   },
 
@@ -31,6 +33,7 @@ export const RatingMongooseMapper = {
         : null,
       modelVersion: p.modelVersion,
       generatedAt: p.generatedAt,
+      validUntil: p.validUntil,
     };
   },
 };

@@ -28,6 +28,8 @@ export interface RatingDoc {
   improvement: ImprovementDoc | null;
   modelVersion: string;
   generatedAt: Date;
+  /** Rating.validUntil; absent on ratings stored before it existed. */
+  validUntil?: Date | null;
 }
 
 export type StoredRatingDoc = RatingDoc & { _id: Types.ObjectId };
@@ -62,6 +64,7 @@ export const RatingSchema = new Schema<RatingDoc>(
     improvement: { type: ImprovementSchema, default: null },
     modelVersion: { type: String, required: true },
     generatedAt: { type: Date, required: true },
+    validUntil: { type: Date, required: false },
   },
   { collection: RATING_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
 );

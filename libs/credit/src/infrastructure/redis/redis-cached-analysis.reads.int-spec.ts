@@ -60,7 +60,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
     const cpf = uniqueCpf();
     const json = '{"cpf":"' + cpf.value + '","nome":"Zé Ninguém"}';
-    await cache.set(cpf, json, 60);
+    await cache.set(cpf, json, 60_000);
     const before = await redis.xlen(journal);
 
     const result = await reads.read(ask('key-hit', 'r-hit', cpf));
@@ -104,18 +104,18 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const countTtl = await redis.pttl(redisKeys.analysisInvalidations(namespace, cpf));
     expect(countTtl).toBeGreaterThan(INVALIDATION_COUNT_TTL_MS - 60_000);
     expect(countTtl).toBeLessThanOrEqual(INVALIDATION_COUNT_TTL_MS);
-    await cache.fill(cpf, '{"stale":true}', 60, ticket);
+    await cache.fill(cpf, '{"stale":true}', 60_000, ticket);
     expect(await cache.get(cpf)).toBeNull();
     const again = await reads.read(ask('key-ticket', 'r-ticket-2', cpf));
     expect(again).toMatchObject({ kind: 'miss', ticket: '1' });
-    await cache.fill(cpf, '{"fresh":true}', 60, again.kind === 'miss' ? again.ticket : null);
+    await cache.fill(cpf, '{"fresh":true}', 60_000, again.kind === 'miss' ? again.ticket : null);
     expect(await reads.read(ask('key-ticket', 'r-ticket-3', cpf))).toMatchObject({ kind: 'hit', body: Buffer.from('{"fresh":true}') });
   });
 
   it('refuses to serve over the limit even when the analysis is cached, and journals nothing', async () => {
     const reads = new RedisCachedAnalysisReads(redis, 2, namespace);
     const cpf = uniqueCpf();
-    await cache.set(cpf, '{}', 60);
+    await cache.set(cpf, '{}', 60_000);
     const kinds = [];
     for (let i = 0; i < 3; i++) kinds.push((await reads.read(ask('key-limit', `r-limit-${i}`, cpf))));
     expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);
