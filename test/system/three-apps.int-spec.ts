@@ -151,8 +151,10 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     // The inquiry is written in the background within ~50 ms and becomes searchable within a second.
     await eventually(async () => {
       const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
-      return inquiries.body.inquiries.some((i: { inquirer: string; purpose: string }) => i.inquirer === 'Partner Bank' && i.purpose === 'CREDIT_GRANTING');
+      // The consulter is the verified broker user, not the self-declared requester.
+      return inquiries.body.inquiries.some((i: { inquirer: string; purpose: string }) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_GRANTING');
     }, 10_000, 'the partner inquiry on the CPF');
+    expect((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.map((i: { inquirer: string }) => i.inquirer)).not.toContain('Partner Bank');
 
     // Every request is audited under the broker user that sent it, refusals and unknown CPFs included.
     const pg = new PgClient({ connectionString: env.DATABASE_URL });
@@ -187,7 +189,8 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       };
       const twice = [sendTwice(), sendTwice()];
       for (const id of twice) expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject({ ok: true });
-      const fromTwice = async () => ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter((i) => i.inquirer === 'Partner Twice').length;
+      const fromTwice = async () =>
+        ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string; purpose: string }[]).filter((i) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_REVIEW').length;
       // Once the inquiry journal is empty, both deliveries' inquiries have been relayed into C.
       await eventually(async () => (await redis.xlen(redisKeys.inquiryJournal(env.REDIS_NAMESPACE))) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
       expect(await fromTwice()).toBe(1);

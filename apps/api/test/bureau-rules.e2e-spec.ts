@@ -192,3 +192,98 @@ describe('events: per-client idempotency, and what a batch may not contain', () 
     expect(res.body).toMatchObject({ field: 'debts[0].amountCents' });
   });
 });
+
+describe('corrections (CDC art. 43 §3, LGPD art. 18 III and §6)', () => {
+  let app: NestFastifyApplication;
+  let bank: ReturnType<typeof client>;
+  let operator: ReturnType<typeof client>;
+  let subject: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    ({ app } = await startAt('2025-06-15T12:00:00Z'));
+    bank = client(app, await keyFor(app, 'Banco Horizonte'));
+    operator = client(app, await keyFor(app, 'Ouvidoria'));
+    subject = client(app, await keyFor(app, 'Portal do Titular'), 'DATA_SUBJECT_REQUEST');
+    await operator.put(`/v1/consumers/${CPF}`).send({ name: 'Joana Prdo', address, debts: [debt(), debt({ id: 'not-mine', amountCents: 40_000 })] }).expect(201);
+    await bank.get(`/v1/credit-analyses/${CPF}`).expect(200);
+    await subject.get(`/v1/credit-analyses/${CPF}`).expect(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    ['a number as a name', { field: 'name', value: 12345 }],
+    ['a name where an address is due', { field: 'address', value: 'Rua X' }],
+    ['an address missing its city', { field: 'address', value: { ...address, city: undefined } }],
+    ['a debt id on a name correction', { field: 'name', value: 'Joana Prado', debtId: 'contract-1' }],
+    ['a debt correction without a debt id', { field: 'debt', value: { status: 'PAID' } }],
+    ['a debt due date given as a timestamp', { field: 'debt', debtId: 'contract-1', value: { dueDate: '2025-03-10T22:00:00-03:00' } }],
+  ])('refuses %s with 400, naming the field', async (_label, body) => {
+    const res = await operator.patch(`/v1/subjects/${CPF}/corrections`).send({ ...body, reason: 'test' }).expect(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', field: expect.stringMatching(/^(value|debtId)/) });
+    expect((await subject.get(`/v1/consumers/${CPF}`).expect(200)).body.name).toBe('Joana Prdo');
+  });
+
+  it('corrects the name, names the client that received the wrong one, and keeps reason, before and after in the audit', async () => {
+    const res = await operator.patch(`/v1/subjects/${CPF}/corrections`).send({ field: 'name', value: 'Joana Prado', reason: 'erro de digitação no cadastro' }).expect(200);
+    expect(res.body).toEqual({ field: 'name', changed: true, correctionId: expect.stringMatching(/^corr-/), recipients: ['Banco Horizonte'] });
+    const exported = await subject.get(`/v1/subjects/${CPF}/export`).expect(200);
+    const entry = exported.body.accesses.find((a: { action: string; resource: string; detail?: object }) => a.action === 'WRITE' && a.resource === 'CONSUMER' && a.detail);
+    expect(entry).toMatchObject({
+      client: 'Ouvidoria',
+      detail: { kind: 'CORRECTION', field: 'name', reason: 'erro de digitação no cadastro', before: 'Joana Prdo', after: 'Joana Prado', notified: ['Banco Horizonte'] },
+    });
+  });
+
+  it('corrects a debt field by field and cancels one that was never the subject\'s', async () => {
+    await operator.patch(`/v1/subjects/${CPF}/corrections`).send({ field: 'debt', debtId: 'contract-1', value: { amountCents: 475_000 }, reason: 'metade foi paga' }).expect(200);
+    await operator.patch(`/v1/subjects/${CPF}/corrections`).send({ field: 'debt', debtId: 'not-mine', value: null, reason: 'contrato fraudado' }).expect(200);
+    const view = await operator.get(`/v1/consumers/${CPF}`).expect(200);
+    expect(view.body.debts.map((d: { id: string; amountCents: number }) => [d.id, d.amountCents])).toEqual([['contract-1', 475_000]]);
+    expect((await operator.patch(`/v1/subjects/${CPF}/corrections`).send({ field: 'debt', debtId: 'gone', value: null, reason: 'x' }).expect(404)).body.code).toBe('DEBT_NOT_FOUND');
+  });
+});
+
+describe('consultations and export are complete, with the verified consulter', () => {
+  let app: NestFastifyApplication;
+  let subject: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    ({ app } = await startAt('2025-06-15T12:00:00Z'));
+    const bank = client(app, await keyFor(app, 'Banco Horizonte'));
+    subject = client(app, await keyFor(app, 'Portal do Titular'), 'DATA_SUBJECT_REQUEST');
+    await bank.put(`/v1/consumers/${CPF}`).send({ name: 'Joana Prado', address, debts: [] }).expect(201);
+    for (let i = 0; i < 7; i++) {
+      await bank.get(`/v1/credit-analyses/${CPF}`).expect(200);
+      // Engine and client writes between the reads: they must not crowd the reads out of the subject's view.
+      await bank.put(`/v1/consumers/${CPF}`).send({ name: 'Joana Prado', address, debts: [] }).expect(200);
+    }
+    await app.get(InquiryRecorder).flush();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('pages consultations to the end with one cursor, every read by the API client that made it', async () => {
+    const accesses: { client: string; resource: string }[] = [];
+    const inquiries: { inquirer: string; source: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { accesses: typeof accesses; inquiries: typeof inquiries; nextCursor: string | null } } = await subject
+        .get(`/v1/subjects/${CPF}/consultations?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      accesses.push(...page.body.accesses);
+      inquiries.push(...page.body.inquiries);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(accesses.filter((a) => a.resource === 'ANALYSIS' && a.client === 'Banco Horizonte')).toHaveLength(7);
+    expect(inquiries.filter((i) => i.inquirer === 'Banco Horizonte' && i.source === 'bureau')).toHaveLength(7);
+  });
+
+  it('refuses a cursor it did not issue with 400 CURSOR_INVALID', async () => {
+    expect((await subject.get(`/v1/subjects/${CPF}/consultations?cursor=garbage`).expect(400)).body).toMatchObject({ code: 'CURSOR_INVALID', field: 'cursor' });
+  });
+});

@@ -7,6 +7,7 @@ export const MESSAGE_SCHEMAS: Record<string, object> = {
   [QUEUES.regenerateRatings]: S.RegenerateRatingsV1,
   [QUEUES.rescoreConsumers]: S.RescoreConsumersV1,
   [QUEUES.analysisRequests]: S.AnalysisRequestV1,
+  [QUEUES.correctionNotices]: S.CorrectionNoticeV1,
   [EVENTS.transactionsIngested]: S.TransactionsIngestedV1,
   [EVENTS.consumerDataChanged]: S.ConsumerDataChangedV1,
   [EVENTS.ratingChanged]: S.RatingChangedV1,
@@ -37,12 +38,22 @@ export interface RescoreConsumersV1 {
 export interface AnalysisRequestV1 {
   cpf: string;
   purpose: string;
-  requester: string;
+  /** Accepted for compatibility and ignored: the consulter recorded is the verified AMQP user_id. */
+  requester?: string;
 }
 export interface AnalysisReplyV1 {
   ok: boolean;
   analysis?: unknown;
   error?: { code: string; message: string; field?: string };
+}
+export interface CorrectionNoticeV1 {
+  correctionId: string;
+  cpf: string;
+  field: 'name' | 'address' | 'debt';
+  debtId?: string;
+  correctedAt: string;
+  /** Every client that received the data now corrected in the last six months, with its latest read. */
+  recipients: { client: string; lastReadAt: string }[];
 }
 export interface TransactionsIngestedV1 {
   batchId: string;

@@ -64,11 +64,14 @@ export const RescoreConsumersV1 = {
 };
 
 export const AnalysisRequestV1 = {
-  type: 'object', additionalProperties: false, required: ['cpf', 'purpose', 'requester'],
+  type: 'object', additionalProperties: false, required: ['cpf', 'purpose'],
   properties: {
     cpf,
     purpose: { enum: ['CREDIT_GRANTING', 'CREDIT_REVIEW', 'COLLECTION', 'FRAUD_PREVENTION', 'RENTAL_GUARANTEE'] },
-    requester: { type: 'string', minLength: 1, maxLength: 120, description: 'Name of the partner, recorded on the bureau inquiry' },
+    requester: {
+      type: 'string', minLength: 1, maxLength: 120, deprecated: true,
+      description: 'Ignored: the consulter recorded on the bureau inquiry and shown to the data subject is the verified AMQP user_id (amqp:<user>)',
+    },
   },
 };
 
@@ -100,6 +103,24 @@ export const AnalysisReplyV1 = {
     ok: { type: 'boolean' },
     analysis: { type: 'object', description: 'The CreditAnalysis, as GET /v1/credit-analyses/{cpf} returns it (see openapi.json)' },
     error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } },
+  },
+};
+
+export const CorrectionNoticeV1 = {
+  type: 'object', additionalProperties: false, required: ['correctionId', 'cpf', 'field', 'correctedAt', 'recipients'],
+  properties: {
+    correctionId: { type: 'string', minLength: 1, maxLength: 64, description: 'The same for a repeated identical correction: de-duplicate by it' },
+    cpf,
+    field: { enum: ['name', 'address', 'debt'], description: 'What was corrected (the corrected value is read back over the API, under its own audit)' },
+    debtId: { type: 'string', description: 'The debt corrected or cancelled, when field is debt' },
+    correctedAt: timestamp,
+    recipients: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', additionalProperties: false, required: ['client', 'lastReadAt'],
+        properties: { client: { type: 'string', description: 'The verified client that read the data: an API client name or amqp:<broker user>' }, lastReadAt: timestamp },
+      },
+    },
   },
 };
 

@@ -108,7 +108,7 @@ export class CreditModule {
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
       { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig(config) },
-      { provide: TypeormAuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits)) },
+      { provide: TypeormAuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits), { detailCipher: cipher }) },
       // Anchors of the audit chain in the logs, from the processes that relay (those that append, with Redis).
       ...(config.databaseUrl && config.runJournalRelays && config.auditAnchorEveryMs > 0
         ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]

@@ -3,9 +3,10 @@ import { Injectable, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { AnalysisCache } from '../ports/analysis.cache';
 import { ConsumerDataChangedEvent } from './consumer-data-changed.event';
+import { CorrectionNoticeEvent } from './correction-notice.event';
 import { RatingChangedEvent } from './rating-changed.event';
 
-export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent;
+export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent | CorrectionNoticeEvent;
 
 /**
  * Port: tells the other processes (and partners) about a change; RabbitMQ in production, absent in the embedded
@@ -34,7 +35,7 @@ export class ChangeNotifier {
   ) {}
 
   async notify(event: ChangeEvent): Promise<void> {
-    const cpfs = event instanceof RatingChangedEvent ? [event.rating.cpf] : event.cpfs.map((c) => Cpf.parse(c));
+    const cpfs = event instanceof RatingChangedEvent ? [event.rating.cpf] : event instanceof CorrectionNoticeEvent ? [Cpf.parse(event.cpf)] : event.cpfs.map((c) => Cpf.parse(c));
     await Promise.all([this.cache.invalidate(cpfs), this.integration?.publish(event)]);
     this.bus.publish(event);
   }
