@@ -12,6 +12,9 @@ import { AuditAnchorLog, parseAnchor } from './audit-anchor-log';
 import { GENESIS_HASH, TypeormAuditLog, auditEntryHash } from './typeorm-audit-log';
 import { FieldCipher } from '@app/platform';
 
+// Opening a database and running its migrations (PGlite compiles WASM) outlasts jest's 5 s on a busy machine.
+jest.setTimeout(60_000);
+
 const entities = [AuditLogRow];
 const lookupKey = randomBytes(32);
 const hashCpf = (digits: string): string => createHmac('sha256', lookupKey).update(digits).digest('hex');
