@@ -194,7 +194,14 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   const replayUser = brokerUserOf(url);
   const connection = await connect(url, { clientProperties: { connection_name: 'dead-letters-cli' } });
   let unverified = 0;
-  const result: ReplayResult = { deadLetterQueue: dlq, examined: 0, replayed: 0, skipped: 0, unverified: 0, targets: {} };
+  const result: ReplayResult = {
+    deadLetterQueue: dlq,
+    examined: 0,
+    replayed: 0,
+    skipped: 0,
+    unverified: 0,
+    targets: {},
+  };
   const held: GetMessage[] = [];
   let channel: ConfirmChannel | undefined;
   try {
@@ -228,7 +235,9 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       }
       const p = msg.properties;
       returned = undefined;
-      await publishConfirmed(channel, target, target === QUEUES.ingestTransactions ? withSource(msg.content, text(headers[DEAD_LETTER_HEADERS.originalUserId])) : msg.content, {
+      const originalUser = text(headers[DEAD_LETTER_HEADERS.originalUserId]);
+      const content = target === QUEUES.ingestTransactions ? withSource(msg.content, originalUser) : msg.content;
+      await publishConfirmed(channel, target, content, {
         persistent: true,
         mandatory: true,
         contentType: text(p.contentType),
@@ -333,7 +342,13 @@ async function main(argv: string[]): Promise<void> {
   }
   const result = await replayDeadLetters({ queue: cli.queue!, limit: cli.limit, code: cli.code });
   const targets = Object.entries(result.targets).map(([q, n]) => `${n} to ${q}`).join(', ');
-  console.log(`replayed ${result.replayed} of ${result.examined} examined in ${result.deadLetterQueue}${targets ? ` (${targets})` : ''}${result.skipped - result.unverified ? `; ${result.skipped - result.unverified} left in place (code is not ${cli.code})` : ''}${result.unverified ? `; ${result.unverified} ingest batch(es) with no verified sender left in place` : ''}`);
+  const otherCode = result.skipped - result.unverified;
+  console.log(
+    `replayed ${result.replayed} of ${result.examined} examined in ${result.deadLetterQueue}` +
+      (targets ? ` (${targets})` : '') +
+      (otherCode ? `; ${otherCode} left in place (code is not ${cli.code})` : '') +
+      (result.unverified ? `; ${result.unverified} ingest batch(es) with no verified sender left in place` : ''),
+  );
 }
 
 if (require.main === module) {

@@ -95,13 +95,26 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
       'The envelope is validated as a whole (an invalid envelope dead-letters the message); each event is then validated on its own: valid events are stored, and every invalid one is dead-lettered **individually** to `' +
         deadLetterQueue(QUEUES.ingestTransactions) +
         '` as a one-event batch `{ batchId, events: [event] }` with the reason in the headers, so one bad event never blocks its batch.',
-      'Set `user_id` to the user your connection logs in as (RabbitMQ verifies it). Your events are recorded under that user (`amqp:<user>`), the source the bureau names to each consumer (Lei 12.414 art. 6 II). A batch without it is refused as a whole with `SOURCE_UNVERIFIED` (dead-lettered, or answered on `reply_to`); a batch that sets `source` itself is refused with `SOURCE_NOT_ALLOWED`.',
-      'Storage is idempotent per source: an `eventId` you already sent is a duplicate and is not stored again, while another partner may use the same id for its own event. Re-sending a batch (or a redelivery) never duplicates an event.',
-      'With `reply_to` set, the reply (`IngestReplyV1`, same `correlation_id`) says per event whether it was `STORED`, a `DUPLICATE` or `REJECTED` (with code, field and reason).',
-      'Amounts are integer BRL cents within per-field bounds; the sign of a movement must match its kind; times are ISO-8601 with an offset, at most a day ahead and at most 15 years old; MCCs run from 0742 to 9999; fields a type does not have are refused. Such events, and CPFs with wrong check digits, are rejected per event.',
+      'Set `user_id` to the user your connection logs in as (RabbitMQ verifies it). Your events are recorded under' +
+      ' that user (`amqp:<user>`), the source the bureau names to each consumer (Lei 12.414 art. 6 II). A batch' +
+      ' without it is refused as a whole with `SOURCE_UNVERIFIED` (dead-lettered, or answered on `reply_to`); a' +
+      ' batch that sets `source` itself is refused with `SOURCE_NOT_ALLOWED`.',
+      'Storage is idempotent per source: an `eventId` you already sent is a duplicate and is not stored again, while' +
+      ' another partner may use the same id for its own event. Re-sending a batch (or a redelivery) never duplicates' +
+      ' an event.',
+      'With `reply_to` set, the reply (`IngestReplyV1`, same `correlation_id`) says per event whether it was' +
+      ' `STORED`, a `DUPLICATE` or `REJECTED` (with code, field and reason).',
+      'Amounts are integer BRL cents within per-field bounds; the sign of a movement must match its kind; times are' +
+      ' ISO-8601 with an offset, at most a day ahead and at most 15 years old; MCCs run from 0742 to 9999; fields a' +
+      ' type does not have are refused. Such events, and CPFs with wrong check digits, are rejected per event.',
     ].join('\n\n'),
     examples: [
-      { name: 'mixedBatch', summary: 'One event of each type for two consumers (published with user_id acme-financeira)', headers: { [CAUSATION_HEADER]: 'partner-acme-upload-1187' }, payload: BATCH_EXAMPLE },
+      {
+        name: 'mixedBatch',
+        summary: 'One event of each type for two consumers (published with user_id acme-financeira)',
+        headers: { [CAUSATION_HEADER]: 'partner-acme-upload-1187' },
+        payload: BATCH_EXAMPLE,
+      },
       { name: 'withoutBatchId', summary: 'batchId is optional; the AMQP message_id (or a new id) is used instead', payload: { events: [BATCH_EXAMPLE.events[1]] } },
     ],
   },
@@ -128,27 +141,55 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
     description: [
       'Set the AMQP properties `reply_to` (your reply queue, or `amq.rabbitmq.reply-to` for direct reply-to) and `correlation_id`; the reply (`AnalysisReplyV1`) carries the same `correlation_id`.',
       'Set `user_id` to the user your connection logs in as. RabbitMQ checks it against the connection (a different value closes your channel with `PRECONDITION_FAILED`), so the platform knows who asks. A request without it is answered `ok: false` with `REQUESTER_UNVERIFIED`. That user is held to the per-client rate limit of the REST API (`RATE_LIMITED` when over it), and every request is audited under it as `amqp:<user>`, with its `purpose`, the CPF (masked, and as a keyed hash) and the outcome, as GET /v1/credit-analyses/{cpf} is audited. The audit entry\'s request id is your `correlation_id`.',
-      'The request is recorded as a bureau inquiry by your verified user (`amqp:<user>`) for `purpose`, as GET /v1/credit-analyses/{cpf} would record it; that is the consulter the consumer sees. `requester` is accepted and ignored: a name anyone could set is not what a consumer is shown. Give each request a unique `message_id`: a request delivered twice (a redelivery after a failure on our side) is then one inquiry on the consumer, not two. Without one, each delivery counts.',
+      'The request is recorded as a bureau inquiry by your verified user (`amqp:<user>`) for `purpose`, as GET' +
+      ' /v1/credit-analyses/{cpf} would record it; that is the consulter the consumer sees. `requester` is accepted' +
+      ' and ignored: a name anyone could set is not what a consumer is shown. Give each request a unique' +
+      ' `message_id`: a request delivered twice (a redelivery after a failure on our side) is then one inquiry on' +
+      ' the consumer, not two. Without one, each delivery counts.',
       'A request that is well-formed but cannot be answered (wrong CPF check digits, unknown CPF) gets a reply with `ok: false` and an `error`. A request that is not valid JSON or does not match this schema gets **no reply**: it is dead-lettered to `' +
         deadLetterQueue(QUEUES.analysisRequests) +
         '`. A request that keeps failing for a transient cause is retried and, after the last attempt, dead-lettered without a reply too — always wait with a timeout.',
     ].join('\n\n'),
-    examples: [{ name: 'creditGranting', summary: 'A partner about to grant credit', payload: { cpf: '12345678909', purpose: 'CREDIT_GRANTING' } }],
+    examples: [
+      {
+        name: 'creditGranting',
+        summary: 'A partner about to grant credit',
+        payload: { cpf: '12345678909', purpose: 'CREDIT_GRANTING' },
+      },
+    ],
   },
   [QUEUES.correctionNotices]: {
     kind: 'command',
     title: 'Tell the recipients of corrected data',
-    summary: 'A correction of data that clients received in the last six months; the bureau\'s notification service tells each of them.',
+    summary: 'A correction of data that clients received in the last six months; the bureau\'s notification service' +
+      ' tells each of them.',
     description: [
-      'Published by the API to `' + EXCHANGES.commands + '` with routing key `' + QUEUES.correctionNotices + '` after PATCH /v1/subjects/{cpf}/corrections stored a correction (CDC art. 43 §3: the recipients of wrong data are told within five working days; LGPD art. 18 §6).',
-      '`recipients` are the verified clients whose successful reads in the last six months disclosed the corrected field (an analysis shows name and debts, the consumer record all three), the data subject\'s own reads left out, each with its latest read. The corrected values are not in the message: a recipient reads them back over the API, under its own audit.',
-      'It goes to the commands exchange, not to `' + EXCHANGES.events + '`, because it names a CPF and who consulted it: it is for the bureau\'s notification service (outside this repository), which consumes the queue; the messages wait there, durable, until it does. Repeated identical corrections carry the same `correctionId`; de-duplicate by it.',
+      `Published by the API to \`${EXCHANGES.commands}\` with routing key \`${QUEUES.correctionNotices}\` after ` +
+        'PATCH /v1/subjects/{cpf}/corrections stored a correction (CDC art. 43 §3: the recipients of wrong data are ' +
+        'told within five working days; LGPD art. 18 §6).',
+      '`recipients` are the verified clients whose successful reads in the last six months disclosed the corrected' +
+      ' field (an analysis shows name and debts, the consumer record all three), the data subject\'s own reads left' +
+      ' out, each with its latest read. The corrected values are not in the message: a recipient reads them back' +
+      ' over the API, under its own audit.',
+      'It goes to the commands exchange, not to `' + EXCHANGES.events + '`, because it names a CPF and who consulted' +
+      ' it: it is for the bureau\'s notification service (outside this repository), which consumes the queue; the' +
+      ' messages wait there, durable, until it does. Repeated identical corrections carry the same `correctionId`;' +
+      ' de-duplicate by it.',
     ].join('\n\n'),
     examples: [
       {
         name: 'nameCorrected',
         summary: 'A name corrected after two partners had read it',
-        payload: { correctionId: 'corr-3f1c0e9a5b7d4c2e8a6b1d0f9e8c7b6a', cpf: '12345678909', field: 'name', correctedAt: '2025-06-15T12:00:00.000Z', recipients: [{ client: 'Banco Horizonte S.A.', lastReadAt: '2025-06-05T14:21:09.000Z' }, { client: 'amqp:acme-financeira', lastReadAt: '2025-01-16T09:02:44.000Z' }] },
+        payload: {
+          correctionId: 'corr-3f1c0e9a5b7d4c2e8a6b1d0f9e8c7b6a',
+          cpf: '12345678909',
+          field: 'name',
+          correctedAt: '2025-06-15T12:00:00.000Z',
+          recipients: [
+            { client: 'Banco Horizonte S.A.', lastReadAt: '2025-06-05T14:21:09.000Z' },
+            { client: 'amqp:acme-financeira', lastReadAt: '2025-01-16T09:02:44.000Z' },
+          ],
+        },
       },
     ],
   },
@@ -212,9 +253,12 @@ const REPLY_DOC = {
 
 const INGEST_REPLY_DOC = {
   title: 'Ingest batch reply',
-  summary: 'Per event of a batch published with reply_to: STORED, DUPLICATE (already sent by this source) or REJECTED with the reason.',
+  summary: 'Per event of a batch published with reply_to: STORED, DUPLICATE (already sent by this source) or' +
+    ' REJECTED with the reason.',
   description:
-    'Sent to the batch\'s `reply_to` with its `correlation_id` once the batch is committed, only when `reply_to` is set; without it, the outcome is the same and only dead letters tell of rejected events. A batch refused as a whole (`SOURCE_UNVERIFIED`, `SOURCE_NOT_ALLOWED`) is answered with `ok: false` and an `error`. Not persistent.',
+    'Sent to the batch\'s `reply_to` with its `correlation_id` once the batch is committed, only when `reply_to` is' +
+    ' set; without it, the outcome is the same and only dead letters tell of rejected events. A batch refused as a' +
+    ' whole (`SOURCE_UNVERIFIED`, `SOURCE_NOT_ALLOWED`) is answered with `ok: false` and an `error`. Not persistent.',
   examples: [
     {
       name: 'mixed',
@@ -224,11 +268,30 @@ const INGEST_REPLY_DOC = {
         items: [
           { index: 0, eventId: 'acme:mov:771203', outcome: 'DUPLICATE' },
           { index: 1, eventId: 'acme:mov:771204', outcome: 'STORED' },
-          { index: 2, eventId: 'acme:card:55121', outcome: 'REJECTED', code: 'SCHEMA_INVALID', field: 'events[2].mcc', reason: 'mcc: must match pattern "^\\d{4}$"' },
+          {
+            index: 2,
+            eventId: 'acme:card:55121',
+            outcome: 'REJECTED',
+            code: 'SCHEMA_INVALID',
+            field: 'events[2].mcc',
+            reason: 'mcc: must match pattern "^\\d{4}$"',
+          },
         ],
       },
     },
-    { name: 'unverified', summary: 'A batch published without user_id', payload: { ok: false, error: { code: 'SOURCE_UNVERIFIED', message: 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it, and events are recorded under it', field: 'properties.user_id' } } },
+    {
+      name: 'unverified',
+      summary: 'A batch published without user_id',
+      payload: {
+        ok: false,
+        error: {
+          code: 'SOURCE_UNVERIFIED',
+          message: 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it,' +
+            ' and events are recorded under it',
+          field: 'properties.user_id',
+        },
+      },
+    },
   ],
 };
 
@@ -257,7 +320,8 @@ const DEAD_LETTER_HEADER_DOCS: Record<keyof typeof DEAD_LETTER_HEADERS, object> 
   failedAt: { type: 'string', format: 'date-time', description: 'When the message was dead-lettered (UTC).' },
   originalUserId: {
     type: 'string',
-    description: 'The verified AMQP user_id of the original message, when it had one: the dead letter is published under the platform\'s user, so a replay of an ingest batch records its events under this sender again.',
+    description: 'The verified AMQP user_id of the original message, when it had one: the dead letter is published' +
+      ' under the platform\'s user, so a replay of an ingest batch records its events under this sender again.',
     examples: ['acme-financeira'],
   },
 };
@@ -575,7 +639,8 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
   channels.ingestReplies = {
     address: null,
     title: 'Ingest replies (your reply_to queue)',
-    summary: 'The queue named in an ingest batch\'s reply_to, when it names one. Replies go through the default exchange.',
+    summary: 'The queue named in an ingest batch\'s reply_to, when it names one. Replies go through the default' +
+      ' exchange.',
     servers,
     messages: msgRefs(ingestReplyName),
   };
@@ -596,7 +661,10 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
   };
 
   const ingestReply = {
-    address: { location: '$message.header#/reply_to', description: 'The AMQP `reply_to` property of the batch, when set.' },
+    address: {
+      location: '$message.header#/reply_to',
+      description: 'The AMQP `reply_to` property of the batch, when set.',
+    },
     channel: chan('ingestReplies'),
     messages: [chanMsg('ingestReplies', ingestReplyName)],
   };
@@ -611,7 +679,9 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       channel: chan(`${ingest}Command`),
       title: 'Send a batch of transaction events',
       summary: 'Partners publish batches of up to 1000 transaction events.',
-      description: 'Publish persistent on a confirm channel with `user_id` set to your broker user; a batch that is not confirmed (or is returned) can be re-sent safely, since events are idempotent per source by `eventId`. Set `reply_to` to learn per event what was stored, a duplicate or rejected.',
+      description: 'Publish persistent on a confirm channel with `user_id` set to your broker user; a batch that is' +
+        ' not confirmed (or is returned) can be re-sent safely, since events are idempotent per source by `eventId`.' +
+        ' Set `reply_to` to learn per event what was stored, a duplicate or rejected.',
       tags: partner,
       bindings: publishBinding,
       messages: [chanMsg(`${ingest}Command`, names[QUEUES.ingestTransactions])],
@@ -642,7 +712,8 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       action: 'receive',
       channel: chan(`${ingest}Queue`),
       title: 'Ingestion worker stores transaction batches',
-      summary: 'Stores valid events idempotently per source, dead-letters each invalid event on its own, replies per event when asked, acks after commit.',
+      summary: 'Stores valid events idempotently per source, dead-letters each invalid event on its own, replies per' +
+        ' event when asked, acks after commit.',
       tags: internal,
       bindings: consumeBinding,
       messages: [chanMsg(`${ingest}Queue`, names[QUEUES.ingestTransactions])],
@@ -661,7 +732,8 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       action: 'receive',
       channel: chan(`${notices}Queue`),
       title: 'Notification service tells each recipient',
-      summary: 'The bureau\'s notification service (outside this repository) consumes the queue and contacts every recipient listed.',
+      summary: 'The bureau\'s notification service (outside this repository) consumes the queue and contacts every' +
+        ' recipient listed.',
       tags: internal,
       bindings: consumeBinding,
       messages: [chanMsg(`${notices}Queue`, names[QUEUES.correctionNotices])],

@@ -1,4 +1,11 @@
-import { EVENTS, MESSAGE_SCHEMAS, QUEUES, QUEUES_CONSUMED_ELSEWHERE, validateEventPayload, validatePayload } from '@app/contracts';
+import {
+  EVENTS,
+  MESSAGE_SCHEMAS,
+  QUEUES,
+  QUEUES_CONSUMED_ELSEWHERE,
+  validateEventPayload,
+  validatePayload,
+} from '@app/contracts';
 import { Cpf } from '@app/shared-kernel';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import Ajv from 'ajv';

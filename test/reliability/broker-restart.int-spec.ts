@@ -65,7 +65,14 @@ describe('a RabbitMQ restart during ingestion loses nothing', () => {
         sum += amountCents;
         return { eventId: `${run}-${n}`, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - n * 1_000).toISOString(), kind: 'DEPOSIT', amountCents };
       });
-      publishes.push(publisher.publish(EXCHANGES.commands, QUEUES.ingestTransactions, { batchId: `${run}-${b}`, events }, { userId: brokerUserOf(env.RABBITMQ_URL) }));
+      publishes.push(
+        publisher.publish(
+          EXCHANGES.commands,
+          QUEUES.ingestTransactions,
+          { batchId: `${run}-${b}`, events },
+          { userId: brokerUserOf(env.RABBITMQ_URL) },
+        )
+      );
       if (!restarted && b === EVENTS / BATCH / 2) {
         await Promise.all(publishes.slice(0, -5));
         restarted = true;

@@ -61,7 +61,12 @@ describe('ingestion survives a worker killed mid-stream', () => {
         sentSum += amountCents;
         return { eventId: `${run}-${n}`, cpf: cpfs[n % cpfs.length], type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - (n % 1_000) * 60_000).toISOString(), kind: 'DEPOSIT', amountCents };
       });
-      channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId: `${run}-b${b}`, events })), { persistent: true, contentType: 'application/json', userId: brokerUserOf(env.RABBITMQ_URL) });
+      channel.publish(
+        EXCHANGES.commands,
+        QUEUES.ingestTransactions,
+        Buffer.from(JSON.stringify({ batchId: `${run}-b${b}`, events })),
+        { persistent: true, contentType: 'application/json', userId: brokerUserOf(env.RABBITMQ_URL) },
+      );
     }
     await channel.waitForConfirms();
 

@@ -1,4 +1,11 @@
-import { DEAD_LETTER_HEADERS, IngestReplyV1, IngestTransactionsV1, QUEUES, deadLetterQueue, validateEventPayload } from '@app/contracts';
+import {
+  DEAD_LETTER_HEADERS,
+  IngestReplyV1,
+  IngestTransactionsV1,
+  QUEUES,
+  deadLetterQueue,
+  validateEventPayload,
+} from '@app/contracts';
 import { BROKER_USER, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, amqpSource } from '@app/credit';
 import { PermanentMessageError, RabbitMqContext, RabbitMqPublisher, redactCpfs } from '@app/platform';
 import { newId } from '@app/shared-kernel';
@@ -38,9 +45,14 @@ export class IngestionController {
       else rejected.push({ index, eventId: typeof event.eventId === 'string' ? event.eventId : null, code: 'SCHEMA_INVALID', field: `events[${index}].${problems[0].field}`, reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; ') });
     });
     const result = await this.commands.execute(
-      new IngestTransactionsCommand(batchId, candidates.map((c) => c.event), source, { correlationId: ctx.correlationId ?? batchId, causationId: batchId }),
+      new IngestTransactionsCommand(
+        batchId,
+        candidates.map((c) => c.event),
+        source,
+        { correlationId: ctx.correlationId ?? batchId, causationId: batchId },
+      ),
     );
-    // The command numbers its rejections and items within the candidates; map them back to positions in the original batch.
+    // The command numbers its rejections and items within the candidates; map them back to the original batch.
     for (const r of result.rejected) {
       const original = candidates[r.index].index;
       rejected.push({ ...r, index: original, field: r.field.replace(/^events\[\d+\]/, `events[${original}]`) });
@@ -49,7 +61,10 @@ export class IngestionController {
     if (rejected.length) this.logger.warn(`batch ${batchId}: ${rejected.length} event(s) dead-lettered, ${result.stored} stored`);
     const items: NonNullable<IngestReplyV1['items']> = [
       ...result.items.filter((i) => i.outcome !== 'REJECTED').map((i) => ({ ...i, index: candidates[i.index].index })),
-      ...rejected.map((r) => ({ index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const, code: r.code, field: r.field, reason: redactCpfs(r.reason) })),
+      ...rejected.map((r) => ({
+        index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const,
+        code: r.code, field: r.field, reason: redactCpfs(r.reason),
+      })),
     ].sort((a, b) => a.index - b.index);
     return { ok: true, batchId, stored: result.stored, duplicates: result.duplicates, items };
   }
@@ -57,16 +72,31 @@ export class IngestionController {
   private sourceOf(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
     const user = ctx.message.properties.userId as string | undefined;
     if (!user) {
-      throw new PermanentMessageError('SOURCE_UNVERIFIED', 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it, and events are recorded under it', 'properties.user_id');
+      throw new PermanentMessageError(
+        'SOURCE_UNVERIFIED',
+        'set the AMQP user_id property to the user your connection logs in as; the broker verifies it, and events' +
+          ' are recorded under it',
+        'properties.user_id',
+      );
     }
     if (message.source === undefined) return amqpSource(user);
     if (user !== this.platformUser) {
-      throw new PermanentMessageError('SOURCE_NOT_ALLOWED', 'only the platform names a source; leave it out and your events are recorded under your user_id', 'source');
+      throw new PermanentMessageError(
+        'SOURCE_NOT_ALLOWED',
+        'only the platform names a source; leave it out and your events are recorded under your user_id',
+        'source',
+      );
     }
     return message.source;
   }
 
-  private async deadLetter(batchId: string, source: string, event: unknown, r: RejectedEvent, ctx: RabbitMqContext): Promise<void> {
+  private async deadLetter(
+    batchId: string,
+    source: string,
+    event: unknown,
+    r: RejectedEvent,
+    ctx: RabbitMqContext,
+  ): Promise<void> {
     // The source travels with the dead letter, so a replay (by the platform's user) records the event under it.
     await this.publisher.publish('', deadLetterQueue(QUEUES.ingestTransactions), { batchId, source, events: [event] }, {
       correlationId: ctx.correlationId,

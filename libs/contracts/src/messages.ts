@@ -25,7 +25,14 @@ export interface IngestReplyV1 {
   batchId?: string;
   stored?: number;
   duplicates?: number;
-  items?: { index: number; eventId: string | null; outcome: 'STORED' | 'DUPLICATE' | 'REJECTED'; code?: string; field?: string; reason?: string }[];
+  items?: {
+    index: number;
+    eventId: string | null;
+    outcome: 'STORED' | 'DUPLICATE' | 'REJECTED';
+    code?: string;
+    field?: string;
+    reason?: string;
+  }[];
   error?: { code: string; message: string; field?: string };
 }
 export interface RegenerateRatingsV1 {

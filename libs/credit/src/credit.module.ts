@@ -108,7 +108,15 @@ export class CreditModule {
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
       { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig(config) },
-      { provide: TypeormAuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits), { detailCipher: cipher }) },
+      {
+        provide: TypeormAuditLog,
+        inject: [DataSource, FieldCipher],
+        useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(
+          ds,
+          (digits) => cipher.lookupHash(digits),
+          { detailCipher: cipher },
+        ),
+      },
       // Anchors of the audit chain in the logs, from the processes that relay (those that append, with Redis).
       ...(config.databaseUrl && config.runJournalRelays && config.auditAnchorEveryMs > 0
         ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
@@ -155,7 +163,11 @@ export class CreditModule {
     } else {
       adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
       adapters.push({ provide: InquiryRecorder, useExisting: BufferedInquiryRecorder });
-      adapters.push({ provide: AnalysisCache, inject: [Clock], useFactory: (clock: Clock) => new InMemoryAnalysisCache(10_000, clock) });
+      adapters.push({
+        provide: AnalysisCache,
+        inject: [Clock],
+        useFactory: (clock: Clock) => new InMemoryAnalysisCache(10_000, clock),
+      });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
     if (config.redisUrl) {
@@ -209,8 +221,30 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, ConsumerRater, CurrentRatings, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
-      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, ConsumerRater, CurrentRatings, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
+      providers: [
+        ...local,
+        ...overrides,
+        readiness,
+        ConsumerRater,
+        CurrentRatings,
+        ApiKeys,
+        BufferedInquiryRecorder,
+        DemoDataLoader,
+        ...CommandHandlers,
+        ...QueryHandlers,
+        ...changeHandling,
+      ],
+      exports: [
+        CqrsModule,
+        ...storeModules,
+        ...exported,
+        ReadinessProbes,
+        ConsumerRater,
+        CurrentRatings,
+        ApiKeys,
+        BufferedInquiryRecorder,
+        DemoDataLoader,
+      ],
     };
   }
 }

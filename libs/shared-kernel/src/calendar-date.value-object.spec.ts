@@ -17,15 +17,23 @@ describe('CalendarDate.parse', () => {
     ['a space in place of T', '2026-03-10 22:00'],
   ])('refuses %s, saying a day carries no time or zone', (_label, input) => {
     expect(() => CalendarDate.parse(input, 'debts[0].dueDate')).toThrow(
-      expect.objectContaining({ code: 'DATE_INVALID', field: 'debts[0].dueDate', message: expect.stringContaining('without a time or zone') }),
+      expect.objectContaining({
+        code: 'DATE_INVALID',
+        field: 'debts[0].dueDate',
+        message: expect.stringContaining('without a time or zone'),
+      }),
     );
   });
 
-  it.each(['10/03/2026', '2026-3-10', '', '2026-03-10x', '20260310'])('refuses %p as not written YYYY-MM-DD', (input) => {
-    expect(() => CalendarDate.parse(input, 'birthDate')).toThrow(expect.objectContaining({ code: 'DATE_INVALID', field: 'birthDate' }));
+  it.each(['10/03/2026', '2026-3-10', '', '2026-03-10x', '20260310'])('refuses %p as not written' +
+    ' YYYY-MM-DD', (input) => {
+    expect(() => CalendarDate.parse(input, 'birthDate')).toThrow(
+      expect.objectContaining({ code: 'DATE_INVALID', field: 'birthDate' })
+    );
   });
 
-  it.each(['2023-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '0000-01-01'])('refuses %s, a day the calendar does not have', (input) => {
+  it.each(['2023-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '0000-01-01'])('refuses %s, a day the calendar' +
+    ' does not have', (input) => {
     expect(() => day(input)).toThrow(ValidationError);
   });
 
@@ -114,7 +122,8 @@ describe('calendar arithmetic', () => {
       expect(day('1990-06-15').wholeYearsUntil(day('2025-06-15'))).toBe(35);
     });
 
-    it('makes someone born on 29 February a year older on 1 March of a common year, on 29 February of a leap year', () => {
+    it('makes someone born on 29 February a year older on 1 March of a common year, on 29 February of a leap' +
+      ' year', () => {
       const leapling = day('2000-02-29');
       expect(leapling.wholeYearsUntil(day('2001-02-28'))).toBe(0);
       expect(leapling.wholeYearsUntil(day('2001-03-01'))).toBe(1);

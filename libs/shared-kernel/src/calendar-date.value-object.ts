@@ -1,10 +1,10 @@
 import { ValidationError } from './domain-error';
 
 /**
- * The bureau keeps one calendar, Brasília's: "today", the day a debt falls overdue, five years, six months and ages are
- * days there, not in UTC (where a Brazilian evening is already tomorrow). The offsets come from the runtime's time-zone
- * database through Intl, so the daylight-saving time Brazil kept until 2019 is right for historic dates, and a rule
- * change would arrive with a tzdata update rather than a code change.
+ * The bureau keeps one calendar, Brasília's: "today", the day a debt falls overdue, five years, six months and ages
+ * are days there, not in UTC (where a Brazilian evening is already tomorrow). The offsets come from the runtime's
+ * time-zone database through Intl, so the daylight-saving time Brazil kept until 2019 is right for historic dates, and
+ * a rule change would arrive with a tzdata update rather than a code change.
  */
 export const BUREAU_TIME_ZONE = 'America/Sao_Paulo';
 
@@ -34,7 +34,8 @@ function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', era: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: zone, hourCycle: 'h23', era: 'short',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
     });
     formatters.set(zone, f);
   }
@@ -42,11 +43,20 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /** The wall clock of `zone` at an instant, to the second. */
-function wallClock(instantMs: number, zone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+function wallClock(instantMs: number, zone: string): WallClock {
   const parts: Record<string, string> = {};
   for (const p of formatter(zone).formatToParts(new Date(instantMs))) parts[p.type] = p.value;
   const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
-  return { year, month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) };
+  return {
+    year,
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
 }
 
 /** How far the zone's wall clock is ahead of UTC at an instant (negative in Brazil), to the second. */
@@ -78,12 +88,15 @@ export class CalendarDate {
       throw invalid(
         field,
         LOOKS_LIKE_TIMESTAMP.test(input)
-          ? 'must be a calendar date YYYY-MM-DD without a time or zone (a timestamp names an instant, and its day depends on the zone)'
+          ? 'must be a calendar date YYYY-MM-DD without a time or zone (a timestamp names an instant, and its day' +
+            ' depends on the zone)'
           : 'must be a calendar date written YYYY-MM-DD',
       );
     }
     const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw invalid(field, 'is not a day of the calendar');
+    if (
+      year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
+    ) throw invalid(field, 'is not a day of the calendar');
     return new CalendarDate(year, month, day);
   }
 
@@ -111,7 +124,9 @@ export class CalendarDate {
     return utcMidnight(this.year, this.month, this.day);
   }
 
-  /** For stores that keep date-only values as instants: midnight UTC of this day, never an instant of the bureau's day. */
+  /**
+   * For stores that keep date-only values as instants: midnight UTC of this day, never an instant of the bureau's day.
+   */
   toUtcMidnight(): Date {
     return new Date(this.utcMidnightMs);
   }
@@ -130,7 +145,9 @@ export class CalendarDate {
     return new CalendarDate(year, this.month, this.day);
   }
 
-  /** The same day `months` earlier, clamped to the end of a shorter month (31 August minus 6 months is 28/29 February). */
+  /**
+   * The same day `months` earlier, clamped to the end of a shorter month (31 August minus 6 months is 28/29 February).
+   */
   minusMonths(months: number): CalendarDate {
     const index = this.year * 12 + (this.month - 1) - months;
     const year = Math.floor(index / 12);
@@ -148,8 +165,16 @@ export class CalendarDate {
     if (cached !== undefined) return new Date(cached);
     const midnight = this.utcMidnightMs;
     // At most one offset change a day: the offsets half a day either side give every candidate for the day's start.
-    const candidates = [midnight - offsetMs(midnight - HALF_DAY_MS, zone), midnight - offsetMs(midnight + HALF_DAY_MS, zone)].sort((a, b) => a - b);
-    const start = candidates.find((c) => CalendarDate.today(new Date(c), zone).equals(this) && !CalendarDate.today(new Date(c - 1), zone).equals(this));
+    const candidates = [
+      midnight - offsetMs(midnight - HALF_DAY_MS, zone),
+      midnight - offsetMs(midnight + HALF_DAY_MS, zone),
+    ].sort((a, b) => a - b);
+    const start = candidates.find(
+      (c) => CalendarDate.today(new Date(c), zone).equals(this) && !CalendarDate.today(
+        new Date(c - 1),
+        zone,
+      ).equals(this)
+    );
     if (start === undefined) throw new Error(`cannot find where ${this.toString()} starts in ${zone}`);
     if (startCache.size >= START_CACHE_MAX) startCache.clear();
     startCache.set(key, start);
@@ -161,7 +186,7 @@ export class CalendarDate {
     return Math.round((other.utcMidnightMs - this.utcMidnightMs) / DAY_MS);
   }
 
-  /** Whole years from this day to `other`, an anniversary counting on its day (29 February's on 1 March in a common year). */
+  /** Whole years from this day to `other`, counting an anniversary on its day (29 February's on 1 March). */
   wholeYearsUntil(other: CalendarDate): number {
     let years = other.year - this.year;
     if (this.plusYears(years).isAfter(other)) years -= 1;
@@ -185,7 +210,8 @@ export class CalendarDate {
   }
 
   toString(): string {
-    return `${String(this.year).padStart(4, '0')}-${String(this.month).padStart(2, '0')}-${String(this.day).padStart(2, '0')}`;
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    return `${pad(this.year, 4)}-${pad(this.month, 2)}-${pad(this.day, 2)}`;
   }
 
   toJSON(): string {

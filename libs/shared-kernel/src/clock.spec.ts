@@ -25,7 +25,9 @@ describe('clocks', () => {
 
 describe('parseTimestamp', () => {
   it('refuses a date without a time: which instant it names depends on a zone', () => {
-    expect(() => parseTimestamp('2024-05-10', 'occurredAt')).toThrow(expect.objectContaining({ code: 'DATE_INVALID', field: 'occurredAt' }));
+    expect(() => parseTimestamp('2024-05-10', 'occurredAt')).toThrow(
+      expect.objectContaining({ code: 'DATE_INVALID', field: 'occurredAt' })
+    );
   });
 
   it('reads a UTC timestamp', () => {
@@ -68,8 +70,12 @@ describe('parseTimestamp', () => {
 });
 
 describe('parseTimestamp on instants that do not exist', () => {
-  it.each(['2023-02-29T10:00:00Z', '2024-04-31T10:00:00Z', '2024-02-30T10:00:00-03:00', '2024-13-01T10:00:00Z', '2024-00-10T10:00:00Z', '2024-05-10T24:00:00Z'])('rejects %s instead of rolling it over', (input) => {
-    expect(() => parseTimestamp(input, 'dueDate')).toThrow(expect.objectContaining({ code: 'DATE_INVALID', field: 'dueDate' }));
+  const unreal = ['2023-02-29T10:00:00Z', '2024-04-31T10:00:00Z', '2024-02-30T10:00:00-03:00', '2024-13-01T10:00:00Z'];
+  const alsoUnreal = ['2024-00-10T10:00:00Z', '2024-05-10T24:00:00Z'];
+  it.each([...unreal, ...alsoUnreal])('rejects %s instead of rolling it over', (input) => {
+    expect(() => parseTimestamp(input, 'dueDate')).toThrow(
+      expect.objectContaining({ code: 'DATE_INVALID', field: 'dueDate' })
+    );
   });
 
   it('accepts 29 February in a leap year', () => {

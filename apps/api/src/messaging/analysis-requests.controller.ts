@@ -48,7 +48,14 @@ export class AnalysisRequestsController {
     const rate = await this.limiter.hit(amqpClient(user));
     if (!rate.allowed) return refused('RATE_LIMITED', `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`);
     try {
-      const result = await this.queries.execute(new GetCreditAnalysisQuery(request.cpf, amqpClient(user), request.purpose, { inquiryId: inquiryIdOf(user, context) }));
+      const result = await this.queries.execute(
+        new GetCreditAnalysisQuery(
+          request.cpf,
+          amqpClient(user),
+          request.purpose,
+          { inquiryId: inquiryIdOf(user, context) },
+        )
+      );
       await record('SUCCESS');
       return { ok: true, analysis: JSON.parse(result.json) };
     } catch (error) {

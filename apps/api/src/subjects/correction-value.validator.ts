@@ -10,6 +10,8 @@ function flatten(errors: ValidationError[], parent = 'value'): string[] {
   });
 }
 
+const fieldOf = (args?: ValidationArguments): unknown => (args?.object as { field?: unknown } | undefined)?.field;
+
 /** Why `value` does not fit the `field` it corrects, or null when it does. */
 export function correctionValueProblem(field: unknown, value: unknown): string | null {
   const nested = (cls: new () => object) => {
@@ -18,7 +20,8 @@ export function correctionValueProblem(field: unknown, value: unknown): string |
   };
   switch (field) {
     case 'name':
-      return typeof value === 'string' && value.trim().length >= 2 && value.length <= 160 ? null : 'must be a name of 2 to 160 characters when field is name';
+      if (typeof value === 'string' && value.trim().length >= 2 && value.length <= 160) return null;
+      return 'must be a name of 2 to 160 characters when field is name';
     case 'address': {
       const problems = nested(AddressDto);
       return problems.length ? `must be a whole address when field is address (${problems.join('; ')})` : null;
@@ -26,8 +29,10 @@ export function correctionValueProblem(field: unknown, value: unknown): string |
     case 'debt': {
       if (value === null) return null;
       const problems = nested(DebtCorrectionDto);
-      if (!problems.length && Object.keys(value as object).length === 0) problems.push('must correct at least one field');
-      return problems.length ? `must be the debt fields to correct, or null to cancel the debt, when field is debt (${problems.join('; ')})` : null;
+      const empty = Object.keys(value as object).length === 0;
+      if (!problems.length && empty) problems.push('must correct at least one field');
+      if (!problems.length) return null;
+      return `must be the debt fields to correct, or null to cancel it, when field is debt (${problems.join('; ')})`;
     }
     default:
       return null;
@@ -44,8 +49,9 @@ export function IsCorrectionValue(options?: ValidationOptions): PropertyDecorato
     {
       name: 'isCorrectionValue',
       validator: {
-        validate: (value: unknown, args?: ValidationArguments) => correctionValueProblem((args?.object as { field?: unknown })?.field, value) === null,
-        defaultMessage: (args?: ValidationArguments) => `value ${correctionValueProblem((args?.object as { field?: unknown })?.field, args?.value) ?? 'is invalid'}`,
+        validate: (value: unknown, args?: ValidationArguments) => correctionValueProblem(fieldOf(args), value) === null,
+        defaultMessage: (args?: ValidationArguments) =>
+          `value ${correctionValueProblem(fieldOf(args), args?.value) ?? 'is invalid'}`,
       },
     },
     options,
@@ -55,14 +61,18 @@ export function IsCorrectionValue(options?: ValidationOptions): PropertyDecorato
 /** `debtId` names the debt a debt correction is about, and is refused on any other correction. */
 export function IsDebtIdOfCorrection(options?: ValidationOptions): PropertyDecorator {
   const problem = (args?: ValidationArguments): string | null => {
-    const debt = (args?.object as { field?: unknown })?.field === 'debt';
+    const debt = fieldOf(args) === 'debt';
     if (!debt) return args?.value === undefined ? null : 'debtId is only for field debt';
-    return typeof args?.value === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(args.value) ? null : 'debtId must name the debt (1-64 letters, digits or ._:-) when field is debt';
+    if (typeof args?.value === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(args.value)) return null;
+    return 'debtId must name the debt (1-64 letters, digits or ._:-) when field is debt';
   };
   return ValidateBy(
     {
       name: 'isDebtIdOfCorrection',
-      validator: { validate: (_value: unknown, args?: ValidationArguments) => problem(args) === null, defaultMessage: (args?: ValidationArguments) => problem(args) ?? 'debtId is invalid' },
+      validator: {
+        validate: (_value: unknown, args?: ValidationArguments) => problem(args) === null,
+        defaultMessage: (args?: ValidationArguments) => problem(args) ?? 'debtId is invalid',
+      },
     },
     options,
   );

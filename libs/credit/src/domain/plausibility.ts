@@ -29,13 +29,22 @@ const reais = (cents: number) => `R$ ${(cents / 100).toLocaleString('pt-BR', { m
  * An integer number of cents within the field's bounds; `signed` for movements, whose bounds apply to the magnitude.
  * Not an integer (or not a number) is MONEY_INVALID as before; out of bounds is AMOUNT_OUT_OF_RANGE.
  */
-export function boundedAmount(cents: unknown, bounds: AmountField, field: string, options: { signed?: boolean } = {}): Money {
+export function boundedAmount(
+  cents: unknown,
+  bounds: AmountField,
+  field: string,
+  options: { signed?: boolean } = {},
+): Money {
   const money = options.signed ? Money.ofCents(cents as number, field) : Money.nonNegative(cents as number, field);
   const { min, max } = AMOUNT_BOUNDS[bounds];
   const magnitude = Math.abs(money.cents);
   if (magnitude < min || magnitude > max) {
     const range = min === 0 ? `at most ${reais(max)}` : `from ${reais(min)} to ${reais(max)}`;
-    throw new ValidationError('AMOUNT_OUT_OF_RANGE', field, `must be ${options.signed ? 'in magnitude ' : ''}${range} (${min} to ${max} cents)`);
+    throw new ValidationError(
+      'AMOUNT_OUT_OF_RANGE',
+      field,
+      `must be ${options.signed ? 'in magnitude ' : ''}${range} (${min} to ${max} cents)`,
+    );
   }
   return money;
 }
@@ -43,13 +52,19 @@ export function boundedAmount(cents: unknown, bounds: AmountField, field: string
 /** The earliest day any date of a consumer's record may name: nothing the bureau holds is older. */
 export const EARLIEST_DAY = CalendarDate.fromString('1900-01-01');
 
-/** How far ahead a due or limitation date may lie: longer than any consumer credit runs (mortgages run up to 35 years). */
+/**
+ * How far ahead a due or limitation date may lie: longer than any consumer credit runs (mortgages run up to 35 years).
+ */
 export const LATEST_DUE_YEARS_AHEAD = 50;
 
 /** A date no earlier than EARLIEST_DAY and no later than `latest`, or DATE_OUT_OF_RANGE naming the field. */
 export function dayWithin(day: CalendarDate, latest: CalendarDate, field: string): CalendarDate {
   if (day.isBefore(EARLIEST_DAY) || day.isAfter(latest)) {
-    throw new ValidationError('DATE_OUT_OF_RANGE', field, `must be from ${EARLIEST_DAY.toString()} to ${latest.toString()}`);
+    throw new ValidationError(
+      'DATE_OUT_OF_RANGE',
+      field,
+      `must be from ${EARLIEST_DAY.toString()} to ${latest.toString()}`,
+    );
   }
   return day;
 }

@@ -15,7 +15,7 @@ export function decodeCursor(cursor: string): { at: number; id: string } {
   throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
 }
 
-/** Where "the last six months" begin: 00:00 in Brasília of the same day six months back (clamped to a shorter month's end). */
+/** Where "the last six months" begin: 00:00 in Brasília of the same day six months back (clamped to a month's end). */
 export function sixMonthsAgo(now: Date): Date {
   return startOfDayMonthsBefore(now, 6);
 }

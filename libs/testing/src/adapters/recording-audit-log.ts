@@ -1,4 +1,12 @@
-import { AuditEntry, AuditEntryInput, AuditLog, AuditPage, AuditVerification, SealedAuditEntry, SubjectAuditQuery } from '../../../credit/src/application/ports/audit-log';
+import {
+  AuditEntry,
+  AuditEntryInput,
+  AuditLog,
+  AuditPage,
+  AuditVerification,
+  SealedAuditEntry,
+  SubjectAuditQuery,
+} from '../../../credit/src/application/ports/audit-log';
 import { Cpf } from '../../../shared-kernel/src/cpf.value-object';
 
 /** Test adapter of the AuditLog port: keeps what was recorded, in order, for assertions. */
@@ -20,7 +28,12 @@ export class RecordingAuditLog extends AuditLog {
 
   seal(entry: AuditEntryInput): SealedAuditEntry {
     const { cpf, detail, ...rest } = entry;
-    return { ...rest, cpfMasked: cpf?.masked ?? null, cpfHash: cpf ? `hash:${cpf.masked}` : null, detail: detail ? JSON.stringify(detail) : null };
+    return {
+      ...rest,
+      cpfMasked: cpf?.masked ?? null,
+      cpfHash: cpf ? `hash:${cpf.masked}` : null,
+      detail: detail ? JSON.stringify(detail) : null,
+    };
   }
 
   async recordSealed(entry: SealedAuditEntry): Promise<void> {
@@ -35,9 +48,24 @@ export class RecordingAuditLog extends AuditLog {
   async forSubjectPage(cpf: Cpf, query: SubjectAuditQuery): Promise<AuditPage> {
     const skip = query.cursor ? Number(query.cursor) : 0;
     const matching = this.recorded
-      .map(({ cpf, ...e }, seq): AuditEntry => ({ ...e, seq, at: this.times[seq]!, cpfMasked: cpf?.masked ?? null, cpfHash: null, detail: e.detail ?? null, prevHash: '', hash: '' }))
+      .map(
+        ({ cpf, ...e }, seq): AuditEntry => ({
+          ...e,
+          seq,
+          at: this.times[seq]!,
+          cpfMasked: cpf?.masked ?? null,
+          cpfHash: null,
+          detail: e.detail ?? null,
+          prevHash: '',
+          hash: '',
+        })
+      )
       .filter((e, seq) => this.recorded[seq]!.cpf?.equals(cpf) && e.at.getTime() >= query.since.getTime())
-      .filter((e) => (!query.actions || query.actions.includes(e.action)) && (!query.outcomes || query.outcomes.includes(e.outcome)))
+      .filter(
+        (e) => (!query.actions || query.actions.includes(e.action)) && (
+          !query.outcomes || query.outcomes.includes(e.outcome)
+        )
+      )
       .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq);
     const entries = matching.slice(skip, skip + query.limit);
     return { entries, nextCursor: matching.length > skip + query.limit ? String(skip + query.limit) : null };

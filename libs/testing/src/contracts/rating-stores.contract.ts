@@ -92,7 +92,10 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
 
   it('keeps until when each rating may be served (Rating.validUntil), a date or none', async () => {
     const cpf = uniqueCpf();
-    const expiring = Rating.create({ ...ratingFor(cpf, 300, new Date('2026-11-01T10:00:00Z')).props, validUntil: new Date('2030-03-11T03:00:00Z') });
+    const expiring = Rating.create({
+      ...ratingFor(cpf, 300, new Date('2026-11-01T10:00:00Z')).props,
+      validUntil: new Date('2030-03-11T03:00:00Z'),
+    });
     await repo.save(expiring);
     expect((await repo.latest(cpf))?.props.validUntil).toEqual(new Date('2030-03-11T03:00:00Z'));
     await repo.save(ratingFor(cpf, 600, new Date('2026-11-02T10:00:00Z')));

@@ -8,7 +8,15 @@ export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'
     name,
     address: Address.create({ street: 'Rua das Flores', number: '10', complement: 'Casa 2', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80010000' }),
     debts: debtIds.map((id, i) =>
-      Debt.create({ id, creditor: 'Financeira Aurora', creditorCnpj: '11222333000181', amountCents: 10_000 * (i + 1), dueDate: CalendarDate.fromString(`2026-0${(i % 9) + 1}-15`), status: 'OVERDUE', limitationDate: i === 0 ? CalendarDate.fromString('2030-01-01') : null }),
+      Debt.create({
+        id,
+        creditor: 'Financeira Aurora',
+        creditorCnpj: '11222333000181',
+        amountCents: 10_000 * (i + 1),
+        dueDate: CalendarDate.fromString(`2026-0${(i % 9) + 1}-15`),
+        status: 'OVERDUE',
+        limitationDate: i === 0 ? CalendarDate.fromString('2030-01-01') : null,
+      }),
     ),
     updatedAt: new Date('2026-11-25T12:00:00.000Z'),
   });
@@ -77,7 +85,8 @@ export function analysisCacheContract(make: () => Promise<AnalysisCache> | Analy
     expect(await cache.get(other)).toBeNull();
   });
 
-  it('expires entries after their TTL, to the millisecond: an analysis must not outlive its earliest expiry', async () => {
+  it('expires entries after their TTL, to the millisecond: an analysis must not outlive its earliest' +
+    ' expiry', async () => {
     const cpf = uniqueCpf();
     const ticket = await cache.lookup(cpf);
     await cache.fill(cpf, '{"short":true}', 300, ticket.json === null ? ticket.ticket : null);

@@ -7,14 +7,29 @@ const ago = (days: number, extraMs = 0) => new Date(NOW.getTime() - days * DAY_M
 
 const SOURCE = 'api:Contract Bank';
 
-function inquiry(cpf: Cpf, id: string, at: Date, inquirer = 'Banco A', purpose = 'CREDIT_GRANTING', source = SOURCE): TransactionEvent {
-  return { type: 'BUREAU_INQUIRY', eventId: id, cpf, occurredAt: at, source, inquirer, purpose };
+function inquiry(cpf: Cpf, id: string, at: Date, inquirer = 'Banco A', purpose = 'CREDIT_GRANTING'): TransactionEvent {
+  return { type: 'BUREAU_INQUIRY', eventId: id, cpf, occurredAt: at, source: SOURCE, inquirer, purpose };
 }
-function movement(cpf: Cpf, id: string, at: Date, cents: number, kind: 'SALARY' | 'BILL_PAYMENT' = cents > 0 ? 'SALARY' : 'BILL_PAYMENT', source = SOURCE): TransactionEvent {
+type Kind = 'SALARY' | 'BILL_PAYMENT';
+type Event = TransactionEvent;
+const signed = (cents: number): Kind => (cents > 0 ? 'SALARY' : 'BILL_PAYMENT');
+function movement(cpf: Cpf, id: string, at: Date, cents: number, kind = signed(cents), source = SOURCE): Event {
   return { type: 'FINANCIAL_MOVEMENT', eventId: id, cpf, occurredAt: at, source, kind, amount: Money.ofCents(cents) };
 }
 function purchase(cpf: Cpf, id: string, at: Date, cents: number, approved = true): TransactionEvent {
-  return { type: 'CARD_PURCHASE', eventId: id, cpf, occurredAt: at, source: SOURCE, merchant: `Loja ${id}`, mcc: '5411', amount: Money.ofCents(cents), installments: 2, approved, cardLast4: '4242' };
+  return {
+    type: 'CARD_PURCHASE',
+    eventId: id,
+    cpf,
+    occurredAt: at,
+    source: SOURCE,
+    merchant: `Loja ${id}`,
+    mcc: '5411',
+    amount: Money.ofCents(cents),
+    installments: 2,
+    approved,
+    cardLast4: '4242',
+  };
 }
 
 /** What every TransactionStore must do, whatever holds the events: run against the embedded and the real adapter alike. */
@@ -29,7 +44,8 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     const p = `t1-${cpf.value}`;
     const events = [movement(cpf, `${p}-a`, ago(1), 1000), movement(cpf, `${p}-b`, ago(2), -500)];
     expect(await store.append(events)).toEqual({ stored: 2, duplicates: 0, outcomes: ['STORED', 'STORED'] });
-    expect(await store.append([...events, movement(cpf, `${p}-c`, ago(3), 700), movement(cpf, `${p}-c`, ago(3), 700)])).toEqual({
+    const again = [...events, movement(cpf, `${p}-c`, ago(3), 700), movement(cpf, `${p}-c`, ago(3), 700)];
+    expect(await store.append(again)).toEqual({
       stored: 1, duplicates: 3, outcomes: ['DUPLICATE', 'DUPLICATE', 'STORED', 'DUPLICATE'],
     });
     await afterWrite();
@@ -165,7 +181,8 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     expect(await store.inquiriesSince(cpf, ago(30), 2)).toHaveLength(2);
   });
 
-  it('keeps the same event id from two sources as two events, and re-sent ones as duplicates of their own source only', async () => {
+  it('keeps the same event id from two sources as two events, and re-sent ones as duplicates of their own source' +
+    ' only', async () => {
     const cpf = uniqueCpf();
     const id = `shared-${cpf.value}`;
     const fromA = movement(cpf, id, ago(1), 1_000, 'SALARY', 'api:Banco A');
@@ -186,7 +203,13 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
       inquiry(cpf, `${p}-grant`, ago(20), 'Banco A', 'CREDIT_GRANTING'),
       inquiry(cpf, `${p}-review`, ago(30), 'Banco B', 'CREDIT_REVIEW'),
       inquiry(cpf, `${p}-rental`, ago(40), 'Imobiliária', 'RENTAL_GUARANTEE'),
-      ...['DATA_SUBJECT_REQUEST', 'COLLECTION', 'FRAUD_PREVENTION', 'REGULATORY_AUDIT', 'free text'].map((purpose, i) => inquiry(cpf, `${p}-other-${i}`, ago(1 + i), 'Outro', purpose)),
+      ...[
+        'DATA_SUBJECT_REQUEST',
+        'COLLECTION',
+        'FRAUD_PREVENTION',
+        'REGULATORY_AUDIT',
+        'free text',
+      ].map((purpose, i) => inquiry(cpf, `${p}-other-${i}`, ago(1 + i), 'Outro', purpose)),
     ]);
     await afterWrite();
     const summary = await store.summarize(cpf, NOW);

@@ -1,5 +1,13 @@
 import { Cpf, DAY_MS, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aRating } from '@app/testing';
+import {
+  InMemoryConsumerRepository,
+  NOW,
+  RecordingAuditLog,
+  RecordingEventBus,
+  VALID_CPF,
+  aConsumer,
+  aRating,
+} from '@app/testing';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -22,7 +30,16 @@ describe('CurrentRatings', () => {
     consumers = new InMemoryConsumerRepository();
     audit = new RecordingAuditLog();
     clock = new FixedClock(NOW);
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()), audit);
+    const rater = new ConsumerRater(
+      consumers,
+      new InMemoryRatingFeaturesRepository(),
+      ratings,
+      new InMemoryTransactionStore(),
+      new WoeLogisticScorer(),
+      clock,
+      new RecordingEventBus().notifier(new InMemoryAnalysisCache()),
+      audit,
+    );
     current = new CurrentRatings(ratings, rater, clock);
     await consumers.save(aConsumer());
   });
@@ -41,11 +58,15 @@ describe('CurrentRatings', () => {
     expect(b).toBe(c);
     expect(a?.props.generatedAt).toEqual(NOW);
     expect(await ratings.history(cpf, 10)).toHaveLength(2);
-    expect(audit.recorded.map((e) => [e.clientId, e.action, e.resource])).toEqual([[CALENDAR_RERATING_CLIENT, 'WRITE', 'RATING']]);
+    expect(
+      audit.recorded.map((e) => [e.clientId, e.action, e.resource])
+    ).toEqual([[CALENDAR_RERATING_CLIENT, 'WRITE', 'RATING']]);
   });
 
   it('treats a rating stored before validity was kept (valid until its generation) as expired', async () => {
-    await ratings.save(aRating({ generatedAt: new Date(NOW.getTime() - DAY_MS), validUntil: new Date(NOW.getTime() - DAY_MS) }));
+    await ratings.save(
+      aRating({ generatedAt: new Date(NOW.getTime() - DAY_MS), validUntil: new Date(NOW.getTime() - DAY_MS) })
+    );
     expect((await current.current(cpf))?.props.generatedAt).toEqual(NOW);
   });
 

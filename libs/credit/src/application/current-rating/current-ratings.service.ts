@@ -8,9 +8,9 @@ import { ConsumerRater } from '../rate-consumer/consumer-rater.service';
 export const CALENDAR_RERATING_CLIENT = 'rating-engine:calendar';
 
 /**
- * The rating a read may serve, or use to answer: the latest one while it is valid (Rating.validUntil). Once the calendar
- * has taken away a negative record it used, the CPF is re-rated on the spot through ConsumerRater, the per-CPF path
- * every data change takes (stored, audited, announced), and the fresh rating is served.
+ * The rating a read may serve, or use to answer: the latest one while it is valid (Rating.validUntil). Once the
+ * calendar has taken away a negative record it used, the CPF is re-rated on the spot through ConsumerRater, the per-CPF
+ * path every data change takes (stored, audited, announced), and the fresh rating is served.
  *
  * Why re-rate rather than refuse: the stale rating may not be served (CDC art. 43 §1 and §5; STJ Tema 710), but the
  * lender is entitled to the rating the bureau may report today, and that is computable at once from data at hand.

@@ -35,7 +35,9 @@ export class ChangeNotifier {
   ) {}
 
   async notify(event: ChangeEvent): Promise<void> {
-    const cpfs = event instanceof RatingChangedEvent ? [event.rating.cpf] : event instanceof CorrectionNoticeEvent ? [Cpf.parse(event.cpf)] : event.cpfs.map((c) => Cpf.parse(c));
+    const cpfs = event instanceof RatingChangedEvent ? [event.rating.cpf] : event instanceof CorrectionNoticeEvent ? [
+      Cpf.parse(event.cpf),
+    ] : event.cpfs.map((c) => Cpf.parse(c));
     await Promise.all([this.cache.invalidate(cpfs), this.integration?.publish(event)]);
     this.bus.publish(event);
   }

@@ -1,5 +1,17 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, TODAY, VALID_CPF, aConsumer, aDay, aDebt, aRating, cpfFromBase, daysAgo } from '@app/testing';
+import {
+  InMemoryConsumerRepository,
+  NOW,
+  RecordingEventBus,
+  TODAY,
+  VALID_CPF,
+  aConsumer,
+  aDay,
+  aDebt,
+  aRating,
+  cpfFromBase,
+  daysAgo,
+} from '@app/testing';
 import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
 import { CreditAnalysis } from '../../domain/analysis/credit-analysis';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
@@ -46,7 +58,11 @@ describe('GetCreditAnalysisHandler', () => {
   let bus: RecordingEventBus;
   /** The rating port as the handler reads it: the stored rating, re-rated through the real rater when it expired. */
   const current = (repo: InMemoryConsumerRepository = consumers) =>
-    new CurrentRatings(ratings, new ConsumerRater(repo, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache)), clock);
+    new CurrentRatings(
+      ratings,
+      new ConsumerRater(repo, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache)),
+      clock,
+    );
 
   beforeEach(async () => {
     cache = new InMemoryAnalysisCache();
@@ -146,7 +162,16 @@ describe('GetCreditAnalysisHandler', () => {
   it('does not cache what it read when the CPF changed and was invalidated while the analysis was being assembled', async () => {
     const racing = new ChangedWhileReadRepository();
     await racing.save(aConsumer());
-    const racingHandler = new GetCreditAnalysisHandler(cache, racing, features, current(racing), transactions, clock, recorder, 300);
+    const racingHandler = new GetCreditAnalysisHandler(
+      cache,
+      racing,
+      features,
+      current(racing),
+      transactions,
+      clock,
+      recorder,
+      300,
+    );
     const changes = new RecordingEventBus().notifier(cache);
     racing.afterNextRead = async () => {
       await racing.save(aConsumer({ name: 'Maria Santos Oliveira' }));
@@ -185,7 +210,16 @@ describe('GetCreditAnalysisHandler', () => {
   it('misses once the TTL it was built with has passed', async () => {
     jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
     try {
-      const shortLived = new GetCreditAnalysisHandler(cache, consumers, features, current(), transactions, clock, recorder, 5);
+      const shortLived = new GetCreditAnalysisHandler(
+        cache,
+        consumers,
+        features,
+        current(),
+        transactions,
+        clock,
+        recorder,
+        5,
+      );
       await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'));
       jest.setSystemTime(NOW.getTime() + 4_999);
       expect((await shortLived.execute(new GetCreditAnalysisQuery(VALID_CPF, 'B', 'P'))).cacheHit).toBe(true);
@@ -196,15 +230,26 @@ describe('GetCreditAnalysisHandler', () => {
     }
   });
 
-  it('records the subject\'s own reads as inquiries they can see, without lowering their score (Lei 12.414 art. 5 II)', async () => {
-    const rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache));
+  it('records the subject\'s own reads as inquiries they can see, without lowering their score (Lei 12.414 art. 5' +
+    ' II)', async () => {
+    const rater = new ConsumerRater(
+      consumers,
+      features,
+      ratings,
+      transactions,
+      new WoeLogisticScorer(),
+      clock,
+      bus.notifier(cache),
+    );
     await rater.rate(VALID_CPF, metadata);
     const before = (await ratings.latest(cpf))!.props.score;
     for (let i = 0; i < 4; i++) {
       clock.advance(60_000);
       await ask('Maria da Silva Santos', 'DATA_SUBJECT_REQUEST');
     }
-    expect((await transactions.inquiriesSince(cpf, SINCE_EVER, 10)).map((i) => i.purpose)).toEqual(Array(4).fill('DATA_SUBJECT_REQUEST'));
+    expect(
+      (await transactions.inquiriesSince(cpf, SINCE_EVER, 10)).map((i) => i.purpose)
+    ).toEqual(Array(4).fill('DATA_SUBJECT_REQUEST'));
     expect((await transactions.summarize(cpf, clock.now())).inquiriesLast6Months).toBe(0);
     expect(await rater.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
     expect((await ratings.latest(cpf))!.props.score).toBe(before);
@@ -224,13 +269,36 @@ describe('GetCreditAnalysisHandler', () => {
       const features = new InMemoryRatingFeaturesRepository();
       const cache = new InMemoryAnalysisCache();
       const bus = new RecordingEventBus();
-      await consumers.save(aConsumer({ debts: [aDebt({ id: 'old', status: 'OVERDUE', amountCents: 950_000, dueDate: aDay('2025-03-10') })] }));
-      const rater = new ConsumerRater(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache));
+      await consumers.save(
+        aConsumer({
+          debts: [aDebt({ id: 'old', status: 'OVERDUE', amountCents: 950_000, dueDate: aDay('2025-03-10') })],
+        })
+      );
+      const rater = new ConsumerRater(
+        consumers,
+        features,
+        ratings,
+        transactions,
+        new WoeLogisticScorer(),
+        clock,
+        bus.notifier(cache),
+      );
       await rater.rate(VALID_CPF, { correlationId: 'rated-on-8-march' });
       const recorder = new BufferedInquiryRecorder(transactions);
-      const handler = new GetCreditAnalysisHandler(cache, consumers, features, new CurrentRatings(ratings, rater, clock), transactions, clock, recorder, 300);
+      const handler = new GetCreditAnalysisHandler(
+        cache,
+        consumers,
+        features,
+        new CurrentRatings(ratings, rater, clock),
+        transactions,
+        clock,
+        recorder,
+        300,
+      );
       const read = async () => {
-        const result = await handler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING'));
+        const result = await handler.execute(
+          new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING')
+        );
         return { cacheHit: result.cacheHit, analysis: JSON.parse(result.json) as CreditAnalysis };
       };
       return { clock, consumers, ratings, transactions, bus, read, stale: (await ratings.latest(cpf))! };
@@ -250,21 +318,29 @@ describe('GetCreditAnalysisHandler', () => {
       expect(analysis.rating).toMatchObject({ score: stale.props.score, generatedAt: '2030-03-08T15:00:00.000Z' });
     });
 
-    it('re-rates on 11 March instead of serving a score that rests on the expired debt, and stores and announces it', async () => {
+    it('re-rates on 11 March instead of serving a score that rests on the expired debt, and stores and announces' +
+      ' it', async () => {
       const { clock, consumers, ratings, transactions, bus, read, stale } = await setUp();
       clock.advance(new Date('2030-03-11T12:00:00Z').getTime() - clock.now().getTime());
       const { analysis } = await read();
       expect(analysis.debts.items).toEqual([]);
       const now = clock.now();
-      const expected = new WoeLogisticScorer().score(buildScoringFacts(await consumers.findByCpf(cpf), null, await transactions.summarize(cpf, now), now));
-      expect(analysis.rating).toMatchObject({ score: expected.score, band: expected.band, generatedAt: now.toISOString() });
+      const expected = new WoeLogisticScorer().score(
+        buildScoringFacts(await consumers.findByCpf(cpf), null, await transactions.summarize(cpf, now), now)
+      );
+      expect(analysis.rating).toMatchObject({
+        score: expected.score,
+        band: expected.band,
+        generatedAt: now.toISOString(),
+      });
       expect(analysis.rating?.score).not.toBe(stale.props.score);
       expect(analysis.rating?.reasonCodes.map((r) => r.code)).not.toContain('DAYS_OVERDUE');
       expect((await ratings.latest(cpf))?.props).toMatchObject({ score: expected.score, validUntil: null });
       expect(bus.ofType(RatingChangedEvent).map((e) => e.previousScore)).toEqual([null, stale.props.score]);
     });
 
-    it('caches the analysis of 10 March no later than 00:00 BRT of 11 March, though its TTL is five minutes', async () => {
+    it('caches the analysis of 10 March no later than 00:00 BRT of 11 March, though its TTL is five' +
+      ' minutes', async () => {
       const { clock, read, stale } = await setUp();
       clock.advance(new Date('2030-03-11T02:58:00Z').getTime() - clock.now().getTime());
       jest.useFakeTimers({ now: clock.now(), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });

@@ -56,7 +56,10 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
       if (!consumer) throw new ConsumerNotFoundError();
       const json = JSON.stringify(assembleCreditAnalysis(consumer, features, rating, summary, now));
       const expiry = analysisValidUntil(consumer, rating, now);
-      const ttlMs = Math.min(this.ttlSeconds * 1000, expiry ? expiry.getTime() - now.getTime() : Number.POSITIVE_INFINITY);
+      const ttlMs = Math.min(
+        this.ttlSeconds * 1000,
+        expiry ? expiry.getTime() - now.getTime() : Number.POSITIVE_INFINITY,
+      );
       // Not awaited: the port never rejects, and the answer does not depend on it. Issued in the same tick as the
       // inquiry below and the interceptor's audit entry, ioredis sends the three in one write (one wake-up of Redis).
       // The ticket makes the fill a no-op if the CPF was invalidated since the lookup: what was read may be stale.

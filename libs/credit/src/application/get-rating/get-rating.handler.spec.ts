@@ -1,5 +1,15 @@
 import { Cpf, DAY_MS, FixedClock } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumer, aDay, aDebt, aRating, cpfFromBase } from '@app/testing';
+import {
+  InMemoryConsumerRepository,
+  NOW,
+  RecordingEventBus,
+  VALID_CPF,
+  aConsumer,
+  aDay,
+  aDebt,
+  aRating,
+  cpfFromBase,
+} from '@app/testing';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
@@ -20,7 +30,15 @@ describe('GetRatingHandler', () => {
     ratings = new InMemoryRatingRepository();
     consumers = new InMemoryConsumerRepository();
     clock = new FixedClock(new Date(NOW.getTime() + 10 * DAY_MS));
-    const rater = new ConsumerRater(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    const rater = new ConsumerRater(
+      consumers,
+      new InMemoryRatingFeaturesRepository(),
+      ratings,
+      new InMemoryTransactionStore(),
+      new WoeLogisticScorer(),
+      clock,
+      new RecordingEventBus().notifier(new InMemoryAnalysisCache()),
+    );
     handler = new GetRatingHandler(ratings, new CurrentRatings(ratings, rater, clock), clock);
   });
 
@@ -36,14 +54,24 @@ describe('GetRatingHandler', () => {
 
   it('answers RATING_NOT_FOUND for a CPF never rated', async () => {
     await ratings.save(aRating());
-    await expect(handler.execute(new GetRatingQuery(cpfFromBase(987_654_321)))).rejects.toMatchObject({ code: 'RATING_NOT_FOUND' });
+    await expect(
+      handler.execute(new GetRatingQuery(cpfFromBase(987_654_321)))
+    ).rejects.toMatchObject({ code: 'RATING_NOT_FOUND' });
     await expect(handler.execute(new GetRatingQuery(VALID_CPF))).resolves.toMatchObject({ history: [] });
   });
 
-  it('re-rates a CPF whose stored rating is no longer valid, and leaves unservable ratings out of the history', async () => {
+  it('re-rates a CPF whose stored rating is no longer valid, and leaves unservable ratings out of the' +
+    ' history', async () => {
     await consumers.save(aConsumer({ debts: [aDebt({ id: 'gone', dueDate: aDay('2019-06-01') })] }));
     await ratings.save(aRating({ score: 800, generatedAt: new Date(NOW.getTime() - 3 * DAY_MS), validUntil: null }));
-    await ratings.save(aRating({ score: 277, band: 'E', generatedAt: new Date(NOW.getTime() - 2 * DAY_MS), validUntil: new Date(NOW.getTime() - DAY_MS) }));
+    await ratings.save(
+      aRating({
+        score: 277,
+        band: 'E',
+        generatedAt: new Date(NOW.getTime() - 2 * DAY_MS),
+        validUntil: new Date(NOW.getTime() - DAY_MS),
+      })
+    );
     const view = await handler.execute(new GetRatingQuery(VALID_CPF, 5));
     expect(view.current.generatedAt).toBe(clock.now().toISOString());
     expect(view.current.score).not.toBe(277);

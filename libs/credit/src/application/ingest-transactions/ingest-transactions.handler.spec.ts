@@ -86,7 +86,9 @@ describe('IngestTransactionsHandler', () => {
   });
 
   it('publishes nothing and stores nothing when every event is invalid', async () => {
-    const result = await handler.execute(new IngestTransactionsCommand('batch-3', [anInquiryInput({ type: 'NOPE' })], SOURCE, metadata));
+    const result = await handler.execute(
+      new IngestTransactionsCommand('batch-3', [anInquiryInput({ type: 'NOPE' })], SOURCE, metadata)
+    );
     expect(result).toMatchObject({ stored: 0, duplicates: 0 });
     expect(result.rejected).toHaveLength(1);
     expect(store.size()).toBe(0);
@@ -94,26 +96,58 @@ describe('IngestTransactionsHandler', () => {
   });
 
   it('rejects events dated more than a day after the handler clock', async () => {
-    const result = await handler.execute(new IngestTransactionsCommand('batch-4', [anInquiryInput({ occurredAt: '2025-06-17T12:00:01Z' })], SOURCE, metadata));
+    const result = await handler.execute(
+      new IngestTransactionsCommand(
+        'batch-4',
+        [anInquiryInput({ occurredAt: '2025-06-17T12:00:01Z' })],
+        SOURCE,
+        metadata,
+      )
+    );
     expect(result.rejected).toEqual([expect.objectContaining({ index: 0, field: 'events[0].occurredAt', code: 'EVENT_INVALID' })]);
   });
 
   it('accepts an empty batch as a no-op', async () => {
-    expect(await handler.execute(new IngestTransactionsCommand('empty', [], SOURCE, metadata))).toEqual({ batchId: 'empty', stored: 0, duplicates: 0, rejected: [], items: [] });
+    expect(
+      await handler.execute(new IngestTransactionsCommand('empty', [], SOURCE, metadata))
+    ).toEqual({ batchId: 'empty', stored: 0, duplicates: 0, rejected: [], items: [] });
     expect(bus.published).toEqual([]);
   });
 
   describe('idempotency per client', () => {
-    it('stores a second client\'s event that reuses the first client\'s event id, instead of dropping it as a duplicate', async () => {
-      await handler.execute(new IngestTransactionsCommand('b-a', [aMovementInput({ eventId: 'evt-1', amountCents: 100_000 })], 'api:Banco A', metadata));
-      const second = await handler.execute(new IngestTransactionsCommand('b-b', [aMovementInput({ eventId: 'evt-1', amountCents: 250_000 })], 'amqp:banco-b', metadata));
-      expect(second).toMatchObject({ stored: 1, duplicates: 0, items: [{ index: 0, eventId: 'evt-1', outcome: 'STORED' }] });
+    it('stores a second client\'s event that reuses the first client\'s event id, instead of dropping it as a' +
+      ' duplicate', async () => {
+      await handler.execute(
+        new IngestTransactionsCommand(
+          'b-a',
+          [aMovementInput({ eventId: 'evt-1', amountCents: 100_000 })],
+          'api:Banco A',
+          metadata,
+        )
+      );
+      const second = await handler.execute(
+        new IngestTransactionsCommand(
+          'b-b',
+          [aMovementInput({ eventId: 'evt-1', amountCents: 250_000 })],
+          'amqp:banco-b',
+          metadata,
+        )
+      );
+      expect(second).toMatchObject({
+        stored: 1,
+        duplicates: 0,
+        items: [{ index: 0, eventId: 'evt-1', outcome: 'STORED' }],
+      });
       const page = await store.list(Cpf.parse(VALID_CPF), { from: new Date(0), to: NOW, limit: 10 });
-      expect(page.events.map((e) => [e.source, e.type === 'FINANCIAL_MOVEMENT' ? e.amount.cents : null]).sort()).toEqual([['amqp:banco-b', 250_000], ['api:Banco A', 100_000]]);
+      expect(
+        page.events.map((e) => [e.source, e.type === 'FINANCIAL_MOVEMENT' ? e.amount.cents : null]).sort()
+      ).toEqual([['amqp:banco-b', 250_000], ['api:Banco A', 100_000]]);
     });
 
     it('says per event what was stored, a duplicate of the same client, or rejected', async () => {
-      await handler.execute(new IngestTransactionsCommand('first', [anInquiryInput({ eventId: 'old' })], SOURCE, metadata));
+      await handler.execute(
+        new IngestTransactionsCommand('first', [anInquiryInput({ eventId: 'old' })], SOURCE, metadata)
+      );
       const result = await handler.execute(new IngestTransactionsCommand('second', [
         anInquiryInput({ eventId: 'old' }),
         aCardPurchaseInput({ eventId: 'bad', mcc: '0000' }),

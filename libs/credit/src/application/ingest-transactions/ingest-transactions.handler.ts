@@ -16,8 +16,14 @@ export class IngestTransactionsHandler implements ICommandHandler<IngestTransact
 
   async execute(command: IngestTransactionsCommand): Promise<IngestResult> {
     const { valid, indexes, rejected } = validateEvents(command.events, this.clock.now(), command.source);
-    const { stored, duplicates, outcomes } = valid.length ? await this.store.append(valid) : { stored: 0, duplicates: 0, outcomes: [] };
-    const items: IngestItem[] = rejected.map((r) => ({ index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const }));
+    const { stored, duplicates, outcomes } = valid.length ? await this.store.append(valid) : {
+      stored: 0,
+      duplicates: 0,
+      outcomes: [],
+    };
+    const items: IngestItem[] = rejected.map(
+      (r) => ({ index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const })
+    );
     valid.forEach((e, k) => items.push({ index: indexes[k]!, eventId: e.eventId, outcome: outcomes[k]! }));
     items.sort((a, b) => a.index - b.index);
     // Published for duplicates too: a batch comes again when its first delivery stored the events but died before

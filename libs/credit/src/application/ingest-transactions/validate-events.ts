@@ -1,5 +1,10 @@
 import { DomainError } from '@app/shared-kernel';
-import { BUREAU_SOURCE, TransactionEvent, TransactionEventInput, parseTransactionEvent } from '../../domain/transactions/transaction-event';
+import {
+  BUREAU_SOURCE,
+  TransactionEvent,
+  TransactionEventInput,
+  parseTransactionEvent,
+} from '../../domain/transactions/transaction-event';
 import { RejectedEvent } from './ingest-transactions.command';
 
 /**

@@ -43,7 +43,7 @@ export abstract class TransactionStore {
   abstract append(events: TransactionEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Per event, whether an append of it now would find it already stored (what the API tells a client at once). */
   abstract findStored(events: TransactionEvent[]): Promise<boolean[]>;
-  /** Aggregates for the analysis and scoring; inquiries count only when made for a credit decision (CREDIT_DECISION_PURPOSES). */
+  /** Aggregates for the analysis and scoring; only inquiries for a credit decision count (CREDIT_DECISION_PURPOSES). */
   abstract summarize(cpf: Cpf, now: Date): Promise<TransactionSummary>;
   /**
    * The summaries of several CPFs at once, each what summarize would answer for it (keyed by CPF digits; a CPF with no

@@ -13,7 +13,7 @@ import { AuditLog, AuditResource } from '../ports/audit-log';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { CorrectConsumerCommand, Correction, CorrectionResult, DebtCorrectionInput } from './correct-consumer.command';
 
-/** Who is told of a correction: whoever read it in the last six months (CDC art. 43 §3 speaks of "eventuais destinatários"). */
+/** Who is told of a correction: whoever read it in the last six months (CDC art. 43 §3: eventuais destinatários). */
 export const CORRECTION_NOTICE_MONTHS = 6;
 
 /** Which reads disclosed each corrected field: the analysis shows name and debts, the consumer record all three. */
@@ -25,11 +25,14 @@ const DISCLOSED_BY: Record<Correction['field'], readonly AuditResource[]> = {
 
 const DEBT_NOT_FOUND = 'DEBT_NOT_FOUND';
 
+type Applied = { corrected: Consumer; before: unknown; after: unknown };
+type Recipient = { client: string; lastReadAt: Date };
+
 function debtView(d: Debt) {
   const p = d.props;
   return {
-    id: p.id, creditor: p.creditor, creditorCnpj: p.creditorCnpj, amountCents: p.amount.cents, dueDate: p.dueDate.toString(), status: p.status,
-    limitationDate: p.limitationDate?.toString() ?? null,
+    id: p.id, creditor: p.creditor, creditorCnpj: p.creditorCnpj, amountCents: p.amount.cents,
+    dueDate: p.dueDate.toString(), status: p.status, limitationDate: p.limitationDate?.toString() ?? null,
   };
 }
 
@@ -62,10 +65,13 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
     // data already corrected, and this is then the only announcement it gets.
     await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
     const debtId = correction.field === 'debt' ? correction.debtId : null;
-    const correctionId = `corr-${createHash('sha256').update(JSON.stringify([cpf.value, correction.field, debtId, after])).digest('hex').slice(0, 32)}`;
+    const fingerprint = JSON.stringify([cpf.value, correction.field, debtId, after]);
+    const correctionId = `corr-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 32)}`;
     const recipients = await this.recipients(cpf, correction.field, now);
     if (recipients.length > 0) {
-      await this.changes.notify(new CorrectionNoticeEvent(correctionId, cpf.value, correction.field, debtId, now, recipients, metadata));
+      await this.changes.notify(
+        new CorrectionNoticeEvent(correctionId, cpf.value, correction.field, debtId, now, recipients, metadata)
+      );
     }
     const names = recipients.map((r) => r.client);
     return {
@@ -73,13 +79,29 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
       changed,
       correctionId,
       recipients: names,
-      audit: { kind: 'CORRECTION', correctionId, field: correction.field, ...(debtId ? { debtId } : {}), reason: redactCpfs(reason.trim()), before, after, notified: names },
+      audit: {
+        kind: 'CORRECTION',
+        correctionId,
+        field: correction.field,
+        ...(debtId ? { debtId } : {}),
+        reason: redactCpfs(reason.trim()),
+        before,
+        after,
+        notified: names,
+      },
     };
   }
 
-  private apply(current: Consumer, correction: Correction, now: Date): { corrected: Consumer; before: unknown; after: unknown } {
+  private apply(current: Consumer, correction: Correction, now: Date): Applied {
     const rebuild = (changes: Partial<{ name: string; address: Address; debts: Debt[] }>) =>
-      Consumer.create({ cpf: current.cpf, name: current.name, address: current.address, debts: [...current.debts], ...changes, updatedAt: now });
+      Consumer.create({
+        cpf: current.cpf,
+        name: current.name,
+        address: current.address,
+        debts: [...current.debts],
+        ...changes,
+        updatedAt: now,
+      });
     switch (correction.field) {
       case 'name': {
         const corrected = rebuild({ name: correction.value });
@@ -92,27 +114,34 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
       case 'debt': {
         const existing = current.debts.find((d) => d.id === correction.debtId);
         if (!existing) throw new DebtNotFoundError(correction.debtId);
-        const replacement = correction.value === null ? null : correctedDebt(existing, correction.value, CalendarDate.today(now));
+        const today = CalendarDate.today(now);
+        const replacement = correction.value === null ? null : correctedDebt(existing, correction.value, today);
         const debts = current.debts.flatMap((d) => (d !== existing ? [d] : replacement ? [replacement] : []));
-        return { corrected: rebuild({ debts }), before: debtView(existing), after: replacement ? debtView(replacement) : null };
+        return {
+          corrected: rebuild({ debts }),
+          before: debtView(existing),
+          after: replacement ? debtView(replacement) : null,
+        };
       }
     }
   }
 
-  /** Distinct clients whose successful reads in the last six months disclosed the field, newest read first per client. */
-  private async recipients(cpf: Cpf, field: Correction['field'], now: Date): Promise<{ client: string; lastReadAt: Date }[]> {
+  /** Distinct clients whose successful reads in the last six months disclosed the field, with their latest read. */
+  private async recipients(cpf: Cpf, field: Correction['field'], now: Date): Promise<Recipient[]> {
     const since = startOfDayMonthsBefore(now, CORRECTION_NOTICE_MONTHS);
     const latest = new Map<string, Date>();
     let cursor: string | null = null;
     do {
-      const page = await this.audit.forSubjectPage(cpf, { since, actions: ['READ'], outcomes: ['SUCCESS'], limit: 500, cursor });
+      const query = { since, actions: ['READ' as const], outcomes: ['SUCCESS' as const], limit: 500, cursor };
+      const page = await this.audit.forSubjectPage(cpf, query);
       for (const e of page.entries) {
         if (!DISCLOSED_BY[field].includes(e.resource) || e.purpose === 'DATA_SUBJECT_REQUEST') continue;
         if (!latest.has(e.clientId)) latest.set(e.clientId, e.at);
       }
       cursor = page.nextCursor;
     } while (cursor);
-    return [...latest.entries()].map(([client, lastReadAt]) => ({ client, lastReadAt })).sort((a, b) => a.client.localeCompare(b.client));
+    const recipients = [...latest.entries()].map(([client, lastReadAt]) => ({ client, lastReadAt }));
+    return recipients.sort((a, b) => a.client.localeCompare(b.client));
   }
 }
 
@@ -127,7 +156,11 @@ function correctedDebt(existing: Debt, value: DebtCorrectionInput, today: Calend
       dueDate: value.dueDate !== undefined ? CalendarDate.parse(value.dueDate, 'value.dueDate') : p.dueDate,
       status: value.status ?? p.status,
       limitationDate:
-        value.limitationDate === undefined ? p.limitationDate : value.limitationDate === null ? null : CalendarDate.parse(value.limitationDate, 'value.limitationDate'),
+        value.limitationDate === undefined
+          ? p.limitationDate
+          : value.limitationDate === null
+            ? null
+            : CalendarDate.parse(value.limitationDate, 'value.limitationDate'),
     },
     'value',
     today,

@@ -12,7 +12,12 @@ export function encodeSubjectCursor(state: Record<string, ListPosition | number>
   return done ? null : Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-export function decodeSubjectCursor<K extends string>(cursor: string, shape: Record<K, 'position' | 'offset' | 'instant'>): Record<K, ListPosition | number | string> {
+type Slot = 'position' | 'offset' | 'instant';
+
+export function decodeSubjectCursor<K extends string>(
+  cursor: string,
+  shape: Record<K, Slot>,
+): Record<K, ListPosition | number | string> {
   const invalid = () => new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
   let value: Record<string, unknown>;
   try {
@@ -21,7 +26,7 @@ export function decodeSubjectCursor<K extends string>(cursor: string, shape: Rec
     throw invalid();
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid();
-  for (const [key, kind] of Object.entries(shape) as [K, 'position' | 'offset' | 'instant'][]) {
+  for (const [key, kind] of Object.entries(shape) as [K, Slot][]) {
     const v = value[key];
     const ok =
       kind === 'position' ? v === null || v === false || (typeof v === 'string' && v.length <= 1024)

@@ -43,7 +43,9 @@ describe('UpsertConsumerHandler', () => {
     const stored = await consumers.findByCpf(Cpf.parse(VALID_CPF));
     expect(stored?.name).toBe('Maria Santos');
     expect(stored?.updatedAt).toEqual(NOW);
-    expect(stored?.debts.map((d) => [d.id, d.props.dueDate.toString(), d.props.creditorCnpj])).toEqual([['d-1', '2025-05-06', '11222333000181']]);
+    expect(
+      stored?.debts.map((d) => [d.id, d.props.dueDate.toString(), d.props.creditorCnpj])
+    ).toEqual([['d-1', '2025-05-06', '11222333000181']]);
   });
 
   it('replaces the debt list as a whole', async () => {

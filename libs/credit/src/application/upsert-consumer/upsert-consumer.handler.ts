@@ -38,7 +38,10 @@ export function consumerFromInput(input: UpsertConsumerInput, now: Date): Consum
           {
             ...d,
             dueDate: CalendarDate.parse(d.dueDate, `debts[${i}].dueDate`),
-            limitationDate: d.limitationDate ? CalendarDate.parse(d.limitationDate, `debts[${i}].limitationDate`) : null,
+            limitationDate: d.limitationDate ? CalendarDate.parse(
+              d.limitationDate,
+              `debts[${i}].limitationDate`,
+            ) : null,
           },
           `debts[${i}]`,
           today,

@@ -31,7 +31,9 @@ export function ratingFeaturesFromInput(input: UpsertRatingFeaturesInput, now: D
       birthDate: CalendarDate.parse(input.birthDate, 'birthDate'),
       address: Address.create(input.address),
       assets: input.assets,
-      incomeSources: input.incomeSources.map((s, i) => ({ ...s, since: CalendarDate.parse(s.since, `incomeSources[${i}].since`) })),
+      incomeSources: input.incomeSources.map(
+        (s, i) => ({ ...s, since: CalendarDate.parse(s.since, `incomeSources[${i}].since`) })
+      ),
       updatedAt: now,
     }, { newInput: true });
 }

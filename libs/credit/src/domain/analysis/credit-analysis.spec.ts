@@ -18,7 +18,13 @@ describe('assembleCreditAnalysis', () => {
       aDebt({ id: 'recent', status: 'OVERDUE', amountCents: 1_000, dueDate: daysAgo(40) }),
       aDebt({ id: 'upcoming', status: 'OPEN', amountCents: 2_000, dueDate: daysAhead(10) }),
       aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 50_000, dueDate: TODAY.plusYears(-5).plusDays(-1) }),
-      aDebt({ id: 'prescribed', status: 'OVERDUE', amountCents: 60_000, dueDate: daysAgo(800), limitationDate: daysAgo(1) }),
+      aDebt({
+        id: 'prescribed',
+        status: 'OVERDUE',
+        amountCents: 60_000,
+        dueDate: daysAgo(800),
+        limitationDate: daysAgo(1),
+      }),
     ],
   });
 

@@ -49,8 +49,19 @@ describe('Consumer', () => {
         aDebt({ id: 'not-yet-due', status: 'OPEN', amountCents: 500, dueDate: daysAhead(20) }),
         aDebt({ id: 'paid', status: 'PAID', amountCents: 7_000, dueDate: daysAgo(200) }),
         aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 99_999, dueDate: TODAY.plusYears(-6) }),
-        aDebt({ id: 'just-over-five-years', status: 'OVERDUE', amountCents: 88_888, dueDate: TODAY.plusYears(-5).plusDays(-1) }),
-        aDebt({ id: 'prescribed', status: 'OVERDUE', amountCents: 77_777, dueDate: daysAgo(700), limitationDate: daysAgo(10) }),
+        aDebt({
+          id: 'just-over-five-years',
+          status: 'OVERDUE',
+          amountCents: 88_888,
+          dueDate: TODAY.plusYears(-5).plusDays(-1),
+        }),
+        aDebt({
+          id: 'prescribed',
+          status: 'OVERDUE',
+          amountCents: 77_777,
+          dueDate: daysAgo(700),
+          limitationDate: daysAgo(10),
+        }),
       ],
     });
 

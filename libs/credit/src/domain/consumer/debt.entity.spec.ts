@@ -32,7 +32,12 @@ describe('Debt', () => {
       ['a negative amount', { amountCents: -100 }, 'debts[0].amountCents', 'MONEY_INVALID'],
       ['a fractional amount', { amountCents: 10.5 }, 'debts[0].amountCents', 'MONEY_INVALID'],
       ['a CNPJ with wrong check digits', { creditorCnpj: '11222333000182' }, 'debts[0].creditorCnpj', 'CNPJ_INVALID'],
-      ['a limitation date before the due date', { limitationDate: daysAgo(41) }, 'debts[0].limitationDate', 'DEBT_INVALID'],
+      [
+        'a limitation date before the due date',
+        { limitationDate: daysAgo(41) },
+        'debts[0].limitationDate',
+        'DEBT_INVALID',
+      ],
     ])('rejects %s, naming the field', (_label, overrides, field, code) => {
       expect(rejection(overrides, 'debts[0]')).toMatchObject({ code, field });
     });
@@ -44,18 +49,37 @@ describe('Debt', () => {
 
   describe('plausibility of new input', () => {
     it('refuses a debt of MAX_SAFE_INTEGER cents, far above the R$ 100 million a person can owe on one debt', () => {
-      expect(rejection({ amountCents: Number.MAX_SAFE_INTEGER }, 'debts[1]')).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', field: 'debts[1].amountCents' });
-      expect(Debt.create(aDebtProps({ amountCents: 10_000_000_000 }), 'debts', TODAY).props.amount.cents).toBe(10_000_000_000);
+      expect(
+        rejection({ amountCents: Number.MAX_SAFE_INTEGER }, 'debts[1]')
+      ).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', field: 'debts[1].amountCents' });
+      expect(
+        Debt.create(aDebtProps({ amountCents: 10_000_000_000 }), 'debts', TODAY).props.amount.cents
+      ).toBe(10_000_000_000);
     });
 
     it('refuses a due date in year 0001 and one more than 50 years ahead', () => {
-      expect(rejection({ dueDate: aDay('0001-03-10') }, 'debts[0]')).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'debts[0].dueDate' });
-      expect(rejection({ dueDate: TODAY.plusYears(50).plusDays(1) }, 'debts[0]')).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'debts[0].dueDate' });
-      expect(Debt.create(aDebtProps({ dueDate: TODAY.plusYears(50) }), 'debts', TODAY).props.dueDate.equals(TODAY.plusYears(50))).toBe(true);
+      expect(rejection({ dueDate: aDay('0001-03-10') }, 'debts[0]')).toMatchObject({
+        code: 'DATE_OUT_OF_RANGE',
+        field: 'debts[0].dueDate',
+      });
+      expect(
+        rejection({ dueDate: TODAY.plusYears(50).plusDays(1) }, 'debts[0]')
+      ).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'debts[0].dueDate' });
+      expect(
+        Debt.create(
+          aDebtProps({ dueDate: TODAY.plusYears(50) }),
+          'debts',
+          TODAY,
+        ).props.dueDate.equals(TODAY.plusYears(50))
+      ).toBe(true);
     });
 
     it('still loads a stored debt that predates the rules, so it can be read and corrected', () => {
-      expect(Debt.create(aDebtProps({ amountCents: Number.MAX_SAFE_INTEGER, dueDate: aDay('0001-03-10') })).props.amount.cents).toBe(Number.MAX_SAFE_INTEGER);
+      expect(
+        Debt.create(
+          aDebtProps({ amountCents: Number.MAX_SAFE_INTEGER, dueDate: aDay('0001-03-10') })
+        ).props.amount.cents
+      ).toBe(Number.MAX_SAFE_INTEGER);
     });
   });
 
@@ -123,7 +147,8 @@ describe('Debt', () => {
       expect(dueOn28Feb.isReportable(at('2029-03-01T03:00:00Z'))).toBe(false);
     });
 
-    it('counts five years from a due date of 29 February: the first overdue day, 1 March, has an anniversary every year', () => {
+    it('counts five years from a due date of 29 February: the first overdue day, 1 March, has an anniversary every' +
+      ' year', () => {
       expect(aDebt({ dueDate: aDay('2024-02-29') }).reportableUntil().toISOString()).toBe('2029-03-01T03:00:00.000Z');
     });
 

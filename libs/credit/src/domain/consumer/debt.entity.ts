@@ -16,7 +16,7 @@ export interface DebtProps {
   /** The last day the debtor may pay: the debt falls overdue when this day ends in Brasília. */
   dueDate: CalendarDate;
   status: DebtStatus;
-  /** The day the debt's own limitation period (prescrição) is complete; from it on the debt leaves the report (CDC art. 43 §5). */
+  /** The day its limitation period (prescrição) is complete: from then on it leaves the report (CDC art. 43 §5). */
   limitationDate: CalendarDate | null;
 }
 
@@ -96,8 +96,8 @@ export class Debt {
 
   /**
    * The first instant this debt may no longer appear in a report. The five years run from the day after the due date
-   * (STJ, REsp 1.316.117) and end before that day's fifth anniversary, at 00:00 in Brasília; a first overdue day of
-   * 29 February has its anniversary on 1 March. A limitation date ends it at 00:00 of that day if sooner (CDC art. 43 §5).
+   * (STJ, REsp 1.316.117) and end before that day's fifth anniversary, at 00:00 in Brasília; a first overdue day of 29
+   * February has its anniversary on 1 March. A limitation date ends it at 00:00 of that day if sooner (CDC art. 43 §5).
    */
   reportableUntil(): Date {
     const fiveYears = this.props.dueDate.plusDays(1).plusYears(REPORTING_LIMIT_YEARS).startsAt();

@@ -96,7 +96,11 @@ describe('RatingFeatures', () => {
     it('tells apart another CPF, another input, another address and another update time', () => {
       const base = aRatingFeatures();
       expect(base.sameAs(aRatingFeatures({ cpf: '52998224725' }))).toBe(false);
-      expect(base.sameAs(aRatingFeatures({ incomeSources: [income({ monthlyAmountCents: 600_001, since: aDay('2020-01-01') })] }))).toBe(false);
+      expect(
+        base.sameAs(
+          aRatingFeatures({ incomeSources: [income({ monthlyAmountCents: 600_001, since: aDay('2020-01-01') })] })
+        )
+      ).toBe(false);
       expect(base.sameAs(aRatingFeatures({ assets: [] }))).toBe(false);
       expect(base.sameAs(aRatingFeatures({ address: anAddress({ city: 'Campinas' }) }))).toBe(false);
       expect(base.sameAs(aRatingFeatures({ updatedAt: daysAfter(NOW, 1) }))).toBe(false);
@@ -128,30 +132,61 @@ describe('RatingFeatures', () => {
 
     it('accepts someone who turns 18 at 00:00 BRT of the update day, not at 21:00 the evening before', () => {
       const eighteenToday = TODAY.plusYears(-18);
-      expect(aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T03:00:00Z') }).ageYears(NOW)).toBe(18);
-      expect(rejection(() => aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T00:30:00Z') })).code).toBe('BIRTH_DATE_INVALID');
+      expect(
+        aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T03:00:00Z') }).ageYears(NOW)
+      ).toBe(18);
+      expect(
+        rejection(() => aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T00:30:00Z') })).code
+      ).toBe('BIRTH_DATE_INVALID');
     });
   });
 
   describe('plausibility of new input', () => {
     const create = (overrides: Partial<Parameters<typeof RatingFeatures.create>[0]>) =>
-      RatingFeatures.create({ ...aRatingFeatures().props, ...overrides, assets: overrides.assets ?? [], incomeSources: overrides.incomeSources ?? [] }, { newInput: true });
+      RatingFeatures.create(
+        {
+          ...aRatingFeatures().props,
+          ...overrides,
+          assets: overrides.assets ?? [],
+          incomeSources: overrides.incomeSources ?? [],
+        },
+        { newInput: true },
+      );
 
     it.each([
-      ['an asset worth more than R$ 1 billion', { assets: [asset({ valueCents: 100_000_000_001 })] }, 'assets[0].valueCents'],
-      ['a financed balance above R$ 1 billion', { assets: [asset({ financed: true, outstandingCents: 100_000_000_001 })] }, 'assets[0].outstandingCents'],
-      ['a monthly income above R$ 100 million', { incomeSources: [income({ monthlyAmountCents: 10_000_000_001 })] }, 'incomeSources[0].monthlyAmountCents'],
+      [
+        'an asset worth more than R$ 1 billion',
+        { assets: [asset({ valueCents: 100_000_000_001 })] },
+        'assets[0].valueCents',
+      ],
+      [
+        'a financed balance above R$ 1 billion',
+        { assets: [asset({ financed: true, outstandingCents: 100_000_000_001 })] },
+        'assets[0].outstandingCents',
+      ],
+      [
+        'a monthly income above R$ 100 million',
+        { incomeSources: [income({ monthlyAmountCents: 10_000_000_001 })] },
+        'incomeSources[0].monthlyAmountCents',
+      ],
     ])('refuses %s with AMOUNT_OUT_OF_RANGE', (_l, overrides, field) => {
       expect(rejection(() => create(overrides))).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', field });
     });
 
     it('refuses an income that began before 1900 or before the person was born', () => {
-      expect(rejection(() => create({ incomeSources: [income({ since: aDay('0001-01-01') })] }))).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'incomeSources[0].since' });
-      expect(rejection(() => create({ incomeSources: [income({ since: aDay('1990-03-09') })] }))).toMatchObject({ code: 'INCOME_INVALID', field: 'incomeSources[0].since' });
+      expect(
+        rejection(() => create({ incomeSources: [income({ since: aDay('0001-01-01') })] }))
+      ).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'incomeSources[0].since' });
+      expect(
+        rejection(() => create({ incomeSources: [income({ since: aDay('1990-03-09') })] }))
+      ).toMatchObject({ code: 'INCOME_INVALID', field: 'incomeSources[0].since' });
     });
 
     it('accepts the ceilings themselves', () => {
-      const features = create({ assets: [asset({ valueCents: 100_000_000_000 })], incomeSources: [income({ monthlyAmountCents: 10_000_000_000 })] });
+      const features = create({
+        assets: [asset({ valueCents: 100_000_000_000 })],
+        incomeSources: [income({ monthlyAmountCents: 10_000_000_000 })],
+      });
       expect(features.assetsValueCents()).toBe(100_000_000_000);
       expect(features.monthlyIncomeCents()).toBe(10_000_000_000);
     });

@@ -81,7 +81,11 @@ export class RatingFeatures {
       if (options.newInput) {
         boundedAmount(monthlyAmount.cents, 'monthlyIncome', `${field}.monthlyAmountCents`);
         dayWithin(s.since, today, `${field}.since`);
-        if (s.since.isBefore(input.birthDate)) throw new ValidationError('INCOME_INVALID', `${field}.since`, 'must not be before the birth date');
+        if (s.since.isBefore(input.birthDate)) throw new ValidationError(
+          'INCOME_INVALID',
+          `${field}.since`,
+          'must not be before the birth date',
+        );
       }
       return { kind: s.kind as IncomeKind, monthlyAmount, since: s.since };
     });

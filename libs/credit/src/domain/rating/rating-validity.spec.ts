@@ -19,7 +19,12 @@ describe('ratingValidUntil: until when a rating computed now may be served', () 
   });
 
   it('ignores what the rating did not use: paid debts and records already out of the report', () => {
-    const consumer = aConsumer({ debts: [aDebt({ id: 'paid', status: 'PAID', dueDate: daysAgo(30) }), aDebt({ id: 'expired', dueDate: aDay('2019-01-01') })] });
+    const consumer = aConsumer({
+      debts: [
+        aDebt({ id: 'paid', status: 'PAID', dueDate: daysAgo(30) }),
+        aDebt({ id: 'expired', dueDate: aDay('2019-01-01') }),
+      ],
+    });
     expect(ratingValidUntil(consumer, NOW)).toBeNull();
   });
 

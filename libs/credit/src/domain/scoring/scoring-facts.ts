@@ -40,7 +40,10 @@ export function buildScoringFacts(
   const assets = features?.props.assets ?? [];
   const incomes = features?.props.incomeSources ?? [];
   const today = CalendarDate.today(now);
-  const oldestIncome = incomes.reduce<CalendarDate | null>((min, s) => (min === null || s.since.isBefore(min) ? s.since : min), null);
+  const oldestIncome = incomes.reduce<CalendarDate | null>(
+    (min, s) => (min === null || s.since.isBefore(min) ? s.since : min),
+    null,
+  );
   return {
     ageYears: features ? features.ageYears(now) : null,
     monthlyIncomeCents: features?.monthlyIncomeCents() ?? 0,

@@ -66,14 +66,21 @@ describe('parseTransactionEvent', () => {
       ['an occurredAt a year ahead', { occurredAt: '2026-06-15T12:00:00Z' }, 'occurredAt', 'EVENT_INVALID'],
       ['an occurredAt without a time', { occurredAt: '2025-06-10' }, 'occurredAt', 'DATE_INVALID'],
       ['an occurredAt in year 0001', { occurredAt: '0001-01-01T00:00:00Z' }, 'occurredAt', 'DATE_OUT_OF_RANGE'],
-      ['an occurredAt more than 15 years old', { occurredAt: '2010-06-15T02:59:59Z' }, 'occurredAt', 'DATE_OUT_OF_RANGE'],
+      [
+        'an occurredAt more than 15 years old',
+        { occurredAt: '2010-06-15T02:59:59Z' },
+        'occurredAt',
+        'DATE_OUT_OF_RANGE',
+      ],
     ])('rejects %s on events[2].%s', (_label, overrides, field, code) => {
       const error = rejection({ ...anInquiryInput(), ...overrides } as TransactionEventInput);
       expect(error).toMatchObject({ code, field: `${FIELD}.${field}` });
     });
 
     it('rejects a future date with the reason that it is in the future', () => {
-      expect(rejection(anInquiryInput({ occurredAt: '2026-06-15T12:00:00Z' })).message).toBe('must not be in the future');
+      expect(
+        rejection(anInquiryInput({ occurredAt: '2026-06-15T12:00:00Z' })).message
+      ).toBe('must not be in the future');
     });
 
     it.each([null, 'text', 42])('rejects %p as an event: it must be an object', (input) => {
@@ -137,9 +144,24 @@ describe('parseTransactionEvent', () => {
 
 describe('what a partner may not get past (contradictions, unknown fields, implausible values)', () => {
   it.each([
-    ['currency: "USD" beside an amount', aMovementInput({ currency: 'USD' } as TransactionEventInput), 'currency', 'is not a field of a FINANCIAL_MOVEMENT event'],
-    ['a card purchase with a kind', aCardPurchaseInput({ kind: 'SALARY' }), 'kind', 'is not a field of a CARD_PURCHASE event'],
-    ['an inquiry with an amount', anInquiryInput({ amountCents: 100 }), 'amountCents', 'is not a field of a BUREAU_INQUIRY event'],
+    [
+      'currency: "USD" beside an amount',
+      aMovementInput({ currency: 'USD' } as TransactionEventInput),
+      'currency',
+      'is not a field of a FINANCIAL_MOVEMENT event',
+    ],
+    [
+      'a card purchase with a kind',
+      aCardPurchaseInput({ kind: 'SALARY' }),
+      'kind',
+      'is not a field of a CARD_PURCHASE event',
+    ],
+    [
+      'an inquiry with an amount',
+      anInquiryInput({ amountCents: 100 }),
+      'amountCents',
+      'is not a field of a BUREAU_INQUIRY event',
+    ],
   ])('refuses %s instead of dropping it silently', (_label, input, field, reason) => {
     expect(rejection(input)).toMatchObject({ code: 'EVENT_INVALID', field: `${FIELD}.${field}`, message: reason });
   });
@@ -160,23 +182,43 @@ describe('what a partner may not get past (contradictions, unknown fields, impla
   });
 
   it('takes OTHER either way', () => {
-    expect(parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: -10 }), NOW)).toMatchObject({ kind: 'OTHER' });
-    expect(parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: 10 }), NOW)).toMatchObject({ kind: 'OTHER' });
+    expect(
+      parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: -10 }), NOW)
+    ).toMatchObject({ kind: 'OTHER' });
+    expect(
+      parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: 10 }), NOW)
+    ).toMatchObject({ kind: 'OTHER' });
   });
 
   it.each([
-    ['a R$ 90-trillion card purchase', aCardPurchaseInput({ amountCents: 9_000_000_000_000_000 }), 'AMOUNT_OUT_OF_RANGE'],
+    [
+      'a R$ 90-trillion card purchase',
+      aCardPurchaseInput({ amountCents: 9_000_000_000_000_000 }),
+      'AMOUNT_OUT_OF_RANGE',
+    ],
     ['a card purchase over R$ 1 million', aCardPurchaseInput({ amountCents: 100_000_001 }), 'AMOUNT_OUT_OF_RANGE'],
     ['a movement over R$ 100 million', aMovementInput({ amountCents: 10_000_000_001 }), 'AMOUNT_OUT_OF_RANGE'],
-    ['a movement of MAX_SAFE_INTEGER cents', aMovementInput({ amountCents: Number.MAX_SAFE_INTEGER }), 'AMOUNT_OUT_OF_RANGE'],
-    ['an outflow over R$ 100 million', aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_001 }), 'AMOUNT_OUT_OF_RANGE'],
+    [
+      'a movement of MAX_SAFE_INTEGER cents',
+      aMovementInput({ amountCents: Number.MAX_SAFE_INTEGER }),
+      'AMOUNT_OUT_OF_RANGE',
+    ],
+    [
+      'an outflow over R$ 100 million',
+      aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_001 }),
+      'AMOUNT_OUT_OF_RANGE',
+    ],
   ])('refuses %s', (_label, input, code) => {
     expect(rejection(input)).toMatchObject({ code, field: `${FIELD}.amountCents` });
   });
 
   it('accepts the ceilings themselves', () => {
-    expect(parseTransactionEvent(aCardPurchaseInput({ amountCents: 100_000_000 }), NOW)).toMatchObject({ type: 'CARD_PURCHASE' });
-    expect(parseTransactionEvent(aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_000 }), NOW)).toMatchObject({ type: 'FINANCIAL_MOVEMENT' });
+    expect(
+      parseTransactionEvent(aCardPurchaseInput({ amountCents: 100_000_000 }), NOW)
+    ).toMatchObject({ type: 'CARD_PURCHASE' });
+    expect(
+      parseTransactionEvent(aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_000 }), NOW)
+    ).toMatchObject({ type: 'FINANCIAL_MOVEMENT' });
   });
 
   it.each(['0000', '0001', '0741'])('refuses MCC %s: ISO 18245 assigns codes from 0742', (mcc) => {
@@ -188,12 +230,16 @@ describe('what a partner may not get past (contradictions, unknown fields, impla
   });
 
   it('accepts an event 15 years old to the day, from 00:00 in Brasília', () => {
-    expect(parseTransactionEvent(anInquiryInput({ occurredAt: '2010-06-15T03:00:00Z' }), NOW).occurredAt.toISOString()).toBe('2010-06-15T03:00:00.000Z');
+    expect(
+      parseTransactionEvent(anInquiryInput({ occurredAt: '2010-06-15T03:00:00Z' }), NOW).occurredAt.toISOString()
+    ).toBe('2010-06-15T03:00:00.000Z');
   });
 
   it('records the source it is given, never one from the event', () => {
     expect(parseTransactionEvent(anInquiryInput(), NOW, 'event', 'api:Banco X').source).toBe('api:Banco X');
-    expect(rejection({ ...anInquiryInput(), source: 'api:someone else' } as TransactionEventInput)).toMatchObject({ field: `${FIELD}.source` });
+    expect(
+      rejection({ ...anInquiryInput(), source: 'api:someone else' } as TransactionEventInput)
+    ).toMatchObject({ field: `${FIELD}.source` });
   });
 });
 

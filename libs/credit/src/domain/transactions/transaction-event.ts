@@ -88,12 +88,25 @@ export const MOVEMENT_SIGNS: Record<MovementKind, 'IN' | 'OUT' | 'EITHER'> = {
 const FIELDS: Record<EventType, ReadonlySet<string>> = {
   BUREAU_INQUIRY: new Set(['eventId', 'cpf', 'type', 'occurredAt', 'inquirer', 'purpose']),
   FINANCIAL_MOVEMENT: new Set(['eventId', 'cpf', 'type', 'occurredAt', 'kind', 'amountCents']),
-  CARD_PURCHASE: new Set(['eventId', 'cpf', 'type', 'occurredAt', 'merchant', 'mcc', 'amountCents', 'installments', 'approved', 'cardLast4']),
+  CARD_PURCHASE: new Set([
+    'eventId',
+    'cpf',
+    'type',
+    'occurredAt',
+    'merchant',
+    'mcc',
+    'amountCents',
+    'installments',
+    'approved',
+    'cardLast4',
+  ]),
 };
 
 const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const FOUR_DIGITS = /^\d{4}$/;
-/** ISO 18245 assigns merchant category codes from 0742 (veterinary services) to 9999; 0000 and the like are not codes. */
+/**
+ * ISO 18245 assigns merchant category codes from 0742 (veterinary services) to 9999; 0000 and the like are not codes.
+ */
 export const MCC_RANGE = { min: 742, max: 9999 } as const;
 /** Events more than a day in the future are clock errors at the source, not transactions. */
 const FUTURE_TOLERANCE_MS = 86_400_000;
@@ -112,14 +125,18 @@ let oldest = { at: Number.NaN, bound: 0 };
 /** 00:00 in Brasília fifteen years before today; worked out once a minute, since every ingested event asks. */
 function oldestAllowed(now: Date): number {
   const t = now.getTime();
-  if (!(Math.abs(t - oldest.at) < 60_000)) oldest = { at: t, bound: CalendarDate.today(now).plusYears(-EVENT_MAX_AGE_YEARS).startsAt().getTime() };
+  if (!(Math.abs(t - oldest.at) < 60_000)) {
+    oldest = { at: t, bound: CalendarDate.today(now).plusYears(-EVENT_MAX_AGE_YEARS).startsAt().getTime() };
+  }
   return oldest.bound;
 }
 
 function knownFieldsOnly(input: TransactionEventInput, type: EventType, field: string): void {
   const allowed = FIELDS[type];
   for (const key in input) {
-    if (!allowed.has(key)) throw new ValidationError('EVENT_INVALID', `${field}.${key}`, `is not a field of a ${type} event`);
+    if (!allowed.has(key)) {
+      throw new ValidationError('EVENT_INVALID', `${field}.${key}`, `is not a field of a ${type} event`);
+    }
   }
 }
 
@@ -129,7 +146,12 @@ function knownFieldsOnly(input: TransactionEventInput, type: EventType, field: s
  * Runs for every ingested event, so each type is built as one literal rather than by spreading a shared base
  * (spreading was a measurable share of the ingestion worker's CPU and garbage).
  */
-export function parseTransactionEvent(input: TransactionEventInput, now: Date, field = 'event', source: string | null = null): TransactionEvent {
+export function parseTransactionEvent(
+  input: TransactionEventInput,
+  now: Date,
+  field = 'event',
+  source: string | null = null,
+): TransactionEvent {
   if (typeof input !== 'object' || input === null) throw new ValidationError('EVENT_INVALID', field, 'must be an object');
   const eventId = input.eventId;
   if (typeof eventId !== 'string' || !EVENT_ID.test(eventId)) {
@@ -145,12 +167,17 @@ export function parseTransactionEvent(input: TransactionEventInput, now: Date, f
     throw new ValidationError('EVENT_INVALID', `${field}.occurredAt`, 'must not be in the future');
   }
   if (occurredAt.getTime() < oldestAllowed(now)) {
-    throw new ValidationError('DATE_OUT_OF_RANGE', `${field}.occurredAt`, `must not be more than ${EVENT_MAX_AGE_YEARS} years old`);
+    throw new ValidationError(
+      'DATE_OUT_OF_RANGE',
+      `${field}.occurredAt`,
+      `must not be more than ${EVENT_MAX_AGE_YEARS} years old`,
+    );
   }
   switch (input.type as EventType) {
     case 'BUREAU_INQUIRY':
       return {
-        eventId, cpf, occurredAt, source, type: 'BUREAU_INQUIRY', inquirer: text(input.inquirer, `${field}.inquirer`, 160), purpose: text(input.purpose, `${field}.purpose`, 64),
+        eventId, cpf, occurredAt, source, type: 'BUREAU_INQUIRY',
+        inquirer: text(input.inquirer, `${field}.inquirer`, 160), purpose: text(input.purpose, `${field}.purpose`, 64),
       };
     case 'FINANCIAL_MOVEMENT': {
       if (!MOVEMENT_KINDS.includes(input.kind as MovementKind)) {
@@ -165,7 +192,7 @@ export function parseTransactionEvent(input: TransactionEventInput, now: Date, f
         throw new ValidationError(
           'EVENT_INVALID',
           `${field}.amountCents`,
-          `must be ${sign === 'IN' ? 'positive: a ' + kind + ' brings money in' : 'negative: a ' + kind + ' takes money out'}`,
+          sign === 'IN' ? `must be positive: a ${kind} brings money in` : `must be negative: a ${kind} takes money out`,
         );
       }
       return { eventId, cpf, occurredAt, source, type: 'FINANCIAL_MOVEMENT', kind, amount };
@@ -179,7 +206,11 @@ export function parseTransactionEvent(input: TransactionEventInput, now: Date, f
       }
       const mcc = Number(input.mcc);
       if (mcc < MCC_RANGE.min || mcc > MCC_RANGE.max) {
-        throw new ValidationError('EVENT_INVALID', `${field}.mcc`, 'must be a merchant category code from 0742 to 9999 (ISO 18245)');
+        throw new ValidationError(
+          'EVENT_INVALID',
+          `${field}.mcc`,
+          'must be a merchant category code from 0742 to 9999 (ISO 18245)',
+        );
       }
       const installments = input.installments ?? 1;
       if (!Number.isInteger(installments) || (installments as number) < 1 || (installments as number) > 48) {
@@ -190,7 +221,8 @@ export function parseTransactionEvent(input: TransactionEventInput, now: Date, f
         throw new ValidationError('EVENT_INVALID', `${field}.cardLast4`, 'must be the last 4 digits of the card');
       }
       return {
-        eventId, cpf, occurredAt, source, type: 'CARD_PURCHASE', merchant: text(input.merchant, `${field}.merchant`, 160), mcc: input.mcc,
+        eventId, cpf, occurredAt, source, type: 'CARD_PURCHASE',
+        merchant: text(input.merchant, `${field}.merchant`, 160), mcc: input.mcc,
         amount, installments: installments as number, approved: input.approved, cardLast4: input.cardLast4,
       };
     }

@@ -143,7 +143,9 @@ function auditLogSuite(backend: Backend): void {
 
   it('migrates: audit_log with its append-only triggers; a second run applies nothing; it reverts', async () => {
     expect(await db.dataSource.runMigrations()).toEqual([]);
-    expect((await db.dataSource.query(`SELECT name FROM schema_migrations ORDER BY id`)).map((m: { name: string }) => m.name)).toEqual(['CreateAuditLog1764000000100', 'AddAuditDetail1764000000300']);
+    expect(
+      (await db.dataSource.query(`SELECT name FROM schema_migrations ORDER BY id`)).map((m: { name: string }) => m.name)
+    ).toEqual(['CreateAuditLog1764000000100', 'AddAuditDetail1764000000300']);
     const triggers = await db.dataSource.query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal ORDER BY 1`);
     expect(triggers.map((t: { tgname: string }) => t.tgname)).toEqual(['audit_log_no_truncate', 'audit_log_no_update_delete']);
   });
@@ -351,9 +353,16 @@ function auditLogSuite(backend: Backend): void {
 
   describe('details of a write (a correction: reason, before, after)', () => {
     const cipher = FieldCipher.ephemeral();
-    const detail = { kind: 'CORRECTION', field: 'name', reason: 'nome com erro de digitação', before: 'Maria da Silva Santo', after: 'Maria da Silva Santos' };
+    const detail = {
+      kind: 'CORRECTION',
+      field: 'name',
+      reason: 'nome com erro de digitação',
+      before: 'Maria da Silva Santo',
+      after: 'Maria da Silva Santos',
+    };
 
-    it('keeps the detail encrypted in the table, readable through the log, and covered by the entry\'s hash', async () => {
+    it('keeps the detail encrypted in the table, readable through the log, and covered by the entry\'s' +
+      ' hash', async () => {
       const cpf = uniqueCpf();
       const withCipher = new TypeormAuditLog(db.dataSource, hashCpf, { detailCipher: cipher });
       await withCipher.record(entry({ requestId: 'plain' }));
@@ -364,7 +373,10 @@ function auditLogSuite(backend: Backend): void {
       expect(raw.detail).not.toContain(cpf.value);
       expect((await withCipher.forSubject(cpf, new Date(0), 1))[0]).toMatchObject({ requestId: 'fix', detail });
       expect(await withCipher.verify()).toEqual({ ok: true, checked: 2, brokenAt: null, reason: null });
-      const other = cipher.encrypt(JSON.stringify({ ...detail, reason: 'something else' }), `audit_log.detail:${hashCpf(cpf.value)}`);
+      const other = cipher.encrypt(
+        JSON.stringify({ ...detail, reason: 'something else' }),
+        `audit_log.detail:${hashCpf(cpf.value)}`,
+      );
       await asTableOwner(db.dataSource, `UPDATE audit_log SET detail = '${other}' WHERE seq = 2`);
       expect(await withCipher.verify()).toMatchObject({ ok: false, brokenAt: 2 });
     });
@@ -378,21 +390,34 @@ function auditLogSuite(backend: Backend): void {
     const subject = uniqueCpf();
     for (let i = 0; i < 12; i++) {
       await log.record(entry({ cpf: subject, requestId: `read-${i}` }));
-      for (let w = 0; w < 3; w++) await log.record(entry({ cpf: subject, clientId: 'rating-engine', action: 'WRITE', resource: 'RATING', requestId: `w-${i}-${w}` }));
+      for (let w = 0; w < 3; w++) await log.record(
+        entry({
+          cpf: subject,
+          clientId: 'rating-engine',
+          action: 'WRITE',
+          resource: 'RATING',
+          requestId: `w-${i}-${w}`,
+        })
+      );
       if (i % 4 === 0) await log.record(entry({ cpf: subject, outcome: 'DENIED', requestId: `denied-${i}` }));
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await log.forSubjectPage(subject, { since: new Date(0), actions: ['READ'], outcomes: ['SUCCESS'], limit: 5, cursor });
+      const page = await log.forSubjectPage(
+        subject,
+        { since: new Date(0), actions: ['READ'], outcomes: ['SUCCESS'], limit: 5, cursor },
+      );
       seen.push(...page.entries.map((e) => e.requestId));
       cursor = page.nextCursor;
       pages += 1;
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual(range(0, 11).reverse().map((i) => `read-${i}`));
-    await expect(log.forSubjectPage(subject, { since: new Date(0), limit: 5, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
+    await expect(
+      log.forSubjectPage(subject, { since: new Date(0), limit: 5, cursor: 'not-a-cursor' })
+    ).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
   });
 
   it('reports the appends per second it sustains (logged, not asserted)', async () => {

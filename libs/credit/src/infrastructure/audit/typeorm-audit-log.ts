@@ -2,7 +2,8 @@ import { Cpf, ValidationError } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  AuditAction, AuditDetail, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditPage, AuditResource, AuditVerification, SealedAuditEntry, SubjectAuditQuery,
+  AuditAction, AuditDetail, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditPage, AuditResource,
+  AuditVerification, SealedAuditEntry, SubjectAuditQuery,
 } from '../../application/ports/audit-log';
 import type { AuditAnchor } from './audit-anchor-log';
 
@@ -101,12 +102,15 @@ const COLUMNS = `a.seq::text AS seq, (extract(epoch FROM a.at) * 1000000)::bigin
 
 /** $1 is the batch's timestamp; $2..$14 are one array per column, in this order. */
 const INSERT_ENTRIES = `
-  INSERT INTO audit_log (seq, at, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail, prev_hash, hash)
-  SELECT u.seq, $1::timestamptz, u.client_id, u.scope, u.purpose, u.cpf_masked, u.cpf_hash, u.action, u.resource, u.outcome, u.request_id, u.detail,
-    u.prev_hash, u.hash
-  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-    $13::text[], $14::text[])
-    AS u(seq, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail, prev_hash, hash)`;
+  INSERT INTO audit_log
+    (seq, at, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
+     prev_hash, hash)
+  SELECT u.seq, $1::timestamptz, u.client_id, u.scope, u.purpose, u.cpf_masked, u.cpf_hash, u.action, u.resource,
+    u.outcome, u.request_id, u.detail, u.prev_hash, u.hash
+  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+    AS u(seq, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
+      prev_hash, hash)`;
 
 /** The chain head and the database clock, read after the lock is held (clock_timestamp, not the transaction's now()). */
 const HEAD = `
@@ -143,8 +147,12 @@ function encodeAuditCursor(row: Row): string {
 function decodeAuditCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string' && /^\d{1,19}$/.test(value[1])) {
-      return [new Date(value[0]).toISOString(), value[1]];
+    if (Array.isArray(value) && value.length === 2) {
+      const [at, seq] = value as unknown[];
+      const valid = typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof seq === 'string';
+      if (valid && /^\d{1,19}$/.test(seq)) {
+        return [new Date(at).toISOString(), seq];
+      }
     }
   } catch {
     // falls through to the validation error below
@@ -183,7 +191,9 @@ export class TypeormAuditLog extends AuditLog {
     const cpfHash = cpf ? this.hashCpf(cpf.value) : null;
     const sealed: SealedAuditEntry = { ...rest, cpfMasked: cpf ? cpf.masked : null, cpfHash };
     if (detail) {
-      if (!this.detailCipher) throw new Error('this audit log has no cipher for entry details; refusing to store one in clear');
+      if (!this.detailCipher) {
+        throw new Error('this audit log has no cipher for entry details; refusing to store one in clear');
+      }
       sealed.detail = this.detailCipher.encrypt(JSON.stringify(detail), detailContext(cpfHash));
     }
     return sealed;
@@ -228,11 +238,13 @@ export class TypeormAuditLog extends AuditLog {
          AND ($3::text[] IS NULL OR a.action = ANY($3::text[])) AND ($4::text[] IS NULL OR a.outcome = ANY($4::text[]))
          AND ($5::timestamptz IS NULL OR (a.at, a.seq) < ($5::timestamptz, $6::bigint))
        ORDER BY a.at DESC, a.seq DESC LIMIT $7`,
-      [this.hashCpf(cpf.value), query.since.toISOString(), query.actions ?? null, query.outcomes ?? null, at, seq, take + 1],
+      [this.hashCpf(cpf.value), query.since.toISOString(), query.actions ?? null, query.outcomes ?? null, at, seq,
+        take + 1],
     );
     const page = rows.slice(0, take);
     const last = page[page.length - 1];
-    return { entries: page.map((row) => this.toEntry(row)), nextCursor: rows.length > take && last ? encodeAuditCursor(last) : null };
+    const nextCursor = rows.length > take && last ? encodeAuditCursor(last) : null;
+    return { entries: page.map((row) => this.toEntry(row)), nextCursor };
   }
 
   private toEntry(row: Row): AuditEntry {
@@ -251,7 +263,8 @@ export class TypeormAuditLog extends AuditLog {
   private reveal(row: Row): AuditDetail | null {
     if (!row.detail) return null;
     if (!this.detailCipher) throw new Error('this audit log has no cipher to read entry details');
-    return JSON.parse(this.detailCipher.decrypt(row.detail, detailContext(row.cpf_hash ? row.cpf_hash.trim() : null))) as AuditDetail;
+    const context = detailContext(row.cpf_hash ? row.cpf_hash.trim() : null);
+    return JSON.parse(this.detailCipher.decrypt(row.detail, context)) as AuditDetail;
   }
 
   /** The chain's last entry, what an anchor records; null while the chain is empty. */
@@ -337,8 +350,8 @@ export class TypeormAuditLog extends AuditLog {
         seq += 1;
         const hash = auditEntryHash(prevHash, { seq, at, ...fields });
         const values = [
-          seq, fields.clientId, fields.scope, fields.purpose, fields.cpfMasked, fields.cpfHash, fields.action, fields.resource, fields.outcome, fields.requestId,
-          fields.detail ?? null, prevHash, hash,
+          seq, fields.clientId, fields.scope, fields.purpose, fields.cpfMasked, fields.cpfHash, fields.action,
+          fields.resource, fields.outcome, fields.requestId, fields.detail ?? null, prevHash, hash,
         ];
         values.forEach((v, i) => columns[i].push(v));
         prevHash = hash;

@@ -39,7 +39,9 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   let store: ElasticsearchTransactionStore;
 
   const countDocs = async (cpf?: Cpf) => (await es.count({ index, ...(cpf ? { query: { term: { cpf: cpf.value } } } : {}) })).count;
-  const countDocsIn = async (name: string, cpf: Cpf) => (await es.count({ index: name, query: { term: { cpf: cpf.value } } })).count;
+  const countDocsIn = async (name: string, cpf: Cpf) => (
+    await es.count({ index: name, query: { term: { cpf: cpf.value } } })
+  ).count;
 
   beforeAll(async () => {
     store = new ElasticsearchTransactionStore(es, { index, refresh: 'wait_for' });
@@ -68,7 +70,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     expect(mapping.properties).toEqual(TRANSACTION_MAPPINGS.properties);
     const types = Object.fromEntries(Object.entries(mapping.properties ?? {}).map(([k, v]) => [k, (v as { type: string }).type]));
     expect(types).toEqual({
-      eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', source: 'keyword', inquirer: 'keyword', purpose: 'keyword', kind: 'keyword',
+      eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', source: 'keyword', inquirer: 'keyword',
+      purpose: 'keyword', kind: 'keyword',
       amountCents: 'long', merchant: 'keyword', mcc: 'keyword', installments: 'short', approved: 'boolean', cardLast4: 'keyword',
     });
     const settings = (await es.indices.getSettings({ index }))[index]!.settings!.index!;
@@ -110,7 +113,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const good = movements(cpf, `bad-${cpf.value}`, 2);
     // installments is a `short`: a value out of its range is a mapping error, a stand-in for any non-duplicate item failure.
     const bad: TransactionEvent = {
-      type: 'CARD_PURCHASE', eventId: `bad-${cpf.value}-card`, cpf, occurredAt: NOW, source: 'api:Store Test', merchant: 'M', mcc: '5411',
+      type: 'CARD_PURCHASE', eventId: `bad-${cpf.value}-card`, cpf, occurredAt: NOW, source: 'api:Store Test',
+      merchant: 'M', mcc: '5411',
       amount: Money.ofCents(100), installments: 100_000, approved: true, cardLast4: '4242',
     };
     await expect(store.append([good[0]!, bad, good[1]!])).rejects.toThrow(new RegExp(`refused 1 of 3 events.*bad-${cpf.value}-card \\(400 (mapper_parsing_exception|document_parsing_exception)`));
@@ -118,7 +122,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     expect(await countDocs(cpf)).toBe(2);
   });
 
-  it('keeps documents written before sources were kept readable, and treats a re-sent copy of one as a duplicate', async () => {
+  it('keeps documents written before sources were kept readable, and treats a re-sent copy of one as a' +
+    ' duplicate', async () => {
     const legacyIndex = `${index}-legacy`;
     const cpf = uniqueCpf();
     const [first, second] = movements(cpf, `legacy-${cpf.value}`, 2);
@@ -130,7 +135,9 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
       await es.index({ index: legacyIndex, id: first!.eventId, document: old, refresh: true });
       const store = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
       await store.ensureIndex();
-      expect((await store.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events).toEqual([{ ...first, source: null }]);
+      expect(
+        (await store.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events
+      ).toEqual([{ ...first, source: null }]);
       expect(await store.findStored([first!])).toEqual([true]);
       expect(await store.append([first!])).toMatchObject({ stored: 0, duplicates: 1 });
       // Another source's different event under the same id is another event.
@@ -179,14 +186,26 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const events: TransactionEvent[] = [
       ...movements(cpf, `${p}-m`, 60),
       ...Array.from({ length: 15 }, (_, i): TransactionEvent => ({
-        type: 'BUREAU_INQUIRY', eventId: `${p}-i${i}`, cpf, occurredAt: new Date(NOW.getTime() - i * 20 * DAY_MS), source: 'api:Store Test', inquirer: `Banco ${i}`, purpose: 'CREDIT_GRANTING',
+        type: 'BUREAU_INQUIRY', eventId: `${p}-i${i}`, cpf, occurredAt: new Date(
+          NOW.getTime() - i * 20 * DAY_MS
+        ), source: 'api:Store Test', inquirer: `Banco ${i}`, purpose: 'CREDIT_GRANTING',
       })),
       ...Array.from({ length: 15 }, (_, i): TransactionEvent => ({
-        type: 'CARD_PURCHASE', eventId: `${p}-c${i}`, cpf, occurredAt: new Date(NOW.getTime() - i * 9 * DAY_MS), source: 'api:Store Test', merchant: `Loja ${i}`, mcc: '5411',
+        type: 'CARD_PURCHASE', eventId: `${p}-c${i}`, cpf, occurredAt: new Date(
+          NOW.getTime() - i * 9 * DAY_MS
+        ), source: 'api:Store Test', merchant: `Loja ${i}`, mcc: '5411',
         amount: Money.ofCents(1_000 + i), installments: 1 + (i % 12), approved: i % 4 !== 0, cardLast4: '4242',
       })),
       // Same instant as another event: the event id must break the tie the same way on both.
-      { type: 'BUREAU_INQUIRY', eventId: `${p}-i0-twin`, cpf, occurredAt: NOW, source: 'api:Store Test', inquirer: 'Banco Gêmeo', purpose: 'CREDIT_GRANTING' },
+      {
+        type: 'BUREAU_INQUIRY',
+        eventId: `${p}-i0-twin`,
+        cpf,
+        occurredAt: NOW,
+        source: 'api:Store Test',
+        inquirer: 'Banco Gêmeo',
+        purpose: 'CREDIT_GRANTING',
+      },
     ];
     const memory = new InMemoryTransactionStore();
     await memory.append(events);

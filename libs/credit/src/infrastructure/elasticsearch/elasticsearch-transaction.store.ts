@@ -1,13 +1,25 @@
 import { Cpf, DAY_MS, ValidationError } from '@app/shared-kernel';
 import { errors, estypes } from '@elastic/elasticsearch';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
-import { AppendOptions, AppendOutcome, AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
+import {
+  AppendOptions,
+  AppendOutcome,
+  AppendResult,
+  TransactionPage,
+  TransactionStore,
+  TransactionWindow,
+} from '../../application/ports/transaction.store';
 import { CREDIT_DECISION_PURPOSES } from '../../domain/transactions/inquiry-purposes';
 import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { CardPurchaseSummary, InquirySummary, MovementWindow, TransactionSummary } from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 import { CoalescedRefresh } from './coalesced-refresh';
-import { TRANSACTION_MAPPINGS, TransactionDocument, TransactionElasticsearchMapper as Mapper, documentId } from './transaction.elasticsearch-mapper';
+import {
+  TRANSACTION_MAPPINGS,
+  TransactionDocument,
+  TransactionElasticsearchMapper as Mapper,
+  documentId,
+} from './transaction.elasticsearch-mapper';
 
 export interface ElasticsearchTransactionStoreOptions {
   index: string;
@@ -53,8 +65,8 @@ interface ManySummaryAggs { byCpf: { buckets: Array<{ key: string | number } & S
 const NO_WINDOW: WindowAgg = { doc_count: 0, sign: { buckets: { in: { doc_count: 0, cents: { value: 0 } }, out: { doc_count: 0, cents: { value: 0 } } } }, byKind: { buckets: [] }, approved: { buckets: [] } };
 
 /**
- * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` from (source, event id) (documentId), so `create` makes
- * re-ingest by the same source a no-op while another source's event with the same id is stored beside it.
+ * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` from (source, event id) (documentId), so `create`
+ * makes re-ingest by the same source a no-op while another source's event with the same id is stored beside it.
  *
  * Documents written before sources were kept have `_id` = event id and no source: nobody knows which partner sent
  * them. While an index holds any, an event whose id matches one is a duplicate only if it is the same event (same
@@ -107,7 +119,10 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails loudly here.
       await this.es.indices.putMapping({ index: this.index, ...TRANSACTION_MAPPINGS });
       await this.es.indices.refresh({ index: this.index });
-      const { count } = await this.es.count({ index: this.index, query: { bool: { must_not: [{ exists: { field: 'source' } }] } } });
+      const { count } = await this.es.count({
+        index: this.index,
+        query: { bool: { must_not: [{ exists: { field: 'source' } }] } },
+      });
       this.legacyDocuments = count > 0;
     }
   }
@@ -130,7 +145,10 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       const chunk = slice.filter((_, k) => !legacy[k]);
       if (chunk.length === 0) continue;
       const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
-      for (const [id, i] of chunk) operations.push({ create: { _index: this.index, _id: id } }, Mapper.toDocument(events[i]!));
+      for (const [id, i] of chunk) operations.push(
+        { create: { _index: this.index, _id: id } },
+        Mapper.toDocument(events[i]!),
+      );
       const response = await this.es.bulk({
         operations,
         refresh,
@@ -147,7 +165,12 @@ export class ElasticsearchTransactionStore extends TransactionStore {
           outcomes[index] = 'STORED';
         } else if (result.status !== 409) {
           failures += 1;
-          failure ??= { id: events[index]!.eventId, status: result.status, type: result.error?.type, reason: result.error?.reason };
+          failure ??= {
+            id: events[index]!.eventId,
+            status: result.status,
+            type: result.error?.type,
+            reason: result.error?.reason,
+          };
         }
       });
       if (failure) {
@@ -167,7 +190,11 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   async findStored(events: TransactionEvent[]): Promise<boolean[]> {
     if (events.length === 0) return [];
     const ids = events.map((e) => documentId(e.source, e.eventId));
-    const response = await this.es.mget<TransactionDocument>({ index: this.index, ids: [...new Set(ids)], _source: false });
+    const response = await this.es.mget<TransactionDocument>({
+      index: this.index,
+      ids: [...new Set(ids)],
+      _source: false,
+    });
     const found = new Set(response.docs.filter((d) => 'found' in d && d.found).map((d) => d._id));
     const legacy = await this.legacyDuplicates(events.filter((_, i) => !found.has(ids[i]!)));
     let k = 0;
@@ -180,9 +207,14 @@ export class ElasticsearchTransactionStore extends TransactionStore {
    */
   private async legacyDuplicates(events: TransactionEvent[]): Promise<boolean[]> {
     if (!this.legacyDocuments || events.length === 0) return events.map(() => false);
-    const response = await this.es.mget<TransactionDocument>({ index: this.index, ids: [...new Set(events.map((e) => e.eventId))] });
+    const response = await this.es.mget<TransactionDocument>({
+      index: this.index,
+      ids: [...new Set(events.map((e) => e.eventId))],
+    });
     const old = new Map<string, TransactionDocument>();
-    for (const d of response.docs) if ('found' in d && d.found && d._source && d._source.source === undefined) old.set(d._id, d._source);
+    for (const d of response.docs) if (
+      'found' in d && d.found && d._source && d._source.source === undefined
+    ) old.set(d._id, d._source);
     return events.map((e) => {
       const doc = old.get(e.eventId);
       return doc !== undefined && sameContent(doc, Mapper.toDocument(e));
@@ -319,17 +351,35 @@ function toCardPurchaseSummary(d: Partial<TransactionDocument>): CardPurchaseSum
  * the rest, the subject's own consultations among them, stay in the trail for the subject.
  */
 const NOT_FOR_CREDIT_DECISION: estypes.QueryDslQueryContainer = {
-  bool: { filter: [{ term: { type: 'BUREAU_INQUIRY' } }], must_not: [{ terms: { purpose: [...CREDIT_DECISION_PURPOSES] } }] },
+  bool: {
+    filter: [{ term: { type: 'BUREAU_INQUIRY' } }],
+    must_not: [{ terms: { purpose: [...CREDIT_DECISION_PURPOSES] } }],
+  },
 };
 
 function summaryQuery(cpfs: readonly Cpf[], now: Date): estypes.QueryDslQueryContainer {
   const cpf = cpfs.length === 1 ? { term: { cpf: cpfs[0]!.value } } : { terms: { cpf: cpfs.map((c) => c.value) } };
-  return { bool: { filter: [cpf, { range: { occurredAt: { lte: now.toISOString() } } }], must_not: [NOT_FOR_CREDIT_DECISION] } };
+  return {
+    bool: { filter: [cpf, { range: { occurredAt: { lte: now.toISOString() } } }], must_not: [NOT_FOR_CREDIT_DECISION] },
+  };
 }
 
 /** Two documents of one event, the source aside: the fields a re-sent event repeats. */
 function sameContent(a: TransactionDocument, b: TransactionDocument): boolean {
-  const fields = ['eventId', 'cpf', 'type', 'inquirer', 'purpose', 'kind', 'amountCents', 'merchant', 'mcc', 'installments', 'approved', 'cardLast4'] as const;
+  const fields = [
+    'eventId',
+    'cpf',
+    'type',
+    'inquirer',
+    'purpose',
+    'kind',
+    'amountCents',
+    'merchant',
+    'mcc',
+    'installments',
+    'approved',
+    'cardLast4',
+  ] as const;
   return new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime() && fields.every((f) => a[f] === b[f]);
 }
 

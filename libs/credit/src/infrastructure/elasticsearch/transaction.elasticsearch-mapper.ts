@@ -64,19 +64,41 @@ export const TransactionElasticsearchMapper = {
   toDocument(e: TransactionEvent): TransactionDocument {
     switch (e.type) {
       case 'BUREAU_INQUIRY':
-        return { eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), source: e.source ?? undefined, type: e.type, inquirer: e.inquirer, purpose: e.purpose };
+        return {
+          eventId: e.eventId,
+          cpf: e.cpf.value,
+          occurredAt: e.occurredAt.toISOString(),
+          source: e.source ?? undefined,
+          type: e.type,
+          inquirer: e.inquirer,
+          purpose: e.purpose,
+        };
       case 'FINANCIAL_MOVEMENT':
-        return { eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), source: e.source ?? undefined, type: e.type, kind: e.kind, amountCents: e.amount.cents };
+        return {
+          eventId: e.eventId,
+          cpf: e.cpf.value,
+          occurredAt: e.occurredAt.toISOString(),
+          source: e.source ?? undefined,
+          type: e.type,
+          kind: e.kind,
+          amountCents: e.amount.cents,
+        };
       case 'CARD_PURCHASE':
         return {
-          eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), source: e.source ?? undefined, type: e.type, merchant: e.merchant, mcc: e.mcc,
-          amountCents: e.amount.cents, installments: e.installments, approved: e.approved, cardLast4: e.cardLast4,
+          eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), source: e.source ?? undefined,
+          type: e.type, merchant: e.merchant, mcc: e.mcc, amountCents: e.amount.cents, installments: e.installments,
+          approved: e.approved, cardLast4: e.cardLast4,
         };
     }
   },
 
   toDomain(d: TransactionDocument): TransactionEvent {
-    const base = { eventId: d.eventId, cpf: Cpf.parse(d.cpf), occurredAt: new Date(d.occurredAt), source: d.source ?? null };
+    const base = {
+      eventId: d.eventId,
+      cpf: Cpf.parse(d.cpf),
+      occurredAt: new Date(d.occurredAt),
+      source: d.source ?? null,
+    };
     switch (d.type) {
       case 'BUREAU_INQUIRY':
         return { ...base, type: d.type, inquirer: d.inquirer as string, purpose: d.purpose as string };

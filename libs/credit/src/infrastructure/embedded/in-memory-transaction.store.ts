@@ -1,6 +1,12 @@
 import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { AppendOutcome, AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
+import {
+  AppendOutcome,
+  AppendResult,
+  TransactionPage,
+  TransactionStore,
+  TransactionWindow,
+} from '../../application/ports/transaction.store';
 import { countsForScoring } from '../../domain/transactions/inquiry-purposes';
 import { BureauInquiry, CardPurchase, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { MovementWindow, TransactionSummary, emptyMovementWindow } from '../../domain/transactions/transaction-summary';

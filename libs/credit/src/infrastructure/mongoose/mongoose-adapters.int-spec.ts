@@ -165,10 +165,13 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       expect(await repo.history(other, 10)).toHaveLength(1);
     });
 
-    it('reads a rating stored before validUntil existed as valid only until its generation, so a read re-rates it', async () => {
+    it('reads a rating stored before validUntil existed as valid only until its generation, so a read re-rates' +
+      ' it', async () => {
       const repo = moduleRef.get(RatingRepository);
       const cpf = uniqueCpf();
-      const { validUntil: _none, ...old } = RatingMongooseMapper.toPersistence(ratingFor(cpf, 650, new Date('2026-11-04T00:00:00Z')));
+      const { validUntil: _none, ...old } = RatingMongooseMapper.toPersistence(
+        ratingFor(cpf, 650, new Date('2026-11-04T00:00:00Z'))
+      );
       await connection.collection(RATING_COLLECTION).insertOne({ ...old });
       const rating = await repo.latest(cpf);
       expect(rating?.props.validUntil).toEqual(new Date('2026-11-04T00:00:00Z'));

@@ -36,18 +36,31 @@ describe('Correction notices on RabbitMQ', () => {
     await vhost?.drop();
   });
 
-  it('queues the notice, durable, with the recipients and the schema the contract documents, and only there', async () => {
+  it('queues the notice, durable, with the recipients and the schema the contract documents, and only' +
+    ' there', async () => {
     const cpf = uniqueCpf();
-    const notice = new CorrectionNoticeEvent('corr-0123456789abcdef', cpf.value, 'debt', 'c-1', new Date('2025-06-15T12:00:00Z'), [
+    const recipients = [
       { client: 'Banco Horizonte', lastReadAt: new Date('2025-06-05T14:00:00Z') },
       { client: 'amqp:acme', lastReadAt: new Date('2025-01-16T09:00:00Z') },
-    ], { correlationId: 'corr-req-1' });
+    ];
+    const correctedAt = new Date('2025-06-15T12:00:00Z');
+    const metadata = { correlationId: 'corr-req-1' };
+    const id = 'corr-0123456789abcdef';
+    const notice = new CorrectionNoticeEvent(id, cpf.value, 'debt', 'c-1', correctedAt, recipients, metadata);
     await new RabbitMqEventRelay(publisher).publish(notice);
-    const message = await waitFor(async () => channel.get(QUEUES.correctionNotices, { noAck: true }), 5_000, 'the correction notice');
+    const message = await waitFor(
+      async () => channel.get(QUEUES.correctionNotices, { noAck: true }),
+      5_000,
+      'the correction notice',
+    );
     const payload = JSON.parse(message.content.toString('utf8')) as CorrectionNoticeV1;
     expect(payload).toEqual({
-      correctionId: 'corr-0123456789abcdef', cpf: cpf.value, field: 'debt', debtId: 'c-1', correctedAt: '2025-06-15T12:00:00.000Z',
-      recipients: [{ client: 'Banco Horizonte', lastReadAt: '2025-06-05T14:00:00.000Z' }, { client: 'amqp:acme', lastReadAt: '2025-01-16T09:00:00.000Z' }],
+      correctionId: 'corr-0123456789abcdef', cpf: cpf.value, field: 'debt', debtId: 'c-1',
+      correctedAt: '2025-06-15T12:00:00.000Z',
+      recipients: [
+        { client: 'Banco Horizonte', lastReadAt: '2025-06-05T14:00:00.000Z' },
+        { client: 'amqp:acme', lastReadAt: '2025-01-16T09:00:00.000Z' },
+      ],
     });
     expect(validatePayload(QUEUES.correctionNotices, payload)).toEqual([]);
     expect(message.properties).toMatchObject({ deliveryMode: 2, correlationId: 'corr-req-1' });

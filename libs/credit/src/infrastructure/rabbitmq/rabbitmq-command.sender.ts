@@ -21,7 +21,11 @@ export class RabbitMqCommandSender extends CommandSender {
   }
 
   async ingestTransactions(command: IngestTransactionsCommand): Promise<void> {
-    const payload: IngestTransactionsV1 = { batchId: command.batchId, source: command.source, events: command.events as Record<string, unknown>[] };
+    const payload: IngestTransactionsV1 = {
+      batchId: command.batchId,
+      source: command.source,
+      events: command.events as Record<string, unknown>[],
+    };
     await this.publisher.publish(EXCHANGES.commands, QUEUES.ingestTransactions, payload, {
       correlationId: command.metadata.correlationId, causationId: command.batchId, userId: this.brokerUser,
     });

@@ -1,4 +1,12 @@
-import { ConsumerDataChangedV1, CorrectionNoticeV1, EVENTS, EXCHANGES, QUEUES, RatingChangedV1, TransactionsIngestedV1 } from '@app/contracts';
+import {
+  ConsumerDataChangedV1,
+  CorrectionNoticeV1,
+  EVENTS,
+  EXCHANGES,
+  QUEUES,
+  RatingChangedV1,
+  TransactionsIngestedV1,
+} from '@app/contracts';
 import { RabbitMqPublisher } from '@app/platform';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ChangeEvent, IntegrationEvents } from '../../application/events/change-notifier';
@@ -66,10 +74,12 @@ function outgoing(event: ChangeEvent): OutgoingEvent {
   }
   if (event instanceof CorrectionNoticeEvent) {
     const payload: CorrectionNoticeV1 = {
-      correctionId: event.correctionId, cpf: event.cpf, field: event.field, ...(event.debtId ? { debtId: event.debtId } : {}), correctedAt: event.correctedAt.toISOString(),
+      correctionId: event.correctionId, cpf: event.cpf, field: event.field, ...(
+        event.debtId ? { debtId: event.debtId } : {}
+      ), correctedAt: event.correctedAt.toISOString(),
       recipients: event.recipients.map((r) => ({ client: r.client, lastReadAt: r.lastReadAt.toISOString() })),
     };
-    // To the commands exchange: the notice names a CPF and its consulters, and must reach the notification service only.
+    // To the commands exchange: it names a CPF and its consulters, and is for the notification service only.
     return { exchange: EXCHANGES.commands, routingKey: QUEUES.correctionNotices, payload, ...ids };
   }
   if (event.dataClass === 'TRANSACTIONS') {

@@ -85,7 +85,13 @@ export class RedisAnalysisCache extends AnalysisCache {
   async fill(cpf: Cpf, json: string, ttlMs: number, ticket: FillTicket): Promise<void> {
     if (ticket === null || !this.available()) return;
     try {
-      await this.scripts.creditAnalysisFillV1(redisKeys.analysis(this.namespace, cpf), redisKeys.analysisInvalidations(this.namespace, cpf), json, Math.max(1, Math.floor(ttlMs)), ticket);
+      await this.scripts.creditAnalysisFillV1(
+        redisKeys.analysis(this.namespace, cpf),
+        redisKeys.analysisInvalidations(this.namespace, cpf),
+        json,
+        Math.max(1, Math.floor(ttlMs)),
+        ticket,
+      );
     } catch (error) {
       this.warnFailed('write', error);
     }

@@ -41,9 +41,19 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     cpf,
     clientId,
     audit: entry(requestId, { cpf }),
-    inquiry: { type: 'BUREAU_INQUIRY', eventId: `inq-${requestId}`, cpf, occurredAt: new Date(), source: 'bureau', inquirer: 'bank', purpose: 'CREDIT_GRANTING' },
+    inquiry: {
+      type: 'BUREAU_INQUIRY',
+      eventId: `inq-${requestId}`,
+      cpf,
+      occurredAt: new Date(),
+      source: 'bureau',
+      inquirer: 'bank',
+      purpose: 'CREDIT_GRANTING',
+    },
   });
-  const inquiryIds = async (ns = namespace) => (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+')).map(([, f]) => (JSON.parse(f[1]) as { event: { eventId: string } }).event.eventId);
+  const inquiryIds = async (ns = namespace) => (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+')).map(
+    ([, f]) => (JSON.parse(f[1]) as { event: { eventId: string } }).event.eventId
+  );
 
   beforeAll(async () => {
     redis = new Redis(redisOptions(requireEnv('REDIS_URL')));
@@ -79,7 +89,16 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     // The inquiry is C data (the CPF's event trail), journalled in its wire shape for the relay to store.
     const inquiries = await redis.xrange(redisKeys.inquiryJournal(namespace), '-', '+');
     const inquiry = JSON.parse(inquiries[inquiries.length - 1][1][1]) as Record<string, unknown>;
-    expect(inquiry).toMatchObject({ source: 'bureau', event: { eventId: 'inq-r-hit', cpf: cpf.value, type: 'BUREAU_INQUIRY', inquirer: 'bank', purpose: 'CREDIT_GRANTING' } });
+    expect(inquiry).toMatchObject({
+      source: 'bureau',
+      event: {
+        eventId: 'inq-r-hit',
+        cpf: cpf.value,
+        type: 'BUREAU_INQUIRY',
+        inquirer: 'bank',
+        purpose: 'CREDIT_GRANTING',
+      },
+    });
   });
 
   it('counts a miss without journalling anything', async () => {

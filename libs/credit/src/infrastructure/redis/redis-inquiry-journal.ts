@@ -3,7 +3,13 @@ import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { InquiryRecorder } from '../../application/ports/inquiry-recorder';
 import { TransactionStore } from '../../application/ports/transaction.store';
-import { BUREAU_SOURCE, BureauInquiry, eventToJson, parseTransactionEvent, TransactionEventInput } from '../../domain/transactions/transaction-event';
+import {
+  BUREAU_SOURCE,
+  BureauInquiry,
+  eventToJson,
+  parseTransactionEvent,
+  TransactionEventInput,
+} from '../../domain/transactions/transaction-event';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
 import { redisJournals, redisKeys } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
@@ -16,7 +22,7 @@ export function inquiryJournalEntry(inquiry: BureauInquiry): string {
   return JSON.stringify({ source: inquiry.source, event: eventToJson(inquiry) });
 }
 
-/** Reads a journalled inquiry back, or says which field is wrong. Entries journalled before sources were kept are the bureau's. */
+/** Reads a journalled inquiry back, or says which field is wrong; older entries, without a source, are the bureau's. */
 export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
   if (raw === undefined) throw new Error('entry: missing');
   const entry = JSON.parse(raw) as { source?: unknown; event?: unknown };
@@ -25,7 +31,12 @@ export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
   if (typeof source !== 'string' || source.length === 0) throw new Error('source: must be a non-empty string');
   let event;
   try {
-    event = parseTransactionEvent((wrapped ? entry.event : entry) as TransactionEventInput, new Date(), 'inquiry', source);
+    event = parseTransactionEvent(
+      (wrapped ? entry.event : entry) as TransactionEventInput,
+      new Date(),
+      'inquiry',
+      source,
+    );
   } catch (error) {
     if (error instanceof DomainError) throw new Error(`${error.field ?? 'inquiry'}: ${error.message}`);
     throw error;

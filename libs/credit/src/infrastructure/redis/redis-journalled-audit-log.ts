@@ -1,7 +1,15 @@
 import { Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { AuditEntry, AuditEntryInput, AuditLog, AuditPage, AuditVerification, SealedAuditEntry, SubjectAuditQuery } from '../../application/ports/audit-log';
+import {
+  AuditEntry,
+  AuditEntryInput,
+  AuditLog,
+  AuditPage,
+  AuditVerification,
+  SealedAuditEntry,
+  SubjectAuditQuery,
+} from '../../application/ports/audit-log';
 import { redisKeys } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
 

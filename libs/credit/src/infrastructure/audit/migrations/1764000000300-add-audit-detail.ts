@@ -11,7 +11,9 @@ export class AddAuditDetail1764000000300 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE audit_log ADD COLUMN detail text`);
     // Consultations and recipients of a correction are read by kind for one subject, newest first.
-    await q.query(`CREATE INDEX audit_log_subject_kind_idx ON audit_log (cpf_hash, action, outcome, at DESC) WHERE cpf_hash IS NOT NULL`);
+    await q.query(`
+      CREATE INDEX audit_log_subject_kind_idx ON audit_log (cpf_hash, action, outcome, at DESC)
+      WHERE cpf_hash IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
