@@ -227,11 +227,13 @@ async function main(): Promise<void> {
     const meter = cpuBreakdown(appPids);
     if (opts.profile) apps[0]!.process.kill('SIGWINCH');
     const firstPublish = performance.now();
+    // user_id names the broker user, which RabbitMQ checks and the worker records as the events' source.
+    const userId = decodeURIComponent(new URL(rabbitmqUrl).username || 'guest');
     for (let i = 0; i < batches.length; i++) {
       while (inFlight >= opts.window) await new Promise<void>((r) => (wake = r));
       inFlight += 1;
       const ok = channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, batches[i]!, {
-        persistent: true, mandatory: true, contentType: 'application/json', messageId: `${runId}-${i}`, correlationId: `${runId}-${i}`,
+        persistent: true, mandatory: true, contentType: 'application/json', messageId: `${runId}-${i}`, correlationId: `${runId}-${i}`, userId,
       }, (error) => {
         if (error) nacked += 1;
         settle();

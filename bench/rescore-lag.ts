@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     const channel = await connection.createConfirmChannel();
     const meter = cpuBreakdown(Object.fromEntries(apps.map((a) => [a.name, a.pid])));
     const t0 = performance.now();
-    for (const body of batches) channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, body, { persistent: true, contentType: 'application/json' });
+    // As a partner publishes: user_id names the broker user, which RabbitMQ checks and the worker records as the source.
+    const userId = decodeURIComponent(new URL(rabbitmqUrl).username || 'guest');
+    for (const body of batches) channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, body, { persistent: true, contentType: 'application/json', userId });
     await channel.waitForConfirms();
     const published = (performance.now() - t0) / 1000;
     let storedAt = NaN;

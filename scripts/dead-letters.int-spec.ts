@@ -80,7 +80,14 @@ describe('dead-letters tool (RabbitMQ)', () => {
 
   it('replays only the dead letters with the given code, stripped of the dead-letter headers', async () => {
     const result = await replayDeadLetters({ url, queue, code: 'SCHEMA_INVALID' });
-    expect(result).toEqual({ deadLetterQueue: dlq, examined: 3, replayed: 2, skipped: 1, targets: { [queue]: 2 } });
+    expect(result).toEqual({
+      deadLetterQueue: dlq,
+      examined: 3,
+      replayed: 2,
+      skipped: 1,
+      unverified: 0,
+      targets: { [queue]: 2 },
+    });
 
     const replayed = await drain(queue);
     expect(replayed.map((m) => m.properties.messageId)).toEqual(['msg-1', 'msg-3']);

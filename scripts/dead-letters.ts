@@ -1,5 +1,5 @@
 import { DEAD_LETTER_HEADERS, QUEUES, RETRY_COUNT_HEADER, deadLetterQueue } from '@app/contracts';
-import { redactCpfs } from '@app/platform';
+import { brokerUserOf, redactCpfs } from '@app/platform';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type GetMessage, type Message } from 'amqplib';
 
 /**
@@ -60,6 +60,8 @@ export interface ReplayResult {
   replayed: number;
   /** Left in the DLQ because their code did not match. */
   skipped: number;
+  /** Of those, ingest batches refused for having no verified sender (SOURCE_UNVERIFIED), never replayed. */
+  unverified: number;
   /** Replayed messages per target queue. */
   targets: Record<string, number>;
 }
@@ -158,6 +160,21 @@ export async function listDeadLetters(options: ListOptions = {}): Promise<DeadLe
   }
 }
 
+/**
+ * An ingest batch keeps its sender across a replay: a per-event dead letter already names its source; a whole batch
+ * gets the source of the broker user that first sent it. Anything not JSON goes back as it was.
+ */
+export function withSource(content: Buffer, originalUser: string | undefined): Buffer {
+  if (!originalUser) return content;
+  try {
+    const batch = JSON.parse(content.toString('utf8')) as Record<string, unknown>;
+    if (typeof batch !== 'object' || batch === null || batch.source !== undefined) return content;
+    return Buffer.from(JSON.stringify({ ...batch, source: `amqp:${originalUser}` }));
+  } catch {
+    return content;
+  }
+}
+
 function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffer, options: Parameters<ConfirmChannel['sendToQueue']>[2]): Promise<void> {
   return new Promise((resolve, reject) => {
     channel.sendToQueue(queue, content, options, (error) => (error ? reject(new Error(`broker refused the message for ${queue}`)) : resolve()));
@@ -173,8 +190,18 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   const workQueue = workQueueOf(options.queue);
   const dlq = deadLetterQueue(workQueue);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const connection = await connect(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL, { clientProperties: { connection_name: 'dead-letters-cli' } });
-  const result: ReplayResult = { deadLetterQueue: dlq, examined: 0, replayed: 0, skipped: 0, targets: {} };
+  const url = options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL;
+  const replayUser = brokerUserOf(url);
+  const connection = await connect(url, { clientProperties: { connection_name: 'dead-letters-cli' } });
+  let unverified = 0;
+  const result: ReplayResult = {
+    deadLetterQueue: dlq,
+    examined: 0,
+    replayed: 0,
+    skipped: 0,
+    unverified: 0,
+    targets: {},
+  };
   const held: GetMessage[] = [];
   let channel: ConfirmChannel | undefined;
   try {
@@ -196,13 +223,21 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
         continue;
       }
       const target = text(headers[DEAD_LETTER_HEADERS.originalQueue]) || workQueue;
+      // An ingest batch nobody verified stays where it is: replayed, it would be recorded as the operator's events.
+      if (target === QUEUES.ingestTransactions && text(headers[DEAD_LETTER_HEADERS.code]) === 'SOURCE_UNVERIFIED') {
+        held.push(msg);
+        unverified += 1;
+        continue;
+      }
       if (!existing.has(target)) {
         if ((await readyCount(connection, target)) === undefined) throw new Error(`target queue ${target} does not exist; start the apps (they declare it) and retry`);
         existing.add(target);
       }
       const p = msg.properties;
       returned = undefined;
-      await publishConfirmed(channel, target, msg.content, {
+      const originalUser = text(headers[DEAD_LETTER_HEADERS.originalUserId]);
+      const content = target === QUEUES.ingestTransactions ? withSource(msg.content, originalUser) : msg.content;
+      await publishConfirmed(channel, target, content, {
         persistent: true,
         mandatory: true,
         contentType: text(p.contentType),
@@ -213,6 +248,8 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
         type: text(p.type),
         timestamp: p.timestamp as number | undefined,
         appId: text(p.appId),
+        // The platform's own user: the ingestion worker then believes the source the batch names.
+        userId: replayUser,
         headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !STRIPPED_HEADERS.has(name))),
       });
       if (returned) throw new Error(`the broker could not route the message to ${target}; it stays in ${dlq}`);
@@ -221,6 +258,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       result.targets[target] = (result.targets[target] ?? 0) + 1;
     }
     result.skipped = held.length;
+    result.unverified = unverified;
     return result;
   } finally {
     // Unacked messages go back on close anyway; nacking first keeps them in place while the connection lingers.
@@ -304,7 +342,13 @@ async function main(argv: string[]): Promise<void> {
   }
   const result = await replayDeadLetters({ queue: cli.queue!, limit: cli.limit, code: cli.code });
   const targets = Object.entries(result.targets).map(([q, n]) => `${n} to ${q}`).join(', ');
-  console.log(`replayed ${result.replayed} of ${result.examined} examined in ${result.deadLetterQueue}${targets ? ` (${targets})` : ''}${result.skipped ? `; ${result.skipped} left in place (code is not ${cli.code})` : ''}`);
+  const otherCode = result.skipped - result.unverified;
+  console.log(
+    `replayed ${result.replayed} of ${result.examined} examined in ${result.deadLetterQueue}` +
+      (targets ? ` (${targets})` : '') +
+      (otherCode ? `; ${otherCode} left in place (code is not ${cli.code})` : '') +
+      (result.unverified ? `; ${result.unverified} ingest batch(es) with no verified sender left in place` : ''),
+  );
 }
 
 if (require.main === module) {

@@ -95,11 +95,26 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
       'The envelope is validated as a whole (an invalid envelope dead-letters the message); each event is then validated on its own: valid events are stored, and every invalid one is dead-lettered **individually** to `' +
         deadLetterQueue(QUEUES.ingestTransactions) +
         '` as a one-event batch `{ batchId, events: [event] }` with the reason in the headers, so one bad event never blocks its batch.',
-      'Storage is idempotent by `eventId`: re-sending a batch (or a redelivery) never duplicates an event.',
-      'Amounts are integer BRL cents; times are ISO-8601 with an offset. Events dated in the future and CPFs with wrong check digits are rejected per event.',
+      'Set `user_id` to the user your connection logs in as (RabbitMQ verifies it). Your events are recorded under' +
+      ' that user (`amqp:<user>`), the source the bureau names to each consumer (Lei 12.414 art. 6 II). A batch' +
+      ' without it is refused as a whole with `SOURCE_UNVERIFIED` (dead-lettered, or answered on `reply_to`); a' +
+      ' batch that sets `source` itself is refused with `SOURCE_NOT_ALLOWED`.',
+      'Storage is idempotent per source: an `eventId` you already sent is a duplicate and is not stored again, while' +
+      ' another partner may use the same id for its own event. Re-sending a batch (or a redelivery) never duplicates' +
+      ' an event.',
+      'With `reply_to` set, the reply (`IngestReplyV1`, same `correlation_id`) says per event whether it was' +
+      ' `STORED`, a `DUPLICATE` or `REJECTED` (with code, field and reason).',
+      'Amounts are integer BRL cents within per-field bounds; the sign of a movement must match its kind; times are' +
+      ' ISO-8601 with an offset, at most a day ahead and at most 15 years old; MCCs run from 0742 to 9999; fields a' +
+      ' type does not have are refused. Such events, and CPFs with wrong check digits, are rejected per event.',
     ].join('\n\n'),
     examples: [
-      { name: 'mixedBatch', summary: 'One event of each type for two consumers', headers: { [CAUSATION_HEADER]: 'partner-acme-upload-1187' }, payload: BATCH_EXAMPLE },
+      {
+        name: 'mixedBatch',
+        summary: 'One event of each type for two consumers (published with user_id acme-financeira)',
+        headers: { [CAUSATION_HEADER]: 'partner-acme-upload-1187' },
+        payload: BATCH_EXAMPLE,
+      },
       { name: 'withoutBatchId', summary: 'batchId is optional; the AMQP message_id (or a new id) is used instead', payload: { events: [BATCH_EXAMPLE.events[1]] } },
     ],
   },
@@ -134,12 +149,57 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
     description: [
       'Set the AMQP properties `reply_to` (your reply queue, or `amq.rabbitmq.reply-to` for direct reply-to) and `correlation_id`; the reply (`AnalysisReplyV1`) carries the same `correlation_id`.',
       'Set `user_id` to the user your connection logs in as. RabbitMQ checks it against the connection (a different value closes your channel with `PRECONDITION_FAILED`), so the platform knows who asks. A request without it is answered `ok: false` with `REQUESTER_UNVERIFIED`. That user is held to the per-client rate limit of the REST API (`RATE_LIMITED` when over it), and every request is audited under it as `amqp:<user>`, with its `purpose`, the CPF (masked, and as a keyed hash) and the outcome, as GET /v1/credit-analyses/{cpf} is audited. The audit entry\'s request id is your `correlation_id`.',
-      'The request is recorded as a bureau inquiry by `requester` (your display name) for `purpose`, as GET /v1/credit-analyses/{cpf} would record it. Give each request a unique `message_id`: a request delivered twice (a redelivery after a failure on our side) is then one inquiry on the consumer, not two. Without one, each delivery counts.',
+      'The request is recorded as a bureau inquiry by your verified user (`amqp:<user>`) for `purpose`, as GET' +
+      ' /v1/credit-analyses/{cpf} would record it; that is the consulter the consumer sees. `requester` is accepted' +
+      ' and ignored: a name anyone could set is not what a consumer is shown. Give each request a unique' +
+      ' `message_id`: a request delivered twice (a redelivery after a failure on our side) is then one inquiry on' +
+      ' the consumer, not two. Without one, each delivery counts.',
       'A request that is well-formed but cannot be answered (wrong CPF check digits, unknown CPF) gets a reply with `ok: false` and an `error`. A request that is not valid JSON or does not match this schema gets **no reply**: it is dead-lettered to `' +
         deadLetterQueue(QUEUES.analysisRequests) +
         '`. A request that keeps failing for a transient cause is retried and, after the last attempt, dead-lettered without a reply too — always wait with a timeout.',
     ].join('\n\n'),
-    examples: [{ name: 'creditGranting', summary: 'A partner about to grant credit', payload: { cpf: '12345678909', purpose: 'CREDIT_GRANTING', requester: 'Acme Financeira S.A.' } }],
+    examples: [
+      {
+        name: 'creditGranting',
+        summary: 'A partner about to grant credit',
+        payload: { cpf: '12345678909', purpose: 'CREDIT_GRANTING' },
+      },
+    ],
+  },
+  [QUEUES.correctionNotices]: {
+    kind: 'command',
+    title: 'Tell the recipients of corrected data',
+    summary: 'A correction of data that clients received in the last six months; the bureau\'s notification service' +
+      ' tells each of them.',
+    description: [
+      `Published by the API to \`${EXCHANGES.commands}\` with routing key \`${QUEUES.correctionNotices}\` after ` +
+        'PATCH /v1/subjects/{cpf}/corrections stored a correction (CDC art. 43 §3: the recipients of wrong data are ' +
+        'told within five working days; LGPD art. 18 §6).',
+      '`recipients` are the verified clients whose successful reads in the last six months disclosed the corrected' +
+      ' field (an analysis shows name and debts, the consumer record all three), the data subject\'s own reads left' +
+      ' out, each with its latest read. The corrected values are not in the message: a recipient reads them back' +
+      ' over the API, under its own audit.',
+      'It goes to the commands exchange, not to `' + EXCHANGES.events + '`, because it names a CPF and who consulted' +
+      ' it: it is for the bureau\'s notification service (outside this repository), which consumes the queue; the' +
+      ' messages wait there, durable, until it does. Repeated identical corrections carry the same `correctionId`;' +
+      ' de-duplicate by it.',
+    ].join('\n\n'),
+    examples: [
+      {
+        name: 'nameCorrected',
+        summary: 'A name corrected after two partners had read it',
+        payload: {
+          correctionId: 'corr-3f1c0e9a5b7d4c2e8a6b1d0f9e8c7b6a',
+          cpf: '12345678909',
+          field: 'name',
+          correctedAt: '2025-06-15T12:00:00.000Z',
+          recipients: [
+            { client: 'Banco Horizonte S.A.', lastReadAt: '2025-06-05T14:21:09.000Z' },
+            { client: 'amqp:acme-financeira', lastReadAt: '2025-01-16T09:02:44.000Z' },
+          ],
+        },
+      },
+    ],
   },
   [EVENTS.transactionsIngested]: {
     kind: 'event',
@@ -199,6 +259,50 @@ const REPLY_DOC = {
   ],
 };
 
+const INGEST_REPLY_DOC = {
+  title: 'Ingest batch reply',
+  summary: 'Per event of a batch published with reply_to: STORED, DUPLICATE (already sent by this source) or' +
+    ' REJECTED with the reason.',
+  description:
+    'Sent to the batch\'s `reply_to` with its `correlation_id` once the batch is committed, only when `reply_to` is' +
+    ' set; without it, the outcome is the same and only dead letters tell of rejected events. A batch refused as a' +
+    ' whole (`SOURCE_UNVERIFIED`, `SOURCE_NOT_ALLOWED`) is answered with `ok: false` and an `error`. Not persistent.',
+  examples: [
+    {
+      name: 'mixed',
+      summary: 'A re-sent event, a new one and an invalid one',
+      payload: {
+        ok: true, batchId: 'partner-acme-2025-06-01T10:00Z-0002', stored: 1, duplicates: 1,
+        items: [
+          { index: 0, eventId: 'acme:mov:771203', outcome: 'DUPLICATE' },
+          { index: 1, eventId: 'acme:mov:771204', outcome: 'STORED' },
+          {
+            index: 2,
+            eventId: 'acme:card:55121',
+            outcome: 'REJECTED',
+            code: 'SCHEMA_INVALID',
+            field: 'events[2].mcc',
+            reason: 'mcc: must match pattern "^\\d{4}$"',
+          },
+        ],
+      },
+    },
+    {
+      name: 'unverified',
+      summary: 'A batch published without user_id',
+      payload: {
+        ok: false,
+        error: {
+          code: 'SOURCE_UNVERIFIED',
+          message: 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it,' +
+            ' and events are recorded under it',
+          field: 'properties.user_id',
+        },
+      },
+    },
+  ],
+};
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Headers: the names come from libs/contracts; the transport does not validate headers, so their schemas are prose.
 // ---------------------------------------------------------------------------------------------------------------------
@@ -222,6 +326,12 @@ const DEAD_LETTER_HEADER_DOCS: Record<keyof typeof DEAD_LETTER_HEADERS, object> 
   originalQueue: { type: 'string', description: 'Queue the message was taken from; the replay command sends it back there.', examples: [QUEUES.ingestTransactions] },
   attempts: { type: 'integer', minimum: 1, description: 'How many times the message was attempted before it was dead-lettered.', examples: [MAX_ATTEMPTS] },
   failedAt: { type: 'string', format: 'date-time', description: 'When the message was dead-lettered (UTC).' },
+  originalUserId: {
+    type: 'string',
+    description: 'The verified AMQP user_id of the original message, when it had one: the dead letter is published' +
+      ' under the platform\'s user, so a replay of an ingest batch records its events under this sender again.',
+    examples: ['acme-financeira'],
+  },
 };
 
 function headerSchemas() {
@@ -338,7 +448,7 @@ Every work queue \`Q\` has \`Q.retry\` (messages wait there, then dead-letter ba
 * **Persistent**: exchanges and queues are durable and the platform publishes with \`delivery_mode: 2\`, so an accepted message survives a broker restart. Publish yours persistent too.
 * **Publisher confirms**: the platform's publishers wait for the broker's confirm before they report success (holding a message while the broker is away, up to a timeout). Partners should publish on a confirm channel with \`mandatory: true\` and treat a message as sent only once it is confirmed and not returned.
 * **Manual ack after commit**: a consumer acknowledges a message only after its work is committed (and, for a request, after the reply is sent). If a process dies before that, the broker redelivers the message. Delivery is therefore **at least once**.
-* **Idempotency**: every transaction event carries an \`eventId\` unique at its source; storing is idempotent by \`eventId\`, so re-sending a batch after a timeout or an unconfirmed publish never duplicates an event. Re-scoring and regeneration jobs are safe to repeat. De-duplicate rating-changed events by (\`cpf\`, \`generatedAt\`).
+* **Idempotency**: every transaction event carries an \`eventId\` unique at its source, the verified sender; storing is idempotent per (source, \`eventId\`), so re-sending a batch after a timeout or an unconfirmed publish never duplicates an event, and two partners' ids never collide. Re-scoring and regeneration jobs are safe to repeat. De-duplicate rating-changed events by (\`cpf\`, \`generatedAt\`).
 * **Events are notifications, published after the change is committed** — not in the same transaction. If the broker stays unreachable beyond the publish timeout, or the process stops between the commit and the publish, that event is not sent (the change itself is kept; the next change or a regeneration job publishes the rating again). Nothing is retained on \`${EXCHANGES.events}\` for a queue that is not bound yet: bind your queue before you rely on its events. Treat events as the fast path and reconcile over REST (GET /v1/credit-analyses/{cpf}) when you must be sure.
 
 ## Retries
@@ -370,8 +480,9 @@ const batch = ${publishExample};
 channel.publish('${EXCHANGES.commands}', '${QUEUES.ingestTransactions}', Buffer.from(JSON.stringify(batch)), {
   persistent: true, mandatory: true, contentType: 'application/json',
   messageId: batch.batchId, correlationId: batch.batchId, type: '${QUEUES.ingestTransactions}',
+  userId: 'acme-financeira', // the user this connection logged in as; your events are recorded under it
 });
-await channel.waitForConfirms(); // safe to re-send on failure: events are idempotent by eventId
+await channel.waitForConfirms(); // safe to re-send on failure: events are idempotent per source by eventId
 \`\`\`
 
 **2. Receive rating changes** on your own durable queue bound to \`${EXCHANGES.events}\`:
@@ -426,6 +537,7 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
 
   const names = Object.fromEntries(patterns.map((p) => [p, schemaName(MESSAGE_SCHEMAS[p])]));
   const replyName = schemaName(Schemas.AnalysisReplyV1);
+  const ingestReplyName = schemaName(Schemas.IngestReplyV1);
 
   const messages: Record<string, unknown> = {};
   for (const pattern of patterns) messages[names[pattern]] = messageObject(pattern, names[pattern], MESSAGE_DOCS[pattern], false);
@@ -438,10 +550,19 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     payload: ref(`#/components/schemas/${replyName}`),
     tags: [{ name: 'reply' }],
   };
+  messages[ingestReplyName] = {
+    name: ingestReplyName,
+    ...INGEST_REPLY_DOC,
+    contentType: 'application/json',
+    correlationId: ref('#/components/correlationIds/correlationId'),
+    payload: ref(`#/components/schemas/${ingestReplyName}`),
+    tags: [{ name: 'reply' }],
+  };
 
   const schemas: Record<string, unknown> = {};
   for (const pattern of patterns) schemas[names[pattern]] = MESSAGE_SCHEMAS[pattern];
   schemas[replyName] = Schemas.AnalysisReplyV1;
+  schemas[ingestReplyName] = Schemas.IngestReplyV1;
   schemas.TransactionEvent = Schemas.TransactionEventSchema;
   schemas.BureauInquiryEvent = Schemas.BureauInquiryEvent;
   schemas.FinancialMovementEvent = Schemas.FinancialMovementEvent;
@@ -523,6 +644,14 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     servers,
     messages: msgRefs(replyName),
   };
+  channels.ingestReplies = {
+    address: null,
+    title: 'Ingest replies (your reply_to queue)',
+    summary: 'The queue named in an ingest batch\'s reply_to, when it names one. Replies go through the default' +
+      ' exchange.',
+    servers,
+    messages: msgRefs(ingestReplyName),
+  };
 
   const chan = (id: string) => ref(`#/channels/${id}`);
   const chanMsg = (id: string, name: string) => ref(`#/channels/${id}/messages/${name}`);
@@ -539,6 +668,15 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     messages: [chanMsg('analysisReplies', replyName)],
   };
 
+  const ingestReply = {
+    address: {
+      location: '$message.header#/reply_to',
+      description: 'The AMQP `reply_to` property of the batch, when set.',
+    },
+    channel: chan('ingestReplies'),
+    messages: [chanMsg('ingestReplies', ingestReplyName)],
+  };
+  const notices = q(QUEUES.correctionNotices);
   const ingest = q(QUEUES.ingestTransactions);
   const analysis = q(QUEUES.analysisRequests);
   const regenerate = q(QUEUES.regenerateRatings);
@@ -550,10 +688,13 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       channel: chan(`${ingest}Command`),
       title: 'Send a batch of transaction events',
       summary: 'Partners publish batches of up to 1000 transaction events.',
-      description: 'Publish persistent on a confirm channel; a batch that is not confirmed (or is returned) can be re-sent safely, since events are idempotent by `eventId`.',
+      description: 'Publish persistent on a confirm channel with `user_id` set to your broker user; a batch that is' +
+        ' not confirmed (or is returned) can be re-sent safely, since events are idempotent per source by `eventId`.' +
+        ' Set `reply_to` to learn per event what was stored, a duplicate or rejected.',
       tags: partner,
       bindings: publishBinding,
       messages: [chanMsg(`${ingest}Command`, names[QUEUES.ingestTransactions])],
+      reply: ingestReply,
     },
     requestAnalysis: {
       action: 'send',
@@ -580,10 +721,31 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       action: 'receive',
       channel: chan(`${ingest}Queue`),
       title: 'Ingestion worker stores transaction batches',
-      summary: 'Stores valid events idempotently, dead-letters each invalid event on its own, acks after commit.',
+      summary: 'Stores valid events idempotently per source, dead-letters each invalid event on its own, replies per' +
+        ' event when asked, acks after commit.',
       tags: internal,
       bindings: consumeBinding,
       messages: [chanMsg(`${ingest}Queue`, names[QUEUES.ingestTransactions])],
+      reply: ingestReply,
+    },
+    sendCorrectionNotice: {
+      action: 'send',
+      channel: chan(`${notices}Command`),
+      title: 'API tells of a correction whose wrong data was received',
+      summary: 'After a correction, when clients received the corrected data in the last six months.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${notices}Command`, names[QUEUES.correctionNotices])],
+    },
+    receiveCorrectionNotices: {
+      action: 'receive',
+      channel: chan(`${notices}Queue`),
+      title: 'Notification service tells each recipient',
+      summary: 'The bureau\'s notification service (outside this repository) consumes the queue and contacts every' +
+        ' recipient listed.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${notices}Queue`, names[QUEUES.correctionNotices])],
     },
     answerAnalysisRequests: {
       action: 'receive',

@@ -45,7 +45,15 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
         return outcomes;
       },
     }, { consumer: 'ops-test', cycleMs: 10 });
-    const inquiry = (eventId: string): BureauInquiry => ({ type: 'BUREAU_INQUIRY', eventId, cpf, occurredAt: new Date(Date.now() - 1_000), inquirer: 'Banco', purpose: 'CREDIT_GRANTING' });
+    const inquiry = (eventId: string): BureauInquiry => ({
+      type: 'BUREAU_INQUIRY',
+      eventId,
+      cpf,
+      occurredAt: new Date(Date.now() - 1_000),
+      source: 'bureau',
+      inquirer: 'Banco',
+      purpose: 'CREDIT_GRANTING',
+    });
     const key = redisKeys.inquiryJournal(namespace);
     await redis.xadd(key, '*', 'entry', inquiryJournalEntry(inquiry('inq-good')));
     await redis.xadd(key, '*', 'entry', inquiryJournalEntry(inquiry('inq-poison')));

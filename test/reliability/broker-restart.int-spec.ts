@@ -1,5 +1,5 @@
 import { EXCHANGES, QUEUES } from '@app/contracts';
-import { RabbitMqPublisher, connectRabbitMq } from '@app/platform';
+import { RabbitMqPublisher, brokerUserOf, connectRabbitMq } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,7 +65,14 @@ describe('a RabbitMQ restart during ingestion loses nothing', () => {
         sum += amountCents;
         return { eventId: `${run}-${n}`, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - n * 1_000).toISOString(), kind: 'DEPOSIT', amountCents };
       });
-      publishes.push(publisher.publish(EXCHANGES.commands, QUEUES.ingestTransactions, { batchId: `${run}-${b}`, events }));
+      publishes.push(
+        publisher.publish(
+          EXCHANGES.commands,
+          QUEUES.ingestTransactions,
+          { batchId: `${run}-${b}`, events },
+          { userId: brokerUserOf(env.RABBITMQ_URL) },
+        )
+      );
       if (!restarted && b === EVENTS / BATCH / 2) {
         await Promise.all(publishes.slice(0, -5));
         restarted = true;

@@ -1,4 +1,5 @@
 import { EVENTS as EVENT_KEYS, EXCHANGES, QUEUES, TransactionsIngestedV1, deadLetterQueue } from '@app/contracts';
+import { brokerUserOf } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import amqp from 'amqplib';
 import { execFileSync } from 'node:child_process';
@@ -60,7 +61,12 @@ describe('ingestion survives a worker killed mid-stream', () => {
         sentSum += amountCents;
         return { eventId: `${run}-${n}`, cpf: cpfs[n % cpfs.length], type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - (n % 1_000) * 60_000).toISOString(), kind: 'DEPOSIT', amountCents };
       });
-      channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId: `${run}-b${b}`, events })), { persistent: true, contentType: 'application/json' });
+      channel.publish(
+        EXCHANGES.commands,
+        QUEUES.ingestTransactions,
+        Buffer.from(JSON.stringify({ batchId: `${run}-b${b}`, events })),
+        { persistent: true, contentType: 'application/json', userId: brokerUserOf(env.RABBITMQ_URL) },
+      );
     }
     await channel.waitForConfirms();
 

@@ -1,4 +1,5 @@
 import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
+import { brokerUserOf } from '@app/platform';
 import { ApiKeys, SCOPES } from '@app/credit';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
@@ -111,7 +112,17 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       ...[1, 2, 3].map((n) => ({ eventId: `${batchId}-i${n}`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(4 + n), inquirer: `Banco ${n}`, purpose: 'CREDIT_GRANTING' })),
     ];
     const ratingEventsBefore = ratingEvents.filter((e) => e.cpf === cpf.value).length;
-    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events })), { persistent: true, contentType: 'application/json', correlationId: batchId });
+    channel.publish(
+      EXCHANGES.commands,
+      QUEUES.ingestTransactions,
+      Buffer.from(JSON.stringify({ batchId, events })),
+      {
+        persistent: true,
+        contentType: 'application/json',
+        correlationId: batchId,
+        userId: brokerUserOf(env.RABBITMQ_URL),
+      },
+    );
 
     const after = await eventually(async () => {
       const res = await http('GET', `/v1/credit-analyses/${cpf.value}`);
@@ -150,8 +161,16 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     // The inquiry is written in the background within ~50 ms and becomes searchable within a second.
     await eventually(async () => {
       const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
-      return inquiries.body.inquiries.some((i: { inquirer: string; purpose: string }) => i.inquirer === 'Partner Bank' && i.purpose === 'CREDIT_GRANTING');
+      // The consulter is the verified broker user, not the self-declared requester.
+      return inquiries.body.inquiries.some(
+        (i: { inquirer: string; purpose: string }) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_GRANTING'
+      );
     }, 10_000, 'the partner inquiry on the CPF');
+    expect(
+      (
+        await http('GET', `/v1/consumers/${cpf.value}/inquiries`)
+      ).body.inquiries.map((i: { inquirer: string }) => i.inquirer)
+    ).not.toContain('Partner Bank');
 
     // Every request is audited under the broker user that sent it, refusals and unknown CPFs included.
     const pg = new PgClient({ connectionString: env.DATABASE_URL });
@@ -186,7 +205,12 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       };
       const twice = [sendTwice(), sendTwice()];
       for (const id of twice) expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject({ ok: true });
-      const fromTwice = async () => ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter((i) => i.inquirer === 'Partner Twice').length;
+      const fromTwice = async () =>
+        (
+          (
+            await http('GET', `/v1/consumers/${cpf.value}/inquiries`)
+          ).body.inquiries as { inquirer: string; purpose: string }[]
+        ).filter((i) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_REVIEW').length;
       // Once the inquiry journal is empty, both deliveries' inquiries have been relayed into C.
       await eventually(async () => (await redis.xlen(redisKeys.inquiryJournal(env.REDIS_NAMESPACE))) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
       expect(await fromTwice()).toBe(1);
@@ -205,7 +229,26 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     const poisonId = randomUUID();
     channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from('{not json'), { persistent: true, correlationId: poisonId });
     const batchId = `after-poison-${randomUUID()}`;
-    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events: [{ eventId: `${batchId}-1`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(1), inquirer: 'Financeira Depois', purpose: 'CREDIT_GRANTING' }] })), { persistent: true });
+    channel.publish(
+      EXCHANGES.commands,
+      QUEUES.ingestTransactions,
+      Buffer.from(
+        JSON.stringify({
+          batchId,
+          events: [
+            {
+              eventId: `${batchId}-1`,
+              cpf: cpf.value,
+              type: 'BUREAU_INQUIRY',
+              occurredAt: recent(1),
+              inquirer: 'Financeira Depois',
+              purpose: 'CREDIT_GRANTING',
+            },
+          ],
+        })
+      ),
+      { persistent: true, userId: brokerUserOf(env.RABBITMQ_URL) },
+    );
     const dead = await eventually(async () => findDeadLetter(channel, deadLetterQueue(QUEUES.ingestTransactions), (m) => m.properties.correlationId === poisonId), 20_000, 'the poison message in the DLQ');
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('MESSAGE_MALFORMED');
     await eventually(async () => (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.some((i: { inquirer: string }) => i.inquirer === 'Financeira Depois'), 20_000, 'the next batch to be stored');

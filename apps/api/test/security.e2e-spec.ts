@@ -114,7 +114,12 @@ describe('access control, purposes, rate limits and data-subject rights', () => 
 
     it('corrects a field, and the next read shows the correction', async () => {
       const res = await admin.patch(`/v1/subjects/${DEMO_CPF_FORMATTED}/corrections`).send({ field: 'name', value: 'Nome Corrigido da Silva', reason: 'erro de digitação' }).expect(200);
-      expect(res.body).toEqual({ field: 'name', changed: true });
+      expect(res.body).toMatchObject({
+        field: 'name',
+        changed: true,
+        correctionId: expect.any(String),
+        recipients: expect.any(Array),
+      });
       expect((await admin.get(`/v1/consumers/${DEMO_CPF_FORMATTED}`).expect(200)).body.name).toBe('Nome Corrigido da Silva');
       const bad = await admin.patch(`/v1/subjects/${DEMO_CPF_FORMATTED}/corrections`).send({ field: 'cpf', value: 'x', reason: 'r' }).expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');

@@ -1,14 +1,27 @@
-import { DEAD_LETTER_HEADERS, IngestTransactionsV1, QUEUES, deadLetterQueue, validateEventPayload } from '@app/contracts';
-import { IngestResult, IngestTransactionsCommand, RejectedEvent, TransactionEventInput } from '@app/credit';
-import { RabbitMqContext, RabbitMqPublisher, redactCpfs } from '@app/platform';
+import {
+  DEAD_LETTER_HEADERS,
+  IngestReplyV1,
+  IngestTransactionsV1,
+  QUEUES,
+  deadLetterQueue,
+  validateEventPayload,
+} from '@app/contracts';
+import { BROKER_USER, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, amqpSource } from '@app/credit';
+import { PermanentMessageError, RabbitMqContext, RabbitMqPublisher, redactCpfs } from '@app/platform';
 import { newId } from '@app/shared-kernel';
-import { Controller, Logger } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 
 /**
- * Consumes ingest batches from the API and partners. Valid events are stored (idempotently, so a redelivered batch is
- * harmless); each invalid event is dead-lettered on its own with the reason, so one bad event never blocks its batch.
+ * Consumes ingest batches from the API and partners. Valid events are stored (idempotently per source, so a redelivered
+ * batch is harmless); each invalid event is dead-lettered on its own with the reason, so one bad event never blocks
+ * its batch. A batch published with reply_to gets, per event, whether it was stored, a duplicate or rejected.
+ *
+ * Whose events they are is what the broker verified: the AMQP user_id, which RabbitMQ checks against the connection's
+ * user. A batch without it is refused (SOURCE_UNVERIFIED): the bureau must be able to tell a consumer the source of
+ * every record it holds (Lei 12.414 art. 6 II), and event ids are only unique per source. Only the platform's own
+ * broker user may name another source in the payload (the API forwarding a REST client's batch).
  */
 @Controller()
 export class IngestionController {
@@ -17,11 +30,13 @@ export class IngestionController {
   constructor(
     private readonly commands: CommandBus,
     private readonly publisher: RabbitMqPublisher,
+    @Inject(BROKER_USER) private readonly platformUser: string,
   ) {}
 
   @MessagePattern(QUEUES.ingestTransactions)
-  async ingest(@Payload() message: IngestTransactionsV1, @Ctx() ctx: RabbitMqContext): Promise<IngestResult> {
+  async ingest(@Payload() message: IngestTransactionsV1, @Ctx() ctx: RabbitMqContext): Promise<IngestReplyV1> {
     const batchId = message.batchId ?? (ctx.message.properties.messageId as string | undefined) ?? newId();
+    const source = this.sourceOf(message, ctx);
     const rejected: RejectedEvent[] = [];
     const candidates: { index: number; event: TransactionEventInput }[] = [];
     message.events.forEach((event, index) => {
@@ -30,20 +45,60 @@ export class IngestionController {
       else rejected.push({ index, eventId: typeof event.eventId === 'string' ? event.eventId : null, code: 'SCHEMA_INVALID', field: `events[${index}].${problems[0].field}`, reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; ') });
     });
     const result = await this.commands.execute(
-      new IngestTransactionsCommand(batchId, candidates.map((c) => c.event), { correlationId: ctx.correlationId ?? batchId, causationId: batchId }),
+      new IngestTransactionsCommand(
+        batchId,
+        candidates.map((c) => c.event),
+        source,
+        { correlationId: ctx.correlationId ?? batchId, causationId: batchId },
+      ),
     );
-    // The command numbers its rejections within the candidates; map them back to positions in the original batch.
+    // The command numbers its rejections and items within the candidates; map them back to the original batch.
     for (const r of result.rejected) {
       const original = candidates[r.index].index;
       rejected.push({ ...r, index: original, field: r.field.replace(/^events\[\d+\]/, `events[${original}]`) });
     }
-    for (const r of rejected) await this.deadLetter(batchId, message.events[r.index], r, ctx);
+    for (const r of rejected) await this.deadLetter(batchId, source, message.events[r.index], r, ctx);
     if (rejected.length) this.logger.warn(`batch ${batchId}: ${rejected.length} event(s) dead-lettered, ${result.stored} stored`);
-    return { ...result, rejected };
+    const items: NonNullable<IngestReplyV1['items']> = [
+      ...result.items.filter((i) => i.outcome !== 'REJECTED').map((i) => ({ ...i, index: candidates[i.index].index })),
+      ...rejected.map((r) => ({
+        index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const,
+        code: r.code, field: r.field, reason: redactCpfs(r.reason),
+      })),
+    ].sort((a, b) => a.index - b.index);
+    return { ok: true, batchId, stored: result.stored, duplicates: result.duplicates, items };
   }
 
-  private async deadLetter(batchId: string, event: unknown, r: RejectedEvent, ctx: RabbitMqContext): Promise<void> {
-    await this.publisher.publish('', deadLetterQueue(QUEUES.ingestTransactions), { batchId, events: [event] }, {
+  private sourceOf(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
+    const user = ctx.message.properties.userId as string | undefined;
+    if (!user) {
+      throw new PermanentMessageError(
+        'SOURCE_UNVERIFIED',
+        'set the AMQP user_id property to the user your connection logs in as; the broker verifies it, and events' +
+          ' are recorded under it',
+        'properties.user_id',
+      );
+    }
+    if (message.source === undefined) return amqpSource(user);
+    if (user !== this.platformUser) {
+      throw new PermanentMessageError(
+        'SOURCE_NOT_ALLOWED',
+        'only the platform names a source; leave it out and your events are recorded under your user_id',
+        'source',
+      );
+    }
+    return message.source;
+  }
+
+  private async deadLetter(
+    batchId: string,
+    source: string,
+    event: unknown,
+    r: RejectedEvent,
+    ctx: RabbitMqContext,
+  ): Promise<void> {
+    // The source travels with the dead letter, so a replay (by the platform's user) records the event under it.
+    await this.publisher.publish('', deadLetterQueue(QUEUES.ingestTransactions), { batchId, source, events: [event] }, {
       correlationId: ctx.correlationId,
       causationId: batchId,
       type: QUEUES.ingestTransactions,

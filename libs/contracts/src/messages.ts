@@ -8,6 +8,7 @@ export const MESSAGE_SCHEMAS: Record<string, object> = {
   [QUEUES.ratePartition]: S.RatePartitionV1,
   [QUEUES.rescoreConsumers]: S.RescoreConsumersV1,
   [QUEUES.analysisRequests]: S.AnalysisRequestV1,
+  [QUEUES.correctionNotices]: S.CorrectionNoticeV1,
   [EVENTS.transactionsIngested]: S.TransactionsIngestedV1,
   [EVENTS.consumerDataChanged]: S.ConsumerDataChangedV1,
   [EVENTS.ratingChanged]: S.RatingChangedV1,
@@ -15,7 +16,25 @@ export const MESSAGE_SCHEMAS: Record<string, object> = {
 
 export interface IngestTransactionsV1 {
   batchId?: string;
+  /** Set only by the platform itself (the API forwarding a REST client's batch, a replayed dead letter). */
+  source?: string;
   events: Record<string, unknown>[];
+}
+/** The answer to an ingest batch published with reply_to: per event, whether it was stored, a duplicate or rejected. */
+export interface IngestReplyV1 {
+  ok: boolean;
+  batchId?: string;
+  stored?: number;
+  duplicates?: number;
+  items?: {
+    index: number;
+    eventId: string | null;
+    outcome: 'STORED' | 'DUPLICATE' | 'REJECTED';
+    code?: string;
+    field?: string;
+    reason?: string;
+  }[];
+  error?: { code: string; message: string; field?: string };
 }
 export interface RegenerateRatingsV1 {
   jobId: string;
@@ -32,12 +51,22 @@ export interface RescoreConsumersV1 {
 export interface AnalysisRequestV1 {
   cpf: string;
   purpose: string;
-  requester: string;
+  /** Accepted for compatibility and ignored: the consulter recorded is the verified AMQP user_id. */
+  requester?: string;
 }
 export interface AnalysisReplyV1 {
   ok: boolean;
   analysis?: unknown;
   error?: { code: string; message: string; field?: string };
+}
+export interface CorrectionNoticeV1 {
+  correctionId: string;
+  cpf: string;
+  field: 'name' | 'address' | 'debt';
+  debtId?: string;
+  correctedAt: string;
+  /** Every client that received the data now corrected in the last six months, with its latest read. */
+  recipients: { client: string; lastReadAt: string }[];
 }
 export interface TransactionsIngestedV1 {
   batchId: string;

@@ -4,7 +4,12 @@
  * Rules JSON Schema cannot express (CPF and CNPJ check digits, dates not in the future) are checked by the domain after.
  */
 const cpf = { type: 'string', pattern: '^(\\d{11}|\\d{3}\\.\\d{3}\\.\\d{3}-\\d{2})$', description: 'CPF, 11 digits or formatted; check digits are verified', examples: ['12345678909'] };
-const eventId = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'Unique id from the source; re-sending it never duplicates the event' };
+const eventId = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9._:-]{1,128}$',
+  description: 'Unique among the events of one source (the verified sender); re-sending it never duplicates the' +
+    ' event, and another source may use the same id',
+};
 const timestamp = { type: 'string', format: 'date-time' };
 
 export const BureauInquiryEvent = {
@@ -19,7 +24,12 @@ export const FinancialMovementEvent = {
   properties: {
     eventId, cpf, type: { const: 'FINANCIAL_MOVEMENT' }, occurredAt: timestamp,
     kind: { enum: ['SALARY', 'TRANSFER_IN', 'TRANSFER_OUT', 'BILL_PAYMENT', 'LOAN_DISBURSEMENT', 'LOAN_PAYMENT', 'WITHDRAWAL', 'DEPOSIT', 'OTHER'] },
-    amountCents: { type: 'integer', not: { const: 0 }, description: 'Signed BRL cents: in positive, out negative' },
+    amountCents: {
+      type: 'integer', not: { const: 0 }, minimum: -10_000_000_000, maximum: 10_000_000_000,
+      description: 'Signed BRL cents, at most R$ 100 million either way: in positive, out negative. The sign must' +
+        ' match the kind (SALARY, TRANSFER_IN, LOAN_DISBURSEMENT and DEPOSIT are in; TRANSFER_OUT, BILL_PAYMENT,' +
+          ' LOAN_PAYMENT and WITHDRAWAL are out; OTHER either)',
+    },
   },
 };
 
@@ -28,8 +38,14 @@ export const CardPurchaseEvent = {
   required: ['eventId', 'cpf', 'type', 'occurredAt', 'merchant', 'mcc', 'amountCents', 'approved', 'cardLast4'],
   properties: {
     eventId, cpf, type: { const: 'CARD_PURCHASE' }, occurredAt: timestamp,
-    merchant: { type: 'string', minLength: 1, maxLength: 160 }, mcc: { type: 'string', pattern: '^\\d{4}$' },
-    amountCents: { type: 'integer', minimum: 1 }, installments: { type: 'integer', minimum: 1, maximum: 48, default: 1 },
+    merchant: { type: 'string', minLength: 1, maxLength: 160 },
+    mcc: { type: 'string', pattern: '^\\d{4}$', description: 'ISO 18245 merchant category code, 0742 to 9999' },
+    amountCents: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100_000_000,
+      description: 'BRL cents, at most R$ 1 million',
+    }, installments: { type: 'integer', minimum: 1, maximum: 48, default: 1 },
     approved: { type: 'boolean' }, cardLast4: { type: 'string', pattern: '^\\d{4}$' },
   },
 };
@@ -40,6 +56,12 @@ export const IngestTransactionsV1 = {
   type: 'object', additionalProperties: false, required: ['events'],
   properties: {
     batchId: { type: 'string', minLength: 1, maxLength: 128, description: 'Optional id of the batch, echoed in the ingested event' },
+    source: {
+      type: 'string', minLength: 1, maxLength: 200,
+      description: 'Set by the platform only (the API forwarding a REST batch, a replayed dead letter), on messages' +
+        ' whose user_id is its own broker user. Partners leave it out: their events are recorded under their' +
+          ' verified user_id; a partner message that sets it is refused with SOURCE_NOT_ALLOWED',
+    },
     events: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object' }, description: 'Each item is a TransactionEvent; invalid items are dead-lettered one by one while the rest is stored' },
   },
 };
@@ -64,11 +86,43 @@ export const RescoreConsumersV1 = {
 };
 
 export const AnalysisRequestV1 = {
-  type: 'object', additionalProperties: false, required: ['cpf', 'purpose', 'requester'],
+  type: 'object', additionalProperties: false, required: ['cpf', 'purpose'],
   properties: {
     cpf,
     purpose: { enum: ['CREDIT_GRANTING', 'CREDIT_REVIEW', 'COLLECTION', 'FRAUD_PREVENTION', 'RENTAL_GUARANTEE'] },
-    requester: { type: 'string', minLength: 1, maxLength: 120, description: 'Name of the partner, recorded on the bureau inquiry' },
+    requester: {
+      type: 'string', minLength: 1, maxLength: 120, deprecated: true,
+      description: 'Ignored: the consulter recorded on the bureau inquiry and shown to the data subject is the' +
+        ' verified AMQP user_id (amqp:<user>)',
+    },
+  },
+};
+
+export const IngestReplyV1 = {
+  type: 'object', required: ['ok'],
+  properties: {
+    ok: { type: 'boolean' },
+    batchId: { type: 'string' },
+    stored: { type: 'integer', minimum: 0, description: 'Events stored now' },
+    duplicates: { type: 'integer', minimum: 0, description: 'Events this source had already sent (same eventId)' },
+    items: {
+      type: 'array',
+      description: 'One per event of the batch, in order',
+      items: {
+        type: 'object', required: ['index', 'eventId', 'outcome'],
+        properties: {
+          index: { type: 'integer', minimum: 0 }, eventId: { type: ['string', 'null'] }, outcome: {
+            enum: ['STORED', 'DUPLICATE', 'REJECTED'],
+          },
+          code: { type: 'string' }, field: { type: 'string' }, reason: { type: 'string' },
+        },
+      },
+    },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+    },
   },
 };
 
@@ -77,7 +131,43 @@ export const AnalysisReplyV1 = {
   properties: {
     ok: { type: 'boolean' },
     analysis: { type: 'object', description: 'The CreditAnalysis, as GET /v1/credit-analyses/{cpf} returns it (see openapi.json)' },
-    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+    },
+  },
+};
+
+export const CorrectionNoticeV1 = {
+  type: 'object', additionalProperties: false, required: ['correctionId', 'cpf', 'field', 'correctedAt', 'recipients'],
+  properties: {
+    correctionId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'The same for a repeated identical correction: de-duplicate by it',
+    },
+    cpf,
+    field: {
+      enum: ['name', 'address', 'debt'],
+      description: 'What was corrected (the corrected value is read back over the API, under its own audit)',
+    },
+    debtId: { type: 'string', description: 'The debt corrected or cancelled, when field is debt' },
+    correctedAt: timestamp,
+    recipients: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', additionalProperties: false, required: ['client', 'lastReadAt'],
+        properties: {
+          client: {
+            type: 'string',
+            description: 'The verified client that read the data: an API client name or amqp:<broker user>',
+          },
+          lastReadAt: timestamp,
+        },
+      },
+    },
   },
 };
 

@@ -15,7 +15,16 @@ export const QUEUES = {
   ratePartition: 'credit.ratings.partition.v1',
   rescoreConsumers: 'credit.ratings.rescore.v1',
   analysisRequests: 'credit.analysis.request.v1',
+  /**
+   * Corrections whose wrong data reached recipients in the last six months, for the bureau's notification service to
+   * tell each of them (CDC art. 43 §3, LGPD art. 18 §6). Published by the API to the commands exchange, never to the
+   * events exchange: it names a CPF and who consulted it, so it must not reach every partner bound there.
+   */
+  correctionNotices: 'credit.corrections.notify.v1',
 } as const;
+
+/** Queues the platform declares and fills but that a service outside this repository consumes. */
+export const QUEUES_CONSUMED_ELSEWHERE: readonly string[] = [QUEUES.correctionNotices];
 
 export const EVENTS = {
   transactionsIngested: 'credit.transactions.ingested.v1',
@@ -39,6 +48,7 @@ export const DEAD_LETTER_HEADERS = {
   originalQueue: 'x-original-queue',
   attempts: 'x-attempts',
   failedAt: 'x-failed-at',
+  originalUserId: 'x-original-user-id',
 } as const;
 
 export const RETRY_COUNT_HEADER = 'x-retry-count';

@@ -25,6 +25,7 @@ import { TransactionStore } from './application/ports/transaction.store';
 import { ProbeResult, ProbeState, ReadinessProbes } from './application/ports/readiness.probes';
 import { RatingEngine } from './application/rating-engine/rating-engine.service';
 import { RatePartitionHandler, RATING_WORKER_ID, defaultWorkerId } from './application/regenerate-ratings/rate-partition.handler';
+import { CurrentRatings } from './application/current-rating/current-ratings.service';
 import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
@@ -123,7 +124,15 @@ export class CreditModule {
     const adapters: Provider[] = [
       { provide: Clock, useClass: SystemClock },
       { provide: FieldCipher, useFactory: () => FieldCipher.fromConfig(config) },
-      { provide: TypeormAuditLog, inject: [DataSource, FieldCipher], useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits)) },
+      {
+        provide: TypeormAuditLog,
+        inject: [DataSource, FieldCipher],
+        useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(
+          ds,
+          (digits) => cipher.lookupHash(digits),
+          { detailCipher: cipher },
+        ),
+      },
       // Anchors of the audit chain in the logs, from the processes that relay (those that append, with Redis).
       ...(config.databaseUrl && config.runJournalRelays && config.auditAnchorEveryMs > 0
         ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
@@ -171,7 +180,11 @@ export class CreditModule {
     } else {
       adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
       adapters.push({ provide: InquiryRecorder, useExisting: BufferedInquiryRecorder });
-      adapters.push({ provide: AnalysisCache, useFactory: () => new InMemoryAnalysisCache(10_000) });
+      adapters.push({
+        provide: AnalysisCache,
+        inject: [Clock],
+        useFactory: (clock: Clock) => new InMemoryAnalysisCache(10_000, clock),
+      });
     }
     probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
     if (config.redisUrl) {
@@ -225,8 +238,30 @@ export class CreditModule {
     return {
       module: CreditModule,
       imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
-      providers: [...local, ...overrides, readiness, RatingEngine, ApiKeys, BufferedInquiryRecorder, DemoDataLoader, ...CommandHandlers, ...QueryHandlers, ...changeHandling],
-      exports: [CqrsModule, ...storeModules, ...exported, ReadinessProbes, RatingEngine, ApiKeys, BufferedInquiryRecorder, DemoDataLoader],
+      providers: [
+        ...local,
+        ...overrides,
+        readiness,
+        RatingEngine,
+        CurrentRatings,
+        ApiKeys,
+        BufferedInquiryRecorder,
+        DemoDataLoader,
+        ...CommandHandlers,
+        ...QueryHandlers,
+        ...changeHandling,
+      ],
+      exports: [
+        CqrsModule,
+        ...storeModules,
+        ...exported,
+        ReadinessProbes,
+        RatingEngine,
+        CurrentRatings,
+        ApiKeys,
+        BufferedInquiryRecorder,
+        DemoDataLoader,
+      ],
     };
   }
 }

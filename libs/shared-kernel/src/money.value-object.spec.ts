@@ -66,3 +66,17 @@ describe('Money', () => {
     expect(a.cents).toBe(100);
   });
 });
+
+describe('Money.sum', () => {
+  it('adds any number of amounts exactly', () => {
+    expect(Money.sum([Money.ofCents(10), Money.ofCents(20), Money.ofCents(-5)]).cents).toBe(25);
+    expect(Money.sum([]).cents).toBe(0);
+  });
+
+  it('refuses two amounts of MAX_SAFE_INTEGER cents instead of giving an unsafe total, naming the field', () => {
+    const big = Money.ofCents(Number.MAX_SAFE_INTEGER);
+    expect(
+      rejection(() => Money.sum([big, big], 'debts.amountCents'))
+    ).toMatchObject({ code: 'MONEY_INVALID', field: 'debts.amountCents' });
+  });
+});

@@ -19,12 +19,20 @@ export class Money {
 
   static readonly zero = new Money(0);
 
-  plus(other: Money): Money {
-    return Money.ofCents(this.cents + other.cents);
+  /** Refuses a result outside the safe-integer range, where cents would silently stop being exact. */
+  plus(other: Money, field = 'amountCents'): Money {
+    return Money.ofCents(this.cents + other.cents, field);
   }
 
-  minus(other: Money): Money {
-    return Money.ofCents(this.cents - other.cents);
+  minus(other: Money, field = 'amountCents'): Money {
+    return Money.ofCents(this.cents - other.cents, field);
+  }
+
+  /** Every sum of amounts goes through here, so a total that would lose cents is refused instead of reported. */
+  static sum(amounts: Iterable<Money>, field = 'amountCents'): Money {
+    let total = Money.zero;
+    for (const amount of amounts) total = total.plus(amount, field);
+    return total;
   }
 
   isPositive(): boolean {

@@ -1,4 +1,4 @@
-import { ApiKeys, AuditLog, FillTicket, PURPOSES, RateDecision, RateLimiter } from '@app/credit';
+import { ApiKeys, AuditDetail, AuditLog, FillTicket, PURPOSES, RateDecision, RateLimiter } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -25,6 +25,8 @@ export type AuthenticatedRequest = FastifyRequest & {
   rateDecision?: RateDecision;
   analysisCacheMiss?: { ticket: FillTicket };
   cachedReadAttempt?: { requestId: string; inquiryId: string };
+  /** What the handler changed, for the request's audit entry (a correction's reason, before and after). */
+  auditDetail?: AuditDetail;
 };
 
 /** The request id audit entries carry: the one the fast path already used, else the client's X-Request-Id, else a new one. */

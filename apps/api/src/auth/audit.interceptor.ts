@@ -36,7 +36,9 @@ export class AuditInterceptor implements NestInterceptor {
       return audit.record({
         clientId: request.client?.name ?? 'unknown', scope: rule.scope, purpose: request.client?.purpose ?? null,
         cpf: raw && Cpf.isValid(raw) ? Cpf.parse(raw) : null, action: rule.audit!.action, resource: rule.audit!.resource,
-        outcome, requestId: request.client?.requestId ?? 'none',
+        outcome, requestId: request.client?.requestId ?? 'none', detail: outcome === 'SUCCESS' ? (
+          request.auditDetail ?? null
+        ) : null,
       });
     };
     return from(

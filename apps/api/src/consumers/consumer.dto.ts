@@ -1,7 +1,22 @@
-import { DEBT_STATUSES } from '@app/credit';
+import { AMOUNT_BOUNDS, DEBT_STATUSES } from '@app/credit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsCalendarDate } from '../http/calendar-date.validator';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export class AddressDto {
   @ApiProperty({ example: 'Avenida Paulista' }) @IsString() @IsNotEmpty() @MaxLength(200) street: string;
@@ -17,11 +32,29 @@ export class DebtDto {
   @ApiProperty({ example: 'contract-2024-0001', description: "Creditor's id for the debt, unique per consumer" }) @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'id must be 1-64 letters, digits or ._:-' }) id: string;
   @ApiProperty({ example: 'Banco Horizonte S.A.' }) @IsString() @IsNotEmpty() @MaxLength(160) creditor: string;
   @ApiProperty({ example: '11.222.333/0001-81', description: 'CNPJ of the creditor; check digits are verified' }) @IsString() creditorCnpj: string;
-  @ApiProperty({ example: 125000, description: 'Amount owed in BRL cents' }) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) amountCents: number;
-  @ApiProperty({ example: '2026-03-10', format: 'date' }) @IsDateString({ strict: true }) dueDate: string;
+  @ApiProperty({
+    example: 125000,
+    minimum: 1,
+    maximum: AMOUNT_BOUNDS.debt.max,
+    description: 'Amount owed in BRL cents, at most R$ 100 million',
+  })
+  @IsInt() @Min(1) @Max(AMOUNT_BOUNDS.debt.max) amountCents: number;
+  @ApiProperty({
+    example: '2026-03-10', format: 'date',
+    description: 'The last day to pay, YYYY-MM-DD (no time or zone): the debt is overdue from 00:00 in Brasília the' +
+      ' day after. From 1900-01-01 to 50 years ahead',
+  })
+  @IsCalendarDate() dueDate: string;
   @ApiProperty({ enum: DEBT_STATUSES, example: 'OVERDUE' }) @IsIn(DEBT_STATUSES as unknown as string[]) status: string;
-  @ApiPropertyOptional({ example: null, format: 'date', nullable: true, type: String, description: 'End of the limitation period; after it the debt leaves every report' })
-  @IsOptional() @IsDateString({ strict: true }) limitationDate?: string | null;
+  @ApiPropertyOptional({
+    example: null,
+    format: 'date',
+    nullable: true,
+    type: String,
+    description: 'The day the limitation period is complete, YYYY-MM-DD: from 00:00 in Brasília that day the debt' +
+      ' leaves every report (CDC art. 43 §5)',
+  })
+  @IsOptional() @IsCalendarDate() limitationDate?: string | null;
 }
 
 export class UpsertConsumerDto {

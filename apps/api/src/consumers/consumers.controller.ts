@@ -64,7 +64,14 @@ export class ConsumersController {
 
   @Get(':cpf/rating')
   @Access('analysis:read', { purpose: true, audit: { resource: 'RATING', action: 'READ' } })
-  @ApiOperation({ summary: 'Latest rating of a CPF, with up to ten earlier ones' })
+  @ApiOperation({
+    summary: 'Latest rating of a CPF, with up to ten earlier ones',
+    description:
+      'A rating that rested on a negative record no longer reportable (CDC art. 43 §1 and §5) is never served: the' +
+        ' CPF is re-rated first. ' +
+      'Earlier ratings that may no longer be served are left out of the history; the data subject\'s export keeps' +
+        ' them all.',
+  })
   @ApiCpfParam()
   @ApiOkResponse({ type: RatingWithHistoryDto })
   @ApiErrors(400, 404)

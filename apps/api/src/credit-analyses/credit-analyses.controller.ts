@@ -21,7 +21,10 @@ export class CreditAnalysesController {
     description:
       'Reportable debts, the latest rating with its reasons, and aggregates of the transaction trail. Served from cache when warm ' +
       '(X-Cache: HIT). Every call is recorded as a bureau inquiry on the CPF, naming the client (from its API key) and the declared purpose; a cached analysis shows ' +
-      'inquiries up to the cache TTL late.',
+      'inquiries up to the cache TTL late. A rating that rested on a negative record no longer reportable (five' +
+        ' years, or its limitation date) ' +
+      'is never served: the CPF is re-rated first, and a cached analysis never outlives the earliest such expiry in' +
+        ' it.',
   })
   @Access('analysis:read', { purpose: true, audit: { resource: 'ANALYSIS', action: 'READ' } })
   @ApiCpfParam()

@@ -15,9 +15,11 @@ class ReportedDebtDto {
   @ApiProperty() creditor: string;
   @ApiProperty() creditorCnpj: string;
   @ApiProperty() amountCents: number;
-  @ApiProperty({ format: 'date' }) dueDate: string;
+  @ApiProperty({ format: 'date', description: 'YYYY-MM-DD; overdue from 00:00 in Brasília the day after' })
+  dueDate: string;
   @ApiProperty() status: string;
-  @ApiProperty() daysOverdue: number;
+  @ApiProperty({ description: 'Whole days since the due day, on the Brasília calendar; 0 until that day has ended' })
+  daysOverdue: number;
 }
 
 class DebtsDto {
@@ -63,8 +65,20 @@ class CardPurchases90dDto {
 }
 
 class TransactionSummaryDto {
-  @ApiPropertyOptional({ type: LastInquiryDto, nullable: true }) lastInquiry: LastInquiryDto | null;
-  @ApiProperty() inquiriesLast6Months: number;
+  @ApiPropertyOptional({
+    type: LastInquiryDto,
+    nullable: true,
+    description: 'The newest inquiry made for a credit decision',
+  })
+  lastInquiry: LastInquiryDto | null;
+  @ApiProperty({
+    description:
+      'Inquiries made for a credit decision (CREDIT_GRANTING, CREDIT_REVIEW, RENTAL_GUARANTEE) since 00:00 in' +
+        ' Brasília six months back: what scoring counts. ' +
+      'The subject\'s own consultations and other purposes are left out (Lei 12.414 art. 5 II); the subject sees' +
+        ' every one of them',
+  })
+  inquiriesLast6Months: number;
   @ApiProperty({ type: MovementWindowDto }) movements30d: MovementWindowDto;
   @ApiProperty({ type: MovementWindowDto }) movements90d: MovementWindowDto;
   @ApiPropertyOptional({ type: LastCardPurchaseDto, nullable: true }) lastCardPurchase: LastCardPurchaseDto | null;

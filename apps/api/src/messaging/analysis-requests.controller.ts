@@ -19,7 +19,8 @@ export const amqpClient = (user: string) => `amqp:${user}`;
  * must name that user in the AMQP `user_id` property, which RabbitMQ checks against the connection (a mismatch closes
  * the publisher's channel). That verified user is charged the REST per-client rate limit (so the queue is no way
  * around it to list consumers in bulk), and every request leaves an audit entry under it: refused, not found or
- * served. `requester` is the partner's display name on the bureau inquiry; the audit log says who really sent it.
+ * served. The consulter the data subject is shown, on the inquiry and in the audit log alike, is that verified user
+ * (`amqp:<user>`), never the self-declared `requester`, which anyone could set to another partner's name.
  */
 @Controller()
 export class AnalysisRequestsController {
@@ -47,7 +48,14 @@ export class AnalysisRequestsController {
     const rate = await this.limiter.hit(amqpClient(user));
     if (!rate.allowed) return refused('RATE_LIMITED', `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`);
     try {
-      const result = await this.queries.execute(new GetCreditAnalysisQuery(request.cpf, request.requester, request.purpose, { inquiryId: inquiryIdOf(user, context) }));
+      const result = await this.queries.execute(
+        new GetCreditAnalysisQuery(
+          request.cpf,
+          amqpClient(user),
+          request.purpose,
+          { inquiryId: inquiryIdOf(user, context) },
+        )
+      );
       await record('SUCCESS');
       return { ok: true, analysis: JSON.parse(result.json) };
     } catch (error) {

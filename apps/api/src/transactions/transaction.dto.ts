@@ -4,9 +4,20 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 abstract class EventBaseDto {
-  @ApiProperty({ example: 'evt-2026-11-25-000123', description: 'Unique id from the source; re-sending it never duplicates the event', pattern: '^[A-Za-z0-9._:-]{1,128}$' }) eventId: string;
+  @ApiProperty({
+    example: 'evt-2026-11-25-000123',
+    description: "Unique among your client's events; re-sending it never duplicates the event, and another client" +
+      " may use the same id",
+    pattern: '^[A-Za-z0-9._:-]{1,128}$',
+  })
+  eventId: string;
   @ApiProperty({ example: '123.456.789-09', description: 'CPF, 11 digits or formatted' }) cpf: string;
-  @ApiProperty({ example: '2026-11-20T14:03:00Z', format: 'date-time' }) occurredAt: string;
+  @ApiProperty({
+    example: '2026-11-20T14:03:00Z',
+    format: 'date-time',
+    description: 'With a zone; not more than a day ahead nor more than 15 years old (Lei 12.414 art. 14)',
+  })
+  occurredAt: string;
 }
 
 export class BureauInquiryDto extends EventBaseDto {
@@ -18,14 +29,22 @@ export class BureauInquiryDto extends EventBaseDto {
 export class FinancialMovementDto extends EventBaseDto {
   @ApiProperty({ enum: ['FINANCIAL_MOVEMENT'] }) type: 'FINANCIAL_MOVEMENT';
   @ApiProperty({ enum: MOVEMENT_KINDS, example: 'SALARY' }) kind: string;
-  @ApiProperty({ example: 850000, description: 'Signed BRL cents: money in positive, money out negative; never 0' }) amountCents: number;
+  @ApiProperty({
+    example: 850000, minimum: -10_000_000_000, maximum: 10_000_000_000,
+    description: 'Signed BRL cents, at most R$ 100 million either way, never 0. The sign follows the kind: SALARY,' +
+      ' TRANSFER_IN, LOAN_DISBURSEMENT, DEPOSIT positive; TRANSFER_OUT, BILL_PAYMENT, LOAN_PAYMENT, WITHDRAWAL' +
+        ' negative; OTHER either',
+  })
+  amountCents: number;
 }
 
 export class CardPurchaseDto extends EventBaseDto {
   @ApiProperty({ enum: ['CARD_PURCHASE'] }) type: 'CARD_PURCHASE';
   @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160 }) merchant: string;
-  @ApiProperty({ example: '5411', description: 'Merchant category code, 4 digits' }) mcc: string;
-  @ApiProperty({ example: 15990, minimum: 1, description: 'BRL cents' }) amountCents: number;
+  @ApiProperty({ example: '5411', description: 'Merchant category code (ISO 18245), 4 digits from 0742 to 9999' })
+  mcc: string;
+  @ApiProperty({ example: 15990, minimum: 1, maximum: 100_000_000, description: 'BRL cents, at most R$ 1 million' })
+  amountCents: number;
   @ApiProperty({ example: 1, minimum: 1, maximum: 48 }) installments: number;
   @ApiProperty({ example: true }) approved: boolean;
   @ApiProperty({ example: '4242', description: 'Last four digits of the card, never the full number' }) cardLast4: string;
@@ -39,9 +58,22 @@ export class IngestBatchDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsObject({ each: true }) events: Record<string, unknown>[];
 }
 
+export class BatchItemDto {
+  @ApiProperty({ example: 0, description: 'Position of the event in the batch' }) index: number;
+  @ApiProperty({ example: 'evt-2026-11-25-000123' }) eventId: string;
+  @ApiProperty({
+    enum: ['ACCEPTED', 'DUPLICATE'],
+    description: 'DUPLICATE: your client already sent this eventId (or it came earlier in this batch); it is not' +
+      ' stored again',
+  })
+  status: 'ACCEPTED' | 'DUPLICATE';
+}
+
 export class BatchAcceptedDto {
   @ApiProperty({ format: 'uuid' }) batchId: string;
-  @ApiProperty({ example: 250, description: 'Events accepted for storage' }) accepted: number;
+  @ApiProperty({ example: 249, description: 'Events accepted for storage: new for your client' }) accepted: number;
+  @ApiProperty({ example: 1, description: 'Events your client had already sent, not stored again' }) duplicates: number;
+  @ApiProperty({ type: [BatchItemDto], description: 'One per event, in the order sent' }) items: BatchItemDto[];
 }
 
 export class TransactionsQueryDto {

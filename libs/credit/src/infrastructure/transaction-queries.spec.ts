@@ -26,8 +26,11 @@ describe('transaction query helpers', () => {
     expect(error).toMatchObject({ code: 'CURSOR_INVALID', field: 'cursor' });
   });
 
-  it('goes back six calendar months, keeping the time of day', () => {
-    expect(sixMonthsAgo(new Date('2025-06-15T12:00:00Z')).toISOString()).toBe('2024-12-15T12:00:00.000Z');
-    expect(sixMonthsAgo(new Date('2025-01-20T00:00:00Z')).toISOString()).toBe('2024-07-20T00:00:00.000Z');
+  it('goes back six calendar months to 00:00 in Brasília of that day', () => {
+    expect(sixMonthsAgo(new Date('2025-06-15T12:00:00Z')).toISOString()).toBe('2024-12-15T03:00:00.000Z');
+  });
+
+  it('counts from the Brasília day: at 21:00 BRT on 19 January it is still 19 January there', () => {
+    expect(sixMonthsAgo(new Date('2025-01-20T00:00:00Z')).toISOString()).toBe('2024-07-19T03:00:00.000Z');
   });
 });

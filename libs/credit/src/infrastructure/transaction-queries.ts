@@ -1,4 +1,4 @@
-import { ValidationError, monthsBefore } from '@app/shared-kernel';
+import { ValidationError, startOfDayMonthsBefore } from '@app/shared-kernel';
 
 /** Shared by every TransactionStore adapter so paging and windows mean the same thing on each. */
 export function encodeCursor(atMs: number, eventId: string): string {
@@ -15,6 +15,7 @@ export function decodeCursor(cursor: string): { at: number; id: string } {
   throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
 }
 
+/** Where "the last six months" begin: 00:00 in Brasília of the same day six months back (clamped to a month's end). */
 export function sixMonthsAgo(now: Date): Date {
-  return monthsBefore(now, 6);
+  return startOfDayMonthsBefore(now, 6);
 }

@@ -16,6 +16,14 @@ export function connectRabbitMq(url: string, name: string): AmqpConnectionManage
   return connection;
 }
 
+/**
+ * The broker user a URL logs in as (amqplib's default, guest, when it names none): what RabbitMQ accepts as the
+ * `user_id` of this connection's messages.
+ */
+export function brokerUserOf(url: string): string {
+  return decodeURIComponent(new URL(url).username) || 'guest';
+}
+
 export function confirmChannel(
   connection: AmqpConnectionManager,
   topology: TopologyOptions,

@@ -10,6 +10,8 @@ export interface PublishOptions {
   replyTo?: string;
   headers?: Record<string, unknown>;
   type?: string;
+  /** The AMQP user_id: must be the user this connection logs in as, which RabbitMQ checks. */
+  userId?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export class RabbitMqPublisher {
       correlationId: options.correlationId,
       replyTo: options.replyTo,
       type: options.type ?? routingKey,
+      userId: options.userId,
       headers: { ...(options.causationId ? { [CAUSATION_HEADER]: options.causationId } : {}), ...options.headers },
     };
     const deadline = Date.now() + this.publishTimeoutMs;

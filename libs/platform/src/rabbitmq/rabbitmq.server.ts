@@ -310,6 +310,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       [DEAD_LETTER_HEADERS.originalQueue]: queue,
       [DEAD_LETTER_HEADERS.attempts]: previousAttempts(queue, msg) + 1,
       [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+      // The copy goes out under this process's broker user, so the verified sender is kept as a header for a replay.
+      ...(msg.properties.userId ? { [DEAD_LETTER_HEADERS.originalUserId]: msg.properties.userId as string } : {}),
     });
     this.channel!.ack(msg);
   }

@@ -2,7 +2,7 @@ import {
   Address, PartitionRun, Rating, RatingFeatures, RatingFeaturesRepository, RatingJobRecord, RatingJobRepository, RatingRepository, noBandMoves,
   partitionKeysOf, ratingWrite,
 } from '@app/credit';
-import { Cpf, newId } from '@app/shared-kernel';
+import { CalendarDate, Cpf, newId } from '@app/shared-kernel';
 import { saveRating } from '../adapters/save-rating';
 import { collectPages } from '../collect-pages';
 import { uniqueCpf } from './unique-cpf';
@@ -12,13 +12,13 @@ const address = Address.create({ street: 'Rua A', number: '1', complement: null,
 export function featuresFor(cpf: Cpf, monthlyCents = 500_000, updatedAt = new Date('2026-11-25T12:00:00.000Z')): RatingFeatures {
   return RatingFeatures.create({
     cpf,
-    birthDate: new Date('1980-05-17T00:00:00Z'),
+    birthDate: CalendarDate.fromString('1980-05-17'),
     address,
     assets: [
       { kind: 'REAL_ESTATE', valueCents: 40_000_000, financed: true, outstandingCents: 10_000_000 },
       { kind: 'INVESTMENT', valueCents: 1_500_000, financed: false, outstandingCents: 0 },
     ],
-    incomeSources: [{ kind: 'SALARY', monthlyAmountCents: monthlyCents, since: new Date('2015-03-01T00:00:00Z') }],
+    incomeSources: [{ kind: 'SALARY', monthlyAmountCents: monthlyCents, since: CalendarDate.fromString('2015-03-01') }],
     updatedAt,
   });
 }
@@ -191,6 +191,19 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     const at = new Date('2026-11-04T10:00:00Z');
     for (const score of [610, 620, 630]) await saveRating(repo, ratingFor(cpf, score, at));
     expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([630, 620, 610]);
+  });
+
+  it('keeps until when each rating may be served (Rating.validUntil), a date or none', async () => {
+    const cpf = uniqueCpf();
+    const expiring = Rating.create({
+      ...ratingFor(cpf, 300, new Date('2026-11-01T10:00:00Z')).props,
+      validUntil: new Date('2030-03-11T03:00:00Z'),
+    });
+    await saveRating(repo, expiring);
+    expect((await repo.latest(cpf))?.props.validUntil).toEqual(new Date('2030-03-11T03:00:00Z'));
+    await saveRating(repo, ratingFor(cpf, 600, new Date('2026-11-02T10:00:00Z')));
+    expect((await repo.latest(cpf))?.props.validUntil).toBeNull();
+    expect((await repo.history(cpf, 2))[1]?.props).toEqual(expiring.props);
   });
 }
 

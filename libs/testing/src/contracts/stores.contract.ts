@@ -1,5 +1,5 @@
 import { Address, AnalysisCache, CacheLookup, Consumer, ConsumerRepository, Debt } from '@app/credit';
-import { Cpf } from '@app/shared-kernel';
+import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 
 export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'): Consumer {
@@ -8,7 +8,15 @@ export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'
     name,
     address: Address.create({ street: 'Rua das Flores', number: '10', complement: 'Casa 2', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80010000' }),
     debts: debtIds.map((id, i) =>
-      Debt.create({ id, creditor: 'Financeira Aurora', creditorCnpj: '11222333000181', amountCents: 10_000 * (i + 1), dueDate: new Date(`2026-0${(i % 9) + 1}-15T00:00:00Z`), status: 'OVERDUE', limitationDate: i === 0 ? new Date('2030-01-01T00:00:00Z') : null }),
+      Debt.create({
+        id,
+        creditor: 'Financeira Aurora',
+        creditorCnpj: '11222333000181',
+        amountCents: 10_000 * (i + 1),
+        dueDate: CalendarDate.fromString(`2026-0${(i % 9) + 1}-15`),
+        status: 'OVERDUE',
+        limitationDate: i === 0 ? CalendarDate.fromString('2030-01-01') : null,
+      }),
     ),
     updatedAt: new Date('2026-11-25T12:00:00.000Z'),
   });
@@ -59,8 +67,8 @@ export function analysisCacheContract(make: () => Promise<AnalysisCache> | Analy
     const other = uniqueCpf();
     expect(await cache.get(cpf)).toBeNull();
     const json = JSON.stringify({ cpf: cpf.formatted, acentuação: 'ç', n: 1 });
-    await cache.set(cpf, json, 60);
-    await cache.set(other, '{"other":true}', 60);
+    await cache.set(cpf, json, 60_000);
+    await cache.set(other, '{"other":true}', 60_000);
     expect(await cache.get(cpf)).toBe(json);
     await cache.invalidate([cpf]);
     expect(await cache.get(cpf)).toBeNull();
@@ -78,22 +86,25 @@ export function analysisCacheContract(make: () => Promise<AnalysisCache> | Analy
     const before = ticketOf(await cache.lookup(cpf));
     expect(before).toEqual(expect.any(String));
     await cache.invalidate([cpf]);
-    await cache.fill(cpf, '{"read":"before the change"}', 60, before);
+    await cache.fill(cpf, '{"read":"before the change"}', 60_000, before);
     expect(await cache.get(cpf)).toBeNull();
 
     const after = ticketOf(await cache.lookup(cpf));
     expect(after).not.toBe(before);
-    await cache.fill(cpf, '{"read":"after the change"}', 60, after);
+    await cache.fill(cpf, '{"read":"after the change"}', 60_000, after);
     expect(await cache.lookup(cpf)).toEqual({ json: '{"read":"after the change"}' });
 
-    await cache.fill(other, '{"unguarded":true}', 60, null);
+    await cache.fill(other, '{"unguarded":true}', 60_000, null);
     expect(await cache.get(other)).toBeNull();
   });
 
-  it('expires entries after their TTL', async () => {
+  it('expires entries after their TTL, to the millisecond: an analysis must not outlive its earliest' +
+    ' expiry', async () => {
     const cpf = uniqueCpf();
-    await cache.set(cpf, '{"short":true}', 1);
-    await new Promise((r) => setTimeout(r, 1300));
+    const ticket = await cache.lookup(cpf);
+    await cache.fill(cpf, '{"short":true}', 300, ticket.json === null ? ticket.ticket : null);
+    expect(await cache.get(cpf)).toBe('{"short":true}');
+    await new Promise((r) => setTimeout(r, 450));
     expect(await cache.get(cpf)).toBeNull();
   });
 }

@@ -5,14 +5,31 @@ import { uniqueCpf } from './unique-cpf';
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ago = (days: number, extraMs = 0) => new Date(NOW.getTime() - days * DAY_MS - extraMs);
 
-function inquiry(cpf: Cpf, id: string, at: Date, inquirer = 'Banco A'): TransactionEvent {
-  return { type: 'BUREAU_INQUIRY', eventId: id, cpf, occurredAt: at, inquirer, purpose: 'CREDIT_GRANTING' };
+const SOURCE = 'api:Contract Bank';
+
+function inquiry(cpf: Cpf, id: string, at: Date, inquirer = 'Banco A', purpose = 'CREDIT_GRANTING'): TransactionEvent {
+  return { type: 'BUREAU_INQUIRY', eventId: id, cpf, occurredAt: at, source: SOURCE, inquirer, purpose };
 }
-function movement(cpf: Cpf, id: string, at: Date, cents: number, kind: 'SALARY' | 'BILL_PAYMENT' = cents > 0 ? 'SALARY' : 'BILL_PAYMENT'): TransactionEvent {
-  return { type: 'FINANCIAL_MOVEMENT', eventId: id, cpf, occurredAt: at, kind, amount: Money.ofCents(cents) };
+type Kind = 'SALARY' | 'BILL_PAYMENT';
+type Event = TransactionEvent;
+const signed = (cents: number): Kind => (cents > 0 ? 'SALARY' : 'BILL_PAYMENT');
+function movement(cpf: Cpf, id: string, at: Date, cents: number, kind = signed(cents), source = SOURCE): Event {
+  return { type: 'FINANCIAL_MOVEMENT', eventId: id, cpf, occurredAt: at, source, kind, amount: Money.ofCents(cents) };
 }
 function purchase(cpf: Cpf, id: string, at: Date, cents: number, approved = true): TransactionEvent {
-  return { type: 'CARD_PURCHASE', eventId: id, cpf, occurredAt: at, merchant: `Loja ${id}`, mcc: '5411', amount: Money.ofCents(cents), installments: 2, approved, cardLast4: '4242' };
+  return {
+    type: 'CARD_PURCHASE',
+    eventId: id,
+    cpf,
+    occurredAt: at,
+    source: SOURCE,
+    merchant: `Loja ${id}`,
+    mcc: '5411',
+    amount: Money.ofCents(cents),
+    installments: 2,
+    approved,
+    cardLast4: '4242',
+  };
 }
 
 /** What every TransactionStore must do, whatever holds the events: run against the embedded and the real adapter alike. */
@@ -26,8 +43,11 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     const cpf = uniqueCpf();
     const p = `t1-${cpf.value}`;
     const events = [movement(cpf, `${p}-a`, ago(1), 1000), movement(cpf, `${p}-b`, ago(2), -500)];
-    expect(await store.append(events)).toEqual({ stored: 2, duplicates: 0 });
-    expect(await store.append([...events, movement(cpf, `${p}-c`, ago(3), 700), movement(cpf, `${p}-c`, ago(3), 700)])).toEqual({ stored: 1, duplicates: 3 });
+    expect(await store.append(events)).toEqual({ stored: 2, duplicates: 0, outcomes: ['STORED', 'STORED'] });
+    const again = [...events, movement(cpf, `${p}-c`, ago(3), 700), movement(cpf, `${p}-c`, ago(3), 700)];
+    expect(await store.append(again)).toEqual({
+      stored: 1, duplicates: 3, outcomes: ['DUPLICATE', 'DUPLICATE', 'STORED', 'DUPLICATE'],
+    });
     await afterWrite();
     const page = await store.list(cpf, { from: ago(10), to: NOW, limit: 50 });
     expect(page.events.map((e) => e.eventId).sort()).toEqual([`${p}-a`, `${p}-b`, `${p}-c`]);
@@ -65,7 +85,8 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
   it('summarises events on a window boundary as inside it, a zero amount as inflow, and ties newest by event id', async () => {
     const cpf = uniqueCpf();
     const p = `tb-${cpf.value}`;
-    const sixMonthsBefore = new Date('2026-05-25T12:00:00Z');
+    // Six months back from 25 November 2026 starts at 00:00 in Brasília on 25 May, 03:00 UTC.
+    const sixMonthsBefore = new Date('2026-05-25T03:00:00Z');
     await store.append([
       movement(cpf, `${p}-m30`, ago(30), 0, 'SALARY'),
       movement(cpf, `${p}-m30out`, ago(30, 1), -1_000),
@@ -162,5 +183,43 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     await afterWrite();
     expect((await store.inquiriesSince(cpf, ago(30), 10)).map((i) => i.eventId)).toEqual([`${p}-1`, `${p}-2`, `${p}-3`]);
     expect(await store.inquiriesSince(cpf, ago(30), 2)).toHaveLength(2);
+  });
+
+  it('keeps the same event id from two sources as two events, and re-sent ones as duplicates of their own source' +
+    ' only', async () => {
+    const cpf = uniqueCpf();
+    const id = `shared-${cpf.value}`;
+    const fromA = movement(cpf, id, ago(1), 1_000, 'SALARY', 'api:Banco A');
+    const fromB = movement(cpf, id, ago(2), -2_000, 'BILL_PAYMENT', 'amqp:banco-b');
+    expect(await store.append([fromA])).toMatchObject({ stored: 1, duplicates: 0 });
+    expect(await store.findStored([fromB, fromA])).toEqual([false, true]);
+    expect(await store.append([fromB, fromA])).toEqual({ stored: 1, duplicates: 1, outcomes: ['STORED', 'DUPLICATE'] });
+    await afterWrite();
+    const { events } = await store.list(cpf, { from: ago(10), to: NOW, limit: 10 });
+    expect(events.map((e) => [e.eventId, e.source])).toEqual([[id, 'api:Banco A'], [id, 'amqp:banco-b']]);
+    expect(await store.findStored([fromB])).toEqual([true]);
+  });
+
+  it('summarises only inquiries made for a credit decision, keeping every inquiry in the trail', async () => {
+    const cpf = uniqueCpf();
+    const p = `tp-${cpf.value}`;
+    await store.append([
+      inquiry(cpf, `${p}-grant`, ago(20), 'Banco A', 'CREDIT_GRANTING'),
+      inquiry(cpf, `${p}-review`, ago(30), 'Banco B', 'CREDIT_REVIEW'),
+      inquiry(cpf, `${p}-rental`, ago(40), 'Imobiliária', 'RENTAL_GUARANTEE'),
+      ...[
+        'DATA_SUBJECT_REQUEST',
+        'COLLECTION',
+        'FRAUD_PREVENTION',
+        'REGULATORY_AUDIT',
+        'free text',
+      ].map((purpose, i) => inquiry(cpf, `${p}-other-${i}`, ago(1 + i), 'Outro', purpose)),
+    ]);
+    await afterWrite();
+    const summary = await store.summarize(cpf, NOW);
+    expect(summary.inquiriesLast6Months).toBe(3);
+    expect(summary.lastInquiry).toEqual({ inquirer: 'Banco A', purpose: 'CREDIT_GRANTING', occurredAt: ago(20) });
+    expect((await store.scoringActivityMany([cpf], NOW)).get(cpf.value)).toEqual(scoringActivityOf(summary));
+    expect(await store.inquiriesSince(cpf, ago(100), 20)).toHaveLength(8);
   });
 }

@@ -4,7 +4,7 @@ import { Debt } from '../../../credit/src/domain/consumer/debt.entity';
 import { DebtInput, UpsertConsumerInput } from '../../../credit/src/application/upsert-consumer/upsert-consumer.command';
 import { anAddress, anAddressInput } from './address.mother';
 import { VALID_CPF } from './cpf.mother';
-import { NOW, daysBefore, isoDay } from './dates.mother';
+import { NOW, daysAgo, daysBefore, isoDay } from './dates.mother';
 
 /** A valid creditor CNPJ (11.222.333/0001-81). */
 export const VALID_CNPJ = '11222333000181';
@@ -18,7 +18,7 @@ export function aDebtProps(overrides: Partial<DebtCreateInput> = {}): DebtCreate
     creditor: 'Banco Horizonte S.A.',
     creditorCnpj: VALID_CNPJ,
     amountCents: 125_000,
-    dueDate: daysBefore(NOW, 40),
+    dueDate: daysAgo(40),
     status: 'OVERDUE',
     limitationDate: null,
     ...overrides,

@@ -1,4 +1,4 @@
-import { Cpf } from '@app/shared-kernel';
+import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { UpsertRatingFeaturesInput } from '../../../credit/src/application/upsert-rating-features/upsert-rating-features.command';
 import { RatingFeatures } from '../../../credit/src/domain/rating/rating-features.entity';
 import { anAddress, anAddressInput } from './address.mother';
@@ -13,10 +13,10 @@ export function aRatingFeatures(overrides: FeaturesOverrides = {}): RatingFeatur
   const { cpf, ...rest } = overrides;
   return RatingFeatures.create({
     cpf: Cpf.parse(cpf ?? VALID_CPF),
-    birthDate: new Date('1990-03-10T00:00:00Z'),
+    birthDate: CalendarDate.fromString('1990-03-10'),
     address: anAddress(),
     assets: [{ kind: 'VEHICLE', valueCents: 6_000_000, financed: true, outstandingCents: 2_000_000 }],
-    incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 600_000, since: new Date('2020-01-01T00:00:00Z') }],
+    incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 600_000, since: CalendarDate.fromString('2020-01-01') }],
     updatedAt: NOW,
     ...rest,
   });

@@ -13,6 +13,7 @@ export function aRatingProps(overrides: Partial<RatingProps> = {}): RatingProps 
     improvement: null,
     modelVersion: 'test-1',
     generatedAt: NOW,
+    validUntil: null,
     ...overrides,
   };
 }

@@ -28,7 +28,7 @@ describe('ChangeNotifier', () => {
     bus = new RecordingEventBus();
     broker = new ConfirmOnDemand();
     notifier = new ChangeNotifier(cache, bus.asEventBus(), broker);
-    for (const cpf of [VALID_CPF, OTHER_CPF]) await cache.set(Cpf.parse(cpf), `{"cpf":"${cpf}"}`, 300);
+    for (const cpf of [VALID_CPF, OTHER_CPF]) await cache.set(Cpf.parse(cpf), `{"cpf":"${cpf}"}`, 300_000);
   });
 
   it('completes only once the broker has the event, with the changed CPFs evicted and the others kept', async () => {

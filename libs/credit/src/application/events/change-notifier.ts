@@ -3,9 +3,10 @@ import { Injectable, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { AnalysisCache } from '../ports/analysis.cache';
 import { ConsumerDataChangedEvent } from './consumer-data-changed.event';
+import { CorrectionNoticeEvent } from './correction-notice.event';
 import { RatingChangedEvent } from './rating-changed.event';
 
-export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent;
+export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent | CorrectionNoticeEvent;
 
 /**
  * Port: tells the other processes (and partners) about a change; RabbitMQ in production, absent in the embedded
@@ -48,6 +49,7 @@ export class ChangeNotifier {
     const cpfs = new Map<string, Cpf>();
     for (const event of events) {
       if (event instanceof RatingChangedEvent) cpfs.set(event.rating.cpf.value, event.rating.cpf);
+      else if (event instanceof CorrectionNoticeEvent) cpfs.set(Cpf.parse(event.cpf).value, Cpf.parse(event.cpf));
       else for (const c of event.cpfs) cpfs.set(c, Cpf.parse(c));
     }
     await Promise.all([this.cache.invalidate([...cpfs.values()]), this.integration?.publishMany(events)]);

@@ -1,5 +1,5 @@
-import { FixedClock, addYears } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, aConsumer, aDebt, cpfFromBase, daysBefore } from '@app/testing';
+import { FixedClock } from '@app/shared-kernel';
+import { InMemoryConsumerRepository, NOW, TODAY, aConsumer, aDebt, cpfFromBase, daysAgo } from '@app/testing';
 import { GetConsumerHandler } from './get-consumer.handler';
 import { GetConsumerQuery } from './get-consumer.query';
 
@@ -9,8 +9,8 @@ describe('GetConsumerHandler', () => {
     await consumers.save(
       aConsumer({
         debts: [
-          aDebt({ id: 'recent', dueDate: daysBefore(NOW, 40) }),
-          aDebt({ id: 'ancient', dueDate: addYears(NOW, -6), limitationDate: addYears(NOW, -1) }),
+          aDebt({ id: 'recent', dueDate: daysAgo(40) }),
+          aDebt({ id: 'ancient', dueDate: TODAY.plusYears(-6), limitationDate: TODAY.plusYears(-1) }),
         ],
       }),
     );
@@ -19,7 +19,7 @@ describe('GetConsumerHandler', () => {
     expect(view.address).toMatchObject({ state: 'SP', postalCode: '01310200' });
     expect(view.debts).toEqual([
       expect.objectContaining({ id: 'recent', daysOverdue: 40, reportable: true, limitationDate: null }),
-      expect.objectContaining({ id: 'ancient', reportable: false, limitationDate: addYears(NOW, -1).toISOString().slice(0, 10) }),
+      expect.objectContaining({ id: 'ancient', reportable: false, limitationDate: TODAY.plusYears(-1).toString() }),
     ]);
   });
 

@@ -23,7 +23,7 @@ describe('GetInquiriesHandler', () => {
   it(`looks back ${INQUIRY_LOOKBACK_MONTHS} months by default, listing who asked, why and when, newest first`, async () => {
     const view = await handler.execute(new GetInquiriesQuery(VALID_CPF, null, 100));
     expect(view.cpf).toBe('123.456.789-09');
-    expect(view.since).toBe('2024-12-15T12:00:00.000Z');
+    expect(view.since).toBe('2024-12-15T03:00:00.000Z');
     expect(view.inquiries).toEqual([
       { eventId: 'i-1m', inquirer: 'Banco A', purpose: 'CREDIT_GRANTING', occurredAt: '2025-05-15T12:00:00.000Z' },
       { eventId: 'i-5m', inquirer: 'Banco B', purpose: 'RENTAL_GUARANTEE', occurredAt: '2025-01-15T12:00:00.000Z' },

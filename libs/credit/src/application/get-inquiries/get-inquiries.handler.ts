@@ -1,4 +1,4 @@
-import { Clock, Cpf, monthsBefore } from '@app/shared-kernel';
+import { Clock, Cpf, startOfDayMonthsBefore } from '@app/shared-kernel';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { TransactionStore } from '../ports/transaction.store';
 import { GetInquiriesQuery, InquiriesView } from './get-inquiries.query';
@@ -14,7 +14,7 @@ export class GetInquiriesHandler implements IQueryHandler<GetInquiriesQuery, Inq
 
   async execute(q: GetInquiriesQuery): Promise<InquiriesView> {
     const cpf = Cpf.parse(q.cpf);
-    const since = q.since ?? monthsBefore(this.clock.now(), INQUIRY_LOOKBACK_MONTHS);
+    const since = q.since ?? startOfDayMonthsBefore(this.clock.now(), INQUIRY_LOOKBACK_MONTHS);
     const inquiries = await this.store.inquiriesSince(cpf, since, q.limit);
     return {
       cpf: cpf.formatted,

@@ -19,10 +19,13 @@ export type CacheLookup = { json: string } | { json: null; ticket: FillTicket };
 export abstract class AnalysisCache {
   /** The cached JSON text, served as stored so a hit costs no re-serialisation; on a miss, the ticket for fill(). */
   abstract lookup(cpf: Cpf): Promise<CacheLookup>;
-  /** Caches the analysis only if the CPF was not invalidated since the lookup that gave the ticket. */
-  abstract fill(cpf: Cpf, json: string, ttlSeconds: number, ticket: FillTicket): Promise<void>;
+  /**
+   * Caches the analysis for `ttlMs` (a whole number of milliseconds, at least 1) only if the CPF was not invalidated
+   * since the lookup that gave the ticket.
+   */
+  abstract fill(cpf: Cpf, json: string, ttlMs: number, ticket: FillTicket): Promise<void>;
   /** Caches unconditionally (seeding, tests). */
-  abstract set(cpf: Cpf, json: string, ttlSeconds: number): Promise<void>;
+  abstract set(cpf: Cpf, json: string, ttlMs: number): Promise<void>;
   /** Drops the CPFs' analyses and makes every outstanding ticket for them stale. */
   abstract invalidate(cpfs: Cpf[]): Promise<void>;
   abstract health(): Promise<'up' | 'degraded'>;

@@ -4,6 +4,12 @@ export type AuditAction = 'READ' | 'WRITE';
 export type AuditResource = 'CONSUMER' | 'RATING_FEATURES' | 'RATING' | 'ANALYSIS' | 'TRANSACTIONS' | 'INQUIRIES' | 'SUBJECT_EXPORT';
 export type AuditOutcome = 'SUCCESS' | 'DENIED' | 'NOT_FOUND' | 'INVALID' | 'ERROR';
 
+/**
+ * What a write changed, for the entries that must show it (a correction: its reason, the value before and after).
+ * JSON; it holds personal data, so the log keeps it encrypted, and it never holds a CPF.
+ */
+export type AuditDetail = Record<string, unknown>;
+
 export interface AuditEntryInput {
   /** The API client (key name) that acted. */
   clientId: string;
@@ -18,24 +24,47 @@ export interface AuditEntryInput {
   outcome: AuditOutcome;
   /** Correlation id of the request, to join the audit trail with logs. */
   requestId: string;
+  detail?: AuditDetail | null;
 }
 
 /**
- * An entry whose data subject is already reduced to what the log keeps, the masked CPF and its keyed hash: the form in
- * which an entry may wait outside the log (the Redis audit journal) without holding a CPF in clear.
+ * An entry whose data subject is already reduced to what the log keeps, the masked CPF and its keyed hash, and whose
+ * detail is already encrypted: the form in which an entry may wait outside the log (the Redis audit journal) without
+ * holding a CPF or personal data in clear.
  */
-export interface SealedAuditEntry extends Omit<AuditEntryInput, 'cpf'> {
+export interface SealedAuditEntry extends Omit<AuditEntryInput, 'cpf' | 'detail'> {
   cpfMasked: string | null;
   cpfHash: string | null;
+  /** The detail as the log stores it (encrypted); absent or null when there is none. */
+  detail?: string | null;
 }
 
-export interface AuditEntry extends Omit<AuditEntryInput, 'cpf'> {
+export interface AuditEntry extends Omit<AuditEntryInput, 'cpf' | 'detail'> {
   seq: number;
   at: Date;
   cpfMasked: string | null;
   cpfHash: string | null;
+  /** The detail decrypted, or null. */
+  detail: AuditDetail | null;
   prevHash: string;
   hash: string;
+}
+
+/** Entries about one data subject of some kinds, a page at a time, newest first. */
+export interface SubjectAuditQuery {
+  since: Date;
+  /** Only these actions (all when absent). */
+  actions?: AuditAction[];
+  /** Only these outcomes (all when absent). */
+  outcomes?: AuditOutcome[];
+  limit: number;
+  /** nextCursor of the previous page. */
+  cursor?: string | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
 }
 
 export interface AuditVerification {
@@ -67,7 +96,12 @@ export abstract class AuditLog {
   /** The entry as this log will store it, ready to be journalled and recorded later with recordSealed. */
   abstract seal(entry: AuditEntryInput): SealedAuditEntry;
   abstract recordSealed(entry: SealedAuditEntry): Promise<void>;
-  /** Entries about one data subject, newest first (used by the subject's own access requests). */
+  /** Entries about one data subject, newest first, at most `limit` of them. */
   abstract forSubject(cpf: Cpf, since: Date, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Entries about one data subject filtered by kind in the query, not after reading, and paged with a cursor: the
+   * subject's consultations are every read, however many writes the engine made since.
+   */
+  abstract forSubjectPage(cpf: Cpf, query: SubjectAuditQuery): Promise<AuditPage>;
   abstract verify(): Promise<AuditVerification>;
 }

@@ -1,5 +1,5 @@
 import { Cpf, newId } from '@app/shared-kernel';
-import { BureauInquiry } from '../../domain/transactions/transaction-event';
+import { BUREAU_SOURCE, BureauInquiry } from '../../domain/transactions/transaction-event';
 
 /** A fresh id for the inquiry of one analysis request. */
 export const newInquiryId = (): string => `inq-${newId()}`;
@@ -10,7 +10,7 @@ export const newInquiryId = (): string => `inq-${newId()}`;
  * that timed out in the API but still ran in Redis) is stored once: C keeps the first event of each id.
  */
 export function analysisInquiry(cpf: Cpf, inquirer: string, purpose: string, occurredAt: Date, eventId: string = newInquiryId()): BureauInquiry {
-  return { type: 'BUREAU_INQUIRY', eventId, cpf, occurredAt, inquirer, purpose };
+  return { type: 'BUREAU_INQUIRY', eventId, cpf, occurredAt, source: BUREAU_SOURCE, inquirer, purpose };
 }
 
 /**

@@ -2,11 +2,15 @@ import { Cpf } from '@app/shared-kernel';
 import { BureauInquiry, EventType, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { ScoringActivity, TransactionSummary } from '../../domain/transactions/transaction-summary';
 
+export type AppendOutcome = 'STORED' | 'DUPLICATE';
+
 export interface AppendResult {
   /** Events written for the first time. */
   stored: number;
-  /** Events whose id was already stored: re-ingest is harmless. */
+  /** Events whose (source, event id) was already stored, or came earlier in the same call: re-ingest is harmless. */
   duplicates: number;
+  /** Per event, in the order given. */
+  outcomes: AppendOutcome[];
 }
 
 export interface TransactionWindow {
@@ -31,9 +35,15 @@ export interface AppendOptions {
   visibility?: 'immediate' | 'eventual';
 }
 
-/** C_TRANSACTIONS: the event trail of a CPF. Writes are idempotent by event id. */
+/**
+ * C_TRANSACTIONS: the event trail of a CPF. Writes are idempotent per source: an event is identified by who reported
+ * it and its event id, so two partners' events with the same id are two events.
+ */
 export abstract class TransactionStore {
   abstract append(events: TransactionEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Per event, whether an append of it now would find it already stored (what the API tells a client at once). */
+  abstract findStored(events: TransactionEvent[]): Promise<boolean[]>;
+  /** Aggregates for the analysis and scoring; only inquiries for a credit decision count (CREDIT_DECISION_PURPOSES). */
   abstract summarize(cpf: Cpf, now: Date): Promise<TransactionSummary>;
   /**
    * What scoring reads of several CPFs at once, each as scoringActivityOf(summarize) would answer it (keyed by CPF

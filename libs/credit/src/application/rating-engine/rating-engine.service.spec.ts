@@ -1,7 +1,7 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import {
   InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput,
-  daysAfter, daysBefore, distinctCpfs,
+  daysAfter, daysAgo, distinctCpfs,
 } from '@app/testing';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { partitionKeysOf } from '../../domain/rating/rating-partition';
@@ -89,7 +89,7 @@ describe('RatingEngine', () => {
     it('rates again when the data changes the outcome, announcing the score before it', async () => {
       await consumers.save(aConsumer());
       await engine.rate(VALID_CPF, metadata);
-      await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 40) })] }));
+      await consumers.save(aConsumer({ debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(40) })] }));
       expect(await engine.rate(VALID_CPF, metadata)).toBe('RATED');
       const [worse, first] = (await ratings.history(cpf, 10)).map((r) => r.props.score);
       expect(worse).toBeLessThan(first!);
@@ -235,7 +235,7 @@ describe('RatingEngine', () => {
       const consumerOnly = distinctCpfs(400).find((c) => partitionKeysOf(c).shard === shard && !cpfs.includes(c))!;
       await consumers.save(aConsumer({ cpf: consumerOnly }));
       await engine.rate(consumerOnly, metadata);
-      await consumers.save(aConsumer({ cpf: consumerOnly, debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 90) })] }));
+      await consumers.save(aConsumer({ cpf: consumerOnly, debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(90) })] }));
       const report = await engine.ratePartition('SHARD', shard, metadata);
       expect(report.counts).toEqual({ processed: inShard.length + 1, rated: inShard.length + 1, unchanged: 0, noData: 0, failed: 0 });
       for (const c of cpfs) expect(await ratings.latest(Cpf.parse(c)) !== null).toBe(inShard.includes(c));
@@ -255,7 +255,7 @@ describe('RatingEngine', () => {
       for (const c of inShard) await consumers.save(aConsumer({ cpf: c }));
       // Consumers known to A alone join a partition once they have a rating.
       await engine.rateCpfs(inShard, metadata);
-      for (const c of inShard) await consumers.save(aConsumer({ cpf: c, debts: [aDebt({ status: 'OVERDUE', dueDate: daysBefore(NOW, 400) })] }));
+      for (const c of inShard) await consumers.save(aConsumer({ cpf: c, debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(400) })] }));
       const seen: number[] = [];
       const report = await engine.ratePartition('SHARD', shard, metadata, { progress: async (r) => void seen.push(r.counts.processed) });
       expect(seen[seen.length - 1]).toBe(inShard.length);

@@ -3,6 +3,7 @@ import { Clock, Cpf, MessageMetadata, newId } from '@app/shared-kernel';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
+import { ratingValidUntil } from '../../domain/rating/rating-validity';
 import { BandMoves, RatingHead, RatingWrite, countBandMove, noBandMoves, ratingWrite, sameOutcome } from '../../domain/rating/rating-head';
 import { ScoringActivity } from '../../domain/transactions/transaction-summary';
 import { PartitionLevel } from '../../domain/rating/rating-partition';
@@ -239,7 +240,9 @@ export class RatingEngine {
     const featuresAt = features?.props.updatedAt ?? null;
     // A rating from newer features is already stored (a rescore overtook this partition's read): ours would be stale.
     if (head?.featuresAt && featuresAt && head.featuresAt.getTime() > featuresAt.getTime()) return { outcome: 'UNCHANGED' };
-    const rating = Rating.create({ cpf, ...this.scorer.score(buildScoringFacts(debts, features, activity, now)), generatedAt: now });
+    const rating = Rating.create({
+      cpf, ...this.scorer.score(buildScoringFacts(debts, features, activity, now)), generatedAt: now, validUntil: ratingValidUntil(debts, now),
+    });
     if (!sameOutcome(head, rating)) return { outcome: 'RATED', write: ratingWrite(rating, head, featuresAt) };
     const announce = head && options.resend && head.generatedAt.getTime() >= options.resend.since.getTime();
     return { outcome: 'UNCHANGED', again: announce ? Rating.create({ ...rating.props, generatedAt: head.generatedAt }) : undefined };

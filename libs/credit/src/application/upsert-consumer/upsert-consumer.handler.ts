@@ -1,4 +1,4 @@
-import { Clock, Cpf, parseIsoDate } from '@app/shared-kernel';
+import { CalendarDate, Clock, Cpf } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Address } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
@@ -28,6 +28,7 @@ export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerComm
 
 /** Primitives to domain: shared by the handler and bulk loaders so both enforce the same rules. */
 export function consumerFromInput(input: UpsertConsumerInput, now: Date): Consumer {
+    const today = CalendarDate.today(now);
     return Consumer.create({
       cpf: Cpf.parse(input.cpf),
       name: input.name,
@@ -36,10 +37,14 @@ export function consumerFromInput(input: UpsertConsumerInput, now: Date): Consum
         Debt.create(
           {
             ...d,
-            dueDate: parseIsoDate(d.dueDate, `debts[${i}].dueDate`),
-            limitationDate: d.limitationDate ? parseIsoDate(d.limitationDate, `debts[${i}].limitationDate`) : null,
+            dueDate: CalendarDate.parse(d.dueDate, `debts[${i}].dueDate`),
+            limitationDate: d.limitationDate ? CalendarDate.parse(
+              d.limitationDate,
+              `debts[${i}].limitationDate`,
+            ) : null,
           },
           `debts[${i}]`,
+          today,
         ),
       ),
       updatedAt: now,

@@ -1,4 +1,4 @@
-import { Clock, Cpf, parseIsoDate } from '@app/shared-kernel';
+import { CalendarDate, Clock, Cpf } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Address } from '../../domain/consumer/address.value-object';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
@@ -28,10 +28,12 @@ export class UpsertRatingFeaturesHandler implements ICommandHandler<UpsertRating
 export function ratingFeaturesFromInput(input: UpsertRatingFeaturesInput, now: Date): RatingFeatures {
     return RatingFeatures.create({
       cpf: Cpf.parse(input.cpf),
-      birthDate: parseIsoDate(input.birthDate, 'birthDate'),
+      birthDate: CalendarDate.parse(input.birthDate, 'birthDate'),
       address: Address.create(input.address),
       assets: input.assets,
-      incomeSources: input.incomeSources.map((s, i) => ({ ...s, since: parseIsoDate(s.since, `incomeSources[${i}].since`) })),
+      incomeSources: input.incomeSources.map(
+        (s, i) => ({ ...s, since: CalendarDate.parse(s.since, `incomeSources[${i}].since`) })
+      ),
       updatedAt: now,
-    });
+    }, { newInput: true });
 }

@@ -1,5 +1,4 @@
-import { addYears } from '@app/shared-kernel';
-import { NOW, aConsumer, aDebt, aRating, aRatingFeatures, daysAfter, daysBefore } from '@app/testing';
+import { NOW, TODAY, aConsumer, aDebt, aRating, aRatingFeatures, daysAgo, daysAhead } from '@app/testing';
 import { TransactionSummary, emptyMovementWindow } from '../transactions/transaction-summary';
 import { assembleCreditAnalysis, ratingView } from './credit-analysis';
 
@@ -16,10 +15,16 @@ const summary = (overrides: Partial<TransactionSummary> = {}): TransactionSummar
 describe('assembleCreditAnalysis', () => {
   const consumer = aConsumer({
     debts: [
-      aDebt({ id: 'recent', status: 'OVERDUE', amountCents: 1_000, dueDate: daysBefore(NOW, 40) }),
-      aDebt({ id: 'upcoming', status: 'OPEN', amountCents: 2_000, dueDate: daysAfter(NOW, 10) }),
-      aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 50_000, dueDate: addYears(NOW, -5) }),
-      aDebt({ id: 'prescribed', status: 'OVERDUE', amountCents: 60_000, dueDate: daysBefore(NOW, 800), limitationDate: daysBefore(NOW, 1) }),
+      aDebt({ id: 'recent', status: 'OVERDUE', amountCents: 1_000, dueDate: daysAgo(40) }),
+      aDebt({ id: 'upcoming', status: 'OPEN', amountCents: 2_000, dueDate: daysAhead(10) }),
+      aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 50_000, dueDate: TODAY.plusYears(-5).plusDays(-1) }),
+      aDebt({
+        id: 'prescribed',
+        status: 'OVERDUE',
+        amountCents: 60_000,
+        dueDate: daysAgo(800),
+        limitationDate: daysAgo(1),
+      }),
     ],
   });
 
@@ -34,7 +39,7 @@ describe('assembleCreditAnalysis', () => {
     const [recent] = assembleCreditAnalysis(consumer, null, null, summary(), NOW).debts.items;
     expect(recent).toEqual({
       id: 'recent', creditor: 'Banco Horizonte S.A.', creditorCnpj: '11222333000181', amountCents: 1_000,
-      dueDate: daysBefore(NOW, 40).toISOString().slice(0, 10), status: 'OVERDUE', daysOverdue: 40,
+      dueDate: daysAgo(40).toString(), status: 'OVERDUE', daysOverdue: 40,
     });
   });
 

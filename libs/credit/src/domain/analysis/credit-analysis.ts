@@ -64,8 +64,8 @@ export function assembleCreditAnalysis(
           ageYears: features.ageYears(now),
           monthlyIncomeCents: features.monthlyIncomeCents(),
           incomeSourceCount: features.props.incomeSources.length,
-          assetsValueCents: features.props.assets.reduce((s, a) => s + a.value.cents, 0),
-          assetsOutstandingCents: features.props.assets.reduce((s, a) => s + a.outstanding.cents, 0),
+          assetsValueCents: features.assetsValueCents(),
+          assetsOutstandingCents: features.assetsOutstandingCents(),
         }
       : null,
     debts: {
@@ -75,11 +75,22 @@ export function assembleCreditAnalysis(
         creditor: d.props.creditor,
         creditorCnpj: d.props.creditorCnpj,
         amountCents: d.props.amount.cents,
-        dueDate: d.props.dueDate.toISOString().slice(0, 10),
+        dueDate: d.props.dueDate.toString(),
         status: d.props.status,
         daysOverdue: d.daysOverdue(now),
       })),
     },
     transactions,
   };
+}
+
+/**
+ * Until when an analysis assembled at `now` may be served as it is: the earliest instant a debt it shows stops being
+ * reportable, or its rating stops being valid (CDC art. 43 §1 and §5). A cached copy must not outlive it; null when
+ * nothing in it changes by the calendar alone.
+ */
+export function analysisValidUntil(consumer: Consumer, rating: Rating | null, now: Date): Date | null {
+  const instants = consumer.reportableDebts(now).map((d) => d.reportableUntil());
+  if (rating?.props.validUntil) instants.push(rating.props.validUntil);
+  return instants.reduce<Date | null>((min, t) => (min === null || t < min ? t : min), null);
 }

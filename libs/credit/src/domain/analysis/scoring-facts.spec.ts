@@ -1,6 +1,5 @@
 // buildScoringFacts lives in domain/scoring/, which another person owns; its unit tests live here, beside its main consumer.
-import { DAY_MS, addYears } from '@app/shared-kernel';
-import { NOW, aConsumer, aDebt, aRatingFeatures, daysBefore } from '@app/testing';
+import { NOW, TODAY, aConsumer, aDebt, aRatingFeatures, daysAgo, daysAhead } from '@app/testing';
 import { buildScoringFacts } from '../scoring/scoring-facts';
 import { TransactionSummary, emptyMovementWindow, scoringActivityOf } from '../transactions/transaction-summary';
 
@@ -30,8 +29,8 @@ describe('buildScoringFacts', () => {
         { kind: 'VEHICLE', valueCents: 4_000_000, financed: false, outstandingCents: 0 },
       ],
       incomeSources: [
-        { kind: 'SALARY', monthlyAmountCents: 500_000, since: daysBefore(NOW, 100) },
-        { kind: 'RENTAL', monthlyAmountCents: 200_000, since: daysBefore(NOW, 10) },
+        { kind: 'SALARY', monthlyAmountCents: 500_000, since: daysAgo(100) },
+        { kind: 'RENTAL', monthlyAmountCents: 200_000, since: daysAgo(10) },
       ],
     });
     expect(buildScoringFacts(null, features, scoringActivityOf(summary), NOW)).toMatchObject({
@@ -48,9 +47,9 @@ describe('buildScoringFacts', () => {
   it('counts only reportable debts: a debt older than five years weighs nothing', () => {
     const consumer = aConsumer({
       debts: [
-        aDebt({ id: 'recent', status: 'OVERDUE', amountCents: 3_000, dueDate: daysBefore(NOW, 25) }),
-        aDebt({ id: 'open', status: 'OPEN', amountCents: 1_000, dueDate: new Date(NOW.getTime() + 5 * DAY_MS) }),
-        aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 900_000, dueDate: addYears(NOW, -7) }),
+        aDebt({ id: 'recent', status: 'OVERDUE', amountCents: 3_000, dueDate: daysAgo(25) }),
+        aDebt({ id: 'open', status: 'OPEN', amountCents: 1_000, dueDate: daysAhead(5) }),
+        aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 900_000, dueDate: TODAY.plusYears(-7) }),
       ],
     });
     expect(buildScoringFacts(consumer, null, scoringActivityOf(summary), NOW)).toMatchObject({

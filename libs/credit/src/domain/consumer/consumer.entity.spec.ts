@@ -1,5 +1,5 @@
-import { Cpf, ValidationError, addYears } from '@app/shared-kernel';
-import { NOW, VALID_CPF, aConsumer, aDebt, anAddress, daysAfter, daysBefore } from '@app/testing';
+import { Cpf, ValidationError } from '@app/shared-kernel';
+import { NOW, TODAY, VALID_CPF, aConsumer, aDebt, anAddress, daysAgo, daysAhead } from '@app/testing';
 import { Consumer } from './consumer.entity';
 import { rejection } from '../../../../testing/src/rejection';
 
@@ -45,12 +45,23 @@ describe('Consumer', () => {
   describe('what a report may show (CDC art. 43)', () => {
     const consumer = aConsumer({
       debts: [
-        aDebt({ id: 'recent-overdue', status: 'OVERDUE', amountCents: 1_000, dueDate: daysBefore(NOW, 40) }),
-        aDebt({ id: 'not-yet-due', status: 'OPEN', amountCents: 500, dueDate: daysAfter(NOW, 20) }),
-        aDebt({ id: 'paid', status: 'PAID', amountCents: 7_000, dueDate: daysBefore(NOW, 200) }),
-        aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 99_999, dueDate: addYears(NOW, -6) }),
-        aDebt({ id: 'just-five-years', status: 'OVERDUE', amountCents: 88_888, dueDate: addYears(NOW, -5) }),
-        aDebt({ id: 'prescribed', status: 'OVERDUE', amountCents: 77_777, dueDate: daysBefore(NOW, 700), limitationDate: daysBefore(NOW, 10) }),
+        aDebt({ id: 'recent-overdue', status: 'OVERDUE', amountCents: 1_000, dueDate: daysAgo(40) }),
+        aDebt({ id: 'not-yet-due', status: 'OPEN', amountCents: 500, dueDate: daysAhead(20) }),
+        aDebt({ id: 'paid', status: 'PAID', amountCents: 7_000, dueDate: daysAgo(200) }),
+        aDebt({ id: 'ancient', status: 'OVERDUE', amountCents: 99_999, dueDate: TODAY.plusYears(-6) }),
+        aDebt({
+          id: 'just-over-five-years',
+          status: 'OVERDUE',
+          amountCents: 88_888,
+          dueDate: TODAY.plusYears(-5).plusDays(-1),
+        }),
+        aDebt({
+          id: 'prescribed',
+          status: 'OVERDUE',
+          amountCents: 77_777,
+          dueDate: daysAgo(700),
+          limitationDate: daysAgo(10),
+        }),
       ],
     });
 

@@ -1,4 +1,4 @@
-import { Cpf, ValidationError } from '@app/shared-kernel';
+import { Cpf, Money, ValidationError } from '@app/shared-kernel';
 import { Address } from './address.value-object';
 import { Debt } from './debt.entity';
 
@@ -57,6 +57,14 @@ export class Consumer {
     return this.props.debts.filter((d) => d.isReportable(now));
   }
 
+  /**
+   * The instants after `now` at which a debt reportable now, and not settled, leaves the report: each changes what a
+   * rating computed now was allowed to use, by the calendar alone.
+   */
+  negativeRecordExpiries(now: Date): Date[] {
+    return negativeRecordExpiries(this.props.debts, now);
+  }
+
   debtSummary(now: Date): DebtSummary {
     return summarizeDebts(this.props.debts, now);
   }
@@ -71,10 +79,15 @@ export function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
     reportableCount: reportable.length,
     openCount: open.length,
     overdueCount: overdue.length,
-    openAmountCents: open.reduce((s, d) => s + d.props.amount.cents, 0),
-    overdueAmountCents: overdue.reduce((s, d) => s + d.props.amount.cents, 0),
+    openAmountCents: Money.sum(open.map((d) => d.props.amount), 'debts.amountCents').cents,
+    overdueAmountCents: Money.sum(overdue.map((d) => d.props.amount), 'debts.amountCents').cents,
     maxDaysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysOverdue(now)), 0),
   };
+}
+
+/** When each unpaid negative record reportable at `now` stops being reportable: the boundaries of a rating's validity. */
+export function negativeRecordExpiries(debts: readonly Debt[], now: Date): Date[] {
+  return debts.filter((d) => d.isReportable(now) && !d.isSettled()).map((d) => d.reportableUntil());
 }
 
 /** What A contributes to a rating: a consumer's debts, without who the consumer is. */
@@ -83,5 +96,9 @@ export class DebtRecord {
 
   debtSummary(now: Date): DebtSummary {
     return summarizeDebts(this.debts, now);
+  }
+
+  negativeRecordExpiries(now: Date): Date[] {
+    return negativeRecordExpiries(this.debts, now);
   }
 }

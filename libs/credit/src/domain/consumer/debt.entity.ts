@@ -1,4 +1,5 @@
-import { DAY_MS, Money, ValidationError, addYears } from '@app/shared-kernel';
+import { CalendarDate, Money, ValidationError } from '@app/shared-kernel';
+import { LATEST_DUE_YEARS_AHEAD, boundedAmount, dayWithin } from '../plausibility';
 import { Cnpj } from './cnpj.value-object';
 
 export const DEBT_STATUSES = ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID'] as const;
@@ -12,24 +13,33 @@ export interface DebtProps {
   creditor: string;
   creditorCnpj: string;
   amount: Money;
-  dueDate: Date;
+  /** The last day the debtor may pay: the debt falls overdue when this day ends in Brasília. */
+  dueDate: CalendarDate;
   status: DebtStatus;
-  /** When the debt's own limitation period (prescrição) ends; after it the debt leaves the report (CDC art. 43 §5). */
-  limitationDate: Date | null;
+  /** The day its limitation period (prescrição) is complete: from then on it leaves the report (CDC art. 43 §5). */
+  limitationDate: CalendarDate | null;
 }
 
 export class Debt {
   private constructor(readonly props: Readonly<DebtProps>) {}
 
-  static create(input: {
-    id: string;
-    creditor: string;
-    creditorCnpj: string;
-    amountCents: number;
-    dueDate: Date;
-    status: string;
-    limitationDate?: Date | null;
-  }, field = 'debts'): Debt {
+  /**
+   * `asOf` is given for new input only: it turns on the plausibility rules (amount ceiling, dates from 1900 to 50
+   * years ahead), so a record stored before a rule existed still loads and can be corrected.
+   */
+  static create(
+    input: {
+      id: string;
+      creditor: string;
+      creditorCnpj: string;
+      amountCents: number;
+      dueDate: CalendarDate;
+      status: string;
+      limitationDate?: CalendarDate | null;
+    },
+    field = 'debts',
+    asOf?: CalendarDate,
+  ): Debt {
     if (typeof input.id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(input.id)) {
       throw new ValidationError('DEBT_INVALID', `${field}.id`, 'must be 1-64 letters, digits or ._:-');
     }
@@ -41,7 +51,15 @@ export class Debt {
     }
     const amount = Money.nonNegative(input.amountCents, `${field}.amountCents`);
     if (!amount.isPositive()) throw new ValidationError('DEBT_INVALID', `${field}.amountCents`, 'must be greater than zero');
-    if (input.limitationDate && input.limitationDate < input.dueDate) {
+    const dueDate = input.dueDate;
+    const limitationDate = input.limitationDate ?? null;
+    if (asOf) {
+      boundedAmount(amount.cents, 'debt', `${field}.amountCents`);
+      const latest = asOf.plusYears(LATEST_DUE_YEARS_AHEAD);
+      dayWithin(dueDate, latest, `${field}.dueDate`);
+      if (limitationDate) dayWithin(limitationDate, latest, `${field}.limitationDate`);
+    }
+    if (limitationDate && limitationDate.isBefore(dueDate)) {
       throw new ValidationError('DEBT_INVALID', `${field}.limitationDate`, 'must not be before the due date');
     }
     return new Debt({
@@ -49,9 +67,9 @@ export class Debt {
       creditor: input.creditor.trim(),
       creditorCnpj: Cnpj.parse(input.creditorCnpj, `${field}.creditorCnpj`).value,
       amount,
-      dueDate: input.dueDate,
+      dueDate,
       status: input.status as DebtStatus,
-      limitationDate: input.limitationDate ?? null,
+      limitationDate,
     });
   }
 
@@ -63,19 +81,32 @@ export class Debt {
     return this.props.status === 'PAID';
   }
 
-  /** Unpaid and past its due date, whatever status the creditor reported. */
+  /**
+   * Unpaid once its due day has ended in Brasília, whatever status the creditor reported: the debtor may pay until
+   * the due day is over, so at 21:30 on the due day (00:30 UTC of the next) it is not overdue yet.
+   */
   isOverdue(now: Date): boolean {
-    return !this.isSettled() && this.props.dueDate.getTime() < now.getTime();
+    return !this.isSettled() && CalendarDate.today(now).isAfter(this.props.dueDate);
   }
 
+  /** Whole days since the due day, in Brasília: 1 on the day after it. */
   daysOverdue(now: Date): number {
-    return this.isOverdue(now) ? Math.floor((now.getTime() - this.props.dueDate.getTime()) / DAY_MS) : 0;
+    return this.isOverdue(now) ? this.props.dueDate.daysUntil(CalendarDate.today(now)) : 0;
   }
 
-  /** May this debt appear in a credit report today? Not once five years have passed since it fell due, nor after its limitation date. */
+  /**
+   * The first instant this debt may no longer appear in a report. The five years run from the day after the due date
+   * (STJ, REsp 1.316.117) and end before that day's fifth anniversary, at 00:00 in Brasília; a first overdue day of 29
+   * February has its anniversary on 1 March. A limitation date ends it at 00:00 of that day if sooner (CDC art. 43 §5).
+   */
+  reportableUntil(): Date {
+    const fiveYears = this.props.dueDate.plusDays(1).plusYears(REPORTING_LIMIT_YEARS).startsAt();
+    const limitation = this.props.limitationDate?.startsAt();
+    return limitation && limitation < fiveYears ? limitation : fiveYears;
+  }
+
+  /** May this debt appear in a credit report at `now`? Only before reportableUntil(). */
   isReportable(now: Date): boolean {
-    if (addYears(this.props.dueDate, REPORTING_LIMIT_YEARS).getTime() <= now.getTime()) return false;
-    if (this.props.limitationDate && this.props.limitationDate.getTime() <= now.getTime()) return false;
-    return true;
+    return now.getTime() < this.reportableUntil().getTime();
   }
 }

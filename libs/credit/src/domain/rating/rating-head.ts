@@ -27,6 +27,8 @@ export interface RatingHead {
   seq: number;
   /** The score this rating replaced, announced with it (again, when a run that may have died re-announces it). */
   previousScore: number | null;
+  /** Rating.validUntil: from then on the rating may not be served, and is due to be rated again. */
+  validUntil: Date | null;
 }
 
 /** A rating to store: its history entry and its head, under one id derived from what it says and what it follows. */
@@ -42,11 +44,15 @@ export function reasonsKey(rating: Rating): string {
   return rating.props.reasonCodes.map((r) => `${r.code}:${r.pointsLost}`).join(',');
 }
 
-/** Same score, band, model and reasons: storing it again would tell nobody anything. */
+/**
+ * Same score, band, model, reasons and validity: storing it again would tell nobody anything. A changed validity is
+ * stored: the rating may then be served for longer (a debt paid) or less long.
+ */
 export function sameOutcome(head: RatingHead | null, rating: Rating): boolean {
   if (!head) return false;
   const p = rating.props;
-  return head.score === p.score && head.band === p.band && head.modelVersion === p.modelVersion && head.reasons === reasonsKey(rating);
+  return head.score === p.score && head.band === p.band && head.modelVersion === p.modelVersion && head.reasons === reasonsKey(rating)
+    && time(head.validUntil) === time(p.validUntil);
 }
 
 const time = (d: Date | null): number => (d ? d.getTime() : Number.NEGATIVE_INFINITY);
@@ -82,7 +88,8 @@ export function ratingWrite(rating: Rating, previous: RatingHead | null, feature
   const p = rating.props;
   const digest = createHash('sha256')
     .update([p.cpf.value, previous?.ratingId ?? '-', featuresAt?.toISOString() ?? '-', p.modelVersion, p.score, p.band,
-      p.probabilityOfDefault, reasonsKey(rating), p.improvement ? `${p.improvement.factor}:${p.improvement.pointsGained}` : '-'].join('\n'))
+      p.probabilityOfDefault, reasonsKey(rating), p.improvement ? `${p.improvement.factor}:${p.improvement.pointsGained}` : '-',
+      p.validUntil?.toISOString() ?? '-'].join('\n'))
     .digest('hex');
   const seq = (previous?.seq ?? 0) + 1;
   const pruneHistory = seq > RATING_HISTORY_KEPT && (seq - RATING_HISTORY_KEPT) % HISTORY_SLACK === 0;
@@ -101,6 +108,7 @@ export function ratingWrite(rating: Rating, previous: RatingHead | null, feature
       featuresAt,
       seq,
       previousScore: previous?.score ?? null,
+      validUntil: p.validUntil,
     },
   };
 }

@@ -27,13 +27,21 @@ export interface RatingProps {
   improvement: ScoreImprovement | null;
   modelVersion: string;
   generatedAt: Date;
+  /**
+   * The first instant at which the inputs this rating was computed from change by the calendar alone, so it may no
+   * longer be served: the earliest moment a negative record it used stops being reportable (CDC art. 43 §1 and §5).
+   * null when no such instant is known ahead. Generic on purpose: any calendar boundary of its inputs may set it.
+   */
+  validUntil: Date | null;
 }
 
 /** A generated rating: always tied to the model version that produced it, so any score can be explained later. */
 export class Rating {
   private constructor(readonly props: Readonly<RatingProps>) {}
 
-  static create(props: RatingProps): Rating {
+  /** `validUntil` may be left out only by callers that rate no consumer data (tests, benchmarks): it is then null. */
+  static create(input: Omit<RatingProps, 'validUntil'> & { validUntil?: Date | null }): Rating {
+    const props: RatingProps = { ...input, validUntil: input.validUntil ?? null };
     if (!Number.isInteger(props.score) || props.score < 0 || props.score > 1000) {
       throw new ValidationError('RATING_INVALID', 'score', 'must be an integer from 0 to 1000');
     }
@@ -48,6 +56,11 @@ export class Rating {
 
   get cpf(): Cpf {
     return this.props.cpf;
+  }
+
+  /** Whether the rating may still be served, or used to answer, at `now`. */
+  isValidAt(now: Date): boolean {
+    return this.props.validUntil === null || now.getTime() < this.props.validUntil.getTime();
   }
 
   /** Same score, band and model: a regeneration that changes nothing is not news for partners. */

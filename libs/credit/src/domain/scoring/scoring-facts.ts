@@ -1,4 +1,4 @@
-import { DAY_MS } from '@app/shared-kernel';
+import { CalendarDate } from '@app/shared-kernel';
 import { DebtSummary } from '../consumer/consumer.entity';
 import { RatingFeatures } from '../rating/rating-features.entity';
 import { ScoringActivity } from '../transactions/transaction-summary';
@@ -39,14 +39,19 @@ export function buildScoringFacts(
   const debts = consumer?.debtSummary(now);
   const assets = features?.props.assets ?? [];
   const incomes = features?.props.incomeSources ?? [];
-  const oldestIncome = incomes.reduce<number | null>((min, s) => (min === null ? s.since.getTime() : Math.min(min, s.since.getTime())), null);
+  const today = CalendarDate.today(now);
+  const oldestIncome = incomes.reduce<CalendarDate | null>(
+    (min, s) => (min === null || s.since.isBefore(min) ? s.since : min),
+    null,
+  );
   return {
     ageYears: features ? features.ageYears(now) : null,
     monthlyIncomeCents: features?.monthlyIncomeCents() ?? 0,
     incomeSourceCount: incomes.length,
-    longestIncomeMonths: oldestIncome === null ? 0 : Math.max(0, Math.floor((now.getTime() - oldestIncome) / (30.4375 * DAY_MS))),
-    assetsValueCents: assets.reduce((s, a) => s + a.value.cents, 0),
-    assetsOutstandingCents: assets.reduce((s, a) => s + a.outstanding.cents, 0),
+    // Months of 30.4375 days, as the model was trained; the days are counted on the Brasília calendar.
+    longestIncomeMonths: oldestIncome === null ? 0 : Math.max(0, Math.floor(oldestIncome.daysUntil(today) / 30.4375)),
+    assetsValueCents: features?.assetsValueCents() ?? 0,
+    assetsOutstandingCents: features?.assetsOutstandingCents() ?? 0,
     realEstateCount: assets.filter((a) => a.kind === 'REAL_ESTATE').length,
     openDebtCount: debts?.openCount ?? 0,
     overdueDebtCount: debts?.overdueCount ?? 0,

@@ -63,14 +63,24 @@ describe('parseTransactionEvent', () => {
       ['an occurredAt that is no date', { occurredAt: 'yesterday' }, 'occurredAt', 'DATE_INVALID'],
       ['an occurredAt without a zone', { occurredAt: '2025-06-10T10:00:00' }, 'occurredAt', 'DATE_INVALID'],
       ['an occurredAt more than a day ahead', { occurredAt: new Date(NOW.getTime() + DAY_MS + 1).toISOString() }, 'occurredAt', 'EVENT_INVALID'],
-      ['an occurredAt a year ahead', { occurredAt: '2026-06-15' }, 'occurredAt', 'EVENT_INVALID'],
+      ['an occurredAt a year ahead', { occurredAt: '2026-06-15T12:00:00Z' }, 'occurredAt', 'EVENT_INVALID'],
+      ['an occurredAt without a time', { occurredAt: '2025-06-10' }, 'occurredAt', 'DATE_INVALID'],
+      ['an occurredAt in year 0001', { occurredAt: '0001-01-01T00:00:00Z' }, 'occurredAt', 'DATE_OUT_OF_RANGE'],
+      [
+        'an occurredAt more than 15 years old',
+        { occurredAt: '2010-06-15T02:59:59Z' },
+        'occurredAt',
+        'DATE_OUT_OF_RANGE',
+      ],
     ])('rejects %s on events[2].%s', (_label, overrides, field, code) => {
       const error = rejection({ ...anInquiryInput(), ...overrides } as TransactionEventInput);
       expect(error).toMatchObject({ code, field: `${FIELD}.${field}` });
     });
 
     it('rejects a future date with the reason that it is in the future', () => {
-      expect(rejection(anInquiryInput({ occurredAt: '2026-06-15' })).message).toBe('must not be in the future');
+      expect(
+        rejection(anInquiryInput({ occurredAt: '2026-06-15T12:00:00Z' })).message
+      ).toBe('must not be in the future');
     });
 
     it.each([null, 'text', 42])('rejects %p as an event: it must be an object', (input) => {
@@ -132,6 +142,107 @@ describe('parseTransactionEvent', () => {
   });
 });
 
+describe('what a partner may not get past (contradictions, unknown fields, implausible values)', () => {
+  it.each([
+    [
+      'currency: "USD" beside an amount',
+      aMovementInput({ currency: 'USD' } as TransactionEventInput),
+      'currency',
+      'is not a field of a FINANCIAL_MOVEMENT event',
+    ],
+    [
+      'a card purchase with a kind',
+      aCardPurchaseInput({ kind: 'SALARY' }),
+      'kind',
+      'is not a field of a CARD_PURCHASE event',
+    ],
+    [
+      'an inquiry with an amount',
+      anInquiryInput({ amountCents: 100 }),
+      'amountCents',
+      'is not a field of a BUREAU_INQUIRY event',
+    ],
+  ])('refuses %s instead of dropping it silently', (_label, input, field, reason) => {
+    expect(rejection(input)).toMatchObject({ code: 'EVENT_INVALID', field: `${FIELD}.${field}`, message: reason });
+  });
+
+  it.each([
+    ['SALARY', -850_000, 'positive'],
+    ['TRANSFER_IN', -1, 'positive'],
+    ['LOAN_DISBURSEMENT', -5_000, 'positive'],
+    ['DEPOSIT', -5_000, 'positive'],
+    ['WITHDRAWAL', 50_000, 'negative'],
+    ['TRANSFER_OUT', 1, 'negative'],
+    ['BILL_PAYMENT', 12_345, 'negative'],
+    ['LOAN_PAYMENT', 9_000, 'negative'],
+  ])('refuses a %s of %d cents: the sign contradicts the kind', (kind, amountCents, expected) => {
+    const error = rejection(aMovementInput({ kind, amountCents }));
+    expect(error).toMatchObject({ code: 'EVENT_INVALID', field: `${FIELD}.amountCents` });
+    expect(error.message).toContain(expected);
+  });
+
+  it('takes OTHER either way', () => {
+    expect(
+      parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: -10 }), NOW)
+    ).toMatchObject({ kind: 'OTHER' });
+    expect(
+      parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: 10 }), NOW)
+    ).toMatchObject({ kind: 'OTHER' });
+  });
+
+  it.each([
+    [
+      'a R$ 90-trillion card purchase',
+      aCardPurchaseInput({ amountCents: 9_000_000_000_000_000 }),
+      'AMOUNT_OUT_OF_RANGE',
+    ],
+    ['a card purchase over R$ 1 million', aCardPurchaseInput({ amountCents: 100_000_001 }), 'AMOUNT_OUT_OF_RANGE'],
+    ['a movement over R$ 100 million', aMovementInput({ amountCents: 10_000_000_001 }), 'AMOUNT_OUT_OF_RANGE'],
+    [
+      'a movement of MAX_SAFE_INTEGER cents',
+      aMovementInput({ amountCents: Number.MAX_SAFE_INTEGER }),
+      'AMOUNT_OUT_OF_RANGE',
+    ],
+    [
+      'an outflow over R$ 100 million',
+      aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_001 }),
+      'AMOUNT_OUT_OF_RANGE',
+    ],
+  ])('refuses %s', (_label, input, code) => {
+    expect(rejection(input)).toMatchObject({ code, field: `${FIELD}.amountCents` });
+  });
+
+  it('accepts the ceilings themselves', () => {
+    expect(
+      parseTransactionEvent(aCardPurchaseInput({ amountCents: 100_000_000 }), NOW)
+    ).toMatchObject({ type: 'CARD_PURCHASE' });
+    expect(
+      parseTransactionEvent(aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_000 }), NOW)
+    ).toMatchObject({ type: 'FINANCIAL_MOVEMENT' });
+  });
+
+  it.each(['0000', '0001', '0741'])('refuses MCC %s: ISO 18245 assigns codes from 0742', (mcc) => {
+    expect(rejection(aCardPurchaseInput({ mcc }))).toMatchObject({ code: 'EVENT_INVALID', field: `${FIELD}.mcc` });
+  });
+
+  it.each(['0742', '5411', '9999'])('accepts MCC %s', (mcc) => {
+    expect(parseTransactionEvent(aCardPurchaseInput({ mcc }), NOW)).toMatchObject({ mcc });
+  });
+
+  it('accepts an event 15 years old to the day, from 00:00 in Brasília', () => {
+    expect(
+      parseTransactionEvent(anInquiryInput({ occurredAt: '2010-06-15T03:00:00Z' }), NOW).occurredAt.toISOString()
+    ).toBe('2010-06-15T03:00:00.000Z');
+  });
+
+  it('records the source it is given, never one from the event', () => {
+    expect(parseTransactionEvent(anInquiryInput(), NOW, 'event', 'api:Banco X').source).toBe('api:Banco X');
+    expect(
+      rejection({ ...anInquiryInput(), source: 'api:someone else' } as TransactionEventInput)
+    ).toMatchObject({ field: `${FIELD}.source` });
+  });
+});
+
 describe('eventToJson', () => {
   it('serves amounts in cents, the CPF as digits and times in ISO-8601 UTC', () => {
     const event = parseTransactionEvent(aMovementInput({ cpf: '123.456.789-09', occurredAt: '2025-06-10T09:30:00-03:00', amountCents: -4_200, kind: 'WITHDRAWAL' }), NOW);
@@ -148,7 +259,7 @@ describe('eventToJson', () => {
 
   it.each([
     ['BUREAU_INQUIRY', anInquiryInput()],
-    ['FINANCIAL_MOVEMENT', aMovementInput({ amountCents: -99 })],
+    ['FINANCIAL_MOVEMENT', aMovementInput({ kind: 'BILL_PAYMENT', amountCents: -99 })],
     ['CARD_PURCHASE', aCardPurchaseInput({ installments: 12 })],
   ])('round-trips a %s: parsing its JSON gives back the same event', (_type, input) => {
     const event = parseTransactionEvent(input, NOW);

@@ -48,6 +48,10 @@ export class AuditLogRow {
   @Column({ name: 'request_id', type: 'varchar', length: 128 })
   requestId: string;
 
+  /** What a write changed (a correction), encrypted; null on every other entry. */
+  @Column({ type: 'text', nullable: true })
+  detail: string | null;
+
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash: string;
 

@@ -10,6 +10,10 @@ import { AuditLogRow } from './audit-log.typeorm-entity';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { AuditAnchorLog, parseAnchor } from './audit-anchor-log';
 import { GENESIS_HASH, TypeormAuditLog, auditEntryHash } from './typeorm-audit-log';
+import { FieldCipher } from '@app/platform';
+
+// Opening a database and running its migrations (PGlite compiles WASM) outlasts jest's 5 s on a busy machine.
+jest.setTimeout(60_000);
 
 const entities = [AuditLogRow];
 const lookupKey = randomBytes(32);
@@ -31,7 +35,7 @@ interface Backend {
 }
 
 async function remigrate(dataSource: DataSource): Promise<void> {
-  await dataSource.undoLastMigration();
+  for (let i = 0; i < AUDIT_MIGRATIONS.length; i++) await dataSource.undoLastMigration();
   await dataSource.runMigrations();
 }
 
@@ -139,7 +143,9 @@ function auditLogSuite(backend: Backend): void {
 
   it('migrates: audit_log with its append-only triggers; a second run applies nothing; it reverts', async () => {
     expect(await db.dataSource.runMigrations()).toEqual([]);
-    expect((await db.dataSource.query(`SELECT name FROM schema_migrations`)).map((m: { name: string }) => m.name)).toEqual(['CreateAuditLog1764000000100']);
+    expect(
+      (await db.dataSource.query(`SELECT name FROM schema_migrations ORDER BY id`)).map((m: { name: string }) => m.name)
+    ).toEqual(['CreateAuditLog1764000000100', 'AddAuditDetail1764000000300']);
     const triggers = await db.dataSource.query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal ORDER BY 1`);
     expect(triggers.map((t: { tgname: string }) => t.tgname)).toEqual(['audit_log_no_truncate', 'audit_log_no_update_delete']);
   });
@@ -166,7 +172,7 @@ function auditLogSuite(backend: Backend): void {
     await log.record(entry({ cpf, requestId: 'req-canonical' }));
     const [stored] = await log.forSubject(cpf, new Date(0), 1);
     expect(stored).toMatchObject({ seq: 1, clientId: 'Banco Horizonte', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpfMasked: cpf.masked, cpfHash: hashCpf(cpf.value), action: 'READ', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: 'req-canonical', prevHash: GENESIS_HASH });
-    expect(stored.hash).toBe(auditEntryHash(GENESIS_HASH, stored));
+    expect(stored.hash).toBe(auditEntryHash(GENESIS_HASH, { ...stored, detail: null }));
   });
 
   it('keeps the chain contiguous under 20 concurrent record() calls, on one instance and across instances', async () => {
@@ -343,6 +349,75 @@ function auditLogSuite(backend: Backend): void {
         if (!['hash', 'prev_hash', 'cpf_hash'].includes(column)) expect(text).not.toMatch(/\d{11}/);
       }
     }
+  });
+
+  describe('details of a write (a correction: reason, before, after)', () => {
+    const cipher = FieldCipher.ephemeral();
+    const detail = {
+      kind: 'CORRECTION',
+      field: 'name',
+      reason: 'nome com erro de digitação',
+      before: 'Maria da Silva Santo',
+      after: 'Maria da Silva Santos',
+    };
+
+    it('keeps the detail encrypted in the table, readable through the log, and covered by the entry\'s' +
+      ' hash', async () => {
+      const cpf = uniqueCpf();
+      const withCipher = new TypeormAuditLog(db.dataSource, hashCpf, { detailCipher: cipher });
+      await withCipher.record(entry({ requestId: 'plain' }));
+      await withCipher.record(entry({ cpf, action: 'WRITE', requestId: 'fix', detail }));
+      const [raw] = await db.dataSource.query(`SELECT detail FROM audit_log WHERE request_id = 'fix'`);
+      expect(raw.detail).toMatch(/^v1\./);
+      expect(raw.detail).not.toContain('Santos');
+      expect(raw.detail).not.toContain(cpf.value);
+      expect((await withCipher.forSubject(cpf, new Date(0), 1))[0]).toMatchObject({ requestId: 'fix', detail });
+      expect(await withCipher.verify()).toEqual({ ok: true, checked: 2, brokenAt: null, reason: null });
+      const other = cipher.encrypt(
+        JSON.stringify({ ...detail, reason: 'something else' }),
+        `audit_log.detail:${hashCpf(cpf.value)}`,
+      );
+      await asTableOwner(db.dataSource, `UPDATE audit_log SET detail = '${other}' WHERE seq = 2`);
+      expect(await withCipher.verify()).toMatchObject({ ok: false, brokenAt: 2 });
+    });
+
+    it('refuses to record a detail it could only store in clear', async () => {
+      expect(() => log.seal(entry({ detail }))).toThrow(/no cipher/);
+    });
+  });
+
+  it('pages a subject\'s entries of one kind with a cursor, so engine writes never crowd out the reads', async () => {
+    const subject = uniqueCpf();
+    for (let i = 0; i < 12; i++) {
+      await log.record(entry({ cpf: subject, requestId: `read-${i}` }));
+      for (let w = 0; w < 3; w++) await log.record(
+        entry({
+          cpf: subject,
+          clientId: 'rating-engine',
+          action: 'WRITE',
+          resource: 'RATING',
+          requestId: `w-${i}-${w}`,
+        })
+      );
+      if (i % 4 === 0) await log.record(entry({ cpf: subject, outcome: 'DENIED', requestId: `denied-${i}` }));
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await log.forSubjectPage(
+        subject,
+        { since: new Date(0), actions: ['READ'], outcomes: ['SUCCESS'], limit: 5, cursor },
+      );
+      seen.push(...page.entries.map((e) => e.requestId));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(range(0, 11).reverse().map((i) => `read-${i}`));
+    await expect(
+      log.forSubjectPage(subject, { since: new Date(0), limit: 5, cursor: 'not-a-cursor' })
+    ).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
   });
 
   it('reports the appends per second it sustains (logged, not asserted)', async () => {

@@ -1,7 +1,10 @@
-import { Cpf } from '@app/shared-kernel';
+import { Cpf, ValidationError } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditAction, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditResource, AuditVerification, SealedAuditEntry } from '../../application/ports/audit-log';
+import {
+  AuditAction, AuditDetail, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditPage, AuditResource,
+  AuditVerification, SealedAuditEntry, SubjectAuditQuery,
+} from '../../application/ports/audit-log';
 import type { AuditAnchor } from './audit-anchor-log';
 
 /** prev_hash of the first entry. */
@@ -23,11 +26,14 @@ export interface ChainedFields {
   resource: string;
   outcome: string;
   requestId: string;
+  /** The encrypted detail, or null. */
+  detail?: string | null;
 }
 
 /**
  * sha256 hex of the previous hash, a newline and the entry as JSON with its keys in this fixed order. Changing a field,
- * the order of entries or any earlier entry changes the result, so the stored hashes form a chain.
+ * the order of entries or any earlier entry changes the result, so the stored hashes form a chain. `detail` is covered
+ * only when an entry has one, so entries written before it existed keep their hashes.
  */
 export function auditEntryHash(prevHash: string, f: ChainedFields): string {
   const canonical = JSON.stringify({
@@ -42,8 +48,19 @@ export function auditEntryHash(prevHash: string, f: ChainedFields): string {
     resource: f.resource,
     outcome: f.outcome,
     requestId: f.requestId,
+    ...(f.detail ? { detail: f.detail } : {}),
   });
   return createHash('sha256').update(`${prevHash}\n${canonical}`, 'utf8').digest('hex');
+}
+
+/**
+ * Encrypts and decrypts an entry's detail (FieldCipher in the app) under a context naming the subject, so a detail
+ * copied to another entry fails to decrypt. Keys that encrypted details must stay in the keyring to read them: the log
+ * is append-only and is never re-encrypted.
+ */
+export interface AuditDetailCipher {
+  encrypt(plaintext: string, context: string): string;
+  decrypt(token: string, context: string): string;
 }
 
 export interface TypeormAuditLogOptions {
@@ -51,7 +68,11 @@ export interface TypeormAuditLogOptions {
   pageSize?: number;
   /** Most entries written by one transaction when record() calls pile up. */
   maxBatch?: number;
+  /** Required to record entries with a detail; without it such an entry is refused rather than stored in clear. */
+  detailCipher?: AuditDetailCipher;
 }
+
+const detailContext = (cpfHash: string | null) => `audit_log.detail:${cpfHash ?? 'none'}`;
 
 type Pending = { fields: Omit<ChainedFields, 'seq' | 'at'>; resolve: () => void; reject: (error: unknown) => void };
 
@@ -67,6 +88,7 @@ type Row = {
   resource: string;
   outcome: string;
   request_id: string;
+  detail: string | null;
   prev_hash: string;
   hash: string;
 };
@@ -76,14 +98,19 @@ type Row = {
  * parser can round or reinterpret them. (ORDER BY must name a.seq: a bare `seq` would sort the text alias.)
  */
 const COLUMNS = `a.seq::text AS seq, (extract(epoch FROM a.at) * 1000000)::bigint::text AS at_us, a.client_id, a.scope, a.purpose, a.cpf_masked,
-  a.cpf_hash, a.action, a.resource, a.outcome, a.request_id, a.prev_hash, a.hash`;
+  a.cpf_hash, a.action, a.resource, a.outcome, a.request_id, a.detail, a.prev_hash, a.hash`;
 
-/** $1 is the batch's timestamp; $2..$13 are one array per column, in this order. */
+/** $1 is the batch's timestamp; $2..$14 are one array per column, in this order. */
 const INSERT_ENTRIES = `
-  INSERT INTO audit_log (seq, at, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, prev_hash, hash)
-  SELECT u.seq, $1::timestamptz, u.client_id, u.scope, u.purpose, u.cpf_masked, u.cpf_hash, u.action, u.resource, u.outcome, u.request_id, u.prev_hash, u.hash
-  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-    AS u(seq, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, prev_hash, hash)`;
+  INSERT INTO audit_log
+    (seq, at, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
+     prev_hash, hash)
+  SELECT u.seq, $1::timestamptz, u.client_id, u.scope, u.purpose, u.cpf_masked, u.cpf_hash, u.action, u.resource,
+    u.outcome, u.request_id, u.detail, u.prev_hash, u.hash
+  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+    AS u(seq, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
+      prev_hash, hash)`;
 
 /** The chain head and the database clock, read after the lock is held (clock_timestamp, not the transaction's now()). */
 const HEAD = `
@@ -108,7 +135,29 @@ function fieldsOf(row: Row): ChainedFields {
     resource: row.resource,
     outcome: row.outcome,
     requestId: row.request_id,
+    detail: row.detail,
   };
+}
+
+/** A page position: the last entry's time (milliseconds, what the log stores) and seq. */
+function encodeAuditCursor(row: Row): string {
+  return Buffer.from(JSON.stringify([fieldsOf(row).at.toISOString(), row.seq])).toString('base64url');
+}
+
+function decodeAuditCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2) {
+      const [at, seq] = value as unknown[];
+      const valid = typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof seq === 'string';
+      if (valid && /^\d{1,19}$/.test(seq)) {
+        return [new Date(at).toISOString(), seq];
+      }
+    }
+  } catch {
+    // falls through to the validation error below
+  }
+  throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
 }
 
 /**
@@ -124,6 +173,8 @@ export class TypeormAuditLog extends AuditLog {
   private queue: Pending[] = [];
   private draining = false;
 
+  private readonly detailCipher?: AuditDetailCipher;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly hashCpf: (digits: string) => string,
@@ -132,11 +183,20 @@ export class TypeormAuditLog extends AuditLog {
     super();
     this.pageSize = Math.max(1, options.pageSize ?? 5000);
     this.maxBatch = Math.min(Math.max(1, options.maxBatch ?? 2000), 5000);
+    this.detailCipher = options.detailCipher;
   }
 
   seal(entry: AuditEntryInput): SealedAuditEntry {
-    const { cpf, ...rest } = entry;
-    return { ...rest, cpfMasked: cpf ? cpf.masked : null, cpfHash: cpf ? this.hashCpf(cpf.value) : null };
+    const { cpf, detail, ...rest } = entry;
+    const cpfHash = cpf ? this.hashCpf(cpf.value) : null;
+    const sealed: SealedAuditEntry = { ...rest, cpfMasked: cpf ? cpf.masked : null, cpfHash };
+    if (detail) {
+      if (!this.detailCipher) {
+        throw new Error('this audit log has no cipher for entry details; refusing to store one in clear');
+      }
+      sealed.detail = this.detailCipher.encrypt(JSON.stringify(detail), detailContext(cpfHash));
+    }
+    return sealed;
   }
 
   recordSealed(entry: SealedAuditEntry): Promise<void> {
@@ -150,6 +210,7 @@ export class TypeormAuditLog extends AuditLog {
       resource: entry.resource,
       outcome: entry.outcome,
       requestId: entry.requestId,
+      detail: entry.detail ?? null,
     };
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ fields, resolve, reject });
@@ -164,17 +225,46 @@ export class TypeormAuditLog extends AuditLog {
       `SELECT ${COLUMNS} FROM audit_log a WHERE a.cpf_hash = $1 AND a.at >= $2::timestamptz ORDER BY a.at DESC, a.seq DESC LIMIT $3`,
       [this.hashCpf(cpf.value), since.toISOString(), take],
     );
-    return rows.map((row) => {
-      const f = fieldsOf(row);
-      return {
-        ...f,
-        action: f.action as AuditAction,
-        resource: f.resource as AuditResource,
-        outcome: f.outcome as AuditOutcome,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      };
-    });
+    return rows.map((row) => this.toEntry(row));
+  }
+
+  async forSubjectPage(cpf: Cpf, query: SubjectAuditQuery): Promise<AuditPage> {
+    const take = Math.floor(query.limit);
+    if (!(take > 0)) return { entries: [], nextCursor: null };
+    const [at, seq] = query.cursor ? decodeAuditCursor(query.cursor) : [null, null];
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM audit_log a
+       WHERE a.cpf_hash = $1 AND a.at >= $2::timestamptz
+         AND ($3::text[] IS NULL OR a.action = ANY($3::text[])) AND ($4::text[] IS NULL OR a.outcome = ANY($4::text[]))
+         AND ($5::timestamptz IS NULL OR (a.at, a.seq) < ($5::timestamptz, $6::bigint))
+       ORDER BY a.at DESC, a.seq DESC LIMIT $7`,
+      [this.hashCpf(cpf.value), query.since.toISOString(), query.actions ?? null, query.outcomes ?? null, at, seq,
+        take + 1],
+    );
+    const page = rows.slice(0, take);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > take && last ? encodeAuditCursor(last) : null;
+    return { entries: page.map((row) => this.toEntry(row)), nextCursor };
+  }
+
+  private toEntry(row: Row): AuditEntry {
+    const f = fieldsOf(row);
+    return {
+      ...f,
+      action: f.action as AuditAction,
+      resource: f.resource as AuditResource,
+      outcome: f.outcome as AuditOutcome,
+      detail: this.reveal(row),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
+  }
+
+  private reveal(row: Row): AuditDetail | null {
+    if (!row.detail) return null;
+    if (!this.detailCipher) throw new Error('this audit log has no cipher to read entry details');
+    const context = detailContext(row.cpf_hash ? row.cpf_hash.trim() : null);
+    return JSON.parse(this.detailCipher.decrypt(row.detail, context)) as AuditDetail;
   }
 
   /** The chain's last entry, what an anchor records; null while the chain is empty. */
@@ -255,11 +345,14 @@ export class TypeormAuditLog extends AuditLog {
       const at = new Date(head.now);
       // One array per column: the statement's text and parameter count stay the same whatever the batch size, so
       // PostgreSQL parses 13 parameters instead of 13 per entry.
-      const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+      const columns: unknown[][] = Array.from({ length: 13 }, () => []);
       for (const { fields } of batch) {
         seq += 1;
         const hash = auditEntryHash(prevHash, { seq, at, ...fields });
-        const values = [seq, fields.clientId, fields.scope, fields.purpose, fields.cpfMasked, fields.cpfHash, fields.action, fields.resource, fields.outcome, fields.requestId, prevHash, hash];
+        const values = [
+          seq, fields.clientId, fields.scope, fields.purpose, fields.cpfMasked, fields.cpfHash, fields.action,
+          fields.resource, fields.outcome, fields.requestId, fields.detail ?? null, prevHash, hash,
+        ];
         values.forEach((v, i) => columns[i].push(v));
         prevHash = hash;
       }

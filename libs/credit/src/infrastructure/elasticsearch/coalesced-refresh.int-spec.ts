@@ -14,6 +14,7 @@ function purchases(cpf: Cpf, prefix: string, n: number): TransactionEvent[] {
     eventId: `${prefix}-${i}`,
     cpf,
     occurredAt: new Date(NOW.getTime() - (i % 80) * DAY_MS - i),
+    source: 'api:Refresh Test',
     merchant: 'Supermercado Bom Preço',
     mcc: '5411',
     amount: Money.ofCents(100 + i),
@@ -54,7 +55,7 @@ describe('ElasticsearchTransactionStore with coalesced refresh (real Elasticsear
   it('control: with refresh=false and the periodic refresh off, a write is not searchable (so the tests below can fail)', async () => {
     const cpf = uniqueCpf();
     const unrefreshed = new ElasticsearchTransactionStore(es, { index, refresh: false });
-    expect(await unrefreshed.append(purchases(cpf, `ctl-${cpf.value}`, 5))).toEqual({ stored: 5, duplicates: 0 });
+    expect(await unrefreshed.append(purchases(cpf, `ctl-${cpf.value}`, 5))).toMatchObject({ stored: 5, duplicates: 0 });
     expect(await countFor(cpf)).toBe(0);
     await es.indices.refresh({ index });
     expect(await countFor(cpf)).toBe(5);
@@ -74,7 +75,7 @@ describe('ElasticsearchTransactionStore with coalesced refresh (real Elasticsear
       }),
     );
     for (const s of seen) {
-      expect(s.result).toEqual({ stored: s.expected, duplicates: 0 });
+      expect(s.result).toMatchObject({ stored: s.expected, duplicates: 0 });
       expect(s.visible).toBe(s.expected);
       expect(s.listed).toBe(1);
     }

@@ -8,7 +8,7 @@ import { TransactionEvent } from '../../domain/transactions/transaction-event';
 import { InMemoryTransactionStore } from '../embedded/in-memory-transaction.store';
 import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
 import { ElasticsearchTransactionsModule } from './elasticsearch-transactions.module';
-import { TRANSACTION_MAPPINGS } from './transaction.elasticsearch-mapper';
+import { TRANSACTION_MAPPINGS, TransactionElasticsearchMapper as Mapper } from './transaction.elasticsearch-mapper';
 
 // wait_for refreshes and 1,000-event bulks take longer than jest's default 5 s on a cold node.
 jest.setTimeout(60_000);
@@ -21,6 +21,7 @@ function movements(cpf: Cpf, prefix: string, n: number): TransactionEvent[] {
     eventId: `${prefix}-${String(i).padStart(5, '0')}`,
     cpf,
     occurredAt: new Date(NOW.getTime() - (i % 200) * DAY_MS - i),
+    source: 'api:Store Test',
     kind: i % 3 === 0 ? ('SALARY' as const) : ('BILL_PAYMENT' as const),
     amount: Money.ofCents(i % 3 === 0 ? 10_000 + i : -(500 + i)),
   }));
@@ -38,6 +39,9 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   let store: ElasticsearchTransactionStore;
 
   const countDocs = async (cpf?: Cpf) => (await es.count({ index, ...(cpf ? { query: { term: { cpf: cpf.value } } } : {}) })).count;
+  const countDocsIn = async (name: string, cpf: Cpf) => (
+    await es.count({ index: name, query: { term: { cpf: cpf.value } } })
+  ).count;
 
   beforeAll(async () => {
     store = new ElasticsearchTransactionStore(es, { index, refresh: 'wait_for' });
@@ -66,7 +70,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     expect(mapping.properties).toEqual(TRANSACTION_MAPPINGS.properties);
     const types = Object.fromEntries(Object.entries(mapping.properties ?? {}).map(([k, v]) => [k, (v as { type: string }).type]));
     expect(types).toEqual({
-      eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', inquirer: 'keyword', purpose: 'keyword', kind: 'keyword',
+      eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', source: 'keyword', inquirer: 'keyword',
+      purpose: 'keyword', kind: 'keyword',
       amountCents: 'long', merchant: 'keyword', mcc: 'keyword', installments: 'short', approved: 'boolean', cardLast4: 'keyword',
     });
     const settings = (await es.indices.getSettings({ index }))[index]!.settings!.index!;
@@ -89,8 +94,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   it('stores 1,000 events once: sending them again stores nothing and the index still holds exactly 1,000', async () => {
     const cpf = uniqueCpf();
     const events = movements(cpf, `bulk-${cpf.value}`, 1_000);
-    expect(await store.append(events)).toEqual({ stored: 1_000, duplicates: 0 });
-    expect(await store.append(events)).toEqual({ stored: 0, duplicates: 1_000 });
+    expect(await store.append(events)).toMatchObject({ stored: 1_000, duplicates: 0 });
+    expect(await store.append(events)).toMatchObject({ stored: 0, duplicates: 1_000 });
     expect(await countDocs(cpf)).toBe(1_000);
   });
 
@@ -98,8 +103,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const small = new ElasticsearchTransactionStore(es, { index, refresh: 'wait_for', chunkSize: 100 });
     const cpf = uniqueCpf();
     const events = movements(cpf, `chunk-${cpf.value}`, 250);
-    expect(await small.append(events.slice(0, 120))).toEqual({ stored: 120, duplicates: 0 });
-    expect(await small.append([...events, ...events.slice(200, 210)])).toEqual({ stored: 130, duplicates: 130 });
+    expect(await small.append(events.slice(0, 120))).toMatchObject({ stored: 120, duplicates: 0 });
+    expect(await small.append([...events, ...events.slice(200, 210)])).toMatchObject({ stored: 130, duplicates: 130 });
     expect(await countDocs(cpf)).toBe(250);
   });
 
@@ -108,7 +113,8 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const good = movements(cpf, `bad-${cpf.value}`, 2);
     // installments is a `short`: a value out of its range is a mapping error, a stand-in for any non-duplicate item failure.
     const bad: TransactionEvent = {
-      type: 'CARD_PURCHASE', eventId: `bad-${cpf.value}-card`, cpf, occurredAt: NOW, merchant: 'M', mcc: '5411',
+      type: 'CARD_PURCHASE', eventId: `bad-${cpf.value}-card`, cpf, occurredAt: NOW, source: 'api:Store Test',
+      merchant: 'M', mcc: '5411',
       amount: Money.ofCents(100), installments: 100_000, approved: true, cardLast4: '4242',
     };
     await expect(store.append([good[0]!, bad, good[1]!])).rejects.toThrow(new RegExp(`refused 1 of 3 events.*bad-${cpf.value}-card \\(400 (mapper_parsing_exception|document_parsing_exception)`));
@@ -116,8 +122,53 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     expect(await countDocs(cpf)).toBe(2);
   });
 
+  it('keeps documents written before sources were kept readable, and treats a re-sent copy of one as a' +
+    ' duplicate', async () => {
+    const legacyIndex = `${index}-legacy`;
+    const cpf = uniqueCpf();
+    const [first, second] = movements(cpf, `legacy-${cpf.value}`, 2);
+    const legacy = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
+    try {
+      await legacy.ensureIndex();
+      // What the previous version wrote: `_id` is the bare event id and there is no source.
+      const { source: _ignored, ...old } = Mapper.toDocument(first!);
+      await es.index({ index: legacyIndex, id: first!.eventId, document: old, refresh: true });
+      const store = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
+      await store.ensureIndex();
+      expect(
+        (await store.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events
+      ).toEqual([{ ...first, source: null }]);
+      expect(await store.findStored([first!])).toEqual([true]);
+      expect(await store.append([first!])).toMatchObject({ stored: 0, duplicates: 1 });
+      // Another source's different event under the same id is another event.
+      const another = { ...second!, eventId: first!.eventId, source: 'amqp:another-partner' };
+      expect(await store.findStored([another])).toEqual([false]);
+      expect(await store.append([another])).toMatchObject({ stored: 1, duplicates: 0 });
+      expect(await countDocsIn(legacyIndex, cpf)).toBe(2);
+    } finally {
+      await es.indices.delete({ index: legacyIndex, ignore_unavailable: true });
+      await es.indices.deleteIndexTemplate({ name: legacy.templateName }).catch(() => undefined);
+    }
+  });
+
+  it('skips the look-up of old documents on an index that never held any', async () => {
+    const fresh = `${index}-fresh`;
+    const store = new ElasticsearchTransactionStore(es, { index: fresh, refresh: 'wait_for' });
+    const mget = jest.spyOn(es, 'mget');
+    try {
+      await store.ensureIndex();
+      const cpf = uniqueCpf();
+      await store.append(movements(cpf, `fresh-${cpf.value}`, 3));
+      expect(mget).not.toHaveBeenCalled();
+    } finally {
+      mget.mockRestore();
+      await es.indices.delete({ index: fresh, ignore_unavailable: true });
+      await es.indices.deleteIndexTemplate({ name: store.templateName }).catch(() => undefined);
+    }
+  });
+
   it('does nothing for an empty batch', async () => {
-    expect(await store.append([])).toEqual({ stored: 0, duplicates: 0 });
+    expect(await store.append([])).toMatchObject({ stored: 0, duplicates: 0, outcomes: [] });
   });
 
   it('ensureIndex is idempotent: calling it again (as every restart does) keeps the index, its documents and its mapping', async () => {
@@ -135,14 +186,26 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const events: TransactionEvent[] = [
       ...movements(cpf, `${p}-m`, 60),
       ...Array.from({ length: 15 }, (_, i): TransactionEvent => ({
-        type: 'BUREAU_INQUIRY', eventId: `${p}-i${i}`, cpf, occurredAt: new Date(NOW.getTime() - i * 20 * DAY_MS), inquirer: `Banco ${i}`, purpose: 'CREDIT_GRANTING',
+        type: 'BUREAU_INQUIRY', eventId: `${p}-i${i}`, cpf, occurredAt: new Date(
+          NOW.getTime() - i * 20 * DAY_MS
+        ), source: 'api:Store Test', inquirer: `Banco ${i}`, purpose: 'CREDIT_GRANTING',
       })),
       ...Array.from({ length: 15 }, (_, i): TransactionEvent => ({
-        type: 'CARD_PURCHASE', eventId: `${p}-c${i}`, cpf, occurredAt: new Date(NOW.getTime() - i * 9 * DAY_MS), merchant: `Loja ${i}`, mcc: '5411',
+        type: 'CARD_PURCHASE', eventId: `${p}-c${i}`, cpf, occurredAt: new Date(
+          NOW.getTime() - i * 9 * DAY_MS
+        ), source: 'api:Store Test', merchant: `Loja ${i}`, mcc: '5411',
         amount: Money.ofCents(1_000 + i), installments: 1 + (i % 12), approved: i % 4 !== 0, cardLast4: '4242',
       })),
       // Same instant as another event: the event id must break the tie the same way on both.
-      { type: 'BUREAU_INQUIRY', eventId: `${p}-i0-twin`, cpf, occurredAt: NOW, inquirer: 'Banco Gêmeo', purpose: 'CREDIT_GRANTING' },
+      {
+        type: 'BUREAU_INQUIRY',
+        eventId: `${p}-i0-twin`,
+        cpf,
+        occurredAt: NOW,
+        source: 'api:Store Test',
+        inquirer: 'Banco Gêmeo',
+        purpose: 'CREDIT_GRANTING',
+      },
     ];
     const memory = new InMemoryTransactionStore();
     await memory.append(events);
@@ -189,7 +252,7 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
         const cpf = uniqueCpf();
         const events = movements(cpf, `timing-${String(refresh)}-${cpf.value}`, 1_000);
         const started = process.hrtime.bigint();
-        expect(await s.append(events)).toEqual({ stored: 1_000, duplicates: 0 });
+        expect(await s.append(events)).toMatchObject({ stored: 1_000, duplicates: 0 });
         samples.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
       samples.sort((a, b) => a - b);
@@ -208,7 +271,7 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
       expect(moduleRef.get(ElasticsearchTransactionStore)).toBe(port);
       expect((await es.indices.exists({ index: moduleIndex }))).toBe(true);
       const cpf = uniqueCpf();
-      expect(await port.append(movements(cpf, `module-${cpf.value}`, 2))).toEqual({ stored: 2, duplicates: 0 });
+      expect(await port.append(movements(cpf, `module-${cpf.value}`, 2))).toMatchObject({ stored: 2, duplicates: 0 });
       expect((await port.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events).toHaveLength(2);
     } finally {
       await moduleRef.close();

@@ -1,12 +1,25 @@
 import { Cpf, DAY_MS, ValidationError } from '@app/shared-kernel';
 import { errors, estypes } from '@elastic/elasticsearch';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
-import { AppendOptions, AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
+import {
+  AppendOptions,
+  AppendOutcome,
+  AppendResult,
+  TransactionPage,
+  TransactionStore,
+  TransactionWindow,
+} from '../../application/ports/transaction.store';
+import { CREDIT_DECISION_PURPOSES } from '../../domain/transactions/inquiry-purposes';
 import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { CardPurchaseSummary, InquirySummary, MovementWindow, ScoringActivity, TransactionSummary } from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 import { CoalescedRefresh } from './coalesced-refresh';
-import { TRANSACTION_MAPPINGS, TransactionDocument, TransactionElasticsearchMapper as Mapper } from './transaction.elasticsearch-mapper';
+import {
+  TRANSACTION_MAPPINGS,
+  TransactionDocument,
+  TransactionElasticsearchMapper as Mapper,
+  documentId,
+} from './transaction.elasticsearch-mapper';
 
 export interface ElasticsearchTransactionStoreOptions {
   index: string;
@@ -54,7 +67,13 @@ interface ActivityAggs {
 const NO_WINDOW: WindowAgg = { doc_count: 0, sign: { buckets: { in: { doc_count: 0, cents: { value: 0 } }, out: { doc_count: 0, cents: { value: 0 } } } }, byKind: { buckets: [] }, approved: { buckets: [] } };
 
 /**
- * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` = event id, so `create` makes re-ingest a no-op.
+ * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` from (source, event id) (documentId), so `create`
+ * makes re-ingest by the same source a no-op while another source's event with the same id is stored beside it.
+ *
+ * Documents written before sources were kept have `_id` = event id and no source: nobody knows which partner sent
+ * them. While an index holds any, an event whose id matches one is a duplicate only if it is the same event (same
+ * CPF, type, time and fields), so a partner re-sending an old batch stores nothing twice and another partner's
+ * different event with that id is stored. That costs one `mget` per bulk; ensureIndex finds out whether it is needed.
  * Built by a factory (it needs options and an awaited ensureIndex), hence no @Injectable.
  */
 export class ElasticsearchTransactionStore extends TransactionStore {
@@ -62,6 +81,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   private readonly refresh: 'coalesced' | 'wait_for' | false;
   private readonly chunkSize: number;
   private readonly refresher = new CoalescedRefresh(() => this.refreshIndex());
+  /** Whether the index may hold documents without a source; cleared by ensureIndex when it holds none. */
+  private legacyDocuments = true;
 
   constructor(
     private readonly es: ElasticsearchService,
@@ -94,10 +115,17 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     try {
       // No exists() check first: two instances starting together would both see "missing" and one create would fail.
       await this.es.indices.create({ index: this.index });
+      this.legacyDocuments = false;
     } catch (error) {
       if (errorType(error) !== 'resource_already_exists_exception') throw error;
       // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails loudly here.
       await this.es.indices.putMapping({ index: this.index, ...TRANSACTION_MAPPINGS });
+      await this.es.indices.refresh({ index: this.index });
+      const { count } = await this.es.count({
+        index: this.index,
+        query: { bool: { must_not: [{ exists: { field: 'source' } }] } },
+      });
+      this.legacyDocuments = count > 0;
     }
   }
 
@@ -105,15 +133,24 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     const mode = options.visibility === 'eventual' ? false : this.refresh;
     const refresh = mode === 'wait_for' ? 'wait_for' : false;
     // The first occurrence of an id wins, as in the embedded store; the rest are duplicates without a round trip.
-    const unique = new Map<string, TransactionEvent>();
-    for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
-    const batch = [...unique.values()];
+    const outcomes: AppendOutcome[] = new Array<AppendOutcome>(events.length).fill('DUPLICATE');
+    const unique = new Map<string, number>();
+    events.forEach((e, i) => {
+      const id = documentId(e.source, e.eventId);
+      if (!unique.has(id)) unique.set(id, i);
+    });
+    const batch = [...unique.entries()];
     let stored = 0;
-    let duplicates = events.length - batch.length;
     for (let start = 0; start < batch.length; start += this.chunkSize) {
-      const chunk = batch.slice(start, start + this.chunkSize);
+      const slice = batch.slice(start, start + this.chunkSize);
+      const legacy = await this.legacyDuplicates(slice.map(([, i]) => events[i]!));
+      const chunk = slice.filter((_, k) => !legacy[k]);
+      if (chunk.length === 0) continue;
       const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
-      for (const e of chunk) operations.push({ create: { _index: this.index, _id: e.eventId } }, Mapper.toDocument(e));
+      for (const [id, i] of chunk) operations.push(
+        { create: { _index: this.index, _id: id } },
+        Mapper.toDocument(events[i]!),
+      );
       const response = await this.es.bulk({
         operations,
         refresh,
@@ -121,14 +158,21 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       });
       let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;
       let failures = 0;
-      response.items.forEach((item, i) => {
+      response.items.forEach((item, k) => {
         const result = item.create;
         if (!result) return;
-        if (result.status === 201) stored += 1;
-        else if (result.status === 409) duplicates += 1;
-        else {
+        const index = chunk[k]![1];
+        if (result.status === 201) {
+          stored += 1;
+          outcomes[index] = 'STORED';
+        } else if (result.status !== 409) {
           failures += 1;
-          failure ??= { id: chunk[i]!.eventId, status: result.status, type: result.error?.type, reason: result.error?.reason };
+          failure ??= {
+            id: events[index]!.eventId,
+            status: result.status,
+            type: result.error?.type,
+            reason: result.error?.reason,
+          };
         }
       });
       if (failure) {
@@ -142,7 +186,41 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     }
     // Also after a batch of duplicates only: their first writer may not have refreshed yet (it may have crashed before).
     if (mode === 'coalesced' && batch.length > 0) await this.refresher.request();
-    return { stored, duplicates };
+    return { stored, duplicates: events.length - stored, outcomes };
+  }
+
+  async findStored(events: TransactionEvent[]): Promise<boolean[]> {
+    if (events.length === 0) return [];
+    const ids = events.map((e) => documentId(e.source, e.eventId));
+    const response = await this.es.mget<TransactionDocument>({
+      index: this.index,
+      ids: [...new Set(ids)],
+      _source: false,
+    });
+    const found = new Set(response.docs.filter((d) => 'found' in d && d.found).map((d) => d._id));
+    const legacy = await this.legacyDuplicates(events.filter((_, i) => !found.has(ids[i]!)));
+    let k = 0;
+    return ids.map((id) => found.has(id) || legacy[k++] === true);
+  }
+
+  /**
+   * For each event, whether a document written before sources were kept is this very event: same id and the same
+   * content. Only asked while the index may hold such documents.
+   */
+  private async legacyDuplicates(events: TransactionEvent[]): Promise<boolean[]> {
+    if (!this.legacyDocuments || events.length === 0) return events.map(() => false);
+    const response = await this.es.mget<TransactionDocument>({
+      index: this.index,
+      ids: [...new Set(events.map((e) => e.eventId))],
+    });
+    const old = new Map<string, TransactionDocument>();
+    for (const d of response.docs) if (
+      'found' in d && d.found && d._source && d._source.source === undefined
+    ) old.set(d._id, d._source);
+    return events.map((e) => {
+      const doc = old.get(e.eventId);
+      return doc !== undefined && sameContent(doc, Mapper.toDocument(e));
+    });
   }
 
   /** How many explicit refreshes this store has started; many concurrent appends share one. */
@@ -197,7 +275,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
           // Every CPF asked for is in the query, so a bucket per CPF is exact on any number of shards.
           terms: { field: 'cpf', size: unique.length },
           aggs: {
-            inquiries: { filter: of('BUREAU_INQUIRY', since6m) },
+            // Only consultations for a credit decision count (inquiry-purposes.ts), as in the summary.
+            inquiries: { filter: { bool: { filter: [of('BUREAU_INQUIRY', since6m), { terms: { purpose: [...CREDIT_DECISION_PURPOSES] } }] } } },
             movements: {
               filter: of('FINANCIAL_MOVEMENT', since90d),
               // As the summary's: `in` is cents >= 0, `out` cents < 0.
@@ -305,9 +384,41 @@ function toCardPurchaseSummary(d: Partial<TransactionDocument>): CardPurchaseSum
   };
 }
 
+/**
+ * Only inquiries made for a credit decision are part of a summary (they are what scoring counts and lenders see);
+ * the rest, the subject's own consultations among them, stay in the trail for the subject.
+ */
+const NOT_FOR_CREDIT_DECISION: estypes.QueryDslQueryContainer = {
+  bool: {
+    filter: [{ term: { type: 'BUREAU_INQUIRY' } }],
+    must_not: [{ terms: { purpose: [...CREDIT_DECISION_PURPOSES] } }],
+  },
+};
+
 function summaryQuery(cpfs: readonly Cpf[], now: Date): estypes.QueryDslQueryContainer {
   const cpf = cpfs.length === 1 ? { term: { cpf: cpfs[0]!.value } } : { terms: { cpf: cpfs.map((c) => c.value) } };
-  return { bool: { filter: [cpf, { range: { occurredAt: { lte: now.toISOString() } } }] } };
+  return {
+    bool: { filter: [cpf, { range: { occurredAt: { lte: now.toISOString() } } }], must_not: [NOT_FOR_CREDIT_DECISION] },
+  };
+}
+
+/** Two documents of one event, the source aside: the fields a re-sent event repeats. */
+function sameContent(a: TransactionDocument, b: TransactionDocument): boolean {
+  const fields = [
+    'eventId',
+    'cpf',
+    'type',
+    'inquirer',
+    'purpose',
+    'kind',
+    'amountCents',
+    'merchant',
+    'mcc',
+    'installments',
+    'approved',
+    'cardLast4',
+  ] as const;
+  return new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime() && fields.every((f) => a[f] === b[f]);
 }
 
 function byTypeAgg(now: Date): estypes.AggregationsAggregationContainer {

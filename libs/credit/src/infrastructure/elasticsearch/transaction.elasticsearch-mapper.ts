@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Cpf, Money } from '@app/shared-kernel';
 import type { estypes } from '@elastic/elasticsearch';
 import { EventType, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
@@ -8,6 +9,8 @@ export interface TransactionDocument {
   cpf: string;
   type: EventType;
   occurredAt: string;
+  /** Who reported it (absent on documents written before sources were kept). */
+  source?: string;
   inquirer?: string;
   purpose?: string;
   kind?: MovementKind;
@@ -30,6 +33,7 @@ export const TRANSACTION_MAPPINGS: estypes.MappingTypeMapping = {
     cpf: { type: 'keyword' },
     type: { type: 'keyword' },
     occurredAt: { type: 'date' },
+    source: { type: 'keyword' },
     inquirer: { type: 'keyword' },
     purpose: { type: 'keyword' },
     kind: { type: 'keyword' },
@@ -42,6 +46,16 @@ export const TRANSACTION_MAPPINGS: estypes.MappingTypeMapping = {
   },
 };
 
+/**
+ * The `_id` of an event: event ids are unique per source, so the id is the source's (hashed, fixed-length) name and the
+ * event id. Documents written before sources were kept have the bare event id as `_id`; ids of the new scheme start
+ * with `s1:`, which keeps the two apart.
+ */
+export function documentId(source: string | null, eventId: string): string {
+  if (source === null) return eventId;
+  return `s1:${createHash('sha256').update(source, 'utf8').digest('base64url').slice(0, 22)}:${eventId}`;
+}
+
 export const TransactionElasticsearchMapper = {
   /**
    * Runs once per ingested event: one object literal per type, no spread of a shared base. Measured on 500-event
@@ -50,19 +64,41 @@ export const TransactionElasticsearchMapper = {
   toDocument(e: TransactionEvent): TransactionDocument {
     switch (e.type) {
       case 'BUREAU_INQUIRY':
-        return { eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), type: e.type, inquirer: e.inquirer, purpose: e.purpose };
+        return {
+          eventId: e.eventId,
+          cpf: e.cpf.value,
+          occurredAt: e.occurredAt.toISOString(),
+          source: e.source ?? undefined,
+          type: e.type,
+          inquirer: e.inquirer,
+          purpose: e.purpose,
+        };
       case 'FINANCIAL_MOVEMENT':
-        return { eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), type: e.type, kind: e.kind, amountCents: e.amount.cents };
+        return {
+          eventId: e.eventId,
+          cpf: e.cpf.value,
+          occurredAt: e.occurredAt.toISOString(),
+          source: e.source ?? undefined,
+          type: e.type,
+          kind: e.kind,
+          amountCents: e.amount.cents,
+        };
       case 'CARD_PURCHASE':
         return {
-          eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), type: e.type, merchant: e.merchant, mcc: e.mcc,
-          amountCents: e.amount.cents, installments: e.installments, approved: e.approved, cardLast4: e.cardLast4,
+          eventId: e.eventId, cpf: e.cpf.value, occurredAt: e.occurredAt.toISOString(), source: e.source ?? undefined,
+          type: e.type, merchant: e.merchant, mcc: e.mcc, amountCents: e.amount.cents, installments: e.installments,
+          approved: e.approved, cardLast4: e.cardLast4,
         };
     }
   },
 
   toDomain(d: TransactionDocument): TransactionEvent {
-    const base = { eventId: d.eventId, cpf: Cpf.parse(d.cpf), occurredAt: new Date(d.occurredAt) };
+    const base = {
+      eventId: d.eventId,
+      cpf: Cpf.parse(d.cpf),
+      occurredAt: new Date(d.occurredAt),
+      source: d.source ?? null,
+    };
     switch (d.type) {
       case 'BUREAU_INQUIRY':
         return { ...base, type: d.type, inquirer: d.inquirer as string, purpose: d.purpose as string };

@@ -1,4 +1,4 @@
-import { Cpf } from '@app/shared-kernel';
+import { Clock, Cpf, SystemClock } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { AnalysisCache, CacheLookup, FillTicket } from '../../application/ports/analysis.cache';
 
@@ -9,7 +9,11 @@ export class InMemoryAnalysisCache extends AnalysisCache {
   /** Invalidations per CPF, the fill tickets. One number per CPF ever invalidated: the embedded store is a demo's size. */
   private readonly invalidations = new Map<string, number>();
 
-  constructor(private readonly maxEntries = 10_000) {
+  /** `clock`: expiry follows the same clock as the analyses, so a TTL cut to an expiry ends at that very instant. */
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly clock: Clock = new SystemClock(),
+  ) {
     super();
   }
 
@@ -17,7 +21,7 @@ export class InMemoryAnalysisCache extends AnalysisCache {
     const entry = this.entries.get(cpf.value);
     if (entry) {
       this.entries.delete(cpf.value);
-      if (entry.expiresAt > Date.now()) {
+      if (entry.expiresAt > this.clock.now().getTime()) {
         this.entries.set(cpf.value, entry);
         return { json: entry.json };
       }
@@ -25,14 +29,14 @@ export class InMemoryAnalysisCache extends AnalysisCache {
     return { json: null, ticket: this.ticketFor(cpf) };
   }
 
-  async fill(cpf: Cpf, json: string, ttlSeconds: number, ticket: FillTicket): Promise<void> {
+  async fill(cpf: Cpf, json: string, ttlMs: number, ticket: FillTicket): Promise<void> {
     if (ticket === null || ticket !== this.ticketFor(cpf)) return;
-    await this.set(cpf, json, ttlSeconds);
+    await this.set(cpf, json, ttlMs);
   }
 
-  async set(cpf: Cpf, json: string, ttlSeconds: number): Promise<void> {
+  async set(cpf: Cpf, json: string, ttlMs: number): Promise<void> {
     this.entries.delete(cpf.value);
-    this.entries.set(cpf.value, { json, expiresAt: Date.now() + ttlSeconds * 1000 });
+    this.entries.set(cpf.value, { json, expiresAt: this.clock.now().getTime() + ttlMs });
     while (this.entries.size > this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }

@@ -1,11 +1,21 @@
-import { Cpf, DAY_MS } from '@app/shared-kernel';
+import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { AppendResult, TransactionPage, TransactionStore, TransactionWindow } from '../../application/ports/transaction.store';
+import {
+  AppendOutcome,
+  AppendResult,
+  TransactionPage,
+  TransactionStore,
+  TransactionWindow,
+} from '../../application/ports/transaction.store';
+import { countsForScoring } from '../../domain/transactions/inquiry-purposes';
 import { BureauInquiry, CardPurchase, TransactionEvent } from '../../domain/transactions/transaction-event';
 import { MovementWindow, ScoringActivity, TransactionSummary, emptyMovementWindow, scoringActivityOf } from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 
-/** Events per CPF kept sorted newest first; the id set makes re-ingest a no-op. */
+/** (source, event id) as one key: the same id from two sources is two events. */
+const keyOf = (e: TransactionEvent): string => `${e.source ?? ''}\u0000${e.eventId}`;
+
+/** Events per CPF kept sorted newest first; the (source, id) set makes re-ingest a no-op. */
 @Injectable()
 export class InMemoryTransactionStore extends TransactionStore {
   private readonly ids = new Set<string>();
@@ -13,10 +23,16 @@ export class InMemoryTransactionStore extends TransactionStore {
 
   async append(events: TransactionEvent[]): Promise<AppendResult> {
     let stored = 0;
+    const outcomes: AppendOutcome[] = [];
     const touched = new Set<TransactionEvent[]>();
     for (const event of events) {
-      if (this.ids.has(event.eventId)) continue;
-      this.ids.add(event.eventId);
+      const key = keyOf(event);
+      if (this.ids.has(key)) {
+        outcomes.push('DUPLICATE');
+        continue;
+      }
+      this.ids.add(key);
+      outcomes.push('STORED');
       let list = this.byCpf.get(event.cpf.value);
       if (!list) this.byCpf.set(event.cpf.value, (list = []));
       list.push(event);
@@ -24,7 +40,11 @@ export class InMemoryTransactionStore extends TransactionStore {
       stored += 1;
     }
     for (const list of touched) list.sort(newestFirst);
-    return { stored, duplicates: events.length - stored };
+    return { stored, duplicates: events.length - stored, outcomes };
+  }
+
+  async findStored(events: TransactionEvent[]): Promise<boolean[]> {
+    return events.map((e) => this.ids.has(keyOf(e)));
   }
 
   async scoringActivityMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, ScoringActivity>> {
@@ -47,6 +67,7 @@ export class InMemoryTransactionStore extends TransactionStore {
       const at = e.occurredAt.getTime();
       if (at > t) continue;
       if (e.type === 'BUREAU_INQUIRY') {
+        if (!countsForScoring(e.purpose)) continue;
         summary.lastInquiry ??= { inquirer: e.inquirer, purpose: e.purpose, occurredAt: e.occurredAt };
         if (at >= since6m) summary.inquiriesLast6Months += 1;
       } else if (e.type === 'FINANCIAL_MOVEMENT') {
@@ -59,7 +80,7 @@ export class InMemoryTransactionStore extends TransactionStore {
           c.count += 1;
           if (e.approved) {
             c.approvedCount += 1;
-            c.approvedAmountCents += e.amount.cents;
+            c.approvedAmountCents = add(c.approvedAmountCents, e.amount.cents);
           } else c.declinedCount += 1;
         }
       }
@@ -96,11 +117,14 @@ function newestFirst(a: TransactionEvent, b: TransactionEvent): number {
   return b.occurredAt.getTime() - a.occurredAt.getTime() || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 }
 
+/** Sums of cents through Money, so a total past the safe-integer range is refused rather than rounded. */
+const add = (a: number, b: number): number => Money.ofCents(a).plus(Money.ofCents(b)).cents;
+
 function addMovement(w: MovementWindow, kind: keyof MovementWindow['byKind'], cents: number): void {
   w.count += 1;
-  if (cents >= 0) w.inflowCents += cents;
-  else w.outflowCents += -cents;
-  w.byKind[kind] = (w.byKind[kind] ?? 0) + cents;
+  if (cents >= 0) w.inflowCents = add(w.inflowCents, cents);
+  else w.outflowCents = add(w.outflowCents, -cents);
+  w.byKind[kind] = add(w.byKind[kind] ?? 0, cents);
 }
 
 function cardSummary(e: CardPurchase) {

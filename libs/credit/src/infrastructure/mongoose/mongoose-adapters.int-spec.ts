@@ -105,8 +105,8 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       const f = featuresFor(cpf, 123_400);
       const fields = JSON.parse(RatingFeaturesMongooseMapper.toPersistence(f).payload) as Record<string, unknown>;
       await connection.collection(RATING_FEATURES_COLLECTION).insertOne({
-        cpf: cpf.value, ...fields, birthDate: f.props.birthDate, updatedAt: f.props.updatedAt,
-        incomeSources: f.props.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since })),
+        cpf: cpf.value, ...fields, birthDate: f.props.birthDate.toUtcMidnight(), updatedAt: f.props.updatedAt,
+        incomeSources: f.props.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toUtcMidnight() })),
       });
       expect((await repo.findByCpf(cpf))?.sameAs(f)).toBe(true);
       expect((await repo.findMany([cpf])).get(cpf.value)?.features?.monthlyIncomeCents()).toBe(123_400);
@@ -165,10 +165,24 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       const history = await connection.collection(RATING_COLLECTION).find({ cpf: cpf.value }).toArray();
       expect(history).toEqual([{
         _id: write.head.ratingId, cpf: cpf.value, generatedAt: new Date('2026-11-05T00:00:00Z'), featuresAt: new Date('2026-11-04T00:00:00Z'), seq: 1,
-        previousScore: null, payload: expect.any(String),
+        previousScore: null, validUntil: null, payload: expect.any(String),
       }]);
       const heads = await connection.collection(RATING_HEAD_COLLECTION).find({ cpf: cpf.value }).toArray();
       expect(heads).toEqual([{ _id: write.head.ratingId, cpf: cpf.value, ...partitionKeysOf(cpf.value), head: expect.any(String) }]);
+    });
+
+    it('reads a rating stored before validUntil existed as valid only until its generation, so a read re-rates' +
+      ' it', async () => {
+      const repo = moduleRef.get(RatingRepository);
+      const cpf = uniqueCpf();
+      // The first layout, field by field, without validUntil.
+      const old = ratingFor(cpf, 650, new Date('2026-11-04T00:00:00Z'));
+      await connection.collection(RATING_COLLECTION).insertOne({
+        cpf: cpf.value, ...JSON.parse(RatingMongooseMapper.toPersistence(ratingWrite(old, null, null)).payload), generatedAt: old.props.generatedAt,
+      });
+      const rating = await repo.latest(cpf);
+      expect(rating?.props.validUntil).toEqual(new Date('2026-11-04T00:00:00Z'));
+      expect(rating?.isValidAt(new Date('2026-11-04T00:00:00Z'))).toBe(false);
     });
 
     it('round-trips a rating without an improvement', async () => {
@@ -184,7 +198,8 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
       const cpf = uniqueCpf();
       const legacy = ratingFor(cpf, 640, new Date('2026-12-01T00:00:00Z'));
       await connection.collection(RATING_COLLECTION).insertOne({ cpf: cpf.value, ...JSON.parse(RatingMongooseMapper.toPersistence(ratingWrite(legacy, null, null)).payload), generatedAt: legacy.props.generatedAt });
-      expect((await repo.latest(cpf))?.props).toEqual(legacy.props);
+      // Stored before validity was kept: valid only until its generation (re-rated on its first read).
+      expect((await repo.latest(cpf))?.props).toEqual({ ...legacy.props, validUntil: legacy.props.generatedAt });
       await saveRating(repo, ratingFor(cpf, 700, new Date('2026-11-01T00:00:00Z')), new Date('2026-10-01T00:00:00Z'));
       expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([700, 640]);
     });

@@ -1,4 +1,4 @@
-import { Cpf } from '@app/shared-kernel';
+import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { Address } from '../../domain/consumer/address.value-object';
 import { partitionKeysOf } from '../../domain/rating/rating-partition';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
@@ -25,10 +25,10 @@ export const RatingFeaturesMongooseMapper = {
     const f: FeaturesFields = 'payload' in doc ? parsePayload(doc.payload) : doc;
     return RatingFeatures.create({
       cpf: Cpf.parse(doc.cpf),
-      birthDate: f.birthDate,
+      birthDate: CalendarDate.fromUtcMidnight(f.birthDate),
       address: Address.create({ ...f.address, complement: f.address.complement ?? null }),
       assets: f.assets.map((a) => ({ kind: a.kind, valueCents: a.valueCents, financed: a.financed, outstandingCents: a.outstandingCents })),
-      incomeSources: f.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmountCents, since: s.since })),
+      incomeSources: f.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmountCents, since: CalendarDate.fromUtcMidnight(s.since) })),
       updatedAt: f.updatedAt,
     });
   },
@@ -37,10 +37,10 @@ export const RatingFeaturesMongooseMapper = {
     const p = features.props;
     const a = p.address.props;
     const fields: FeaturesFields = {
-      birthDate: p.birthDate,
+      birthDate: p.birthDate.toUtcMidnight(),
       address: { street: a.street, number: a.number, complement: a.complement ?? null, district: a.district, city: a.city, state: a.state, postalCode: a.postalCode },
       assets: p.assets.map((x) => ({ kind: x.kind, valueCents: x.value.cents, financed: x.financed, outstandingCents: x.outstanding.cents })),
-      incomeSources: p.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since })),
+      incomeSources: p.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toUtcMidnight() })),
       updatedAt: p.updatedAt,
     };
     return { cpf: p.cpf.value, ...partitionKeysOf(p.cpf.value), payload: JSON.stringify(fields) };

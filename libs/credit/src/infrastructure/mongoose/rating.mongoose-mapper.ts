@@ -6,18 +6,24 @@ import { RatingDoc, RatingFields, RatingHeadDoc, StoredRatingDoc } from './ratin
 
 /** RatingHead without ratingId and cpf, as stored in RatingHeadDoc.head. */
 type HeadTuple = [score: number, band: RatingBand, modelVersion: string, reasons: string, generatedAtMs: number,
-  featuresAtMs: number | null, seq: number, previousScore: number | null];
+  featuresAtMs: number | null, seq: number, previousScore: number | null, validUntilMs: number | null];
 
 /** A head in a snapshot page: its CPF and rating id first, then the rest. */
 export type PageTuple = [cpf: string, ratingId: string, ...HeadTuple];
 
 const toTuple = (h: RatingHead): HeadTuple =>
-  [h.score, h.band, h.modelVersion, h.reasons, h.generatedAt.getTime(), h.featuresAt?.getTime() ?? null, h.seq, h.previousScore];
+  [h.score, h.band, h.modelVersion, h.reasons, h.generatedAt.getTime(), h.featuresAt?.getTime() ?? null, h.seq, h.previousScore,
+    h.validUntil?.getTime() ?? null];
 
-const fromTuple = (cpf: string, ratingId: string, [score, band, modelVersion, reasons, generatedAtMs, featuresAtMs, seq, previousScore]: HeadTuple): RatingHead => ({
-  ratingId, cpf, score, band, modelVersion, reasons, generatedAt: new Date(generatedAtMs),
-  featuresAt: featuresAtMs === null ? null : new Date(featuresAtMs), seq, previousScore,
-});
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+const fromTuple = (cpf: string, ratingId: string, tuple: HeadTuple): RatingHead => {
+  const [score, band, modelVersion, reasons, generatedAtMs, featuresAtMs, seq, previousScore, validUntilMs] = tuple;
+  const generatedAt = new Date(generatedAtMs);
+  // A head stored before validity was kept: valid until its generation, as the rating it summarises (re-rated once).
+  const validUntil = validUntilMs === undefined ? generatedAt : date(validUntilMs);
+  return { ratingId, cpf, score, band, modelVersion, reasons, generatedAt, featuresAt: date(featuresAtMs), seq, previousScore, validUntil };
+};
 
 export const RatingMongooseMapper = {
   toDomain(doc: StoredRatingDoc): Rating {
@@ -33,6 +39,8 @@ export const RatingMongooseMapper = {
         : null,
       modelVersion: f.modelVersion,
       generatedAt: doc.generatedAt,
+      // Stored before validity was kept: nobody knows what it rested on, so it is served no more (re-rated on read).
+      validUntil: doc.validUntil === undefined ? doc.generatedAt : doc.validUntil,
     });
   },
 
@@ -50,7 +58,7 @@ export const RatingMongooseMapper = {
     };
     return {
       _id: head.ratingId, cpf: p.cpf.value, generatedAt: p.generatedAt, featuresAt: head.featuresAt, seq: head.seq,
-      previousScore: head.previousScore, payload: JSON.stringify(fields),
+      previousScore: head.previousScore, validUntil: p.validUntil, payload: JSON.stringify(fields),
     };
   },
 
@@ -67,7 +75,7 @@ export const RatingMongooseMapper = {
     const p = rating.props;
     return {
       ratingId: String(doc._id), cpf: doc.cpf, score: p.score, band: p.band, modelVersion: p.modelVersion, reasons: reasonsKey(rating),
-      generatedAt: p.generatedAt, featuresAt, seq, previousScore: 'payload' in doc ? (doc.previousScore ?? null) : null,
+      generatedAt: p.generatedAt, featuresAt, seq, previousScore: 'payload' in doc ? (doc.previousScore ?? null) : null, validUntil: p.validUntil,
     };
   },
 };

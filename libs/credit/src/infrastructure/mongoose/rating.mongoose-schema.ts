@@ -46,12 +46,14 @@ export interface RatingDoc {
   seq: number;
   /** The score this rating replaced. */
   previousScore: number | null;
+  /** Rating.validUntil: until when it may be served. */
+  validUntil: Date | null;
   /** RatingFields as JSON. */
   payload: string;
 }
 
-/** A rating stored field by field, before the payload layout; still read. */
-export type LegacyRatingDoc = RatingFields & { _id: Types.ObjectId; cpf: string; generatedAt: Date };
+/** A rating stored field by field, before the payload layout; still read. validUntil is absent on the oldest. */
+export type LegacyRatingDoc = RatingFields & { _id: Types.ObjectId; cpf: string; generatedAt: Date; validUntil?: Date | null };
 export type StoredRatingDoc = RatingDoc | LegacyRatingDoc;
 
 /**
@@ -88,6 +90,7 @@ export const RatingSchema = new Schema<RatingDoc>(
     seq: { type: Number, required: true },
     previousScore: { type: Number, default: null },
     payload: { type: String, required: true },
+    validUntil: { type: Date, default: null },
   },
   { collection: RATING_COLLECTION, versionKey: false, strict: 'throw', autoIndex: false, autoCreate: false },
 );

@@ -1,20 +1,34 @@
 import { EXCHANGES, IngestTransactionsV1, QUEUES, RatePartitionV1, RegenerateRatingsV1 } from '@app/contracts';
 import { RabbitMqPublisher } from '@app/platform';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandSender } from '../../application/ports/command.sender';
 import { IngestTransactionsCommand } from '../../application/ingest-transactions/ingest-transactions.command';
 import { RatePartitionCommand, RegenerateRatingsCommand } from '../../application/regenerate-ratings/regenerate-ratings.command';
+import { BROKER_USER } from './broker-user';
 
-/** Commands leave the API as persistent messages; the call resolves once the broker has confirmed them. */
+/**
+ * Commands leave the API as persistent messages; the call resolves once the broker has confirmed them. An ingest batch
+ * names its REST client's source and carries this process's broker user as user_id, which the broker verifies: that is
+ * what lets the ingestion worker believe the source.
+ */
 @Injectable()
 export class RabbitMqCommandSender extends CommandSender {
-  constructor(private readonly publisher: RabbitMqPublisher) {
+  constructor(
+    private readonly publisher: RabbitMqPublisher,
+    @Inject(BROKER_USER) private readonly brokerUser: string,
+  ) {
     super();
   }
 
   async ingestTransactions(command: IngestTransactionsCommand): Promise<void> {
-    const payload: IngestTransactionsV1 = { batchId: command.batchId, events: command.events as Record<string, unknown>[] };
-    await this.publisher.publish(EXCHANGES.commands, QUEUES.ingestTransactions, payload, { correlationId: command.metadata.correlationId, causationId: command.batchId });
+    const payload: IngestTransactionsV1 = {
+      batchId: command.batchId,
+      source: command.source,
+      events: command.events as Record<string, unknown>[],
+    };
+    await this.publisher.publish(EXCHANGES.commands, QUEUES.ingestTransactions, payload, {
+      correlationId: command.metadata.correlationId, causationId: command.batchId, userId: this.brokerUser,
+    });
   }
 
   async regenerateRatings(command: RegenerateRatingsCommand): Promise<void> {

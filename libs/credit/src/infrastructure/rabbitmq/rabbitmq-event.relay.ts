@@ -1,7 +1,16 @@
-import { ConsumerDataChangedV1, EVENTS, EXCHANGES, RatingChangedV1, TransactionsIngestedV1 } from '@app/contracts';
+import {
+  ConsumerDataChangedV1,
+  CorrectionNoticeV1,
+  EVENTS,
+  EXCHANGES,
+  QUEUES,
+  RatingChangedV1,
+  TransactionsIngestedV1,
+} from '@app/contracts';
 import { RabbitMqPublisher } from '@app/platform';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ChangeEvent, IntegrationEvents } from '../../application/events/change-notifier';
+import { CorrectionNoticeEvent } from '../../application/events/correction-notice.event';
 import { RatingChangedEvent } from '../../application/events/rating-changed.event';
 import { EventOutbox, OutgoingEvent, publishEvent } from './event-outbox';
 
@@ -62,6 +71,16 @@ function outgoing(event: ChangeEvent): OutgoingEvent {
       previousScore: event.previousScore, generatedAt: r.generatedAt.toISOString(),
     };
     return { exchange: EXCHANGES.events, routingKey: EVENTS.ratingChanged, payload, ...ids };
+  }
+  if (event instanceof CorrectionNoticeEvent) {
+    const payload: CorrectionNoticeV1 = {
+      correctionId: event.correctionId, cpf: event.cpf, field: event.field, ...(
+        event.debtId ? { debtId: event.debtId } : {}
+      ), correctedAt: event.correctedAt.toISOString(),
+      recipients: event.recipients.map((r) => ({ client: r.client, lastReadAt: r.lastReadAt.toISOString() })),
+    };
+    // To the commands exchange: it names a CPF and its consulters, and is for the notification service only.
+    return { exchange: EXCHANGES.commands, routingKey: QUEUES.correctionNotices, payload, ...ids };
   }
   if (event.dataClass === 'TRANSACTIONS') {
     const payload: TransactionsIngestedV1 = { batchId: event.metadata.causationId ?? event.metadata.correlationId, cpfs: event.cpfs };

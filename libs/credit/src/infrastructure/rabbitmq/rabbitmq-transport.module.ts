@@ -1,8 +1,11 @@
 import { AmqpConnectionManager } from 'amqp-connection-manager';
-import { RETRY_DELAY_MS, RabbitMqPublisher, connectRabbitMq } from '@app/platform';
+import { RETRY_DELAY_MS, RabbitMqPublisher, brokerUserOf, connectRabbitMq } from '@app/platform';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CommandSender } from '../../application/ports/command.sender';
+import { BROKER_USER } from './broker-user';
 import { RabbitMqCommandSender } from './rabbitmq-command.sender';
+
+export { BROKER_USER };
 
 export const RABBITMQ_CONNECTION = Symbol('RABBITMQ_CONNECTION');
 
@@ -19,6 +22,7 @@ export class RabbitMqTransportModule implements OnApplicationShutdown {
       module: RabbitMqTransportModule,
       providers: [
         { provide: RABBITMQ_CONNECTION, useFactory: () => connectRabbitMq(url, processName) },
+        { provide: BROKER_USER, useValue: brokerUserOf(url) },
         {
           provide: RabbitMqPublisher,
           inject: [RABBITMQ_CONNECTION],
@@ -30,7 +34,7 @@ export class RabbitMqTransportModule implements OnApplicationShutdown {
         },
         { provide: CommandSender, useClass: RabbitMqCommandSender },
       ],
-      exports: [RabbitMqPublisher, CommandSender, RABBITMQ_CONNECTION],
+      exports: [RabbitMqPublisher, CommandSender, RABBITMQ_CONNECTION, BROKER_USER],
     };
   }
 

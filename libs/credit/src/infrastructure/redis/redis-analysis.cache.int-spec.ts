@@ -62,20 +62,20 @@ describe('Redis analysis cache (raw bytes over ioredis)', () => {
 
     it('degrades to fast misses while Redis is down, and resumes caching without a restart', async () => {
       const cpf: Cpf = uniqueCpf();
-      await cache.set(cpf, '{"v":1}', 60);
+      await cache.set(cpf, '{"v":1}', 60_000);
       expect(await cache.get(cpf)).toBe('{"v":1}');
 
       await stopRedis();
       await until(async () => (await cache.health()) === 'degraded', 5_000);
       const started = Date.now();
       expect(await cache.get(cpf)).toBeNull();
-      await cache.set(cpf, '{"v":2}', 60);
+      await cache.set(cpf, '{"v":2}', 60_000);
       await cache.invalidate([cpf]);
       expect(Date.now() - started).toBeLessThan(1_000);
 
       await startRedis();
       await until(async () => (await cache.health()) === 'up', 10_000);
-      await cache.set(cpf, '{"v":3}', 60);
+      await cache.set(cpf, '{"v":3}', 60_000);
       expect(await cache.get(cpf)).toBe('{"v":3}');
     }, 30_000);
   });

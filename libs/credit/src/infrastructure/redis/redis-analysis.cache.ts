@@ -82,19 +82,25 @@ export class RedisAnalysisCache extends AnalysisCache {
     }
   }
 
-  async fill(cpf: Cpf, json: string, ttlSeconds: number, ticket: FillTicket): Promise<void> {
+  async fill(cpf: Cpf, json: string, ttlMs: number, ticket: FillTicket): Promise<void> {
     if (ticket === null || !this.available()) return;
     try {
-      await this.scripts.creditAnalysisFillV1(redisKeys.analysis(this.namespace, cpf), redisKeys.analysisInvalidations(this.namespace, cpf), json, ttlSeconds * 1000, ticket);
+      await this.scripts.creditAnalysisFillV1(
+        redisKeys.analysis(this.namespace, cpf),
+        redisKeys.analysisInvalidations(this.namespace, cpf),
+        json,
+        Math.max(1, Math.floor(ttlMs)),
+        ticket,
+      );
     } catch (error) {
       this.warnFailed('write', error);
     }
   }
 
-  async set(cpf: Cpf, json: string, ttlSeconds: number): Promise<void> {
+  async set(cpf: Cpf, json: string, ttlMs: number): Promise<void> {
     if (!this.available()) return;
     try {
-      await this.redis.set(redisKeys.analysis(this.namespace, cpf), json, 'PX', ttlSeconds * 1000);
+      await this.redis.set(redisKeys.analysis(this.namespace, cpf), json, 'PX', Math.max(1, Math.floor(ttlMs)));
     } catch (error) {
       this.warnFailed('write', error);
     }

@@ -49,5 +49,8 @@ export function parseSealed(raw: string | undefined): SealedAuditEntry {
   for (const field of ['purpose', 'cpfMasked', 'cpfHash'] as const) {
     if (value[field] !== null && typeof value[field] !== 'string') throw new Error(`${field}: must be a string or null`);
   }
+  if (
+    value.detail !== undefined && value.detail !== null && typeof value.detail !== 'string'
+  ) throw new Error('detail: must be a string or null');
   return value as unknown as SealedAuditEntry;
 }

@@ -41,9 +41,19 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     cpf,
     clientId,
     audit: entry(requestId, { cpf }),
-    inquiry: { type: 'BUREAU_INQUIRY', eventId: `inq-${requestId}`, cpf, occurredAt: new Date(), inquirer: 'bank', purpose: 'CREDIT_GRANTING' },
+    inquiry: {
+      type: 'BUREAU_INQUIRY',
+      eventId: `inq-${requestId}`,
+      cpf,
+      occurredAt: new Date(),
+      source: 'bureau',
+      inquirer: 'bank',
+      purpose: 'CREDIT_GRANTING',
+    },
   });
-  const inquiryIds = async (ns = namespace) => (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+')).map(([, f]) => (JSON.parse(f[1]) as { eventId: string }).eventId);
+  const inquiryIds = async (ns = namespace) => (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+')).map(
+    ([, f]) => (JSON.parse(f[1]) as { event: { eventId: string } }).event.eventId
+  );
 
   beforeAll(async () => {
     redis = new Redis(redisOptions(requireEnv('REDIS_URL')));
@@ -60,7 +70,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
     const cpf = uniqueCpf();
     const json = '{"cpf":"' + cpf.value + '","nome":"Zé Ninguém"}';
-    await cache.set(cpf, json, 60);
+    await cache.set(cpf, json, 60_000);
     const before = await redis.xlen(journal);
 
     const result = await reads.read(ask('key-hit', 'r-hit', cpf));
@@ -79,7 +89,16 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     // The inquiry is C data (the CPF's event trail), journalled in its wire shape for the relay to store.
     const inquiries = await redis.xrange(redisKeys.inquiryJournal(namespace), '-', '+');
     const inquiry = JSON.parse(inquiries[inquiries.length - 1][1][1]) as Record<string, unknown>;
-    expect(inquiry).toMatchObject({ eventId: 'inq-r-hit', cpf: cpf.value, type: 'BUREAU_INQUIRY', inquirer: 'bank', purpose: 'CREDIT_GRANTING' });
+    expect(inquiry).toMatchObject({
+      source: 'bureau',
+      event: {
+        eventId: 'inq-r-hit',
+        cpf: cpf.value,
+        type: 'BUREAU_INQUIRY',
+        inquirer: 'bank',
+        purpose: 'CREDIT_GRANTING',
+      },
+    });
   });
 
   it('counts a miss without journalling anything', async () => {
@@ -104,18 +123,18 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const countTtl = await redis.pttl(redisKeys.analysisInvalidations(namespace, cpf));
     expect(countTtl).toBeGreaterThan(INVALIDATION_COUNT_TTL_MS - 60_000);
     expect(countTtl).toBeLessThanOrEqual(INVALIDATION_COUNT_TTL_MS);
-    await cache.fill(cpf, '{"stale":true}', 60, ticket);
+    await cache.fill(cpf, '{"stale":true}', 60_000, ticket);
     expect(await cache.get(cpf)).toBeNull();
     const again = await reads.read(ask('key-ticket', 'r-ticket-2', cpf));
     expect(again).toMatchObject({ kind: 'miss', ticket: '1' });
-    await cache.fill(cpf, '{"fresh":true}', 60, again.kind === 'miss' ? again.ticket : null);
+    await cache.fill(cpf, '{"fresh":true}', 60_000, again.kind === 'miss' ? again.ticket : null);
     expect(await reads.read(ask('key-ticket', 'r-ticket-3', cpf))).toMatchObject({ kind: 'hit', body: Buffer.from('{"fresh":true}') });
   });
 
   it('refuses to serve over the limit even when the analysis is cached, and journals nothing', async () => {
     const reads = new RedisCachedAnalysisReads(redis, 2, namespace);
     const cpf = uniqueCpf();
-    await cache.set(cpf, '{}', 60);
+    await cache.set(cpf, '{}', 60_000);
     const kinds = [];
     for (let i = 0; i < 3; i++) kinds.push((await reads.read(ask('key-limit', `r-limit-${i}`, cpf))));
     expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);

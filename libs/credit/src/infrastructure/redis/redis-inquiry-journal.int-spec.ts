@@ -21,7 +21,15 @@ const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 10
   }
 };
 
-const inquiry = (cpf: Cpf, eventId: string): BureauInquiry => ({ type: 'BUREAU_INQUIRY', eventId, cpf, occurredAt: new Date(Date.now() - 1_000), inquirer: 'Banco Exemplo', purpose: 'CREDIT_GRANTING' });
+const inquiry = (cpf: Cpf, eventId: string): BureauInquiry => ({
+  type: 'BUREAU_INQUIRY',
+  eventId,
+  cpf,
+  occurredAt: new Date(Date.now() - 1_000),
+  source: 'bureau',
+  inquirer: 'Banco Exemplo',
+  purpose: 'CREDIT_GRANTING',
+});
 
 /**
  * A store in front of the real one that can be taken away, or made to refuse one event id for itself, as an
@@ -165,6 +173,10 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     expect(() => parseJournalledInquiry(undefined)).toThrow('entry: missing');
     const movement = { eventId: 'x', cpf: '12345678909', type: 'FINANCIAL_MOVEMENT', kind: 'SALARY', amountCents: 100, occurredAt: '2026-01-01T00:00:00Z' };
     expect(() => parseJournalledInquiry(JSON.stringify(movement))).toThrow('inquiry.type: must be BUREAU_INQUIRY, got FINANCIAL_MOVEMENT');
-    expect(() => parseJournalledInquiry(JSON.stringify({ ...movement, type: 'BUREAU_INQUIRY' }))).toThrow(/^inquiry\.inquirer: /);
+    expect(
+      () => parseJournalledInquiry(JSON.stringify({ ...movement, type: 'BUREAU_INQUIRY' }))
+    ).toThrow(/^inquiry\.kind: is not a field/);
+    const { kind: _k, amountCents: _a, ...bare } = { ...movement, type: 'BUREAU_INQUIRY' };
+    expect(() => parseJournalledInquiry(JSON.stringify(bare))).toThrow(/^inquiry\.inquirer: /);
   });
 });

@@ -3,22 +3,40 @@ import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { InquiryRecorder } from '../../application/ports/inquiry-recorder';
 import { TransactionStore } from '../../application/ports/transaction.store';
-import { BureauInquiry, eventToJson, parseTransactionEvent, TransactionEventInput } from '../../domain/transactions/transaction-event';
+import {
+  BUREAU_SOURCE,
+  BureauInquiry,
+  eventToJson,
+  parseTransactionEvent,
+  TransactionEventInput,
+} from '../../domain/transactions/transaction-event';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
 import { redisJournals, redisKeys } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
 
-/** An inquiry as it waits in the journal: its wire shape, the one partners ingest, so the relay reads it back with the same rules. */
+/**
+ * An inquiry as it waits in the journal: its wire shape, the one partners ingest, so the relay reads it back with the
+ * same rules, and beside it the source it is stored under.
+ */
 export function inquiryJournalEntry(inquiry: BureauInquiry): string {
-  return JSON.stringify(eventToJson(inquiry));
+  return JSON.stringify({ source: inquiry.source, event: eventToJson(inquiry) });
 }
 
-/** Reads a journalled inquiry back, or says which field is wrong. */
+/** Reads a journalled inquiry back, or says which field is wrong; older entries, without a source, are the bureau's. */
 export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
   if (raw === undefined) throw new Error('entry: missing');
+  const entry = JSON.parse(raw) as { source?: unknown; event?: unknown };
+  const wrapped = typeof entry === 'object' && entry !== null && 'event' in entry;
+  const source = wrapped ? entry.source : BUREAU_SOURCE;
+  if (typeof source !== 'string' || source.length === 0) throw new Error('source: must be a non-empty string');
   let event;
   try {
-    event = parseTransactionEvent(JSON.parse(raw) as TransactionEventInput, new Date(), 'inquiry');
+    event = parseTransactionEvent(
+      (wrapped ? entry.event : entry) as TransactionEventInput,
+      new Date(),
+      'inquiry',
+      source,
+    );
   } catch (error) {
     if (error instanceof DomainError) throw new Error(`${error.field ?? 'inquiry'}: ${error.message}`);
     throw error;

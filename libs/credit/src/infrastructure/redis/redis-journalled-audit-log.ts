@@ -1,7 +1,15 @@
 import { Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { AuditEntry, AuditEntryInput, AuditLog, AuditVerification, SealedAuditEntry } from '../../application/ports/audit-log';
+import {
+  AuditEntry,
+  AuditEntryInput,
+  AuditLog,
+  AuditPage,
+  AuditVerification,
+  SealedAuditEntry,
+  SubjectAuditQuery,
+} from '../../application/ports/audit-log';
 import { redisKeys } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
 
@@ -41,6 +49,10 @@ export class RedisJournalledAuditLog extends AuditLog {
 
   forSubject(cpf: Cpf, since: Date, limit: number): Promise<AuditEntry[]> {
     return this.log.forSubject(cpf, since, limit);
+  }
+
+  forSubjectPage(cpf: Cpf, query: SubjectAuditQuery): Promise<AuditPage> {
+    return this.log.forSubjectPage(cpf, query);
   }
 
   verify(): Promise<AuditVerification> {

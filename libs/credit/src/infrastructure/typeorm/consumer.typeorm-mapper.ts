@@ -1,12 +1,10 @@
 import type { FieldCipher } from '@app/platform';
-import { Cpf } from '@app/shared-kernel';
+import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { Address, AddressProps } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Debt } from '../../domain/consumer/debt.entity';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 
-const day = (d: Date): string => d.toISOString().slice(0, 10);
-const fromDay = (s: string): Date => new Date(`${s}T00:00:00Z`);
 
 /** The consumers columns that hold FieldCipher tokens. */
 export type EncryptedConsumerColumn = 'cpf_enc' | 'name_enc' | 'address_enc';
@@ -50,9 +48,9 @@ export function debtFromRow(d: Pick<DebtRow, 'id' | 'creditor' | 'creditorCnpj' 
     creditor: d.creditor,
     creditorCnpj: d.creditorCnpj,
     amountCents: d.amountCents,
-    dueDate: fromDay(d.dueDate),
+    dueDate: CalendarDate.fromString(d.dueDate),
     status: d.status,
-    limitationDate: d.limitationDate ? fromDay(d.limitationDate) : null,
+    limitationDate: d.limitationDate ? CalendarDate.fromString(d.limitationDate) : null,
   });
 }
 
@@ -79,9 +77,9 @@ export const ConsumerTypeormMapper = {
         creditor: d.props.creditor,
         creditorCnpj: d.props.creditorCnpj,
         amountCents: d.props.amount.cents,
-        dueDate: day(d.props.dueDate),
+        dueDate: d.props.dueDate.toString(),
         status: d.props.status,
-        limitationDate: d.props.limitationDate ? day(d.props.limitationDate) : null,
+        limitationDate: d.props.limitationDate?.toString() ?? null,
       })),
     };
   },

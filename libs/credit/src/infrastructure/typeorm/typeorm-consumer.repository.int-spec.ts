@@ -12,6 +12,9 @@ import { createPGlite, pgliteModule } from './pglite.driver';
 import { reencryptConsumers } from './reencrypt-consumers';
 import { TypeormConsumerRepository } from './typeorm-consumer.repository';
 
+// Opening a database and running its migrations (PGlite compiles WASM) outlasts jest's 5 s on a busy machine.
+jest.setTimeout(60_000);
+
 const entities = [ConsumerRow, DebtRow];
 
 type Store = { dataSource: DataSource; drop: () => Promise<void> };
