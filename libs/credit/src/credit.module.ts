@@ -27,6 +27,7 @@ import { RatingEngine } from './application/rating-engine/rating-engine.service'
 import { RatePartitionHandler, RATING_WORKER_ID, defaultWorkerId } from './application/regenerate-ratings/rate-partition.handler';
 import { CurrentRatings } from './application/current-rating/current-ratings.service';
 import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
+import { EXPIRY_SWEEP_CHECK_MS, ExpirySweeps } from './application/regenerate-ratings/expiry-sweeps.service';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
@@ -105,6 +106,8 @@ export interface CreditModuleOptions {
   overrides?: Provider[];
   /** Names this process's broker connection: api, ingestion-worker, rating-worker. */
   processName?: string;
+  /** Whether this process registers the daily expiry sweep (the rating workers, and the embedded default). */
+  expirySweeps?: boolean;
 }
 
 type Probe = { name: string; adapter: string; inject: unknown[]; check: (...deps: never[]) => Promise<ProbeState> };
@@ -140,6 +143,7 @@ export class CreditModule {
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
       { provide: CreditScorer, useFactory: () => scorerFrom(config.scoringModelPath) },
       { provide: RATING_WORKER_ID, useFactory: defaultWorkerId },
+      { provide: EXPIRY_SWEEP_CHECK_MS, useValue: config.expirySweepCheckMs },
       { provide: ANALYSIS_TTL_SECONDS, useValue: config.analysisTtlSeconds },
       { provide: DEMO_CONSUMER_COUNT, useValue: config.demoConsumers },
     ];
@@ -250,6 +254,7 @@ export class CreditModule {
         ...CommandHandlers,
         ...QueryHandlers,
         ...changeHandling,
+        ...(options.expirySweeps ? [ExpirySweeps] : []),
       ],
       exports: [
         CqrsModule,

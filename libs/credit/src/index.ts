@@ -64,3 +64,4 @@ export * from './infrastructure/redis/redis-audit-journal';
 export * from './infrastructure/redis/redis-inquiry-journal';
 export * from './infrastructure/redis/redis-journal-relay';
 export * from './application/current-rating/current-ratings.service';
+export * from './application/regenerate-ratings/expiry-sweeps.service';

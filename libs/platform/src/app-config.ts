@@ -55,6 +55,11 @@ export interface AppConfig {
   scoringModelPath: string | null;
   /** Port of a worker's status endpoint (GET /health/ready with its backlog); null: none. */
   statusPort: number | null;
+  /**
+   * How often a process that re-rates (the rating worker, or the embedded default) checks that the day's expiry sweep
+   * is registered (EXPIRY_SWEEP_CHECK_MS, default 10 min; 0 turns it off in this process).
+   */
+  expirySweepCheckMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -145,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditAnchorEveryMs: int('AUDIT_ANCHOR_EVERY_MS', 900_000, 0, 86_400_000),
     scoringModelPath: env.SCORING_MODEL_PATH?.trim() || null,
     statusPort: env.STATUS_PORT?.trim() ? int('STATUS_PORT', 0, 1, 65535) : null,
+    expirySweepCheckMs: int('EXPIRY_SWEEP_CHECK_MS', 600_000, 0, 86_400_000),
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);

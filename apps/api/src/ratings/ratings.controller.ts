@@ -10,7 +10,11 @@ import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
 
 export class RegenerationRequestDto {
-  @ApiProperty({ enum: ['ALL', 'CPFS'], description: 'ALL re-rates every CPF with rating features or a rating; CPFS the listed ones' }) @IsIn(['ALL', 'CPFS']) scope: 'ALL' | 'CPFS';
+  @ApiProperty({
+    enum: ['ALL', 'CPFS', 'EXPIRED'],
+    description: 'ALL re-rates every CPF with rating features or a rating; CPFS the listed ones; EXPIRED those whose rating rests on a negative record no longer reportable (the daily sweep does this on its own)',
+  })
+  @IsIn(['ALL', 'CPFS', 'EXPIRED']) scope: 'ALL' | 'CPFS' | 'EXPIRED';
   @ApiPropertyOptional({ type: [String], example: ['12345678909'], description: `Required when scope is CPFS; 1 to ${MAX_CPFS_PER_JOB}` })
   @ValidateIf((o: RegenerationRequestDto) => o.scope === 'CPFS')
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CPFS_PER_JOB) @IsString({ each: true })
@@ -41,7 +45,7 @@ export class BandMoveDto {
 export class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] }) status: string;
-  @ApiProperty({ enum: ['ALL', 'CPFS'] }) scope: string;
+  @ApiProperty({ enum: ['ALL', 'CPFS', 'EXPIRED'] }) scope: string;
   @ApiProperty({ example: 'woe-logistic-v1' }) modelVersion: string;
   @ApiProperty({ minimum: 0, description: 'CPFs in scope: the listed ones, or for ALL the estimate the job was planned with; the number processed once it completes' }) total: number;
   @ApiProperty({ minimum: 0 }) processed: number;
@@ -49,7 +53,7 @@ export class RatingJobDto {
   @ApiProperty({ minimum: 0, description: 'Came out the same as the stored rating' }) unchanged: number;
   @ApiProperty({ minimum: 0, description: 'Neither consumer data nor rating features: nothing to rate' }) noData: number;
   @ApiProperty({ minimum: 0 }) failed: number;
-  @ApiProperty({ minimum: 0, maximum: 100, description: 'processed / total, in percent (at most 100)' }) percent: number;
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'processed / total, in percent (at most 100); for EXPIRED, partitions completed / partitions' }) percent: number;
   @ApiProperty() ratingsPerSecond: number;
   @ApiProperty({ type: PartitionTallyDto }) partitions: PartitionTallyDto;
   @ApiProperty({ type: [BandMoveDto], description: 'Per band before the job, how many consumers moved up, down or stayed' }) bandMoves: BandMoveDto[];
@@ -60,11 +64,18 @@ export class RatingJobDto {
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
 }
 
+/** Of the CPFs in scope; a sweep, which learns how many it has only as it goes, by its partitions. */
+function percentDone(job: RatingJob): number {
+  if (job.status === 'COMPLETED') return 100;
+  const [done, of] = job.scope.kind === 'EXPIRED' ? [job.partitions.completed, job.partitions.total] : [job.processed, job.total];
+  return of > 0 ? Math.min(100, Math.round((done / of) * 1000) / 10) : 0;
+}
+
 function toDto(job: RatingJob): RatingJobDto {
   return {
     id: job.id, status: job.status, scope: job.scope.kind, modelVersion: job.modelVersion, total: job.total, processed: job.processed,
     rated: job.rated, unchanged: job.unchanged, noData: job.noData, failed: job.failed,
-    percent: job.total > 0 ? Math.min(100, Math.round((job.processed / job.total) * 1000) / 10) : job.status === 'COMPLETED' ? 100 : 0,
+    percent: percentDone(job),
     ratingsPerSecond: job.ratingsPerSecond, partitions: { ...job.partitions },
     bandMoves: RATING_BANDS.map((from) => ({ from, ...job.bandMoves.from[from] })), newlyRated: job.bandMoves.newlyRated,
     createdAt: job.createdAt.toISOString(), updatedAt: job.updatedAt.toISOString(), finishedAt: job.finishedAt ? job.finishedAt.toISOString() : null,
@@ -87,7 +98,7 @@ export class RatingsController {
   @ApiAcceptedResponse({ type: RatingJobDto })
   @ApiErrors(400)
   async start(@Body() body: RegenerationRequestDto, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
-    const scope = body.scope === 'ALL' ? { kind: 'ALL' as const } : { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] };
+    const scope = body.scope === 'CPFS' ? { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] } : { kind: body.scope };
     return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name }, body.modelVersion)));
   }
 

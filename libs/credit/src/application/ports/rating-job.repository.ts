@@ -1,7 +1,8 @@
 import { BandMoves } from '../../domain/rating/rating-head';
 import { PartitionLevel } from '../../domain/rating/rating-partition';
 
-export type RatingJobScope = { kind: 'ALL' } | { kind: 'CPFS'; cpfs: string[] };
+/** ALL: the whole base; CPFS: a list; EXPIRED: the CPFs whose rating the calendar has made unservable (validUntil). */
+export type RatingJobScope = { kind: 'ALL' } | { kind: 'CPFS'; cpfs: string[] } | { kind: 'EXPIRED' };
 
 /** How a job is cut, fixed when it is registered so that every worker agrees on what partition N holds. */
 export interface RatingJobPlan {
@@ -56,7 +57,8 @@ export interface PartitionRun {
 }
 
 export abstract class RatingJobRepository {
-  abstract create(job: RatingJobRecord): Promise<void>;
+  /** Registers a job; false, changing nothing, when a job with its id exists. */
+  abstract create(job: RatingJobRecord): Promise<boolean>;
   abstract findById(id: string): Promise<RatingJobRecord | null>;
   abstract runsOf(jobId: string): Promise<PartitionRun[]>;
   abstract runsOfPartition(jobId: string, index: number): Promise<PartitionRun[]>;

@@ -167,6 +167,26 @@ export class RatingEngine {
    * `snapshot`: a partition's latest heads, when the window belongs to one: its writes then update that map, and their
    * heads go into the partition's snapshot instead of being stored loose.
    */
+  /**
+   * The CPFs of one shard or bucket whose latest rating the calendar has made unservable (validUntil passed): a
+   * negative record it used is no longer reportable. Only their heads are read in bulk (the partition's snapshot);
+   * their features are looked up one window at a time. Nothing else of the partition is read or written.
+   */
+  async rateExpired(level: PartitionLevel, key: number, metadata: MessageMetadata, options: RatingOptions = {}): Promise<RatingReport> {
+    const heads = await this.ratings.headsInPartition(level, key);
+    const now = this.clock.now().getTime();
+    const due = [...heads.latest.values()].filter((h) => h.validUntil !== null && h.validUntil.getTime() <= now);
+    const report = emptyReport();
+    if (due.length === 0) return report;
+    const latest = new Map(heads.latest);
+    for (let i = 0; i < due.length; i += RATING_WINDOW) {
+      const window = await this.rateWindow(due.slice(i, i + RATING_WINDOW).map((head) => ({ cpf: Cpf.parse(head.cpf), head })), metadata, options, latest);
+      mergeReport(report, window);
+    }
+    await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
+    return report;
+  }
+
   private async rateWindow(entries: WindowEntry[], metadata: MessageMetadata, options: RatingOptions, snapshot?: Map<string, RatingHead>): Promise<RatingReport> {
     if (options.modelVersion && options.modelVersion !== this.scorer.modelVersion) {
       throw new Error(`asked to rate with model ${options.modelVersion}, but this process scores with ${this.scorer.modelVersion}`);

@@ -109,6 +109,7 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
       const partition = listedPartition(job.scope.kind === 'CPFS' ? job.scope.cpfs : [], index);
       return this.engine.rateCpfs(partition.kind === 'CPFS' ? partition.cpfs : [], metadata, options);
     }
+    if (job.scope.kind === 'EXPIRED') return this.engine.rateExpired(job.plan.level, index, metadata, options);
     return this.engine.ratePartition(job.plan.level, index, metadata, { ...options, progress });
   }
 

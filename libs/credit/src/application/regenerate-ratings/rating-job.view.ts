@@ -82,7 +82,8 @@ export function viewOf(job: RatingJobRecord, runs: readonly PartitionRun[], now:
   const seconds = first ? ((complete ? last : now).getTime() - first.getTime()) / 1000 : 0;
   return {
     id: job.id, scope: job.scope, modelVersion: job.modelVersion, status, ...counts,
-    total: complete ? counts.processed : Math.max(job.plan.estimatedCpfs, counts.processed),
+    // A sweep rates only what it finds expired; its plan's estimate is the base it looks through.
+    total: complete || job.scope.kind === 'EXPIRED' ? counts.processed : Math.max(job.plan.estimatedCpfs, counts.processed),
     ratingsPerSecond: seconds > 0 ? Math.round((counts.processed / seconds) * 10) / 10 : 0,
     partitions: tally, bandMoves: moves, createdAt: job.createdAt, updatedAt: last, finishedAt: complete ? last : null, error,
   };

@@ -1,5 +1,7 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingCommandSender, RecordingEventBus, aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
+import { InMemoryConsumerRepository, NOW, RecordingCommandSender, RecordingEventBus, aConsumer, aDay, aDebt, aRatingFeatures, distinctCpfs } from '@app/testing';
+import { CommandBus } from '@nestjs/cqrs';
+import { ExpirySweeps, expirySweepJobId } from './expiry-sweeps.service';
 import { noBandMoves } from '../../domain/rating/rating-head';
 import { LISTED_CPFS_PER_PARTITION, RATING_SHARDS, partitionKeysOf } from '../../domain/rating/rating-partition';
 import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
@@ -268,5 +270,71 @@ describe('rating regeneration', () => {
     await fanOut(job.id);
     await runPartitions();
     expect(await view(job.id)).toMatchObject({ status: 'COMPLETED', processed: 1, unchanged: 1 });
+  });
+});
+
+describe('the daily expiry sweep', () => {
+  const metadata = { correlationId: 'sweep' };
+  const fast = { heartbeatMs: 5, standbyPollMs: 5 };
+
+  it('re-rates only the CPFs whose rating rests on a negative record no longer reportable, and announces them', async () => {
+    const consumers = new InMemoryConsumerRepository();
+    const ratings = new InMemoryRatingRepository();
+    const features = new InMemoryRatingFeaturesRepository();
+    const jobs = new InMemoryRatingJobRepository();
+    // Rated on 2030-03-08: one consumer's overdue debt of 2025-03-10 leaves the report on 2030-03-11 (Brasília).
+    const clock = new FixedClock(new Date('2030-03-08T15:00:00Z'));
+    const bus = new RecordingEventBus();
+    const engine = new RatingEngine(consumers, features, ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), clock, bus.notifier(new InMemoryAnalysisCache()));
+    const [expiring, lasting, clean] = distinctCpfs(3) as [string, string, string];
+    await consumers.save(aConsumer({ cpf: expiring, debts: [aDebt({ id: 'old', status: 'OVERDUE', dueDate: aDay('2025-03-10') })] }));
+    await consumers.save(aConsumer({ cpf: lasting, debts: [aDebt({ id: 'recent', status: 'OVERDUE', dueDate: aDay('2029-01-10') })] }));
+    await consumers.save(aConsumer({ cpf: clean, debts: [] }));
+    await engine.rateCpfs([expiring, lasting, clean], metadata);
+    const before = await ratings.latest(Cpf.parse(expiring));
+    expect(before?.props.validUntil).toEqual(new Date('2030-03-11T03:00:00Z'));
+    bus.clear();
+
+    clock.advance(new Date('2030-03-11T03:30:00Z').getTime() - clock.now().getTime());
+    const sender = new RecordingCommandSender();
+    const commands = { execute: (c: unknown) => (c instanceof StartRatingRegenerationCommand
+      ? new StartRatingRegenerationHandler(jobs, features, sender, new WoeLogisticScorer(), clock).execute(c)
+      : new ResumeRatingRegenerationHandler(jobs, sender, clock).execute(c as ResumeRatingRegenerationCommand)) } as unknown as CommandBus;
+    const sweeps = new ExpirySweeps(commands, clock, 0);
+    const job = await sweeps.ensureToday();
+    expect(job.id).toBe(expirySweepJobId(aDay('2030-03-11')));
+    expect(job.scope).toEqual({ kind: 'EXPIRED' });
+    await new RegenerateRatingsHandler(jobs, sender, clock).execute(sender.regenerations[0]!);
+    const partitions = new RatePartitionHandler(jobs, engine, clock, 'w', fast);
+    for (const c of sender.partitions.splice(0)) await partitions.execute(c);
+    const done = viewOf((await jobs.findById(job.id))!, await jobs.runsOf(job.id), clock.now());
+    expect(done).toMatchObject({ status: 'COMPLETED', processed: 1, rated: 1, total: 1 });
+    const after = await ratings.latest(Cpf.parse(expiring));
+    expect(after?.props.generatedAt).toEqual(clock.now());
+    expect(after?.props.reasonCodes.map((r) => r.code)).not.toContain('DAYS_OVERDUE');
+    expect(after?.props.validUntil).toBeNull();
+    expect(bus.ofType(RatingChangedEvent).map((e) => e.rating.cpf.value)).toEqual([expiring]);
+    for (const c of [lasting, clean]) expect((await ratings.history(Cpf.parse(c), 10))).toHaveLength(1);
+  });
+
+  it('registers one sweep per Brasília day however often it is asked, and sends a sweep nobody sent', async () => {
+    const jobs = new InMemoryRatingJobRepository();
+    const sender = new RecordingCommandSender();
+    // 02:30 UTC on the 12th is still the 11th in Brasília.
+    const clock = new FixedClock(new Date('2030-03-12T02:30:00Z'));
+    const commands = { execute: (c: unknown) => (c instanceof StartRatingRegenerationCommand
+      ? new StartRatingRegenerationHandler(jobs, new InMemoryRatingFeaturesRepository(), sender, new WoeLogisticScorer(), clock).execute(c)
+      : new ResumeRatingRegenerationHandler(jobs, sender, clock).execute(c as ResumeRatingRegenerationCommand)) } as unknown as CommandBus;
+    const sweeps = new ExpirySweeps(commands, clock, 0);
+    const first = await sweeps.ensureToday();
+    expect(first.id).toBe(expirySweepJobId(aDay('2030-03-11')));
+    await sweeps.ensureToday();
+    expect(sender.regenerations).toHaveLength(1);
+    // Its registrant died before handing it over: a worker checking later sends it.
+    clock.advance(3 * 60_000);
+    await sweeps.ensureToday();
+    expect(sender.regenerations.map((c) => c.jobId)).toEqual([first.id, first.id]);
+    clock.advance(2 * 3_600_000);
+    expect((await sweeps.ensureToday()).id).toBe(expirySweepJobId(aDay('2030-03-12')));
   });
 });

@@ -25,19 +25,22 @@ export class StartRatingRegenerationHandler implements ICommandHandler<StartRati
     private readonly clock: Clock,
   ) {}
 
-  async execute({ scope, metadata, modelVersion }: StartRatingRegenerationCommand): Promise<RatingJob> {
+  async execute({ scope, metadata, modelVersion, jobId }: StartRatingRegenerationCommand): Promise<RatingJob> {
     if (modelVersion !== undefined && !MODEL_VERSION.test(modelVersion)) {
       throw new ValidationError('MODEL_VERSION_INVALID', 'modelVersion', 'must be 1-64 letters, digits or ._- starting with a letter or digit');
     }
     const normalised = normalise(scope);
     const job: RatingJobRecord = {
-      id: newId(),
+      id: jobId ?? newId(),
       scope: normalised,
       modelVersion: modelVersion ?? this.scorer.modelVersion,
       plan: await this.plan(normalised),
       createdAt: this.clock.now(),
     };
-    await this.jobs.create(job);
+    if (!(await this.jobs.create(job))) {
+      const existing = (await this.jobs.findById(job.id))!;
+      return viewOf(existing, await this.jobs.runsOf(existing.id), this.clock.now());
+    }
     await this.sender.regenerateRatings(new RegenerateRatingsCommand(job.id, { ...metadata, causationId: job.id }));
     return viewOf(job, [], this.clock.now());
   }
@@ -51,7 +54,7 @@ export class StartRatingRegenerationHandler implements ICommandHandler<StartRati
 }
 
 function normalise(scope: RatingJobScope): RatingJobScope {
-  if (scope.kind === 'ALL') return scope;
+  if (scope.kind !== 'CPFS') return scope;
   if (scope.cpfs.length === 0 || scope.cpfs.length > MAX_CPFS_PER_JOB) {
     throw new ValidationError('CPF_LIST_INVALID', 'cpfs', `must hold 1 to ${MAX_CPFS_PER_JOB} CPFs`);
   }

@@ -25,8 +25,9 @@ describe('InMemoryRatingJobRepository', () => {
 
   it('refuses a second job with the same id, and a second start of the same attempt', async () => {
     const repo = new InMemoryRatingJobRepository();
-    await repo.create(job);
-    await expect(repo.create(job)).rejects.toThrow(/already exists/);
+    expect(await repo.create(job)).toBe(true);
+    expect(await repo.create({ ...job, modelVersion: 'other' })).toBe(false);
+    expect((await repo.findById('j1'))?.modelVersion).toBe('m1');
     expect(await repo.startRun(run)).toBe(true);
     expect(await repo.startRun({ ...run, worker: 'other' })).toBe(false);
     expect((await repo.runsOfPartition('j1', 0))[0]?.worker).toBe('w');

@@ -9,9 +9,10 @@ export class InMemoryRatingJobRepository extends RatingJobRepository {
   private readonly jobs = new Map<string, RatingJobRecord>();
   private readonly runs = new Map<string, PartitionRun>();
 
-  async create(job: RatingJobRecord): Promise<void> {
-    if (this.jobs.has(job.id)) throw new Error(`rating job ${job.id} already exists`);
+  async create(job: RatingJobRecord): Promise<boolean> {
+    if (this.jobs.has(job.id)) return false;
     this.jobs.set(job.id, structuredClone(job));
+    return true;
   }
 
   async findById(id: string): Promise<RatingJobRecord | null> {

@@ -217,11 +217,12 @@ describe('Mongoose adapters (MongoDB / FerretDB)', () => {
   });
 
   describe('rating jobs', () => {
-    it('refuses a second create with the same id', async () => {
+    it('registers a job id once: a second create changes nothing', async () => {
       const repo = moduleRef.get(RatingJobRepository);
       const job = { id: newId(), scope: { kind: 'ALL' as const }, modelVersion: 'm', plan: { level: 'SHARD' as const, partitions: 64, estimatedCpfs: 0 }, createdAt: new Date() };
-      await repo.create(job);
-      await expect(repo.create(job)).rejects.toMatchObject({ code: 11000 });
+      expect(await repo.create(job)).toBe(true);
+      expect(await repo.create({ ...job, modelVersion: 'other' })).toBe(false);
+      expect((await repo.findById(job.id))?.modelVersion).toBe('m');
       const raw = await connection.collection<{ _id: string }>(RATING_JOB_COLLECTION).findOne({ _id: job.id });
       expect(raw).not.toHaveProperty('scope.cpfs');
     });

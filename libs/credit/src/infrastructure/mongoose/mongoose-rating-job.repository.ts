@@ -27,15 +27,21 @@ export class MongooseRatingJobRepository extends RatingJobRepository {
     return this.connection.db!.collection<PartitionRunDoc>(PARTITION_RUN_COLLECTION);
   }
 
-  async create(job: RatingJobRecord): Promise<void> {
-    const scope = job.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...job.scope.cpfs] } : { kind: 'ALL' as const };
-    await this.jobs.insertOne({ _id: job.id, scope, modelVersion: job.modelVersion, plan: { ...job.plan }, createdAt: job.createdAt });
+  async create(job: RatingJobRecord): Promise<boolean> {
+    const scope = job.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...job.scope.cpfs] } : { kind: job.scope.kind };
+    try {
+      await this.jobs.insertOne({ _id: job.id, scope, modelVersion: job.modelVersion, plan: { ...job.plan }, createdAt: job.createdAt });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
   }
 
   async findById(id: string): Promise<RatingJobRecord | null> {
     const doc = await this.jobs.findOne({ _id: id });
     if (!doc) return null;
-    const scope = doc.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...(doc.scope.cpfs ?? [])] } : { kind: 'ALL' as const };
+    const scope = doc.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...(doc.scope.cpfs ?? [])] } : { kind: doc.scope.kind };
     return { id: doc._id, scope, modelVersion: doc.modelVersion, plan: { ...doc.plan }, createdAt: doc.createdAt };
   }
 

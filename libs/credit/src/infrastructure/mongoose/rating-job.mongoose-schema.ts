@@ -9,7 +9,7 @@ export const PARTITION_RUN_COLLECTION = 'rating_partition_runs';
 /** A job as registered; never updated. _id is the job's uuid. */
 export interface RatingJobDoc {
   _id: string;
-  scope: { kind: 'ALL' | 'CPFS'; cpfs?: string[] };
+  scope: { kind: 'ALL' | 'CPFS' | 'EXPIRED'; cpfs?: string[] };
   modelVersion: string;
   plan: { level: 'SHARD' | 'BUCKET' | 'LIST'; partitions: number; estimatedCpfs: number };
   createdAt: Date;
