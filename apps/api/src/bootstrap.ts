@@ -1,6 +1,6 @@
 import { DemoDataLoader } from '@app/credit';
 import { AppConfig, RedactingLogger, logLevelsFrom } from '@app/platform';
-import { Provider, VersioningType } from '@nestjs/common';
+import { LoggerService, Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -11,13 +11,13 @@ import { apiValidationPipe } from './http/validation.pipe';
 
 export interface BootstrapOptions {
   overrides?: Provider[];
-  /** Quiet logs in tests. */
-  logger?: false;
+  /** Quiet logs in tests (false), or a logger of the caller's; the CPF-redacting console logger otherwise. */
+  logger?: false | LoggerService;
 }
 
 /** Builds the API exactly as production runs it; tests and the OpenAPI export call this too, so none drifts from the real thing. */
 export async function createApp(config: AppConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
-  const logger = options.logger === false ? false : new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
+  const logger = options.logger ?? new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.overrides),
     new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false }),
@@ -27,7 +27,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
-  registerCachedAnalysisFastPath(app);
+  if (config.redisUrl) registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     customSiteTitle: 'Credit Analysis Data API',
