@@ -22,8 +22,8 @@ report="$(mktemp)"
 set +e
 st run openapi/openapi.json --url "http://127.0.0.1:$PORT" \
   -H "X-Api-Key: $key" -H "X-Purpose: CREDIT_GRANTING" \
-  --checks not_a_server_error,response_schema_conformance,content_type_conformance \
-  --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed 20261125 \
+  --checks all \
+  --phases examples,coverage,fuzzing,stateful --max-examples "$EXAMPLES" --seed 20261125 \
   --request-timeout 10 --workers 2 >"$report" 2>&1
 status=$?
 set -e

@@ -7,6 +7,7 @@ import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
 /** A valid CPF that no demo consumer has: built from its own check digits, not guessed. */
 const NEW_CPF = `987654321${Cpf.checkDigits('987654321')}`;
 const OTHER_CPF = `111444777${Cpf.checkDigits('111444777')}`;
+const CNPJ_CPF = `222333444${Cpf.checkDigits('222333444')}`;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 const address = { street: 'Avenida Paulista', number: '1578', complement: null, district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310-200' };
@@ -99,6 +100,22 @@ describe('REST API on the embedded default', () => {
       const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(consumerBody([{ ...debt('x', 5), creditorCnpj: '11.222.333/0001-82' }])).expect(400);
       expect(res.body).toMatchObject({ code: 'CNPJ_INVALID', field: 'debts[0].creditorCnpj' });
       expect((await http.get(`/v1/consumers/${NEW_CPF}`).expect(200)).body).toEqual(before.body);
+    });
+
+    it('accepts creditors with alphanumeric CNPJs, formatted, plain or in lower case, and stores them plain and upper case', async () => {
+      const debts = [
+        { ...debt('alnum-formatted', 5), creditorCnpj: '12.ABC.345/01DE-35' },
+        { ...debt('alnum-lower', 6), creditorCnpj: '12abc34501de35' },
+        { ...debt('numeric', 7), creditorCnpj: '11222333000181' },
+      ];
+      await http.put(`/v1/consumers/${CNPJ_CPF}`).send(consumerBody(debts)).expect(201);
+      const stored = (await http.get(`/v1/consumers/${CNPJ_CPF}`).expect(200)).body.debts as { id: string; creditorCnpj: string }[];
+      expect(Object.fromEntries(stored.map((d) => [d.id, d.creditorCnpj]))).toEqual({ 'alnum-formatted': '12ABC34501DE35', 'alnum-lower': '12ABC34501DE35', numeric: '11222333000181' });
+    });
+
+    it('rejects an alphanumeric CNPJ whose check digits do not match, naming the debt', async () => {
+      const res = await http.put(`/v1/consumers/${CNPJ_CPF}`).send(consumerBody([debt('ok', 5), { ...debt('bad', 5), creditorCnpj: '12.ABC.345/01DE-36' }])).expect(400);
+      expect(res.body).toMatchObject({ code: 'CNPJ_INVALID', field: 'debts[1].creditorCnpj', reason: 'check digits do not match' });
     });
 
     it('rejects fields the contract does not know', async () => {

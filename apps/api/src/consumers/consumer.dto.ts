@@ -1,3 +1,4 @@
+import { Schemas } from '@app/contracts';
 import { DEBT_STATUSES } from '@app/credit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -16,7 +17,9 @@ export class AddressDto {
 export class DebtDto {
   @ApiProperty({ example: 'contract-2024-0001', description: "Creditor's id for the debt, unique per consumer" }) @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'id must be 1-64 letters, digits or ._:-' }) id: string;
   @ApiProperty({ example: 'Banco Horizonte S.A.' }) @IsString() @IsNotEmpty() @MaxLength(160) creditor: string;
-  @ApiProperty({ example: '11.222.333/0001-81', description: 'CNPJ of the creditor; check digits are verified' }) @IsString() creditorCnpj: string;
+  @ApiProperty({ type: 'string', format: 'cnpj', pattern: Schemas.CNPJ_PATTERN, example: '12.ABC.345/01DE-35', description: `Creditor's ${Schemas.cnpj.description}; stored and returned plain and upper case` })
+  @IsString()
+  creditorCnpj: string;
   @ApiProperty({ example: 125000, description: 'Amount owed in BRL cents' }) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) amountCents: number;
   @ApiProperty({ example: '2026-03-10', format: 'date' }) @IsDateString({ strict: true }) dueDate: string;
   @ApiProperty({ enum: DEBT_STATUSES, example: 'OVERDUE' }) @IsIn(DEBT_STATUSES as unknown as string[]) status: string;
