@@ -252,6 +252,40 @@ describe('REST API on the embedded default', () => {
     });
   });
 
+  describe('validation errors: one entry per field and problem', () => {
+    const consumerWith = (debtPatch: Record<string, unknown>) => consumerBody([{ ...debt('v-1', 5), ...debtPatch }]);
+
+    it('says a missing field is required, once, instead of listing the rules its absent value breaks', async () => {
+      const { amountCents: _dropped, ...withoutAmount } = debt('v-1', 5);
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(consumerBody([withoutAmount])).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'debts[0].amountCents', reason: 'is required' });
+      expect(res.body.errors).toEqual([{ field: 'debts[0].amountCents', code: 'FIELD_REQUIRED', reason: 'is required' }]);
+    });
+
+    it('names a missing nested object as required', async () => {
+      const { address: _dropped, ...withoutAddress } = consumerBody();
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(withoutAddress).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'address', code: 'FIELD_REQUIRED', reason: 'is required' }]);
+    });
+
+    it('reports a value of the wrong kind once, not with the ranges it cannot be checked against', async () => {
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(consumerWith({ amountCents: 'many' })).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'debts[0].amountCents', code: 'FIELD_INVALID', reason: 'amountCents must be an integer number' }]);
+    });
+
+    it('lists each problem of each field, in one response', async () => {
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send({ ...consumerWith({ amountCents: 0, status: 'LATE' }), name: 'M' }).expect(400);
+      expect(res.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'name', code: 'FIELD_INVALID', reason: expect.stringContaining('longer than or equal to 2') },
+          { field: 'debts[0].amountCents', code: 'FIELD_INVALID', reason: 'amountCents must not be less than 1' },
+          { field: 'debts[0].status', code: 'FIELD_INVALID', reason: expect.stringContaining('must be one of') },
+        ]),
+      );
+      expect(res.body.errors).toHaveLength(3);
+    });
+  });
+
   describe('edges of the HTTP surface', () => {
     it('answers malformed JSON with 400 and no stack trace', async () => {
       const res = await http.put(`/v1/consumers/${NEW_CPF}`).set('content-type', 'application/json').send('{"name": ').expect(400);

@@ -2,7 +2,7 @@ import { Schemas } from '@app/contracts';
 import { DEBT_STATUSES } from '@app/credit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class AddressDto {
   @ApiProperty({ example: 'Avenida Paulista' }) @IsString() @IsNotEmpty() @MaxLength(200) street: string;
@@ -29,9 +29,9 @@ export class DebtDto {
 
 export class UpsertConsumerDto {
   @ApiProperty({ example: 'Maria da Silva Santos' }) @IsString() @Length(2, 160) name: string;
-  @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @ApiProperty({ type: AddressDto }) @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
   @ApiProperty({ type: [DebtDto], description: 'The full list of debts; it replaces what was stored' })
-  @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => DebtDto) debts: DebtDto[];
+  @IsArray() @ArrayMaxSize(500) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DebtDto) debts: DebtDto[];
 }
 
 export class ConsumerDebtViewDto extends DebtDto {
