@@ -3,10 +3,15 @@ import { AppConfig, RedactingLogger, logLevelsFrom } from '@app/platform';
 import { LoggerService, Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerSecurityHeaders } from './auth/security-headers';
 import { registerCachedAnalysisFastPath } from './credit-analyses/cached-analysis.fast-path';
+import { closeRequestSchemas } from './http/closed-request-schemas';
+import { registerMethodNotAllowed } from './http/method-not-allowed';
+import { QUERY_DTOS, REQUEST_BODY_DTOS } from './http/request-dtos';
+import { applyValidationConstraints } from './http/validation-constraints';
 import { apiValidationPipe } from './http/validation.pipe';
 
 export interface BootstrapOptions {
@@ -20,13 +25,14 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   const logger = options.logger ?? new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options.overrides),
-    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false }),
+    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: pathRejected }),
     { logger, bufferLogs: false, abortOnError: false },
   );
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
+  registerMethodNotAllowed(app.getHttpAdapter().getInstance());
   if (config.redisUrl) registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
@@ -36,6 +42,15 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   await app.init();
   await app.get(DemoDataLoader).loadIfEmpty();
   return app;
+}
+
+/** Longer than any identifier the API takes; longer path parameters are refused before routing, in the error shape. */
+const MAX_PARAM_LENGTH = 512;
+
+/** The router's own refusals (a malformed escape, an overlong parameter), as the 400 every other bad input gets. */
+function pathRejected(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` : 'the path is not valid URL text';
+  void reply.status(400).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ statusCode: 400, code: 'PATH_INVALID', message: reason, reason }));
 }
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -49,5 +64,6 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A key from `npm run apikey -- create`; each endpoint names the scope it needs' }, 'api-key')
     .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('data subject rights').addTag('health')
     .build();
-  return SwaggerModule.createDocument(app, document, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const contract = SwaggerModule.createDocument(app, document, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return closeRequestSchemas(applyValidationConstraints(contract, REQUEST_BODY_DTOS, QUERY_DTOS));
 }

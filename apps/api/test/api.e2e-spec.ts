@@ -188,6 +188,12 @@ describe('REST API on the embedded default', () => {
       expect(page.body.events.map((e: { eventId: string }) => e.eventId)).not.toContain('e2e-ok-but-in-bad-batch');
     });
 
+    it('refuses a field an event type does not have, as the RabbitMQ edge does, instead of dropping it', async () => {
+      const event = { eventId: 'currency-1', cpf: NEW_CPF, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date().toISOString(), kind: 'SALARY', amountCents: 100, currency: 'USD' };
+      const res = await http.post('/v1/transactions').send({ events: [event] }).expect(400);
+      expect(res.body.errors).toEqual([{ index: 0, eventId: 'currency-1', code: 'EVENT_INVALID', field: 'events[0].currency', reason: 'is not a field of FINANCIAL_MOVEMENT events' }]);
+    });
+
     it('rejects an empty batch and a batch that is not an array', async () => {
       expect((await http.post('/v1/transactions').send({ events: [] }).expect(400)).body.code).toBe('VALIDATION_FAILED');
       expect((await http.post('/v1/transactions').send({ events: 'nope' }).expect(400)).body.field).toBe('events');
@@ -250,6 +256,16 @@ describe('REST API on the embedded default', () => {
       expect((await http.get('/v1/ratings/regenerations/not-a-uuid').expect(400)).body.code).toBe('JOB_ID_INVALID');
       expect((await http.get('/v1/ratings/regenerations/2f1d0c3e-8d5b-4d0e-9a57-1f4b2f0b8c11').expect(404)).body.code).toBe('RATING_JOB_NOT_FOUND');
     });
+
+    it('answers 409 JOB_COMPLETED to resuming a job that has completed: the request is sound, the job is not resumable', async () => {
+      const job = (await http.post('/v1/ratings/regenerations').send({ scope: 'CPFS', cpfs: [DEMO_CPF_FORMATTED] }).expect(202)).body;
+      for (let i = 0; i < 50 && (await http.get(`/v1/ratings/regenerations/${job.id}`)).body.status !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await http.post(`/v1/ratings/regenerations/${job.id}/resume`).expect(409)).body).toMatchObject({ code: 'JOB_COMPLETED', field: 'id' });
+    });
+
+    it('refuses a CPF list with scope ALL, which takes none', async () => {
+      expect((await http.post('/v1/ratings/regenerations').send({ scope: 'ALL', cpfs: ['12345678909'] }).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cpfs' });
+    });
   });
 
   describe('validation errors: one entry per field and problem', () => {
@@ -296,6 +312,23 @@ describe('REST API on the embedded default', () => {
     it('refuses a body over the size limit with 413 PAYLOAD_TOO_LARGE', async () => {
       const res = await http.post('/v1/transactions').set('content-type', 'application/json').send(`{"events":[${'"x",'.repeat(300_000)}"x"]}`).expect(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it.each([
+      ['TRACE', '/v1/transactions', 'POST'],
+      ['QUERY', `/v1/consumers/${NEW_CPF}`, 'GET, HEAD, PUT'],
+      ['DELETE', `/v1/consumers/${NEW_CPF}`, 'GET, HEAD, PUT'],
+      ['OPTIONS', '/v1/ratings/regenerations', 'POST'],
+    ])('answers %s on %s, a method the path does not take, with 405, Allow: %s and the error shape', async (method, path, allow) => {
+      const res = await request(app.getHttpServer())[method.toLowerCase() as 'trace'](path).set('X-Api-Key', 'none');
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.body).toMatchObject({ statusCode: 405, code: 'METHOD_NOT_ALLOWED', reason: `allowed: ${allow}` });
+    });
+
+    it('refuses an overlong path parameter with 400 in the error shape, not the router\'s own 414', async () => {
+      const res = await http.get(`/v1/consumers/${'1'.repeat(600)}`).expect(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'PATH_INVALID', message: expect.stringContaining('longer than 512'), reason: expect.any(String) });
     });
 
     it('answers unknown routes with 404 in the error shape', async () => {

@@ -2,20 +2,44 @@ import { GetRatingJobQuery, MAX_CPFS_PER_JOB, RatingJob, ResumeRatingRegeneratio
 import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Schemas } from '@app/contracts';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, ValidateIf } from 'class-validator';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiErrors } from '../http/api-errors.decorator';
+import { JOB_STARTED_LINKS } from '../http/links';
 import { Access } from '../auth/access.decorators';
 import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
 
+/** The request body as validated; REGENERATION_REQUEST documents its two shapes. */
 export class RegenerationRequestDto {
-  @ApiProperty({ enum: ['ALL', 'CPFS'], description: 'ALL re-rates every CPF with rating features; CPFS the listed ones' }) @IsIn(['ALL', 'CPFS']) scope: 'ALL' | 'CPFS';
-  @ApiPropertyOptional({ type: [String], example: ['12345678909'], description: `Required when scope is CPFS; 1 to ${MAX_CPFS_PER_JOB}` })
-  @ValidateIf((o: RegenerationRequestDto) => o.scope === 'CPFS')
+  @IsIn(['ALL', 'CPFS']) scope: 'ALL' | 'CPFS';
+  @ValidateIf((o: RegenerationRequestDto) => o.scope !== 'ALL')
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CPFS_PER_JOB) @IsString({ each: true })
   cpfs?: string[];
 }
+
+const REGENERATION_REQUEST: SchemaObject = {
+  oneOf: [
+    {
+      title: 'All', type: 'object', additionalProperties: false, required: ['scope'],
+      properties: { scope: { type: 'string', enum: ['ALL'], description: 'Re-rates every CPF with rating features; takes no list' } },
+    },
+    {
+      title: 'Listed CPFs', type: 'object', additionalProperties: false, required: ['scope', 'cpfs'],
+      properties: {
+        scope: { type: 'string', enum: ['CPFS'], description: 'Re-rates the listed CPFs' },
+        cpfs: {
+          type: 'array', minItems: 1, maxItems: MAX_CPFS_PER_JOB, items: { type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '12345678909' },
+          description: `1 to ${MAX_CPFS_PER_JOB} CPFs; each is checked (CPF_INVALID names its position)`, example: ['12345678909'],
+        },
+      },
+    },
+  ],
+};
+
+const JOB_ID = ApiParam({ name: 'id', description: 'A job id returned by POST /v1/ratings/regenerations', schema: { type: 'string', format: 'uuid' } });
 
 export class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -53,9 +77,11 @@ export class RatingsController {
   @HttpCode(202)
   @Access('ratings:admin')
   @ApiOperation({ summary: 'Regenerate ratings for one CPF, a list, or all', description: 'Starts a job and answers at once with its id; follow progress at GET /v1/ratings/regenerations/{id}.' })
-  @ApiAcceptedResponse({ type: RatingJobDto })
+  @ApiBody({ schema: REGENERATION_REQUEST })
+  @ApiAcceptedResponse({ type: RatingJobDto, links: JOB_STARTED_LINKS })
   @ApiErrors(400)
   async start(@Body() body: RegenerationRequestDto, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
+    if (body.scope === 'ALL' && body.cpfs !== undefined) throw new ValidationError('VALIDATION_FAILED', 'cpfs', 'is only taken with scope CPFS');
     const scope = body.scope === 'ALL' ? { kind: 'ALL' as const } : { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] };
     return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name })));
   }
@@ -63,9 +89,10 @@ export class RatingsController {
   @Post(':id/resume')
   @HttpCode(202)
   @Access('ratings:admin')
-  @ApiOperation({ summary: 'Resume a failed or abandoned job', description: 'The worker continues after the last CPF the job rated; nothing is rated twice. A job that progressed in the last minute is refused (JOB_ACTIVE).' })
+  @ApiOperation({ summary: 'Resume a failed or abandoned job', description: 'The worker continues after the last CPF the job rated; nothing is rated twice. A job that progressed in the last minute is refused (409 JOB_ACTIVE), as is a completed one (409 JOB_COMPLETED).' })
+  @JOB_ID
   @ApiAcceptedResponse({ type: RatingJobDto })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   async resume(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdInvalid() })) id: string, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
     return toDto(await this.commands.execute(new ResumeRatingRegenerationCommand(id, { correlationId: client.requestId, clientId: client.name })));
   }
@@ -73,6 +100,7 @@ export class RatingsController {
   @Get(':id')
   @Access('ratings:admin')
   @ApiOperation({ summary: 'Progress of a regeneration job' })
+  @JOB_ID
   @ApiOkResponse({ type: RatingJobDto })
   @ApiErrors(400, 404)
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdInvalid() })) id: string): Promise<RatingJobDto> {

@@ -9,6 +9,9 @@ import { AuthenticatedRequest } from '../auth/access.guard';
 import { AddressDto } from '../consumers/consumer.dto';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { ApiCpfParam } from '../http/cpf.param';
+import { apiValidationPipe } from '../http/validation.pipe';
+import { TWO_VISIBLE } from '../http/text-patterns';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 class AccessDto {
   @ApiProperty({ format: 'date-time' }) at: string;
@@ -51,6 +54,21 @@ export class CorrectionDto {
   @ApiProperty({ example: 'Nome registrado com erro de digitação', description: 'Why the data subject asked for the correction; kept for the record' }) @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
 }
 
+const REASON = { type: 'string', minLength: 1, maxLength: 500, example: 'Nome registrado com erro de digitação', description: 'Why the data subject asked for the correction; kept for the record' };
+/** CorrectionDto as the contract states it: the value's shape depends on the field, which one schema cannot say. */
+const CORRECTION: SchemaObject = {
+  oneOf: [
+    {
+      title: 'Name', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
+      properties: { field: { type: 'string', enum: ['name'] }, value: { type: 'string', minLength: 2, maxLength: 160, pattern: TWO_VISIBLE, example: 'Maria da Silva Santos' }, reason: REASON },
+    },
+    {
+      title: 'Address', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
+      properties: { field: { type: 'string', enum: ['address'] }, value: { $ref: getSchemaPath(AddressDto) }, reason: REASON },
+    },
+  ],
+};
+
 @ApiTags('data subject rights')
 @ApiExtraModels(AddressDto)
 @Controller({ path: 'subjects', version: '1' })
@@ -84,10 +102,12 @@ export class SubjectsController {
   @Access('consumer:write', { audit: { resource: 'CONSUMER', action: 'WRITE' } })
   @ApiOperation({ summary: 'Correct a field of the consumer record', description: 'The change is audited, the cached analysis is evicted and the CPF re-scored.' })
   @ApiCpfParam()
-  @ApiBody({ type: CorrectionDto })
+  @ApiBody({ schema: CORRECTION })
   @ApiOkResponse({ schema: { type: 'object', properties: { field: { type: 'string' }, changed: { type: 'boolean' } } } })
   @ApiErrors(400, 404)
-  correct(@Param('cpf') cpf: string, @Body() body: CorrectionDto, @Req() request: AuthenticatedRequest) {
+  async correct(@Param('cpf') cpf: string, @Body() body: CorrectionDto, @Req() request: AuthenticatedRequest) {
+    // The two @ValidateIf on `value` switch each other off, so an address is checked here, field by field, as AddressDto.
+    if (body.field === 'address') await apiValidationPipe().transform(body.value, { type: 'body', metatype: AddressDto });
     const correction = body.field === 'name' ? { field: 'name' as const, value: body.value as string } : { field: 'address' as const, value: body.value as AddressDto };
     return this.commands.execute(new CorrectConsumerCommand(cpf, correction, body.reason, { correlationId: request.client?.requestId ?? 'none', clientId: request.client?.name }));
   }

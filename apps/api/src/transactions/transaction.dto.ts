@@ -1,38 +1,44 @@
+import { Schemas } from '@app/contracts';
 import { EVENT_TYPES, MOVEMENT_KINDS } from '@app/credit';
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { NOT_BLANK } from '../http/text-patterns';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 abstract class EventBaseDto {
   @ApiProperty({ example: 'evt-2026-11-25-000123', description: 'Unique id from the source; re-sending it never duplicates the event', pattern: '^[A-Za-z0-9._:-]{1,128}$' }) eventId: string;
-  @ApiProperty({ example: '123.456.789-09', description: 'CPF, 11 digits or formatted' }) cpf: string;
-  @ApiProperty({ example: '2026-11-20T14:03:00Z', format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '123.456.789-09', description: Schemas.cpf.description }) cpf: string;
+  @ApiProperty({ example: '2026-11-20T14:03:00Z', format: 'date-time', description: 'At most a day after the server\'s clock: later ones are clock errors at the source' }) occurredAt: string;
 }
 
 export class BureauInquiryDto extends EventBaseDto {
   @ApiProperty({ enum: ['BUREAU_INQUIRY'] }) type: 'BUREAU_INQUIRY';
-  @ApiProperty({ example: 'Banco Horizonte S.A.', maxLength: 160 }) inquirer: string;
-  @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64 }) purpose: string;
+  @ApiProperty({ example: 'Banco Horizonte S.A.', maxLength: 160, pattern: NOT_BLANK }) inquirer: string;
+  @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64, pattern: NOT_BLANK, description: 'Why the inquirer consulted the CPF, as it states it' }) purpose: string;
 }
 
 export class FinancialMovementDto extends EventBaseDto {
   @ApiProperty({ enum: ['FINANCIAL_MOVEMENT'] }) type: 'FINANCIAL_MOVEMENT';
   @ApiProperty({ enum: MOVEMENT_KINDS, example: 'SALARY' }) kind: string;
-  @ApiProperty({ example: 850000, description: 'Signed BRL cents: money in positive, money out negative; never 0' }) amountCents: number;
+  @ApiProperty({ type: 'integer', example: 850000, minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, not: { enum: [0] }, description: 'Signed BRL cents: money in positive, money out negative; never 0' })
+  amountCents: number;
 }
 
 export class CardPurchaseDto extends EventBaseDto {
   @ApiProperty({ enum: ['CARD_PURCHASE'] }) type: 'CARD_PURCHASE';
-  @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160 }) merchant: string;
-  @ApiProperty({ example: '5411', description: 'Merchant category code, 4 digits' }) mcc: string;
-  @ApiProperty({ example: 15990, minimum: 1, description: 'BRL cents' }) amountCents: number;
-  @ApiProperty({ example: 1, minimum: 1, maximum: 48 }) installments: number;
+  @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160, pattern: NOT_BLANK }) merchant: string;
+  @ApiProperty({ example: '5411', pattern: '^[0-9]{4}$', description: 'Merchant category code, 4 digits' }) mcc: string;
+  @ApiProperty({ type: 'integer', example: 15990, minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'BRL cents' }) amountCents: number;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, minimum: 1, maximum: 48, default: 1, description: 'Absent or null: 1' }) installments?: number | null;
   @ApiProperty({ example: true }) approved: boolean;
-  @ApiProperty({ example: '4242', description: 'Last four digits of the card, never the full number' }) cardLast4: string;
+  @ApiProperty({ example: '4242', pattern: '^[0-9]{4}$', description: 'Last four digits of the card, never the full number' }) cardLast4: string;
 }
 
 export const EVENT_DTOS = [BureauInquiryDto, FinancialMovementDto, CardPurchaseDto];
-const eventSchema = { oneOf: EVENT_DTOS.map((d) => ({ $ref: getSchemaPath(d) })), discriminator: { propertyName: 'type' } };
+const eventSchema = {
+  oneOf: EVENT_DTOS.map((d) => ({ $ref: getSchemaPath(d) })),
+  discriminator: { propertyName: 'type', mapping: { BUREAU_INQUIRY: getSchemaPath(BureauInquiryDto), FINANCIAL_MOVEMENT: getSchemaPath(FinancialMovementDto), CARD_PURCHASE: getSchemaPath(CardPurchaseDto) } },
+};
 
 export class IngestBatchDto {
   @ApiProperty({ type: 'array', items: eventSchema, minItems: 1, maxItems: 1000, description: 'Up to 1,000 events; every event is checked and, if any is invalid, none is stored' })
@@ -44,16 +50,27 @@ export class BatchAcceptedDto {
   @ApiProperty({ example: 250, description: 'Events accepted for storage' }) accepted: number;
 }
 
+/** The `types` filter of TransactionsQueryDto: event types as one comma-separated query value. */
+export const ApiEventTypesQuery = () =>
+  ApiQuery({
+    name: 'types', required: false, style: 'form', explode: false, description: 'Event types, comma-separated', example: ['CARD_PURCHASE', 'FINANCIAL_MOVEMENT'],
+    schema: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] } },
+  });
+
 export class TransactionsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Start of the window; default 90 days before "to"' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'End of the window; default now' }) @IsOptional() @IsDateString() to?: string;
-  @ApiPropertyOptional({ description: 'Comma-separated event types', example: 'CARD_PURCHASE,FINANCIAL_MOVEMENT' })
+  // Documented by ApiEventTypesQuery: a comma-separated list is an array with style form, explode false, which a
+  // property of a query DTO cannot declare.
+  @ApiHideProperty()
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
   @IsIn(EVENT_TYPES as unknown as string[], { each: true })
   types?: string[];
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ format: 'cursor', description: 'format cursor: the nextCursor of the previous page (base64url of the JSON pair [epoch ms, event id])' })
+  @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
 }
 
 export class TransactionsPageDto {
@@ -66,7 +83,7 @@ export class TransactionsPageDto {
 
 export class InquiriesQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: six months ago' }) @IsOptional() @IsDateString() since?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
 }
 
 export class InquiryViewDto {

@@ -1,12 +1,31 @@
-import { BatchValidationError, CommandSender, IngestTransactionsCommand, TransactionEventInput, validateEvents } from '@app/credit';
+import { Schemas } from '@app/contracts';
+import { BatchValidationError, CommandSender, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, validateEvents } from '@app/credit';
 import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.decorator';
+import { BATCH_ACCEPTED_LINKS } from '../http/links';
 import { Access } from '../auth/access.decorators';
 import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
 import { BatchAcceptedDto, EVENT_DTOS, IngestBatchDto } from './transaction.dto';
+
+/** The fields each event type has, from the schemas the RabbitMQ edge validates against (libs/contracts). */
+const EVENT_FIELDS = new Map<unknown, ReadonlySet<string>>(
+  [Schemas.BureauInquiryEvent, Schemas.FinancialMovementEvent, Schemas.CardPurchaseEvent].map((s) => [s.properties.type.const, new Set(Object.keys(s.properties))]),
+);
+
+/** A field an event of its type does not have is refused here as on RabbitMQ, rather than dropped: it was meant to say something. */
+function unknownFields(events: Record<string, unknown>[]): RejectedEvent[] {
+  return events.flatMap((event, index) => {
+    const known = EVENT_FIELDS.get(event.type);
+    if (!known) return [];
+    const eventId = typeof event.eventId === 'string' ? event.eventId : null;
+    return Object.keys(event)
+      .filter((key) => !known.has(key))
+      .map((key) => ({ index, eventId, code: 'EVENT_INVALID', field: `events[${index}].${key}`, reason: `is not a field of ${String(event.type)} events` }));
+  });
+}
 
 @ApiTags('transactions')
 @ApiExtraModels(...EVENT_DTOS)
@@ -27,11 +46,12 @@ export class TransactionsController {
       'Accepted batches are written idempotently by eventId, so re-sending a batch is harmless. The CPFs involved are re-scored.',
   })
   @ApiBody({ type: IngestBatchDto })
-  @ApiAcceptedResponse({ type: BatchAcceptedDto })
+  @ApiAcceptedResponse({ type: BatchAcceptedDto, links: BATCH_ACCEPTED_LINKS })
   @ApiErrors(400, 413, 415)
   async ingest(@Body() body: IngestBatchDto, @Client() client: AuthenticatedClient): Promise<BatchAcceptedDto> {
     const { rejected } = validateEvents(body.events as TransactionEventInput[], this.clock.now());
-    if (rejected.length) throw new BatchValidationError(rejected);
+    const problems = [...unknownFields(body.events), ...rejected].sort((a, b) => a.index - b.index);
+    if (problems.length) throw new BatchValidationError(problems);
     const batchId = newId();
     await this.sender.ingestTransactions(new IngestTransactionsCommand(batchId, body.events as TransactionEventInput[], { correlationId: client.requestId, causationId: batchId, clientId: client.name }));
     return { batchId, accepted: body.events.length };

@@ -1,4 +1,4 @@
-import { Clock, ValidationError } from '@app/shared-kernel';
+import { Clock, ConflictError } from '@app/shared-kernel';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { MessageMetadata } from '@app/shared-kernel';
 import { RatingJobNotFoundError } from '../../domain/errors';
@@ -30,10 +30,10 @@ export class ResumeRatingRegenerationHandler implements ICommandHandler<ResumeRa
   async execute({ jobId, metadata }: ResumeRatingRegenerationCommand): Promise<RatingJob> {
     const job = await this.jobs.findById(jobId);
     if (!job) throw new RatingJobNotFoundError();
-    if (job.status === 'COMPLETED') throw new ValidationError('JOB_COMPLETED', 'id', 'the job has already completed');
+    if (job.status === 'COMPLETED') throw new ConflictError('JOB_COMPLETED', 'id', 'the job has already completed');
     const idle = this.clock.now().getTime() - job.updatedAt.getTime();
     if (job.status !== 'FAILED' && idle < STALE_JOB_MS) {
-      throw new ValidationError('JOB_ACTIVE', 'id', `the job progressed ${Math.round(idle / 1000)} s ago; resume only a failed job or one idle for ${STALE_JOB_MS / 1000} s`);
+      throw new ConflictError('JOB_ACTIVE', 'id', `the job progressed ${Math.round(idle / 1000)} s ago; resume only a failed job or one idle for ${STALE_JOB_MS / 1000} s`);
     }
     await this.sender.regenerateRatings(new RegenerateRatingsCommand(job.id, { ...metadata, causationId: job.id }));
     return job;
