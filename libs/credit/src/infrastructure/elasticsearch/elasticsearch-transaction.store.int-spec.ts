@@ -67,7 +67,7 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const types = Object.fromEntries(Object.entries(mapping.properties ?? {}).map(([k, v]) => [k, (v as { type: string }).type]));
     expect(types).toEqual({
       eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', inquirer: 'keyword', purpose: 'keyword', kind: 'keyword',
-      amountCents: 'long', merchant: 'keyword', mcc: 'keyword', installments: 'short', approved: 'boolean', cardLast4: 'keyword',
+      amountCents: 'long', merchant: 'keyword', mcc: 'keyword', installments: 'short', approved: 'boolean', cardLast4: 'keyword', demo: 'boolean',
     });
     const settings = (await es.indices.getSettings({ index }))[index]!.settings!.index!;
     expect(settings).toMatchObject({ number_of_shards: '1', number_of_replicas: '0' });
