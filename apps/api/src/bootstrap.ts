@@ -1,5 +1,5 @@
 import { DemoDataLoader } from '@app/credit';
-import { AppConfig, RedactingLogger, logLevelsFrom } from '@app/platform';
+import { AppConfig, RedactingLogger, StartupTimer, logLevelsFrom } from '@app/platform';
 import { LoggerService, Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -18,15 +18,28 @@ export interface BootstrapOptions {
   overrides?: Provider[];
   /** Quiet logs in tests (false), or a logger of the caller's; the CPF-redacting console logger otherwise. */
   logger?: false | LoggerService;
+  /** Records how long each step of the start took (main prints it when the start was slow). */
+  timer?: StartupTimer;
+}
+
+/** What creating the module graph waits for: the configured servers' first connections, or the embedded stores. */
+export function storesLabel(config: AppConfig): string {
+  const servers = [
+    config.databaseUrl && 'PostgreSQL', config.mongodbUrl && 'MongoDB', config.elasticsearchUrl && 'Elasticsearch', config.redisUrl && 'Redis', config.rabbitmqUrl && 'RabbitMQ',
+  ].filter(Boolean);
+  return servers.length ? `connecting to ${servers.join(', ')}` : 'starting the embedded stores';
 }
 
 /** Builds the API exactly as production runs it; tests and the OpenAPI export call this too, so none drifts from the real thing. */
 export async function createApp(config: AppConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, options.overrides),
-    new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: pathRejected }),
-    { logger, bufferLogs: false, abortOnError: false },
+  const timer = options.timer ?? new StartupTimer();
+  const app = await timer.step(storesLabel(config), () =>
+    NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(config, options.overrides),
+      new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: pathRejected }),
+      { logger, bufferLogs: false, abortOnError: false },
+    ),
   );
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(apiValidationPipe());
@@ -39,8 +52,8 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
     customSiteTitle: 'Credit Analysis Data API',
     swaggerOptions: { persistAuthorization: true },
   });
-  await app.init();
-  await app.get(DemoDataLoader).loadIfEmpty();
+  await timer.step('preparing the stores (indexes, mappings, queues)', () => app.init());
+  await timer.step(`loading ${config.demoConsumers} demo consumers`, () => app.get(DemoDataLoader).loadIfEmpty());
   return app;
 }
 
