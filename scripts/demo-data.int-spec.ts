@@ -66,15 +66,35 @@ describe('demo data in real servers: marked, found and removed (PostgreSQL, Mong
 
   it('marks what it loaded in every store, and removes exactly that', async () => {
     const http = client(app, await keyFor(app, 'demo-it'));
-    const address = { street: 'Rua Real', number: '1', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80010-000' };
+    const address = {
+      street: 'Rua Real',
+      number: '1',
+      district: 'Centro',
+      city: 'Curitiba',
+      state: 'PR',
+      postalCode: '80010-000',
+    };
     const demoEvents = demo.reduce((n, d) => n + d.events.length, 0);
     expect(await demoStatus(config)).toEqual({ consumers: 6, ratingSubjects: 6, events: demoEvents });
 
     // Real writes after the demo: a person of their own, and one whose CPF a demo consumer had.
     await http.put(`/v1/consumers/${realCpf.value}`).send({ name: 'Pessoa Real', address, debts: [] }).expect(201);
-    await http.put(`/v1/consumers/${rewrittenCpf.value}`).send({ name: 'Pessoa Real Dois', address, debts: [] }).expect(200);
-    const event = { eventId: `${run}-real`, cpf: realCpf.value, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date().toISOString(), kind: 'SALARY', amountCents: 100 };
-    await http.post('/v1/transactions').send({ events: [event] }).expect(202);
+    await http
+      .put(`/v1/consumers/${rewrittenCpf.value}`)
+      .send({ name: 'Pessoa Real Dois', address, debts: [] })
+      .expect(200);
+    const event = {
+      eventId: `${run}-real`,
+      cpf: realCpf.value,
+      type: 'FINANCIAL_MOVEMENT',
+      occurredAt: new Date().toISOString(),
+      kind: 'SALARY',
+      amountCents: 100,
+    };
+    await http
+      .post('/v1/transactions')
+      .send({ events: [event] })
+      .expect(202);
     expect(await demoStatus(config)).toMatchObject({ consumers: 5 });
 
     expect(await removeDemoData(config)).toEqual({ consumers: 5, ratingSubjects: 6, events: demoEvents });
@@ -83,10 +103,18 @@ describe('demo data in real servers: marked, found and removed (PostgreSQL, Mong
     await http.get(`/v1/consumers/${realCpf.value}`).expect(200);
     expect((await http.get(`/v1/consumers/${rewrittenCpf.value}`).expect(200)).body.name).toBe('Pessoa Real Dois');
     await http.get(`/v1/consumers/${demo[0].consumer.cpf}`).expect(404);
-    expect((await http.get(`/v1/consumers/${realCpf.value}/transactions`).expect(200)).body.events.map((e: { eventId: string }) => e.eventId)).toEqual([event.eventId]);
+    expect(
+      (await http.get(`/v1/consumers/${realCpf.value}/transactions`).expect(200)).body.events.map(
+        (e: { eventId: string }) => e.eventId,
+      ),
+    ).toEqual([event.eventId]);
     const conn = await mongoose.createConnection(env.MONGODB_URL).asPromise();
     try {
-      expect(await conn.collection(RATING_FEATURES_COLLECTION).countDocuments({ cpf: { $in: demo.map((d) => d.consumer.cpf) } })).toBe(0);
+      expect(
+        await conn
+          .collection(RATING_FEATURES_COLLECTION)
+          .countDocuments({ cpf: { $in: demo.map((d) => d.consumer.cpf) } }),
+      ).toBe(0);
       expect(await conn.collection(DEMO_RECORDS_COLLECTION).countDocuments()).toBe(0);
     } finally {
       await conn.close();

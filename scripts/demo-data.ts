@@ -28,7 +28,10 @@ export interface DemoCounts {
 
 const DEMO_EVENTS = { term: { demo: true } };
 
-async function withPostgres<T>(url: string, run: (query: (sql: string) => Promise<{ n: string }[]>) => Promise<T>): Promise<T> {
+async function withPostgres<T>(
+  url: string,
+  run: (query: (sql: string) => Promise<{ n: string }[]>) => Promise<T>,
+): Promise<T> {
   const dataSource = await postgresDataSource(url).initialize();
   try {
     return await run((sql) => dataSource.query(sql));
@@ -57,10 +60,20 @@ async function withElasticsearch<T>(url: string, run: (es: Elasticsearch) => Pro
 
 export async function demoStatus(config: AppConfig): Promise<DemoCounts> {
   const [consumers, ratingSubjects, events] = await Promise.all([
-    config.databaseUrl ? withPostgres(config.databaseUrl, async (q) => Number((await q('SELECT count(*) AS n FROM consumers WHERE demo'))[0].n)) : null,
-    config.mongodbUrl ? withMongo(config.mongodbUrl, (db) => db.collection(DEMO_RECORDS_COLLECTION).countDocuments()) : null,
+    config.databaseUrl
+      ? withPostgres(config.databaseUrl, async (q) =>
+          Number((await q('SELECT count(*) AS n FROM consumers WHERE demo'))[0].n),
+        )
+      : null,
+    config.mongodbUrl
+      ? withMongo(config.mongodbUrl, (db) => db.collection(DEMO_RECORDS_COLLECTION).countDocuments())
+      : null,
     config.elasticsearchUrl
-      ? withElasticsearch(config.elasticsearchUrl, async (es) => ((await es.indices.exists({ index: config.elasticsearchIndex })) ? (await es.count({ index: config.elasticsearchIndex, query: DEMO_EVENTS })).count : 0))
+      ? withElasticsearch(config.elasticsearchUrl, async (es) =>
+          (await es.indices.exists({ index: config.elasticsearchIndex }))
+            ? (await es.count({ index: config.elasticsearchIndex, query: DEMO_EVENTS })).count
+            : 0,
+        )
       : null,
   ]);
   return { consumers, ratingSubjects, events };
@@ -69,14 +82,23 @@ export async function demoStatus(config: AppConfig): Promise<DemoCounts> {
 /** Deletes every marked record; returns how many of each went. */
 export async function removeDemoData(config: AppConfig): Promise<DemoCounts> {
   const consumers = config.databaseUrl
-    ? await withPostgres(config.databaseUrl, async (q) => Number((await q('WITH gone AS (DELETE FROM consumers WHERE demo RETURNING 1) SELECT count(*) AS n FROM gone'))[0].n))
+    ? await withPostgres(config.databaseUrl, async (q) =>
+        Number(
+          (await q('WITH gone AS (DELETE FROM consumers WHERE demo RETURNING 1) SELECT count(*) AS n FROM gone'))[0].n,
+        ),
+      )
     : null;
   const ratingSubjects = config.mongodbUrl
     ? await withMongo(config.mongodbUrl, async (db) => {
         const marks = db.collection<{ _id: string }>(DEMO_RECORDS_COLLECTION);
         let removed = 0;
         for (;;) {
-          const cpfs = (await marks.find({}, { projection: { _id: 1 } }).limit(1_000).toArray()).map((m) => m._id);
+          const cpfs = (
+            await marks
+              .find({}, { projection: { _id: 1 } })
+              .limit(1_000)
+              .toArray()
+          ).map((m) => m._id);
           if (cpfs.length === 0) return removed;
           await db.collection(RATING_FEATURES_COLLECTION).deleteMany({ cpf: { $in: cpfs } });
           await db.collection(RATING_COLLECTION).deleteMany({ cpf: { $in: cpfs } });
@@ -102,7 +124,8 @@ export async function removeDemoData(config: AppConfig): Promise<DemoCounts> {
 }
 
 function summary(counts: DemoCounts, verb: string): string {
-  const line = (label: string, n: number | null) => `  ${label.padEnd(44)} ${n === null ? 'not configured (embedded: nothing outlives the process)' : `${n} ${verb}`}`;
+  const line = (label: string, n: number | null) =>
+    `  ${label.padEnd(44)} ${n === null ? 'not configured (embedded: nothing outlives the process)' : `${n} ${verb}`}`;
   return [
     line('PostgreSQL consumers (with their debts)', counts.consumers),
     line('MongoDB CPFs (rating features and ratings)', counts.ratingSubjects),
@@ -115,9 +138,13 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'status' && command !== 'remove') throw new Error('usage: npm run demo -- status | remove');
   const config = loadConfig();
   if (!config.databaseUrl && !config.mongodbUrl && !config.elasticsearchUrl) {
-    throw new Error('no store is configured (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL): embedded demo data lives only as long as its process');
+    throw new Error(
+      'no store is configured (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL): ' +
+        'embedded demo data lives only as long as its process',
+    );
   }
-  if (command === 'status') console.log(`demo data in the configured stores:\n${summary(await demoStatus(config), 'demo records')}`);
+  if (command === 'status')
+    console.log(`demo data in the configured stores:\n${summary(await demoStatus(config), 'demo records')}`);
   else console.log(`removed the demo data:\n${summary(await removeDemoData(config), 'removed')}`);
 }
 

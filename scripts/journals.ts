@@ -58,7 +58,11 @@ export interface RelayStatus {
   idleMs: number;
 }
 
-export async function journalStatus(redis: Redis, namespace: string, staleAfterMs = STALE_RELAY_MS): Promise<JournalStatus[]> {
+export async function journalStatus(
+  redis: Redis,
+  namespace: string,
+  staleAfterMs = STALE_RELAY_MS,
+): Promise<JournalStatus[]> {
   return Promise.all(
     (Object.keys(redisJournals) as JournalName[]).map(async (journal) => {
       const { key, deadKey, group } = redisJournals[journal](namespace);
@@ -166,8 +170,10 @@ async function main(argv: string[]): Promise<void> {
     if (cli.command === 'status') {
       for (const s of await journalStatus(redis, namespace)) {
         const relays = s.relays.map((r) => `${r.name} (pending ${r.pending}, idle ${(r.idleMs / 1000).toFixed(1)} s)`).join(', ') || 'none running';
+        const held = s.stale.reduce((n, r) => n + r.pending, 0);
         const stale = s.stale.length
-          ? `; ${s.stale.length} stopped (idle over ${STALE_RELAY_MS / 60_000} min, holding ${s.stale.reduce((n, r) => n + r.pending, 0)} entries): a running relay takes their entries over and removes them`
+          ? `; ${s.stale.length} stopped (idle over ${STALE_RELAY_MS / 60_000} min, holding ${held} entries): ` +
+            'a running relay takes their entries over and removes them'
           : '';
         console.log(`${s.journal}: backlog ${s.backlog}, pending ${s.pending}, dead ${s.dead}; relays: ${relays}${stale}`);
       }

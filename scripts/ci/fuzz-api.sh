@@ -41,4 +41,5 @@ fi
 [ -n "$cases" ] || { cat "$report"; echo "schemathesis: no test case was generated"; exit 1; }
 links="$(grep -Eo 'API Links: +[^(]*' "$report" | tail -1 | sed 's/  */ /g' || true)"
 took="$(grep -Eo 'in [0-9.]+s =+$' "$report" | tail -1 | grep -Eo '[0-9.]+s' || true)"
-echo "schemathesis: every operation in openapi/openapi.json fuzzed with all checks, stateful phase included; test cases: ${cases}; ${links}; ${took}"
+echo "schemathesis: every operation in openapi/openapi.json fuzzed with all checks and the stateful phase;" \
+  "test cases: ${cases}; ${links}; ${took}"

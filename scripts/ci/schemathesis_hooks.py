@@ -124,7 +124,8 @@ def _features_rules(body) -> bool:
         if since and since > today:
             return False
     for asset in body.get("assets") or []:
-        if isinstance(asset, dict) and asset.get("financed") is False and asset.get("outstandingCents") not in (0, None):
+        unfinanced = isinstance(asset, dict) and asset.get("financed") is False
+        if unfinanced and asset.get("outstandingCents") not in (0, None):
             return False
     return True
 

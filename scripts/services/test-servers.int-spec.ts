@@ -13,9 +13,16 @@ import { requireEnv } from '../../libs/testing/src/contracts';
 describe('test-servers.sh: the servers of overlapping test runs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'test-servers-'));
   const port = 30_000 + Math.floor(Math.random() * 5_000);
-  const env = { ...process.env, SERVICES_DIR: dir, SERVICES_CACHE_DIR: join(dir, 'cache'), SERVICES_REDIS_PORT: String(port) };
-  const script = (...args: string[]) => execFileSync('bash', [join(__dirname, 'test-servers.sh'), ...args], { env, encoding: 'utf8' });
-  const services = (...args: string[]) => execFileSync('bash', [join(__dirname, 'services.sh'), ...args], { env, encoding: 'utf8' });
+  const env = {
+    ...process.env,
+    SERVICES_DIR: dir,
+    SERVICES_CACHE_DIR: join(dir, 'cache'),
+    SERVICES_REDIS_PORT: String(port),
+  };
+  const script = (...args: string[]) =>
+    execFileSync('bash', [join(__dirname, 'test-servers.sh'), ...args], { env, encoding: 'utf8' });
+  const services = (...args: string[]) =>
+    execFileSync('bash', [join(__dirname, 'services.sh'), ...args], { env, encoding: 'utf8' });
   const answers = () =>
     new Promise<boolean>((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port }, () => {
@@ -69,7 +76,12 @@ describe('test-servers.sh: the servers of overlapping test runs', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'test-servers-fresh-'));
     try {
       const status = execFileSync('bash', [join(__dirname, 'services.sh'), 'status', 'rabbitmq'], {
-        env: { ...process.env, SERVICES_DIR: fresh, SERVICES_RABBITMQ_PORT: rabbit.port || '5672', SERVICES_RABBITMQ_MGMT_PORT: process.env.RABBITMQ_MANAGEMENT_PORT ?? '15672' },
+        env: {
+          ...process.env,
+          SERVICES_DIR: fresh,
+          SERVICES_RABBITMQ_PORT: rabbit.port || '5672',
+          SERVICES_RABBITMQ_MGMT_PORT: process.env.RABBITMQ_MANAGEMENT_PORT ?? '15672',
+        },
         encoding: 'utf8',
       });
       expect(status).toMatch(/^rabbitmq\s+up/);

@@ -53,7 +53,8 @@ acquire() {
   else
     log "starting ${missing[*]} for the integration suites (the first time, services.sh installs them: see README)"
     # Recorded before they start: a run killed half way still leaves them to be stopped by the next one.
-    { cat "$STARTED" 2>/dev/null || true; printf '%s\n' "${missing[@]}"; } | sort -u >"$STARTED.tmp" && mv "$STARTED.tmp" "$STARTED"
+    { cat "$STARTED" 2>/dev/null || true; printf '%s\n' "${missing[@]}"; } | sort -u >"$STARTED.tmp"
+    mv "$STARTED.tmp" "$STARTED"
     services up "${missing[@]}"
   fi
   : >"$SERVICES_DIR/test-leases/$pid"

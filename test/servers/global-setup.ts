@@ -15,7 +15,13 @@ const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts/services/test-servers.sh');
 
 /** Each server the suites use, by the variable that points them at it. */
-const SERVERS: Record<string, string> = { postgres: 'DATABASE_URL', redis: 'REDIS_URL', rabbitmq: 'RABBITMQ_URL', ferretdb: 'MONGODB_URL', elasticsearch: 'ELASTICSEARCH_URL' };
+const SERVERS: Record<string, string> = {
+  postgres: 'DATABASE_URL',
+  redis: 'REDIS_URL',
+  rabbitmq: 'RABBITMQ_URL',
+  ferretdb: 'MONGODB_URL',
+  elasticsearch: 'ELASTICSEARCH_URL',
+};
 
 /** What scripts/services/env.sh exports: the servers' URLs and the local development keys. */
 const EXPORTED = [...Object.values(SERVERS), 'RABBITMQ_MANAGEMENT_PORT', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY'];
@@ -29,17 +35,25 @@ export function release(): void {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const missing = Object.entries(SERVERS).filter(([, variable]) => !process.env[variable]).map(([server]) => server);
+  const missing = Object.entries(SERVERS)
+    .filter(([, variable]) => !process.env[variable])
+    .map(([server]) => server);
   if (missing.length === 0 || process.env.TEST_SERVERS === 'external') return;
   process.stdout.write('\n');
-  execFileSync('bash', [SCRIPT, 'acquire', String(process.pid), ...missing], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('bash', [SCRIPT, 'acquire', String(process.pid), ...missing], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   (globalThis as Record<symbol, unknown>)[LEASE] = true;
   // Ctrl-C skips globalTeardown: release here, so the servers this run started do not outlive it.
   process.once('SIGINT', () => {
     release();
     process.exit(130);
   });
-  const exported = execFileSync('bash', ['-c', `. "${join(ROOT, 'scripts/services/env.sh')}" >&2 && env -0`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const exported = execFileSync('bash', ['-c', `. "${join(ROOT, 'scripts/services/env.sh')}" >&2 && env -0`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   for (const pair of exported.split('\0')) {
     const at = pair.indexOf('=');
     const name = pair.slice(0, at);

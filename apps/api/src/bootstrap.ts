@@ -25,7 +25,11 @@ export interface BootstrapOptions {
 /** What creating the module graph waits for: the configured servers' first connections, or the embedded stores. */
 export function storesLabel(config: AppConfig): string {
   const servers = [
-    config.databaseUrl && 'PostgreSQL', config.mongodbUrl && 'MongoDB', config.elasticsearchUrl && 'Elasticsearch', config.redisUrl && 'Redis', config.rabbitmqUrl && 'RabbitMQ',
+    config.databaseUrl && 'PostgreSQL',
+    config.mongodbUrl && 'MongoDB',
+    config.elasticsearchUrl && 'Elasticsearch',
+    config.redisUrl && 'Redis',
+    config.rabbitmqUrl && 'RabbitMQ',
   ].filter(Boolean);
   return servers.length ? `connecting to ${servers.join(', ')}` : 'starting the embedded stores';
 }
@@ -37,7 +41,12 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   const app = await timer.step(storesLabel(config), () =>
     NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, options.overrides),
-      new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: pathRejected }),
+      new FastifyAdapter({
+        bodyLimit: config.bodyLimitBytes,
+        trustProxy: false,
+        routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+        frameworkErrors: pathRejected,
+      }),
       { logger, bufferLogs: false, abortOnError: false },
     ),
   );
@@ -62,8 +71,12 @@ const MAX_PARAM_LENGTH = 512;
 
 /** The router's own refusals (a malformed escape, an overlong parameter), as the 400 every other bad input gets. */
 function pathRejected(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const reason = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` : 'the path is not valid URL text';
-  void reply.status(400).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ statusCode: 400, code: 'PATH_INVALID', message: reason, reason }));
+  const reason =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`
+      : 'the path is not valid URL text';
+  const body = JSON.stringify({ statusCode: 400, code: 'PATH_INVALID', message: reason, reason });
+  void reply.status(400).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -77,6 +90,8 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A key from `npm run apikey -- create`; each endpoint names the scope it needs' }, 'api-key')
     .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('data subject rights').addTag('health')
     .build();
-  const contract = SwaggerModule.createDocument(app, document, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const contract = SwaggerModule.createDocument(app, document, {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
   return closeRequestSchemas(applyValidationConstraints(contract, REQUEST_BODY_DTOS, QUERY_DTOS));
 }

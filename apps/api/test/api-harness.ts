@@ -6,7 +6,11 @@ import request from 'supertest';
 import { BootstrapOptions, createApp } from '../src/bootstrap';
 
 /** The real API on the embedded default with a small demo base; `env` lets a suite point it at real servers. */
-export async function startApi(overrides: Partial<AppConfig> = {}, env: NodeJS.ProcessEnv = {}, options: BootstrapOptions = { logger: false }): Promise<NestFastifyApplication> {
+export async function startApi(
+  overrides: Partial<AppConfig> = {},
+  env: NodeJS.ProcessEnv = {},
+  options: BootstrapOptions = { logger: false },
+): Promise<NestFastifyApplication> {
   const config = { ...loadConfig(env), demoConsumers: 25, ...overrides };
   const app = await createApp(config, options);
   await app.getHttpAdapter().getInstance().ready();
@@ -38,7 +42,8 @@ export class RecordingLogger implements LoggerService {
     this.lines.push({ level: 'warn', message: String(message) });
   }
   error(message: unknown, stack?: string): void {
-    this.lines.push({ level: 'error', message: message instanceof Error ? (message.stack ?? message.message) : String(message), stack });
+    const text = message instanceof Error ? (message.stack ?? message.message) : String(message);
+    this.lines.push({ level: 'error', message: text, stack });
   }
   fatal(message: unknown): void {
     this.lines.push({ level: 'fatal', message: String(message) });
@@ -50,6 +55,8 @@ export class RecordingLogger implements LoggerService {
     this.lines.push({ level: 'verbose', message: String(message) });
   }
   problems(): string[] {
-    return this.lines.filter((l) => ['error', 'fatal', 'warn'].includes(l.level) || /\n\s+at /.test(l.message)).map((l) => `${l.level}: ${l.message}`);
+    return this.lines
+      .filter((l) => ['error', 'fatal', 'warn'].includes(l.level) || /\n\s+at /.test(l.message))
+      .map((l) => `${l.level}: ${l.message}`);
   }
 }

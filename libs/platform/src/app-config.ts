@@ -21,10 +21,10 @@ export interface AppConfig {
   rabbitmqUrl: string | null;
   analysisTtlSeconds: number;
   /**
-   * Demo consumers loaded into empty stores (DEMO_CONSUMERS); 0 disables. By default 1,000 in the embedded profile (no
-   * server URL) and 0 when any server is configured: demo CPFs are valid CPF numbers, and a real person holding one would
-   * be reported with invented debts. With servers it loads only when set explicitly, never with NODE_ENV=production,
-   * and what it loads is marked in each store (`npm run demo -- remove` takes it out).
+   * Demo consumers loaded into empty stores (DEMO_CONSUMERS); 0 disables. By default 1,000 in the embedded profile
+   * (no server URL) and 0 when any server is configured: demo CPFs are valid CPF numbers, and a real person holding one
+   * would be reported with invented debts. With servers it loads only when set explicitly, never with
+   * NODE_ENV=production, and what it loads is marked in each store (`npm run demo -- remove` takes it out).
    */
   demoConsumers: number;
   /** NODE_ENV=production: the configuration of a deployment that serves real people. */
@@ -151,7 +151,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const serverConfigured = [config.databaseUrl, config.mongodbUrl, config.elasticsearchUrl, config.redisUrl, config.rabbitmqUrl].some(Boolean);
   config.demoConsumers = int('DEMO_CONSUMERS', serverConfigured || config.production ? 0 : 1000, 0, 1_000_000);
   if (config.demoConsumers > 0 && config.production) {
-    problems.push(`DEMO_CONSUMERS=${config.demoConsumers} is refused with NODE_ENV=production: demo consumers are fictitious people with valid CPFs and must never reach the stores of a deployment that serves real ones`);
+    problems.push(
+      `DEMO_CONSUMERS=${config.demoConsumers} is refused with NODE_ENV=production: demo consumers are fictitious ` +
+        'people with valid CPFs and must never reach the stores of a deployment that serves real ones',
+    );
   }
   if (config.authDisabled && serverConfigured) problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -20,13 +20,21 @@ describe('StartupTimer', () => {
     await timer.step('connecting to PostgreSQL, MongoDB, RabbitMQ', async () => clock.advance(8_000));
     await timer.step('creating indexes and queues', async () => clock.advance(40));
     await timer.step('loading 1000 demo consumers', async () => clock.advance(1_500));
-    expect(timer.summary()).toBe('ready in 12.0 s, over 10 s: waited 8.0 s connecting to PostgreSQL, MongoDB, RabbitMQ, 2.5 s loading the code, 1.5 s loading 1000 demo consumers');
+    expect(timer.summary()).toBe(
+      'ready in 12.0 s, over 10 s: waited 8.0 s connecting to PostgreSQL, MongoDB, RabbitMQ, ' +
+        '2.5 s loading the code, 1.5 s loading 1000 demo consumers',
+    );
   });
 
   it('counts a step that failed', async () => {
     const clock = handClock(0);
     const timer = new StartupTimer(clock.now);
-    await expect(timer.step('connecting', async () => { clock.advance(11_000); throw new Error('refused'); })).rejects.toThrow('refused');
+    await expect(
+      timer.step('connecting', async () => {
+        clock.advance(11_000);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
     expect(timer.summary()).toBe('ready in 11.0 s, over 10 s: waited 11.0 s connecting');
   });
 });

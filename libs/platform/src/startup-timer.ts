@@ -27,7 +27,10 @@ export class StartupTimer {
     const total = this.now();
     const ready = `ready in ${(total / 1000).toFixed(1)} s`;
     if (total < SLOW_START_MS) return ready;
-    const waits = [...this.steps].sort((a, b) => b.ms - a.ms).filter((s) => s.ms >= 100).map((s) => `${(s.ms / 1000).toFixed(1)} s ${s.label}`);
+    const waits = [...this.steps]
+      .sort((a, b) => b.ms - a.ms)
+      .filter((s) => s.ms >= 100)
+      .map((s) => `${(s.ms / 1000).toFixed(1)} s ${s.label}`);
     return `${ready}, over ${SLOW_START_MS / 1000} s: waited ${waits.join(', ')}`;
   }
 }

@@ -44,7 +44,10 @@ export function runWorker(name: string, prefetch: number, module: (config: AppCo
     const app = await timer.step('connecting to the stores and RabbitMQ', () =>
       NestFactory.createMicroservice(module(config), {
         strategy: rabbitMqStrategy(config, name, prefetch),
-        logger: new RedactingLogger(name, { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) }),
+        logger: new RedactingLogger(name, {
+          json: config.logFormat === 'json',
+          logLevels: logLevelsFrom(config.logLevel),
+        }),
         abortOnError: false,
       }),
     );

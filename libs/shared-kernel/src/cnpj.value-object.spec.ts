@@ -38,11 +38,17 @@ describe('Cnpj', () => {
     });
 
     it('rejects a wrong second check digit', () => {
-      expect(rejection('11.222.333/0001-82')).toMatchObject({ code: 'CNPJ_INVALID', message: 'check digits do not match' });
+      expect(rejection('11.222.333/0001-82')).toMatchObject({
+        code: 'CNPJ_INVALID',
+        message: 'check digits do not match',
+      });
     });
 
     it.each(['00000000000000', '11111111111111', '99999999999999'])('rejects the repeated-digit number %s', (input) => {
-      expect(rejection(input)).toMatchObject({ code: 'CNPJ_INVALID', message: 'a CNPJ of one repeated digit is never issued' });
+      expect(rejection(input)).toMatchObject({
+        code: 'CNPJ_INVALID',
+        message: 'a CNPJ of one repeated digit is never issued',
+      });
     });
   });
 
@@ -78,7 +84,10 @@ describe('Cnpj', () => {
       ['a letter outside A-Z', '12ÁBC34501DE35'],
       ['a symbol', '12AB_34501DE35'],
     ])('rejects %s', (_label, input) => {
-      expect(rejection(input)).toMatchObject({ code: 'CNPJ_INVALID', message: expect.stringContaining('must be 14 characters') });
+      expect(rejection(input)).toMatchObject({
+        code: 'CNPJ_INVALID',
+        message: expect.stringContaining('must be 14 characters'),
+      });
     });
   });
 

@@ -7,14 +7,16 @@ const FORMATTED = /^[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}\/[0-9A-Z]{4}-[0-9]{2}$
 /** A valid CNPJ, plain and upper case, bounded by anything but a letter or digit: what log redaction leaves alone. */
 const PLAIN_TOKEN = /(?<![0-9A-Za-z])[0-9A-Z]{12}[0-9]{2}(?![0-9A-Za-z])/g;
 
-export const CNPJ_SHAPE = '14 characters, 12 letters A-Z or digits then 2 check digits, or formatted as 00.000.000/0000-00 (12.ABC.345/01DE-35)';
+export const CNPJ_SHAPE =
+  '14 characters, 12 letters A-Z or digits then 2 check digits, ' +
+  'or formatted as 00.000.000/0000-00 (12.ABC.345/01DE-35)';
 
 /**
- * Company taxpayer number (CNPJ), numeric or alphanumeric (IN RFB 2.229/2024: from July 2026 the first 12 characters may be
- * letters A-Z, the last 2 stay digits). Both check digits are verified with the mod-11 weights over each character's
- * ASCII code minus 48, which gives a digit its own value, so numeric CNPJs keep the check digits they always had.
- * Lower-case letters are read as upper case: the Receita issues upper case only, and a lower-case copy names the same
- * company. The value is the 14 characters, upper case, without punctuation.
+ * Company taxpayer number (CNPJ), numeric or alphanumeric (IN RFB 2.229/2024: from July 2026 the first 12
+ * characters may be letters A-Z, the last 2 stay digits). Both check digits are verified with the mod-11 weights over
+ * each character's ASCII code minus 48, which gives a digit its own value, so numeric CNPJs keep the check digits they
+ * always had. Lower-case letters are read as upper case: the Receita issues upper case only, and a lower-case copy
+ * names the same company. The value is the 14 characters, upper case, without punctuation.
  */
 export class Cnpj {
   private constructor(readonly value: string) {}

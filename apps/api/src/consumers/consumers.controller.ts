@@ -11,7 +11,9 @@ import { Client } from '../http/client';
 import { ApiCpfParam } from '../http/cpf.param';
 import { CONSUMER_WRITTEN_LINKS, FEATURES_WRITTEN_LINKS } from '../http/links';
 import { RatingWithHistoryDto } from '../ratings/rating.dto';
-import { ApiEventTypesQuery, InquiriesQueryDto, InquiriesViewDto, TransactionsPageDto, TransactionsQueryDto } from '../transactions/transaction.dto';
+import {
+  ApiEventTypesQuery, InquiriesQueryDto, InquiriesViewDto, TransactionsPageDto, TransactionsQueryDto,
+} from '../transactions/transaction.dto';
 import { ConsumerViewDto, UpsertConsumerDto } from './consumer.dto';
 import { UpsertRatingFeaturesDto } from './rating-features.dto';
 
@@ -54,7 +56,7 @@ export class ConsumersController {
   @ApiOperation({ summary: 'Create or replace the rating inputs of a CPF (B_RATING)', description: 'Age, address, assets and income sources. The CPF is re-scored after the change. 201 when new, 200 when updated.' })
   @ApiCpfParam()
   @ApiBody({ type: UpsertRatingFeaturesDto })
-  @ApiOkResponse({ type: UpsertRatingFeaturesDto, description: 'Updated; echoes what was stored', links: FEATURES_WRITTEN_LINKS })
+  @ApiOkResponse({ type: UpsertRatingFeaturesDto, description: 'Updated; echoes what was kept', links: FEATURES_WRITTEN_LINKS })
   @ApiCreatedResponse({ type: UpsertRatingFeaturesDto, description: 'Created', links: FEATURES_WRITTEN_LINKS })
   @ApiErrors(400, 413, 415)
   async putFeatures(@Param('cpf') cpf: string, @Body() body: UpsertRatingFeaturesDto, @Client() client: AuthenticatedClient, @Res({ passthrough: true }) reply: FastifyReply) {

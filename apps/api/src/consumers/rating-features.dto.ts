@@ -1,7 +1,9 @@
 import { ASSET_KINDS, INCOME_KINDS } from '@app/credit';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsObject, Max, Min, ValidateNested,
+} from 'class-validator';
 import { AddressDto } from './consumer.dto';
 
 export class AssetDto {
@@ -20,6 +22,10 @@ export class IncomeSourceDto {
 export class UpsertRatingFeaturesDto {
   @ApiProperty({ example: '1988-07-14', format: 'date' }) @IsDateString({ strict: true }) birthDate: string;
   @ApiProperty({ type: AddressDto }) @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
-  @ApiProperty({ type: [AssetDto] }) @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AssetDto) assets: AssetDto[];
-  @ApiProperty({ type: [IncomeSourceDto] }) @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => IncomeSourceDto) incomeSources: IncomeSourceDto[];
+  @ApiProperty({ type: [AssetDto] })
+  @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AssetDto)
+  assets: AssetDto[];
+  @ApiProperty({ type: [IncomeSourceDto] })
+  @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => IncomeSourceDto)
+  incomeSources: IncomeSourceDto[];
 }

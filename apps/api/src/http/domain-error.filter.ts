@@ -28,7 +28,11 @@ export class ErrorFilter implements ExceptionFilter {
       return { statusCode: 400, code: exception.code, message: exception.message, field: exception.field, reason: exception.errors[0]?.reason, errors: exception.errors };
     }
     if (exception instanceof DomainError) {
-      const statusCode = exception instanceof NotFoundError ? 404 : exception instanceof ValidationError ? 400 : exception instanceof ConflictError ? 409 : 422;
+      const statusCode =
+        exception instanceof NotFoundError ? 404
+        : exception instanceof ValidationError ? 400
+        : exception instanceof ConflictError ? 409
+        : 422;
       return { statusCode, code: exception.code, message: exception.message, field: exception.field, reason: exception.field ? exception.message : undefined };
     }
     if (exception instanceof HttpException) {

@@ -5,7 +5,11 @@ import type { LinkObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.i
  * request or response. Operation ids are `<Controller>_<method>` (bootstrap's operationIdFactory); a test checks that
  * each link names an operation that exists and only parameters it takes.
  */
-const sameCpf = (operationId: string, description: string): LinkObject => ({ operationId, parameters: { cpf: '$request.path.cpf' }, description });
+const sameCpf = (operationId: string, description: string): LinkObject => ({
+  operationId,
+  parameters: { cpf: '$request.path.cpf' },
+  description,
+});
 
 /** After a consumer is written: everything held or derived for that CPF. */
 export const CONSUMER_WRITTEN_LINKS: Record<string, LinkObject> = {
@@ -25,7 +29,11 @@ export const FEATURES_WRITTEN_LINKS: Record<string, LinkObject> = {
   GetCreditAnalysis: sameCpf('CreditAnalyses_get', 'The analysis of the same CPF'),
 };
 
-const firstEventCpf = (operationId: string, description: string): LinkObject => ({ operationId, parameters: { cpf: '$request.body#/events/0/cpf' }, description });
+const firstEventCpf = (operationId: string, description: string): LinkObject => ({
+  operationId,
+  parameters: { cpf: '$request.body#/events/0/cpf' },
+  description,
+});
 
 /** After a batch is accepted: the first event's CPF, its trail, and registering the person it belongs to. */
 export const BATCH_ACCEPTED_LINKS: Record<string, LinkObject> = {
@@ -38,5 +46,9 @@ export const BATCH_ACCEPTED_LINKS: Record<string, LinkObject> = {
 /** After a regeneration job is registered: its progress, and resuming it. */
 export const JOB_STARTED_LINKS: Record<string, LinkObject> = {
   GetJob: { operationId: 'Ratings_get', parameters: { id: '$response.body#/id' }, description: 'Progress of the job' },
-  ResumeJob: { operationId: 'Ratings_resume', parameters: { id: '$response.body#/id' }, description: 'Resume the job once it failed or stalled' },
+  ResumeJob: {
+    operationId: 'Ratings_resume',
+    parameters: { id: '$response.body#/id' },
+    description: 'Resume the job once it failed or stalled',
+  },
 };

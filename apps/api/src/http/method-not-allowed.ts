@@ -16,10 +16,10 @@ function pathPattern(url: string): RegExp {
 }
 
 /**
- * A method a known path does not take is answered 405 with an Allow header (RFC 9110 §15.5.6), in the API's error shape,
- * instead of the router's 404, which would say the resource does not exist. It answers before the body is read, so a
- * method with a body the path cannot take (QUERY) gets 405 too rather than a complaint about its content type.
- * Must be registered before the routes are, to see every one of them (HEAD routes included: Fastify adds them for GETs).
+ * A method a known path does not take is answered 405 with an Allow header (RFC 9110 §15.5.6), in the API's error
+ * shape, instead of the router's 404, which would say the resource does not exist. It answers before the body is read,
+ * so a method with a body the path cannot take (QUERY) gets 405 too rather than a complaint about its content type.
+ * Registered before the routes are, to see every one of them (HEAD routes too: Fastify adds them for GETs).
  */
 export function registerMethodNotAllowed(fastify: FastifyInstance): void {
   const known = new Map<string, KnownPath>();
@@ -35,7 +35,16 @@ export function registerMethodNotAllowed(fastify: FastifyInstance): void {
     for (const { matches, methods } of known.values()) if (matches.test(path)) for (const m of methods) allowed.add(m);
     if (allowed.size === 0 || allowed.has(request.method)) return;
     const allow = [...allowed].sort().join(', ');
-    const body: ErrorResponseDto = { statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not allowed here; allowed: ${allow}`, reason: `allowed: ${allow}` };
-    return reply.status(405).header('allow', allow).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    const body: ErrorResponseDto = {
+      statusCode: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      message: `${request.method} is not allowed here; allowed: ${allow}`,
+      reason: `allowed: ${allow}`,
+    };
+    return reply
+      .status(405)
+      .header('allow', allow)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(body));
   });
 }

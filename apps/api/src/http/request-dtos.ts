@@ -6,7 +6,15 @@ import { IngestBatchDto, InquiriesQueryDto, TransactionsQueryDto } from '../tran
  * Every class the validation pipe checks a request body against that has a schema of its name in the contract. The
  * regeneration request and the correction are written as unions where they are declared, their rules spelled there.
  */
-export const REQUEST_BODY_DTOS: Function[] = [UpsertConsumerDto, AddressDto, DebtDto, UpsertRatingFeaturesDto, AssetDto, IncomeSourceDto, IngestBatchDto];
+export const REQUEST_BODY_DTOS: Function[] = [
+  UpsertConsumerDto,
+  AddressDto,
+  DebtDto,
+  UpsertRatingFeaturesDto,
+  AssetDto,
+  IncomeSourceDto,
+  IngestBatchDto,
+];
 
 /** Every class the validation pipe checks a query string against. */
 export const QUERY_DTOS: Function[] = [TransactionsQueryDto, InquiriesQueryDto];

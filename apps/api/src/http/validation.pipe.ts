@@ -5,9 +5,11 @@ import { FieldErrorDto } from './error-response.dto';
  * Constraints that say what kind of value a field takes. When one fails, the field's other constraints (ranges,
  * lengths, patterns) say nothing useful about that value, so only the kind is reported.
  */
-const KIND_CONSTRAINTS = ['isArray', 'isObject', 'nestedValidation', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isDateString', 'isUuid'];
+const KIND_CONSTRAINTS = [
+  'isArray', 'isObject', 'nestedValidation', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isDateString', 'isUuid',
+];
 
-/** What is wrong with one field, once: "is required" when it is missing, its kind when that is wrong, else each rule it breaks. */
+/** What is wrong with one field, once: "is required" if missing, its kind if wrong, else each rule it breaks. */
 function problemsOf(e: ValidationError, field: string): FieldErrorDto[] {
   const constraints = Object.entries(e.constraints ?? {});
   if (constraints.length === 0) return [];
@@ -34,7 +36,9 @@ export function apiValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const list = flatten(errors);
       const first = list[0];
-      return new BadRequestException({ code: 'VALIDATION_FAILED', message: `${list.length} problem(s) with the request`, field: first?.field, reason: first?.reason, errors: list });
+      const message = `${list.length} problem(s) with the request`;
+      const { field, reason } = first ?? {};
+      return new BadRequestException({ code: 'VALIDATION_FAILED', message, field, reason, errors: list });
     },
   });
 }

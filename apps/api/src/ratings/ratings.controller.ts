@@ -3,7 +3,9 @@ import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Schemas } from '@app/contracts';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags,
+} from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, ValidateIf } from 'class-validator';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiErrors } from '../http/api-errors.decorator';
@@ -24,22 +26,27 @@ const REGENERATION_REQUEST: SchemaObject = {
   oneOf: [
     {
       title: 'All', type: 'object', additionalProperties: false, required: ['scope'],
-      properties: { scope: { type: 'string', enum: ['ALL'], description: 'Re-rates every CPF with rating features; takes no list' } },
+      properties: { scope: { type: 'string', enum: ['ALL'], description: 'Re-rates every CPF with rating features' } },
     },
     {
       title: 'Listed CPFs', type: 'object', additionalProperties: false, required: ['scope', 'cpfs'],
       properties: {
         scope: { type: 'string', enum: ['CPFS'], description: 'Re-rates the listed CPFs' },
         cpfs: {
-          type: 'array', minItems: 1, maxItems: MAX_CPFS_PER_JOB, items: { type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '12345678909' },
-          description: `1 to ${MAX_CPFS_PER_JOB} CPFs; each is checked (CPF_INVALID names its position)`, example: ['12345678909'],
+          type: 'array', minItems: 1, maxItems: MAX_CPFS_PER_JOB, example: ['12345678909'],
+          items: { type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '12345678909' },
+          description: `1 to ${MAX_CPFS_PER_JOB} CPFs; each is checked (CPF_INVALID names its position)`,
         },
       },
     },
   ],
 };
 
-const JOB_ID = ApiParam({ name: 'id', description: 'A job id returned by POST /v1/ratings/regenerations', schema: { type: 'string', format: 'uuid' } });
+const JOB_ID = ApiParam({
+  name: 'id',
+  description: 'A job id returned by POST /v1/ratings/regenerations',
+  schema: { type: 'string', format: 'uuid' },
+});
 
 export class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -81,7 +88,9 @@ export class RatingsController {
   @ApiAcceptedResponse({ type: RatingJobDto, links: JOB_STARTED_LINKS })
   @ApiErrors(400)
   async start(@Body() body: RegenerationRequestDto, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
-    if (body.scope === 'ALL' && body.cpfs !== undefined) throw new ValidationError('VALIDATION_FAILED', 'cpfs', 'is only taken with scope CPFS');
+    if (body.scope === 'ALL' && body.cpfs !== undefined) {
+      throw new ValidationError('VALIDATION_FAILED', 'cpfs', 'is only taken with scope CPFS');
+    }
     const scope = body.scope === 'ALL' ? { kind: 'ALL' as const } : { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] };
     return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name })));
   }

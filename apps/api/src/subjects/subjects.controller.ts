@@ -54,13 +54,20 @@ export class CorrectionDto {
   @ApiProperty({ example: 'Nome registrado com erro de digitação', description: 'Why the data subject asked for the correction; kept for the record' }) @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
 }
 
-const REASON = { type: 'string', minLength: 1, maxLength: 500, example: 'Nome registrado com erro de digitação', description: 'Why the data subject asked for the correction; kept for the record' };
+const REASON = {
+  type: 'string', minLength: 1, maxLength: 500, example: 'Nome registrado com erro de digitação',
+  description: 'Why the data subject asked for the correction; kept for the record',
+};
 /** CorrectionDto as the contract states it: the value's shape depends on the field, which one schema cannot say. */
 const CORRECTION: SchemaObject = {
   oneOf: [
     {
       title: 'Name', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
-      properties: { field: { type: 'string', enum: ['name'] }, value: { type: 'string', minLength: 2, maxLength: 160, pattern: TWO_VISIBLE, example: 'Maria da Silva Santos' }, reason: REASON },
+      properties: {
+        field: { type: 'string', enum: ['name'] },
+        value: { type: 'string', minLength: 2, maxLength: 160, pattern: TWO_VISIBLE, example: 'Maria da Silva Santos' },
+        reason: REASON,
+      },
     },
     {
       title: 'Address', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
@@ -106,8 +113,10 @@ export class SubjectsController {
   @ApiOkResponse({ schema: { type: 'object', properties: { field: { type: 'string' }, changed: { type: 'boolean' } } } })
   @ApiErrors(400, 404)
   async correct(@Param('cpf') cpf: string, @Body() body: CorrectionDto, @Req() request: AuthenticatedRequest) {
-    // The two @ValidateIf on `value` switch each other off, so an address is checked here, field by field, as AddressDto.
-    if (body.field === 'address') await apiValidationPipe().transform(body.value, { type: 'body', metatype: AddressDto });
+    // The two @ValidateIf on `value` switch each other off, so an address is checked here, field by field.
+    if (body.field === 'address') {
+      await apiValidationPipe().transform(body.value, { type: 'body', metatype: AddressDto });
+    }
     const correction = body.field === 'name' ? { field: 'name' as const, value: body.value as string } : { field: 'address' as const, value: body.value as AddressDto };
     return this.commands.execute(new CorrectConsumerCommand(cpf, correction, body.reason, { correlationId: request.client?.requestId ?? 'none', clientId: request.client?.name }));
   }

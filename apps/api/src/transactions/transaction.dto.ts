@@ -2,42 +2,73 @@ import { Schemas } from '@app/contracts';
 import { EVENT_TYPES, MOVEMENT_KINDS } from '@app/credit';
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min,
+} from 'class-validator';
 import { NOT_BLANK } from '../http/text-patterns';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+const FOUR_DIGITS = '^[0-9]{4}$';
 
 abstract class EventBaseDto {
-  @ApiProperty({ example: 'evt-2026-11-25-000123', description: 'Unique id from the source; re-sending it never duplicates the event', pattern: '^[A-Za-z0-9._:-]{1,128}$' }) eventId: string;
-  @ApiProperty({ type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '123.456.789-09', description: Schemas.cpf.description }) cpf: string;
-  @ApiProperty({ example: '2026-11-20T14:03:00Z', format: 'date-time', description: 'At most a day after the server\'s clock: later ones are clock errors at the source' }) occurredAt: string;
+  @ApiProperty({
+    example: 'evt-2026-11-25-000123', pattern: '^[A-Za-z0-9._:-]{1,128}$',
+    description: 'Unique id from the source; re-sending it never duplicates the event',
+  })
+  eventId: string;
+  @ApiProperty({
+    type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '123.456.789-09',
+    description: Schemas.cpf.description,
+  })
+  cpf: string;
+  @ApiProperty({
+    example: '2026-11-20T14:03:00Z', format: 'date-time',
+    description: "At most a day after the server's clock: later ones are clock errors at the source",
+  })
+  occurredAt: string;
 }
 
 export class BureauInquiryDto extends EventBaseDto {
   @ApiProperty({ enum: ['BUREAU_INQUIRY'] }) type: 'BUREAU_INQUIRY';
   @ApiProperty({ example: 'Banco Horizonte S.A.', maxLength: 160, pattern: NOT_BLANK }) inquirer: string;
-  @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64, pattern: NOT_BLANK, description: 'Why the inquirer consulted the CPF, as it states it' }) purpose: string;
+  @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64, pattern: NOT_BLANK, description: 'Why it was consulted' })
+  purpose: string;
 }
 
 export class FinancialMovementDto extends EventBaseDto {
   @ApiProperty({ enum: ['FINANCIAL_MOVEMENT'] }) type: 'FINANCIAL_MOVEMENT';
   @ApiProperty({ enum: MOVEMENT_KINDS, example: 'SALARY' }) kind: string;
-  @ApiProperty({ type: 'integer', example: 850000, minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, not: { enum: [0] }, description: 'Signed BRL cents: money in positive, money out negative; never 0' })
+  @ApiProperty({
+    type: 'integer', example: 850000, minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER,
+    not: { enum: [0] },
+    description: 'Signed BRL cents: money in positive, money out negative; never 0',
+  })
   amountCents: number;
 }
 
 export class CardPurchaseDto extends EventBaseDto {
   @ApiProperty({ enum: ['CARD_PURCHASE'] }) type: 'CARD_PURCHASE';
   @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160, pattern: NOT_BLANK }) merchant: string;
-  @ApiProperty({ example: '5411', pattern: '^[0-9]{4}$', description: 'Merchant category code, 4 digits' }) mcc: string;
-  @ApiProperty({ type: 'integer', example: 15990, minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'BRL cents' }) amountCents: number;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, minimum: 1, maximum: 48, default: 1, description: 'Absent or null: 1' }) installments?: number | null;
+  @ApiProperty({ example: '5411', pattern: FOUR_DIGITS, description: 'Merchant category code, 4 digits' }) mcc: string;
+  @ApiProperty({ type: 'integer', example: 15990, minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Cents' })
+  amountCents: number;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, minimum: 1, maximum: 48, default: 1 })
+  installments?: number | null;
   @ApiProperty({ example: true }) approved: boolean;
-  @ApiProperty({ example: '4242', pattern: '^[0-9]{4}$', description: 'Last four digits of the card, never the full number' }) cardLast4: string;
+  @ApiProperty({ example: '4242', pattern: FOUR_DIGITS, description: 'Last four digits of the card, never all of it' })
+  cardLast4: string;
 }
 
 export const EVENT_DTOS = [BureauInquiryDto, FinancialMovementDto, CardPurchaseDto];
 const eventSchema = {
   oneOf: EVENT_DTOS.map((d) => ({ $ref: getSchemaPath(d) })),
-  discriminator: { propertyName: 'type', mapping: { BUREAU_INQUIRY: getSchemaPath(BureauInquiryDto), FINANCIAL_MOVEMENT: getSchemaPath(FinancialMovementDto), CARD_PURCHASE: getSchemaPath(CardPurchaseDto) } },
+  discriminator: {
+    propertyName: 'type',
+    mapping: {
+      BUREAU_INQUIRY: getSchemaPath(BureauInquiryDto),
+      FINANCIAL_MOVEMENT: getSchemaPath(FinancialMovementDto),
+      CARD_PURCHASE: getSchemaPath(CardPurchaseDto),
+    },
+  },
 };
 
 export class IngestBatchDto {
@@ -53,7 +84,8 @@ export class BatchAcceptedDto {
 /** The `types` filter of TransactionsQueryDto: event types as one comma-separated query value. */
 export const ApiEventTypesQuery = () =>
   ApiQuery({
-    name: 'types', required: false, style: 'form', explode: false, description: 'Event types, comma-separated', example: ['CARD_PURCHASE', 'FINANCIAL_MOVEMENT'],
+    name: 'types', required: false, style: 'form', explode: false, description: 'Event types, comma-separated',
+    example: ['CARD_PURCHASE', 'FINANCIAL_MOVEMENT'],
     schema: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] } },
   });
 
@@ -67,8 +99,13 @@ export class TransactionsQueryDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
   @IsIn(EVENT_TYPES as unknown as string[], { each: true })
   types?: string[];
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ format: 'cursor', description: 'format cursor: the nextCursor of the previous page (base64url of the JSON pair [epoch ms, event id])' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+  @ApiPropertyOptional({
+    format: 'cursor',
+    description: 'The nextCursor of the previous page (base64url of the JSON pair [epoch ms, event id])',
+  })
   @IsOptional() @IsString() @MaxLength(512)
   cursor?: string;
 }
@@ -83,7 +120,9 @@ export class TransactionsPageDto {
 
 export class InquiriesQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: six months ago' }) @IsOptional() @IsDateString() since?: string;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500)
+  limit?: number;
 }
 
 export class InquiryViewDto {

@@ -1,5 +1,7 @@
 import { Schemas } from '@app/contracts';
-import { BatchValidationError, CommandSender, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, validateEvents } from '@app/credit';
+import {
+  BatchValidationError, CommandSender, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, validateEvents,
+} from '@app/credit';
 import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -12,10 +14,13 @@ import { BatchAcceptedDto, EVENT_DTOS, IngestBatchDto } from './transaction.dto'
 
 /** The fields each event type has, from the schemas the RabbitMQ edge validates against (libs/contracts). */
 const EVENT_FIELDS = new Map<unknown, ReadonlySet<string>>(
-  [Schemas.BureauInquiryEvent, Schemas.FinancialMovementEvent, Schemas.CardPurchaseEvent].map((s) => [s.properties.type.const, new Set(Object.keys(s.properties))]),
+  [Schemas.BureauInquiryEvent, Schemas.FinancialMovementEvent, Schemas.CardPurchaseEvent].map((s) => [
+    s.properties.type.const,
+    new Set(Object.keys(s.properties)),
+  ]),
 );
 
-/** A field an event of its type does not have is refused here as on RabbitMQ, rather than dropped: it was meant to say something. */
+/** A field its event type does not have is refused, as on RabbitMQ, not dropped: it was meant to say something. */
 function unknownFields(events: Record<string, unknown>[]): RejectedEvent[] {
   return events.flatMap((event, index) => {
     const known = EVENT_FIELDS.get(event.type);
@@ -23,7 +28,10 @@ function unknownFields(events: Record<string, unknown>[]): RejectedEvent[] {
     const eventId = typeof event.eventId === 'string' ? event.eventId : null;
     return Object.keys(event)
       .filter((key) => !known.has(key))
-      .map((key) => ({ index, eventId, code: 'EVENT_INVALID', field: `events[${index}].${key}`, reason: `is not a field of ${String(event.type)} events` }));
+      .map((key) => ({
+        index, eventId, code: 'EVENT_INVALID', field: `events[${index}].${key}`,
+        reason: `is not a field of ${String(event.type)} events`,
+      }));
   });
 }
 

@@ -41,7 +41,8 @@ export class DemoDataLoader {
     const now = this.clock.now();
     const demo = generateDemoConsumers(this.count, now);
     const consumers = demo.map((d) => consumerFromInput(d.consumer, now));
-    const bulk = this.consumers as ConsumerRepository & { saveMany?: (c: typeof consumers, options: { demo: boolean }) => Promise<void> };
+    type BulkSave = (c: typeof consumers, options: { demo: boolean }) => Promise<void>;
+    const bulk = this.consumers as ConsumerRepository & { saveMany?: BulkSave };
     if (bulk.saveMany) await bulk.saveMany(consumers, { demo: true });
     else for (const c of consumers) await this.consumers.save(c);
     // B's list is written before B's documents: a load that dies half way still leaves what it wrote findable.
@@ -49,7 +50,9 @@ export class DemoDataLoader {
     for (const d of demo) await this.features.save(ratingFeaturesFromInput(d.features, now));
     const { valid, rejected } = validateEvents(demo.flatMap((d) => d.events), now);
     if (rejected.length) throw new Error(`demo data generated ${rejected.length} invalid events: ${rejected[0].reason}`);
-    for (let i = 0; i < valid.length; i += 5000) await this.transactions.append(valid.slice(i, i + 5000), { demo: true });
+    for (let i = 0; i < valid.length; i += 5000) {
+      await this.transactions.append(valid.slice(i, i + 5000), { demo: true });
+    }
     for (const d of demo) await this.rater.rate(d.consumer.cpf, { correlationId: 'demo-data' });
     this.logger.log(`loaded ${demo.length} demo consumers and ${valid.length} events in ${Date.now() - started} ms`);
     return demo.length;

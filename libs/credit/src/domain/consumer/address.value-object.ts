@@ -1,7 +1,8 @@
 import { ValidationError } from '@app/shared-kernel';
 
 /** The 27 federative units (UF) of Brazil. */
-export const BRAZILIAN_STATES = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ');
+export const BRAZILIAN_STATES =
+  'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ');
 const STATES = new Set(BRAZILIAN_STATES);
 
 export interface AddressProps {

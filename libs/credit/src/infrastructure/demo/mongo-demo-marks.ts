@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { DemoMarks } from '../../application/ports/demo-marks';
 
-/** The CPFs whose rating features and ratings the demo loader wrote, one document each: `npm run demo -- remove` reads it. */
+/** The CPFs whose rating features and ratings the demo loader wrote, a document each (`npm run demo -- remove`). */
 export const DEMO_RECORDS_COLLECTION = 'demo_records';
 
 @Injectable()
@@ -16,7 +16,12 @@ export class MongoDemoMarks extends DemoMarks {
     const collection = this.connection.collection<{ _id: string; loadedAt: Date }>(DEMO_RECORDS_COLLECTION);
     for (let i = 0; i < cpfs.length; i += 1000) {
       const chunk = cpfs.slice(i, i + 1000);
-      await collection.bulkWrite(chunk.map((cpf) => ({ updateOne: { filter: { _id: cpf }, update: { $setOnInsert: { loadedAt: at } }, upsert: true } })), { ordered: false });
+      await collection.bulkWrite(
+        chunk.map((cpf) => ({
+          updateOne: { filter: { _id: cpf }, update: { $setOnInsert: { loadedAt: at } }, upsert: true },
+        })),
+        { ordered: false },
+      );
     }
   }
 }

@@ -111,7 +111,10 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     for (let start = 0; start < batch.length; start += this.chunkSize) {
       const chunk = batch.slice(start, start + this.chunkSize);
       const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
-      for (const e of chunk) operations.push({ create: { _index: this.index, _id: e.eventId } }, options.demo ? { ...Mapper.toDocument(e), demo: true } : Mapper.toDocument(e));
+      for (const e of chunk) {
+        const document = options.demo ? { ...Mapper.toDocument(e), demo: true as const } : Mapper.toDocument(e);
+        operations.push({ create: { _index: this.index, _id: e.eventId } }, document);
+      }
       const response = await this.es.bulk({
         operations,
         refresh,

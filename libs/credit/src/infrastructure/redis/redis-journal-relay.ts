@@ -15,7 +15,7 @@ const RETRY_MS = 1_000;
  */
 export const STALE_RELAY_MS = 10 * 60_000;
 
-/** Removes, in one step, the group's consumers idle for longer than ARGV[2] ms that hold no entry; returns their names. */
+/** Removes in one step the group's consumers idle longer than ARGV[2] ms that hold no entry; returns their names. */
 const FORGET_STALE_RELAYS = `
 local removed = {}
 for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
@@ -173,7 +173,10 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
           const [, claimed] = (await redis.xautoclaim(key, group, this.consumer, this.claimIdleMs, '0-0', 'COUNT', BATCH, 'JUSTID')) as [string, string[]];
           if (claimed.length > 0) backlog = true;
           const forgotten = (await redis.eval(FORGET_STALE_RELAYS, 1, key, group, this.staleRelayMs)) as string[];
-          if (forgotten.length > 0) this.logger.log(`removed ${forgotten.length} relay(s) idle for over ${this.staleRelayMs / 1000} s: ${forgotten.join(', ')}`);
+          if (forgotten.length > 0) {
+            const idle = `idle over ${this.staleRelayMs / 1000} s`;
+            this.logger.log(`removed ${forgotten.length} relay(s) ${idle}: ${forgotten.join(', ')}`);
+          }
         }
         const reply = (backlog
           ? await redis.xreadgroup('GROUP', group, this.consumer, 'COUNT', BATCH, 'STREAMS', key, '0')

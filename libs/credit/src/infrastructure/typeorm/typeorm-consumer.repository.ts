@@ -56,7 +56,8 @@ export class TypeormConsumerRepository extends ConsumerRepository {
     await this.dataSource.transaction(async (tx) => {
       for (let i = 0; i < mapped.length; i += 500) {
         const chunk = mapped.slice(i, i + 500);
-        await tx.getRepository(ConsumerRow).upsert(chunk.map((m) => ({ ...m.row, demo: options.demo ?? false })), ['cpfHash']);
+        const rows = chunk.map((m) => ({ ...m.row, demo: options.demo ?? false }));
+        await tx.getRepository(ConsumerRow).upsert(rows, ['cpfHash']);
         const debts = chunk.flatMap((m) => m.debts);
         await tx.getRepository(DebtRow).delete(chunk.map((m) => ({ consumerCpfHash: m.row.cpfHash })));
         for (let j = 0; j < debts.length; j += 1000) await tx.getRepository(DebtRow).insert(debts.slice(j, j + 1000));

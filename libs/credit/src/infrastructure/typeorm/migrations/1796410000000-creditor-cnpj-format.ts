@@ -9,7 +9,9 @@ export class CreditorCnpjFormat1796410000000 implements MigrationInterface {
   name = 'CreditorCnpjFormat1796410000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE debts ADD CONSTRAINT debts_creditor_cnpj_format CHECK (creditor_cnpj ~ '^[0-9A-Z]{12}[0-9]{2}$')`);
+    await q.query(
+      `ALTER TABLE debts ADD CONSTRAINT debts_creditor_cnpj_format CHECK (creditor_cnpj ~ '^[0-9A-Z]{12}[0-9]{2}$')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

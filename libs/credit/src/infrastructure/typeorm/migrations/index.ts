@@ -3,4 +3,8 @@ import { CreditorCnpjFormat1796410000000 } from './1796410000000-creditor-cnpj-f
 import { ConsumerDemoMark1796410000100 } from './1796410000100-consumer-demo-mark';
 
 /** Listed explicitly so the same migrations run from ts-node, the compiled build and tests alike. */
-export const CONSUMER_MIGRATIONS = [CreateConsumerTables1764000000000, CreditorCnpjFormat1796410000000, ConsumerDemoMark1796410000100];
+export const CONSUMER_MIGRATIONS = [
+  CreateConsumerTables1764000000000,
+  CreditorCnpjFormat1796410000000,
+  ConsumerDemoMark1796410000100,
+];
