@@ -20,6 +20,13 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/apps/**/test/**/*.e2e-spec.ts'] },
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.int-spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.int-spec.ts'],
+      // Starts the servers whose URL is not set and stops them after, when this project runs (test/servers).
+      globalSetup: '<rootDir>/test/servers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/servers/global-teardown.ts',
+    },
   ],
 };

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { requireEnv, uniqueCpf } from '../libs/testing/src/contracts';
-import { BureauInquiry } from '../libs/credit/src/domain/transactions/transaction-event';
+import { BUREAU_SOURCE, BureauInquiry } from '../libs/credit/src/domain/transactions/transaction-event';
 import { InMemoryTransactionStore } from '../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
 import { redisOptions } from '../libs/credit/src/infrastructure/redis/redis-cache.module';
 import { inquiryJournalEntry, inquiryJournalSink } from '../libs/credit/src/infrastructure/redis/redis-inquiry-journal';
@@ -71,7 +71,7 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
 
     const status = await journalStatus(redis, namespace);
     expect(status.find((s) => s.journal === 'inquiry')).toMatchObject({ backlog: 0, pending: 0, dead: 2, relays: [expect.objectContaining({ name: 'ops-test', pending: 0 })] });
-    expect(status.find((s) => s.journal === 'audit')).toEqual({ journal: 'audit', backlog: 0, pending: 0, relays: [], dead: 0 });
+    expect(status.find((s) => s.journal === 'audit')).toEqual({ journal: 'audit', backlog: 0, pending: 0, relays: [], stale: [], dead: 0 });
 
     const dead = await listDeadEntries(redis, namespace, 'inquiry');
     expect(dead.total).toBe(2);
@@ -94,6 +94,40 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     expect(await discardDeadEntries(redis, namespace, 'inquiry', [truncated!.id])).toBe(1);
     expect(await relay.health()).toBe('up');
   }
+
+  it('lists the relay of a stopped process as stopped, then a running relay takes its entries over and removes it', async () => {
+    const ns = `${namespace}-stale`;
+    const key = redisKeys.inquiryJournal(ns);
+    const { group } = inquiryJournalSink(new InMemoryTransactionStore(), ns);
+    const cpf = uniqueCpf();
+    const inquiry: BureauInquiry = {
+      type: 'BUREAU_INQUIRY', eventId: 'inq-orphan', cpf, occurredAt: new Date(Date.now() - 1_000), inquirer: 'Banco', purpose: 'CREDIT_GRANTING',
+      source: BUREAU_SOURCE,
+    };
+    await redis.xgroup('CREATE', key, group, '0', 'MKSTREAM');
+    await redis.xadd(key, '*', 'entry', inquiryJournalEntry(inquiry));
+    // A process read the entry and died before delivering it.
+    await redis.xreadgroup('GROUP', group, 'stopped-process', 'COUNT', 10, 'STREAMS', key, '>');
+    const staleAfterMs = 300;
+    await until(async () => (await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')!.stale.length === 1);
+    expect((await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')).toMatchObject({
+      relays: [], stale: [expect.objectContaining({ name: 'stopped-process', pending: 1 })], pending: 1,
+    });
+
+    const store = new InMemoryTransactionStore();
+    const relay = new RedisJournalRelay<BureauInquiry>(redis, inquiryJournalSink(store, ns), { consumer: 'running', cycleMs: 10, claimIdleMs: 200, staleRelayMs: staleAfterMs });
+    relay.start();
+    try {
+      await until(async () => (await store.inquiriesSince(cpf, new Date(0), 10)).length === 1);
+      await until(async () => ((await redis.xinfo('CONSUMERS', key, group)) as unknown[][]).every((c) => String(c[1]) !== 'stopped-process'));
+      expect((await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')).toMatchObject({
+        relays: [expect.objectContaining({ name: 'running', pending: 0 })], stale: [], pending: 0, backlog: 0,
+      });
+    } finally {
+      await relay.stop();
+      await redis.del(key, redisKeys.inquiryJournalDead(ns));
+    }
+  });
 
   it('leaves in place a dead entry with nothing to requeue', async () => {
     const deadKey = redisKeys.auditJournalDead(namespace);

@@ -1,7 +1,7 @@
 import { redactCpfs } from '@app/platform';
 import Redis from 'ioredis';
 import { redisOptions } from '../libs/credit/src/infrastructure/redis/redis-cache.module';
-import { fieldValue } from '../libs/credit/src/infrastructure/redis/redis-journal-relay';
+import { STALE_RELAY_MS, fieldValue } from '../libs/credit/src/infrastructure/redis/redis-journal-relay';
 import { JournalName, redisJournals } from '../libs/credit/src/infrastructure/redis/redis-keys';
 
 /**
@@ -32,8 +32,13 @@ export interface JournalStatus {
   backlog: number;
   /** Entries a relay has read and not yet acknowledged. */
   pending: number;
-  /** The relays of the consumer group, with how long each has been idle (a dead process stays listed). */
-  relays: { name: string; pending: number; idleMs: number }[];
+  /** The relays of the consumer group that read the journal within STALE_RELAY_MS, with how long each has been idle. */
+  relays: RelayStatus[];
+  /**
+   * Relays of processes that stopped (idle longer than STALE_RELAY_MS). A running relay takes over the entries they
+   * held after 30 s and then removes them from the group, so they are listed here only while no relay runs.
+   */
+  stale: RelayStatus[];
   dead: number;
 }
 
@@ -47,12 +52,22 @@ export interface DeadEntry {
   entry: string;
 }
 
-export async function journalStatus(redis: Redis, namespace: string): Promise<JournalStatus[]> {
+export interface RelayStatus {
+  name: string;
+  pending: number;
+  idleMs: number;
+}
+
+export async function journalStatus(
+  redis: Redis,
+  namespace: string,
+  staleAfterMs = STALE_RELAY_MS,
+): Promise<JournalStatus[]> {
   return Promise.all(
     (Object.keys(redisJournals) as JournalName[]).map(async (journal) => {
       const { key, deadKey, group } = redisJournals[journal](namespace);
       const [backlog, dead] = await Promise.all([redis.xlen(key), redis.xlen(deadKey)]);
-      let relays: JournalStatus['relays'] = [];
+      let relays: RelayStatus[] = [];
       try {
         const consumers = (await redis.xinfo('CONSUMERS', key, group)) as unknown[][];
         relays = consumers.map((c) => {
@@ -63,7 +78,9 @@ export async function journalStatus(redis: Redis, namespace: string): Promise<Jo
         // No stream or no group yet: no relay has ever started on this namespace.
         if (!/no such key|NOGROUP/i.test((error as Error).message)) throw error;
       }
-      return { journal, backlog, pending: relays.reduce((sum, r) => sum + r.pending, 0), relays, dead };
+      const live = relays.filter((r) => r.idleMs <= staleAfterMs);
+      const stale = relays.filter((r) => r.idleMs > staleAfterMs);
+      return { journal, backlog, pending: relays.reduce((sum, r) => sum + r.pending, 0), relays: live, stale, dead };
     }),
   );
 }
@@ -152,8 +169,13 @@ async function main(argv: string[]): Promise<void> {
   try {
     if (cli.command === 'status') {
       for (const s of await journalStatus(redis, namespace)) {
-        const relays = s.relays.map((r) => `${r.name} (pending ${r.pending}, idle ${(r.idleMs / 1000).toFixed(1)} s)`).join(', ') || 'none has started';
-        console.log(`${s.journal}: backlog ${s.backlog}, pending ${s.pending}, dead ${s.dead}; relays: ${relays}`);
+        const relays = s.relays.map((r) => `${r.name} (pending ${r.pending}, idle ${(r.idleMs / 1000).toFixed(1)} s)`).join(', ') || 'none running';
+        const held = s.stale.reduce((n, r) => n + r.pending, 0);
+        const stale = s.stale.length
+          ? `; ${s.stale.length} stopped (idle over ${STALE_RELAY_MS / 60_000} min, holding ${held} entries): ` +
+            'a running relay takes their entries over and removes them'
+          : '';
+        console.log(`${s.journal}: backlog ${s.backlog}, pending ${s.pending}, dead ${s.dead}; relays: ${relays}${stale}`);
       }
     } else if (cli.command === 'dead') {
       const { total, entries } = await listDeadEntries(redis, namespace, cli.journal!, cli.limit);

@@ -7,6 +7,8 @@ export MONGODB_URL="${MONGODB_URL:-mongodb://127.0.0.1:${SERVICES_FERRETDB_PORT:
 export ELASTICSEARCH_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:${SERVICES_ES_PORT:-9200}}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:${SERVICES_REDIS_PORT:-6379}}"
 export RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:${SERVICES_RABBITMQ_PORT:-5672}}"
+# The management API, where test suites create a RabbitMQ virtual host of their own.
+export RABBITMQ_MANAGEMENT_PORT="${RABBITMQ_MANAGEMENT_PORT:-${SERVICES_RABBITMQ_MGMT_PORT:-15672}}"
 
 # Keys for field encryption at rest (DATA_ENCRYPTION_KEYS) and the CPF look-up hash (CPF_LOOKUP_KEY), required
 # with DATABASE_URL. For local development they are generated once into $SERVICES_DIR/secrets.env (mode 600,

@@ -446,7 +446,8 @@ rmq_cmd() {
 rmq_answers() {
   port_open "$RABBITMQ_PORT" || return 1
   rmq_cmd rabbitmq-diagnostics
-  (cd "$RMQ_DIR" && timeout 30 "${RMQ_CMD[@]}" -q check_port_connectivity >/dev/null 2>&1)
+  # From / when this folder has no RabbitMQ yet: a node another folder started still answers, and must count as up.
+  (cd "$RMQ_DIR" 2>/dev/null || cd /; timeout 30 "${RMQ_CMD[@]}" -q check_port_connectivity >/dev/null 2>&1)
 }
 rmq_alive() { port_open "$RABBITMQ_PORT" && port_open "$RABBITMQ_MGMT_PORT"; }
 

@@ -46,6 +46,8 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
   };
 
   let vhost: Awaited<ReturnType<typeof createVhost>>;
+  /** What the three apps printed until all were ready. */
+  let startOutput = '';
 
   beforeAll(async () => {
     // Its own virtual host and index: partners' traffic here cannot reach, or be reached by, other suites.
@@ -66,6 +68,7 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
         startApp('rating-worker', env, /rating-worker consuming/),
       ])),
     );
+    startOutput = apps.map((a) => a.output()).join('\n');
     connection = await amqp.connect(env.RABBITMQ_URL);
     channel = await connection.createChannel();
     partnerQueue = (await channel.assertQueue('', { exclusive: true })).queue;
@@ -82,6 +85,13 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     await vhost?.drop();
     await fetch(`${env.ELASTICSEARCH_URL}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
     await fetch(`${env.ELASTICSEARCH_URL}/_index_template/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
+  });
+
+  it('start together with no error, warning or stack trace, each saying it is ready', () => {
+    expect(startOutput).not.toMatch(/"level":"(error|fatal|warn)"|Exception|Warning|\n\s+at /);
+    expect(startOutput).toMatch(/Credit Analysis Data API ready in [\d.]+ s/);
+    expect(startOutput).toMatch(/ingestion-worker consuming .*, ready in [\d.]+ s/);
+    expect(startOutput).toMatch(/rating-worker consuming .*, ready in [\d.]+ s/);
   });
 
   const address = { street: 'Rua XV de Novembro', number: '100', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80020-310' };

@@ -1,18 +1,18 @@
 import { ApiKeys, SCOPES } from '@app/credit';
-import { ConfigError, loadConfig, rabbitMqStrategy } from '@app/platform';
+import { ConfigError, StartupTimer, loadConfig, rabbitMqStrategy } from '@app/platform';
 import 'reflect-metadata';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  const timer = new StartupTimer();
   const config = loadConfig();
-  const app = await createApp(config);
+  const app = await createApp(config, { timer });
   if (config.rabbitmqUrl) {
     // Partners' analysis requests arrive over RabbitMQ; the API answers them beside HTTP.
     app.connectMicroservice({ strategy: rabbitMqStrategy(config, 'api', 16) }, { inheritAppConfig: true });
-    await app.startAllMicroservices();
+    await timer.step('consuming partner requests from RabbitMQ', () => app.startAllMicroservices());
   }
-  await app.listen(config.port, config.host);
+  await timer.step(`listening on ${config.host}:${config.port}`, () => app.listen(config.port, config.host));
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   const mode = [
     config.databaseUrl ? 'PostgreSQL' : `embedded PGlite${config.pgliteDataDir ? ` in ${config.pgliteDataDir}` : ' (in memory)'}`,
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     config.redisUrl ? 'Redis cache' : 'in-memory cache',
     config.rabbitmqUrl ? 'RabbitMQ' : 'in-process transport',
   ].join(', ');
-  console.log(`Credit Analysis Data API ready in ${Date.now() - started} ms on ${mode}\n  Swagger UI: ${url}/docs`);
+  console.log(`Credit Analysis Data API ${timer.summary()} on ${mode}\n  Swagger UI: ${url}/docs`);
   if (!config.databaseUrl && !config.pgliteDataDir && config.demoConsumers > 0) {
     // The embedded demo lives in memory: a key made now dies with the process, so printing it once is safe and lets a newcomer try the API at once.
     const { plaintext } = await app.get(ApiKeys).create('embedded-demo', [...SCOPES]);

@@ -1,13 +1,18 @@
 import { ApiKeys, SCOPES, Scope } from '@app/credit';
 import { AppConfig, loadConfig } from '@app/platform';
+import { LoggerService } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { createApp } from '../src/bootstrap';
+import { BootstrapOptions, createApp } from '../src/bootstrap';
 
 /** The real API on the embedded default with a small demo base; `env` lets a suite point it at real servers. */
-export async function startApi(overrides: Partial<AppConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<NestFastifyApplication> {
+export async function startApi(
+  overrides: Partial<AppConfig> = {},
+  env: NodeJS.ProcessEnv = {},
+  options: BootstrapOptions = { logger: false },
+): Promise<NestFastifyApplication> {
   const config = { ...loadConfig(env), demoConsumers: 25, ...overrides };
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, options);
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }
@@ -26,3 +31,32 @@ export function client(app: NestFastifyApplication, key: string, purpose = 'CRED
 }
 
 export const DEMO_CPF_FORMATTED = '123.456.789-09';
+
+/** A logger that keeps every line, to prove what a start-up did or did not log. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: { level: string; message: string; stack?: string }[] = [];
+  log(message: unknown): void {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  warn(message: unknown): void {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  error(message: unknown, stack?: string): void {
+    const text = message instanceof Error ? (message.stack ?? message.message) : String(message);
+    this.lines.push({ level: 'error', message: text, stack });
+  }
+  fatal(message: unknown): void {
+    this.lines.push({ level: 'fatal', message: String(message) });
+  }
+  debug(message: unknown): void {
+    this.lines.push({ level: 'debug', message: String(message) });
+  }
+  verbose(message: unknown): void {
+    this.lines.push({ level: 'verbose', message: String(message) });
+  }
+  problems(): string[] {
+    return this.lines
+      .filter((l) => ['error', 'fatal', 'warn'].includes(l.level) || /\n\s+at /.test(l.message))
+      .map((l) => `${l.level}: ${l.message}`);
+  }
+}

@@ -7,6 +7,7 @@ import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
 /** A valid CPF that no demo consumer has: built from its own check digits, not guessed. */
 const NEW_CPF = `987654321${Cpf.checkDigits('987654321')}`;
 const OTHER_CPF = `111444777${Cpf.checkDigits('111444777')}`;
+const CNPJ_CPF = `222333444${Cpf.checkDigits('222333444')}`;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 const address = { street: 'Avenida Paulista', number: '1578', complement: null, district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310-200' };
@@ -101,6 +102,22 @@ describe('REST API on the embedded default', () => {
       expect((await http.get(`/v1/consumers/${NEW_CPF}`).expect(200)).body).toEqual(before.body);
     });
 
+    it('accepts creditors with alphanumeric CNPJs, formatted, plain or in lower case, and stores them plain and upper case', async () => {
+      const debts = [
+        { ...debt('alnum-formatted', 5), creditorCnpj: '12.ABC.345/01DE-35' },
+        { ...debt('alnum-lower', 6), creditorCnpj: '12abc34501de35' },
+        { ...debt('numeric', 7), creditorCnpj: '11222333000181' },
+      ];
+      await http.put(`/v1/consumers/${CNPJ_CPF}`).send(consumerBody(debts)).expect(201);
+      const stored = (await http.get(`/v1/consumers/${CNPJ_CPF}`).expect(200)).body.debts as { id: string; creditorCnpj: string }[];
+      expect(Object.fromEntries(stored.map((d) => [d.id, d.creditorCnpj]))).toEqual({ 'alnum-formatted': '12ABC34501DE35', 'alnum-lower': '12ABC34501DE35', numeric: '11222333000181' });
+    });
+
+    it('rejects an alphanumeric CNPJ whose check digits do not match, naming the debt', async () => {
+      const res = await http.put(`/v1/consumers/${CNPJ_CPF}`).send(consumerBody([debt('ok', 5), { ...debt('bad', 5), creditorCnpj: '12.ABC.345/01DE-36' }])).expect(400);
+      expect(res.body).toMatchObject({ code: 'CNPJ_INVALID', field: 'debts[1].creditorCnpj', reason: 'check digits do not match' });
+    });
+
     it('rejects fields the contract does not know', async () => {
       const res = await http.put(`/v1/consumers/${NEW_CPF}`).send({ ...consumerBody(), isAdmin: true }).expect(400);
       expect(res.body.errors[0]).toMatchObject({ field: 'isAdmin' });
@@ -171,6 +188,12 @@ describe('REST API on the embedded default', () => {
       expect(page.body.events.map((e: { eventId: string }) => e.eventId)).not.toContain('e2e-ok-but-in-bad-batch');
     });
 
+    it('refuses a field an event type does not have, as the RabbitMQ edge does, instead of dropping it', async () => {
+      const event = { eventId: 'currency-1', cpf: NEW_CPF, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date().toISOString(), kind: 'SALARY', amountCents: 100, currency: 'USD' };
+      const res = await http.post('/v1/transactions').send({ events: [event] }).expect(400);
+      expect(res.body.errors).toEqual([{ index: 0, eventId: 'currency-1', code: 'EVENT_INVALID', field: 'events[0].currency', reason: 'is not a field of a FINANCIAL_MOVEMENT event' }]);
+    });
+
     it('rejects an empty batch and a batch that is not an array', async () => {
       expect((await http.post('/v1/transactions').send({ events: [] }).expect(400)).body.code).toBe('VALIDATION_FAILED');
       expect((await http.post('/v1/transactions').send({ events: 'nope' }).expect(400)).body.field).toBe('events');
@@ -233,6 +256,50 @@ describe('REST API on the embedded default', () => {
       expect((await http.get('/v1/ratings/regenerations/not-a-uuid').expect(400)).body.code).toBe('JOB_ID_INVALID');
       expect((await http.get('/v1/ratings/regenerations/2f1d0c3e-8d5b-4d0e-9a57-1f4b2f0b8c11').expect(404)).body.code).toBe('RATING_JOB_NOT_FOUND');
     });
+
+    it('answers 409 JOB_COMPLETED to resuming a job that has completed: the request is sound, the job is not resumable', async () => {
+      const job = (await http.post('/v1/ratings/regenerations').send({ scope: 'CPFS', cpfs: [DEMO_CPF_FORMATTED] }).expect(202)).body;
+      for (let i = 0; i < 50 && (await http.get(`/v1/ratings/regenerations/${job.id}`)).body.status !== 'COMPLETED'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await http.post(`/v1/ratings/regenerations/${job.id}/resume`).expect(409)).body).toMatchObject({ code: 'JOB_COMPLETED', field: 'id' });
+    });
+
+    it('refuses a CPF list with scope ALL, which takes none', async () => {
+      expect((await http.post('/v1/ratings/regenerations').send({ scope: 'ALL', cpfs: ['12345678909'] }).expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cpfs' });
+    });
+  });
+
+  describe('validation errors: one entry per field and problem', () => {
+    const consumerWith = (debtPatch: Record<string, unknown>) => consumerBody([{ ...debt('v-1', 5), ...debtPatch }]);
+
+    it('says a missing field is required, once, instead of listing the rules its absent value breaks', async () => {
+      const { amountCents: _dropped, ...withoutAmount } = debt('v-1', 5);
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(consumerBody([withoutAmount])).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'debts[0].amountCents', reason: 'is required' });
+      expect(res.body.errors).toEqual([{ field: 'debts[0].amountCents', code: 'FIELD_REQUIRED', reason: 'is required' }]);
+    });
+
+    it('names a missing nested object as required', async () => {
+      const { address: _dropped, ...withoutAddress } = consumerBody();
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(withoutAddress).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'address', code: 'FIELD_REQUIRED', reason: 'is required' }]);
+    });
+
+    it('reports a value of the wrong kind once, not with the ranges it cannot be checked against', async () => {
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send(consumerWith({ amountCents: 'many' })).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'debts[0].amountCents', code: 'FIELD_INVALID', reason: 'amountCents must be an integer number' }]);
+    });
+
+    it('lists each problem of each field, in one response', async () => {
+      const res = await http.put(`/v1/consumers/${NEW_CPF}`).send({ ...consumerWith({ amountCents: 0, status: 'LATE' }), name: 'M' }).expect(400);
+      expect(res.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'name', code: 'FIELD_INVALID', reason: expect.stringContaining('longer than or equal to 2') },
+          { field: 'debts[0].amountCents', code: 'FIELD_INVALID', reason: 'amountCents must not be less than 1' },
+          { field: 'debts[0].status', code: 'FIELD_INVALID', reason: expect.stringContaining('must be one of') },
+        ]),
+      );
+      expect(res.body.errors).toHaveLength(3);
+    });
   });
 
   describe('edges of the HTTP surface', () => {
@@ -245,6 +312,23 @@ describe('REST API on the embedded default', () => {
     it('refuses a body over the size limit with 413 PAYLOAD_TOO_LARGE', async () => {
       const res = await http.post('/v1/transactions').set('content-type', 'application/json').send(`{"events":[${'"x",'.repeat(300_000)}"x"]}`).expect(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it.each([
+      ['TRACE', '/v1/transactions', 'POST'],
+      ['QUERY', `/v1/consumers/${NEW_CPF}`, 'GET, HEAD, PUT'],
+      ['DELETE', `/v1/consumers/${NEW_CPF}`, 'GET, HEAD, PUT'],
+      ['OPTIONS', '/v1/ratings/regenerations', 'POST'],
+    ])('answers %s on %s, a method the path does not take, with 405, Allow: %s and the error shape', async (method, path, allow) => {
+      const res = await request(app.getHttpServer())[method.toLowerCase() as 'trace'](path).set('X-Api-Key', 'none');
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.body).toMatchObject({ statusCode: 405, code: 'METHOD_NOT_ALLOWED', reason: `allowed: ${allow}` });
+    });
+
+    it('refuses an overlong path parameter with 400 in the error shape, not the router\'s own 414', async () => {
+      const res = await http.get(`/v1/consumers/${'1'.repeat(600)}`).expect(400);
+      expect(res.body).toEqual({ statusCode: 400, code: 'PATH_INVALID', message: expect.stringContaining('longer than 512'), reason: expect.any(String) });
     });
 
     it('answers unknown routes with 404 in the error shape', async () => {

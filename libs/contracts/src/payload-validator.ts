@@ -10,6 +10,10 @@ export interface PayloadProblem {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
+// The shape of a CPF or CNPJ is the schema's pattern; their check digits are the domain's, which names the field and
+// answers CPF_INVALID or CNPJ_INVALID rather than a schema error.
+ajv.addFormat('cpf', true);
+ajv.addFormat('cnpj', true);
 const validators = new Map<string, ValidateFunction>(Object.entries(MESSAGE_SCHEMAS).map(([pattern, schema]) => [pattern, ajv.compile(schema)]));
 const eventValidator = ajv.compile(TransactionEventSchema);
 /**

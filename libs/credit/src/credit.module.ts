@@ -32,6 +32,8 @@ import { StartRatingRegenerationHandler } from './application/regenerate-ratings
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
 import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
+import { DemoMarks, NoDemoMarks } from './application/ports/demo-marks';
+import { MongoDemoMarks } from './infrastructure/demo/mongo-demo-marks';
 import { CreditScorer } from './domain/scoring/credit-scorer';
 import { CreditModelArtefact } from './domain/scoring/model/credit-model-artefact';
 import { WoeLogisticScorer } from './domain/scoring/woe-logistic-scorer';
@@ -153,12 +155,14 @@ export class CreditModule {
 
     if (config.mongodbUrl) {
       storeModules.push(MongooseRatingModule.forRoot(config.mongodbUrl));
+      adapters.push({ provide: DemoMarks, useClass: MongoDemoMarks });
       probes.push({ name: 'ratings', adapter: 'mongodb', inject: [MongoHealth], check: (h: MongoHealth) => h.check() });
     } else {
       adapters.push(
         { provide: RatingFeaturesRepository, useClass: InMemoryRatingFeaturesRepository },
         { provide: RatingRepository, useClass: InMemoryRatingRepository },
         { provide: RatingJobRepository, useClass: InMemoryRatingJobRepository },
+        { provide: DemoMarks, useClass: NoDemoMarks },
       );
       probes.push({ name: 'ratings', adapter: 'memory', inject: [], check: up });
     }

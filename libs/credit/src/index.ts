@@ -56,6 +56,7 @@ export * from './application/ports/api-key.repository';
 export * from './application/ports/rate-limiter';
 export * from './application/subject-rights/get-subject-export.query';
 export * from './application/subject-rights/correct-consumer.command';
+export { SUBJECT_CURSOR_MAX_LENGTH } from './application/subject-rights/subject-cursor';
 export * from './application/get-credit-analysis/buffered-inquiry-recorder';
 export * from './application/ports/inquiry-recorder';
 export * from './application/regenerate-ratings/resume-rating-regeneration.handler';

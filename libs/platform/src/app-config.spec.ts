@@ -47,4 +47,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ AUTH_DISABLED: 'true' }).authDisabled).toBe(true);
     expect(problemsOf({ AUTH_DISABLED: 'true', REDIS_URL: 'redis://127.0.0.1:6379' })).toContain('AUTH_DISABLED=true is only allowed in the embedded demo');
   });
+
+  describe('demo data only where it cannot hurt', () => {
+    const servers = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', DATA_ENCRYPTION_KEYS: `k1:${key()}`, CPF_LOOKUP_KEY: key() };
+
+    it('loads 1,000 demo consumers by default in the embedded profile, on disk included', () => {
+      expect(loadConfig({}).demoConsumers).toBe(1000);
+      expect(loadConfig({ PGLITE_DATA_DIR: '/tmp/x', DATA_ENCRYPTION_KEYS: `k1:${key()}`, CPF_LOOKUP_KEY: key() }).demoConsumers).toBe(1000);
+    });
+
+    it.each([['DATABASE_URL', servers], ['MONGODB_URL', { MONGODB_URL: 'mongodb://127.0.0.1:27017/x' }], ['ELASTICSEARCH_URL', { ELASTICSEARCH_URL: 'http://127.0.0.1:9200' }], ['REDIS_URL', { REDIS_URL: 'redis://127.0.0.1:6379' }], ['RABBITMQ_URL', { RABBITMQ_URL: 'amqp://127.0.0.1' }]])(
+      'loads none by default once %s is set',
+      (_name, env) => {
+        expect(loadConfig(env).demoConsumers).toBe(0);
+      },
+    );
+
+    it('loads them into real servers only when DEMO_CONSUMERS is set explicitly', () => {
+      expect(loadConfig({ ...servers, DEMO_CONSUMERS: '50' }).demoConsumers).toBe(50);
+    });
+
+    it('refuses them with NODE_ENV=production, with servers or without, and loads none there by default', () => {
+      expect(problemsOf({ ...servers, NODE_ENV: 'production', DEMO_CONSUMERS: '50' })).toContain('DEMO_CONSUMERS=50 is refused with NODE_ENV=production');
+      expect(problemsOf({ NODE_ENV: 'production', DEMO_CONSUMERS: '1' })).toContain('DEMO_CONSUMERS=1 is refused with NODE_ENV=production');
+      expect(loadConfig({ ...servers, NODE_ENV: 'production' })).toMatchObject({ demoConsumers: 0, production: true });
+      expect(loadConfig({ NODE_ENV: 'production', DEMO_CONSUMERS: '0' }).demoConsumers).toBe(0);
+    });
+  });
 });

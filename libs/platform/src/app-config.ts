@@ -20,8 +20,15 @@ export interface AppConfig {
   redisNamespace: string;
   rabbitmqUrl: string | null;
   analysisTtlSeconds: number;
-  /** Number of demo consumers loaded into an empty embedded store; 0 disables. */
+  /**
+   * Demo consumers loaded into empty stores (DEMO_CONSUMERS); 0 disables. By default 1,000 in the embedded profile
+   * (no server URL) and 0 when any server is configured: demo CPFs are valid CPF numbers, and a real person holding one
+   * would be reported with invented debts. With servers it loads only when set explicitly, never with
+   * NODE_ENV=production, and what it loads is marked in each store (`npm run demo -- remove` takes it out).
+   */
   demoConsumers: number;
+  /** NODE_ENV=production: the configuration of a deployment that serves real people. */
+  production: boolean;
   bodyLimitBytes: number;
   /**
    * Keys for field encryption at rest (AES-256-GCM), as `id:base64key` pairs separated by commas. The first is used
@@ -140,7 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisNamespace: redisNamespace(),
     rabbitmqUrl: url('RABBITMQ_URL', ['amqp', 'amqps']),
     analysisTtlSeconds: int('ANALYSIS_TTL_SECONDS', 300, 1, 86_400),
-    demoConsumers: int('DEMO_CONSUMERS', 1000, 0, 1_000_000),
+    demoConsumers: 0,
+    production: env.NODE_ENV?.trim() === 'production',
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 52_428_800),
     dataEncryptionKeys: keyring('DATA_ENCRYPTION_KEYS'),
     cpfLookupKey: env.CPF_LOOKUP_KEY?.trim() ? key32('CPF_LOOKUP_KEY', env.CPF_LOOKUP_KEY.trim()) : null,
@@ -156,6 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);
   }
   const serverConfigured = [config.databaseUrl, config.mongodbUrl, config.elasticsearchUrl, config.redisUrl, config.rabbitmqUrl].some(Boolean);
+  config.demoConsumers = int('DEMO_CONSUMERS', serverConfigured || config.production ? 0 : 1000, 0, 1_000_000);
+  if (config.demoConsumers > 0 && config.production) {
+    problems.push(
+      `DEMO_CONSUMERS=${config.demoConsumers} is refused with NODE_ENV=production: demo consumers are fictitious ` +
+        'people with valid CPFs and must never reach the stores of a deployment that serves real ones',
+    );
+  }
   if (config.authDisabled && serverConfigured) problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

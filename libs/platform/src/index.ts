@@ -5,3 +5,4 @@ export * from './rabbitmq';
 export * from './worker';
 export * from './crypto';
 export * from './throttled-warning';
+export * from './startup-timer';

@@ -1,3 +1,4 @@
+import { Cnpj } from '@app/shared-kernel';
 import { redactCpfs } from './redact';
 import { RedactingLogger } from './redacting.logger';
 
@@ -23,6 +24,16 @@ describe('CPF redaction in logs', () => {
     ['several in one line', '12345678909 and 987.654.321-00', '***.456.789-** and ***.654.321-**'],
   ])('masks a CPF written %s', (_label, input, expected) => {
     expect(redactCpfs(input)).toBe(expected);
+  });
+
+  it('leaves CNPJs readable, numeric and alphanumeric, plain and formatted, and still masks a CPF beside them', () => {
+    const alphanumeric = `ABC123450001${Cnpj.checkDigits('ABC123450001')}`;
+    const line = `debt of 12345678909 to ${alphanumeric}, 12.ABC.345/01DE-35 and 11222333000181 (11.222.333/0001-81)`;
+    expect(redactCpfs(line)).toBe(`debt of ***.456.789-** to ${alphanumeric}, 12.ABC.345/01DE-35 and 11222333000181 (11.222.333/0001-81)`);
+  });
+
+  it('masks a CPF glued to letters when the whole is not a valid CNPJ', () => {
+    expect(redactCpfs('cpf=ABC12345678909')).toBe('cpf=ABC***.456.789-**');
   });
 
   it('leaves longer digit runs (ids, timestamps, amounts) alone', () => {

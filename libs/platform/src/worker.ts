@@ -5,6 +5,7 @@ import { AppConfig, ConfigError, loadConfig } from './app-config';
 import { RpcErrorPassthroughFilter } from './rabbitmq/rpc-error.filter';
 import { RedactingLogger, logLevelsFrom } from './redacting.logger';
 import { RabbitMqServer } from './rabbitmq/rabbitmq.server';
+import { StartupTimer } from './startup-timer';
 
 export const RETRY_DELAY_MS = 2_000;
 export const MAX_ATTEMPTS = 5;
@@ -61,18 +62,24 @@ export function exitGracefully(app: INestMicroservice, name: string): void {
 /** Starts a worker process: RabbitMQ transport, CPF-redacting logger, original errors for the transport, graceful exit. */
 export function runWorker(name: string, prefetch: number, module: (config: AppConfig) => DynamicModule, consuming: string, options: WorkerOptions = {}): void {
   (async () => {
+    const timer = new StartupTimer();
     const config = loadConfig();
     const strategy = rabbitMqStrategy(config, name, prefetch, options.prefetchByQueue);
-    const app = await NestFactory.createMicroservice(module(config), {
-      strategy,
-      logger: new RedactingLogger(name, { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) }),
-      abortOnError: false,
-    });
+    const app = await timer.step('connecting to the stores and RabbitMQ', () =>
+      NestFactory.createMicroservice(module(config), {
+        strategy,
+        logger: new RedactingLogger(name, {
+          json: config.logFormat === 'json',
+          logLevels: logLevelsFrom(config.logLevel),
+        }),
+        abortOnError: false,
+      }),
+    );
     app.useGlobalFilters(new RpcErrorPassthroughFilter());
-    await app.listen();
+    await timer.step(`declaring queues and consuming ${consuming}`, () => app.listen());
     exitGracefully(app, name);
     if (config.statusPort) serveStatus(config, name, () => options.status?.(app, strategy) ?? Promise.resolve({}));
-    console.log(`${name} consuming ${consuming}`);
+    console.log(`${name} consuming ${consuming}, ${timer.summary()}`);
   })().catch((error: unknown) => {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);

@@ -26,6 +26,17 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** Well formed, but at odds with the current state of what it names (resuming a job that is running): retry later. */
+export class ConflictError extends DomainError {
+  constructor(
+    readonly code: string,
+    field: string,
+    reason: string,
+  ) {
+    super(reason, field);
+  }
+}
+
 export class NotFoundError extends DomainError {
   constructor(
     readonly code: string,

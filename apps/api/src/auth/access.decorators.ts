@@ -1,4 +1,4 @@
-import { AuditAction, AuditResource, Scope } from '@app/credit';
+import { AuditAction, AuditResource, PURPOSES, Scope } from '@app/credit';
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiHeader, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
@@ -16,7 +16,8 @@ export interface AccessRule {
 const PURPOSE_HEADER = ApiHeader({
   name: 'X-Purpose',
   required: true,
-  description: 'Why the personal data is read: CREDIT_GRANTING, CREDIT_REVIEW, COLLECTION, FRAUD_PREVENTION, RENTAL_GUARANTEE, DATA_SUBJECT_REQUEST or REGULATORY_AUDIT. Kept with the audit entry.',
+  description: 'Why the personal data is read; kept with the audit entry. Anything else is refused (PURPOSE_INVALID).',
+  schema: { type: 'string', enum: [...PURPOSES] },
 });
 
 /** Who may call an endpoint, whether a purpose is required, and what the audit log records. Documents 401/403/429 too. */

@@ -9,8 +9,11 @@ import { Access } from '../auth/access.decorators';
 import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
 import { ApiCpfParam } from '../http/cpf.param';
+import { CONSUMER_WRITTEN_LINKS, FEATURES_WRITTEN_LINKS } from '../http/links';
 import { RatingWithHistoryDto } from '../ratings/rating.dto';
-import { InquiriesQueryDto, InquiriesViewDto, TransactionsPageDto, TransactionsQueryDto } from '../transactions/transaction.dto';
+import {
+  ApiEventTypesQuery, InquiriesQueryDto, InquiriesViewDto, TransactionsPageDto, TransactionsQueryDto,
+} from '../transactions/transaction.dto';
 import { ConsumerViewDto, UpsertConsumerDto } from './consumer.dto';
 import { UpsertRatingFeaturesDto } from './rating-features.dto';
 
@@ -38,8 +41,8 @@ export class ConsumersController {
   @ApiOperation({ summary: 'Create or replace a consumer and their debts', description: 'Idempotent: the body replaces what is stored. 201 when the CPF was new, 200 when it was updated.' })
   @ApiCpfParam()
   @ApiBody({ type: UpsertConsumerDto })
-  @ApiOkResponse({ type: ConsumerViewDto, description: 'Updated' })
-  @ApiCreatedResponse({ type: ConsumerViewDto, description: 'Created' })
+  @ApiOkResponse({ type: ConsumerViewDto, description: 'Updated', links: CONSUMER_WRITTEN_LINKS })
+  @ApiCreatedResponse({ type: ConsumerViewDto, description: 'Created', links: CONSUMER_WRITTEN_LINKS })
   @ApiErrors(400, 413, 415)
   async put(@Param('cpf') cpf: string, @Body() body: UpsertConsumerDto, @Client() client: AuthenticatedClient, @Res({ passthrough: true }) reply: FastifyReply) {
     const { created } = await this.commands.execute(new UpsertConsumerCommand({ cpf, ...body, debts: body.debts ?? [] }, { correlationId: client.requestId, clientId: client.name }));
@@ -53,8 +56,8 @@ export class ConsumersController {
   @ApiOperation({ summary: 'Create or replace the rating inputs of a CPF (B_RATING)', description: 'Age, address, assets and income sources. The CPF is re-scored after the change. 201 when new, 200 when updated.' })
   @ApiCpfParam()
   @ApiBody({ type: UpsertRatingFeaturesDto })
-  @ApiOkResponse({ type: UpsertRatingFeaturesDto, description: 'Updated; echoes what was stored' })
-  @ApiCreatedResponse({ type: UpsertRatingFeaturesDto, description: 'Created' })
+  @ApiOkResponse({ type: UpsertRatingFeaturesDto, description: 'Updated; echoes what was kept', links: FEATURES_WRITTEN_LINKS })
+  @ApiCreatedResponse({ type: UpsertRatingFeaturesDto, description: 'Created', links: FEATURES_WRITTEN_LINKS })
   @ApiErrors(400, 413, 415)
   async putFeatures(@Param('cpf') cpf: string, @Body() body: UpsertRatingFeaturesDto, @Client() client: AuthenticatedClient, @Res({ passthrough: true }) reply: FastifyReply) {
     const { created } = await this.commands.execute(new UpsertRatingFeaturesCommand({ cpf, ...body }, { correlationId: client.requestId, clientId: client.name }));
@@ -83,6 +86,7 @@ export class ConsumersController {
   @Access('transactions:read')
   @ApiOperation({ summary: 'Events of a CPF in a time window', description: 'Newest first, paged by cursor. Default window: the last 90 days; at most five years.' })
   @ApiCpfParam()
+  @ApiEventTypesQuery()
   @ApiOkResponse({ type: TransactionsPageDto })
   @ApiErrors(400)
   transactions(@Param('cpf') cpf: string, @Query() q: TransactionsQueryDto) {

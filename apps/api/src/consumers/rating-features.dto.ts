@@ -1,8 +1,11 @@
 import { AMOUNT_BOUNDS, ASSET_KINDS, INCOME_KINDS } from '@app/credit';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, Max, Min, ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate } from '../http/calendar-date.validator';
+import { DAY_PATTERN } from '../http/text-patterns';
 import { AddressDto } from './consumer.dto';
 
 export class AssetDto {
@@ -35,7 +38,7 @@ export class IncomeSourceDto {
   @IsInt() @Min(0) @Max(AMOUNT_BOUNDS.monthlyIncome.max) monthlyAmountCents: number;
   @ApiProperty({
     example: '2019-02-01',
-    format: 'date',
+    format: 'date', pattern: DAY_PATTERN,
     description: 'YYYY-MM-DD, no time or zone; not after today in Brasília, not before the birth date',
   })
   @IsCalendarDate() since: string;
@@ -44,11 +47,15 @@ export class IncomeSourceDto {
 export class UpsertRatingFeaturesDto {
   @ApiProperty({
     example: '1988-07-14',
-    format: 'date',
+    format: 'date', pattern: DAY_PATTERN,
     description: 'YYYY-MM-DD, no time or zone; age is counted on the Brasília calendar',
   })
   @IsCalendarDate() birthDate: string;
-  @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
-  @ApiProperty({ type: [AssetDto] }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => AssetDto) assets: AssetDto[];
-  @ApiProperty({ type: [IncomeSourceDto] }) @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => IncomeSourceDto) incomeSources: IncomeSourceDto[];
+  @ApiProperty({ type: AddressDto }) @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @ApiProperty({ type: [AssetDto] })
+  @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AssetDto)
+  assets: AssetDto[];
+  @ApiProperty({ type: [IncomeSourceDto] })
+  @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => IncomeSourceDto)
+  incomeSources: IncomeSourceDto[];
 }

@@ -19,15 +19,11 @@ const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
  * or purpose, over the limit, nothing cached, Redis away) continues into the Nest route, which answers or refuses it
  * with the full machinery and one error shape. Measured reason for it: BENCHMARKS.md, section 1.
  *
- * Registered only when the API runs with Redis (CachedAnalysisReads bound); the embedded default has none.
+ * Registered only when the API runs with Redis, which binds CachedAnalysisReads; the embedded default has none. The
+ * caller says which from the configuration: asking Nest for a provider it lacks logs an error with a stack trace.
  */
-export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boolean {
-  let reads: CachedAnalysisReads;
-  try {
-    reads = app.get(CachedAnalysisReads, { strict: false });
-  } catch {
-    return false;
-  }
+export function registerCachedAnalysisFastPath(app: NestFastifyApplication): void {
+  const reads = app.get(CachedAnalysisReads, { strict: false });
   const keys = app.get(ApiKeys, { strict: false });
   const audit = app.get(AuditLog, { strict: false });
   const clock = app.get(Clock, { strict: false });
@@ -71,5 +67,4 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): boo
       return;
     }
   });
-  return true;
 }

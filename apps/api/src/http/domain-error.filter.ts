@@ -1,6 +1,6 @@
 import { BatchValidationError } from '@app/credit';
 import { redactCpfs } from '@app/platform';
-import { DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
@@ -28,7 +28,11 @@ export class ErrorFilter implements ExceptionFilter {
       return { statusCode: 400, code: exception.code, message: exception.message, field: exception.field, reason: exception.errors[0]?.reason, errors: exception.errors };
     }
     if (exception instanceof DomainError) {
-      const statusCode = exception instanceof NotFoundError ? 404 : exception instanceof ValidationError ? 400 : 422;
+      const statusCode =
+        exception instanceof NotFoundError ? 404
+        : exception instanceof ValidationError ? 400
+        : exception instanceof ConflictError ? 409
+        : 422;
       return { statusCode, code: exception.code, message: exception.message, field: exception.field, reason: exception.field ? exception.message : undefined };
     }
     if (exception instanceof HttpException) {

@@ -2,28 +2,33 @@ import { GetRatingJobQuery, MAX_CPFS_PER_JOB, RATING_BANDS, RatingJob, ResumeRat
 import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, ValidateIf } from 'class-validator';
+import { Schemas } from '@app/contracts';
+import {
+  ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags,
+} from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiErrors } from '../http/api-errors.decorator';
+import { JOB_STARTED_LINKS } from '../http/links';
 import { Access } from '../auth/access.decorators';
 import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
 
+const MODEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MODEL_VERSION_PROPERTY: SchemaObject = {
+  type: 'string', pattern: MODEL_VERSION.source, example: 'woe-logistic-v1',
+  description: 'Rate with this model version (a model release: the rating workers must be deployed with it); by default the deployed one',
+};
+
+/** The request body as validated; REGENERATION_REQUEST documents its three shapes. */
 export class RegenerationRequestDto {
-  @ApiProperty({
-    enum: ['ALL', 'CPFS', 'EXPIRED'],
-    description: 'ALL re-rates every CPF with rating features or a rating; CPFS the listed ones; EXPIRED those whose rating rests on a negative record no longer reportable (the daily sweep does this on its own)',
-  })
   @IsIn(['ALL', 'CPFS', 'EXPIRED']) scope: 'ALL' | 'CPFS' | 'EXPIRED';
-  @ApiPropertyOptional({ type: [String], example: ['12345678909'], description: `Required when scope is CPFS; 1 to ${MAX_CPFS_PER_JOB}` })
   @ValidateIf((o: RegenerationRequestDto) => o.scope === 'CPFS')
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_CPFS_PER_JOB) @IsString({ each: true })
   cpfs?: string[];
-  @ApiPropertyOptional({
-    example: 'woe-logistic-v1', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
-    description: 'Rate with this model version (a model release: the rating workers must be deployed with it); by default the deployed one',
-  })
-  @IsOptional() @IsString() modelVersion?: string;
+  // Only left out means "the deployed model": null is refused like any other value that is not a version.
+  @ValidateIf((o: RegenerationRequestDto) => o.modelVersion !== undefined)
+  @IsString() @Matches(MODEL_VERSION) modelVersion?: string;
 }
 
 export class PartitionTallyDto {
@@ -41,6 +46,46 @@ export class BandMoveDto {
   @ApiProperty({ minimum: 0, description: 'Moved to a worse band' }) down: number;
   @ApiProperty({ minimum: 0, description: 'Stayed in the band' }) same: number;
 }
+
+const REGENERATION_REQUEST: SchemaObject = {
+  oneOf: [
+    {
+      title: 'All', type: 'object', additionalProperties: false, required: ['scope'],
+      properties: {
+        scope: { type: 'string', enum: ['ALL'], description: 'Re-rates every CPF with rating features or a rating' },
+        modelVersion: MODEL_VERSION_PROPERTY,
+      },
+    },
+    {
+      title: 'Expired', type: 'object', additionalProperties: false, required: ['scope'],
+      properties: {
+        scope: {
+          type: 'string', enum: ['EXPIRED'],
+          description: 'Re-rates the CPFs whose rating rests on a negative record no longer reportable (the daily sweep does this on its own)',
+        },
+        modelVersion: MODEL_VERSION_PROPERTY,
+      },
+    },
+    {
+      title: 'Listed CPFs', type: 'object', additionalProperties: false, required: ['scope', 'cpfs'],
+      properties: {
+        scope: { type: 'string', enum: ['CPFS'], description: 'Re-rates the listed CPFs' },
+        modelVersion: MODEL_VERSION_PROPERTY,
+        cpfs: {
+          type: 'array', minItems: 1, maxItems: MAX_CPFS_PER_JOB, example: ['12345678909'],
+          items: { type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '12345678909' },
+          description: `1 to ${MAX_CPFS_PER_JOB} CPFs; each is checked (CPF_INVALID names its position)`,
+        },
+      },
+    },
+  ],
+};
+
+const JOB_ID = ApiParam({
+  name: 'id',
+  description: 'A job id returned by POST /v1/ratings/regenerations',
+  schema: { type: 'string', format: 'uuid' },
+});
 
 export class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -94,20 +139,29 @@ export class RatingsController {
   @Post()
   @HttpCode(202)
   @Access('ratings:admin')
-  @ApiOperation({ summary: 'Regenerate ratings for one CPF, a list, or all', description: 'Registers a job cut into partitions that any number of rating workers share, and answers at once with its id; follow progress at GET /v1/ratings/regenerations/{id}. With a new modelVersion this is a model release: the job reports per band how many consumers moved up or down.' })
-  @ApiAcceptedResponse({ type: RatingJobDto })
+  @ApiOperation({
+    summary: 'Regenerate ratings for one CPF, a list, all, or the expired',
+    description: 'Registers a job cut into partitions that any number of rating workers share, and answers at once with its id; follow progress at GET /v1/ratings/regenerations/{id}. With a new modelVersion this is a model release: the job reports per band how many consumers moved up or down.',
+  })
+  @ApiBody({ schema: REGENERATION_REQUEST })
+  @ApiAcceptedResponse({ type: RatingJobDto, links: JOB_STARTED_LINKS })
   @ApiErrors(400)
   async start(@Body() body: RegenerationRequestDto, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
+    if (body.scope !== 'CPFS' && body.cpfs !== undefined) {
+      throw new ValidationError('VALIDATION_FAILED', 'cpfs', 'is only taken with scope CPFS');
+    }
     const scope = body.scope === 'CPFS' ? { kind: 'CPFS' as const, cpfs: body.cpfs ?? [] } : { kind: body.scope };
-    return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, { correlationId: client.requestId, clientId: client.name }, body.modelVersion)));
+    const metadata = { correlationId: client.requestId, clientId: client.name };
+    return toDto(await this.commands.execute(new StartRatingRegenerationCommand(scope, metadata, body.modelVersion)));
   }
 
   @Post(':id/resume')
   @HttpCode(202)
   @Access('ratings:admin')
-  @ApiOperation({ summary: 'Resume a job', description: 'Sends the partitions that are neither completed nor running out again (failed, stalled, or whose messages were lost); completed partitions are not rated again. A completed job is refused (JOB_COMPLETED).' })
+  @ApiOperation({ summary: 'Resume a job', description: 'Sends the partitions that are neither completed nor running out again (failed, stalled, or whose messages were lost); completed partitions are not rated again. A completed job is refused (409 JOB_COMPLETED).' })
+  @JOB_ID
   @ApiAcceptedResponse({ type: RatingJobDto })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 409)
   async resume(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdInvalid() })) id: string, @Client() client: AuthenticatedClient): Promise<RatingJobDto> {
     return toDto(await this.commands.execute(new ResumeRatingRegenerationCommand(id, { correlationId: client.requestId, clientId: client.name })));
   }
@@ -115,6 +169,7 @@ export class RatingsController {
   @Get(':id')
   @Access('ratings:admin')
   @ApiOperation({ summary: 'Progress of a regeneration job' })
+  @JOB_ID
   @ApiOkResponse({ type: RatingJobDto })
   @ApiErrors(400, 404)
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new JobIdInvalid() })) id: string): Promise<RatingJobDto> {

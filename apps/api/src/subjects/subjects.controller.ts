@@ -1,4 +1,6 @@
-import { CorrectConsumerCommand, Correction, GetSubjectConsultationsQuery, GetSubjectExportQuery } from '@app/credit';
+import {
+  CorrectConsumerCommand, Correction, GetSubjectConsultationsQuery, GetSubjectExportQuery, SUBJECT_CURSOR_MAX_LENGTH,
+} from '@app/credit';
 import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -20,6 +22,8 @@ import { AuthenticatedRequest } from '../auth/access.guard';
 import { AddressDto } from '../consumers/consumer.dto';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { ApiCpfParam } from '../http/cpf.param';
+import { TWO_VISIBLE } from '../http/text-patterns';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 class AccessDto {
   @ApiProperty({ format: 'date-time' }) at: string;
@@ -62,8 +66,12 @@ class InquiryDto {
 export class SubjectPageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500, description: 'Most items of each list on one page' })
   @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional() @IsString() @MaxLength(4096) cursor?: string;
+  @ApiPropertyOptional({
+    format: 'subject-cursor',
+    maxLength: SUBJECT_CURSOR_MAX_LENGTH,
+    description: 'nextCursor from the previous page, as it came: opaque, checked when it comes back (CURSOR_INVALID)',
+  })
+  @IsOptional() @IsString() @MaxLength(SUBJECT_CURSOR_MAX_LENGTH) cursor?: string;
 }
 
 export class ConsultationsDto {
@@ -120,33 +128,11 @@ export class SubjectExportDto {
   nextCursor: string | null;
 }
 
+/** The correction as validated; CORRECTION below documents its three shapes. */
 export class CorrectionDto {
-  @ApiProperty({ enum: ['name', 'address', 'debt'] })
   @IsIn(['name', 'address', 'debt']) field: 'name' | 'address' | 'debt';
-  @ApiPropertyOptional({
-    example: 'contract-2024-0001',
-    description: 'The debt to correct or cancel; required when field is debt, refused otherwise',
-  })
-  @IsDebtIdOfCorrection()
-  debtId?: string;
-  @ApiProperty({
-    oneOf: [
-      { type: 'string', example: 'Maria da Silva Santos' },
-      { $ref: getSchemaPath(AddressDto) },
-      { $ref: getSchemaPath(DebtCorrectionDto) },
-    ],
-    nullable: true,
-    description: 'A name (field name), a whole address (field address), or the debt fields to correct, or null to' +
-      ' cancel the debt (field debt)',
-  })
-  @IsCorrectionValue()
-  value: string | AddressDto | DebtCorrectionDto | null;
-  @ApiProperty({
-    example: 'Nome registrado com erro de digitação',
-    maxLength: 500,
-    description: 'Why the data subject asked for the correction; kept, encrypted, in the audit entry with the values' +
-      ' before and after',
-  })
+  @IsDebtIdOfCorrection() debtId?: string;
+  @IsCorrectionValue() value: string | AddressDto | DebtCorrectionDto | null;
   @IsString() @IsNotEmpty() @MaxLength(500) reason: string;
 }
 
@@ -163,8 +149,51 @@ class CorrectionResultDto {
   recipients: string[];
 }
 
+const REASON: SchemaObject = {
+  type: 'string', minLength: 1, maxLength: 500, example: 'Nome registrado com erro de digitação',
+  description: 'Why the data subject asked for the correction; kept, encrypted, in the audit entry with the values' +
+    ' before and after',
+};
+const DEBT_ID: SchemaObject = {
+  type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$', example: 'contract-2024-0001',
+  description: 'The debt to correct or cancel',
+};
+/** CorrectionDto as the contract states it: the value's shape depends on the field, which one DTO cannot say. */
+const CORRECTION: SchemaObject = {
+  oneOf: [
+    {
+      title: 'Name', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
+      properties: {
+        field: { type: 'string', enum: ['name'] },
+        value: { type: 'string', minLength: 2, maxLength: 160, pattern: TWO_VISIBLE, example: 'Maria da Silva Santos' },
+        reason: REASON,
+      },
+    },
+    {
+      title: 'Address', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
+      properties: {
+        field: { type: 'string', enum: ['address'] }, value: { $ref: getSchemaPath(AddressDto) }, reason: REASON,
+      },
+    },
+    {
+      title: 'Debt', type: 'object', additionalProperties: false, required: ['field', 'debtId', 'value', 'reason'],
+      properties: {
+        field: { type: 'string', enum: ['debt'] },
+        debtId: DEBT_ID,
+        value: {
+          nullable: true,
+          allOf: [{ $ref: getSchemaPath(DebtCorrectionDto) }],
+          minProperties: 1,
+          description: 'The fields to correct (at least one), or null to cancel the debt',
+        },
+        reason: REASON,
+      },
+    },
+  ],
+};
+
 @ApiTags('data subject rights')
-@ApiExtraModels(AddressDto)
+@ApiExtraModels(AddressDto, DebtCorrectionDto)
 @Controller({ path: 'subjects', version: '1' })
 export class SubjectsController {
   constructor(
@@ -218,8 +247,7 @@ export class SubjectsController {
       'credit.corrections.notify.v1 queue (CDC art. 43 §3, LGPD art. 18 §6).',
   })
   @ApiCpfParam()
-  @ApiExtraModels(DebtCorrectionDto)
-  @ApiBody({ type: CorrectionDto })
+  @ApiBody({ schema: CORRECTION })
   @ApiOkResponse({ type: CorrectionResultDto })
   @ApiErrors(400, 404)
   async correct(

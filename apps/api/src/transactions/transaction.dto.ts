@@ -1,7 +1,15 @@
+import { Schemas } from '@app/contracts';
 import { EVENT_TYPES, MOVEMENT_KINDS } from '@app/credit';
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min,
+} from 'class-validator';
+import { NOT_BLANK } from '../http/text-patterns';
+
+const FOUR_DIGITS = '^[0-9]{4}$';
+/** ISO 18245 merchant category codes in use: 0742 to 9999. */
+const MCC = '^(?:074[2-9]|07[5-9][0-9]|0[89][0-9]{2}|[1-9][0-9]{3})$';
 
 abstract class EventBaseDto {
   @ApiProperty({
@@ -11,7 +19,11 @@ abstract class EventBaseDto {
     pattern: '^[A-Za-z0-9._:-]{1,128}$',
   })
   eventId: string;
-  @ApiProperty({ example: '123.456.789-09', description: 'CPF, 11 digits or formatted' }) cpf: string;
+  @ApiProperty({
+    type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '123.456.789-09',
+    description: Schemas.cpf.description,
+  })
+  cpf: string;
   @ApiProperty({
     example: '2026-11-20T14:03:00Z',
     format: 'date-time',
@@ -22,15 +34,16 @@ abstract class EventBaseDto {
 
 export class BureauInquiryDto extends EventBaseDto {
   @ApiProperty({ enum: ['BUREAU_INQUIRY'] }) type: 'BUREAU_INQUIRY';
-  @ApiProperty({ example: 'Banco Horizonte S.A.', maxLength: 160 }) inquirer: string;
-  @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64 }) purpose: string;
+  @ApiProperty({ example: 'Banco Horizonte S.A.', maxLength: 160, pattern: NOT_BLANK }) inquirer: string;
+  @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64, pattern: NOT_BLANK, description: 'Why it was consulted' })
+  purpose: string;
 }
 
 export class FinancialMovementDto extends EventBaseDto {
   @ApiProperty({ enum: ['FINANCIAL_MOVEMENT'] }) type: 'FINANCIAL_MOVEMENT';
   @ApiProperty({ enum: MOVEMENT_KINDS, example: 'SALARY' }) kind: string;
   @ApiProperty({
-    example: 850000, minimum: -10_000_000_000, maximum: 10_000_000_000,
+    type: 'integer', example: 850000, minimum: -10_000_000_000, maximum: 10_000_000_000, not: { enum: [0] },
     description: 'Signed BRL cents, at most R$ 100 million either way, never 0. The sign follows the kind: SALARY,' +
       ' TRANSFER_IN, LOAN_DISBURSEMENT, DEPOSIT positive; TRANSFER_OUT, BILL_PAYMENT, LOAN_PAYMENT, WITHDRAWAL' +
         ' negative; OTHER either',
@@ -40,18 +53,30 @@ export class FinancialMovementDto extends EventBaseDto {
 
 export class CardPurchaseDto extends EventBaseDto {
   @ApiProperty({ enum: ['CARD_PURCHASE'] }) type: 'CARD_PURCHASE';
-  @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160 }) merchant: string;
-  @ApiProperty({ example: '5411', description: 'Merchant category code (ISO 18245), 4 digits from 0742 to 9999' })
+  @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160, pattern: NOT_BLANK }) merchant: string;
+  @ApiProperty({ example: '5411', pattern: MCC, description: 'Merchant category code (ISO 18245), 4 digits from 0742 to 9999' })
   mcc: string;
-  @ApiProperty({ example: 15990, minimum: 1, maximum: 100_000_000, description: 'BRL cents, at most R$ 1 million' })
+  @ApiProperty({ type: 'integer', example: 15990, minimum: 1, maximum: 100_000_000, description: 'BRL cents, at most R$ 1 million' })
   amountCents: number;
-  @ApiProperty({ example: 1, minimum: 1, maximum: 48 }) installments: number;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, minimum: 1, maximum: 48, default: 1 })
+  installments?: number | null;
   @ApiProperty({ example: true }) approved: boolean;
-  @ApiProperty({ example: '4242', description: 'Last four digits of the card, never the full number' }) cardLast4: string;
+  @ApiProperty({ example: '4242', pattern: FOUR_DIGITS, description: 'Last four digits of the card, never all of it' })
+  cardLast4: string;
 }
 
 export const EVENT_DTOS = [BureauInquiryDto, FinancialMovementDto, CardPurchaseDto];
-const eventSchema = { oneOf: EVENT_DTOS.map((d) => ({ $ref: getSchemaPath(d) })), discriminator: { propertyName: 'type' } };
+const eventSchema = {
+  oneOf: EVENT_DTOS.map((d) => ({ $ref: getSchemaPath(d) })),
+  discriminator: {
+    propertyName: 'type',
+    mapping: {
+      BUREAU_INQUIRY: getSchemaPath(BureauInquiryDto),
+      FINANCIAL_MOVEMENT: getSchemaPath(FinancialMovementDto),
+      CARD_PURCHASE: getSchemaPath(CardPurchaseDto),
+    },
+  },
+};
 
 export class IngestBatchDto {
   @ApiProperty({ type: 'array', items: eventSchema, minItems: 1, maxItems: 1000, description: 'Up to 1,000 events; every event is checked and, if any is invalid, none is stored' })
@@ -76,16 +101,33 @@ export class BatchAcceptedDto {
   @ApiProperty({ type: [BatchItemDto], description: 'One per event, in the order sent' }) items: BatchItemDto[];
 }
 
+/** The `types` filter of TransactionsQueryDto: event types as one comma-separated query value. */
+export const ApiEventTypesQuery = () =>
+  ApiQuery({
+    name: 'types', required: false, style: 'form', explode: false, description: 'Event types, comma-separated',
+    example: ['CARD_PURCHASE', 'FINANCIAL_MOVEMENT'],
+    schema: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] } },
+  });
+
 export class TransactionsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Start of the window; default 90 days before "to"' }) @IsOptional() @IsDateString() from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'End of the window; default now' }) @IsOptional() @IsDateString() to?: string;
-  @ApiPropertyOptional({ description: 'Comma-separated event types', example: 'CARD_PURCHASE,FINANCIAL_MOVEMENT' })
+  // Documented by ApiEventTypesQuery: a comma-separated list is an array with style form, explode false, which a
+  // property of a query DTO cannot declare.
+  @ApiHideProperty()
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
   @IsIn(EVENT_TYPES as unknown as string[], { each: true })
   types?: string[];
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' }) @IsOptional() @IsString() @MaxLength(512) cursor?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+  @ApiPropertyOptional({
+    format: 'cursor',
+    description: 'The nextCursor of the previous page (base64url of the JSON pair [epoch ms, event id])',
+  })
+  @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
 }
 
 export class TransactionsPageDto {
@@ -98,7 +140,9 @@ export class TransactionsPageDto {
 
 export class InquiriesQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Default: six months ago' }) @IsOptional() @IsDateString() since?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500)
+  limit?: number;
 }
 
 export class InquiryViewDto {

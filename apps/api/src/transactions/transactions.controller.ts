@@ -11,6 +11,7 @@ import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.decorator';
+import { BATCH_ACCEPTED_LINKS } from '../http/links';
 import { Access } from '../auth/access.decorators';
 import { AuthenticatedClient } from '../auth/access.guard';
 import { Client } from '../http/client';
@@ -40,7 +41,7 @@ export class TransactionsController {
       'Unknown fields (e.g. `currency`) are refused. The CPFs involved are re-scored.',
   })
   @ApiBody({ type: IngestBatchDto })
-  @ApiAcceptedResponse({ type: BatchAcceptedDto })
+  @ApiAcceptedResponse({ type: BatchAcceptedDto, links: BATCH_ACCEPTED_LINKS })
   @ApiErrors(400, 413, 415)
   async ingest(@Body() body: IngestBatchDto, @Client() client: AuthenticatedClient): Promise<BatchAcceptedDto> {
     const source = apiSource(client.name);

@@ -10,6 +10,7 @@ import { InMemoryAnalysisCache } from '../infrastructure/embedded/in-memory-anal
 import { InMemoryRatingFeaturesRepository } from '../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../infrastructure/embedded/in-memory-transaction.store';
+import { DemoMarks } from '../application/ports/demo-marks';
 import { DemoDataLoader } from './demo-data.loader';
 import { DEMO_CPF, generateDemoConsumers, seededRandom } from './demo-data';
 
@@ -81,6 +82,14 @@ describe('seededRandom', () => {
   });
 });
 
+/** The port as a store would keep it: the CPFs marked, and when. */
+class ListedDemoMarks extends DemoMarks {
+  readonly cpfs: string[] = [];
+  async markRatingSubjects(cpfs: readonly string[]): Promise<void> {
+    this.cpfs.push(...cpfs);
+  }
+}
+
 describe('DemoDataLoader', () => {
   function wire(count: number) {
     const clock = new FixedClock(REFERENCE);
@@ -89,7 +98,8 @@ describe('DemoDataLoader', () => {
     const ratings = new InMemoryRatingRepository();
     const transactions = new InMemoryTransactionStore();
     const rater = new RatingEngine(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
-    return { consumers, features, ratings, transactions, loader: new DemoDataLoader(consumers, features, transactions, rater, clock, count) };
+    const marks = new ListedDemoMarks();
+    return { consumers, features, ratings, transactions, marks, loader: new DemoDataLoader(consumers, features, transactions, rater, clock, marks, count) };
   }
 
   beforeEach(() => {
@@ -108,6 +118,12 @@ describe('DemoDataLoader', () => {
     expect(await features.estimatedCount()).toBe(20);
     expect(transactions.size()).toBe(demo.reduce((n, d) => n + d.events.length, 0));
     for (const d of demo) expect(await ratings.latest(Cpf.parse(d.consumer.cpf))).not.toBeNull();
+  });
+
+  it('marks every CPF whose rating inputs it writes, so that the demo can be found and removed', async () => {
+    const { loader, marks } = wire(7);
+    await loader.loadIfEmpty();
+    expect(marks.cpfs).toEqual(generateDemoConsumers(7, REFERENCE).map((d) => d.consumer.cpf));
   });
 
   it('loads nothing when the demo consumer is already there', async () => {

@@ -33,6 +33,8 @@ export interface AppendOptions {
    * 'eventual': may become readable up to a second later, for high-volume writes nobody reads back at once.
    */
   visibility?: 'immediate' | 'eventual';
+  /** Written by the demo loader: a store that outlives the process marks the events so that they can be removed. */
+  demo?: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import {
   InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput,
-  daysAfter, daysAgo, distinctCpfs,
+  aRating, daysAfter, daysAgo, distinctCpfs, saveRating,
 } from '@app/testing';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { partitionKeysOf } from '../../domain/rating/rating-partition';
@@ -246,6 +246,19 @@ describe('RatingEngine', () => {
       expect(again.counts).toMatchObject({ rated: 0, unchanged: inShard.length + 1 });
       expect(bus.published).toEqual([]);
       expect(ratings.headCount()).toBe(inShard.length + 1);
+    });
+
+    it('drops from the partition\'s snapshot the heads of CPFs left with nothing to rate from', async () => {
+      const [kept] = distinctCpfs(1) as [string];
+      const shard = partitionKeysOf(kept).shard;
+      const gone = distinctCpfs(500).find((c) => c !== kept && partitionKeysOf(c).shard === shard)!;
+      await features.save(aRatingFeatures({ cpf: kept }));
+      // A rating whose subject's data was removed since (the demo data's, say).
+      await saveRating(ratings, aRating({ cpf: Cpf.parse(gone), score: 500 }));
+      const report = await engine.ratePartition('SHARD', shard, metadata);
+      expect(report.counts).toMatchObject({ rated: 1, noData: 1 });
+      const heads = await ratings.headsInPartition('SHARD', shard);
+      expect([...heads.latest.keys()]).toEqual([kept]);
     });
 
     it('reports progress after each window, and counts band moves against the stored ratings', async () => {

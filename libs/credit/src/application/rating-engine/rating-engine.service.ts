@@ -137,6 +137,8 @@ export class RatingEngine {
     const inFlight: Promise<void>[] = [];
     const run = async (entries: WindowEntry[]) => {
       const window = await this.rateWindow(entries, metadata, options, latest);
+      // Nothing left to rate from (its data was removed): its head no longer belongs in the snapshot.
+      for (const [cpf, outcome] of window.outcomes) if (outcome === 'NO_DATA') latest.delete(cpf);
       mergeReport(report, { ...window, outcomes: new Map() });
       await options.progress?.(report);
     };
@@ -159,7 +161,8 @@ export class RatingEngine {
     }
     await Promise.all(inFlight);
     // The partition's heads as one snapshot, unless what was read already is one and nothing changed.
-    if (report.counts.rated > 0 || !heads.read.compact) await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
+    const changed = report.counts.rated > 0 || latest.size !== heads.latest.size;
+    if (changed || !heads.read.compact) await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
     return report;
   }
 

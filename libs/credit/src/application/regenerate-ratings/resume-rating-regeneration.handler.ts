@@ -1,4 +1,4 @@
-import { Clock, MessageMetadata, ValidationError } from '@app/shared-kernel';
+import { Clock, ConflictError, MessageMetadata } from '@app/shared-kernel';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RatingJobNotFoundError } from '../../domain/errors';
 import { CommandSender } from '../ports/command.sender';
@@ -31,7 +31,7 @@ export class ResumeRatingRegenerationHandler implements ICommandHandler<ResumeRa
     const job = await this.jobs.findById(jobId);
     if (!job) throw new RatingJobNotFoundError();
     const view = viewOf(job, await this.jobs.runsOf(jobId), this.clock.now());
-    if (view.status === 'COMPLETED') throw new ValidationError('JOB_COMPLETED', 'id', 'the job has already completed');
+    if (view.status === 'COMPLETED') throw new ConflictError('JOB_COMPLETED', 'id', 'the job has already completed');
     await this.sender.regenerateRatings(new RegenerateRatingsCommand(job.id, { ...metadata, causationId: job.id }));
     return view;
   }

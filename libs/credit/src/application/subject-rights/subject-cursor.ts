@@ -14,6 +14,15 @@ export function encodeSubjectCursor(state: Record<string, ListPosition | number>
 
 type Slot = 'position' | 'offset' | 'instant';
 
+/**
+ * The stores' own cursors are short (a transactions cursor ~200 characters for a 128-character event id, an audit
+ * cursor ~60), so three of them keep a subject cursor under SUBJECT_CURSOR_MAX_LENGTH.
+ */
+const MAX_POSITION_LENGTH = 256;
+
+/** The longest cursor this API hands out: three positions of MAX_POSITION_LENGTH, base64url, with room to spare. */
+export const SUBJECT_CURSOR_MAX_LENGTH = 1200;
+
 export function decodeSubjectCursor<K extends string>(
   cursor: string,
   shape: Record<K, Slot>,
@@ -29,7 +38,7 @@ export function decodeSubjectCursor<K extends string>(
   for (const [key, kind] of Object.entries(shape) as [K, Slot][]) {
     const v = value[key];
     const ok =
-      kind === 'position' ? v === null || v === false || (typeof v === 'string' && v.length <= 1024)
+      kind === 'position' ? v === null || v === false || (typeof v === 'string' && v.length <= MAX_POSITION_LENGTH)
         : kind === 'offset' ? v === false || (Number.isSafeInteger(v) && (v as number) >= 0)
           : typeof v === 'string' && !Number.isNaN(Date.parse(v));
     if (!ok) throw invalid();

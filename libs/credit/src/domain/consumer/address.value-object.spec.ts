@@ -66,6 +66,11 @@ describe('Address', () => {
     expect(Address.create(anAddressInput({ street: 'x'.repeat(200) })).props.street).toHaveLength(200);
   });
 
+  it('counts characters, not UTF-16 units, as the contract\'s maxLength does', () => {
+    expect(Address.create(anAddressInput({ number: '𝟙'.repeat(20) })).props.number).toBe('𝟙'.repeat(20));
+    expect(rejection({ number: '𝟙'.repeat(21) }).field).toBe('address.number');
+  });
+
   it('stores an absent or empty complement as null', () => {
     expect(Address.create(anAddressInput({ complement: '' })).props.complement).toBeNull();
     expect(Address.create(anAddressInput({ complement: null })).props.complement).toBeNull();

@@ -1,8 +1,9 @@
 import { ValidationError } from '@app/shared-kernel';
 
-const STATES = new Set(
-  'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' '),
-);
+/** The 27 federative units (UF) of Brazil. */
+export const BRAZILIAN_STATES =
+  'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ');
+const STATES = new Set(BRAZILIAN_STATES);
 
 export interface AddressProps {
   street: string;
@@ -20,7 +21,8 @@ export class Address {
   static create(input: AddressProps, field = 'address'): Address {
     const text = (name: keyof AddressProps, max: number): string => {
       const value = input[name];
-      if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
+      // Characters, not UTF-16 units: the limit the contract states (maxLength) and the DTO checks.
+      if (typeof value !== 'string' || value.trim().length === 0 || [...value].length > max) {
         throw new ValidationError('ADDRESS_INVALID', `${field}.${name}`, `must be non-empty text of at most ${max} characters`);
       }
       return value.trim();

@@ -25,7 +25,7 @@ export class Consumer {
 
   static create(input: { cpf: Cpf; name: string; address: Address; debts: Debt[]; updatedAt: Date }): Consumer {
     const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
-    if (name.length < 2 || name.length > 160) {
+    if (name.length < 2 || [...name].length > 160) {
       throw new ValidationError('NAME_INVALID', 'name', 'must be 2 to 160 characters');
     }
     const ids = new Set<string>();

@@ -43,7 +43,7 @@ export class Debt {
     if (typeof input.id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(input.id)) {
       throw new ValidationError('DEBT_INVALID', `${field}.id`, 'must be 1-64 letters, digits or ._:-');
     }
-    if (typeof input.creditor !== 'string' || input.creditor.trim() === '' || input.creditor.length > 160) {
+    if (typeof input.creditor !== 'string' || input.creditor.trim() === '' || [...input.creditor].length > 160) {
       throw new ValidationError('DEBT_INVALID', `${field}.creditor`, 'must be non-empty text of at most 160 characters');
     }
     if (!DEBT_STATUSES.includes(input.status as DebtStatus)) {

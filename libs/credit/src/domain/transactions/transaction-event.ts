@@ -114,7 +114,7 @@ const FUTURE_TOLERANCE_MS = 86_400_000;
 export const EVENT_MAX_AGE_YEARS = 15;
 
 function text(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
+  if (typeof value !== 'string' || value.trim() === '' || [...value].length > max) {
     throw new ValidationError('EVENT_INVALID', field, `must be non-empty text of at most ${max} characters`);
   }
   return value.trim();

@@ -73,6 +73,7 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
       eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', source: 'keyword', inquirer: 'keyword',
       purpose: 'keyword', kind: 'keyword',
       amountCents: 'long', merchant: 'keyword', mcc: 'keyword', installments: 'short', approved: 'boolean', cardLast4: 'keyword',
+      demo: 'boolean',
     });
     const settings = (await es.indices.getSettings({ index }))[index]!.settings!.index!;
     expect(settings).toMatchObject({ number_of_shards: '1', number_of_replicas: '0' });

@@ -147,10 +147,10 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       const chunk = slice.filter((_, k) => !legacy[k]);
       if (chunk.length === 0) continue;
       const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
-      for (const [id, i] of chunk) operations.push(
-        { create: { _index: this.index, _id: id } },
-        Mapper.toDocument(events[i]!),
-      );
+      for (const [id, i] of chunk) {
+        const document = options.demo ? { ...Mapper.toDocument(events[i]!), demo: true as const } : Mapper.toDocument(events[i]!);
+        operations.push({ create: { _index: this.index, _id: id } }, document);
+      }
       const response = await this.es.bulk({
         operations,
         refresh,

@@ -20,6 +20,8 @@ export interface TransactionDocument {
   installments?: number;
   approved?: boolean;
   cardLast4?: string;
+  /** Loaded by the demo loader (`npm run demo -- remove` deletes these). */
+  demo?: true;
 }
 
 /**
@@ -43,6 +45,7 @@ export const TRANSACTION_MAPPINGS: estypes.MappingTypeMapping = {
     installments: { type: 'short' },
     approved: { type: 'boolean' },
     cardLast4: { type: 'keyword' },
+    demo: { type: 'boolean' },
   },
 };
 

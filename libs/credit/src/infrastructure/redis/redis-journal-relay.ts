@@ -9,6 +9,25 @@ const BLOCK_MS = 250;
 const CLAIM_IDLE_MS = 30_000;
 const RETRY_MS = 1_000;
 /**
+ * A relay that has not read its journal for this long has stopped: a running one reads at least every BLOCK_MS, and
+ * delivers a batch within a few seconds. Running relays remove such relays from the consumer group once another one
+ * has taken over what they held (after claimIdleMs), so that `npm run journals -- status` lists only live relays.
+ */
+export const STALE_RELAY_MS = 10 * 60_000;
+
+/** Removes in one step the group's consumers idle longer than ARGV[2] ms that hold no entry; returns their names. */
+const FORGET_STALE_RELAYS = `
+local removed = {}
+for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local info = {}
+  for i = 1, #consumer, 2 do info[consumer[i]] = consumer[i + 1] end
+  if tonumber(info['pending']) == 0 and tonumber(info['idle']) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    table.insert(removed, info['name'])
+  end
+end
+return removed`;
+/**
  * A relay cycle that found less than a full batch waits out the rest of this period before reading again, so entries
  * reach their destination within about this long and in batches: delivering each entry as it arrives would cost one
  * write per request at moderate rates (measured for the audit log: 62% of a core at 1,000 reads/s, and the API's p99).
@@ -29,6 +48,8 @@ export interface RelayOptions {
    * still reports the journal's backlog and dead entries in its readiness. Default true.
    */
   autoStart?: boolean;
+  /** How long a relay may go without reading before running relays remove it from the group (STALE_RELAY_MS). */
+  staleRelayMs?: number;
 }
 
 /** Where a journal's entries go (its streams: redisJournals). Items are delivered in journal order. */
@@ -60,6 +81,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
   private readonly claimIdleMs: number;
   private readonly cycleMs: number;
   private readonly autoStart: boolean;
+  private readonly staleRelayMs: number;
   private connection: Redis | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -75,6 +97,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     this.claimIdleMs = options.claimIdleMs ?? CLAIM_IDLE_MS;
     this.cycleMs = options.cycleMs ?? CYCLE_MS;
     this.autoStart = options.autoStart ?? true;
+    this.staleRelayMs = options.staleRelayMs ?? STALE_RELAY_MS;
   }
 
   /** Entries delivered by this relay since it started. */
@@ -149,6 +172,11 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
           lastClaim = Date.now();
           const [, claimed] = (await redis.xautoclaim(key, group, this.consumer, this.claimIdleMs, '0-0', 'COUNT', BATCH, 'JUSTID')) as [string, string[]];
           if (claimed.length > 0) backlog = true;
+          const forgotten = (await redis.eval(FORGET_STALE_RELAYS, 1, key, group, this.staleRelayMs)) as string[];
+          if (forgotten.length > 0) {
+            const idle = `idle over ${this.staleRelayMs / 1000} s`;
+            this.logger.log(`removed ${forgotten.length} relay(s) ${idle}: ${forgotten.join(', ')}`);
+          }
         }
         const reply = (backlog
           ? await redis.xreadgroup('GROUP', group, this.consumer, 'COUNT', BATCH, 'STREAMS', key, '0')

@@ -29,6 +29,10 @@ export class ConsumerRow {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
+  /** Written by the demo loader and not by anyone since: `npm run demo -- remove` deletes these rows. */
+  @Column({ type: 'boolean', default: false })
+  demo: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

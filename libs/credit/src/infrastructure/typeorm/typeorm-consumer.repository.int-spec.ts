@@ -6,6 +6,7 @@ import { FieldCipher } from '../../../../platform/src/crypto';
 import { consumerFor, consumerRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
 import { Address } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
+import { Debt } from '../../domain/consumer/debt.entity';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 import { CONSUMER_MIGRATIONS } from './migrations';
 import { createPGlite, pgliteModule } from './pglite.driver';
@@ -75,7 +76,7 @@ function encryptionAtRest(current: () => DataSource, fresh: () => Promise<Store>
     const cpfHash = suiteCipher.lookupHash(cpf.value);
     expect(consumers.find((r: { cpf_hash: string }) => r.cpf_hash === cpfHash)).toMatchObject({ key_id: 'it-k1', cpf_enc: expect.stringMatching(/^v1\.it-k1\./) });
     expect(debts.filter((r: { consumer_cpf_hash: string }) => r.consumer_cpf_hash === cpfHash)).toHaveLength(2);
-    expect(Object.keys(consumers[0]).sort()).toEqual(['address_enc', 'cpf_enc', 'cpf_hash', 'created_at', 'key_id', 'name_enc', 'updated_at']);
+    expect(Object.keys(consumers[0]).sort()).toEqual(['address_enc', 'cpf_enc', 'cpf_hash', 'created_at', 'demo', 'key_id', 'name_enc', 'updated_at']);
 
     const raw = JSON.stringify({ consumers, debts });
     const clear = [cpf.value, cpf.formatted, consumer.name, 'Zuleica', 'Quintanilha', 'Brandão', 'Xisto Bittencourt', 'Quaresmeira', 'Ypiranga', 'Itaquaquecetuba', '08570123'];
@@ -166,7 +167,7 @@ describe('TypeORM consumer repository on real PostgreSQL', () => {
   });
 
   it('migrates an empty schema, and a second run applies nothing', async () => {
-    expect((await pg.dataSource.runMigrations()).map((m) => m.name)).toEqual(['CreateConsumerTables1764000000000']);
+    expect((await pg.dataSource.runMigrations()).map((m) => m.name)).toEqual(['CreateConsumerTables1764000000000', 'CreditorCnpjFormat1796410000000', 'ConsumerDemoMark1796410000100']);
     expect(await pg.dataSource.runMigrations()).toEqual([]);
     const tables = await pg.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`);
     expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(['consumers', 'debts', 'schema_migrations']);
@@ -190,6 +191,33 @@ describe('TypeORM consumer repository on real PostgreSQL', () => {
     await expect(
       pg.dataSource.query(`INSERT INTO debts (consumer_cpf_hash, id, creditor, creditor_cnpj, amount_cents, due_date, status) VALUES ($1, 'neg', 'X', '11222333000181', -1, '2026-01-01', 'OPEN')`, [suiteCipher.lookupHash(cpf.value)]),
     ).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('stores an alphanumeric creditor CNPJ as it stores a numeric one, and reads it back', async () => {
+    const cpf = uniqueCpf();
+    const repo = new TypeormConsumerRepository(pg.dataSource, suiteCipher);
+    const base = consumerFor(cpf, ['num', 'alnum']);
+    const debts = base.debts.map((d, i) => Debt.create({ ...d.props, amountCents: d.props.amount.cents, creditorCnpj: i === 0 ? '11.222.333/0001-81' : '12.abc.345/01de-35' }));
+    await repo.save(Consumer.create({ cpf, name: base.name, address: base.address, debts, updatedAt: base.updatedAt }));
+    expect((await repo.findByCpf(cpf))?.debts.map((d) => d.props.creditorCnpj).sort()).toEqual(['11222333000181', '12ABC34501DE35']);
+  });
+
+  it('refuses a creditor CNPJ that is not 12 upper-case letters or digits and 2 digits (CHECK constraint)', async () => {
+    const cpf = uniqueCpf();
+    await new TypeormConsumerRepository(pg.dataSource, suiteCipher).save(consumerFor(cpf, []));
+    const insert = (cnpj: string) =>
+      pg.dataSource.query(`INSERT INTO debts (consumer_cpf_hash, id, creditor, creditor_cnpj, amount_cents, due_date, status) VALUES ($1, $2, 'X', $3, 1, '2026-01-01', 'OPEN')`, [suiteCipher.lookupHash(cpf.value), `d-${cnpj.replace(/\W/g, '')}`, cnpj]);
+    for (const bad of ['12abc34501de35', '12ABC34501DE3A', '1.222.333/0001', '1122233300018']) await expect(insert(bad)).rejects.toMatchObject({ code: '23514' });
+    await expect(insert('12ABC34501DE35')).resolves.toBeDefined();
+  });
+
+  it('marks consumers loaded as demo, and clears the mark when the consumer is written again', async () => {
+    const [demo, real] = [uniqueCpf(), uniqueCpf()];
+    const repo = new TypeormConsumerRepository(pg.dataSource, suiteCipher);
+    await repo.saveMany([consumerFor(demo, ['demo-1']), consumerFor(real, ['real-1'])], { demo: true });
+    await repo.save(consumerFor(real, ['real-1'], 'Written for real'));
+    const marks = await pg.dataSource.query(`SELECT cpf_hash, demo FROM consumers WHERE cpf_hash = ANY($1)`, [[demo, real].map((c) => suiteCipher.lookupHash(c.value))]);
+    expect(Object.fromEntries(marks.map((m: { cpf_hash: string; demo: boolean }) => [m.cpf_hash, m.demo]))).toEqual({ [suiteCipher.lookupHash(demo.value)]: true, [suiteCipher.lookupHash(real.value)]: false });
   });
 
   it('rolls back a consumer save as a whole when its debts cannot be written', async () => {

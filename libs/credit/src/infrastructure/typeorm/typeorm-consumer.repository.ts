@@ -61,23 +61,30 @@ export class TypeormConsumerRepository extends ConsumerRepository {
     return new Map([...debts].map(([digits, list]) => [digits, new DebtRecord(list)]));
   }
 
-  /** One transaction: the consumer row and its full debt list are replaced together or not at all. */
+  /**
+   * One transaction: the consumer row and its full debt list are replaced together or not at all. A consumer written
+   * here is real data from then on, so the demo mark is cleared.
+   */
   async save(consumer: Consumer): Promise<void> {
     const { row, debts } = ConsumerTypeormMapper.toPersistence(consumer, this.cipher);
     await this.dataSource.transaction(async (tx) => {
-      await tx.getRepository(ConsumerRow).upsert(row, ['cpfHash']);
+      await tx.getRepository(ConsumerRow).upsert({ ...row, demo: false }, ['cpfHash']);
       await tx.getRepository(DebtRow).delete({ consumerCpfHash: row.cpfHash });
       if (debts.length) await tx.getRepository(DebtRow).insert(debts);
     });
   }
 
-  /** Bulk load for demo data and migrations of many consumers at once; still one CPF per row, never a listing. */
-  async saveMany(consumers: Consumer[]): Promise<void> {
+  /**
+   * Bulk load for demo data and migrations of many consumers at once; still one CPF per row, never a listing.
+   * `demo` marks the rows as the demo loader's, for `npm run demo -- remove`.
+   */
+  async saveMany(consumers: Consumer[], options: { demo?: boolean } = {}): Promise<void> {
     const mapped = consumers.map((c) => ConsumerTypeormMapper.toPersistence(c, this.cipher));
     await this.dataSource.transaction(async (tx) => {
       for (let i = 0; i < mapped.length; i += 500) {
         const chunk = mapped.slice(i, i + 500);
-        await tx.getRepository(ConsumerRow).upsert(chunk.map((m) => m.row), ['cpfHash']);
+        const rows = chunk.map((m) => ({ ...m.row, demo: options.demo ?? false }));
+        await tx.getRepository(ConsumerRow).upsert(rows, ['cpfHash']);
         const debts = chunk.flatMap((m) => m.debts);
         await tx.getRepository(DebtRow).delete(chunk.map((m) => ({ consumerCpfHash: m.row.cpfHash })));
         for (let j = 0; j < debts.length; j += 1000) await tx.getRepository(DebtRow).insert(debts.slice(j, j + 1000));

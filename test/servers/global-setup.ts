@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The integration project's globalSetup: `npm test` brings up the servers its integration suites need, so that on a
+ * fresh machine it passes with nothing started. A server whose URL is already set is used as it is (CI, docker compose,
+ * a developer's own servers) and never started here; for the others scripts/services/test-servers.sh starts what does
+ * not answer yet (installing it the first time) and holds a lease for this run, and the globalTeardown releases it.
+ *
+ * Why here rather than in a wrapper around jest: globalSetup runs only when an integration suite is selected (a unit or
+ * e2e run starts nothing, `npx jest some.int-spec.ts` works too), and it runs in the process whose environment every
+ * test worker inherits, so the URLs set here reach all suites.
+ */
+const ROOT = join(__dirname, '..', '..');
+const SCRIPT = join(ROOT, 'scripts/services/test-servers.sh');
+
+/** Each server the suites use, by the variable that points them at it. */
+const SERVERS: Record<string, string> = {
+  postgres: 'DATABASE_URL',
+  redis: 'REDIS_URL',
+  rabbitmq: 'RABBITMQ_URL',
+  ferretdb: 'MONGODB_URL',
+  elasticsearch: 'ELASTICSEARCH_URL',
+};
+
+/** What scripts/services/env.sh exports: the servers' URLs and the local development keys. */
+const EXPORTED = [...Object.values(SERVERS), 'RABBITMQ_MANAGEMENT_PORT', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY'];
+
+export const LEASE = Symbol.for('credit.testServersLease');
+
+export function release(): void {
+  if (!(globalThis as Record<symbol, unknown>)[LEASE]) return;
+  (globalThis as Record<symbol, unknown>)[LEASE] = false;
+  execFileSync('bash', [SCRIPT, 'release', String(process.pid)], { stdio: 'inherit' });
+}
+
+export default async function globalSetup(): Promise<void> {
+  const missing = Object.entries(SERVERS)
+    .filter(([, variable]) => !process.env[variable])
+    .map(([server]) => server);
+  if (missing.length === 0 || process.env.TEST_SERVERS === 'external') return;
+  process.stdout.write('\n');
+  execFileSync('bash', [SCRIPT, 'acquire', String(process.pid), ...missing], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  (globalThis as Record<symbol, unknown>)[LEASE] = true;
+  // Ctrl-C skips globalTeardown: release here, so the servers this run started do not outlive it.
+  process.once('SIGINT', () => {
+    release();
+    process.exit(130);
+  });
+  const exported = execFileSync('bash', ['-c', `. "${join(ROOT, 'scripts/services/env.sh')}" >&2 && env -0`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for (const pair of exported.split('\0')) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at);
+    if (EXPORTED.includes(name) && !process.env[name]) process.env[name] = pair.slice(at + 1);
+  }
+}
