@@ -273,6 +273,13 @@ pg_answers() {
   "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null || return 1
   PGPASSWORD="$PG_APP_PASSWORD" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_APP_USER" -d credit -qAtX -c 'select 1' >/dev/null 2>&1
 }
+pg_databases_answer() {
+  local db
+  for db in "${PG_DATABASES[@]}"; do
+    PGPASSWORD="$PG_APP_PASSWORD" "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_APP_USER" -d "$db" -qAtX \
+      -c 'select 1' >/dev/null 2>&1 || return 1
+  done
+}
 pg_server_answers() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null; }
 
 pg_bootstrap() {
@@ -296,6 +303,12 @@ SQL
 start_postgres() {
   local bin
   bin="$(pg_bin)"
+  # A server that already answers as ours (another checkout's, or a packaged one set up alike) is reused as is,
+  # like the other four: initdb here would only find the port taken.
+  if pg_answers; then
+    log "postgres: already running"
+    return 0
+  fi
   mkdir -p "$PG_DIR" "$PG_SOCKET_DIR"
   if [[ $EUID -eq 0 ]]; then
     chown "$PG_OS_USER:" "$PG_DIR" "$PG_SOCKET_DIR"
@@ -333,6 +346,7 @@ logs_postgres() { echo "$PG_LOG"; }
 # once the server accepts connections: make sure role and databases exist (idempotent) and that the
 # application role logs in over TCP with its password
 after_ready_postgres() {
+  pg_databases_answer && return 0 # a reused server already has them, and its admin socket may be elsewhere
   if ! pg_bootstrap; then
     echo "[services] ERROR: postgres: creating role/databases failed" >&2
     return 1
@@ -610,7 +624,7 @@ ferret_ping() {
 start_ferretdb() {
   [[ -x "$FERRET_BIN" ]] || die "ferretdb: $FERRET_BIN missing (run install)"
   mkdir -p "$FERRET_DIR/data"
-  if pid_alive "$FERRET_PID" && ferret_ping; then
+  if ferret_ping; then # ours, or another checkout's on the same port: either serves
     log "ferretdb: already running"
     return 0
   fi
