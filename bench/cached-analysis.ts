@@ -3,7 +3,9 @@
  *   (a) our API, compiled, as its own process on the production profile (PostgreSQL, MongoDB, Elasticsearch, Redis,
  *       RabbitMQ), demo data loaded with DEMO_CONSUMERS and warmed so every request is a cache hit;
  *   (b) bare Fastify 5 + one ioredis GET returning the stored JSON as-is: the ceiling;
- *   (c) a typical NestJS + Express + @nestjs/cache-manager CacheInterceptor endpoint on the same Redis.
+ *   (c) a typical NestJS + Express + @nestjs/cache-manager CacheInterceptor endpoint on the same Redis;
+ *   (y) the same-work yardstick: bare Fastify doing what a cached read here must do (key, purpose, CPF, rate window,
+ *       audit entry and inquiry journalled) in one Redis round trip (bench/baselines/fastify-redis-audited.ts).
  * Prints throughput and latency under saturation (autocannon, 100 connections, no pipelining, medians of rounds) and
  * latency at a fixed moderate rate. Loopback only. The API's data lives in a database, MongoDB database and index of
  * its own (kept between runs, see --fresh/--drop-data), its broker traffic in a per-run RabbitMQ virtual host, and the
@@ -36,7 +38,7 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
   --rate-duration S   seconds at the fixed rate, per server (default 10)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
-  --servers LIST      which of a,b,c to run (default a,b,c)
+  --servers LIST      which of a,b,c,y to run (default a,b,c,y)
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
@@ -66,17 +68,20 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c,y', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
-type Key = 'a' | 'b' | 'c';
+type Key = 'a' | 'b' | 'c' | 'y';
 const LABEL: Record<Key, string> = {
   a: '(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry)',
   b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
   c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
+  y: '(y) same-work yardstick (Fastify, one Lua step)',
 };
-const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache' };
+const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', y: 'fastify-redis-audited' };
+/** Where (y) keeps its rate windows and journals; they are dropped after each of its rounds, as a relay would. */
+const YARDSTICK_PREFIX = 'bench-audited:';
 const RAW_PREFIX = 'bench:raw:';
 const PURPOSE = 'CREDIT_GRANTING';
 
@@ -152,7 +157,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
   const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
-  if (which.some((k) => !['a', 'b', 'c'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b and/or c\n${USAGE}`);
+  if (which.some((k) => !['a', 'b', 'c', 'y'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c and/or y\n${USAGE}`);
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
@@ -179,7 +184,7 @@ async function main(): Promise<void> {
   let auditedReads = async () => 0;
   const clearRedis = async () => {
     // Only what the three servers write, in the benchmark's own logical database.
-    for (const pattern of ['credit:*', 'ratelimit:*', `${RAW_PREFIX}*`, 'bench-express:*']) {
+    for (const pattern of ['credit:*', 'ratelimit:*', `${RAW_PREFIX}*`, 'bench-express:*', `${YARDSTICK_PREFIX}*`]) {
       let cursor = '0';
       do {
         const [nextCursor, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
     await clearRedis();
     const cpfs = generateDemoConsumers(opts.cpfs, new Date()).map((d) => d.consumer.cpf);
     const paths = cpfs.map((c) => `/v1/credit-analyses/${c}`);
-    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort() };
+    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), y: await freePort() };
     const base = (k: Key) => `http://127.0.0.1:${ports[k]}`;
 
     // --- (a) our API: kept demo data set, per-run virtual host ----------------------------------------------------
@@ -263,6 +268,10 @@ async function main(): Promise<void> {
       }
     }
     if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
+    if (which.includes('y')) {
+      const env = { PORT: String(ports.y), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX, STREAM_PREFIX: YARDSTICK_PREFIX, API_KEY: headers['x-api-key'] };
+      starting.push(spawnTs(NAME.y, 'bench/baselines/fastify-redis-audited.ts', env, /ready on/).then((s) => void spawned.set('y', s)));
+    }
     if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
     const results = await Promise.allSettled(starting);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -307,7 +316,11 @@ async function main(): Promise<void> {
 
     // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
     const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
-    const order: Key[] = (['b', 'c', 'a'] as Key[]).filter((k) => which.includes(k));
+    const order: Key[] = (['b', 'c', 'y', 'a'] as Key[]).filter((k) => which.includes(k));
+    const dropYardstickJournals = async () => {
+      const [, found] = await redis.scan('0', 'MATCH', `${YARDSTICK_PREFIX}*`, 'COUNT', 1000);
+      if (found.length) await redis.unlink(...found);
+    };
     const named = () => ({ ...Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid])), ...(relayWorker ? { 'relay worker': relayWorker.pid } : {}) });
     for (const k of order) await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
     const apiTotals = { requests: 0, redis: new Map<string, number>(), commits: 0, inserted: 0, searches: 0, indexed: 0, logBytes: 0 };
@@ -322,6 +335,7 @@ async function main(): Promise<void> {
         const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
         const cpu = meter();
         rounds.get(k)!.push({ ...m, cpu });
+        if (k === 'y') await dropYardstickJournals();
         if (before) {
           // Let the inquiry recorder's and the audit log's last batches land before counting what they wrote.
           await sleep(300);
@@ -418,12 +432,14 @@ async function main(): Promise<void> {
 
     // --- tables ---------------------------------------------------------------------------------------------------
     const ceiling = which.includes('b') ? med('b', (m) => m.reqPerSec) : NaN;
+    const yardstick = which.includes('y') ? med('y', (m) => m.reqPerSec) : NaN;
     const sorted = order.slice().sort();
     console.log(`\nSaturated: ${opts.connections} connections, no pipelining, ${opts.duration} s × ${opts.rounds} rounds after ${opts.warmup} s warm-up, medians (latency from a 10 µs histogram of every response)`);
     console.log(table(
-      ['server', 'req/s', 'ratio to (b)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
+      ['server', 'req/s', 'ratio to (b)', 'ratio to (y)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
       sorted.map((k) => [
-        LABEL[k], fmtInt(med(k, (m) => m.reqPerSec)), fmt(med(k, (m) => m.reqPerSec) / ceiling, 2), fmt(med(k, (m) => m.p50), 2), fmt(med(k, (m) => m.p99), 2),
+        LABEL[k], fmtInt(med(k, (m) => m.reqPerSec)), fmt(med(k, (m) => m.reqPerSec) / ceiling, 2), fmt(med(k, (m) => m.reqPerSec) / yardstick, 2),
+        fmt(med(k, (m) => m.p50), 2), fmt(med(k, (m) => m.p99), 2),
         fmt(med(k, (m) => m.bytesPerResponse), 0), String(rounds.get(k)!.reduce((s, m) => s + m.non200 + m.errors, 0)),
       ]),
     ));
@@ -455,6 +471,14 @@ async function main(): Promise<void> {
     if (probes.length) {
       console.log('\nLatency floors of what (a) waits for per request, one call at a time before the load (same client libraries):');
       console.log(table(['call', 'p50 ms', 'p99 ms'], probes.map((p) => [p.what, fmt(p.p50, 2), fmt(p.p99, 2)])));
+    }
+    if (which.includes('a') && which.includes('y')) {
+      // Issue #21's targets: the same work as the yardstick at 0.8 of its throughput, and a tail within 1.5x of its own.
+      const perRound = rounds.get('a')!.map((m, i) => m.reqPerSec / rounds.get('y')![i]!.reqPerSec);
+      const ratio = med('a', (m) => m.reqPerSec) / yardstick;
+      const fixedA = fixed.get('a')?.p99 ?? NaN;
+      const fixedY = fixed.get('y')?.p99 ?? NaN;
+      console.log(`\nAgainst the same-work yardstick (y): (a) at ${fmt(ratio, 2)} of its median throughput (by round ${perRound.map((r) => fmt(r, 2)).join(' / ')}): ≥ 0.80 ${ratio >= 0.8 ? 'MET' : 'NOT MET'}${rate > 0 ? `; p99 at ${rate} req/s ${fmt(fixedA, 2)} ms against ${fmt(fixedY, 2)} ms, ${fmt(fixedA / fixedY, 2)}×: within 1.5× ${fixedA <= 1.5 * fixedY ? 'MET' : 'NOT MET'}` : ''}`);
     }
     if (which.includes('a') && which.includes('b')) {
       const ratio = med('a', (m) => m.reqPerSec) / ceiling;
