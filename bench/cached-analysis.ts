@@ -22,7 +22,7 @@ import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
-import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
+import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, spawnNode, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
@@ -45,6 +45,9 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       (the tail at a moderate rate is where a pause shows)
   --node-flags "F"    extra V8/Node flags for the API's process only, e.g. "--single-threaded-gc" or
                       "--max-semi-space-size=32", to measure a runtime setting against the default
+  --relay-in-rounds M what the relay worker does during (a)'s saturated rounds: run (default), or stop (SIGSTOP, resumed
+                      after each round and its backlog drained and checked before the next server runs): (a) then has
+                      the machine (y) has, as when the relays run on other hosts
   --relay-at-rate M   what the relay worker does during (a)'s fixed-rate phase: run (default), or stop (SIGSTOP, resumed
                       afterwards, its backlog then drained) to see how much of (a)'s tail its bursts cause
   --relay-nice N      nice value (-20..19) for every thread of the relay worker for the whole run (default 0): with 19 the
@@ -68,7 +71,7 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c,y', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c,y', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayInRounds: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
+  if (!['run', 'stop'].includes(opts.relayInRounds)) throw new Error('--relay-in-rounds must be run or stop');
   const stamp = Date.now();
   const runId = `bench${stamp}`;
   const redisUrl = redisUrlWithDb(servers.redisUrl, opts.redisDb);
@@ -254,6 +258,7 @@ async function main(): Promise<void> {
     const profileFile = join(ROOT, 'bench/.profiles', `${runId}-api.cpuprofile`);
     const relayProfileFile = join(ROOT, 'bench/.profiles', `${runId}-relay-worker.cpuprofile`);
     const heapProfileFile = join(ROOT, 'bench/.profiles', `${runId}-api.heapprofile`);
+    const yardstickProfileFile = join(ROOT, 'bench/.profiles', `${runId}-yardstick.cpuprofile`);
     if (which.includes('a')) {
       const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : []), ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : [])];
       const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
@@ -269,8 +274,10 @@ async function main(): Promise<void> {
     }
     if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
     if (which.includes('y')) {
-      const env = { PORT: String(ports.y), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX, STREAM_PREFIX: YARDSTICK_PREFIX, API_KEY: headers['x-api-key'] };
-      starting.push(spawnTs(NAME.y, 'bench/baselines/fastify-redis-audited.ts', env, /ready on/).then((s) => void spawned.set('y', s)));
+      const env = { PORT: String(ports.y), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX, STREAM_PREFIX: YARDSTICK_PREFIX, API_KEY: headers['x-api-key'], ...(opts.profile ? { BENCH_CPU_PROFILE: yardstickProfileFile } : {}) };
+      const ts = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/baselines/fastify-redis-audited.ts'];
+      const args = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js', ...ts] : ts;
+      starting.push(spawnNode(NAME.y, args, env, /ready on/).then((s) => void spawned.set('y', s)));
     }
     if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
     const results = await Promise.allSettled(starting);
@@ -331,9 +338,12 @@ async function main(): Promise<void> {
         const before = k === 'a'
           ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.written(), audited: await auditedReads() }
           : null;
+        const pauseRelay = k === 'a' && relayWorker !== undefined && opts.relayInRounds === 'stop';
+        if (pauseRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
         const meter = cpuBreakdown(named());
         const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
         const cpu = meter();
+        if (pauseRelay) process.kill(relayWorker!.pid, 'SIGCONT');
         rounds.get(k)!.push({ ...m, cpu });
         if (k === 'y') await dropYardstickJournals();
         if (before) {
@@ -510,6 +520,21 @@ async function main(): Promise<void> {
       console.log('work resumed from a socket callback, e.g. decoding a Redis reply, is not under its caller):');
       console.log(table(['part of the path', '% of busy'], stageShares(profileFile, API_STAGES).map(([stage, pct]) => [stage, fmt(pct, 1)])));
       console.log(`profile: ${profileFile} (open in Chrome DevTools › Performance)`);
+      if (which.includes('y')) {
+        // The yardstick over a round of its own: the same work, so its profile says what (a) spends beyond it.
+        const y = spawned.get('y')!;
+        y.process.kill('SIGWINCH');
+        await sleep(200);
+        const my = await saturate({ url: base('y'), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+        y.process.kill('SIGWINCH');
+        for (let i = 0; i < 100 && !existsSync(yardstickProfileFile); i++) await sleep(100);
+        await sleep(500);
+        const py = summarizeProfile(yardstickProfileFile);
+        console.log(`\nCPU profile of (y) under saturation (${fmtInt(my.reqPerSec)} req/s while profiling; ${fmt(py.busyMs / 1000, 1)} s busy of ${fmt(py.totalMs / 1000, 1)} s), self time by origin:`);
+        console.log(table(['origin', '% of busy', 'µs per request'], py.categories.map(([c, ms]) => [c, fmt((ms / py.busyMs) * 100, 1), fmt((ms * 1000) / my.requests, 1)])));
+        console.log('\nheaviest functions (self time):');
+        console.log(table(['function', '% of busy'], py.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / py.busyMs) * 100, 1)])));
+      }
       if (relayWorker) {
         for (let i = 0; i < 100 && !existsSync(relayProfileFile); i++) await sleep(100);
         await sleep(500);
