@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, FieldCipher, RabbitMqPublisher } from '@app/platform';
+import { AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher } from '@app/platform';
 import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
@@ -47,7 +47,7 @@ import { ElasticsearchTransactionStore } from './infrastructure/elasticsearch/el
 import { ElasticsearchTransactionsModule } from './infrastructure/elasticsearch/elasticsearch-transactions.module';
 import { MongoHealth } from './infrastructure/mongoose/mongo-health';
 import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.module';
-import { EventOutbox, RedisEventOutboxRelay } from './infrastructure/rabbitmq/event-outbox';
+import { EventOutbox, RedisEventOutboxRelay } from './infrastructure/redis/redis-event-outbox';
 import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
 import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
 import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
@@ -57,8 +57,8 @@ import { RedisJournalledAuditLog } from './infrastructure/redis/redis-journalled
 import { RedisCachedAnalysisReads } from './infrastructure/redis/redis-cached-analysis.reads';
 import { LocalCachedAnalysisReads } from './infrastructure/embedded/local-cached-analysis.reads';
 import { CachedAnalysisReads } from './application/ports/cached-analysis-reads';
-import { InMemoryRateLimiter } from './infrastructure/rate-limit/in-memory-rate-limiter';
-import { RedisRateLimiter } from './infrastructure/rate-limit/redis-rate-limiter';
+import { InMemoryRateLimiter } from './infrastructure/embedded/in-memory-rate-limiter';
+import { RedisRateLimiter } from './infrastructure/redis/redis-rate-limiter';
 import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
 import { ApiKeys } from './application/access/api-keys.service';
 import { AnalysisReadPolicy } from './application/analysis-reads/analysis-read.policy';
@@ -212,7 +212,7 @@ export class CreditModule {
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
       config.redisUrl
-        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace) }
+        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace, new InMemoryRateLimiter(config.rateLimitPerMinute)) }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
     // What follows a stored change: the notifier every command awaits, its RabbitMQ hand-over, in-process reactions.
@@ -223,7 +223,7 @@ export class CreditModule {
       if (config.redisUrl) {
         // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
         adapters.push(
-          { provide: EventOutbox, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EventOutbox(redis, config.redisNamespace) },
+          { provide: EventFallback, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EventOutbox(redis, config.redisNamespace) },
           { provide: RedisEventOutboxRelay, inject: [REDIS_CLIENT, RabbitMqPublisher], useFactory: (redis: Redis, publisher: RabbitMqPublisher) => new RedisEventOutboxRelay(redis, publisher, config.redisNamespace, { autoStart: config.runJournalRelays }) },
         );
         probes.push({ name: 'eventOutbox', adapter: 'redis', inject: [RedisEventOutboxRelay], check: (r: RedisEventOutboxRelay) => r.health() });

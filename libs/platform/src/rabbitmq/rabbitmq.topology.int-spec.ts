@@ -1,6 +1,6 @@
 import { QUEUES } from '@app/contracts';
 import amqp from 'amqplib';
-import { createVhost } from '../../../testing/src/contracts';
+import { createVhost } from '@app/testing/contracts';
 import { connectRabbitMq } from './rabbitmq.connection';
 import { RabbitMqPublisher } from './rabbitmq.publisher';
 import { RabbitMqServer } from './rabbitmq.server';

@@ -2,7 +2,7 @@ import { CorrectionNoticeV1, EVENTS, EXCHANGES, QUEUES, validatePayload } from '
 import { RabbitMqPublisher, connectRabbitMq } from '@app/platform';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { createVhost, uniqueCpf, waitFor } from '../../../../testing/src/contracts';
+import { createVhost, uniqueCpf, waitFor } from '@app/testing/contracts';
 import { CorrectionNoticeEvent } from '../../application/events/correction-notice.event';
 import { RabbitMqEventRelay } from './rabbitmq-event.relay';
 

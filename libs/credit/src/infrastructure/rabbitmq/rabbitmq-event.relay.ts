@@ -7,12 +7,11 @@ import {
   RatingChangedV1,
   TransactionsIngestedV1,
 } from '@app/contracts';
-import { RabbitMqPublisher } from '@app/platform';
+import { EventFallback, OutgoingEvent, RabbitMqPublisher, publishEvent } from '@app/platform';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ChangeEvent, IntegrationEvents } from '../../application/events/change-notifier';
 import { CorrectionNoticeEvent } from '../../application/events/correction-notice.event';
 import { RatingChangedEvent } from '../../application/events/rating-changed.event';
-import { EventOutbox, OutgoingEvent, publishEvent } from './event-outbox';
 
 /** How long a change waits for the broker's confirm before the outbox takes it, when there is one. */
 export const HANDOFF_MS = 2_000;
@@ -31,7 +30,7 @@ export class RabbitMqEventRelay extends IntegrationEvents {
 
   constructor(
     private readonly publisher: RabbitMqPublisher,
-    @Optional() private readonly outbox?: EventOutbox,
+    @Optional() private readonly outbox?: EventFallback,
   ) {
     super();
   }
