@@ -13,6 +13,9 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@app/(shared-kernel|contracts|credit|platform|testing)$': '<rootDir>/libs/$1/src',
+  // The second entries (docs/architecture.md): the credit domain alone, credit's operations, the test contracts.
+  '^@app/credit/(domain|operations)$': '<rootDir>/libs/credit/src/$1',
+  '^@app/testing/contracts$': '<rootDir>/libs/testing/src/contracts',
 };
 const base = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'] };
 

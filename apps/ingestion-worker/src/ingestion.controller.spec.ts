@@ -5,8 +5,8 @@ import { Cpf, FixedClock } from '@app/shared-kernel';
 import { NOW, RecordingEventBus, VALID_CPF, aCardPurchaseInput, aMovementInput } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
-import { InMemoryAnalysisCache } from '../../../libs/credit/src/infrastructure/embedded/in-memory-analysis.cache';
-import { InMemoryTransactionStore } from '../../../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
+import { InMemoryAnalysisCache } from '@app/credit/operations';
+import { InMemoryTransactionStore } from '@app/credit/operations';
 import { IngestionController } from './ingestion.controller';
 
 const PLATFORM_USER = 'credit-platform';
