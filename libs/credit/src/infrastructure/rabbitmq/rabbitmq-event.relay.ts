@@ -1,6 +1,7 @@
 import {
   ConsumerDataChangedV1,
   CorrectionNoticeV1,
+  DebtNoticeV1,
   EVENTS,
   EXCHANGES,
   QUEUES,
@@ -11,6 +12,7 @@ import { RabbitMqPublisher } from '@app/platform';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ChangeEvent, IntegrationEvents } from '../../application/events/change-notifier';
 import { CorrectionNoticeEvent } from '../../application/events/correction-notice.event';
+import { DebtNoticeEvent } from '../../application/events/debt-notice.event';
 import { RatingChangedEvent } from '../../application/events/rating-changed.event';
 import { EventOutbox, OutgoingEvent, publishEvent } from './event-outbox';
 
@@ -81,6 +83,14 @@ function outgoing(event: ChangeEvent): OutgoingEvent {
     };
     // To the commands exchange: it names a CPF and its consulters, and is for the notification service only.
     return { exchange: EXCHANGES.commands, routingKey: QUEUES.correctionNotices, payload, ...ids };
+  }
+  if (event instanceof DebtNoticeEvent) {
+    const payload: DebtNoticeV1 = {
+      noticeId: event.noticeId, cpf: event.cpf, name: event.name, address: { ...event.address }, debts: event.debts,
+      sentAt: event.sentAt.toISOString(), reportableFrom: event.reportableFrom.toISOString(),
+    };
+    // To the commands exchange, as correction notices: it names a person, an address and debts, for the mailer only.
+    return { exchange: EXCHANGES.commands, routingKey: QUEUES.debtNotices, payload, ...ids };
   }
   if (event.dataClass === 'TRANSACTIONS') {
     const payload: TransactionsIngestedV1 = { batchId: event.metadata.causationId ?? event.metadata.correlationId, cpfs: event.cpfs };
