@@ -3,7 +3,7 @@
  * the "Getting connected" section. Payload schemas are never written here: they come from libs/contracts.
  */
 import {
-  EXCHANGES, PARTNER_COMMANDS, PARTNER_EVENTS, QUEUES, RECEIPTS_TTL_MS, partnerQueuePrefix, receiptsQueue,
+  EXCHANGES, MAX_NOTICES_PER_MESSAGE, PARTNER_COMMANDS, PARTNER_EVENTS, QUEUES, RECEIPTS_TTL_MS, partnerQueuePrefix, receiptsQueue,
 } from '@app/contracts';
 
 export interface Example {
@@ -96,8 +96,9 @@ export const FEED_MESSAGE_DOCS: Record<string, MessageDoc> = {
     summary: 'For the operator\'s mailing system: one letter per `noticeId`, to the address held.',
     description: [
       `Published by the platform to \`${EXCHANGES.commands}\` with routing key \`${QUEUES.debtNotices}\` once debts` +
-        ' registered about a consumer (through the debt feed or PUT /v1/consumers/{cpf}) are stored: one notice per' +
-        ' consumer and batch, naming each debt and when the debts may first be reported (`reportableFrom`).',
+        ' registered about consumers (through the debt feed or PUT /v1/consumers/{cpf}) are stored: one notice per' +
+        ' consumer and batch, naming each debt and when the debts may first be reported (`reportableFrom`). The' +
+        ` notices of one batch travel together, up to ${MAX_NOTICES_PER_MESSAGE} a message.`,
       'It carries the name and address the letter goes to, so it goes to the commands exchange, never to `' +
         EXCHANGES.events + '`, and no partner may read it. A notice sent again (a redelivered batch, a repeated PUT)' +
         ' has the same `noticeId`: send one letter per id. The period runs from the day the first notice was sent' +
@@ -107,10 +108,15 @@ export const FEED_MESSAGE_DOCS: Record<string, MessageDoc> = {
       name: 'oneDebt',
       summary: 'A debt registered by Acme',
       payload: {
-        noticeId: 'notice-5b1f0c9e2d4a7b3c8e6f1a0d9c8b7a6e5f4d3c2b', cpf: '12345678909', name: 'Maria da Silva Santos',
-        address: ADDRESS,
-        debts: [{ debtId: '11222333000181:CTR-2024-000981', creditor: 'Acme Financeira S.A.', creditorCnpj: '11222333000181', amountCents: 125000, dueDate: '2025-05-10' }],
-        sentAt: '2025-06-01T10:00:03.214Z', reportableFrom: '2025-06-12T03:00:00.000Z',
+        notices: [{
+          noticeId: 'notice-5b1f0c9e2d4a7b3c8e6f1a0d9c8b7a6e5f4d3c2b', cpf: '12345678909', name: 'Maria da Silva Santos',
+          address: ADDRESS,
+          debts: [{
+            debtId: '11222333000181:CTR-2024-000981', creditor: 'Acme Financeira S.A.', creditorCnpj: '11222333000181',
+            amountCents: 125000, dueDate: '2025-05-10',
+          }],
+          sentAt: '2025-06-01T10:00:03.214Z', reportableFrom: '2025-06-12T03:00:00.000Z',
+        }],
       },
     }],
   },

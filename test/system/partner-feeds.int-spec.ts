@@ -1,4 +1,4 @@
-import { BatchReceiptV1, DebtNoticeV1, EXCHANGES, QUEUES, receiptsQueue } from '@app/contracts';
+import { BatchReceiptV1, DebtNoticesV1, EXCHANGES, QUEUES, receiptsQueue } from '@app/contracts';
 import { ApiKeys, SCOPES } from '@app/credit';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel } from 'amqplib';
@@ -111,9 +111,11 @@ describe('a partner\'s bulk feeds over RabbitMQ, with receipts', () => {
     const notices = await admin.createChannel();
     const notice = await eventually(async () => {
       const message = await notices.get(QUEUES.debtNotices, { noAck: true });
-      return message ? (JSON.parse(message.content.toString('utf8')) as DebtNoticeV1) : null;
-    }, 10_000, 'the debt notice');
-    expect(notice).toMatchObject({ name: expect.stringMatching(/Alice Prado|Bruno Lemos/), address: expect.objectContaining({ city: 'São Paulo' }) });
+      return message ? (JSON.parse(message.content.toString('utf8')) as DebtNoticesV1) : null;
+    }, 10_000, 'the debt notices');
+    // One notice per consumer whose debt was registered, in one message for the batch.
+    expect(notice.notices.map((n) => n.name).sort()).toEqual(['Alice Prado', 'Bruno Lemos']);
+    expect(notice.notices[0]).toMatchObject({ address: expect.objectContaining({ city: 'São Paulo' }) });
     await admin.close();
   });
 

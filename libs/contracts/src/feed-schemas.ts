@@ -4,6 +4,7 @@
  * item is rejected in the receipt while the rest of the batch is stored.
  */
 import { cnpj, cpf } from './identifiers';
+import { MAX_NOTICES_PER_MESSAGE } from './topology';
 
 const day = {
   type: 'string', format: 'date', pattern: '^(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$',
@@ -146,6 +147,7 @@ export const BatchReceiptV1 = {
 
 export const DebtNoticeV1 = {
   type: 'object', additionalProperties: false,
+  description: 'One letter: the debts newly registered about one consumer, and where to send it',
   required: ['noticeId', 'cpf', 'name', 'address', 'debts', 'sentAt', 'reportableFrom'],
   properties: {
     noticeId: {
@@ -171,6 +173,16 @@ export const DebtNoticeV1 = {
     reportableFrom: {
       type: 'string', format: 'date-time',
       description: 'When the records may first appear in reports and scores, unless paid or removed before',
+    },
+  },
+};
+
+export const DebtNoticesV1 = {
+  type: 'object', additionalProperties: false, required: ['notices'],
+  properties: {
+    notices: {
+      type: 'array', minItems: 1, maxItems: MAX_NOTICES_PER_MESSAGE, items: DebtNoticeV1,
+      description: 'One notice per consumer: send one letter per noticeId',
     },
   },
 };

@@ -11,7 +11,7 @@ export const MESSAGE_SCHEMAS: Record<string, object> = {
   [QUEUES.correctionNotices]: S.CorrectionNoticeV1,
   [QUEUES.debtReports]: S.DebtReportsV1,
   [QUEUES.consumerRecords]: S.ConsumerRecordsV1,
-  [QUEUES.debtNotices]: S.DebtNoticeV1,
+  [QUEUES.debtNotices]: S.DebtNoticesV1,
   [EVENTS.transactionsIngested]: S.TransactionsIngestedV1,
   [EVENTS.consumerDataChanged]: S.ConsumerDataChangedV1,
   [EVENTS.ratingChanged]: S.RatingChangedV1,
@@ -126,4 +126,8 @@ export interface DebtNoticeV1 {
   debts: { debtId: string; creditor: string; creditorCnpj: string; amountCents: number; dueDate: string }[];
   sentAt: string;
   reportableFrom: string;
+}
+/** The notices of newly registered debts, for the operator's mailing system: one letter per noticeId. */
+export interface DebtNoticesV1 {
+  notices: DebtNoticeV1[];
 }

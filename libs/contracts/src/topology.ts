@@ -74,3 +74,6 @@ export const RECEIPT_KINDS: Record<string, 'TRANSACTIONS' | 'DEBT_REPORTS' | 'CO
   [QUEUES.debtReports]: 'DEBT_REPORTS',
   [QUEUES.consumerRecords]: 'CONSUMER_RECORDS',
 };
+
+/** Most debt notices one message carries: a batch's notices travel in messages of at most this many. */
+export const MAX_NOTICES_PER_MESSAGE = 500;

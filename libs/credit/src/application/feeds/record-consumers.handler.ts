@@ -9,7 +9,7 @@ import { ConsumerFeeds, ConsumerRecordWrite } from '../ports/consumer-feeds';
 import { FeedBatchResult, RejectedItem, resultOf } from './feed-batch';
 import { RecordConsumersCommand } from './record-consumers.command';
 
-/** Consumer records in bulk: parsed one by one, written in one statement, audited as one batch, then announced. */
+/** Consumer records in bulk: parsed one by one, written in one statement, then audited as one batch and announced. */
 @CommandHandler(RecordConsumersCommand)
 export class RecordConsumersHandler implements ICommandHandler<RecordConsumersCommand, FeedBatchResult[]> {
   constructor(
@@ -36,13 +36,14 @@ export class RecordConsumersHandler implements ICommandHandler<RecordConsumersCo
       }
     });
     if (writes.length) await this.feeds.saveRecords(writes, now);
-    if (writes.length) await this.audit.recordMany(writes.map((w) => ({
+    const entries = writes.map((w) => ({
       clientId: batches[w.batch]!.client, scope: 'consumer:write', purpose: null, cpf: w.cpf, action: 'WRITE' as const,
       resource: 'CONSUMER' as const, outcome: 'SUCCESS' as const, requestId: batches[w.batch]!.batchId.slice(0, 128),
       detail: { feed: 'CONSUMER_RECORD' },
-    })));
+    }));
     const cpfs = [...new Set(writes.map((w) => w.cpf.value))];
-    if (cpfs.length) await this.changes.notifyMany(consumerDataChanged(cpfs, 'CONSUMER', metadata));
+    // Side by side, as for debt reports: both done before the batch is acknowledged, both safe to repeat.
+    if (writes.length) await Promise.all([this.audit.recordMany(entries), this.changes.notifyMany(consumerDataChanged(cpfs, 'CONSUMER', metadata))]);
     return batches.map((b, i) => resultOf(b, writes.filter((w) => w.batch === i).length, rejected[i]!));
   }
 }

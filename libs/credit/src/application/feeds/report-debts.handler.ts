@@ -25,9 +25,9 @@ interface Decided {
 
 /**
  * Set-based: the reports of every batch are parsed, then one transaction locks their consumers, reads the debts they
- * name, applies them in memory in order and writes the outcome in a few statements. After the commit: one audit batch
- * (every accepted report, so a redelivered batch is audited again rather than never), then the change and the notices
- * of newly registered debts, awaited before the command completes.
+ * name, applies them in memory in order and writes the outcome in a few statements. After the commit, side by side: one
+ * audit batch (every accepted report, so a redelivered batch is audited again rather than never), and the change and
+ * the notices of newly registered debts; both awaited before the command completes.
  */
 @CommandHandler(ReportDebtsCommand)
 export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, FeedBatchResult[]> {
@@ -59,9 +59,12 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
       ...decided.accepted.map((p) => auditEntry(batches[p.batch]!.client, batches[p.batch]!.batchId, p, 'SUCCESS')),
       ...invalidEntries(parsed, decided, batches),
     ];
-    if (entries.length) await this.audit.recordMany(entries);
     const cpfs = [...new Set(decided.accepted.map((p) => p.report.cpf.value))];
-    if (cpfs.length) await this.changes.notifyMany([...consumerDataChanged(cpfs, 'CONSUMER', metadata), ...decided.notices]);
+    // Side by side: both must be done before the batch is acknowledged, and both are safe to repeat on redelivery.
+    await Promise.all([
+      entries.length ? this.audit.recordMany(entries) : undefined,
+      cpfs.length ? this.changes.notifyMany([...consumerDataChanged(cpfs, 'CONSUMER', metadata), ...decided.notices]) : undefined,
+    ]);
     return batches.map((b, i) => resultOf(b, decided.accepted.filter((p) => p.batch === i).length, rejected[i]!));
   }
 
