@@ -9,7 +9,7 @@ import { client, keyFor } from './api-harness';
  * The creditors' feeds over REST and the notice period (CDC art. 43 §2) as a client and the data subject see them, on
  * the embedded default with a clock the test moves.
  */
-const [CPF_A, CPF_B] = ['135792468', '975318642'].map((base) => `${base}${Cpf.checkDigits(base)}`);
+const [CPF_A, CPF_B, CPF_C] = ['135792468', '975318642', '864201357'].map((base) => `${base}${Cpf.checkDigits(base)}`);
 const address = { street: 'Rua do Sol', number: '12', district: 'Boa Viagem', city: 'Recife', state: 'PE', postalCode: '51020-000' };
 const register = (cpf: string, contractId: string, extra: Record<string, unknown> = {}) => ({
   operation: 'REGISTER', cpf, creditorCnpj: '11.222.333/0001-81', contractId, creditor: 'Financeira Aurora',
@@ -60,11 +60,17 @@ describe('creditor feeds over REST, and the notice period', () => {
   });
 
   it('holds a registered debt pending: shown to the subject, kept out of the analysis and the score', async () => {
+    // C is A's twin without the debt: the same record and the same consultations (each analysis read is an inquiry,
+    // which the score counts), re-scored at the same moment by a record sent again.
+    await http.post('/v1/consumer-records').send({ records: [{ cpf: CPF_C, name: 'Helena Barros', address }] }).expect(200);
     await rescored();
-    const scoreBefore = (await analysis(CPF_A)).rating?.score ?? null;
+    await analysis(CPF_A);
+    await analysis(CPF_C);
     const res = await http.post('/v1/debt-reports').send({ reports: [register(CPF_A, 'CTR-1'), register(CPF_B, 'CTR-2')] }).expect(200);
     expect(res.body).toMatchObject({ received: 2, accepted: 2, rejected: [] });
+    await http.post('/v1/consumer-records').send({ records: [{ cpf: CPF_C, name: 'Helena Barros', address }] }).expect(200);
     await rescored();
+    const scoreWithoutDebt = (await analysis(CPF_C)).rating.score;
     const exported = (await subject.get(`/v1/subjects/${CPF_A}/export`).expect(200)).body;
     expect(exported.consumer.debts).toEqual([expect.objectContaining({
       id: '11222333000181:CTR-1', status: 'OVERDUE', reportable: false, pendingUntil: REPORTABLE_FROM.toISOString(),
@@ -72,7 +78,7 @@ describe('creditor feeds over REST, and the notice period', () => {
     const before = await analysis(CPF_A);
     expect(before.debts.items).toEqual([]);
     expect(before.debts.summary.reportableCount).toBe(0);
-    expect(before.rating?.score ?? null).toBe(scoreBefore);
+    expect(before.rating.score).toBe(scoreWithoutDebt);
     scoreWhilePending = before.rating.score;
   });
 
