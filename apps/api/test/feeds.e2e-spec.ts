@@ -121,6 +121,8 @@ describe('creditor feeds over REST, and the notice period', () => {
   it('refuses an envelope that breaks the contract as a whole (400), and a client without consumer:write', async () => {
     await http.post('/v1/debt-reports').send({ reports: [] }).expect(400);
     await http.post('/v1/debt-reports').send({ reports: [register(CPF_A, 'X')], extra: 1 }).expect(400);
+    const nullId = await http.post('/v1/consumer-records').send({ batchId: null, records: [{ cpf: CPF_A, name: 'Helena', address }] });
+    expect(nullId.status).toBe(400);
     const reader = client(app, await keyFor(app, 'Leitor', ['consumer:read']));
     await reader.post('/v1/consumer-records').send({ records: [{ cpf: CPF_A, name: 'Helena', address }] }).expect(403);
   });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Schemas } from '@app/contracts';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Matches, ValidateIf } from 'class-validator';
 
 /** Items are open objects: each is checked on its own by the server, and one that fails is rejected in the receipt. */
 const item = (what: string, schemas: string) => ({
@@ -15,9 +15,12 @@ const BATCH_ID = {
   description: 'Your id for the batch, 1-128 letters, digits or ._:-, echoed in the answer; a new id when absent',
 };
 const BATCH_ID_FORM = new RegExp(Schemas.FEED_BATCH_ID_PATTERN);
+const BATCH_ID_MESSAGE = 'batchId must be 1-128 letters, digits or ._:-';
 
 export class DebtReportsDto {
-  @ApiPropertyOptional(BATCH_ID) @IsOptional() @IsString() @Matches(BATCH_ID_FORM, { message: 'batchId must be 1-128 letters, digits or ._:-' }) batchId?: string;
+  // Only left out means "a new id": null is refused like any other value that is not an id.
+  @ApiPropertyOptional(BATCH_ID) @ValidateIf((o: { batchId?: unknown }) => o.batchId !== undefined)
+  @IsString() @Matches(BATCH_ID_FORM, { message: BATCH_ID_MESSAGE }) batchId?: string;
   @ApiProperty({
     ...item('debt reports', 'RegisterDebtReport, UpdateDebtAmountReport, PayDebtReport, RenegotiateDebtReport or' +
       ' RemoveDebtReport, told apart by `operation`'),
@@ -31,7 +34,9 @@ export class DebtReportsDto {
 }
 
 export class ConsumerRecordsDto {
-  @ApiPropertyOptional(BATCH_ID) @IsOptional() @IsString() @Matches(BATCH_ID_FORM, { message: 'batchId must be 1-128 letters, digits or ._:-' }) batchId?: string;
+  // Only left out means "a new id": null is refused like any other value that is not an id.
+  @ApiPropertyOptional(BATCH_ID) @ValidateIf((o: { batchId?: unknown }) => o.batchId !== undefined)
+  @IsString() @Matches(BATCH_ID_FORM, { message: BATCH_ID_MESSAGE }) batchId?: string;
   @ApiProperty({
     ...item('consumer records', 'ConsumerRecord'),
     example: [{
