@@ -132,9 +132,11 @@ export class PartnerIdentities {
     const partners = users.filter((u) => (Array.isArray(u.tags) ? u.tags : u.tags.split(',')).includes(PARTNER_TAG));
     const connections = (await this.request('GET', '/connections')) as { user: string; vhost: string }[];
     return Promise.all(partners.map(async ({ name }) => {
-      const topics = ((await this.request('GET', `/users/${enc(name)}/topic-permissions`)) as { vhost: string; exchange: string; write: string; read: string }[])
+      type TopicPermission = { vhost: string; exchange: string; write: string; read: string };
+      const topics = ((await this.request('GET', `/users/${enc(name)}/topic-permissions`)) as TopicPermission[])
         .filter((t) => t.vhost === this.target.vhost);
-      const queue = (await this.request('GET', `/queues/${this.vhost}/${enc(receiptsQueue(name))}`, undefined, [404])) as { messages?: number } | null;
+      const path = `/queues/${this.vhost}/${enc(receiptsQueue(name))}`;
+      const queue = (await this.request('GET', path, undefined, [404])) as { messages?: number } | null;
       return {
         name,
         commands: keysOf(topics.find((t) => t.exchange === EXCHANGES.commands)?.write),
@@ -151,16 +153,20 @@ export class PartnerIdentities {
    * queues are kept, with what they hold, and named in the answer for an operator to delete once read.
    */
   async revoke(partner: string): Promise<{ closed: number; queuesLeft: string[] }> {
-    const user = (await this.request('GET', `/users/${enc(partner)}`, undefined, [404])) as { tags: string[] | string } | null;
+    const user = (await this.request('GET', `/users/${enc(partner)}`, undefined, [404])) as { tags: string[] | string }
+      | null;
     if (!user) throw new Error(`no broker user "${partner}"`);
     const tags = Array.isArray(user.tags) ? user.tags : user.tags.split(',');
-    if (!tags.includes(PARTNER_TAG)) throw new Error(`"${partner}" is not a partner identity (no ${PARTNER_TAG} tag); not revoked`);
+    if (!tags.includes(PARTNER_TAG)) {
+      throw new Error(`"${partner}" is not a partner identity (no ${PARTNER_TAG} tag); not revoked`);
+    }
     await this.request('DELETE', `/users/${enc(partner)}`);
     const connections = (await this.request('GET', '/connections')) as { name: string; user: string }[];
     const own = connections.filter((c) => c.user === partner);
     for (const c of own) await this.request('DELETE', `/connections/${enc(c.name)}`, undefined, [404]);
     const queues = (await this.request('GET', `/queues/${this.vhost}`)) as { name: string }[];
-    return { closed: own.length, queuesLeft: queues.map((q) => q.name).filter((n) => n.startsWith(partnerQueuePrefix(partner))) };
+    const queuesLeft = queues.map((q) => q.name).filter((n) => n.startsWith(partnerQueuePrefix(partner)));
+    return { closed: own.length, queuesLeft };
   }
 
   private get vhost(): string {

@@ -24,9 +24,11 @@ async function main(args: string[]): Promise<void> {
   if (command === 'create') {
     const grant = { commands: option(args, 'commands') ?? [...PARTNER_COMMANDS], events: option(args, 'events') ?? [] };
     const { password, permissions } = await partners.create(name!, grant);
-    console.log(`created partner "${name}": may publish ${grant.commands.join(', ') || 'nothing'}; may hear ${grant.events.join(', ') || 'no events'}`);
+    const commands = grant.commands.join(', ') || 'nothing';
+    console.log(`created partner "${name}": may publish ${commands}; may hear ${grant.events.join(', ') || 'no events'}`);
     console.log(`  queues: ${permissions.configure}…  receipts: ${receiptsQueue(name!)}`);
-    console.log(`\n  password: ${password}\n\nThis is the only time the password is shown. Publish with user_id "${name}".`);
+    console.log(`\n  password: ${password}\n`);
+    console.log(`This is the only time the password is shown. Publish with user_id "${name}".`);
   } else if (command === 'revoke') {
     const { closed, queuesLeft } = await partners.revoke(name!);
     console.log(`revoked "${name}": user deleted, ${closed} connection(s) closed`);
@@ -35,7 +37,9 @@ async function main(args: string[]): Promise<void> {
     const list = await partners.list();
     if (list.length === 0) console.log('no partner identities');
     for (const p of list) {
-      console.log(`${p.name}  commands [${p.commands.join(', ')}]  events [${p.events.join(', ')}]  receipts waiting ${p.receiptsWaiting ?? 'queue missing'}  connections ${p.connections}`);
+      const receipts = p.receiptsWaiting ?? 'queue missing';
+      console.log(`${p.name}  commands [${p.commands.join(', ')}]  events [${p.events.join(', ')}]` +
+        `  receipts waiting ${receipts}  connections ${p.connections}`);
     }
   }
 }

@@ -38,7 +38,9 @@ export class FeedsController {
   }
 
   @MessagePattern(QUEUES.consumerRecords, { batch: FEED_BATCH })
-  async recordConsumers(@Payload() messages: ConsumerRecordsV1[], @Ctx() ctx: RabbitMqBatchContext): Promise<BatchResult> {
+  async recordConsumers(
+    @Payload() messages: ConsumerRecordsV1[], @Ctx() ctx: RabbitMqBatchContext,
+  ): Promise<BatchResult> {
     return this.handle(QUEUES.consumerRecords, messages.map((m) => m.records), messages, ctx, (batches) =>
       this.commands.execute(new RecordConsumersCommand(batches as FeedBatch<ConsumerRecordInput>[], metadataOf(ctx))));
   }
@@ -60,19 +62,25 @@ export class FeedsController {
       const context = ctx.contexts[i]!;
       let source: string;
       try {
-        source = verifiedSource(message.source, context.message.properties.userId as string | undefined, this.platformUser);
+        const user = context.message.properties.userId as string | undefined;
+        source = verifiedSource(message.source, user, this.platformUser);
       } catch (refused) {
         outcome[i] = refused;
         return;
       }
       const { passed, rejected } = checkItems(items[i]!, validate, list);
-      batches.push({ batchId: batchIdOf(message, context), source, client: source, received: items[i]!.length, items: passed, rejected });
+      const batchId = batchIdOf(message, context);
+      batches.push({ batchId, source, client: source, received: items[i]!.length, items: passed, rejected });
       owners.push(i);
     });
     if (batches.length === 0) return outcome;
     const results = await run(batches);
     await Promise.all(results.map((result, k) => {
-      if (result.rejected.length) this.logger.warn(`${queue}: batch ${result.batchId}: ${result.rejected.length} item(s) rejected, ${result.accepted} accepted`);
+      if (result.rejected.length) {
+        this.logger.warn(
+          `${queue}: batch ${result.batchId}: ${result.rejected.length} item(s) rejected, ${result.accepted} accepted`,
+        );
+      }
       return this.receipts.send(batches[k]!.source, queue, result, ctx.contexts[owners[k]!]!.correlationId);
     }));
     return outcome;

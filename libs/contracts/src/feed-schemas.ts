@@ -88,7 +88,8 @@ export const DebtReportsV1 = {
 };
 
 export const AddressRecord = {
-  type: 'object', additionalProperties: false, required: ['street', 'number', 'district', 'city', 'state', 'postalCode'],
+  type: 'object', additionalProperties: false,
+  required: ['street', 'number', 'district', 'city', 'state', 'postalCode'],
   properties: {
     street: text(200), number: text(20),
     complement: { type: ['string', 'null'], maxLength: 120, pattern: '^[^\\u0000]*$' },

@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { MESSAGE_SCHEMAS } from './messages';
+import { MESSAGE_SCHEMAS, RejectedItemV1 } from './messages';
 import {
   BureauInquiryEvent,
   CardPurchaseEvent,
@@ -84,7 +84,9 @@ const consumerRecordValidator = ajv.compile(ConsumerRecord);
  * rather than given the errors of all five branches.
  */
 export function validateDebtReportPayload(report: unknown): PayloadProblem[] {
-  const operation = report !== null && typeof report === 'object' ? (report as { operation?: unknown }).operation : undefined;
+  const operation = report !== null && typeof report === 'object'
+    ? (report as { operation?: unknown }).operation
+    : undefined;
   const branch = debtReportBranches.get(operation);
   if (!branch) {
     if (debtReportValidator(report)) return [];
@@ -108,7 +110,7 @@ export function checkItems<T>(
   items: readonly unknown[],
   validate: (item: unknown) => PayloadProblem[],
   list: string,
-): { passed: { index: number; input: T }[]; rejected: { index: number; code: string; field: string; reason: string }[] } {
+): { passed: { index: number; input: T }[]; rejected: RejectedItemV1[] } {
   const passed: { index: number; input: T }[] = [];
   const rejected: { index: number; code: string; field: string; reason: string }[] = [];
   items.forEach((item, index) => {
@@ -118,7 +120,8 @@ export function checkItems<T>(
       return;
     }
     const at = (field: string) => (field === '(root)' ? `${list}[${index}]` : `${list}[${index}].${field}`);
-    rejected.push({ index, code: 'SCHEMA_INVALID', field: at(found[0]!.field), reason: found.map((p) => `${p.field}: ${p.reason}`).join('; ') });
+    const reason = found.map((p) => `${p.field}: ${p.reason}`).join('; ');
+    rejected.push({ index, code: 'SCHEMA_INVALID', field: at(found[0]!.field), reason });
   });
   return { passed, rejected };
 }

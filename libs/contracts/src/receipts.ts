@@ -34,7 +34,8 @@ export function refusedBatchReceipt(
 ): BatchReceiptV1 {
   return {
     batchId: receiptBatchId(payload, messageId), kind: RECEIPT_KINDS[queue]!, received: itemsOf(payload)?.length ?? 0,
-    accepted: 0, rejected: [], error: { code: error.code, reason: error.reason, ...(error.field ? { field: error.field } : {}) },
+    accepted: 0, rejected: [],
+    error: { code: error.code, reason: error.reason, ...(error.field ? { field: error.field } : {}) },
     processedAt: processedAt.toISOString(),
   };
 }

@@ -179,7 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   if (config.noticePeriodDays === 0 && config.production) {
-    problems.push('NOTICE_PERIOD_DAYS=0 is refused with NODE_ENV=production: consumers must have time to pay or dispute a record before it is reported (CDC art. 43 §2)');
+    problems.push(
+      'NOTICE_PERIOD_DAYS=0 is refused with NODE_ENV=production: consumers must have time to pay or dispute a record' +
+        ' before it is reported (CDC art. 43 §2)',
+    );
   }
   if (config.authDisabled && serverConfigured) problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

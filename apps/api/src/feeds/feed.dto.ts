@@ -6,7 +6,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Matches, Valid
 const item = (what: string, schemas: string) => ({
   type: 'array' as const, minItems: 1, maxItems: 1000,
   items: { type: 'object', additionalProperties: true },
-  description: `Up to 1,000 ${what}, each checked on its own against ${schemas} (the schemas of openapi/asyncapi.yaml):` +
+  description: `Up to 1,000 ${what}, each checked on its own against ${schemas}` +
+    ' (the schemas of openapi/asyncapi.yaml):' +
     ' a bad item is listed in `rejected`, the rest is stored',
 });
 
@@ -41,7 +42,10 @@ export class ConsumerRecordsDto {
     ...item('consumer records', 'ConsumerRecord'),
     example: [{
       cpf: '123.456.789-09', name: 'Maria da Silva Santos',
-      address: { street: 'Avenida Paulista', number: '1578', district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310-200' },
+      address: {
+        street: 'Avenida Paulista', number: '1578', district: 'Bela Vista', city: 'São Paulo', state: 'SP',
+        postalCode: '01310-200',
+      },
     }],
   })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsObject({ each: true })
@@ -59,7 +63,8 @@ export class RejectedItemDto {
 export class FeedReceiptDto {
   @ApiProperty({ example: 'acme-2026-12-04-0001' }) batchId: string;
   @ApiProperty({ example: 250, description: 'Items in the batch' }) received: number;
-  @ApiProperty({ example: 249, description: 'Items stored, or already held exactly so (a re-sent item)' }) accepted: number;
+  @ApiProperty({ example: 249, description: 'Items stored, or already held exactly so (a re-sent item)' })
+  accepted: number;
   @ApiProperty({ type: [RejectedItemDto], description: 'Every item not stored, in the order sent' })
   rejected: RejectedItemDto[];
 }

@@ -40,7 +40,10 @@ export class FeedsController {
   @ApiErrors(400, 413, 415)
   async reportDebts(@Body() body: DebtReportsDto, @Client() client: AuthenticatedClient): Promise<FeedReceiptDto> {
     const { passed, rejected } = checkItems<DebtReportInput>(body.reports, validateDebtReportPayload, 'reports');
-    const batch = { batchId: body.batchId ?? newId(), source: apiSource(client.name), client: client.name, received: body.reports.length, items: passed, rejected };
+    const batch = {
+      batchId: body.batchId ?? newId(), source: apiSource(client.name), client: client.name,
+      received: body.reports.length, items: passed, rejected,
+    };
     const [result] = await this.commands.execute(new ReportDebtsCommand([batch], metadataOf(client)));
     return receipt(result!);
   }
@@ -56,9 +59,16 @@ export class FeedsController {
   @ApiBody({ type: ConsumerRecordsDto })
   @ApiOkResponse({ type: FeedReceiptDto, description: 'What became of every record' })
   @ApiErrors(400, 413, 415)
-  async recordConsumers(@Body() body: ConsumerRecordsDto, @Client() client: AuthenticatedClient): Promise<FeedReceiptDto> {
-    const { passed, rejected } = checkItems<ConsumerRecordInput>(body.records, validateConsumerRecordPayload, 'records');
-    const batch = { batchId: body.batchId ?? newId(), source: apiSource(client.name), client: client.name, received: body.records.length, items: passed, rejected };
+  async recordConsumers(
+    @Body() body: ConsumerRecordsDto, @Client() client: AuthenticatedClient,
+  ): Promise<FeedReceiptDto> {
+    const { passed, rejected } = checkItems<ConsumerRecordInput>(
+      body.records, validateConsumerRecordPayload, 'records',
+    );
+    const batch = {
+      batchId: body.batchId ?? newId(), source: apiSource(client.name), client: client.name,
+      received: body.records.length, items: passed, rejected,
+    };
     const [result] = await this.commands.execute(new RecordConsumersCommand([batch], metadataOf(client)));
     return receipt(result!);
   }

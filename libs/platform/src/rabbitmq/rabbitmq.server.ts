@@ -325,7 +325,9 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
    * every batch it sent without reading the operators' dead-letter queue. Not for the platform's own batches (the API
    * answered its REST client), nor for one without a verified user_id: nobody could say whose it is.
    */
-  private async refusalReceipt(queue: string, msg: ConsumeMessage, code: string, reason: string, field?: string): Promise<void> {
+  private async refusalReceipt(
+    queue: string, msg: ConsumeMessage, code: string, reason: string, field?: string,
+  ): Promise<void> {
     const user = msg.properties.userId as string | undefined;
     if (!RECEIPT_KINDS[queue] || !user || user === brokerUserOf(this.options.url)) return;
     let payload: unknown;
@@ -335,9 +337,11 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       payload = undefined;
     }
     const messageId = msg.properties.messageId as string | undefined;
-    const receipt = refusedBatchReceipt(queue, payload, messageId, { code, reason: redactCpfs(reason), field }, new Date());
+    const error = { code, reason: redactCpfs(reason), field };
+    const receipt = refusedBatchReceipt(queue, payload, messageId, error, new Date());
     await this.channel!.sendToQueue(receiptsQueue(user), Buffer.from(JSON.stringify(receipt)), {
-      persistent: true, contentType: 'application/json', correlationId: msg.properties.correlationId as string | undefined,
+      persistent: true, contentType: 'application/json',
+      correlationId: msg.properties.correlationId as string | undefined,
     });
   }
 

@@ -20,15 +20,22 @@ export class InMemoryConsumerFeeds extends ConsumerFeeds {
     for (const { cpf, debtId } of keys) {
       const consumer = await this.consumers.findByCpf(cpf);
       if (!consumer) continue;
-      held.consumers.set(cpf.value, { cpf, contact: () => ({ name: consumer.name, address: consumer.address.toJSON() }) });
+      const contact = () => ({ name: consumer.name, address: consumer.address.toJSON() });
+      held.consumers.set(cpf.value, { cpf, contact });
       const debt = consumer.debts.find((d) => d.id === debtId);
       if (debt) held.debts.set(debtKey(cpf.value, debtId), debt);
     }
     const { writes, result } = decide(held);
     const next = new Map<string, Consumer>();
     const consumerOf = async (cpf: Cpf) => next.get(cpf.value) ?? (await this.consumers.findByCpf(cpf))!;
-    for (const { cpf, debt } of writes.upserts) next.set(cpf.value, withDebts(await consumerOf(cpf), (debts) => [...debts.filter((d) => d.id !== debt.id), debt], writes.at));
-    for (const { cpf, debtId } of writes.removals) next.set(cpf.value, withDebts(await consumerOf(cpf), (debts) => debts.filter((d) => d.id !== debtId), writes.at));
+    for (const { cpf, debt } of writes.upserts) {
+      const replaced = (debts: readonly Debt[]) => [...debts.filter((d) => d.id !== debt.id), debt];
+      next.set(cpf.value, withDebts(await consumerOf(cpf), replaced, writes.at));
+    }
+    for (const { cpf, debtId } of writes.removals) {
+      const removed = (debts: readonly Debt[]) => debts.filter((d) => d.id !== debtId);
+      next.set(cpf.value, withDebts(await consumerOf(cpf), removed, writes.at));
+    }
     for (const consumer of next.values()) await this.consumers.save(consumer);
     return result;
   }
@@ -36,11 +43,13 @@ export class InMemoryConsumerFeeds extends ConsumerFeeds {
   async saveRecords(records: readonly ConsumerRecordWrite[], at: Date): Promise<void> {
     for (const r of records) {
       const existing = await this.consumers.findByCpf(r.cpf);
-      await this.consumers.save(Consumer.create({ cpf: r.cpf, name: r.name, address: r.address, debts: [...(existing?.debts ?? [])], updatedAt: at }));
+      const debts = [...(existing?.debts ?? [])];
+      await this.consumers.save(Consumer.create({ cpf: r.cpf, name: r.name, address: r.address, debts, updatedAt: at }));
     }
   }
 }
 
 function withDebts(consumer: Consumer, change: (debts: readonly Debt[]) => Debt[], at: Date): Consumer {
-  return Consumer.create({ cpf: consumer.cpf, name: consumer.name, address: consumer.address, debts: change(consumer.debts), updatedAt: at });
+  const { cpf, name, address } = consumer;
+  return Consumer.create({ cpf, name, address, debts: change(consumer.debts), updatedAt: at });
 }

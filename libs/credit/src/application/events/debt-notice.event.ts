@@ -14,7 +14,7 @@ export interface NoticedDebt {
 /**
  * Debts were registered about a consumer who must be told before they may be reported (CDC art. 43 §2; STJ Súmula
  * 359): the operator's mailing system consumes these and sends the letter to the address held. One notice per
- * consumer per batch. A notice sent again (a redelivered batch) has the same id, so the mailing system sends one letter.
+ * consumer per batch. A notice sent again (a redelivered batch) has the same id, so the mailer sends one letter.
  */
 export class DebtNoticeEvent {
   constructor(
@@ -42,6 +42,7 @@ export class DebtNoticeEvent {
       debtId: d.id, creditor: d.props.creditor, creditorCnpj: d.props.creditorCnpj, amountCents: d.props.amount.cents,
       dueDate: d.props.dueDate.toString(),
     }));
-    return new DebtNoticeEvent(noticeId, cpf, contact.name, contact.address, noticed, sentAt, new Date(reportableFrom), metadata);
+    const { name, address } = contact;
+    return new DebtNoticeEvent(noticeId, cpf, name, address, noticed, sentAt, new Date(reportableFrom), metadata);
   }
 }

@@ -28,7 +28,8 @@ export class RecordConsumersHandler implements ICommandHandler<RecordConsumersCo
         const field = `records[${index}]`;
         try {
           const cpf = Cpf.parse(input.cpf, `${field}.cpf`);
-          writes.push({ batch, cpf, name: consumerName(input.name, `${field}.name`), address: Address.create(input.address, `${field}.address`) });
+          const name = consumerName(input.name, `${field}.name`);
+          writes.push({ batch, cpf, name, address: Address.create(input.address, `${field}.address`) });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           rejected[batch]!.push({ index, code: error.code, field: error.field ?? field, reason: error.message });
@@ -43,7 +44,11 @@ export class RecordConsumersHandler implements ICommandHandler<RecordConsumersCo
     }));
     const cpfs = [...new Set(writes.map((w) => w.cpf.value))];
     // Side by side, as for debt reports: both done before the batch is acknowledged, both safe to repeat.
-    if (writes.length) await Promise.all([this.audit.recordMany(entries), this.changes.notifyMany(consumerDataChanged(cpfs, 'CONSUMER', metadata))]);
+    if (writes.length) {
+      await Promise.all([
+        this.audit.recordMany(entries), this.changes.notifyMany(consumerDataChanged(cpfs, 'CONSUMER', metadata)),
+      ]);
+    }
     return batches.map((b, i) => resultOf(b, writes.filter((w) => w.batch === i).length, rejected[i]!));
   }
 }

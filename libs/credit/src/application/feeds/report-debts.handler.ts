@@ -53,7 +53,8 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
       }
     });
     const keys = parsed.map((p) => ({ cpf: p.report.cpf, debtId: p.report.debtId }));
-    const decided = await this.feeds.changeDebts(keys, (held) => this.decide(held, parsed, batches.map((b) => b.source), now, metadata));
+    const sources = batches.map((b) => b.source);
+    const decided = await this.feeds.changeDebts(keys, (held) => this.decide(held, parsed, sources, now, metadata));
     decided.rejected.forEach((r, batch) => rejected[batch]!.push(...r));
     const entries = [
       ...decided.accepted.map((p) => auditEntry(batches[p.batch]!.client, batches[p.batch]!.batchId, p, 'SUCCESS')),
@@ -63,12 +64,14 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
     // Side by side: both must be done before the batch is acknowledged, and both are safe to repeat on redelivery.
     await Promise.all([
       entries.length ? this.audit.recordMany(entries) : undefined,
-      cpfs.length ? this.changes.notifyMany([...consumerDataChanged(cpfs, 'CONSUMER', metadata), ...decided.notices]) : undefined,
+      cpfs.length
+        ? this.changes.notifyMany([...consumerDataChanged(cpfs, 'CONSUMER', metadata), ...decided.notices])
+        : undefined,
     ]);
     return batches.map((b, i) => resultOf(b, decided.accepted.filter((p) => p.batch === i).length, rejected[i]!));
   }
 
-  /** Inside the transaction: pure, given what it read. Reports apply in order, each to the state the ones before left. */
+  /** Inside the transaction: pure, given what it read. Reports apply in order, each to the state left before it. */
   private decide(
     held: HeldDebts, parsed: Parsed[], sources: string[], now: Date, metadata: ReportDebtsCommand['metadata'],
   ): { writes: DebtWrites; result: Decided } {
@@ -90,7 +93,8 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
       let applied: AppliedDebtReport;
       try {
         const current = state.has(key) ? state.get(key)! : (held.debts.get(key) ?? null);
-        applied = applyDebtReport(current, report, { now, source: sources[p.batch]!, noticePeriod: this.noticePeriod, field: `reports[${p.index}]` });
+        const ctx = { now, source: sources[p.batch]!, noticePeriod: this.noticePeriod, field: `reports[${p.index}]` };
+        applied = applyDebtReport(current, report, ctx);
       } catch (error) {
         decided.rejected[p.batch]!.push(rejection(error, p.index));
         continue;
@@ -109,7 +113,9 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
     for (const [cpf, debts] of toNotice) {
       // Each debt as the batch left it: registered, then changed by a later report of the same batch.
       const final = [...debts.entries()].map(([debtId, debt]) => state.get(debtKey(cpf, debtId)) ?? debt);
-      if (final.length) decided.notices.push(DebtNoticeEvent.of(cpf, held.consumers.get(cpf)!.contact(), final, now, metadata));
+      if (final.length) {
+        decided.notices.push(DebtNoticeEvent.of(cpf, held.consumers.get(cpf)!.contact(), final, now, metadata));
+      }
     }
     const writes: DebtWrites = { upserts: [], removals: [], touched: [], at: now };
     for (const key of changed) {

@@ -42,7 +42,8 @@ export const reportedDebtId = (creditorCnpj: string, contractId: string): string
 /** `field` is where the report sits in its batch (reports[3]): every error names a field under it. */
 export function parseDebtReport(input: DebtReportInput, field: string): DebtReport {
   if (!DEBT_REPORT_OPERATIONS.includes(input.operation as DebtReportOperation)) {
-    throw new ValidationError('DEBT_REPORT_INVALID', `${field}.operation`, `must be one of ${DEBT_REPORT_OPERATIONS.join(', ')}`);
+    const reason = `must be one of ${DEBT_REPORT_OPERATIONS.join(', ')}`;
+    throw new ValidationError('DEBT_REPORT_INVALID', `${field}.operation`, reason);
   }
   const cpf = Cpf.parse(input.cpf, `${field}.cpf`);
   const creditorCnpj = Cnpj.parse(input.creditorCnpj, `${field}.creditorCnpj`).value;
@@ -109,7 +110,9 @@ export function applyDebtReport(current: Debt | null, report: DebtReport, ctx: R
   }
 }
 
-function register(current: Debt | null, report: DebtReport, ctx: ReportContext, today: CalendarDate): AppliedDebtReport {
+function register(
+  current: Debt | null, report: DebtReport, ctx: ReportContext, today: CalendarDate,
+): AppliedDebtReport {
   const dueDate = report.dueDate!;
   const debt = Debt.create(
     {
@@ -137,14 +140,17 @@ function register(current: Debt | null, report: DebtReport, ctx: ReportContext, 
 
 function requireHeld(current: Debt | null, field: string): Debt {
   if (!current) {
-    throw new ConflictError('DEBT_NOT_FOUND', `${field}.contractId`, 'no debt of this creditor and contract is held for this CPF');
+    const reason = 'no debt of this creditor and contract is held for this CPF';
+    throw new ConflictError('DEBT_NOT_FOUND', `${field}.contractId`, reason);
   }
   return current;
 }
 
 function changed(held: Debt, report: DebtReport, field: string, today: CalendarDate): Debt {
   if (report.operation === 'PAY') return held.isSettled() ? held : held.with({ status: 'PAID' }, field, today);
-  if (held.isSettled()) throw new ConflictError('DEBT_SETTLED', `${field}.operation`, 'the debt is paid: there is nothing left to change');
+  if (held.isSettled()) {
+    throw new ConflictError('DEBT_SETTLED', `${field}.operation`, 'the debt is paid: there is nothing left to change');
+  }
   const amount = Money.nonNegative(report.amountCents!, `${field}.amountCents`);
   if (report.operation === 'UPDATE_AMOUNT') return held.with({ amount }, field, today);
   return held.with({ amount, dueDate: report.dueDate!, status: 'RENEGOTIATED' }, field, today);

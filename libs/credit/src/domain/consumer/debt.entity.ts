@@ -122,12 +122,12 @@ export class Debt {
     return limitation && limitation < fiveYears ? limitation : fiveYears;
   }
 
-  /** May this debt appear in a credit report at `now`? After its notice period, if it had one, and before reportableUntil(). */
+  /** May this debt appear in a credit report at `now`? After its notice period, if any, and before reportableUntil(). */
   isReportable(now: Date): boolean {
     return !this.isPendingNotice(now) && now.getTime() < this.reportableUntil().getTime();
   }
 
-  /** Registered, but the consumer's notice period has not run yet: shown to the consumer, never in a report or score. */
+  /** Registered, but its notice period has not run yet: shown to the consumer, never in a report or score. */
   isPendingNotice(now: Date): boolean {
     return this.props.reportableFrom !== null && now.getTime() < this.props.reportableFrom.getTime();
   }

@@ -19,7 +19,7 @@ export class PartnerReceipts {
     @Inject(BROKER_USER) private readonly platformUser: string,
   ) {}
 
-  /** Whether `user` gets receipts: any verified broker user but the platform's own (the API answers its REST clients). */
+  /** Whether `user` gets receipts: any verified broker user but the platform's (the API answers REST clients). */
   private receives(user: string | undefined): user is string {
     return !!user && user !== this.platformUser;
   }
@@ -34,6 +34,7 @@ export class PartnerReceipts {
     if (!this.receives(user)) return;
     const rejected = result.rejected.map((r) => ({ ...r, reason: redactCpfs(r.reason) }));
     const receipt: BatchReceiptV1 = batchReceipt(queue, { ...result, rejected }, new Date());
-    await this.publisher.publish('', receiptsQueue(user), receipt, { correlationId, causationId: result.batchId, type: RECEIPT_TYPE });
+    const options = { correlationId, causationId: result.batchId, type: RECEIPT_TYPE };
+    await this.publisher.publish('', receiptsQueue(user), receipt, options);
   }
 }

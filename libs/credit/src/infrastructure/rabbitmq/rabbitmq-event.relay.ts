@@ -51,7 +51,9 @@ export class RabbitMqEventRelay extends IntegrationEvents {
    */
   override async publishMany(events: readonly ChangeEvent[]): Promise<void> {
     const notices = events.filter((e): e is DebtNoticeEvent => e instanceof DebtNoticeEvent);
-    const messages = events.filter((e) => !(e instanceof DebtNoticeEvent)).map((e) => this.send(outgoing(e), e.constructor.name));
+    const messages = events
+      .filter((e) => !(e instanceof DebtNoticeEvent))
+      .map((e) => this.send(outgoing(e), e.constructor.name));
     for (let i = 0; i < notices.length; i += MAX_NOTICES_PER_MESSAGE) {
       messages.push(this.send(noticesMessage(notices.slice(i, i + MAX_NOTICES_PER_MESSAGE)), DebtNoticeEvent.name));
     }

@@ -17,7 +17,8 @@ const LOCK_CONSUMERS = `
 
 const READ_DEBTS = `
   SELECT d.consumer_cpf_hash, d.id, d.creditor, d.creditor_cnpj, d.amount_cents::text AS amount_cents,
-    to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status, to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date,
+    to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status,
+    to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date,
     d.reportable_from, d.reported_by
   FROM debts d JOIN unnest($1::bpchar[], $2::varchar[]) AS k(h, id) ON d.consumer_cpf_hash = k.h AND d.id = k.id`;
 
@@ -27,7 +28,8 @@ const UPSERT_DEBTS = `
     reportable_from, reported_by)
   SELECT * FROM unnest($1::bpchar[], $2::varchar[], $3::varchar[], $4::bpchar[], $5::bigint[], $6::date[],
     $7::varchar[], $8::date[], $9::timestamptz[], $10::varchar[])
-  ON CONFLICT (consumer_cpf_hash, id) DO UPDATE SET creditor = EXCLUDED.creditor, creditor_cnpj = EXCLUDED.creditor_cnpj,
+  ON CONFLICT (consumer_cpf_hash, id) DO UPDATE SET creditor = EXCLUDED.creditor,
+    creditor_cnpj = EXCLUDED.creditor_cnpj,
     amount_cents = EXCLUDED.amount_cents, due_date = EXCLUDED.due_date, status = EXCLUDED.status,
     limitation_date = EXCLUDED.limitation_date, reportable_from = EXCLUDED.reportable_from,
     reported_by = EXCLUDED.reported_by`;
@@ -46,10 +48,11 @@ const UPSERT_CONSUMERS = `
     address_enc = EXCLUDED.address_enc, key_id = EXCLUDED.key_id, updated_at = EXCLUDED.updated_at, demo = false`;
 
 type ConsumerLockRow = { cpf_hash: string; cpf_enc: string; name_enc: string; address_enc: string };
-type DebtReadRow = Record<'consumer_cpf_hash' | 'id' | 'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status', string>
+type DebtReadColumn = 'consumer_cpf_hash' | 'id' | 'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status';
+type DebtReadRow = Record<DebtReadColumn, string>
   & { limitation_date: string | null; reportable_from: Date | null; reported_by: string | null };
 
-/** The creditors' feeds in PostgreSQL (or PGlite): a batch is a handful of statements over arrays, in one transaction. */
+/** The creditors' feeds in PostgreSQL (or PGlite): a batch is a few statements over arrays, in one transaction. */
 @Injectable()
 export class TypeormConsumerFeeds extends ConsumerFeeds {
   constructor(
@@ -110,7 +113,8 @@ export class TypeormConsumerFeeds extends ConsumerFeeds {
     return {
       cpf,
       contact() {
-        const clear = decryptConsumerFields({ cpfHash: row.cpf_hash, cpfEnc: row.cpf_enc, nameEnc: row.name_enc, addressEnc: row.address_enc }, cipher);
+        const tokens = { cpfHash: row.cpf_hash, cpfEnc: row.cpf_enc, nameEnc: row.name_enc, addressEnc: row.address_enc };
+        const clear = decryptConsumerFields(tokens, cipher);
         return { name: clear.name, address: JSON.parse(clear.address) as AddressProps };
       },
     };
@@ -118,11 +122,15 @@ export class TypeormConsumerFeeds extends ConsumerFeeds {
 
   private async write(tx: EntityManager, writes: DebtWrites): Promise<void> {
     const hash = (cpf: Cpf) => this.cipher.lookupHash(cpf.value);
-    if (writes.upserts.length) await tx.query(UPSERT_DEBTS, debtColumns(writes.upserts.map((u) => ({ hash: hash(u.cpf), debt: u.debt }))));
+    if (writes.upserts.length) {
+      await tx.query(UPSERT_DEBTS, debtColumns(writes.upserts.map((u) => ({ hash: hash(u.cpf), debt: u.debt }))));
+    }
     if (writes.removals.length) {
       await tx.query(DELETE_DEBTS, [writes.removals.map((r) => hash(r.cpf)), writes.removals.map((r) => r.debtId)]);
     }
-    if (writes.touched.length) await tx.query(TOUCH_CONSUMERS, [[...new Set(writes.touched.map(hash))], writes.at.toISOString()]);
+    if (writes.touched.length) {
+      await tx.query(TOUCH_CONSUMERS, [[...new Set(writes.touched.map(hash))], writes.at.toISOString()]);
+    }
   }
 }
 
