@@ -90,7 +90,10 @@ const PURPOSE = 'CREDIT_GRANTING';
 
 /** Parts of our API's request path, by the compiled files and packages their frames come from. */
 const API_STAGES: [string, string[]][] = [
-  ['cached-read fast path (Fastify onRequest hook)', ['credit-analyses/cached-analysis.fast-path.js']],
+  ['cached-read fast path (Fastify onRequest hook and its HTTP answer)', [
+    'credit-analyses/cached-analysis.fast-path.js', 'credit-analyses/analysis-read.http.js',
+  ]],
+  ['  the analysis-read policy (key, scope, purpose, CPF, audit entry sealed)', ['analysis-reads/analysis-read.policy.js']],
   ['  one Redis step: count, read, journal (Lua)', ['redis/redis-cached-analysis.reads.js']],
   ['journal relays (Redis streams to the audit log and C), when the API relays', ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js']],
   ['security headers (onSend hook)', ['auth/security-headers.js']],
