@@ -1,5 +1,13 @@
+import { QUEUES } from '@app/contracts';
 import { runWorker } from '@app/platform';
 import 'reflect-metadata';
+import { FEED_BATCH } from './feeds.controller';
 import { IngestionWorkerModule } from './ingestion-worker.module';
 
-runWorker('ingestion-worker', 32, (config) => IngestionWorkerModule.forRoot(config), 'credit.transactions.ingest.v1');
+// Feed queues hold twice a batch, so the next one gathers while one is written.
+const feedPrefetch = FEED_BATCH.maxMessages * 2;
+runWorker(
+  'ingestion-worker', 32, (config) => IngestionWorkerModule.forRoot(config),
+  `${QUEUES.ingestTransactions}, ${QUEUES.debtReports} and ${QUEUES.consumerRecords}`,
+  { prefetchByQueue: { [QUEUES.debtReports]: feedPrefetch, [QUEUES.consumerRecords]: feedPrefetch } },
+);

@@ -30,6 +30,11 @@ import { RegenerateRatingsHandler } from './application/regenerate-ratings/regen
 import { EXPIRY_SWEEP_CHECK_MS, ExpirySweeps } from './application/regenerate-ratings/expiry-sweeps.service';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
+import { RecordConsumersHandler } from './application/feeds/record-consumers.handler';
+import { ReportDebtsHandler } from './application/feeds/report-debts.handler';
+import { ConsumerFeeds } from './application/ports/consumer-feeds';
+import { NoticePeriod } from './domain/consumer/notice-period';
+import { TypeormConsumerFeeds } from './infrastructure/typeorm/typeorm-consumer-feeds';
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
 import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
 import { DemoMarks, NoDemoMarks } from './application/ports/demo-marks';
@@ -80,7 +85,8 @@ import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-cons
 
 const CommandHandlers = [
   CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler,
-  StartRatingRegenerationHandler, RegenerateRatingsHandler, RatePartitionHandler,
+  StartRatingRegenerationHandler, RegenerateRatingsHandler, RatePartitionHandler, ReportDebtsHandler,
+  RecordConsumersHandler,
 ];
 const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
 
@@ -145,6 +151,8 @@ export class CreditModule {
         ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
         : []),
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
+      { provide: ConsumerFeeds, useClass: TypeormConsumerFeeds },
+      { provide: NoticePeriod, useValue: new NoticePeriod(config.noticePeriodDays) },
       { provide: CreditScorer, useFactory: () => scorerFrom(config.scoringModelPath) },
       { provide: RATING_WORKER_ID, useFactory: defaultWorkerId },
       { provide: EXPIRY_SWEEP_CHECK_MS, useValue: config.expirySweepCheckMs },
