@@ -318,7 +318,7 @@ const DEAD_LETTER_HEADER_DOCS: Record<keyof typeof DEAD_LETTER_HEADERS, object> 
   code: {
     type: 'string',
     description:
-      'Stable code of the failure: `MESSAGE_MALFORMED` (body is not JSON), `SCHEMA_INVALID` (payload does not match the schema; for ingest batches also per event), `RETRIES_EXHAUSTED` (transient failure on every attempt), `NO_HANDLER`, or the code of a domain error such as `CPF_INVALID`.',
+      'Stable code of the failure: `MESSAGE_MALFORMED` (body is not JSON), `SCHEMA_INVALID` (payload does not match the schema; for ingest batches also per event), `RETRIES_EXHAUSTED` (transient failure on every attempt), `DELIVERY_LIMIT` (a quorum queue handed it to consumers that stopped before settling it more often than its delivery limit), `NO_HANDLER`, or the code of a domain error such as `CPF_INVALID`.',
     examples: ['SCHEMA_INVALID'],
   },
   reason: { type: 'string', description: 'Human-readable reason, with CPFs masked.', examples: ['events[0].amountCents: must be integer'] },
@@ -453,7 +453,7 @@ Every work queue \`Q\` has \`Q.retry\` (messages wait there, then dead-letter ba
 
 ## Retries
 
-A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the consumer rejects the message, the broker dead-letters it into \`Q.retry\` (every work queue is declared with \`x-dead-letter-routing-key: Q.retry\`), it waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. Attempts are counted from the broker's own \`x-death\` record, so no header a publisher sets can change them. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`.
+A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the consumer rejects the message, the broker dead-letters it into \`Q.retry\` (every work queue is declared with \`x-dead-letter-routing-key: Q.retry\`), it waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. Attempts are counted from the broker's own \`x-death\` record, so no header a publisher sets can change them. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`. On a RabbitMQ cluster every queue is a quorum queue (\`x-queue-type: quorum\`, replicated on the nodes, with at-least-once dead-lettering between \`Q\` and \`Q.retry\` and an \`x-delivery-limit\`); the queues listed here show the single-node declaration, and the routing is the same.
 
 ## Dead-lettering
 

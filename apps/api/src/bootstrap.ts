@@ -28,7 +28,7 @@ export function storesLabel(config: AppConfig): string {
     config.databaseUrl && 'PostgreSQL',
     config.mongodbUrl && 'MongoDB',
     config.elasticsearchUrl && 'Elasticsearch',
-    config.redisUrl && 'Redis',
+    config.redis && (config.redis.mode === 'cluster' ? 'Redis Cluster' : 'Redis'),
     config.rabbitmqUrl && 'RabbitMQ',
   ].filter(Boolean);
   return servers.length ? `connecting to ${servers.join(', ')}` : 'starting the embedded stores';
@@ -58,7 +58,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   registerMethodNotAllowed(app.getHttpAdapter().getInstance());
-  if (config.redisUrl) registerCachedAnalysisFastPath(app);
+  if (config.redis) registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     customSiteTitle: 'Credit Analysis Data API',

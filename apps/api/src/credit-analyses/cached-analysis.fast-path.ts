@@ -15,7 +15,7 @@ const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
  * Serves a cached credit analysis before Nest's router, guard, interceptor and query bus are entered, with the same
  * rules: a valid key with the endpoint's scope, a declared purpose, the shared per-client rate limit, an audit entry
  * of the read, and the bureau inquiry. Counting, reading and journalling the audit entry and the inquiry are one
- * Redis step (CachedAnalysisReads), so a hit leaves no work behind in this process. It only ever serves the happy case: whatever it does not serve (no or bad key, missing scope
+ * Redis step (two on a Redis Cluster: CachedAnalysisReads), so a hit leaves no work behind in this process. It only ever serves the happy case: whatever it does not serve (no or bad key, missing scope
  * or purpose, over the limit, nothing cached, Redis away) continues into the Nest route, which answers or refuses it
  * with the full machinery and one error shape. Measured reason for it: BENCHMARKS.md, section 1.
  *

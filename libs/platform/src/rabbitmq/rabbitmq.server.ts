@@ -105,6 +105,16 @@ function previousAttempts(queue: string, msg: ConsumeMessage): number {
   return Number(deaths?.find((d) => d.queue === retryQueue(queue))?.count ?? 0);
 }
 
+/**
+ * Whether a quorum queue dead-lettered this message for passing its delivery limit: the broker handed it to consumers
+ * that each stopped or lost their connection before settling it (a message that crashes its worker does exactly that),
+ * and sent it on through the retry queue, recording why in x-death.
+ */
+function passedDeliveryLimit(queue: string, msg: ConsumeMessage): boolean {
+  const deaths = (msg.properties.headers ?? {})['x-death'] as { queue?: string; reason?: string }[] | undefined;
+  return deaths?.some((d) => d.queue === queue && d.reason === 'delivery_limit') ?? false;
+}
+
 function isPermanent(error: unknown): error is DomainError | PermanentMessageError {
   return error instanceof PermanentMessageError || error instanceof ValidationError || error instanceof NotFoundError;
 }
@@ -180,6 +190,11 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     const channel = this.channel!;
     if (this.closing) {
       channel.nack(msg, false, true);
+      return;
+    }
+    if (passedDeliveryLimit(queue, msg)) {
+      const reason = 'delivered more often than the delivery limit (RABBITMQ_DELIVERY_LIMIT) to consumers that stopped';
+      await this.deadLetter(queue, msg, 'DELIVERY_LIMIT', reason);
       return;
     }
     let payload: unknown;

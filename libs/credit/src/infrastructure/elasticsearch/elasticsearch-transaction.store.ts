@@ -33,9 +33,13 @@ export interface ElasticsearchTransactionStoreOptions {
    * false is for bulk loads that can live with the refresh interval: nothing waits.
    */
   refresh: 'coalesced' | 'wait_for' | false;
-  /** One shard is plenty for one CPF-keyed trail on one node; replicas stay 0 there or the index is never green. */
+  /** One shard is plenty for one CPF-keyed trail on one node; more spread a new index's writes over a cluster. */
   shards?: number;
-  replicas?: number;
+  /**
+   * Copies of each shard besides the primary. Null or absent: 1 when the cluster has more than one data node, 0 on a
+   * single node, where a replica could never be placed and the index would stay yellow.
+   */
+  replicas?: number | null;
   /** Bulk requests stay well under http.max_content_length and the coordinating node's memory. */
   chunkSize?: number;
 }
@@ -98,8 +102,12 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     return `${this.index}-template`;
   }
 
-  /** Safe to call on every start and from several instances at once: converges on the template, the index and its mapping. */
+  /**
+   * Safe to call on every start and from several instances at once: converges on the template, the index, its mapping
+   * and its number of replicas (the one index setting that can change in place; the shard count stays as created).
+   */
   async ensureIndex(): Promise<void> {
+    const replicas = this.options.replicas ?? ((await this.es.cluster.health()).number_of_data_nodes > 1 ? 1 : 0);
     await this.es.indices.putIndexTemplate({
       name: this.templateName,
       // The exact name, not a wildcard, so templates of different indexes (tests, versions) never overlap.
@@ -107,7 +115,7 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       // Above the built-in templates (priority 100) in case someone names the index like one of their patterns.
       priority: 500,
       template: {
-        settings: { number_of_shards: this.options.shards ?? 1, number_of_replicas: this.options.replicas ?? 0 },
+        settings: { number_of_shards: this.options.shards ?? 1, number_of_replicas: replicas },
         mappings: TRANSACTION_MAPPINGS,
       },
       _meta: { owner: 'credit', port: 'TransactionStore' },
@@ -120,6 +128,7 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       if (errorType(error) !== 'resource_already_exists_exception') throw error;
       // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails loudly here.
       await this.es.indices.putMapping({ index: this.index, ...TRANSACTION_MAPPINGS });
+      await this.es.indices.putSettings({ index: this.index, settings: { number_of_replicas: replicas } });
       await this.es.indices.refresh({ index: this.index });
       const { count } = await this.es.count({
         index: this.index,
@@ -346,10 +355,15 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   }
 
   /** Yellow is the normal state of a single node with replicas configured elsewhere: data is fully readable and writable. */
-  async health(): Promise<'up' | 'down'> {
+  /**
+   * The events index's own health, as Elasticsearch reports it: green is up; yellow (a replica not placed, e.g. a node
+   * lost) still serves every read and write but one more loss could lose data, so degraded; red (a primary shard not
+   * placed) means part of the trail can be neither read nor written, so down.
+   */
+  async health(): Promise<'up' | 'degraded' | 'down'> {
     try {
-      const { status } = await this.es.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 });
-      return status === 'green' || status === 'yellow' ? 'up' : 'down';
+      const { status } = await this.es.cluster.health({ index: this.index }, { requestTimeout: 2_000, maxRetries: 1 });
+      return status === 'green' ? 'up' : status === 'yellow' ? 'degraded' : 'down';
     } catch {
       return 'down';
     }

@@ -1,6 +1,6 @@
 import { RabbitMqPublisher } from '@app/platform';
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { RedisClient, RedisLayout, layoutOf } from '../redis/redis-client';
 import { JournalSink, RedisJournalRelay, RelayOptions } from '../redis/redis-journal-relay';
 import { RedisJournalWriter } from '../redis/redis-journal-writer';
 import { redisJournals } from '../redis/redis-keys';
@@ -34,8 +34,10 @@ export function parseOutgoingEvent(raw: string | undefined): OutgoingEvent {
 export class EventOutbox {
   private readonly writer: RedisJournalWriter;
 
-  constructor(redis: Redis, namespace: string) {
-    this.writer = new RedisJournalWriter(redis, redisJournals.events(namespace).key, 'event outbox unavailable', new Logger(EventOutbox.name));
+  constructor(redis: RedisClient, namespace: string, replicas = 0) {
+    const journal = redisJournals.events(namespace, layoutOf(redis));
+    const logger = new Logger(EventOutbox.name);
+    this.writer = new RedisJournalWriter(redis, journal, 'event outbox unavailable', logger, replicas);
   }
 
   keep(event: OutgoingEvent): Promise<boolean> {
@@ -48,10 +50,12 @@ export function publishEvent(publisher: RabbitMqPublisher, event: OutgoingEvent)
   return publisher.publish(event.exchange, event.routingKey, event.payload, { correlationId: event.correlationId, causationId: event.causationId });
 }
 
-export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string): JournalSink<OutgoingEvent> {
+export function eventOutboxSink(
+  publisher: RabbitMqPublisher, namespace: string, layout: RedisLayout,
+): JournalSink<OutgoingEvent> {
   return {
     name: 'RabbitMQ events',
-    ...redisJournals.events(namespace),
+    ...redisJournals.events(namespace, layout),
     parse: parseOutgoingEvent,
     /**
      * In journal order, each confirmed before the next. A failure throws, so the whole batch stays in the outbox and
@@ -67,7 +71,7 @@ export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string)
 
 /** Publishes what the event outbox holds, in any process that has RabbitMQ and runs the relays (RUN_JOURNAL_RELAYS). */
 export class RedisEventOutboxRelay extends RedisJournalRelay<OutgoingEvent> {
-  constructor(redis: Redis, publisher: RabbitMqPublisher, namespace: string, options: RelayOptions = {}) {
-    super(redis, eventOutboxSink(publisher, namespace), options);
+  constructor(redis: RedisClient, publisher: RabbitMqPublisher, namespace: string, options: RelayOptions = {}) {
+    super(redis, eventOutboxSink(publisher, namespace, layoutOf(redis)), options);
   }
 }

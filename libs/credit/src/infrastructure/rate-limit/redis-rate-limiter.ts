@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/redis-client';
 import { RateDecision, RateLimiter } from '../../application/ports/rate-limiter';
 import { InMemoryRateLimiter } from './in-memory-rate-limiter';
 
@@ -29,7 +29,7 @@ export class RedisRateLimiter extends RateLimiter {
   private readonly fallback: InMemoryRateLimiter;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly limit: number,
     private readonly namespace = 'credit',
   ) {

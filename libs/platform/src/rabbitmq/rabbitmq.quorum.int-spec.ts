@@ -1,0 +1,112 @@
+import { DEAD_LETTER_HEADERS, QUEUES, deadLetterQueue, retryQueue } from '@app/contracts';
+import amqp, { GetMessage } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { createVhost, waitFor } from '../../../testing/src/contracts';
+import { connectRabbitMq } from './rabbitmq.connection';
+import { RabbitMqPublisher } from './rabbitmq.publisher';
+import { RabbitMqServer } from './rabbitmq.server';
+import { TopologyMismatchError, assertTopology } from './rabbitmq.topology';
+
+const Q = 'test.quorum.v1';
+const quorum = { queueType: 'quorum' as const, retryDelayMs: 200, deliveryLimit: 2 };
+
+/**
+ * Quorum queues (RABBITMQ_QUEUE_TYPE=quorum) on the broker the suites share: one node is enough for their delivery
+ * rules, which the cluster suites then rely on. The same retries and dead letters as classic queues, a delivery limit
+ * the broker counts for messages whose consumers vanish, and a clear refusal of a queue that has the other type.
+ */
+describe('quorum queues', () => {
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let server: RabbitMqServer | undefined;
+  const handled = new Map<string, number>();
+
+  beforeEach(async () => {
+    vhost = await createVhost('quorum');
+  });
+  afterEach(async () => {
+    await server?.close().catch(() => undefined);
+    server = undefined;
+    await vhost.drop();
+  });
+
+  const listen = async (handler: (payload: { id: string; fail?: boolean }) => Promise<unknown>) => {
+    server = new RabbitMqServer({ url: vhost.url, name: 'quorum-test', prefetch: 4, maxAttempts: 3, ...quorum, validate: () => [] });
+    server.addHandler(Q, handler, false);
+    await new Promise<void>((resolve, reject) => server!.listen((error?: unknown) => (error ? reject(error) : resolve())));
+  };
+  const queueType = async (name: string) => {
+    const port = process.env.RABBITMQ_MANAGEMENT_PORT ?? '15672';
+    const vhostName = decodeURIComponent(new URL(vhost.url).pathname.slice(1));
+    const res = await fetch(`http://127.0.0.1:${port}/api/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(name)}`, {
+      headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
+    });
+    return ((await res.json()) as { type: string }).type;
+  };
+  const firstDead = async (): Promise<GetMessage | false> => {
+    const connection = await amqp.connect(vhost.url);
+    try {
+      return await (await connection.createChannel()).get(deadLetterQueue(Q), { noAck: true });
+    } finally {
+      await connection.close();
+    }
+  };
+
+  it('declares the work, retry and dead-letter queues as quorum queues, and retries then dead-letters as before', async () => {
+    await listen(async (payload) => {
+      handled.set(payload.id, (handled.get(payload.id) ?? 0) + 1);
+      if (payload.fail) throw new Error('database unavailable');
+    });
+    for (const name of [Q, retryQueue(Q), deadLetterQueue(Q)]) expect(await queueType(name)).toBe('quorum');
+    const id = randomUUID();
+    const connection = await amqp.connect(vhost.url);
+    const channel = await connection.createConfirmChannel();
+    channel.sendToQueue(Q, Buffer.from(JSON.stringify({ id, fail: true })), { persistent: true });
+    await channel.waitForConfirms();
+    await connection.close();
+    const dead = await waitFor(firstDead, 10_000, 'the message in the dead-letter queue');
+    expect(handled.get(id)).toBe(3);
+    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED', [DEAD_LETTER_HEADERS.attempts]: 3 });
+  }, 30_000);
+
+  it('dead-letters, without handing it to a handler, a message whose consumers kept vanishing past the delivery limit', async () => {
+    const id = randomUUID();
+    const connection = await amqp.connect(vhost.url);
+    const confirms = await connection.createConfirmChannel();
+    await assertTopology(confirms, quorum, [Q]);
+    confirms.sendToQueue(Q, Buffer.from(JSON.stringify({ id })), { persistent: true });
+    await confirms.waitForConfirms();
+    // A consumer that takes the message and dies before settling it, again and again (as a message that crashes its
+    // worker makes it): the broker counts the returns and, past the limit, sends it on through the retry queue.
+    let back: GetMessage | undefined;
+    for (let taken = 0; taken < 10 && !back; taken++) {
+      const channel = await connection.createChannel();
+      const message = await waitFor(async () => channel.get(Q, { noAck: false }), 5_000, 'the message');
+      const deaths = (message.properties.headers?.['x-death'] ?? []) as { reason?: string }[];
+      if (deaths.some((d) => d.reason === 'delivery_limit')) back = message;
+      await channel.close();
+    }
+    await connection.close();
+    expect(back).toBeDefined();
+
+    await listen(async (payload) => {
+      handled.set(payload.id, (handled.get(payload.id) ?? 0) + 1);
+    });
+    const dead = await waitFor(firstDead, 10_000, 'the message in the dead-letter queue');
+    expect(JSON.parse(dead.content.toString())).toEqual({ id });
+    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'DELIVERY_LIMIT' });
+    expect(handled.has(id)).toBe(false);
+  }, 30_000);
+
+  it('refuses to start on a classic queue left by a single-node deployment, naming the type clash and leaving it alone', async () => {
+    const classic = new RabbitMqPublisher(connectRabbitMq(vhost.url, 'classic-publisher'), { retryDelayMs: 200 });
+    await classic.waitForConnect();
+    await classic.close();
+    const publisher = new RabbitMqPublisher(connectRabbitMq(vhost.url, 'quorum-publisher'), quorum);
+    const failure = await publisher.waitForConnect().then(() => null, (error: unknown) => error);
+    await publisher.close();
+    expect(failure).toBeInstanceOf(TopologyMismatchError);
+    expect(failure).toMatchObject({ kind: 'queue', entity: QUEUES.ingestTransactions });
+    expect((failure as Error).message).toContain('a queue cannot change type in place');
+    expect(await queueType(QUEUES.ingestTransactions)).toBe('classic');
+  }, 30_000);
+});
