@@ -157,10 +157,16 @@ join_rabbitmq_cluster() {
   for i in 2 3; do
     [[ ",$(cq_members "$i" disk_nodes)," == *",$first,"* ]] && continue
     log "rabbitmq cluster: joining $(cq_node "$i") to $first"
-    cq "$i" rabbitmqctl -q stop_app >/dev/null
-    cq "$i" rabbitmqctl -q reset >/dev/null
-    cq "$i" rabbitmqctl -q join_cluster "$first" >/dev/null
-    cq "$i" rabbitmqctl -q start_app >/dev/null
+    # The CLI reports the tables it could not reach on the nodes still joining; keep that in the node's log.
+    {
+      cq "$i" rabbitmqctl -q stop_app &&
+        cq "$i" rabbitmqctl -q reset &&
+        cq "$i" rabbitmqctl -q join_cluster "$first" &&
+        cq "$i" rabbitmqctl -q start_app
+    } >>"$(cq_dir "$i")/log/join.log" 2>&1 || {
+      show_log_tail "$(cq_dir "$i")/log/join.log"
+      die "rabbitmq cluster: $(cq_node "$i") could not join $first"
+    }
   done
 }
 
