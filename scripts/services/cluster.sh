@@ -259,6 +259,12 @@ app_port() {
   esac
 }
 app_ready() { curl -fs -m 3 -o /dev/null "http://127.0.0.1:$(app_port "$1")/health/ready"; }
+# For await_ready: 0 ready, 1 not yet, 2 its process is gone (curl's own exit codes would read as failures)
+app_wait_ready() {
+  app_ready "$1" && return 0
+  pid_alive "$(app_dir)/$1.pid" || return 2
+  return 1
+}
 
 ensure_app_build() {
   if [[ ! -s "$REPO_ROOT/dist/apps/api/src/main.js" ]]; then
@@ -371,7 +377,7 @@ for _i in 1 2 3; do
   eval "logs_c_elasticsearch_$_i() { echo \"\$(ce_dir $_i)/startup.log \$(ce_dir $_i)/logs/credit-cluster.log\"; }"
 done
 for _a in "${C_APPS[@]}"; do
-  eval "ready_c_${_a//-/_}() { app_ready $_a; }; logs_c_${_a//-/_}() { echo \"\$(app_dir)/$_a.log\"; }"
+  eval "ready_c_${_a//-/_}() { app_wait_ready $_a; }; logs_c_${_a//-/_}() { echo \"\$(app_dir)/$_a.log\"; }"
 done
 unset _i _a
 
