@@ -46,7 +46,8 @@ export interface AppConfig {
   rabbitmqQueueType: QueueType;
   /**
    * Quorum queues only: how many times a message may be handed to consumers that never settled it (a worker killed or
-   * disconnected while holding it) before the broker dead-letters it (RABBITMQ_DELIVERY_LIMIT, default 20).
+   * disconnected while holding it), as the broker counts them, before the consumer dead-letters it instead of handling
+   * it (RABBITMQ_DELIVERY_LIMIT, default 20).
    */
   rabbitmqDeliveryLimit: number;
   analysisTtlSeconds: number;

@@ -76,17 +76,14 @@ describe('quorum queues', () => {
     confirms.sendToQueue(Q, Buffer.from(JSON.stringify({ id })), { persistent: true });
     await confirms.waitForConfirms();
     // A consumer that takes the message and dies before settling it, again and again (as a message that crashes its
-    // worker makes it): the broker counts the returns and, past the limit, sends it on through the retry queue.
-    let back: GetMessage | undefined;
-    for (let taken = 0; taken < 10 && !back; taken++) {
+    // worker makes it): the broker counts the returns in x-delivery-count.
+    for (let taken = 0; taken < quorum.deliveryLimit; taken++) {
       const channel = await connection.createChannel();
       const message = await waitFor(async () => channel.get(Q, { noAck: false }), 5_000, 'the message');
-      const deaths = (message.properties.headers?.['x-death'] ?? []) as { reason?: string }[];
-      if (deaths.some((d) => d.reason === 'delivery_limit')) back = message;
+      expect(message.properties.headers?.['x-delivery-count'] ?? 0).toBe(taken);
       await channel.close();
     }
     await connection.close();
-    expect(back).toBeDefined();
 
     await listen(async (payload) => {
       handled.set(payload.id, (handled.get(payload.id) ?? 0) + 1);
@@ -98,12 +95,16 @@ describe('quorum queues', () => {
   }, 30_000);
 
   it('refuses to start on a classic queue left by a single-node deployment, naming the type clash and leaving it alone', async () => {
-    const classic = new RabbitMqPublisher(connectRabbitMq(vhost.url, 'classic-publisher'), { retryDelayMs: 200 });
+    const classicConnection = connectRabbitMq(vhost.url, 'classic-publisher');
+    const classic = new RabbitMqPublisher(classicConnection, { retryDelayMs: 200 });
     await classic.waitForConnect();
     await classic.close();
-    const publisher = new RabbitMqPublisher(connectRabbitMq(vhost.url, 'quorum-publisher'), quorum);
+    await classicConnection.close();
+    const quorumConnection = connectRabbitMq(vhost.url, 'quorum-publisher');
+    const publisher = new RabbitMqPublisher(quorumConnection, quorum);
     const failure = await publisher.waitForConnect().then(() => null, (error: unknown) => error);
-    await publisher.close();
+    await publisher.close().catch(() => undefined);
+    await quorumConnection.close();
     expect(failure).toBeInstanceOf(TopologyMismatchError);
     expect(failure).toMatchObject({ kind: 'queue', entity: QUEUES.ingestTransactions });
     expect((failure as Error).message).toContain('a queue cannot change type in place');

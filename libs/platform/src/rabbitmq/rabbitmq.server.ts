@@ -106,13 +106,13 @@ function previousAttempts(queue: string, msg: ConsumeMessage): number {
 }
 
 /**
- * Whether a quorum queue dead-lettered this message for passing its delivery limit: the broker handed it to consumers
- * that each stopped or lost their connection before settling it (a message that crashes its worker does exactly that),
- * and sent it on through the retry queue, recording why in x-death.
+ * Whether a quorum queue has handed this message to consumers that each stopped or lost their connection before
+ * settling it (a message that crashes its worker does exactly that) at least `limit` times: the broker counts those
+ * returns in x-delivery-count. Classic queues keep no count.
  */
-function passedDeliveryLimit(queue: string, msg: ConsumeMessage): boolean {
-  const deaths = (msg.properties.headers ?? {})['x-death'] as { queue?: string; reason?: string }[] | undefined;
-  return deaths?.some((d) => d.queue === queue && d.reason === 'delivery_limit') ?? false;
+function passedDeliveryLimit(msg: ConsumeMessage, limit: number | undefined): boolean {
+  const count = Number((msg.properties.headers ?? {})['x-delivery-count'] ?? 0);
+  return limit !== undefined && count >= limit;
 }
 
 function isPermanent(error: unknown): error is DomainError | PermanentMessageError {
@@ -192,7 +192,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       channel.nack(msg, false, true);
       return;
     }
-    if (passedDeliveryLimit(queue, msg)) {
+    if (this.options.queueType === 'quorum' && passedDeliveryLimit(msg, this.options.deliveryLimit)) {
       const reason = 'delivered more often than the delivery limit (RABBITMQ_DELIVERY_LIMIT) to consumers that stopped';
       await this.deadLetter(queue, msg, 'DELIVERY_LIMIT', reason);
       return;

@@ -6,7 +6,10 @@ export interface TopologyOptions {
   retryDelayMs: number;
   /** classic (the default) or quorum: replicated over the nodes of a cluster (RABBITMQ_QUEUE_TYPE). */
   queueType?: 'classic' | 'quorum';
-  /** Quorum queues: deliveries of a message to consumers that never settled it before it is dead-lettered. */
+  /**
+   * Quorum queues: deliveries of a message to consumers that never settled it, as the broker counts them
+   * (x-delivery-count), after which the consumer dead-letters it instead of handling it again.
+   */
   deliveryLimit?: number;
 }
 
@@ -26,10 +29,11 @@ export function queueArguments(
     const back = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue };
     return { ...type, 'x-message-ttl': options.retryDelayMs, ...back, ...safeDeadLettering };
   }
-  // The broker counts the deliveries of a quorum queue's message; past the limit it dead-letters it, like a rejection.
-  const limit = quorum ? { 'x-delivery-limit': options.deliveryLimit ?? DEFAULT_DELIVERY_LIMIT } : {};
+  // No x-delivery-limit: the broker would dead-letter such a message into Q.retry, whose TTL sends it back to Q, a
+  // cycle without a rejection that the broker refuses to complete, leaving it stuck in Q.retry. The consumer applies
+  // the limit instead, from the delivery count the broker keeps (rabbitmq.server.ts).
   const retry = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': retryQueue(queue) };
-  return { ...type, ...retry, ...limit, ...safeDeadLettering };
+  return { ...type, ...retry, ...safeDeadLettering };
 }
 
 /**
@@ -67,8 +71,9 @@ export class TopologyMismatchError extends Error {
       kind === 'queue'
         ? `move or consume its messages, delete it (rabbitmqctl delete_queue -p <vhost> ${entity}) and start again`
         : `delete it (rabbitmqadmin -V <vhost> delete exchange name=${entity}) and start again`;
-    // A queue's type cannot change in place; say which types meet, since that mismatch follows a configuration change.
-    const typeClash = /x-queue-type/.test(brokerReply)
+    // A queue's type cannot change in place; say so, since that mismatch follows a configuration change. The broker
+    // names the first argument that differs, which may be one that only quorum queues are declared with.
+    const typeClash = /'x-(queue-type|overflow|dead-letter-strategy|delivery-limit)'/.test(brokerReply)
       ? ` Its type differs from the one this process declares (RABBITMQ_QUEUE_TYPE, quorum by default when ` +
         `RABBITMQ_URL names several nodes); a queue cannot change type in place. Either keep its type with ` +
         `RABBITMQ_QUEUE_TYPE, or let the workers of the previous configuration drain it first.`
