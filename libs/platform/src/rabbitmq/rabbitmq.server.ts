@@ -182,8 +182,13 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   }
 
   private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    // Settling a message fails when its channel closes under it (its node lost, the connection dropped). It was not
+    // acknowledged, so the broker delivers it again; an unhandled rejection here would end the whole process.
+    const settled = work.catch((error: unknown) => {
+      this.logger.warn(`a message was left unsettled; the broker delivers it again: ${(error as Error).message}`);
+    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
   }
 
   private async handle(queue: string, msg: ConsumeMessage): Promise<void> {
@@ -273,6 +278,9 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
         const failure = results[i] ?? null;
         if (failure === null) this.channel!.ack(h.msg);
         else await this.fail(queue, h.msg, failure);
+      } catch (error) {
+        // As in track(): its channel closed, so the broker delivers it again; the batch loop must go on.
+        this.logger.warn(`a message was left unsettled; the broker delivers it again: ${(error as Error).message}`);
       } finally {
         h.settle();
       }
