@@ -6,7 +6,7 @@ import { luaFillTicket } from './redis-analysis.cache';
 import { RedisClient, layoutOf } from './redis-client';
 import { inquiryJournalEntry } from './redis-inquiry-journal';
 import { Journal, journalStreamOf, redisJournals, redisKeys } from './redis-keys';
-import { reachedReplicas, waitForReplicas } from './redis-replica-ack';
+import { UnreplicatedStreams, reachedReplicas, waitForReplicas } from './redis-replica-ack';
 
 /**
  * KEYS: cached analysis, audit journal, inquiry journal, the CPF's invalidation count (all four on the CPF's shard, so
@@ -49,7 +49,8 @@ type ReadReply = [number, Buffer | null | undefined, Buffer?];
  * With journal replicas required (REDIS_JOURNAL_REPLICAS), the read script is followed by WAIT in the same round trip,
  * and a hit whose entries too few replicas hold is not served from here: the full path answers it, reusing the request
  * id and inquiry id, and records them again where they are durable. A failover could otherwise lose the entries of a
- * read already served.
+ * read already served. For a second after that, reads of the CPF's shard go to the full path without journalling here
+ * first, so that a shard whose primary lost its replica does not leave every read's entries twice.
  */
 export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   private readonly warn = throttledWarning(new Logger(RedisCachedAnalysisReads.name));
@@ -57,6 +58,7 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   private readonly inquiries: Journal;
   private readonly cluster: boolean;
   private readonly commands: Commands;
+  private readonly unreplicated = new UnreplicatedStreams();
 
   constructor(
     private readonly redis: RedisClient,
@@ -76,10 +78,12 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
 
   async read({ cpf, clientId, audit, inquiry }: CachedReadRequest): Promise<CachedReadResult> {
     if (this.redis.status !== 'ready') return { kind: 'unavailable' };
+    const auditStream = journalStreamOf(this.audit, cpf);
+    if (this.unreplicated.skips(auditStream.key)) return { kind: 'unavailable' };
     const window = rateWindow(this.namespace, clientId, Date.now());
     try {
       const keys = [
-        redisKeys.analysis(this.namespace, cpf), journalStreamOf(this.audit, cpf).key,
+        redisKeys.analysis(this.namespace, cpf), auditStream.key,
         journalStreamOf(this.inquiries, cpf).key, redisKeys.analysisInvalidations(this.namespace, cpf),
       ];
       const argv: (string | number)[] = [
@@ -94,6 +98,7 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
       }
       const { reply: [count, body, invalidations], replicated } = await this.runRead(keys, argv);
       const rate = window.decide(Number(count), this.limit);
+      if (!replicated) this.unreplicated.mark(auditStream.key);
       // Served only once its entries are where a failover keeps them; otherwise the full path reads and records it.
       if (body && replicated) return { kind: 'hit', body, rate };
       return { kind: 'miss', rate, ticket: !body && invalidations ? invalidations.toString() : null };

@@ -29,3 +29,27 @@ export class ReplicasUnreachedError extends Error {
     super(`not acknowledged by ${replicas} replica(s) within ${REPLICA_ACK_TIMEOUT_MS} ms`);
   }
 }
+
+/** How long writers leave alone a journal stream whose replicas did not acknowledge a write. */
+export const UNREPLICATED_BACKOFF_MS = 1_000;
+
+/**
+ * The journal streams whose last write no replica acknowledged in time, for a second. While a shard's primary has no
+ * replica (failed over, its replica not back yet) every write there would wait in vain, and each entry written would
+ * be written again by the caller's fallback, so reaching the destination twice. Writers skip such a stream instead.
+ */
+export class UnreplicatedStreams {
+  private readonly until = new Map<string, number>();
+
+  mark(key: string): void {
+    this.until.set(key, Date.now() + UNREPLICATED_BACKOFF_MS);
+  }
+
+  skips(key: string): boolean {
+    const until = this.until.get(key);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.until.delete(key);
+    return false;
+  }
+}
