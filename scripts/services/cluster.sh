@@ -259,9 +259,11 @@ app_port() {
   esac
 }
 app_ready() { curl -fs -m 3 -o /dev/null "http://127.0.0.1:$(app_port "$1")/health/ready"; }
-# For await_ready: 0 ready, 1 not yet, 2 its process is gone (curl's own exit codes would read as failures)
+# For await_ready: 0 ready, 1 not yet (or its pid not written yet), 2 its process is gone (curl's own exit codes would
+# read as failures)
 app_wait_ready() {
   app_ready "$1" && return 0
+  [[ -s "$(app_dir)/$1.pid" ]] || return 1
   pid_alive "$(app_dir)/$1.pid" || return 2
   return 1
 }
@@ -305,6 +307,8 @@ start_app() {
   dir="$(app_dir)"
   mkdir -p "$dir"
   pid_alive "$dir/$name.pid" && return 0
+  # A pid file left by a killed process would read as a failed start until the new process writes its own.
+  rm -f "$dir/$name.pid"
   ensure_port_free "$(app_port "$name")" "$name"
   local settings=(LOG_FORMAT=json HOST=127.0.0.1 RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-600}")
   if [[ "$kind" == api ]]; then

@@ -41,12 +41,12 @@ export async function createApiKey(name: string, scopes: Scope[]): Promise<{ key
 }
 
 /** A request to the first Elasticsearch node that answers: a test must not depend on the node it just stopped. */
-export async function esRequest<T>(path: string, body?: unknown): Promise<T> {
+export async function esRequest<T>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
   let last: unknown;
   for (const url of serverUrls(requireEnv('ELASTICSEARCH_URL'))) {
     try {
       const res = await fetch(`${url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
+        method,
         headers: { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
@@ -60,9 +60,14 @@ export async function esRequest<T>(path: string, body?: unknown): Promise<T> {
   throw last;
 }
 
+/** Makes what was indexed so far searchable (Elasticsearch refuses a body on this request). */
+export async function esRefresh(index: string): Promise<void> {
+  await esRequest(`/${index}/_refresh`, undefined, 'POST');
+}
+
 /** The events of one run (their ids start with `prefix`): how many and the sum of their amounts, read after a refresh. */
 export async function runEvents(prefix: string): Promise<{ count: number; amountSum: number }> {
-  await esRequest(`/${PROFILE_INDEX}/_refresh`, {});
+  await esRefresh(PROFILE_INDEX);
   const result = await esRequest<{ hits: { total: { value: number } }; aggregations: { sum: { value: number } } }>(`/${PROFILE_INDEX}/_search`, {
     size: 0,
     track_total_hits: true,
