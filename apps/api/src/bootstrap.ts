@@ -58,7 +58,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   registerMethodNotAllowed(app.getHttpAdapter().getInstance());
-  if (config.redis) registerCachedAnalysisFastPath(app);
+  registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     customSiteTitle: 'Credit Analysis Data API',

@@ -191,11 +191,16 @@ describe('the production profile serves the same analysis as the embedded defaul
       expect([hit, refused, miss, hitAgain].map(remaining)).toEqual([start - 1, start - 2, start - 3, start - 4]);
     });
 
-    it('leaves refusals to the full path: no key, a key without the scope, no purpose', async () => {
+    it('refuses there as every entry does, auditing what names a client: no key, a key without the scope, no purpose', async () => {
       await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
       const consumerOnly = await keyFor(production, 'fp-consumers', ['consumer:read']);
-      const forbidden = await client(production, consumerOnly).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(403);
+      const forbidden = await client(production, consumerOnly)
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Request-Id', 'fp-forbidden')
+        .expect(403);
       expect(forbidden.body.code).toBe('SCOPE_MISSING');
+      const denied = await until(() => auditRows('fp-forbidden'), (rows) => rows.length > 0);
+      expect(denied).toEqual([expect.objectContaining({ client_id: 'fp-consumers', outcome: 'DENIED', resource: 'ANALYSIS' })]);
       const key = await keyFor(production, 'fp-nopurpose');
       const noPurpose = await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Api-Key', key).expect(400);
       expect(noPurpose.body.code).toBe('PURPOSE_REQUIRED');
