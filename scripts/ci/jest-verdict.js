@@ -13,7 +13,8 @@ const suites = sum('numTotalTestSuites');
 const failedSuites = sum('numFailedTestSuites');
 console.log(`Test Suites: ${failedSuites > 0 ? `${failedSuites} failed, ` : ''}${suites - failedSuites} passed, ${suites} total`);
 console.log(
-  `Tests:       ${failed > 0 ? `${failed} failed, ` : ''}${skipped > 0 ? `${skipped} skipped, ` : ''}${passed} passed, ${sum('numTotalTests')} total`,
+  `Tests:       ${failed > 0 ? `${failed} failed, ` : ''}${skipped > 0 ? `${skipped} skipped, ` : ''}` +
+    `${passed} passed, ${sum('numTotalTests')} total`,
 );
 if (reports.length === 0 || failed > 0 || skipped > 0 || passed === 0 || !reports.every((r) => r.success)) {
   console.error(skipped > 0 ? 'FAIL: skipped tests are not allowed in CI' : 'FAIL');

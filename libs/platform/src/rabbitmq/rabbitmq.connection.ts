@@ -12,7 +12,9 @@ import { assertTopology, TopologyOptions } from './rabbitmq.topology';
 export function connectRabbitMq(url: string, name: string): AmqpConnectionManager {
   const logger = new Logger(`RabbitMQ:${name}`);
   const connection = amqp.connect(serverUrls(url), {
-    heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions: { clientProperties: { connection_name: name } },
+    heartbeatIntervalInSeconds: 10,
+    reconnectTimeInSeconds: 1,
+    connectionOptions: { clientProperties: { connection_name: name } },
   });
   connection.on('connect', ({ url: node }) => {
     logger.log(`connected to ${typeof node === 'string' ? new URL(node).host : 'RabbitMQ'}`);
