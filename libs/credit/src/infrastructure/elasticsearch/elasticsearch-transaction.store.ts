@@ -155,43 +155,66 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       const legacy = await this.legacyDuplicates(slice.map(([, i]) => events[i]!));
       const chunk = slice.filter((_, k) => !legacy[k]);
       if (chunk.length === 0) continue;
-      const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
-      for (const [id, i] of chunk) {
-        const document = options.demo ? { ...Mapper.toDocument(events[i]!), demo: true as const } : Mapper.toDocument(events[i]!);
-        operations.push({ create: { _index: this.index, _id: id } }, document);
-      }
-      const response = await this.es.bulk({
-        operations,
-        refresh,
-        filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'],
-      });
-      let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;
-      let failures = 0;
-      response.items.forEach((item, k) => {
-        const result = item.create;
-        if (!result) return;
-        const index = chunk[k]![1];
-        if (result.status === 201) {
-          stored += 1;
-          outcomes[index] = 'STORED';
-        } else if (result.status !== 409) {
-          failures += 1;
-          failure ??= {
-            id: events[index]!.eventId,
-            status: result.status,
-            type: result.error?.type,
-            reason: result.error?.reason,
-          };
+      // Events Elasticsearch pushed back (429: its indexing pressure or write queue is full, or a request timed out)
+      // are sent again after a pause, a few times, instead of failing the batch: a node lost or busy pushes back for
+      // seconds, and a batch failed here is retried by its worker only a few times before it is dead-lettered.
+      let pending = chunk;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const last = attempt >= BACKPRESSURE_ATTEMPTS;
+        const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
+        for (const [id, i] of pending) {
+          const document = options.demo ? { ...Mapper.toDocument(events[i]!), demo: true as const } : Mapper.toDocument(events[i]!);
+          operations.push({ create: { _index: this.index, _id: id } }, document);
         }
-      });
-      if (failure) {
-        // Whatever else this bulk stored stays stored: the caller can resend the whole batch, create makes that harmless.
-        throw new Error(
-          `Elasticsearch refused ${failures} of ${chunk.length} events in ${this.index}; first: ${failure.id} (${failure.status} ${failure.type ?? 'error'}: ${failure.reason ?? 'no reason given'})`,
-        );
+        let response: estypes.BulkResponse;
+        try {
+          response = await this.es.bulk({
+            operations,
+            refresh,
+            filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'],
+          });
+        } catch (error) {
+          if (last || !pushedBack(error)) throw error;
+          await sleep(backpressurePause(attempt));
+          continue;
+        }
+        // A response without an item per operation would make the counts lie.
+        if (response.items.length !== pending.length) {
+          throw new Error(`Elasticsearch answered ${response.items.length} items for ${pending.length} operations`);
+        }
+        let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;
+        let failures = 0;
+        const again: typeof pending = [];
+        response.items.forEach((item, k) => {
+          const result = item.create;
+          if (!result) return;
+          const index = pending[k]![1];
+          if (result.status === 201) {
+            stored += 1;
+            outcomes[index] = 'STORED';
+          } else if (result.status === 429 && !last) {
+            again.push(pending[k]!);
+          } else if (result.status !== 409) {
+            failures += 1;
+            failure ??= {
+              id: events[index]!.eventId,
+              status: result.status,
+              type: result.error?.type,
+              reason: result.error?.reason,
+            };
+          }
+        });
+        if (failure) {
+          // Whatever else this bulk stored stays stored: the caller can resend the whole batch, create makes that
+          // harmless.
+          throw new Error(
+            `Elasticsearch refused ${failures} of ${pending.length} events in ${this.index}; first: ${failure.id} ` +
+              `(${failure.status} ${failure.type ?? 'error'}: ${failure.reason ?? 'no reason given'})`,
+          );
+        }
+        pending = again;
+        if (pending.length > 0) await sleep(backpressurePause(attempt));
       }
-      // A response without an item per operation would make the counts lie.
-      if (response.items.length !== chunk.length) throw new Error(`Elasticsearch answered ${response.items.length} items for ${chunk.length} operations`);
     }
     // Also after a batch of duplicates only: their first writer may not have refreshed yet (it may have crashed before).
     if (mode === 'coalesced' && batch.length > 0) await this.refresher.request();
@@ -368,6 +391,20 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       return 'down';
     }
   }
+}
+
+/** Bulk requests of one chunk while Elasticsearch pushes back (429), pausing 0.5, 1, 2 and 4 s between them. */
+const BACKPRESSURE_ATTEMPTS = 5;
+const backpressurePause = (attempt: number) => 500 * 2 ** (attempt - 1);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Elasticsearch refused a whole request for its load (429 Too Many Requests), not for what it contained, or did not
+ * answer in time, which under load means the same; a request that timed out may still have landed, and the `create`
+ * of a repeat makes that harmless (409, a duplicate).
+ */
+function pushedBack(error: unknown): boolean {
+  return (error instanceof errors.ResponseError && error.statusCode === 429) || error instanceof errors.TimeoutError;
 }
 
 function errorType(error: unknown): string | undefined {
