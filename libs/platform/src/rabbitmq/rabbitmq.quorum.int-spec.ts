@@ -30,14 +30,18 @@ describe('quorum queues', () => {
   });
 
   const listen = async (handler: (payload: { id: string; fail?: boolean }) => Promise<unknown>) => {
-    server = new RabbitMqServer({ url: vhost.url, name: 'quorum-test', prefetch: 4, maxAttempts: 3, ...quorum, validate: () => [] });
+    const options = { url: vhost.url, name: 'quorum-test', prefetch: 4, maxAttempts: 3, ...quorum };
+    server = new RabbitMqServer({ ...options, validate: () => [] });
     server.addHandler(Q, handler, false);
-    await new Promise<void>((resolve, reject) => server!.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => {
+      server!.listen((error?: unknown) => (error ? reject(error) : resolve()));
+    });
   };
   const queueType = async (name: string) => {
     const port = process.env.RABBITMQ_MANAGEMENT_PORT ?? '15672';
     const vhostName = decodeURIComponent(new URL(vhost.url).pathname.slice(1));
-    const res = await fetch(`http://127.0.0.1:${port}/api/queues/${encodeURIComponent(vhostName)}/${encodeURIComponent(name)}`, {
+    const path = `${encodeURIComponent(vhostName)}/${encodeURIComponent(name)}`;
+    const res = await fetch(`http://127.0.0.1:${port}/api/queues/${path}`, {
       headers: { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` },
     });
     return ((await res.json()) as { type: string }).type;
@@ -51,7 +55,7 @@ describe('quorum queues', () => {
     }
   };
 
-  it('declares the work, retry and dead-letter queues as quorum queues, and retries then dead-letters as before', async () => {
+  it('declares work, retry and dead-letter queues as quorum, and retries then dead-letters as before', async () => {
     await listen(async (payload) => {
       handled.set(payload.id, (handled.get(payload.id) ?? 0) + 1);
       if (payload.fail) throw new Error('database unavailable');
@@ -65,10 +69,12 @@ describe('quorum queues', () => {
     await connection.close();
     const dead = await waitFor(firstDead, 10_000, 'the message in the dead-letter queue');
     expect(handled.get(id)).toBe(3);
-    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED', [DEAD_LETTER_HEADERS.attempts]: 3 });
+    expect(dead.properties.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED', [DEAD_LETTER_HEADERS.attempts]: 3,
+    });
   }, 30_000);
 
-  it('dead-letters, without handing it to a handler, a message whose consumers kept vanishing past the delivery limit', async () => {
+  it('dead-letters, unhandled, a message whose consumers kept vanishing past the delivery limit', async () => {
     const id = randomUUID();
     const connection = await amqp.connect(vhost.url);
     const confirms = await connection.createConfirmChannel();
@@ -94,7 +100,7 @@ describe('quorum queues', () => {
     expect(handled.has(id)).toBe(false);
   }, 30_000);
 
-  it('refuses to start on a classic queue left by a single-node deployment, naming the type clash and leaving it alone', async () => {
+  it('refuses to start on a classic queue left by a single node, naming the type clash, leaving it alone', async () => {
     const classicConnection = connectRabbitMq(vhost.url, 'classic-publisher');
     const classic = new RabbitMqPublisher(classicConnection, { retryDelayMs: 200 });
     await classic.waitForConnect();

@@ -6,7 +6,9 @@ describe('queue declarations', () => {
   const safe = { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
 
   it('declares classic queues as before when no type is asked for', () => {
-    expect(queueArguments('work', 'q', classic)).toEqual({ 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q.retry' });
+    expect(queueArguments('work', 'q', classic)).toEqual({
+      'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q.retry',
+    });
     expect(queueArguments('retry', 'q', classic)).toEqual({
       'x-message-ttl': 2_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q',
     });
@@ -19,7 +21,8 @@ describe('queue declarations', () => {
       'x-queue-type': 'quorum', 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q.retry', ...safe,
     });
     expect(queueArguments('retry', 'q', quorum)).toEqual({
-      'x-queue-type': 'quorum', 'x-message-ttl': 2_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q', ...safe,
+      'x-queue-type': 'quorum', 'x-message-ttl': 2_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q',
+      ...safe,
     });
     expect(queueArguments('dead', 'q', quorum)).toEqual({ 'x-queue-type': 'quorum' });
   });

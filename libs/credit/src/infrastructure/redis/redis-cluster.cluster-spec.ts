@@ -36,7 +36,8 @@ describe('the Redis adapters on a Redis Cluster', () => {
   let redis: Cluster;
 
   beforeAll(async () => {
-    redis = createRedisClient({ mode: 'cluster', nodes: serverUrls(requireEnv('REDIS_CLUSTER_NODES')).map((n) => `redis://${n}`) }) as Cluster;
+    const nodes = serverUrls(requireEnv('REDIS_CLUSTER_NODES')).map((n) => `redis://${n}`);
+    redis = createRedisClient({ mode: 'cluster', nodes }) as Cluster;
     await until(() => redis.status === 'ready');
   });
   afterAll(() => redis.disconnect());
@@ -44,8 +45,14 @@ describe('the Redis adapters on a Redis Cluster', () => {
   const ask = (clientId: string, requestId: string, cpf = uniqueCpf()) => ({
     cpf,
     clientId,
-    audit: audit.seal({ clientId: 'bank', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf, action: 'READ', resource: 'ANALYSIS', outcome: 'SUCCESS', requestId }),
-    inquiry: { type: 'BUREAU_INQUIRY' as const, eventId: `inq-${requestId}`, cpf, occurredAt: new Date(), source: 'bureau', inquirer: 'bank', purpose: 'CREDIT_GRANTING' },
+    audit: audit.seal({
+      clientId: 'bank', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf, action: 'READ', resource: 'ANALYSIS',
+      outcome: 'SUCCESS', requestId,
+    }),
+    inquiry: {
+      type: 'BUREAU_INQUIRY' as const, eventId: `inq-${requestId}`, cpf, occurredAt: new Date(), source: 'bureau',
+      inquirer: 'bank', purpose: 'CREDIT_GRANTING',
+    },
   });
 
   it('spreads the shards evenly over the three primaries, each shard\'s keys on one slot', async () => {
@@ -55,11 +62,13 @@ describe('the Redis adapters on a Redis Cluster', () => {
     for (const n of perPrimary) expect(n).toBeGreaterThanOrEqual(REDIS_SHARDS / 4);
     const cpf = uniqueCpf();
     const audit = journalStreamOf(redisJournals.audit(namespace, 'cluster'), cpf);
-    const keys = [redisKeys.analysis(namespace, cpf), redisKeys.analysisInvalidations(namespace, cpf), audit.key, audit.deadKey];
+    const keys = [
+      redisKeys.analysis(namespace, cpf), redisKeys.analysisInvalidations(namespace, cpf), audit.key, audit.deadKey,
+    ];
     expect(new Set(keys.map((k) => calculateSlot(k))).size).toBe(1);
   });
 
-  it('serves a cached read: counted on the client\'s slot, journalled on the CPF\'s, held by a replica before it is served', async () => {
+  it('serves a cached read: counted on the client\'s slot, journalled on the CPF\'s, replicated first', async () => {
     const cache = new RedisAnalysisCache(redis, namespace, 1);
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace, 1);
     const limiter = new RedisRateLimiter(redis, 100, namespace);
@@ -67,8 +76,10 @@ describe('the Redis adapters on a Redis Cluster', () => {
     await cache.set(cpf, '{"cluster":true}', 60_000);
     await limiter.hit('client-a');
     const result = await reads.read(ask('client-a', 'rc-hit', cpf));
-    expect(result).toMatchObject({ kind: 'hit', body: Buffer.from('{"cluster":true}'), rate: { allowed: true, remaining: 98 } });
-    const [[, fields]] = await redis.xrange(journalStreamOf(redisJournals.audit(namespace, 'cluster'), cpf).key, '-', '+');
+    const body = Buffer.from('{"cluster":true}');
+    expect(result).toMatchObject({ kind: 'hit', body, rate: { allowed: true, remaining: 98 } });
+    const stream = journalStreamOf(redisJournals.audit(namespace, 'cluster'), cpf);
+    const [[, fields]] = await redis.xrange(stream.key, '-', '+');
     expect(JSON.parse(fields[1]!)).toMatchObject({ requestId: 'rc-hit' });
     expect(await cache.health()).toBe('up');
   });
@@ -87,7 +98,10 @@ describe('the Redis adapters on a Redis Cluster', () => {
     const log = new RecordingAuditLog();
     const journalled = new RedisJournalledAuditLog(redis, log, ns, 1);
     for (let i = 0; i < 96; i++) {
-      await journalled.record({ clientId: 'bank', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpf: uniqueCpf(), action: 'READ', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: `relay-${i}` });
+      await journalled.record({
+        clientId: 'bank', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpf: uniqueCpf(), action: 'READ',
+        resource: 'CONSUMER', outcome: 'SUCCESS', requestId: `relay-${i}`,
+      });
     }
     // Journalled (replicated), not written past the journal.
     expect(log.sealed).toHaveLength(0);
@@ -107,6 +121,8 @@ describe('the Redis adapters on a Redis Cluster', () => {
       await relay.stop();
     }
     expect(new Set(log.sealed.map((e) => e.requestId)).size).toBe(96);
-    expect((await journalStatus(redis, ns)).find((s) => s.journal === 'audit')).toMatchObject({ backlog: 0, pending: 0, relays: [expect.objectContaining({ name: 'cluster-relay' })] });
+    expect((await journalStatus(redis, ns)).find((s) => s.journal === 'audit')).toMatchObject({
+      backlog: 0, pending: 0, relays: [expect.objectContaining({ name: 'cluster-relay' })],
+    });
   });
 });

@@ -23,7 +23,8 @@ describe('Redis key layout', () => {
       const cpf = uniqueCpf();
       const audit = journalStreamOf(redisJournals.audit('credit', 'cluster'), cpf);
       const inquiry = journalStreamOf(redisJournals.inquiry('credit', 'cluster'), cpf);
-      const slot = generateMulti([redisKeys.analysis('credit', cpf), redisKeys.analysisInvalidations('credit', cpf), audit.key, inquiry.key]);
+      const keys = [redisKeys.analysis('credit', cpf), redisKeys.analysisInvalidations('credit', cpf)];
+      const slot = generateMulti([...keys, audit.key, inquiry.key]);
       expect(slot).toBe(calculateSlot(shardTags('credit')[shardOf(cpf)]!));
     }
   });
@@ -35,15 +36,22 @@ describe('Redis key layout', () => {
 
   it('keeps each journal stream on the slot of its dead-letter stream, so moving an entry is one MULTI', () => {
     for (const name of ['audit', 'inquiry', 'events'] as const) {
-      for (const s of redisJournals[name]('credit', 'cluster').shards) expect(generateMulti([s.key, s.deadKey])).toBeGreaterThanOrEqual(0);
+      for (const s of redisJournals[name]('credit', 'cluster').shards) {
+        expect(generateMulti([s.key, s.deadKey])).toBeGreaterThanOrEqual(0);
+      }
     }
   });
 
   it('lists the stream of the layout before shards on a single server only, where it may still hold entries', () => {
     const standalone = redisJournals.audit('credit', 'standalone').shards;
     expect(standalone).toHaveLength(REDIS_SHARDS + 1);
-    expect(standalone.at(-1)).toEqual({ shard: 'legacy', key: 'credit:audit-journal:v1', deadKey: 'credit:audit-journal:dead:v1', group: 'audit-relay' });
-    expect(redisJournals.audit('credit', 'cluster').shards.map((s) => s.shard)).toEqual(Array.from({ length: REDIS_SHARDS }, (_, i) => String(i)));
-    expect(redisJournals.events('credit', 'cluster').shards[0]).toMatchObject({ key: `credit:event-outbox:v2:${shardTags('credit')[0]}`, group: 'event-outbox-relay' });
+    expect(standalone.at(-1)).toEqual({
+      shard: 'legacy', key: 'credit:audit-journal:v1', deadKey: 'credit:audit-journal:dead:v1', group: 'audit-relay',
+    });
+    const shards = Array.from({ length: REDIS_SHARDS }, (_, i) => String(i));
+    expect(redisJournals.audit('credit', 'cluster').shards.map((s) => s.shard)).toEqual(shards);
+    expect(redisJournals.events('credit', 'cluster').shards[0]).toMatchObject({
+      key: `credit:event-outbox:v2:${shardTags('credit')[0]}`, group: 'event-outbox-relay',
+    });
   });
 });
