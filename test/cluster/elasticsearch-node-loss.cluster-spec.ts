@@ -62,6 +62,6 @@ describe('the Elasticsearch cluster loses a node during a 50,000-event ingestion
     // while another copy is stored: the count and checksum above say no event of the run is missing or doubled.
     const copies = (await stream.deadLettered()) - deadBefore;
     if (copies > 0) console.log(`${copies} message(s) dead-lettered, copies of batches whose events are all stored`);
-    await eventually(async () => stream.batches.every((id) => stream.announced.has(id)), 30_000, 'every batch announced');
+    await stream.awaitAnnouncements(30_000);
   }, 420_000);
 });

@@ -58,6 +58,19 @@ export class IngestStream {
     await channel.waitForConfirms();
   }
 
+  /** Waits up to timeoutMs for an announcement of every batch; fails naming how many and which are missing. */
+  async awaitAnnouncements(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let missing = this.batches.filter((id) => !this.announced.has(id));
+    while (missing.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      missing = missing.filter((id) => !this.announced.has(id));
+    }
+    if (missing.length > 0) {
+      throw new Error(`${missing.length} of ${this.batches.length} batches never announced: ${missing.slice(0, 10).join(', ')}`);
+    }
+  }
+
   async deadLettered(): Promise<number> {
     return (await this.channel!.checkQueue(deadLetterQueue(QUEUES.ingestTransactions))).messageCount;
   }
