@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const shared = pick(cluster, ['DATABASE_URL', 'MONGODB_URL', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY']);
   const singleEnv: Record<string, string> = {
     ...shared, ...pick(single, ['ELASTICSEARCH_URL', 'REDIS_URL', 'RABBITMQ_URL']), REDIS_CLUSTER_NODES: '',
-    ELASTICSEARCH_INDEX: index, REDIS_NAMESPACE: `scaling${stamp}`, RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'warn',
+    ELASTICSEARCH_INDEX: index, REDIS_NAMESPACE: `scaling${stamp}`, RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'warn',
   };
   const db = await postgresDataSource(shared.DATABASE_URL!).initialize();
   const { plaintext: key } = await new ApiKeys(new TypeormApiKeyRepository(db), new SystemClock()).create(`scaling-${stamp}`, ['analysis:read', 'consumer:write']);

@@ -33,7 +33,8 @@ export function node(verb: 'stop' | 'kill' | 'start', name: string): void {
 export async function createApiKey(name: string, scopes: Scope[]): Promise<{ key: string; id: string }> {
   const db = await postgresDataSource(requireEnv('DATABASE_URL')).initialize();
   try {
-    const { record, plaintext } = await new ApiKeys(new TypeormApiKeyRepository(db), new SystemClock()).create(name, scopes);
+    const keys = new ApiKeys(new TypeormApiKeyRepository(db), new SystemClock());
+    const { record, plaintext } = await keys.create(name, scopes);
     return { key: plaintext, id: record.id };
   } finally {
     await db.destroy();
@@ -41,7 +42,9 @@ export async function createApiKey(name: string, scopes: Scope[]): Promise<{ key
 }
 
 /** A request to the first Elasticsearch node that answers: a test must not depend on the node it just stopped. */
-export async function esRequest<T>(path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+export async function esRequest<T>(
+  path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST',
+): Promise<T> {
   let last: unknown;
   for (const url of serverUrls(requireEnv('ELASTICSEARCH_URL'))) {
     try {
@@ -65,10 +68,11 @@ export async function esRefresh(index: string): Promise<void> {
   await esRequest(`/${index}/_refresh`, undefined, 'POST');
 }
 
-/** The events of one run (their ids start with `prefix`): how many and the sum of their amounts, read after a refresh. */
+/** The events of one run (ids starting with `prefix`): how many and the sum of their amounts, after a refresh. */
 export async function runEvents(prefix: string): Promise<{ count: number; amountSum: number }> {
   await esRefresh(PROFILE_INDEX);
-  const result = await esRequest<{ hits: { total: { value: number } }; aggregations: { sum: { value: number } } }>(`/${PROFILE_INDEX}/_search`, {
+  type Result = { hits: { total: { value: number } }; aggregations: { sum: { value: number } } };
+  const result = await esRequest<Result>(`/${PROFILE_INDEX}/_search`, {
     size: 0,
     track_total_hits: true,
     query: { prefix: { eventId: prefix } },
@@ -104,7 +108,9 @@ export function rabbitNodeName(erlangNode: string): string {
 }
 
 /** A bounded loop of work items run `concurrency` at a time until `until()` says stop: the load of a fault test. */
-export async function runLoad(concurrency: number, until: () => boolean, work: (worker: number, i: number) => Promise<void>): Promise<void> {
+export async function runLoad(
+  concurrency: number, until: () => boolean, work: (worker: number, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
     while (!until()) await work(worker, next++);

@@ -21,7 +21,8 @@ export function startedHere(): boolean {
 }
 
 export default async function globalSetup(): Promise<void> {
-  if (process.env.CLUSTER_PROFILE !== 'external' && spawnSync('bash', [CLUSTER_SCRIPT, 'status'], { stdio: 'ignore' }).status !== 0) {
+  const running = spawnSync('bash', [CLUSTER_SCRIPT, 'status'], { stdio: 'ignore' }).status === 0;
+  if (process.env.CLUSTER_PROFILE !== 'external' && !running) {
     process.stdout.write('\n');
     execFileSync('bash', [CLUSTER_SCRIPT, 'up'], {
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -29,12 +30,16 @@ export default async function globalSetup(): Promise<void> {
     });
     (globalThis as Record<symbol, unknown>)[STARTED] = true;
   }
-  const exported = execFileSync('bash', ['-c', `source "${join(ROOT, 'scripts/services/cluster-env.sh')}" >&2 && env -0`], {
+  const envScript = join(ROOT, 'scripts/services/cluster-env.sh');
+  const exported = execFileSync('bash', ['-c', `source "${envScript}" >&2 && env -0`], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const names = ['DATABASE_URL', 'MONGODB_URL', 'ELASTICSEARCH_URL', 'REDIS_CLUSTER_NODES', 'RABBITMQ_URL', 'RABBITMQ_MANAGEMENT_PORT', 'CLUSTER_API_URL', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY'];
+  const names = [
+    'DATABASE_URL', 'MONGODB_URL', 'ELASTICSEARCH_URL', 'REDIS_CLUSTER_NODES', 'RABBITMQ_URL',
+    'RABBITMQ_MANAGEMENT_PORT', 'CLUSTER_API_URL', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY',
+  ];
   for (const pair of exported.split('\0')) {
     const at = pair.indexOf('=');
     if (names.includes(pair.slice(0, at))) process.env[pair.slice(0, at)] = pair.slice(at + 1);

@@ -36,7 +36,9 @@ export class IngestStream {
     this.channel = await this.connection.createConfirmChannel();
     const announcements = (await this.channel.assertQueue('', { exclusive: true })).queue;
     await this.channel.bindQueue(announcements, EXCHANGES.events, EVENT_KEYS.transactionsIngested);
-    await this.channel.consume(announcements, (msg) => msg && this.announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId), { noAck: true });
+    await this.channel.consume(announcements, (msg) => {
+      if (msg) this.announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId);
+    }, { noAck: true });
   }
 
   async publishAll(): Promise<void> {
@@ -47,7 +49,9 @@ export class IngestStream {
         const n = b * BATCH + i;
         const amountCents = 100 + ((n * 7_919) % 100_000);
         this.sentSum += amountCents;
-        return { eventId: `${this.prefix}-${n}`, cpf: cpfs[n % cpfs.length], type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - (n % 1_000) * 60_000).toISOString(), kind: 'DEPOSIT', amountCents };
+        const occurredAt = new Date(Date.now() - (n % 1_000) * 60_000).toISOString();
+        const cpf = cpfs[n % cpfs.length];
+        return { eventId: `${this.prefix}-${n}`, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt, kind: 'DEPOSIT', amountCents };
       });
       const batchId = `${this.prefix}-b${b}`;
       this.batches.push(batchId);
@@ -80,10 +84,11 @@ export class IngestStream {
   }
 }
 
+interface IngestQueue { type: string; arguments: Record<string, unknown>; leader: string; messages: number }
+
 /** The ingest queue as the broker describes it: its type, its arguments and the node leading it. */
-export async function ingestQueue(): Promise<{ type: string; arguments: Record<string, unknown>; leader: string; messages: number }> {
-  const q = await rabbitApi<{ type: string; arguments: Record<string, unknown>; leader?: string; node: string; messages: number }>(
-    `/queues/%2F/${encodeURIComponent(QUEUES.ingestTransactions)}`,
-  );
+export async function ingestQueue(): Promise<IngestQueue> {
+  type Reply = { type: string; arguments: Record<string, unknown>; leader?: string; node: string; messages: number };
+  const q = await rabbitApi<Reply>(`/queues/%2F/${encodeURIComponent(QUEUES.ingestTransactions)}`);
   return { type: q.type, arguments: q.arguments, leader: rabbitNodeName(q.leader ?? q.node), messages: q.messages };
 }
