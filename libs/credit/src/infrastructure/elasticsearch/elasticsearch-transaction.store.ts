@@ -163,7 +163,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
         const last = attempt >= BACKPRESSURE_ATTEMPTS;
         const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
         for (const [id, i] of pending) {
-          const document = options.demo ? { ...Mapper.toDocument(events[i]!), demo: true as const } : Mapper.toDocument(events[i]!);
+          const mapped = Mapper.toDocument(events[i]!);
+          const document = options.demo ? { ...mapped, demo: true as const } : mapped;
           operations.push({ create: { _index: this.index, _id: id } }, document);
         }
         let response: estypes.BulkResponse;
