@@ -20,6 +20,7 @@ import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import Redis from 'ioredis';
 import { generateDemoConsumers } from '@app/credit';
+import { redisJournals } from '@app/credit/operations';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
 import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, spawnNode, Spawned, spawnTs } from './lib/processes';
@@ -176,8 +177,8 @@ async function main(): Promise<void> {
   /** The compiled ingestion-worker that relays the journals for (a) when --relays worker. */
   let relayWorker: Spawned | undefined;
   const cleanups: [string, () => Promise<unknown>][] = [];
-  const journalKeys = ['credit:audit-journal:v1', 'credit:inquiry-journal:v1'];
-  const journalLength = async () => (await Promise.all(journalKeys.map(async (k) => ((await redis.exists(k)) ? redis.xlen(k) : 0)))).reduce((a, b) => a + b, 0);
+  const journalKeys = [...redisJournals.audit('credit', 'standalone').shards, ...redisJournals.inquiry('credit', 'standalone').shards].map((s) => s.key);
+  const journalLength = async () => (await Promise.all(journalKeys.map((k) => redis.xlen(k)))).reduce((a, b) => a + b, 0);
   /** Waits until the relays have delivered every journalled audit entry and inquiry; returns how long that took. */
   const drainJournal = async (): Promise<number> => {
     const t = Date.now();

@@ -1,5 +1,5 @@
 import { DEAD_LETTER_HEADERS, QUEUES, RECEIPT_KINDS, RETRY_COUNT_HEADER, deadLetterQueue } from '@app/contracts';
-import { brokerUserOf, redactCpfs } from '@app/platform';
+import { brokerUserOf, redactCpfs, serverUrls } from '@app/platform';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type GetMessage, type Message } from 'amqplib';
 
 /**
@@ -136,7 +136,9 @@ async function peek(channel: Channel, queue: string, count: number): Promise<Mes
 export async function listDeadLetters(options: ListOptions = {}): Promise<DeadLetterListing[]> {
   const limit = options.limit ?? 50;
   const queues = options.queue ? [deadLetterQueue(workQueueOf(options.queue))] : Object.values(QUEUES).map(deadLetterQueue);
-  const connection = await connect(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL, { clientProperties: { connection_name: 'dead-letters-cli' } });
+  // A cluster's nodes share their queues: the first node named will do.
+  const url = serverUrls(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL)[0]!;
+  const connection = await connect(url, { clientProperties: { connection_name: 'dead-letters-cli' } });
   try {
     const listings: DeadLetterListing[] = [];
     for (const queue of queues) {
@@ -191,7 +193,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   const workQueue = workQueueOf(options.queue);
   const dlq = deadLetterQueue(workQueue);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const url = options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL;
+  const url = serverUrls(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL)[0]!;
   const replayUser = brokerUserOf(url);
   const connection = await connect(url, { clientProperties: { connection_name: 'dead-letters-cli' } });
   let unverified = 0;

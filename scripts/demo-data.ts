@@ -1,4 +1,4 @@
-import { AppConfig, loadConfig } from '@app/platform';
+import { AppConfig, loadConfig, serverUrls } from '@app/platform';
 import { Client as Elasticsearch } from '@elastic/elasticsearch';
 import mongoose from 'mongoose';
 import 'reflect-metadata';
@@ -50,7 +50,7 @@ async function withMongo<T>(url: string, run: (db: mongoose.Connection) => Promi
 }
 
 async function withElasticsearch<T>(url: string, run: (es: Elasticsearch) => Promise<T>): Promise<T> {
-  const es = new Elasticsearch({ node: url, requestTimeout: 60_000 });
+  const es = new Elasticsearch({ nodes: serverUrls(url), requestTimeout: 60_000 });
   try {
     return await run(es);
   } finally {

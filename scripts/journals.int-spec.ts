@@ -1,11 +1,11 @@
 import Redis from 'ioredis';
-import { requireEnv, uniqueCpf } from '@app/testing/contracts';
+import { journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { BUREAU_SOURCE, BureauInquiry } from '@app/credit/domain';
 import { InMemoryTransactionStore } from '@app/credit/operations';
 import { redisOptions } from '@app/credit/operations';
 import { inquiryJournalEntry, inquiryJournalSink } from '@app/credit';
 import { RedisJournalRelay } from '@app/credit';
-import { redisKeys } from '@app/credit/operations';
+import { redisJournals } from '@app/credit/operations';
 import { discardDeadEntries, journalStatus, listDeadEntries, parseArgs, requeueDeadEntries } from './journals';
 
 const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {
@@ -35,7 +35,7 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     const cpf = uniqueCpf();
     const store = new InMemoryTransactionStore();
     const refused = new Set(['inq-poison']);
-    const sink = inquiryJournalSink(store, namespace);
+    const sink = inquiryJournalSink(store, namespace, 'standalone');
     // The store refuses one inquiry for itself, as a mapping conflict in Elasticsearch would.
     const relay = new RedisJournalRelay<BureauInquiry>(redis, {
       ...sink,
@@ -54,20 +54,23 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
       inquirer: 'Banco',
       purpose: 'CREDIT_GRANTING',
     });
-    const key = redisKeys.inquiryJournal(namespace);
-    await redis.xadd(key, '*', 'entry', inquiryJournalEntry(inquiry('inq-good')));
+    // Two shards of the journal, as entries of different CPFs are.
+    const [first, second] = redisJournals.inquiry(namespace, 'standalone').shards;
+    const key = first!.key;
+    await redis.xadd(second!.key, '*', 'entry', inquiryJournalEntry(inquiry('inq-good')));
     await redis.xadd(key, '*', 'entry', inquiryJournalEntry(inquiry('inq-poison')));
     await redis.xadd(key, '*', 'entry', '{"eventId": "inq-truncated"');
     relay.start();
     try {
-      await resolve(relay, store, refused, cpf, key);
+      await resolve(relay, store, refused, cpf);
     } finally {
       await relay.stop();
     }
   });
 
-  async function resolve(relay: RedisJournalRelay<BureauInquiry>, store: InMemoryTransactionStore, refused: Set<string>, cpf: ReturnType<typeof uniqueCpf>, key: string): Promise<void> {
-    await until(async () => (await redis.xlen(redisKeys.inquiryJournalDead(namespace))) === 2);
+  async function resolve(relay: RedisJournalRelay<BureauInquiry>, store: InMemoryTransactionStore, refused: Set<string>, cpf: ReturnType<typeof uniqueCpf>): Promise<void> {
+    const journal = redisJournals.inquiry(namespace, 'standalone');
+    await until(async () => (await journalLength(redis, journal, true)) === 2);
 
     const status = await journalStatus(redis, namespace);
     expect(status.find((s) => s.journal === 'inquiry')).toMatchObject({ backlog: 0, pending: 0, dead: 2, relays: [expect.objectContaining({ name: 'ops-test', pending: 0 })] });
@@ -85,7 +88,7 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     refused.clear();
     expect(await requeueDeadEntries(redis, namespace, 'inquiry')).toEqual({ requeued: 2, left: [] });
     await until(async () => (await store.inquiriesSince(cpf, new Date(0), 10)).length === 2);
-    await until(async () => (await redis.xlen(redisKeys.inquiryJournalDead(namespace))) === 1 && (await redis.xlen(key)) === 0);
+    await until(async () => (await journalLength(redis, journal, true)) === 1 && (await journalLength(redis, journal)) === 0);
     expect((await store.inquiriesSince(cpf, new Date(0), 10)).map((i) => i.eventId).sort()).toEqual(['inq-good', 'inq-poison']);
     expect(await relay.health()).toBe('degraded');
 
@@ -97,8 +100,7 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
 
   it('lists the relay of a stopped process as stopped, then a running relay takes its entries over and removes it', async () => {
     const ns = `${namespace}-stale`;
-    const key = redisKeys.inquiryJournal(ns);
-    const { group } = inquiryJournalSink(new InMemoryTransactionStore(), ns);
+    const { key, group } = redisJournals.inquiry(ns, 'standalone').shards[9]!;
     const cpf = uniqueCpf();
     const inquiry: BureauInquiry = {
       type: 'BUREAU_INQUIRY', eventId: 'inq-orphan', cpf, occurredAt: new Date(Date.now() - 1_000), inquirer: 'Banco', purpose: 'CREDIT_GRANTING',
@@ -115,7 +117,7 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     });
 
     const store = new InMemoryTransactionStore();
-    const relay = new RedisJournalRelay<BureauInquiry>(redis, inquiryJournalSink(store, ns), { consumer: 'running', cycleMs: 10, claimIdleMs: 200, staleRelayMs: staleAfterMs });
+    const relay = new RedisJournalRelay<BureauInquiry>(redis, inquiryJournalSink(store, ns, 'standalone'), { consumer: 'running', cycleMs: 10, claimIdleMs: 200, staleRelayMs: staleAfterMs });
     relay.start();
     try {
       await until(async () => (await store.inquiriesSince(cpf, new Date(0), 10)).length === 1);
@@ -125,16 +127,17 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
       });
     } finally {
       await relay.stop();
-      await redis.del(key, redisKeys.inquiryJournalDead(ns));
+      const keys = await redis.keys(`${ns}:*`);
+      if (keys.length) await redis.del(...keys);
     }
   });
 
   it('leaves in place a dead entry with nothing to requeue', async () => {
-    const deadKey = redisKeys.auditJournalDead(namespace);
-    const id = await redis.xadd(deadKey, '*', 'journalId', '1-0', 'reason', 'entry: missing', 'entry', '');
-    expect(await requeueDeadEntries(redis, namespace, 'audit')).toEqual({ requeued: 0, left: [id] });
-    expect(await redis.xlen(deadKey)).toBe(1);
-    expect(await redis.xlen(redisKeys.auditJournal(namespace))).toBe(0);
+    const audit = redisJournals.audit(namespace, 'standalone');
+    const id = await redis.xadd(audit.shards[2]!.deadKey, '*', 'journalId', '1-0', 'reason', 'entry: missing', 'entry', '');
+    expect(await requeueDeadEntries(redis, namespace, 'audit')).toEqual({ requeued: 0, left: [`2/${id}`] });
+    expect(await journalLength(redis, audit, true)).toBe(1);
+    expect(await journalLength(redis, audit)).toBe(0);
   });
 
   it('refuses a command line it cannot act on safely', () => {
@@ -143,6 +146,9 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     expect(() => parseArgs(['dead'])).toThrow('dead needs the journal: audit or inquiry');
     expect(() => parseArgs(['discard', 'inquiry'])).toThrow('discard needs --ids');
     expect(() => parseArgs(['discard', 'inquiry', '--ids', 'everything'])).toThrow(/--ids must be dead-entry ids/);
+    // A dead entry is named by its shard too: the same id can exist in two shards' streams.
+    expect(() => parseArgs(['discard', 'inquiry', '--ids', '1764000000000-0'])).toThrow(/such as 3\/1764000000000-0/);
+    expect(parseArgs(['discard', 'audit', '--ids', '3/1764000000000-0,legacy/1-1']).ids).toEqual(['3/1764000000000-0', 'legacy/1-1']);
     expect(() => parseArgs(['purge'])).toThrow('unknown command purge');
   });
 });

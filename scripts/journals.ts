@@ -1,8 +1,7 @@
-import { redactCpfs } from '@app/platform';
-import Redis from 'ioredis';
-import { redisOptions } from '@app/credit/operations';
+import { loadConfig, redactCpfs } from '@app/platform';
+import { RedisClient, createRedisClient, layoutOf } from '@app/credit/operations';
 import { STALE_RELAY_MS, fieldValue } from '@app/credit';
-import { JournalName, redisJournals } from '@app/credit/operations';
+import { JournalName, JournalStreams, redisJournals } from '@app/credit/operations';
 
 /**
  * Operator tool for the Redis journals (audit entries on their way to PostgreSQL, bureau inquiries on their way to
@@ -13,15 +12,16 @@ import { JournalName, redisJournals } from '@app/credit/operations';
  *   npm run journals -- status
  *   npm run journals -- dead <audit|inquiry|events> [--limit N]
  *   npm run journals -- requeue <audit|inquiry|events> [--limit N]
- *   npm run journals -- discard <audit|inquiry|events> --ids <dead-entry-id,...>
+ *   npm run journals -- discard <audit|inquiry|events> --ids <shard/dead-entry-id,...>
  *
- * REDIS_URL and REDIS_NAMESPACE as the apps use them.
+ * REDIS_URL (or REDIS_CLUSTER_NODES) and REDIS_NAMESPACE as the apps use them. Each journal is a stream per shard;
+ * the tool adds them up, and names a dead entry by its shard and id (`3/1764000000000-0`).
  */
 
 export const USAGE = `usage: npm run journals -- status
        npm run journals -- dead <audit|inquiry|events> [--limit N]
        npm run journals -- requeue <audit|inquiry|events> [--limit N]
-       npm run journals -- discard <audit|inquiry|events> --ids <dead-entry-id,...>`;
+       npm run journals -- discard <audit|inquiry|events> --ids <shard/dead-entry-id,...>`;
 
 
 const PREVIEW = 300;
@@ -43,7 +43,7 @@ export interface JournalStatus {
 }
 
 export interface DeadEntry {
-  /** Id in the dead-letter stream: what `discard --ids` takes. */
+  /** Shard and id in that shard's dead-letter stream (`3/1764000000000-0`): what `discard --ids` takes. */
   id: string;
   /** Id the entry had in its journal. */
   journalId: string;
@@ -59,74 +59,115 @@ export interface RelayStatus {
 }
 
 export async function journalStatus(
-  redis: Redis,
+  redis: RedisClient,
   namespace: string,
   staleAfterMs = STALE_RELAY_MS,
 ): Promise<JournalStatus[]> {
   return Promise.all(
     (Object.keys(redisJournals) as JournalName[]).map(async (journal) => {
-      const { key, deadKey, group } = redisJournals[journal](namespace);
-      const [backlog, dead] = await Promise.all([redis.xlen(key), redis.xlen(deadKey)]);
-      let relays: RelayStatus[] = [];
-      try {
-        const consumers = (await redis.xinfo('CONSUMERS', key, group)) as unknown[][];
-        relays = consumers.map((c) => {
-          const info = c.map(String);
-          return { name: fieldValue(info, 'name')!, pending: Number(fieldValue(info, 'pending')), idleMs: Number(fieldValue(info, 'idle')) };
-        });
-      } catch (error) {
-        // No stream or no group yet: no relay has ever started on this namespace.
-        if (!/no such key|NOGROUP/i.test((error as Error).message)) throw error;
+      const { shards: streams } = redisJournals[journal](namespace, layoutOf(redis));
+      const shards = await Promise.all(streams.map((s) => shardStatus(redis, s)));
+      // A relay reads every shard under one name: its pending entries add up, its idle time is its latest read.
+      const byName = new Map<string, RelayStatus>();
+      for (const relay of shards.flatMap((s) => s.relays)) {
+        const seen = byName.get(relay.name);
+        const idleMs = Math.min(seen?.idleMs ?? relay.idleMs, relay.idleMs);
+        byName.set(relay.name, { name: relay.name, pending: (seen?.pending ?? 0) + relay.pending, idleMs });
       }
-      const live = relays.filter((r) => r.idleMs <= staleAfterMs);
-      const stale = relays.filter((r) => r.idleMs > staleAfterMs);
-      return { journal, backlog, pending: relays.reduce((sum, r) => sum + r.pending, 0), relays: live, stale, dead };
+      const relays = [...byName.values()];
+      return {
+        journal,
+        backlog: shards.reduce((sum, s) => sum + s.backlog, 0),
+        pending: relays.reduce((sum, r) => sum + r.pending, 0),
+        relays: relays.filter((r) => r.idleMs <= staleAfterMs),
+        stale: relays.filter((r) => r.idleMs > staleAfterMs),
+        dead: shards.reduce((sum, s) => sum + s.dead, 0),
+      };
     }),
   );
 }
 
-export async function listDeadEntries(redis: Redis, namespace: string, journal: JournalName, limit = 20): Promise<{ total: number; entries: DeadEntry[] }> {
-  const { deadKey } = redisJournals[journal](namespace);
-  const [total, rows] = await Promise.all([redis.xlen(deadKey), redis.xrange(deadKey, '-', '+', 'COUNT', limit)]);
-  return {
-    total,
-    entries: rows.map(([id, list]) => ({
-      id,
-      journalId: fieldValue(list, 'journalId') ?? '-',
-      reason: fieldValue(list, 'reason') ?? '-',
-      entry: redactCpfs(fieldValue(list, 'entry') ?? '').slice(0, PREVIEW),
-    })),
-  };
+type ShardStatus = { backlog: number; dead: number; relays: RelayStatus[] };
+
+async function shardStatus(redis: RedisClient, { key, deadKey, group }: JournalStreams): Promise<ShardStatus> {
+  const [backlog, dead] = await Promise.all([redis.xlen(key), redis.xlen(deadKey)]);
+  try {
+    const consumers = (await redis.xinfo('CONSUMERS', key, group)) as unknown[][];
+    const relays = consumers.map((c) => {
+      const info = c.map(String);
+      const [name, pending, idle] = ['name', 'pending', 'idle'].map((field) => fieldValue(info, field));
+      return { name: name!, pending: Number(pending), idleMs: Number(idle) };
+    });
+    return { backlog, dead, relays };
+  } catch (error) {
+    // No stream or no group yet: no relay has ever started on this shard.
+    if (!/no such key|NOGROUP/i.test((error as Error).message)) throw error;
+    return { backlog, dead, relays: [] };
+  }
+}
+
+/** A dead entry's id as operators name it: its shard, then its id in that shard's dead-letter stream. */
+const deadId = (shard: JournalStreams, id: string) => `${shard.shard}/${id}`;
+
+export async function listDeadEntries(
+  redis: RedisClient, namespace: string, journal: JournalName, limit = 20,
+): Promise<{ total: number; entries: DeadEntry[] }> {
+  const entries: DeadEntry[] = [];
+  let total = 0;
+  for (const shard of redisJournals[journal](namespace, layoutOf(redis)).shards) {
+    const [count, rows] = await Promise.all([
+      redis.xlen(shard.deadKey), redis.xrange(shard.deadKey, '-', '+', 'COUNT', Math.max(1, limit - entries.length)),
+    ]);
+    total += count;
+    if (entries.length >= limit) continue;
+    for (const [id, list] of rows) {
+      entries.push({
+        id: deadId(shard, id),
+        journalId: fieldValue(list, 'journalId') ?? '-',
+        reason: fieldValue(list, 'reason') ?? '-',
+        entry: redactCpfs(fieldValue(list, 'entry') ?? '').slice(0, PREVIEW),
+      });
+    }
+  }
+  return { total, entries: entries.slice(0, limit) };
 }
 
 /**
- * Moves dead entries, oldest first, back into their journal as they were journalled; each move is one MULTI (XADD to
- * the journal, XDEL from the dead-letter stream), so an entry is never in both or in neither. A requeued entry the
- * relay still cannot deliver comes back to the dead-letter stream with its reason.
+ * Moves dead entries, oldest first in each shard, back into their shard's journal stream as they were journalled;
+ * each move is one MULTI (XADD to the journal, XDEL from the dead-letter stream, which share a slot), so an entry is
+ * never in both or in neither. A requeued entry the relay still cannot deliver comes back dead with its reason.
  */
-export async function requeueDeadEntries(redis: Redis, namespace: string, journal: JournalName, limit = 1_000): Promise<{ requeued: number; left: string[] }> {
-  const { key, deadKey } = redisJournals[journal](namespace);
-  const rows = await redis.xrange(deadKey, '-', '+', 'COUNT', limit);
+export async function requeueDeadEntries(
+  redis: RedisClient, namespace: string, journal: JournalName, limit = 1_000,
+): Promise<{ requeued: number; left: string[] }> {
   let requeued = 0;
   const left: string[] = [];
-  for (const [id, list] of rows) {
-    const entry = fieldValue(list, 'entry');
-    // Nothing to put back (the journalled entry had no body): only discard can remove it, by its id.
-    if (!entry) {
-      left.push(id);
-      continue;
+  for (const shard of redisJournals[journal](namespace, layoutOf(redis)).shards) {
+    if (requeued + left.length >= limit) break;
+    const rows = await redis.xrange(shard.deadKey, '-', '+', 'COUNT', limit - requeued - left.length);
+    for (const [id, list] of rows) {
+      const entry = fieldValue(list, 'entry');
+      // Nothing to put back (the journalled entry had no body): only discard can remove it, by its id.
+      if (!entry) {
+        left.push(deadId(shard, id));
+        continue;
+      }
+      const results = await redis.multi().xadd(shard.key, '*', 'entry', entry).xdel(shard.deadKey, id).exec();
+      if (results?.every(([error]) => !error)) requeued += 1;
+      else left.push(deadId(shard, id));
     }
-    const results = await redis.multi().xadd(key, '*', 'entry', entry).xdel(deadKey, id).exec();
-    if (results?.every(([error]) => !error)) requeued += 1;
-    else left.push(id);
   }
   return { requeued, left };
 }
 
-/** Removes the named dead entries for good; returns how many existed. Nothing is removed without its id. */
-export async function discardDeadEntries(redis: Redis, namespace: string, journal: JournalName, ids: string[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  return redis.xdel(redisJournals[journal](namespace).deadKey, ...ids);
+/** Removes the named dead entries (shard/id, as listed) for good; returns how many existed. Nothing goes unnamed. */
+export async function discardDeadEntries(redis: RedisClient, namespace: string, journal: JournalName, ids: string[]) {
+  let removed = 0;
+  for (const shard of redisJournals[journal](namespace, layoutOf(redis)).shards) {
+    const named = ids.filter((id) => id.startsWith(`${shard.shard}/`)).map((id) => id.slice(shard.shard.length + 1));
+    if (named.length > 0) removed += await redis.xdel(shard.deadKey, ...named);
+  }
+  return removed;
 }
 
 interface Cli {
@@ -148,7 +189,9 @@ export function parseArgs(argv: string[]): Cli {
       cli.limit = n;
     } else if (arg === '--ids') {
       cli.ids = (rest[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      if (cli.ids.length === 0 || cli.ids.some((id) => !/^\d+-\d+$/.test(id))) throw new Error('--ids must be dead-entry ids such as 1764000000000-0, separated by commas');
+      if (cli.ids.length === 0 || cli.ids.some((id) => !/^(\d+|legacy)\/\d+-\d+$/.test(id))) {
+        throw new Error('--ids must be dead-entry ids as listed, such as 3/1764000000000-0, separated by commas');
+      }
     } else if (!cli.journal && arg in redisJournals) {
       cli.journal = arg as JournalName;
     } else {
@@ -162,11 +205,19 @@ export function parseArgs(argv: string[]): Cli {
 
 async function main(argv: string[]): Promise<void> {
   const cli = parseArgs(argv);
-  const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: without Redis there are no journals (audit entries go straight to PostgreSQL)');
-  const namespace = process.env.REDIS_NAMESPACE?.trim() || 'credit';
-  const redis = new Redis({ ...redisOptions(url), enableOfflineQueue: true, commandTimeout: 10_000 });
+  // Only Redis' own settings, checked as the apps check them.
+  const { REDIS_URL, REDIS_CLUSTER_NODES, REDIS_NAMESPACE } = process.env;
+  const { redis: target, redisNamespace: namespace } = loadConfig({ REDIS_URL, REDIS_CLUSTER_NODES, REDIS_NAMESPACE });
+  if (!target) {
+    throw new Error('neither REDIS_URL nor REDIS_CLUSTER_NODES is set: without Redis there are no journals ' +
+      '(audit entries go straight to PostgreSQL)');
+  }
+  const redis = createRedisClient(target, { enableOfflineQueue: true, commandTimeout: 10_000 });
   try {
+    await new Promise((resolve, reject) => {
+      redis.once('ready', resolve);
+      setTimeout(() => reject(new Error('Redis did not answer within 10 s')), 10_000).unref();
+    });
     if (cli.command === 'status') {
       for (const s of await journalStatus(redis, namespace)) {
         const relays = s.relays.map((r) => `${r.name} (pending ${r.pending}, idle ${(r.idleMs / 1000).toFixed(1)} s)`).join(', ') || 'none running';

@@ -34,7 +34,6 @@ PG_DATABASES=(credit credit_test ferretdb)
 REDIS_PORT="${SERVICES_REDIS_PORT:-6379}"
 RABBITMQ_PORT="${SERVICES_RABBITMQ_PORT:-5672}"
 RABBITMQ_MGMT_PORT="${SERVICES_RABBITMQ_MGMT_PORT:-15672}"
-RABBITMQ_DIST_PORT=$((RABBITMQ_PORT + 20000)) # RabbitMQ's own convention (25672 for 5672)
 if [[ "$RABBITMQ_PORT" == 5672 ]]; then RABBITMQ_NODE=rabbit@localhost; else RABBITMQ_NODE="rabbit-$RABBITMQ_PORT@localhost"; fi
 FERRETDB_VERSION=v1.24.2
 FERRETDB_PORT="${SERVICES_FERRETDB_PORT:-27017}"
@@ -433,28 +432,51 @@ install_rabbitmq() {
 # rabbitmqctl, rabbitmq-diagnostics) with our environment, as the rabbitmq OS user (its HOME holds the
 # Erlang cookie that the server and the CLI tools share). The Debian wrappers in /usr/sbin would
 # switch users themselves; calling the real scripts keeps the environment under our control.
-rmq_cmd() {
-  local home
+rmq_cmd() { rmq_node_cmd "$RMQ_DIR" "$RABBITMQ_NODE" "$RABBITMQ_PORT" "$1"; }
+
+# rmq_node_cmd <dir> <node> <port> <script>: the same for any node (the cluster profile runs three), its files in <dir>
+rmq_node_cmd() {
+  local dir="$1" node="$2" port="$3" script="$4" home
   if [[ $EUID -eq 0 ]]; then home="$(getent passwd "$RMQ_OS_USER" | cut -d: -f6)"; else home="$HOME"; fi
   RMQ_CMD=()
   if [[ $EUID -eq 0 ]]; then RMQ_CMD=(runuser -u "$RMQ_OS_USER" --); fi
   RMQ_CMD+=(env
     HOME="$home"
-    RABBITMQ_NODENAME="$RABBITMQ_NODE"
+    RABBITMQ_NODENAME="$node"
     RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-    RABBITMQ_NODE_PORT="$RABBITMQ_PORT"
-    RABBITMQ_DIST_PORT="$RABBITMQ_DIST_PORT"
-    RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf"
-    RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf"
-    RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config"
-    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins"
-    RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia"
-    RABBITMQ_LOG_BASE="$RMQ_LOG_DIR"
-    RABBITMQ_LOGS="$RMQ_LOG"
-    RABBITMQ_PID_FILE="$RMQ_PID"
+    RABBITMQ_NODE_PORT="$port"
+    RABBITMQ_DIST_PORT="$((port + 20000))" # RabbitMQ's own convention (25672 for 5672)
+    RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf"
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
+    RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+    RABBITMQ_MNESIA_BASE="$dir/mnesia"
+    RABBITMQ_LOG_BASE="$dir/log"
+    RABBITMQ_LOGS="$dir/log/rabbit.log"
+    RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
     ERL_EPMD_ADDRESS=127.0.0.1
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
-    "$RMQ_BIN/$1")
+    "$RMQ_BIN/$script")
+}
+
+# rmq_write_config <dir> <port> <management port>: the node's own config, plugins and folders, owned by its OS user
+rmq_write_config() {
+  local dir="$1" port="$2" mgmt="$3"
+  mkdir -p "$dir" "$dir/log" "$dir/mnesia"
+  cat >"$dir/rabbitmq.conf" <<CONF
+# written by scripts/services/services.sh
+listeners.tcp.default = 127.0.0.1:$port
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $mgmt
+loopback_users.guest = true
+log.console = false
+CONF
+  echo '[rabbitmq_management].' >"$dir/enabled_plugins"
+  : >"$dir/rabbitmq-env.conf"
+  if [[ $EUID -eq 0 ]]; then
+    chown -R "$RMQ_OS_USER:" "$dir"
+    traversable_for "$RMQ_OS_USER" "$dir"
+  fi
 }
 
 rmq_answers() {
@@ -467,21 +489,7 @@ rmq_alive() { port_open "$RABBITMQ_PORT" && port_open "$RABBITMQ_MGMT_PORT"; }
 
 start_rabbitmq() {
   [[ -x "$RMQ_BIN/rabbitmq-server" ]] || die "rabbitmq: $RMQ_BIN/rabbitmq-server not found (run install)"
-  mkdir -p "$RMQ_DIR" "$RMQ_LOG_DIR" "$RMQ_DIR/mnesia"
-  cat >"$RMQ_DIR/rabbitmq.conf" <<CONF
-# written by scripts/services/services.sh
-listeners.tcp.default = 127.0.0.1:$RABBITMQ_PORT
-management.tcp.ip = 127.0.0.1
-management.tcp.port = $RABBITMQ_MGMT_PORT
-loopback_users.guest = true
-log.console = false
-CONF
-  echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
-  : >"$RMQ_DIR/rabbitmq-env.conf"
-  if [[ $EUID -eq 0 ]]; then
-    chown -R "$RMQ_OS_USER:" "$RMQ_DIR"
-    traversable_for "$RMQ_OS_USER" "$RMQ_DIR"
-  fi
+  rmq_write_config "$RMQ_DIR" "$RABBITMQ_PORT" "$RABBITMQ_MGMT_PORT"
   if rmq_answers; then
     log "rabbitmq: already running"
     return 0
@@ -717,15 +725,18 @@ install_elasticsearch() {
 
 # es_pid: the pid of our Elasticsearch node: from its pid file, or else the java process holding files
 # in our data folder (the pid file appears only late in start-up)
-es_pid() {
-  if pid_alive "$ES_PID"; then
-    tr -dc '0-9' <"$ES_PID"
+es_pid() { es_pid_of "$ES_DIR" "$ES_PID"; }
+
+# es_pid_of <node dir> <pid file>: the same for any node (the cluster profile runs three)
+es_pid_of() {
+  if pid_alive "$2"; then
+    tr -dc '0-9' <"$2"
     return 0
   fi
   local p
   for p in /proc/[0-9]*; do
     [[ "$(readlink "$p/exe" 2>/dev/null)" == */bin/java ]] || continue
-    if find "$p/fd" -maxdepth 1 -lname "$ES_DIR/data/*" 2>/dev/null | grep -q . && pid_running "${p#/proc/}"; then
+    if find "$p/fd" -maxdepth 1 -lname "$1/data/*" 2>/dev/null | grep -q . && pid_running "${p#/proc/}"; then
       echo "${p#/proc/}"
       return 0
     fi
@@ -737,15 +748,7 @@ es_answers() { curl -s -m 5 "http://127.0.0.1:$ES_PORT/_cluster/health" 2>/dev/n
 
 start_elasticsearch() {
   [[ -x "$ES_HOME/bin/elasticsearch" ]] || die "elasticsearch: $ES_HOME missing (run install)"
-  local java_home
-  java_home="$(java17_home)"
-  [[ -n "$java_home" ]] || die "elasticsearch: no Java 17 found"
-  mkdir -p "$ES_DIR/data" "$ES_DIR/logs" "$ES_DIR/tmp"
-  if [[ $EUID -eq 0 ]]; then
-    chown -R "$ES_RUN_USER:" "$ES_DIR"
-    traversable_for "$ES_RUN_USER" "$ES_DIR"
-    traversable_for "$ES_RUN_USER" "$ES_HOME"
-  fi
+  es_prepare_dir "$ES_DIR"
   if es_answers; then
     log "elasticsearch: already running"
     return 0
@@ -755,23 +758,43 @@ start_elasticsearch() {
     return 0
   fi
   ensure_port_free "$ES_PORT" elasticsearch
-  rm -f "$ES_PID" "$ES_LAUNCH_RC"
-  : >"$ES_STARTUP_LOG"
-  # -d: the launcher forks the server and returns once the node has started (or failed); it runs in
-  # the background so that the other servers start meanwhile, and leaves its exit code in a file
+  es_launch "$ES_DIR" 512m -Ecluster.name=credit-dev -Enode.name=credit-dev-1 -Ediscovery.type=single-node \
+    -Ehttp.port="$ES_PORT"
+}
+
+# es_prepare_dir <node dir>: data, logs and temp folders, owned by the user the node runs as
+es_prepare_dir() {
+  mkdir -p "$1/data" "$1/logs" "$1/tmp"
+  if [[ $EUID -eq 0 ]]; then
+    chown -R "$ES_RUN_USER:" "$1"
+    traversable_for "$ES_RUN_USER" "$1"
+    traversable_for "$ES_RUN_USER" "$ES_HOME"
+  fi
+}
+
+# es_launch <node dir> <heap> -Esetting...: starts a node of the unpacked distribution, its files in <node dir>
+# (elasticsearch.pid, startup.log, logs/, data/). -d: the launcher forks the server and returns once the node has
+# started (or failed); it runs in the background so that other servers start meanwhile, and leaves its exit code
+# in <node dir>/launcher.rc.
+es_launch() {
+  local dir="$1" heap="$2" java_home
+  shift 2
+  java_home="$(java17_home)"
+  [[ -n "$java_home" ]] || die "elasticsearch: no Java 17 found"
+  es_prepare_dir "$dir"
+  rm -f "$dir/elasticsearch.pid" "$dir/launcher.rc"
+  : >"$dir/startup.log"
   (
     rc=0
-    cd "$ES_HOME" && run_as "$ES_RUN_USER" env HOME="$ES_DIR" ES_JAVA_HOME="$java_home" \
-    ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$ES_DIR/tmp" \
-    "$ES_HOME/bin/elasticsearch" -d -p "$ES_PID" \
-    -Ecluster.name=credit-dev -Enode.name=credit-dev-1 \
-    -Ediscovery.type=single-node -Expack.security.enabled=false \
-    -Enetwork.host=127.0.0.1 -Ehttp.host=127.0.0.1 -Ehttp.port="$ES_PORT" \
+    cd "$ES_HOME" && run_as "$ES_RUN_USER" env HOME="$dir" ES_JAVA_HOME="$java_home" \
+    ES_JAVA_OPTS="-Xms$heap -Xmx$heap" ES_TMPDIR="$dir/tmp" \
+    "$ES_HOME/bin/elasticsearch" -d -p "$dir/elasticsearch.pid" \
+    -Expack.security.enabled=false -Enetwork.host=127.0.0.1 -Ehttp.host=127.0.0.1 \
     -Ecluster.routing.allocation.disk.threshold_enabled=false \
-    -Epath.data="$ES_DIR/data" -Epath.logs="$ES_DIR/logs" \
-    >>"$ES_STARTUP_LOG" 2>&1 </dev/null || rc=$?
-    echo "$rc" >"$ES_LAUNCH_RC"
-  ) >/dev/null 2>&1 9>&- &
+    -Epath.data="$dir/data" -Epath.logs="$dir/logs" "$@" \
+    >>"$dir/startup.log" 2>&1 </dev/null || rc=$?
+    echo "$rc" >"$dir/launcher.rc"
+  ) >/dev/null 2>&1 9>&- 7>&- &
 }
 
 ready_elasticsearch() {

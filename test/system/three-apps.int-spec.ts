@@ -3,13 +3,13 @@ import { brokerUserOf } from '@app/platform';
 import { ApiKeys, SCOPES } from '@app/credit';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { redisKeys } from '@app/credit/operations';
+import { redisJournals } from '@app/credit/operations';
 import { postgresDataSource } from '@app/credit/operations';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { createVhost, requireEnv, uniqueCpf, testKeys } from '@app/testing/contracts';
+import { createVhost, journalLength, requireEnv, uniqueCpf, testKeys } from '@app/testing/contracts';
 import { RunningApp, ensureBuilt, eventually, startApp } from './app-processes';
 
 /**
@@ -222,7 +222,8 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
           ).body.inquiries as { inquirer: string; purpose: string }[]
         ).filter((i) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_REVIEW').length;
       // Once the inquiry journal is empty, both deliveries' inquiries have been relayed into C.
-      await eventually(async () => (await redis.xlen(redisKeys.inquiryJournal(env.REDIS_NAMESPACE))) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
+      const journal = redisJournals.inquiry(env.REDIS_NAMESPACE, 'standalone');
+      await eventually(async () => (await journalLength(redis, journal)) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
       expect(await fromTwice()).toBe(1);
     } finally {
       redis.disconnect();

@@ -28,7 +28,7 @@ export function storesLabel(config: AppConfig): string {
     config.databaseUrl && 'PostgreSQL',
     config.mongodbUrl && 'MongoDB',
     config.elasticsearchUrl && 'Elasticsearch',
-    config.redisUrl && 'Redis',
+    config.redis && (config.redis.mode === 'cluster' ? 'Redis Cluster' : 'Redis'),
     config.rabbitmqUrl && 'RabbitMQ',
   ].filter(Boolean);
   return servers.length ? `connecting to ${servers.join(', ')}` : 'starting the embedded stores';

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     config.databaseUrl ? 'PostgreSQL' : `embedded PGlite${config.pgliteDataDir ? ` in ${config.pgliteDataDir}` : ' (in memory)'}`,
     config.mongodbUrl ? 'MongoDB' : 'in-memory ratings',
     config.elasticsearchUrl ? 'Elasticsearch' : 'in-memory transactions',
-    config.redisUrl ? 'Redis cache' : 'in-memory cache',
+    config.redis ? `Redis ${config.redis.mode === 'cluster' ? 'Cluster ' : ''}cache` : 'in-memory cache',
     config.rabbitmqUrl ? 'RabbitMQ' : 'in-process transport',
   ].join(', ');
   console.log(`Credit Analysis Data API ${timer.summary()} on ${mode}\n  Swagger UI: ${url}/docs`);

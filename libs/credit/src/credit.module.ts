@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher } from '@app/platform';
+import { AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher, topologyOptions } from '@app/platform';
 import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
@@ -78,7 +78,7 @@ import { CorrectConsumerHandler } from './application/subject-rights/correct-con
 import { GetSubjectConsultationsHandler, GetSubjectExportHandler } from './application/subject-rights/subject-rights.handlers';
 import { ApiKeyRepository } from './application/ports/api-key.repository';
 import { RateLimiter } from './application/ports/rate-limiter';
-import type Redis from 'ioredis';
+import type { RedisClient } from './infrastructure/redis/redis-client';
 import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from './infrastructure/schema';
 import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
 import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-consumer.repository';
@@ -177,23 +177,44 @@ export class CreditModule {
       probes.push({ name: 'ratings', adapter: 'memory', inject: [], check: up });
     }
     if (config.elasticsearchUrl) {
-      storeModules.push(ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl, { index: config.elasticsearchIndex }));
+      storeModules.push(ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl, {
+        index: config.elasticsearchIndex, replicas: config.elasticsearchReplicas, shards: config.elasticsearchShards,
+      }));
       probes.push({ name: 'transactions', adapter: 'elasticsearch', inject: [ElasticsearchTransactionStore], check: async (s: ElasticsearchTransactionStore) => s.health() });
     } else {
       adapters.push({ provide: TransactionStore, useClass: InMemoryTransactionStore });
       probes.push({ name: 'transactions', adapter: 'memory', inject: [], check: up });
     }
-    if (config.redisUrl) {
-      storeModules.push(RedisCacheModule.forRoot(config.redisUrl, config.redisNamespace));
+    const { redis, redisNamespace: namespace, redisJournalReplicas: replicas } = config;
+    const relays = { autoStart: config.runJournalRelays };
+    const limit = config.rateLimitPerMinute;
+    if (redis) {
+      storeModules.push(RedisCacheModule.forRoot(redis, namespace, replicas));
       adapters.push(
-        { provide: CachedAnalysisReads, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisCachedAnalysisReads(redis, config.rateLimitPerMinute, config.redisNamespace) },
+        {
+          provide: CachedAnalysisReads, inject: [REDIS_CLIENT],
+          useFactory: (r: RedisClient) => new RedisCachedAnalysisReads(r, limit, namespace, replicas),
+        },
         // Requests journal their audit entries in Redis; the relay appends them to the chain in PostgreSQL (never to
         // the journalled log itself, which would put them back into the journal).
-        { provide: AuditLog, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisJournalledAuditLog(redis, log, config.redisNamespace) },
-        { provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, TypeormAuditLog], useFactory: (redis: Redis, log: TypeormAuditLog) => new RedisAuditJournalRelay(redis, log, config.redisNamespace, { autoStart: config.runJournalRelays }) },
+        {
+          provide: AuditLog, inject: [REDIS_CLIENT, TypeormAuditLog],
+          useFactory: (r: RedisClient, l: TypeormAuditLog) => new RedisJournalledAuditLog(r, l, namespace, replicas),
+        },
+        {
+          provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, TypeormAuditLog],
+          useFactory: (r: RedisClient, log: TypeormAuditLog) => new RedisAuditJournalRelay(r, log, namespace, relays),
+        },
         // Inquiries are journalled too, and stored in C by whichever process relays (RUN_JOURNAL_RELAYS).
-        { provide: InquiryRecorder, inject: [REDIS_CLIENT, BufferedInquiryRecorder], useFactory: (redis: Redis, buffered: BufferedInquiryRecorder) => new RedisJournalledInquiryRecorder(redis, buffered, config.redisNamespace) },
-        { provide: RedisInquiryJournalRelay, inject: [REDIS_CLIENT, TransactionStore], useFactory: (redis: Redis, store: TransactionStore) => new RedisInquiryJournalRelay(redis, store, config.redisNamespace, { autoStart: config.runJournalRelays }) },
+        {
+          provide: InquiryRecorder, inject: [REDIS_CLIENT, BufferedInquiryRecorder],
+          useFactory: (r: RedisClient, b: BufferedInquiryRecorder) =>
+            new RedisJournalledInquiryRecorder(r, b, namespace, replicas),
+        },
+        {
+          provide: RedisInquiryJournalRelay, inject: [REDIS_CLIENT, TransactionStore],
+          useFactory: (r: RedisClient, s: TransactionStore) => new RedisInquiryJournalRelay(r, s, namespace, relays),
+        },
       );
     } else {
       adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
@@ -210,8 +231,11 @@ export class CreditModule {
         useFactory: (clock: Clock) => new InMemoryAnalysisCache(10_000, clock),
       });
     }
-    probes.push({ name: 'cache', adapter: config.redisUrl ? 'redis' : 'memory', inject: [AnalysisCache], check: (c: AnalysisCache) => c.health() });
-    if (config.redisUrl) {
+    probes.push({
+      name: 'cache', adapter: redis ? 'redis' : 'memory', inject: [AnalysisCache],
+      check: (c: AnalysisCache) => c.health(),
+    });
+    if (redis) {
       probes.push(
         { name: 'auditJournal', adapter: 'redis', inject: [RedisAuditJournalRelay], check: (r: RedisAuditJournalRelay) => r.health() },
         { name: 'inquiryJournal', adapter: 'redis', inject: [RedisInquiryJournalRelay], check: (r: RedisInquiryJournalRelay) => r.health() },
@@ -219,20 +243,30 @@ export class CreditModule {
     }
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
-      config.redisUrl
-        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace, new InMemoryRateLimiter(config.rateLimitPerMinute)) }
+      redis
+        ? {
+          provide: RateLimiter, inject: [REDIS_CLIENT],
+          useFactory: (r: RedisClient) => new RedisRateLimiter(r, limit, namespace, new InMemoryRateLimiter(limit)),
+        }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
     // What follows a stored change: the notifier every command awaits, its RabbitMQ hand-over, in-process reactions.
     const changeHandling: Provider[] = [ChangeNotifier];
     if (config.rabbitmqUrl) {
-      storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, options.processName ?? 'credit'));
+      const processName = options.processName ?? 'credit';
+      storeModules.push(RabbitMqTransportModule.forRoot(config.rabbitmqUrl, processName, topologyOptions(config)));
       changeHandling.push({ provide: IntegrationEvents, useClass: RabbitMqEventRelay });
-      if (config.redisUrl) {
+      if (redis) {
         // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
         adapters.push(
-          { provide: EventFallback, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EventOutbox(redis, config.redisNamespace) },
-          { provide: RedisEventOutboxRelay, inject: [REDIS_CLIENT, RabbitMqPublisher], useFactory: (redis: Redis, publisher: RabbitMqPublisher) => new RedisEventOutboxRelay(redis, publisher, config.redisNamespace, { autoStart: config.runJournalRelays }) },
+          {
+            provide: EventFallback, inject: [REDIS_CLIENT],
+            useFactory: (r: RedisClient) => new EventOutbox(r, namespace, replicas),
+          },
+          {
+            provide: RedisEventOutboxRelay, inject: [REDIS_CLIENT, RabbitMqPublisher],
+            useFactory: (r: RedisClient, p: RabbitMqPublisher) => new RedisEventOutboxRelay(r, p, namespace, relays),
+          },
         );
         probes.push({ name: 'eventOutbox', adapter: 'redis', inject: [RedisEventOutboxRelay], check: (r: RedisEventOutboxRelay) => r.health() });
       }

@@ -25,3 +25,5 @@ export * from './infrastructure/schema';
 export * from './infrastructure/typeorm/pglite.driver';
 export * from './infrastructure/typeorm/reencrypt-consumers';
 export * from './infrastructure/typeorm/typeorm-consumer.repository';
+export * from './infrastructure/redis/redis-rate-limiter';
+export * from './infrastructure/redis/redis-client';

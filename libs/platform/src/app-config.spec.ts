@@ -16,7 +16,7 @@ describe('loadConfig', () => {
   it('runs embedded with no server configured, on safe defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      databaseUrl: null, mongodbUrl: null, elasticsearchUrl: null, redisUrl: null, rabbitmqUrl: null,
+      databaseUrl: null, mongodbUrl: null, elasticsearchUrl: null, redis: null, rabbitmqUrl: null,
       redisNamespace: 'credit', elasticsearchIndex: 'credit-transactions-v1', rateLimitPerMinute: 600, authDisabled: false, host: '127.0.0.1',
     });
   });
@@ -41,6 +41,56 @@ describe('loadConfig', () => {
     expect(message).toContain('RATE_LIMIT_PER_MINUTE=0 must be an integer from 1 to 10000000');
     expect(message).toContain('LOG_LEVEL=loud must be one of');
     expect(message).toContain('ELASTICSEARCH_INDEX=Upper must be a lowercase Elasticsearch index name');
+  });
+
+  describe('clusters: several nodes of one server, same code', () => {
+    it('keeps one Redis server as it was: no replica awaited, classic queues, index replicas from the cluster', () => {
+      const env = { REDIS_URL: 'redis://127.0.0.1:6379', RABBITMQ_URL: 'amqp://127.0.0.1', ELASTICSEARCH_URL: 'http://127.0.0.1:9200' };
+      expect(loadConfig(env)).toMatchObject({
+        redis: { mode: 'standalone', url: 'redis://127.0.0.1:6379' }, redisJournalReplicas: 0,
+        rabbitmqQueueType: 'classic', rabbitmqDeliveryLimit: 20, elasticsearchReplicas: null, elasticsearchShards: 1,
+      });
+    });
+
+    it('takes a Redis Cluster as a list of nodes (host:port or URLs) and then awaits one replica per journal write', () => {
+      const config = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7101, redis://127.0.0.1:7102 ,127.0.0.1:7103' });
+      const nodes = ['redis://127.0.0.1:7101', 'redis://127.0.0.1:7102', 'redis://127.0.0.1:7103'];
+      expect(config.redis).toEqual({ mode: 'cluster', nodes });
+      expect(config.redisJournalReplicas).toBe(1);
+      const unreplicated = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7101', REDIS_JOURNAL_REPLICAS: '0' });
+      expect(unreplicated.redisJournalReplicas).toBe(0);
+    });
+
+    it('refuses a Redis given both ways, a cluster node naming a database, and a foreign scheme', () => {
+      const both = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7101' };
+      expect(problemsOf(both)).toContain('REDIS_URL and REDIS_CLUSTER_NODES are both set');
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'redis://127.0.0.1:7101/3' }))
+        .toContain('127.0.0.1:7101 names a database; a cluster has only database 0');
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'http://127.0.0.1:7101' })).toContain('REDIS_CLUSTER_NODES must use redis or rediss://');
+    });
+
+    it('declares quorum queues by default when RABBITMQ_URL names several nodes, either type when told', () => {
+      const nodes = 'amqp://u:p@127.0.0.1:5811,amqp://u:p@127.0.0.1:5812';
+      expect(loadConfig({ RABBITMQ_URL: nodes }).rabbitmqQueueType).toBe('quorum');
+      expect(loadConfig({ RABBITMQ_URL: nodes, RABBITMQ_QUEUE_TYPE: 'classic' }).rabbitmqQueueType).toBe('classic');
+      const single = { RABBITMQ_URL: 'amqp://127.0.0.1', RABBITMQ_QUEUE_TYPE: 'quorum', RABBITMQ_DELIVERY_LIMIT: '5' };
+      expect(loadConfig(single)).toMatchObject({ rabbitmqQueueType: 'quorum', rabbitmqDeliveryLimit: 5 });
+      expect(problemsOf({ RABBITMQ_QUEUE_TYPE: 'stream' })).toContain('RABBITMQ_QUEUE_TYPE=stream must be one of classic, quorum');
+    });
+
+    it('refuses nodes of one cluster that log in as different users, or speak another protocol', () => {
+      expect(problemsOf({ RABBITMQ_URL: 'amqp://a:p@127.0.0.1:5811,amqp://b:p@127.0.0.1:5812' }))
+        .toContain('RABBITMQ_URL names nodes of one cluster');
+      expect(problemsOf({ ELASTICSEARCH_URL: 'http://127.0.0.1:9251,ftp://127.0.0.1:9252' }))
+        .toContain('ELASTICSEARCH_URL must use http or https://');
+    });
+
+    it('takes Elasticsearch replicas as a number or auto, and shards for a new index', () => {
+      const counts = loadConfig({ ELASTICSEARCH_REPLICAS: '2', ELASTICSEARCH_SHARDS: '3' });
+      expect(counts).toMatchObject({ elasticsearchReplicas: 2, elasticsearchShards: 3 });
+      expect(loadConfig({ ELASTICSEARCH_REPLICAS: 'auto' }).elasticsearchReplicas).toBeNull();
+      expect(problemsOf({ ELASTICSEARCH_REPLICAS: 'many' })).toContain('ELASTICSEARCH_REPLICAS=many');
+    });
   });
 
   it('refuses a persistent database without field-encryption and look-up keys', () => {

@@ -1,3 +1,5 @@
+import { DEFAULT_DELIVERY_LIMIT } from './rabbitmq/rabbitmq.topology';
+
 /**
  * Typed configuration read once from the environment and validated at start-up: a wrong value stops the
  * process with a message naming the variable, instead of failing later on the first request.
@@ -12,13 +14,42 @@ export interface AppConfig {
   /** Where PGlite keeps its files when no DATABASE_URL is set; null keeps it in memory. */
   pgliteDataDir: string | null;
   mongodbUrl: string | null;
+  /** One Elasticsearch node, or several nodes of one cluster separated by commas (the client spreads, fails over). */
   elasticsearchUrl: string | null;
   /** Lets several deployments (or test runs) share one cluster without seeing each other's events. */
   elasticsearchIndex: string;
-  redisUrl: string | null;
+  /**
+   * Replicas of each shard of the events index (ELASTICSEARCH_REPLICAS). Null (`auto`, the default): 1 when the
+   * cluster has more than one data node when the index is set up, 0 on a single node, where a replica could never be
+   * placed and the index would stay yellow.
+   */
+  elasticsearchReplicas: number | null;
+  /** Primary shards of a new events index (ELASTICSEARCH_SHARDS); an existing index keeps the count it has. */
+  elasticsearchShards: number;
+  /** Redis for the cache, rate limit and journals: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+  redis: RedisTarget | null;
+  /**
+   * Replicas that must hold a journalled entry (audit entry, bureau inquiry, change event) before the request that
+   * wrote it is answered: Redis WAIT after the write (REDIS_JOURNAL_REPLICAS). Default 1 on a cluster, where a failover
+   * promotes a replica and loses what it had not received, and 0 on one server, whose append-only file keeps them.
+   */
+  redisJournalReplicas: number;
   /** Prefix of every key this deployment writes to Redis (cache, rate-limit counters, audit journal), so several deployments or test runs can share one Redis. */
   redisNamespace: string;
+  /** One RabbitMQ node, or several nodes of one cluster separated by commas (tried in turn when a connection drops). */
   rabbitmqUrl: string | null;
+  /**
+   * The type of the queues this deployment declares (RABBITMQ_QUEUE_TYPE): `quorum` (replicated on every node of a
+   * cluster, RabbitMQ's choice for data safety), the default when RABBITMQ_URL names several nodes, or `classic`, the
+   * default on one node. An existing queue keeps its type: the topology check refuses to start on a mismatch.
+   */
+  rabbitmqQueueType: QueueType;
+  /**
+   * Quorum queues only: how many times a message may be handed to consumers that never settled it (a worker killed or
+   * disconnected while holding it), as the broker counts them, before the consumer dead-letters it instead of handling
+   * it (RABBITMQ_DELIVERY_LIMIT, default 20).
+   */
+  rabbitmqDeliveryLimit: number;
   analysisTtlSeconds: number;
   /**
    * Demo consumers loaded into empty stores (DEMO_CONSUMERS); 0 disables. By default 1,000 in the embedded profile
@@ -75,7 +106,17 @@ export interface AppConfig {
   noticePeriodDays: number;
 }
 
+/** Where Redis is: one server, or the nodes a Redis Cluster client discovers the cluster from. */
+export type RedisTarget = { mode: 'standalone'; url: string } | { mode: 'cluster'; nodes: string[] };
+
+export type QueueType = 'classic' | 'quorum';
+
 export class ConfigError extends Error {}
+
+/** The URLs of a variable that may name several nodes of one cluster, separated by commas. */
+export function serverUrls(raw: string): string[] {
+  return raw.split(',').map((u) => u.trim()).filter(Boolean);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
@@ -89,18 +130,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     return value;
   };
-  const url = (name: string, schemes: string[]): string | null => {
-    const raw = env[name]?.trim();
-    if (!raw) return null;
+  const checkUrl = (name: string, raw: string, schemes: string[]): URL | null => {
     try {
       const parsed = new URL(raw);
       if (!schemes.includes(parsed.protocol.replace(':', ''))) {
         problems.push(`${name} must use ${schemes.join(' or ')}://, got ${parsed.protocol}//`);
       }
+      return parsed;
     } catch {
       problems.push(`${name} is not a valid URL`);
+      return null;
+    }
+  };
+  const url = (name: string, schemes: string[]): string | null => {
+    const raw = env[name]?.trim();
+    if (!raw) return null;
+    checkUrl(name, raw, schemes);
+    return raw;
+  };
+  /** One URL, or several nodes of one cluster separated by commas, all with the same credentials. */
+  const urls = (name: string, schemes: string[]): string | null => {
+    const raw = env[name]?.trim();
+    if (!raw) return null;
+    const parsed = serverUrls(raw).map((u) => checkUrl(name, u, schemes));
+    if (new Set(parsed.map((u) => `${u?.username}:${u?.password}:${u?.pathname}`)).size > 1) {
+      problems.push(`${name} names nodes of one cluster: give every URL the same user, password and path`);
     }
     return raw;
+  };
+  const redisTarget = (): RedisTarget | null => {
+    const single = url('REDIS_URL', ['redis', 'rediss']);
+    const nodes = env.REDIS_CLUSTER_NODES?.trim();
+    if (single && nodes) {
+      problems.push('REDIS_URL and REDIS_CLUSTER_NODES are both set: name one server or the nodes of one cluster');
+    }
+    if (!nodes) return single ? { mode: 'standalone', url: single } : null;
+    // host:port is enough for a node; a URL carries credentials or TLS (rediss://), the same for every node.
+    const list = serverUrls(nodes).map((n) => (/^[a-z]+:\/\//.test(n) ? n : `redis://${n}`));
+    for (const node of list) {
+      const parsed = checkUrl('REDIS_CLUSTER_NODES', node, ['redis', 'rediss']);
+      if (parsed && parsed.pathname.length > 1) {
+        problems.push(`REDIS_CLUSTER_NODES: ${parsed.host} names a database; a cluster has only database 0`);
+      }
+    }
+    return { mode: 'cluster', nodes: list };
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const raw = env[name];
@@ -147,11 +220,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql']),
     pgliteDataDir: env.PGLITE_DATA_DIR?.trim() || null,
     mongodbUrl: url('MONGODB_URL', ['mongodb', 'mongodb+srv']),
-    elasticsearchUrl: url('ELASTICSEARCH_URL', ['http', 'https']),
+    elasticsearchUrl: urls('ELASTICSEARCH_URL', ['http', 'https']),
     elasticsearchIndex: indexName('ELASTICSEARCH_INDEX', 'credit-transactions-v1'),
-    redisUrl: url('REDIS_URL', ['redis', 'rediss']),
+    elasticsearchReplicas: ['', 'auto'].includes(env.ELASTICSEARCH_REPLICAS?.trim() ?? '')
+      ? null
+      : int('ELASTICSEARCH_REPLICAS', 0, 0, 10),
+    elasticsearchShards: int('ELASTICSEARCH_SHARDS', 1, 1, 64),
+    redis: redisTarget(),
+    redisJournalReplicas: 0,
     redisNamespace: redisNamespace(),
-    rabbitmqUrl: url('RABBITMQ_URL', ['amqp', 'amqps']),
+    rabbitmqUrl: urls('RABBITMQ_URL', ['amqp', 'amqps']),
+    rabbitmqQueueType: 'classic',
+    rabbitmqDeliveryLimit: int('RABBITMQ_DELIVERY_LIMIT', DEFAULT_DELIVERY_LIMIT, 1, 1_000),
     analysisTtlSeconds: int('ANALYSIS_TTL_SECONDS', 300, 1, 86_400),
     demoConsumers: 0,
     production: env.NODE_ENV?.trim() === 'production',
@@ -170,7 +250,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);
   }
-  const serverConfigured = [config.databaseUrl, config.mongodbUrl, config.elasticsearchUrl, config.redisUrl, config.rabbitmqUrl].some(Boolean);
+  config.redisJournalReplicas = int('REDIS_JOURNAL_REPLICAS', config.redis?.mode === 'cluster' ? 1 : 0, 0, 5);
+  const brokerNodes = config.rabbitmqUrl ? serverUrls(config.rabbitmqUrl).length : 0;
+  const queueTypes = ['classic', 'quorum'] as const;
+  config.rabbitmqQueueType = oneOf('RABBITMQ_QUEUE_TYPE', queueTypes, brokerNodes > 1 ? 'quorum' : 'classic');
+  const { databaseUrl, mongodbUrl, elasticsearchUrl, redis, rabbitmqUrl } = config;
+  const serverConfigured = [databaseUrl, mongodbUrl, elasticsearchUrl, redis, rabbitmqUrl].some(Boolean);
   config.demoConsumers = int('DEMO_CONSUMERS', serverConfigured || config.production ? 0 : 1000, 0, 1_000_000);
   if (config.demoConsumers > 0 && config.production) {
     problems.push(

@@ -5,17 +5,28 @@ import { AppConfig, ConfigError, loadConfig } from './app-config';
 import { RpcErrorPassthroughFilter } from './rabbitmq/rpc-error.filter';
 import { RedactingLogger, logLevelsFrom } from './redacting.logger';
 import { RabbitMqServer } from './rabbitmq/rabbitmq.server';
+import { TopologyOptions } from './rabbitmq/rabbitmq.topology';
 import { StartupTimer } from './startup-timer';
 
 export const RETRY_DELAY_MS = 2_000;
 export const MAX_ATTEMPTS = 5;
+
+/** The queues every process declares, as the configuration says: every publisher and consumer must agree on them. */
+export function topologyOptions(
+  config: Pick<AppConfig, 'rabbitmqQueueType' | 'rabbitmqDeliveryLimit'>,
+): TopologyOptions {
+  const { rabbitmqQueueType: queueType, rabbitmqDeliveryLimit: deliveryLimit } = config;
+  return { retryDelayMs: RETRY_DELAY_MS, queueType, deliveryLimit };
+}
 
 /** The RabbitMQ transport every worker (and the API's partner endpoint) listens with. */
 export function rabbitMqStrategy(config: AppConfig, name: string, prefetch: number, prefetchByQueue?: Record<string, number>): RabbitMqServer {
   if (!config.rabbitmqUrl) {
     throw new ConfigError(`RABBITMQ_URL is required to run ${name} as its own process; without servers, \`npm start\` runs every app in one process`);
   }
-  return new RabbitMqServer({ url: config.rabbitmqUrl, name, prefetch, prefetchByQueue, maxAttempts: MAX_ATTEMPTS, retryDelayMs: RETRY_DELAY_MS });
+  const url = config.rabbitmqUrl;
+  const maxAttempts = MAX_ATTEMPTS;
+  return new RabbitMqServer({ url, name, prefetch, prefetchByQueue, maxAttempts, ...topologyOptions(config) });
 }
 
 export interface WorkerOptions {

@@ -1,16 +1,24 @@
 import { Logger } from '@nestjs/common';
 import amqp, { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
+import { serverUrls } from '../app-config';
 import { assertTopology, TopologyOptions } from './rabbitmq.topology';
 
 /**
  * One managed connection per process: amqp-connection-manager reconnects after a broker restart, re-runs the channel
- * setup (topology, prefetch, consumers) and holds publishes until the channel is back.
+ * setup (topology, prefetch, consumers) and holds publishes until the channel is back. `url` may name the nodes of a
+ * cluster, separated by commas: each reconnection tries the next one, so losing a node moves the process to another.
  */
 export function connectRabbitMq(url: string, name: string): AmqpConnectionManager {
   const logger = new Logger(`RabbitMQ:${name}`);
-  const connection = amqp.connect([url], { heartbeatIntervalInSeconds: 10, reconnectTimeInSeconds: 1, connectionOptions: { clientProperties: { connection_name: name } } });
-  connection.on('connect', () => logger.log('connected'));
+  const connection = amqp.connect(serverUrls(url), {
+    heartbeatIntervalInSeconds: 10,
+    reconnectTimeInSeconds: 1,
+    connectionOptions: { clientProperties: { connection_name: name } },
+  });
+  connection.on('connect', ({ url: node }) => {
+    logger.log(`connected to ${typeof node === 'string' ? new URL(node).host : 'RabbitMQ'}`);
+  });
   connection.on('disconnect', ({ err }) => logger.warn(`disconnected: ${err?.message ?? 'closed'}; reconnecting`));
   connection.on('connectFailed', ({ err }) => logger.warn(`connection failed: ${err?.message}; retrying`));
   return connection;
@@ -21,7 +29,7 @@ export function connectRabbitMq(url: string, name: string): AmqpConnectionManage
  * `user_id` of this connection's messages.
  */
 export function brokerUserOf(url: string): string {
-  return decodeURIComponent(new URL(url).username) || 'guest';
+  return decodeURIComponent(new URL(serverUrls(url)[0]!).username) || 'guest';
 }
 
 export function confirmChannel(

@@ -107,6 +107,16 @@ function previousAttempts(queue: string, msg: ConsumeMessage): number {
   return Number(deaths?.find((d) => d.queue === retryQueue(queue))?.count ?? 0);
 }
 
+/**
+ * Whether a quorum queue has handed this message to consumers that each stopped or lost their connection before
+ * settling it (a message that crashes its worker does exactly that) at least `limit` times: the broker counts those
+ * returns in x-delivery-count. Classic queues keep no count.
+ */
+function passedDeliveryLimit(msg: ConsumeMessage, limit: number | undefined): boolean {
+  const count = Number((msg.properties.headers ?? {})['x-delivery-count'] ?? 0);
+  return limit !== undefined && count >= limit;
+}
+
 function isPermanent(error: unknown): error is DomainError | PermanentMessageError {
   return error instanceof PermanentMessageError || error instanceof ValidationError || error instanceof NotFoundError;
 }
@@ -174,14 +184,24 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   }
 
   private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    // Settling a message fails when its channel closes under it (its node lost, the connection dropped). It was not
+    // acknowledged, so the broker delivers it again; an unhandled rejection here would end the whole process.
+    const settled = work.catch((error: unknown) => {
+      this.logger.warn(`a message was left unsettled; the broker delivers it again: ${(error as Error).message}`);
+    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
   }
 
   private async handle(queue: string, msg: ConsumeMessage): Promise<void> {
     const channel = this.channel!;
     if (this.closing) {
       channel.nack(msg, false, true);
+      return;
+    }
+    if (this.options.queueType === 'quorum' && passedDeliveryLimit(msg, this.options.deliveryLimit)) {
+      const reason = 'delivered more often than the delivery limit (RABBITMQ_DELIVERY_LIMIT) to consumers that stopped';
+      await this.deadLetter(queue, msg, 'DELIVERY_LIMIT', reason);
       return;
     }
     let payload: unknown;
@@ -260,6 +280,9 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
         const failure = results[i] ?? null;
         if (failure === null) this.channel!.ack(h.msg);
         else await this.fail(queue, h.msg, failure);
+      } catch (error) {
+        // As in track(): its channel closed, so the broker delivers it again; the batch loop must go on.
+        this.logger.warn(`a message was left unsettled; the broker delivers it again: ${(error as Error).message}`);
       } finally {
         h.settle();
       }

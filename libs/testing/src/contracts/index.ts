@@ -7,3 +7,4 @@ export * from './test-keys';
 export * from './wait-for';
 export * from '../collect-pages';
 export * from './consumer-feeds.contract';
+export * from './redis-journals';

@@ -54,6 +54,45 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     await es.close();
   });
 
+  describe('replicas and readiness', () => {
+    const replicasOf = async (name: string) => (await es.indices.getSettings({ index: name }))[name]!.settings!.index!.number_of_replicas;
+
+    it('places a replica only where there is another node for it, says so in the template, and is then green: up', async () => {
+      const { number_of_data_nodes: nodes } = await es.cluster.health();
+      const expected = nodes > 1 ? '1' : '0';
+      expect(await replicasOf(index)).toBe(expected);
+      const { index_templates: [template] } = await es.indices.getIndexTemplate({ name: store.templateName });
+      expect(template!.index_template.template!.settings).toMatchObject({ index: { number_of_replicas: expected } });
+      await es.cluster.health({ index, wait_for_status: 'green', timeout: '30s' });
+      expect(await store.health()).toBe('up');
+    });
+
+    it('reports an index whose replica cannot be placed as degraded (yellow), and converges an existing index on the setting', async () => {
+      const name = `${index}-replicated`;
+      // More replicas than the cluster has other nodes: one copy at least stays unassigned.
+      const { number_of_data_nodes: nodes } = await es.cluster.health();
+      const replicated = new ElasticsearchTransactionStore(es, { index: name, refresh: false, replicas: nodes });
+      try {
+        await replicated.ensureIndex();
+        expect(await replicasOf(name)).toBe(String(nodes));
+        expect(await replicated.health()).toBe('degraded');
+        // Started again with the setting changed: an existing index takes the new count in place.
+        await new ElasticsearchTransactionStore(es, { index: name, refresh: false, replicas: 0 }).ensureIndex();
+        expect(await replicasOf(name)).toBe('0');
+        await es.cluster.health({ index: name, wait_for_status: 'green', timeout: '10s' });
+        expect(await replicated.health()).toBe('up');
+      } finally {
+        await es.indices.delete({ index: name, ignore_unavailable: true });
+        await es.indices.deleteIndexTemplate({ name: replicated.templateName }).catch(() => undefined);
+      }
+    });
+
+    it('reports the store down when Elasticsearch does not answer', async () => {
+      const unreachable = new ElasticsearchTransactionStore(new ElasticsearchService({ node: 'http://127.0.0.1:1', requestTimeout: 1_000 }), { index, refresh: false });
+      expect(await unreachable.health()).toBe('down');
+    });
+  });
+
   describe('honours the TransactionStore contract (refresh wait_for)', () => transactionStoreContract(() => store));
 
   describe('honours the TransactionStore contract (refresh false, explicit refresh before reads)', () =>

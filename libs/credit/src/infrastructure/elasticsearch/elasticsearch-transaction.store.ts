@@ -33,9 +33,13 @@ export interface ElasticsearchTransactionStoreOptions {
    * false is for bulk loads that can live with the refresh interval: nothing waits.
    */
   refresh: 'coalesced' | 'wait_for' | false;
-  /** One shard is plenty for one CPF-keyed trail on one node; replicas stay 0 there or the index is never green. */
+  /** One shard is plenty for one CPF-keyed trail on one node; more spread a new index's writes over a cluster. */
   shards?: number;
-  replicas?: number;
+  /**
+   * Copies of each shard besides the primary. Null or absent: 1 when the cluster has more than one data node, 0 on a
+   * single node, where a replica could never be placed and the index would stay yellow.
+   */
+  replicas?: number | null;
   /** Bulk requests stay well under http.max_content_length and the coordinating node's memory. */
   chunkSize?: number;
 }
@@ -98,8 +102,12 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     return `${this.index}-template`;
   }
 
-  /** Safe to call on every start and from several instances at once: converges on the template, the index and its mapping. */
+  /**
+   * Safe to call on every start and from several instances at once: converges on the template, the index, its mapping
+   * and its number of replicas (the one index setting that can change in place; the shard count stays as created).
+   */
   async ensureIndex(): Promise<void> {
+    const replicas = this.options.replicas ?? ((await this.es.cluster.health()).number_of_data_nodes > 1 ? 1 : 0);
     await this.es.indices.putIndexTemplate({
       name: this.templateName,
       // The exact name, not a wildcard, so templates of different indexes (tests, versions) never overlap.
@@ -107,7 +115,7 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       // Above the built-in templates (priority 100) in case someone names the index like one of their patterns.
       priority: 500,
       template: {
-        settings: { number_of_shards: this.options.shards ?? 1, number_of_replicas: this.options.replicas ?? 0 },
+        settings: { number_of_shards: this.options.shards ?? 1, number_of_replicas: replicas },
         mappings: TRANSACTION_MAPPINGS,
       },
       _meta: { owner: 'credit', port: 'TransactionStore' },
@@ -120,6 +128,7 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       if (errorType(error) !== 'resource_already_exists_exception') throw error;
       // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails loudly here.
       await this.es.indices.putMapping({ index: this.index, ...TRANSACTION_MAPPINGS });
+      await this.es.indices.putSettings({ index: this.index, settings: { number_of_replicas: replicas } });
       await this.es.indices.refresh({ index: this.index });
       const { count } = await this.es.count({
         index: this.index,
@@ -146,43 +155,67 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       const legacy = await this.legacyDuplicates(slice.map(([, i]) => events[i]!));
       const chunk = slice.filter((_, k) => !legacy[k]);
       if (chunk.length === 0) continue;
-      const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
-      for (const [id, i] of chunk) {
-        const document = options.demo ? { ...Mapper.toDocument(events[i]!), demo: true as const } : Mapper.toDocument(events[i]!);
-        operations.push({ create: { _index: this.index, _id: id } }, document);
-      }
-      const response = await this.es.bulk({
-        operations,
-        refresh,
-        filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'],
-      });
-      let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;
-      let failures = 0;
-      response.items.forEach((item, k) => {
-        const result = item.create;
-        if (!result) return;
-        const index = chunk[k]![1];
-        if (result.status === 201) {
-          stored += 1;
-          outcomes[index] = 'STORED';
-        } else if (result.status !== 409) {
-          failures += 1;
-          failure ??= {
-            id: events[index]!.eventId,
-            status: result.status,
-            type: result.error?.type,
-            reason: result.error?.reason,
-          };
+      // Events Elasticsearch pushed back (429: its indexing pressure or write queue is full, or a request timed out)
+      // are sent again after a pause, a few times, instead of failing the batch: a node lost or busy pushes back for
+      // seconds, and a batch failed here is retried by its worker only a few times before it is dead-lettered.
+      let pending = chunk;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const last = attempt >= BACKPRESSURE_ATTEMPTS;
+        const operations: Array<{ create: { _index: string; _id: string } } | TransactionDocument> = [];
+        for (const [id, i] of pending) {
+          const mapped = Mapper.toDocument(events[i]!);
+          const document = options.demo ? { ...mapped, demo: true as const } : mapped;
+          operations.push({ create: { _index: this.index, _id: id } }, document);
         }
-      });
-      if (failure) {
-        // Whatever else this bulk stored stays stored: the caller can resend the whole batch, create makes that harmless.
-        throw new Error(
-          `Elasticsearch refused ${failures} of ${chunk.length} events in ${this.index}; first: ${failure.id} (${failure.status} ${failure.type ?? 'error'}: ${failure.reason ?? 'no reason given'})`,
-        );
+        let response: estypes.BulkResponse;
+        try {
+          response = await this.es.bulk({
+            operations,
+            refresh,
+            filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'],
+          });
+        } catch (error) {
+          if (last || !pushedBack(error)) throw error;
+          await sleep(backpressurePause(attempt));
+          continue;
+        }
+        // A response without an item per operation would make the counts lie.
+        if (response.items.length !== pending.length) {
+          throw new Error(`Elasticsearch answered ${response.items.length} items for ${pending.length} operations`);
+        }
+        let failure: { id: string; status: number; type?: string; reason?: string | null } | undefined;
+        let failures = 0;
+        const again: typeof pending = [];
+        response.items.forEach((item, k) => {
+          const result = item.create;
+          if (!result) return;
+          const index = pending[k]![1];
+          if (result.status === 201) {
+            stored += 1;
+            outcomes[index] = 'STORED';
+          } else if (result.status === 429 && !last) {
+            again.push(pending[k]!);
+          } else if (result.status !== 409) {
+            failures += 1;
+            failure ??= {
+              id: events[index]!.eventId,
+              status: result.status,
+              type: result.error?.type,
+              reason: result.error?.reason,
+            };
+          }
+        });
+        if (failure) {
+          // Whatever else this bulk stored stays stored: the caller can resend the whole batch, create makes that
+          // harmless.
+          throw new Error(
+            `Elasticsearch refused ${failures} of ${pending.length} events in ${this.index}; first: ${failure.id} ` +
+              `(${failure.status} ${failure.type ?? 'error'}: ${failure.reason ?? 'no reason given'})`,
+          );
+        }
+        pending = again;
+        if (pending.length > 0) await sleep(backpressurePause(attempt));
       }
-      // A response without an item per operation would make the counts lie.
-      if (response.items.length !== chunk.length) throw new Error(`Elasticsearch answered ${response.items.length} items for ${chunk.length} operations`);
     }
     // Also after a batch of duplicates only: their first writer may not have refreshed yet (it may have crashed before).
     if (mode === 'coalesced' && batch.length > 0) await this.refresher.request();
@@ -346,14 +379,33 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   }
 
   /** Yellow is the normal state of a single node with replicas configured elsewhere: data is fully readable and writable. */
-  async health(): Promise<'up' | 'down'> {
+  /**
+   * The events index's own health, as Elasticsearch reports it: green is up; yellow (a replica not placed, e.g. a node
+   * lost) still serves every read and write but one more loss could lose data, so degraded; red (a primary shard not
+   * placed) means part of the trail can be neither read nor written, so down.
+   */
+  async health(): Promise<'up' | 'degraded' | 'down'> {
     try {
-      const { status } = await this.es.cluster.health({}, { requestTimeout: 2_000, maxRetries: 0 });
-      return status === 'green' || status === 'yellow' ? 'up' : 'down';
+      const { status } = await this.es.cluster.health({ index: this.index }, { requestTimeout: 2_000, maxRetries: 1 });
+      return status === 'green' ? 'up' : status === 'yellow' ? 'degraded' : 'down';
     } catch {
       return 'down';
     }
   }
+}
+
+/** Bulk requests of one chunk while Elasticsearch pushes back (429), pausing 0.5, 1, 2 and 4 s between them. */
+const BACKPRESSURE_ATTEMPTS = 5;
+const backpressurePause = (attempt: number) => 500 * 2 ** (attempt - 1);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Elasticsearch refused a whole request for its load (429 Too Many Requests), not for what it contained, or did not
+ * answer in time, which under load means the same; a request that timed out may still have landed, and the `create`
+ * of a repeat makes that harmless (409, a duplicate).
+ */
+function pushedBack(error: unknown): boolean {
+  return (error instanceof errors.ResponseError && error.statusCode === 429) || error instanceof errors.TimeoutError;
 }
 
 function errorType(error: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { AmqpConnectionManager } from 'amqp-connection-manager';
-import { RETRY_DELAY_MS, RabbitMqPublisher, brokerUserOf, connectRabbitMq } from '@app/platform';
+import { RabbitMqPublisher, TopologyOptions, brokerUserOf, connectRabbitMq } from '@app/platform';
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CommandSender } from '../../application/ports/command.sender';
 import { BROKER_USER } from './broker-user';
@@ -18,7 +18,8 @@ export class RabbitMqTransportModule implements OnApplicationShutdown {
     private readonly publisher: RabbitMqPublisher,
   ) {}
 
-  static forRoot(url: string, processName: string): DynamicModule {
+  /** url: one node, or the nodes of one cluster separated by commas; topology: the queues every process declares. */
+  static forRoot(url: string, processName: string, topology: TopologyOptions): DynamicModule {
     return {
       module: RabbitMqTransportModule,
       providers: [
@@ -28,7 +29,7 @@ export class RabbitMqTransportModule implements OnApplicationShutdown {
           provide: RabbitMqPublisher,
           inject: [RABBITMQ_CONNECTION],
           useFactory: async (connection: AmqpConnectionManager) => {
-            const publisher = new RabbitMqPublisher(connection, { retryDelayMs: RETRY_DELAY_MS });
+            const publisher = new RabbitMqPublisher(connection, topology);
             await publisher.waitForConnect();
             return publisher;
           },

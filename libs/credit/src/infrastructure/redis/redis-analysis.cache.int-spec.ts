@@ -6,7 +6,7 @@ import { analysisCacheContract, requireEnv, uniqueCpf } from '@app/testing/contr
 import { RedisCacheModule } from './redis-cache.module';
 
 async function cacheFor(url: string) {
-  const moduleRef = await Test.createTestingModule({ imports: [RedisCacheModule.forRoot(url)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [RedisCacheModule.forRoot({ mode: 'standalone', url })] }).compile();
   await moduleRef.init();
   return { cache: moduleRef.get(AnalysisCache), close: () => moduleRef.close() };
 }

@@ -1,9 +1,10 @@
 import { throttledWarning } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Logger } from '@nestjs/common';
+import { Cluster } from 'ioredis';
 import { AnalysisCache, CacheLookup, FillTicket } from '../../application/ports/analysis.cache';
-import { REDIS_NAMESPACE, redisKeys } from './redis-keys';
+import { RedisClient, clusterHealthy, layoutOf } from './redis-client';
+import { redisKeys, shardOf } from './redis-keys';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -24,7 +25,7 @@ if ${luaFillTicket('KEYS[2]')} ~= ARGV[3] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `;
-/** KEYS: analysis, invalidation count of each CPF in turn. ARGV: count ttl ms. */
+/** KEYS: analysis, invalidation count of each CPF in turn (on a cluster, CPFs of one shard). ARGV: count ttl ms. */
 const INVALIDATE = `
 for i = 1, #KEYS, 2 do
   redis.call('DEL', KEYS[i])
@@ -51,17 +52,19 @@ type Scripts = {
  * cache-manager-ioredis-yet the same value was encoded three times, JSON in a Keyv envelope in telejson, and decoding it
  * took 12% of a cached read; the hot read path also needs to read the key from a Lua script. See docs/architecture.md.)
  * Redis being down must never fail a request: every call degrades to a miss (or a no-op) and the client keeps
- * reconnecting, so caching resumes by itself.
+ * reconnecting, so caching resumes by itself. A CPF's analysis and invalidation count share its shard's hash tag, so
+ * each script touches one slot of a Redis Cluster.
  */
-@Injectable()
 export class RedisAnalysisCache extends AnalysisCache {
   private readonly warn = throttledWarning(new Logger(RedisAnalysisCache.name));
 
   private readonly scripts: Scripts;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    @Inject(REDIS_NAMESPACE) private readonly namespace: string,
+    private readonly redis: RedisClient,
+    private readonly namespace: string,
+    /** Replicas each primary of a cluster should have (REDIS_JOURNAL_REPLICAS): fewer is reported as degraded. */
+    private readonly replicas = 0,
   ) {
     super();
     redis.defineCommand('creditAnalysisFillV1', { numberOfKeys: 2, lua: FILL });
@@ -114,17 +117,24 @@ export class RedisAnalysisCache extends AnalysisCache {
    */
   async invalidate(cpfs: Cpf[]): Promise<void> {
     if (cpfs.length === 0) return;
-    const keys = cpfs.flatMap((c) => [redisKeys.analysis(this.namespace, c), redisKeys.analysisInvalidations(this.namespace, c)]);
-    try {
-      await this.scripts.creditAnalysisInvalidateV1(keys.length, ...keys, INVALIDATION_COUNT_TTL_MS);
-    } catch (error) {
-      this.warnFailed('invalidate', error);
-    }
+    // One script for the whole batch on a single server; on a cluster one per shard (each on its slot), side by side.
+    const groups = layoutOf(this.redis) === 'cluster' ? groupBy(cpfs, shardOf) : [cpfs];
+    await Promise.all(groups.map(async (group) => {
+      const keys = group.flatMap((c) => [
+        redisKeys.analysis(this.namespace, c), redisKeys.analysisInvalidations(this.namespace, c),
+      ]);
+      try {
+        await this.scripts.creditAnalysisInvalidateV1(keys.length, ...keys, INVALIDATION_COUNT_TTL_MS);
+      } catch (error) {
+        this.warnFailed('invalidate', error);
+      }
+    }));
   }
 
   async health(): Promise<'up' | 'degraded'> {
     if (!this.available()) return 'degraded';
     try {
+      if (this.redis instanceof Cluster) return (await clusterHealthy(this.redis, this.replicas)) ? 'up' : 'degraded';
       await this.redis.ping();
       return 'up';
     } catch {
@@ -139,4 +149,15 @@ export class RedisAnalysisCache extends AnalysisCache {
   private warnFailed(what: string, error: unknown): void {
     this.warn(`cache ${what} failed, answering from the stores: ${(error as Error).message}`);
   }
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => number): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
 }

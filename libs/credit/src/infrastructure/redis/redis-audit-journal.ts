@@ -1,5 +1,5 @@
-import type Redis from 'ioredis';
 import { AuditLog, SealedAuditEntry } from '../../application/ports/audit-log';
+import { RedisClient, RedisLayout, layoutOf } from './redis-client';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
 import { redisJournals } from './redis-keys';
 
@@ -22,14 +22,16 @@ import { redisJournals } from './redis-keys';
 export const AUDIT_CYCLE_MS = 250;
 
 export class RedisAuditJournalRelay extends RedisJournalRelay<SealedAuditEntry> {
-  constructor(redis: Redis, audit: AuditLog, namespace: string, options: RelayOptions = {}) {
-    super(redis, auditJournalSink(audit, namespace), { cycleMs: AUDIT_CYCLE_MS, ...options });
+  constructor(redis: RedisClient, audit: AuditLog, namespace: string, options: RelayOptions = {}) {
+    super(redis, auditJournalSink(audit, namespace, layoutOf(redis)), { cycleMs: AUDIT_CYCLE_MS, ...options });
   }
 }
 
-export function auditJournalSink(audit: AuditLog, namespace: string): JournalSink<SealedAuditEntry> {
+export function auditJournalSink(
+  audit: AuditLog, namespace: string, layout: RedisLayout,
+): JournalSink<SealedAuditEntry> {
   return {
-    ...redisJournals.audit(namespace),
+    ...redisJournals.audit(namespace, layout),
     name: 'audit log',
     parse: parseSealed,
     deliver: async (entries) => {

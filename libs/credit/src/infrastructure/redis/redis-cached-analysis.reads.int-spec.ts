@@ -3,13 +3,14 @@ import Redis from 'ioredis';
 import { CachedReadRequest } from '../../application/ports/cached-analysis-reads';
 import { AuditEntryInput, SealedAuditEntry } from '../../application/ports/audit-log';
 import { RecordingAuditLog } from '@app/testing';
-import { requireEnv, uniqueCpf } from '@app/testing/contracts';
+import { journalEntries, journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { redisOptions } from './redis-cache.module';
 import { INVALIDATION_COUNT_TTL_MS, RedisAnalysisCache } from './redis-analysis.cache';
 import { RedisAuditJournalRelay } from './redis-audit-journal';
 import { RedisCachedAnalysisReads } from './redis-cached-analysis.reads';
 import { RedisJournalledAuditLog } from './redis-journalled-audit-log';
-import { redisKeys } from './redis-keys';
+import { REPLICA_ACK_TIMEOUT_MS } from './redis-replica-ack';
+import { journalStreamOf, redisJournals, redisKeys } from './redis-keys';
 
 // On a loaded two-core machine a relay pass can take seconds; the conditions below are waited for, not timed.
 jest.setTimeout(30_000);
@@ -33,7 +34,8 @@ class FlakyAuditLog extends RecordingAuditLog {
 
 describe('cached analysis reads and the audit journal on real Redis', () => {
   const namespace = `it${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  const journal = redisKeys.auditJournal(namespace);
+  const auditJournal = (ns = namespace) => redisJournals.audit(ns, 'standalone');
+  const inquiryJournal = (ns = namespace) => redisJournals.inquiry(ns, 'standalone');
   let redis: Redis;
   let cache: RedisAnalysisCache;
   const audit = new RecordingAuditLog();
@@ -54,7 +56,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       purpose: 'CREDIT_GRANTING',
     },
   });
-  const inquiryIds = async (ns = namespace) => (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+')).map(
+  const inquiryIds = async (ns = namespace) => (await journalEntries(redis, inquiryJournal(ns))).map(
     ([, f]) => (JSON.parse(f[1]) as { event: { eventId: string } }).event.eventId
   );
 
@@ -74,7 +76,9 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const cpf = uniqueCpf();
     const json = '{"cpf":"' + cpf.value + '","nome":"Zé Ninguém"}';
     await cache.set(cpf, json, 60_000);
-    const before = await redis.xlen(journal);
+    // On the CPF's shard: the slot of its analysis, so that one script reaches all three on a cluster.
+    const auditStream = journalStreamOf(auditJournal(), cpf).key;
+    const before = await redis.xlen(auditStream);
 
     const result = await reads.read(ask('key-hit', 'r-hit', cpf));
 
@@ -82,7 +86,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     if (result.kind !== 'hit') return;
     expect(result.body.toString('utf8')).toBe(json);
     expect(result.rate).toMatchObject({ allowed: true, limit: 100, remaining: 99 });
-    const journalled = await redis.xrange(journal, '-', '+');
+    const journalled = await redis.xrange(auditStream, '-', '+');
     expect(journalled.length).toBe(before + 1);
     const [, fields] = journalled[journalled.length - 1];
     const stored = JSON.parse(fields[1]) as SealedAuditEntry;
@@ -90,7 +94,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     // The journal holds the sealed entry only: never the CPF in clear.
     expect(fields.join(' ')).not.toContain(cpf.value);
     // The inquiry is C data (the CPF's event trail), journalled in its wire shape for the relay to store.
-    const inquiries = await redis.xrange(redisKeys.inquiryJournal(namespace), '-', '+');
+    const inquiries = await redis.xrange(journalStreamOf(inquiryJournal(), cpf).key, '-', '+');
     const inquiry = JSON.parse(inquiries[inquiries.length - 1][1][1]) as Record<string, unknown>;
     expect(inquiry).toMatchObject({
       source: 'bureau',
@@ -104,14 +108,25 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     });
   });
 
+  it('does not serve a hit whose journalled entries no replica acknowledged, so the full path records them again', async () => {
+    // This server has no replica: WAIT answers 0 once its timeout has passed.
+    const reads = new RedisCachedAnalysisReads(redis, 100, namespace, 1);
+    const cpf = uniqueCpf();
+    await cache.set(cpf, '{}', 60_000);
+    const started = Date.now();
+    const result = await reads.read(ask('key-unreplicated', 'r-unreplicated', cpf));
+    expect(result).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }), ticket: null });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REPLICA_ACK_TIMEOUT_MS - 5);
+  });
+
   it('counts a miss without journalling anything', async () => {
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace);
-    const before = await redis.xlen(journal);
+    const before = await journalLength(redis, auditJournal());
     const first = await reads.read(ask('key-miss', 'r-miss'));
     const second = await reads.read(ask('key-miss', 'r-miss-2'));
     expect(first).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }), ticket: '0' });
     expect(second).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 98 }), ticket: '0' });
-    expect(await redis.xlen(journal)).toBe(before);
+    expect(await journalLength(redis, auditJournal())).toBe(before);
     expect(await inquiryIds()).not.toContain('inq-r-miss');
     expect(await inquiryIds()).not.toContain('inq-r-miss-2');
   });
@@ -142,7 +157,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     for (let i = 0; i < 3; i++) kinds.push((await reads.read(ask('key-limit', `r-limit-${i}`, cpf))));
     expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);
     expect(kinds[2]).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: false, remaining: 0 }), ticket: null });
-    const ids = (await redis.xrange(journal, '-', '+')).map(([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId);
+    const ids = (await journalEntries(redis, auditJournal())).map(([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId);
     expect(ids).toEqual(expect.arrayContaining(['r-limit-0', 'r-limit-1']));
     expect(ids).not.toContain('r-limit-2');
     expect(await inquiryIds()).toEqual(expect.arrayContaining(['inq-r-limit-0', 'inq-r-limit-1']));
@@ -176,7 +191,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       const cpf = uniqueCpf();
       await log.record({ clientId: 'bank', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpf, action: 'READ', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: 'j-1' });
       expect(inner.sealed).toHaveLength(0);
-      const [[, fields]] = await redis.xrange(redisKeys.auditJournal(ns), '-', '+');
+      const [[, fields]] = await journalEntries(redis, auditJournal(ns));
       expect(JSON.parse(fields[1])).toMatchObject({ requestId: 'j-1', cpfMasked: cpf.masked, resource: 'CONSUMER' });
       expect(fields.join(' ')).not.toContain(cpf.value);
       const relay = new RedisAuditJournalRelay(redis, inner, ns, { consumer: 'j' });
@@ -211,7 +226,21 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       await relay.stop();
       expect(await relay.health()).toBe('degraded');
       expect(log.sealed.map((e) => e.requestId)).toEqual(Array.from({ length: 50 }, (_, i) => `seq-${i}`));
-      expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(0);
+      expect(await journalLength(redis, auditJournal(ns))).toBe(0);
+    });
+
+    it('drains the stream of the layout before shards, where a process of the previous version may still write', async () => {
+      const ns = `${namespace}-legacy`;
+      const legacy = auditJournal(ns).shards.find((s) => s.shard === 'legacy')!;
+      expect(legacy).toMatchObject({ key: `${ns}:audit-journal:v1`, deadKey: `${ns}:audit-journal:dead:v1` });
+      for (let i = 0; i < 3; i++) await redis.xadd(legacy.key, '*', 'entry', JSON.stringify(entry(`old-${i}`)));
+      const log = new RecordingAuditLog();
+      const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'upgraded' });
+      relay.start();
+      await until(() => log.sealed.length === 3);
+      await relay.stop();
+      expect(log.sealed.map((e) => e.requestId)).toEqual(['old-0', 'old-1', 'old-2']);
+      expect(await redis.xlen(legacy.key)).toBe(0);
     });
 
     it('keeps entries journalled while the audit log is down, and appends them all when it returns', async () => {
@@ -220,20 +249,22 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       log.down = true;
       const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'r2' });
       relay.start();
-      for (let i = 0; i < 20; i++) await redis.xadd(redisKeys.auditJournal(ns), '*', 'entry', JSON.stringify(entry(`down-${i}`)));
+      // Spread over the shards, as requests' entries are.
+      const { shards } = auditJournal(ns);
+      for (let i = 0; i < 20; i++) await redis.xadd(shards[i % shards.length]!.key, '*', 'entry', JSON.stringify(entry(`down-${i}`)));
       await new Promise((r) => setTimeout(r, 600));
       expect(log.sealed).toHaveLength(0);
-      expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(20);
+      expect(await journalLength(redis, auditJournal(ns))).toBe(20);
       log.down = false;
       await until(() => log.sealed.length === 20, 5_000);
       await relay.stop();
       expect(new Set(log.sealed.map((e) => e.requestId)).size).toBe(20);
-      expect(await redis.xlen(redisKeys.auditJournal(ns))).toBe(0);
+      expect(await journalLength(redis, auditJournal(ns))).toBe(0);
     });
 
     it('takes over the entries a crashed relay had read but not appended', async () => {
       const ns = `${namespace}-claim`;
-      const key = redisKeys.auditJournal(ns);
+      const { key } = auditJournal(ns).shards[3]!;
       await redis.xgroup('CREATE', key, 'audit-relay', '0', 'MKSTREAM');
       for (let i = 0; i < 5; i++) await redis.xadd(key, '*', 'entry', JSON.stringify(entry(`orphan-${i}`)));
       // A relay that read them and died before appending: they sit in its pending list.
@@ -249,7 +280,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
 
     it('moves an unreadable entry to the dead-letter stream with its reason and appends the rest', async () => {
       const ns = `${namespace}-dead`;
-      const key = redisKeys.auditJournal(ns);
+      const { key, deadKey } = auditJournal(ns).shards[5]!;
       await redis.xadd(key, '*', 'entry', JSON.stringify(entry('good-1')));
       await redis.xadd(key, '*', 'entry', '{"clientId":42}');
       await redis.xadd(key, '*', 'entry', JSON.stringify(entry('good-2')));
@@ -257,11 +288,11 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       const relay = new RedisAuditJournalRelay(redis, log, ns, { consumer: 'r3' });
       relay.start();
       await until(() => log.sealed.length === 2);
-      await until(async () => (await redis.xlen(redisKeys.auditJournalDead(ns))) === 1);
+      await until(async () => (await redis.xlen(deadKey)) === 1);
       // An operator must look at a dead-lettered entry: readiness says so until it is dealt with.
       expect(await relay.health()).toBe('degraded');
       await relay.stop();
-      const [[, fields]] = await redis.xrange(redisKeys.auditJournalDead(ns), '-', '+');
+      const [[, fields]] = await redis.xrange(deadKey, '-', '+');
       expect(fields).toEqual(expect.arrayContaining(['reason', 'clientId: must be a string', 'entry', '{"clientId":42}']));
       expect(log.sealed.map((e) => e.requestId)).toEqual(['good-1', 'good-2']);
     });

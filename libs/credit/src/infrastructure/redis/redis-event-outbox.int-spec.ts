@@ -3,7 +3,7 @@ import { connectRabbitMq, RabbitMqPublisher } from '@app/platform';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import Redis from 'ioredis';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { createVhost, requireEnv, uniqueCpf, waitFor } from '@app/testing/contracts';
+import { createVhost, journalEntries, journalLength, requireEnv, uniqueCpf, waitFor } from '@app/testing/contracts';
 import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
 import { redisOptions } from '../redis/redis-cache.module';
 import { redisJournals } from '../redis/redis-keys';
@@ -17,7 +17,7 @@ import { HANDOFF_MS, RabbitMqEventRelay } from '../rabbitmq/rabbitmq-event.relay
  */
 describe('Event outbox: change events RabbitMQ could not take', () => {
   const namespace = `it-outbox-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-  const streams = redisJournals.events(namespace);
+  const journal = redisJournals.events(namespace, 'standalone');
   let redis: Redis;
   let vhost: Awaited<ReturnType<typeof createVhost>>;
   let unreachable: AmqpConnectionManager;
@@ -49,7 +49,8 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
     await unreachable?.close();
     await publisher?.close();
     await reachable?.close();
-    await redis.del(streams.key, streams.deadKey);
+    const keys = await redis.keys(`${namespace}:*`);
+    if (keys.length) await redis.del(...keys);
     redis.disconnect();
     await vhost?.drop();
   });
@@ -59,7 +60,7 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
     const relay = new RabbitMqEventRelay(failingPublisher, new EventOutbox(redis, namespace));
     await relay.publish(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', { correlationId: `corr-${cpf.value}` }));
 
-    const kept = await redis.xrange(streams.key, '-', '+');
+    const kept = await journalEntries(redis, journal);
     expect(kept).toHaveLength(1);
     expect(JSON.parse(kept[0]![1][1]!)).toEqual({
       exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'CONSUMER' }, correlationId: `corr-${cpf.value}`,
@@ -71,8 +72,8 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
       const message = await waitFor(async () => channel.get(queue, { noAck: true }), 10_000, 'the event on the bound queue');
       expect(JSON.parse(message.content.toString())).toEqual({ cpfs: [cpf.value], dataClass: 'CONSUMER' });
       expect(message.properties).toMatchObject({ correlationId: `corr-${cpf.value}`, deliveryMode: 2 });
-      await waitFor(async () => (await redis.xlen(streams.key)) === 0, 5_000, 'the outbox to empty');
-      expect(await redis.xlen(streams.deadKey)).toBe(0);
+      await waitFor(async () => (await journalLength(redis, journal)) === 0, 5_000, 'the outbox to empty');
+      expect(await journalLength(redis, journal, true)).toBe(0);
       expect(await outboxRelay.health()).toBe('up');
     } finally {
       await outboxRelay.stop();
@@ -84,18 +85,19 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
     // A publisher that would keep trying the unreachable broker for 20 s: a command must not wait that long.
     const patient = new RabbitMqPublisher(unreachable, { retryDelayMs: 200 }, 20_000);
     const relay = new RabbitMqEventRelay(patient, new EventOutbox(redis, namespace));
-    const before = await redis.xlen(streams.key);
+    const before = await journalLength(redis, journal);
     const started = Date.now();
     try {
       await relay.publish(new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', { correlationId: `late-${cpf.value}` }));
       const waited = Date.now() - started;
       expect(waited).toBeGreaterThanOrEqual(HANDOFF_MS - 50);
       expect(waited).toBeLessThan(HANDOFF_MS + 1_500);
-      const entries = await redis.xrange(streams.key, '-', '+');
-      expect(entries).toHaveLength(before + 1);
-      const [id, fields] = entries.at(-1)!;
-      expect((JSON.parse(fields[1]!) as { correlationId?: string }).correlationId).toBe(`late-${cpf.value}`);
-      await redis.xdel(streams.key, id);
+      expect(await journalLength(redis, journal)).toBe(before + 1);
+      const late = (entry: [string, string[]]) => (JSON.parse(entry[1][1]!) as { correlationId?: string }).correlationId === `late-${cpf.value}`;
+      for (const shard of journal.shards) {
+        for (const entry of await redis.xrange(shard.key, '-', '+')) if (late(entry)) await redis.xdel(shard.key, entry[0]);
+      }
+      expect(await journalLength(redis, journal)).toBe(before);
     } finally {
       await patient.close().catch(() => undefined);
     }
@@ -103,14 +105,15 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
 
   it('dead-letters an outbox entry that is not an event, with the field that is wrong, and keeps publishing the rest', async () => {
     const cpf = uniqueCpf();
-    await redis.xadd(streams.key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, payload: {} }));
-    await redis.xadd(streams.key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'RATING_FEATURES' } }));
+    const { key } = journal.shards[0]!;
+    await redis.xadd(key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, payload: {} }));
+    await redis.xadd(key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'RATING_FEATURES' } }));
     const outboxRelay = new RedisEventOutboxRelay(redis, publisher, namespace, { consumer: 'it', cycleMs: 10 });
     outboxRelay.start();
     try {
       const message = await waitFor(async () => channel.get(queue, { noAck: true }), 10_000, 'the valid event');
       expect(JSON.parse(message.content.toString())).toEqual({ cpfs: [cpf.value], dataClass: 'RATING_FEATURES' });
-      const dead = await waitFor(async () => (await redis.xrange(streams.deadKey, '-', '+')).at(0), 5_000, 'the dead entry');
+      const dead = await waitFor(async () => (await journalEntries(redis, journal, true)).at(0), 5_000, 'the dead entry');
       expect(dead[1]).toEqual(expect.arrayContaining(['reason', 'routingKey: must be a non-empty string']));
       expect(await outboxRelay.health()).toBe('degraded');
     } finally {

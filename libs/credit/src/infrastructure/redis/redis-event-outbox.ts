@@ -1,6 +1,6 @@
 import { EventFallback, OutgoingEvent, RabbitMqPublisher, parseOutgoingEvent, publishEvent } from '@app/platform';
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { RedisClient, RedisLayout, layoutOf } from './redis-client';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
 import { RedisJournalWriter } from './redis-journal-writer';
 import { redisJournals } from './redis-keys';
@@ -12,9 +12,11 @@ import { redisJournals } from './redis-keys';
 export class EventOutbox extends EventFallback {
   private readonly writer: RedisJournalWriter;
 
-  constructor(redis: Redis, namespace: string) {
+  constructor(redis: RedisClient, namespace: string, replicas = 0) {
     super();
-    this.writer = new RedisJournalWriter(redis, redisJournals.events(namespace).key, 'event outbox unavailable', new Logger(EventOutbox.name));
+    const journal = redisJournals.events(namespace, layoutOf(redis));
+    const logger = new Logger(EventOutbox.name);
+    this.writer = new RedisJournalWriter(redis, journal, 'event outbox unavailable', logger, replicas);
   }
 
   keep(event: OutgoingEvent): Promise<boolean> {
@@ -22,10 +24,14 @@ export class EventOutbox extends EventFallback {
   }
 }
 
-export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string): JournalSink<OutgoingEvent> {
+export function eventOutboxSink(
+  publisher: RabbitMqPublisher,
+  namespace: string,
+  layout: RedisLayout,
+): JournalSink<OutgoingEvent> {
   return {
     name: 'RabbitMQ events',
-    ...redisJournals.events(namespace),
+    ...redisJournals.events(namespace, layout),
     parse: parseOutgoingEvent,
     /**
      * In journal order, each confirmed before the next. A failure throws, so the whole batch stays in the outbox and
@@ -41,7 +47,7 @@ export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string)
 
 /** Publishes what the event outbox holds, in any process that has RabbitMQ and runs the relays (RUN_JOURNAL_RELAYS). */
 export class RedisEventOutboxRelay extends RedisJournalRelay<OutgoingEvent> {
-  constructor(redis: Redis, publisher: RabbitMqPublisher, namespace: string, options: RelayOptions = {}) {
-    super(redis, eventOutboxSink(publisher, namespace), options);
+  constructor(redis: RedisClient, publisher: RabbitMqPublisher, namespace: string, options: RelayOptions = {}) {
+    super(redis, eventOutboxSink(publisher, namespace, layoutOf(redis)), options);
   }
 }

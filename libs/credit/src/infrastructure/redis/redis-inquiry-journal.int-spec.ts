@@ -1,7 +1,7 @@
 import { Cpf } from '@app/shared-kernel';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
 import Redis from 'ioredis';
-import { requireEnv, uniqueCpf } from '@app/testing/contracts';
+import { journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { BufferedInquiryRecorder } from '../../application/get-credit-analysis/buffered-inquiry-recorder';
 import { AppendOptions, AppendResult, TransactionStore } from '../../application/ports/transaction.store';
 import { BureauInquiry, TransactionEvent } from '../../domain/transactions/transaction-event';
@@ -9,7 +9,9 @@ import { ElasticsearchTransactionStore } from '../elasticsearch/elasticsearch-tr
 import { InMemoryTransactionStore } from '../embedded/in-memory-transaction.store';
 import { redisOptions } from './redis-cache.module';
 import { RedisInquiryJournalRelay, RedisJournalledInquiryRecorder, inquiryJournalEntry, parseJournalledInquiry } from './redis-inquiry-journal';
-import { redisKeys } from './redis-keys';
+import { journalStreamOf, redisJournals } from './redis-keys';
+
+const journal = (ns: string) => redisJournals.inquiry(ns, 'standalone');
 
 jest.setTimeout(30_000);
 
@@ -85,9 +87,12 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     const recorder = new RedisJournalledInquiryRecorder(redis, new BufferedInquiryRecorder(store), ns);
     for (let i = 0; i < 30; i++) recorder.record(inquiry(cpf, `once-${i}`));
     await recorder.flush();
-    expect(await redis.xlen(redisKeys.inquiryJournal(ns))).toBe(30);
+    // All in the CPF's shard, in order.
+    const { key } = journalStreamOf(journal(ns), cpf);
+    expect(await redis.xlen(key)).toBe(30);
+    expect(await journalLength(redis, journal(ns))).toBe(30);
     // The same inquiry journalled again (an XADD that timed out after landing and was retried).
-    await redis.xadd(redisKeys.inquiryJournal(ns), '*', 'entry', (await redis.xrange(redisKeys.inquiryJournal(ns), '-', '+', 'COUNT', 1))[0][1][1]);
+    await redis.xadd(key, '*', 'entry', (await redis.xrange(key, '-', '+', 'COUNT', 1))[0][1][1]);
 
     const relay = new RedisInquiryJournalRelay(redis, store, ns, { consumer: 'r1' });
     relay.start();
@@ -96,7 +101,7 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     await relay.stop();
 
     expect(await stored(cpf)).toEqual(Array.from({ length: 30 }, (_, i) => `once-${i}`).sort());
-    expect(await redis.xlen(redisKeys.inquiryJournal(ns))).toBe(0);
+    expect(await journalLength(redis, journal(ns))).toBe(0);
   });
 
   it('keeps inquiries journalled while the store is away and stores them all when it returns', async () => {
@@ -110,11 +115,11 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     const relay = new RedisInquiryJournalRelay(redis, unreliable, ns, { consumer: 'r2' });
     relay.start();
     await new Promise((r) => setTimeout(r, 600));
-    expect(await redis.xlen(redisKeys.inquiryJournal(ns))).toBe(12);
-    expect(await redis.xlen(redisKeys.inquiryJournalDead(ns))).toBe(0);
+    expect(await journalLength(redis, journal(ns))).toBe(12);
+    expect(await journalLength(redis, journal(ns), true)).toBe(0);
 
     unreliable.down = false;
-    await until(async () => (await redis.xlen(redisKeys.inquiryJournal(ns))) === 0);
+    await until(async () => (await journalLength(redis, journal(ns))) === 0);
     await relay.stop();
     expect(await stored(cpf)).toHaveLength(12);
   });
@@ -122,7 +127,7 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
   it('dead-letters, with the reason, an entry that is no inquiry and one the store refuses for itself; the rest are stored', async () => {
     const ns = `${namespace}-dead`;
     const cpf = uniqueCpf();
-    const key = redisKeys.inquiryJournal(ns);
+    const { key, deadKey } = journal(ns).shards[7]!;
     const unreliable = new UnreliableStore(store);
     unreliable.refuse.add('refused-1');
     const entry = (eventId: string) => JSON.stringify({ eventId, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: new Date().toISOString(), inquirer: 'Banco', purpose: 'CREDIT_GRANTING' });
@@ -133,13 +138,13 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
 
     const relay = new RedisInquiryJournalRelay(redis, unreliable, ns, { consumer: 'r3' });
     relay.start();
-    await until(async () => (await redis.xlen(redisKeys.inquiryJournalDead(ns))) === 2);
+    await until(async () => (await redis.xlen(deadKey)) === 2);
     await until(async () => (await redis.xlen(key)) === 0);
     // An operator must look at dead-lettered entries: readiness says so until they are dealt with.
     expect(await relay.health()).toBe('degraded');
     await relay.stop();
 
-    const dead = (await redis.xrange(redisKeys.inquiryJournalDead(ns), '-', '+')).map(([, f]) => Object.fromEntries([[f[0], f[1]], [f[2], f[3]], [f[4], f[5]]]));
+    const dead = (await redis.xrange(deadKey, '-', '+')).map(([, f]) => Object.fromEntries([[f[0], f[1]], [f[2], f[3]], [f[4], f[5]]]));
     expect(dead.map((d) => d.reason)).toEqual(['inquiry.cpf: check digits do not match', 'refused by event store: mapper_parsing_exception on refused-1']);
     expect(JSON.parse(dead[0].entry)).toMatchObject({ eventId: 'bad-cpf' });
     expect(JSON.parse(dead[1].entry)).toMatchObject({ eventId: 'refused-1', cpf: cpf.value });
@@ -162,9 +167,9 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     relay.onApplicationBootstrap();
     expect(relay.running).toBe(false);
     expect(await relay.health()).toBe('up');
-    await redis.xadd(redisKeys.inquiryJournal(ns), '*', 'entry', 'not json');
+    await redis.xadd(journal(ns).shards[0]!.key, '*', 'entry', 'not json');
     await new Promise((r) => setTimeout(r, 200));
-    expect(await redis.xlen(redisKeys.inquiryJournal(ns))).toBe(1);
+    expect(await journalLength(redis, journal(ns))).toBe(1);
   });
 
   it('reads back exactly what it journals, and names the field of anything else', () => {

@@ -1,6 +1,5 @@
 import { DomainError } from '@app/shared-kernel';
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { InquiryRecorder } from '../../application/ports/inquiry-recorder';
 import { TransactionStore } from '../../application/ports/transaction.store';
 import {
@@ -10,8 +9,9 @@ import {
   parseTransactionEvent,
   TransactionEventInput,
 } from '../../domain/transactions/transaction-event';
+import { RedisClient, RedisLayout, layoutOf } from './redis-client';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
-import { redisJournals, redisKeys } from './redis-keys';
+import { Journal, journalStreamOf, redisJournals } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
 
 /**
@@ -52,21 +52,29 @@ export function parseJournalledInquiry(raw: string | undefined): BureauInquiry {
  * the buffered recorder, which writes them to the store itself.
  */
 export class RedisJournalledInquiryRecorder extends InquiryRecorder implements BeforeApplicationShutdown {
-  private readonly journal: RedisJournalWriter;
+  private readonly journal: Journal;
+  private readonly writer: RedisJournalWriter;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly fallback: InquiryRecorder,
     namespace: string,
+    /** Replicas that must hold a journalled inquiry (REDIS_JOURNAL_REPLICAS); otherwise the fallback stores it. */
+    replicas = 0,
   ) {
     super();
-    this.journal = new RedisJournalWriter(redis, redisKeys.inquiryJournal(namespace), 'inquiry journal unavailable, writing inquiries to the event store directly', new Logger(RedisJournalledInquiryRecorder.name));
+    this.journal = redisJournals.inquiry(namespace, layoutOf(redis));
+    const unavailable = 'inquiry journal unavailable, writing inquiries to the event store directly';
+    const logger = new Logger(RedisJournalledInquiryRecorder.name);
+    this.writer = new RedisJournalWriter(redis, this.journal, unavailable, logger, replicas);
   }
 
   record(inquiry: BureauInquiry): void {
-    // An inquiry that reaches the store twice (a timed-out XADD that landed) is stored once: its event id.
-    const sent = this.journal.append(inquiryJournalEntry(inquiry)).then((journalled) => {
+    // An inquiry that reaches the store twice (a timed-out XADD that landed) is stored once: its event id. The CPF's
+    // shard keeps its inquiries in one stream, in order, as its cached reads journal them.
+    const stream = journalStreamOf(this.journal, inquiry.cpf);
+    const sent = this.writer.append(inquiryJournalEntry(inquiry), stream).then((journalled) => {
       if (!journalled) this.fallback.record(inquiry);
     });
     this.inFlight.add(sent);
@@ -86,8 +94,8 @@ export class RedisJournalledInquiryRecorder extends InquiryRecorder implements B
 
 /** Stores journalled inquiries in C. */
 export class RedisInquiryJournalRelay extends RedisJournalRelay<BureauInquiry> {
-  constructor(redis: Redis, store: TransactionStore, namespace: string, options: RelayOptions = {}) {
-    super(redis, inquiryJournalSink(store, namespace), { cycleMs: INQUIRY_CYCLE_MS, ...options });
+  constructor(redis: RedisClient, store: TransactionStore, namespace: string, options: RelayOptions = {}) {
+    super(redis, inquiryJournalSink(store, namespace, layoutOf(redis)), { cycleMs: INQUIRY_CYCLE_MS, ...options });
   }
 }
 
@@ -97,9 +105,11 @@ export class RedisInquiryJournalRelay extends RedisJournalRelay<BureauInquiry> {
  */
 const INQUIRY_CYCLE_MS = 500;
 
-export function inquiryJournalSink(store: TransactionStore, namespace: string): JournalSink<BureauInquiry> {
+export function inquiryJournalSink(
+  store: TransactionStore, namespace: string, layout: RedisLayout,
+): JournalSink<BureauInquiry> {
   return {
-    ...redisJournals.inquiry(namespace),
+    ...redisJournals.inquiry(namespace, layout),
     name: 'event store',
     parse: parseJournalledInquiry,
     deliver: async (inquiries) => {

@@ -1,9 +1,12 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
-import type Redis from 'ioredis';
-import { JournalStreams } from './redis-keys';
+import { RedisClient, duplicateClient, layoutOf } from './redis-client';
+import { Journal, JournalStreams } from './redis-keys';
 
 const BATCH = 1_000;
+/** Entries read from one shard at a time: a round reads every shard, so a round holds up to shards x this. */
+const SHARD_BATCH = 100;
+/** How long an idle relay waits for entries: a blocking read on a single server, a pause between polls on a cluster. */
 const BLOCK_MS = 250;
 /** Entries a crashed relay had read but not delivered are taken over by a live one after this long. */
 const CLAIM_IDLE_MS = 30_000;
@@ -36,8 +39,6 @@ const CYCLE_MS = 50;
 /** A backlog this long means the destination has not kept up for seconds to minutes: readiness says degraded. */
 const BACKLOG_DEGRADED = 50_000;
 
-type StreamEntry = [id: string, fields: string[]];
-
 export interface RelayOptions {
   /** This relay's name in the consumer group; one per process. */
   consumer?: string;
@@ -52,8 +53,8 @@ export interface RelayOptions {
   staleRelayMs?: number;
 }
 
-/** Where a journal's entries go (its streams: redisJournals). Items are delivered in journal order. */
-export interface JournalSink<T> extends Readonly<JournalStreams> {
+/** Where a journal's entries go (its streams: redisJournals). Items are delivered in journal order within a shard. */
+export interface JournalSink<T> extends Journal {
   /** Names the destination in logs. */
   readonly name: string;
   /** Reads one journalled entry; throws, naming the field, when it is not one. */
@@ -65,15 +66,29 @@ export interface JournalSink<T> extends Readonly<JournalStreams> {
   deliver(items: T[]): Promise<(Error | null)[]>;
 }
 
+/** What a relay knows about one shard's stream. */
+interface ShardState {
+  streams: JournalStreams;
+  /** Entries this consumer had read but not acknowledged (after a restart, a failed delivery or a claim). */
+  backlog: boolean;
+  groupReady: boolean;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+type ReadBatch = { shard: ShardState; entries: StreamEntry[] };
+
 /**
- * Moves what requests journal in a Redis stream to where it belongs (the audit log, the event store), in batches and
+ * Moves what requests journal in Redis streams to where it belongs (the audit log, the event store), in batches and
  * outside the request path, possibly in another process than the one that journalled it.
  *
- * Reads through a consumer group; delivers each batch and only then acknowledges and deletes its entries, so a crash
- * in between leaves them pending and they are delivered again (at least once, never lost). Entries a dead process had
- * read are taken over after claimIdleMs. When the destination refuses every entry of a batch it is taken to be away
- * and the batch waits for the next try; entries refused on their own, and entries that cannot be parsed, are moved
- * with their reason to a dead-letter stream, so the journal keeps flowing.
+ * A journal is one stream per shard (redisJournals), and a relay reads all of them through one consumer group each:
+ * on a single server with one blocking read of every stream, on a Redis Cluster (where one command reaches one slot)
+ * with a read per shard, the shards' nodes answering side by side. Each round's entries are delivered together and only
+ * then acknowledged and deleted, shard by shard, so a crash in between leaves them pending and they are delivered
+ * again (at least once, never lost). Entries a dead process had read are taken over after claimIdleMs. When the
+ * destination refuses every entry of a round it is taken to be away and the round waits for the next try; entries
+ * refused on their own, and entries that cannot be parsed, are moved with their reason to their shard's dead-letter
+ * stream, so the journal keeps flowing.
  */
 export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger: Logger;
@@ -82,13 +97,13 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
   private readonly cycleMs: number;
   private readonly autoStart: boolean;
   private readonly staleRelayMs: number;
-  private connection: Redis | null = null;
+  private connection: RedisClient | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private relayed = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly sink: JournalSink<T>,
     options: RelayOptions = {},
   ) {
@@ -112,14 +127,17 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
 
   /**
    * For readiness: degraded when this process should relay and does not, when the journal has a backlog (no relay
-   * anywhere keeps up), or when entries are in the dead-letter stream (an operator must look at them); never down,
+   * anywhere keeps up), or when entries are in a dead-letter stream (an operator must look at them); never down,
    * since requests still journal their entries durably.
    */
   async health(): Promise<'up' | 'degraded'> {
     if (this.autoStart && !this.running) return 'degraded';
     try {
-      const [backlog, dead] = await Promise.all([this.redis.xlen(this.sink.key), this.redis.xlen(this.sink.deadKey)]);
-      return backlog > BACKLOG_DEGRADED || dead > 0 ? 'degraded' : 'up';
+      const lengths = await Promise.all(
+        this.sink.shards.map(async (s) => [await this.redis.xlen(s.key), await this.redis.xlen(s.deadKey)]),
+      );
+      const backlog = lengths.reduce((sum, [length]) => sum + length!, 0);
+      return backlog > BACKLOG_DEGRADED || lengths.some(([, dead]) => dead! > 0) ? 'degraded' : 'up';
     } catch {
       return 'degraded';
     }
@@ -133,7 +151,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     if (this.loop) return;
     this.stopping = false;
     // Its own connection: a blocking XREADGROUP would otherwise hold up every command queued behind it.
-    this.connection = this.redis.duplicate({ commandTimeout: BLOCK_MS + 5_000, lazyConnect: false });
+    this.connection = duplicateClient(this.redis, { commandTimeout: BLOCK_MS + 5_000, lazyConnect: false });
     this.connection.on('error', () => undefined);
     this.loop = this.run(this.connection);
   }
@@ -151,63 +169,69 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     this.connection = null;
   }
 
-  private async run(redis: Redis): Promise<void> {
-    const { key, group } = this.sink;
-    let backlog = true; // entries this consumer had read but not acknowledged (after a restart or a failed delivery)
+  private async run(redis: RedisClient): Promise<void> {
+    const shards: ShardState[] = this.sink.shards.map((streams) => ({ streams, backlog: true, groupReady: false }));
+    const cluster = layoutOf(redis) === 'cluster';
     let lastClaim = 0;
-    let groupReady = false;
     while (!this.stopping) {
       try {
         if (redis.status !== 'ready') {
           await sleep(100);
           continue;
         }
-        if (!groupReady) {
-          await redis.xgroup('CREATE', key, group, '0', 'MKSTREAM').catch((error: Error) => {
-            if (!/BUSYGROUP/.test(error.message)) throw error;
-          });
-          groupReady = true;
-        }
+        await Promise.all(shards.filter((s) => !s.groupReady).map((s) => createGroup(redis, s)));
         if (Date.now() - lastClaim > this.claimIdleMs / 2) {
           lastClaim = Date.now();
-          const [, claimed] = (await redis.xautoclaim(key, group, this.consumer, this.claimIdleMs, '0-0', 'COUNT', BATCH, 'JUSTID')) as [string, string[]];
-          if (claimed.length > 0) backlog = true;
-          const forgotten = (await redis.eval(FORGET_STALE_RELAYS, 1, key, group, this.staleRelayMs)) as string[];
-          if (forgotten.length > 0) {
-            const idle = `idle over ${this.staleRelayMs / 1000} s`;
-            this.logger.log(`removed ${forgotten.length} relay(s) ${idle}: ${forgotten.join(', ')}`);
-          }
+          await Promise.all(shards.map((s) => this.claim(redis, s)));
         }
-        const reply = (backlog
-          ? await redis.xreadgroup('GROUP', group, this.consumer, 'COUNT', BATCH, 'STREAMS', key, '0')
-          : await redis.xreadgroup('GROUP', group, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', key, '>')) as [string, StreamEntry[]][] | null;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length === 0) {
-          backlog = false;
+        const read = cluster ? readEachShard : readAllShards;
+        const batches = await read(redis, this.consumer, shards);
+        if (batches.length === 0) {
+          // A cluster has no blocking read across shards: an idle relay polls them every BLOCK_MS.
+          if (cluster && !shards.some((s) => s.backlog)) await sleep(BLOCK_MS);
           continue;
         }
         const cycleStarted = Date.now();
-        await this.relay(redis, entries);
-        if (entries.length < BATCH && !this.stopping) await sleep(Math.max(0, this.cycleMs - (Date.now() - cycleStarted)));
+        await this.relay(redis, batches);
+        const full = batches.some((b) => b.entries.length >= SHARD_BATCH);
+        if (!full && !this.stopping) await sleep(Math.max(0, this.cycleMs - (Date.now() - cycleStarted)));
       } catch (error) {
         const message = (error as Error).message;
-        if (/NOGROUP/.test(message)) groupReady = false;
+        for (const s of shards) {
+          if (/NOGROUP/.test(message)) s.groupReady = false;
+          s.backlog = true;
+        }
         this.logger.warn(`${message}; retrying in ${RETRY_MS} ms`);
-        backlog = true;
         await sleep(RETRY_MS);
       }
     }
   }
 
-  private async relay(redis: Redis, entries: StreamEntry[]): Promise<void> {
-    const parsed: { id: string; item: T; raw: string }[] = [];
-    const dead: { id: string; reason: string; raw: string }[] = [];
-    for (const [id, fields] of entries) {
-      const raw = fieldValue(fields, 'entry');
-      try {
-        parsed.push({ id, item: this.sink.parse(raw), raw: raw! });
-      } catch (error) {
-        dead.push({ id, reason: (error as Error).message, raw: raw ?? '' });
+  /** Takes over what relays of dead processes held for claimIdleMs, and forgets relays gone for staleRelayMs. */
+  private async claim(redis: RedisClient, shard: ShardState): Promise<void> {
+    const { key, group } = shard.streams;
+    const reply = await redis.xautoclaim(key, group, this.consumer, this.claimIdleMs, '0-0', 'COUNT', BATCH, 'JUSTID');
+    const [, claimed] = reply as [string, string[]];
+    if (claimed.length > 0) shard.backlog = true;
+    const forgotten = (await redis.eval(FORGET_STALE_RELAYS, 1, key, group, this.staleRelayMs)) as string[];
+    if (forgotten.length > 0) {
+      const idle = `idle over ${this.staleRelayMs / 1000} s`;
+      const shardName = shard.streams.shard;
+      this.logger.log(`removed ${forgotten.length} relay(s) of shard ${shardName} ${idle}: ${forgotten.join(', ')}`);
+    }
+  }
+
+  private async relay(redis: RedisClient, batches: ReadBatch[]): Promise<void> {
+    const parsed: { batch: ReadBatch; id: string; item: T; raw: string }[] = [];
+    const dead = new Map<ReadBatch, { id: string; reason: string; raw: string }[]>(batches.map((b) => [b, []]));
+    for (const batch of batches) {
+      for (const [id, fields] of batch.entries) {
+        const raw = fieldValue(fields, 'entry');
+        try {
+          parsed.push({ batch, id, item: this.sink.parse(raw), raw: raw! });
+        } catch (error) {
+          dead.get(batch)!.push({ id, reason: (error as Error).message, raw: raw ?? '' });
+        }
       }
     }
     const outcomes = parsed.length > 0 ? await this.sink.deliver(parsed.map((p) => p.item)) : [];
@@ -215,15 +239,75 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     // All refused: the destination is away, so everything stays journalled for the next try. Some refused: those
     // entries were refused for themselves, so retrying them would never end.
     if (refused.length > 0 && refused.length === parsed.length) throw refused[0].reason;
-    for (const { i, reason } of refused) dead.push({ id: parsed[i].id, reason: `refused by ${this.sink.name}: ${reason.message}`, raw: parsed[i].raw });
-    const pipeline = redis.multi();
-    for (const d of dead) pipeline.xadd(this.sink.deadKey, '*', 'journalId', d.id, 'reason', d.reason, 'entry', d.raw);
-    const ids = entries.map(([id]) => id);
-    pipeline.xack(this.sink.key, this.sink.group, ...ids).xdel(this.sink.key, ...ids);
-    await pipeline.exec();
+    for (const { i, reason } of refused) {
+      const p = parsed[i]!;
+      dead.get(p.batch)!.push({ id: p.id, reason: `refused by ${this.sink.name}: ${reason.message}`, raw: p.raw });
+    }
+    // One MULTI per shard: its stream and dead-letter stream share a slot, so an entry is never in both or in neither.
+    await Promise.all(batches.map(async (batch) => {
+      const { key, deadKey, group } = batch.shard.streams;
+      const transaction = redis.multi();
+      for (const d of dead.get(batch)!) {
+        transaction.xadd(deadKey, '*', 'journalId', d.id, 'reason', d.reason, 'entry', d.raw);
+      }
+      const ids = batch.entries.map(([id]) => id);
+      transaction.xack(key, group, ...ids).xdel(key, ...ids);
+      await transaction.exec();
+    }));
     this.relayed += parsed.length - refused.length;
-    if (dead.length > 0) this.logger.error(`${dead.length} entries could not be delivered; moved with their reasons to ${this.sink.deadKey}`);
+    const deadCount = [...dead.values()].reduce((n, d) => n + d.length, 0);
+    if (deadCount > 0) {
+      this.logger.error(`${deadCount} entries could not be delivered; moved with their reasons to dead-letter streams`);
+    }
   }
+}
+
+async function createGroup(redis: RedisClient, shard: ShardState): Promise<void> {
+  const { key, group } = shard.streams;
+  await redis.xgroup('CREATE', key, group, '0', 'MKSTREAM').catch((error: Error) => {
+    if (!/BUSYGROUP/.test(error.message)) throw error;
+  });
+  shard.groupReady = true;
+}
+
+/**
+ * A single server: one XREADGROUP over every stream. Shards with a backlog are read from their pending entries
+ * (id 0, which never blocks); otherwise new entries are awaited on all of them at once for up to BLOCK_MS.
+ */
+async function readAllShards(redis: RedisClient, consumer: string, shards: ShardState[]): Promise<ReadBatch[]> {
+  const group = shards[0]!.streams.group;
+  const pending = shards.filter((s) => s.backlog);
+  const read = pending.length > 0 ? pending : shards;
+  const keys = read.map((s) => s.streams.key);
+  const ids = read.map(() => (pending.length > 0 ? '0' : '>'));
+  const reply = pending.length > 0
+    ? await redis.xreadgroup('GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'STREAMS', ...keys, ...ids)
+    : await redis.xreadgroup(
+      'GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...ids,
+    );
+  return batchesOf(read, (reply ?? []) as [string, StreamEntry[]][]);
+}
+
+/** A Redis Cluster: one non-blocking XREADGROUP per shard, on the shards' own nodes, side by side. */
+async function readEachShard(redis: RedisClient, consumer: string, shards: ShardState[]): Promise<ReadBatch[]> {
+  const replies = await Promise.all(shards.map(async ({ streams: { key, group }, backlog }) => {
+    const from = backlog ? '0' : '>';
+    const reply = await redis.xreadgroup('GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'STREAMS', key, from);
+    return (reply as [string, StreamEntry[]][] | null)?.[0] ?? [key, []];
+  }));
+  return batchesOf(shards, replies as [string, StreamEntry[]][]);
+}
+
+/** Pairs each stream's reply with its shard; a shard whose pending entries came back empty has no backlog left. */
+function batchesOf(read: ShardState[], reply: [string, StreamEntry[]][]): ReadBatch[] {
+  const byKey = new Map(reply.map(([key, entries]) => [key, entries]));
+  const batches: ReadBatch[] = [];
+  for (const shard of read) {
+    const entries = byKey.get(shard.streams.key) ?? [];
+    if (shard.backlog && entries.length === 0) shard.backlog = false;
+    if (entries.length > 0) batches.push({ shard, entries });
+  }
+  return batches;
 }
 
 /** The value of one field of a stream entry or XINFO reply (a flat list of names and values). */

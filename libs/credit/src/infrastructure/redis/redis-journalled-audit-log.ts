@@ -1,6 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import {
   AuditEntry,
   AuditEntryInput,
@@ -10,7 +9,8 @@ import {
   SealedAuditEntry,
   SubjectAuditQuery,
 } from '../../application/ports/audit-log';
-import { redisKeys } from './redis-keys';
+import { RedisClient, layoutOf } from './redis-client';
+import { redisJournals } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
 
 /**
@@ -25,13 +25,18 @@ export class RedisJournalledAuditLog extends AuditLog {
   private readonly journal: RedisJournalWriter;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     /** The log the relay appends to; it must never be this journalled log itself. */
     private readonly log: AuditLog,
     namespace: string,
+    /** Replicas that must hold a journalled entry before the request goes on (REDIS_JOURNAL_REPLICAS). */
+    replicas = 0,
   ) {
     super();
-    this.journal = new RedisJournalWriter(redis, redisKeys.auditJournal(namespace), 'audit journal unavailable, writing entries to the audit log directly', new Logger(RedisJournalledAuditLog.name));
+    const unavailable = 'audit journal unavailable, writing entries to the audit log directly';
+    const journal = redisJournals.audit(namespace, layoutOf(redis));
+    const logger = new Logger(RedisJournalledAuditLog.name);
+    this.journal = new RedisJournalWriter(redis, journal, unavailable, logger, replicas);
   }
 
   seal(entry: AuditEntryInput): SealedAuditEntry {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { RateDecision, RateLimiter } from '../../application/ports/rate-limiter';
 
 export const RATE_WINDOW_MS = 60_000;
@@ -27,7 +27,7 @@ export class RedisRateLimiter extends RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly limit: number,
     private readonly namespace: string,
     private readonly fallback: RateLimiter,

@@ -1,0 +1,23 @@
+import type { RedisClient } from '@app/credit/operations';
+import type { Journal } from '@app/credit/operations';
+
+type StreamEntry = [id: string, fields: string[]];
+
+/** Entries waiting in a journal (or its dead-letter streams), over all its shards. */
+export async function journalLength(redis: RedisClient, journal: Journal, dead = false): Promise<number> {
+  const lengths = await Promise.all(journal.shards.map((s) => redis.xlen(dead ? s.deadKey : s.key)));
+  return lengths.reduce((sum, n) => sum + n, 0);
+}
+
+/** A journal's entries (or its dead ones), shard after shard, each shard's in order. */
+export async function journalEntries(redis: RedisClient, journal: Journal, dead = false): Promise<StreamEntry[]> {
+  const perShard = await Promise.all(journal.shards.map((s) => redis.xrange(dead ? s.deadKey : s.key, '-', '+')));
+  return perShard.flat() as StreamEntry[];
+}
+
+/** The value of a field of a stream entry. */
+export function entryField(entry: StreamEntry, name: string): string | undefined {
+  const fields = entry[1];
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
