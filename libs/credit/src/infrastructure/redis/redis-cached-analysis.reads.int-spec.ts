@@ -61,7 +61,9 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
   );
 
   beforeAll(async () => {
-    redis = new Redis(redisOptions(requireEnv('REDIS_URL')));
+    // Production's 500 ms command timeout is proven in test/reliability/redis-outage; here a slow answer on a loaded
+    // machine must not read as Redis being away.
+    redis = new Redis({ ...redisOptions(requireEnv('REDIS_URL')), commandTimeout: 5_000 });
     await until(() => redis.status === 'ready');
     cache = new RedisAnalysisCache(redis, namespace);
   });
