@@ -13,6 +13,7 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@app/(shared-kernel|contracts|credit|platform|testing)$': '<rootDir>/libs/$1/src',
+  '^@app/platform/tracing$': '<rootDir>/libs/platform/src/observability/tracing',
 };
 const base = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'] };
 

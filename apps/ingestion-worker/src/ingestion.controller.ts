@@ -7,7 +7,7 @@ import {
   validateEventPayload,
 } from '@app/contracts';
 import { BROKER_USER, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, amqpSource } from '@app/credit';
-import { PermanentMessageError, RabbitMqContext, RabbitMqPublisher, redactCpfs } from '@app/platform';
+import { PermanentMessageError, RabbitMqContext, RabbitMqPublisher, recordRejectedItems, redactCpfs } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -23,6 +23,9 @@ import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
  * every record it holds (Lei 12.414 art. 6 II), and event ids are only unique per source. Only the platform's own
  * broker user may name another source in the payload (the API forwarding a REST client's batch).
  */
+/** This feed's name in the partner rejection metrics. */
+const FEED = 'transactions';
+
 @Controller()
 export class IngestionController {
   private readonly logger = new Logger(IngestionController.name);
@@ -36,7 +39,7 @@ export class IngestionController {
   @MessagePattern(QUEUES.ingestTransactions)
   async ingest(@Payload() message: IngestTransactionsV1, @Ctx() ctx: RabbitMqContext): Promise<IngestReplyV1> {
     const batchId = message.batchId ?? (ctx.message.properties.messageId as string | undefined) ?? newId();
-    const source = this.sourceOf(message, ctx);
+    const source = this.verifiedSource(message, ctx);
     const rejected: RejectedEvent[] = [];
     const candidates: { index: number; event: TransactionEventInput }[] = [];
     message.events.forEach((event, index) => {
@@ -57,7 +60,10 @@ export class IngestionController {
       const original = candidates[r.index].index;
       rejected.push({ ...r, index: original, field: r.field.replace(/^events\[\d+\]/, `events[${original}]`) });
     }
-    for (const r of rejected) await this.deadLetter(batchId, source, message.events[r.index], r, ctx);
+    for (const r of rejected) {
+      await this.deadLetter(batchId, source, message.events[r.index], r, ctx);
+      recordRejectedItems(source, FEED, r.code);
+    }
     if (rejected.length) this.logger.warn(`batch ${batchId}: ${rejected.length} event(s) dead-lettered, ${result.stored} stored`);
     const items: NonNullable<IngestReplyV1['items']> = [
       ...result.items.filter((i) => i.outcome !== 'REJECTED').map((i) => ({ ...i, index: candidates[i.index].index })),
@@ -67,6 +73,17 @@ export class IngestionController {
       })),
     ].sort((a, b) => a.index - b.index);
     return { ok: true, batchId, stored: result.stored, duplicates: result.duplicates, items };
+  }
+
+  /** The source, or the refusal of the whole batch, counted against its sender (unverified when it named none). */
+  private verifiedSource(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
+    try {
+      return this.sourceOf(message, ctx);
+    } catch (error) {
+      const user = ctx.message.properties.userId as string | undefined;
+      recordRejectedItems(amqpSource(user ?? 'unverified'), FEED, (error as PermanentMessageError).code, message.events.length);
+      throw error;
+    }
   }
 
   private sourceOf(message: IngestTransactionsV1, ctx: RabbitMqContext): string {

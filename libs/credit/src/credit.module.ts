@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, FieldCipher, RabbitMqPublisher } from '@app/platform';
+import { AppConfig, ConfigError, FieldCipher, RabbitMqPublisher, metricsEnabled } from '@app/platform';
 import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
@@ -75,6 +75,7 @@ import type Redis from 'ioredis';
 import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from './infrastructure/schema';
 import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
 import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-consumer.repository';
+import { PgliteQueryMetrics, PostgresQueryMetrics } from './infrastructure/typeorm/query-metrics.subscriber';
 
 const CommandHandlers = [
   CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler,
@@ -86,10 +87,12 @@ const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, 
 export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>): () => Promise<TypeOrmModuleOptions> {
   return async () => {
     const common = { type: 'postgres' as const, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
+    const timed = (subscriber: Function) => (metricsEnabled() ? { subscribers: [subscriber] } : {});
     if (config.databaseUrl) {
-      return { ...common, url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
+      return { ...common, ...timed(PostgresQueryMetrics), url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
     }
-    return { ...common, driver: pgliteModule(await createPGlite(config.pgliteDataDir ?? undefined)), migrationsRun: true };
+    const driver = pgliteModule(await createPGlite(config.pgliteDataDir ?? undefined));
+    return { ...common, ...timed(PgliteQueryMetrics), driver, migrationsRun: true };
   };
 }
 

@@ -67,6 +67,11 @@ export interface AppConfig {
    * is registered (EXPIRY_SWEEP_CHECK_MS, default 10 min; 0 turns it off in this process).
    */
   expirySweepCheckMs: number;
+  /**
+   * Whether this process records Prometheus metrics and serves them on /metrics (the API's port, a worker's
+   * STATUS_PORT); METRICS_ENABLED, default true. Off, no request or store call is timed.
+   */
+  metricsEnabled: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -159,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scoringModelPath: env.SCORING_MODEL_PATH?.trim() || null,
     statusPort: env.STATUS_PORT?.trim() ? int('STATUS_PORT', 0, 1, 65535) : null,
     expirySweepCheckMs: int('EXPIRY_SWEEP_CHECK_MS', 600_000, 0, 86_400_000),
+    metricsEnabled: oneOf('METRICS_ENABLED', ['true', 'false'] as const, 'true') === 'true',
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);

@@ -6,3 +6,4 @@ export * from './worker';
 export * from './crypto';
 export * from './throttled-warning';
 export * from './startup-timer';
+export * from './observability';

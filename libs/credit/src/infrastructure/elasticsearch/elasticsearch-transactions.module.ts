@@ -1,3 +1,4 @@
+import { instrumentElasticsearch } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ElasticsearchModule, ElasticsearchService } from '@nestjs/elasticsearch';
 import { TransactionStore } from '../../application/ports/transaction.store';
@@ -29,6 +30,7 @@ export class ElasticsearchTransactionsModule {
           provide: ElasticsearchTransactionStore,
           inject: [ElasticsearchService],
           useFactory: async (es: ElasticsearchService) => {
+            instrumentElasticsearch(es);
             const store = new ElasticsearchTransactionStore(es, { index: options.index ?? DEFAULT_TRANSACTIONS_INDEX, refresh: options.refresh ?? 'coalesced' });
             await store.ensureIndex();
             return store;

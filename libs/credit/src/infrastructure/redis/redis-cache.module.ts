@@ -1,3 +1,4 @@
+import { instrumentRedis } from '@app/platform';
 import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
@@ -39,7 +40,7 @@ export class RedisCacheModule implements OnApplicationShutdown {
         {
           provide: REDIS_CLIENT,
           useFactory: () => {
-            const client = new Redis(redisOptions(url));
+            const client = instrumentRedis(new Redis(redisOptions(url)));
             const logger = new Logger('Redis');
             let last = 0;
             client.on('error', (error: Error) => {

@@ -1,6 +1,8 @@
+import { instrumentRedis, journalRelayed, metricsEnabled } from '@app/platform';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
+import { watchJournal } from './journal-metrics';
 import { JournalStreams } from './redis-keys';
 
 const BATCH = 1_000;
@@ -86,6 +88,8 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
   private loop: Promise<void> | null = null;
   private stopping = false;
   private relayed = 0;
+  private readonly relayedCounter: { inc(n: number): void } | null;
+  private unwatch: () => void = () => undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -98,6 +102,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     this.cycleMs = options.cycleMs ?? CYCLE_MS;
     this.autoStart = options.autoStart ?? true;
     this.staleRelayMs = options.staleRelayMs ?? STALE_RELAY_MS;
+    this.relayedCounter = metricsEnabled() ? journalRelayed.labels(sink.journal) : null;
   }
 
   /** Entries delivered by this relay since it started. */
@@ -125,7 +130,9 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
+  /** Every process with the journal reports its backlog, dead entries and lag at scrape time, relaying or not. */
   onApplicationBootstrap(): void {
+    this.unwatch = watchJournal(this.redis, this.sink);
     if (this.autoStart) this.start();
   }
 
@@ -133,13 +140,14 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     if (this.loop) return;
     this.stopping = false;
     // Its own connection: a blocking XREADGROUP would otherwise hold up every command queued behind it.
-    this.connection = this.redis.duplicate({ commandTimeout: BLOCK_MS + 5_000, lazyConnect: false });
+    this.connection = instrumentRedis(this.redis.duplicate({ commandTimeout: BLOCK_MS + 5_000, lazyConnect: false }));
     this.connection.on('error', () => undefined);
     this.loop = this.run(this.connection);
   }
 
   /** Stops after the batch in hand is delivered and acknowledged; what is still journalled waits for the next relay. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.unwatch();
     await this.stop();
   }
 
@@ -222,6 +230,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     pipeline.xack(this.sink.key, this.sink.group, ...ids).xdel(this.sink.key, ...ids);
     await pipeline.exec();
     this.relayed += parsed.length - refused.length;
+    this.relayedCounter?.inc(parsed.length - refused.length);
     if (dead.length > 0) this.logger.error(`${dead.length} entries could not be delivered; moved with their reasons to ${this.sink.deadKey}`);
   }
 }

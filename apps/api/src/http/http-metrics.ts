@@ -1,0 +1,49 @@
+import { METRICS_CONTENT_TYPE, httpRequestDuration, metricsEnabled, renderMetrics } from '@app/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+type Timer = { observe(seconds: number): void };
+/** method → route → status → the histogram's child: label objects are built once per combination, not per request. */
+const timers = new Map<string, Map<string, Map<number, Timer>>>();
+
+function timerFor(method: string, route: string, status: number): Timer {
+  let byRoute = timers.get(method);
+  if (!byRoute) timers.set(method, (byRoute = new Map()));
+  let byStatus = byRoute.get(route);
+  if (!byStatus) byRoute.set(route, (byStatus = new Map()));
+  let timer = byStatus.get(status);
+  if (!timer) byStatus.set(status, (timer = httpRequestDuration.labels(method, route, String(status))));
+  return timer;
+}
+
+/** Records one answered request; `route` is the template (`/v1/consumers/:cpf`), never the path with its CPF. */
+export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
+  timerFor(method, route, status).observe(seconds);
+}
+
+/** Records the request once its response has been sent, with whatever status it got (for paths that hand it on). */
+export function recordWhenFinished(request: FastifyRequest, reply: FastifyReply, startedAt: number): void {
+  const route = request.routeOptions.url ?? 'unmatched';
+  reply.raw.once('finish', () => recordHttpRequest(request.method, route, reply.statusCode, (performance.now() - startedAt) / 1000));
+}
+
+/**
+ * GET /metrics for Prometheus, and the request histogram for every route. Each route gets its own onResponse hook
+ * (added as routes are registered) except `selfRecorded`: the cached-read fast path records its own requests,
+ * because a response hook makes Fastify set up listeners on every response, a cost the fast path is measured without.
+ * Requests that match no route are not recorded: their path would be the only name they have.
+ */
+export function registerHttpMetrics(fastify: FastifyInstance, selfRecorded?: string): void {
+  if (!metricsEnabled()) return;
+  const record = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    recordHttpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  };
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === selfRecorded) return;
+    route.onResponse = [record, ...(route.onResponse ? [route.onResponse].flat() : [])];
+  });
+  fastify.get('/metrics', async (_request, reply) => {
+    void reply.header('content-type', METRICS_CONTENT_TYPE);
+    return renderMetrics();
+  });
+}
