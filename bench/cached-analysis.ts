@@ -36,7 +36,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
   --rate-duration S   seconds at the fixed rate, per server (default 10)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
-  --servers LIST      which of a,b,c to run (default a,b,c)
+  --servers LIST      which of a,b,c,m to run (default a,b,c); m is our API again with METRICS_ENABLED=false, on the
+                      same data, Redis and relay worker as (a): a,m measures what recording metrics costs
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
@@ -70,13 +71,14 @@ const opts = parseArgs(
   USAGE,
 );
 
-type Key = 'a' | 'b' | 'c';
+type Key = 'a' | 'b' | 'c' | 'm';
 const LABEL: Record<Key, string> = {
   a: '(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry)',
   b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
   c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
+  m: '(m) our API with METRICS_ENABLED=false',
 };
-const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache' };
+const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', m: 'api-metrics-off' };
 const RAW_PREFIX = 'bench:raw:';
 const PURPOSE = 'CREDIT_GRANTING';
 
@@ -152,7 +154,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
   const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
-  if (which.some((k) => !['a', 'b', 'c'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b and/or c\n${USAGE}`);
+  if (which.some((k) => !['a', 'b', 'c', 'm'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c and/or m\n${USAGE}`);
+  if (which.includes('m') && !which.includes('a')) throw new Error('--servers m runs beside a (it shares its data and relay worker)');
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
@@ -201,7 +204,7 @@ async function main(): Promise<void> {
     await clearRedis();
     const cpfs = generateDemoConsumers(opts.cpfs, new Date()).map((d) => d.consumer.cpf);
     const paths = cpfs.map((c) => `/v1/credit-analyses/${c}`);
-    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort() };
+    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), m: await freePort() };
     const base = (k: Key) => `http://127.0.0.1:${ports[k]}`;
 
     // --- (a) our API: kept demo data set, per-run virtual host ----------------------------------------------------
@@ -254,6 +257,12 @@ async function main(): Promise<void> {
       const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
       const env = { ...apiEnv, ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}), ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}) };
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('a', s)));
+      if (which.includes('m')) {
+        // Started after (a) has loaded the demo data: both would otherwise load it into the same empty stores.
+        const offEnv = { ...apiEnv, PORT: String(ports.m), METRICS_ENABLED: 'false' };
+        starting[starting.length - 1] = starting.at(-1)!.then(() =>
+          spawnApp('api', offEnv, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('m', s)));
+      }
       if (opts.relays === 'worker') {
         const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
         starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => {
@@ -307,7 +316,7 @@ async function main(): Promise<void> {
 
     // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
     const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
-    const order: Key[] = (['b', 'c', 'a'] as Key[]).filter((k) => which.includes(k));
+    const order: Key[] = (['b', 'c', 'a', 'm'] as Key[]).filter((k) => which.includes(k));
     const named = () => ({ ...Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid])), ...(relayWorker ? { 'relay worker': relayWorker.pid } : {}) });
     for (const k of order) await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
     const apiTotals = { requests: 0, redis: new Map<string, number>(), commits: 0, inserted: 0, searches: 0, indexed: 0, logBytes: 0 };
@@ -455,6 +464,11 @@ async function main(): Promise<void> {
     if (probes.length) {
       console.log('\nLatency floors of what (a) waits for per request, one call at a time before the load (same client libraries):');
       console.log(table(['call', 'p50 ms', 'p99 ms'], probes.map((p) => [p.what, fmt(p.p50, 2), fmt(p.p99, 2)])));
+    }
+    if (which.includes('m')) {
+      const ratio = med('a', (m) => m.reqPerSec) / med('m', (m) => m.reqPerSec);
+      const perRound = rounds.get('a')!.map((r, i) => fmt(r.reqPerSec / rounds.get('m')![i]!.reqPerSec, 2)).join(' / ');
+      console.log(`\nMetrics on (a) vs off (m): throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(med('a', (m) => m.p99), 2)} vs ${fmt(med('m', (m) => m.p99), 2)} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu['api-metrics-off'] ?? NaN, 0)}%` : ''}`);
     }
     if (which.includes('a') && which.includes('b')) {
       const ratio = med('a', (m) => m.reqPerSec) / ceiling;

@@ -7,7 +7,9 @@ import {
   validateEventPayload,
 } from '@app/contracts';
 import { BROKER_USER, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, amqpSource } from '@app/credit';
-import { PermanentMessageError, RabbitMqContext, RabbitMqPublisher, recordRejectedItems, redactCpfs } from '@app/platform';
+import {
+  PermanentMessageError, RabbitMqContext, RabbitMqPublisher, recordRejectedItems, redactCpfs,
+} from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -81,7 +83,8 @@ export class IngestionController {
       return this.sourceOf(message, ctx);
     } catch (error) {
       const user = ctx.message.properties.userId as string | undefined;
-      recordRejectedItems(amqpSource(user ?? 'unverified'), FEED, (error as PermanentMessageError).code, message.events.length);
+      const code = (error as PermanentMessageError).code;
+      recordRejectedItems(amqpSource(user ?? 'unverified'), FEED, code, message.events.length);
       throw error;
     }
   }

@@ -30,5 +30,6 @@ runWorker('rating-worker', 1, (config) => RatingWorkerModule.forRoot(config), `$
 
 /** The distinct CPFs of the rescore messages a worker holds. */
 function cpfsHeld(payloads: unknown[]): Set<string> {
-  return new Set(payloads.flatMap((p) => ((p as { cpfs?: string[] }).cpfs ?? []).map((c) => Cpf.tryParse(c)?.value ?? c)));
+  const cpfs = payloads.flatMap((p) => (p as { cpfs?: string[] }).cpfs ?? []);
+  return new Set(cpfs.map((c) => Cpf.tryParse(c)?.value ?? c));
 }

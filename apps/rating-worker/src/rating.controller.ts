@@ -42,7 +42,8 @@ export class RatingController {
   @MessagePattern(QUEUES.ratePartition)
   ratePartition(@Payload() message: RatePartitionV1, @Ctx() ctx: RabbitMqContext): Promise<void> {
     const metadata = { correlationId: ctx.correlationId ?? newId(), causationId: message.jobId };
-    return measurePartition(() => this.commands.execute(new RatePartitionCommand(message.jobId, message.partition, metadata, ctx.lastAttempt)));
+    const command = new RatePartitionCommand(message.jobId, message.partition, metadata, ctx.lastAttempt);
+    return measurePartition(() => this.commands.execute(command));
   }
 
   /**

@@ -89,7 +89,8 @@ export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDa
     const common = { type: 'postgres' as const, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
     const timed = (subscriber: Function) => (metricsEnabled() ? { subscribers: [subscriber] } : {});
     if (config.databaseUrl) {
-      return { ...common, ...timed(PostgresQueryMetrics), url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
+      const server = { url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
+      return { ...common, ...timed(PostgresQueryMetrics), ...server };
     }
     const driver = pgliteModule(await createPGlite(config.pgliteDataDir ?? undefined));
     return { ...common, ...timed(PgliteQueryMetrics), driver, migrationsRun: true };

@@ -13,7 +13,8 @@ export class RedactingLogger extends ConsoleLogger {
   }
 
   protected override formatMessage(logLevel: LogLevel, message: unknown, pidMessage: string, formattedLogLevel: string, contextMessage: string, timestampDiff: string): string {
-    const line = redactCpfs(super.formatMessage(logLevel, message, pidMessage, formattedLogLevel, contextMessage, timestampDiff));
+    const formatted = super.formatMessage(logLevel, message, pidMessage, formattedLogLevel, contextMessage, timestampDiff);
+    const line = redactCpfs(formatted);
     const ids = activeTracing()?.currentIds();
     return ids ? `${line.replace(/\n$/, '')} trace_id=${ids.traceId} span_id=${ids.spanId}\n` : line;
   }

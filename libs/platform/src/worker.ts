@@ -6,7 +6,9 @@ import { RpcErrorPassthroughFilter } from './rabbitmq/rpc-error.filter';
 import { RedactingLogger, logLevelsFrom } from './redacting.logger';
 import { RabbitMqServer } from './rabbitmq/rabbitmq.server';
 import { StartupTimer } from './startup-timer';
-import { METRICS_CONTENT_TYPE, metricsEnabled, onScrape, renderMetrics, setMetricsEnabled } from './observability/metrics';
+import {
+  METRICS_CONTENT_TYPE, metricsEnabled, onScrape, renderMetrics, setMetricsEnabled,
+} from './observability/metrics';
 import { stopTracing } from './observability/tracing';
 
 export const RETRY_DELAY_MS = 2_000;

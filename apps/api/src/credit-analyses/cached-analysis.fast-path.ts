@@ -6,7 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS, AccessRule } from '../auth/access.decorators';
 import { AuthenticatedRequest, requestIdOf } from '../auth/access.guard';
-import { recordHttpRequest, recordWhenFinished } from '../http/http-metrics';
+import { cachedHitTimer, recordWhenFinished } from '../http/http-metrics';
 import { CreditAnalysesController } from './credit-analyses.controller';
 
 /** The route whose cached reads this hook serves; it records those requests itself (see registerHttpMetrics). */
@@ -42,6 +42,7 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): voi
     miss: analysisCacheLookups.labels('miss', 'fast_path'),
     unavailable: analysisCacheLookups.labels('error', 'fast_path'),
   };
+  const served = cachedHitTimer(ROUTE);
 
   /** Serves the request if it is the happy case and the analysis is cached; false hands it on to the Nest route. */
   const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
@@ -84,7 +85,7 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): voi
     if (request.routeOptions.url !== ROUTE) return;
     const startedAt = metered ? performance.now() : 0;
     if (request.method === 'GET' && (await serve(request, reply))) {
-      if (metered) recordHttpRequest('GET', ROUTE, 200, (performance.now() - startedAt) / 1000);
+      if (metered) served.observe((performance.now() - startedAt) / 1000);
       return reply;
     }
     // Answered by the Nest route instead; recorded once its response is sent.

@@ -11,13 +11,18 @@ function timerFor(method: string, route: string, status: number): Timer {
   let byStatus = byRoute.get(route);
   if (!byStatus) byRoute.set(route, (byStatus = new Map()));
   let timer = byStatus.get(status);
-  if (!timer) byStatus.set(status, (timer = httpRequestDuration.labels(method, route, String(status))));
+  if (!timer) byStatus.set(status, (timer = httpRequestDuration.labels({ method, route, status_code: String(status) })));
   return timer;
 }
 
 /** Records one answered request; `route` is the template (`/v1/consumers/:cpf`), never the path with its CPF. */
 export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
   timerFor(method, route, status).observe(seconds);
+}
+
+/** The timer of cached reads the fast path served (cache="hit"): their latency is what the cached-read budget is about. */
+export function cachedHitTimer(route: string): Timer {
+  return httpRequestDuration.labels({ method: 'GET', route, status_code: '200', cache: 'hit' });
 }
 
 /** Records the request once its response has been sent, with whatever status it got (for paths that hand it on). */

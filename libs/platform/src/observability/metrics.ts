@@ -1,13 +1,27 @@
+import { collectDefaultMetrics } from 'prom-client';
 import { metricsRegistry } from './metric-catalogue';
 
 let enabled = true;
+let processMetrics = false;
 
 /**
  * METRICS_ENABLED=false turns recording off in this process: no /metrics, no per-request observation, no store call
- * timing. Read once where a hot path decides whether to record, so that off costs nothing there.
+ * timing, no process metrics. Read once where a hot path decides whether to record, so that off costs nothing there.
+ * Each app calls it at start-up with its configuration.
  */
 export function setMetricsEnabled(on: boolean): void {
   enabled = on;
+  if (on) collectProcessMetrics();
+}
+
+/**
+ * prom-client's default metrics (`process_*`, `nodejs_*`: CPU, memory, event-loop lag, GC), registered once. They
+ * sample the event loop in the background, so only a process that serves metrics starts them.
+ */
+export function collectProcessMetrics(): void {
+  if (processMetrics) return;
+  processMetrics = true;
+  collectDefaultMetrics({ register: metricsRegistry });
 }
 
 export function metricsEnabled(): boolean {

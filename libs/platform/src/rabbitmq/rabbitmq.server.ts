@@ -214,7 +214,9 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     return tracing ? tracing.consume(queue, msg.properties.headers as Record<string, unknown>, work) : work();
   }
 
-  private async handleOne(queue: string, msg: ConsumeMessage, payload: unknown, handler: MessageHandler | null): Promise<void> {
+  private async handleOne(
+    queue: string, msg: ConsumeMessage, payload: unknown, handler: MessageHandler | null,
+  ): Promise<void> {
     const channel = this.channel!;
     try {
       if (!handler) throw new PermanentMessageError('NO_HANDLER', `no handler for ${queue}`);
@@ -274,7 +276,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       const context = new RabbitMqBatchContext(queue, items.map((h) => new RabbitMqContext(queue, h.msg, this.options.maxAttempts)));
       const work = async () => {
         const value = await handler(items.map((h) => h.payload), context);
-        return ((isObservable(value) ? await lastValueFrom(value, { defaultValue: undefined }) : value) as BatchResult | undefined) ?? [];
+        const settled = isObservable(value) ? await lastValueFrom(value, { defaultValue: undefined }) : value;
+        return (settled as BatchResult | undefined) ?? [];
       };
       const tracing = activeTracing();
       const headers = items.map((h) => h.msg.properties.headers as Record<string, unknown> | undefined);

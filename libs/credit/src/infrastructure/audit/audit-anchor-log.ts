@@ -1,6 +1,6 @@
 import {
-  auditAnchorInterval, auditAnchorSequence, auditAnchorTimestamp, auditChainHead, exposeMetric, metricsEnabled, onScrape,
-  throttledWarning,
+  auditAnchorInterval, auditAnchorSequence, auditAnchorTimestamp, auditChainHead, exposeMetric, metricsEnabled,
+  onScrape, throttledWarning,
 } from '@app/platform';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeormAuditLog } from './typeorm-audit-log';
@@ -61,7 +61,9 @@ export class AuditAnchorLog implements OnApplicationBootstrap, BeforeApplication
    */
   private exposeMetrics(): void {
     if (!metricsEnabled()) return;
-    for (const metric of [auditChainHead, auditAnchorSequence, auditAnchorTimestamp, auditAnchorInterval]) exposeMetric(metric);
+    for (const metric of [auditChainHead, auditAnchorSequence, auditAnchorTimestamp, auditAnchorInterval]) {
+      exposeMetric(metric);
+    }
     auditAnchorInterval.set(this.everyMs / 1000);
     // Until the first anchor, the age counts from this start: a process that never anchors is noticed too.
     auditAnchorTimestamp.set(Date.now() / 1000);

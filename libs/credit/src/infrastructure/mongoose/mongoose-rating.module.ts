@@ -17,7 +17,7 @@ import {
   RatingSchema,
 } from './rating.mongoose-schema';
 
-/** With metrics on, the driver reports each command's duration (command monitoring), which the store histogram records. */
+/** With metrics on, the driver reports each command's duration (command monitoring) to the store histogram. */
 function commandTiming(): MongooseModuleOptions {
   if (!metricsEnabled()) return {};
   return {
@@ -40,7 +40,9 @@ export class MongooseRatingModule {
     return {
       module: MongooseRatingModule,
       imports: [
-        MongooseModule.forRoot(url, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20, ...commandTiming(), ...options }),
+        MongooseModule.forRoot(url, {
+          serverSelectionTimeoutMS: 5000, maxPoolSize: 20, ...commandTiming(), ...options,
+        }),
         MongooseModule.forFeature([
           { name: RATING_FEATURES_MODEL, schema: RatingFeaturesSchema, collection: RATING_FEATURES_COLLECTION },
           { name: RATING_MODEL, schema: RatingSchema, collection: RATING_COLLECTION },

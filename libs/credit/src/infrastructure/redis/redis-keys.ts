@@ -29,9 +29,17 @@ export interface JournalStreams {
 
 /** The journals, by name: the one definition of their streams and consumer groups (relays, readiness, npm run journals). */
 export const redisJournals = {
-  audit: (namespace: string): JournalStreams => ({ journal: 'audit', key: redisKeys.auditJournal(namespace), deadKey: redisKeys.auditJournalDead(namespace), group: 'audit-relay' }),
-  inquiry: (namespace: string): JournalStreams => ({ journal: 'inquiry', key: redisKeys.inquiryJournal(namespace), deadKey: redisKeys.inquiryJournalDead(namespace), group: 'inquiry-relay' }),
-  events: (namespace: string): JournalStreams => ({ journal: 'events', key: redisKeys.eventOutbox(namespace), deadKey: redisKeys.eventOutboxDead(namespace), group: 'event-outbox-relay' }),
+  audit: (namespace: string): JournalStreams => ({
+    journal: 'audit', key: redisKeys.auditJournal(namespace), deadKey: redisKeys.auditJournalDead(namespace), group: 'audit-relay',
+  }),
+  inquiry: (namespace: string): JournalStreams => ({
+    journal: 'inquiry', key: redisKeys.inquiryJournal(namespace), deadKey: redisKeys.inquiryJournalDead(namespace),
+    group: 'inquiry-relay',
+  }),
+  events: (namespace: string): JournalStreams => ({
+    journal: 'events', key: redisKeys.eventOutbox(namespace), deadKey: redisKeys.eventOutboxDead(namespace),
+    group: 'event-outbox-relay',
+  }),
 };
 export type JournalName = keyof typeof redisJournals;
 
