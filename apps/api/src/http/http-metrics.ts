@@ -2,7 +2,7 @@ import { METRICS_CONTENT_TYPE, httpRequestDuration, metricsEnabled, renderMetric
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 type Timer = { observe(seconds: number): void };
-/** method → route → status → the histogram's child: label objects are built once per combination, not per request. */
+/** method → route → status → the histogram's child: label objects are made once per combination, not per request. */
 const timers = new Map<string, Map<string, Map<number, Timer>>>();
 
 function timerFor(method: string, route: string, status: number): Timer {
@@ -11,7 +11,10 @@ function timerFor(method: string, route: string, status: number): Timer {
   let byStatus = byRoute.get(route);
   if (!byStatus) byRoute.set(route, (byStatus = new Map()));
   let timer = byStatus.get(status);
-  if (!timer) byStatus.set(status, (timer = httpRequestDuration.labels({ method, route, status_code: String(status) })));
+  if (!timer) {
+    timer = httpRequestDuration.labels({ method, route, status_code: String(status) });
+    byStatus.set(status, timer);
+  }
   return timer;
 }
 
@@ -20,7 +23,7 @@ export function recordHttpRequest(method: string, route: string, status: number,
   timerFor(method, route, status).observe(seconds);
 }
 
-/** The timer of cached reads the fast path served (cache="hit"): their latency is what the cached-read budget is about. */
+/** The timer of cached reads the fast path served (cache="hit"): the latency the cached-read budget is about. */
 export function cachedHitTimer(route: string): Timer {
   return httpRequestDuration.labels({ method: 'GET', route, status_code: '200', cache: 'hit' });
 }
@@ -28,7 +31,9 @@ export function cachedHitTimer(route: string): Timer {
 /** Records the request once its response has been sent, with whatever status it got (for paths that hand it on). */
 export function recordWhenFinished(request: FastifyRequest, reply: FastifyReply, startedAt: number): void {
   const route = request.routeOptions.url ?? 'unmatched';
-  reply.raw.once('finish', () => recordHttpRequest(request.method, route, reply.statusCode, (performance.now() - startedAt) / 1000));
+  reply.raw.once('finish', () => {
+    recordHttpRequest(request.method, route, reply.statusCode, (performance.now() - startedAt) / 1000);
+  });
 }
 
 /**
@@ -40,7 +45,8 @@ export function recordWhenFinished(request: FastifyRequest, reply: FastifyReply,
 export function registerHttpMetrics(fastify: FastifyInstance, selfRecorded?: string): void {
   if (!metricsEnabled()) return;
   const record = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    recordHttpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url ?? 'unmatched';
+    recordHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   };
   fastify.addHook('onRoute', (route) => {

@@ -28,14 +28,18 @@ export const httpRequestDuration = new Histogram({
 
 export const analysisCacheLookups = new Counter({
   name: 'credit_analysis_cache_lookups_total',
-  help: 'Lookups of assembled credit analyses in the cache, by result (hit, miss, error) and by who looked (fast_path, handler)',
+  help:
+    'Lookups of assembled credit analyses in the cache, by result (hit, miss, error) and by who looked ' +
+    '(fast_path, handler)',
   labelNames: ['result', 'path'] as const,
   registers: everywhere,
 });
 
 export const storeCallDuration = new Histogram({
   name: 'credit_store_call_duration_seconds',
-  help: 'Calls to a store (postgresql, pglite, mongodb, elasticsearch, redis), by store and operation, failed ones included',
+  help:
+    'Calls to a store (postgresql, pglite, mongodb, elasticsearch, redis), by store and operation, ' +
+    'failed ones included',
   labelNames: ['store', 'operation'] as const,
   buckets: LATENCY_BUCKETS,
   registers: everywhere,
@@ -86,7 +90,9 @@ export const messageHandlingDuration = new Histogram({
 
 export const queueMessages = new Gauge({
   name: 'credit_rabbitmq_queue_messages',
-  help: 'Messages ready in the broker for a queue this process consumes, and in its dead-letter queue, read at scrape time',
+  help:
+    'Messages ready in the broker for a queue this process consumes, and in its dead-letter queue, read ' +
+    'at scrape time',
   labelNames: ['queue'] as const,
   registers: everywhere,
 });
@@ -185,7 +191,9 @@ export const auditAnchorTimestamp = new Gauge({
 
 export const auditAnchorInterval = new Gauge({
   name: 'credit_audit_anchor_interval_seconds',
-  help: 'How often this process checks the audit chain and logs its head as an anchor when it moved (AUDIT_ANCHOR_EVERY_MS)',
+  help:
+    'How often this process checks the audit chain and logs its head as an anchor when it moved ' +
+    '(AUDIT_ANCHOR_EVERY_MS)',
   registers: [],
 });
 

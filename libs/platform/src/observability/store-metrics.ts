@@ -116,6 +116,7 @@ export function instrumentElasticsearch(client: EsClientLike): void {
     if (at === undefined) return;
     started.delete(request!.id);
     const seconds = (performance.now() - at) / 1000;
-    recordStoreCall('elasticsearch', elasticsearchOperation(request!.params?.method, request!.params?.path), seconds, !!err);
+    const operation = elasticsearchOperation(request!.params?.method, request!.params?.path);
+    recordStoreCall('elasticsearch', operation, seconds, !!err);
   });
 }

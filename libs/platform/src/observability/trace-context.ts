@@ -8,7 +8,9 @@ export interface MessageTracing {
    * Runs a publish as a PRODUCER span and writes the span's context into `headers` (W3C traceparent/tracestate), so
    * that whoever consumes the message continues the same trace.
    */
-  publish<T>(exchange: string, routingKey: string, headers: Record<string, unknown>, send: () => Promise<T>): Promise<T>;
+  publish<T>(
+    exchange: string, routingKey: string, headers: Record<string, unknown>, send: () => Promise<T>,
+  ): Promise<T>;
   /** Runs the handling of one message as a CONSUMER span whose parent is the context its headers carry. */
   consume<T>(queue: string, headers: Record<string, unknown> | undefined, work: () => Promise<T>): Promise<T>;
   /**

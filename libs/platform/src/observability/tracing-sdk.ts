@@ -41,14 +41,19 @@ export function startTracingSdk(options: TracingSdkOptions): { shutdown: () => P
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
   provider.register();
-  let unregister = () => undefined as void;
-  if (options.instrumentLibraries ?? true) unregister = registerInstrumentations({ instrumentations: libraryInstrumentations() });
+  const unregister = options.instrumentLibraries === false
+    ? () => undefined
+    : registerInstrumentations({ instrumentations: libraryInstrumentations() });
   installTracing(messageTracing());
   return {
     shutdown: async () => {
       installTracing(null);
       unregister();
       await provider.shutdown();
+      // Lets a later start in the same process (tests) register its own provider.
+      trace.disable();
+      context.disable();
+      propagation.disable();
     },
   };
 }
