@@ -131,6 +131,15 @@ kill_pidfile() {
   rm -f "$1"
 }
 
+# stop_pidfile <pidfile> <name> <seconds>: stop a server this script started in the background, saying so
+stop_pidfile() {
+  if pid_alive "$1"; then
+    kill_pidfile "$1" "$2" "$3"
+    log "$2: stopped"
+  fi
+  rm -f "$1"
+}
+
 # show_log_tail <file>...: print the end of the first existing log files (for failure reports)
 show_log_tail() {
   local f
@@ -653,13 +662,7 @@ ready_ferretdb() {
 }
 logs_ferretdb() { echo "$FERRET_LOG"; }
 
-down_ferretdb() {
-  if pid_alive "$FERRET_PID"; then
-    kill_pidfile "$FERRET_PID" ferretdb 15
-    log "ferretdb: stopped"
-  fi
-  rm -f "$FERRET_PID"
-}
+down_ferretdb() { stop_pidfile "$FERRET_PID" ferretdb 15; }
 
 status_ferretdb() { ferret_ping; }
 
@@ -854,13 +857,7 @@ ready_prometheus() {
 }
 logs_prometheus() { echo "$PROM_LOG"; }
 
-down_prometheus() {
-  if pid_alive "$PROM_PID"; then
-    kill_pidfile "$PROM_PID" prometheus 20
-    log "prometheus: stopped"
-  fi
-  rm -f "$PROM_PID"
-}
+down_prometheus() { stop_pidfile "$PROM_PID" prometheus 20; }
 
 status_prometheus() { prom_answers; }
 

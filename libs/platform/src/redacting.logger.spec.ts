@@ -1,6 +1,6 @@
 import { Cnpj } from '@app/shared-kernel';
 import { TraceFlags, context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { startTracingSdk } from './observability/tracing-sdk';
 import { redactCpfs } from './redact';
 import { RedactingLogger } from './redacting.logger';

@@ -1,6 +1,7 @@
 import {
   Context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace,
 } from '@opentelemetry/api';
+import FastifyOtelInstrumentation from '@fastify/otel';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -9,8 +10,9 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SimpleSpanProcessor, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { MessageTracing, installTracing } from './trace-context';
 
@@ -61,9 +63,12 @@ export function startTracingSdk(options: TracingSdkOptions): { shutdown: () => P
 function libraryInstrumentations(): Instrumentation[] {
   return [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!) }),
+    // Fastify's hooks and handlers, the cached-read fast path's hook among them, registered as the API creates Fastify.
+    new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: ({ url }) => UNTRACED_PATHS.has(url) }),
     new NestInstrumentation(),
-    // Statement text only, never parameter values: parameters hold CPFs, names and addresses.
-    new PgInstrumentation({ enhancedDatabaseReporting: false }),
+    // Statement text only, never parameter values: parameters hold CPFs, names and addresses. Queries outside any
+    // request or message (the journal relays' appends, every 50 ms) would each start a trace of their own: skipped.
+    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
     // The default serializer keeps command arguments, which can hold a CPF in a key: only the command name is kept.
     new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
     new MongoDBInstrumentation({ enhancedDatabaseReporting: false }),

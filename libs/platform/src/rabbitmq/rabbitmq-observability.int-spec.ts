@@ -1,7 +1,7 @@
 import { deadLetterQueue } from '@app/contracts';
 import { ValidationError } from '@app/shared-kernel';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { randomUUID } from 'node:crypto';
 import { createVhost, waitFor } from '../../../testing/src/contracts';
 import { metricsRegistry } from '../observability/metric-catalogue';
