@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import type { Metric } from 'prom-client';
+import type { Metric, MetricObject } from 'prom-client';
 import { PROCESS_SPECIFIC_METRICS, metricsRegistry } from '../../libs/platform/src/observability/metric-catalogue';
 import { collectProcessMetrics } from '../../libs/platform/src/observability/metrics';
 
@@ -18,7 +18,7 @@ const METRIC_NAME = /(?<![A-Za-z0-9_:$.])((?:credit_|credit:|process_|nodejs_)[A
 export function exportedSeries(): Map<string, Set<string>> {
   collectProcessMetrics();
   const series = new Map<string, Set<string>>();
-  const metrics: Metric[] = [...metricsRegistry.getMetricsAsArray(), ...PROCESS_SPECIFIC_METRICS];
+  const metrics: (Metric | MetricObject)[] = [...metricsRegistry.getMetricsAsArray(), ...PROCESS_SPECIFIC_METRICS];
   for (const metric of metrics) {
     const { name, labelNames, type } = metric as unknown as { name: string; labelNames: string[]; type: string };
     const labels = [...labelNames, ...SCRAPE_LABELS];

@@ -7,13 +7,16 @@ import { requireEnv } from '../../../testing/src/contracts';
 import { redisOptions } from './redis/redis-cache.module';
 import { PostgresQueryMetrics } from './typeorm/query-metrics.subscriber';
 
+type Sample = { labels: Record<string, unknown>; metricName?: string; value: number };
+
 /** Observations of the store histogram and errors for one store and operation, as /metrics would show them. */
 async function calls(store: string, operation: string): Promise<{ observed: number; errors: number }> {
   const histogram = await metricsRegistry.getSingleMetric('credit_store_call_duration_seconds')!.get();
   const errors = await metricsRegistry.getSingleMetric('credit_store_call_errors_total')!.get();
-  const of = (v: { labels: Record<string, unknown> }) => v.labels.store === store && v.labels.operation === operation;
+  const of = (v: Sample) => v.labels.store === store && v.labels.operation === operation;
   return {
-    observed: Number(histogram.values.find((v) => of(v) && v.metricName === 'credit_store_call_duration_seconds_count')?.value ?? 0),
+    observed: Number((histogram.values as Sample[])
+      .find((v) => of(v) && v.metricName === 'credit_store_call_duration_seconds_count')?.value ?? 0),
     errors: Number(errors.values.find(of)?.value ?? 0),
   };
 }
@@ -54,7 +57,7 @@ describe('Store call metrics against the real servers', () => {
     try {
       instrumentMongoClient(connection.getClient());
       const before = await calls('mongodb', 'find');
-      await connection.db!.collection('it_store_metrics').find({ _id: 'none' }).toArray();
+      await connection.db!.collection<{ _id: string }>('it_store_metrics').find({ _id: 'none' }).toArray();
       expect((await calls('mongodb', 'find')).observed).toBe(before.observed + 1);
     } finally {
       await connection.close();
