@@ -1,4 +1,4 @@
-import { PROCESS_SPECIFIC_METRICS, metricsRegistry } from '@app/platform';
+import { PROCESS_SPECIFIC_METRICS, metricsRegistry, setMetricsEnabled } from '@app/platform';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ describe('GET /metrics on the API', () => {
   beforeAll(async () => {
     app = await startApi();
     key = await keyFor(app, 'metrics-test');
-  });
+  }, 30_000);
   afterAll(() => app.close());
 
   it('counts requests by route template and status, with latency, and never names a CPF', async () => {
@@ -45,9 +45,11 @@ describe('GET /metrics on the API', () => {
     const route = 'route="/v1/credit-analyses/:cpf"';
     expect(res.text).toMatch(new RegExp(`credit_http_request_duration_seconds_count\\{method="GET",${route},status_code="200"\\} 2`));
     expect(res.text).toMatch(new RegExp(`credit_http_request_duration_seconds_count\\{method="GET",${route},status_code="401"\\} 1`));
-    // The first read missed the in-memory cache and filled it; the second hit it.
-    expect(res.text).toMatch(/credit_analysis_cache_lookups_total\{result="miss",path="handler"\} [1-9]/);
-    expect(res.text).toMatch(/credit_analysis_cache_lookups_total\{result="hit",path="handler"\} [1-9]/);
+    // Both reads looked in the in-memory cache; at least the second found what the first (or the demo load) put there.
+    const lookup = /credit_analysis_cache_lookups_total\{result="(hit|miss)",path="handler"\} (\d+)/g;
+    const lookups = [...res.text.matchAll(lookup)];
+    expect(lookups.reduce((sum, [, , n]) => sum + Number(n), 0)).toBeGreaterThanOrEqual(2);
+    expect(lookups.some(([, result, n]) => result === 'hit' && Number(n) >= 1)).toBe(true);
     expect(res.text).toMatch(/credit_store_call_duration_seconds_count\{store="pglite",operation="select"\} [1-9]/);
     expect(res.text).not.toMatch(/123\.?456\.?789-?09|12345678909/);
     expect(res.text).toContain('process_cpu_seconds_total');
@@ -80,7 +82,7 @@ describe('METRICS_ENABLED=false', () => {
     } finally {
       await app.close();
       // The switch is per process: the next suite in this worker records again.
-      (await import('@app/platform')).setMetricsEnabled(true);
+      setMetricsEnabled(true);
     }
-  });
+  }, 30_000);
 });

@@ -1,4 +1,5 @@
 import { StoreName, boundedOperation, recordStoreCall } from '@app/platform';
+import { EventSubscriber } from 'typeorm';
 import type { AfterQueryEvent, BeforeQueryEvent, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 
 /** The statements the platform sends, by their first keyword; anything else is "other". */
@@ -28,11 +29,16 @@ abstract class QueryMetricsSubscriber implements EntitySubscriberInterface {
   }
 }
 
-/** TypeORM instantiates subscribers itself, without arguments: one class per store. */
+/**
+ * TypeORM instantiates subscribers itself, without arguments: one class per store. It keeps only the listed classes
+ * that carry @EventSubscriber() and silently drops the others.
+ */
+@EventSubscriber()
 export class PostgresQueryMetrics extends QueryMetricsSubscriber {
   protected readonly store = 'postgresql';
 }
 
+@EventSubscriber()
 export class PgliteQueryMetrics extends QueryMetricsSubscriber {
   protected readonly store = 'pglite';
 }
