@@ -1,7 +1,7 @@
 import {
   Context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace,
 } from '@opentelemetry/api';
-import FastifyOtelInstrumentation from '@fastify/otel';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';

@@ -21,7 +21,6 @@ let shutdown: (() => Promise<void>) | null = null;
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
   if (activeTracing() || !tracingConfigured(env)) return false;
   // Required here, not imported at the top: a process that does not trace never loads the SDK.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('./tracing-sdk') as typeof import('./tracing-sdk');
   shutdown = sdk.startTracingSdk({ serviceName: env.OTEL_SERVICE_NAME?.trim() || serviceName }).shutdown;
   return true;
