@@ -38,8 +38,10 @@ describe('Store call metrics against the real servers', () => {
   });
 
   it('times Redis commands by name, through the client the adapters share', async () => {
-    const redis = instrumentRedis(new Redis(redisOptions(requireEnv('REDIS_URL'))));
+    // The adapters' options refuse commands before the connection is up (no offline queue): connect first.
+    const redis = instrumentRedis(new Redis({ ...redisOptions(requireEnv('REDIS_URL')), lazyConnect: true }));
     try {
+      await redis.connect();
       const before = await calls('redis', 'get');
       const beforeErrors = await calls('redis', 'incr');
       await redis.get(`it-store-metrics-${Date.now()}`);
