@@ -14,6 +14,7 @@ import {
   BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, SpanExporter,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { CpfRedactingSpanProcessor } from './redacting-span-processor';
 import { MessageTracing, installTracing } from './trace-context';
 
 export interface TracingSdkOptions {
@@ -39,8 +40,12 @@ export function startTracingSdk(options: TracingSdkOptions): { shutdown: () => P
   const exporter = options.exporter ?? new OTLPTraceExporter();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    // A test's in-memory exporter sees each span as it ends; production batches them off the request path.
-    spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
+    // CPFs masked first, then exported: a test's in-memory exporter sees each span as it ends; production batches them
+    // off the request path.
+    spanProcessors: [
+      new CpfRedactingSpanProcessor(),
+      options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+    ],
   });
   provider.register();
   const unregister = options.instrumentLibraries === false
