@@ -17,7 +17,10 @@ function documentedMetrics(): DocumentedMetric[] {
   const doc = readFileSync(join(__dirname, '../../../docs/operations.md'), 'utf8');
   const rows = [...doc.matchAll(/^\| `(credit_[a-z0-9_]+)` \| (\w+) \| ([^|]*) \| ([^|]*) \|/gm)];
   return rows.map(([, name, type, labels, exportedBy]) => ({
-    name: name!, type: type!, labels: [...labels!.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!), exportedBy: exportedBy!.trim(),
+    name: name!,
+    type: type!,
+    labels: [...labels!.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!),
+    exportedBy: exportedBy!.trim(),
   }));
 }
 
@@ -43,8 +46,10 @@ describe('GET /metrics on the API', () => {
     const res = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const route = 'route="/v1/credit-analyses/:cpf"';
-    expect(res.text).toMatch(new RegExp(`credit_http_request_duration_seconds_count\\{method="GET",${route},status_code="200"\\} 2`));
-    expect(res.text).toMatch(new RegExp(`credit_http_request_duration_seconds_count\\{method="GET",${route},status_code="401"\\} 1`));
+    const requests = 'credit_http_request_duration_seconds_count';
+    const count = (status: number) => `${requests}\\{method="GET",${route},status_code="${status}"\\}`;
+    expect(res.text).toMatch(new RegExp(`${count(200)} 2`));
+    expect(res.text).toMatch(new RegExp(`${count(401)} 1`));
     // Both reads looked in the in-memory cache; at least the second found what the first (or the demo load) put there.
     const lookup = /credit_analysis_cache_lookups_total\{result="(hit|miss)",path="handler"\} (\d+)/g;
     const lookups = [...res.text.matchAll(lookup)];

@@ -16,6 +16,18 @@ function comparable(analysis: Record<string, any>): Record<string, any> {
   return { ...rest, rating: rating ? ratingRest : null };
 }
 
+/** The value of one sample of Prometheus text exposition with exactly these labels (0 when absent). */
+function sampleOf(text: string, name: string, labels: Record<string, string>): number {
+  const wanted = JSON.stringify(Object.entries(labels).sort());
+  for (const [, series, value] of text.matchAll(/^(\S+?\{[^}]*\}|\S+) (\S+)$/gm)) {
+    const [metric, body = ''] = series!.replace(/\}$/, '').split('{');
+    if (metric !== name) continue;
+    const pairs = [...body.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]);
+    if (JSON.stringify(pairs.sort()) === wanted) return Number(value);
+  }
+  return 0;
+}
+
 /**
  * `npm start` with every server configured must serve what the embedded default serves: the same demo base read
  * from PostgreSQL, MongoDB and Elasticsearch through Redis. Each run uses its own schema, database, index and Redis
@@ -189,6 +201,30 @@ describe('the production profile serves the same analysis as the embedded defaul
       expect(refused.body).toMatchObject({ code: 'PURPOSE_INVALID', field: 'X-Purpose' });
       const start = remaining(warm);
       expect([hit, refused, miss, hitAgain].map(remaining)).toEqual([start - 1, start - 2, start - 3, start - 4]);
+    });
+
+    it('records in /metrics the hits it serves (cache="hit") and the requests it hands on, each once', async () => {
+      const key = await keyFor(production, 'fp-metrics');
+      const path = `/v1/credit-analyses/${DEMO_CPF_FORMATTED}`;
+      const route = { method: 'GET', route: '/v1/credit-analyses/:cpf' };
+      const metrics = async () => (await request(production.getHttpServer()).get('/metrics').expect(200)).text;
+      const requests = 'credit_http_request_duration_seconds_count';
+      const observed = (text: string) => ({
+        hits: sampleOf(text, requests, { ...route, status_code: '200', cache: 'hit' }),
+        refused: sampleOf(text, requests, { ...route, status_code: '401' }),
+        lookups: sampleOf(text, 'credit_analysis_cache_lookups_total', { result: 'hit', path: 'fast_path' }),
+      });
+      await client(production, key).get(path).expect(200);
+      const before = observed(await metrics());
+
+      expect((await client(production, key).get(path).expect(200)).headers['x-cache']).toBe('HIT');
+      await request(production.getHttpServer()).get(path).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
+
+      const after = await metrics();
+      expect(observed(after)).toEqual({
+        hits: before.hits + 1, refused: before.refused + 1, lookups: before.lookups + 1,
+      });
+      expect(after).not.toMatch(/123\.?456\.?789-?09|12345678909/);
     });
 
     it('leaves refusals to the full path: no key, a key without the scope, no purpose', async () => {

@@ -1,15 +1,15 @@
 import { ApiKeys, AuditLog, CachedAnalysisReads, PURPOSES, analysisInquiry } from '@app/credit';
-import { analysisCacheLookups, metricsEnabled, throttledWarning } from '@app/platform';
+import { fastPathLookupCounter, throttledWarning } from '@app/platform';
 import { Clock, Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS, AccessRule } from '../auth/access.decorators';
 import { AuthenticatedRequest, requestIdOf } from '../auth/access.guard';
-import { cachedHitTimer, recordWhenFinished } from '../http/http-metrics';
+import { meteredFastPath } from '../http/http-metrics';
 import { CreditAnalysesController } from './credit-analyses.controller';
 
-/** The route whose cached reads this hook serves; it records those requests itself (see registerHttpMetrics). */
+/** The route whose cached reads this hook serves; its requests are recorded by meteredFastPath, not a response hook. */
 export const FAST_PATH_ROUTE = '/v1/credit-analyses/:cpf';
 const ROUTE = FAST_PATH_ROUTE;
 const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
@@ -34,38 +34,31 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): voi
   if (!rule?.audit || !rule.purpose) throw new Error(`${ROUTE} must declare a purpose and an audit rule`);
   const { scope, audit: what } = rule;
   const warn = throttledWarning(new Logger('CachedAnalysisFastPath'));
+  const countLookup = fastPathLookupCounter();
 
-  const metered = metricsEnabled();
-  // Bound once: a hit costs one counter increment and one histogram observation on top of what it did before.
-  const lookups = {
-    hit: analysisCacheLookups.labels('hit', 'fast_path'),
-    miss: analysisCacheLookups.labels('miss', 'fast_path'),
-    unavailable: analysisCacheLookups.labels('error', 'fast_path'),
-  };
-  const served = cachedHitTimer(ROUTE);
-
-  /** Serves the request if it is the happy case and the analysis is cached; false hands it on to the Nest route. */
-  const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', meteredFastPath(ROUTE, async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) return;
     try {
       const presented = request.headers['x-api-key'];
       const purpose = request.headers['x-purpose'];
-      if (typeof presented !== 'string' || typeof purpose !== 'string' || !PURPOSE_SET.has(purpose)) return false;
+      if (typeof presented !== 'string' || typeof purpose !== 'string' || !PURPOSE_SET.has(purpose)) return;
       const cpf = Cpf.tryParse((request.params as { cpf?: string }).cpf);
-      if (!cpf) return false;
+      if (!cpf) return;
       const key = await keys.authenticate(presented);
-      if (!key || !key.scopes.includes(scope)) return false;
+      if (!key || !key.scopes.includes(scope)) return;
       const requestId = requestIdOf(request);
       const inquiry = analysisInquiry(cpf, key.name, purpose, clock.now());
       const entry = audit.seal({ clientId: key.name, scope, purpose, cpf, action: what.action, resource: what.resource, outcome: 'SUCCESS', requestId });
       (request as AuthenticatedRequest).cachedReadAttempt = { requestId, inquiryId: inquiry.eventId };
       const result = await reads.read({ cpf, clientId: key.id, audit: entry, inquiry });
-      if (metered) lookups[result.kind].inc();
-      if (result.kind === 'unavailable') return false;
+      countLookup(result.kind);
+      if (result.kind === 'unavailable') return;
       // Counted either way; the guard reuses the decision instead of counting the request twice.
       (request as AuthenticatedRequest).rateDecision = result.rate;
       if (result.kind === 'miss') {
         (request as AuthenticatedRequest).analysisCacheMiss = { ticket: result.ticket };
-        return false;
+        return;
       }
       void reply
         .header('x-ratelimit-limit', result.rate.limit)
@@ -74,21 +67,10 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): voi
         .header('content-type', 'application/json; charset=utf-8')
         .header('x-cache', 'HIT')
         .send(result.body);
-      return true;
+      return reply;
     } catch (error) {
       warn(`fast path declined a request after an error, the full path answers it: ${(error as Error).message}`);
-      return false;
+      return;
     }
-  };
-
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.routeOptions.url !== ROUTE) return;
-    const startedAt = metered ? performance.now() : 0;
-    if (request.method === 'GET' && (await serve(request, reply))) {
-      if (metered) served.observe((performance.now() - startedAt) / 1000);
-      return reply;
-    }
-    // Answered by the Nest route instead; recorded once its response is sent.
-    if (metered) recordWhenFinished(request, reply, startedAt);
-  });
+  }));
 }
