@@ -3,7 +3,9 @@
  *   (a) our API, compiled, as its own process on the production profile (PostgreSQL, MongoDB, Elasticsearch, Redis,
  *       RabbitMQ), demo data loaded with DEMO_CONSUMERS and warmed so every request is a cache hit;
  *   (b) bare Fastify 5 + one ioredis GET returning the stored JSON as-is: the ceiling;
- *   (c) a typical NestJS + Express + @nestjs/cache-manager CacheInterceptor endpoint on the same Redis.
+ *   (c) a typical NestJS + Express + @nestjs/cache-manager CacheInterceptor endpoint on the same Redis;
+ *   (y) the same-work yardstick: bare Fastify doing what a cached read here must do (key, purpose, CPF, rate window,
+ *       audit entry and inquiry journalled) in one Redis round trip (bench/baselines/fastify-redis-audited.ts).
  * Prints throughput and latency under saturation (autocannon, 100 connections, no pipelining, medians of rounds) and
  * latency at a fixed moderate rate. Loopback only. The API's data lives in a database, MongoDB database and index of
  * its own (kept between runs, see --fresh/--drop-data), its broker traffic in a per-run RabbitMQ virtual host, and the
@@ -20,7 +22,7 @@ import Redis from 'ioredis';
 import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
-import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, Spawned, spawnTs } from './lib/processes';
+import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, spawnNode, Spawned, spawnTs } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
@@ -36,14 +38,17 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
   --rate-duration S   seconds at the fixed rate, per server (default 10)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
-  --servers LIST      which of a,b,c,m to run (default a,b,c); m is our API again with METRICS_ENABLED=false, on the
-                      same data, Redis and relay worker as (a): a,m measures what recording metrics costs
+  --servers LIST      which of a,b,c,y,m to run (default a,b,c,y); m is our API again with METRICS_ENABLED=false, on
+                      the same data, Redis and relay worker as (a): a,m measures what recording metrics costs
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
                       (the tail at a moderate rate is where a pause shows)
   --node-flags "F"    extra V8/Node flags for the API's process only, e.g. "--single-threaded-gc" or
                       "--max-semi-space-size=32", to measure a runtime setting against the default
+  --relay-in-rounds M what the relay worker does during (a)'s saturated rounds: run (default), or stop (SIGSTOP, resumed
+                      after each round and its backlog drained and checked before the next server runs): (a) then has
+                      the machine (y) has, as when the relays run on other hosts
   --relay-at-rate M   what the relay worker does during (a)'s fixed-rate phase: run (default), or stop (SIGSTOP, resumed
                       afterwards, its backlog then drained) to see how much of (a)'s tail its bursts cause
   --relay-nice N      nice value (-20..19) for every thread of the relay worker for the whole run (default 0): with 19 the
@@ -67,24 +72,30 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c,y', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayInRounds: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
   USAGE,
 );
 
-type Key = 'a' | 'b' | 'c' | 'm';
+type Key = 'a' | 'b' | 'c' | 'y' | 'm';
 const LABEL: Record<Key, string> = {
   a: '(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry)',
   b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
   c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
+  y: '(y) same-work yardstick (Fastify, one Lua step)',
   m: '(m) our API with METRICS_ENABLED=false',
 };
-const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', m: 'api-metrics-off' };
+const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', y: 'fastify-redis-audited', m: 'api-metrics-off' };
+/** Where (y) keeps its rate windows and journals; they are dropped after each of its rounds, as a relay would. */
+const YARDSTICK_PREFIX = 'bench-audited:';
 const RAW_PREFIX = 'bench:raw:';
 const PURPOSE = 'CREDIT_GRANTING';
 
 /** Parts of our API's request path, by the compiled files and packages their frames come from. */
 const API_STAGES: [string, string[]][] = [
-  ['cached-read fast path (Fastify onRequest hook)', ['credit-analyses/cached-analysis.fast-path.js']],
+  ['cached-read fast path (Fastify onRequest hook and its HTTP answer)', [
+    'credit-analyses/cached-analysis.fast-path.js', 'credit-analyses/analysis-read.http.js',
+  ]],
+  ['  the analysis-read policy (key, scope, purpose, CPF, audit entry sealed)', ['analysis-reads/analysis-read.policy.js']],
   ['  one Redis step: count, read, journal (Lua)', ['redis/redis-cached-analysis.reads.js']],
   ['journal relays (Redis streams to the audit log and C), when the API relays', ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js']],
   ['security headers (onSend hook)', ['auth/security-headers.js']],
@@ -154,11 +165,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
   const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
-  if (which.some((k) => !['a', 'b', 'c', 'm'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c and/or m\n${USAGE}`);
+  if (which.some((k) => !['a', 'b', 'c', 'y', 'm'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c, y and/or m\n${USAGE}`);
   if (which.includes('m') && !which.includes('a')) throw new Error('--servers m runs beside a (it shares its data and relay worker)');
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
+  if (!['run', 'stop'].includes(opts.relayInRounds)) throw new Error('--relay-in-rounds must be run or stop');
   const stamp = Date.now();
   const runId = `bench${stamp}`;
   const redisUrl = redisUrlWithDb(servers.redisUrl, opts.redisDb);
@@ -182,7 +194,7 @@ async function main(): Promise<void> {
   let auditedReads = async () => 0;
   const clearRedis = async () => {
     // Only what the three servers write, in the benchmark's own logical database.
-    for (const pattern of ['credit:*', 'ratelimit:*', `${RAW_PREFIX}*`, 'bench-express:*']) {
+    for (const pattern of ['credit:*', 'ratelimit:*', `${RAW_PREFIX}*`, 'bench-express:*', `${YARDSTICK_PREFIX}*`]) {
       let cursor = '0';
       do {
         const [nextCursor, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
@@ -204,7 +216,7 @@ async function main(): Promise<void> {
     await clearRedis();
     const cpfs = generateDemoConsumers(opts.cpfs, new Date()).map((d) => d.consumer.cpf);
     const paths = cpfs.map((c) => `/v1/credit-analyses/${c}`);
-    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), m: await freePort() };
+    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), y: await freePort(), m: await freePort() };
     const base = (k: Key) => `http://127.0.0.1:${ports[k]}`;
 
     // --- (a) our API: kept demo data set, per-run virtual host ----------------------------------------------------
@@ -252,6 +264,7 @@ async function main(): Promise<void> {
     const profileFile = join(ROOT, 'bench/.profiles', `${runId}-api.cpuprofile`);
     const relayProfileFile = join(ROOT, 'bench/.profiles', `${runId}-relay-worker.cpuprofile`);
     const heapProfileFile = join(ROOT, 'bench/.profiles', `${runId}-api.heapprofile`);
+    const yardstickProfileFile = join(ROOT, 'bench/.profiles', `${runId}-yardstick.cpuprofile`);
     if (which.includes('a')) {
       const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : []), ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : [])];
       const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
@@ -272,6 +285,12 @@ async function main(): Promise<void> {
       }
     }
     if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
+    if (which.includes('y')) {
+      const env = { PORT: String(ports.y), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX, STREAM_PREFIX: YARDSTICK_PREFIX, API_KEY: headers['x-api-key'], ...(opts.profile ? { BENCH_CPU_PROFILE: yardstickProfileFile } : {}) };
+      const ts = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/baselines/fastify-redis-audited.ts'];
+      const args = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js', ...ts] : ts;
+      starting.push(spawnNode(NAME.y, args, env, /ready on/).then((s) => void spawned.set('y', s)));
+    }
     if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
     const results = await Promise.allSettled(starting);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -316,7 +335,11 @@ async function main(): Promise<void> {
 
     // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
     const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
-    const order: Key[] = (['b', 'c', 'a', 'm'] as Key[]).filter((k) => which.includes(k));
+    const order: Key[] = (['b', 'c', 'y', 'a', 'm'] as Key[]).filter((k) => which.includes(k));
+    const dropYardstickJournals = async () => {
+      const [, found] = await redis.scan('0', 'MATCH', `${YARDSTICK_PREFIX}*`, 'COUNT', 1000);
+      if (found.length) await redis.unlink(...found);
+    };
     const named = () => ({ ...Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid])), ...(relayWorker ? { 'relay worker': relayWorker.pid } : {}) });
     for (const k of order) await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
     const apiTotals = { requests: 0, redis: new Map<string, number>(), commits: 0, inserted: 0, searches: 0, indexed: 0, logBytes: 0 };
@@ -327,10 +350,14 @@ async function main(): Promise<void> {
         const before = k === 'a'
           ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.written(), audited: await auditedReads() }
           : null;
+        const pauseRelay = k === 'a' && relayWorker !== undefined && opts.relayInRounds === 'stop';
+        if (pauseRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
         const meter = cpuBreakdown(named());
         const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
         const cpu = meter();
+        if (pauseRelay) process.kill(relayWorker!.pid, 'SIGCONT');
         rounds.get(k)!.push({ ...m, cpu });
+        if (k === 'y') await dropYardstickJournals();
         if (before) {
           // Let the inquiry recorder's and the audit log's last batches land before counting what they wrote.
           await sleep(300);
@@ -427,12 +454,14 @@ async function main(): Promise<void> {
 
     // --- tables ---------------------------------------------------------------------------------------------------
     const ceiling = which.includes('b') ? med('b', (m) => m.reqPerSec) : NaN;
+    const yardstick = which.includes('y') ? med('y', (m) => m.reqPerSec) : NaN;
     const sorted = order.slice().sort();
     console.log(`\nSaturated: ${opts.connections} connections, no pipelining, ${opts.duration} s × ${opts.rounds} rounds after ${opts.warmup} s warm-up, medians (latency from a 10 µs histogram of every response)`);
     console.log(table(
-      ['server', 'req/s', 'ratio to (b)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
+      ['server', 'req/s', 'ratio to (b)', 'ratio to (y)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
       sorted.map((k) => [
-        LABEL[k], fmtInt(med(k, (m) => m.reqPerSec)), fmt(med(k, (m) => m.reqPerSec) / ceiling, 2), fmt(med(k, (m) => m.p50), 2), fmt(med(k, (m) => m.p99), 2),
+        LABEL[k], fmtInt(med(k, (m) => m.reqPerSec)), fmt(med(k, (m) => m.reqPerSec) / ceiling, 2), fmt(med(k, (m) => m.reqPerSec) / yardstick, 2),
+        fmt(med(k, (m) => m.p50), 2), fmt(med(k, (m) => m.p99), 2),
         fmt(med(k, (m) => m.bytesPerResponse), 0), String(rounds.get(k)!.reduce((s, m) => s + m.non200 + m.errors, 0)),
       ]),
     ));
@@ -470,6 +499,14 @@ async function main(): Promise<void> {
       const perRound = rounds.get('a')!.map((r, i) => fmt(r.reqPerSec / rounds.get('m')![i]!.reqPerSec, 2)).join(' / ');
       console.log(`\nMetrics on (a) vs off (m): throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(med('a', (m) => m.p99), 2)} vs ${fmt(med('m', (m) => m.p99), 2)} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu['api-metrics-off'] ?? NaN, 0)}%` : ''}`);
     }
+    if (which.includes('a') && which.includes('y')) {
+      // Issue #21's targets: the same work as the yardstick at 0.8 of its throughput, and a tail within 1.5x of its own.
+      const perRound = rounds.get('a')!.map((m, i) => m.reqPerSec / rounds.get('y')![i]!.reqPerSec);
+      const ratio = med('a', (m) => m.reqPerSec) / yardstick;
+      const fixedA = fixed.get('a')?.p99 ?? NaN;
+      const fixedY = fixed.get('y')?.p99 ?? NaN;
+      console.log(`\nAgainst the same-work yardstick (y): (a) at ${fmt(ratio, 2)} of its median throughput (by round ${perRound.map((r) => fmt(r, 2)).join(' / ')}): ≥ 0.80 ${ratio >= 0.8 ? 'MET' : 'NOT MET'}${rate > 0 ? `; p99 at ${rate} req/s ${fmt(fixedA, 2)} ms against ${fmt(fixedY, 2)} ms, ${fmt(fixedA / fixedY, 2)}×: within 1.5× ${fixedA <= 1.5 * fixedY ? 'MET' : 'NOT MET'}` : ''}`);
+    }
     if (which.includes('a') && which.includes('b')) {
       const ratio = med('a', (m) => m.reqPerSec) / ceiling;
       const p99 = med('a', (m) => m.p99);
@@ -500,6 +537,21 @@ async function main(): Promise<void> {
       console.log('work resumed from a socket callback, e.g. decoding a Redis reply, is not under its caller):');
       console.log(table(['part of the path', '% of busy'], stageShares(profileFile, API_STAGES).map(([stage, pct]) => [stage, fmt(pct, 1)])));
       console.log(`profile: ${profileFile} (open in Chrome DevTools › Performance)`);
+      if (which.includes('y')) {
+        // The yardstick over a round of its own: the same work, so its profile says what (a) spends beyond it.
+        const y = spawned.get('y')!;
+        y.process.kill('SIGWINCH');
+        await sleep(200);
+        const my = await saturate({ url: base('y'), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+        y.process.kill('SIGWINCH');
+        for (let i = 0; i < 100 && !existsSync(yardstickProfileFile); i++) await sleep(100);
+        await sleep(500);
+        const py = summarizeProfile(yardstickProfileFile);
+        console.log(`\nCPU profile of (y) under saturation (${fmtInt(my.reqPerSec)} req/s while profiling; ${fmt(py.busyMs / 1000, 1)} s busy of ${fmt(py.totalMs / 1000, 1)} s), self time by origin:`);
+        console.log(table(['origin', '% of busy', 'µs per request'], py.categories.map(([c, ms]) => [c, fmt((ms / py.busyMs) * 100, 1), fmt((ms * 1000) / my.requests, 1)])));
+        console.log('\nheaviest functions (self time):');
+        console.log(table(['function', '% of busy'], py.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / py.busyMs) * 100, 1)])));
+      }
       if (relayWorker) {
         for (let i = 0; i < 100 && !existsSync(relayProfileFile); i++) await sleep(100);
         await sleep(500);

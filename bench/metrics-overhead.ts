@@ -1,13 +1,13 @@
 /**
  * What recording metrics adds to each cached read the fast path serves, measured in this process on the real code:
- * the meteredFastPath wrapper (two clock reads, one histogram observation), the fast path's lookup counter and the
+ * the meteredFastPath wrapper (two clock reads, one histogram observation), the read step's lookup counter and the
  * timing of its one Redis command (instrumentRedis), around a hook that does nothing else, against the same hook as it
  * runs with METRICS_ENABLED=false. Rounds alternate on/off; medians are reported. An end-to-end run (`npm run bench:cached -- --servers a,m`) on two shared cores cannot resolve
  * a difference of a few microseconds; this can, and says what fraction of a request's API CPU it is.
  *
  *   npm run bench:metrics -- [--calls N] [--rounds N]
  */
-import { fastPathLookupCounter, instrumentRedis, setMetricsEnabled } from '@app/platform';
+import { readStepLookupCounter, instrumentRedis, setMetricsEnabled } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { meteredFastPath } from '../apps/api/src/http/http-metrics';
 import { FAST_PATH_ROUTE } from '../apps/api/src/credit-analyses/cached-analysis.fast-path';
@@ -29,7 +29,7 @@ function answeringRedis() {
 /** The fast path's hook reduced to what metrics touch: count the lookup, send its one Redis command, answer. */
 function fastPathHook(metrics: boolean): Hook {
   setMetricsEnabled(metrics);
-  const countLookup = fastPathLookupCounter();
+  const countLookup = readStepLookupCounter();
   const redis = instrumentRedis(answeringRedis());
   const hook: Hook = async (_request, reply) => {
     await redis.sendCommand({ name: 'evalsha', promise: Promise.resolve('{}') } as never);

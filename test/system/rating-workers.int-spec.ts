@@ -106,10 +106,18 @@ describe('rating workers share a partitioned job', () => {
   it('completes a model release across two workers, one killed mid-job: every CPF rated once, totals adding up', async () => {
     const started = await http('POST', '/v1/ratings/regenerations', { scope: 'ALL', modelVersion: release });
     expect(started).toMatchObject({ status: 'PENDING', modelVersion: release, partitions: { total: 64 } });
-    // Kill the first worker while it holds a partition.
+    // Kill the first worker while it holds a partition. It is frozen (SIGSTOP) before its runs are read, and given
+    // time for writes already sent to land, so the partition read as held cannot be completed by it after all.
     const victim = apps[1]!;
     const victimId = `:${victim.process.pid}`;
-    const held = await eventually(async () => (await runs().find({ jobId: started.id, status: 'RUNNING' }).toArray()).find((r) => r.worker.endsWith(victimId)), 60_000, 'the first worker to hold a partition');
+    const held = await eventually(async () => {
+      victim.process.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const running = await runs().find({ jobId: started.id, status: 'RUNNING' }).toArray();
+      const run = running.find((r) => r.worker.endsWith(victimId));
+      if (!run) victim.process.kill('SIGCONT');
+      return run;
+    }, 60_000, 'the first worker to hold a partition');
     victim.process.kill('SIGKILL');
 
     const job = await waitForJob(started.id, 180_000);

@@ -60,8 +60,9 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   registerMethodNotAllowed(app.getHttpAdapter().getInstance());
-  registerHttpMetrics(app.getHttpAdapter().getInstance(), config.redisUrl ? FAST_PATH_ROUTE : undefined);
-  if (config.redisUrl) registerCachedAnalysisFastPath(app);
+  // Before the fast path's hook: every route but the fast path's gets a response hook; that one records itself.
+  registerHttpMetrics(app.getHttpAdapter().getInstance(), FAST_PATH_ROUTE);
+  registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     customSiteTitle: 'Credit Analysis Data API',

@@ -7,25 +7,13 @@ import { postgresDataSource } from '../../../libs/credit/src/infrastructure/sche
 import { requireEnv, testKeys } from '../../../libs/testing/src/contracts';
 import { AnalysisCache, AuditLog, RedisAuditJournalRelay, RedisInquiryJournalRelay } from '@app/credit';
 import { Cpf } from '@app/shared-kernel';
-import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
+import { DEMO_CPF_FORMATTED, client, keyFor, sampleOf, startApi } from './api-harness';
 
 /** Drops what changes from one assembly to the next, so two analyses of the same data can be compared. */
 function comparable(analysis: Record<string, any>): Record<string, any> {
   const { generatedAt: _a, rating, ...rest } = analysis;
   const { generatedAt: _b, ...ratingRest } = rating ?? {};
   return { ...rest, rating: rating ? ratingRest : null };
-}
-
-/** The value of one sample of Prometheus text exposition with exactly these labels (0 when absent). */
-function sampleOf(text: string, name: string, labels: Record<string, string>): number {
-  const wanted = JSON.stringify(Object.entries(labels).sort());
-  for (const [, series, value] of text.matchAll(/^(\S+?\{[^}]*\}|\S+) (\S+)$/gm)) {
-    const [metric, body = ''] = series!.replace(/\}$/, '').split('{');
-    if (metric !== name) continue;
-    const pairs = [...body.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]);
-    if (JSON.stringify(pairs.sort()) === wanted) return Number(value);
-  }
-  return 0;
 }
 
 /**
@@ -203,7 +191,7 @@ describe('the production profile serves the same analysis as the embedded defaul
       expect([hit, refused, miss, hitAgain].map(remaining)).toEqual([start - 1, start - 2, start - 3, start - 4]);
     });
 
-    it('records in /metrics the hits it serves (cache="hit") and the requests it hands on, each once', async () => {
+    it('records in /metrics each request it answers once, hits as cache="hit", refusals by status', async () => {
       const key = await keyFor(production, 'fp-metrics');
       const path = `/v1/credit-analyses/${DEMO_CPF_FORMATTED}`;
       const route = { method: 'GET', route: '/v1/credit-analyses/:cpf' };
@@ -212,7 +200,7 @@ describe('the production profile serves the same analysis as the embedded defaul
       const observed = (text: string) => ({
         hits: sampleOf(text, requests, { ...route, status_code: '200', cache: 'hit' }),
         refused: sampleOf(text, requests, { ...route, status_code: '401' }),
-        lookups: sampleOf(text, 'credit_analysis_cache_lookups_total', { result: 'hit', path: 'fast_path' }),
+        lookups: sampleOf(text, 'credit_analysis_cache_lookups_total', { result: 'hit', path: 'read_step' }),
       });
       await client(production, key).get(path).expect(200);
       const before = observed(await metrics());
@@ -227,11 +215,16 @@ describe('the production profile serves the same analysis as the embedded defaul
       expect(after).not.toMatch(/123\.?456\.?789-?09|12345678909/);
     });
 
-    it('leaves refusals to the full path: no key, a key without the scope, no purpose', async () => {
+    it('refuses there as every entry does, auditing what names a client: no key, a key without the scope, no purpose', async () => {
       await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
       const consumerOnly = await keyFor(production, 'fp-consumers', ['consumer:read']);
-      const forbidden = await client(production, consumerOnly).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(403);
+      const forbidden = await client(production, consumerOnly)
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Request-Id', 'fp-forbidden')
+        .expect(403);
       expect(forbidden.body.code).toBe('SCOPE_MISSING');
+      const denied = await until(() => auditRows('fp-forbidden'), (rows) => rows.length > 0);
+      expect(denied).toEqual([expect.objectContaining({ client_id: 'fp-consumers', outcome: 'DENIED', resource: 'ANALYSIS' })]);
       const key = await keyFor(production, 'fp-nopurpose');
       const noPurpose = await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Api-Key', key).expect(400);
       expect(noPurpose.body.code).toBe('PURPOSE_REQUIRED');

@@ -55,11 +55,13 @@ import { REDIS_CLIENT } from './infrastructure/redis/redis-analysis.cache';
 import { RedisAuditJournalRelay } from './infrastructure/redis/redis-audit-journal';
 import { RedisJournalledAuditLog } from './infrastructure/redis/redis-journalled-audit-log';
 import { RedisCachedAnalysisReads } from './infrastructure/redis/redis-cached-analysis.reads';
+import { LocalCachedAnalysisReads } from './infrastructure/embedded/local-cached-analysis.reads';
 import { CachedAnalysisReads } from './application/ports/cached-analysis-reads';
 import { InMemoryRateLimiter } from './infrastructure/rate-limit/in-memory-rate-limiter';
 import { RedisRateLimiter } from './infrastructure/rate-limit/redis-rate-limiter';
 import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
 import { ApiKeys } from './application/access/api-keys.service';
+import { AnalysisReadPolicy } from './application/analysis-reads/analysis-read.policy';
 import { AuditLog } from './application/ports/audit-log';
 import { AuditAnchorLog } from './infrastructure/audit/audit-anchor-log';
 import { TypeormAuditLog } from './infrastructure/audit/typeorm-audit-log';
@@ -193,6 +195,12 @@ export class CreditModule {
       adapters.push({ provide: AuditLog, useExisting: TypeormAuditLog });
       adapters.push({ provide: InquiryRecorder, useExisting: BufferedInquiryRecorder });
       adapters.push({
+        provide: CachedAnalysisReads,
+        inject: [RateLimiter, AnalysisCache, AuditLog, InquiryRecorder],
+        useFactory: (limiter: RateLimiter, cache: AnalysisCache, audit: AuditLog, inquiries: InquiryRecorder) =>
+          new LocalCachedAnalysisReads(limiter, cache, audit, inquiries),
+      });
+      adapters.push({
         provide: AnalysisCache,
         inject: [Clock],
         useFactory: (clock: Clock) => new InMemoryAnalysisCache(10_000, clock),
@@ -257,6 +265,7 @@ export class CreditModule {
         RatingEngine,
         CurrentRatings,
         ApiKeys,
+        AnalysisReadPolicy,
         BufferedInquiryRecorder,
         DemoDataLoader,
         ...CommandHandlers,
@@ -272,6 +281,7 @@ export class CreditModule {
         RatingEngine,
         CurrentRatings,
         ApiKeys,
+        AnalysisReadPolicy,
         BufferedInquiryRecorder,
         DemoDataLoader,
       ],

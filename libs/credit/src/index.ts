@@ -52,6 +52,8 @@ export * from './infrastructure/rabbitmq/rabbitmq-transport.module';
 export * from './application/ports/audit-log';
 export * from './domain/access/api-key';
 export * from './application/access/api-keys.service';
+export * from './application/analysis-reads/analysis-read';
+export * from './application/analysis-reads/analysis-read.policy';
 export * from './application/ports/api-key.repository';
 export * from './application/ports/rate-limiter';
 export * from './application/subject-rights/get-subject-export.query';

@@ -12,3 +12,4 @@ export * from './rejection';
 export * from './adapters/recording-audit-log';
 export * from './collect-pages';
 export * from './adapters/save-rating';
+export * from './adapters/in-memory-api-key.repository';

@@ -11,6 +11,8 @@ export interface AccessRule {
   /** Reads of personal data must say why (X-Purpose). */
   purpose: boolean;
   audit: { resource: AuditResource; action: AuditAction } | null;
+  /** The handler applies these rules itself through a use case (the analysis read): guard and interceptor stand aside. */
+  enforcedByHandler: boolean;
 }
 
 const PURPOSE_HEADER = ApiHeader({
@@ -21,8 +23,13 @@ const PURPOSE_HEADER = ApiHeader({
 });
 
 /** Who may call an endpoint, whether a purpose is required, and what the audit log records. Documents 401/403/429 too. */
-export function Access(scope: Scope, options: { purpose?: boolean; audit?: AccessRule['audit'] } = {}): MethodDecorator {
-  const rule: AccessRule = { scope, purpose: options.purpose ?? false, audit: options.audit ?? null };
+export function Access(
+  scope: Scope,
+  options: { purpose?: boolean; audit?: AccessRule['audit']; enforcedByHandler?: boolean } = {},
+): MethodDecorator {
+  const rule: AccessRule = {
+    scope, purpose: options.purpose ?? false, audit: options.audit ?? null, enforcedByHandler: options.enforcedByHandler ?? false,
+  };
   return applyDecorators(
     SetMetadata(ACCESS, rule),
     ApiSecurity('api-key'),

@@ -1,4 +1,4 @@
-import { ApiKeys, AuditDetail, AuditLog, FillTicket, PURPOSES, RateDecision, RateLimiter } from '@app/credit';
+import { ApiKeys, AuditDetail, AuditLog, PURPOSES, RateLimiter } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -13,27 +13,23 @@ export interface AuthenticatedClient {
   requestId: string;
 }
 
-/**
- * Set by the cached-read fast path on what it passes on: rateDecision when it already counted this request (so it is
- * not counted twice), analysisCacheMiss when it found no analysis cached (so the handler does not ask again), with the
- * fill ticket, and cachedReadAttempt whenever it sent the cached step to Redis. That step may have journalled an audit
- * entry and an inquiry even when its answer never came back (a timeout), so the full path reuses both ids: the audit
- * log shows one request id, and C stores the inquiry once.
- */
 export type AuthenticatedRequest = FastifyRequest & {
   client?: AuthenticatedClient;
-  rateDecision?: RateDecision;
-  analysisCacheMiss?: { ticket: FillTicket };
-  cachedReadAttempt?: { requestId: string; inquiryId: string };
   /** What the handler changed, for the request's audit entry (a correction's reason, before and after). */
   auditDetail?: AuditDetail;
 };
 
-/** The request id audit entries carry: the one the fast path already used, else the client's X-Request-Id, else a new one. */
-export function requestIdOf(request: AuthenticatedRequest): string {
-  if (request.cachedReadAttempt) return request.cachedReadAttempt.requestId;
+/** The client's X-Request-Id (bounded) when it sent one, so its logs and our audit entries join; a new id otherwise. */
+export function requestIdOf(request: FastifyRequest): string {
   const header = request.headers['x-request-id'];
   return (typeof header === 'string' && header.slice(0, 64)) || newId();
+}
+
+/** The API key as presented: X-Api-Key, or an Authorization Bearer token; null when neither was sent. */
+export function presentedApiKey(request: FastifyRequest): string | null {
+  const header = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
+  const presented = Array.isArray(header) ? header[0] : header;
+  return presented || null;
 }
 
 const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
@@ -58,11 +54,11 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS, targets);
     if (!rule) throw problem(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'this endpoint declares no access rule');
+    if (rule.enforcedByHandler) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
-    const header = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
-    const presented = Array.isArray(header) ? header[0] : header;
+    const presented = presentedApiKey(request);
     if (!presented) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'send an API key in X-Api-Key');
     const key = await this.keys.authenticate(presented);
     if (!key) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'the API key is not valid or has been revoked');
@@ -75,7 +71,7 @@ export class AccessGuard implements CanActivate {
       throw problem(HttpStatus.FORBIDDEN, 'SCOPE_MISSING', `this key lacks the scope ${rule.scope}`);
     }
 
-    const rate = request.rateDecision ?? (await this.limiter.hit(key.id));
+    const rate = await this.limiter.hit(key.id);
     void reply.header('x-ratelimit-limit', rate.limit).header('x-ratelimit-remaining', rate.remaining).header('x-ratelimit-reset', rate.resetSeconds);
     if (!rate.allowed) {
       void reply.header('retry-after', rate.resetSeconds);

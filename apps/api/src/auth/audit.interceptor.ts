@@ -6,7 +6,7 @@ import { Observable, from, lastValueFrom } from 'rxjs';
 import { ACCESS, AccessRule } from './access.decorators';
 import { AuthenticatedRequest } from './access.guard';
 
-export function outcomeOf(error: unknown): AuditOutcome {
+function outcomeOf(error: unknown): AuditOutcome {
   if (error instanceof NotFoundError) return 'NOT_FOUND';
   if (error instanceof ValidationError) return 'INVALID';
   if (error instanceof DomainError) return 'INVALID';
@@ -28,7 +28,7 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http' || !this.audit) return next.handle();
     const rule = this.reflector.get<AccessRule | undefined>(ACCESS, context.getHandler());
-    if (!rule?.audit) return next.handle();
+    if (!rule?.audit || rule.enforcedByHandler) return next.handle();
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const audit = this.audit;
     const record = (outcome: AuditOutcome) => {

@@ -1,43 +1,42 @@
-import { GetCreditAnalysisQuery } from '@app/credit';
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { ANALYSIS_READ, AnalysisReadPolicy } from '@app/credit';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { Access } from '../auth/access.decorators';
-import { AuthenticatedClient, AuthenticatedRequest } from '../auth/access.guard';
-import { Client } from '../http/client';
 import { ApiCpfParam } from '../http/cpf.param';
+import { answerAnalysisRead } from './analysis-read.http';
 import { CreditAnalysisDto } from './credit-analysis.dto';
 
 @ApiTags('credit analyses')
 @Controller({ path: 'credit-analyses', version: '1' })
 export class CreditAnalysesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly policy: AnalysisReadPolicy) {}
 
   @Get(':cpf')
   @ApiOperation({
     summary: 'Credit analysis of a CPF',
     description:
-      'Reportable debts, the latest rating with its reasons, and aggregates of the transaction trail. Served from cache when warm ' +
-      '(X-Cache: HIT). Every call is recorded as a bureau inquiry on the CPF, naming the client (from its API key) and the declared purpose; a cached analysis shows ' +
-      'inquiries up to the cache TTL late. A rating that rested on a negative record no longer reportable (five' +
-        ' years, or its limitation date) ' +
-      'is never served: the CPF is re-rated first, and a cached analysis never outlives the earliest such expiry in' +
-        ' it.',
+      'Reportable debts, the latest rating with its reasons, and aggregates of the transaction trail.' +
+      ' Served from cache when warm (X-Cache: HIT). Every call is recorded as a bureau inquiry on the CPF,' +
+      ' naming the client (from its API key) and the declared purpose; a cached analysis shows inquiries up' +
+      ' to the cache TTL late. A rating that rested on a negative record no longer reportable (five years,' +
+      ' or its limitation date) is never served: the CPF is re-rated first, and a cached analysis never' +
+      ' outlives the earliest such expiry in it.',
   })
-  @Access('analysis:read', { purpose: true, audit: { resource: 'ANALYSIS', action: 'READ' } })
+  @Access(ANALYSIS_READ.scope, {
+    purpose: true,
+    audit: { resource: ANALYSIS_READ.resource, action: ANALYSIS_READ.action },
+    enforcedByHandler: true,
+  })
   @ApiCpfParam()
-  @ApiOkResponse({ type: CreditAnalysisDto, headers: { 'X-Cache': { description: 'HIT or MISS', schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: CreditAnalysisDto,
+    headers: { 'X-Cache': { description: 'HIT or MISS', schema: { type: 'string' } } },
+  })
   @ApiErrors(400, 404)
-  async get(
-    @Param('cpf') cpf: string,
-    @Client() client: AuthenticatedClient,
-    @Req() request: AuthenticatedRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    const result = await this.queries.execute(new GetCreditAnalysisQuery(cpf, client.name, client.purpose!, { knownMiss: request.analysisCacheMiss, inquiryId: request.cachedReadAttempt?.inquiryId }));
-    void reply.header('content-type', 'application/json; charset=utf-8').header('x-cache', result.cacheHit ? 'HIT' : 'MISS');
-    return result.json;
+  async get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    // The same answer the onRequest hook gives a GET; this route answers what the hook leaves (HEAD).
+    return answerAnalysisRead(this.policy, request, reply);
   }
 }

@@ -17,37 +17,45 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     // Over RabbitMQ the transport decides between retry and dead-letter, so it needs the original error.
     if (host.getType() !== 'http') return throwError(() => exception);
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(redactCpfs(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
-    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.logger);
   }
+}
 
-  private toBody(exception: unknown): ErrorResponseDto {
-    if (exception instanceof BatchValidationError) {
-      return { statusCode: 400, code: exception.code, message: exception.message, field: exception.field, reason: exception.errors[0]?.reason, errors: exception.errors };
-    }
-    if (exception instanceof DomainError) {
-      const statusCode =
-        exception instanceof NotFoundError ? 404
-        : exception instanceof ValidationError ? 400
-        : exception instanceof ConflictError ? 409
-        : 422;
-      return { statusCode, code: exception.code, message: exception.message, field: exception.field, reason: exception.field ? exception.message : undefined };
-    }
-    if (exception instanceof HttpException) {
-      const statusCode = exception.getStatus();
-      const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null && 'code' in response) return { statusCode, ...(response as Omit<ErrorResponseDto, 'statusCode'>) };
-      return { statusCode, code: codeForStatus(statusCode), message: exception.message };
-    }
-    const status = (exception as { statusCode?: number })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Fastify's own rejections (body too large, malformed JSON, wrong content type).
-      return { statusCode: status, code: codeForStatus(status), message: (exception as Error).message };
-    }
-    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'an unexpected error occurred; it has been logged' };
+/** Answers a failure in the error shape; unexpected ones are logged (CPFs redacted), never shown. */
+export function sendError(reply: FastifyReply, exception: unknown, logger: Logger): FastifyReply {
+  const body = errorBodyOf(exception);
+  if (body.statusCode >= 500) {
+    logger.error(redactCpfs(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
   }
+  return reply.status(body.statusCode).header('content-type', JSON_TYPE).send(JSON.stringify(body));
+}
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+function errorBodyOf(exception: unknown): ErrorResponseDto {
+  if (exception instanceof BatchValidationError) {
+    return { statusCode: 400, code: exception.code, message: exception.message, field: exception.field, reason: exception.errors[0]?.reason, errors: exception.errors };
+  }
+  if (exception instanceof DomainError) {
+    const statusCode =
+      exception instanceof NotFoundError ? 404
+      : exception instanceof ValidationError ? 400
+      : exception instanceof ConflictError ? 409
+      : 422;
+    return { statusCode, code: exception.code, message: exception.message, field: exception.field, reason: exception.field ? exception.message : undefined };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response !== null && 'code' in response) return { statusCode, ...(response as Omit<ErrorResponseDto, 'statusCode'>) };
+    return { statusCode, code: codeForStatus(statusCode), message: exception.message };
+  }
+  const status = (exception as { statusCode?: number })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own rejections (body too large, malformed JSON, wrong content type).
+    return { statusCode: status, code: codeForStatus(status), message: (exception as Error).message };
+  }
+  return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'an unexpected error occurred; it has been logged' };
 }
 
 function codeForStatus(status: number): string {

@@ -34,22 +34,28 @@ function recordWhenFinished(request: FastifyRequest, reply: FastifyReply, starte
 type OnRequestHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /**
- * The cached-read fast path's onRequest hook, recording the requests of its route (registerHttpMetrics leaves that
- * route without a response hook). A request the hook answered is a cached hit (cache="hit"), timed from the hook's
- * start until it sent the response: the latency the cached-read budget is about. One it hands on to the Nest route
- * is recorded once that response is sent. With metrics off, the hook itself.
+ * The analysis-read fast path's onRequest hook, recording the requests of its route (registerHttpMetrics leaves that
+ * route without a response hook). What the hook answered is recorded by its status, timed from the hook's start until
+ * it sent the response; a read served from the cache (X-Cache: HIT) as cache="hit", the latency the cached-read budget
+ * is about, on a child bound once. What it hands on to the Nest route is recorded once that response is sent. With
+ * metrics off, the hook itself.
  */
 export function meteredFastPath(route: string, hook: OnRequestHook): OnRequestHook {
   if (!metricsEnabled()) return hook;
-  const served = httpRequestDuration.labels({ method: 'GET', route, status_code: '200', cache: 'hit' });
+  const hit = httpRequestDuration.labels({ method: 'GET', route, status_code: '200', cache: 'hit' });
   return async (request, reply) => {
     if (request.routeOptions.url !== route) return hook(request, reply);
     const startedAt = performance.now();
     const answered = await hook(request, reply);
     // reply.sent, not the returned value: a hook that answered returns the reply, a thenable, which awaiting turns
     // into undefined.
-    if (reply.sent) served.observe((performance.now() - startedAt) / 1000);
-    else recordWhenFinished(request, reply, startedAt);
+    if (!reply.sent) {
+      recordWhenFinished(request, reply, startedAt);
+      return answered;
+    }
+    const seconds = (performance.now() - startedAt) / 1000;
+    if (reply.statusCode === 200 && reply.getHeader('x-cache') === 'HIT') hit.observe(seconds);
+    else recordHttpRequest(request.method, route, reply.statusCode, seconds);
     return answered;
   };
 }

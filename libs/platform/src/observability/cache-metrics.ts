@@ -4,23 +4,24 @@ import { metricsEnabled } from './metrics';
 export type CacheLookupResult = 'hit' | 'miss' | 'error';
 
 /**
- * Counts a lookup of an assembled analysis made by the query handler (the cache adapters call it); the fast path
- * counts its own with path="fast_path". A miss the fast path handed on is not looked up again, so not counted twice.
+ * Counts a lookup through the analysis cache (path="cache": the cache adapters call it when the query handler, or the
+ * embedded read step, looks). A miss the Redis read step already reported hands its fill ticket on and is not looked
+ * up again, so no lookup is counted twice.
  */
 export function recordAnalysisCacheLookup(result: CacheLookupResult): void {
-  if (metricsEnabled()) analysisCacheLookups.inc({ result, path: 'handler' });
+  if (metricsEnabled()) analysisCacheLookups.inc({ result, path: 'cache' });
 }
 
 /**
- * The cached-read fast path's own counter (path="fast_path"), by what its Redis step found: hit, miss, or Redis
+ * The counter of the one-step cached read in Redis (path="read_step"), by what the step found: hit, miss, or Redis
  * unavailable (counted as error). The labelled children are bound once, so a hit costs one increment.
  */
-export function fastPathLookupCounter(): (kind: 'hit' | 'miss' | 'unavailable') => void {
+export function readStepLookupCounter(): (result: CacheLookupResult) => void {
   if (!metricsEnabled()) return () => undefined;
   const children = {
-    hit: analysisCacheLookups.labels('hit', 'fast_path'),
-    miss: analysisCacheLookups.labels('miss', 'fast_path'),
-    unavailable: analysisCacheLookups.labels('error', 'fast_path'),
+    hit: analysisCacheLookups.labels('hit', 'read_step'),
+    miss: analysisCacheLookups.labels('miss', 'read_step'),
+    error: analysisCacheLookups.labels('error', 'read_step'),
   };
-  return (kind) => children[kind].inc();
+  return (result) => children[result].inc();
 }

@@ -30,7 +30,7 @@ export const analysisCacheLookups = new Counter({
   name: 'credit_analysis_cache_lookups_total',
   help:
     'Lookups of assembled credit analyses in the cache, by result (hit, miss, error) and by who looked ' +
-    '(fast_path, handler)',
+    '(read_step: the one-step Redis read; cache: the analysis cache adapter)',
   labelNames: ['result', 'path'] as const,
   registers: everywhere,
 });

@@ -1,4 +1,4 @@
-import { throttledWarning } from '@app/platform';
+import { readStepLookupCounter, throttledWarning } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../../application/ports/cached-analysis-reads';
@@ -32,6 +32,7 @@ type FastRead = (
 
 export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   private readonly warn = throttledWarning(new Logger(RedisCachedAnalysisReads.name));
+  private readonly countLookup = readStepLookupCounter();
   private readonly fastRead: FastRead;
   private readonly auditKey: string;
   private readonly inquiryKey: string;
@@ -51,7 +52,10 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   }
 
   async read({ cpf, clientId, audit, inquiry }: CachedReadRequest): Promise<CachedReadResult> {
-    if (this.redis.status !== 'ready') return { kind: 'unavailable' };
+    if (this.redis.status !== 'ready') {
+      this.countLookup('error');
+      return { kind: 'unavailable' };
+    }
     const window = rateWindow(this.namespace, clientId, Date.now());
     try {
       const [count, body, invalidations] = await this.fastRead(
@@ -59,9 +63,12 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
         this.limit, RATE_COUNTER_TTL_MS, JSON.stringify(audit), inquiryJournalEntry(inquiry),
       );
       const rate = window.decide(Number(count), this.limit);
+      // Over the limit the script stops before the GET: no lookup to count.
+      if (rate.allowed) this.countLookup(body ? 'hit' : 'miss');
       if (body) return { kind: 'hit', body, rate };
       return { kind: 'miss', rate, ticket: invalidations ? invalidations.toString() : null };
     } catch (error) {
+      this.countLookup('error');
       this.warn(`cached read failed, answering from the stores: ${(error as Error).message}`);
       return { kind: 'unavailable' };
     }

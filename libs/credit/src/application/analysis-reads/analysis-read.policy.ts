@@ -1,0 +1,189 @@
+import { Clock, Cpf, DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
+import { Injectable, Optional } from '@nestjs/common';
+import { PURPOSES } from '../../domain/access/api-key';
+import { ApiKeys } from '../access/api-keys.service';
+import { GetCreditAnalysisHandler } from '../get-credit-analysis/get-credit-analysis.handler';
+import { GetCreditAnalysisQuery } from '../get-credit-analysis/get-credit-analysis.query';
+import { AuditLog, AuditOutcome } from '../ports/audit-log';
+import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../ports/cached-analysis-reads';
+import { analysisInquiry, newInquiryId } from '../ports/inquiry-recorder';
+import { RateDecision, RateLimiter } from '../ports/rate-limiter';
+import {
+  AnalysisReadCredential,
+  AnalysisReadOutcome,
+  AnalysisReadRefusal,
+  AnalysisReadRequest,
+  brokerClient,
+} from './analysis-read';
+
+/** What a credit analysis read is, for access and audit: one rule, whichever entry the request came through. */
+export const ANALYSIS_READ = { scope: 'analysis:read', resource: 'ANALYSIS', action: 'READ' } as const;
+
+const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
+const UNAVAILABLE: CachedReadResult = { kind: 'unavailable' };
+
+interface Client {
+  /** Whose rate-limit budget the read spends. */
+  rateKey: string;
+  /** Who asked, as the audit log and the inquiry name them. */
+  name: string;
+}
+
+type Checked =
+  | { client: Client; purpose: string; cpf: Cpf }
+  /** `client` when the request named one: it is audited (when `audit` says how) and its budget spent. */
+  | { refusal: AnalysisReadRefusal; audit: AuditOutcome | null; client: Client | null };
+
+/**
+ * The rules of reading a credit analysis, applied the same way to the HTTP fast path, the Nest route and RabbitMQ
+ * requests: an authenticated client with the analysis scope, a declared purpose from the allowed list, a valid CPF,
+ * the per-client rate limit, one audit entry for every outcome a client is known for, and one bureau inquiry per
+ * analysis served. A read is counted, served and journalled in one step of CachedAnalysisReads; what that step does
+ * not serve (nothing cached, or the step unavailable) is assembled from the stores under the same rules.
+ */
+@Injectable()
+export class AnalysisReadPolicy {
+  constructor(
+    private readonly keys: ApiKeys,
+    private readonly reads: CachedAnalysisReads,
+    private readonly limiter: RateLimiter,
+    private readonly analyses: GetCreditAnalysisHandler,
+    private readonly clock: Clock,
+    @Optional() private readonly audit?: AuditLog,
+  ) {}
+
+  async read(request: AnalysisReadRequest): Promise<AnalysisReadOutcome> {
+    const checked = await this.check(request);
+    if ('refusal' in checked) {
+      const { client } = checked;
+      if (checked.audit && client) await this.record(client, request, checked.audit);
+      // A refused read that names a client still spends its budget: refusals are no way to probe for free.
+      const rate = client && checked.refusal.status === 400 ? await this.limiter.hit(client.rateKey) : null;
+      if (rate && !rate.allowed) return { kind: 'refused', refusal: tooMany(rate), rate };
+      return { kind: 'refused', refusal: checked.refusal, rate };
+    }
+    const { client, purpose, cpf } = checked;
+    const inquiryId = request.inquiryId ?? newInquiryId();
+    const inquiry = analysisInquiry(cpf, client.name, purpose, this.clock.now(), inquiryId);
+    const entry = this.audit?.seal({ ...this.entryOf(client, request, 'SUCCESS'), purpose, cpf });
+    const step = entry ? await this.cachedStep({ cpf, clientId: client.rateKey, audit: entry, inquiry }) : UNAVAILABLE;
+    if (step.kind === 'hit') return { kind: 'served', json: step.body, cacheHit: true, rate: step.rate };
+    const rate = step.kind === 'miss' ? step.rate : await this.limiter.hit(client.rateKey);
+    if (!rate.allowed) return { kind: 'refused', refusal: tooMany(rate), rate };
+    // The step may have journalled this read before it failed (a timeout): the same request and inquiry ids make a
+    // repeat of either harmless (the audit log shows the id twice, C keeps the first event of an id).
+    const knownMiss = step.kind === 'miss' ? { ticket: step.ticket } : undefined;
+    try {
+      const query = new GetCreditAnalysisQuery(cpf.value, client.name, purpose, { knownMiss, inquiryId });
+      const result = await this.analyses.execute(query);
+      await this.record(client, request, 'SUCCESS', purpose, cpf);
+      return { kind: 'served', json: result.json, cacheHit: result.cacheHit, rate };
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        await this.record(client, request, 'NOT_FOUND', purpose, cpf);
+        return { kind: 'refused', refusal: { status: 404, code: error.code, message: error.message }, rate };
+      }
+      await this.record(client, request, error instanceof DomainError ? 'INVALID' : 'ERROR', purpose, cpf);
+      throw error;
+    }
+  }
+
+  /** The one-step cached read; a step that throws is one that could not be asked, and the stores answer instead. */
+  private async cachedStep(request: CachedReadRequest): Promise<CachedReadResult> {
+    try {
+      return await this.reads.read(request);
+    } catch {
+      return UNAVAILABLE;
+    }
+  }
+
+  private async check(request: AnalysisReadRequest): Promise<Checked> {
+    const { credential } = request;
+    if (credential.kind === 'broker-user' && !credential.user) {
+      const message = 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it';
+      const refusal = { status: 401, code: 'REQUESTER_UNVERIFIED', message, field: 'properties.user_id' } as const;
+      return {
+        refusal,
+        audit: 'DENIED',
+        client: { rateKey: brokerClient('unverified'), name: brokerClient('unverified') },
+      };
+    }
+    const known = await this.clientOf(credential);
+    if (!known) {
+      const message =
+        credential.kind === 'api-key' && !credential.presented
+          ? 'send an API key in X-Api-Key'
+          : 'the API key is not valid or has been revoked';
+      return { refusal: { status: 401, code: 'UNAUTHENTICATED', message }, audit: null, client: null };
+    }
+    const { client, scoped } = known;
+    const refuse = (refusal: AnalysisReadRefusal, audit: AuditOutcome): Checked => ({ refusal, audit, client });
+    if (!scoped) {
+      return refuse(
+        { status: 403, code: 'SCOPE_MISSING', message: `this key lacks the scope ${ANALYSIS_READ.scope}` },
+        'DENIED',
+      );
+    }
+    const purpose = request.purpose?.trim() ?? '';
+    if (!purpose) {
+      const message = 'reads of personal data must declare a purpose';
+      return refuse({ status: 400, code: 'PURPOSE_REQUIRED', message, field: 'X-Purpose' }, 'DENIED');
+    }
+    if (!PURPOSE_SET.has(purpose)) {
+      return refuse(
+        { status: 400, code: 'PURPOSE_INVALID', message: `must be one of ${PURPOSES.join(', ')}`, field: 'X-Purpose' },
+        'DENIED',
+      );
+    }
+    try {
+      return { client, purpose, cpf: Cpf.parse(request.cpf) };
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return refuse({ status: 400, code: error.code, message: error.message, field: error.field ?? 'cpf' }, 'INVALID');
+    }
+  }
+
+  /**
+   * The client a credential names and whether it may read analyses, or null when it names none (no key, or an unknown
+   * or revoked one). A broker user reached this queue under the broker's own permissions, which grant the reading.
+   */
+  private async clientOf(credential: AnalysisReadCredential): Promise<{ client: Client; scoped: boolean } | null> {
+    if (credential.kind === 'broker-user') {
+      const name = brokerClient(credential.user!);
+      return { client: { rateKey: name, name }, scoped: true };
+    }
+    const key = credential.presented ? await this.keys.authenticate(credential.presented) : null;
+    if (!key) return null;
+    return { client: { rateKey: key.id, name: key.name }, scoped: key.scopes.includes(ANALYSIS_READ.scope) };
+  }
+
+  private entryOf(client: Client, request: AnalysisReadRequest, outcome: AuditOutcome) {
+    const purpose = request.purpose?.trim() || null;
+    return {
+      clientId: client.name,
+      scope: ANALYSIS_READ.scope,
+      purpose: purpose && PURPOSE_SET.has(purpose) ? purpose : null,
+      cpf: Cpf.tryParse(request.cpf),
+      action: ANALYSIS_READ.action,
+      resource: ANALYSIS_READ.resource,
+      outcome,
+      requestId: request.requestId,
+    };
+  }
+
+  private async record(
+    client: Client,
+    request: AnalysisReadRequest,
+    outcome: AuditOutcome,
+    purpose?: string,
+    cpf?: Cpf,
+  ) {
+    const entry = this.entryOf(client, request, outcome);
+    await this.audit?.record({ ...entry, purpose: purpose ?? entry.purpose, cpf: cpf ?? entry.cpf });
+  }
+}
+
+function tooMany(rate: RateDecision): AnalysisReadRefusal {
+  const message = `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`;
+  return { status: 429, code: 'RATE_LIMITED', message };
+}
