@@ -1,4 +1,4 @@
-import { checkObservabilityReferences, exportedSeries, unknownReferences } from './observability-refs';
+import { checkObservabilityReferences, exportedSeries, missingRunbooks, unknownReferences } from './observability-refs';
 
 describe('Rules and dashboards name only what the apps export', () => {
   it('holds for the repository\'s rules and dashboard', () => {
@@ -20,5 +20,13 @@ describe('Rules and dashboards name only what the apps export', () => {
     expect(check('credit:nothing_recorded > 1')).toEqual(['test: no recording rule credit:nothing_recorded']);
     // Label values are not names: a route template with "credit" in it is not a metric.
     expect(check('credit_http_request_duration_seconds_count{route="/v1/credit_analyses/:cpf"}')).toEqual([]);
+  });
+
+  it('finds an alert whose runbook leads nowhere', () => {
+    expect(missingRunbooks()).toEqual([]);
+    const withoutSection = '# Operations\n\n## Alerts\n\n### CachedReadP99High\n';
+    const problems = missingRunbooks(undefined, withoutSection);
+    expect(problems).toContain('rules credit.rules.yml: alert AnalysisErrors has no runbook section in docs/operations.md');
+    expect(problems.some((p) => p.includes('CachedReadP99High'))).toBe(false);
   });
 });

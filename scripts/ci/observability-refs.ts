@@ -8,6 +8,7 @@ import { collectProcessMetrics } from '../../libs/platform/src/observability/met
 const ROOT = join(__dirname, '..', '..');
 export const RULES_DIR = join(ROOT, 'ops/prometheus/rules');
 export const DASHBOARDS_DIR = join(ROOT, 'ops/grafana');
+export const OPERATIONS_DOC = join(ROOT, 'docs/operations.md');
 
 /** Labels Prometheus adds to every series it scrapes (`app` comes from the targets files). */
 const SCRAPE_LABELS = ['app', 'instance', 'job'];
@@ -50,7 +51,10 @@ export interface Expression {
 }
 
 interface RuleFile {
-  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+  groups: {
+    name: string;
+    rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[];
+  }[];
 }
 
 export function ruleExpressions(dir = RULES_DIR): { expressions: Expression[]; recorded: Set<string> } {
@@ -140,12 +144,37 @@ export function unknownReferences(e: Expression, exported: Map<string, Set<strin
   return problems;
 }
 
-/** The whole check CI runs: the dashboards parse, and rules and dashboards name only what the apps export. */
+/**
+ * Alerts whose `runbook` annotation does not lead to a section of docs/operations.md: each must name
+ * `docs/operations.md#<anchor>`, the anchor of a heading there (lower-cased, as GitHub makes it).
+ */
+export function missingRunbooks(dir = RULES_DIR, doc = readFileSync(OPERATIONS_DOC, 'utf8')): string[] {
+  const anchors = new Set([...doc.matchAll(/^#{2,4} (.+)$/gm)].map(([, title]) =>
+    title!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+  const problems: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))) {
+    const rules = (yaml.load(readFileSync(join(dir, file), 'utf8')) as RuleFile).groups.flatMap((g) => g.rules);
+    for (const rule of rules.filter((r) => r.alert)) {
+      const [path, anchor] = (rule.annotations?.runbook ?? '').split('#');
+      if (path !== 'docs/operations.md' || !anchor || !anchors.has(anchor)) {
+        problems.push(`rules ${file}: alert ${rule.alert} has no runbook section in docs/operations.md`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The whole check CI runs: the dashboards parse, rules and dashboards name only what the apps export, and every alert
+ * has its runbook.
+ */
 export function checkObservabilityReferences(): { checked: number; problems: string[] } {
   const exported = exportedSeries();
   const rules = ruleExpressions();
   const dashboards = dashboardExpressions();
   const all = [...rules.expressions, ...dashboards.expressions];
-  const problems = [...dashboards.problems, ...all.flatMap((e) => unknownReferences(e, exported, rules.recorded))];
+  const problems = [
+    ...dashboards.problems, ...all.flatMap((e) => unknownReferences(e, exported, rules.recorded)), ...missingRunbooks(),
+  ];
   return { checked: all.length, problems };
 }
