@@ -1,10 +1,9 @@
 import { checkObservabilityReferences } from './observability-refs';
 
 /**
- * CI's check of ops/: the Grafana dashboards are valid JSON, and every query in them and every Prometheus rule names
- * only metrics, labels and recording rules the apps export, and every alert's runbook is a section of docs/operations.md
- * (`npm run observability:check`). promtool checks the
- * rules' syntax and behaviour separately.
+ * CI's check of ops/ (`npm run observability:check`): the Grafana dashboards are valid JSON, every query in them and
+ * every Prometheus rule names only metrics, labels and recording rules the apps export, and every alert's runbook is
+ * a section of docs/operations.md. promtool checks the rules' syntax and behaviour separately.
  */
 const { checked, problems } = checkObservabilityReferences();
 if (problems.length) {
