@@ -41,9 +41,10 @@ function fastPathHook(metrics: boolean): Hook {
 
 async function nanosecondsPerCall(hook: Hook): Promise<number> {
   const request = { method: 'GET', routeOptions: { url: FAST_PATH_ROUTE } } as FastifyRequest;
-  const reply = { sent: true } as FastifyReply;
+  // A reply as the hook leaves it after serving from the cache.
+  const reply = { sent: true, statusCode: 200, getHeader: (name: string) => (name === 'x-cache' ? 'HIT' : undefined) };
   const started = process.hrtime.bigint();
-  for (let i = 0; i < opts.calls; i++) await hook(request, reply);
+  for (let i = 0; i < opts.calls; i++) await hook(request, reply as unknown as FastifyReply);
   return Number(process.hrtime.bigint() - started) / opts.calls;
 }
 
