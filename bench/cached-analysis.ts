@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import Redis from 'ioredis';
-import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
+import { generateDemoConsumers } from '@app/credit';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
 import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, spawnNode, Spawned, spawnTs } from './lib/processes';
@@ -100,7 +100,7 @@ const API_STAGES: [string, string[]][] = [
   ['journal relays (Redis streams to the audit log and C), when the API relays', ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js']],
   ['security headers (onSend hook)', ['auth/security-headers.js']],
   ['AccessGuard (API key, rate limit, purpose)', ['auth/access.guard.js']],
-  ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['rate-limit/redis-rate-limiter.js']],
+  ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['redis/redis-rate-limiter.js']],
   ['  API key check (sha256, timing-safe compare)', ['access/api-keys.service.js']],
   ['AuditInterceptor (wraps the handler, awaits the audit write)', ['auth/audit.interceptor.js']],
   ['  audit log writer (hash chain, PostgreSQL transaction)', ['audit/typeorm-audit-log.js']],

@@ -20,8 +20,8 @@ import { parseArgs, runMain } from './lib/args';
 import { fmt, fmtInt, median, table } from './lib/load';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoalescedRefresh } from '../libs/credit/src/infrastructure/elasticsearch/coalesced-refresh';
-import { TRANSACTION_MAPPINGS } from '../libs/credit/src/infrastructure/elasticsearch/transaction.elasticsearch-mapper';
+import { CoalescedRefresh } from '@app/credit/operations';
+import { TRANSACTION_MAPPINGS } from '@app/credit/operations';
 import { CpuGroups, MACHINE, processShares, ROOT, STOLEN, Spawned, build, cpuBreakdown, runDistScript, sleep, spawnApp } from './lib/processes';
 import { summarizeProfile } from './lib/profile';
 import {

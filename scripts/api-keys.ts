@@ -3,9 +3,9 @@ import { loadConfig } from '@app/platform';
 import { SystemClock } from '@app/shared-kernel';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { TypeormApiKeyRepository } from '../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
-import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from '../libs/credit/src/infrastructure/schema';
-import { createPGlite, pgliteModule } from '../libs/credit/src/infrastructure/typeorm/pglite.driver';
+import { TypeormApiKeyRepository } from '@app/credit/operations';
+import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from '@app/credit/operations';
+import { createPGlite, pgliteModule } from '@app/credit/operations';
 
 const USAGE = `usage:
   npm run apikey -- create --name "Banco Horizonte" --scopes analysis:read,consumer:read

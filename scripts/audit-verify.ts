@@ -1,10 +1,10 @@
-import { AuditVerification } from '../libs/credit/src/application/ports/audit-log';
+import { AuditVerification } from '@app/credit';
 import { loadConfig } from '@app/platform';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditLogRow } from '../libs/credit/src/infrastructure/audit/audit-log.typeorm-entity';
-import { AuditAnchor, anchorToken, parseAnchor } from '../libs/credit/src/infrastructure/audit/audit-anchor-log';
-import { GENESIS_HASH, TypeormAuditLog } from '../libs/credit/src/infrastructure/audit/typeorm-audit-log';
+import { AuditLogRow } from '@app/credit/operations';
+import { AuditAnchor, anchorToken, parseAnchor } from '@app/credit/operations';
+import { GENESIS_HASH, TypeormAuditLog } from '@app/credit/operations';
 
 /** Verification recomputes hashes from the stored fields (cpf_hash included), so it never needs the CPF look-up key. */
 const noCpfHasher = (): string => {

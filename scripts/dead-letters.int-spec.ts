@@ -1,6 +1,6 @@
 import { CAUSATION_HEADER, DEAD_LETTER_HEADERS, RETRY_COUNT_HEADER, deadLetterQueue } from '@app/contracts';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
-import { requireEnv } from '../libs/testing/src/contracts/unique-cpf';
+import { requireEnv } from '@app/testing/contracts';
 import { listDeadLetters, replayDeadLetters } from './dead-letters';
 
 /**

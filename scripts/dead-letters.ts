@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, QUEUES, RETRY_COUNT_HEADER, deadLetterQueue } from '@app/contracts';
+import { DEAD_LETTER_HEADERS, QUEUES, RECEIPT_KINDS, RETRY_COUNT_HEADER, deadLetterQueue } from '@app/contracts';
 import { brokerUserOf, redactCpfs } from '@app/platform';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type GetMessage, type Message } from 'amqplib';
 
@@ -161,8 +161,9 @@ export async function listDeadLetters(options: ListOptions = {}): Promise<DeadLe
 }
 
 /**
- * An ingest batch keeps its sender across a replay: a per-event dead letter already names its source; a whole batch
- * gets the source of the broker user that first sent it. Anything not JSON goes back as it was.
+ * A partner's batch (events, debt reports, consumer records) keeps its sender across a replay: a per-event dead letter
+ * already names its source; a whole batch gets the source of the broker user that first sent it. Anything not JSON
+ * goes back as it was.
  */
 export function withSource(content: Buffer, originalUser: string | undefined): Buffer {
   if (!originalUser) return content;
@@ -223,8 +224,8 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
         continue;
       }
       const target = text(headers[DEAD_LETTER_HEADERS.originalQueue]) || workQueue;
-      // An ingest batch nobody verified stays where it is: replayed, it would be recorded as the operator's events.
-      if (target === QUEUES.ingestTransactions && text(headers[DEAD_LETTER_HEADERS.code]) === 'SOURCE_UNVERIFIED') {
+      // A batch nobody verified stays where it is: replayed, it would be recorded as the operator's data.
+      if (RECEIPT_KINDS[target] && text(headers[DEAD_LETTER_HEADERS.code]) === 'SOURCE_UNVERIFIED') {
         held.push(msg);
         unverified += 1;
         continue;
@@ -236,7 +237,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       const p = msg.properties;
       returned = undefined;
       const originalUser = text(headers[DEAD_LETTER_HEADERS.originalUserId]);
-      const content = target === QUEUES.ingestTransactions ? withSource(msg.content, originalUser) : msg.content;
+      const content = RECEIPT_KINDS[target] ? withSource(msg.content, originalUser) : msg.content;
       await publishConfirmed(channel, target, content, {
         persistent: true,
         mandatory: true,

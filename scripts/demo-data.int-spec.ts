@@ -4,11 +4,11 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import mongoose from 'mongoose';
 import { Client as PgClient } from 'pg';
 import { client, keyFor, startApi } from '../apps/api/test/api-harness';
-import { generateDemoConsumers } from '../libs/credit/src/demo/demo-data';
-import { DEMO_RECORDS_COLLECTION } from '../libs/credit/src/infrastructure/demo/mongo-demo-marks';
-import { RATING_FEATURES_COLLECTION } from '../libs/credit/src/infrastructure/mongoose/rating-features.mongoose-schema';
-import { postgresDataSource } from '../libs/credit/src/infrastructure/schema';
-import { requireEnv, testKeys, uniqueCpf } from '../libs/testing/src/contracts';
+import { generateDemoConsumers } from '@app/credit';
+import { DEMO_RECORDS_COLLECTION } from '@app/credit/operations';
+import { RATING_FEATURES_COLLECTION } from '@app/credit/operations';
+import { postgresDataSource } from '@app/credit/operations';
+import { requireEnv, testKeys, uniqueCpf } from '@app/testing/contracts';
 import { demoStatus, removeDemoData } from './demo-data';
 
 /**

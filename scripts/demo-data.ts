@@ -2,10 +2,10 @@ import { AppConfig, loadConfig } from '@app/platform';
 import { Client as Elasticsearch } from '@elastic/elasticsearch';
 import mongoose from 'mongoose';
 import 'reflect-metadata';
-import { DEMO_RECORDS_COLLECTION } from '../libs/credit/src/infrastructure/demo/mongo-demo-marks';
-import { RATING_FEATURES_COLLECTION } from '../libs/credit/src/infrastructure/mongoose/rating-features.mongoose-schema';
-import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from '../libs/credit/src/infrastructure/mongoose/rating.mongoose-schema';
-import { postgresDataSource } from '../libs/credit/src/infrastructure/schema';
+import { DEMO_RECORDS_COLLECTION } from '@app/credit/operations';
+import { RATING_FEATURES_COLLECTION } from '@app/credit/operations';
+import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from '@app/credit/operations';
+import { postgresDataSource } from '@app/credit/operations';
 
 /**
  * Finds and removes what the demo loader wrote into real servers (DEMO_CONSUMERS set with server URLs):

@@ -1,9 +1,15 @@
-import { CAUSATION_HEADER, DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, MESSAGE_SCHEMAS, QUEUES, RETRY_COUNT_HEADER, Schemas, deadLetterQueue, retryQueue } from '@app/contracts';
+import {
+  CAUSATION_HEADER, DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, MESSAGE_SCHEMAS, PARTNER_NAME_PATTERN, QUEUES,
+  RETRY_COUNT_HEADER, Schemas, deadLetterQueue, partnerQueuePrefix, receiptsQueue, retryQueue,
+} from '@app/contracts';
 import { MAX_ATTEMPTS, RETRY_DELAY_MS, assertTopology } from '@app/platform';
 import { dump } from 'js-yaml';
 import type { ConfirmChannel } from 'amqplib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  EXAMPLE_PARTNER, Example, FEED_MESSAGE_DOCS, MessageDoc, RECEIPT_DOC, feedsExample, gettingConnected,
+} from './asyncapi-partner-docs';
 
 export const ASYNCAPI_PATH = join(__dirname, '..', 'openapi', 'asyncapi.yaml');
 
@@ -60,20 +66,6 @@ async function recordTopology(): Promise<DeclaredTopology> {
 // What the contracts cannot say: titles, prose and examples. Payload schemas are never written here.
 // ---------------------------------------------------------------------------------------------------------------------
 
-interface Example {
-  name: string;
-  summary: string;
-  headers?: Record<string, unknown>;
-  payload: unknown;
-}
-interface MessageDoc {
-  title: string;
-  summary: string;
-  description: string;
-  kind: 'command' | 'event';
-  examples: Example[];
-}
-
 const CORRELATION = 'b3c1f7a2-5d2e-4c1b-9a57-2f0e8d4c6a10';
 
 const BATCH_EXAMPLE = {
@@ -86,6 +78,7 @@ const BATCH_EXAMPLE = {
 };
 
 const MESSAGE_DOCS: Record<string, MessageDoc> = {
+  ...FEED_MESSAGE_DOCS,
   [QUEUES.ingestTransactions]: {
     kind: 'command',
     title: 'Ingest a batch of transaction events',
@@ -413,7 +406,7 @@ function messageObject(pattern: string, name: string, doc: MessageDoc, deadLette
 }
 
 function description(topology: DeclaredTopology, messages: Record<string, { name: string; examples: Example[] }>): string {
-  const exchanges = [...topology.exchanges.values()].map((e) => `| \`${e.name}\` | ${e.type} | ${e.durable ? 'yes' : 'no'} | ${e.name === EXCHANGES.commands ? 'commands; the routing key is the queue name' : 'events; bind your own queue with a routing key or pattern'} |`);
+  const exchanges = [...topology.exchanges.values()].map((e) => `| \`${e.name}\` | ${e.type} | ${e.durable ? 'yes' : 'no'} | ${e.name === EXCHANGES.commands ? 'commands; the routing key is the queue name (topic, so that each partner may publish only the keys it was granted)' : 'events; bind your own queue with a routing key you were granted'} |`);
   const queues = [...topology.queues.values()].map((q) => {
     const bindings = topology.bindings.filter((b) => b.queue === q.name).map((b) => `\`${b.exchange}\` → \`${b.routingKey}\``);
     const args = Object.entries(q.arguments).map(([k, v]) => `\`${k}=${v === '' ? "''" : String(v)}\``);
@@ -431,6 +424,7 @@ This document is generated from the code (\`npm run asyncapi:export\`): the payl
 * AMQP properties we set and honour: \`message_id\`, \`correlation_id\` (copied from a request to its reply, and carried into the commands and events a message causes), \`reply_to\`, \`type\` (the routing key), \`timestamp\`, \`delivery_mode\`. Headers: \`${CAUSATION_HEADER}\`, \`${RETRY_COUNT_HEADER}\` and the dead-letter headers below.
 * Names carry a version (\`.v1\`): a breaking change is a new routing key and queue, run side by side with the old one. Ignore fields you do not know: event schemas do not forbid additional properties.
 
+${gettingConnected(RETRY_DELAY_MS, MAX_ATTEMPTS)}
 ## Topology
 
 | Exchange | Type | Durable | Use |
@@ -453,7 +447,7 @@ Every work queue \`Q\` has \`Q.retry\` (messages wait there, then dead-letter ba
 
 ## Retries
 
-A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the consumer rejects the message, the broker dead-letters it into \`Q.retry\` (every work queue is declared with \`x-dead-letter-routing-key: Q.retry\`), it waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. Attempts are counted from the broker's own \`x-death\` record, so no header a publisher sets can change them. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`.
+A failure of a transient kind (database or broker unavailable, timeout, any unexpected error) is retried, bounded: the consumer rejects the message, the broker dead-letters it into \`Q.retry\` (every work queue is declared with \`x-dead-letter-routing-key: Q.retry\`), it waits **${RETRY_DELAY_MS / 1000} s** (the queue's \`x-message-ttl\` of ${RETRY_DELAY_MS} ms) and is dead-lettered by the broker back into \`Q\`. Attempts are counted from the broker's own \`x-death\` record, so no header a publisher sets can change them. After **${MAX_ATTEMPTS} attempts** in all it is dead-lettered with code \`RETRIES_EXHAUSTED\`. Permanent failures are never retried: a body that is not JSON, a payload that does not match its schema, a domain rule (e.g. a CPF with wrong check digits) or an unknown CPF go straight to \`Q.dlq\`. A partner's batch of events, debt reports or consumer records that is dead-lettered as a whole is also answered on the partner's receipts queue, with the same code.
 
 ## Dead-lettering
 
@@ -488,7 +482,7 @@ await channel.waitForConfirms(); // safe to re-send on failure: events are idemp
 **2. Receive rating changes** on your own durable queue bound to \`${EXCHANGES.events}\`:
 
 \`\`\`js
-const queue = 'partner-acme.rating-changed';
+const queue = '${partnerQueuePrefix(EXAMPLE_PARTNER)}rating-changes'; // your queues start with partner.<your user>.
 await channel.assertQueue(queue, { durable: true });
 await channel.bindQueue(queue, '${EXCHANGES.events}', '${EVENTS.ratingChanged}');
 await channel.prefetch(50);
@@ -526,7 +520,8 @@ channel.publish('${EXCHANGES.commands}', '${QUEUES.analysisRequests}', Buffer.fr
 });
 const { ok, analysis, error } = await reply; // ok: false → error.code, error.message, error.field
 \`\`\`
-`;
+
+${feedsExample()}`;
 }
 
 export async function buildAsyncApi(): Promise<Record<string, unknown>> {
@@ -538,6 +533,7 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
   const names = Object.fromEntries(patterns.map((p) => [p, schemaName(MESSAGE_SCHEMAS[p])]));
   const replyName = schemaName(Schemas.AnalysisReplyV1);
   const ingestReplyName = schemaName(Schemas.IngestReplyV1);
+  const receiptName = schemaName(Schemas.BatchReceiptV1);
 
   const messages: Record<string, unknown> = {};
   for (const pattern of patterns) messages[names[pattern]] = messageObject(pattern, names[pattern], MESSAGE_DOCS[pattern], false);
@@ -559,6 +555,15 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     tags: [{ name: 'reply' }],
   };
 
+  messages[receiptName] = {
+    name: receiptName,
+    ...RECEIPT_DOC,
+    contentType: 'application/json',
+    correlationId: ref('#/components/correlationIds/correlationId'),
+    payload: ref(`#/components/schemas/${receiptName}`),
+    tags: [{ name: 'receipt' }],
+  };
+
   const schemas: Record<string, unknown> = {};
   for (const pattern of patterns) schemas[names[pattern]] = MESSAGE_SCHEMAS[pattern];
   schemas[replyName] = Schemas.AnalysisReplyV1;
@@ -567,6 +572,11 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
   schemas.BureauInquiryEvent = Schemas.BureauInquiryEvent;
   schemas.FinancialMovementEvent = Schemas.FinancialMovementEvent;
   schemas.CardPurchaseEvent = Schemas.CardPurchaseEvent;
+  schemas[receiptName] = Schemas.BatchReceiptV1;
+  for (const item of [Schemas.RegisterDebtReport, Schemas.UpdateDebtAmountReport, Schemas.PayDebtReport, Schemas.RenegotiateDebtReport, Schemas.RemoveDebtReport, Schemas.ConsumerRecord, Schemas.AddressRecord]) {
+    schemas[schemaName(item)] = item;
+  }
+  schemas.DebtReport = Schemas.DebtReportSchema;
   Object.assign(schemas, headerSchemas());
 
   const exchange = (name: string) => {
@@ -644,6 +654,14 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     servers,
     messages: msgRefs(replyName),
   };
+  channels.partnerReceipts = {
+    address: receiptsQueue('{partner}'),
+    title: 'Your receipts queue',
+    summary: 'One receipt per batch you send, created with your broker user; only you may read it.',
+    servers,
+    parameters: { partner: { description: `Your broker user (${PARTNER_NAME_PATTERN.source})`, examples: [EXAMPLE_PARTNER] } },
+    messages: msgRefs(receiptName),
+  };
   channels.ingestReplies = {
     address: null,
     title: 'Ingest replies (your reply_to queue)',
@@ -677,6 +695,14 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
     messages: [chanMsg('ingestReplies', ingestReplyName)],
   };
   const notices = q(QUEUES.correctionNotices);
+  const debtNotices = q(QUEUES.debtNotices);
+  const debts = q(QUEUES.debtReports);
+  const records = q(QUEUES.consumerRecords);
+  const receipt = (what: string) => ({
+    address: { location: '$message.header#/user_id', description: `Your receipts queue, ${receiptsQueue('<user_id>')}, for ${what}.` },
+    channel: chan('partnerReceipts'),
+    messages: [chanMsg('partnerReceipts', receiptName)],
+  });
   const ingest = q(QUEUES.ingestTransactions);
   const analysis = q(QUEUES.analysisRequests);
   const regenerate = q(QUEUES.regenerateRatings);
@@ -695,6 +721,80 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       bindings: publishBinding,
       messages: [chanMsg(`${ingest}Command`, names[QUEUES.ingestTransactions])],
       reply: ingestReply,
+    },
+    sendDebtReports: {
+      action: 'send',
+      channel: chan(`${debts}Command`),
+      title: 'Report debts in bulk',
+      summary: 'Creditors register, update, pay, renegotiate and remove debts, up to 1000 reports a batch.',
+      description: 'Publish persistent on a confirm channel with `user_id` set to your broker user. Re-sending is' +
+        ' harmless: a debt is named by your CNPJ, your contract id and the CPF. The receipt lists every report not' +
+        ' applied.',
+      tags: partner,
+      bindings: publishBinding,
+      messages: [chanMsg(`${debts}Command`, names[QUEUES.debtReports])],
+      reply: receipt('the batch of debt reports'),
+    },
+    sendConsumerRecords: {
+      action: 'send',
+      channel: chan(`${records}Command`),
+      title: 'Send consumer records in bulk',
+      summary: 'Create consumers or replace their name and address, up to 1000 records a batch.',
+      description: 'Publish persistent on a confirm channel with `user_id` set to your broker user; wait for the' +
+        ' receipt before you report debts of new consumers.',
+      tags: partner,
+      bindings: publishBinding,
+      messages: [chanMsg(`${records}Command`, names[QUEUES.consumerRecords])],
+      reply: receipt('the batch of consumer records'),
+    },
+    receiveReceipts: {
+      action: 'receive',
+      channel: chan('partnerReceipts'),
+      title: 'Receive the receipts of your batches',
+      summary: `Consume ${receiptsQueue('<your user>')} with manual acks: one receipt per batch of events, debt` +
+        ' reports or consumer records.',
+      tags: partner,
+      bindings: consumeBinding,
+      messages: [chanMsg('partnerReceipts', receiptName)],
+    },
+    consumeDebtReports: {
+      action: 'receive',
+      channel: chan(`${debts}Queue`),
+      title: 'Ingestion worker applies debt reports',
+      summary: 'Batches arriving together are applied in one transaction; receipts and notices are sent before the' +
+        ' acks.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${debts}Queue`, names[QUEUES.debtReports])],
+      reply: receipt('each batch'),
+    },
+    consumeConsumerRecords: {
+      action: 'receive',
+      channel: chan(`${records}Queue`),
+      title: 'Ingestion worker stores consumer records',
+      summary: 'Batches arriving together are written in one statement; receipts are sent before the acks.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${records}Queue`, names[QUEUES.consumerRecords])],
+      reply: receipt('each batch'),
+    },
+    sendDebtNotice: {
+      action: 'send',
+      channel: chan(`${debtNotices}Command`),
+      title: 'Platform tells a consumer of newly registered debts',
+      summary: 'After debts are registered, before the notice period starts to run.',
+      tags: internal,
+      bindings: internalPublish,
+      messages: [chanMsg(`${debtNotices}Command`, names[QUEUES.debtNotices])],
+    },
+    receiveDebtNotices: {
+      action: 'receive',
+      channel: chan(`${debtNotices}Queue`),
+      title: 'Mailing system sends the letters',
+      summary: 'The operator\'s mailing system (outside this repository) sends one letter per noticeId.',
+      tags: internal,
+      bindings: consumeBinding,
+      messages: [chanMsg(`${debtNotices}Queue`, names[QUEUES.debtNotices])],
     },
     requestAnalysis: {
       action: 'send',
@@ -863,7 +963,13 @@ export async function buildAsyncApi(): Promise<Record<string, unknown>> {
       correlationIds: {
         correlationId: { description: 'The AMQP `correlation_id` property: copied from a request to its reply, and carried into the commands and events a message causes.', location: '$message.header#/correlation_id' },
       },
-      securitySchemes: { userPassword: { type: 'userPassword', description: 'RabbitMQ user and password, issued per partner.' } },
+      securitySchemes: {
+        userPassword: {
+          type: 'userPassword',
+          description: 'A RabbitMQ user and password per partner (`npm run partner -- create`), with least-privilege' +
+            ` permissions: see "Getting connected". Your queues are named ${partnerQueuePrefix('<user>')}…`,
+        },
+      },
     },
   };
 }

@@ -1,11 +1,11 @@
 import Redis from 'ioredis';
-import { requireEnv, uniqueCpf } from '../libs/testing/src/contracts';
-import { BUREAU_SOURCE, BureauInquiry } from '../libs/credit/src/domain/transactions/transaction-event';
-import { InMemoryTransactionStore } from '../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
-import { redisOptions } from '../libs/credit/src/infrastructure/redis/redis-cache.module';
-import { inquiryJournalEntry, inquiryJournalSink } from '../libs/credit/src/infrastructure/redis/redis-inquiry-journal';
-import { RedisJournalRelay } from '../libs/credit/src/infrastructure/redis/redis-journal-relay';
-import { redisKeys } from '../libs/credit/src/infrastructure/redis/redis-keys';
+import { requireEnv, uniqueCpf } from '@app/testing/contracts';
+import { BUREAU_SOURCE, BureauInquiry } from '@app/credit/domain';
+import { InMemoryTransactionStore } from '@app/credit/operations';
+import { redisOptions } from '@app/credit/operations';
+import { inquiryJournalEntry, inquiryJournalSink } from '@app/credit';
+import { RedisJournalRelay } from '@app/credit';
+import { redisKeys } from '@app/credit/operations';
 import { discardDeadEntries, journalStatus, listDeadEntries, parseArgs, requeueDeadEntries } from './journals';
 
 const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {

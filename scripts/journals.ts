@@ -1,8 +1,8 @@
 import { redactCpfs } from '@app/platform';
 import Redis from 'ioredis';
-import { redisOptions } from '../libs/credit/src/infrastructure/redis/redis-cache.module';
-import { STALE_RELAY_MS, fieldValue } from '../libs/credit/src/infrastructure/redis/redis-journal-relay';
-import { JournalName, redisJournals } from '../libs/credit/src/infrastructure/redis/redis-keys';
+import { redisOptions } from '@app/credit/operations';
+import { STALE_RELAY_MS, fieldValue } from '@app/credit';
+import { JournalName, redisJournals } from '@app/credit/operations';
 
 /**
  * Operator tool for the Redis journals (audit entries on their way to PostgreSQL, bureau inquiries on their way to

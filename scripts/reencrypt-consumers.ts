@@ -1,7 +1,7 @@
 import { FieldCipher, loadConfig } from '@app/platform';
 import 'reflect-metadata';
-import { postgresDataSource } from '../libs/credit/src/infrastructure/schema';
-import { reencryptConsumers } from '../libs/credit/src/infrastructure/typeorm/reencrypt-consumers';
+import { postgresDataSource } from '@app/credit/operations';
+import { reencryptConsumers } from '@app/credit/operations';
 
 /**
  * `npm run db:reencrypt [-- --dry-run] [-- --page-size=N]`: the second half of a key rotation. Put the new key first in

@@ -116,6 +116,17 @@ describe('openapi/asyncapi.yaml', () => {
     }
   });
 
+  it('tells a partner how to get connected: identity and vhost, naming, permissions, receipts, retries', () => {
+    const description = (load(text) as { info: { description: string } }).info.description;
+    const section = description.slice(description.indexOf('## Getting connected'));
+    expect(description).toContain('## Getting connected');
+    for (const part of ['**Your identity.**', 'virtual host', '**Naming.**', '**Permissions**', '**Receipts.**', '**Retries.**']) {
+      expect(section).toContain(part);
+    }
+    expect(Object.values(doc.channels).map((c) => c.address)).toContain('partner.{partner}.receipts');
+    expect(doc.components.messages.BatchReceiptV1?.examples?.length ?? 0).toBeGreaterThan(0);
+  });
+
   describe('examples', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);

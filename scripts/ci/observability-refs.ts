@@ -2,8 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { Metric, MetricObject } from 'prom-client';
-import { PROCESS_SPECIFIC_METRICS, metricsRegistry } from '../../libs/platform/src/observability/metric-catalogue';
-import { collectProcessMetrics } from '../../libs/platform/src/observability/metrics';
+import { PROCESS_SPECIFIC_METRICS, collectProcessMetrics, metricsRegistry } from '@app/platform';
 
 const ROOT = join(__dirname, '..', '..');
 export const RULES_DIR = join(ROOT, 'ops/prometheus/rules');

@@ -1,8 +1,8 @@
-import { CreditModelArtefact, MetricRecord } from '../../libs/credit/src/domain/scoring/model/credit-model-artefact';
-import { NumericBinning } from '../../libs/credit/src/domain/scoring/model/binning';
-import { MetricSet } from '../../libs/credit/src/domain/scoring/model/metrics';
-import { logOddsFromScore, scalingConstants, ScorecardBin, ScorecardFeature } from '../../libs/credit/src/domain/scoring/model/scorecard';
-import { binLabel, MISSING_LABEL } from '../../libs/credit/src/domain/scoring/reason-texts';
+import { CreditModelArtefact, MetricRecord } from '@app/credit/domain';
+import { NumericBinning } from '@app/credit/domain';
+import { MetricSet } from '@app/credit/domain';
+import { logOddsFromScore, scalingConstants, ScorecardBin, ScorecardFeature } from '@app/credit/domain';
+import { binLabel, MISSING_LABEL } from '@app/credit/domain';
 import { BAND_CUTOFFS, MODEL_VERSION, SCALING, SEED } from './config';
 import { DATASETS, Dataset } from './datasets';
 import { CAPACITY_MONTHS_OF_INCOME, EXPERT_FEATURES, TRAINED_FEATURES, trainedColumns } from './domain-features';

@@ -1,4 +1,4 @@
-import { ScoreScaling } from '../../libs/credit/src/domain/scoring/model/scorecard';
+import { ScoreScaling } from '@app/credit/domain';
 
 /** Fixed so that folds, metrics and the artefact are identical on every run. */
 export const SEED = 20240601;

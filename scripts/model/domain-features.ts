@@ -1,4 +1,4 @@
-import { NumericBinningOptions } from '../../libs/credit/src/domain/scoring/model/binning';
+import { NumericBinningOptions } from '@app/credit/domain';
 import { Dataset, DatasetName } from './datasets';
 import { FeatureColumn } from './woe-model';
 

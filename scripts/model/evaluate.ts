@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CreditModelArtefact } from '../../libs/credit/src/domain/scoring/model/credit-model-artefact';
-import { calibrationTable, MetricSet } from '../../libs/credit/src/domain/scoring/model/metrics';
+import { CreditModelArtefact } from '@app/credit/domain';
+import { calibrationTable, MetricSet } from '@app/credit/domain';
 import { ARTEFACT_PATH, AUDIT_APPROVAL_MAX_PD, SEED, TARGETS } from './config';
 import { DATASETS, loadGerman, loadTaiwan } from './datasets';
 import { DatasetEvaluation, evaluateDataset } from './evaluation';

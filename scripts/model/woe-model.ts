@@ -7,8 +7,8 @@ import {
   NumericBinning,
   NumericBinningOptions,
   numericWoe,
-} from '../../libs/credit/src/domain/scoring/model/binning';
-import { fitLogisticRegression, LogisticModel, sigmoid } from '../../libs/credit/src/domain/scoring/model/logistic-regression';
+} from '@app/credit/domain';
+import { fitLogisticRegression, LogisticModel, sigmoid } from '@app/credit/domain';
 
 /** A model input column, already derived from the raw data, with how it should be binned. */
 export type FeatureColumn =

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireEnv } from '../../libs/testing/src/contracts';
+import { requireEnv } from '@app/testing/contracts';
 
 /**
  * What `npm test` does with the servers, on a real Redis of this suite's own (its own folder and port, the quickest

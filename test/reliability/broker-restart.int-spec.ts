@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireEnv } from '../../libs/testing/src/contracts';
+import { requireEnv } from '@app/testing/contracts';
 import { RunningApp, ensureBuilt, eventsIndex, eventually, serversEnv, startApp } from '../system/app-processes';
 
 const ROOT = join(__dirname, '..', '..');

@@ -3,7 +3,7 @@ import { brokerUserOf } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import amqp from 'amqplib';
 import { execFileSync } from 'node:child_process';
-import { createVhost } from '../../libs/testing/src/contracts';
+import { createVhost } from '@app/testing/contracts';
 import { RunningApp, ensureBuilt, eventsIndex, eventually, serversEnv, startApp } from '../system/app-processes';
 
 const EVENTS = 50_000;

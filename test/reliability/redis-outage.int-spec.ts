@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from '../../apps/api/test/api-harness';
-import { requireEnv } from '../../libs/testing/src/contracts';
+import { requireEnv } from '@app/testing/contracts';
 
 const until = async (what: string, predicate: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;

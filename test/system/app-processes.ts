@@ -1,7 +1,7 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireEnv, testKeys } from '../../libs/testing/src/contracts';
+import { requireEnv, testKeys } from '@app/testing/contracts';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -2,14 +2,14 @@ import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from 
 import { brokerUserOf } from '@app/platform';
 import { ApiKeys, SCOPES } from '@app/credit';
 import { Cpf, SystemClock } from '@app/shared-kernel';
-import { TypeormApiKeyRepository } from '../../libs/credit/src/infrastructure/access/typeorm-api-key.repository';
-import { redisKeys } from '../../libs/credit/src/infrastructure/redis/redis-keys';
-import { postgresDataSource } from '../../libs/credit/src/infrastructure/schema';
+import { TypeormApiKeyRepository } from '@app/credit/operations';
+import { redisKeys } from '@app/credit/operations';
+import { postgresDataSource } from '@app/credit/operations';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { createVhost, requireEnv, uniqueCpf, testKeys } from '../../libs/testing/src/contracts';
+import { createVhost, requireEnv, uniqueCpf, testKeys } from '@app/testing/contracts';
 import { RunningApp, ensureBuilt, eventually, startApp } from './app-processes';
 
 /**

@@ -11,6 +11,7 @@ import { CreditAnalysesController } from './credit-analyses/credit-analyses.cont
 import { HealthController } from './health/health.controller';
 import { AnalysisRequestsController } from './messaging/analysis-requests.controller';
 import { ErrorFilter } from './http/domain-error.filter';
+import { FeedsController } from './feeds/feeds.controller';
 import { RatingsController } from './ratings/ratings.controller';
 import { TransactionsController } from './transactions/transactions.controller';
 
@@ -20,7 +21,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CreditModule.forRoot(config, { overrides, processName: 'api', expirySweeps: !config.rabbitmqUrl }), TerminusModule.forRoot({ logger: false })],
-      controllers: [AnalysisRequestsController, CreditAnalysesController, ConsumersController, TransactionsController, RatingsController, SubjectsController, HealthController],
+      controllers: [
+        AnalysisRequestsController, CreditAnalysesController, ConsumersController, TransactionsController, FeedsController,
+        RatingsController, SubjectsController, HealthController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },

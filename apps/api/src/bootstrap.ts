@@ -95,7 +95,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A key from `npm run apikey -- create`; each endpoint names the scope it needs' }, 'api-key')
-    .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('ratings').addTag('data subject rights').addTag('health')
+    .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('feeds').addTag('ratings').addTag('data subject rights').addTag('health')
     .build();
   const contract = SwaggerModule.createDocument(app, document, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,

@@ -5,7 +5,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage } from 'amqplib';
 import request from 'supertest';
-import { requireEnv } from '../../../libs/testing/src/contracts';
+import { requireEnv } from '@app/testing/contracts';
 import { AnalysisRequestsController } from '../src/messaging/analysis-requests.controller';
 import { DEMO_CPF_FORMATTED, keyFor, startApi } from './api-harness';
 

@@ -23,8 +23,9 @@ const debt = (overrides: Record<string, unknown> = {}) => ({
 
 async function startAt(instant: string): Promise<{ app: NestFastifyApplication; clock: FixedClock }> {
   const clock = new FixedClock(new Date(instant));
+  // Each rule here is shown on its own; the notice period of new debts (CDC art. 43 §2) has its own suite.
   const app = await createApp(
-    { ...loadConfig({}), demoConsumers: 0 },
+    { ...loadConfig({}), demoConsumers: 0, noticePeriodDays: 0 },
     { logger: false, overrides: [{ provide: Clock, useValue: clock }] },
   );
   await app.getHttpAdapter().getInstance().ready();

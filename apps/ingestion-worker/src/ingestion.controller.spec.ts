@@ -1,12 +1,12 @@
-import { DEAD_LETTER_HEADERS, IngestTransactionsV1, QUEUES } from '@app/contracts';
-import { IngestTransactionsCommand, IngestTransactionsHandler } from '@app/credit';
+import { DEAD_LETTER_HEADERS, IngestTransactionsV1, QUEUES, receiptsQueue } from '@app/contracts';
+import { IngestTransactionsCommand, IngestTransactionsHandler, PartnerReceipts } from '@app/credit';
 import { PermanentMessageError, PublishOptions, RabbitMqContext, RabbitMqPublisher } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { NOW, RecordingEventBus, VALID_CPF, aCardPurchaseInput, aMovementInput } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
-import { InMemoryAnalysisCache } from '../../../libs/credit/src/infrastructure/embedded/in-memory-analysis.cache';
-import { InMemoryTransactionStore } from '../../../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
+import { InMemoryAnalysisCache } from '@app/credit/operations';
+import { InMemoryTransactionStore } from '@app/credit/operations';
 import { IngestionController } from './ingestion.controller';
 
 const PLATFORM_USER = 'credit-platform';
@@ -41,7 +41,8 @@ describe('IngestionController: whose events a batch holds, and what became of ea
       new RecordingEventBus().notifier(new InMemoryAnalysisCache()),
     );
     const commands = { execute: (c: IngestTransactionsCommand) => handler.execute(c) } as unknown as CommandBus;
-    controller = new IngestionController(commands, publisher as unknown as RabbitMqPublisher, PLATFORM_USER);
+    const asPublisher = publisher as unknown as RabbitMqPublisher;
+    controller = new IngestionController(commands, asPublisher, PLATFORM_USER, new PartnerReceipts(asPublisher, PLATFORM_USER));
   });
 
   const batch = (
@@ -84,11 +85,21 @@ describe('IngestionController: whose events a batch holds, and what became of ea
       },
     ]);
     expect(await sources()).toEqual(['amqp:acme', 'amqp:acme']);
-    expect(publisher.published[0]).toMatchObject({
-      routingKey: `${QUEUES.ingestTransactions}.dlq`,
-      payload: { source: 'amqp:acme', events: [{ eventId: 'bad' }] },
-      options: { headers: { [DEAD_LETTER_HEADERS.code]: 'EVENT_INVALID' } },
-    });
+    expect(publisher.published.filter((p) => p.routingKey === `${QUEUES.ingestTransactions}.dlq`)).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({ source: 'amqp:acme', events: [expect.objectContaining({ eventId: 'bad' })] }),
+        options: expect.objectContaining({ headers: expect.objectContaining({ [DEAD_LETTER_HEADERS.code]: 'EVENT_INVALID' }) }),
+      }),
+    ]);
+    // Each batch also answered on the partner's own queue: the operators' DLQ is not the partner's to read.
+    const receipts = publisher.published.filter((p) => p.routingKey === 'partner.acme.receipts').map((p) => p.payload);
+    expect(receipts).toEqual([
+      expect.objectContaining({ batchId: 'b-1', kind: 'TRANSACTIONS', received: 1, accepted: 1, rejected: [] }),
+      expect.objectContaining({
+        batchId: 'b-1', received: 3, accepted: 2,
+        rejected: [expect.objectContaining({ index: 2, code: 'EVENT_INVALID', field: 'events[2].mcc' })],
+      }),
+    ]);
   });
 
   it('stores another partner\'s event with the same id beside the first', async () => {
@@ -131,5 +142,25 @@ describe('IngestionController: whose events a batch holds, and what became of ea
       )
     ).rejects.toMatchObject({ code: 'SOURCE_NOT_ALLOWED', field: 'source' });
     expect(store.size()).toBe(1);
+  });
+
+  it('sends a partner the receipt of its batch, on its own queue, with every rejected event and no CPF in clear; the' +
+    ' platform\'s own batches get none', async () => {
+    await controller.ingest(
+      batch([aMovementInput({ eventId: 'ok' }), aCardPurchaseInput({ eventId: 'bad', cpf: '12345678900' })] as Record<string, unknown>[]),
+      contextFor('acme'),
+    );
+    const receipts = publisher.published.filter((p) => p.routingKey === receiptsQueue('acme'));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.payload).toMatchObject({
+      batchId: 'b-1', kind: 'TRANSACTIONS', received: 2, accepted: 1,
+      rejected: [{ index: 1, code: 'CPF_INVALID', field: 'events[1].cpf' }],
+    });
+    expect(JSON.stringify(receipts[0]!.payload)).not.toContain('12345678900');
+    await controller.ingest(
+      batch([aMovementInput({ eventId: 'rest' }) as Record<string, unknown>], { source: 'api:Banco A' }),
+      contextFor(PLATFORM_USER),
+    );
+    expect(publisher.published.filter((p) => p.routingKey.endsWith('.receipts'))).toHaveLength(1);
   });
 });

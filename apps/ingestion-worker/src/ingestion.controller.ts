@@ -6,7 +6,10 @@ import {
   deadLetterQueue,
   validateEventPayload,
 } from '@app/contracts';
-import { BROKER_USER, IngestTransactionsCommand, RejectedEvent, TransactionEventInput, amqpSource } from '@app/credit';
+import {
+  BROKER_USER, IngestTransactionsCommand, PartnerReceipts, RejectedEvent, TransactionEventInput, amqpSource,
+  verifiedSource,
+} from '@app/credit';
 import {
   PermanentMessageError, RabbitMqContext, RabbitMqPublisher, recordRejectedItems, redactCpfs,
 } from '@app/platform';
@@ -15,19 +18,17 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 
-/**
- * Consumes ingest batches from the API and partners. Valid events are stored (idempotently per source, so a redelivered
- * batch is harmless); each invalid event is dead-lettered on its own with the reason, so one bad event never blocks
- * its batch. A batch published with reply_to gets, per event, whether it was stored, a duplicate or rejected.
- *
- * Whose events they are is what the broker verified: the AMQP user_id, which RabbitMQ checks against the connection's
- * user. A batch without it is refused (SOURCE_UNVERIFIED): the bureau must be able to tell a consumer the source of
- * every record it holds (Lei 12.414 art. 6 II), and event ids are only unique per source. Only the platform's own
- * broker user may name another source in the payload (the API forwarding a REST client's batch).
- */
 /** This feed's name in the partner rejection metrics. */
 const FEED = 'transactions';
 
+/**
+ * Consumes ingest batches from the API and partners. Valid events are stored (idempotently per source, so a redelivered
+ * batch is harmless); each invalid event is dead-lettered on its own with the reason, so one bad event never blocks
+ * its batch. A batch published with reply_to gets, per event, whether it was stored, a duplicate or rejected; a
+ * partner's batch also gets a receipt on the partner's own queue, reply_to or not.
+ *
+ * Whose events they are is what the broker verified (verifiedSource): event ids are only unique per source.
+ */
 @Controller()
 export class IngestionController {
   private readonly logger = new Logger(IngestionController.name);
@@ -36,12 +37,13 @@ export class IngestionController {
     private readonly commands: CommandBus,
     private readonly publisher: RabbitMqPublisher,
     @Inject(BROKER_USER) private readonly platformUser: string,
+    private readonly receipts: PartnerReceipts,
   ) {}
 
   @MessagePattern(QUEUES.ingestTransactions)
   async ingest(@Payload() message: IngestTransactionsV1, @Ctx() ctx: RabbitMqContext): Promise<IngestReplyV1> {
     const batchId = message.batchId ?? (ctx.message.properties.messageId as string | undefined) ?? newId();
-    const source = this.verifiedSource(message, ctx);
+    const source = this.countedSource(message, ctx);
     const rejected: RejectedEvent[] = [];
     const candidates: { index: number; event: TransactionEventInput }[] = [];
     message.events.forEach((event, index) => {
@@ -74,40 +76,24 @@ export class IngestionController {
         code: r.code, field: r.field, reason: redactCpfs(r.reason),
       })),
     ].sort((a, b) => a.index - b.index);
+    const refused = items.filter((i) => i.outcome === 'REJECTED')
+      .map((i) => ({ index: i.index, code: i.code!, field: i.field!, reason: i.reason! }));
+    const accepted = result.stored + result.duplicates;
+    const receipt = { batchId, received: message.events.length, accepted, rejected: refused };
+    await this.receipts.send(source, QUEUES.ingestTransactions, receipt, ctx.correlationId);
     return { ok: true, batchId, stored: result.stored, duplicates: result.duplicates, items };
   }
 
-  /** The source, or the refusal of the whole batch, counted against its sender (unverified when it named none). */
-  private verifiedSource(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
+  /** The verified source, or the refusal of the whole batch, counted against its sender (unverified when none). */
+  private countedSource(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
+    const user = ctx.message.properties.userId as string | undefined;
     try {
-      return this.sourceOf(message, ctx);
+      return verifiedSource(message.source, user, this.platformUser);
     } catch (error) {
-      const user = ctx.message.properties.userId as string | undefined;
       const code = (error as PermanentMessageError).code;
       recordRejectedItems(amqpSource(user ?? 'unverified'), FEED, code, message.events.length);
       throw error;
     }
-  }
-
-  private sourceOf(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
-    const user = ctx.message.properties.userId as string | undefined;
-    if (!user) {
-      throw new PermanentMessageError(
-        'SOURCE_UNVERIFIED',
-        'set the AMQP user_id property to the user your connection logs in as; the broker verifies it, and events' +
-          ' are recorded under it',
-        'properties.user_id',
-      );
-    }
-    if (message.source === undefined) return amqpSource(user);
-    if (user !== this.platformUser) {
-      throw new PermanentMessageError(
-        'SOURCE_NOT_ALLOWED',
-        'only the platform names a source; leave it out and your events are recorded under your user_id',
-        'source',
-      );
-    }
-    return message.source;
   }
 
   private async deadLetter(
@@ -133,3 +119,4 @@ export class IngestionController {
     });
   }
 }
+

@@ -4,11 +4,11 @@ import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
-import { WoeLogisticScorer } from '../../../libs/credit/src/domain/scoring/woe-logistic-scorer';
-import { InMemoryAnalysisCache } from '../../../libs/credit/src/infrastructure/embedded/in-memory-analysis.cache';
-import { InMemoryRatingFeaturesRepository } from '../../../libs/credit/src/infrastructure/embedded/in-memory-rating-features.repository';
-import { InMemoryRatingRepository } from '../../../libs/credit/src/infrastructure/embedded/in-memory-rating.repository';
-import { InMemoryTransactionStore } from '../../../libs/credit/src/infrastructure/embedded/in-memory-transaction.store';
+import { WoeLogisticScorer } from '@app/credit/domain';
+import { InMemoryAnalysisCache } from '@app/credit/operations';
+import { InMemoryRatingFeaturesRepository } from '@app/credit/operations';
+import { InMemoryRatingRepository } from '@app/credit/operations';
+import { InMemoryTransactionStore } from '@app/credit/operations';
 import { RatingController } from './rating.controller';
 
 const QUEUE = 'credit.ratings.rescore.v1';

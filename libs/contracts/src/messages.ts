@@ -9,6 +9,9 @@ export const MESSAGE_SCHEMAS: Record<string, object> = {
   [QUEUES.rescoreConsumers]: S.RescoreConsumersV1,
   [QUEUES.analysisRequests]: S.AnalysisRequestV1,
   [QUEUES.correctionNotices]: S.CorrectionNoticeV1,
+  [QUEUES.debtReports]: S.DebtReportsV1,
+  [QUEUES.consumerRecords]: S.ConsumerRecordsV1,
+  [QUEUES.debtNotices]: S.DebtNoticesV1,
   [EVENTS.transactionsIngested]: S.TransactionsIngestedV1,
   [EVENTS.consumerDataChanged]: S.ConsumerDataChangedV1,
   [EVENTS.ratingChanged]: S.RatingChangedV1,
@@ -84,4 +87,47 @@ export interface RatingChangedV1 {
   modelVersion: string;
   previousScore: number | null;
   generatedAt: string;
+}
+
+export interface DebtReportsV1 {
+  batchId?: string;
+  /** Set only by the platform itself (a replayed dead letter). */
+  source?: string;
+  reports: Record<string, unknown>[];
+}
+export interface ConsumerRecordsV1 {
+  batchId?: string;
+  /** Set only by the platform itself (a replayed dead letter). */
+  source?: string;
+  records: Record<string, unknown>[];
+}
+/** One item of a batch that was not stored, by its position in the batch as sent. */
+export interface RejectedItemV1 {
+  index: number;
+  code: string;
+  field: string;
+  reason: string;
+}
+/** What became of a partner's batch, on the partner's own receipts queue. */
+export interface BatchReceiptV1 {
+  batchId: string;
+  kind: 'TRANSACTIONS' | 'DEBT_REPORTS' | 'CONSUMER_RECORDS';
+  received: number;
+  accepted: number;
+  rejected: RejectedItemV1[];
+  error?: { code: string; field?: string; reason: string };
+  processedAt?: string;
+}
+export interface DebtNoticeV1 {
+  noticeId: string;
+  cpf: string;
+  name: string;
+  address: Record<string, unknown>;
+  debts: { debtId: string; creditor: string; creditorCnpj: string; amountCents: number; dueDate: string }[];
+  sentAt: string;
+  reportableFrom: string;
+}
+/** The notices of newly registered debts, for the operator's mailing system: one letter per noticeId. */
+export interface DebtNoticesV1 {
+  notices: DebtNoticeV1[];
 }

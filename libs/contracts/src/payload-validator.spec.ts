@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { validateEventPayload } from './payload-validator';
+import { checkItems, validateConsumerRecordPayload, validateDebtReportPayload, validateEventPayload } from './payload-validator';
 import { TransactionEventSchema } from './schemas';
 
 /** The whole oneOf, compiled on its own: what validateEventPayload must agree with, whichever branch it checks first. */
@@ -47,5 +47,23 @@ describe('validateEventPayload', () => {
     expect(validateEventPayload({ ...VALID[2], mcc: '54' })).toEqual([{ field: 'mcc', reason: 'must match pattern "^\\d{4}$"' }]);
     expect(validateEventPayload({ ...VALID[1], bonus: true })).toEqual([{ field: '(root)', reason: 'unknown field bonus' }]);
     expect(validateEventPayload({ ...VALID[0], type: 'NOPE' }).length).toBeGreaterThan(0);
+  });
+
+  describe('feed items', () => {
+    const register = { operation: 'REGISTER', cpf: '12345678909', creditorCnpj: '11.222.333/0001-81', contractId: 'C-1', creditor: 'Acme', amountCents: 100, dueDate: '2025-05-10' };
+
+    it('checks a debt report against the schema of the operation it names', () => {
+      expect(validateDebtReportPayload(register)).toEqual([]);
+      expect(validateDebtReportPayload({ ...register, operation: 'PAY' })).toEqual([{ field: '(root)', reason: 'unknown field creditor' }, { field: '(root)', reason: 'unknown field amountCents' }, { field: '(root)', reason: 'unknown field dueDate' }]);
+      expect(validateDebtReportPayload({ ...register, operation: 'FORGIVE' })).toEqual([{ field: 'operation', reason: expect.stringContaining('REGISTER') }]);
+      expect(validateDebtReportPayload({ ...register, dueDate: '2025-13-01' })[0]).toMatchObject({ field: 'dueDate' });
+    });
+
+    it('keeps the items that pass and rejects the others by index, naming the field inside the batch', () => {
+      const record = { cpf: '12345678909', name: 'Maria', address: { street: 'Rua A', number: '1', district: 'Centro', city: 'Recife', state: 'PE', postalCode: '50030-000' } };
+      const { passed, rejected } = checkItems([record, { ...record, name: '' }, { ...record, extra: 1 }], validateConsumerRecordPayload, 'records');
+      expect(passed.map((p) => p.index)).toEqual([0]);
+      expect(rejected.map((r) => [r.index, r.code, r.field])).toEqual([[1, 'SCHEMA_INVALID', 'records[1].name'], [2, 'SCHEMA_INVALID', 'records[2]']]);
+    });
   });
 });

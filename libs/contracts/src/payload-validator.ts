@@ -1,7 +1,19 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { MESSAGE_SCHEMAS } from './messages';
-import { BureauInquiryEvent, CardPurchaseEvent, FinancialMovementEvent, TransactionEventSchema } from './schemas';
+import { MESSAGE_SCHEMAS, RejectedItemV1 } from './messages';
+import {
+  BureauInquiryEvent,
+  CardPurchaseEvent,
+  ConsumerRecord,
+  DebtReportSchema,
+  FinancialMovementEvent,
+  PayDebtReport,
+  RegisterDebtReport,
+  RemoveDebtReport,
+  RenegotiateDebtReport,
+  TransactionEventSchema,
+  UpdateDebtAmountReport,
+} from './schemas';
 
 export interface PayloadProblem {
   field: string;
@@ -55,4 +67,61 @@ export function validateEventPayload(event: unknown): PayloadProblem[] {
     return branch === undefined ? !names.includes(type as string) : names[Number(branch)] === type;
   });
   return problems(errors.length ? errors : eventValidator.errors);
+}
+
+const debtReportValidator = ajv.compile(DebtReportSchema);
+const debtReportBranches = new Map<unknown, ValidateFunction>([
+  ['REGISTER', ajv.compile(RegisterDebtReport)],
+  ['UPDATE_AMOUNT', ajv.compile(UpdateDebtAmountReport)],
+  ['PAY', ajv.compile(PayDebtReport)],
+  ['RENEGOTIATE', ajv.compile(RenegotiateDebtReport)],
+  ['REMOVE', ajv.compile(RemoveDebtReport)],
+]);
+const consumerRecordValidator = ajv.compile(ConsumerRecord);
+
+/**
+ * One debt report against the schema of the operation it names; a report whose operation is none of them is told so
+ * rather than given the errors of all five branches.
+ */
+export function validateDebtReportPayload(report: unknown): PayloadProblem[] {
+  const operation = report !== null && typeof report === 'object'
+    ? (report as { operation?: unknown }).operation
+    : undefined;
+  const branch = debtReportBranches.get(operation);
+  if (!branch) {
+    if (debtReportValidator(report)) return [];
+    const known = [...debtReportBranches.keys()].join(', ');
+    return [{ field: 'operation', reason: `must be one of ${known}` }];
+  }
+  return branch(report) ? [] : problems(branch.errors);
+}
+
+/** One consumer record against its schema. */
+export function validateConsumerRecordPayload(record: unknown): PayloadProblem[] {
+  return consumerRecordValidator(record) ? [] : problems(consumerRecordValidator.errors);
+}
+
+/**
+ * The items of a batch checked one by one against their schema (`list` names the array: reports, records): those that
+ * pass, with their position, and a rejection (code SCHEMA_INVALID, the first field at fault, every reason) for each
+ * that does not.
+ */
+export function checkItems<T>(
+  items: readonly unknown[],
+  validate: (item: unknown) => PayloadProblem[],
+  list: string,
+): { passed: { index: number; input: T }[]; rejected: RejectedItemV1[] } {
+  const passed: { index: number; input: T }[] = [];
+  const rejected: { index: number; code: string; field: string; reason: string }[] = [];
+  items.forEach((item, index) => {
+    const found = validate(item);
+    if (found.length === 0) {
+      passed.push({ index, input: item as T });
+      return;
+    }
+    const at = (field: string) => (field === '(root)' ? `${list}[${index}]` : `${list}[${index}].${field}`);
+    const reason = found.map((p) => `${p.field}: ${p.reason}`).join('; ');
+    rejected.push({ index, code: 'SCHEMA_INVALID', field: at(found[0]!.field), reason });
+  });
+  return { passed, rejected };
 }

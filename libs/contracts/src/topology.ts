@@ -3,7 +3,11 @@
  * payload is a new name, so old and new consumers can run side by side.
  */
 export const EXCHANGES = {
-  /** Direct exchange for commands; the routing key is the queue name. */
+  /**
+   * Topic exchange for commands; the routing key is the queue name, bound literally, so it routes as a direct exchange
+   * would. Topic, because only on a topic exchange does RabbitMQ check a user's topic permissions: each partner may
+   * publish the routing keys it was granted and no other (npm run partner).
+   */
   commands: 'credit.commands',
   /** Topic exchange for events; partners bind their own queues to it. */
   events: 'credit.events',
@@ -21,10 +25,20 @@ export const QUEUES = {
    * events exchange: it names a CPF and who consulted it, so it must not reach every partner bound there.
    */
   correctionNotices: 'credit.corrections.notify.v1',
+  /** Creditors' reports of debts (register, update the amount, pay, renegotiate, remove), in batches. */
+  debtReports: 'credit.debts.report.v1',
+  /** Consumer records (name and address), in batches. */
+  consumerRecords: 'credit.consumers.record.v1',
+  /**
+   * Notices to consumers of newly registered debts (CDC art. 43 §2), for the operator's mailing system; the records
+   * stay out of reports until the notice period has passed. Commands exchange, like the correction notices: it names a
+   * CPF, an address and debts.
+   */
+  debtNotices: 'credit.debts.notify.v1',
 } as const;
 
 /** Queues the platform declares and fills but that a service outside this repository consumes. */
-export const QUEUES_CONSUMED_ELSEWHERE: readonly string[] = [QUEUES.correctionNotices];
+export const QUEUES_CONSUMED_ELSEWHERE: readonly string[] = [QUEUES.correctionNotices, QUEUES.debtNotices];
 
 export const EVENTS = {
   transactionsIngested: 'credit.transactions.ingested.v1',
@@ -53,3 +67,13 @@ export const DEAD_LETTER_HEADERS = {
 
 export const RETRY_COUNT_HEADER = 'x-retry-count';
 export const CAUSATION_HEADER = 'x-causation-id';
+
+/** The batches a partner sends that are answered with a receipt on its own queue, and the kind each receipt names. */
+export const RECEIPT_KINDS: Record<string, 'TRANSACTIONS' | 'DEBT_REPORTS' | 'CONSUMER_RECORDS'> = {
+  [QUEUES.ingestTransactions]: 'TRANSACTIONS',
+  [QUEUES.debtReports]: 'DEBT_REPORTS',
+  [QUEUES.consumerRecords]: 'CONSUMER_RECORDS',
+};
+
+/** Most debt notices one message carries: a batch's notices travel in messages of at most this many. */
+export const MAX_NOTICES_PER_MESSAGE = 500;

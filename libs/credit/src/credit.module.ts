@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, FieldCipher, RabbitMqPublisher, metricsEnabled } from '@app/platform';
+import { AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher, metricsEnabled } from '@app/platform';
 import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
@@ -30,6 +30,11 @@ import { RegenerateRatingsHandler } from './application/regenerate-ratings/regen
 import { EXPIRY_SWEEP_CHECK_MS, ExpirySweeps } from './application/regenerate-ratings/expiry-sweeps.service';
 import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
 import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
+import { RecordConsumersHandler } from './application/feeds/record-consumers.handler';
+import { ReportDebtsHandler } from './application/feeds/report-debts.handler';
+import { ConsumerFeeds } from './application/ports/consumer-feeds';
+import { NoticePeriod } from './domain/consumer/notice-period';
+import { TypeormConsumerFeeds } from './infrastructure/typeorm/typeorm-consumer-feeds';
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
 import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
 import { DemoMarks, NoDemoMarks } from './application/ports/demo-marks';
@@ -47,7 +52,7 @@ import { ElasticsearchTransactionStore } from './infrastructure/elasticsearch/el
 import { ElasticsearchTransactionsModule } from './infrastructure/elasticsearch/elasticsearch-transactions.module';
 import { MongoHealth } from './infrastructure/mongoose/mongo-health';
 import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.module';
-import { EventOutbox, RedisEventOutboxRelay } from './infrastructure/rabbitmq/event-outbox';
+import { EventOutbox, RedisEventOutboxRelay } from './infrastructure/redis/redis-event-outbox';
 import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
 import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
 import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
@@ -57,8 +62,8 @@ import { RedisJournalledAuditLog } from './infrastructure/redis/redis-journalled
 import { RedisCachedAnalysisReads } from './infrastructure/redis/redis-cached-analysis.reads';
 import { LocalCachedAnalysisReads } from './infrastructure/embedded/local-cached-analysis.reads';
 import { CachedAnalysisReads } from './application/ports/cached-analysis-reads';
-import { InMemoryRateLimiter } from './infrastructure/rate-limit/in-memory-rate-limiter';
-import { RedisRateLimiter } from './infrastructure/rate-limit/redis-rate-limiter';
+import { InMemoryRateLimiter } from './infrastructure/embedded/in-memory-rate-limiter';
+import { RedisRateLimiter } from './infrastructure/redis/redis-rate-limiter';
 import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
 import { ApiKeys } from './application/access/api-keys.service';
 import { AnalysisReadPolicy } from './application/analysis-reads/analysis-read.policy';
@@ -81,7 +86,8 @@ import { PgliteQueryMetrics, PostgresQueryMetrics } from './infrastructure/typeo
 
 const CommandHandlers = [
   CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler,
-  StartRatingRegenerationHandler, RegenerateRatingsHandler, RatePartitionHandler,
+  StartRatingRegenerationHandler, RegenerateRatingsHandler, RatePartitionHandler, ReportDebtsHandler,
+  RecordConsumersHandler,
 ];
 const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
 
@@ -149,6 +155,8 @@ export class CreditModule {
         ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
         : []),
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
+      { provide: ConsumerFeeds, useClass: TypeormConsumerFeeds },
+      { provide: NoticePeriod, useValue: new NoticePeriod(config.noticePeriodDays) },
       { provide: CreditScorer, useFactory: () => scorerFrom(config.scoringModelPath) },
       { provide: RATING_WORKER_ID, useFactory: defaultWorkerId },
       { provide: EXPIRY_SWEEP_CHECK_MS, useValue: config.expirySweepCheckMs },
@@ -216,7 +224,7 @@ export class CreditModule {
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
       config.redisUrl
-        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace) }
+        ? { provide: RateLimiter, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new RedisRateLimiter(redis, config.rateLimitPerMinute, config.redisNamespace, new InMemoryRateLimiter(config.rateLimitPerMinute)) }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
     // What follows a stored change: the notifier every command awaits, its RabbitMQ hand-over, in-process reactions.
@@ -227,7 +235,7 @@ export class CreditModule {
       if (config.redisUrl) {
         // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
         adapters.push(
-          { provide: EventOutbox, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EventOutbox(redis, config.redisNamespace) },
+          { provide: EventFallback, inject: [REDIS_CLIENT], useFactory: (redis: Redis) => new EventOutbox(redis, config.redisNamespace) },
           { provide: RedisEventOutboxRelay, inject: [REDIS_CLIENT, RabbitMqPublisher], useFactory: (redis: Redis, publisher: RabbitMqPublisher) => new RedisEventOutboxRelay(redis, publisher, config.redisNamespace, { autoStart: config.runJournalRelays }) },
         );
         probes.push({ name: 'eventOutbox', adapter: 'redis', inject: [RedisEventOutboxRelay], check: (r: RedisEventOutboxRelay) => r.health() });

@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('gives a new debt a notice period of 10 days by default, configurable, and never 0 in production', () => {
+    expect(loadConfig({}).noticePeriodDays).toBe(10);
+    expect(loadConfig({ NOTICE_PERIOD_DAYS: '15' }).noticePeriodDays).toBe(15);
+    expect(problemsOf({ NOTICE_PERIOD_DAYS: '-1' })).toContain('NOTICE_PERIOD_DAYS=-1 must be an integer from 0 to 90');
+    expect(problemsOf({ NOTICE_PERIOD_DAYS: '0', NODE_ENV: 'production' })).toContain('NOTICE_PERIOD_DAYS=0 is refused with NODE_ENV=production');
+  });
+
   it('takes a Redis namespace of letters, digits, dots, dashes and underscores', () => {
     expect(loadConfig({ REDIS_NAMESPACE: 'bank-a.prod_1' }).redisNamespace).toBe('bank-a.prod_1');
     expect(problemsOf({ REDIS_NAMESPACE: 'two words' })).toContain("REDIS_NAMESPACE=two words must be 1-64 letters, digits, '.', '_' or '-'");

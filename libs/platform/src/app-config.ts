@@ -72,6 +72,12 @@ export interface AppConfig {
    * STATUS_PORT); METRICS_ENABLED, default true. Off, no request or store call is timed.
    */
   metricsEnabled: boolean;
+  /**
+   * Days a newly registered debt waits, after the consumer's notice is sent, before it may be reported or scored
+   * (NOTICE_PERIOD_DAYS, default 10; CDC art. 43 §2). 0 (reportable once the notice is sent) is for tests, and is
+   * refused with NODE_ENV=production.
+   */
+  noticePeriodDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -165,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     statusPort: env.STATUS_PORT?.trim() ? int('STATUS_PORT', 0, 1, 65535) : null,
     expirySweepCheckMs: int('EXPIRY_SWEEP_CHECK_MS', 600_000, 0, 86_400_000),
     metricsEnabled: oneOf('METRICS_ENABLED', ['true', 'false'] as const, 'true') === 'true',
+    noticePeriodDays: int('NOTICE_PERIOD_DAYS', 10, 0, 90),
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
     problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);
@@ -175,6 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(
       `DEMO_CONSUMERS=${config.demoConsumers} is refused with NODE_ENV=production: demo consumers are fictitious ` +
         'people with valid CPFs and must never reach the stores of a deployment that serves real ones',
+    );
+  }
+  if (config.noticePeriodDays === 0 && config.production) {
+    problems.push(
+      'NOTICE_PERIOD_DAYS=0 is refused with NODE_ENV=production: consumers must have time to pay or dispute a record' +
+        ' before it is reported (CDC art. 43 §2)',
     );
   }
   if (config.authDisabled && serverConfigured) problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');

@@ -6,4 +6,5 @@ export * from './worker';
 export * from './crypto';
 export * from './throttled-warning';
 export * from './startup-timer';
+export * from './crypto/index';
 export * from './observability';

@@ -1,6 +1,6 @@
 import { ValidationError } from './domain-error';
 import { Money } from './money.value-object';
-import { rejection } from '../../testing/src/rejection';
+import { rejection } from '@app/testing';
 
 describe('Money', () => {
   it('holds an integer number of cents', () => {

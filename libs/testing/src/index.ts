@@ -6,6 +6,7 @@ export * from './mothers/rating-features.mother';
 export * from './mothers/rating.mother';
 export * from './mothers/transaction-event.mother';
 export * from './adapters/in-memory-consumer.repository';
+export * from './adapters/in-memory-consumer-feeds';
 export * from './adapters/recording-event-bus';
 export * from './adapters/recording-command-sender';
 export * from './rejection';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../shared-kernel/src/domain-error';
+import { ValidationError } from '@app/shared-kernel';
 
 /** Runs `fn` and returns the ValidationError it throws, so a test can assert its code, field and reason. */
 export function rejection(fn: () => unknown): ValidationError {

@@ -87,7 +87,19 @@ export class UpsertConsumerDto {
 
 export class ConsumerDebtViewDto extends DebtDto {
   @ApiProperty({ example: 45 }) daysOverdue: number;
-  @ApiProperty({ description: 'False once older than five years or past its limitation date (CDC art. 43): held, never reported' }) reportable: boolean;
+  @ApiProperty({
+    description: 'False while the consumer\'s notice period runs (CDC art. 43 §2), and once older than five years or' +
+      ' past its limitation date (CDC art. 43 §1 and §5): held, shown to the consumer, never reported',
+  }) reportable: boolean;
+  @ApiProperty({
+    type: String, format: 'date-time', nullable: true, example: null,
+    description: 'Pending: a newly registered debt waits until the consumer has been notified and the notice period' +
+      ' has passed; this is when it becomes reportable. null when it is not pending',
+  }) pendingUntil: string | null;
+  @ApiProperty({
+    type: String, nullable: true, example: 'amqp:acme-financeira',
+    description: 'Who registered it through a creditor feed (amqp:<broker user> or api:<client>); null otherwise',
+  }) reportedBy: string | null;
 }
 
 export class ConsumerViewDto {

@@ -21,7 +21,8 @@ export function closeRequestSchemas(document: OpenAPIObject): OpenAPIObject {
       close(components[name]);
       return;
     }
-    if (schema.type === 'object' || schema.properties) {
+    // A feed's items say additionalProperties: true on purpose: the server takes any item and checks it on its own.
+    if ((schema.type === 'object' || schema.properties) && schema.additionalProperties !== true) {
       schema.additionalProperties = false;
       for (const property of Object.values(schema.properties ?? {})) close(property);
     }

@@ -1,6 +1,7 @@
 import { AddressDto, DebtDto, UpsertConsumerDto } from '../consumers/consumer.dto';
 import { AssetDto, IncomeSourceDto, UpsertRatingFeaturesDto } from '../consumers/rating-features.dto';
 import { DebtCorrectionDto } from '../subjects/debt-correction.dto';
+import { ConsumerRecordsDto, DebtReportsDto } from '../feeds/feed.dto';
 import { SubjectPageQueryDto } from '../subjects/subjects.controller';
 import { IngestBatchDto, InquiriesQueryDto, TransactionsQueryDto } from '../transactions/transaction.dto';
 
@@ -17,6 +18,8 @@ export const REQUEST_BODY_DTOS: Function[] = [
   IncomeSourceDto,
   IngestBatchDto,
   DebtCorrectionDto,
+  DebtReportsDto,
+  ConsumerRecordsDto,
 ];
 
 /** Every class the validation pipe checks a query string against. */

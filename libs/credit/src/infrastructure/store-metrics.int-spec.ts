@@ -3,7 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { DataSource } from 'typeorm';
-import { requireEnv } from '../../../testing/src/contracts';
+import { requireEnv } from '@app/testing/contracts';
 import { redisOptions } from './redis/redis-cache.module';
 import { PostgresQueryMetrics } from './typeorm/query-metrics.subscriber';
 

@@ -3,7 +3,7 @@ import { ValidationError } from '@app/shared-kernel';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { randomUUID } from 'node:crypto';
-import { createVhost, waitFor } from '../../../testing/src/contracts';
+import { createVhost, waitFor } from '@app/testing/contracts';
 import { metricsRegistry } from '../observability/metric-catalogue';
 import { renderMetrics } from '../observability/metrics';
 import { startTracingSdk } from '../observability/tracing-sdk';

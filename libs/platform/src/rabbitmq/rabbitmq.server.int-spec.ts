@@ -2,7 +2,7 @@ import { DEAD_LETTER_HEADERS, deadLetterQueue } from '@app/contracts';
 import { ValidationError } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { createVhost, waitFor } from '../../../testing/src/contracts';
+import { createVhost, waitFor } from '@app/testing/contracts';
 import { RabbitMqServer } from './rabbitmq.server';
 
 const Q = 'test.work.v1';

@@ -1,4 +1,6 @@
-import { DEAD_LETTER_HEADERS, deadLetterQueue, retryQueue, validatePayload } from '@app/contracts';
+import {
+  DEAD_LETTER_HEADERS, RECEIPT_KINDS, deadLetterQueue, receiptsQueue, refusedBatchReceipt, retryQueue, validatePayload,
+} from '@app/contracts';
 import { DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
@@ -7,7 +9,7 @@ import { lastValueFrom, isObservable } from 'rxjs';
 import { activeTracing } from '../observability/trace-context';
 import { redactCpfs } from '../redact';
 import { QueueMetrics } from './queue-metrics';
-import { channelReady, confirmChannel, connectRabbitMq } from './rabbitmq.connection';
+import { brokerUserOf, channelReady, confirmChannel, connectRabbitMq } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
 export interface RabbitMqServerOptions extends TopologyOptions {
@@ -309,6 +311,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
           correlationId: msg.properties.correlationId as string | undefined,
           contentType: 'application/json',
         });
+        await this.refusalReceipt(queue, msg, code, reason, field);
         this.ack(queue, msg);
         return;
       }
@@ -336,6 +339,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
         contentType: 'application/json',
       });
     }
+    await this.refusalReceipt(queue, msg, code, reason, field);
     await this.republish(deadLetterQueue(queue), msg, {
       [DEAD_LETTER_HEADERS.code]: code,
       [DEAD_LETTER_HEADERS.reason]: redactCpfs(reason),
@@ -348,6 +352,31 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     });
     this.channel!.ack(msg);
     this.metrics.settled(queue, 'dead-lettered', this.takenAt.get(msg) ?? performance.now(), code);
+  }
+
+  /**
+   * A partner's batch refused as a whole also gets a receipt on the partner's own queue, so it learns the fate of
+   * every batch it sent without reading the operators' dead-letter queue. Not for the platform's own batches (the API
+   * answered its REST client), nor for one without a verified user_id: nobody could say whose it is.
+   */
+  private async refusalReceipt(
+    queue: string, msg: ConsumeMessage, code: string, reason: string, field?: string,
+  ): Promise<void> {
+    const user = msg.properties.userId as string | undefined;
+    if (!RECEIPT_KINDS[queue] || !user || user === brokerUserOf(this.options.url)) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      payload = undefined;
+    }
+    const messageId = msg.properties.messageId as string | undefined;
+    const error = { code, reason: redactCpfs(reason), field };
+    const receipt = refusedBatchReceipt(queue, payload, messageId, error, new Date());
+    await this.channel!.sendToQueue(receiptsQueue(user), Buffer.from(JSON.stringify(receipt)), {
+      persistent: true, contentType: 'application/json',
+      correlationId: msg.properties.correlationId as string | undefined,
+    });
   }
 
   private async republish(target: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {

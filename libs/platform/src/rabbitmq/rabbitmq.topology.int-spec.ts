@@ -1,6 +1,6 @@
-import { QUEUES } from '@app/contracts';
+import { EXCHANGES, QUEUES } from '@app/contracts';
 import amqp from 'amqplib';
-import { createVhost } from '../../../testing/src/contracts';
+import { createVhost } from '@app/testing/contracts';
 import { connectRabbitMq } from './rabbitmq.connection';
 import { RabbitMqPublisher } from './rabbitmq.publisher';
 import { RabbitMqServer } from './rabbitmq.server';
@@ -71,5 +71,37 @@ describe('RabbitMQ topology that does not match what this version declares', () 
       await server.close();
     }
     expect(await queueDepth()).toBe(1);
+  });
+});
+
+/**
+ * A broker where the commands exchange is still the direct exchange older versions declared. It is a topic exchange
+ * now (topic permissions are checked on topic exchanges only), so start-up stops and says how to move on.
+ */
+describe('a commands exchange declared direct by an older version', () => {
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+
+  beforeAll(async () => {
+    vhost = await createVhost('topology-commands');
+    const conn = await amqp.connect(vhost.url);
+    await (await conn.createChannel()).assertExchange(EXCHANGES.commands, 'direct', { durable: true });
+    await conn.close();
+  });
+
+  afterAll(async () => {
+    await vhost.drop();
+  });
+
+  it('fails the start-up naming the exchange and the command that removes it', async () => {
+    const connection = connectRabbitMq(vhost.url, 'mismatch-exchange');
+    const publisher = new RabbitMqPublisher(connection, { retryDelayMs: 200 });
+    try {
+      const failure = await publisher.waitForConnect().then(() => null, (error: unknown) => error);
+      expect(failure).toMatchObject({ kind: 'exchange', entity: EXCHANGES.commands });
+      expect((failure as Error).message).toContain(`delete exchange name=${EXCHANGES.commands}`);
+    } finally {
+      await publisher.close();
+      await connection.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface TopologyOptions {
  * (kept for an operator, with the reason in headers).
  */
 export async function assertTopology(channel: ConfirmChannel, options: TopologyOptions, extraQueues: string[] = []): Promise<void> {
-  await declared('exchange', EXCHANGES.commands, () => channel.assertExchange(EXCHANGES.commands, 'direct', { durable: true }));
+  await declared('exchange', EXCHANGES.commands, () => channel.assertExchange(EXCHANGES.commands, 'topic', { durable: true }));
   await declared('exchange', EXCHANGES.events, () => channel.assertExchange(EXCHANGES.events, 'topic', { durable: true }));
   for (const queue of new Set<string>([...Object.values(QUEUES), ...extraQueues])) {
     // A message the consumer rejects is dead-lettered by the broker into Q.retry, which records each trip in x-death.

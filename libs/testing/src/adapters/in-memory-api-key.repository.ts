@@ -1,5 +1,5 @@
-import { ApiKeyRecord } from '../../../credit/src/domain/access/api-key';
-import { ApiKeyRepository } from '../../../credit/src/application/ports/api-key.repository';
+import { ApiKeyRecord } from '@app/credit/domain';
+import { ApiKeyRepository } from '@app/credit';
 
 /** Test adapter of the ApiKeyRepository port: the records in a map, as the PostgreSQL table keeps them. */
 export class InMemoryApiKeyRepository extends ApiKeyRepository {

@@ -6,8 +6,8 @@ import {
   AuditVerification,
   SealedAuditEntry,
   SubjectAuditQuery,
-} from '../../../credit/src/application/ports/audit-log';
-import { Cpf } from '../../../shared-kernel/src/cpf.value-object';
+} from '@app/credit';
+import { Cpf } from '@app/shared-kernel';
 
 /** Test adapter of the AuditLog port: keeps what was recorded, in order, for assertions. */
 export class RecordingAuditLog extends AuditLog {

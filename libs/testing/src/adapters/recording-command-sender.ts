@@ -1,6 +1,6 @@
-import { CommandSender } from '../../../credit/src/application/ports/command.sender';
-import { IngestTransactionsCommand } from '../../../credit/src/application/ingest-transactions/ingest-transactions.command';
-import { RatePartitionCommand, RegenerateRatingsCommand } from '../../../credit/src/application/regenerate-ratings/regenerate-ratings.command';
+import { CommandSender } from '@app/credit';
+import { IngestTransactionsCommand } from '@app/credit';
+import { RatePartitionCommand, RegenerateRatingsCommand } from '@app/credit';
 
 export interface CommandSenderTargets {
   ingestTransactions?: (command: IngestTransactionsCommand) => Promise<unknown>;

@@ -1,7 +1,7 @@
 import { Cpf } from '@app/shared-kernel';
-import { RatingRepository } from '../../../credit/src/application/ports/rating.repository';
-import { Rating } from '../../../credit/src/domain/rating/rating';
-import { ratingWrite } from '../../../credit/src/domain/rating/rating-head';
+import { RatingRepository } from '@app/credit';
+import { Rating } from '@app/credit/domain';
+import { ratingWrite } from '@app/credit/domain';
 
 /** Stores a rating after the CPF's latest, as the rating engine would (tests that need a rating in place). */
 export async function saveRating(repo: RatingRepository, rating: Rating, featuresAt: Date | null = null): Promise<void> {

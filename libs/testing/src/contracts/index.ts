@@ -6,3 +6,4 @@ export * from './rabbit-vhost';
 export * from './test-keys';
 export * from './wait-for';
 export * from '../collect-pages';
+export * from './consumer-feeds.contract';

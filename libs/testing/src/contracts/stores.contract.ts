@@ -54,6 +54,18 @@ export function consumerRepositoryContract(make: () => Promise<ConsumerRepositor
     expect(found.get(many.value)?.debtSummary(new Date('2026-11-25T12:00:00Z'))).toEqual(consumerFor(many, ['a', 'b']).debtSummary(new Date('2026-11-25T12:00:00Z')));
     expect(await repo.debtsOf([])).toEqual(new Map());
   });
+
+  it('keeps a debt\'s notice period and source, for the consumer\'s reads and the rating\'s alike', async () => {
+    const cpf = uniqueCpf();
+    const base = consumerFor(cpf, ['fed']);
+    const reportableFrom = new Date('2026-12-16T03:00:00.000Z');
+    const fed = Debt.create({ ...base.debts[0]!.props, amountCents: 10_000, reportableFrom, reportedBy: 'amqp:acme' });
+    await repo.save(Consumer.create({ cpf, name: base.name, address: base.address, debts: [fed], updatedAt: base.updatedAt }));
+    expect((await repo.findByCpf(cpf))?.debts[0]?.props).toMatchObject({ reportableFrom, reportedBy: 'amqp:acme' });
+    const [debt] = (await repo.debtsOf([cpf])).get(cpf.value)!.debts;
+    expect(debt!.isPendingNotice(new Date('2026-12-16T02:59:59.999Z'))).toBe(true);
+    expect(debt!.isReportable(reportableFrom)).toBe(true);
+  });
 }
 
 export function analysisCacheContract(make: () => Promise<AnalysisCache> | AnalysisCache): void {

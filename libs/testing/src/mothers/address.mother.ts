@@ -1,4 +1,4 @@
-import { Address, AddressProps } from '../../../credit/src/domain/consumer/address.value-object';
+import { Address, AddressProps } from '@app/credit/domain';
 
 export function anAddressInput(overrides: Partial<AddressProps> = {}): AddressProps {
   return {

@@ -1,7 +1,7 @@
 import { Cpf } from '@app/shared-kernel';
-import { Consumer } from '../../../credit/src/domain/consumer/consumer.entity';
-import { Debt } from '../../../credit/src/domain/consumer/debt.entity';
-import { DebtInput, UpsertConsumerInput } from '../../../credit/src/application/upsert-consumer/upsert-consumer.command';
+import { Consumer } from '@app/credit/domain';
+import { Debt } from '@app/credit/domain';
+import { DebtInput, UpsertConsumerInput } from '@app/credit';
 import { anAddress, anAddressInput } from './address.mother';
 import { VALID_CPF } from './cpf.mother';
 import { NOW, daysAgo, daysBefore, isoDay } from './dates.mother';

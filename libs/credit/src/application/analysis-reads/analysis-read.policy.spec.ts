@@ -17,7 +17,7 @@ import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { LocalCachedAnalysisReads } from '../../infrastructure/embedded/local-cached-analysis.reads';
-import { InMemoryRateLimiter } from '../../infrastructure/rate-limit/in-memory-rate-limiter';
+import { InMemoryRateLimiter } from '../../infrastructure/embedded/in-memory-rate-limiter';
 import { ApiKeys } from '../access/api-keys.service';
 import { CurrentRatings } from '../current-rating/current-ratings.service';
 import { BufferedInquiryRecorder } from '../get-credit-analysis/buffered-inquiry-recorder';

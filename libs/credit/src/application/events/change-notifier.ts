@@ -4,9 +4,10 @@ import { EventBus } from '@nestjs/cqrs';
 import { AnalysisCache } from '../ports/analysis.cache';
 import { ConsumerDataChangedEvent } from './consumer-data-changed.event';
 import { CorrectionNoticeEvent } from './correction-notice.event';
+import { DebtNoticeEvent } from './debt-notice.event';
 import { RatingChangedEvent } from './rating-changed.event';
 
-export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent | CorrectionNoticeEvent;
+export type ChangeEvent = ConsumerDataChangedEvent | RatingChangedEvent | CorrectionNoticeEvent | DebtNoticeEvent;
 
 /**
  * Port: tells the other processes (and partners) about a change; RabbitMQ in production, absent in the embedded
@@ -49,7 +50,9 @@ export class ChangeNotifier {
     const cpfs = new Map<string, Cpf>();
     for (const event of events) {
       if (event instanceof RatingChangedEvent) cpfs.set(event.rating.cpf.value, event.rating.cpf);
-      else if (event instanceof CorrectionNoticeEvent) cpfs.set(Cpf.parse(event.cpf).value, Cpf.parse(event.cpf));
+      else if (event instanceof CorrectionNoticeEvent || event instanceof DebtNoticeEvent) {
+        cpfs.set(Cpf.parse(event.cpf).value, Cpf.parse(event.cpf));
+      }
       else for (const c of event.cpfs) cpfs.set(c, Cpf.parse(c));
     }
     await Promise.all([this.cache.invalidate([...cpfs.values()]), this.integration?.publishMany(events)]);

@@ -29,6 +29,8 @@ export class GetConsumerHandler implements IQueryHandler<GetConsumerQuery, Consu
         limitationDate: d.props.limitationDate?.toString() ?? null,
         daysOverdue: d.daysOverdue(now),
         reportable: d.isReportable(now),
+        pendingUntil: d.isPendingNotice(now) ? d.props.reportableFrom!.toISOString() : null,
+        reportedBy: d.props.reportedBy,
       })),
       updatedAt: consumer.updatedAt.toISOString(),
     };

@@ -14,8 +14,12 @@ export interface ConsumerView {
     status: string;
     limitationDate: string | null;
     daysOverdue: number;
-    /** False once the debt is older than five years or past its limitation date: held, never reported. */
+    /** False while in its notice period, and once older than five years or past its limitation date. */
     reportable: boolean;
+    /** While the consumer's notice period runs (CDC art. 43 §2): when the debt becomes reportable; null otherwise. */
+    pendingUntil: string | null;
+    /** The verified source that registered it through a creditor feed (Lei 12.414 art. 6 II); null otherwise. */
+    reportedBy: string | null;
   }[];
   updatedAt: string;
 }

@@ -161,6 +161,9 @@ function correctedDebt(existing: Debt, value: DebtCorrectionInput, today: Calend
           : value.limitationDate === null
             ? null
             : CalendarDate.parse(value.limitationDate, 'value.limitationDate'),
+      // A correction fixes what is recorded; the notice already given and the source stay.
+      reportableFrom: p.reportableFrom,
+      reportedBy: p.reportedBy,
     },
     'value',
     today,

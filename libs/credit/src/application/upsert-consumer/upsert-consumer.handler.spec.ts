@@ -1,7 +1,9 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumerInput, aDebtInput } from '@app/testing';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
+import { NoticePeriod } from '../../domain/consumer/notice-period';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { DebtNoticeEvent } from '../events/debt-notice.event';
 import { UpsertConsumerCommand } from './upsert-consumer.command';
 import { UpsertConsumerHandler } from './upsert-consumer.handler';
 
@@ -17,7 +19,7 @@ describe('UpsertConsumerHandler', () => {
     consumers = new InMemoryConsumerRepository();
     bus = new RecordingEventBus();
     cache = new InMemoryAnalysisCache();
-    handler = new UpsertConsumerHandler(consumers, new FixedClock(NOW), bus.notifier(cache));
+    handler = new UpsertConsumerHandler(consumers, new FixedClock(NOW), bus.notifier(cache), new NoticePeriod(10));
   });
 
   async function rejection(input: ReturnType<typeof aConsumerInput>): Promise<ValidationError> {
@@ -81,5 +83,13 @@ describe('UpsertConsumerHandler', () => {
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ debts: [aDebtInput({ id: 'keep' })] }), metadata));
     expect(await rejection(aConsumerInput({ debts: [aDebtInput({ id: 'x' }), aDebtInput({ id: 'x' })] }))).toMatchObject({ code: 'DEBT_DUPLICATED' });
     expect((await consumers.findByCpf(Cpf.parse(VALID_CPF)))?.debts.map((d) => d.id)).toEqual(['keep']);
+  });
+
+  it('holds a debt new to the list pending until the consumer\'s notice period has run, and sends the notice', async () => {
+    await handler.execute(new UpsertConsumerCommand(aConsumerInput({ debts: [aDebtInput({ id: 'new' })] }), metadata));
+    const [debt] = (await consumers.findByCpf(Cpf.parse(VALID_CPF)))!.debts;
+    expect(debt!.isPendingNotice(NOW)).toBe(true);
+    expect(debt!.props.reportableFrom).toEqual(new NoticePeriod(10).endsAt(NOW));
+    expect(bus.ofType(DebtNoticeEvent).map((n) => n.debts.map((d) => d.debtId))).toEqual([['new']]);
   });
 });

@@ -3,8 +3,10 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Address } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Debt } from '../../domain/consumer/debt.entity';
+import { NoticePeriod } from '../../domain/consumer/notice-period';
 import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
+import { DebtNoticeEvent } from '../events/debt-notice.event';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { UpsertConsumerCommand, UpsertConsumerInput } from './upsert-consumer.command';
 
@@ -14,14 +16,25 @@ export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerComm
     private readonly consumers: ConsumerRepository,
     private readonly clock: Clock,
     private readonly changes: ChangeNotifier,
+    private readonly noticePeriod: NoticePeriod,
   ) {}
 
+  /**
+   * The list sent replaces the one held, but a debt new to it and unpaid is a newly registered record: it waits for
+   * the consumer's notice like one a creditor feed registers (CDC art. 43 §2), so PUT is no way around it.
+   */
   async execute({ input, metadata }: UpsertConsumerCommand): Promise<{ created: boolean }> {
-    const consumer = consumerFromInput(input, this.clock.now());
-    const cpf = consumer.cpf;
+    const now = this.clock.now();
+    const sent = consumerFromInput(input, now);
+    const cpf = sent.cpf;
     const existing = await this.consumers.findByCpf(cpf);
+    const { debts, noticed } = this.noticePeriod.register(existing?.debts ?? [], sent.debts, now);
+    const consumer = Consumer.create({ cpf, name: sent.name, address: sent.address, debts, updatedAt: now });
     await this.consumers.save(consumer);
-    await this.changes.notify(new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata));
+    const notice = noticed.length
+      ? [DebtNoticeEvent.of(cpf.value, { name: consumer.name, address: consumer.address.toJSON() }, noticed, now, metadata)]
+      : [];
+    await this.changes.notifyMany([new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata), ...notice]);
     return { created: existing === null };
   }
 }

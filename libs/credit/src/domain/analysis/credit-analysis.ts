@@ -86,11 +86,12 @@ export function assembleCreditAnalysis(
 
 /**
  * Until when an analysis assembled at `now` may be served as it is: the earliest instant a debt it shows stops being
- * reportable, or its rating stops being valid (CDC art. 43 §1 and §5). A cached copy must not outlive it; null when
- * nothing in it changes by the calendar alone.
+ * reportable, a debt in its notice period becomes reportable (CDC art. 43 §2), or its rating stops being valid
+ * (CDC art. 43 §1 and §5). A cached copy must not outlive it; null when nothing in it changes by the calendar alone.
  */
 export function analysisValidUntil(consumer: Consumer, rating: Rating | null, now: Date): Date | null {
   const instants = consumer.reportableDebts(now).map((d) => d.reportableUntil());
+  for (const d of consumer.debts) if (d.isPendingNotice(now)) instants.push(d.props.reportableFrom!);
   if (rating?.props.validUntil) instants.push(rating.props.validUntil);
   return instants.reduce<Date | null>((min, t) => (min === null || t < min ? t : min), null);
 }

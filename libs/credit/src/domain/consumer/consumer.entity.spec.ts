@@ -1,7 +1,7 @@
 import { Cpf, ValidationError } from '@app/shared-kernel';
 import { NOW, TODAY, VALID_CPF, aConsumer, aDebt, anAddress, daysAgo, daysAhead } from '@app/testing';
 import { Consumer } from './consumer.entity';
-import { rejection } from '../../../../testing/src/rejection';
+import { rejection } from '@app/testing';
 
 function createWithName(name: string): Consumer {
   return Consumer.create({ cpf: Cpf.parse(VALID_CPF), name, address: anAddress(), debts: [], updatedAt: NOW });

@@ -19,15 +19,19 @@ export interface DebtSummary {
   maxDaysOverdue: number;
 }
 
+/** A consumer's name as kept: white space trimmed and collapsed, 2 to 160 characters. */
+export function consumerName(raw: unknown, field = 'name'): string {
+  const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
+  if (name.length < 2 || [...name].length > 160) throw new ValidationError('NAME_INVALID', field, 'must be 2 to 160 characters');
+  return name;
+}
+
 /** A_CONSUMER: who the person is and what they owe. */
 export class Consumer {
   private constructor(private readonly props: ConsumerProps) {}
 
   static create(input: { cpf: Cpf; name: string; address: Address; debts: Debt[]; updatedAt: Date }): Consumer {
-    const name = typeof input.name === 'string' ? input.name.trim().replace(/\s+/g, ' ') : '';
-    if (name.length < 2 || [...name].length > 160) {
-      throw new ValidationError('NAME_INVALID', 'name', 'must be 2 to 160 characters');
-    }
+    const name = consumerName(input.name);
     const ids = new Set<string>();
     for (const debt of input.debts) {
       if (ids.has(debt.id)) throw new ValidationError('DEBT_DUPLICATED', 'debts.id', `debt id ${debt.id} appears more than once`);
@@ -58,11 +62,11 @@ export class Consumer {
   }
 
   /**
-   * The instants after `now` at which a debt reportable now, and not settled, leaves the report: each changes what a
-   * rating computed now was allowed to use, by the calendar alone.
+   * The instants after `now` at which an unsettled debt enters or leaves the report: each changes what a rating
+   * computed now was allowed to use, by the calendar alone.
    */
-  negativeRecordExpiries(now: Date): Date[] {
-    return negativeRecordExpiries(this.props.debts, now);
+  negativeRecordBoundaries(now: Date): Date[] {
+    return negativeRecordBoundaries(this.props.debts, now);
   }
 
   debtSummary(now: Date): DebtSummary {
@@ -85,9 +89,18 @@ export function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
   };
 }
 
-/** When each unpaid negative record reportable at `now` stops being reportable: the boundaries of a rating's validity. */
-export function negativeRecordExpiries(debts: readonly Debt[], now: Date): Date[] {
-  return debts.filter((d) => d.isReportable(now) && !d.isSettled()).map((d) => d.reportableUntil());
+/**
+ * The boundaries of a rating's validity: when each unpaid debt reportable at `now` stops being reportable, and when
+ * each unpaid debt still in its notice period (CDC art. 43 §2) becomes reportable.
+ */
+export function negativeRecordBoundaries(debts: readonly Debt[], now: Date): Date[] {
+  const boundaries: Date[] = [];
+  for (const d of debts) {
+    if (d.isSettled()) continue;
+    if (d.isPendingNotice(now)) boundaries.push(d.props.reportableFrom!);
+    else if (d.isReportable(now)) boundaries.push(d.reportableUntil());
+  }
+  return boundaries;
 }
 
 /** What A contributes to a rating: a consumer's debts, without who the consumer is. */
@@ -98,7 +111,7 @@ export class DebtRecord {
     return summarizeDebts(this.debts, now);
   }
 
-  negativeRecordExpiries(now: Date): Date[] {
-    return negativeRecordExpiries(this.debts, now);
+  negativeRecordBoundaries(now: Date): Date[] {
+    return negativeRecordBoundaries(this.debts, now);
   }
 }

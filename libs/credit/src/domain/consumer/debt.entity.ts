@@ -18,6 +18,13 @@ export interface DebtProps {
   status: DebtStatus;
   /** The day its limitation period (prescrição) is complete: from then on it leaves the report (CDC art. 43 §5). */
   limitationDate: CalendarDate | null;
+  /**
+   * When a newly registered debt may first be reported: once the consumer was notified and the notice period has run
+   * (CDC art. 43 §2). null for a debt reportable from its registration (held before the notice period was kept).
+   */
+  reportableFrom: Date | null;
+  /** The verified source that registered it through a creditor feed (`amqp:<user>`, `api:<client>`); null otherwise. */
+  reportedBy: string | null;
 }
 
 export class Debt {
@@ -36,6 +43,8 @@ export class Debt {
       dueDate: CalendarDate;
       status: string;
       limitationDate?: CalendarDate | null;
+      reportableFrom?: Date | null;
+      reportedBy?: string | null;
     },
     field = 'debts',
     asOf?: CalendarDate,
@@ -70,7 +79,15 @@ export class Debt {
       dueDate,
       status: input.status as DebtStatus,
       limitationDate,
+      reportableFrom: input.reportableFrom ?? null,
+      reportedBy: input.reportedBy ?? null,
     });
+  }
+
+  /** The same debt with some of its terms changed: every rule is checked again (`asOf` as in create). */
+  with(changes: Partial<Pick<DebtProps, 'amount' | 'dueDate' | 'status'>>, field = 'debts', asOf?: CalendarDate): Debt {
+    const p = { ...this.props, ...changes };
+    return Debt.create({ ...p, amountCents: p.amount.cents }, field, asOf);
   }
 
   get id(): string {
@@ -105,8 +122,13 @@ export class Debt {
     return limitation && limitation < fiveYears ? limitation : fiveYears;
   }
 
-  /** May this debt appear in a credit report at `now`? Only before reportableUntil(). */
+  /** May this debt appear in a credit report at `now`? After its notice period, if any, and before reportableUntil(). */
   isReportable(now: Date): boolean {
-    return now.getTime() < this.reportableUntil().getTime();
+    return !this.isPendingNotice(now) && now.getTime() < this.reportableUntil().getTime();
+  }
+
+  /** Registered, but its notice period has not run yet: shown to the consumer, never in a report or score. */
+  isPendingNotice(now: Date): boolean {
+    return this.props.reportableFrom !== null && now.getTime() < this.props.reportableFrom.getTime();
   }
 }

@@ -1,7 +1,7 @@
 import { CalendarDate, ValidationError } from '@app/shared-kernel';
 import { NOW, TODAY, VALID_CPF, aDay, aRatingFeatures, anAddress, daysAfter, daysAhead } from '@app/testing';
 import { RatingFeatures } from './rating-features.entity';
-import { rejection } from '../../../../testing/src/rejection';
+import { rejection } from '@app/testing';
 
 const asset = (overrides: Partial<{ kind: string; valueCents: number; financed: boolean; outstandingCents: number }> = {}) => ({
   kind: 'VEHICLE', valueCents: 5_000_000, financed: false, outstandingCents: 0, ...overrides,

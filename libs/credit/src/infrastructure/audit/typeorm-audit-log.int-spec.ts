@@ -3,12 +3,13 @@ import { Client } from 'pg';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { verifyAuditChain } from '../../../../../scripts/audit-verify';
-import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { AuditEntryInput } from '../../application/ports/audit-log';
 import { createPGlite, pgliteModule } from '../typeorm/pglite.driver';
 import { AuditLogRow } from './audit-log.typeorm-entity';
 import { AUDIT_MIGRATIONS } from './migrations';
-import { AuditAnchorLog, parseAnchor } from './audit-anchor-log';
+import { parseAnchor } from './audit-anchor';
+import { AuditAnchorLog } from './audit-anchor-log';
 import { GENESIS_HASH, TypeormAuditLog, auditEntryHash } from './typeorm-audit-log';
 import { FieldCipher } from '@app/platform';
 

@@ -5,7 +5,7 @@ import {
   AuditAction, AuditDetail, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditPage, AuditResource,
   AuditVerification, SealedAuditEntry, SubjectAuditQuery,
 } from '../../application/ports/audit-log';
-import type { AuditAnchor } from './audit-anchor-log';
+import type { AuditAnchor } from './audit-anchor';
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,6 +1,6 @@
 import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
-import { requireEnv, transactionStoreContract, uniqueCpf } from '../../../../testing/src/contracts';
+import { requireEnv, transactionStoreContract, uniqueCpf } from '@app/testing/contracts';
 import { TransactionEvent } from '../../domain/transactions/transaction-event';
 import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
 

@@ -2,7 +2,7 @@ import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { errors } from '@elastic/elasticsearch';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
 import { Test } from '@nestjs/testing';
-import { requireEnv, transactionStoreContract, uniqueCpf } from '../../../../testing/src/contracts';
+import { requireEnv, transactionStoreContract, uniqueCpf } from '@app/testing/contracts';
 import { TransactionStore } from '../../application/ports/transaction.store';
 import { TransactionEvent } from '../../domain/transactions/transaction-event';
 import { InMemoryTransactionStore } from '../embedded/in-memory-transaction.store';

@@ -3,7 +3,7 @@ import { InMemoryRatingFeaturesRepository } from './in-memory-rating-features.re
 import { InMemoryRatingJobRepository } from './in-memory-rating-job.repository';
 import { InMemoryRatingRepository } from './in-memory-rating.repository';
 import { InMemoryTransactionStore } from './in-memory-transaction.store';
-import { analysisCacheContract, ratingFeaturesRepositoryContract, ratingJobRepositoryContract, ratingRepositoryContract, transactionStoreContract } from '../../../../testing/src/contracts';
+import { analysisCacheContract, ratingFeaturesRepositoryContract, ratingJobRepositoryContract, ratingRepositoryContract, transactionStoreContract } from '@app/testing/contracts';
 
 describe('embedded adapters honour the port contracts', () => {
   describe('InMemoryTransactionStore', () => transactionStoreContract(() => new InMemoryTransactionStore()));

@@ -1,18 +1,21 @@
 import {
   ConsumerDataChangedV1,
   CorrectionNoticeV1,
+  DebtNoticeV1,
+  DebtNoticesV1,
   EVENTS,
   EXCHANGES,
+  MAX_NOTICES_PER_MESSAGE,
   QUEUES,
   RatingChangedV1,
   TransactionsIngestedV1,
 } from '@app/contracts';
-import { RabbitMqPublisher } from '@app/platform';
+import { EventFallback, OutgoingEvent, RabbitMqPublisher, publishEvent } from '@app/platform';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { ChangeEvent, IntegrationEvents } from '../../application/events/change-notifier';
 import { CorrectionNoticeEvent } from '../../application/events/correction-notice.event';
+import { DebtNoticeEvent } from '../../application/events/debt-notice.event';
 import { RatingChangedEvent } from '../../application/events/rating-changed.event';
-import { EventOutbox, OutgoingEvent, publishEvent } from './event-outbox';
 
 /** How long a change waits for the broker's confirm before the outbox takes it, when there is one. */
 export const HANDOFF_MS = 2_000;
@@ -31,13 +34,32 @@ export class RabbitMqEventRelay extends IntegrationEvents {
 
   constructor(
     private readonly publisher: RabbitMqPublisher,
-    @Optional() private readonly outbox?: EventOutbox,
+    @Optional() private readonly outbox?: EventFallback,
   ) {
     super();
   }
 
   async publish(event: ChangeEvent): Promise<void> {
-    const message = outgoing(event);
+    await this.send(outgoing(event), event.constructor.name);
+  }
+
+  /**
+   * A batch of debt reports can register debts about thousands of consumers: their notices travel together, up to
+   * MAX_NOTICES_PER_MESSAGE a message, since a message (and a broker confirm) per consumer would cost more than the
+   * batch's own writes. The mailing system still sends one letter per noticeId.
+   */
+  override async publishMany(events: readonly ChangeEvent[]): Promise<void> {
+    const notices = events.filter((e): e is DebtNoticeEvent => e instanceof DebtNoticeEvent);
+    const messages = events
+      .filter((e) => !(e instanceof DebtNoticeEvent))
+      .map((e) => this.send(outgoing(e), e.constructor.name));
+    for (let i = 0; i < notices.length; i += MAX_NOTICES_PER_MESSAGE) {
+      messages.push(this.send(noticesMessage(notices.slice(i, i + MAX_NOTICES_PER_MESSAGE)), DebtNoticeEvent.name));
+    }
+    await Promise.all(messages);
+  }
+
+  private async send(message: OutgoingEvent, name: string): Promise<void> {
     const published = publishEvent(this.publisher, message).then(
       () => null,
       (error: unknown) => error as Error,
@@ -45,7 +67,7 @@ export class RabbitMqEventRelay extends IntegrationEvents {
     if (!this.outbox) {
       const error = await published;
       // The data is stored; only the notification is lost. The next change or a regeneration job re-scores the CPF.
-      if (error) this.logger.error(`could not publish ${event.constructor.name}, and no outbox could keep it: ${error.message}`);
+      if (error) this.logger.error(`could not publish ${name}, and no outbox could keep it: ${error.message}`);
       return;
     }
     let timer: NodeJS.Timeout | undefined;
@@ -54,11 +76,11 @@ export class RabbitMqEventRelay extends IntegrationEvents {
     if (first === null) return;
     const reason = first === 'late' ? `no confirm within ${HANDOFF_MS} ms` : first.message;
     if (await this.outbox.keep(message)) {
-      this.logger.warn(`could not publish ${event.constructor.name} (${reason}); kept in the event outbox, published when RabbitMQ is back`);
+      this.logger.warn(`could not publish ${name} (${reason}); kept in the event outbox, published when RabbitMQ is back`);
       return;
     }
     const error = first === 'late' ? await published : first;
-    if (error) this.logger.error(`could not publish ${event.constructor.name}, and the outbox could not keep it: ${error.message}`);
+    if (error) this.logger.error(`could not publish ${name}, and the outbox could not keep it: ${error.message}`);
   }
 }
 
@@ -82,10 +104,22 @@ function outgoing(event: ChangeEvent): OutgoingEvent {
     // To the commands exchange: it names a CPF and its consulters, and is for the notification service only.
     return { exchange: EXCHANGES.commands, routingKey: QUEUES.correctionNotices, payload, ...ids };
   }
+  if (event instanceof DebtNoticeEvent) return noticesMessage([event]);
   if (event.dataClass === 'TRANSACTIONS') {
     const payload: TransactionsIngestedV1 = { batchId: event.metadata.causationId ?? event.metadata.correlationId, cpfs: event.cpfs };
     return { exchange: EXCHANGES.events, routingKey: EVENTS.transactionsIngested, payload, ...ids };
   }
   const payload: ConsumerDataChangedV1 = { cpfs: event.cpfs, dataClass: event.dataClass };
   return { exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload, correlationId: event.metadata.correlationId };
+}
+
+/** To the commands exchange, as correction notices: it names people, addresses and debts, for the mailer only. */
+function noticesMessage(events: readonly DebtNoticeEvent[]): OutgoingEvent {
+  const notices = events.map((event): DebtNoticeV1 => ({
+    noticeId: event.noticeId, cpf: event.cpf, name: event.name, address: { ...event.address }, debts: event.debts,
+    sentAt: event.sentAt.toISOString(), reportableFrom: event.reportableFrom.toISOString(),
+  }));
+  const { correlationId, causationId } = events[0]!.metadata;
+  const payload: DebtNoticesV1 = { notices };
+  return { exchange: EXCHANGES.commands, routingKey: QUEUES.debtNotices, payload, correlationId, causationId };
 }

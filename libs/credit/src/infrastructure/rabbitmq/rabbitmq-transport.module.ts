@@ -3,6 +3,7 @@ import { RETRY_DELAY_MS, RabbitMqPublisher, brokerUserOf, connectRabbitMq } from
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CommandSender } from '../../application/ports/command.sender';
 import { BROKER_USER } from './broker-user';
+import { PartnerReceipts } from './partner-receipts';
 import { RabbitMqCommandSender } from './rabbitmq-command.sender';
 
 export { BROKER_USER };
@@ -33,8 +34,9 @@ export class RabbitMqTransportModule implements OnApplicationShutdown {
           },
         },
         { provide: CommandSender, useClass: RabbitMqCommandSender },
+        PartnerReceipts,
       ],
-      exports: [RabbitMqPublisher, CommandSender, RABBITMQ_CONNECTION, BROKER_USER],
+      exports: [RabbitMqPublisher, CommandSender, RABBITMQ_CONNECTION, BROKER_USER, PartnerReceipts],
     };
   }
 

@@ -2,7 +2,7 @@ import { Cpf } from '@app/shared-kernel';
 import { Test } from '@nestjs/testing';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { AnalysisCache } from '../../application/ports/analysis.cache';
-import { analysisCacheContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { analysisCacheContract, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { RedisCacheModule } from './redis-cache.module';
 
 async function cacheFor(url: string) {

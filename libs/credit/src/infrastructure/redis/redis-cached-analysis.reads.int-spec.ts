@@ -2,8 +2,8 @@ import { Cpf } from '@app/shared-kernel';
 import Redis from 'ioredis';
 import { CachedReadRequest } from '../../application/ports/cached-analysis-reads';
 import { AuditEntryInput, SealedAuditEntry } from '../../application/ports/audit-log';
-import { RecordingAuditLog } from '../../../../testing/src/adapters/recording-audit-log';
-import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { RecordingAuditLog } from '@app/testing';
+import { requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { redisOptions } from './redis-cache.module';
 import { INVALIDATION_COUNT_TTL_MS, RedisAnalysisCache } from './redis-analysis.cache';
 import { RedisAuditJournalRelay } from './redis-audit-journal';
@@ -147,8 +147,9 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
   });
 
   it('shares one budget with the rate limiter of the full path', async () => {
-    const { RedisRateLimiter } = await import('../rate-limit/redis-rate-limiter');
-    const limiter = new RedisRateLimiter(redis, 10, namespace);
+    const { RedisRateLimiter } = await import('./redis-rate-limiter');
+    const { InMemoryRateLimiter } = await import('../embedded/in-memory-rate-limiter');
+    const limiter = new RedisRateLimiter(redis, 10, namespace, new InMemoryRateLimiter(10));
     const reads = new RedisCachedAnalysisReads(redis, 10, namespace);
     await limiter.hit('key-shared');
     const read = await reads.read(ask('key-shared', 'r-shared'));

@@ -2,7 +2,7 @@ import { readStepLookupCounter, throttledWarning } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../../application/ports/cached-analysis-reads';
-import { RATE_COUNTER_TTL_MS, rateWindow } from '../rate-limit/redis-rate-limiter';
+import { RATE_COUNTER_TTL_MS, rateWindow } from './redis-rate-limiter';
 import { luaFillTicket } from './redis-analysis.cache';
 import { inquiryJournalEntry } from './redis-inquiry-journal';
 import { redisKeys } from './redis-keys';

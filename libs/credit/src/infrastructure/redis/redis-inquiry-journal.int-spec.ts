@@ -1,7 +1,7 @@
 import { Cpf } from '@app/shared-kernel';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
 import Redis from 'ioredis';
-import { requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { BufferedInquiryRecorder } from '../../application/get-credit-analysis/buffered-inquiry-recorder';
 import { AppendOptions, AppendResult, TransactionStore } from '../../application/ports/transaction.store';
 import { BureauInquiry, TransactionEvent } from '../../domain/transactions/transaction-event';

@@ -70,4 +70,12 @@ export class DebtRow {
 
   @Column({ name: 'limitation_date', type: 'date', nullable: true })
   limitationDate: string | null;
+
+  /** When a debt in its notice period may first be reported; null: reportable from registration. */
+  @Column({ name: 'reportable_from', type: 'timestamptz', nullable: true })
+  reportableFrom: Date | null;
+
+  /** The source that registered it through a creditor feed; only that source may change it there. */
+  @Column({ name: 'reported_by', type: 'varchar', length: 200, nullable: true })
+  reportedBy: string | null;
 }

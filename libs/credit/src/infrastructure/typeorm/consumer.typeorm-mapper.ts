@@ -42,7 +42,10 @@ export function decryptConsumerFields(row: Pick<ConsumerRow, 'cpfHash' | 'cpfEnc
 }
 
 /** Debt rows are in clear: they describe the credit, not the person. */
-export function debtFromRow(d: Pick<DebtRow, 'id' | 'creditor' | 'creditorCnpj' | 'amountCents' | 'dueDate' | 'status' | 'limitationDate'>): Debt {
+export type DebtRowFields = Pick<DebtRow, 'id' | 'creditor' | 'creditorCnpj' | 'amountCents' | 'dueDate' | 'status' | 'limitationDate'>
+  & { reportableFrom?: Date | string | null; reportedBy?: string | null };
+
+export function debtFromRow(d: DebtRowFields): Debt {
   return Debt.create({
     id: d.id,
     creditor: d.creditor,
@@ -51,6 +54,8 @@ export function debtFromRow(d: Pick<DebtRow, 'id' | 'creditor' | 'creditorCnpj' 
     dueDate: CalendarDate.fromString(d.dueDate),
     status: d.status,
     limitationDate: d.limitationDate ? CalendarDate.fromString(d.limitationDate) : null,
+    reportableFrom: d.reportableFrom ? new Date(d.reportableFrom) : null,
+    reportedBy: d.reportedBy ?? null,
   });
 }
 
@@ -80,6 +85,8 @@ export const ConsumerTypeormMapper = {
         dueDate: d.props.dueDate.toString(),
         status: d.props.status,
         limitationDate: d.props.limitationDate?.toString() ?? null,
+        reportableFrom: d.props.reportableFrom,
+        reportedBy: d.props.reportedBy,
       })),
     };
   },

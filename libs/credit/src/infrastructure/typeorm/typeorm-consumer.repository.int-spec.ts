@@ -2,8 +2,8 @@ import { Cpf } from '@app/shared-kernel';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { FieldCipher } from '../../../../platform/src/crypto';
-import { consumerFor, consumerRepositoryContract, requireEnv, uniqueCpf } from '../../../../testing/src/contracts';
+import { FieldCipher } from '@app/platform';
+import { consumerFor, consumerRepositoryContract, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { Address } from '../../domain/consumer/address.value-object';
 import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Debt } from '../../domain/consumer/debt.entity';
@@ -167,7 +167,10 @@ describe('TypeORM consumer repository on real PostgreSQL', () => {
   });
 
   it('migrates an empty schema, and a second run applies nothing', async () => {
-    expect((await pg.dataSource.runMigrations()).map((m) => m.name)).toEqual(['CreateConsumerTables1764000000000', 'CreditorCnpjFormat1796410000000', 'ConsumerDemoMark1796410000100']);
+    expect((await pg.dataSource.runMigrations()).map((m) => m.name)).toEqual([
+      'CreateConsumerTables1764000000000', 'CreditorCnpjFormat1796410000000', 'ConsumerDemoMark1796410000100',
+      'DebtNoticeAndSource1796500000000',
+    ]);
     expect(await pg.dataSource.runMigrations()).toEqual([]);
     const tables = await pg.dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`);
     expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(['consumers', 'debts', 'schema_migrations']);

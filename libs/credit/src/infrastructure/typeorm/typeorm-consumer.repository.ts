@@ -40,7 +40,8 @@ export class TypeormConsumerRepository extends ConsumerRepository {
     // Dates leave as text: pg would turn a date column into a local-time Date.
     const rows: DebtReadRow[] = await this.dataSource.query(
       `SELECT c.cpf_hash, d.id, d.creditor, d.creditor_cnpj, d.amount_cents::text AS amount_cents,
-         to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status, to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date
+         to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status, to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date,
+         d.reportable_from, d.reported_by
        FROM consumers c LEFT JOIN debts d ON d.consumer_cpf_hash = c.cpf_hash
        WHERE c.cpf_hash = ANY($1::bpchar[])`,
       [[...digitsByHash.keys()]],
@@ -54,6 +55,7 @@ export class TypeormConsumerRepository extends ConsumerRepository {
         list.push(debtFromRow({
           id: row.id, creditor: row.creditor, creditorCnpj: row.creditor_cnpj, amountCents: Number(row.amount_cents),
           dueDate: row.due_date, status: row.status, limitationDate: row.limitation_date,
+          reportableFrom: row.reportable_from, reportedBy: row.reported_by,
         }));
       }
       debts.set(digits, list);
@@ -95,4 +97,4 @@ export class TypeormConsumerRepository extends ConsumerRepository {
 
 /** A consumer's hash with one of its debts, or with nulls when it has none (the LEFT JOIN in debtsOf). */
 type DebtReadRow = { cpf_hash: string; id: string } & Record<'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status', string>
-  & { limitation_date: string | null };
+  & { limitation_date: string | null; reportable_from: Date | string | null; reported_by: string | null };

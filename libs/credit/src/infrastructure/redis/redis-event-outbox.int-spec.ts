@@ -3,12 +3,12 @@ import { connectRabbitMq, RabbitMqPublisher } from '@app/platform';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import Redis from 'ioredis';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import { createVhost, requireEnv, uniqueCpf, waitFor } from '../../../../testing/src/contracts';
+import { createVhost, requireEnv, uniqueCpf, waitFor } from '@app/testing/contracts';
 import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
 import { redisOptions } from '../redis/redis-cache.module';
 import { redisJournals } from '../redis/redis-keys';
-import { EventOutbox, RedisEventOutboxRelay } from './event-outbox';
-import { HANDOFF_MS, RabbitMqEventRelay } from './rabbitmq-event.relay';
+import { EventOutbox, RedisEventOutboxRelay } from './redis-event-outbox';
+import { HANDOFF_MS, RabbitMqEventRelay } from '../rabbitmq/rabbitmq-event.relay';
 
 /**
  * A change event RabbitMQ cannot take is kept in Redis and published once it can. "Cannot take" is a publisher whose

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateDecision, RateLimiter } from '../../application/ports/rate-limiter';
-import { InMemoryRateLimiter } from './in-memory-rate-limiter';
 
 export const RATE_WINDOW_MS = 60_000;
 /** The counter outlives its window by a second, so a late increment never starts a fresh, TTL-less key. */
@@ -22,31 +21,30 @@ export function rateWindow(namespace: string, clientId: string, now: number): { 
 
 /**
  * One counter per client per minute in Redis, so the limit holds across API instances. If Redis is away the limit is
- * kept per instance instead of failing every request: availability first, and the limit still applies.
+ * kept by the fallback (per instance) instead of failing every request: availability first, and the limit still applies.
  */
 export class RedisRateLimiter extends RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);
-  private readonly fallback: InMemoryRateLimiter;
 
   constructor(
     private readonly redis: Redis,
     private readonly limit: number,
-    private readonly namespace = 'credit',
+    private readonly namespace: string,
+    private readonly fallback: RateLimiter,
   ) {
     super();
-    this.fallback = new InMemoryRateLimiter(limit);
   }
 
   async hit(clientId: string): Promise<RateDecision> {
     const now = Date.now();
-    if (this.redis.status !== 'ready') return this.fallback.hitSync(clientId, now);
+    if (this.redis.status !== 'ready') return this.fallback.hit(clientId);
     const window = rateWindow(this.namespace, clientId, now);
     try {
       const results = await this.redis.multi().incr(window.key).pexpire(window.key, RATE_COUNTER_TTL_MS).exec();
       return window.decide(Number(results?.[0]?.[1] ?? 0), this.limit);
     } catch (error) {
       this.logger.warn(`rate limit counted locally, Redis failed: ${(error as Error).message}`);
-      return this.fallback.hitSync(clientId, now);
+      return this.fallback.hit(clientId);
     }
   }
 }

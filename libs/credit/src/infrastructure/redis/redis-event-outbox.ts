@@ -1,0 +1,47 @@
+import { EventFallback, OutgoingEvent, RabbitMqPublisher, parseOutgoingEvent, publishEvent } from '@app/platform';
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
+import { RedisJournalWriter } from './redis-journal-writer';
+import { redisJournals } from './redis-keys';
+
+/**
+ * Where a change event goes when RabbitMQ cannot take it (the publisher's retries ran out): a Redis stream, from which
+ * RedisEventOutboxRelay publishes it once the broker is back. keep() answers false when Redis cannot take it either.
+ */
+export class EventOutbox extends EventFallback {
+  private readonly writer: RedisJournalWriter;
+
+  constructor(redis: Redis, namespace: string) {
+    super();
+    this.writer = new RedisJournalWriter(redis, redisJournals.events(namespace).key, 'event outbox unavailable', new Logger(EventOutbox.name));
+  }
+
+  keep(event: OutgoingEvent): Promise<boolean> {
+    return this.writer.append(JSON.stringify(event));
+  }
+}
+
+export function eventOutboxSink(publisher: RabbitMqPublisher, namespace: string): JournalSink<OutgoingEvent> {
+  return {
+    name: 'RabbitMQ events',
+    ...redisJournals.events(namespace),
+    parse: parseOutgoingEvent,
+    /**
+     * In journal order, each confirmed before the next. A failure throws, so the whole batch stays in the outbox and
+     * is tried again: the events already confirmed are published twice, which their consumers absorb (a change event
+     * only invalidates and re-scores).
+     */
+    async deliver(events) {
+      for (const e of events) await publishEvent(publisher, e);
+      return events.map(() => null);
+    },
+  };
+}
+
+/** Publishes what the event outbox holds, in any process that has RabbitMQ and runs the relays (RUN_JOURNAL_RELAYS). */
+export class RedisEventOutboxRelay extends RedisJournalRelay<OutgoingEvent> {
+  constructor(redis: Redis, publisher: RabbitMqPublisher, namespace: string, options: RelayOptions = {}) {
+    super(redis, eventOutboxSink(publisher, namespace), options);
+  }
+}
