@@ -10,8 +10,8 @@ const codeLabel = boundedLabel(MAX_CODES);
 const feedLabel = boundedLabel(20);
 
 /**
- * Counts items a partner sent that were refused, for every feed that takes partner data (transactions today; debt and
- * consumer feeds call it too). `partner` is the verified sender (`amqp:<user>`, `api:<client>`), never a CPF or key.
+ * Counts items a partner sent that were refused, for every feed that takes partner data (transactions, debt reports,
+ * consumer records). `partner` is the verified sender (`amqp:<user>`, `api:<client>`), never a CPF or key.
  */
 export function recordRejectedItems(partner: string, feed: string, code: string, count = 1): void {
   if (!metricsEnabled() || count <= 0) return;
