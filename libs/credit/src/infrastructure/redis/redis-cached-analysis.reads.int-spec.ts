@@ -11,7 +11,10 @@ import { RedisCachedAnalysisReads } from './redis-cached-analysis.reads';
 import { RedisJournalledAuditLog } from './redis-journalled-audit-log';
 import { redisKeys } from './redis-keys';
 
-const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 5_000) => {
+// On a loaded two-core machine a relay pass can take seconds; the conditions below are waited for, not timed.
+jest.setTimeout(30_000);
+
+const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
