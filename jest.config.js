@@ -16,6 +16,7 @@ const moduleNameMapper = {
   // The second entries (docs/architecture.md): the credit domain alone, credit's operations, the test contracts.
   '^@app/credit/(domain|operations)$': '<rootDir>/libs/credit/src/$1',
   '^@app/testing/contracts$': '<rootDir>/libs/testing/src/contracts',
+  '^@app/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
 };
 const base = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'] };
 

@@ -39,7 +39,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
   --rate-duration S   seconds at the fixed rate, per server (default 10)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
-  --servers LIST      which of a,b,c,y to run (default a,b,c,y)
+  --servers LIST      which of a,b,c,y,m to run (default a,b,c,y); m is our API again with METRICS_ENABLED=false, on
+                      the same data, Redis and relay worker as (a): a,m measures what recording metrics costs
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
   --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
@@ -76,14 +77,15 @@ const opts = parseArgs(
   USAGE,
 );
 
-type Key = 'a' | 'b' | 'c' | 'y';
+type Key = 'a' | 'b' | 'c' | 'y' | 'm';
 const LABEL: Record<Key, string> = {
   a: '(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry)',
   b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
   c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
   y: '(y) same-work yardstick (Fastify, one Lua step)',
+  m: '(m) our API with METRICS_ENABLED=false',
 };
-const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', y: 'fastify-redis-audited' };
+const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', y: 'fastify-redis-audited', m: 'api-metrics-off' };
 /** Where (y) keeps its rate windows and journals; they are dropped after each of its rounds, as a relay would. */
 const YARDSTICK_PREFIX = 'bench-audited:';
 const RAW_PREFIX = 'bench:raw:';
@@ -164,7 +166,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
   const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
-  if (which.some((k) => !['a', 'b', 'c', 'y'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c and/or y\n${USAGE}`);
+  if (which.some((k) => !['a', 'b', 'c', 'y', 'm'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c, y and/or m\n${USAGE}`);
+  if (which.includes('m') && !which.includes('a')) throw new Error('--servers m runs beside a (it shares its data and relay worker)');
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
@@ -214,7 +217,7 @@ async function main(): Promise<void> {
     await clearRedis();
     const cpfs = generateDemoConsumers(opts.cpfs, new Date()).map((d) => d.consumer.cpf);
     const paths = cpfs.map((c) => `/v1/credit-analyses/${c}`);
-    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), y: await freePort() };
+    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), y: await freePort(), m: await freePort() };
     const base = (k: Key) => `http://127.0.0.1:${ports[k]}`;
 
     // --- (a) our API: kept demo data set, per-run virtual host ----------------------------------------------------
@@ -268,6 +271,12 @@ async function main(): Promise<void> {
       const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
       const env = { ...apiEnv, ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}), ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}) };
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('a', s)));
+      if (which.includes('m')) {
+        // Started after (a) has loaded the demo data: both would otherwise load it into the same empty stores.
+        const offEnv = { ...apiEnv, PORT: String(ports.m), METRICS_ENABLED: 'false' };
+        starting[starting.length - 1] = starting.at(-1)!.then(() =>
+          spawnApp('api', offEnv, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('m', s)));
+      }
       if (opts.relays === 'worker') {
         const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
         starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => {
@@ -327,7 +336,7 @@ async function main(): Promise<void> {
 
     // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
     const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
-    const order: Key[] = (['b', 'c', 'y', 'a'] as Key[]).filter((k) => which.includes(k));
+    const order: Key[] = (['b', 'c', 'y', 'a', 'm'] as Key[]).filter((k) => which.includes(k));
     const dropYardstickJournals = async () => {
       const [, found] = await redis.scan('0', 'MATCH', `${YARDSTICK_PREFIX}*`, 'COUNT', 1000);
       if (found.length) await redis.unlink(...found);
@@ -485,6 +494,11 @@ async function main(): Promise<void> {
     if (probes.length) {
       console.log('\nLatency floors of what (a) waits for per request, one call at a time before the load (same client libraries):');
       console.log(table(['call', 'p50 ms', 'p99 ms'], probes.map((p) => [p.what, fmt(p.p50, 2), fmt(p.p99, 2)])));
+    }
+    if (which.includes('m')) {
+      const ratio = med('a', (m) => m.reqPerSec) / med('m', (m) => m.reqPerSec);
+      const perRound = rounds.get('a')!.map((r, i) => fmt(r.reqPerSec / rounds.get('m')![i]!.reqPerSec, 2)).join(' / ');
+      console.log(`\nMetrics on (a) vs off (m): throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(med('a', (m) => m.p99), 2)} vs ${fmt(med('m', (m) => m.p99), 2)} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu['api-metrics-off'] ?? NaN, 0)}%` : ''}`);
     }
     if (which.includes('a') && which.includes('y')) {
       // Issue #21's targets: the same work as the yardstick at 0.8 of its throughput, and a tail within 1.5x of its own.

@@ -3,7 +3,8 @@
 # PostgreSQL, Redis, RabbitMQ, FerretDB (MongoDB wire protocol) and Elasticsearch.
 #
 #   scripts/services/services.sh install|up|down|status|wait [name...]
-#   names: postgres redis rabbitmq ferretdb elasticsearch   (default: all)
+#   names: postgres redis rabbitmq ferretdb elasticsearch   (default: these five)
+#          prometheus                                       (optional: only when named)
 #
 # Every server listens on 127.0.0.1 only. All data lives under $SERVICES_DIR (default <repo>/.services);
 # built artefacts (FerretDB binary, Elasticsearch distribution) under $SERVICES_CACHE_DIR
@@ -25,6 +26,8 @@ SERVICES_CACHE_DIR="$(cd "$SERVICES_CACHE_DIR" && pwd)"
 SERVICES_TIMEOUT="${SERVICES_TIMEOUT:-180}" # seconds to wait for one server to answer
 
 ALL_SERVICES=(postgres redis rabbitmq ferretdb elasticsearch)
+# Started only when named: what the apps need is the five above; Prometheus watches them.
+OPTIONAL_SERVICES=(prometheus)
 
 # Ports can be moved (e.g. to run a second, isolated set next to the first one); env.sh follows them.
 PG_PORT="${SERVICES_PG_PORT:-5432}"
@@ -41,6 +44,7 @@ FERRETDB_DEBUG_ADDR="${SERVICES_FERRETDB_DEBUG_ADDR:--}" # "-" disables FerretDB
 ES_VERSION=8.19.0
 ES_PORT="${SERVICES_ES_PORT:-9200}"
 ES_OS_USER=elasticsearch
+PROM_PORT="${SERVICES_PROMETHEUS_PORT:-9090}"
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -123,6 +127,15 @@ kill_pid() {
 # kill_pidfile <pidfile> <name> [seconds]
 kill_pidfile() {
   if pid_alive "$1"; then kill_pid "$(tr -dc '0-9' <"$1")" "$2" "${3:-30}"; fi
+  rm -f "$1"
+}
+
+# stop_pidfile <pidfile> <name> <seconds>: stop a server this script started in the background, saying so
+stop_pidfile() {
+  if pid_alive "$1"; then
+    kill_pidfile "$1" "$2" "$3"
+    log "$2: stopped"
+  fi
   rm -f "$1"
 }
 
@@ -657,13 +670,7 @@ ready_ferretdb() {
 }
 logs_ferretdb() { echo "$FERRET_LOG"; }
 
-down_ferretdb() {
-  if pid_alive "$FERRET_PID"; then
-    kill_pidfile "$FERRET_PID" ferretdb 15
-    log "ferretdb: stopped"
-  fi
-  rm -f "$FERRET_PID"
-}
+down_ferretdb() { stop_pidfile "$FERRET_PID" ferretdb 15; }
 
 status_ferretdb() { ferret_ping; }
 
@@ -817,6 +824,67 @@ down_elasticsearch() {
 status_elasticsearch() { es_answers; }
 
 # ---------------------------------------------------------------------------------------------
+# Prometheus (optional profile, Debian's package): scrapes the apps listed in its targets folder and evaluates the
+# repository's rules (ops/prometheus). `services.sh up prometheus`; not part of the default set.
+# ---------------------------------------------------------------------------------------------
+PROM_DIR="$SERVICES_DIR/prometheus"
+PROM_PID="$PROM_DIR/prometheus.pid"
+PROM_LOG="$PROM_DIR/prometheus.log"
+PROM_TARGETS_DIR="$PROM_DIR/targets"
+PROM_CONFIG="$PROM_DIR/prometheus.yml"
+
+install_prometheus() {
+  local fresh=0
+  pkg_installed prometheus || fresh=1
+  apt_ensure prometheus curl
+  if [[ $fresh -eq 1 ]]; then stop_distro_service prometheus; fi
+}
+
+prom_answers() { curl -s -m 3 "http://127.0.0.1:$PROM_PORT/-/ready" 2>/dev/null | grep -q 'Ready'; }
+
+# The repository's template with this checkout's rules folder and this services folder's targets folder filled in,
+# and, the first time, a targets file for the apps on their usual local ports (npm run start:* with STATUS_PORTs).
+prom_configure() {
+  mkdir -p "$PROM_DIR/data" "$PROM_TARGETS_DIR"
+  sed -e "s#@RULES_DIR@#$REPO_ROOT/ops/prometheus/rules#g" -e "s#@TARGETS_DIR@#$PROM_TARGETS_DIR#g" \
+    "$REPO_ROOT/ops/prometheus/prometheus.yml" >"$PROM_CONFIG"
+  if [[ ! -e "$PROM_TARGETS_DIR/local.json" ]]; then
+    cat >"$PROM_TARGETS_DIR/local.json" <<JSON
+[
+  {"targets": ["127.0.0.1:3000"], "labels": {"app": "api"}},
+  {"targets": ["127.0.0.1:9464"], "labels": {"app": "ingestion-worker"}},
+  {"targets": ["127.0.0.1:9465"], "labels": {"app": "rating-worker"}}
+]
+JSON
+  fi
+}
+
+start_prometheus() {
+  if prom_answers; then
+    log "prometheus: already running"
+    return 0
+  fi
+  ensure_port_free "$PROM_PORT" prometheus
+  prom_configure
+  promtool check config "$PROM_CONFIG" >/dev/null || die "prometheus: $PROM_CONFIG does not pass promtool check config"
+  (cd "$PROM_DIR" && exec setsid nohup prometheus --config.file="$PROM_CONFIG" --storage.tsdb.path="$PROM_DIR/data" \
+    --storage.tsdb.retention.time=2d --web.listen-address="127.0.0.1:$PROM_PORT" --web.enable-lifecycle \
+    >>"$PROM_LOG" 2>&1 </dev/null 9>&-) &
+  echo $! >"$PROM_PID"
+}
+
+ready_prometheus() {
+  prom_answers && return 0
+  pid_alive "$PROM_PID" || return 2
+  return 1
+}
+logs_prometheus() { echo "$PROM_LOG"; }
+
+down_prometheus() { stop_pidfile "$PROM_PID" prometheus 20; }
+
+status_prometheus() { prom_answers; }
+
+# ---------------------------------------------------------------------------------------------
 # commands
 # ---------------------------------------------------------------------------------------------
 address_of() {
@@ -826,6 +894,7 @@ address_of() {
   rabbitmq) echo "127.0.0.1:$RABBITMQ_PORT (management 127.0.0.1:$RABBITMQ_MGMT_PORT)" ;;
   ferretdb) echo "127.0.0.1:$FERRETDB_PORT" ;;
   elasticsearch) echo "127.0.0.1:$ES_PORT" ;;
+  prometheus) echo "127.0.0.1:$PROM_PORT (targets in $PROM_TARGETS_DIR)" ;;
   esac
 }
 
@@ -837,8 +906,8 @@ cmd_install() {
 # up: install, launch every server (slow starters first), then wait for all of them side by side.
 # "start <name>" is the time from its launch until it answered.
 # Readiness is polled cheapest check first (rabbitmq-diagnostics boots an Erlang VM, about 1 s).
-START_ORDER=(rabbitmq elasticsearch postgres redis ferretdb)
-POLL_ORDER=(postgres redis ferretdb elasticsearch rabbitmq)
+START_ORDER=(rabbitmq elasticsearch postgres redis ferretdb prometheus)
+POLL_ORDER=(postgres redis ferretdb elasticsearch rabbitmq prometheus)
 cmd_up() {
   cmd_install "$@"
   local s wanted=() polled=()
@@ -887,7 +956,7 @@ cmd_wait() { await_ready "$@"; }
 usage() {
   cat <<USAGE
 usage: $(basename "$0") install|up|down|restart|status|wait [name...]
-names: ${ALL_SERVICES[*]} (default: all)
+names: ${ALL_SERVICES[*]} (default: these), ${OPTIONAL_SERVICES[*]} (only when named)
 data:  SERVICES_DIR=$SERVICES_DIR
 cache: SERVICES_CACHE_DIR=$SERVICES_CACHE_DIR
 USAGE
@@ -904,8 +973,8 @@ main() {
   [[ ${#names[@]} -gt 0 ]] || names=("${ALL_SERVICES[@]}")
   for n in "${names[@]}"; do
     ok=0
-    for s in "${ALL_SERVICES[@]}"; do [[ "$n" == "$s" ]] && ok=1; done
-    [[ $ok -eq 1 ]] || die "unknown server '$n' (expected: ${ALL_SERVICES[*]})"
+    for s in "${ALL_SERVICES[@]}" "${OPTIONAL_SERVICES[@]}"; do [[ "$n" == "$s" ]] && ok=1; done
+    [[ $ok -eq 1 ]] || die "unknown server '$n' (expected: ${ALL_SERVICES[*]} ${OPTIONAL_SERVICES[*]})"
   done
 
   case "$cmd" in

@@ -16,6 +16,8 @@ SERVICES_DIR="${SERVICES_DIR:-$REPO_ROOT/.services}"
 mkdir -p "$SERVICES_DIR/test-leases"
 STARTED="$SERVICES_DIR/test-started"
 ALL_SERVICES=(postgres redis rabbitmq ferretdb elasticsearch)
+# The integration suites also need Prometheus (test/observability), which services.sh starts only when named.
+KNOWN_SERVICES=("${ALL_SERVICES[@]}" prometheus)
 
 log() { printf '[test servers] %s\n' "$*"; }
 
@@ -25,7 +27,7 @@ services() { bash "$SCRIPT_DIR/services.sh" "$@" 8>&-; }
 # in_order <name>...: the names in services.sh's order (FerretDB after the PostgreSQL it stores into).
 in_order() {
   local s n
-  for s in "${ALL_SERVICES[@]}"; do for n in "$@"; do [[ "$n" == "$s" ]] && echo "$s"; done; done | uniq
+  for s in "${KNOWN_SERVICES[@]}"; do for n in "$@"; do [[ "$n" == "$s" ]] && echo "$s"; done; done | uniq
 }
 
 live_leases() {

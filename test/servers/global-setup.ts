@@ -21,6 +21,9 @@ const SERVERS: Record<string, string> = {
   rabbitmq: 'RABBITMQ_URL',
   ferretdb: 'MONGODB_URL',
   elasticsearch: 'ELASTICSEARCH_URL',
+  // Started by services.sh only when named (an optional profile); the observability suite checks its rules against
+  // the apps' real series.
+  prometheus: 'PROMETHEUS_URL',
 };
 
 /** What scripts/services/env.sh exports: the servers' URLs and the local development keys. */
@@ -59,4 +62,5 @@ export default async function globalSetup(): Promise<void> {
     const name = pair.slice(0, at);
     if (EXPORTED.includes(name) && !process.env[name]) process.env[name] = pair.slice(at + 1);
   }
+  process.env.PROMETHEUS_URL ??= `http://127.0.0.1:${process.env.SERVICES_PROMETHEUS_PORT || 9090}`;
 }

@@ -25,6 +25,7 @@ describe('a partner\'s bulk feeds over RabbitMQ, with receipts', () => {
     REDIS_NAMESPACE: `feeds-${Date.now()}`, DEMO_CONSUMERS: '0', ...testKeys(),
     PORT: String(3800 + Math.floor(Math.random() * 500)),
   };
+  const statusPort = String(Number(env.PORT) + 1000);
   const partner = `it-feeds-${randomBytes(3).toString('hex')}`;
   const apps: RunningApp[] = [];
   const receipts: BatchReceiptV1[] = [];
@@ -55,7 +56,7 @@ describe('a partner\'s bulk feeds over RabbitMQ, with receipts', () => {
     await keysDb.destroy();
     apps.push(...(await Promise.all([
       startApp('api', env, /Swagger UI/),
-      startApp('ingestion-worker', env, /ingestion-worker consuming/),
+      startApp('ingestion-worker', { ...env, STATUS_PORT: statusPort }, /ingestion-worker consuming/),
     ])));
     identities = new PartnerIdentities(managementTarget({ ...process.env, RABBITMQ_URL: vhost.url }));
     const { password } = await identities.create(partner, { commands: [QUEUES.consumerRecords, QUEUES.debtReports, QUEUES.ingestTransactions], events: [] });
@@ -138,5 +139,16 @@ describe('a partner\'s bulk feeds over RabbitMQ, with receipts', () => {
     expect(await receiptOf('debts-2')).toMatchObject({ accepted: 1, rejected: [] });
     const exported = await http(`/v1/subjects/${alice.value}/export`);
     expect(exported.body.consumer.debts[0].status).toBe('PAID');
+  });
+
+  it('counts what it refused by partner, feed and code on the worker\'s /metrics', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${statusPort}/metrics`)).text();
+    const refused = (feed: string, code: string) => new RegExp(
+      `^credit_partner_items_rejected_total\\{partner="amqp:${partner}",feed="${feed}",code="${code}"\\} [1-9]`, 'm');
+    expect(metrics).toMatch(refused('consumer_records', 'NAME_INVALID'));
+    expect(metrics).toMatch(refused('debt_reports', 'CONSUMER_NOT_FOUND'));
+    expect(metrics).toMatch(refused('debt_reports', 'SCHEMA_INVALID'));
+    expect(metrics).toMatch(refused('transactions', '[A-Z_]+'));
+    expect(metrics).not.toMatch(new RegExp(`${alice.value}|${bruno.value}`));
   });
 });

@@ -15,7 +15,7 @@ const DRIVERS = FRAMEWORKS.filter((re) => !/nestjs|rxjs/.test(re.source));
 export const ENTRIES = {
   'shared-kernel': ['index'],
   contracts: ['index'],
-  platform: ['index'],
+  platform: ['index', 'tracing'],
   credit: ['index', 'domain/index', 'operations'],
   testing: ['index', 'contracts/index'],
 };

@@ -1,5 +1,5 @@
 import { CreditModule } from '@app/credit';
-import { AppConfig } from '@app/platform';
+import { AppConfig, TracingShutdown } from '@app/platform';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -29,6 +29,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        TracingShutdown,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { DemoDataLoader } from '@app/credit';
-import { AppConfig, RedactingLogger, StartupTimer, logLevelsFrom } from '@app/platform';
+import { AppConfig, RedactingLogger, StartupTimer, logLevelsFrom, setMetricsEnabled } from '@app/platform';
 import { LoggerService, Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,7 +7,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerSecurityHeaders } from './auth/security-headers';
-import { registerCachedAnalysisFastPath } from './credit-analyses/cached-analysis.fast-path';
+import { FAST_PATH_ROUTE, registerCachedAnalysisFastPath } from './credit-analyses/cached-analysis.fast-path';
+import { registerHttpMetrics } from './http/http-metrics';
 import { closeRequestSchemas } from './http/closed-request-schemas';
 import { registerMethodNotAllowed } from './http/method-not-allowed';
 import { QUERY_DTOS, REQUEST_BODY_DTOS } from './http/request-dtos';
@@ -38,6 +39,7 @@ export function storesLabel(config: AppConfig): string {
 export async function createApp(config: AppConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   const timer = options.timer ?? new StartupTimer();
+  setMetricsEnabled(config.metricsEnabled);
   const app = await timer.step(storesLabel(config), () =>
     NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, options.overrides),
@@ -58,6 +60,8 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   registerMethodNotAllowed(app.getHttpAdapter().getInstance());
+  // Before the fast path's hook: every route but the fast path's gets a response hook; that one records itself.
+  registerHttpMetrics(app.getHttpAdapter().getInstance(), FAST_PATH_ROUTE);
   registerCachedAnalysisFastPath(app);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',

@@ -1,3 +1,4 @@
+import './tracing';
 import { ApiKeys, SCOPES } from '@app/credit';
 import { ConfigError, StartupTimer, loadConfig, rabbitMqStrategy } from '@app/platform';
 import 'reflect-metadata';

@@ -60,3 +60,15 @@ export class RecordingLogger implements LoggerService {
       .map((l) => `${l.level}: ${l.message}`);
   }
 }
+
+/** The value of one sample of Prometheus text exposition with exactly these labels (0 when absent). */
+export function sampleOf(text: string, name: string, labels: Record<string, string>): number {
+  const wanted = JSON.stringify(Object.entries(labels).sort());
+  for (const [, series, value] of text.matchAll(/^(\S+?\{[^}]*\}|\S+) (\S+)$/gm)) {
+    const [metric, body = ''] = series!.replace(/\}$/, '').split('{');
+    if (metric !== name) continue;
+    const pairs = [...body.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v]);
+    if (JSON.stringify(pairs.sort()) === wanted) return Number(value);
+  }
+  return 0;
+}

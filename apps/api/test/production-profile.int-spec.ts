@@ -7,7 +7,7 @@ import { postgresDataSource } from '@app/credit/operations';
 import { requireEnv, testKeys } from '@app/testing/contracts';
 import { AnalysisCache, AuditLog, RedisAuditJournalRelay, RedisInquiryJournalRelay } from '@app/credit';
 import { Cpf } from '@app/shared-kernel';
-import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';
+import { DEMO_CPF_FORMATTED, client, keyFor, sampleOf, startApi } from './api-harness';
 
 /** Drops what changes from one assembly to the next, so two analyses of the same data can be compared. */
 function comparable(analysis: Record<string, any>): Record<string, any> {
@@ -189,6 +189,30 @@ describe('the production profile serves the same analysis as the embedded defaul
       expect(refused.body).toMatchObject({ code: 'PURPOSE_INVALID', field: 'X-Purpose' });
       const start = remaining(warm);
       expect([hit, refused, miss, hitAgain].map(remaining)).toEqual([start - 1, start - 2, start - 3, start - 4]);
+    });
+
+    it('records in /metrics each request it answers once, hits as cache="hit", refusals by status', async () => {
+      const key = await keyFor(production, 'fp-metrics');
+      const path = `/v1/credit-analyses/${DEMO_CPF_FORMATTED}`;
+      const route = { method: 'GET', route: '/v1/credit-analyses/:cpf' };
+      const metrics = async () => (await request(production.getHttpServer()).get('/metrics').expect(200)).text;
+      const requests = 'credit_http_request_duration_seconds_count';
+      const observed = (text: string) => ({
+        hits: sampleOf(text, requests, { ...route, status_code: '200', cache: 'hit' }),
+        refused: sampleOf(text, requests, { ...route, status_code: '401' }),
+        lookups: sampleOf(text, 'credit_analysis_cache_lookups_total', { result: 'hit', path: 'read_step' }),
+      });
+      await client(production, key).get(path).expect(200);
+      const before = observed(await metrics());
+
+      expect((await client(production, key).get(path).expect(200)).headers['x-cache']).toBe('HIT');
+      await request(production.getHttpServer()).get(path).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
+
+      const after = await metrics();
+      expect(observed(after)).toEqual({
+        hits: before.hits + 1, refused: before.refused + 1, lookups: before.lookups + 1,
+      });
+      expect(after).not.toMatch(/123\.?456\.?789-?09|12345678909/);
     });
 
     it('refuses there as every entry does, auditing what names a client: no key, a key without the scope, no purpose', async () => {

@@ -4,9 +4,11 @@ import {
 } from '@app/contracts';
 import {
   BROKER_USER, ConsumerRecordInput, DebtReportInput, FeedBatch, FeedBatchResult, PartnerReceipts,
-  RecordConsumersCommand, ReportDebtsCommand, verifiedSource,
+  RecordConsumersCommand, ReportDebtsCommand, amqpSource, verifiedSource,
 } from '@app/credit';
-import { BatchResult, RabbitMqBatchContext, RabbitMqContext } from '@app/platform';
+import {
+  BatchResult, PermanentMessageError, RabbitMqBatchContext, RabbitMqContext, recordRejectedItems,
+} from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -55,16 +57,20 @@ export class FeedsController {
   ): Promise<BatchResult> {
     const validate = queue === QUEUES.debtReports ? validateDebtReportPayload : validateConsumerRecordPayload;
     const list = queue === QUEUES.debtReports ? 'reports' : 'records';
+    // The feed's name in the partner rejection metrics.
+    const feed = queue === QUEUES.debtReports ? 'debt_reports' : 'consumer_records';
     const outcome: BatchResult = messages.map(() => null);
     const batches: FeedBatch<unknown>[] = [];
     const owners: number[] = [];
     messages.forEach((message, i) => {
       const context = ctx.contexts[i]!;
       let source: string;
+      const user = context.message.properties.userId as string | undefined;
       try {
-        const user = context.message.properties.userId as string | undefined;
         source = verifiedSource(message.source, user, this.platformUser);
       } catch (refused) {
+        const code = (refused as PermanentMessageError).code;
+        recordRejectedItems(amqpSource(user ?? 'unverified'), feed, code, items[i]!.length);
         outcome[i] = refused;
         return;
       }
@@ -76,6 +82,7 @@ export class FeedsController {
     if (batches.length === 0) return outcome;
     const results = await run(batches);
     await Promise.all(results.map((result, k) => {
+      for (const item of result.rejected) recordRejectedItems(batches[k]!.source, feed, item.code);
       if (result.rejected.length) {
         this.logger.warn(
           `${queue}: batch ${result.batchId}: ${result.rejected.length} item(s) rejected, ${result.accepted} accepted`,

@@ -7,13 +7,19 @@ import {
   validateEventPayload,
 } from '@app/contracts';
 import {
-  BROKER_USER, IngestTransactionsCommand, PartnerReceipts, RejectedEvent, TransactionEventInput, verifiedSource,
+  BROKER_USER, IngestTransactionsCommand, PartnerReceipts, RejectedEvent, TransactionEventInput, amqpSource,
+  verifiedSource,
 } from '@app/credit';
-import { RabbitMqContext, RabbitMqPublisher, redactCpfs } from '@app/platform';
+import {
+  PermanentMessageError, RabbitMqContext, RabbitMqPublisher, recordRejectedItems, redactCpfs,
+} from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+
+/** This feed's name in the partner rejection metrics. */
+const FEED = 'transactions';
 
 /**
  * Consumes ingest batches from the API and partners. Valid events are stored (idempotently per source, so a redelivered
@@ -37,7 +43,7 @@ export class IngestionController {
   @MessagePattern(QUEUES.ingestTransactions)
   async ingest(@Payload() message: IngestTransactionsV1, @Ctx() ctx: RabbitMqContext): Promise<IngestReplyV1> {
     const batchId = message.batchId ?? (ctx.message.properties.messageId as string | undefined) ?? newId();
-    const source = verifiedSource(message.source, ctx.message.properties.userId as string | undefined, this.platformUser);
+    const source = this.countedSource(message, ctx);
     const rejected: RejectedEvent[] = [];
     const candidates: { index: number; event: TransactionEventInput }[] = [];
     message.events.forEach((event, index) => {
@@ -58,7 +64,10 @@ export class IngestionController {
       const original = candidates[r.index].index;
       rejected.push({ ...r, index: original, field: r.field.replace(/^events\[\d+\]/, `events[${original}]`) });
     }
-    for (const r of rejected) await this.deadLetter(batchId, source, message.events[r.index], r, ctx);
+    for (const r of rejected) {
+      await this.deadLetter(batchId, source, message.events[r.index], r, ctx);
+      recordRejectedItems(source, FEED, r.code);
+    }
     if (rejected.length) this.logger.warn(`batch ${batchId}: ${rejected.length} event(s) dead-lettered, ${result.stored} stored`);
     const items: NonNullable<IngestReplyV1['items']> = [
       ...result.items.filter((i) => i.outcome !== 'REJECTED').map((i) => ({ ...i, index: candidates[i.index].index })),
@@ -73,6 +82,18 @@ export class IngestionController {
     const receipt = { batchId, received: message.events.length, accepted, rejected: refused };
     await this.receipts.send(source, QUEUES.ingestTransactions, receipt, ctx.correlationId);
     return { ok: true, batchId, stored: result.stored, duplicates: result.duplicates, items };
+  }
+
+  /** The verified source, or the refusal of the whole batch, counted against its sender (unverified when none). */
+  private countedSource(message: IngestTransactionsV1, ctx: RabbitMqContext): string {
+    const user = ctx.message.properties.userId as string | undefined;
+    try {
+      return verifiedSource(message.source, user, this.platformUser);
+    } catch (error) {
+      const code = (error as PermanentMessageError).code;
+      recordRejectedItems(amqpSource(user ?? 'unverified'), FEED, code, message.events.length);
+      throw error;
+    }
   }
 
   private async deadLetter(

@@ -1,5 +1,5 @@
 import { RatingChangedEvent, RatingEngine } from '@app/credit';
-import { PermanentMessageError, RabbitMqBatchContext, RabbitMqContext } from '@app/platform';
+import { PermanentMessageError, RabbitMqBatchContext, RabbitMqContext, ratingsProcessed } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
@@ -15,6 +15,11 @@ const QUEUE = 'credit.ratings.rescore.v1';
 const delivery = (redelivered = false) =>
   new RabbitMqContext(QUEUE, { fields: { redelivered }, properties: { correlationId: 'corr-rescore', headers: {} } } as unknown as ConsumeMessage, 5);
 const batchOf = (...contexts: RabbitMqContext[]) => new RabbitMqBatchContext(QUEUE, contexts);
+/** credit_ratings_processed_total for a trigger and outcome: what ratings per second are computed from. */
+const processed = async (trigger: string, outcome: string): Promise<number> => {
+  const { values } = await ratingsProcessed.get();
+  return Number(values.find((v) => v.labels.trigger === trigger && v.labels.outcome === outcome)?.value ?? 0);
+};
 
 describe('RatingController.rescore', () => {
   let consumers: InMemoryConsumerRepository;
@@ -47,10 +52,12 @@ describe('RatingController.rescore', () => {
       asked.push(list.length);
       return rateCpfs(list, metadata, options);
     };
+    const ratedBefore = await processed('rescore', 'rated');
     const messages = Array.from({ length: 50 }, () => ({ cpfs: [cpfs[0]!, ...cpfs.slice(1)] }));
     expect(await controller.rescore(messages, batchOf(...messages.map(() => delivery())))).toEqual(messages.map(() => null));
     expect(asked).toEqual([5]);
     expect(controller.rescoreStats).toEqual({ batches: 1, messages: 50, cpfsRated: 5 });
+    expect(await processed('rescore', 'rated')).toBe(ratedBefore + 5);
     for (const cpf of cpfs) expect(await ratings.history(Cpf.parse(cpf), 10)).toHaveLength(1);
     expect(bus.ofType(RatingChangedEvent)).toHaveLength(5);
   });

@@ -5,6 +5,7 @@ import { Cpf, newId } from '@app/shared-kernel';
 import { Controller } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { measurePartition, recordRatings } from './rating-metrics';
 
 /**
  * Rescore messages are coalesced: however many ingested batches named a CPF while the previous batch was being rated,
@@ -41,7 +42,8 @@ export class RatingController {
   @MessagePattern(QUEUES.ratePartition)
   ratePartition(@Payload() message: RatePartitionV1, @Ctx() ctx: RabbitMqContext): Promise<void> {
     const metadata = { correlationId: ctx.correlationId ?? newId(), causationId: message.jobId };
-    return this.commands.execute(new RatePartitionCommand(message.jobId, message.partition, metadata, ctx.lastAttempt));
+    const command = new RatePartitionCommand(message.jobId, message.partition, metadata, ctx.lastAttempt);
+    return measurePartition(() => this.commands.execute(command));
   }
 
   /**
@@ -67,6 +69,7 @@ export class RatingController {
     for (const [cpfs, options] of [[again, { resend: { since: new Date(0) } }], [fresh, {}]] as const) {
       if (cpfs.size === 0) continue;
       const report = await this.engine.rateCpfs([...cpfs], metadata, options);
+      recordRatings('rescore', report.counts);
       this.rescoreStats.cpfsRated += report.counts.processed;
       for (const f of report.failures) failures.set(f.cpf, f.reason);
     }

@@ -1,4 +1,6 @@
-import { AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher, topologyOptions } from '@app/platform';
+import {
+  AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher, metricsEnabled, topologyOptions,
+} from '@app/platform';
 import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
@@ -82,6 +84,7 @@ import type { RedisClient } from './infrastructure/redis/redis-client';
 import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from './infrastructure/schema';
 import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
 import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-consumer.repository';
+import { PgliteQueryMetrics, PostgresQueryMetrics } from './infrastructure/typeorm/query-metrics.subscriber';
 
 const CommandHandlers = [
   CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler,
@@ -94,10 +97,13 @@ const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, 
 export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>): () => Promise<TypeOrmModuleOptions> {
   return async () => {
     const common = { type: 'postgres' as const, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
+    const timed = (subscriber: Function) => (metricsEnabled() ? { subscribers: [subscriber] } : {});
     if (config.databaseUrl) {
-      return { ...common, url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
+      const server = { url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
+      return { ...common, ...timed(PostgresQueryMetrics), ...server };
     }
-    return { ...common, driver: pgliteModule(await createPGlite(config.pgliteDataDir ?? undefined)), migrationsRun: true };
+    const driver = pgliteModule(await createPGlite(config.pgliteDataDir ?? undefined));
+    return { ...common, ...timed(PgliteQueryMetrics), driver, migrationsRun: true };
   };
 }
 

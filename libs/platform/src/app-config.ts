@@ -99,6 +99,11 @@ export interface AppConfig {
    */
   expirySweepCheckMs: number;
   /**
+   * Whether this process records Prometheus metrics and serves them on /metrics (the API's port, a worker's
+   * STATUS_PORT); METRICS_ENABLED, default true. Off, no request or store call is timed.
+   */
+  metricsEnabled: boolean;
+  /**
    * Days a newly registered debt waits, after the consumer's notice is sent, before it may be reported or scored
    * (NOTICE_PERIOD_DAYS, default 10; CDC art. 43 §2). 0 (reportable once the notice is sent) is for tests, and is
    * refused with NODE_ENV=production.
@@ -245,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scoringModelPath: env.SCORING_MODEL_PATH?.trim() || null,
     statusPort: env.STATUS_PORT?.trim() ? int('STATUS_PORT', 0, 1, 65535) : null,
     expirySweepCheckMs: int('EXPIRY_SWEEP_CHECK_MS', 600_000, 0, 86_400_000),
+    metricsEnabled: oneOf('METRICS_ENABLED', ['true', 'false'] as const, 'true') === 'true',
     noticePeriodDays: int('NOTICE_PERIOD_DAYS', 10, 0, 90),
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {

@@ -7,3 +7,4 @@ export * from './crypto';
 export * from './throttled-warning';
 export * from './startup-timer';
 export * from './crypto/index';
+export * from './observability';

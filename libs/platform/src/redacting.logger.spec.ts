@@ -1,4 +1,7 @@
 import { Cnpj } from '@app/shared-kernel';
+import { TraceFlags, context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
+import { startTracingSdk } from './observability/tracing-sdk';
 import { redactCpfs } from './redact';
 import { RedactingLogger } from './redacting.logger';
 
@@ -55,5 +58,29 @@ describe('CPF redaction in logs', () => {
     const text = written(() => new RedactingLogger('Test', { json }).error('channel set-up failed for 98765432100'));
     expect(text).toContain('channel set-up failed for ***.654.321-**');
     expect(text).not.toContain('undefined');
+  });
+
+  describe('with tracing on', () => {
+    let tracing: { shutdown: () => Promise<void> };
+    beforeAll(() => {
+      tracing = startTracingSdk({ serviceName: 'logger-test', exporter: new InMemorySpanExporter(), instrumentLibraries: false });
+    });
+    afterAll(() => tracing.shutdown());
+
+    it.each([false, true])('adds the trace and span ids to a line written inside a span, unmasked, json=%s', (json) => {
+      // Ids with eleven digits in a row: redaction would mask them if they were added before it ran.
+      const traceId = '12345678909abcdef0123456789abcde';
+      const spanId = '12345678909abcde';
+      const inSpan = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
+      const text = context.with(inSpan, () => written(() => new RedactingLogger('Test', { json }).log('rated 12345678909')));
+      expect(text).toContain('rated ***.456.789-**');
+      if (json) expect(JSON.parse(text)).toMatchObject({ traceId, spanId });
+      else expect(text.trimEnd()).toMatch(new RegExp(`trace_id=${traceId} span_id=${spanId}$`));
+    });
+
+    it('adds nothing outside a span', () => {
+      const text = written(() => new RedactingLogger('Test', { json: true }).log('started'));
+      expect(JSON.parse(text)).not.toHaveProperty('traceId');
+    });
   });
 });

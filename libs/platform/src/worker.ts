@@ -7,6 +7,10 @@ import { RedactingLogger, logLevelsFrom } from './redacting.logger';
 import { RabbitMqServer } from './rabbitmq/rabbitmq.server';
 import { TopologyOptions } from './rabbitmq/rabbitmq.topology';
 import { StartupTimer } from './startup-timer';
+import {
+  METRICS_CONTENT_TYPE, metricsEnabled, onScrape, renderMetrics, setMetricsEnabled,
+} from './observability/metrics';
+import { stopTracing } from './observability/tracing';
 
 export const RETRY_DELAY_MS = 2_000;
 export const MAX_ATTEMPTS = 5;
@@ -33,11 +37,23 @@ export interface WorkerOptions {
   prefetchByQueue?: Record<string, number>;
   /** What the worker's status endpoint reports besides `status` (its backlog), when STATUS_PORT is set. */
   status?: (app: INestMicroservice, server: RabbitMqServer) => Promise<Record<string, unknown>>;
+  /** Sets the worker's own scrape-time gauges (its backlog) before each scrape of /metrics. */
+  metrics?: (app: INestMicroservice, server: RabbitMqServer) => Promise<void>;
 }
 
-/** GET /health/ready on STATUS_PORT: a worker has no HTTP API, but operators and probes need to see its backlog. */
+/**
+ * GET /health/ready and GET /metrics on STATUS_PORT: a worker has no HTTP API, but operators and probes need to see
+ * its backlog, and Prometheus scrapes it.
+ */
 function serveStatus(config: AppConfig, name: string, report: () => Promise<Record<string, unknown>>): void {
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics' && metricsEnabled()) {
+      renderMetrics().then(
+        (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+        (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
+      );
+      return;
+    }
     if (req.method !== 'GET' || req.url !== '/health/ready') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, code: 'NOT_FOUND' }));
       return;
@@ -47,7 +63,10 @@ function serveStatus(config: AppConfig, name: string, report: () => Promise<Reco
       (error: Error) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', worker: name, error: error.message })),
     );
   });
-  server.listen(config.statusPort!, config.host, () => console.log(`${name} status on http://${config.host}:${config.statusPort}/health/ready`));
+  server.listen(config.statusPort!, config.host, () => {
+    const base = `http://${config.host}:${config.statusPort}`;
+    console.log(`${name} status on ${base}/health/ready${metricsEnabled() ? `, metrics on ${base}/metrics` : ''}`);
+  });
   server.unref();
 }
 
@@ -58,7 +77,7 @@ export function exitGracefully(app: INestMicroservice, name: string): void {
     if (stopping) return;
     stopping = true;
     console.log(`${name}: ${signal} received, finishing in-flight messages`);
-    app.close().then(
+    app.close().then(stopTracing).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -75,6 +94,7 @@ export function runWorker(name: string, prefetch: number, module: (config: AppCo
   (async () => {
     const timer = new StartupTimer();
     const config = loadConfig();
+    setMetricsEnabled(config.metricsEnabled);
     const strategy = rabbitMqStrategy(config, name, prefetch, options.prefetchByQueue);
     const app = await timer.step('connecting to the stores and RabbitMQ', () =>
       NestFactory.createMicroservice(module(config), {
@@ -90,6 +110,7 @@ export function runWorker(name: string, prefetch: number, module: (config: AppCo
     await timer.step(`declaring queues and consuming ${consuming}`, () => app.listen());
     exitGracefully(app, name);
     if (config.statusPort) serveStatus(config, name, () => options.status?.(app, strategy) ?? Promise.resolve({}));
+    if (options.metrics && metricsEnabled()) onScrape(() => options.metrics!(app, strategy));
     console.log(`${name} consuming ${consuming}, ${timer.summary()}`);
   })().catch((error: unknown) => {
     console.error(error instanceof ConfigError ? error.message : error);

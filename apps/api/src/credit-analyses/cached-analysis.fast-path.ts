@@ -1,9 +1,12 @@
 import { AnalysisReadPolicy } from '@app/credit';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { meteredFastPath } from '../http/http-metrics';
 import { answerAnalysisRead } from './analysis-read.http';
 
-const ROUTE = '/v1/credit-analyses/:cpf';
+/** The route this hook answers; its requests are recorded by meteredFastPath, not by a response hook. */
+export const FAST_PATH_ROUTE = '/v1/credit-analyses/:cpf';
+const ROUTE = FAST_PATH_ROUTE;
 
 /**
  * Answers GET /v1/credit-analyses/{cpf} before Nest's router, guard, interceptor and query bus are entered: the hot
@@ -16,8 +19,8 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): voi
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    .addHook('onRequest', meteredFastPath(ROUTE, async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) return;
       return answerAnalysisRead(policy, request, reply);
-    });
+    }));
 }

@@ -7,6 +7,7 @@ import {
   apiSource,
   validateEvents,
 } from '@app/credit';
+import { recordRejectedItems } from '@app/platform';
 import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -50,7 +51,10 @@ export class TransactionsController {
       this.clock.now(),
       source,
     );
-    if (rejected.length) throw new BatchValidationError(rejected);
+    if (rejected.length) {
+      for (const r of rejected) recordRejectedItems(source, 'transactions', r.code);
+      throw new BatchValidationError(rejected);
+    }
     const stored = await this.store.findStored(valid);
     const seen = new Set<string>();
     const items = valid.map((e, k) => {

@@ -1,6 +1,7 @@
 import { CAUSATION_HEADER } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import { activeTracing } from '../observability/trace-context';
 import { channelReady, confirmChannel } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
@@ -31,6 +32,15 @@ export class RabbitMqPublisher {
    * idempotent (event ids), so a message the broker had in fact stored before the drop is harmless twice.
    */
   async publish(exchange: string, routingKey: string, payload: unknown, options: PublishOptions = {}): Promise<void> {
+    const tracing = activeTracing();
+    if (!tracing) return this.send(exchange, routingKey, payload, options);
+    // The consumer continues this trace from the headers (W3C traceparent), in whichever process takes the message.
+    const headers = { ...options.headers };
+    const send = () => this.send(exchange, routingKey, payload, { ...options, headers });
+    return tracing.publish(exchange, routingKey, headers, send);
+  }
+
+  private async send(exchange: string, routingKey: string, payload: unknown, options: PublishOptions): Promise<void> {
     const body = Buffer.from(JSON.stringify(payload));
     const properties = {
       persistent: true,

@@ -2,11 +2,13 @@ import {
   DEAD_LETTER_HEADERS, RECEIPT_KINDS, deadLetterQueue, receiptsQueue, refusedBatchReceipt, retryQueue, validatePayload,
 } from '@app/contracts';
 import { DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom, isObservable } from 'rxjs';
+import { activeTracing } from '../observability/trace-context';
 import { redactCpfs } from '../redact';
+import { QueueMetrics } from './queue-metrics';
 import { brokerUserOf, channelReady, confirmChannel, connectRabbitMq } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
@@ -133,6 +135,10 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   private closing = false;
   /** Per batched queue: messages waiting for the next batch, the timer that will start it, and the batch running. */
   private readonly batches = new Map<string, { waiting: Held[]; inBatch: Held[]; timer: NodeJS.Timeout | null; running: boolean }>();
+  private readonly metrics = new QueueMetrics();
+  /** When each message in hand was taken (performance.now()), for the handling-time histogram. */
+  private readonly takenAt = new WeakMap<ConsumeMessage, number>();
+  private stopWatchingDepths: () => void = () => undefined;
 
   constructor(private readonly options: RabbitMqServerOptions) {
     super();
@@ -148,7 +154,10 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
         await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
       }
     }, queues);
-    channelReady(this.channel).then(() => callback(), callback);
+    channelReady(this.channel).then(() => {
+      this.stopWatchingDepths = this.metrics.watchDepths(queues, (queue) => this.queued(queue));
+      callback();
+    }, callback);
   }
 
   async close(): Promise<void> {
@@ -157,6 +166,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     for (const [queue, b] of this.batches) if (b.waiting.length && !b.running) void this.runBatch(queue, { maxMessages: b.waiting.length, maxWaitMs: 0 });
     // Graceful: let every message already taken finish and be acked before the connection goes.
     await Promise.allSettled([...this.inFlight]);
+    this.stopWatchingDepths();
     await this.channel?.close();
     await this.connection?.close();
   }
@@ -199,6 +209,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       channel.nack(msg, false, true);
       return;
     }
+    this.takenAt.set(msg, performance.now());
+    this.metrics.consumed(queue);
     if (this.options.queueType === 'quorum' && passedDeliveryLimit(msg, this.options.deliveryLimit)) {
       const reason = 'delivered more often than the delivery limit (RABBITMQ_DELIVERY_LIMIT) to consumers that stopped';
       await this.deadLetter(queue, msg, 'DELIVERY_LIMIT', reason);
@@ -219,6 +231,15 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     const handler = this.getHandlerByPattern(queue);
     const batch = handler?.extras?.batch as BatchOptions | undefined;
     if (batch) return this.enqueue(queue, payload, msg, batch);
+    const tracing = activeTracing();
+    const work = () => this.handleOne(queue, msg, payload, handler);
+    return tracing ? tracing.consume(queue, msg.properties.headers as Record<string, unknown>, work) : work();
+  }
+
+  private async handleOne(
+    queue: string, msg: ConsumeMessage, payload: unknown, handler: MessageHandler | null,
+  ): Promise<void> {
+    const channel = this.channel!;
     try {
       if (!handler) throw new PermanentMessageError('NO_HANDLER', `no handler for ${queue}`);
       const result = await handler(payload, new RabbitMqContext(queue, msg, this.options.maxAttempts));
@@ -229,10 +250,15 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
           contentType: 'application/json',
         });
       }
-      channel.ack(msg);
+      this.ack(queue, msg);
     } catch (error) {
       await this.fail(queue, msg, error);
     }
+  }
+
+  private ack(queue: string, msg: ConsumeMessage): void {
+    this.channel!.ack(msg);
+    this.metrics.settled(queue, 'acked', this.takenAt.get(msg) ?? performance.now());
   }
 
   /** Resolves once the message's batch was handled and the message acked or failed. */
@@ -270,15 +296,21 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     try {
       const handler = this.getHandlerByPattern(queue)!;
       const context = new RabbitMqBatchContext(queue, items.map((h) => new RabbitMqContext(queue, h.msg, this.options.maxAttempts)));
-      const value = await handler(items.map((h) => h.payload), context);
-      results = ((isObservable(value) ? await lastValueFrom(value, { defaultValue: undefined }) : value) as BatchResult | undefined) ?? [];
+      const work = async () => {
+        const value = await handler(items.map((h) => h.payload), context);
+        const settled = isObservable(value) ? await lastValueFrom(value, { defaultValue: undefined }) : value;
+        return (settled as BatchResult | undefined) ?? [];
+      };
+      const tracing = activeTracing();
+      const headers = items.map((h) => h.msg.properties.headers as Record<string, unknown> | undefined);
+      results = tracing ? await tracing.consumeBatch(queue, headers, work) : await work();
     } catch (error) {
       results = items.map(() => error);
     }
     await Promise.all(items.map(async (h, i) => {
       try {
         const failure = results[i] ?? null;
-        if (failure === null) this.channel!.ack(h.msg);
+        if (failure === null) this.ack(queue, h.msg);
         else await this.fail(queue, h.msg, failure);
       } catch (error) {
         // As in track(): its channel closed, so the broker delivers it again; the batch loop must go on.
@@ -303,7 +335,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
           contentType: 'application/json',
         });
         await this.refusalReceipt(queue, msg, code, reason, field);
-        this.channel!.ack(msg);
+        this.ack(queue, msg);
         return;
       }
       await this.deadLetter(queue, msg, code, reason, field);
@@ -317,6 +349,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     this.logger.warn(`${queue}: attempt ${attempts} failed (${reason}); retrying in ${this.options.retryDelayMs} ms`);
     // Rejected, not republished: the broker dead-letters it into Q.retry (recording x-death), and after the delay back into Q.
     this.channel!.nack(msg, false, false);
+    this.metrics.settled(queue, 'retried', this.takenAt.get(msg) ?? performance.now());
   }
 
   /** Publishes a copy to the queue's DLQ with the reason, waits for the broker's confirm, and only then acks the original. */
@@ -341,6 +374,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       ...(msg.properties.userId ? { [DEAD_LETTER_HEADERS.originalUserId]: msg.properties.userId as string } : {}),
     });
     this.channel!.ack(msg);
+    this.metrics.settled(queue, 'dead-lettered', this.takenAt.get(msg) ?? performance.now(), code);
   }
 
   /**

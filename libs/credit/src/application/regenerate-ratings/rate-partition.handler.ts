@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { RatingJobNotFoundError } from '../../domain/errors';
 import { noBandMoves } from '../../domain/rating/rating-head';
 import { listedPartition } from '../../domain/rating/rating-partition';
-import { PartitionRun, RatingJobRecord, RatingJobRepository } from '../ports/rating-job.repository';
+import { PartitionRun, RatingCounts, RatingJobRecord, RatingJobRepository } from '../ports/rating-job.repository';
 import { RatingEngine, RatingReport, ResendUnchanged } from '../rating-engine/rating-engine.service';
 import { PARTITION_LEASE_MS, isStalled } from './rating-job.view';
 import { RatePartitionCommand } from './regenerate-ratings.command';
@@ -33,7 +33,7 @@ class LeaseLostError extends Error {}
  * idempotent, so the few windows a stalled owner may still write before it notices change nothing.
  */
 @CommandHandler(RatePartitionCommand)
-export class RatePartitionHandler implements ICommandHandler<RatePartitionCommand, void> {
+export class RatePartitionHandler implements ICommandHandler<RatePartitionCommand, RatingCounts | null> {
   private readonly logger = new Logger(RatePartitionHandler.name);
   private readonly timing: PartitionTiming;
 
@@ -47,7 +47,7 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
     this.timing = timing ?? DEFAULT_TIMING;
   }
 
-  async execute({ jobId, index, metadata, lastAttempt }: RatePartitionCommand): Promise<void> {
+  async execute({ jobId, index, metadata, lastAttempt }: RatePartitionCommand): Promise<RatingCounts | null> {
     const job = await this.jobs.findById(jobId);
     if (!job) throw new RatingJobNotFoundError();
     if (!Number.isInteger(index) || index < 0 || index >= job.plan.partitions) {
@@ -58,7 +58,7 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
       throw new Error(`job ${jobId} rates with model ${job.modelVersion}; this worker scores with ${this.engine.modelVersion}`);
     }
     const lease = await this.acquire(job, index);
-    if (!lease) return;
+    if (!lease) return null;
     const { run, resend } = lease;
     let lost = false;
     let writing: Promise<void> = Promise.resolve();
@@ -85,15 +85,16 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
       await progress(report);
       clearInterval(timer);
       await writing;
-      if (lost) return;
+      if (lost) return null;
       Object.assign(run, { status: 'COMPLETED', finishedAt: this.clock.now(), heartbeatAt: this.clock.now(), error: null });
       await this.jobs.updateRun(run);
+      return run.counts;
     } catch (error) {
       clearInterval(timer);
       await writing;
       if (error instanceof LeaseLostError || lost) {
         this.logger.warn((error as Error).message);
-        return;
+        return null;
       }
       const final = lastAttempt || error instanceof DomainError;
       Object.assign(run, { status: final ? 'FAILED' : 'RETRYING', finishedAt: this.clock.now(), error: (error as Error).message });

@@ -1,6 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { Command } from '@nestjs/cqrs';
-import { RatingJobScope } from '../ports/rating-job.repository';
+import { RatingCounts, RatingJobScope } from '../ports/rating-job.repository';
 import { RatingJob } from './rating-job.view';
 
 /** API side: register a job for one CPF, a list, or the whole base, and hand it to the rating workers. */
@@ -27,8 +27,11 @@ export class RegenerateRatingsCommand extends Command<number> {
   }
 }
 
-/** Worker side: rate one partition of a job, once its lease is this worker's. */
-export class RatePartitionCommand extends Command<void> {
+/**
+ * Worker side: rate one partition of a job, once its lease is this worker's. Answers what the partition's run counted,
+ * or null when this worker did not rate it (another worker completed it or took it over).
+ */
+export class RatePartitionCommand extends Command<RatingCounts | null> {
   constructor(
     readonly jobId: string,
     readonly index: number,

@@ -1,4 +1,7 @@
-import { throttledWarning } from '@app/platform';
+import {
+  auditAnchorInterval, auditAnchorSequence, auditAnchorTimestamp, auditChainHead, exposeMetric, metricsEnabled,
+  onScrape, throttledWarning,
+} from '@app/platform';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { anchorToken } from './audit-anchor';
 import { TypeormAuditLog } from './typeorm-audit-log';
@@ -14,6 +17,7 @@ export class AuditAnchorLog implements OnApplicationBootstrap, BeforeApplication
   private readonly warn = throttledWarning(this.logger, 60_000);
   private timer: NodeJS.Timeout | null = null;
   private last: string | null = null;
+  private unwatch: () => void = () => undefined;
 
   constructor(
     private readonly log: TypeormAuditLog,
@@ -24,11 +28,31 @@ export class AuditAnchorLog implements OnApplicationBootstrap, BeforeApplication
     if (this.everyMs <= 0) return;
     this.timer = setInterval(() => void this.tick(), this.everyMs);
     this.timer.unref();
+    this.exposeMetrics();
   }
 
   beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unwatch();
+  }
+
+  /**
+   * The chain's head (read at each scrape) beside the last anchor this process logged and when: an alert fires when
+   * the chain has moved past an anchor that is older than two intervals (docs/operations.md).
+   */
+  private exposeMetrics(): void {
+    if (!metricsEnabled()) return;
+    for (const metric of [auditChainHead, auditAnchorSequence, auditAnchorTimestamp, auditAnchorInterval]) {
+      exposeMetric(metric);
+    }
+    auditAnchorInterval.set(this.everyMs / 1000);
+    // Until the first anchor, the age counts from this start: a process that never anchors is noticed too.
+    auditAnchorTimestamp.set(Date.now() / 1000);
+    this.unwatch = onScrape(async () => {
+      const head = await this.log.head();
+      auditChainHead.set(head?.seq ?? 0);
+    });
   }
 
   /** Logs the head if it moved since the last line; answers the token, or null when nothing was logged. */
@@ -39,6 +63,8 @@ export class AuditAnchorLog implements OnApplicationBootstrap, BeforeApplication
       const token = anchorToken(head);
       if (token === this.last) return null;
       this.last = token;
+      auditAnchorSequence.set(head.seq);
+      auditAnchorTimestamp.set(Date.now() / 1000);
       this.logger.log(`audit chain head ${token} (an anchor: keep it outside the database; check with npm run audit:verify -- --anchor ${token})`);
       return token;
     } catch (error) {

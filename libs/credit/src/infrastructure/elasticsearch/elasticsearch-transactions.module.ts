@@ -1,4 +1,4 @@
-import { serverUrls } from '@app/platform';
+import { instrumentElasticsearch, serverUrls } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ElasticsearchModule, ElasticsearchService } from '@nestjs/elasticsearch';
 import { TransactionStore } from '../../application/ports/transaction.store';
@@ -40,6 +40,7 @@ export class ElasticsearchTransactionsModule {
           provide: ElasticsearchTransactionStore,
           inject: [ElasticsearchService],
           useFactory: async (es: ElasticsearchService) => {
+            instrumentElasticsearch(es);
             const store = new ElasticsearchTransactionStore(es, {
               index: options.index ?? DEFAULT_TRANSACTIONS_INDEX, refresh: options.refresh ?? 'coalesced',
               replicas: options.replicas, shards: options.shards,

@@ -1,3 +1,4 @@
+import { recordAnalysisCacheLookup } from '@app/platform';
 import { Clock, Cpf, SystemClock } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { AnalysisCache, CacheLookup, FillTicket } from '../../application/ports/analysis.cache';
@@ -23,9 +24,11 @@ export class InMemoryAnalysisCache extends AnalysisCache {
       this.entries.delete(cpf.value);
       if (entry.expiresAt > this.clock.now().getTime()) {
         this.entries.set(cpf.value, entry);
+        recordAnalysisCacheLookup('hit');
         return { json: entry.json };
       }
     }
+    recordAnalysisCacheLookup('miss');
     return { json: null, ticket: this.ticketFor(cpf) };
   }
 

@@ -1,5 +1,7 @@
+import { instrumentMongoClient, metricsEnabled } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule, MongooseModuleOptions } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
 import { RatingJobRepository } from '../../application/ports/rating-job.repository';
 import { RatingRepository } from '../../application/ports/rating.repository';
@@ -15,6 +17,18 @@ import {
   RatingSchema,
 } from './rating.mongoose-schema';
 
+/** With metrics on, the driver reports each command's duration (command monitoring) to the store histogram. */
+function commandTiming(): MongooseModuleOptions {
+  if (!metricsEnabled()) return {};
+  return {
+    monitorCommands: true,
+    connectionFactory: (connection: Connection) => {
+      instrumentMongoClient(connection.getClient());
+      return connection;
+    },
+  };
+}
+
 /**
  * B_RATING's stores on MongoDB (or FerretDB, which speaks its protocol). Nothing here relies on multi-document
  * transactions: bulk writes are idempotent inserts, and the rest are single-document operations.
@@ -26,7 +40,9 @@ export class MongooseRatingModule {
     return {
       module: MongooseRatingModule,
       imports: [
-        MongooseModule.forRoot(url, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20, ...options }),
+        MongooseModule.forRoot(url, {
+          serverSelectionTimeoutMS: 5000, maxPoolSize: 20, ...commandTiming(), ...options,
+        }),
         MongooseModule.forFeature([
           { name: RATING_FEATURES_MODEL, schema: RatingFeaturesSchema, collection: RATING_FEATURES_COLLECTION },
           { name: RATING_MODEL, schema: RatingSchema, collection: RATING_COLLECTION },

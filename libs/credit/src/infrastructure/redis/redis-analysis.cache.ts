@@ -1,4 +1,4 @@
-import { throttledWarning } from '@app/platform';
+import { recordAnalysisCacheLookup, throttledWarning } from '@app/platform';
 import { Cpf } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { Cluster } from 'ioredis';
@@ -75,11 +75,16 @@ export class RedisAnalysisCache extends AnalysisCache {
   }
 
   async lookup(cpf: Cpf): Promise<CacheLookup> {
-    if (!this.available()) return { json: null, ticket: null };
+    if (!this.available()) {
+      recordAnalysisCacheLookup('error');
+      return { json: null, ticket: null };
+    }
     try {
       const [json, count] = await this.scripts.creditAnalysisLookupV1(redisKeys.analysis(this.namespace, cpf), redisKeys.analysisInvalidations(this.namespace, cpf));
+      recordAnalysisCacheLookup(json !== null ? 'hit' : 'miss');
       return json !== null ? { json } : { json: null, ticket: count ?? '0' };
     } catch (error) {
+      recordAnalysisCacheLookup('error');
       this.warnFailed('read', error);
       return { json: null, ticket: null };
     }

@@ -1,3 +1,4 @@
+import { instrumentRedis } from '@app/platform';
 import type { RedisTarget } from '@app/platform';
 import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AnalysisCache } from '../../application/ports/analysis.cache';
@@ -19,7 +20,7 @@ export class RedisCacheModule implements OnApplicationShutdown {
         {
           provide: REDIS_CLIENT,
           useFactory: () => {
-            const client = createRedisClient(target);
+            const client = instrumentRedis(createRedisClient(target));
             const logger = new Logger('Redis');
             let last = 0;
             client.on('error', (error: Error) => {

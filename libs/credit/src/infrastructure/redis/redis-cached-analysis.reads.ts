@@ -1,4 +1,4 @@
-import { throttledWarning } from '@app/platform';
+import { readStepLookupCounter, throttledWarning } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../../application/ports/cached-analysis-reads';
 import { RATE_COUNTER_TTL_MS, rateWindow } from './redis-rate-limiter';
@@ -59,6 +59,7 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   private readonly cluster: boolean;
   private readonly commands: Commands;
   private readonly unreplicated = new UnreplicatedStreams();
+  private readonly countLookup = readStepLookupCounter();
 
   constructor(
     private readonly redis: RedisClient,
@@ -77,7 +78,10 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   }
 
   async read({ cpf, clientId, audit, inquiry }: CachedReadRequest): Promise<CachedReadResult> {
-    if (this.redis.status !== 'ready') return { kind: 'unavailable' };
+    if (this.redis.status !== 'ready') {
+      this.countLookup('error');
+      return { kind: 'unavailable' };
+    }
     const auditStream = journalStreamOf(this.audit, cpf);
     if (this.unreplicated.skips(auditStream.key)) return { kind: 'unavailable' };
     const window = rateWindow(this.namespace, clientId, Date.now());
@@ -99,10 +103,13 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
       const { reply: [count, body, invalidations], replicated } = await this.runRead(keys, argv);
       const rate = window.decide(Number(count), this.limit);
       if (!replicated) this.unreplicated.mark(auditStream.key);
+      // Over the limit the script stops before the GET: no lookup to count.
+      if (rate.allowed) this.countLookup(body ? 'hit' : 'miss');
       // Served only once its entries are where a failover keeps them; otherwise the full path reads and records it.
       if (body && replicated) return { kind: 'hit', body, rate };
       return { kind: 'miss', rate, ticket: !body && invalidations ? invalidations.toString() : null };
     } catch (error) {
+      this.countLookup('error');
       this.warn(`cached read failed, answering from the stores: ${(error as Error).message}`);
       return { kind: 'unavailable' };
     }

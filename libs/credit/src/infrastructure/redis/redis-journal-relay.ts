@@ -1,5 +1,7 @@
+import { instrumentRedis, journalRelayed, metricsEnabled } from '@app/platform';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
+import { watchJournal } from './journal-metrics';
 import { RedisClient, duplicateClient, layoutOf } from './redis-client';
 import { Journal, JournalStreams } from './redis-keys';
 
@@ -101,6 +103,8 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
   private loop: Promise<void> | null = null;
   private stopping = false;
   private relayed = 0;
+  private readonly relayedCounter: { inc(n: number): void } | null;
+  private unwatch: () => void = () => undefined;
 
   constructor(
     private readonly redis: RedisClient,
@@ -113,6 +117,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     this.cycleMs = options.cycleMs ?? CYCLE_MS;
     this.autoStart = options.autoStart ?? true;
     this.staleRelayMs = options.staleRelayMs ?? STALE_RELAY_MS;
+    this.relayedCounter = metricsEnabled() ? journalRelayed.labels(sink.journal) : null;
   }
 
   /** Entries delivered by this relay since it started. */
@@ -143,7 +148,9 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
+  /** Every process with the journal reports its backlog, dead entries and lag at scrape time, relaying or not. */
   onApplicationBootstrap(): void {
+    this.unwatch = watchJournal(this.redis, this.sink);
     if (this.autoStart) this.start();
   }
 
@@ -151,13 +158,14 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     if (this.loop) return;
     this.stopping = false;
     // Its own connection: a blocking XREADGROUP would otherwise hold up every command queued behind it.
-    this.connection = duplicateClient(this.redis, { commandTimeout: BLOCK_MS + 5_000, lazyConnect: false });
+    this.connection = instrumentRedis(duplicateClient(this.redis, { commandTimeout: BLOCK_MS + 5_000, lazyConnect: false }));
     this.connection.on('error', () => undefined);
     this.loop = this.run(this.connection);
   }
 
   /** Stops after the batch in hand is delivered and acknowledged; what is still journalled waits for the next relay. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.unwatch();
     await this.stop();
   }
 
@@ -255,6 +263,7 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
       await transaction.exec();
     }));
     this.relayed += parsed.length - refused.length;
+    this.relayedCounter?.inc(parsed.length - refused.length);
     const deadCount = [...dead.values()].reduce((n, d) => n + d.length, 0);
     if (deadCount > 0) {
       this.logger.error(`${deadCount} entries could not be delivered; moved with their reasons to dead-letter streams`);

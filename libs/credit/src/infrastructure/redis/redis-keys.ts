@@ -63,6 +63,8 @@ export interface JournalStreams {
 
 /** A journal: the stream of each shard. A writer picks the shard; the relays read them all. */
 export interface Journal {
+  /** The journal's name in metrics and in `npm run journals` (audit, inquiry, events). */
+  journal: string;
   shards: readonly JournalStreams[];
 }
 
@@ -71,7 +73,7 @@ export interface Journal {
  * a process of the previous version may still write to it during an upgrade, and its entries must not be stranded.
  * That layout never ran on a cluster, where its two keys would not even share a slot.
  */
-function journal(namespace: string, name: string, group: string, layout: RedisLayout): Journal {
+function journal(namespace: string, label: string, name: string, group: string, layout: RedisLayout): Journal {
   const shards: JournalStreams[] = shardTags(namespace).map((tag, i) => ({
     shard: String(i),
     key: `${namespace}:${name}:v2:${tag}`,
@@ -81,20 +83,20 @@ function journal(namespace: string, name: string, group: string, layout: RedisLa
   if (layout === 'standalone') {
     shards.push({ shard: 'legacy', key: `${namespace}:${name}:v1`, deadKey: `${namespace}:${name}:dead:v1`, group });
   }
-  return { shards };
+  return { journal: label, shards };
 }
 
 /** The journals, by name: the one definition of their streams and consumer groups (relays, readiness, npm run journals). */
 export const redisJournals = {
   /** Sealed audit entries waiting to be appended to the hash-chained audit log. */
   audit: (namespace: string, layout: RedisLayout): Journal =>
-    journal(namespace, 'audit-journal', 'audit-relay', layout),
+    journal(namespace, 'audit', 'audit-journal', 'audit-relay', layout),
   /** Bureau inquiries that analyses recorded, waiting to be stored in the event store (C). */
   inquiry: (namespace: string, layout: RedisLayout): Journal =>
-    journal(namespace, 'inquiry-journal', 'inquiry-relay', layout),
+    journal(namespace, 'inquiry', 'inquiry-journal', 'inquiry-relay', layout),
   /** Change events RabbitMQ could not take when they happened, waiting to be published when it is back. */
   events: (namespace: string, layout: RedisLayout): Journal =>
-    journal(namespace, 'event-outbox', 'event-outbox-relay', layout),
+    journal(namespace, 'events', 'event-outbox', 'event-outbox-relay', layout),
 };
 export type JournalName = keyof typeof redisJournals;
 
