@@ -18,7 +18,13 @@ const moduleNameMapper = {
   '^@app/testing/contracts$': '<rootDir>/libs/testing/src/contracts',
   '^@app/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
 };
-const base = { rootDir: __dirname, testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'] };
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   projects: [

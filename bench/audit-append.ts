@@ -59,7 +59,10 @@ const VARIANTS: Variant[] = [
   { name: 'format CHECKs without regular expressions', alter: [DROP_FORMAT_CHECKS, PLAIN_FORMAT_CHECKS] },
   { name: 'without format CHECKs', alter: [DROP_FORMAT_CHECKS] },
   { name: 'without format CHECKs, UNIQUE(hash)', alter: [DROP_FORMAT_CHECKS, DROP_UNIQUE_HASH] },
-  { name: 'without format CHECKs, UNIQUE(hash), subject index', alter: [DROP_FORMAT_CHECKS, DROP_UNIQUE_HASH, DROP_SUBJECT_INDEX] },
+  {
+    name: 'without format CHECKs, UNIQUE(hash), subject index',
+    alter: [DROP_FORMAT_CHECKS, DROP_UNIQUE_HASH, DROP_SUBJECT_INDEX],
+  },
 ];
 
 interface Result {
@@ -76,16 +79,32 @@ async function measure(url: string, variant: Variant, rows: number, cpfs: Cpf[])
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   const dataSource = await new DataSource({
-    type: 'postgres', url, entities: [AuditLogRow], migrations: AUDIT_MIGRATIONS, migrationsTableName: 'schema_migrations', synchronize: false,
+    type: 'postgres',
+    url,
+    entities: [AuditLogRow],
+    migrations: AUDIT_MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
     extra: { options: `-c search_path=${schema}`, max: 2 },
   }).initialize();
   try {
     await dataSource.runMigrations();
     for (const sql of variant.alter) await dataSource.query(sql);
     const key = randomBytes(32);
-    const log = new TypeormAuditLog(dataSource, (digits) => createHmac('sha256', key).update(digits).digest('hex'), { maxBatch: 2000 });
+    const log = new TypeormAuditLog(dataSource, (digits) => createHmac('sha256', key).update(digits).digest('hex'), {
+      maxBatch: 2000,
+    });
     const sealed = Array.from({ length: rows }, (_, i) =>
-      log.seal({ clientId: 'bench-client', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf: cpfs[i % cpfs.length]!, action: 'READ', resource: 'ANALYSIS', outcome: 'SUCCESS', requestId: randomUUID() }),
+      log.seal({
+        clientId: 'bench-client',
+        scope: 'analysis:read',
+        purpose: 'CREDIT_GRANTING',
+        cpf: cpfs[i % cpfs.length]!,
+        action: 'READ',
+        resource: 'ANALYSIS',
+        outcome: 'SUCCESS',
+        requestId: randomUUID(),
+      }),
     );
     const meter = cpuBreakdown({});
     const cpu0 = process.cpuUsage();
@@ -97,7 +116,13 @@ async function measure(url: string, variant: Variant, rows: number, cpfs: Cpf[])
     const used = process.cpuUsage(cpu0);
     const [{ count }] = (await dataSource.query('SELECT count(*)::int AS count FROM audit_log')) as [{ count: number }];
     if (count !== rows) throw new Error(`${variant.name}: ${count} rows stored for ${rows} appended`);
-    return { variant: variant.name, rows, seconds, pgCpuMs: ((cpu.PostgreSQL ?? 0) / 100) * seconds * 1000, appenderCpuMs: (used.user + used.system) / 1000 };
+    return {
+      variant: variant.name,
+      rows,
+      seconds,
+      pgCpuMs: ((cpu.PostgreSQL ?? 0) / 100) * seconds * 1000,
+      appenderCpuMs: (used.user + used.system) / 1000,
+    };
   } finally {
     await dataSource.destroy();
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -110,23 +135,34 @@ runMain(async () => {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: source scripts/services/env.sh');
   const cpfs = Array.from({ length: 2_000 }, (_, i) => Cpf.parse(cpfFromBase(300_000_000 + i)));
-  console.log(`audit-append benchmark: ${fmtInt(opts.rows)} rows per variant, ${opts.rounds} rounds, through TypeormAuditLog (batches of up to 2,000)`);
+  console.log(
+    `audit-append benchmark: ${fmtInt(opts.rows)} rows per variant, ${opts.rounds} rounds, through TypeormAuditLog (batches of up to 2,000)`,
+  );
   const results: Result[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     for (const variant of VARIANTS) {
       const r = await measure(url, variant, opts.rows, cpfs);
       results.push(r);
-      console.log(`  round ${round} ${r.variant}: ${fmtInt(r.rows / r.seconds)} rows/s, PostgreSQL ${fmt((r.pgCpuMs * 1000) / r.rows, 1)} µs CPU per row, appender ${fmt((r.appenderCpuMs * 1000) / r.rows, 1)} µs`);
+      console.log(
+        `  round ${round} ${r.variant}: ${fmtInt(r.rows / r.seconds)} rows/s, PostgreSQL ${fmt((r.pgCpuMs * 1000) / r.rows, 1)} µs CPU per row, appender ${fmt((r.appenderCpuMs * 1000) / r.rows, 1)} µs`,
+      );
     }
   }
   const rowsOf = (name: string) => results.filter((r) => r.variant === name);
   const range = (xs: number[]) => `${fmt(Math.min(...xs), 1)}–${fmt(Math.max(...xs), 1)}`;
   console.log('\nPer row appended (ranges over the rounds):');
-  console.log(table(
-    ['table', 'rows/s', 'PostgreSQL µs CPU', 'appender µs CPU'],
-    VARIANTS.map((v) => {
-      const rs = rowsOf(v.name);
-      return [v.name, range(rs.map((r) => r.rows / r.seconds)), range(rs.map((r) => (r.pgCpuMs * 1000) / r.rows)), range(rs.map((r) => (r.appenderCpuMs * 1000) / r.rows))];
-    }),
-  ));
+  console.log(
+    table(
+      ['table', 'rows/s', 'PostgreSQL µs CPU', 'appender µs CPU'],
+      VARIANTS.map((v) => {
+        const rs = rowsOf(v.name);
+        return [
+          v.name,
+          range(rs.map((r) => r.rows / r.seconds)),
+          range(rs.map((r) => (r.pgCpuMs * 1000) / r.rows)),
+          range(rs.map((r) => (r.appenderCpuMs * 1000) / r.rows)),
+        ];
+      }),
+    ),
+  );
 });

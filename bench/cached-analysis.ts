@@ -23,11 +23,39 @@ import { generateDemoConsumers } from '@app/credit';
 import { redisJournals } from '@app/credit/operations';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
-import { build, cpuBreakdown, CpuGroups, freePort, isProcessGroup, MACHINE, pinToOwnCore, processShares, reniceAll, STOLEN, ROOT, runDistScript, sleep, spawnApp, spawnNode, Spawned, spawnTs } from './lib/processes';
+import {
+  build,
+  cpuBreakdown,
+  CpuGroups,
+  freePort,
+  isProcessGroup,
+  MACHINE,
+  pinToOwnCore,
+  processShares,
+  reniceAll,
+  STOLEN,
+  ROOT,
+  runDistScript,
+  sleep,
+  spawnApp,
+  spawnNode,
+  Spawned,
+  spawnTs,
+} from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
-import { auditEntries, cleanUp, createVhost, deleteVhost, es, pgStats, redisCommandStats, redisUrlWithDb, serversFromEnv } from './lib/resources';
+import {
+  auditEntries,
+  cleanUp,
+  createVhost,
+  deleteVhost,
+  es,
+  pgStats,
+  redisCommandStats,
+  redisUrlWithDb,
+  serversFromEnv,
+} from './lib/resources';
 
 const USAGE = `usage: npm run bench:cached -- [options]
   --cpfs N            demo CPFs rotated round-robin (default 2000)
@@ -73,7 +101,31 @@ loading it dominates the run time; the inquiries a run records are deleted after
 documents. The RabbitMQ virtual host and the Redis keys are per run.`;
 
 const opts = parseArgs(
-  { cpfs: 2000, duration: 10, warmup: 3, rounds: 3, connections: 100, rate: 'auto', rateDuration: 10, rateTool: 'paced', servers: 'a,b,c,y', relays: 'worker', gc: false, nodeFlags: '', relayAtRate: 'run', relayInRounds: 'run', relayNice: 0, pinAtRate: false, heapProfile: false, profile: false, build: 'auto', redisDb: 11, ttl: 3600, fresh: false, dropData: false },
+  {
+    cpfs: 2000,
+    duration: 10,
+    warmup: 3,
+    rounds: 3,
+    connections: 100,
+    rate: 'auto',
+    rateDuration: 10,
+    rateTool: 'paced',
+    servers: 'a,b,c,y',
+    relays: 'worker',
+    gc: false,
+    nodeFlags: '',
+    relayAtRate: 'run',
+    relayInRounds: 'run',
+    relayNice: 0,
+    pinAtRate: false,
+    heapProfile: false,
+    profile: false,
+    build: 'auto',
+    redisDb: 11,
+    ttl: 3600,
+    fresh: false,
+    dropData: false,
+  },
   USAGE,
 );
 
@@ -85,7 +137,13 @@ const LABEL: Record<Key, string> = {
   y: '(y) same-work yardstick (Fastify, one Lua step)',
   m: '(m) our API with METRICS_ENABLED=false',
 };
-const NAME: Record<Key, string> = { a: 'api', b: 'fastify-redis', c: 'nest-express-cache', y: 'fastify-redis-audited', m: 'api-metrics-off' };
+const NAME: Record<Key, string> = {
+  a: 'api',
+  b: 'fastify-redis',
+  c: 'nest-express-cache',
+  y: 'fastify-redis-audited',
+  m: 'api-metrics-off',
+};
 /** Where (y) keeps its rate windows and journals; they are dropped after each of its rounds, as a relay would. */
 const YARDSTICK_PREFIX = 'bench-audited:';
 const RAW_PREFIX = 'bench:raw:';
@@ -93,12 +151,19 @@ const PURPOSE = 'CREDIT_GRANTING';
 
 /** Parts of our API's request path, by the compiled files and packages their frames come from. */
 const API_STAGES: [string, string[]][] = [
-  ['cached-read fast path (Fastify onRequest hook and its HTTP answer)', [
-    'credit-analyses/cached-analysis.fast-path.js', 'credit-analyses/analysis-read.http.js',
-  ]],
-  ['  the analysis-read policy (key, scope, purpose, CPF, audit entry sealed)', ['analysis-reads/analysis-read.policy.js']],
+  [
+    'cached-read fast path (Fastify onRequest hook and its HTTP answer)',
+    ['credit-analyses/cached-analysis.fast-path.js', 'credit-analyses/analysis-read.http.js'],
+  ],
+  [
+    '  the analysis-read policy (key, scope, purpose, CPF, audit entry sealed)',
+    ['analysis-reads/analysis-read.policy.js'],
+  ],
   ['  one Redis step: count, read, journal (Lua)', ['redis/redis-cached-analysis.reads.js']],
-  ['journal relays (Redis streams to the audit log and C), when the API relays', ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js']],
+  [
+    'journal relays (Redis streams to the audit log and C), when the API relays',
+    ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js'],
+  ],
   ['security headers (onSend hook)', ['auth/security-headers.js']],
   ['AccessGuard (API key, rate limit, purpose)', ['auth/access.guard.js']],
   ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['redis/redis-rate-limiter.js']],
@@ -106,16 +171,30 @@ const API_STAGES: [string, string[]][] = [
   ['AuditInterceptor (wraps the handler, awaits the audit write)', ['auth/audit.interceptor.js']],
   ['  audit log writer (hash chain, PostgreSQL transaction)', ['audit/typeorm-audit-log.js']],
   ['query handler (cache read, inquiry)', ['get-credit-analysis.handler.js']],
-  ['cache read: cache-manager, Keyv, ioredis-yet (telejson)', ['redis-analysis.cache.js', 'node_modules/cache-manager', 'node_modules/keyv', 'node_modules/@keyv', 'node_modules/telejson']],
-  ['inquiry recording (journal, or buffer and Elasticsearch bulk)', ['inquiry-recorder', 'redis-inquiry-journal.js', 'elasticsearch-transaction.store.js', 'node_modules/@elastic']],
+  [
+    'cache read: cache-manager, Keyv, ioredis-yet (telejson)',
+    [
+      'redis-analysis.cache.js',
+      'node_modules/cache-manager',
+      'node_modules/keyv',
+      'node_modules/@keyv',
+      'node_modules/telejson',
+    ],
+  ],
+  [
+    'inquiry recording (journal, or buffer and Elasticsearch bulk)',
+    ['inquiry-recorder', 'redis-inquiry-journal.js', 'elasticsearch-transaction.store.js', 'node_modules/@elastic'],
+  ],
   ['PostgreSQL driver (pg)', ['node_modules/pg/', 'node_modules/pg-protocol']],
   ['ioredis (all Redis I/O)', ['node_modules/ioredis']],
   ['@nestjs/core (router, guards, interceptors, pipes)', ['node_modules/@nestjs/core']],
   ['@nestjs/cqrs (QueryBus)', ['node_modules/@nestjs/cqrs']],
   ['rxjs', ['node_modules/rxjs']],
-  ['fastify', ['node_modules/fastify/', 'node_modules/find-my-way', 'node_modules/avvio', 'node_modules/light-my-request']],
+  [
+    'fastify',
+    ['node_modules/fastify/', 'node_modules/find-my-way', 'node_modules/avvio', 'node_modules/light-my-request'],
+  ],
 ];
-
 
 interface Swept {
   status: Map<number, number>;
@@ -149,26 +228,48 @@ async function indexStats(esUrl: string, index: string): Promise<{ searches: num
   return { searches: Number(total?.search?.query_total ?? 0), indexed: Number(total?.indexing?.index_total ?? 0) };
 }
 
-/** Sums the pauses of `node --trace-gc` lines ("… ms: Scavenge 148.6 (171.1) -> 139.0 (173.1) MB, 7.76 / 0.61 ms …") by kind. */
+/**
+ * Sums the pauses of `node --trace-gc` lines ("… ms: Scavenge 148.6 (171.1) -> 139.0 (173.1) MB, 7.76 / 0.61 ms …") by
+ * kind.
+ */
 function gcPauses(log: string): string {
   const byKind = new Map<string, number[]>();
-  for (const [, kind, pause] of log.matchAll(/ms: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)\b[^\n]*?MB, ([\d.]+) \//g)) {
+  for (const [, kind, pause] of log.matchAll(
+    /ms: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)\b[^\n]*?MB, ([\d.]+) \//g,
+  )) {
     byKind.set(kind!, [...(byKind.get(kind!) ?? []), Number(pause)]);
   }
   if (byKind.size === 0) return 'none logged';
-  return [...byKind].map(([kind, p]) => `${kind} ${p.length}×, ${fmt(p.reduce((a, b) => a + b, 0), 1)} ms in all, longest ${fmt(Math.max(...p), 1)} ms`).join('; ');
+  return [...byKind]
+    .map(
+      ([kind, p]) =>
+        `${kind} ${p.length}×, ${fmt(
+          p.reduce((a, b) => a + b, 0),
+          1,
+        )} ms in all, longest ${fmt(Math.max(...p), 1)} ms`,
+    )
+    .join('; ');
 }
 
 type Round = Measurement & { cpu: CpuGroups };
-const sumCpu = (g: CpuGroups) => Object.entries(g).filter(([k]) => isProcessGroup(k)).reduce((a, [, v]) => a + v, 0);
+const sumCpu = (g: CpuGroups) =>
+  Object.entries(g)
+    .filter(([k]) => isProcessGroup(k))
+    .reduce((a, [, v]) => a + v, 0);
 
 async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
-  const which = opts.servers.split(',').map((s) => s.trim()).filter(Boolean) as Key[];
-  if (which.some((k) => !['a', 'b', 'c', 'y', 'm'].includes(k)) || which.length === 0) throw new Error(`--servers must list a, b, c, y and/or m\n${USAGE}`);
-  if (which.includes('m') && !which.includes('a')) throw new Error('--servers m runs beside a (it shares its data and relay worker)');
-  if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0)) throw new Error('--rate must be auto or a number of requests per second');
+  const which = opts.servers
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as Key[];
+  if (which.some((k) => !['a', 'b', 'c', 'y', 'm'].includes(k)) || which.length === 0)
+    throw new Error(`--servers must list a, b, c, y and/or m\n${USAGE}`);
+  if (which.includes('m') && !which.includes('a'))
+    throw new Error('--servers m runs beside a (it shares its data and relay worker)');
+  if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0))
+    throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
   if (!['run', 'stop'].includes(opts.relayInRounds)) throw new Error('--relay-in-rounds must be run or stop');
@@ -180,8 +281,12 @@ async function main(): Promise<void> {
   /** The compiled ingestion-worker that relays the journals for (a) when --relays worker. */
   let relayWorker: Spawned | undefined;
   const cleanups: [string, () => Promise<unknown>][] = [];
-  const journalKeys = [...redisJournals.audit('credit', 'standalone').shards, ...redisJournals.inquiry('credit', 'standalone').shards].map((s) => s.key);
-  const journalLength = async () => (await Promise.all(journalKeys.map((k) => redis.xlen(k)))).reduce((a, b) => a + b, 0);
+  const journalKeys = [
+    ...redisJournals.audit('credit', 'standalone').shards,
+    ...redisJournals.inquiry('credit', 'standalone').shards,
+  ].map((s) => s.key);
+  const journalLength = async () =>
+    (await Promise.all(journalKeys.map((k) => redis.xlen(k)))).reduce((a, b) => a + b, 0);
   /** Waits until the relays have delivered every journalled audit entry and inquiry; returns how long that took. */
   const drainJournal = async (): Promise<number> => {
     const t = Date.now();
@@ -191,7 +296,13 @@ async function main(): Promise<void> {
     }
     return (Date.now() - t) / 1000;
   };
-  const auditRounds: { served: number; audited: number; backlog: number; drainSeconds: number; relayPerSecond: number }[] = [];
+  const auditRounds: {
+    served: number;
+    audited: number;
+    backlog: number;
+    drainSeconds: number;
+    relayPerSecond: number;
+  }[] = [];
   let auditedReads = async () => 0;
   const clearRedis = async () => {
     // Only what the three servers write, in the benchmark's own logical database.
@@ -205,19 +316,38 @@ async function main(): Promise<void> {
     }
   };
 
-  console.log(`cached-analysis benchmark ${runId}: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, autocannon ${require('autocannon/package.json').version}`);
-  console.log(`  ${opts.cpfs} CPFs round-robin, ${opts.connections} connections, no pipelining, ${opts.rounds} × ${opts.duration} s after ${opts.warmup} s warm-up; fixed rate ${opts.rate} req/s × ${opts.rateDuration} s (${opts.rateTool})`);
-  console.log(`  Redis ${redisUrl} (logical db ${opts.redisDb} of the shared server); journals relayed by ${opts.relays === 'worker' ? 'a compiled ingestion-worker (the API runs with RUN_JOURNAL_RELAYS=false)' : 'the API itself'}`);
+  console.log(
+    `cached-analysis benchmark ${runId}: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, autocannon ${require('autocannon/package.json').version}`,
+  );
+  console.log(
+    `  ${opts.cpfs} CPFs round-robin, ${opts.connections} connections, no pipelining, ${opts.rounds} × ${opts.duration} s after ${opts.warmup} s warm-up; fixed rate ${opts.rate} req/s × ${opts.rateDuration} s (${opts.rateTool})`,
+  );
+  console.log(
+    `  Redis ${redisUrl} (logical db ${opts.redisDb} of the shared server); journals relayed by ${opts.relays === 'worker' ? 'a compiled ingestion-worker (the API runs with RUN_JOURNAL_RELAYS=false)' : 'the API itself'}`,
+  );
   const idle = cpuBreakdown({});
   await sleep(1000);
   const background = idle();
-  console.log(`  machine before the run: ${fmt(background[MACHINE] ?? 0, 0)}% of ${cpus().length * 100}% CPU busy (${Object.entries(background).filter(([k, v]) => v >= 5 && isProcessGroup(k)).map(([k, v]) => `${k} ${fmt(v, 0)}%`).join(', ') || 'nothing over 5%'})`);
+  console.log(
+    `  machine before the run: ${fmt(background[MACHINE] ?? 0, 0)}% of ${cpus().length * 100}% CPU busy (${
+      Object.entries(background)
+        .filter(([k, v]) => v >= 5 && isProcessGroup(k))
+        .map(([k, v]) => `${k} ${fmt(v, 0)}%`)
+        .join(', ') || 'nothing over 5%'
+    })`,
+  );
   try {
     build(opts.build);
     await clearRedis();
     const cpfs = generateDemoConsumers(opts.cpfs, new Date()).map((d) => d.consumer.cpf);
     const paths = cpfs.map((c) => `/v1/credit-analyses/${c}`);
-    const ports: Record<Key, number> = { a: await freePort(), b: await freePort(), c: await freePort(), y: await freePort(), m: await freePort() };
+    const ports: Record<Key, number> = {
+      a: await freePort(),
+      b: await freePort(),
+      c: await freePort(),
+      y: await freePort(),
+      m: await freePort(),
+    };
     const base = (k: Key) => `http://127.0.0.1:${ports[k]}`;
 
     // --- (a) our API: kept demo data set, per-run virtual host ----------------------------------------------------
@@ -240,22 +370,54 @@ async function main(): Promise<void> {
       const rabbitmqUrl = await createVhost(servers.rabbitmqUrl, runId);
       cleanups.push(['delete RabbitMQ vhost', () => deleteVhost(servers.rabbitmqUrl, runId)]);
       // After the API has stopped (its inquiry recorder flushes on shutdown): the next run serves the same documents.
-      cleanups.push(['delete the inquiries this run recorded', async () => console.log(`clean-up: deleted ${await deleteRecordedInquiries(servers.elasticsearchUrl, set.esIndex)} recorded inquiries from ${set.esIndex}`)]);
-      if (opts.dropData) cleanups.push(['drop the demo data set', async () => { await dropDataSet(servers, set); console.log(`clean-up: dropped ${set.pgName}, Mongo ${set.mongoName}, ${set.esIndex}`); }]);
+      cleanups.push([
+        'delete the inquiries this run recorded',
+        async () =>
+          console.log(
+            `clean-up: deleted ${await deleteRecordedInquiries(servers.elasticsearchUrl, set.esIndex)} recorded inquiries from ${set.esIndex}`,
+          ),
+      ]);
+      if (opts.dropData)
+        cleanups.push([
+          'drop the demo data set',
+          async () => {
+            await dropDataSet(servers, set);
+            console.log(`clean-up: dropped ${set.pgName}, Mongo ${set.mongoName}, ${set.esIndex}`);
+          },
+        ]);
       apiEnv = {
-        ...set.keys, DATABASE_URL: databaseUrl, MONGODB_URL: mongodbUrl, ELASTICSEARCH_URL: servers.elasticsearchUrl, ELASTICSEARCH_INDEX: set.esIndex,
-        REDIS_URL: redisUrl, RABBITMQ_URL: rabbitmqUrl, PORT: String(ports.a), HOST: '127.0.0.1', DEMO_CONSUMERS: String(opts.cpfs),
-        // The default 600/min would answer 429 within a second; the maximum keeps the limiter (and its Redis round trip) on the path.
-        RATE_LIMIT_PER_MINUTE: '10000000', ANALYSIS_TTL_SECONDS: String(opts.ttl),
+        ...set.keys,
+        DATABASE_URL: databaseUrl,
+        MONGODB_URL: mongodbUrl,
+        ELASTICSEARCH_URL: servers.elasticsearchUrl,
+        ELASTICSEARCH_INDEX: set.esIndex,
+        REDIS_URL: redisUrl,
+        RABBITMQ_URL: rabbitmqUrl,
+        PORT: String(ports.a),
+        HOST: '127.0.0.1',
+        DEMO_CONSUMERS: String(opts.cpfs),
+        // The default 600/min would answer 429 within a second; the maximum keeps the limiter (and its Redis round
+        // trip) on the path.
+        RATE_LIMIT_PER_MINUTE: '10000000',
+        ANALYSIS_TTL_SECONDS: String(opts.ttl),
         RUN_JOURNAL_RELAYS: opts.relays === 'worker' ? 'false' : 'true',
       };
       runDistScript('db-migrate', [], apiEnv);
-      const created = runDistScript('api-keys', ['create', '--name', `bench-${stamp}`, '--scopes', 'analysis:read'], apiEnv);
+      const created = runDistScript(
+        'api-keys',
+        ['create', '--name', `bench-${stamp}`, '--scopes', 'analysis:read'],
+        apiEnv,
+      );
       apiKey = /cak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/.exec(created)?.[0] ?? '';
       if (!apiKey) throw new Error(`no API key in the output of npm run apikey:\n${created}`);
-      cleanups.push(['revoke the API key', async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], apiEnv)]);
+      cleanups.push([
+        'revoke the API key',
+        async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], apiEnv),
+      ]);
       auditedReads = () => auditEntries(databaseUrl, `bench-${stamp}`);
-      console.log(`setup: ${reused ? 'kept' : 'new'} data set (database ${set.pgName}, Mongo ${set.mongoName}, index ${set.esIndex}), vhost ${runId}, migrated, API key made in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      console.log(
+        `setup: ${reused ? 'kept' : 'new'} data set (database ${set.pgName}, Mongo ${set.mongoName}, index ${set.esIndex}), vhost ${runId}, migrated, API key made in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
     const headers = { 'x-api-key': apiKey || 'cak_unused', 'x-purpose': PURPOSE };
 
@@ -267,45 +429,93 @@ async function main(): Promise<void> {
     const heapProfileFile = join(ROOT, 'bench/.profiles', `${runId}-api.heapprofile`);
     const yardstickProfileFile = join(ROOT, 'bench/.profiles', `${runId}-yardstick.cpuprofile`);
     if (which.includes('a')) {
-      const flags = [...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []), ...(opts.gc ? ['--trace-gc'] : []), ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : [])];
+      const flags = [
+        ...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []),
+        ...(opts.gc ? ['--trace-gc'] : []),
+        ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : []),
+      ];
       const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
-      const env = { ...apiEnv, ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}), ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}) };
+      const env = {
+        ...apiEnv,
+        ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}),
+        ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}),
+      };
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('a', s)));
       if (which.includes('m')) {
         // Started after (a) has loaded the demo data: both would otherwise load it into the same empty stores.
         const offEnv = { ...apiEnv, PORT: String(ports.m), METRICS_ENABLED: 'false' };
-        starting[starting.length - 1] = starting.at(-1)!.then(() =>
-          spawnApp('api', offEnv, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('m', s)));
+        starting[starting.length - 1] = starting
+          .at(-1)!
+          .then(() => spawnApp('api', offEnv, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('m', s)));
       }
       if (opts.relays === 'worker') {
-        const relayEnv = opts.profile ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile } : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
-        starting.push(spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => {
-          relayWorker = s;
-          if (opts.relayNice !== 0) console.log(`relay worker: nice ${opts.relayNice} on ${reniceAll(s.pid, opts.relayNice)} threads`);
-        }));
+        const relayEnv = opts.profile
+          ? { ...apiEnv, RUN_JOURNAL_RELAYS: 'true', BENCH_CPU_PROFILE: relayProfileFile }
+          : { ...apiEnv, RUN_JOURNAL_RELAYS: 'true' };
+        starting.push(
+          spawnApp('ingestion-worker', relayEnv, /ingestion-worker consuming/, 120_000, flags).then((s) => {
+            relayWorker = s;
+            if (opts.relayNice !== 0)
+              console.log(`relay worker: nice ${opts.relayNice} on ${reniceAll(s.pid, opts.relayNice)} threads`);
+          }),
+        );
       }
     }
-    if (which.includes('b')) starting.push(spawnTs(NAME.b, 'bench/baselines/fastify-redis.ts', { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('b', s)));
+    if (which.includes('b'))
+      starting.push(
+        spawnTs(
+          NAME.b,
+          'bench/baselines/fastify-redis.ts',
+          { PORT: String(ports.b), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX },
+          /ready on/,
+        ).then((s) => void spawned.set('b', s)),
+      );
     if (which.includes('y')) {
-      const env = { PORT: String(ports.y), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX, STREAM_PREFIX: YARDSTICK_PREFIX, API_KEY: headers['x-api-key'], ...(opts.profile ? { BENCH_CPU_PROFILE: yardstickProfileFile } : {}) };
-      const ts = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/baselines/fastify-redis-audited.ts'];
+      const env = {
+        PORT: String(ports.y),
+        REDIS_URL: redisUrl,
+        KEY_PREFIX: RAW_PREFIX,
+        STREAM_PREFIX: YARDSTICK_PREFIX,
+        API_KEY: headers['x-api-key'],
+        ...(opts.profile ? { BENCH_CPU_PROFILE: yardstickProfileFile } : {}),
+      };
+      const ts = [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'bench/baselines/fastify-redis-audited.ts',
+      ];
       const args = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js', ...ts] : ts;
       starting.push(spawnNode(NAME.y, args, env, /ready on/).then((s) => void spawned.set('y', s)));
     }
-    if (which.includes('c')) starting.push(spawnTs(NAME.c, 'bench/baselines/nest-express-cache.ts', { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX }, /ready on/).then((s) => void spawned.set('c', s)));
+    if (which.includes('c'))
+      starting.push(
+        spawnTs(
+          NAME.c,
+          'bench/baselines/nest-express-cache.ts',
+          { PORT: String(ports.c), REDIS_URL: redisUrl, KEY_PREFIX: RAW_PREFIX },
+          /ready on/,
+        ).then((s) => void spawned.set('c', s)),
+      );
     const results = await Promise.allSettled(starting);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     const loadLine = /loaded (\d+) demo consumers and (\d+) events in (\d+) ms/.exec(spawned.get('a')?.output() ?? '');
-    console.log(`start: servers ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${loadLine ? ` (the API loaded ${loadLine[1]} demo consumers and ${loadLine[2]} events in ${(Number(loadLine[3]) / 1000).toFixed(1)} s)` : ''}`);
+    console.log(
+      `start: servers ready in ${((Date.now() - t0) / 1000).toFixed(1)} s${loadLine ? ` (the API loaded ${loadLine[1]} demo consumers and ${loadLine[2]} events in ${(Number(loadLine[3]) / 1000).toFixed(1)} s)` : ''}`,
+    );
 
     // --- warm every cache and check the three serve the same bytes --------------------------------------------------
     let reference: string[];
     if (which.includes('a')) {
       const first = await sweep(base('a'), paths, headers);
       const second = await sweep(base('a'), paths, headers);
-      console.log(`warm (a): first pass ${show(first.status)} / X-Cache ${show(first.cache)}; second pass ${show(second.status)} / X-Cache ${show(second.cache)}`);
-      if (second.status.get(200) !== paths.length || second.cache.get('HIT') !== paths.length) throw new Error('our API does not answer every CPF from cache: see the warm-up counts above');
+      console.log(
+        `warm (a): first pass ${show(first.status)} / X-Cache ${show(first.cache)}; second pass ${show(second.status)} / X-Cache ${show(second.cache)}`,
+      );
+      if (second.status.get(200) !== paths.length || second.cache.get('HIT') !== paths.length)
+        throw new Error('our API does not answer every CPF from cache: see the warm-up counts above');
       markSetLoaded();
       reference = second.bodies;
     } else {
@@ -317,7 +527,9 @@ async function main(): Promise<void> {
     await pipeline.exec();
     const digest = (bodies: string[]) => createHash('sha256').update(bodies.join('\n')).digest('hex').slice(0, 16);
     const sizes = reference.map((b) => Buffer.byteLength(b));
-    console.log(`documents: ${sizes.length}, body ${Math.min(...sizes)}–${Math.max(...sizes)} bytes, mean ${fmt(sizes.reduce((a, b) => a + b, 0) / sizes.length, 0)} bytes, digest ${digest(reference)}`);
+    console.log(
+      `documents: ${sizes.length}, body ${Math.min(...sizes)}–${Math.max(...sizes)} bytes, mean ${fmt(sizes.reduce((a, b) => a + b, 0) / sizes.length, 0)} bytes, digest ${digest(reference)}`,
+    );
     let expressMisses = 0;
     for (const k of which) {
       if (k === 'a') continue;
@@ -327,12 +539,16 @@ async function main(): Promise<void> {
       }
       const check = await sweep(base(k), paths, headers);
       const same = check.bodies.filter((b, i) => b === reference[i]).length;
-      console.log(`check ${k}: ${show(check.status)}; bodies identical to (a): ${same}/${paths.length}, digest ${digest(check.bodies)}${k === 'c' ? `; handler ran ${expressMisses} times (the warm-up misses)` : ''}`);
+      console.log(
+        `check ${k}: ${show(check.status)}; bodies identical to (a): ${same}/${paths.length}, digest ${digest(check.bodies)}${k === 'c' ? `; handler ran ${expressMisses} times (the warm-up misses)` : ''}`,
+      );
       if (same !== paths.length) throw new Error(`server ${k} does not serve the same documents`);
     }
 
     // --- what (a) waits for on each request, one at a time ----------------------------------------------------------
-    const probes = which.includes('a') ? await dependencyProbes(redisUrl, apiEnv.DATABASE_URL!, RAW_PREFIX + cpfs[0]) : [];
+    const probes = which.includes('a')
+      ? await dependencyProbes(redisUrl, apiEnv.DATABASE_URL!, RAW_PREFIX + cpfs[0])
+      : [];
 
     // --- saturation: warm-up, then rounds interleaved b, c, a -------------------------------------------------------
     const rounds = new Map<Key, Round[]>(which.map((k) => [k, []]));
@@ -341,20 +557,45 @@ async function main(): Promise<void> {
       const [, found] = await redis.scan('0', 'MATCH', `${YARDSTICK_PREFIX}*`, 'COUNT', 1000);
       if (found.length) await redis.unlink(...found);
     };
-    const named = () => ({ ...Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid])), ...(relayWorker ? { 'relay worker': relayWorker.pid } : {}) });
-    for (const k of order) await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
-    const apiTotals = { requests: 0, redis: new Map<string, number>(), commits: 0, inserted: 0, searches: 0, indexed: 0, logBytes: 0 };
+    const named = () => ({
+      ...Object.fromEntries([...spawned.entries()].map(([k, s]) => [NAME[k], s.pid])),
+      ...(relayWorker ? { 'relay worker': relayWorker.pid } : {}),
+    });
+    for (const k of order)
+      await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.warmup });
+    const apiTotals = {
+      requests: 0,
+      redis: new Map<string, number>(),
+      commits: 0,
+      inserted: 0,
+      searches: 0,
+      indexed: 0,
+      logBytes: 0,
+    };
     for (let r = 1; r <= opts.rounds; r++) {
       for (const k of order) {
         await sleep(500);
         if (k === 'a') await drainJournal();
-        const before = k === 'a'
-          ? { redis: await redisCommandStats(redis), pg: await pgStats(servers.databaseUrl, pgName), es: await indexStats(servers.elasticsearchUrl, esIndex), log: spawned.get('a')!.written(), audited: await auditedReads() }
-          : null;
+        const before =
+          k === 'a'
+            ? {
+                redis: await redisCommandStats(redis),
+                pg: await pgStats(servers.databaseUrl, pgName),
+                es: await indexStats(servers.elasticsearchUrl, esIndex),
+                log: spawned.get('a')!.written(),
+                audited: await auditedReads(),
+              }
+            : null;
         const pauseRelay = k === 'a' && relayWorker !== undefined && opts.relayInRounds === 'stop';
         if (pauseRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
         const meter = cpuBreakdown(named());
-        const m = await saturate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+        const m = await saturate({
+          url: base(k),
+          paths,
+          headers,
+          connections: opts.connections,
+          durationSeconds: opts.duration,
+        });
         const cpu = meter();
         if (pauseRelay) process.kill(relayWorker!.pid, 'SIGCONT');
         rounds.get(k)!.push({ ...m, cpu });
@@ -363,7 +604,8 @@ async function main(): Promise<void> {
           // Let the inquiry recorder's and the audit log's last batches land before counting what they wrote.
           await sleep(300);
           const redisAfter = await redisCommandStats(redis);
-          for (const [cmd, calls] of redisAfter) apiTotals.redis.set(cmd, (apiTotals.redis.get(cmd) ?? 0) + calls - (before.redis.get(cmd) ?? 0));
+          for (const [cmd, calls] of redisAfter)
+            apiTotals.redis.set(cmd, (apiTotals.redis.get(cmd) ?? 0) + calls - (before.redis.get(cmd) ?? 0));
           const pg = await pgStats(servers.databaseUrl, pgName);
           const esAfter = await indexStats(servers.elasticsearchUrl, esIndex);
           apiTotals.requests += m.requests;
@@ -377,23 +619,42 @@ async function main(): Promise<void> {
           const drainSeconds = await drainJournal();
           const audited = (await auditedReads()) - before.audited;
           const served = m.requests - m.non200;
-          auditRounds.push({ served, audited, backlog, drainSeconds, relayPerSecond: audited / (m.seconds + drainSeconds) });
+          auditRounds.push({
+            served,
+            audited,
+            backlog,
+            drainSeconds,
+            relayPerSecond: audited / (m.seconds + drainSeconds),
+          });
           // autocannon stops with one request in flight per connection: served by the API (and audited), never counted.
-          const verdict = audited >= served && audited <= served + opts.connections ? `all, +${audited - served} in flight when the round stopped` : 'MISMATCH';
-          console.log(`  audit (a): ${fmtInt(served)} reads served, ${fmtInt(audited)} audit entries appended (${verdict}); journal backlog at the end of the round ${fmtInt(backlog)}, drained ${fmt(drainSeconds, 1)} s later`);
+          const verdict =
+            audited >= served && audited <= served + opts.connections
+              ? `all, +${audited - served} in flight when the round stopped`
+              : 'MISMATCH';
+          console.log(
+            `  audit (a): ${fmtInt(served)} reads served, ${fmtInt(audited)} audit entries appended (${verdict}); journal backlog at the end of the round ${fmtInt(backlog)}, drained ${fmt(drainSeconds, 1)} s later`,
+          );
         }
-        console.log(`  round ${r} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}; CPU % of one core: ${processShares(cpu)}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
+        console.log(
+          `  round ${r} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}; CPU % of one core: ${processShares(cpu)}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`,
+        );
       }
     }
     const med = (k: Key, f: (m: Round) => number) => median(rounds.get(k)!.map(f));
     if (auditRounds.length) {
-      const all = auditRounds.reduce((a, r) => ({ served: a.served + r.served, audited: a.audited + r.audited }), { served: 0, audited: 0 });
-      console.log(`audit (a): ${fmtInt(all.audited)} of ${fmtInt(all.served)} reads served in the saturated rounds are in the audit log; relay ${auditRounds.map((r) => fmtInt(r.relayPerSecond)).join(' / ')} entries/s per round (appended ÷ round + drain time)`);
+      const all = auditRounds.reduce((a, r) => ({ served: a.served + r.served, audited: a.audited + r.audited }), {
+        served: 0,
+        audited: 0,
+      });
+      console.log(
+        `audit (a): ${fmtInt(all.audited)} of ${fmtInt(all.served)} reads served in the saturated rounds are in the audit log; relay ${auditRounds.map((r) => fmtInt(r.relayPerSecond)).join(' / ')} entries/s per round (appended ÷ round + drain time)`,
+      );
     }
 
     // --- fixed moderate rate --------------------------------------------------------------------------------------
     const slowest = Math.min(...order.map((k) => med(k, (m) => m.reqPerSec)));
-    const rate = opts.rate === 'auto' ? Math.max(100, Math.min(2000, Math.floor(slowest / 2 / 100) * 100)) : Number(opts.rate);
+    const rate =
+      opts.rate === 'auto' ? Math.max(100, Math.min(2000, Math.floor(slowest / 2 / 100) * 100)) : Number(opts.rate);
     const fixed = new Map<Key, Round>();
     if (rate > 0) {
       // The saturated rounds leave background work behind (Elasticsearch merging the inquiries, PostgreSQL writing
@@ -406,11 +667,20 @@ async function main(): Promise<void> {
         busy = meter()[MACHINE] ?? 0;
         if (busy < 25) break;
       }
-      console.log(`settle: ${((Date.now() - quietFrom) / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`);
+      console.log(
+        `settle: ${((Date.now() - quietFrom) / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`,
+      );
       for (const k of order) {
         // A second at the rate, not measured: lets the previous server's background work (inquiry and audit
         // flushes, Elasticsearch merges) settle and warms this path of the client.
-        await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: 1, maxSockets: opts.connections });
+        await paced({
+          url: base(k),
+          paths,
+          headers,
+          ratePerSecond: rate,
+          durationSeconds: 1,
+          maxSockets: opts.connections,
+        });
         const logFrom = spawned.get(k)!.written();
         const stopRelay = k === 'a' && relayWorker !== undefined && opts.relayAtRate === 'stop';
         if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
@@ -418,27 +688,48 @@ async function main(): Promise<void> {
         if (sampleHeap) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
         const unpin = opts.pinAtRate ? pinToOwnCore(spawned.get(k)!.pid) : undefined;
         const meter = cpuBreakdown(named());
-        const m = opts.rateTool === 'autocannon'
-          ? await autocannonAtRate({ url: base(k), paths, headers, connections: opts.connections, durationSeconds: opts.rateDuration, ratePerSecond: rate })
-          : await paced({ url: base(k), paths, headers, ratePerSecond: rate, durationSeconds: opts.rateDuration, maxSockets: opts.connections });
+        const m =
+          opts.rateTool === 'autocannon'
+            ? await autocannonAtRate({
+                url: base(k),
+                paths,
+                headers,
+                connections: opts.connections,
+                durationSeconds: opts.rateDuration,
+                ratePerSecond: rate,
+              })
+            : await paced({
+                url: base(k),
+                paths,
+                headers,
+                ratePerSecond: rate,
+                durationSeconds: opts.rateDuration,
+                maxSockets: opts.connections,
+              });
         const cpu = meter();
         unpin?.();
         if (stopRelay) process.kill(relayWorker!.pid, 'SIGCONT');
         fixed.set(k, { ...m, cpu });
-        console.log(`  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`);
+        console.log(
+          `  fixed rate ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`,
+        );
         if (sampleHeap) {
           process.kill(spawned.get(k)!.pid, 'SIGWINCH');
           const written = Date.now();
           while (!existsSync(heapProfileFile) && Date.now() - written < 30_000) await sleep(200);
           const { totalMb, sites } = summarizeHeapProfile(heapProfileFile);
-          console.log(`  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`);
+          console.log(
+            `  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`,
+          );
         }
         if (k === 'a' && opts.gc) {
           const traced = spawned.get(k)!.outputSince(logFrom);
           const gcLog = join(ROOT, 'bench/.profiles', `${runId}-api-gc.log`);
           mkdirSync(dirname(gcLog), { recursive: true });
           writeFileSync(gcLog, traced);
-          console.log(`  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`);
+          console.log(
+            `  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`,
+          );
         }
       }
     }
@@ -446,73 +737,196 @@ async function main(): Promise<void> {
     // --- were the measured requests cache hits? ---------------------------------------------------------------------
     if (which.includes('c')) {
       const after = ((await (await fetch(`${base('c')}/bench/misses`)).json()) as { misses: number }).misses;
-      console.log(`proof (c): the handler ran ${after - expressMisses} times during the measurements (0 = every request a cache hit)`);
+      console.log(
+        `proof (c): the handler ran ${after - expressMisses} times during the measurements (0 = every request a cache hit)`,
+      );
     }
     if (which.includes('a')) {
-      const after = await sweep(base('a'), paths.filter((_, i) => i % 10 === 0), headers);
-      console.log(`proof (a): Elasticsearch searches on the index during the saturated rounds: ${apiTotals.searches} (a miss searches the trail; 0 = every request a cache hit); afterwards X-Cache of every 10th CPF ${show(after.cache)}; API log output during the rounds: ${apiTotals.logBytes} bytes`);
+      const after = await sweep(
+        base('a'),
+        paths.filter((_, i) => i % 10 === 0),
+        headers,
+      );
+      console.log(
+        `proof (a): Elasticsearch searches on the index during the saturated rounds: ${apiTotals.searches} (a miss searches the trail; 0 = every request a cache hit); afterwards X-Cache of every 10th CPF ${show(after.cache)}; API log output during the rounds: ${apiTotals.logBytes} bytes`,
+      );
     }
 
     // --- tables ---------------------------------------------------------------------------------------------------
     const ceiling = which.includes('b') ? med('b', (m) => m.reqPerSec) : NaN;
     const yardstick = which.includes('y') ? med('y', (m) => m.reqPerSec) : NaN;
     const sorted = order.slice().sort();
-    console.log(`\nSaturated: ${opts.connections} connections, no pipelining, ${opts.duration} s × ${opts.rounds} rounds after ${opts.warmup} s warm-up, medians (latency from a 10 µs histogram of every response)`);
-    console.log(table(
-      ['server', 'req/s', 'ratio to (b)', 'ratio to (y)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
-      sorted.map((k) => [
-        LABEL[k], fmtInt(med(k, (m) => m.reqPerSec)), fmt(med(k, (m) => m.reqPerSec) / ceiling, 2), fmt(med(k, (m) => m.reqPerSec) / yardstick, 2),
-        fmt(med(k, (m) => m.p50), 2), fmt(med(k, (m) => m.p99), 2),
-        fmt(med(k, (m) => m.bytesPerResponse), 0), String(rounds.get(k)!.reduce((s, m) => s + m.non200 + m.errors, 0)),
-      ]),
-    ));
-    console.log(`req/s of each round: ${sorted.map((k) => `${k} ${rounds.get(k)!.map((m) => fmtInt(m.reqPerSec)).join(' / ')}`).join('; ')}`);
-    const groups = ['server', ...(relayWorker ? ['relay worker'] : []), 'load generator', 'Redis', 'PostgreSQL', 'FerretDB', 'Elasticsearch', 'RabbitMQ', 'other processes'];
-    console.log(`\nCPU during the saturated rounds, % of one core (median; the machine has ${cpus().length * 100}%; 'machine busy' also counts processes that came and went):`);
-    console.log(table(
-      ['server', ...groups, 'sum', MACHINE],
-      sorted.map((k) => [LABEL[k].slice(0, 3), ...groups.map((g) => fmt(med(k, (m) => m.cpu[g === 'server' ? NAME[k] : g] ?? 0), 0)), fmt(med(k, (m) => sumCpu(m.cpu)), 0), fmt(med(k, (m) => m.cpu[MACHINE] ?? 0), 0)]),
-    ));
+    console.log(
+      `\nSaturated: ${opts.connections} connections, no pipelining, ${opts.duration} s × ${opts.rounds} rounds after ${opts.warmup} s warm-up, medians (latency from a 10 µs histogram of every response)`,
+    );
+    console.log(
+      table(
+        ['server', 'req/s', 'ratio to (b)', 'ratio to (y)', 'p50 ms', 'p99 ms', 'bytes/response', 'non-200+errors'],
+        sorted.map((k) => [
+          LABEL[k],
+          fmtInt(med(k, (m) => m.reqPerSec)),
+          fmt(med(k, (m) => m.reqPerSec) / ceiling, 2),
+          fmt(med(k, (m) => m.reqPerSec) / yardstick, 2),
+          fmt(
+            med(k, (m) => m.p50),
+            2,
+          ),
+          fmt(
+            med(k, (m) => m.p99),
+            2,
+          ),
+          fmt(
+            med(k, (m) => m.bytesPerResponse),
+            0,
+          ),
+          String(rounds.get(k)!.reduce((s, m) => s + m.non200 + m.errors, 0)),
+        ]),
+      ),
+    );
+    console.log(
+      `req/s of each round: ${sorted
+        .map(
+          (k) =>
+            `${k} ${rounds
+              .get(k)!
+              .map((m) => fmtInt(m.reqPerSec))
+              .join(' / ')}`,
+        )
+        .join('; ')}`,
+    );
+    const groups = [
+      'server',
+      ...(relayWorker ? ['relay worker'] : []),
+      'load generator',
+      'Redis',
+      'PostgreSQL',
+      'FerretDB',
+      'Elasticsearch',
+      'RabbitMQ',
+      'other processes',
+    ];
+    console.log(
+      `\nCPU during the saturated rounds, % of one core (median; the machine has ${cpus().length * 100}%; 'machine busy' also counts processes that came and went):`,
+    );
+    console.log(
+      table(
+        ['server', ...groups, 'sum', MACHINE],
+        sorted.map((k) => [
+          LABEL[k].slice(0, 3),
+          ...groups.map((g) =>
+            fmt(
+              med(k, (m) => m.cpu[g === 'server' ? NAME[k] : g] ?? 0),
+              0,
+            ),
+          ),
+          fmt(
+            med(k, (m) => sumCpu(m.cpu)),
+            0,
+          ),
+          fmt(
+            med(k, (m) => m.cpu[MACHINE] ?? 0),
+            0,
+          ),
+        ]),
+      ),
+    );
     if (rate > 0) {
-      console.log(`\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, latency from send'})`);
-      console.log(table(
-        ['server', 'achieved req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server CPU %', 'machine CPU %', 'send lag p99 ms', 'non-200+errors'],
-        sorted.map((k) => {
-          const m = fixed.get(k)!;
-          return [LABEL[k], fmtInt(m.reqPerSec), fmt(m.p50, 2), fmt(m.p90, 2), fmt(m.p99, 2), fmt(m.max, 1), fmt(m.cpu[NAME[k]] ?? 0, 0), fmt(m.cpu[MACHINE] ?? 0, 0), fmt(m.sendLagP99 ?? NaN, 2), String(m.non200 + m.errors)];
-        }),
-      ));
+      console.log(
+        `\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, latency from send'})`,
+      );
+      console.log(
+        table(
+          [
+            'server',
+            'achieved req/s',
+            'p50 ms',
+            'p90 ms',
+            'p99 ms',
+            'max ms',
+            'server CPU %',
+            'machine CPU %',
+            'send lag p99 ms',
+            'non-200+errors',
+          ],
+          sorted.map((k) => {
+            const m = fixed.get(k)!;
+            return [
+              LABEL[k],
+              fmtInt(m.reqPerSec),
+              fmt(m.p50, 2),
+              fmt(m.p90, 2),
+              fmt(m.p99, 2),
+              fmt(m.max, 1),
+              fmt(m.cpu[NAME[k]] ?? 0, 0),
+              fmt(m.cpu[MACHINE] ?? 0, 0),
+              fmt(m.sendLagP99 ?? NaN, 2),
+              String(m.non200 + m.errors),
+            ];
+          }),
+        ),
+      );
     }
     if (which.includes('a') && apiTotals.requests > 0) {
       const per = (n: number) => fmt(n / apiTotals.requests, 2);
-      const cmds = [...apiTotals.redis.entries()].filter(([, n]) => n / apiTotals.requests >= 0.01).sort((x, y) => y[1] - x[1]);
+      const cmds = [...apiTotals.redis.entries()]
+        .filter(([, n]) => n / apiTotals.requests >= 0.01)
+        .sort((x, y) => y[1] - x[1]);
       console.log(`\nWhat one cached request of (a) does, over its ${fmtInt(apiTotals.requests)} saturated requests:`);
-      console.log(`  Redis commands per request (server-wide counters: other clients of this Redis add noise): ${cmds.map(([c, n]) => `${c} ${per(n)}`).join(', ')}`);
-      console.log(`  PostgreSQL (its own database): ${per(apiTotals.commits)} commits and ${per(apiTotals.inserted)} rows inserted per request (audit log, group-committed)`);
-      console.log(`  Elasticsearch (its own index): ${per(apiTotals.indexed)} documents indexed per request (bureau inquiries), ${per(apiTotals.searches)} searches per request`);
+      console.log(
+        `  Redis commands per request (server-wide counters: other clients of this Redis add noise): ${cmds.map(([c, n]) => `${c} ${per(n)}`).join(', ')}`,
+      );
+      console.log(
+        `  PostgreSQL (its own database): ${per(apiTotals.commits)} commits and ${per(apiTotals.inserted)} rows inserted per request (audit log, group-committed)`,
+      );
+      console.log(
+        `  Elasticsearch (its own index): ${per(apiTotals.indexed)} documents indexed per request (bureau inquiries), ${per(apiTotals.searches)} searches per request`,
+      );
     }
     if (probes.length) {
-      console.log('\nLatency floors of what (a) waits for per request, one call at a time before the load (same client libraries):');
-      console.log(table(['call', 'p50 ms', 'p99 ms'], probes.map((p) => [p.what, fmt(p.p50, 2), fmt(p.p99, 2)])));
+      console.log(
+        '\nLatency floors of what (a) waits for per request, one call at a time before the load (same client libraries):',
+      );
+      console.log(
+        table(
+          ['call', 'p50 ms', 'p99 ms'],
+          probes.map((p) => [p.what, fmt(p.p50, 2), fmt(p.p99, 2)]),
+        ),
+      );
     }
     if (which.includes('m')) {
       const ratio = med('a', (m) => m.reqPerSec) / med('m', (m) => m.reqPerSec);
-      const perRound = rounds.get('a')!.map((r, i) => fmt(r.reqPerSec / rounds.get('m')![i]!.reqPerSec, 2)).join(' / ');
-      console.log(`\nMetrics on (a) vs off (m): throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(med('a', (m) => m.p99), 2)} vs ${fmt(med('m', (m) => m.p99), 2)} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu['api-metrics-off'] ?? NaN, 0)}%` : ''}`);
+      const perRound = rounds
+        .get('a')!
+        .map((r, i) => fmt(r.reqPerSec / rounds.get('m')![i]!.reqPerSec, 2))
+        .join(' / ');
+      console.log(
+        `\nMetrics on (a) vs off (m): throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(
+          med('a', (m) => m.p99),
+          2,
+        )} vs ${fmt(
+          med('m', (m) => m.p99),
+          2,
+        )} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu['api-metrics-off'] ?? NaN, 0)}%` : ''}`,
+      );
     }
     if (which.includes('a') && which.includes('y')) {
-      // Issue #21's targets: the same work as the yardstick at 0.8 of its throughput, and a tail within 1.5x of its own.
+      // Issue #21's targets: the same work as the yardstick at 0.8 of its throughput, and a tail within 1.5x of its
+      // own.
       const perRound = rounds.get('a')!.map((m, i) => m.reqPerSec / rounds.get('y')![i]!.reqPerSec);
       const ratio = med('a', (m) => m.reqPerSec) / yardstick;
       const fixedA = fixed.get('a')?.p99 ?? NaN;
       const fixedY = fixed.get('y')?.p99 ?? NaN;
-      console.log(`\nAgainst the same-work yardstick (y): (a) at ${fmt(ratio, 2)} of its median throughput (by round ${perRound.map((r) => fmt(r, 2)).join(' / ')}): ≥ 0.80 ${ratio >= 0.8 ? 'MET' : 'NOT MET'}${rate > 0 ? `; p99 at ${rate} req/s ${fmt(fixedA, 2)} ms against ${fmt(fixedY, 2)} ms, ${fmt(fixedA / fixedY, 2)}×: within 1.5× ${fixedA <= 1.5 * fixedY ? 'MET' : 'NOT MET'}` : ''}`);
+      console.log(
+        `\nAgainst the same-work yardstick (y): (a) at ${fmt(ratio, 2)} of its median throughput (by round ${perRound.map((r) => fmt(r, 2)).join(' / ')}): ≥ 0.80 ${ratio >= 0.8 ? 'MET' : 'NOT MET'}${rate > 0 ? `; p99 at ${rate} req/s ${fmt(fixedA, 2)} ms against ${fmt(fixedY, 2)} ms, ${fmt(fixedA / fixedY, 2)}×: within 1.5× ${fixedA <= 1.5 * fixedY ? 'MET' : 'NOT MET'}` : ''}`,
+      );
     }
     if (which.includes('a') && which.includes('b')) {
       const ratio = med('a', (m) => m.reqPerSec) / ceiling;
       const p99 = med('a', (m) => m.p99);
       const fixedP99 = fixed.get('a')?.p99 ?? NaN;
-      console.log(`\nTargets for (a): ≥ 80% of (b): ${fmt(ratio * 100, 0)}% ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; p99 < 5 ms: saturated ${fmt(p99, 2)} ms ${p99 < 5 ? 'MET' : 'NOT MET'}${rate > 0 ? `, at ${rate} req/s ${fmt(fixedP99, 2)} ms ${fixedP99 < 5 ? 'MET' : 'NOT MET'}` : ''}`);
+      console.log(
+        `\nTargets for (a): ≥ 80% of (b): ${fmt(ratio * 100, 0)}% ${ratio >= 0.8 ? 'MET' : 'NOT MET'}; p99 < 5 ms: saturated ${fmt(p99, 2)} ms ${p99 < 5 ? 'MET' : 'NOT MET'}${rate > 0 ? `, at ${rate} req/s ${fmt(fixedP99, 2)} ms ${fixedP99 < 5 ? 'MET' : 'NOT MET'}` : ''}`,
+      );
     }
 
     // --- optional profile of our API under saturation ---------------------------------------------------------------
@@ -524,44 +938,102 @@ async function main(): Promise<void> {
       const profiled = [api.process, ...(relayWorker ? [relayWorker.process] : [])];
       profiled.forEach((p) => p.kill('SIGWINCH'));
       await sleep(200);
-      const m = await saturate({ url: base('a'), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+      const m = await saturate({
+        url: base('a'),
+        paths,
+        headers,
+        connections: opts.connections,
+        durationSeconds: opts.duration,
+      });
       profiled.forEach((p) => p.kill('SIGWINCH'));
       for (let i = 0; i < 100 && !existsSync(profileFile); i++) await sleep(100);
       await sleep(500);
-      if (!existsSync(profileFile)) throw new Error(`no profile written to ${profileFile}${existsSync(`${profileFile}.error`) ? `: ${readFileSync(`${profileFile}.error`, 'utf8')}` : ''}`);
+      if (!existsSync(profileFile))
+        throw new Error(
+          `no profile written to ${profileFile}${existsSync(`${profileFile}.error`) ? `: ${readFileSync(`${profileFile}.error`, 'utf8')}` : ''}`,
+        );
       const p = summarizeProfile(profileFile);
-      console.log(`\nCPU profile of (a) under saturation (${fmtInt(m.reqPerSec)} req/s while profiling; ${fmt(p.busyMs / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s), self time by origin:`);
-      console.log(table(['origin', '% of busy', 'µs per request'], p.categories.map(([c, ms]) => [c, fmt((ms / p.busyMs) * 100, 1), fmt((ms * 1000) / m.requests, 1)])));
+      console.log(
+        `\nCPU profile of (a) under saturation (${fmtInt(m.reqPerSec)} req/s while profiling; ${fmt(p.busyMs / 1000, 1)} s busy of ${fmt(p.totalMs / 1000, 1)} s), self time by origin:`,
+      );
+      console.log(
+        table(
+          ['origin', '% of busy', 'µs per request'],
+          p.categories.map(([c, ms]) => [c, fmt((ms / p.busyMs) * 100, 1), fmt((ms * 1000) / m.requests, 1)]),
+        ),
+      );
       console.log('\nheaviest functions (self time):');
-      console.log(table(['function', '% of busy'], p.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / p.busyMs) * 100, 1)])));
-      console.log('\nshare of busy CPU with these parts of the request path on the synchronous stack (overlapping; lower bounds, since');
+      console.log(
+        table(
+          ['function', '% of busy'],
+          p.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / p.busyMs) * 100, 1)]),
+        ),
+      );
+      console.log(
+        '\nshare of busy CPU with these parts of the request path on the synchronous stack (overlapping; lower bounds, since',
+      );
       console.log('work resumed from a socket callback, e.g. decoding a Redis reply, is not under its caller):');
-      console.log(table(['part of the path', '% of busy'], stageShares(profileFile, API_STAGES).map(([stage, pct]) => [stage, fmt(pct, 1)])));
+      console.log(
+        table(
+          ['part of the path', '% of busy'],
+          stageShares(profileFile, API_STAGES).map(([stage, pct]) => [stage, fmt(pct, 1)]),
+        ),
+      );
       console.log(`profile: ${profileFile} (open in Chrome DevTools › Performance)`);
       if (which.includes('y')) {
         // The yardstick over a round of its own: the same work, so its profile says what (a) spends beyond it.
         const y = spawned.get('y')!;
         y.process.kill('SIGWINCH');
         await sleep(200);
-        const my = await saturate({ url: base('y'), paths, headers, connections: opts.connections, durationSeconds: opts.duration });
+        const my = await saturate({
+          url: base('y'),
+          paths,
+          headers,
+          connections: opts.connections,
+          durationSeconds: opts.duration,
+        });
         y.process.kill('SIGWINCH');
         for (let i = 0; i < 100 && !existsSync(yardstickProfileFile); i++) await sleep(100);
         await sleep(500);
         const py = summarizeProfile(yardstickProfileFile);
-        console.log(`\nCPU profile of (y) under saturation (${fmtInt(my.reqPerSec)} req/s while profiling; ${fmt(py.busyMs / 1000, 1)} s busy of ${fmt(py.totalMs / 1000, 1)} s), self time by origin:`);
-        console.log(table(['origin', '% of busy', 'µs per request'], py.categories.map(([c, ms]) => [c, fmt((ms / py.busyMs) * 100, 1), fmt((ms * 1000) / my.requests, 1)])));
+        console.log(
+          `\nCPU profile of (y) under saturation (${fmtInt(my.reqPerSec)} req/s while profiling; ${fmt(py.busyMs / 1000, 1)} s busy of ${fmt(py.totalMs / 1000, 1)} s), self time by origin:`,
+        );
+        console.log(
+          table(
+            ['origin', '% of busy', 'µs per request'],
+            py.categories.map(([c, ms]) => [c, fmt((ms / py.busyMs) * 100, 1), fmt((ms * 1000) / my.requests, 1)]),
+          ),
+        );
         console.log('\nheaviest functions (self time):');
-        console.log(table(['function', '% of busy'], py.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / py.busyMs) * 100, 1)])));
+        console.log(
+          table(
+            ['function', '% of busy'],
+            py.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / py.busyMs) * 100, 1)]),
+          ),
+        );
       }
       if (relayWorker) {
         for (let i = 0; i < 100 && !existsSync(relayProfileFile); i++) await sleep(100);
         await sleep(500);
         if (existsSync(relayProfileFile)) {
           const r = summarizeProfile(relayProfileFile);
-          console.log(`\nCPU profile of the relay worker over the same window (${fmt(r.busyMs / 1000, 1)} s busy of ${fmt(r.totalMs / 1000, 1)} s), self time by origin:`);
-          console.log(table(['origin', '% of busy', 'µs per request'], r.categories.map(([c, ms]) => [c, fmt((ms / r.busyMs) * 100, 1), fmt((ms * 1000) / m.requests, 1)])));
+          console.log(
+            `\nCPU profile of the relay worker over the same window (${fmt(r.busyMs / 1000, 1)} s busy of ${fmt(r.totalMs / 1000, 1)} s), self time by origin:`,
+          );
+          console.log(
+            table(
+              ['origin', '% of busy', 'µs per request'],
+              r.categories.map(([c, ms]) => [c, fmt((ms / r.busyMs) * 100, 1), fmt((ms * 1000) / m.requests, 1)]),
+            ),
+          );
           console.log('\nheaviest functions (self time):');
-          console.log(table(['function', '% of busy'], r.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / r.busyMs) * 100, 1)])));
+          console.log(
+            table(
+              ['function', '% of busy'],
+              r.functions.slice(0, 15).map(([f, ms]) => [f.slice(0, 110), fmt((ms / r.busyMs) * 100, 1)]),
+            ),
+          );
           console.log(`profile: ${relayProfileFile}`);
         } else {
           console.log(`no relay worker profile written to ${relayProfileFile}`);
@@ -569,9 +1041,12 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    const codes = await Promise.all([...spawned.values(), ...(relayWorker ? [relayWorker] : [])].map(async (s) => [s.name, await s.stop()] as const));
+    const codes = await Promise.all(
+      [...spawned.values(), ...(relayWorker ? [relayWorker] : [])].map(async (s) => [s.name, await s.stop()] as const),
+    );
     const bad = codes.filter(([, code]) => code !== 0 && code !== null);
-    if (bad.length) console.error(`servers that did not exit cleanly: ${bad.map(([n, c]) => `${n} (${c})`).join(', ')}`);
+    if (bad.length)
+      console.error(`servers that did not exit cleanly: ${bad.map(([n, c]) => `${n} (${c})`).join(', ')}`);
     await cleanUp([...cleanups, ['clear the benchmark Redis keys', clearRedis]]);
     redis.disconnect();
     console.log(`\ntotal run time ${((Date.now() - started) / 1000).toFixed(0)} s, clean-up included`);

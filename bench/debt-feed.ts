@@ -1,6 +1,7 @@
 /**
  * Debt reports over RabbitMQ, as a creditor feeds them: the compiled ingestion-worker on real PostgreSQL (field
- * encryption on), Redis (audit journal) and RabbitMQ; a partner identity created as `npm run partner -- create` does it;
+ * encryption on), Redis (audit journal) and RabbitMQ; a partner identity created as `npm run partner -- create` does
+ * it;
  * N consumer records first, then rounds of debt reports in batches of B, alternating new registrations and changes
  * (update amount, renegotiate, pay, remove) to those registered, each round timed from its first publish to its last
  * receipt on the partner's own queue. Prints records/s, reports/s per round and the median per kind, the ratio of the
@@ -22,7 +23,14 @@ import { parseArgs, runMain } from './lib/args';
 import { fmt, fmtInt, median, table } from './lib/load';
 import { MACHINE, STOLEN, Spawned, build, cpuBreakdown, processShares, runDistScript, spawnApp } from './lib/processes';
 import {
-  cleanUp, createDatabase, createVhost, deleteVhost, dropDatabase, encryptionEnv, redisUrlWithDb, serversFromEnv,
+  cleanUp,
+  createDatabase,
+  createVhost,
+  deleteVhost,
+  dropDatabase,
+  encryptionEnv,
+  redisUrlWithDb,
+  serversFromEnv,
 } from './lib/resources';
 
 const USAGE = `usage: npm run bench:debts -- [options]
@@ -34,7 +42,10 @@ const USAGE = `usage: npm run bench:debts -- [options]
   --build MODE    auto (default), always or never
   --keep          keep the database, virtual host and broker user for inspection`;
 
-const opts = parseArgs({ consumers: 12_000, rounds: 6, batch: 500, window: 16, timeout: 120, build: 'auto', keep: false }, USAGE);
+const opts = parseArgs(
+  { consumers: 12_000, rounds: 6, batch: 500, window: 16, timeout: 120, build: 'auto', keep: false },
+  USAGE,
+);
 
 function makeCpfs(n: number, seed: number): string[] {
   const out = new Set<string>();
@@ -45,29 +56,60 @@ function makeCpfs(n: number, seed: number): string[] {
   return [...out];
 }
 
-const address = { street: 'Avenida Paulista', number: '1578', district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310-200' };
+const address = {
+  street: 'Avenida Paulista',
+  number: '1578',
+  district: 'Bela Vista',
+  city: 'São Paulo',
+  state: 'SP',
+  postalCode: '01310-200',
+};
 const CNPJ = '11222333000181';
 
 /** A round's reports: a new contract per consumer, or one change per contract registered in round `of`. */
-function reportsOf(kind: 'REGISTER' | 'CHANGE', round: number, cpfs: string[], registeredIn: number): Record<string, unknown>[] {
+function reportsOf(
+  kind: 'REGISTER' | 'CHANGE',
+  round: number,
+  cpfs: string[],
+  registeredIn: number,
+): Record<string, unknown>[] {
   return cpfs.map((cpf, i) => {
     if (kind === 'REGISTER') {
-      return { operation: 'REGISTER', cpf, creditorCnpj: CNPJ, contractId: `R${round}-${i}`, creditor: 'Banco Bench S.A.', amountCents: 10_000 + i, dueDate: '2026-01-10' };
+      return {
+        operation: 'REGISTER',
+        cpf,
+        creditorCnpj: CNPJ,
+        contractId: `R${round}-${i}`,
+        creditor: 'Banco Bench S.A.',
+        amountCents: 10_000 + i,
+        dueDate: '2026-01-10',
+      };
     }
     const key = { cpf, creditorCnpj: CNPJ, contractId: `R${registeredIn}-${i}` };
     switch (i % 4) {
-      case 0: return { operation: 'UPDATE_AMOUNT', ...key, amountCents: 20_000 + i };
-      case 1: return { operation: 'RENEGOTIATE', ...key, amountCents: 5_000 + i, dueDate: '2027-03-10' };
-      case 2: return { operation: 'PAY', ...key };
-      default: return { operation: 'REMOVE', ...key };
+      case 0:
+        return { operation: 'UPDATE_AMOUNT', ...key, amountCents: 20_000 + i };
+      case 1:
+        return { operation: 'RENEGOTIATE', ...key, amountCents: 5_000 + i, dueDate: '2027-03-10' };
+      case 2:
+        return { operation: 'PAY', ...key };
+      default:
+        return { operation: 'REMOVE', ...key };
     }
   });
 }
 
 /** Publishes the batches with a bounded confirm window and resolves once every batch's receipt is in. */
 async function sendAll(
-  channel: ConfirmChannel, queue: string, list: 'records' | 'reports', items: Record<string, unknown>[], prefix: string,
-  user: string, receipts: Map<string, BatchReceiptV1>, window: number, timeoutMs: number,
+  channel: ConfirmChannel,
+  queue: string,
+  list: 'records' | 'reports',
+  items: Record<string, unknown>[],
+  prefix: string,
+  user: string,
+  receipts: Map<string, BatchReceiptV1>,
+  window: number,
+  timeoutMs: number,
 ): Promise<{ seconds: number; accepted: number; rejected: BatchReceiptV1['rejected'] }> {
   const ids: string[] = [];
   let inFlight = 0;
@@ -78,17 +120,29 @@ async function sendAll(
     const batchId = `${prefix}-${i / opts.batch}`;
     ids.push(batchId);
     inFlight += 1;
-    channel.publish(EXCHANGES.commands, queue, Buffer.from(JSON.stringify({ batchId, [list]: items.slice(i, i + opts.batch) })), {
-      persistent: true, mandatory: true, contentType: 'application/json', userId: user,
-    }, () => {
-      inFlight -= 1;
-      wake?.();
-    });
+    channel.publish(
+      EXCHANGES.commands,
+      queue,
+      Buffer.from(JSON.stringify({ batchId, [list]: items.slice(i, i + opts.batch) })),
+      {
+        persistent: true,
+        mandatory: true,
+        contentType: 'application/json',
+        userId: user,
+      },
+      () => {
+        inFlight -= 1;
+        wake?.();
+      },
+    );
   }
   await channel.waitForConfirms();
   const deadline = Date.now() + timeoutMs;
   while (ids.some((id) => !receipts.has(id))) {
-    if (Date.now() > deadline) throw new Error(`${ids.filter((id) => !receipts.has(id)).length} receipt(s) of ${prefix} missing after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${ids.filter((id) => !receipts.has(id)).length} receipt(s) of ${prefix} missing after ${timeoutMs / 1000} s`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - started) / 1000;
@@ -117,12 +171,19 @@ async function main(): Promise<void> {
       );
     }
     const env: NodeJS.ProcessEnv = {
-      ...encryptionEnv(), DATABASE_URL: databaseUrl, REDIS_URL: redisUrlWithDb(servers.redisUrl, 12),
-      REDIS_NAMESPACE: runId, RABBITMQ_URL: rabbitmqUrl, DEMO_CONSUMERS: '0',
+      ...encryptionEnv(),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrlWithDb(servers.redisUrl, 12),
+      REDIS_NAMESPACE: runId,
+      RABBITMQ_URL: rabbitmqUrl,
+      DEMO_CONSUMERS: '0',
     };
     runDistScript('db-migrate', [], env);
     app = await spawnApp('ingestion-worker', env, /ingestion-worker consuming/, 90_000);
-    const { password } = await identities.create(partner, { commands: [QUEUES.consumerRecords, QUEUES.debtReports], events: [] });
+    const { password } = await identities.create(partner, {
+      commands: [QUEUES.consumerRecords, QUEUES.debtReports],
+      events: [],
+    });
     const url = new URL(rabbitmqUrl);
     url.username = partner;
     url.password = password;
@@ -140,7 +201,12 @@ async function main(): Promise<void> {
       sendAll(channel, queue, list, items, prefix, partner, receipts, opts.window, opts.timeout * 1000);
 
     const meter = cpuBreakdown({ 'ingestion-worker': app.pid });
-    const records = await send(QUEUES.consumerRecords, 'records', cpfs.map((cpf, i) => ({ cpf, name: `Consumidor Bench ${i}`, address })), `${runId}-records`);
+    const records = await send(
+      QUEUES.consumerRecords,
+      'records',
+      cpfs.map((cpf, i) => ({ cpf, name: `Consumidor Bench ${i}`, address })),
+      `${runId}-records`,
+    );
     const rounds: { kind: 'REGISTER' | 'CHANGE'; seconds: number; accepted: number; rejected: number }[] = [];
     for (let r = 0; r < opts.rounds; r++) {
       const kind = r % 2 === 0 ? 'REGISTER' : 'CHANGE';
@@ -152,7 +218,8 @@ async function main(): Promise<void> {
 
     const pg = new Client({ connectionString: databaseUrl });
     await pg.connect();
-    const counts = (await pg.query(`SELECT status, count(*)::int AS n FROM debts GROUP BY status ORDER BY status`)).rows as { status: string; n: number }[];
+    const counts = (await pg.query(`SELECT status, count(*)::int AS n FROM debts GROUP BY status ORDER BY status`))
+      .rows as { status: string; n: number }[];
     const consumersStored = (await pg.query('SELECT count(*)::int AS n FROM consumers')).rows[0].n as number;
     await pg.end();
     const dlq = (await channel.checkQueue(deadLetterQueue(QUEUES.debtReports))).messageCount;
@@ -160,25 +227,49 @@ async function main(): Promise<void> {
     const perSecond = (r: { seconds: number }) => cpfs.length / r.seconds;
     const register = rounds.filter((r) => r.kind === 'REGISTER').map(perSecond);
     const change = rounds.filter((r) => r.kind === 'CHANGE').map(perSecond);
-    console.log(`\nDebt reports over RabbitMQ: ${fmtInt(cpfs.length)} consumers, batches of ${opts.batch}, ${opts.rounds} rounds (interleaved)`);
-    console.log(table(['round', 'kind', 'reports', 'seconds', 'reports/s', 'accepted', 'rejected'], rounds.map((r, i) => [
-      i, r.kind, fmtInt(cpfs.length), fmt(r.seconds, 2), fmtInt(perSecond(r)), fmtInt(r.accepted), fmtInt(r.rejected),
-    ])));
-    console.log(table(['measure', 'value'], [
-      ['consumer records/s (first publish → last receipt)', fmtInt(cpfs.length / records.seconds)],
-      ['debt reports/s, registrations (median of rounds)', fmtInt(median(register))],
-      ['debt reports/s, changes (median of rounds)', fmtInt(median(change))],
-      ['ratio changes / registrations (same run)', fmt(median(change) / median(register), 2)],
-      ['consumers stored / sent', `${fmtInt(consumersStored)} / ${fmtInt(cpfs.length)}`],
-      ['debts stored by status', counts.map((c) => `${c.status} ${fmtInt(c.n)}`).join(', ')],
-      ['messages in the debt reports DLQ', fmtInt(dlq)],
-    ]));
+    console.log(
+      `\nDebt reports over RabbitMQ: ${fmtInt(cpfs.length)} consumers, batches of ${opts.batch}, ${opts.rounds} rounds (interleaved)`,
+    );
+    console.log(
+      table(
+        ['round', 'kind', 'reports', 'seconds', 'reports/s', 'accepted', 'rejected'],
+        rounds.map((r, i) => [
+          i,
+          r.kind,
+          fmtInt(cpfs.length),
+          fmt(r.seconds, 2),
+          fmtInt(perSecond(r)),
+          fmtInt(r.accepted),
+          fmtInt(r.rejected),
+        ]),
+      ),
+    );
+    console.log(
+      table(
+        ['measure', 'value'],
+        [
+          ['consumer records/s (first publish → last receipt)', fmtInt(cpfs.length / records.seconds)],
+          ['debt reports/s, registrations (median of rounds)', fmtInt(median(register))],
+          ['debt reports/s, changes (median of rounds)', fmtInt(median(change))],
+          ['ratio changes / registrations (same run)', fmt(median(change) / median(register), 2)],
+          ['consumers stored / sent', `${fmtInt(consumersStored)} / ${fmtInt(cpfs.length)}`],
+          ['debts stored by status', counts.map((c) => `${c.status} ${fmtInt(c.n)}`).join(', ')],
+          ['messages in the debt reports DLQ', fmtInt(dlq)],
+        ],
+      ),
+    );
     // Each change round removes one contract in four (i % 4 == 3) of those the round before registered.
-    const expectedRows = Math.ceil(opts.rounds / 2) * cpfs.length - Math.floor(opts.rounds / 2) * Math.floor(cpfs.length / 4);
-    const allAccepted = rounds.every((r) => r.accepted === cpfs.length && r.rejected === 0) && records.accepted === cpfs.length;
+    const expectedRows =
+      Math.ceil(opts.rounds / 2) * cpfs.length - Math.floor(opts.rounds / 2) * Math.floor(cpfs.length / 4);
+    const allAccepted =
+      rounds.every((r) => r.accepted === cpfs.length && r.rejected === 0) && records.accepted === cpfs.length;
     const stored = counts.reduce((s, c) => s + c.n, 0);
-    console.log(`every item accepted: ${allAccepted ? 'YES' : 'NO'}; debts stored ${fmtInt(stored)} (expected ${fmtInt(expectedRows)}: registrations less removals)`);
-    console.log(`CPU, % of one core (machine has ${cpus().length * 100}%): ${processShares(cpu)}; machine busy ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`);
+    console.log(
+      `every item accepted: ${allAccepted ? 'YES' : 'NO'}; debts stored ${fmtInt(stored)} (expected ${fmtInt(expectedRows)}: registrations less removals)`,
+    );
+    console.log(
+      `CPU, % of one core (machine has ${cpus().length * 100}%): ${processShares(cpu)}; machine busy ${fmt(cpu[MACHINE] ?? 0, 0)}, stolen by the host ${fmt(cpu[STOLEN] ?? 0, 0)}`,
+    );
     if (!allAccepted || stored !== expectedRows || dlq !== 0) process.exitCode = 1;
   } finally {
     await connection?.close().catch(() => undefined);

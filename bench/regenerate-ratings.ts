@@ -34,16 +34,34 @@ const USAGE = `usage: npm run bench:regen -- [options]
   --redis-db N    Redis logical database for the apps (default 13)
   --timeout S     stop following a job after this many seconds (default 1800)`;
 
-const opts = parseArgs({ consumers: 100000, heavy: 0, workers: '1,2', rounds: 1, only: 'both', build: 'auto', redisDb: 13, timeout: 1800 }, USAGE);
+const opts = parseArgs(
+  { consumers: 100000, heavy: 0, workers: '1,2', rounds: 1, only: 'both', build: 'auto', redisDb: 13, timeout: 1800 },
+  USAGE,
+);
 
 interface JobDto {
-  id: string; status: string; total: number; processed: number; rated: number; unchanged: number; failed: number; ratingsPerSecond: number;
-  partitions: { total: number; completed: number; failed: number }; bandMoves: { from: string; up: number; down: number; same: number }[];
-  newlyRated: number; error: string | null;
+  id: string;
+  status: string;
+  total: number;
+  processed: number;
+  rated: number;
+  unchanged: number;
+  failed: number;
+  ratingsPerSecond: number;
+  partitions: { total: number; completed: number; failed: number };
+  bandMoves: { from: string; up: number; down: number; same: number }[];
+  newlyRated: number;
+  error: string | null;
 }
 
 interface Result {
-  round: number; workers: number; kind: 'release' | 'unchanged'; seconds: number; job: JobDto; peakRss: number[]; startRss: number[];
+  round: number;
+  workers: number;
+  kind: 'release' | 'unchanged';
+  seconds: number;
+  job: JobDto;
+  peakRss: number[];
+  startRss: number[];
   cpu: Record<string, number>;
 }
 
@@ -56,7 +74,9 @@ function rss(pid: number): { now: number; peak: number } {
 
 /** The built-in model under another version, its intercept moved by `shift`: a release that changes every rating. */
 function releaseArtefact(version: string, shift: number): string {
-  const artefact = JSON.parse(readFileSync(join(ROOT, 'libs/credit/src/domain/scoring/artefacts/credit-model-v1.json'), 'utf8')) as { modelVersion: string; intercept: number };
+  const artefact = JSON.parse(
+    readFileSync(join(ROOT, 'libs/credit/src/domain/scoring/artefacts/credit-model-v1.json'), 'utf8'),
+  ) as { modelVersion: string; intercept: number };
   artefact.modelVersion = version;
   artefact.intercept += shift;
   const dir = join(ROOT, 'bench/.data');
@@ -69,10 +89,19 @@ function releaseArtefact(version: string, shift: number): string {
 async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
-  const workerCounts = opts.workers.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  console.log(`regenerate-ratings benchmark: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const workerCounts = opts.workers
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  console.log(
+    `regenerate-ratings benchmark: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const { set, reused } = await openScaleSet(servers, opts.consumers, opts.heavy, false);
-  console.log(`data set: ${fmtInt(set.consumers)} consumers (${reused ? 'kept' : 'loaded now'}), index ${set.esIndex}; ${await ensureFerretDbIndexes(servers, set)}`);
+  console.log(
+    `data set: ${fmtInt(set.consumers)} consumers (${reused ? 'kept' : 'loaded now'}), index ${set.esIndex}; ${await ensureFerretDbIndexes(servers, set)}`,
+  );
   build(opts.build);
 
   const stamp = Date.now();
@@ -85,31 +114,54 @@ async function main(): Promise<void> {
     const rabbitmqUrl = await createVhost(servers.rabbitmqUrl, vhost);
     cleanups.push(['delete RabbitMQ vhost', () => deleteVhost(servers.rabbitmqUrl, vhost)]);
     const env = {
-      ...scaleEnv(servers, set), REDIS_URL: redisUrlWithDb(servers.redisUrl, opts.redisDb), REDIS_NAMESPACE: `bench-regen-${stamp}`,
-      RABBITMQ_URL: rabbitmqUrl, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'warn',
+      ...scaleEnv(servers, set),
+      REDIS_URL: redisUrlWithDb(servers.redisUrl, opts.redisDb),
+      REDIS_NAMESPACE: `bench-regen-${stamp}`,
+      RABBITMQ_URL: rabbitmqUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      LOG_LEVEL: 'warn',
     };
     runDistScript('db-migrate', [], env);
-    const created = runDistScript('api-keys', ['create', '--name', `bench-regen-${stamp}`, '--scopes', 'ratings:admin'], env);
+    const created = runDistScript(
+      'api-keys',
+      ['create', '--name', `bench-regen-${stamp}`, '--scopes', 'ratings:admin'],
+      env,
+    );
     const apiKey = /cak_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/.exec(created)?.[0];
     if (!apiKey) throw new Error('no API key in the output of npm run apikey');
-    cleanups.push(['revoke the API key', async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], env)]);
+    cleanups.push([
+      'revoke the API key',
+      async () => runDistScript('api-keys', ['revoke', apiKey.split('_')[1]!], env),
+    ]);
     const api = await spawnApp('api', env, /Swagger UI/, 120_000);
     spawned.push(api);
     const base = `http://127.0.0.1:${port}/v1/ratings/regenerations`;
     const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' };
 
-    const runJob = (modelVersion: string, workers: Spawned[]) => followJob(modelVersion, workers).catch((error: Error) => {
-      // A fetch that fails means a process died: its last words say why.
-      for (const p of [api, ...workers]) console.error(`--- ${p.name} (${p.pid})\n${p.output().slice(-3000)}`);
-      throw error;
-    });
-    const followJob = async (modelVersion: string, workers: Spawned[]): Promise<{ job: JobDto; seconds: number; cpu: Record<string, number> }> => {
-      const meter = cpuBreakdown({ ...Object.fromEntries(workers.map((w, i) => [`rating-worker ${i + 1}`, w.pid])), api: api.pid });
+    const runJob = (modelVersion: string, workers: Spawned[]) =>
+      followJob(modelVersion, workers).catch((error: Error) => {
+        // A fetch that fails means a process died: its last words say why.
+        for (const p of [api, ...workers]) console.error(`--- ${p.name} (${p.pid})\n${p.output().slice(-3000)}`);
+        throw error;
+      });
+    const followJob = async (
+      modelVersion: string,
+      workers: Spawned[],
+    ): Promise<{ job: JobDto; seconds: number; cpu: Record<string, number> }> => {
+      const meter = cpuBreakdown({
+        ...Object.fromEntries(workers.map((w, i) => [`rating-worker ${i + 1}`, w.pid])),
+        api: api.pid,
+      });
       const t0 = Date.now();
-      let job = (await (await fetch(base, { method: 'POST', headers, body: JSON.stringify({ scope: 'ALL', modelVersion }) })).json()) as JobDto;
+      let job = (await (
+        await fetch(base, { method: 'POST', headers, body: JSON.stringify({ scope: 'ALL', modelVersion }) })
+      ).json()) as JobDto;
       if (!job.id) throw new Error(`the API refused the job: ${JSON.stringify(job)}`);
       while (job.status === 'PENDING' || job.status === 'RUNNING') {
-        if (Date.now() - t0 > opts.timeout * 1000) throw new Error(`job ${job.id} still ${job.status} after ${opts.timeout} s: ${JSON.stringify(job)}`);
+        if (Date.now() - t0 > opts.timeout * 1000)
+          throw new Error(`job ${job.id} still ${job.status} after ${opts.timeout} s: ${JSON.stringify(job)}`);
         await sleep(250);
         job = (await (await fetch(`${base}/${job.id}`, { headers })).json()) as JobDto;
       }
@@ -122,8 +174,16 @@ async function main(): Promise<void> {
         release += 1;
         const version = `woe-logistic-v1-bench-${stamp}-${release}`;
         const modelPath = releaseArtefact(version, release % 2 === 0 ? 0.15 : -0.15);
-        const workers = await Promise.all(Array.from({ length: count }, (_, i) =>
-          spawnApp('rating-worker', { ...env, SCORING_MODEL_PATH: modelPath, RUN_JOURNAL_RELAYS: i === 0 ? 'true' : 'false' }, /consuming/, 120_000)));
+        const workers = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            spawnApp(
+              'rating-worker',
+              { ...env, SCORING_MODEL_PATH: modelPath, RUN_JOURNAL_RELAYS: i === 0 ? 'true' : 'false' },
+              /consuming/,
+              120_000,
+            ),
+          ),
+        );
         spawned.push(...workers);
         try {
           const startRss = workers.map((w) => rss(w.pid).now);
@@ -132,9 +192,11 @@ async function main(): Promise<void> {
             const { job, seconds, cpu } = await runJob(version, workers);
             const peakRss = workers.map((w) => rss(w.pid).peak);
             results.push({ round, workers: count, kind, seconds, job, peakRss, startRss, cpu });
-            console.log(`round ${round}, ${count} worker(s), ${kind}: ${job.status} ${fmtInt(job.processed)} CPFs in ${fmt(seconds, 1)} s = ${fmtInt(job.processed / seconds)}/s `
-              + `(rated ${fmtInt(job.rated)}, unchanged ${fmtInt(job.unchanged)}, failed ${job.failed}; partitions ${job.partitions.completed}/${job.partitions.total}); `
-              + `peak RSS ${peakRss.map((r) => fmt(r, 0)).join(', ')} MiB`);
+            console.log(
+              `round ${round}, ${count} worker(s), ${kind}: ${job.status} ${fmtInt(job.processed)} CPFs in ${fmt(seconds, 1)} s = ${fmtInt(job.processed / seconds)}/s ` +
+                `(rated ${fmtInt(job.rated)}, unchanged ${fmtInt(job.unchanged)}, failed ${job.failed}; partitions ${job.partitions.completed}/${job.partitions.total}); ` +
+                `peak RSS ${peakRss.map((r) => fmt(r, 0)).join(', ')} MiB`,
+            );
             if (job.status !== 'COMPLETED') throw new Error(`job ended ${job.status}: ${job.error}`);
           }
         } finally {
@@ -144,20 +206,55 @@ async function main(): Promise<void> {
       }
     }
 
-    console.log(`\nRating regeneration of ${fmtInt(set.consumers)} consumers (compiled API + rating-workers over RabbitMQ; FerretDB, PostgreSQL, Elasticsearch, Redis):`);
-    console.log(table(['round', 'workers', 'job', 'seconds', 'ratings/s', 'rated / unchanged', 'partitions', 'worker RSS start → peak MiB', 'CPU % of one core'], results.map((r) => [
-      String(r.round), String(r.workers), r.kind, fmt(r.seconds, 1), fmtInt(r.job.processed / r.seconds), `${fmtInt(r.job.rated)} / ${fmtInt(r.job.unchanged)}`,
-      `${r.job.partitions.completed}/${r.job.partitions.total}`, r.startRss.map((s, i) => `${fmt(s, 0)} → ${fmt(r.peakRss[i]!, 0)}`).join(', '),
-      Object.entries(r.cpu).filter(([g]) => g !== MACHINE).map(([g, v]) => `${g} ${fmt(v, 0)}`).join(', ') + `; machine ${fmt(r.cpu[MACHINE] ?? 0, 0)}`,
-    ])));
+    console.log(
+      `\nRating regeneration of ${fmtInt(set.consumers)} consumers (compiled API + rating-workers over RabbitMQ; FerretDB, PostgreSQL, Elasticsearch, Redis):`,
+    );
+    console.log(
+      table(
+        [
+          'round',
+          'workers',
+          'job',
+          'seconds',
+          'ratings/s',
+          'rated / unchanged',
+          'partitions',
+          'worker RSS start → peak MiB',
+          'CPU % of one core',
+        ],
+        results.map((r) => [
+          String(r.round),
+          String(r.workers),
+          r.kind,
+          fmt(r.seconds, 1),
+          fmtInt(r.job.processed / r.seconds),
+          `${fmtInt(r.job.rated)} / ${fmtInt(r.job.unchanged)}`,
+          `${r.job.partitions.completed}/${r.job.partitions.total}`,
+          r.startRss.map((s, i) => `${fmt(s, 0)} → ${fmt(r.peakRss[i]!, 0)}`).join(', '),
+          Object.entries(r.cpu)
+            .filter(([g]) => g !== MACHINE)
+            .map(([g, v]) => `${g} ${fmt(v, 0)}`)
+            .join(', ') + `; machine ${fmt(r.cpu[MACHINE] ?? 0, 0)}`,
+        ]),
+      ),
+    );
     const lastRelease = results.filter((r) => r.kind === 'release').pop();
     if (lastRelease) {
       console.log(`\nBand moves of the last release (${lastRelease.job.newlyRated} newly rated):`);
-      console.log(table(['from band', 'up', 'down', 'same'], lastRelease.job.bandMoves.map((b) => [b.from, fmtInt(b.up), fmtInt(b.down), fmtInt(b.same)])));
+      console.log(
+        table(
+          ['from band', 'up', 'down', 'same'],
+          lastRelease.job.bandMoves.map((b) => [b.from, fmtInt(b.up), fmtInt(b.down), fmtInt(b.same)]),
+        ),
+      );
     }
-    const ratings = await mongoose.createConnection(scaleUrls(servers, set).mongodbUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    const ratings = await mongoose
+      .createConnection(scaleUrls(servers, set).mongodbUrl, { serverSelectionTimeoutMS: 5000 })
+      .asPromise();
     try {
-      console.log(`\nstored: ${fmtInt(await ratings.collection('ratings').estimatedDocumentCount())} ratings, ${fmtInt(await ratings.collection('rating_heads').estimatedDocumentCount())} heads`);
+      console.log(
+        `\nstored: ${fmtInt(await ratings.collection('ratings').estimatedDocumentCount())} ratings, ${fmtInt(await ratings.collection('rating_heads').estimatedDocumentCount())} heads`,
+      );
     } finally {
       await ratings.close();
     }

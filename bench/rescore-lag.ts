@@ -36,12 +36,18 @@ const USAGE = `usage: npm run bench:rescore -- [options]
 
 const opts = parseArgs({ consumers: 2000, events: 100_000, batch: 500, build: 'auto', timeout: 600 }, USAGE);
 
-interface WorkerStatus { rescoring: { messagesHeld: number; cpfsWaiting: number; oldestWaitMs: number; messagesQueued: number } }
+interface WorkerStatus {
+  rescoring: { messagesHeld: number; cpfsWaiting: number; oldestWaitMs: number; messagesQueued: number };
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const servers = serversFromEnv();
-  console.log(`rescore-lag benchmark: ${cpus().length} CPUs, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `rescore-lag benchmark: ${cpus().length} CPUs, Node ${process.version}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const { set } = await openScaleSet(servers, opts.consumers, 0, true);
   build(opts.build);
   const stamp = Date.now();
@@ -53,18 +59,32 @@ async function main(): Promise<void> {
   try {
     const rabbitmqUrl = await createVhost(servers.rabbitmqUrl, vhost);
     cleanups.push(['delete RabbitMQ vhost', () => deleteVhost(servers.rabbitmqUrl, vhost)]);
-    const env = { ...scaleEnv(servers, set), REDIS_URL: redisUrlWithDb(servers.redisUrl, 12), REDIS_NAMESPACE: vhost, RABBITMQ_URL: rabbitmqUrl, LOG_LEVEL: 'warn' };
-    apps.push(...(await Promise.all([
-      spawnApp('ingestion-worker', env, /consuming/, 120_000),
-      spawnApp('rating-worker', { ...env, STATUS_PORT: String(statusPort), RUN_JOURNAL_RELAYS: 'false' }, /consuming/, 120_000),
-    ])));
-    const status = async (): Promise<WorkerStatus> => (await (await fetch(`http://127.0.0.1:${statusPort}/health/ready`)).json()) as WorkerStatus;
+    const env = {
+      ...scaleEnv(servers, set),
+      REDIS_URL: redisUrlWithDb(servers.redisUrl, 12),
+      REDIS_NAMESPACE: vhost,
+      RABBITMQ_URL: rabbitmqUrl,
+      LOG_LEVEL: 'warn',
+    };
+    apps.push(
+      ...(await Promise.all([
+        spawnApp('ingestion-worker', env, /consuming/, 120_000),
+        spawnApp(
+          'rating-worker',
+          { ...env, STATUS_PORT: String(statusPort), RUN_JOURNAL_RELAYS: 'false' },
+          /consuming/,
+          120_000,
+        ),
+      ])),
+    );
+    const status = async (): Promise<WorkerStatus> =>
+      (await (await fetch(`http://127.0.0.1:${statusPort}/health/ready`)).json()) as WorkerStatus;
     const count = async () => Number((await es(servers.elasticsearchUrl, 'GET', `/${set.esIndex}/_count`)).count ?? 0);
     const before = await count();
 
     // The burst: movements, card purchases and a few inquiries of the last 30 days, spread over every CPF.
     let seed = stamp % 2_147_483_647;
-    const rnd = () => ((seed = (seed * 48271) % 2_147_483_647) / 2_147_483_647);
+    const rnd = () => (seed = (seed * 48271) % 2_147_483_647) / 2_147_483_647;
     const now = Date.now();
     const batches: Buffer[] = [];
     for (let b = 0, n = 0; n < opts.events; b++) {
@@ -74,9 +94,37 @@ async function main(): Promise<void> {
         const occurredAt = new Date(now - Math.floor(rnd() * 30 * 86_400_000) - 60_000).toISOString();
         const r = rnd();
         const eventId = `burst-${stamp}-${n}`;
-        if (r < 0.05) events.push({ eventId, cpf, type: 'BUREAU_INQUIRY', occurredAt, inquirer: 'Banco Horizonte S.A.', purpose: 'CREDIT_GRANTING' });
-        else if (r < 0.5) events.push({ eventId, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt, kind: r < 0.2 ? 'SALARY' : 'BILL_PAYMENT', amountCents: r < 0.2 ? 250_000 : -Math.floor(1_000 + rnd() * 90_000) });
-        else events.push({ eventId, cpf, type: 'CARD_PURCHASE', occurredAt, merchant: 'Farmácia Saúde', mcc: '5912', amountCents: 500 + Math.floor(rnd() * 40_000), installments: 1, approved: rnd() > 0.2, cardLast4: '4242' });
+        if (r < 0.05)
+          events.push({
+            eventId,
+            cpf,
+            type: 'BUREAU_INQUIRY',
+            occurredAt,
+            inquirer: 'Banco Horizonte S.A.',
+            purpose: 'CREDIT_GRANTING',
+          });
+        else if (r < 0.5)
+          events.push({
+            eventId,
+            cpf,
+            type: 'FINANCIAL_MOVEMENT',
+            occurredAt,
+            kind: r < 0.2 ? 'SALARY' : 'BILL_PAYMENT',
+            amountCents: r < 0.2 ? 250_000 : -Math.floor(1_000 + rnd() * 90_000),
+          });
+        else
+          events.push({
+            eventId,
+            cpf,
+            type: 'CARD_PURCHASE',
+            occurredAt,
+            merchant: 'Farmácia Saúde',
+            mcc: '5912',
+            amountCents: 500 + Math.floor(rnd() * 40_000),
+            installments: 1,
+            approved: rnd() > 0.2,
+            cardLast4: '4242',
+          });
       }
       batches.push(Buffer.from(JSON.stringify({ batchId: `burst-${stamp}-${b}`, events })));
     }
@@ -86,9 +134,15 @@ async function main(): Promise<void> {
     const channel = await connection.createConfirmChannel();
     const meter = cpuBreakdown(Object.fromEntries(apps.map((a) => [a.name, a.pid])));
     const t0 = performance.now();
-    // As a partner publishes: user_id names the broker user, which RabbitMQ checks and the worker records as the source.
+    // As a partner publishes: user_id names the broker user, which RabbitMQ checks and the worker records as the
+    // source.
     const userId = decodeURIComponent(new URL(rabbitmqUrl).username || 'guest');
-    for (const body of batches) channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, body, { persistent: true, contentType: 'application/json', userId });
+    for (const body of batches)
+      channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, body, {
+        persistent: true,
+        contentType: 'application/json',
+        userId,
+      });
     await channel.waitForConfirms();
     const published = (performance.now() - t0) / 1000;
     let storedAt = NaN;
@@ -99,7 +153,13 @@ async function main(): Promise<void> {
       peakWaiting = Math.max(peakWaiting, s.rescoring.cpfsWaiting);
       peakOldest = Math.max(peakOldest, s.rescoring.oldestWaitMs);
       if (Number.isNaN(storedAt) && (await count()) >= before + opts.events) storedAt = performance.now();
-      if (!Number.isNaN(storedAt) && s.rescoring.messagesHeld === 0 && s.rescoring.messagesQueued === 0 && (await channel.checkQueue(QUEUES.ingestTransactions)).messageCount === 0) break;
+      if (
+        !Number.isNaN(storedAt) &&
+        s.rescoring.messagesHeld === 0 &&
+        s.rescoring.messagesQueued === 0 &&
+        (await channel.checkQueue(QUEUES.ingestTransactions)).messageCount === 0
+      )
+        break;
       await sleep(200);
     }
     const idleAt = performance.now();
@@ -108,16 +168,29 @@ async function main(): Promise<void> {
     const written = (await countHeads(servers, set)) - headsBefore;
     const check = await checkCurrent(servers, set);
 
-    console.log(`\nRescoring after a burst: ${fmtInt(opts.events)} events in ${batches.length} batches over ${fmtInt(opts.consumers)} CPFs (compiled ingestion-worker and rating-worker over RabbitMQ)`);
-    console.log(table(['measure', 'value'], [
-      ['publish (first → last confirm)', `${fmt(published, 1)} s`],
-      ['last event stored, after the first publish', `${fmt((storedAt - t0) / 1000, 1)} s`],
-      ['ratings current, after the last event stored', Number.isNaN(storedAt) ? 'events never all stored' : `${fmt(lag, 1)} s`],
-      ['ratings written during the burst', `${fmtInt(written)} (${fmt(written / opts.consumers, 1)} per CPF; ${fmtInt(batches.length)} rescore messages)`],
-      ['most CPFs waiting at once / oldest wait seen', `${fmtInt(peakWaiting)} / ${fmt(peakOldest / 1000, 1)} s`],
-      ['stored ratings equal to ratings computed afresh', `${fmtInt(check.same)} of ${fmtInt(check.total)}`],
-      ['CPU, % of one core', `${processShares(cpu)}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}`],
-    ]));
+    console.log(
+      `\nRescoring after a burst: ${fmtInt(opts.events)} events in ${batches.length} batches over ${fmtInt(opts.consumers)} CPFs (compiled ingestion-worker and rating-worker over RabbitMQ)`,
+    );
+    console.log(
+      table(
+        ['measure', 'value'],
+        [
+          ['publish (first → last confirm)', `${fmt(published, 1)} s`],
+          ['last event stored, after the first publish', `${fmt((storedAt - t0) / 1000, 1)} s`],
+          [
+            'ratings current, after the last event stored',
+            Number.isNaN(storedAt) ? 'events never all stored' : `${fmt(lag, 1)} s`,
+          ],
+          [
+            'ratings written during the burst',
+            `${fmtInt(written)} (${fmt(written / opts.consumers, 1)} per CPF; ${fmtInt(batches.length)} rescore messages)`,
+          ],
+          ['most CPFs waiting at once / oldest wait seen', `${fmtInt(peakWaiting)} / ${fmt(peakOldest / 1000, 1)} s`],
+          ['stored ratings equal to ratings computed afresh', `${fmtInt(check.same)} of ${fmtInt(check.total)}`],
+          ['CPU, % of one core', `${processShares(cpu)}; machine ${fmt(cpu[MACHINE] ?? 0, 0)}`],
+        ],
+      ),
+    );
     if (check.same !== check.total) process.exitCode = 1;
   } finally {
     await connection?.close().catch(() => undefined);
@@ -127,9 +200,14 @@ async function main(): Promise<void> {
   }
 }
 
-async function countHeads(servers: ReturnType<typeof serversFromEnv>, set: Awaited<ReturnType<typeof openScaleSet>>['set']): Promise<number> {
+async function countHeads(
+  servers: ReturnType<typeof serversFromEnv>,
+  set: Awaited<ReturnType<typeof openScaleSet>>['set'],
+): Promise<number> {
   const mongoose = await import('mongoose');
-  const conn = await mongoose.createConnection(scaleUrls(servers, set).mongodbUrl, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const conn = await mongoose
+    .createConnection(scaleUrls(servers, set).mongodbUrl, { serverSelectionTimeoutMS: 5000 })
+    .asPromise();
   try {
     return await conn.collection('rating_heads').countDocuments({});
   } finally {
@@ -138,19 +216,31 @@ async function countHeads(servers: ReturnType<typeof serversFromEnv>, set: Await
 }
 
 /** Every CPF's latest stored score against the score computed now from A, B and C, as the engine computes it. */
-async function checkCurrent(servers: ReturnType<typeof serversFromEnv>, set: Awaited<ReturnType<typeof openScaleSet>>['set']): Promise<{ same: number; total: number }> {
+async function checkCurrent(
+  servers: ReturnType<typeof serversFromEnv>,
+  set: Awaited<ReturnType<typeof openScaleSet>>['set'],
+): Promise<{ same: number; total: number }> {
   const app = await openContext(servers, set);
   try {
     const cpfs = Array.from({ length: set.consumers }, (_, i) => Cpf.parse(cpfOf(i)));
     const now = new Date();
     const [debts, features, activity, heads] = await Promise.all([
-      app.get(ConsumerRepository).debtsOf(cpfs), app.get(RatingFeaturesRepository).findMany(cpfs),
-      app.get(TransactionStore).scoringActivityMany(cpfs, now), app.get(RatingRepository).headsOf(cpfs),
+      app.get(ConsumerRepository).debtsOf(cpfs),
+      app.get(RatingFeaturesRepository).findMany(cpfs),
+      app.get(TransactionStore).scoringActivityMany(cpfs, now),
+      app.get(RatingRepository).headsOf(cpfs),
     ]);
     const scorer = app.get(CreditScorer);
     let same = 0;
     for (const cpf of cpfs) {
-      const expected = scorer.score(buildScoringFacts(debts.get(cpf.value) ?? null, features.get(cpf.value)?.features ?? null, activity.get(cpf.value)!, now));
+      const expected = scorer.score(
+        buildScoringFacts(
+          debts.get(cpf.value) ?? null,
+          features.get(cpf.value)?.features ?? null,
+          activity.get(cpf.value)!,
+          now,
+        ),
+      );
       if (heads.get(cpf.value)?.score === expected.score) same += 1;
     }
     return { same, total: cpfs.length };

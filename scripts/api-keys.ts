@@ -13,12 +13,25 @@ const USAGE = `usage:
   npm run apikey -- list
 scopes: ${SCOPES.join(', ')}`;
 
-/** Keys live in the relational store: PostgreSQL (DATABASE_URL) or a PGlite folder (PGLITE_DATA_DIR) while the API is stopped. */
+/**
+ * Keys live in the relational store: PostgreSQL (DATABASE_URL) or a PGlite folder (PGLITE_DATA_DIR) while the API is
+ * stopped.
+ */
 async function openDataSource(): Promise<DataSource> {
   const config = loadConfig();
-  const common = { type: 'postgres' as const, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, migrationsTableName: 'schema_migrations' };
+  const common = {
+    type: 'postgres' as const,
+    entities: RELATIONAL_ENTITIES,
+    migrations: RELATIONAL_MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+  };
   if (config.databaseUrl) return new DataSource({ ...common, url: config.databaseUrl }).initialize();
-  if (config.pgliteDataDir) return new DataSource({ ...common, driver: pgliteModule(await createPGlite(config.pgliteDataDir)), migrationsRun: true }).initialize();
+  if (config.pgliteDataDir)
+    return new DataSource({
+      ...common,
+      driver: pgliteModule(await createPGlite(config.pgliteDataDir)),
+      migrationsRun: true,
+    }).initialize();
   throw new Error('set DATABASE_URL (or PGLITE_DATA_DIR): the in-memory demo prints its own key at start-up');
 }
 
@@ -42,14 +55,18 @@ async function main(args: string[]): Promise<void> {
       if (!name) throw new Error('--name is required');
       const { record, plaintext } = await keys.create(name, scopes);
       console.log(`created key ${record.id} for "${record.name}" with scopes ${record.scopes.join(', ')}`);
-      console.log(`\n  ${plaintext}\n\nThis is the only time the key is shown: it is stored hashed. Send it in the X-Api-Key header.`);
+      console.log(
+        `\n  ${plaintext}\n\nThis is the only time the key is shown: it is stored hashed. Send it in the X-Api-Key header.`,
+      );
     } else if (command === 'revoke') {
       const id = args[1];
       if (!id) throw new Error('give the key id to revoke (see `list`)');
       console.log((await keys.revoke(id)) ? `revoked ${id}` : `no active key ${id}`);
     } else {
       for (const k of await keys.list()) {
-        console.log(`${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}  ${k.name}  [${k.scopes.join(', ')}]  created ${k.createdAt.toISOString()}`);
+        console.log(
+          `${k.id}  ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}  ${k.name}  [${k.scopes.join(', ')}]  created ${k.createdAt.toISOString()}`,
+        );
       }
     }
   } finally {

@@ -3,7 +3,14 @@
  * the "Getting connected" section. Payload schemas are never written here: they come from libs/contracts.
  */
 import {
-  EXCHANGES, MAX_NOTICES_PER_MESSAGE, PARTNER_COMMANDS, PARTNER_EVENTS, QUEUES, RECEIPTS_TTL_MS, partnerQueuePrefix, receiptsQueue,
+  EXCHANGES,
+  MAX_NOTICES_PER_MESSAGE,
+  PARTNER_COMMANDS,
+  PARTNER_EVENTS,
+  QUEUES,
+  RECEIPTS_TTL_MS,
+  partnerQueuePrefix,
+  receiptsQueue,
 } from '@app/contracts';
 
 export interface Example {
@@ -22,20 +29,43 @@ export interface MessageDoc {
 
 /** The partner every example names: its broker user, and so its queue prefix. */
 export const EXAMPLE_PARTNER = 'acme-financeira';
-const ADDRESS = { street: 'Avenida Paulista', number: '1578', complement: null, district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310200' };
+const ADDRESS = {
+  street: 'Avenida Paulista',
+  number: '1578',
+  complement: null,
+  district: 'Bela Vista',
+  city: 'São Paulo',
+  state: 'SP',
+  postalCode: '01310200',
+};
 
 export const DEBT_REPORTS_EXAMPLE = {
   batchId: 'acme-debts-2025-06-01-0001',
   reports: [
     {
-      operation: 'REGISTER', cpf: '12345678909', creditorCnpj: '11.222.333/0001-81', contractId: 'CTR-2024-000981',
-      creditor: 'Acme Financeira S.A.', amountCents: 125000, dueDate: '2025-05-10',
+      operation: 'REGISTER',
+      cpf: '12345678909',
+      creditorCnpj: '11.222.333/0001-81',
+      contractId: 'CTR-2024-000981',
+      creditor: 'Acme Financeira S.A.',
+      amountCents: 125000,
+      dueDate: '2025-05-10',
     },
-    { operation: 'UPDATE_AMOUNT', cpf: '52998224725', creditorCnpj: '11222333000181', contractId: 'CTR-2023-004410', amountCents: 98000 },
+    {
+      operation: 'UPDATE_AMOUNT',
+      cpf: '52998224725',
+      creditorCnpj: '11222333000181',
+      contractId: 'CTR-2023-004410',
+      amountCents: 98000,
+    },
     { operation: 'PAY', cpf: '11144477735', creditorCnpj: '11222333000181', contractId: 'CTR-2022-000017' },
     {
-      operation: 'RENEGOTIATE', cpf: '39053344705', creditorCnpj: '11222333000181', contractId: 'CTR-2023-000502',
-      amountCents: 60000, dueDate: '2025-09-10',
+      operation: 'RENEGOTIATE',
+      cpf: '39053344705',
+      creditorCnpj: '11222333000181',
+      contractId: 'CTR-2023-000502',
+      amountCents: 60000,
+      dueDate: '2025-09-10',
     },
     { operation: 'REMOVE', cpf: '52998224725', creditorCnpj: '11222333000181', contractId: 'CTR-2021-000300' },
   ],
@@ -46,8 +76,16 @@ export const CONSUMER_RECORDS_EXAMPLE = {
   records: [
     { cpf: '12345678909', name: 'Maria da Silva Santos', address: { ...ADDRESS, postalCode: '01310-200' } },
     {
-      cpf: '52998224725', name: 'João Pereira Lima',
-      address: { street: 'Rua XV de Novembro', number: '100', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80020-310' },
+      cpf: '52998224725',
+      name: 'João Pereira Lima',
+      address: {
+        street: 'Rua XV de Novembro',
+        number: '100',
+        district: 'Centro',
+        city: 'Curitiba',
+        state: 'PR',
+        postalCode: '80020-310',
+      },
     },
   ],
 };
@@ -63,18 +101,22 @@ export const FEED_MESSAGE_DOCS: Record<string, MessageDoc> = {
         ' validated as a whole (an invalid one is refused: receipt with `error`, dead letter for the operator); each' +
         ' report is then checked and applied **on its own, in order**: a bad one is listed in the receipt and the' +
         ' others are stored, so a batch may register a debt and pay it.',
-      'A debt is named by the creditor\'s CNPJ, its contract id and the CPF: re-sending a report changes nothing.' +
+      "A debt is named by the creditor's CNPJ, its contract id and the CPF: re-sending a report changes nothing." +
         ' Only the broker user that registered a debt may change or remove it (`DEBT_REPORTED_BY_ANOTHER_SOURCE`).' +
         ' Registering a contract again with other terms is refused (`DEBT_ALREADY_REGISTERED`): report the change.' +
         ' A CPF with no consumer record is refused (`CONSUMER_NOT_FOUND`): send the record on `' +
-        QUEUES.consumerRecords + '` first and wait for its receipt.',
+        QUEUES.consumerRecords +
+        '` first and wait for its receipt.',
       'The notice period (CDC art. 43 §2; STJ Súmula 359): a debt registered now is held and shown to the consumer' +
         ' as pending, but stays out of analyses and scores until the consumer has been sent a notice (`' +
-        QUEUES.debtNotices + '`) and the period (10 days by default) has passed; it then enters them without any' +
+        QUEUES.debtNotices +
+        '`) and the period (10 days by default) has passed; it then enters them without any' +
         ' further message. Payment and removal take effect at once: the cached analyses are dropped and the CPF is' +
         ' re-scored.',
       'Publish with `user_id` set to your broker user (a message without it is refused, `SOURCE_UNVERIFIED`). The' +
-        ' receipt arrives on `' + receiptsQueue('<your user>') + '`.',
+        ' receipt arrives on `' +
+        receiptsQueue('<your user>') +
+        '`.',
     ].join('\n\n'),
     examples: [{ name: 'oneOfEach', summary: 'One report of each operation', payload: DEBT_REPORTS_EXAMPLE }],
   },
@@ -93,41 +135,55 @@ export const FEED_MESSAGE_DOCS: Record<string, MessageDoc> = {
   [QUEUES.debtNotices]: {
     kind: 'command',
     title: 'Tell a consumer of newly registered debts',
-    summary: 'For the operator\'s mailing system: one letter per `noticeId`, to the address held.',
+    summary: "For the operator's mailing system: one letter per `noticeId`, to the address held.",
     description: [
       `Published by the platform to \`${EXCHANGES.commands}\` with routing key \`${QUEUES.debtNotices}\` once debts` +
         ' registered about consumers (through the debt feed or PUT /v1/consumers/{cpf}) are stored: one notice per' +
         ' consumer and batch, naming each debt and when the debts may first be reported (`reportableFrom`). The' +
         ` notices of one batch travel together, up to ${MAX_NOTICES_PER_MESSAGE} a message.`,
       'It carries the name and address the letter goes to, so it goes to the commands exchange, never to `' +
-        EXCHANGES.events + '`, and no partner may read it. A notice sent again (a redelivered batch, a repeated PUT)' +
+        EXCHANGES.events +
+        '`, and no partner may read it. A notice sent again (a redelivered batch, a repeated PUT)' +
         ' has the same `noticeId`: send one letter per id. The period runs from the day the first notice was sent' +
         ' (STJ Súmula 404: proof of receipt is not required).',
     ].join('\n\n'),
-    examples: [{
-      name: 'oneDebt',
-      summary: 'A debt registered by Acme',
-      payload: {
-        notices: [{
-          noticeId: 'notice-5b1f0c9e2d4a7b3c8e6f1a0d9c8b7a6e5f4d3c2b', cpf: '12345678909', name: 'Maria da Silva Santos',
-          address: ADDRESS,
-          debts: [{
-            debtId: '11222333000181:CTR-2024-000981', creditor: 'Acme Financeira S.A.', creditorCnpj: '11222333000181',
-            amountCents: 125000, dueDate: '2025-05-10',
-          }],
-          sentAt: '2025-06-01T10:00:03.214Z', reportableFrom: '2025-06-12T03:00:00.000Z',
-        }],
+    examples: [
+      {
+        name: 'oneDebt',
+        summary: 'A debt registered by Acme',
+        payload: {
+          notices: [
+            {
+              noticeId: 'notice-5b1f0c9e2d4a7b3c8e6f1a0d9c8b7a6e5f4d3c2b',
+              cpf: '12345678909',
+              name: 'Maria da Silva Santos',
+              address: ADDRESS,
+              debts: [
+                {
+                  debtId: '11222333000181:CTR-2024-000981',
+                  creditor: 'Acme Financeira S.A.',
+                  creditorCnpj: '11222333000181',
+                  amountCents: 125000,
+                  dueDate: '2025-05-10',
+                },
+              ],
+              sentAt: '2025-06-01T10:00:03.214Z',
+              reportableFrom: '2025-06-12T03:00:00.000Z',
+            },
+          ],
+        },
       },
-    }],
+    ],
   },
 };
 
 export const RECEIPT_DOC = {
   title: 'Batch receipt',
-  summary: 'What became of a batch you sent: accepted count and every rejected item with index, code, field and reason.',
+  summary:
+    'What became of a batch you sent: accepted count and every rejected item with index, code, field and reason.',
   description: [
     `One receipt per batch (transaction events, debt reports, consumer records), on your own queue \`${receiptsQueue('<your user>')}\`,` +
-      ' published persistent through the default exchange with the batch\'s `correlation_id`, before the batch is' +
+      " published persistent through the default exchange with the batch's `correlation_id`, before the batch is" +
       ' acknowledged: a batch redelivered after a failure on our side is answered again (same `batchId`; keep the' +
       ' latest). `accepted + rejected.length == received`. CPFs in reasons are masked.',
     'A batch refused as a whole (not JSON, an invalid envelope, retried to the end) has `accepted: 0` and an `error`;' +
@@ -139,10 +195,23 @@ export const RECEIPT_DOC = {
       name: 'debtsWithRejections',
       summary: 'Five debt reports, two rejected',
       payload: {
-        batchId: DEBT_REPORTS_EXAMPLE.batchId, kind: 'DEBT_REPORTS', received: 5, accepted: 3,
+        batchId: DEBT_REPORTS_EXAMPLE.batchId,
+        kind: 'DEBT_REPORTS',
+        received: 5,
+        accepted: 3,
         rejected: [
-          { index: 1, code: 'DEBT_NOT_FOUND', field: 'reports[1].contractId', reason: 'no debt of this creditor and contract is held for this CPF' },
-          { index: 3, code: 'SCHEMA_INVALID', field: 'reports[3].dueDate', reason: 'dueDate: must match format "date"' },
+          {
+            index: 1,
+            code: 'DEBT_NOT_FOUND',
+            field: 'reports[1].contractId',
+            reason: 'no debt of this creditor and contract is held for this CPF',
+          },
+          {
+            index: 3,
+            code: 'SCHEMA_INVALID',
+            field: 'reports[3].dueDate',
+            reason: 'dueDate: must match format "date"',
+          },
         ],
         processedAt: '2025-06-01T10:00:03.310Z',
       },
@@ -151,8 +220,12 @@ export const RECEIPT_DOC = {
       name: 'refused',
       summary: 'A batch whose envelope is invalid',
       payload: {
-        batchId: 'acme-debts-2025-06-01-0002', kind: 'DEBT_REPORTS', received: 0, accepted: 0, rejected: [],
-        error: { code: 'SCHEMA_INVALID', field: 'reports', reason: 'reports: must have required property \'reports\'' },
+        batchId: 'acme-debts-2025-06-01-0002',
+        kind: 'DEBT_REPORTS',
+        received: 0,
+        accepted: 0,
+        rejected: [],
+        error: { code: 'SCHEMA_INVALID', field: 'reports', reason: "reports: must have required property 'reports'" },
         processedAt: '2025-06-01T10:01:00.002Z',
       },
     },
@@ -203,7 +276,10 @@ after that the receipt says \`RETRIES_EXHAUSTED\` and you send the batch again l
 /** A partner's worked example for the feeds: consumers, then debts, then the receipts. */
 export function feedsExample(): string {
   const receipts = receiptsQueue(EXAMPLE_PARTNER);
-  const send = (queue: string, body: unknown) => `channel.publish('${EXCHANGES.commands}', '${queue}', Buffer.from(JSON.stringify(${JSON.stringify(body)})), {
+  const send = (
+    queue: string,
+    body: unknown,
+  ) => `channel.publish('${EXCHANGES.commands}', '${queue}', Buffer.from(JSON.stringify(${JSON.stringify(body)})), {
   persistent: true, mandatory: true, contentType: 'application/json', userId: '${EXAMPLE_PARTNER}',
 });`;
   return `**4. Send consumer records, then debts, and read the receipts.** The two feeds are separate queues, handled side

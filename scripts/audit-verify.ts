@@ -16,27 +16,51 @@ export interface AuditChainReport {
   message: string;
   /** 0 when the chain is intact and matches every anchor, 1 when it is broken or does not. */
   exitCode: 0 | 1;
-  /** The chain's last entry as an anchor token (`seq:hash`) when it is intact; `0:<genesis hash>` for an empty chain. */
+  /**
+   * The chain's last entry as an anchor token (`seq:hash`) when it is intact; `0:<genesis hash>` for an empty chain.
+   */
   head: string | null;
 }
 
 /** The core of `npm run audit:verify`: walks the whole chain in `dataSource`, then checks it against each anchor. */
-export async function verifyAuditChain(dataSource: DataSource, anchors: readonly AuditAnchor[] = []): Promise<AuditChainReport> {
+export async function verifyAuditChain(
+  dataSource: DataSource,
+  anchors: readonly AuditAnchor[] = [],
+): Promise<AuditChainReport> {
   const log = new TypeormAuditLog(dataSource, noCpfHasher);
   const verification = await log.verify();
   if (!verification.ok) {
-    return { verification, exitCode: 1, head: null, message: `audit chain BROKEN at seq ${verification.brokenAt}: ${verification.reason}` };
+    return {
+      verification,
+      exitCode: 1,
+      head: null,
+      message: `audit chain BROKEN at seq ${verification.brokenAt}: ${verification.reason}`,
+    };
   }
   const head = anchorToken((await log.head()) ?? { seq: 0, hash: GENESIS_HASH });
   for (const anchor of [...anchors].sort((a, b) => a.seq - b.seq)) {
-    const broken = (reason: string): AuditChainReport => ({ verification, exitCode: 1, head, message: `audit chain BROKEN against anchor ${anchor.seq}: ${reason}` });
-    if (anchor.seq > verification.checked) return broken(`the chain ends at entry ${verification.checked}: entries were deleted from its end`);
-    const [row] = (await dataSource.query('SELECT hash FROM audit_log WHERE seq = $1', [anchor.seq])) as { hash: string }[];
+    const broken = (reason: string): AuditChainReport => ({
+      verification,
+      exitCode: 1,
+      head,
+      message: `audit chain BROKEN against anchor ${anchor.seq}: ${reason}`,
+    });
+    if (anchor.seq > verification.checked)
+      return broken(`the chain ends at entry ${verification.checked}: entries were deleted from its end`);
+    const [row] = (await dataSource.query('SELECT hash FROM audit_log WHERE seq = $1', [anchor.seq])) as {
+      hash: string;
+    }[];
     const stored = row?.hash ?? (anchor.seq === 0 ? GENESIS_HASH : undefined);
-    if (stored !== anchor.hash) return broken(`entry ${anchor.seq} no longer has the anchored hash: the chain was rewritten at or before it`);
+    if (stored !== anchor.hash)
+      return broken(`entry ${anchor.seq} no longer has the anchored hash: the chain was rewritten at or before it`);
   }
   const checkedAnchors = anchors.length ? `, matching ${anchors.length} anchor${anchors.length > 1 ? 's' : ''}` : '';
-  return { verification, exitCode: 0, head, message: `audit chain OK: ${verification.checked} entries${checkedAnchors}; head ${head}` };
+  return {
+    verification,
+    exitCode: 0,
+    head,
+    message: `audit chain OK: ${verification.checked} entries${checkedAnchors}; head ${head}`,
+  };
 }
 
 /**
@@ -53,10 +77,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const { databaseUrl } = loadConfig();
   if (!databaseUrl) {
-    console.error('DATABASE_URL is not set: the embedded PGlite database lives inside the API process, so there is no audit chain another process could verify');
+    console.error(
+      'DATABASE_URL is not set: the embedded PGlite database lives inside the API process, so there is no audit chain another process could verify',
+    );
     return 2;
   }
-  const dataSource = await new DataSource({ type: 'postgres', url: databaseUrl, entities: [AuditLogRow], synchronize: false }).initialize();
+  const dataSource = await new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [AuditLogRow],
+    synchronize: false,
+  }).initialize();
   try {
     const [{ exists }] = await dataSource.query(`SELECT to_regclass('audit_log') IS NOT NULL AS exists`);
     if (!exists) {

@@ -5,7 +5,8 @@ import { postgresDataSource } from '@app/credit/operations';
 /** `npm run db:migrate [-- --revert]`: production schemas change only through this command, never via synchronize. */
 async function main(): Promise<void> {
   const { databaseUrl } = loadConfig();
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set: the embedded PGlite database migrates itself at start-up');
+  if (!databaseUrl)
+    throw new Error('DATABASE_URL is not set: the embedded PGlite database migrates itself at start-up');
   const dataSource = await postgresDataSource(databaseUrl).initialize();
   try {
     if (process.argv.includes('--revert')) {

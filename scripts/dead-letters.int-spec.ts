@@ -39,7 +39,8 @@ describe('dead-letters tool (RabbitMQ)', () => {
 
   async function drain(name: string): Promise<GetMessage[]> {
     const taken: GetMessage[] = [];
-    for (let msg = await channel.get(name, { noAck: true }); msg; msg = await channel.get(name, { noAck: true })) taken.push(msg);
+    for (let msg = await channel.get(name, { noAck: true }); msg; msg = await channel.get(name, { noAck: true }))
+      taken.push(msg);
     return taken;
   }
 
@@ -50,7 +51,13 @@ describe('dead-letters tool (RabbitMQ)', () => {
     await channel.assertQueue(queue, { durable: false, autoDelete: false });
     await channel.assertQueue(dlq, { durable: false, autoDelete: false });
     letters.forEach((l, i) =>
-      channel.sendToQueue(dlq, Buffer.from(JSON.stringify(l.body)), { contentType: 'application/json', messageId: `msg-${i + 1}`, correlationId: `corr-${i + 1}`, type: queue, headers: l.headers }),
+      channel.sendToQueue(dlq, Buffer.from(JSON.stringify(l.body)), {
+        contentType: 'application/json',
+        messageId: `msg-${i + 1}`,
+        correlationId: `corr-${i + 1}`,
+        type: queue,
+        headers: l.headers,
+      }),
     );
     await channel.waitForConfirms();
   });
@@ -65,9 +72,31 @@ describe('dead-letters tool (RabbitMQ)', () => {
     const [listing] = await listDeadLetters({ url, queue });
     expect(listing).toMatchObject({ queue: dlq, total: 3 });
     expect(listing.messages).toEqual([
-      { queue: dlq, messageId: 'msg-1', correlationId: 'corr-1', code: 'SCHEMA_INVALID', reason: 'cpfs[0]: must match pattern', field: 'cpfs[0]', attempts: 1, failedAt: '2025-06-01T10:00:01.000Z', originalQueue: queue, body: '{"cpfs":["***.456.789-**"],"n":1}' },
-      expect.objectContaining({ messageId: 'msg-2', code: 'RETRIES_EXHAUSTED', reason: 'failed 5 times; last error: connection terminated', field: undefined, attempts: 5 }),
-      expect.objectContaining({ messageId: 'msg-3', code: 'SCHEMA_INVALID', reason: 'unknown field extra', field: '(root)' }),
+      {
+        queue: dlq,
+        messageId: 'msg-1',
+        correlationId: 'corr-1',
+        code: 'SCHEMA_INVALID',
+        reason: 'cpfs[0]: must match pattern',
+        field: 'cpfs[0]',
+        attempts: 1,
+        failedAt: '2025-06-01T10:00:01.000Z',
+        originalQueue: queue,
+        body: '{"cpfs":["***.456.789-**"],"n":1}',
+      },
+      expect.objectContaining({
+        messageId: 'msg-2',
+        code: 'RETRIES_EXHAUSTED',
+        reason: 'failed 5 times; last error: connection terminated',
+        field: undefined,
+        attempts: 5,
+      }),
+      expect.objectContaining({
+        messageId: 'msg-3',
+        code: 'SCHEMA_INVALID',
+        reason: 'unknown field extra',
+        field: '(root)',
+      }),
     ]);
     expect(await count(dlq)).toBe(3);
 
@@ -93,9 +122,15 @@ describe('dead-letters tool (RabbitMQ)', () => {
     expect(replayed.map((m) => m.properties.messageId)).toEqual(['msg-1', 'msg-3']);
     for (const msg of replayed) {
       const headers = msg.properties.headers ?? {};
-      for (const header of [...Object.values(DEAD_LETTER_HEADERS), RETRY_COUNT_HEADER]) expect(headers).not.toHaveProperty([header]);
+      for (const header of [...Object.values(DEAD_LETTER_HEADERS), RETRY_COUNT_HEADER])
+        expect(headers).not.toHaveProperty([header]);
       expect(headers[CAUSATION_HEADER]).toMatch(/^cause-/);
-      expect(msg.properties).toMatchObject({ contentType: 'application/json', correlationId: expect.stringMatching(/^corr-/), type: queue, deliveryMode: 2 });
+      expect(msg.properties).toMatchObject({
+        contentType: 'application/json',
+        correlationId: expect.stringMatching(/^corr-/),
+        type: queue,
+        deliveryMode: 2,
+      });
     }
     expect(replayed.map((m) => JSON.parse(m.content.toString('utf8')))).toEqual([letters[0].body, letters[2].body]);
 
@@ -108,7 +143,9 @@ describe('dead-letters tool (RabbitMQ)', () => {
     expect((await drain(queue)).map((m) => m.properties.messageId)).toEqual(['msg-2']);
     expect(await count(dlq)).toBe(0);
 
-    channel.sendToQueue(dlq, Buffer.from('{}'), { headers: { [DEAD_LETTER_HEADERS.code]: 'X', [DEAD_LETTER_HEADERS.originalQueue]: `${queue}.gone` } });
+    channel.sendToQueue(dlq, Buffer.from('{}'), {
+      headers: { [DEAD_LETTER_HEADERS.code]: 'X', [DEAD_LETTER_HEADERS.originalQueue]: `${queue}.gone` },
+    });
     await channel.waitForConfirms();
     await expect(replayDeadLetters({ url, queue })).rejects.toThrow(/does not exist/);
     expect(await count(dlq)).toBe(1);

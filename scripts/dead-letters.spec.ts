@@ -4,9 +4,10 @@ describe('replaying an ingest batch keeps its sender', () => {
   const batch = { batchId: 'b-1', events: [{ eventId: 'e-1' }] };
 
   it('names the broker user that first sent a whole batch as its source', () => {
-    expect(
-      JSON.parse(withSource(Buffer.from(JSON.stringify(batch)), 'acme-financeira').toString())
-    ).toEqual({ ...batch, source: 'amqp:acme-financeira' });
+    expect(JSON.parse(withSource(Buffer.from(JSON.stringify(batch)), 'acme-financeira').toString())).toEqual({
+      ...batch,
+      source: 'amqp:acme-financeira',
+    });
   });
 
   it('keeps the source a per-event dead letter already names', () => {

@@ -66,10 +66,23 @@ export interface ReplayResult {
   targets: Record<string, number>;
 }
 
-/** Headers the broker or the dead-lettering added; none of them means anything once the message is back in its queue. */
-const STRIPPED_HEADERS = new Set<string>([...Object.values(DEAD_LETTER_HEADERS), RETRY_COUNT_HEADER, 'x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason', 'x-last-death-exchange', 'x-last-death-queue', 'x-last-death-reason']);
+/**
+ * Headers the broker or the dead-lettering added; none of them means anything once the message is back in its queue.
+ */
+const STRIPPED_HEADERS = new Set<string>([
+  ...Object.values(DEAD_LETTER_HEADERS),
+  RETRY_COUNT_HEADER,
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+]);
 
-export const workQueueOf = (queue: string): string => (queue.endsWith(DLQ_SUFFIX) ? queue.slice(0, -DLQ_SUFFIX.length) : queue);
+export const workQueueOf = (queue: string): string =>
+  queue.endsWith(DLQ_SUFFIX) ? queue.slice(0, -DLQ_SUFFIX.length) : queue;
 
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -135,7 +148,9 @@ async function peek(channel: Channel, queue: string, count: number): Promise<Mes
 
 export async function listDeadLetters(options: ListOptions = {}): Promise<DeadLetterListing[]> {
   const limit = options.limit ?? 50;
-  const queues = options.queue ? [deadLetterQueue(workQueueOf(options.queue))] : Object.values(QUEUES).map(deadLetterQueue);
+  const queues = options.queue
+    ? [deadLetterQueue(workQueueOf(options.queue))]
+    : Object.values(QUEUES).map(deadLetterQueue);
   // A cluster's nodes share their queues: the first node named will do.
   const url = serverUrls(options.url ?? process.env.RABBITMQ_URL ?? DEFAULT_URL)[0]!;
   const connection = await connect(url, { clientProperties: { connection_name: 'dead-letters-cli' } });
@@ -178,9 +193,16 @@ export function withSource(content: Buffer, originalUser: string | undefined): B
   }
 }
 
-function publishConfirmed(channel: ConfirmChannel, queue: string, content: Buffer, options: Parameters<ConfirmChannel['sendToQueue']>[2]): Promise<void> {
+function publishConfirmed(
+  channel: ConfirmChannel,
+  queue: string,
+  content: Buffer,
+  options: Parameters<ConfirmChannel['sendToQueue']>[2],
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.sendToQueue(queue, content, options, (error) => (error ? reject(new Error(`broker refused the message for ${queue}`)) : resolve()));
+    channel.sendToQueue(queue, content, options, (error) =>
+      error ? reject(new Error(`broker refused the message for ${queue}`)) : resolve(),
+    );
   });
 }
 
@@ -233,7 +255,8 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
         continue;
       }
       if (!existing.has(target)) {
-        if ((await readyCount(connection, target)) === undefined) throw new Error(`target queue ${target} does not exist; start the apps (they declare it) and retry`);
+        if ((await readyCount(connection, target)) === undefined)
+          throw new Error(`target queue ${target} does not exist; start the apps (they declare it) and retry`);
         existing.add(target);
       }
       const p = msg.properties;
@@ -315,7 +338,8 @@ export function parseArgs(argv: string[]): Cli {
   }
   [cli.command = '', cli.queue] = positional;
   if (positional.length > 2) throw new Error(`unexpected argument ${positional[2]}`);
-  if (cli.command !== 'list' && cli.command !== 'replay') throw new Error(cli.command ? `unknown command ${cli.command}` : 'a command is required');
+  if (cli.command !== 'list' && cli.command !== 'replay')
+    throw new Error(cli.command ? `unknown command ${cli.command}` : 'a command is required');
   if (cli.command === 'replay' && !cli.queue) throw new Error('replay needs the queue to replay into');
   if (cli.command === 'list' && cli.code) throw new Error('--code only applies to replay');
   return cli;
@@ -327,10 +351,16 @@ function print(listings: DeadLetterListing[]): void {
       console.log(`${queue}: does not exist (the apps declare it when they start)`);
       continue;
     }
-    console.log(`${queue}: ${total} dead letter(s)${messages.length < total ? `, showing the first ${messages.length}` : ''}`);
+    console.log(
+      `${queue}: ${total} dead letter(s)${messages.length < total ? `, showing the first ${messages.length}` : ''}`,
+    );
     messages.forEach((m, i) => {
-      console.log(`  #${i + 1} queue=${m.queue} message-id=${m.messageId ?? '-'} correlation-id=${m.correlationId ?? '-'}`);
-      console.log(`     code=${m.code ?? '-'} field=${m.field ?? '-'} attempts=${m.attempts ?? '-'} failed-at=${m.failedAt ?? '-'}${m.originalQueue && m.originalQueue !== workQueueOf(queue) ? ` original-queue=${m.originalQueue}` : ''}`);
+      console.log(
+        `  #${i + 1} queue=${m.queue} message-id=${m.messageId ?? '-'} correlation-id=${m.correlationId ?? '-'}`,
+      );
+      console.log(
+        `     code=${m.code ?? '-'} field=${m.field ?? '-'} attempts=${m.attempts ?? '-'} failed-at=${m.failedAt ?? '-'}${m.originalQueue && m.originalQueue !== workQueueOf(queue) ? ` original-queue=${m.originalQueue}` : ''}`,
+      );
       console.log(`     reason: ${m.reason ?? '-'}`);
       console.log(`     body:   ${m.body}`);
     });
@@ -344,7 +374,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const result = await replayDeadLetters({ queue: cli.queue!, limit: cli.limit, code: cli.code });
-  const targets = Object.entries(result.targets).map(([q, n]) => `${n} to ${q}`).join(', ');
+  const targets = Object.entries(result.targets)
+    .map(([q, n]) => `${n} to ${q}`)
+    .join(', ');
   const otherCode = result.skipped - result.unverified;
   console.log(
     `replayed ${result.replayed} of ${result.examined} examined in ${result.deadLetterQueue}` +
@@ -357,7 +389,8 @@ async function main(argv: string[]): Promise<void> {
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    if (error instanceof Error && /command|argument|option|--limit|--code|needs/.test(error.message)) console.error(USAGE);
+    if (error instanceof Error && /command|argument|option|--limit|--code|needs/.test(error.message))
+      console.error(USAGE);
     process.exit(1);
   });
 }

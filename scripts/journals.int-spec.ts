@@ -37,14 +37,20 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     const refused = new Set(['inq-poison']);
     const sink = inquiryJournalSink(store, namespace, 'standalone');
     // The store refuses one inquiry for itself, as a mapping conflict in Elasticsearch would.
-    const relay = new RedisJournalRelay<BureauInquiry>(redis, {
-      ...sink,
-      deliver: async (items) => {
-        const outcomes = items.map((i) => (refused.has(i.eventId) ? new Error(`mapper_parsing_exception on ${i.eventId}`) : null));
-        await store.append(items.filter((i) => !refused.has(i.eventId)));
-        return outcomes;
+    const relay = new RedisJournalRelay<BureauInquiry>(
+      redis,
+      {
+        ...sink,
+        deliver: async (items) => {
+          const outcomes = items.map((i) =>
+            refused.has(i.eventId) ? new Error(`mapper_parsing_exception on ${i.eventId}`) : null,
+          );
+          await store.append(items.filter((i) => !refused.has(i.eventId)));
+          return outcomes;
+        },
       },
-    }, { consumer: 'ops-test', cycleMs: 10 });
+      { consumer: 'ops-test', cycleMs: 10 },
+    );
     const inquiry = (eventId: string): BureauInquiry => ({
       type: 'BUREAU_INQUIRY',
       eventId,
@@ -68,18 +74,38 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     }
   });
 
-  async function resolve(relay: RedisJournalRelay<BureauInquiry>, store: InMemoryTransactionStore, refused: Set<string>, cpf: ReturnType<typeof uniqueCpf>): Promise<void> {
+  async function resolve(
+    relay: RedisJournalRelay<BureauInquiry>,
+    store: InMemoryTransactionStore,
+    refused: Set<string>,
+    cpf: ReturnType<typeof uniqueCpf>,
+  ): Promise<void> {
     const journal = redisJournals.inquiry(namespace, 'standalone');
     await until(async () => (await journalLength(redis, journal, true)) === 2);
 
     const status = await journalStatus(redis, namespace);
-    expect(status.find((s) => s.journal === 'inquiry')).toMatchObject({ backlog: 0, pending: 0, dead: 2, relays: [expect.objectContaining({ name: 'ops-test', pending: 0 })] });
-    expect(status.find((s) => s.journal === 'audit')).toEqual({ journal: 'audit', backlog: 0, pending: 0, relays: [], stale: [], dead: 0 });
+    expect(status.find((s) => s.journal === 'inquiry')).toMatchObject({
+      backlog: 0,
+      pending: 0,
+      dead: 2,
+      relays: [expect.objectContaining({ name: 'ops-test', pending: 0 })],
+    });
+    expect(status.find((s) => s.journal === 'audit')).toEqual({
+      journal: 'audit',
+      backlog: 0,
+      pending: 0,
+      relays: [],
+      stale: [],
+      dead: 0,
+    });
 
     const dead = await listDeadEntries(redis, namespace, 'inquiry');
     expect(dead.total).toBe(2);
     // Entries that cannot be read are dead-lettered first, then the ones the store refused.
-    expect(dead.entries.map((e) => e.reason)).toEqual([expect.stringMatching(/JSON/), 'refused by event store: mapper_parsing_exception on inq-poison']);
+    expect(dead.entries.map((e) => e.reason)).toEqual([
+      expect.stringMatching(/JSON/),
+      'refused by event store: mapper_parsing_exception on inq-poison',
+    ]);
     expect(dead.entries[1]!.entry).toContain('inq-poison');
     // What an operator sees never shows a CPF in clear.
     expect(dead.entries.map((e) => e.entry).join(' ')).not.toContain(cpf.value);
@@ -88,8 +114,13 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     refused.clear();
     expect(await requeueDeadEntries(redis, namespace, 'inquiry')).toEqual({ requeued: 2, left: [] });
     await until(async () => (await store.inquiriesSince(cpf, new Date(0), 10)).length === 2);
-    await until(async () => (await journalLength(redis, journal, true)) === 1 && (await journalLength(redis, journal)) === 0);
-    expect((await store.inquiriesSince(cpf, new Date(0), 10)).map((i) => i.eventId).sort()).toEqual(['inq-good', 'inq-poison']);
+    await until(
+      async () => (await journalLength(redis, journal, true)) === 1 && (await journalLength(redis, journal)) === 0,
+    );
+    expect((await store.inquiriesSince(cpf, new Date(0), 10)).map((i) => i.eventId).sort()).toEqual([
+      'inq-good',
+      'inq-poison',
+    ]);
     expect(await relay.health()).toBe('degraded');
 
     const [truncated] = (await listDeadEntries(redis, namespace, 'inquiry')).entries;
@@ -103,7 +134,12 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     const { key, group } = redisJournals.inquiry(ns, 'standalone').shards[9]!;
     const cpf = uniqueCpf();
     const inquiry: BureauInquiry = {
-      type: 'BUREAU_INQUIRY', eventId: 'inq-orphan', cpf, occurredAt: new Date(Date.now() - 1_000), inquirer: 'Banco', purpose: 'CREDIT_GRANTING',
+      type: 'BUREAU_INQUIRY',
+      eventId: 'inq-orphan',
+      cpf,
+      occurredAt: new Date(Date.now() - 1_000),
+      inquirer: 'Banco',
+      purpose: 'CREDIT_GRANTING',
       source: BUREAU_SOURCE,
     };
     await redis.xgroup('CREATE', key, group, '0', 'MKSTREAM');
@@ -111,19 +147,34 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
     // A process read the entry and died before delivering it.
     await redis.xreadgroup('GROUP', group, 'stopped-process', 'COUNT', 10, 'STREAMS', key, '>');
     const staleAfterMs = 300;
-    await until(async () => (await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')!.stale.length === 1);
+    await until(
+      async () =>
+        (await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')!.stale.length === 1,
+    );
     expect((await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')).toMatchObject({
-      relays: [], stale: [expect.objectContaining({ name: 'stopped-process', pending: 1 })], pending: 1,
+      relays: [],
+      stale: [expect.objectContaining({ name: 'stopped-process', pending: 1 })],
+      pending: 1,
     });
 
     const store = new InMemoryTransactionStore();
-    const relay = new RedisJournalRelay<BureauInquiry>(redis, inquiryJournalSink(store, ns, 'standalone'), { consumer: 'running', cycleMs: 10, claimIdleMs: 200, staleRelayMs: staleAfterMs });
+    const relay = new RedisJournalRelay<BureauInquiry>(redis, inquiryJournalSink(store, ns, 'standalone'), {
+      consumer: 'running',
+      cycleMs: 10,
+      claimIdleMs: 200,
+      staleRelayMs: staleAfterMs,
+    });
     relay.start();
     try {
       await until(async () => (await store.inquiriesSince(cpf, new Date(0), 10)).length === 1);
-      await until(async () => ((await redis.xinfo('CONSUMERS', key, group)) as unknown[][]).every((c) => String(c[1]) !== 'stopped-process'));
+      await until(async () =>
+        ((await redis.xinfo('CONSUMERS', key, group)) as unknown[][]).every((c) => String(c[1]) !== 'stopped-process'),
+      );
       expect((await journalStatus(redis, ns, staleAfterMs)).find((s) => s.journal === 'inquiry')).toMatchObject({
-        relays: [expect.objectContaining({ name: 'running', pending: 0 })], stale: [], pending: 0, backlog: 0,
+        relays: [expect.objectContaining({ name: 'running', pending: 0 })],
+        stale: [],
+        pending: 0,
+        backlog: 0,
       });
     } finally {
       await relay.stop();
@@ -134,7 +185,16 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
 
   it('leaves in place a dead entry with nothing to requeue', async () => {
     const audit = redisJournals.audit(namespace, 'standalone');
-    const id = await redis.xadd(audit.shards[2]!.deadKey, '*', 'journalId', '1-0', 'reason', 'entry: missing', 'entry', '');
+    const id = await redis.xadd(
+      audit.shards[2]!.deadKey,
+      '*',
+      'journalId',
+      '1-0',
+      'reason',
+      'entry: missing',
+      'entry',
+      '',
+    );
     expect(await requeueDeadEntries(redis, namespace, 'audit')).toEqual({ requeued: 0, left: [`2/${id}`] });
     expect(await journalLength(redis, audit, true)).toBe(1);
     expect(await journalLength(redis, audit)).toBe(0);
@@ -142,13 +202,21 @@ describe('journals tool: an operator resolves dead-lettered journal entries (rea
 
   it('refuses a command line it cannot act on safely', () => {
     expect(parseArgs(['status'])).toEqual({ command: 'status', ids: [] });
-    expect(parseArgs(['requeue', 'audit', '--limit', '5'])).toEqual({ command: 'requeue', journal: 'audit', limit: 5, ids: [] });
+    expect(parseArgs(['requeue', 'audit', '--limit', '5'])).toEqual({
+      command: 'requeue',
+      journal: 'audit',
+      limit: 5,
+      ids: [],
+    });
     expect(() => parseArgs(['dead'])).toThrow('dead needs the journal: audit or inquiry');
     expect(() => parseArgs(['discard', 'inquiry'])).toThrow('discard needs --ids');
     expect(() => parseArgs(['discard', 'inquiry', '--ids', 'everything'])).toThrow(/--ids must be dead-entry ids/);
     // A dead entry is named by its shard too: the same id can exist in two shards' streams.
     expect(() => parseArgs(['discard', 'inquiry', '--ids', '1764000000000-0'])).toThrow(/such as 3\/1764000000000-0/);
-    expect(parseArgs(['discard', 'audit', '--ids', '3/1764000000000-0,legacy/1-1']).ids).toEqual(['3/1764000000000-0', 'legacy/1-1']);
+    expect(parseArgs(['discard', 'audit', '--ids', '3/1764000000000-0,legacy/1-1']).ids).toEqual([
+      '3/1764000000000-0',
+      'legacy/1-1',
+    ]);
     expect(() => parseArgs(['purge'])).toThrow('unknown command purge');
   });
 });

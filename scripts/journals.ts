@@ -5,7 +5,8 @@ import { JournalName, JournalStreams, redisJournals } from '@app/credit/operatio
 
 /**
  * Operator tool for the Redis journals (audit entries on their way to PostgreSQL, bureau inquiries on their way to
- * Elasticsearch, change events waiting for RabbitMQ): how far behind they are, which relays read them, and what was dead-lettered and why. Once the cause
+ * Elasticsearch, change events waiting for RabbitMQ): how far behind they are, which relays read them, and what was
+ * dead-lettered and why. Once the cause
  * of a dead letter is fixed, `requeue` puts it back into its journal for the relays; `discard` removes named entries
  * that can never be delivered (the readiness probe stays degraded while any are left).
  *
@@ -22,7 +23,6 @@ export const USAGE = `usage: npm run journals -- status
        npm run journals -- dead <audit|inquiry|events> [--limit N]
        npm run journals -- requeue <audit|inquiry|events> [--limit N]
        npm run journals -- discard <audit|inquiry|events> --ids <shard/dead-entry-id,...>`;
-
 
 const PREVIEW = 300;
 
@@ -110,13 +110,17 @@ async function shardStatus(redis: RedisClient, { key, deadKey, group }: JournalS
 const deadId = (shard: JournalStreams, id: string) => `${shard.shard}/${id}`;
 
 export async function listDeadEntries(
-  redis: RedisClient, namespace: string, journal: JournalName, limit = 20,
+  redis: RedisClient,
+  namespace: string,
+  journal: JournalName,
+  limit = 20,
 ): Promise<{ total: number; entries: DeadEntry[] }> {
   const entries: DeadEntry[] = [];
   let total = 0;
   for (const shard of redisJournals[journal](namespace, layoutOf(redis)).shards) {
     const [count, rows] = await Promise.all([
-      redis.xlen(shard.deadKey), redis.xrange(shard.deadKey, '-', '+', 'COUNT', Math.max(1, limit - entries.length)),
+      redis.xlen(shard.deadKey),
+      redis.xrange(shard.deadKey, '-', '+', 'COUNT', Math.max(1, limit - entries.length)),
     ]);
     total += count;
     if (entries.length >= limit) continue;
@@ -138,7 +142,10 @@ export async function listDeadEntries(
  * never in both or in neither. A requeued entry the relay still cannot deliver comes back dead with its reason.
  */
 export async function requeueDeadEntries(
-  redis: RedisClient, namespace: string, journal: JournalName, limit = 1_000,
+  redis: RedisClient,
+  namespace: string,
+  journal: JournalName,
+  limit = 1_000,
 ): Promise<{ requeued: number; left: string[] }> {
   let requeued = 0;
   const left: string[] = [];
@@ -179,7 +186,8 @@ interface Cli {
 
 export function parseArgs(argv: string[]): Cli {
   const [command, ...rest] = argv;
-  if (!['status', 'dead', 'requeue', 'discard'].includes(command ?? '')) throw new Error(command ? `unknown command ${command}` : 'a command is required');
+  if (!['status', 'dead', 'requeue', 'discard'].includes(command ?? ''))
+    throw new Error(command ? `unknown command ${command}` : 'a command is required');
   const cli: Cli = { command: command as Cli['command'], ids: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -188,7 +196,10 @@ export function parseArgs(argv: string[]): Cli {
       if (!Number.isInteger(n) || n < 1) throw new Error('--limit must be a positive integer');
       cli.limit = n;
     } else if (arg === '--ids') {
-      cli.ids = (rest[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      cli.ids = (rest[++i] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (cli.ids.length === 0 || cli.ids.some((id) => !/^(\d+|legacy)\/\d+-\d+$/.test(id))) {
         throw new Error('--ids must be dead-entry ids as listed, such as 3/1764000000000-0, separated by commas');
       }
@@ -209,8 +220,10 @@ async function main(argv: string[]): Promise<void> {
   const { REDIS_URL, REDIS_CLUSTER_NODES, REDIS_NAMESPACE } = process.env;
   const { redis: target, redisNamespace: namespace } = loadConfig({ REDIS_URL, REDIS_CLUSTER_NODES, REDIS_NAMESPACE });
   if (!target) {
-    throw new Error('neither REDIS_URL nor REDIS_CLUSTER_NODES is set: without Redis there are no journals ' +
-      '(audit entries go straight to PostgreSQL)');
+    throw new Error(
+      'neither REDIS_URL nor REDIS_CLUSTER_NODES is set: without Redis there are no journals ' +
+        '(audit entries go straight to PostgreSQL)',
+    );
   }
   const redis = createRedisClient(target, { enableOfflineQueue: true, commandTimeout: 10_000 });
   try {
@@ -220,23 +233,34 @@ async function main(argv: string[]): Promise<void> {
     });
     if (cli.command === 'status') {
       for (const s of await journalStatus(redis, namespace)) {
-        const relays = s.relays.map((r) => `${r.name} (pending ${r.pending}, idle ${(r.idleMs / 1000).toFixed(1)} s)`).join(', ') || 'none running';
+        const relays =
+          s.relays.map((r) => `${r.name} (pending ${r.pending}, idle ${(r.idleMs / 1000).toFixed(1)} s)`).join(', ') ||
+          'none running';
         const held = s.stale.reduce((n, r) => n + r.pending, 0);
         const stale = s.stale.length
           ? `; ${s.stale.length} stopped (idle over ${STALE_RELAY_MS / 60_000} min, holding ${held} entries): ` +
             'a running relay takes their entries over and removes them'
           : '';
-        console.log(`${s.journal}: backlog ${s.backlog}, pending ${s.pending}, dead ${s.dead}; relays: ${relays}${stale}`);
+        console.log(
+          `${s.journal}: backlog ${s.backlog}, pending ${s.pending}, dead ${s.dead}; relays: ${relays}${stale}`,
+        );
       }
     } else if (cli.command === 'dead') {
       const { total, entries } = await listDeadEntries(redis, namespace, cli.journal!, cli.limit);
-      console.log(`${cli.journal}: ${total} dead entr${total === 1 ? 'y' : 'ies'}${entries.length < total ? `, showing the first ${entries.length}` : ''}`);
-      for (const e of entries) console.log(`  ${e.id} (journal id ${e.journalId})\n    reason: ${e.reason}\n    entry:  ${e.entry}`);
+      console.log(
+        `${cli.journal}: ${total} dead entr${total === 1 ? 'y' : 'ies'}${entries.length < total ? `, showing the first ${entries.length}` : ''}`,
+      );
+      for (const e of entries)
+        console.log(`  ${e.id} (journal id ${e.journalId})\n    reason: ${e.reason}\n    entry:  ${e.entry}`);
     } else if (cli.command === 'requeue') {
       const { requeued, left } = await requeueDeadEntries(redis, namespace, cli.journal!, cli.limit);
-      console.log(`${cli.journal}: requeued ${requeued} dead entries for the relays${left.length ? `; left ${left.length} without a body to requeue (discard them by id): ${left.join(', ')}` : ''}`);
+      console.log(
+        `${cli.journal}: requeued ${requeued} dead entries for the relays${left.length ? `; left ${left.length} without a body to requeue (discard them by id): ${left.join(', ')}` : ''}`,
+      );
     } else {
-      console.log(`${cli.journal}: discarded ${await discardDeadEntries(redis, namespace, cli.journal!, cli.ids)} of ${cli.ids.length} named dead entries`);
+      console.log(
+        `${cli.journal}: discarded ${await discardDeadEntries(redis, namespace, cli.journal!, cli.ids)} of ${cli.ids.length} named dead entries`,
+      );
     }
   } finally {
     redis.disconnect();

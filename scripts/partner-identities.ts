@@ -1,5 +1,10 @@
 import {
-  EXCHANGES, PARTNER_COMMANDS, PARTNER_EVENTS, PARTNER_NAME_PATTERN, RECEIPTS_QUEUE_ARGUMENTS, partnerQueuePrefix,
+  EXCHANGES,
+  PARTNER_COMMANDS,
+  PARTNER_EVENTS,
+  PARTNER_NAME_PATTERN,
+  RECEIPTS_QUEUE_ARGUMENTS,
+  partnerQueuePrefix,
   receiptsQueue,
 } from '@app/contracts';
 import { randomBytes } from 'node:crypto';
@@ -63,8 +68,10 @@ export function checkGrant(partner: string, grant: PartnerGrant): void {
     ...grant.events.filter((e) => !PARTNER_EVENTS.includes(e)),
   ];
   if (unknown.length) {
-    throw new Error(`not grantable to a partner: ${unknown.join(', ')} (commands: ${PARTNER_COMMANDS.join(', ')};` +
-      ` events: ${PARTNER_EVENTS.join(', ')})`);
+    throw new Error(
+      `not grantable to a partner: ${unknown.join(', ')} (commands: ${PARTNER_COMMANDS.join(', ')};` +
+        ` events: ${PARTNER_EVENTS.join(', ')})`,
+    );
   }
 }
 
@@ -112,7 +119,7 @@ export class PartnerIdentities {
   /** Creates the user, its permissions and its receipts queue; answers the password, shown once and never stored. */
   async create(partner: string, grant: PartnerGrant): Promise<{ password: string; permissions: BrokerPermissions }> {
     checkGrant(partner, grant);
-    if (await this.request('GET', `/users/${enc(partner)}`, undefined, [404]) !== null) {
+    if ((await this.request('GET', `/users/${enc(partner)}`, undefined, [404])) !== null) {
       throw new Error(`a broker user "${partner}" exists already; revoke it first, or choose another name`);
     }
     const password = randomBytes(24).toString('base64url');
@@ -122,7 +129,9 @@ export class PartnerIdentities {
     await this.request('PUT', `/permissions/${this.vhost}/${enc(partner)}`, queues);
     for (const t of topics) await this.request('PUT', `/topic-permissions/${this.vhost}/${enc(partner)}`, t);
     await this.request('PUT', `/queues/${this.vhost}/${enc(receiptsQueue(partner))}`, {
-      durable: true, auto_delete: false, arguments: RECEIPTS_QUEUE_ARGUMENTS,
+      durable: true,
+      auto_delete: false,
+      arguments: RECEIPTS_QUEUE_ARGUMENTS,
     });
     return { password, permissions };
   }
@@ -131,21 +140,24 @@ export class PartnerIdentities {
     const users = (await this.request('GET', '/users')) as { name: string; tags: string[] | string }[];
     const partners = users.filter((u) => (Array.isArray(u.tags) ? u.tags : u.tags.split(',')).includes(PARTNER_TAG));
     const connections = (await this.request('GET', '/connections')) as { user: string; vhost: string }[];
-    return Promise.all(partners.map(async ({ name }) => {
-      type TopicPermission = { vhost: string; exchange: string; write: string; read: string };
-      const topics = ((await this.request('GET', `/users/${enc(name)}/topic-permissions`)) as TopicPermission[])
-        .filter((t) => t.vhost === this.target.vhost);
-      const path = `/queues/${this.vhost}/${enc(receiptsQueue(name))}`;
-      const queue = (await this.request('GET', path, undefined, [404])) as { messages?: number } | null;
-      return {
-        name,
-        commands: keysOf(topics.find((t) => t.exchange === EXCHANGES.commands)?.write),
-        events: keysOf(topics.find((t) => t.exchange === EXCHANGES.events)?.read),
-        // A queue just created has no statistics yet: none waiting.
-        receiptsWaiting: queue ? (queue.messages ?? 0) : null,
-        connections: connections.filter((c) => c.user === name && c.vhost === this.target.vhost).length,
-      };
-    }));
+    return Promise.all(
+      partners.map(async ({ name }) => {
+        type TopicPermission = { vhost: string; exchange: string; write: string; read: string };
+        const topics = (
+          (await this.request('GET', `/users/${enc(name)}/topic-permissions`)) as TopicPermission[]
+        ).filter((t) => t.vhost === this.target.vhost);
+        const path = `/queues/${this.vhost}/${enc(receiptsQueue(name))}`;
+        const queue = (await this.request('GET', path, undefined, [404])) as { messages?: number } | null;
+        return {
+          name,
+          commands: keysOf(topics.find((t) => t.exchange === EXCHANGES.commands)?.write),
+          events: keysOf(topics.find((t) => t.exchange === EXCHANGES.events)?.read),
+          // A queue just created has no statistics yet: none waiting.
+          receiptsWaiting: queue ? (queue.messages ?? 0) : null,
+          connections: connections.filter((c) => c.user === name && c.vhost === this.target.vhost).length,
+        };
+      }),
+    );
   }
 
   /**
@@ -153,8 +165,9 @@ export class PartnerIdentities {
    * queues are kept, with what they hold, and named in the answer for an operator to delete once read.
    */
   async revoke(partner: string): Promise<{ closed: number; queuesLeft: string[] }> {
-    const user = (await this.request('GET', `/users/${enc(partner)}`, undefined, [404])) as { tags: string[] | string }
-      | null;
+    const user = (await this.request('GET', `/users/${enc(partner)}`, undefined, [404])) as {
+      tags: string[] | string;
+    } | null;
     if (!user) throw new Error(`no broker user "${partner}"`);
     const tags = Array.isArray(user.tags) ? user.tags : user.tags.split(',');
     if (!tags.includes(PARTNER_TAG)) {

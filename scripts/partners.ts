@@ -25,7 +25,9 @@ async function main(args: string[]): Promise<void> {
     const grant = { commands: option(args, 'commands') ?? [...PARTNER_COMMANDS], events: option(args, 'events') ?? [] };
     const { password, permissions } = await partners.create(name!, grant);
     const commands = grant.commands.join(', ') || 'nothing';
-    console.log(`created partner "${name}": may publish ${commands}; may hear ${grant.events.join(', ') || 'no events'}`);
+    console.log(
+      `created partner "${name}": may publish ${commands}; may hear ${grant.events.join(', ') || 'no events'}`,
+    );
     console.log(`  queues: ${permissions.configure}…  receipts: ${receiptsQueue(name!)}`);
     console.log(`\n  password: ${password}\n`);
     console.log(`This is the only time the password is shown. Publish with user_id "${name}".`);
@@ -38,8 +40,10 @@ async function main(args: string[]): Promise<void> {
     if (list.length === 0) console.log('no partner identities');
     for (const p of list) {
       const receipts = p.receiptsWaiting ?? 'queue missing';
-      console.log(`${p.name}  commands [${p.commands.join(', ')}]  events [${p.events.join(', ')}]` +
-        `  receipts waiting ${receipts}  connections ${p.connections}`);
+      console.log(
+        `${p.name}  commands [${p.commands.join(', ')}]  events [${p.events.join(', ')}]` +
+          `  receipts waiting ${receipts}  connections ${p.connections}`,
+      );
     }
   }
 }

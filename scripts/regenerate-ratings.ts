@@ -28,35 +28,54 @@ interface Job {
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<Job> {
-  const res = await fetch(base + path, { method, headers: { 'x-api-key': key ?? '', 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'x-api-key': key ?? '', 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const json = (await res.json()) as Job & { code?: string; message?: string };
   if (!res.ok) throw new Error(`${res.status} ${json.code}: ${json.message}`);
   return json;
 }
 
-export function progressBar(job: Pick<Job, 'percent' | 'processed' | 'total' | 'ratingsPerSecond' | 'failed' | 'status'>, width = 30): string {
+export function progressBar(
+  job: Pick<Job, 'percent' | 'processed' | 'total' | 'ratingsPerSecond' | 'failed' | 'status'>,
+  width = 30,
+): string {
   const filled = Math.round((Math.min(100, job.percent) / 100) * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${job.percent.toFixed(1).padStart(5)}%  ${job.processed}/${job.total}  ${job.ratingsPerSecond} ratings/s  ${job.failed} failed  ${job.status}`;
 }
 
 /** What a completed job did, band by band: the report of a model release. */
-export function bandReport(job: Pick<Job, 'modelVersion' | 'rated' | 'unchanged' | 'bandMoves' | 'newlyRated'>): string {
-  const rows = job.bandMoves.map((b) => `  ${b.from}      ${String(b.up).padStart(9)} ${String(b.down).padStart(9)} ${String(b.same).padStart(9)}`);
-  return [`model ${job.modelVersion}: ${job.rated} ratings changed, ${job.unchanged} unchanged, ${job.newlyRated} rated for the first time`,
-    '  from   moved up  moved down  stayed', ...rows].join('\n');
+export function bandReport(
+  job: Pick<Job, 'modelVersion' | 'rated' | 'unchanged' | 'bandMoves' | 'newlyRated'>,
+): string {
+  const rows = job.bandMoves.map(
+    (b) => `  ${b.from}      ${String(b.up).padStart(9)} ${String(b.down).padStart(9)} ${String(b.same).padStart(9)}`,
+  );
+  return [
+    `model ${job.modelVersion}: ${job.rated} ratings changed, ${job.unchanged} unchanged, ${job.newlyRated} rated for the first time`,
+    '  from   moved up  moved down  stayed',
+    ...rows,
+  ].join('\n');
 }
 
 async function main(args: string[]): Promise<void> {
-  if (!key) throw new Error('set API_KEY to a key with the ratings:admin scope (npm run apikey -- create --name ops --scopes ratings:admin)');
+  if (!key)
+    throw new Error(
+      'set API_KEY to a key with the ratings:admin scope (npm run apikey -- create --name ops --scopes ratings:admin)',
+    );
   const resume = args.indexOf('--resume');
   const cpfs = args.flatMap((a, i) => (args[i - 1] === '--cpf' ? [a] : []));
   const model = args.indexOf('--model');
   const modelVersion = model >= 0 ? args[model + 1] : undefined;
   let job: Job;
   if (resume >= 0) job = await call('POST', `/v1/ratings/regenerations/${args[resume + 1]}/resume`);
-  else if (args.includes('--all')) job = await call('POST', '/v1/ratings/regenerations', { scope: 'ALL', modelVersion });
+  else if (args.includes('--all'))
+    job = await call('POST', '/v1/ratings/regenerations', { scope: 'ALL', modelVersion });
   else if (cpfs.length) job = await call('POST', '/v1/ratings/regenerations', { scope: 'CPFS', cpfs, modelVersion });
-  else throw new Error('say what to regenerate: --all [--model <version>], --cpf <cpf> (repeatable) or --resume <job id>');
+  else
+    throw new Error('say what to regenerate: --all [--model <version>], --cpf <cpf> (repeatable) or --resume <job id>');
   console.log(`job ${job.id}`);
   const tty = process.stdout.isTTY;
   while (job.status === 'PENDING' || job.status === 'RUNNING') {
@@ -65,7 +84,8 @@ async function main(args: string[]): Promise<void> {
     job = await call('GET', `/v1/ratings/regenerations/${job.id}`);
   }
   process.stdout.write(`${tty ? '\r' : ''}${progressBar(job)}\n`);
-  if (job.status !== 'COMPLETED') throw new Error(`job ${job.status}: ${job.error ?? 'see the rating worker log'}; resume with --resume ${job.id}`);
+  if (job.status !== 'COMPLETED')
+    throw new Error(`job ${job.status}: ${job.error ?? 'see the rating worker log'}; resume with --resume ${job.id}`);
   console.log(bandReport(job));
 }
 

@@ -59,7 +59,11 @@ function handlerPatterns(): { file: string; expression: string; pattern: string 
       const source = readFileSync(join(src, file), 'utf8');
       for (const m of source.matchAll(/@(?:MessagePattern|EventPattern)\(\s*([^,)]+?)\s*[,)]/g)) {
         const ref = /^(QUEUES|EVENTS)\.(\w+)$/.exec(m[1]);
-        found.push({ file: relative(ROOT, join(src, file)), expression: m[1], pattern: ref ? constants[ref[1]][ref[2]] : undefined });
+        found.push({
+          file: relative(ROOT, join(src, file)),
+          expression: m[1],
+          pattern: ref ? constants[ref[1]][ref[2]] : undefined,
+        });
       }
     }
   }
@@ -85,7 +89,9 @@ describe('openapi/asyncapi.yaml', () => {
     const { document, diagnostics } = await new Parser().parse(text);
     const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
     if (errors.length) {
-      const listing = diagnostics.map((d) => `[${DiagnosticSeverity[d.severity]}] ${d.code} at ${d.path.join('.')}: ${d.message}`).join('\n');
+      const listing = diagnostics
+        .map((d) => `[${DiagnosticSeverity[d.severity]}] ${d.code} at ${d.path.join('.')}: ${d.message}`)
+        .join('\n');
       throw new Error(`AsyncAPI parser reports ${errors.length} error(s):\n${listing}`);
     }
     expect(document?.version()).toBe('3.0.0');
@@ -120,7 +126,14 @@ describe('openapi/asyncapi.yaml', () => {
     const description = (load(text) as { info: { description: string } }).info.description;
     const section = description.slice(description.indexOf('## Getting connected'));
     expect(description).toContain('## Getting connected');
-    for (const part of ['**Your identity.**', 'virtual host', '**Naming.**', '**Permissions**', '**Receipts.**', '**Retries.**']) {
+    for (const part of [
+      '**Your identity.**',
+      'virtual host',
+      '**Naming.**',
+      '**Permissions**',
+      '**Receipts.**',
+      '**Retries.**',
+    ]) {
       expect(section).toContain(part);
     }
     expect(Object.values(doc.channels).map((c) => c.address)).toContain('partner.{partner}.receipts');
@@ -143,18 +156,27 @@ describe('openapi/asyncapi.yaml', () => {
       const deadLetter = message.name.endsWith('DeadLettered');
       for (const example of message.examples ?? []) {
         const where = `${message.name} example ${example.name}`;
-        expect({ where, errors: validatePayloadSchema(example.payload) ? null : validatePayloadSchema.errors }).toEqual({ where, errors: null });
-        if (pattern) expect({ where, problems: validatePayload(pattern, example.payload) }).toEqual({ where, problems: [] });
+        expect({ where, errors: validatePayloadSchema(example.payload) ? null : validatePayloadSchema.errors }).toEqual(
+          { where, errors: null },
+        );
+        if (pattern)
+          expect({ where, problems: validatePayload(pattern, example.payload) }).toEqual({ where, problems: [] });
         if (example.headers) {
           expect(validateHeaders).toBeDefined();
-          expect({ where, errors: validateHeaders!(example.headers) ? null : validateHeaders!.errors }).toEqual({ where, errors: null });
+          expect({ where, errors: validateHeaders!(example.headers) ? null : validateHeaders!.errors }).toEqual({
+            where,
+            errors: null,
+          });
         }
         // An ingest dead letter is there because its event is invalid; every other example event must be storable.
         if (pattern === QUEUES.ingestTransactions && !deadLetter) {
           const events = (example.payload as { events: unknown[] }).events;
           expect({ where, problems: events.flatMap((e) => validateEventPayload(e)) }).toEqual({ where, problems: [] });
         }
-        expect({ where, invalid: cpfsIn(example.payload).filter((c) => !Cpf.isValid(c.cpf)) }).toEqual({ where, invalid: [] });
+        expect({ where, invalid: cpfsIn(example.payload).filter((c) => !Cpf.isValid(c.cpf)) }).toEqual({
+          where,
+          invalid: [],
+        });
       }
     });
   });

@@ -12,7 +12,12 @@ import Fastify from 'fastify';
 import Redis from 'ioredis';
 
 const PURPOSES = new Set([
-  'CREDIT_GRANTING', 'CREDIT_REVIEW', 'COLLECTION', 'FRAUD_PREVENTION', 'RENTAL_GUARANTEE', 'DATA_SUBJECT_REQUEST',
+  'CREDIT_GRANTING',
+  'CREDIT_REVIEW',
+  'COLLECTION',
+  'FRAUD_PREVENTION',
+  'RENTAL_GUARANTEE',
+  'DATA_SUBJECT_REQUEST',
   'REGULATORY_AUDIT',
 ]);
 const RATE_LIMIT = 1e9;
@@ -48,7 +53,9 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3402);
   const prefix = process.env.KEY_PREFIX ?? 'bench:raw:';
   const streams = process.env.STREAM_PREFIX ?? 'bench-audited:';
-  const keys = new Map([[sha256(process.env.API_KEY ?? ''), { id: 'k1', name: 'Yardstick Bank', scopes: ['analysis:read'] }]]);
+  const keys = new Map([
+    [sha256(process.env.API_KEY ?? ''), { id: 'k1', name: 'Yardstick Bank', scopes: ['analysis:read'] }],
+  ]);
   const cpfKey = randomBytes(32);
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   redis.defineCommand('auditedRead', { numberOfKeys: 4, lua: AUDITED_READ });
@@ -65,25 +72,45 @@ async function main(): Promise<void> {
     const now = new Date();
     const requestId = randomUUID();
     const audit = JSON.stringify({
-      clientId: key.name, scope: 'analysis:read', purpose, action: 'READ', resource: 'credit-analysis',
-      outcome: 'SUCCESS', requestId, cpfMasked: `***.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-**`,
+      clientId: key.name,
+      scope: 'analysis:read',
+      purpose,
+      action: 'READ',
+      resource: 'credit-analysis',
+      outcome: 'SUCCESS',
+      requestId,
+      cpfMasked: `***.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-**`,
       cpfHash: createHmac('sha256', cpfKey).update(cpf).digest('hex'),
     });
     const inquiry = JSON.stringify({
-      eventId: `inq-${requestId}`, cpf, type: 'BUREAU_INQUIRY', occurredAt: now.toISOString(), inquirer: key.name,
+      eventId: `inq-${requestId}`,
+      cpf,
+      type: 'BUREAU_INQUIRY',
+      occurredAt: now.toISOString(),
+      inquirer: key.name,
       purpose,
     });
     const window = Math.floor(now.getTime() / WINDOW_MS);
     const [, json] = await auditedRead(
-      `${streams}rate:${key.id}:${window}`, prefix + request.params.cpf, `${streams}audit`, `${streams}inquiry`,
-      RATE_LIMIT, 2 * WINDOW_MS, audit, inquiry,
+      `${streams}rate:${key.id}:${window}`,
+      prefix + request.params.cpf,
+      `${streams}audit`,
+      `${streams}inquiry`,
+      RATE_LIMIT,
+      2 * WINDOW_MS,
+      audit,
+      inquiry,
     );
     if (!json) return reply.code(404).send({ code: 'NOT_FOUND' });
     return reply.header('x-cache', 'HIT').type('application/json; charset=utf-8').send(json);
   });
   await app.listen({ port, host: '127.0.0.1' });
   console.log(`fastify-redis-audited ready on ${port}`);
-  const stop = () => void app.close().then(() => redis.quit()).finally(() => process.exit(0));
+  const stop = () =>
+    void app
+      .close()
+      .then(() => redis.quit())
+      .finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -17,7 +17,11 @@ async function main(): Promise<void> {
   });
   await app.listen({ port, host: '127.0.0.1' });
   console.log(`fastify-redis ready on ${port}`);
-  const stop = () => void app.close().then(() => redis.quit()).finally(() => process.exit(0));
+  const stop = () =>
+    void app
+      .close()
+      .then(() => redis.quit())
+      .finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

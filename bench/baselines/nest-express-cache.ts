@@ -1,6 +1,7 @@
 /**
  * What a typical team writes: NestJS on Express, @nestjs/cache-manager's CacheInterceptor in front of the handler,
- * cache-manager 7 + Keyv + KeyvAdapter(cache-manager-ioredis-yet) on the same Redis, wired as the app's RedisCacheModule
+ * cache-manager 7 + Keyv + KeyvAdapter(cache-manager-ioredis-yet) on the same Redis, wired as the app's
+ * RedisCacheModule
  * does. On a miss the handler reads the analysis (here: the stored JSON from Redis, parsed) and returns the object; the
  * interceptor caches it under the request URL, so once warm every request is a hit served by the interceptor.
  * Env: PORT, REDIS_URL (with the bench's logical database), KEY_PREFIX. GET /bench/misses counts handler runs.
@@ -16,7 +17,11 @@ import Keyv from 'keyv';
 
 const SOURCE = Symbol('SOURCE');
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const connection = { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), db: Number(redisUrl.pathname.slice(1) || 0) };
+const connection = {
+  host: redisUrl.hostname,
+  port: Number(redisUrl.port || 6379),
+  db: Number(redisUrl.pathname.slice(1) || 0),
+};
 const stats = { misses: 0 };
 
 @Controller('v1/credit-analyses')
@@ -45,7 +50,9 @@ class StatsController {
   imports: [
     CacheModule.registerAsync({
       useFactory: async () => ({
-        stores: [new Keyv({ store: new KeyvAdapter((await redisStore(connection)) as never), namespace: 'bench-express' })],
+        stores: [
+          new Keyv({ store: new KeyvAdapter((await redisStore(connection)) as never), namespace: 'bench-express' }),
+        ],
         ttl: 3_600_000,
       }),
     }),

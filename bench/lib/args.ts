@@ -1,5 +1,11 @@
-/** `--name value` options and `--flag` switches; unknown names are refused so a typo does not silently run the defaults. */
-export function parseArgs<T extends Record<string, string | number | boolean>>(defaults: T, usage: string, argv = process.argv.slice(2)): T {
+/**
+ * `--name value` options and `--flag` switches; unknown names are refused so a typo does not silently run the defaults.
+ */
+export function parseArgs<T extends Record<string, string | number | boolean>>(
+  defaults: T,
+  usage: string,
+  argv = process.argv.slice(2),
+): T {
   try {
     return parse(defaults, usage, argv);
   } catch (error) {
@@ -42,7 +48,7 @@ export function runMain(main: () => Promise<void>): void {
   main().then(
     () => process.exit(process.exitCode ?? 0),
     (error: unknown) => {
-      console.error(error instanceof Error ? error.stack ?? error.message : error);
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
       process.exit(1);
     },
   );

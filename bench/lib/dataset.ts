@@ -53,11 +53,18 @@ export function urlsOf(servers: Servers, set: DataSet): { databaseUrl: string; m
 }
 
 /** The kept set when it is complete and its databases and index still exist; otherwise a new, empty one. */
-export async function openDataSet(servers: Servers, cpfs: number, fresh: boolean): Promise<{ set: DataSet; reused: boolean }> {
+export async function openDataSet(
+  servers: Servers,
+  cpfs: number,
+  fresh: boolean,
+): Promise<{ set: DataSet; reused: boolean }> {
   const file = stateFile(cpfs);
   if (existsSync(file)) {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as DataSet;
-    const intact = kept.loaded && (await databaseExists(servers.databaseUrl, kept.pgName)) && (await indexExists(servers.elasticsearchUrl, kept.esIndex));
+    const intact =
+      kept.loaded &&
+      (await databaseExists(servers.databaseUrl, kept.pgName)) &&
+      (await indexExists(servers.elasticsearchUrl, kept.esIndex));
     if (intact && !fresh) return { set: kept, reused: true };
     await dropDataSet(servers, kept);
   }
@@ -67,7 +74,10 @@ export async function openDataSet(servers: Servers, cpfs: number, fresh: boolean
     pgName: `credit_bench_${cpfs}_${stamp}`,
     mongoName: `credit_bench_${cpfs}_${stamp}`,
     esIndex: `bench-analysis-${cpfs}-${stamp}`,
-    keys: { DATA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`, CPF_LOOKUP_KEY: randomBytes(32).toString('base64') },
+    keys: {
+      DATA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      CPF_LOOKUP_KEY: randomBytes(32).toString('base64'),
+    },
     createdAt: new Date(stamp).toISOString(),
     loaded: false,
   };
@@ -105,7 +115,11 @@ export async function deleteRecordedInquiries(esUrl: string, index: string): Pro
     const ids: string[] = (page.hits?.hits ?? []).map((h: { _id: string }) => h._id);
     if (ids.length === 0) return deleted;
     const body = ids.map((id) => JSON.stringify({ delete: { _index: index, _id: id } })).join('\n') + '\n';
-    const res = await fetch(`${esUrl.replace(/\/$/, '')}/_bulk?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const res = await fetch(`${esUrl.replace(/\/$/, '')}/_bulk?refresh=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body,
+    });
     if (!res.ok) throw new Error(`Elasticsearch bulk delete: ${res.status} ${(await res.text()).slice(0, 300)}`);
     deleted += ids.length;
   }

@@ -17,7 +17,11 @@ if (file) {
   process.on('SIGWINCH', () => {
     if (!running) {
       running = true;
-      session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+      session.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: false,
+      });
       return;
     }
     running = false;

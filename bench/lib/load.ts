@@ -49,7 +49,10 @@ export interface Measurement {
   /** Mean bytes per response on the wire, headers included (autocannon's byte count ÷ responses). */
   bytesPerResponse: number;
   seconds: number;
-  /** Paced load only: p99 of how late requests left against the schedule; large values mean the client could not keep the rate. */
+  /**
+   * Paced load only: p99 of how late requests left against the schedule; large values mean the client could not keep
+   * the rate.
+   */
   sendLagP99?: number;
 }
 
@@ -70,7 +73,10 @@ function measured(result: autocannon.Result, histogram: LatencyHistogram, non200
   };
 }
 
-function run(options: autocannon.Options, onResponse: (status: number, ms: number) => void): Promise<autocannon.Result> {
+function run(
+  options: autocannon.Options,
+  onResponse: (status: number, ms: number) => void,
+): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => onResponse(status, ms));
@@ -156,7 +162,14 @@ export async function paced(o: PacedOptions): Promise<Measurement> {
     const sentAt = performance.now();
     lag.record(sentAt - scheduledAt);
     const req = http.request(
-      { host: target.hostname, port: target.port, path: o.paths[next++ % o.paths.length], method: 'GET', headers: o.headers, agent },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: o.paths[next++ % o.paths.length],
+        method: 'GET',
+        headers: o.headers,
+        agent,
+      },
       (res) => {
         let size = 0;
         res.on('data', (chunk: Buffer) => (size += chunk.length));

@@ -31,16 +31,27 @@ export async function dependencyProbes(redisUrl: string, databaseUrl: string, ra
   try {
     const results: ProbeResult[] = [];
     results.push(await timed('Redis GET of one analysis (ioredis)', 1000, () => redis.get(rawKey)));
-    results.push(await timed('Redis MULTI INCR PEXPIRE EXEC (rate limiter)', 1000, () => redis.multi().incr('bench:probe:rate').pexpire('bench:probe:rate', 61_000).exec()));
-    await pg.query('CREATE TABLE IF NOT EXISTS bench_probe (seq bigint PRIMARY KEY, at timestamptz NOT NULL, payload text NOT NULL)');
+    results.push(
+      await timed('Redis MULTI INCR PEXPIRE EXEC (rate limiter)', 1000, () =>
+        redis.multi().incr('bench:probe:rate').pexpire('bench:probe:rate', 61_000).exec(),
+      ),
+    );
+    await pg.query(
+      'CREATE TABLE IF NOT EXISTS bench_probe (seq bigint PRIMARY KEY, at timestamptz NOT NULL, payload text NOT NULL)',
+    );
     let seq = 0;
-    results.push(await timed('PostgreSQL audit-shaped transaction (lock, head, insert, commit)', 200, async () => {
-      await pg.query('BEGIN');
-      await pg.query('SELECT pg_advisory_xact_lock(4242424242)');
-      await pg.query('SELECT seq FROM bench_probe ORDER BY seq DESC LIMIT 1');
-      await pg.query('INSERT INTO bench_probe (seq, at, payload) VALUES ($1, clock_timestamp(), $2)', [++seq, 'x'.repeat(300)]);
-      await pg.query('COMMIT');
-    }));
+    results.push(
+      await timed('PostgreSQL audit-shaped transaction (lock, head, insert, commit)', 200, async () => {
+        await pg.query('BEGIN');
+        await pg.query('SELECT pg_advisory_xact_lock(4242424242)');
+        await pg.query('SELECT seq FROM bench_probe ORDER BY seq DESC LIMIT 1');
+        await pg.query('INSERT INTO bench_probe (seq, at, payload) VALUES ($1, clock_timestamp(), $2)', [
+          ++seq,
+          'x'.repeat(300),
+        ]);
+        await pg.query('COMMIT');
+      }),
+    );
     await pg.query('DROP TABLE bench_probe');
     await redis.del('bench:probe:rate');
     return results;

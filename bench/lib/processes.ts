@@ -34,7 +34,8 @@ function newestSource(dir: string): number {
 
 /**
  * Compiles the apps into dist/ with `npm run build` (10-20 s on 2 cores) so the benchmark measures the code as it is:
- * 'auto' builds when a source under apps/, libs/ or scripts/ is newer than dist/, 'always' and 'never' do what they say.
+ * 'auto' builds when a source under apps/, libs/ or scripts/ is newer than dist/, 'always' and 'never' do what they
+ * say.
  * Type errors in files other people are editing do not stop tsc from emitting; they are reported, not fatal, as long
  * as the entry points exist.
  */
@@ -45,7 +46,9 @@ export function build(mode: string): void {
     const builtAt = statSync(entry).mtimeMs;
     const stale = ['apps', 'libs', 'scripts'].some((d) => newestSource(join(ROOT, d)) > builtAt);
     if (mode === 'never' || !stale) {
-      console.log(`build: ${mode === 'never' ? 'skipped (--build never)' : 'dist/ is newer than every source'}, using dist/ built ${new Date(builtAt).toISOString()}`);
+      console.log(
+        `build: ${mode === 'never' ? 'skipped (--build never)' : 'dist/ is newer than every source'}, using dist/ built ${new Date(builtAt).toISOString()}`,
+      );
       return;
     }
   }
@@ -54,15 +57,25 @@ export function build(mode: string): void {
     execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     console.log(`build: npm run build in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
-    const out = String((error as { stdout?: Buffer }).stdout ?? '') + String((error as { stderr?: Buffer }).stderr ?? '');
+    const out =
+      String((error as { stdout?: Buffer }).stdout ?? '') + String((error as { stderr?: Buffer }).stderr ?? '');
     const lines = out.trim().split('\n');
-    console.log(`build: npm run build in ${((Date.now() - started) / 1000).toFixed(1)} s; tsc reported ${lines.filter((l) => /error TS/.test(l)).length} type error(s) in files being edited (emitted anyway), first: ${lines[0] ?? '?'}`);
+    console.log(
+      `build: npm run build in ${((Date.now() - started) / 1000).toFixed(1)} s; tsc reported ${lines.filter((l) => /error TS/.test(l)).length} type error(s) in files being edited (emitted anyway), first: ${lines[0] ?? '?'}`,
+    );
     if (!existsSync(entry)) throw new Error('build failed and dist/apps/api/src/main.js does not exist');
   }
 }
 
 /** Spawns `node <args>` from the repo root and resolves once its output matches `ready`. */
-export async function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000, cwd = ROOT): Promise<Spawned> {
+export async function spawnNode(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 60_000,
+  cwd = ROOT,
+): Promise<Spawned> {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
@@ -100,7 +113,10 @@ export async function spawnNode(name: string, args: string[], env: NodeJS.Proces
   };
   const deadline = Date.now() + timeoutMs;
   while (!ready.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out.slice(-4000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out.slice(-4000)}`,
+      );
     if (Date.now() > deadline) {
       await spawned.stop('SIGKILL');
       throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${out.slice(-4000)}`);
@@ -110,9 +126,24 @@ export async function spawnNode(name: string, args: string[], env: NodeJS.Proces
   return spawned;
 }
 
-/** A compiled app as production runs it: `TS_NODE_BASEURL=./dist node -r tsconfig-paths/register dist/apps/<app>/src/main.js`. */
-export function spawnApp(app: 'api' | 'ingestion-worker' | 'rating-worker', env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs?: number, nodeFlags: string[] = []): Promise<Spawned> {
-  return spawnNode(app, [...nodeFlags, '-r', 'tsconfig-paths/register', `dist/apps/${app}/src/main.js`], { TS_NODE_BASEURL: './dist', LOG_FORMAT: 'json', ...env }, ready, timeoutMs);
+/**
+ * A compiled app as production runs it: `TS_NODE_BASEURL=./dist node -r tsconfig-paths/register
+ * dist/apps/<app>/src/main.js`.
+ */
+export function spawnApp(
+  app: 'api' | 'ingestion-worker' | 'rating-worker',
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs?: number,
+  nodeFlags: string[] = [],
+): Promise<Spawned> {
+  return spawnNode(
+    app,
+    [...nodeFlags, '-r', 'tsconfig-paths/register', `dist/apps/${app}/src/main.js`],
+    { TS_NODE_BASEURL: './dist', LOG_FORMAT: 'json', ...env },
+    ready,
+    timeoutMs,
+  );
 }
 
 /** A compiled script from dist/scripts (db-migrate, api-keys), run to completion; returns its output. */
@@ -125,9 +156,24 @@ export function runDistScript(script: string, args: string[], env: NodeJS.Proces
   });
 }
 
-/** A TypeScript file of bench/ run with ts-node (transpile only); the baselines are plain code, so this costs start-up time only. */
-export function spawnTs(name: string, file: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs?: number): Promise<Spawned> {
-  return spawnNode(name, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', file], env, ready, timeoutMs);
+/**
+ * A TypeScript file of bench/ run with ts-node (transpile only); the baselines are plain code, so this costs start-up
+ * time only.
+ */
+export function spawnTs(
+  name: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs?: number,
+): Promise<Spawned> {
+  return spawnNode(
+    name,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', file],
+    env,
+    ready,
+    timeoutMs,
+  );
 }
 
 /** A TCP port free on the loopback right now, for a server the benchmark starts. */
@@ -184,7 +230,9 @@ export const STOLEN = 'stolen by host';
 /** True for the groups that are processes (not the machine-wide figures). */
 export const isProcessGroup = (group: string) => group !== MACHINE && group !== STOLEN;
 
-/** The processes of a CpuGroups that took at least 1% of a core, largest first: "Elasticsearch 85, rating-worker 51". */
+/**
+ * The processes of a CpuGroups that took at least 1% of a core, largest first: "Elasticsearch 85, rating-worker 51".
+ */
 export function processShares(groups: CpuGroups): string {
   return Object.entries(groups)
     .filter(([g, v]) => v >= 1 && isProcessGroup(g))
@@ -195,7 +243,8 @@ export function processShares(groups: CpuGroups): string {
 
 /**
  * Where the machine's CPU went during an interval, in % of one core: the named processes of this run, the load
- * generator (this process), each shared server, and everything else (other people's builds and tests on a shared machine).
+ * generator (this process), each shared server, and everything else (other people's builds and tests on a shared
+ * machine).
  */
 export function cpuBreakdown(named: Record<string, number | undefined>) {
   const before = allProcesses();
@@ -205,21 +254,32 @@ export function cpuBreakdown(named: Record<string, number | undefined>) {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const after = allProcesses();
     const groups: CpuGroups = {};
-    const byPid = new Map<number, string>(Object.entries(named).filter(([, pid]) => pid).map(([name, pid]) => [pid!, name]));
+    const byPid = new Map<number, string>(
+      Object.entries(named)
+        .filter(([, pid]) => pid)
+        .map(([name, pid]) => [pid!, name]),
+    );
     byPid.set(process.pid, 'load generator');
     for (const [pid, { comm, cpu }] of after) {
       const used = cpu - (before.get(pid)?.cpu ?? 0);
       if (used <= 0) continue;
-      const group = byPid.get(pid)
-        ?? (comm === 'postgres' ? 'PostgreSQL'
-          : comm === 'java' ? 'Elasticsearch'
-          : comm === 'redis-server' ? 'Redis'
-          : comm === 'beam.smp' || comm === 'erl_child_setup' ? 'RabbitMQ'
-          : comm.startsWith('ferretdb') ? 'FerretDB'
-          : 'other processes');
+      const group =
+        byPid.get(pid) ??
+        (comm === 'postgres'
+          ? 'PostgreSQL'
+          : comm === 'java'
+            ? 'Elasticsearch'
+            : comm === 'redis-server'
+              ? 'Redis'
+              : comm === 'beam.smp' || comm === 'erl_child_setup'
+                ? 'RabbitMQ'
+                : comm.startsWith('ferretdb')
+                  ? 'FerretDB'
+                  : 'other processes');
       groups[group] = (groups[group] ?? 0) + (used / seconds) * 100;
     }
-    // The machine-wide figure also counts processes that started and ended within the interval (test workers, compilers).
+    // The machine-wide figure also counts processes that started and ended within the interval (test workers,
+    // compilers).
     const m1 = machineCpu();
     const span = Math.max(1, m1.total - m0.total);
     groups[MACHINE] = ((m1.busy - m0.busy) / span) * 100 * cpus().length;
@@ -239,8 +299,11 @@ export function pinToOwnCore(pid: number): () => void {
   const all = `0-${count - 1}`;
   const own = String(count - 1);
   const rest = count === 2 ? '0' : `0-${count - 2}`;
-  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
-  const set = (target: number, cpuList: string) => spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(target)], { stdio: 'ignore' }).status === 0;
+  const pids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+  const set = (target: number, cpuList: string) =>
+    spawnSync('taskset', ['-a', '-p', '-c', cpuList, String(target)], { stdio: 'ignore' }).status === 0;
   const moved = pids.filter((p) => p !== pid && isUserProcess(p) && set(p, rest));
   if (!set(pid, own)) throw new Error(`taskset could not pin process ${pid}`);
   return () => {
@@ -257,7 +320,10 @@ function isUserProcess(pid: number): boolean {
   }
 }
 
-/** Sets the nice value of every thread of a process (setpriority on a pid reaches only its main thread); answers how many. */
+/**
+ * Sets the nice value of every thread of a process (setpriority on a pid reaches only its main thread); answers how
+ * many.
+ */
 export function reniceAll(pid: number, nice: number): number {
   const tids = readdirSync(`/proc/${pid}/task`).map(Number);
   for (const tid of tids) setPriority(tid, nice);

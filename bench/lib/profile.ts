@@ -14,7 +14,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Where a frame's code comes from: an npm package, a part of this repo, Node itself, or V8's own buckets (GC, idle). */
+/**
+ * Where a frame's code comes from: an npm package, a part of this repo, Node itself, or V8's own buckets (GC, idle).
+ */
 export function categoryOf(url: string, functionName: string): string {
   if (!url) {
     if (functionName === '(garbage collector)') return '(garbage collector)';
@@ -32,7 +34,8 @@ export function categoryOf(url: string, functionName: string): string {
     return `node:${m?.[1] ?? url}`;
   }
   const repo = /\/dist\/((?:apps|libs)\/.+?)\.js$/.exec(url);
-  if (repo) return `app ${repo[1]!.replace(/\/src\//, '/').replace(/\/(application|infrastructure|domain)\/[^/]+\//, '/$1/')}`;
+  if (repo)
+    return `app ${repo[1]!.replace(/\/src\//, '/').replace(/\/(application|infrastructure|domain)\/[^/]+\//, '/$1/')}`;
   return url.replace(/^file:\/\//, '');
 }
 
@@ -43,13 +46,17 @@ const isOwner = (category: string) => !category.startsWith('(') && !category.sta
  * charged to the nearest npm package or app file up the stack that called them, so "ioredis" includes the socket
  * writes ioredis makes; what has no such caller (GC, the event loop's own work) keeps its own name.
  */
-export function summarizeProfile(file: string, top = 18): { totalMs: number; busyMs: number; categories: [string, number][]; functions: [string, number][] } {
+export function summarizeProfile(
+  file: string,
+  top = 18,
+): { totalMs: number; busyMs: number; categories: [string, number][]; functions: [string, number][] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const onStack = (id: number, test: (f: ProfileNode['callFrame']) => boolean): boolean => {
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (test(byId.get(at)!.callFrame)) return true;
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+      if (test(byId.get(at)!.callFrame)) return true;
     return false;
   };
   const self = new Map<number, number>();
@@ -109,7 +116,8 @@ export function stageShares(file: string, stages: [string, string[]][]): [string
     }
     if (frames.some((f) => f.includes('cpu-profile-hook'))) continue;
     busy += ms;
-    for (const [stage, patterns] of stages) if (frames.some((f) => patterns.some((p) => f.includes(p)))) shares.set(stage, (shares.get(stage) ?? 0) + ms);
+    for (const [stage, patterns] of stages)
+      if (frames.some((f) => patterns.some((p) => f.includes(p)))) shares.set(stage, (shares.get(stage) ?? 0) + ms);
   }
   return stages.map(([stage]) => [stage, ((shares.get(stage) ?? 0) / Math.max(1, busy)) * 100]);
 }
@@ -120,7 +128,10 @@ interface HeapProfileNode {
   children: HeapProfileNode[];
 }
 
-/** Sampled bytes per allocation site (function, file and line; packages and our compiled files shortened), largest first. */
+/**
+ * Sampled bytes per allocation site (function, file and line; packages and our compiled files shortened), largest
+ * first.
+ */
 export function summarizeHeapProfile(file: string, top = 10): { totalMb: number; sites: [string, number][] } {
   const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapProfileNode };
   const bySite = new Map<string, number>();
@@ -134,6 +145,9 @@ export function summarizeHeapProfile(file: string, top = 10): { totalMb: number;
     node.children.forEach(walk);
   };
   walk(head);
-  const sites = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top).map(([site, bytes]): [string, number] => [site, bytes / 1e6]);
+  const sites = [...bySite]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([site, bytes]): [string, number] => [site, bytes / 1e6]);
   return { totalMb: total / 1e6, sites };
 }

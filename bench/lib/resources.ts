@@ -25,7 +25,10 @@ export function serversFromEnv(): Servers {
   };
 }
 
-/** Field-encryption keys: the environment's (scripts/services/env.sh) when set, otherwise random ones for this run's own database. */
+/**
+ * Field-encryption keys: the environment's (scripts/services/env.sh) when set, otherwise random ones for this run's own
+ * database.
+ */
 export function encryptionEnv(): { DATA_ENCRYPTION_KEYS: string; CPF_LOOKUP_KEY: string } {
   return {
     DATA_ENCRYPTION_KEYS: process.env.DATA_ENCRYPTION_KEYS || `k1:${randomBytes(32).toString('base64')}`,
@@ -54,7 +57,10 @@ export async function dropDatabase(baseUrl: string, name: string): Promise<void>
   const client = new Client({ connectionString: baseUrl });
   await client.connect();
   try {
-    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
     await client.query(`DROP DATABASE IF EXISTS "${name}"`);
   } finally {
     await client.end();
@@ -66,7 +72,10 @@ export async function pgStats(baseUrl: string, name: string): Promise<{ commits:
   const client = new Client({ connectionString: baseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT xact_commit::text AS c, tup_inserted::text AS i FROM pg_stat_database WHERE datname = $1', [name]);
+    const { rows } = await client.query(
+      'SELECT xact_commit::text AS c, tup_inserted::text AS i FROM pg_stat_database WHERE datname = $1',
+      [name],
+    );
     return { commits: Number(rows[0]?.c ?? 0), inserted: Number(rows[0]?.i ?? 0) };
   } finally {
     await client.end();
@@ -78,7 +87,10 @@ export async function auditEntries(databaseUrl: string, clientName: string): Pro
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query("SELECT count(*)::text AS n FROM audit_log WHERE client_id = $1 AND resource = 'ANALYSIS' AND outcome = 'SUCCESS'", [clientName]);
+    const { rows } = await client.query(
+      "SELECT count(*)::text AS n FROM audit_log WHERE client_id = $1 AND resource = 'ANALYSIS' AND outcome = 'SUCCESS'",
+      [clientName],
+    );
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
@@ -107,7 +119,8 @@ export async function es(baseUrl: string, method: string, path: string, body?: u
   });
   const text = await res.text();
   const json = text ? JSON.parse(text) : {};
-  if (!res.ok && res.status !== 404) throw new Error(`Elasticsearch ${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  if (!res.ok && res.status !== 404)
+    throw new Error(`Elasticsearch ${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
   return json;
 }
 
@@ -130,11 +143,19 @@ function management(amqpUrl: string) {
 export async function createVhost(amqpUrl: string, vhost: string): Promise<string> {
   const { base, auth, user } = management(amqpUrl);
   const put = async (path: string, body: unknown) => {
-    const res = await fetch(base + path, { method: 'PUT', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(base + path, {
+      method: 'PUT',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`RabbitMQ management PUT ${path}: ${res.status} ${await res.text()}`);
   };
   await put(`/vhosts/${encodeURIComponent(vhost)}`, {});
-  await put(`/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, { configure: '.*', write: '.*', read: '.*' });
+  await put(`/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, {
+    configure: '.*',
+    write: '.*',
+    read: '.*',
+  });
   const u = new URL(amqpUrl);
   u.pathname = `/${encodeURIComponent(vhost)}`;
   return u.toString();
@@ -142,7 +163,10 @@ export async function createVhost(amqpUrl: string, vhost: string): Promise<strin
 
 export async function deleteVhost(amqpUrl: string, vhost: string): Promise<void> {
   const { base, auth } = management(amqpUrl);
-  const res = await fetch(`${base}/vhosts/${encodeURIComponent(vhost)}`, { method: 'DELETE', headers: { authorization: auth } });
+  const res = await fetch(`${base}/vhosts/${encodeURIComponent(vhost)}`, {
+    method: 'DELETE',
+    headers: { authorization: auth },
+  });
   if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ management DELETE vhost ${vhost}: ${res.status}`);
 }
 

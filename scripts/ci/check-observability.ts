@@ -7,7 +7,9 @@ import { checkObservabilityReferences } from './observability-refs';
  */
 const { checked, problems } = checkObservabilityReferences();
 if (problems.length) {
-  console.error(`observability check: ${problems.length} problem(s) in ${checked} expressions:\n  ${problems.join('\n  ')}`);
+  console.error(
+    `observability check: ${problems.length} problem(s) in ${checked} expressions:\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(

@@ -11,7 +11,9 @@ const skipped = sum('numPendingTests') + sum('numTodoTests');
 // Jest's own summary shape, so that whatever reads the log recognises the runner and its counts.
 const suites = sum('numTotalTestSuites');
 const failedSuites = sum('numFailedTestSuites');
-console.log(`Test Suites: ${failedSuites > 0 ? `${failedSuites} failed, ` : ''}${suites - failedSuites} passed, ${suites} total`);
+console.log(
+  `Test Suites: ${failedSuites > 0 ? `${failedSuites} failed, ` : ''}${suites - failedSuites} passed, ${suites} total`,
+);
 console.log(
   `Tests:       ${failed > 0 ? `${failed} failed, ` : ''}${skipped > 0 ? `${skipped} skipped, ` : ''}` +
     `${passed} passed, ${sum('numTotalTests')} total`,

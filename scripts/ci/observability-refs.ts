@@ -63,7 +63,10 @@ export function ruleExpressions(dir = RULES_DIR): { expressions: Expression[]; r
     const doc = yaml.load(readFileSync(join(dir, file), 'utf8')) as RuleFile;
     for (const rule of doc.groups.flatMap((g) => g.rules)) {
       if (rule.record) recorded.add(rule.record);
-      expressions.push({ where: `rules ${file}: ${rule.record ? `record ${rule.record}` : `alert ${rule.alert}`}`, expr: rule.expr });
+      expressions.push({
+        where: `rules ${file}: ${rule.record ? `record ${rule.record}` : `alert ${rule.alert}`}`,
+        expr: rule.expr,
+      });
     }
   }
   return { expressions, recorded };
@@ -81,17 +84,24 @@ export function dashboardExpressions(dir = DASHBOARDS_DIR): { expressions: Expre
   const expressions: Expression[] = [];
   const problems: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    let doc: { uid?: string; title?: string; panels?: Panel[]; templating?: { list?: { name: string; query?: unknown }[] } };
+    let doc: {
+      uid?: string;
+      title?: string;
+      panels?: Panel[];
+      templating?: { list?: { name: string; query?: unknown }[] };
+    };
     try {
       doc = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     } catch (error) {
       problems.push(`dashboard ${file}: not valid JSON (${(error as Error).message})`);
       continue;
     }
-    if (!doc.uid || !doc.title || !Array.isArray(doc.panels)) problems.push(`dashboard ${file}: needs a uid, a title and panels`);
+    if (!doc.uid || !doc.title || !Array.isArray(doc.panels))
+      problems.push(`dashboard ${file}: needs a uid, a title and panels`);
     const walk = (panels: Panel[]) => {
       for (const panel of panels) {
-        if (panel.type !== 'row' && !panel.targets?.length) problems.push(`dashboard ${file}: panel "${panel.title}" has no query`);
+        if (panel.type !== 'row' && !panel.targets?.length)
+          problems.push(`dashboard ${file}: panel "${panel.title}" has no query`);
         for (const target of panel.targets ?? []) {
           if (target.expr) expressions.push({ where: `dashboard ${file}: panel "${panel.title}"`, expr: target.expr });
         }
@@ -100,7 +110,8 @@ export function dashboardExpressions(dir = DASHBOARDS_DIR): { expressions: Expre
     };
     walk(doc.panels ?? []);
     for (const variable of doc.templating?.list ?? []) {
-      if (typeof variable.query === 'string') expressions.push({ where: `dashboard ${file}: variable ${variable.name}`, expr: variable.query });
+      if (typeof variable.query === 'string')
+        expressions.push({ where: `dashboard ${file}: variable ${variable.name}`, expr: variable.query });
     }
   }
   return { expressions, problems };
@@ -135,7 +146,10 @@ export function unknownReferences(e: Expression, exported: Map<string, Set<strin
   }
   if (!recordedInScope) {
     for (const [, list] of expr.matchAll(/\b(?:by|without|on|ignoring)\s*\(([^)]*)\)/g)) {
-      for (const label of list!.split(',').map((l) => l.trim()).filter(Boolean)) {
+      for (const label of list!
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         if (!labelsInScope.has(label)) problems.push(`${e.where}: no metric of the expression has a label ${label}`);
       }
     }
@@ -148,8 +162,15 @@ export function unknownReferences(e: Expression, exported: Map<string, Set<strin
  * `docs/operations.md#<anchor>`, the anchor of a heading there (lower-cased, as GitHub makes it).
  */
 export function missingRunbooks(dir = RULES_DIR, doc = readFileSync(OPERATIONS_DOC, 'utf8')): string[] {
-  const anchors = new Set([...doc.matchAll(/^#{2,4} (.+)$/gm)].map(([, title]) =>
-    title!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+  const anchors = new Set(
+    [...doc.matchAll(/^#{2,4} (.+)$/gm)].map(([, title]) =>
+      title!
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-'),
+    ),
+  );
   const problems: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))) {
     const rules = (yaml.load(readFileSync(join(dir, file), 'utf8')) as RuleFile).groups.flatMap((g) => g.rules);
@@ -173,7 +194,9 @@ export function checkObservabilityReferences(): { checked: number; problems: str
   const dashboards = dashboardExpressions();
   const all = [...rules.expressions, ...dashboards.expressions];
   const problems = [
-    ...dashboards.problems, ...all.flatMap((e) => unknownReferences(e, exported, rules.recorded)), ...missingRunbooks(),
+    ...dashboards.problems,
+    ...all.flatMap((e) => unknownReferences(e, exported, rules.recorded)),
+    ...missingRunbooks(),
   ];
   return { checked: all.length, problems };
 }

@@ -38,29 +38,71 @@ export function taiwanBenchmarkColumns(ds: Dataset): FeatureColumn[] {
     numeric('LIMIT_BAL', limit),
     numeric('AGE', column(ds, 'AGE'), { monotone: 'none' }),
     { name: 'EDUCATION', kind: 'categorical', values: ds.categorical.EDUCATION, binning: { minBinCount: 100 } },
-    // -2 (no use), -1 (paid in full) and 0 (revolving) carry different risk that is not ordered, hence no monotone rule.
-    ...pay.map((v, i) => numeric(PAY_COLUMNS[i], v, { candidateBounds: [-2, -1, 0, 1, 2, 3], minBinFraction: 0.01, monotone: 'none' })),
+    // -2 (no use), -1 (paid in full) and 0 (revolving) carry different risk that is not ordered, hence no monotone
+    // rule.
+    ...pay.map((v, i) =>
+      numeric(PAY_COLUMNS[i], v, { candidateBounds: [-2, -1, 0, 1, 2, 3], minBinFraction: 0.01, monotone: 'none' }),
+    ),
     ...paid.map((v, i) => numeric(`PAY_AMT${i + 1}`, v)),
     // Bills enter only as ratios to the client's own limit: a raw balance means little without the limit beside it.
-    numeric('UTILISATION_1', derived((r) => ratio(bill[0][r], limit[r])), { monotone: 'none' }),
-    numeric('UTILISATION_AVG', derived((r) => ratio(bill.reduce((s, b) => s + b[r], 0) / 6, limit[r])), { monotone: 'none' }),
-    numeric('PAID_SHARE_1', derived((r) => ratio(paid[0][r], bill[1][r]))),
-    numeric('PAID_SHARE_2', derived((r) => ratio(paid[1][r], bill[2][r]))),
-    numeric('MONTHS_DELINQUENT', derived((r) => pay.reduce((s, p) => s + (p[r] >= 1 ? 1 : 0), 0)), { minBinFraction: 0.01 }),
-    numeric('WORST_DELAY', derived((r) => Math.max(...pay.map((p) => p[r]))), { candidateBounds: [-2, -1, 0, 1, 2, 3], minBinFraction: 0.01 }),
+    numeric(
+      'UTILISATION_1',
+      derived((r) => ratio(bill[0][r], limit[r])),
+      { monotone: 'none' },
+    ),
+    numeric(
+      'UTILISATION_AVG',
+      derived((r) => ratio(bill.reduce((s, b) => s + b[r], 0) / 6, limit[r])),
+      { monotone: 'none' },
+    ),
+    numeric(
+      'PAID_SHARE_1',
+      derived((r) => ratio(paid[0][r], bill[1][r])),
+    ),
+    numeric(
+      'PAID_SHARE_2',
+      derived((r) => ratio(paid[1][r], bill[2][r])),
+    ),
+    numeric(
+      'MONTHS_DELINQUENT',
+      derived((r) => pay.reduce((s, p) => s + (p[r] >= 1 ? 1 : 0), 0)),
+      { minBinFraction: 0.01 },
+    ),
+    numeric(
+      'WORST_DELAY',
+      derived((r) => Math.max(...pay.map((p) => p[r]))),
+      { candidateBounds: [-2, -1, 0, 1, 2, 3], minBinFraction: 0.01 },
+    ),
     // An additive WoE model cannot see interactions; the strongest ones (the latest delay against the delay pattern,
     // utilisation, limit, repayment and age) enter as crossed categories.
     crossed('PAY_0_x_PAY_2', (r) => `${cap(pay[0][r], 3)}|${cap(pay[1][r], 3)}`),
     crossed('PAY_0_x_PAY_2_x_PAY_3', (r) => `${cap(pay[0][r], 2)}|${cap(pay[1][r], 2)}|${cap(pay[2][r], 2)}`),
-    crossed('PAY_0_x_UTILISATION', (r) => `${cap(pay[0][r], 2)}|${bill[0][r] <= 0 ? 'none' : bill[0][r] / limit[r] < 0.5 ? 'low' : 'high'}`),
-    crossed('PAY_0_x_LIMIT', (r) => `${cap(pay[0][r], 2)}|${limit[r] < 50000 ? 'a' : limit[r] < 150000 ? 'b' : limit[r] < 300000 ? 'c' : 'd'}`),
-    crossed('PAY_0_x_PAID', (r) => `${cap(pay[0][r], 2)}|${paid[0][r] === 0 ? 'zero' : paid[0][r] < 0.1 * bill[1][r] ? 'low' : 'high'}`),
-    crossed('PAY_0_x_AGE', (r) => `${cap(pay[0][r], 2)}|${ds.numeric.AGE[r] < 30 ? 'young' : ds.numeric.AGE[r] < 45 ? 'mid' : 'older'}`),
+    crossed(
+      'PAY_0_x_UTILISATION',
+      (r) => `${cap(pay[0][r], 2)}|${bill[0][r] <= 0 ? 'none' : bill[0][r] / limit[r] < 0.5 ? 'low' : 'high'}`,
+    ),
+    crossed(
+      'PAY_0_x_LIMIT',
+      (r) => `${cap(pay[0][r], 2)}|${limit[r] < 50000 ? 'a' : limit[r] < 150000 ? 'b' : limit[r] < 300000 ? 'c' : 'd'}`,
+    ),
+    crossed(
+      'PAY_0_x_PAID',
+      (r) => `${cap(pay[0][r], 2)}|${paid[0][r] === 0 ? 'zero' : paid[0][r] < 0.1 * bill[1][r] ? 'low' : 'high'}`,
+    ),
+    crossed(
+      'PAY_0_x_AGE',
+      (r) => `${cap(pay[0][r], 2)}|${ds.numeric.AGE[r] < 30 ? 'young' : ds.numeric.AGE[r] < 45 ? 'mid' : 'older'}`,
+    ),
   ];
   return cols;
 
   function crossed(name: string, level: (r: number) => string): FeatureColumn {
-    return { name, kind: 'categorical', values: Array.from({ length: n }, (_, r) => level(r)), binning: { minBinCount: 100 } };
+    return {
+      name,
+      kind: 'categorical',
+      values: Array.from({ length: n }, (_, r) => level(r)),
+      binning: { minBinCount: 100 },
+    };
   }
 }
 

@@ -68,7 +68,14 @@ export function buildArtefact(datasets: Dataset[], evaluations: DatasetEvaluatio
       const spec = TRAINED_FEATURES.find((s) => s.name === f.column.name)!;
       const binning = f.binning as NumericBinning;
       const bins: ScorecardBin[] = binning.woe.map((woe, i) => {
-        const label = binLabel(spec.name, { lower: i === 0 ? null : binning.bounds[i - 1], upper: i < binning.bounds.length ? binning.bounds[i] : null }, params);
+        const label = binLabel(
+          spec.name,
+          {
+            lower: i === 0 ? null : binning.bounds[i - 1],
+            upper: i < binning.bounds.length ? binning.bounds[i] : null,
+          },
+          params,
+        );
         return {
           upper: i < binning.bounds.length ? binning.bounds[i] : null,
           labelEn: label.en,
@@ -154,7 +161,12 @@ export function buildArtefact(datasets: Dataset[], evaluations: DatasetEvaluatio
     metrics: Object.fromEntries(
       evaluations.map((e) => [
         e.dataset.name,
-        { folds: e.folds, seed: SEED, benchmark: metricRecord(e.benchmark.metrics), productionFeatures: metricRecord(e.productionFeatures.metrics) },
+        {
+          folds: e.folds,
+          seed: SEED,
+          benchmark: metricRecord(e.benchmark.metrics),
+          productionFeatures: metricRecord(e.productionFeatures.metrics),
+        },
       ]),
     ),
   };

@@ -3,9 +3,15 @@ import { DATA_DIR, DATASETS, loadGerman, loadTaiwan, sha256Of } from './datasets
 
 describe('public credit datasets', () => {
   it('are byte-identical to the published files', () => {
-    expect(sha256Of(resolve(DATA_DIR, DATASETS.taiwan.file))).toBe('4edce6da569b2c30788a85fd98a9bafb1a983e8ca1a7aac875dd7ff853cbd0bb');
-    expect(sha256Of(resolve(DATA_DIR, DATASETS.german.file))).toBe('ec12a88b9fc14d74ba646ea0410cf7ff4533bec2eb61652f8ad76796bbfec017');
-    expect(sha256Of(resolve(DATA_DIR, 'uci-statlog-german-credit.names'))).toBe('69b92cb551111bc37098698288849c96f0fd87ce81a2e54451ff39aa1e53fe49');
+    expect(sha256Of(resolve(DATA_DIR, DATASETS.taiwan.file))).toBe(
+      '4edce6da569b2c30788a85fd98a9bafb1a983e8ca1a7aac875dd7ff853cbd0bb',
+    );
+    expect(sha256Of(resolve(DATA_DIR, DATASETS.german.file))).toBe(
+      'ec12a88b9fc14d74ba646ea0410cf7ff4533bec2eb61652f8ad76796bbfec017',
+    );
+    expect(sha256Of(resolve(DATA_DIR, 'uci-statlog-german-credit.names'))).toBe(
+      '69b92cb551111bc37098698288849c96f0fd87ce81a2e54451ff39aa1e53fe49',
+    );
   });
 
   it('Taiwan: 30,000 clients, 6,636 defaults, every column parsed', () => {

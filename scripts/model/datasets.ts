@@ -38,7 +38,9 @@ function readVerified(name: DatasetName): { text: string; sha256: string } {
   const bytes = readFileSync(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== DATASETS[name].sha256) {
-    throw new Error(`${path}: sha256 ${sha256} differs from the published ${DATASETS[name].sha256}; refusing to train on altered data`);
+    throw new Error(
+      `${path}: sha256 ${sha256} differs from the published ${DATASETS[name].sha256}; refusing to train on altered data`,
+    );
   }
   return { text: bytes.toString('utf8'), sha256 };
 }
@@ -46,32 +48,62 @@ function readVerified(name: DatasetName): { text: string; sha256: string } {
 const lines = (text: string): string[] => text.split(/\r?\n/).filter((l) => l.trim().length > 0);
 
 export const TAIWAN_COLUMNS = [
-  'LIMIT_BAL', 'SEX', 'EDUCATION', 'MARRIAGE', 'AGE',
-  'PAY_0', 'PAY_2', 'PAY_3', 'PAY_4', 'PAY_5', 'PAY_6',
-  'BILL_AMT1', 'BILL_AMT2', 'BILL_AMT3', 'BILL_AMT4', 'BILL_AMT5', 'BILL_AMT6',
-  'PAY_AMT1', 'PAY_AMT2', 'PAY_AMT3', 'PAY_AMT4', 'PAY_AMT5', 'PAY_AMT6',
+  'LIMIT_BAL',
+  'SEX',
+  'EDUCATION',
+  'MARRIAGE',
+  'AGE',
+  'PAY_0',
+  'PAY_2',
+  'PAY_3',
+  'PAY_4',
+  'PAY_5',
+  'PAY_6',
+  'BILL_AMT1',
+  'BILL_AMT2',
+  'BILL_AMT3',
+  'BILL_AMT4',
+  'BILL_AMT5',
+  'BILL_AMT6',
+  'PAY_AMT1',
+  'PAY_AMT2',
+  'PAY_AMT3',
+  'PAY_AMT4',
+  'PAY_AMT5',
+  'PAY_AMT6',
 ] as const;
 
-/** Taiwan: every column is numeric; the label is `default payment next month`. SEX / MARRIAGE are also kept as text for the audit. */
+/**
+ * Taiwan: every column is numeric; the label is `default payment next month`. SEX / MARRIAGE are also kept as text for
+ * the audit.
+ */
 export function loadTaiwan(): Dataset {
   const { text, sha256 } = readVerified('taiwan');
   const [header, ...rows] = lines(text);
   const names = header.split(',');
   const labelAt = names.indexOf('default payment next month');
   if (labelAt < 0) throw new Error('Taiwan data: label column not found');
-  const at = Object.fromEntries(TAIWAN_COLUMNS.map((c) => {
-    const i = names.indexOf(c);
-    if (i < 0) throw new Error(`Taiwan data: column ${c} not found`);
-    return [c, i];
-  })) as Record<(typeof TAIWAN_COLUMNS)[number], number>;
-  const numeric: Record<string, Float64Array> = Object.fromEntries(TAIWAN_COLUMNS.map((c) => [c, new Float64Array(rows.length)]));
+  const at = Object.fromEntries(
+    TAIWAN_COLUMNS.map((c) => {
+      const i = names.indexOf(c);
+      if (i < 0) throw new Error(`Taiwan data: column ${c} not found`);
+      return [c, i];
+    }),
+  ) as Record<(typeof TAIWAN_COLUMNS)[number], number>;
+  const numeric: Record<string, Float64Array> = Object.fromEntries(
+    TAIWAN_COLUMNS.map((c) => [c, new Float64Array(rows.length)]),
+  );
   const bad = new Uint8Array(rows.length);
   rows.forEach((line, r) => {
     const cells = line.split(',');
     for (const c of TAIWAN_COLUMNS) numeric[c][r] = Number(cells[at[c]]);
     bad[r] = Number(cells[labelAt]) === 1 ? 1 : 0;
   });
-  const categorical = { SEX: Array.from(numeric.SEX, String), MARRIAGE: Array.from(numeric.MARRIAGE, String), EDUCATION: Array.from(numeric.EDUCATION, String) };
+  const categorical = {
+    SEX: Array.from(numeric.SEX, String),
+    MARRIAGE: Array.from(numeric.MARRIAGE, String),
+    EDUCATION: Array.from(numeric.EDUCATION, String),
+  };
   return { name: 'taiwan', sha256, rowCount: rows.length, bad, numeric, categorical };
 }
 

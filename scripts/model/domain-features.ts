@@ -29,7 +29,8 @@ const col = (ds: Dataset, name: string): Float64Array => {
   if (!c) throw new Error(`${ds.name}: no numeric column ${name}`);
   return c;
 };
-const perRow = (ds: Dataset, f: (r: number) => number): Float64Array => Float64Array.from({ length: ds.rowCount }, (_, r) => f(r));
+const perRow = (ds: Dataset, f: (r: number) => number): Float64Array =>
+  Float64Array.from({ length: ds.rowCount }, (_, r) => f(r));
 /** A Taiwan balance as a share of the client's limit; a credit balance (≤ 0) owes nothing. */
 const utilisation = (bill: number, limit: number): number => (bill <= 0 ? 0 : bill / limit);
 /** Two significant digits, so bins read as "up to 0.45×" rather than "up to 0.4471×". */
@@ -58,7 +59,8 @@ export const TRAINED_FEATURES: TrainedFeatureSpec[] = [
     monotone: 'decreasing',
     actionable: true,
     binning: { initialBins: 20, roundBound: twoDigits, minBinFraction: 0.01, maxBins: 6, monotone: 'decreasing' },
-    column: (ds) => perRow(ds, (r) => (col(ds, 'PAY_0')[r] >= 1 ? utilisation(col(ds, 'BILL_AMT1')[r], col(ds, 'LIMIT_BAL')[r]) : 0)),
+    column: (ds) =>
+      perRow(ds, (r) => (col(ds, 'PAY_0')[r] >= 1 ? utilisation(col(ds, 'BILL_AMT1')[r], col(ds, 'LIMIT_BAL')[r]) : 0)),
   },
   {
     name: 'debtBurden',
@@ -89,19 +91,22 @@ export const TRAINED_FEATURES: TrainedFeatureSpec[] = [
     reasonCode: 'INCOME_TENURE',
     dataset: 'german',
     description: 'Months since the oldest current income source started; −1 when there is no income source.',
-    analogue: 'A7 present employment since: A71 unemployed → −1, A72 < 1 year → 0, A73 1–4 years → 12, A74 4–7 years → 48, A75 ≥ 7 years → 84',
+    analogue:
+      'A7 present employment since: A71 unemployed → −1, A72 < 1 year → 0, A73 1–4 years → 12, A74 4–7 years → 48, A75 ≥ 7 years → 84',
     domainTransform: 'incomeSourceCount = 0 ? −1 : longestIncomeMonths; missing without registration data',
     monotone: 'increasing',
     actionable: false,
     binning: { candidateBounds: [-1, 11, 47, 83], minBinCount: 30, minBinFraction: 0, monotone: 'increasing' },
-    column: (ds) => Float64Array.from(ds.categorical.A7, (v) => ({ A71: -1, A72: 0, A73: 12, A74: 48, A75: 84 })[v] ?? NaN),
+    column: (ds) =>
+      Float64Array.from(ds.categorical.A7, (v) => ({ A71: -1, A72: 0, A73: 12, A74: 48, A75: 84 })[v] ?? NaN),
   },
   {
     name: 'propertyTier',
     reasonCode: 'ASSETS',
     dataset: 'german',
     description: 'Most valuable kind of property: 0 none, 1 other assets (vehicle, investment), 2 real estate.',
-    analogue: 'A12 property: A124 none → 0, A122 savings agreement / life insurance and A123 car or other → 1, A121 real estate → 2',
+    analogue:
+      'A12 property: A124 none → 0, A122 savings agreement / life insurance and A123 car or other → 1, A121 real estate → 2',
     domainTransform: 'realEstateCount > 0 ? 2 : assetsValueCents > 0 ? 1 : 0; missing without registration data',
     monotone: 'increasing',
     actionable: false,
@@ -123,7 +128,12 @@ export const TRAINED_FEATURES: TrainedFeatureSpec[] = [
 ];
 
 export function trainedColumns(ds: Dataset): FeatureColumn[] {
-  return TRAINED_FEATURES.filter((f) => f.dataset === ds.name).map((f) => ({ name: f.name, kind: 'numeric', values: f.column(ds), binning: f.binning }));
+  return TRAINED_FEATURES.filter((f) => f.dataset === ds.name).map((f) => ({
+    name: f.name,
+    kind: 'numeric',
+    values: f.column(ds),
+    binning: f.binning,
+  }));
 }
 
 /**
@@ -179,7 +189,8 @@ export const EXPERT_FEATURES: ExpertFeatureSpec[] = [
     name: 'cardDeclined90d',
     reasonCode: 'CARD_DECLINES',
     description: 'Card purchases declined in the last 90 days.',
-    rationale: 'Declines mostly mean an exhausted limit or a blocked card; one can be a technical failure, repeated ones rarely are.',
+    rationale:
+      'Declines mostly mean an exhausted limit or a blocked card; one can be a technical failure, repeated ones rarely are.',
     domainTransform: 'cardDeclined90d',
     monotone: 'decreasing',
     actionable: true,
@@ -196,7 +207,8 @@ export const EXPERT_FEATURES: ExpertFeatureSpec[] = [
     description: 'Money out against money in over the last 90 days.',
     rationale: 'Spending more than comes in, sustained over a quarter, drains the buffer that pays debts.',
     // No movement at all is an absence of activity, not withheld data: the missing bin stays neutral (0).
-    domainTransform: 'outflow90dCents / inflow90dCents; missing (neutral) when there was no movement; +∞ with outflows and no inflow',
+    domainTransform:
+      'outflow90dCents / inflow90dCents; missing (neutral) when there was no movement; +∞ with outflows and no inflow',
     monotone: 'decreasing',
     actionable: true,
     bins: [

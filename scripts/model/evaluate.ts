@@ -48,7 +48,9 @@ function printDataset(e: DatasetEvaluation): void {
       [
         metricRow('WoE logistic, all non-protected columns (benchmark)', e.benchmark.metrics),
         metricRow('WoE logistic, production features only', e.productionFeatures.metrics),
-        ...(e.challenger ? [metricRow('challenger: gradient boosting (100 trees, depth 3)', e.challenger.metrics)] : []),
+        ...(e.challenger
+          ? [metricRow('challenger: gradient boosting (100 trees, depth 3)', e.challenger.metrics)]
+          : []),
         ...PUBLISHED[ds.name],
       ],
     ),
@@ -60,21 +62,56 @@ function printDataset(e: DatasetEvaluation): void {
   out(
     table(
       ['decile', 'n', 'benchmark predicted', 'benchmark observed', 'production predicted', 'production observed'],
-      cb.map((row, i) => [String(row.group), String(row.count), pct(row.meanPredicted), pct(row.observedRate), pct(cp[i].meanPredicted), pct(cp[i].observedRate)]),
+      cb.map((row, i) => [
+        String(row.group),
+        String(row.count),
+        pct(row.meanPredicted),
+        pct(row.observedRate),
+        pct(cp[i].meanPredicted),
+        pct(cp[i].observedRate),
+      ]),
     ),
   );
   out();
-  out(`Fairness audit (attributes excluded from every score; approval = PD < ${AUDIT_APPROVAL_MAX_PD}, i.e. band C or better):`);
+  out(
+    `Fairness audit (attributes excluded from every score; approval = PD < ${AUDIT_APPROVAL_MAX_PD}, i.e. band C or better):`,
+  );
   for (const { attribute, groupOf } of protectedGroups(ds)) {
     const bench = auditAttribute(ds, attribute, groupOf, e.benchmark.oof, AUDIT_APPROVAL_MAX_PD);
     const prod = auditAttribute(ds, attribute, groupOf, e.productionFeatures.oof, AUDIT_APPROVAL_MAX_PD);
-    out(`${attribute}: disparate impact ratio (lowest / highest approval rate) benchmark ${fixed(bench.disparateImpactRatio, 3)}, production features ${fixed(prod.disparateImpactRatio, 3)}`);
+    out(
+      `${attribute}: disparate impact ratio (lowest / highest approval rate) benchmark ${fixed(bench.disparateImpactRatio, 3)}, production features ${fixed(prod.disparateImpactRatio, 3)}`,
+    );
     out(
       table(
-        ['group', 'n', 'bad rate', 'bench mean PD', 'bench approved', 'bench approved|good', 'bench AUC', 'prod mean PD', 'prod approved', 'prod approved|good', 'prod AUC'],
+        [
+          'group',
+          'n',
+          'bad rate',
+          'bench mean PD',
+          'bench approved',
+          'bench approved|good',
+          'bench AUC',
+          'prod mean PD',
+          'prod approved',
+          'prod approved|good',
+          'prod AUC',
+        ],
         bench.groups.map((g, i) => {
           const p = prod.groups[i];
-          return [g.group, String(g.count), pct(g.observedBadRate), pct(g.meanPredictedPd), pct(g.approvalRate), pct(g.approvalRateAmongGood), fixed(g.auc, 3), pct(p.meanPredictedPd), pct(p.approvalRate), pct(p.approvalRateAmongGood), fixed(p.auc, 3)];
+          return [
+            g.group,
+            String(g.count),
+            pct(g.observedBadRate),
+            pct(g.meanPredictedPd),
+            pct(g.approvalRate),
+            pct(g.approvalRateAmongGood),
+            fixed(g.auc, 3),
+            pct(p.meanPredictedPd),
+            pct(p.approvalRate),
+            pct(p.approvalRateAmongGood),
+            fixed(p.auc, 3),
+          ];
         }),
       ),
     );
@@ -87,11 +124,17 @@ function verdict(e: DatasetEvaluation): { pass: boolean; line: string } {
   if (e.dataset.name === 'taiwan') {
     const t = TARGETS.taiwan;
     const pass = m.auc >= t.minAuc && m.errorRate <= t.maxErrorRate;
-    return { pass, line: `taiwan: ${pass ? 'PASS' : 'FAIL'} — AUC ${fixed(m.auc)} (target ≥ ${t.minAuc}), error rate ${fixed(m.errorRate)} (target ≤ ${t.maxErrorRate}, Yeh & Lien 2009 logistic regression)` };
+    return {
+      pass,
+      line: `taiwan: ${pass ? 'PASS' : 'FAIL'} — AUC ${fixed(m.auc)} (target ≥ ${t.minAuc}), error rate ${fixed(m.errorRate)} (target ≤ ${t.maxErrorRate}, Yeh & Lien 2009 logistic regression)`,
+    };
   }
   const t = TARGETS.german;
   const pass = m.auc >= t.minAuc;
-  return { pass, line: `german: ${pass ? 'PASS' : 'FAIL'} — ${e.folds}-fold AUC ${fixed(m.auc)} (target ≥ ${t.minAuc}; AMLB random forest 0.795, auto-sklearn 0.783)` };
+  return {
+    pass,
+    line: `german: ${pass ? 'PASS' : 'FAIL'} — ${e.folds}-fold AUC ${fixed(m.auc)} (target ≥ ${t.minAuc}; AMLB random forest 0.795, auto-sklearn 0.783)`,
+  };
 }
 
 /** Warns (does not fail) when the checked-in artefact records other metrics than a fresh run: it needs retraining. */
@@ -104,7 +147,11 @@ function artefactFreshness(evaluations: DatasetEvaluation[]): string {
   }
   const stale = evaluations.filter((e) => {
     const rec = artefact.metrics[e.dataset.name];
-    return !rec || Math.abs(rec.benchmark.auc - e.benchmark.metrics.auc) > 1e-6 || Math.abs(rec.productionFeatures.auc - e.productionFeatures.metrics.auc) > 1e-6;
+    return (
+      !rec ||
+      Math.abs(rec.benchmark.auc - e.benchmark.metrics.auc) > 1e-6 ||
+      Math.abs(rec.productionFeatures.auc - e.productionFeatures.metrics.auc) > 1e-6
+    );
   });
   return stale.length
     ? `artefact ${ARTEFACT_PATH} (${artefact.modelVersion}): recorded metrics differ for ${stale.map((e) => e.dataset.name).join(', ')} — run npm run model:train`

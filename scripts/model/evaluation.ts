@@ -24,7 +24,13 @@ export interface DatasetEvaluation {
 
 export type Progress = (label: string, done: number, total: number) => void;
 
-function evaluateColumns(ds: Dataset, columns: FeatureColumn[], folds: number, label: string, progress?: Progress): ModelEvaluation {
+function evaluateColumns(
+  ds: Dataset,
+  columns: FeatureColumn[],
+  folds: number,
+  label: string,
+  progress?: Progress,
+): ModelEvaluation {
   const oof = crossValidate(
     ds.bad,
     folds,
@@ -36,7 +42,11 @@ function evaluateColumns(ds: Dataset, columns: FeatureColumn[], folds: number, l
 }
 
 /** Stratified k-fold CV of the benchmark feature set and of the production feature subset, same folds for both. */
-export function evaluateDataset(ds: Dataset, progress?: Progress, options: { challenger?: boolean } = {}): DatasetEvaluation {
+export function evaluateDataset(
+  ds: Dataset,
+  progress?: Progress,
+  options: { challenger?: boolean } = {},
+): DatasetEvaluation {
   const folds = FOLDS[ds.name];
   const benchmarkColumns = ds.name === 'taiwan' ? taiwanBenchmarkColumns(ds) : germanBenchmarkColumns(ds);
   const result: DatasetEvaluation = {

@@ -27,7 +27,10 @@ export function protectedGroups(ds: Dataset): { attribute: string; groupOf: (row
     const marriage: Record<string, string> = { '1': 'married', '2': 'single', '3': 'other', '0': 'not stated' };
     return [
       { attribute: 'SEX', groupOf: (r) => sex[ds.categorical.SEX[r]] ?? `code ${ds.categorical.SEX[r]}` },
-      { attribute: 'MARRIAGE', groupOf: (r) => marriage[ds.categorical.MARRIAGE[r]] ?? `code ${ds.categorical.MARRIAGE[r]}` },
+      {
+        attribute: 'MARRIAGE',
+        groupOf: (r) => marriage[ds.categorical.MARRIAGE[r]] ?? `code ${ds.categorical.MARRIAGE[r]}`,
+      },
     ];
   }
   const status: Record<string, string> = {
@@ -40,11 +43,20 @@ export function protectedGroups(ds: Dataset): { attribute: string; groupOf: (row
   return [
     { attribute: 'A9 sex', groupOf: (r) => (['A92', 'A95'].includes(ds.categorical.A9[r]) ? 'female' : 'male') },
     { attribute: 'A9 personal status', groupOf: (r) => status[ds.categorical.A9[r]] ?? ds.categorical.A9[r] },
-    { attribute: 'A20 foreign worker', groupOf: (r) => (ds.categorical.A20[r] === 'A201' ? 'foreign worker' : 'not foreign worker') },
+    {
+      attribute: 'A20 foreign worker',
+      groupOf: (r) => (ds.categorical.A20[r] === 'A201' ? 'foreign worker' : 'not foreign worker'),
+    },
   ];
 }
 
-export function auditAttribute(ds: Dataset, attribute: string, groupOf: (row: number) => string, pd: Float64Array, maxPd: number): AttributeAudit {
+export function auditAttribute(
+  ds: Dataset,
+  attribute: string,
+  groupOf: (row: number) => string,
+  pd: Float64Array,
+  maxPd: number,
+): AttributeAudit {
   const rowsByGroup = new Map<string, number[]>();
   for (let r = 0; r < ds.rowCount; r++) {
     const g = groupOf(r);

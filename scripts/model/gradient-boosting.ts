@@ -15,7 +15,14 @@ export interface BoostingOptions {
 }
 
 /** Fixed, untuned settings (tuning on the evaluation folds would flatter the challenger). */
-export const DEFAULT_BOOSTING: BoostingOptions = { trees: 100, depth: 3, learningRate: 0.1, minLeaf: 20, lambda: 1, maxBins: 32 };
+export const DEFAULT_BOOSTING: BoostingOptions = {
+  trees: 100,
+  depth: 3,
+  learningRate: 0.1,
+  minLeaf: 20,
+  lambda: 1,
+  maxBins: 32,
+};
 
 interface Node {
   feature: number;
@@ -31,7 +38,11 @@ function buildEncoders(columns: FeatureColumn[], bad: ArrayLike<number>, train: 
   return columns.map((c) => {
     if (c.kind === 'numeric') {
       const sorted = train.map((r) => c.values[r]).sort((a, b) => a - b);
-      const cuts = [...new Set(Array.from({ length: maxBins - 1 }, (_, q) => sorted[Math.floor(((q + 1) * sorted.length) / maxBins)]))].sort((a, b) => a - b);
+      const cuts = [
+        ...new Set(
+          Array.from({ length: maxBins - 1 }, (_, q) => sorted[Math.floor(((q + 1) * sorted.length) / maxBins)]),
+        ),
+      ].sort((a, b) => a - b);
       return (row: number) => {
         const x = c.values[row];
         let lo = 0;
@@ -51,7 +62,9 @@ function buildEncoders(columns: FeatureColumn[], bad: ArrayLike<number>, train: 
       s.bad += bad[r];
       stats.set(c.values[r], s);
     }
-    const order = [...stats.entries()].sort((a, b) => (a[1].bad + 1) / (a[1].n + 2) - (b[1].bad + 1) / (b[1].n + 2) || a[0].localeCompare(b[0]));
+    const order = [...stats.entries()].sort(
+      (a, b) => (a[1].bad + 1) / (a[1].n + 2) - (b[1].bad + 1) / (b[1].n + 2) || a[0].localeCompare(b[0]),
+    );
     const index = new Map(order.map(([level], i) => [level, i]));
     const unseen = Math.floor(order.length / 2);
     return (row: number) => index.get(c.values[row]) ?? unseen;
@@ -62,7 +75,12 @@ export interface BoostedModel {
   predict(rows: number[]): Float64Array;
 }
 
-export function fitBoosting(columns: FeatureColumn[], bad: ArrayLike<number>, train: number[], options: BoostingOptions = DEFAULT_BOOSTING): BoostedModel {
+export function fitBoosting(
+  columns: FeatureColumn[],
+  bad: ArrayLike<number>,
+  train: number[],
+  options: BoostingOptions = DEFAULT_BOOSTING,
+): BoostedModel {
   const encoders = buildEncoders(columns, bad, train, options.maxBins);
   const p = columns.length;
   const n = train.length;
@@ -131,7 +149,12 @@ export function fitBoosting(columns: FeatureColumn[], bad: ArrayLike<number>, tr
     if (best.feature < 0) return leaf;
     const left = rows.filter((i) => rowCodes[i * p + best.feature] <= best.threshold);
     const right = rows.filter((i) => rowCodes[i * p + best.feature] > best.threshold);
-    return { feature: best.feature, threshold: best.threshold, left: grow(left, depth + 1), right: grow(right, depth + 1) };
+    return {
+      feature: best.feature,
+      threshold: best.threshold,
+      left: grow(left, depth + 1),
+      right: grow(right, depth + 1),
+    };
   };
 
   const evalTree = (node: Node | number, codeOf: (j: number) => number): number => {

@@ -2,7 +2,9 @@
  * A one-line progress bar on stderr, so stdout stays a clean report. On a non-TTY (CI logs) it prints one line per
  * finished task instead of carriage-return redraws.
  */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): (label: string, done: number, total: number) => void {
+export function progressBar(
+  stream: NodeJS.WriteStream = process.stderr,
+): (label: string, done: number, total: number) => void {
   const started = Date.now();
   return (label, done, total) => {
     const width = 24;

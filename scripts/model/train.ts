@@ -17,10 +17,14 @@ function main(): void {
   const artefact = buildArtefact(datasets, evaluations);
   const path = resolve(__dirname, '../..', ARTEFACT_PATH);
   writeFileSync(path, `${JSON.stringify(artefact, null, 2)}\n`);
-  process.stdout.write(`wrote ${ARTEFACT_PATH} (${artefact.modelVersion}, ${artefact.features.length} features, intercept ${artefact.intercept})\n`);
+  process.stdout.write(
+    `wrote ${ARTEFACT_PATH} (${artefact.modelVersion}, ${artefact.features.length} features, intercept ${artefact.intercept})\n`,
+  );
   for (const f of artefact.features) {
     const pts = f.bins.map((b) => Math.round(b.points)).join(' / ');
-    process.stdout.write(`  ${f.name.padEnd(22)} ${f.source.padEnd(15)} coef ${f.coefficient.toFixed(3).padStart(6)}  points ${pts}\n`);
+    process.stdout.write(
+      `  ${f.name.padEnd(22)} ${f.source.padEnd(15)} coef ${f.coefficient.toFixed(3).padStart(6)}  points ${pts}\n`,
+    );
   }
   for (const d of artefact.droppedFeatures) process.stdout.write(`  dropped ${d.name} (${d.source}): ${d.reason}\n`);
 }

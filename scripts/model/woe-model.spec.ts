@@ -29,7 +29,11 @@ describe('fitWoeModel', () => {
 
   it('bins on the training rows only', () => {
     const firstHalf = rows.slice(0, n / 2);
-    const a = fitWoeModel([{ name: 'risk', kind: 'numeric', values: risk, binning: { candidateBounds: [0, 1, 2], minBinFraction: 0 } }], bad, firstHalf);
+    const a = fitWoeModel(
+      [{ name: 'risk', kind: 'numeric', values: risk, binning: { candidateBounds: [0, 1, 2], minBinFraction: 0 } }],
+      bad,
+      firstHalf,
+    );
     const counted = a.features[0].binning.counts.reduce((s, c) => s + c.good + c.bad, 0);
     expect(counted).toBe(n / 2);
   });

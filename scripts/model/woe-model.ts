@@ -50,17 +50,33 @@ function woeOf(f: { column: FeatureColumn; binning: NumericBinning | Categorical
  * would score backwards against their own evidence — so negative ones (collinearity) are dropped one at a time and
  * the model refitted.
  */
-export function fitWoeModel(columns: FeatureColumn[], bad: ArrayLike<number>, rows: number[], options: WoeModelOptions = DEFAULT_WOE_MODEL_OPTIONS): WoeLogisticModel {
+export function fitWoeModel(
+  columns: FeatureColumn[],
+  bad: ArrayLike<number>,
+  rows: number[],
+  options: WoeModelOptions = DEFAULT_WOE_MODEL_OPTIONS,
+): WoeLogisticModel {
   const dropped: { name: string; reason: string }[] = [];
   const trainBad = Uint8Array.from(rows, (r) => bad[r]);
   const candidates: { column: FeatureColumn; binning: NumericBinning | CategoricalBinning }[] = [];
   for (const column of columns) {
     const binning =
       column.kind === 'numeric'
-        ? binNumeric(Float64Array.from(rows, (r) => column.values[r]), trainBad, column.binning)
-        : binCategorical(rows.map((r) => column.values[r]), trainBad, column.binning);
+        ? binNumeric(
+            Float64Array.from(rows, (r) => column.values[r]),
+            trainBad,
+            column.binning,
+          )
+        : binCategorical(
+            rows.map((r) => column.values[r]),
+            trainBad,
+            column.binning,
+          );
     if (binning.iv < options.minInformationValue || binning.woe.length < 2) {
-      dropped.push({ name: column.name, reason: `information value ${binning.iv.toFixed(4)} < ${options.minInformationValue}` });
+      dropped.push({
+        name: column.name,
+        reason: `information value ${binning.iv.toFixed(4)} < ${options.minInformationValue}`,
+      });
     } else {
       candidates.push({ column, binning });
     }
@@ -86,9 +102,17 @@ export function fitWoeModel(columns: FeatureColumn[], bad: ArrayLike<number>, ro
       if (b <= 0 && (worst < 0 || b < fit.coefficients[worst])) worst = j;
     });
     if (worst < 0) {
-      return { intercept: fit.intercept, features: active.map((j, a) => ({ ...candidates[j], coefficient: fit.coefficients[a] })), fit, dropped };
+      return {
+        intercept: fit.intercept,
+        features: active.map((j, a) => ({ ...candidates[j], coefficient: fit.coefficients[a] })),
+        fit,
+        dropped,
+      };
     }
-    dropped.push({ name: candidates[active[worst]].column.name, reason: `coefficient ${fit.coefficients[worst].toFixed(4)} ≤ 0 given the other columns` });
+    dropped.push({
+      name: candidates[active[worst]].column.name,
+      reason: `coefficient ${fit.coefficients[worst].toFixed(4)} ≤ 0 given the other columns`,
+    });
     active = active.filter((_, a) => a !== worst);
     start = [fit.intercept, ...fit.coefficients.filter((_, a) => a !== worst)];
   }

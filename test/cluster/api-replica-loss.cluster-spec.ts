@@ -28,8 +28,10 @@ describe('an API replica dies under load behind the load balancer', () => {
     const probe = await fetch(`${lb()}/v1/credit-analyses/${uniqueCpf().value}`, { headers });
     const limit = Number(probe.headers.get('x-ratelimit-limit'));
     if (limit < 10_000) {
-      throw new Error(`the running cluster profile allows ${limit} requests per client and minute; this suite sends more. ` +
-        `Restart its apps with RATE_LIMIT_PER_MINUTE=${CLUSTER_RATE_LIMIT} bash scripts/services/cluster.sh up apps (after down apps)`);
+      throw new Error(
+        `the running cluster profile allows ${limit} requests per client and minute; this suite sends more. ` +
+          `Restart its apps with RATE_LIMIT_PER_MINUTE=${CLUSTER_RATE_LIMIT} bash scripts/services/cluster.sh up apps (after down apps)`,
+      );
     }
     const cpf = uniqueCpf().value;
     const failures: { at: number; what: string }[] = [];
@@ -54,33 +56,53 @@ describe('an API replica dies under load behind the load balancer', () => {
       }
       throw new Error(`${init.url} failed ten times`);
     };
-    const load = runLoad(CONCURRENCY, () => Date.now() - started > LOAD_MS, async (_w, i) => {
-      if (i % 2 === 1) {
-        await send({ url: `${lb()}/v1/credit-analyses/${cpf}` }, (s) => s === 200 || s === 404);
-        return;
-      }
-      const events = Array.from({ length: BATCH }, (_, k) => {
-        const n = (i / 2) * BATCH + k;
-        const amountCents = 100 + ((n * 7_919) % 100_000);
-        return { eventId: `${run}-${n}`, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - 60_000).toISOString(), kind: 'DEPOSIT', amountCents };
-      });
-      await send({ url: `${lb()}/v1/transactions`, method: 'POST', body: JSON.stringify({ events }) }, (s) => s === 202);
-      sentEvents += BATCH;
-      sentSum += events.reduce((sum, e) => sum + e.amountCents, 0);
-    });
+    const load = runLoad(
+      CONCURRENCY,
+      () => Date.now() - started > LOAD_MS,
+      async (_w, i) => {
+        if (i % 2 === 1) {
+          await send({ url: `${lb()}/v1/credit-analyses/${cpf}` }, (s) => s === 200 || s === 404);
+          return;
+        }
+        const events = Array.from({ length: BATCH }, (_, k) => {
+          const n = (i / 2) * BATCH + k;
+          const amountCents = 100 + ((n * 7_919) % 100_000);
+          return {
+            eventId: `${run}-${n}`,
+            cpf,
+            type: 'FINANCIAL_MOVEMENT',
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+            kind: 'DEPOSIT',
+            amountCents,
+          };
+        });
+        await send(
+          { url: `${lb()}/v1/transactions`, method: 'POST', body: JSON.stringify({ events }) },
+          (s) => s === 202,
+        );
+        sentEvents += BATCH;
+        sentSum += events.reduce((sum, e) => sum + e.amountCents, 0);
+      },
+    );
     await sleep(4_000);
     const killedAt = Date.now();
     node('kill', 'api-1');
     killed = true;
     await load;
 
-    console.log(`${requests} requests through the load balancer, ${failures.length} failed: ${failures.map((f) => `${f.what} at +${f.at - killedAt} ms`).join(', ')}`);
+    console.log(
+      `${requests} requests through the load balancer, ${failures.length} failed: ${failures.map((f) => `${f.what} at +${f.at - killedAt} ms`).join(', ')}`,
+    );
     expect(failures.length).toBeLessThanOrEqual(CONCURRENCY);
     // Failures only around the kill: once HAProxy knew, the surviving replica answered everything.
     expect(failures.every((f) => f.at - killedAt < 5_000)).toBe(true);
     expect(requests - failures.length).toBeGreaterThan(CONCURRENCY * 10);
 
-    await eventually(async () => (await runEvents(run)).count === sentEvents, 120_000, `all ${sentEvents} events stored`);
+    await eventually(
+      async () => (await runEvents(run)).count === sentEvents,
+      120_000,
+      `all ${sentEvents} events stored`,
+    );
     await sleep(1_500);
     expect(await runEvents(run)).toEqual({ count: sentEvents, amountSum: sentSum });
   }, 240_000);

@@ -43,7 +43,9 @@ export async function createApiKey(name: string, scopes: Scope[]): Promise<{ key
 
 /** A request to the first Elasticsearch node that answers: a test must not depend on the node it just stopped. */
 export async function esRequest<T>(
-  path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST',
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
 ): Promise<T> {
   let last: unknown;
   for (const url of serverUrls(requireEnv('ELASTICSEARCH_URL'))) {
@@ -109,12 +111,16 @@ export function rabbitNodeName(erlangNode: string): string {
 
 /** A bounded loop of work items run `concurrency` at a time until `until()` says stop: the load of a fault test. */
 export async function runLoad(
-  concurrency: number, until: () => boolean, work: (worker: number, i: number) => Promise<void>,
+  concurrency: number,
+  until: () => boolean,
+  work: (worker: number, i: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (!until()) await work(worker, next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (!until()) await work(worker, next++);
+    }),
+  );
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,11 @@ import { eventually } from '../system/app-processes';
 import { PROFILE_INDEX, esRequest, node, runEvents, sleep } from './cluster-harness';
 import { IngestStream, STREAM_EVENTS } from './ingest-stream';
 
-interface ShardRow { prirep: 'p' | 'r'; node: string | null; state: string }
+interface ShardRow {
+  prirep: 'p' | 'r';
+  node: string | null;
+  state: string;
+}
 
 /** The profile's node (elasticsearch-1..3) holding the primary of the events index's first shard. */
 async function primaryNode(): Promise<string> {
@@ -32,7 +36,9 @@ describe('the Elasticsearch cluster loses a node during a 50,000-event ingestion
   });
 
   it('stores every event exactly once, and reports the index yellow, not red, while a node is missing', async () => {
-    const settings = await esRequest<Record<string, { settings: { index: { number_of_replicas: string } } }>>(`/${PROFILE_INDEX}/_settings`);
+    const settings = await esRequest<Record<string, { settings: { index: { number_of_replicas: string } } }>>(
+      `/${PROFILE_INDEX}/_settings`,
+    );
     expect(settings[PROFILE_INDEX]!.settings.index.number_of_replicas).toBe('1');
     // Both copies placed before the fault: a node lost earlier would lose data, not just a copy.
     await eventually(async () => (await indexHealth()) === 'green', 120_000, 'the events index to be green');
@@ -40,22 +46,38 @@ describe('the Elasticsearch cluster loses a node during a 50,000-event ingestion
     const deadBefore = await stream.deadLettered();
     await stream.publishAll();
 
-    await eventually(async () => (await runEvents(stream.prefix)).count >= STREAM_EVENTS / 5, 120_000, 'a fifth of the stream to be stored');
+    await eventually(
+      async () => (await runEvents(stream.prefix)).count >= STREAM_EVENTS / 5,
+      120_000,
+      'a fifth of the stream to be stored',
+    );
     lost = await primaryNode();
     const before = (await runEvents(stream.prefix)).count;
     node('kill', lost);
     expect(before).toBeLessThan(STREAM_EVENTS);
-    const promoted = await eventually(async () => {
-      const now = await primaryNode().catch(() => null);
-      return now && now !== lost ? now : null;
-    }, 60_000, 'a replica promoted to primary');
+    const promoted = await eventually(
+      async () => {
+        const now = await primaryNode().catch(() => null);
+        return now && now !== lost ? now : null;
+      },
+      60_000,
+      'a replica promoted to primary',
+    );
     // A replica missing: every event is still readable and writable, one more loss would lose data. Readiness says so.
     expect(await indexHealth()).toBe('yellow');
-    const ready = (await (await fetch(`${requireEnv('CLUSTER_API_URL')}/health/ready`)).json()) as { details: Record<string, unknown> };
+    const ready = (await (await fetch(`${requireEnv('CLUSTER_API_URL')}/health/ready`)).json()) as {
+      details: Record<string, unknown>;
+    };
     expect(ready.details.transactions).toMatchObject({ adapter: 'elasticsearch', state: 'degraded' });
 
-    await eventually(async () => (await runEvents(stream.prefix)).count === STREAM_EVENTS, 240_000, `all ${STREAM_EVENTS} events stored`);
-    console.log(`stored ${STREAM_EVENTS} events across the loss of ${lost} (primary of the index) at ${before}; ${promoted} took over`);
+    await eventually(
+      async () => (await runEvents(stream.prefix)).count === STREAM_EVENTS,
+      240_000,
+      `all ${STREAM_EVENTS} events stored`,
+    );
+    console.log(
+      `stored ${STREAM_EVENTS} events across the loss of ${lost} (primary of the index) at ${before}; ${promoted} took over`,
+    );
     await sleep(1_500);
     expect(await runEvents(stream.prefix)).toEqual({ count: STREAM_EVENTS, amountSum: stream.sentSum });
     // Copies of batches may reach the DLQ (RETRIES_EXHAUSTED) when Elasticsearch pushes back (429) past the retries,

@@ -37,8 +37,15 @@ export default async function globalSetup(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const names = [
-    'DATABASE_URL', 'MONGODB_URL', 'ELASTICSEARCH_URL', 'REDIS_CLUSTER_NODES', 'RABBITMQ_URL',
-    'RABBITMQ_MANAGEMENT_PORT', 'CLUSTER_API_URL', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY',
+    'DATABASE_URL',
+    'MONGODB_URL',
+    'ELASTICSEARCH_URL',
+    'REDIS_CLUSTER_NODES',
+    'RABBITMQ_URL',
+    'RABBITMQ_MANAGEMENT_PORT',
+    'CLUSTER_API_URL',
+    'DATA_ENCRYPTION_KEYS',
+    'CPF_LOOKUP_KEY',
   ];
   for (const pair of exported.split('\0')) {
     const at = pair.indexOf('=');

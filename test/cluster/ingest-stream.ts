@@ -36,9 +36,13 @@ export class IngestStream {
     this.channel = await this.connection.createConfirmChannel();
     const announcements = (await this.channel.assertQueue('', { exclusive: true })).queue;
     await this.channel.bindQueue(announcements, EXCHANGES.events, EVENT_KEYS.transactionsIngested);
-    await this.channel.consume(announcements, (msg) => {
-      if (msg) this.announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId);
-    }, { noAck: true });
+    await this.channel.consume(
+      announcements,
+      (msg) => {
+        if (msg) this.announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId);
+      },
+      { noAck: true },
+    );
   }
 
   async publishAll(): Promise<void> {
@@ -51,12 +55,21 @@ export class IngestStream {
         this.sentSum += amountCents;
         const occurredAt = new Date(Date.now() - (n % 1_000) * 60_000).toISOString();
         const cpf = cpfs[n % cpfs.length];
-        return { eventId: `${this.prefix}-${n}`, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt, kind: 'DEPOSIT', amountCents };
+        return {
+          eventId: `${this.prefix}-${n}`,
+          cpf,
+          type: 'FINANCIAL_MOVEMENT',
+          occurredAt,
+          kind: 'DEPOSIT',
+          amountCents,
+        };
       });
       const batchId = `${this.prefix}-b${b}`;
       this.batches.push(batchId);
       channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events })), {
-        persistent: true, contentType: 'application/json', userId: brokerUserOf(requireEnv('RABBITMQ_URL')),
+        persistent: true,
+        contentType: 'application/json',
+        userId: brokerUserOf(requireEnv('RABBITMQ_URL')),
       });
     }
     await channel.waitForConfirms();
@@ -71,7 +84,9 @@ export class IngestStream {
       missing = missing.filter((id) => !this.announced.has(id));
     }
     if (missing.length > 0) {
-      throw new Error(`${missing.length} of ${this.batches.length} batches never announced: ${missing.slice(0, 10).join(', ')}`);
+      throw new Error(
+        `${missing.length} of ${this.batches.length} batches never announced: ${missing.slice(0, 10).join(', ')}`,
+      );
     }
   }
 
@@ -84,7 +99,12 @@ export class IngestStream {
   }
 }
 
-interface IngestQueue { type: string; arguments: Record<string, unknown>; leader: string; messages: number }
+interface IngestQueue {
+  type: string;
+  arguments: Record<string, unknown>;
+  leader: string;
+  messages: number;
+}
 
 /** The ingest queue as the broker describes it: its type, its arguments and the node leading it. */
 export async function ingestQueue(): Promise<IngestQueue> {

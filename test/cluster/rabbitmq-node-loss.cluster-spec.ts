@@ -28,14 +28,24 @@ describe('the RabbitMQ cluster loses a node during a 50,000-event ingestion', ()
     const started = Date.now();
     await stream.publishAll();
 
-    await eventually(async () => (await runEvents(stream.prefix)).count >= STREAM_EVENTS / 5, 120_000, 'a fifth of the stream to be stored');
+    await eventually(
+      async () => (await runEvents(stream.prefix)).count >= STREAM_EVENTS / 5,
+      120_000,
+      'a fifth of the stream to be stored',
+    );
     const before = (await runEvents(stream.prefix)).count;
     node('kill', lost);
     expect(before).toBeLessThan(STREAM_EVENTS);
 
-    await eventually(async () => (await runEvents(stream.prefix)).count === STREAM_EVENTS, 240_000, `all ${STREAM_EVENTS} events stored`);
+    await eventually(
+      async () => (await runEvents(stream.prefix)).count === STREAM_EVENTS,
+      240_000,
+      `all ${STREAM_EVENTS} events stored`,
+    );
     const seconds = (Date.now() - started) / 1000;
-    console.log(`stored ${STREAM_EVENTS} events in ${seconds.toFixed(1)} s across the loss of ${lost} (leader of the queue) at ${before}`);
+    console.log(
+      `stored ${STREAM_EVENTS} events in ${seconds.toFixed(1)} s across the loss of ${lost} (leader of the queue) at ${before}`,
+    );
     await sleep(1_500);
     expect(await runEvents(stream.prefix)).toEqual({ count: STREAM_EVENTS, amountSum: stream.sentSum });
     // Copies of batches may reach the DLQ (RETRIES_EXHAUSTED) when Elasticsearch pushes back (429) past the retries,

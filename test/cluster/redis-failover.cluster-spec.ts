@@ -14,7 +14,14 @@ const CPFS = 40;
 const CONCURRENCY = 8;
 const LOAD_MS = 20_000;
 
-interface Answer { status: number; cache?: string; cpf: string; requestId: string; startedAt: number; remaining?: number }
+interface Answer {
+  status: number;
+  cache?: string;
+  cpf: string;
+  requestId: string;
+  startedAt: number;
+  remaining?: number;
+}
 
 /**
  * A Redis primary killed (SIGKILL) under a load of cached analysis reads through two API processes: the primary that
@@ -40,24 +47,47 @@ describe('a Redis primary fails over under cached-read load', () => {
       signal: AbortSignal.timeout(15_000),
     });
     await res.arrayBuffer();
-    return { status: res.status, cache: res.headers.get('x-cache') ?? undefined, remaining: Number(res.headers.get('x-ratelimit-remaining')) };
+    return {
+      status: res.status,
+      cache: res.headers.get('x-cache') ?? undefined,
+      remaining: Number(res.headers.get('x-ratelimit-remaining')),
+    };
   };
 
   beforeAll(async () => {
     ensureBuilt();
     ports = [await freePort(), await freePort()];
-    redis = createRedisClient({ mode: 'cluster', nodes: serverUrls(requireEnv('REDIS_CLUSTER_NODES')).map((n) => `redis://${n}`) }, { enableOfflineQueue: true }) as Cluster;
+    redis = createRedisClient(
+      { mode: 'cluster', nodes: serverUrls(requireEnv('REDIS_CLUSTER_NODES')).map((n) => `redis://${n}`) },
+      { enableOfflineQueue: true },
+    ) as Cluster;
     const writer = await createApiKey(`fo-writer-${ns}`, ['consumer:write']);
     reader = await createApiKey(readerName, ['analysis:read']);
-    const env = { ...clusterEnv(), ELASTICSEARCH_INDEX: index, REDIS_NAMESPACE: ns, RATE_LIMIT_PER_MINUTE: '100000', RUN_JOURNAL_RELAYS: 'true', HOST: '127.0.0.1' };
-    apis.push(...(await Promise.all(ports.map((port) => startApp('api', { ...env, PORT: String(port) }, /Swagger UI/)))));
+    const env = {
+      ...clusterEnv(),
+      ELASTICSEARCH_INDEX: index,
+      REDIS_NAMESPACE: ns,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      RUN_JOURNAL_RELAYS: 'true',
+      HOST: '127.0.0.1',
+    };
+    apis.push(
+      ...(await Promise.all(ports.map((port) => startApp('api', { ...env, PORT: String(port) }, /Swagger UI/)))),
+    );
     for (const cpf of cpfs) {
       const res = await fetch(`http://127.0.0.1:${ports[0]}/v1/consumers/${cpf.value}`, {
         method: 'PUT',
         headers: { 'x-api-key': writer.key, 'content-type': 'application/json' },
         body: JSON.stringify({
           name: 'Maria da Silva Santos',
-          address: { street: 'Avenida Paulista', number: '1578', district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310-200' },
+          address: {
+            street: 'Avenida Paulista',
+            number: '1578',
+            district: 'Bela Vista',
+            city: 'São Paulo',
+            state: 'SP',
+            postalCode: '01310-200',
+          },
           debts: [],
         }),
       });
@@ -69,14 +99,17 @@ describe('a Redis primary fails over under cached-read load', () => {
     await Promise.all(apis.map((a) => a.stop()));
     if (killed) node('start', killed);
     redis?.disconnect();
-    await fetch(`${serverUrls(requireEnv('ELASTICSEARCH_URL'))[0]}/${index}`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${serverUrls(requireEnv('ELASTICSEARCH_URL'))[0]}/${index}`, { method: 'DELETE' }).catch(
+      () => undefined,
+    );
   }, 120_000);
 
   it('holds one rate limit across the two API processes', async () => {
     const shared = await createApiKey(`fo-shared-${ns}`, ['analysis:read']);
     if (Date.now() % 60_000 > 55_000) await sleep(6_000); // ten requests, all in one minute's window
     const remaining: number[] = [];
-    for (let i = 0; i < 10; i++) remaining.push((await get(i % 2, cpfs[0]!, `${ns}-shared-${i}`, shared.key)).remaining!);
+    for (let i = 0; i < 10; i++)
+      remaining.push((await get(i % 2, cpfs[0]!, `${ns}-shared-${i}`, shared.key)).remaining!);
     expect(remaining).toEqual(Array.from({ length: 10 }, (_, i) => 100_000 - 1 - i));
   }, 60_000);
 
@@ -99,28 +132,38 @@ describe('a Redis primary fails over under cached-read load', () => {
     let killedAt = 0;
     let counterAtKill = 0;
     let failedOverAt = 0;
-    const load = runLoad(CONCURRENCY, () => Date.now() - started > LOAD_MS, async (_w, i) => {
-      const cpf = cpfs[i % CPFS]!;
-      const requestId = `${ns}-r${i}`;
-      const startedAt = Date.now();
-      try {
-        answers.push({ ...(await get(i % 2, cpf, requestId)), cpf: cpf.value, requestId, startedAt });
-      } catch {
-        answers.push({ status: 0, cpf: cpf.value, requestId, startedAt });
-      }
-    });
+    const load = runLoad(
+      CONCURRENCY,
+      () => Date.now() - started > LOAD_MS,
+      async (_w, i) => {
+        const cpf = cpfs[i % CPFS]!;
+        const requestId = `${ns}-r${i}`;
+        const startedAt = Date.now();
+        try {
+          answers.push({ ...(await get(i % 2, cpf, requestId)), cpf: cpf.value, requestId, startedAt });
+        } catch {
+          answers.push({ status: 0, cpf: cpf.value, requestId, startedAt });
+        }
+      },
+    );
     await sleep(5_000);
     counterAtKill = Number(await redis.get(rateKey));
     killed = owner.node;
     killedAt = Date.now();
     node('kill', owner.node);
-    await eventually(async () => (await slotOwner(redis, calculateSlot(rateKey)).catch(() => owner)).port !== owner.port, 30_000, 'a replica to take over the slot');
+    await eventually(
+      async () => (await slotOwner(redis, calculateSlot(rateKey)).catch(() => owner)).port !== owner.port,
+      30_000,
+      'a replica to take over the slot',
+    );
     failedOverAt = Date.now();
     await load;
 
     const failed = answers.filter((a) => a.status !== 200);
-    console.log(`${answers.length} reads in ${LOAD_MS / 1000} s, ${answers.filter((a) => a.cache === 'HIT').length} served from the cache; ` +
-      `${owner.node} killed at +${((killedAt - started) / 1000).toFixed(1)} s, replica took over ${((failedOverAt - killedAt) / 1000).toFixed(1)} s later`);
+    console.log(
+      `${answers.length} reads in ${LOAD_MS / 1000} s, ${answers.filter((a) => a.cache === 'HIT').length} served from the cache; ` +
+        `${owner.node} killed at +${((killedAt - started) / 1000).toFixed(1)} s, replica took over ${((failedOverAt - killedAt) / 1000).toFixed(1)} s later`,
+    );
     expect(failed).toEqual([]);
     for (const a of answers) served.set(a.cpf, served.get(a.cpf)! + 1);
 
@@ -133,25 +176,39 @@ describe('a Redis primary fails over under cached-read load', () => {
 
     // Everything journalled has reached the audit log and C.
     const journals = [redisJournals.audit(ns, 'cluster'), redisJournals.inquiry(ns, 'cluster')];
-    await eventually(async () => (await Promise.all(journals.map((j) => journalLength(redis, j)))).every((n) => n === 0), 60_000, 'the journals to drain');
+    await eventually(
+      async () => (await Promise.all(journals.map((j) => journalLength(redis, j)))).every((n) => n === 0),
+      60_000,
+      'the journals to drain',
+    );
     await sleep(1_500); // the relays' last batches, and the buffered recorders' direct writes
 
     const pg = new PgClient({ connectionString: requireEnv('DATABASE_URL') });
     await pg.connect();
-    const rows = (await pg.query<{ request_id: string; n: string }>('SELECT request_id, count(*) AS n FROM audit_log WHERE client_id = $1 GROUP BY request_id', [readerName])).rows;
+    const rows = (
+      await pg.query<{ request_id: string; n: string }>(
+        'SELECT request_id, count(*) AS n FROM audit_log WHERE client_id = $1 GROUP BY request_id',
+        [readerName],
+      )
+    ).rows;
     await pg.end();
     const audited = new Map(rows.map((r) => [r.request_id, Number(r.n)]));
     const unaudited = answers.filter((a) => !audited.has(a.requestId));
     expect(unaudited).toEqual([]);
     const twice = [...audited.values()].filter((n) => n > 1).length;
-    console.log(`audit entries: ${audited.size} request ids, ${twice} of them seen twice (a step that timed out and still ran)`);
+    console.log(
+      `audit entries: ${audited.size} request ids, ${twice} of them seen twice (a step that timed out and still ran)`,
+    );
 
     await esRefresh(index);
-    const byCpf = await esRequest<{ aggregations: { cpfs: { buckets: { key: string; doc_count: number }[] } } }>(`/${index}/_search`, {
-      size: 0,
-      query: { bool: { filter: [{ term: { type: 'BUREAU_INQUIRY' } }, { term: { inquirer: readerName } }] } },
-      aggs: { cpfs: { terms: { field: 'cpf', size: CPFS * 2 } } },
-    });
+    const byCpf = await esRequest<{ aggregations: { cpfs: { buckets: { key: string; doc_count: number }[] } } }>(
+      `/${index}/_search`,
+      {
+        size: 0,
+        query: { bool: { filter: [{ term: { type: 'BUREAU_INQUIRY' } }, { term: { inquirer: readerName } }] } },
+        aggs: { cpfs: { terms: { field: 'cpf', size: CPFS * 2 } } },
+      },
+    );
     const inquiries = Object.fromEntries(byCpf.aggregations.cpfs.buckets.map((b) => [b.key, b.doc_count]));
     expect(inquiries).toEqual(Object.fromEntries(served));
   }, 300_000);

@@ -19,17 +19,26 @@ type OtlpAttribute = { key: string; value: OtlpValue };
 interface OtlpExport {
   resourceSpans?: {
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: { spans?: {
-      traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
-      attributes?: OtlpAttribute[]; links?: { traceId: string; spanId: string }[];
-    }[] }[];
+    scopeSpans?: {
+      spans?: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: OtlpAttribute[];
+        links?: { traceId: string; spanId: string }[];
+      }[];
+    }[];
   }[];
 }
 
 /** OTLP/JSON writes ids as hex; some encoders use base64 (the protobuf JSON mapping): both read as hex. */
-const hex = (id: string | undefined): string => (!id ? '' : /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex'));
+const hex = (id: string | undefined): string =>
+  !id ? '' : /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex');
 const valueOf = (v: OtlpValue): unknown => v.stringValue ?? v.intValue ?? v.boolValue ?? v.doubleValue;
-const attributes = (list: OtlpAttribute[] | undefined) => Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
+const attributes = (list: OtlpAttribute[] | undefined) =>
+  Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
 
 /**
  * Stands in for an OpenTelemetry Collector: takes what the apps export to OTEL_EXPORTER_OTLP_ENDPOINT (POST
@@ -65,8 +74,13 @@ export class OtlpReceiver {
       const service = String(attributes(rs.resource?.attributes)['service.name'] ?? '');
       for (const span of (rs.scopeSpans ?? []).flatMap((ss) => ss.spans ?? [])) {
         this.spans.push({
-          service, traceId: hex(span.traceId), spanId: hex(span.spanId), parentSpanId: hex(span.parentSpanId), name: span.name,
-          kind: span.kind, attributes: attributes(span.attributes),
+          service,
+          traceId: hex(span.traceId),
+          spanId: hex(span.spanId),
+          parentSpanId: hex(span.parentSpanId),
+          name: span.name,
+          kind: span.kind,
+          attributes: attributes(span.attributes),
           links: (span.links ?? []).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId) })),
         });
       }

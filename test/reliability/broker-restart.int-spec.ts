@@ -22,12 +22,21 @@ describe('a RabbitMQ restart during ingestion loses nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rmq-restart-'));
   const services = (command: string) =>
     execFileSync('bash', [join(ROOT, 'scripts/services/services.sh'), command, 'rabbitmq'], {
-      env: { ...process.env, SERVICES_DIR: dir, SERVICES_CACHE_DIR: join(ROOT, '.services/cache'), SERVICES_RABBITMQ_PORT: String(port), SERVICES_RABBITMQ_MGMT_PORT: String(port + 10_000) },
+      env: {
+        ...process.env,
+        SERVICES_DIR: dir,
+        SERVICES_CACHE_DIR: join(ROOT, '.services/cache'),
+        SERVICES_RABBITMQ_PORT: String(port),
+        SERVICES_RABBITMQ_MGMT_PORT: String(port + 10_000),
+      },
       stdio: 'inherit',
     });
   const run = `restart${Date.now()}`;
   // Everything real, but RabbitMQ is this suite's own broker.
-  const env: Record<string, string> = { ...serversEnv(`credit-transactions-${run}`), RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${port}` };
+  const env: Record<string, string> = {
+    ...serversEnv(`credit-transactions-${run}`),
+    RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${port}`,
+  };
   const index = eventsIndex(env.ELASTICSEARCH_URL, env.ELASTICSEARCH_INDEX);
   const count = index.count;
   let worker: RunningApp | undefined;
@@ -63,7 +72,14 @@ describe('a RabbitMQ restart during ingestion loses nothing', () => {
         const n = b * BATCH + i;
         const amountCents = 1 + (n % 9_973);
         sum += amountCents;
-        return { eventId: `${run}-${n}`, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - n * 1_000).toISOString(), kind: 'DEPOSIT', amountCents };
+        return {
+          eventId: `${run}-${n}`,
+          cpf,
+          type: 'FINANCIAL_MOVEMENT',
+          occurredAt: new Date(Date.now() - n * 1_000).toISOString(),
+          kind: 'DEPOSIT',
+          amountCents,
+        };
       });
       publishes.push(
         publisher.publish(
@@ -71,7 +87,7 @@ describe('a RabbitMQ restart during ingestion loses nothing', () => {
           QUEUES.ingestTransactions,
           { batchId: `${run}-${b}`, events },
           { userId: brokerUserOf(env.RABBITMQ_URL) },
-        )
+        ),
       );
       if (!restarted && b === EVENTS / BATCH / 2) {
         await Promise.all(publishes.slice(0, -5));

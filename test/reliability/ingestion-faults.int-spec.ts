@@ -50,7 +50,11 @@ describe('ingestion survives a worker killed mid-stream', () => {
     const announced = new Set<string>();
     const announcements = (await channel.assertQueue('', { exclusive: true })).queue;
     await channel.bindQueue(announcements, EXCHANGES.events, EVENT_KEYS.transactionsIngested);
-    await channel.consume(announcements, (msg) => msg && announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId), { noAck: true });
+    await channel.consume(
+      announcements,
+      (msg) => msg && announced.add((JSON.parse(msg.content.toString()) as TransactionsIngestedV1).batchId),
+      { noAck: true },
+    );
     const cpfs = cpfPool(2_000);
     let sentSum = 0;
     const started = Date.now();
@@ -59,7 +63,14 @@ describe('ingestion survives a worker killed mid-stream', () => {
         const n = b * BATCH + i;
         const amountCents = 100 + ((n * 7_919) % 100_000);
         sentSum += amountCents;
-        return { eventId: `${run}-${n}`, cpf: cpfs[n % cpfs.length], type: 'FINANCIAL_MOVEMENT', occurredAt: new Date(Date.now() - (n % 1_000) * 60_000).toISOString(), kind: 'DEPOSIT', amountCents };
+        return {
+          eventId: `${run}-${n}`,
+          cpf: cpfs[n % cpfs.length],
+          type: 'FINANCIAL_MOVEMENT',
+          occurredAt: new Date(Date.now() - (n % 1_000) * 60_000).toISOString(),
+          kind: 'DEPOSIT',
+          amountCents,
+        };
       });
       channel.publish(
         EXCHANGES.commands,
@@ -78,7 +89,9 @@ describe('ingestion survives a worker killed mid-stream', () => {
 
     await eventually(async () => (await count()) === EVENTS, 120_000, `all ${EVENTS} events stored`);
     const seconds = (Date.now() - started) / 1000;
-    console.log(`stored ${EVENTS} events in ${seconds.toFixed(1)} s (${Math.round(EVENTS / seconds)} events/s) across a kill -9 at ${before}`);
+    console.log(
+      `stored ${EVENTS} events in ${seconds.toFixed(1)} s (${Math.round(EVENTS / seconds)} events/s) across a kill -9 at ${before}`,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await count()).toBe(EVENTS);
     expect(await index.amountSum()).toBe(sentSum);

@@ -27,15 +27,27 @@ describe('Redis stops and comes back under the API', () => {
   const analysis = () => http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`);
 
   const startRedis = async () => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await until('redis-server', () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 5_000);
+    server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    await until(
+      'redis-server',
+      () =>
+        spawnSync('redis-cli', ['-p', String(port), 'ping'])
+          .stdout?.toString()
+          .trim() === 'PONG',
+      5_000,
+    );
   };
   const stopRedis = async () => {
     const exited = new Promise((r) => server?.once('exit', r));
     server?.kill('SIGKILL');
     await exited;
   };
-  const cacheState = async () => (await request(api.getHttpServer()).get('/health/ready')).body?.details?.cache?.state as string | undefined;
+  const cacheState = async () =>
+    (await request(api.getHttpServer()).get('/health/ready')).body?.details?.cache?.state as string | undefined;
 
   beforeAll(async () => {
     requireEnv('REDIS_URL'); // CI provides redis-server with the other servers; without it this suite fails, never skips
@@ -101,11 +113,22 @@ describe('Redis stops and comes back under the API', () => {
       return Date.now() - stillSince >= 1_000;
     });
     const [auditsBefore, inquiriesBefore] = [audits.count, inquiries.count];
-    const fromSlowBank = async () => (await store.inquiriesSince(cpf, new Date(0), 1_000)).filter((i) => i.inquirer === 'slow-redis-bank');
+    const fromSlowBank = async () =>
+      (await store.inquiriesSince(cpf, new Date(0), 1_000)).filter((i) => i.inquirer === 'slow-redis-bank');
     expect(await fromSlowBank()).toHaveLength(1);
 
     // A script that keeps Redis busy for 1.2 s, sent on a connection of its own.
-    const busy = spawn('redis-cli', ['-p', String(port), 'EVAL', "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1200000 return 1", '0'], { stdio: 'ignore' });
+    const busy = spawn(
+      'redis-cli',
+      [
+        '-p',
+        String(port),
+        'EVAL',
+        "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1200000 return 1",
+        '0',
+      ],
+      { stdio: 'ignore' },
+    );
     const busyDone = new Promise((r) => busy.once('exit', r));
     await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
@@ -118,7 +141,9 @@ describe('Redis stops and comes back under the API', () => {
     await until('both journalled audit entries to be relayed', () => audits.count >= auditsBefore + 2);
     expect([audits.count - auditsBefore, inquiries.count - inquiriesBefore]).toEqual([2, 2]);
     expect(await fromSlowBank()).toHaveLength(2); // the earlier read and this one
-    const entries = (await api.get(AuditLog, { strict: false }).forSubject(cpf, new Date(started - 50), 10)).filter((e) => e.clientId === 'slow-redis-bank');
+    const entries = (await api.get(AuditLog, { strict: false }).forSubject(cpf, new Date(started - 50), 10)).filter(
+      (e) => e.clientId === 'slow-redis-bank',
+    );
     expect(entries).toHaveLength(2);
     expect(new Set(entries.map((e) => e.requestId)).size).toBe(1);
   }, 60_000);

@@ -20,7 +20,12 @@ export function ensureBuilt(): void {
 }
 
 /** Starts one app as its own OS process, as production runs it, and resolves once it prints `readyLine`. */
-export async function startApp(name: 'api' | 'ingestion-worker' | 'rating-worker', env: NodeJS.ProcessEnv, readyLine: RegExp, timeoutMs = 60_000): Promise<RunningApp> {
+export async function startApp(
+  name: 'api' | 'ingestion-worker' | 'rating-worker',
+  env: NodeJS.ProcessEnv,
+  readyLine: RegExp,
+  timeoutMs = 60_000,
+): Promise<RunningApp> {
   const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', `dist/apps/${name}/src/main.js`], {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_BASEURL: './dist', LOG_FORMAT: 'json', NODE_OPTIONS: '', ...env },
@@ -51,7 +56,11 @@ export async function startApp(name: 'api' | 'ingestion-worker' | 'rating-worker
   return app;
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -61,12 +70,16 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-/** Every server URL from the environment (failing, never skipping, when one is missing) and an events index of the run's own. */
+/**
+ * Every server URL from the environment (failing, never skipping, when one is missing) and an events index of the run's
+ * own.
+ */
 export function serversEnv(index: string): Record<string, string> {
   return {
     DATABASE_URL: requireEnv('DATABASE_URL'),
@@ -74,14 +87,17 @@ export function serversEnv(index: string): Record<string, string> {
     ELASTICSEARCH_URL: requireEnv('ELASTICSEARCH_URL'),
     ELASTICSEARCH_INDEX: index,
     REDIS_URL: requireEnv('REDIS_URL'),
-    // Cache, rate-limit counters and audit journal of the run's own, so suites sharing one Redis never see each other's.
+    // Cache, rate-limit counters and audit journal of the run's own, so suites sharing one Redis never see each
+    // other's.
     REDIS_NAMESPACE: index,
     RABBITMQ_URL: requireEnv('RABBITMQ_URL'),
     ...testKeys(),
   };
 }
 
-/** What an events index holds, read after a refresh: the count and the sum of amounts prove nothing was lost or doubled. */
+/**
+ * What an events index holds, read after a refresh: the count and the sum of amounts prove nothing was lost or doubled.
+ */
 export function eventsIndex(esUrl: string, index: string) {
   return {
     count: async (): Promise<number> => {
@@ -90,7 +106,11 @@ export function eventsIndex(esUrl: string, index: string) {
       return res.ok ? ((await res.json()) as { count: number }).count : 0;
     },
     amountSum: async (): Promise<number> => {
-      const res = await fetch(`${esUrl}/${index}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size: 0, aggs: { s: { sum: { field: 'amountCents' } } } }) });
+      const res = await fetch(`${esUrl}/${index}/_search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ size: 0, aggs: { s: { sum: { field: 'amountCents' } } } }),
+      });
       return ((await res.json()) as { aggregations: { s: { value: number } } }).aggregations.s.value;
     },
     drop: async (): Promise<void> => {

@@ -33,7 +33,11 @@ describe('rating workers share a partitioned job', () => {
     return url.toString();
   })();
   const env: Record<string, string> = {
-    ...serversEnv(`credit-transactions-${run}`), ...testKeys(), MONGODB_URL: mongoUrl, DEMO_CONSUMERS: '0', LOG_LEVEL: 'warn',
+    ...serversEnv(`credit-transactions-${run}`),
+    ...testKeys(),
+    MONGODB_URL: mongoUrl,
+    DEMO_CONSUMERS: '0',
+    LOG_LEVEL: 'warn',
     PORT: String(3800 + Math.floor(Math.random() * 150)),
   };
   const base = `http://127.0.0.1:${env.PORT}`;
@@ -48,18 +52,36 @@ describe('rating workers share a partitioned job', () => {
   const announced: { cpf: string; modelVersion: string }[] = [];
 
   const http = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return (await res.json()) as Record<string, any>;
   };
-  const workerEnv = (statusPort: number) => ({ ...env, SCORING_MODEL_PATH: modelPath, STATUS_PORT: String(statusPort) });
+  const workerEnv = (statusPort: number) => ({
+    ...env,
+    SCORING_MODEL_PATH: modelPath,
+    STATUS_PORT: String(statusPort),
+  });
   const modelPath = join(tmpdir(), `${release}.json`);
   const ratings = () => client.db().collection<{ cpf: string; payload: string }>('ratings');
-  const runs = () => client.db().collection<{ jobId: string; index: number; attempt: number; worker: string; status: string }>('rating_partition_runs');
-  const waitForJob = (id: string, timeoutMs: number) => eventually(async () => {
-    const job = await http('GET', `/v1/ratings/regenerations/${id}`);
-    if (job.status === 'FAILED') throw new Error(`job failed: ${job.error}`);
-    return job.status === 'COMPLETED' ? job : null;
-  }, timeoutMs, `job ${id} to complete`);
+  const runs = () =>
+    client
+      .db()
+      .collection<{ jobId: string; index: number; attempt: number; worker: string; status: string }>(
+        'rating_partition_runs',
+      );
+  const waitForJob = (id: string, timeoutMs: number) =>
+    eventually(
+      async () => {
+        const job = await http('GET', `/v1/ratings/regenerations/${id}`);
+        if (job.status === 'FAILED') throw new Error(`job failed: ${job.error}`);
+        return job.status === 'COMPLETED' ? job : null;
+      },
+      timeoutMs,
+      `job ${id} to complete`,
+    );
 
   beforeAll(async () => {
     vhost = await createVhost('rating-workers');
@@ -68,26 +90,42 @@ describe('rating workers share a partitioned job', () => {
     const { execSync } = await import('node:child_process');
     execSync('npm run -s db:migrate', { env: { ...process.env, ...env }, stdio: 'inherit' });
     // A model release: the built-in artefact under a new version, its intercept moved, so every rating changes.
-    const artefact = JSON.parse(readFileSync(join(__dirname, '../../libs/credit/src/domain/scoring/artefacts/credit-model-v1.json'), 'utf8'));
-    writeFileSync(modelPath, JSON.stringify({ ...artefact, modelVersion: release, intercept: artefact.intercept + 0.2 }));
+    const artefact = JSON.parse(
+      readFileSync(join(__dirname, '../../libs/credit/src/domain/scoring/artefacts/credit-model-v1.json'), 'utf8'),
+    );
+    writeFileSync(
+      modelPath,
+      JSON.stringify({ ...artefact, modelVersion: release, intercept: artefact.intercept + 0.2 }),
+    );
 
     // The base: consumers in A (PostgreSQL, encrypted) and their features in B, loaded in bulk.
     const config = loadConfig(env);
     const db = await postgresDataSource(env.DATABASE_URL!).initialize();
     try {
-      await new TypeormConsumerRepository(db, FieldCipher.fromConfig(config)).saveMany(cpfs.map((cpf) => aConsumer({ cpf })));
-      apiKey = (await new ApiKeys(new TypeormApiKeyRepository(db), new SystemClock()).create(`rating-workers-${run}`, [...SCOPES])).plaintext;
+      await new TypeormConsumerRepository(db, FieldCipher.fromConfig(config)).saveMany(
+        cpfs.map((cpf) => aConsumer({ cpf })),
+      );
+      apiKey = (
+        await new ApiKeys(new TypeormApiKeyRepository(db), new SystemClock()).create(`rating-workers-${run}`, [
+          ...SCOPES,
+        ])
+      ).plaintext;
     } finally {
       await db.destroy();
     }
     client = await mongo.MongoClient.connect(mongoUrl);
-    await client.db().collection('rating_features').insertMany(cpfs.map((cpf) => RatingFeaturesMongooseMapper.toPersistence(aRatingFeatures({ cpf }))));
+    await client
+      .db()
+      .collection('rating_features')
+      .insertMany(cpfs.map((cpf) => RatingFeaturesMongooseMapper.toPersistence(aRatingFeatures({ cpf }))));
 
-    apps.push(...(await Promise.all([
-      startApp('api', env, /Swagger UI/),
-      startApp('rating-worker', workerEnv(4300 + Math.floor(Math.random() * 100)), /rating-worker consuming/),
-      startApp('rating-worker', workerEnv(4400 + Math.floor(Math.random() * 100)), /rating-worker consuming/),
-    ])));
+    apps.push(
+      ...(await Promise.all([
+        startApp('api', env, /Swagger UI/),
+        startApp('rating-worker', workerEnv(4300 + Math.floor(Math.random() * 100)), /rating-worker consuming/),
+        startApp('rating-worker', workerEnv(4400 + Math.floor(Math.random() * 100)), /rating-worker consuming/),
+      ])),
+    );
     connection = await amqp.connect(env.RABBITMQ_URL);
     channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
@@ -98,7 +136,10 @@ describe('rating workers share a partitioned job', () => {
   afterAll(async () => {
     await connection?.close().catch(() => undefined);
     await Promise.all(apps.map((a) => a.stop()));
-    await client?.db().dropDatabase().catch(() => undefined);
+    await client
+      ?.db()
+      .dropDatabase()
+      .catch(() => undefined);
     await client?.close();
     await vhost?.drop();
   });
@@ -110,14 +151,18 @@ describe('rating workers share a partitioned job', () => {
     // time for writes already sent to land, so the partition read as held cannot be completed by it after all.
     const victim = apps[1]!;
     const victimId = `:${victim.process.pid}`;
-    const held = await eventually(async () => {
-      victim.process.kill('SIGSTOP');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const running = await runs().find({ jobId: started.id, status: 'RUNNING' }).toArray();
-      const run = running.find((r) => r.worker.endsWith(victimId));
-      if (!run) victim.process.kill('SIGCONT');
-      return run;
-    }, 60_000, 'the first worker to hold a partition');
+    const held = await eventually(
+      async () => {
+        victim.process.kill('SIGSTOP');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const running = await runs().find({ jobId: started.id, status: 'RUNNING' }).toArray();
+        const run = running.find((r) => r.worker.endsWith(victimId));
+        if (!run) victim.process.kill('SIGCONT');
+        return run;
+      },
+      60_000,
+      'the first worker to hold a partition',
+    );
     victim.process.kill('SIGKILL');
 
     const job = await waitForJob(started.id, 180_000);
@@ -131,12 +176,17 @@ describe('rating workers share a partitioned job', () => {
     // Every CPF has exactly one stored rating from the released model: none missed, none stored twice.
     const byCpf = new Map<string, number>();
     for await (const doc of ratings().find({}, { projection: { cpf: 1, payload: 1 } })) {
-      if ((JSON.parse(doc.payload) as { modelVersion: string }).modelVersion === release) byCpf.set(doc.cpf, (byCpf.get(doc.cpf) ?? 0) + 1);
+      if ((JSON.parse(doc.payload) as { modelVersion: string }).modelVersion === release)
+        byCpf.set(doc.cpf, (byCpf.get(doc.cpf) ?? 0) + 1);
     }
     expect(byCpf.size).toBe(CONSUMERS);
     expect([...byCpf.values()].every((n) => n === 1)).toBe(true);
     // Each rating was announced (at least once: the taken-over partition re-announces what the dead worker stored).
-    await eventually(async () => new Set(announced.filter((e) => e.modelVersion === release).map((e) => e.cpf)).size === CONSUMERS, 30_000, 'every new rating announced');
+    await eventually(
+      async () => new Set(announced.filter((e) => e.modelVersion === release).map((e) => e.cpf)).size === CONSUMERS,
+      30_000,
+      'every new rating announced',
+    );
     const bands = job.bandMoves as { up: number; down: number; same: number }[];
     // First ratings here, so the band report counts them as newly rated.
     expect(bands.reduce((n, b) => n + b.up + b.down + b.same, 0) + job.newlyRated).toBe(CONSUMERS);
@@ -145,14 +195,19 @@ describe('rating workers share a partitioned job', () => {
   it('rates nothing anew when the same job runs again: same ratings, no event, and the audit chain still verifies', async () => {
     const storedBefore = await ratings().countDocuments({});
     announced.length = 0;
-    const job = await waitForJob((await http('POST', '/v1/ratings/regenerations', { scope: 'ALL', modelVersion: release })).id, 180_000);
+    const job = await waitForJob(
+      (await http('POST', '/v1/ratings/regenerations', { scope: 'ALL', modelVersion: release })).id,
+      180_000,
+    );
     expect(job).toMatchObject({ processed: CONSUMERS, rated: 0, unchanged: CONSUMERS, failed: 0 });
     expect(await ratings().countDocuments({})).toBe(storedBefore);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(announced).toEqual([]);
     const db = await postgresDataSource(env.DATABASE_URL!).initialize();
     try {
-      expect(await new TypeormAuditLog(db, (digits) => FieldCipher.fromConfig(loadConfig(env)).lookupHash(digits)).verify()).toMatchObject({ ok: true });
+      expect(
+        await new TypeormAuditLog(db, (digits) => FieldCipher.fromConfig(loadConfig(env)).lookupHash(digits)).verify(),
+      ).toMatchObject({ ok: true });
     } finally {
       await db.destroy();
     }
@@ -165,14 +220,25 @@ describe('rating workers share a partitioned job', () => {
     const publisher = await connection.createConfirmChannel();
     const [cpf] = cpfs;
     for (let i = 0; i < 50; i++) {
-      publisher.publish(EXCHANGES.events, EVENTS.transactionsIngested, Buffer.from(JSON.stringify({ batchId: `b${i}`, cpfs: [cpf] })), { persistent: true });
+      publisher.publish(
+        EXCHANGES.events,
+        EVENTS.transactionsIngested,
+        Buffer.from(JSON.stringify({ batchId: `b${i}`, cpfs: [cpf] })),
+        { persistent: true },
+      );
     }
     await publisher.waitForConfirms();
     apps.push(await startApp('rating-worker', workerEnv(statusPort), /rating-worker consuming/));
-    const status = await eventually(async () => {
-      const s = (await (await fetch(`http://127.0.0.1:${statusPort}/health/ready`)).json()) as { rescoring: Record<string, number> };
-      return s.rescoring.messages === 50 && s.rescoring.messagesHeld === 0 ? s : null;
-    }, 30_000, 'the fifty messages re-scored');
+    const status = await eventually(
+      async () => {
+        const s = (await (await fetch(`http://127.0.0.1:${statusPort}/health/ready`)).json()) as {
+          rescoring: Record<string, number>;
+        };
+        return s.rescoring.messages === 50 && s.rescoring.messagesHeld === 0 ? s : null;
+      },
+      30_000,
+      'the fifty messages re-scored',
+    );
     expect(status.rescoring).toMatchObject({ batches: 1, messages: 50, cpfsRated: 1, messagesQueued: 0 });
     expect((await channel.checkQueue(QUEUES.rescoreConsumers)).messageCount).toBe(0);
     expect(Cpf.isValid(cpf!)).toBe(true);

@@ -58,7 +58,9 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     execSync('npm run -s db:migrate', { env: { ...process.env, ...env }, stdio: 'inherit' });
     // A key as an operator would create it (npm run apikey -- create), straight into the keys table the API reads.
     const keysDb = await postgresDataSource(env.DATABASE_URL).initialize();
-    apiKey = (await new ApiKeys(new TypeormApiKeyRepository(keysDb), new SystemClock()).create('partner-e2e', [...SCOPES])).plaintext;
+    apiKey = (
+      await new ApiKeys(new TypeormApiKeyRepository(keysDb), new SystemClock()).create('partner-e2e', [...SCOPES])
+    ).plaintext;
     await keysDb.destroy();
     apps.push(
       ...(await Promise.all([
@@ -73,18 +75,25 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     channel = await connection.createChannel();
     partnerQueue = (await channel.assertQueue('', { exclusive: true })).queue;
     await channel.bindQueue(partnerQueue, EXCHANGES.events, EVENTS.ratingChanged);
-    await channel.consume(partnerQueue, (msg) => {
-      if (msg) ratingEvents.push(JSON.parse(msg.content.toString()));
-    }, { noAck: true });
+    await channel.consume(
+      partnerQueue,
+      (msg) => {
+        if (msg) ratingEvents.push(JSON.parse(msg.content.toString()));
+      },
+      { noAck: true },
+    );
   }, 240_000);
 
   afterAll(async () => {
     await connection?.close().catch(() => undefined);
     const codes = await Promise.all(apps.map((a) => a.stop()));
-    if (codes.some((c) => c !== 0 && c !== null)) console.error(apps.map((a) => `--- ${a.name}\n${a.output().slice(-2000)}`).join('\n'));
+    if (codes.some((c) => c !== 0 && c !== null))
+      console.error(apps.map((a) => `--- ${a.name}\n${a.output().slice(-2000)}`).join('\n'));
     await vhost?.drop();
     await fetch(`${env.ELASTICSEARCH_URL}/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
-    await fetch(`${env.ELASTICSEARCH_URL}/_index_template/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${env.ELASTICSEARCH_URL}/_index_template/${env.ELASTICSEARCH_INDEX}`, { method: 'DELETE' }).catch(
+      () => undefined,
+    );
   });
 
   it('start together with no error, warning or stack trace, each saying it is ready', () => {
@@ -94,17 +103,41 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     expect(startOutput).toMatch(/rating-worker consuming .*, ready in [\d.]+ s/);
   });
 
-  const address = { street: 'Rua XV de Novembro', number: '100', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80020-310' };
+  const address = {
+    street: 'Rua XV de Novembro',
+    number: '100',
+    district: 'Centro',
+    city: 'Curitiba',
+    state: 'PR',
+    postalCode: '80020-310',
+  };
   const recent = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
 
   it('rates a consumer registered through REST, in the rating worker, and tells partners', async () => {
-    expect((await http('PUT', `/v1/consumers/${cpf.value}`, { name: 'Partner Test', address, debts: [] })).status).toBe(201);
-    expect((await http('PUT', `/v1/consumers/${cpf.value}/rating-features`, {
-      birthDate: '1985-04-12', address, assets: [], incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 600_000, since: '2018-01-01' }],
-    })).status).toBe(201);
-    const rated = await eventually(async () => (await http('GET', `/v1/consumers/${cpf.value}/rating`)).status === 200, 30_000, 'the first rating');
+    expect((await http('PUT', `/v1/consumers/${cpf.value}`, { name: 'Partner Test', address, debts: [] })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await http('PUT', `/v1/consumers/${cpf.value}/rating-features`, {
+          birthDate: '1985-04-12',
+          address,
+          assets: [],
+          incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 600_000, since: '2018-01-01' }],
+        })
+      ).status,
+    ).toBe(201);
+    const rated = await eventually(
+      async () => (await http('GET', `/v1/consumers/${cpf.value}/rating`)).status === 200,
+      30_000,
+      'the first rating',
+    );
     expect(rated).toBe(true);
-    await eventually(async () => ratingEvents.some((e) => e.cpf === cpf.value), 30_000, 'a rating-changed event on the partner queue');
+    await eventually(
+      async () => ratingEvents.some((e) => e.cpf === cpf.value),
+      30_000,
+      'a rating-changed event on the partner queue',
+    );
   }, 60_000);
 
   it('stores a partner batch published over RabbitMQ, dead-letters its one malformed event with the reason, and the analysis changes', async () => {
@@ -112,51 +145,98 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     expect(before.status).toBe(200);
     expect(before.body.transactions.cardPurchases90d.count).toBe(0);
     const batchId = `partner-${randomUUID()}`;
-    const purchase = (id: string, mcc: string) => ({ eventId: `${batchId}-${id}`, cpf: cpf.value, type: 'CARD_PURCHASE', occurredAt: recent(2), merchant: 'Loja Parceira', mcc, amountCents: 15_000, installments: 3, approved: true, cardLast4: '1234' });
+    const purchase = (id: string, mcc: string) => ({
+      eventId: `${batchId}-${id}`,
+      cpf: cpf.value,
+      type: 'CARD_PURCHASE',
+      occurredAt: recent(2),
+      merchant: 'Loja Parceira',
+      mcc,
+      amountCents: 15_000,
+      installments: 3,
+      approved: true,
+      cardLast4: '1234',
+    });
     const events = [
       purchase('p1', '5411'),
       purchase('p2', '5912'),
-      { eventId: `${batchId}-m1`, cpf: cpf.value, type: 'FINANCIAL_MOVEMENT', occurredAt: recent(3), kind: 'SALARY', amountCents: 600_000 },
+      {
+        eventId: `${batchId}-m1`,
+        cpf: cpf.value,
+        type: 'FINANCIAL_MOVEMENT',
+        occurredAt: recent(3),
+        kind: 'SALARY',
+        amountCents: 600_000,
+      },
       purchase('bad', '12'),
-      // Inquiries from other lenders weigh on every score, so the re-scoring this batch triggers must change the rating.
-      ...[1, 2, 3].map((n) => ({ eventId: `${batchId}-i${n}`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: recent(4 + n), inquirer: `Banco ${n}`, purpose: 'CREDIT_GRANTING' })),
+      // Inquiries from other lenders weigh on every score, so the re-scoring this batch triggers must change the
+      // rating.
+      ...[1, 2, 3].map((n) => ({
+        eventId: `${batchId}-i${n}`,
+        cpf: cpf.value,
+        type: 'BUREAU_INQUIRY',
+        occurredAt: recent(4 + n),
+        inquirer: `Banco ${n}`,
+        purpose: 'CREDIT_GRANTING',
+      })),
     ];
     const ratingEventsBefore = ratingEvents.filter((e) => e.cpf === cpf.value).length;
-    channel.publish(
-      EXCHANGES.commands,
-      QUEUES.ingestTransactions,
-      Buffer.from(JSON.stringify({ batchId, events })),
-      {
-        persistent: true,
-        contentType: 'application/json',
-        correlationId: batchId,
-        userId: brokerUserOf(env.RABBITMQ_URL),
-      },
-    );
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from(JSON.stringify({ batchId, events })), {
+      persistent: true,
+      contentType: 'application/json',
+      correlationId: batchId,
+      userId: brokerUserOf(env.RABBITMQ_URL),
+    });
 
-    const after = await eventually(async () => {
-      const res = await http('GET', `/v1/credit-analyses/${cpf.value}`);
-      return res.body.transactions?.cardPurchases90d?.count === 2 ? res : null;
-    }, 30_000, 'the analysis to show the two stored purchases');
+    const after = await eventually(
+      async () => {
+        const res = await http('GET', `/v1/credit-analyses/${cpf.value}`);
+        return res.body.transactions?.cardPurchases90d?.count === 2 ? res : null;
+      },
+      30_000,
+      'the analysis to show the two stored purchases',
+    );
     expect(after.body.transactions.movements30d.inflowCents).toBe(600_000);
 
-    const dead = await eventually(async () => findDeadLetter(channel, deadLetterQueue(QUEUES.ingestTransactions), (m) => m.properties.correlationId === batchId), 20_000, 'the malformed event in the dead-letter queue');
+    const dead = await eventually(
+      async () =>
+        findDeadLetter(
+          channel,
+          deadLetterQueue(QUEUES.ingestTransactions),
+          (m) => m.properties.correlationId === batchId,
+        ),
+      20_000,
+      'the malformed event in the dead-letter queue',
+    );
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('SCHEMA_INVALID');
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.field]).toBe('events[3].mcc');
     expect(String(dead.properties.headers?.[DEAD_LETTER_HEADERS.reason])).toMatch(/mcc/);
     expect(JSON.parse(dead.content.toString()).events[0].eventId).toBe(`${batchId}-bad`);
 
-    await eventually(async () => ratingEvents.filter((e) => e.cpf === cpf.value).length > ratingEventsBefore, 30_000, 'a new rating-changed event after re-scoring');
+    await eventually(
+      async () => ratingEvents.filter((e) => e.cpf === cpf.value).length > ratingEventsBefore,
+      30_000,
+      'a new rating-changed event after re-scoring',
+    );
   }, 90_000);
 
   it('answers an analysis request by request/reply with the correlation id, and a CONSUMER_NOT_FOUND reply for an unknown CPF', async () => {
     const replies = (await channel.assertQueue('', { exclusive: true })).queue;
     const received = new Map<string, any>();
-    await channel.consume(replies, (msg) => msg && received.set(msg.properties.correlationId as string, JSON.parse(msg.content.toString())), { noAck: true });
+    await channel.consume(
+      replies,
+      (msg) => msg && received.set(msg.properties.correlationId as string, JSON.parse(msg.content.toString())),
+      { noAck: true },
+    );
     const user = decodeURIComponent(new URL(env.RABBITMQ_URL).username);
     const ask = (askCpf: string, { verified = true } = {}) => {
       const correlationId = randomUUID();
-      channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: askCpf, purpose: 'CREDIT_GRANTING', requester: 'Partner Bank' })), { replyTo: replies, correlationId, contentType: 'application/json', userId: verified ? user : undefined });
+      channel.publish(
+        EXCHANGES.commands,
+        QUEUES.analysisRequests,
+        Buffer.from(JSON.stringify({ cpf: askCpf, purpose: 'CREDIT_GRANTING', requester: 'Partner Bank' })),
+        { replyTo: replies, correlationId, contentType: 'application/json', userId: verified ? user : undefined },
+      );
       return correlationId;
     };
     const known = ask(cpf.formatted);
@@ -166,35 +246,66 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     expect(ok).toMatchObject({ ok: true, analysis: { cpf: cpf.formatted, name: 'Partner Test' } });
     const missing = await eventually(async () => received.get(unknown), 20_000, 'the reply for an unknown CPF');
     expect(missing).toMatchObject({ ok: false, error: { code: 'CONSUMER_NOT_FOUND' } });
-    const refused = await eventually(async () => received.get(unverified), 20_000, 'the reply for a request without user_id');
-    expect(refused).toEqual({ ok: false, error: { code: 'REQUESTER_UNVERIFIED', message: expect.stringMatching(/user_id/), field: 'properties.user_id' } });
+    const refused = await eventually(
+      async () => received.get(unverified),
+      20_000,
+      'the reply for a request without user_id',
+    );
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'REQUESTER_UNVERIFIED', message: expect.stringMatching(/user_id/), field: 'properties.user_id' },
+    });
     // The inquiry is written in the background within ~50 ms and becomes searchable within a second.
-    await eventually(async () => {
-      const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
-      // The consulter is the verified broker user, not the self-declared requester.
-      return inquiries.body.inquiries.some(
-        (i: { inquirer: string; purpose: string }) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_GRANTING'
-      );
-    }, 10_000, 'the partner inquiry on the CPF');
+    await eventually(
+      async () => {
+        const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);
+        // The consulter is the verified broker user, not the self-declared requester.
+        return inquiries.body.inquiries.some(
+          (i: { inquirer: string; purpose: string }) =>
+            i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_GRANTING',
+        );
+      },
+      10_000,
+      'the partner inquiry on the CPF',
+    );
     expect(
-      (
-        await http('GET', `/v1/consumers/${cpf.value}/inquiries`)
-      ).body.inquiries.map((i: { inquirer: string }) => i.inquirer)
+      (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.map(
+        (i: { inquirer: string }) => i.inquirer,
+      ),
     ).not.toContain('Partner Bank');
 
     // Every request is audited under the broker user that sent it, refusals and unknown CPFs included.
     const pg = new PgClient({ connectionString: env.DATABASE_URL });
     await pg.connect();
     try {
-      const audited = await eventually(async () => {
-        const { rows } = await pg.query<{ request_id: string; client_id: string; outcome: string; purpose: string; cpf_masked: string | null }>(
-          'SELECT request_id, client_id, outcome, purpose, cpf_masked FROM audit_log WHERE request_id = ANY($1)', [[known, unknown, unverified]],
-        );
-        return rows.length === 3 ? new Map(rows.map((r) => [r.request_id, r])) : null;
-      }, 20_000, 'the three requests in the audit log');
-      expect(audited.get(known)).toMatchObject({ client_id: `amqp:${user}`, outcome: 'SUCCESS', purpose: 'CREDIT_GRANTING', cpf_masked: cpf.masked });
+      const audited = await eventually(
+        async () => {
+          const { rows } = await pg.query<{
+            request_id: string;
+            client_id: string;
+            outcome: string;
+            purpose: string;
+            cpf_masked: string | null;
+          }>('SELECT request_id, client_id, outcome, purpose, cpf_masked FROM audit_log WHERE request_id = ANY($1)', [
+            [known, unknown, unverified],
+          ]);
+          return rows.length === 3 ? new Map(rows.map((r) => [r.request_id, r])) : null;
+        },
+        20_000,
+        'the three requests in the audit log',
+      );
+      expect(audited.get(known)).toMatchObject({
+        client_id: `amqp:${user}`,
+        outcome: 'SUCCESS',
+        purpose: 'CREDIT_GRANTING',
+        cpf_masked: cpf.masked,
+      });
       expect(audited.get(unknown)).toMatchObject({ client_id: `amqp:${user}`, outcome: 'NOT_FOUND' });
-      expect(audited.get(unverified)).toMatchObject({ client_id: 'amqp:unverified', outcome: 'DENIED', cpf_masked: cpf.masked });
+      expect(audited.get(unverified)).toMatchObject({
+        client_id: 'amqp:unverified',
+        outcome: 'DENIED',
+        cpf_masked: cpf.masked,
+      });
     } finally {
       await pg.end();
     }
@@ -210,20 +321,33 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       const twiceId = randomUUID();
       const sendTwice = () => {
         const correlationId = randomUUID();
-        channel.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_REVIEW', requester: 'Partner Twice' })), { replyTo: replies, correlationId, messageId: twiceId, contentType: 'application/json', userId: user });
+        channel.publish(
+          EXCHANGES.commands,
+          QUEUES.analysisRequests,
+          Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_REVIEW', requester: 'Partner Twice' })),
+          { replyTo: replies, correlationId, messageId: twiceId, contentType: 'application/json', userId: user },
+        );
         return correlationId;
       };
       const twice = [sendTwice(), sendTwice()];
-      for (const id of twice) expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject({ ok: true });
+      for (const id of twice)
+        expect(await eventually(async () => received.get(id), 20_000, 'a reply to the repeated request')).toMatchObject(
+          { ok: true },
+        );
       const fromTwice = async () =>
         (
-          (
-            await http('GET', `/v1/consumers/${cpf.value}/inquiries`)
-          ).body.inquiries as { inquirer: string; purpose: string }[]
+          (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as {
+            inquirer: string;
+            purpose: string;
+          }[]
         ).filter((i) => i.inquirer === `amqp:${user}` && i.purpose === 'CREDIT_REVIEW').length;
       // Once the inquiry journal is empty, both deliveries' inquiries have been relayed into C.
       const journal = redisJournals.inquiry(env.REDIS_NAMESPACE, 'standalone');
-      await eventually(async () => (await journalLength(redis, journal)) === 0 && (await fromTwice()) > 0, 20_000, 'the repeated inquiries relayed');
+      await eventually(
+        async () => (await journalLength(redis, journal)) === 0 && (await fromTwice()) > 0,
+        20_000,
+        'the repeated inquiries relayed',
+      );
       expect(await fromTwice()).toBe(1);
     } finally {
       redis.disconnect();
@@ -232,13 +356,21 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     // A user_id that is not the connection's own is refused by the broker itself: the publisher's channel is closed.
     const impostor = await connection.createChannel();
     const closed = new Promise<string>((resolve) => impostor.once('error', (e: Error) => resolve(e.message)));
-    impostor.publish(EXCHANGES.commands, QUEUES.analysisRequests, Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_GRANTING', requester: 'Someone Else' })), { replyTo: replies, correlationId: randomUUID(), userId: `not-${user}` });
+    impostor.publish(
+      EXCHANGES.commands,
+      QUEUES.analysisRequests,
+      Buffer.from(JSON.stringify({ cpf: cpf.value, purpose: 'CREDIT_GRANTING', requester: 'Someone Else' })),
+      { replyTo: replies, correlationId: randomUUID(), userId: `not-${user}` },
+    );
     expect(await closed).toMatch(/PRECONDITION_FAILED/);
   }, 60_000);
 
   it('dead-letters a message that is not JSON and keeps the queue flowing', async () => {
     const poisonId = randomUUID();
-    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from('{not json'), { persistent: true, correlationId: poisonId });
+    channel.publish(EXCHANGES.commands, QUEUES.ingestTransactions, Buffer.from('{not json'), {
+      persistent: true,
+      correlationId: poisonId,
+    });
     const batchId = `after-poison-${randomUUID()}`;
     channel.publish(
       EXCHANGES.commands,
@@ -256,30 +388,60 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
               purpose: 'CREDIT_GRANTING',
             },
           ],
-        })
+        }),
       ),
       { persistent: true, userId: brokerUserOf(env.RABBITMQ_URL) },
     );
-    const dead = await eventually(async () => findDeadLetter(channel, deadLetterQueue(QUEUES.ingestTransactions), (m) => m.properties.correlationId === poisonId), 20_000, 'the poison message in the DLQ');
+    const dead = await eventually(
+      async () =>
+        findDeadLetter(
+          channel,
+          deadLetterQueue(QUEUES.ingestTransactions),
+          (m) => m.properties.correlationId === poisonId,
+        ),
+      20_000,
+      'the poison message in the DLQ',
+    );
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('MESSAGE_MALFORMED');
-    await eventually(async () => (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.some((i: { inquirer: string }) => i.inquirer === 'Financeira Depois'), 20_000, 'the next batch to be stored');
+    await eventually(
+      async () =>
+        (await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries.some(
+          (i: { inquirer: string }) => i.inquirer === 'Financeira Depois',
+        ),
+      20_000,
+      'the next batch to be stored',
+    );
   }, 60_000);
 
   it('reports every server in readiness', async () => {
     const res = await http('GET', '/health/ready');
     expect(res.status).toBe(200);
-    expect(Object.fromEntries(Object.entries(res.body.details).map(([k, v]: [string, any]) => [k, v.adapter]))).toEqual({
-      consumers: 'postgres', ratings: 'mongodb', transactions: 'elasticsearch', cache: 'redis', transport: 'rabbitmq', auditJournal: 'redis', inquiryJournal: 'redis', eventOutbox: 'redis',
-    });
+    expect(Object.fromEntries(Object.entries(res.body.details).map(([k, v]: [string, any]) => [k, v.adapter]))).toEqual(
+      {
+        consumers: 'postgres',
+        ratings: 'mongodb',
+        transactions: 'elasticsearch',
+        cache: 'redis',
+        transport: 'rabbitmq',
+        auditJournal: 'redis',
+        inquiryJournal: 'redis',
+        eventOutbox: 'redis',
+      },
+    );
   });
 
   it('audits each analysis and records its inquiry through the journals, which the ingestion worker relays', async () => {
-    const inquiries = async () => ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter((i) => i.inquirer === 'partner-e2e').length;
+    const inquiries = async () =>
+      ((await http('GET', `/v1/consumers/${cpf.value}/inquiries`)).body.inquiries as { inquirer: string }[]).filter(
+        (i) => i.inquirer === 'partner-e2e',
+      ).length;
     const before = await inquiries();
     const requestIds = [`system-${randomUUID()}`, `system-${randomUUID()}`];
     const cache: string[] = [];
     for (const requestId of requestIds) {
-      const res = await fetch(`${base}/v1/credit-analyses/${cpf.value}`, { headers: { 'x-api-key': apiKey, 'x-purpose': 'CREDIT_GRANTING', 'x-request-id': requestId } });
+      const res = await fetch(`${base}/v1/credit-analyses/${cpf.value}`, {
+        headers: { 'x-api-key': apiKey, 'x-purpose': 'CREDIT_GRANTING', 'x-request-id': requestId },
+      });
       expect(res.status).toBe(200);
       cache.push(res.headers.get('x-cache') ?? '');
     }
@@ -287,7 +449,11 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
     const pg = new PgClient({ connectionString: env.DATABASE_URL });
     await pg.connect();
     try {
-      await eventually(async () => (await pg.query('SELECT 1 FROM audit_log WHERE request_id = ANY($1)', [requestIds])).rowCount === 2, 20_000, 'both reads in the audit log');
+      await eventually(
+        async () => (await pg.query('SELECT 1 FROM audit_log WHERE request_id = ANY($1)', [requestIds])).rowCount === 2,
+        20_000,
+        'both reads in the audit log',
+      );
     } finally {
       await pg.end();
     }
@@ -296,7 +462,11 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
 });
 
 /** Reads a DLQ without consuming it for good: every message looked at is put back. */
-async function findDeadLetter(channel: Channel, queue: string, match: (m: GetMessage) => boolean): Promise<GetMessage | null> {
+async function findDeadLetter(
+  channel: Channel,
+  queue: string,
+  match: (m: GetMessage) => boolean,
+): Promise<GetMessage | null> {
   const seen: GetMessage[] = [];
   let found: GetMessage | null = null;
   try {

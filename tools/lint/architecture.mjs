@@ -5,8 +5,20 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Packages that tie code to a framework, a driver or a transport: the domain stays free of all of them. */
 const FRAMEWORKS = [
-  /^@nestjs\//, /^typeorm$/, /^mongoose$/, /^mongodb$/, /^ioredis$/, /^amqplib$/, /^@elastic\//, /^pg$/,
-  /^@electric-sql\//, /^fastify$/, /^cache-manager/, /^rxjs$/, /^@opentelemetry\//, /^prom-client$/,
+  /^@nestjs\//,
+  /^typeorm$/,
+  /^mongoose$/,
+  /^mongodb$/,
+  /^ioredis$/,
+  /^amqplib$/,
+  /^@elastic\//,
+  /^pg$/,
+  /^@electric-sql\//,
+  /^fastify$/,
+  /^cache-manager/,
+  /^rxjs$/,
+  /^@opentelemetry\//,
+  /^prom-client$/,
 ];
 /** The drivers an adapter wraps: use cases reach a store only through their ports. */
 const DRIVERS = FRAMEWORKS.filter((re) => !/nestjs|rxjs/.test(re.source));
@@ -41,7 +53,8 @@ const isTest = (rel) => /\.(spec|int-spec|e2e-spec|cluster-spec)\.ts$/.test(rel)
 /** What a relative import or an @app alias points at, as a place; null for packages. */
 function targetOf(source, importer) {
   const alias = /^@app\/([^/]+)(?:\/(.+))?$/.exec(source);
-  if (alias) return { ...placeOf(path.join(ROOT, 'libs', alias[1], 'src', `${alias[2] ?? 'index'}.ts`)), viaAlias: true };
+  if (alias)
+    return { ...placeOf(path.join(ROOT, 'libs', alias[1], 'src', `${alias[2] ?? 'index'}.ts`)), viaAlias: true };
   if (!source.startsWith('.')) return null;
   return { ...placeOf(path.resolve(path.dirname(importer), source)), viaAlias: false };
 }
@@ -63,7 +76,9 @@ function problemOf(source, importer) {
   if (to.lib !== from.lib) {
     const entry = to.inner;
     if (!(ENTRIES[to.lib] ?? []).includes(entry) && !(ENTRIES[to.lib] ?? []).includes(`${entry}/index`)) {
-      const offered = ENTRIES[to.lib].map((e) => (e === 'index' ? `@app/${to.lib}` : `@app/${to.lib}/${e.replace(/\/index$/, '')}`));
+      const offered = ENTRIES[to.lib].map((e) =>
+        e === 'index' ? `@app/${to.lib}` : `@app/${to.lib}/${e.replace(/\/index$/, '')}`,
+      );
       return `import ${to.lib} through its public entry (${offered.join(' or ')}), not its file ${to.inner}`;
     }
     if (!to.viaAlias) return `import ${to.lib} by its alias (@app/${to.lib}), not by a relative path into libs/`;

@@ -20,10 +20,19 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: Provider[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CreditModule.forRoot(config, { overrides, processName: 'api', expirySweeps: !config.rabbitmqUrl }), TerminusModule.forRoot({ logger: false })],
+      imports: [
+        CreditModule.forRoot(config, { overrides, processName: 'api', expirySweeps: !config.rabbitmqUrl }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
       controllers: [
-        AnalysisRequestsController, CreditAnalysesController, ConsumersController, TransactionsController, FeedsController,
-        RatingsController, SubjectsController, HealthController,
+        AnalysisRequestsController,
+        CreditAnalysesController,
+        ConsumersController,
+        TransactionsController,
+        FeedsController,
+        RatingsController,
+        SubjectsController,
+        HealthController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -35,9 +35,14 @@ export function storesLabel(config: AppConfig): string {
   return servers.length ? `connecting to ${servers.join(', ')}` : 'starting the embedded stores';
 }
 
-/** Builds the API exactly as production runs it; tests and the OpenAPI export call this too, so none drifts from the real thing. */
+/**
+ * Builds the API exactly as production runs it; tests and the OpenAPI export call this too, so none drifts from the
+ * real thing.
+ */
 export async function createApp(config: AppConfig, options: BootstrapOptions = {}): Promise<NestFastifyApplication> {
-  const logger = options.logger ?? new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
+  const logger =
+    options.logger ??
+    new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   const timer = options.timer ?? new StartupTimer();
   setMetricsEnabled(config.metricsEnabled);
   const app = await timer.step(storesLabel(config), () =>
@@ -94,8 +99,22 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
         'Money is integer BRL cents; times are ISO-8601 UTC. Every error has the body ErrorResponse with a stable `code`.',
     )
     .setVersion('1.0.0')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A key from `npm run apikey -- create`; each endpoint names the scope it needs' }, 'api-key')
-    .addTag('credit analyses').addTag('consumers').addTag('transactions').addTag('feeds').addTag('ratings').addTag('data subject rights').addTag('health')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Api-Key',
+        description: 'A key from `npm run apikey -- create`; each endpoint names the scope it needs',
+      },
+      'api-key',
+    )
+    .addTag('credit analyses')
+    .addTag('consumers')
+    .addTag('transactions')
+    .addTag('feeds')
+    .addTag('ratings')
+    .addTag('data subject rights')
+    .addTag('health')
     .build();
   const contract = SwaggerModule.createDocument(app, document, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,

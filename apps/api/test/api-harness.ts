@@ -17,7 +17,11 @@ export async function startApi(
   return app;
 }
 
-export async function keyFor(app: NestFastifyApplication, name: string, scopes: readonly Scope[] = SCOPES): Promise<string> {
+export async function keyFor(
+  app: NestFastifyApplication,
+  name: string,
+  scopes: readonly Scope[] = SCOPES,
+): Promise<string> {
   return (await app.get(ApiKeys).create(name, [...scopes])).plaintext;
 }
 

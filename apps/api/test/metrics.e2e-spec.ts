@@ -72,10 +72,12 @@ describe('GET /metrics on the API', () => {
     expect(ours.sort()).toEqual(everyApp.map((m) => m.name).sort());
     for (const m of everyApp) expect(`${m.name} ${exposed.get(m.name)}`).toBe(`${m.name} ${m.type}`);
     // The catalogue, process-specific metrics included, is what the table lists, label for label.
-    const catalogue = new Set([...metricsRegistry.getMetricsAsArray(), ...PROCESS_SPECIFIC_METRICS]
-      .map((metric) => metric as unknown as { name: string; type: string; labelNames: string[] })
-      .filter((metric) => metric.name.startsWith('credit_'))
-      .map((c) => `${c.name} ${c.type} [${c.labelNames.join(', ')}]`));
+    const catalogue = new Set(
+      [...metricsRegistry.getMetricsAsArray(), ...PROCESS_SPECIFIC_METRICS]
+        .map((metric) => metric as unknown as { name: string; type: string; labelNames: string[] })
+        .filter((metric) => metric.name.startsWith('credit_'))
+        .map((c) => `${c.name} ${c.type} [${c.labelNames.join(', ')}]`),
+    );
     expect([...catalogue].sort()).toEqual(documented.map((d) => `${d.name} ${d.type} [${d.labels.join(', ')}]`).sort());
     const elsewhere = documented.filter((m) => m.exportedBy !== 'every app');
     expect(elsewhere.every((m) => m.exportedBy === 'anchoring process')).toBe(true);

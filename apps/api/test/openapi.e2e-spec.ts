@@ -9,7 +9,11 @@ describe('openapi/openapi.json', () => {
   let text: string;
   let doc: Json;
   const operations = (): [string, string, Json][] =>
-    Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).filter(([m]) => METHODS.includes(m)).map(([m, op]) => [path, m, op as Json] as [string, string, Json]));
+    Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json)
+        .filter(([m]) => METHODS.includes(m))
+        .map(([m, op]) => [path, m, op as Json] as [string, string, Json]),
+    );
   const resolve = (schema: Json): Json => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()] : schema);
 
   beforeAll(async () => {
@@ -22,9 +26,12 @@ describe('openapi/openapi.json', () => {
   });
 
   it('offers X-Purpose as an enum of the allowed purposes wherever it is required', () => {
-    const headers = operations().flatMap(([, , op]) => (op.parameters ?? []).filter((p: Json) => p.name === 'X-Purpose'));
+    const headers = operations().flatMap(([, , op]) =>
+      (op.parameters ?? []).filter((p: Json) => p.name === 'X-Purpose'),
+    );
     expect(headers.length).toBeGreaterThanOrEqual(6);
-    for (const header of headers) expect(header).toMatchObject({ in: 'header', required: true, schema: { type: 'string', enum: [...PURPOSES] } });
+    for (const header of headers)
+      expect(header).toMatchObject({ in: 'header', required: true, schema: { type: 'string', enum: [...PURPOSES] } });
   });
 
   it('declares the CPF of every path with a pattern that excludes repeated digits and with format cpf for its check digits', () => {
@@ -47,9 +54,17 @@ describe('openapi/openapi.json', () => {
 
   it('lists the event kinds as enums: the types filter, the movement kinds, the discriminator', () => {
     const types = doc.paths['/v1/consumers/{cpf}/transactions'].get.parameters.find((p: Json) => p.name === 'types');
-    expect(types).toMatchObject({ style: 'form', explode: false, schema: { type: 'array', items: { enum: ['BUREAU_INQUIRY', 'FINANCIAL_MOVEMENT', 'CARD_PURCHASE'] } } });
+    expect(types).toMatchObject({
+      style: 'form',
+      explode: false,
+      schema: { type: 'array', items: { enum: ['BUREAU_INQUIRY', 'FINANCIAL_MOVEMENT', 'CARD_PURCHASE'] } },
+    });
     expect(doc.components.schemas.FinancialMovementDto.properties.kind.enum).toContain('SALARY');
-    expect(Object.keys(doc.components.schemas.IngestBatchDto.properties.events.items.discriminator.mapping)).toEqual(['BUREAU_INQUIRY', 'FINANCIAL_MOVEMENT', 'CARD_PURCHASE']);
+    expect(Object.keys(doc.components.schemas.IngestBatchDto.properties.events.items.discriminator.mapping)).toEqual([
+      'BUREAU_INQUIRY',
+      'FINANCIAL_MOVEMENT',
+      'CARD_PURCHASE',
+    ]);
   });
 
   it('closes every request body schema, as the server refuses unknown fields', () => {
@@ -59,7 +74,11 @@ describe('openapi/openapi.json', () => {
       const s = resolve(schema);
       if (seen.has(s)) return;
       seen.add(s);
-      if (s.properties) expect({ schema: s.title ?? Object.keys(s.properties).join(','), additionalProperties: s.additionalProperties }).toMatchObject({ additionalProperties: false });
+      if (s.properties)
+        expect({
+          schema: s.title ?? Object.keys(s.properties).join(','),
+          additionalProperties: s.additionalProperties,
+        }).toMatchObject({ additionalProperties: false });
       Object.values(s.properties ?? {}).forEach((p) => walk(p as Json));
       walk(s.items);
       (s.oneOf ?? []).forEach((m: Json) => walk(m));
@@ -78,11 +97,16 @@ describe('openapi/openapi.json', () => {
 
   it('links each operation to what a client calls next, naming operations that exist and parameters they take', () => {
     const byId = new Map(operations().map(([path, , op]) => [op.operationId, { path, op }]));
-    const links = operations().flatMap(([, , op]) => Object.values(op.responses as Json).flatMap((r) => Object.values((r as Json).links ?? {}) as Json[]));
+    const links = operations().flatMap(([, , op]) =>
+      Object.values(op.responses as Json).flatMap((r) => Object.values((r as Json).links ?? {}) as Json[]),
+    );
     expect(links.length).toBeGreaterThanOrEqual(20);
     for (const link of links) {
       const target = byId.get(link.operationId);
-      expect({ operationId: link.operationId, exists: Boolean(target) }).toEqual({ operationId: link.operationId, exists: true });
+      expect({ operationId: link.operationId, exists: Boolean(target) }).toEqual({
+        operationId: link.operationId,
+        exists: true,
+      });
       const names = (target!.op.parameters ?? []).map((p: Json) => p.name);
       for (const parameter of Object.keys(link.parameters)) expect(names).toContain(parameter);
     }

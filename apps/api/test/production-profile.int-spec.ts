@@ -35,7 +35,7 @@ describe('the production profile serves the same analysis as the embedded defaul
     ELASTICSEARCH_INDEX: `credit-transactions-${run}`,
     REDIS_URL: redisUrl.toString(),
     REDIS_NAMESPACE: run,
- 
+
     ...testKeys(),
   };
   let production: NestFastifyApplication;
@@ -71,8 +71,12 @@ describe('the production profile serves the same analysis as the embedded defaul
   it('reports every store as real in readiness', async () => {
     const res = await request(production.getHttpServer()).get('/health/ready').expect(200);
     expect(res.body.details).toMatchObject({
-      consumers: { adapter: 'postgres', state: 'up' }, ratings: { adapter: 'mongodb', state: 'up' },
-      transactions: { adapter: 'elasticsearch', state: 'up' }, cache: { adapter: 'redis', state: 'up' }, auditJournal: { adapter: 'redis', state: 'up' }, inquiryJournal: { adapter: 'redis', state: 'up' },
+      consumers: { adapter: 'postgres', state: 'up' },
+      ratings: { adapter: 'mongodb', state: 'up' },
+      transactions: { adapter: 'elasticsearch', state: 'up' },
+      cache: { adapter: 'redis', state: 'up' },
+      auditJournal: { adapter: 'redis', state: 'up' },
+      inquiryJournal: { adapter: 'redis', state: 'up' },
     });
   });
 
@@ -95,7 +99,22 @@ describe('the production profile serves the same analysis as the embedded defaul
     await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
     await http
       .post('/v1/transactions')
-      .send({ events: [{ eventId: `${run}-card`, cpf: DEMO_CPF_FORMATTED, type: 'CARD_PURCHASE', occurredAt: new Date(Date.now() - 60_000).toISOString(), merchant: 'Loja Nova', mcc: '5732', amountCents: 99_900, installments: 10, approved: true, cardLast4: '9999' }] })
+      .send({
+        events: [
+          {
+            eventId: `${run}-card`,
+            cpf: DEMO_CPF_FORMATTED,
+            type: 'CARD_PURCHASE',
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+            merchant: 'Loja Nova',
+            mcc: '5732',
+            amountCents: 99_900,
+            installments: 10,
+            approved: true,
+            cardLast4: '9999',
+          },
+        ],
+      })
       .expect(202);
     const after = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
     expect(after.headers['x-cache']).toBe('MISS');
@@ -107,7 +126,12 @@ describe('the production profile serves the same analysis as the embedded defaul
       const pg = new PgClient({ connectionString: env.DATABASE_URL });
       await pg.connect();
       try {
-        return (await pg.query('SELECT client_id, purpose, cpf_masked, cpf_hash, outcome, resource FROM audit_log WHERE request_id = $1', [requestId])).rows;
+        return (
+          await pg.query(
+            'SELECT client_id, purpose, cpf_masked, cpf_hash, outcome, resource FROM audit_log WHERE request_id = $1',
+            [requestId],
+          )
+        ).rows;
       } finally {
         await pg.end();
       }
@@ -122,23 +146,53 @@ describe('the production profile serves the same analysis as the embedded defaul
     };
 
     const inquirers = async (app: NestFastifyApplication, key: string) =>
-      ((await client(app, key).get(`/v1/consumers/${DEMO_CPF_FORMATTED}/inquiries`).expect(200)).body.inquiries as { inquirer: string }[]).map((i) => i.inquirer);
+      (
+        (await client(app, key).get(`/v1/consumers/${DEMO_CPF_FORMATTED}/inquiries`).expect(200)).body.inquiries as {
+          inquirer: string;
+        }[]
+      ).map((i) => i.inquirer);
 
     it('answers with the bytes and headers of the full path, and its read reaches the audit log through the journal', async () => {
       const http = client(production, await keyFor(production, 'fp-bank'));
       const relay = production.get(RedisAuditJournalRelay);
-      const full = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-warm`).expect(200);
+      const full = await http
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Request-Id', `${run}-warm`)
+        .expect(200);
       const relayedBefore = relay.count;
-      const hit = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-hit`).expect(200);
+      const hit = await http
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Request-Id', `${run}-hit`)
+        .expect(200);
 
       expect(hit.headers['x-cache']).toBe('HIT');
       expect(hit.text).toBe(full.text);
-      for (const header of ['content-type', 'x-content-type-options', 'x-frame-options', 'cache-control', 'content-security-policy', 'strict-transport-security', 'x-ratelimit-limit']) {
+      for (const header of [
+        'content-type',
+        'x-content-type-options',
+        'x-frame-options',
+        'cache-control',
+        'content-security-policy',
+        'strict-transport-security',
+        'x-ratelimit-limit',
+      ]) {
         expect([header, hit.headers[header]]).toEqual([header, full.headers[header]]);
       }
       expect(Number(hit.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
-      const rows = await until(() => auditRows(`${run}-hit`), (r) => r.length > 0);
-      expect(rows).toEqual([{ client_id: 'fp-bank', purpose: 'CREDIT_GRANTING', cpf_masked: Cpf.parse(DEMO_CPF_FORMATTED).masked, cpf_hash: expect.stringMatching(/^[0-9a-f]{64}$/), outcome: 'SUCCESS', resource: 'ANALYSIS' }]);
+      const rows = await until(
+        () => auditRows(`${run}-hit`),
+        (r) => r.length > 0,
+      );
+      expect(rows).toEqual([
+        {
+          client_id: 'fp-bank',
+          purpose: 'CREDIT_GRANTING',
+          cpf_masked: Cpf.parse(DEMO_CPF_FORMATTED).masked,
+          cpf_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          outcome: 'SUCCESS',
+          resource: 'ANALYSIS',
+        },
+      ]);
       expect(relay.count).toBeGreaterThan(relayedBefore);
       const chain = await production.get(AuditLog).verify();
       expect(chain).toMatchObject({ ok: true });
@@ -150,7 +204,10 @@ describe('the production profile serves the same analysis as the embedded defaul
       await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
       const hit = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
       expect(hit.headers['x-cache']).toBe('HIT');
-      const seen = await until(() => inquirers(production, key), (names) => names.filter((n) => n === 'fp-inquirer').length === 2);
+      const seen = await until(
+        () => inquirers(production, key),
+        (names) => names.filter((n) => n === 'fp-inquirer').length === 2,
+      );
       expect(seen.filter((n) => n === 'fp-inquirer')).toHaveLength(2);
     });
 
@@ -160,13 +217,27 @@ describe('the production profile serves the same analysis as the embedded defaul
         expect(api.get(RedisAuditJournalRelay).running).toBe(false);
         expect(api.get(RedisInquiryJournalRelay).running).toBe(false);
         const key = await keyFor(api, 'fp-elsewhere');
-        await client(api, key).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-elsewhere-1`).expect(200);
-        const hit = await client(api, key).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Request-Id', `${run}-elsewhere-2`).expect(200);
+        await client(api, key)
+          .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+          .set('X-Request-Id', `${run}-elsewhere-1`)
+          .expect(200);
+        const hit = await client(api, key)
+          .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+          .set('X-Request-Id', `${run}-elsewhere-2`)
+          .expect(200);
         expect(hit.headers['x-cache']).toBe('HIT');
         // The other API process of this suite runs the relays; its consumer group takes what this one journalled.
-        const rows = await until(() => auditRows(`${run}-elsewhere-2`), (r) => r.length > 0);
-        expect(rows).toEqual([expect.objectContaining({ client_id: 'fp-elsewhere', resource: 'ANALYSIS', outcome: 'SUCCESS' })]);
-        const seen = await until(() => inquirers(api, key), (names) => names.filter((n) => n === 'fp-elsewhere').length === 2);
+        const rows = await until(
+          () => auditRows(`${run}-elsewhere-2`),
+          (r) => r.length > 0,
+        );
+        expect(rows).toEqual([
+          expect.objectContaining({ client_id: 'fp-elsewhere', resource: 'ANALYSIS', outcome: 'SUCCESS' }),
+        ]);
+        const seen = await until(
+          () => inquirers(api, key),
+          (names) => names.filter((n) => n === 'fp-elsewhere').length === 2,
+        );
         expect(seen.filter((n) => n === 'fp-elsewhere')).toHaveLength(2);
         const ready = await request(api.getHttpServer()).get('/health/ready').expect(200);
         expect(ready.body.details).toMatchObject({ auditJournal: { state: 'up' }, inquiryJournal: { state: 'up' } });
@@ -180,12 +251,19 @@ describe('the production profile serves the same analysis as the embedded defaul
       const remaining = (res: { headers: Record<string, string> }) => Number(res.headers['x-ratelimit-remaining']);
       const warm = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
       const hit = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
-      const refused = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CURIOSITY').expect(400);
+      const refused = await http
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Purpose', 'CURIOSITY')
+        .expect(400);
       await production.get(AnalysisCache).invalidate([Cpf.parse(DEMO_CPF_FORMATTED)]);
       const miss = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
       const hitAgain = await http.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
 
-      expect([hit.headers['x-cache'], miss.headers['x-cache'], hitAgain.headers['x-cache']]).toEqual(['HIT', 'MISS', 'HIT']);
+      expect([hit.headers['x-cache'], miss.headers['x-cache'], hitAgain.headers['x-cache']]).toEqual([
+        'HIT',
+        'MISS',
+        'HIT',
+      ]);
       expect(refused.body).toMatchObject({ code: 'PURPOSE_INVALID', field: 'X-Purpose' });
       const start = remaining(warm);
       expect([hit, refused, miss, hitAgain].map(remaining)).toEqual([start - 1, start - 2, start - 3, start - 4]);
@@ -210,23 +288,36 @@ describe('the production profile serves the same analysis as the embedded defaul
 
       const after = await metrics();
       expect(observed(after)).toEqual({
-        hits: before.hits + 1, refused: before.refused + 1, lookups: before.lookups + 1,
+        hits: before.hits + 1,
+        refused: before.refused + 1,
+        lookups: before.lookups + 1,
       });
       expect(after).not.toMatch(/123\.?456\.?789-?09|12345678909/);
     });
 
     it('refuses there as every entry does, auditing what names a client: no key, a key without the scope, no purpose', async () => {
-      await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
+      await request(production.getHttpServer())
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Purpose', 'CREDIT_GRANTING')
+        .expect(401);
       const consumerOnly = await keyFor(production, 'fp-consumers', ['consumer:read']);
       const forbidden = await client(production, consumerOnly)
         .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
         .set('X-Request-Id', 'fp-forbidden')
         .expect(403);
       expect(forbidden.body.code).toBe('SCOPE_MISSING');
-      const denied = await until(() => auditRows('fp-forbidden'), (rows) => rows.length > 0);
-      expect(denied).toEqual([expect.objectContaining({ client_id: 'fp-consumers', outcome: 'DENIED', resource: 'ANALYSIS' })]);
+      const denied = await until(
+        () => auditRows('fp-forbidden'),
+        (rows) => rows.length > 0,
+      );
+      expect(denied).toEqual([
+        expect.objectContaining({ client_id: 'fp-consumers', outcome: 'DENIED', resource: 'ANALYSIS' }),
+      ]);
       const key = await keyFor(production, 'fp-nopurpose');
-      const noPurpose = await request(production.getHttpServer()).get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Api-Key', key).expect(400);
+      const noPurpose = await request(production.getHttpServer())
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Api-Key', key)
+        .expect(400);
       expect(noPurpose.body.code).toBe('PURPOSE_REQUIRED');
     });
   });

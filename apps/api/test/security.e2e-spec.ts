@@ -17,7 +17,10 @@ describe('access control, purposes, rate limits and data-subject rights', () => 
 
   describe('authentication', () => {
     it('answers 401 UNAUTHENTICATED without a key', async () => {
-      const res = await anonymous.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).set('X-Purpose', 'CREDIT_GRANTING').expect(401);
+      const res = await anonymous
+        .get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`)
+        .set('X-Purpose', 'CREDIT_GRANTING')
+        .expect(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
     });
 
@@ -54,7 +57,11 @@ describe('access control, purposes, rate limits and data-subject rights', () => 
       const key = await keyFor(app, 'sem-proposito');
       const missing = await anonymous.get(`/v1/consumers/${DEMO_CPF_FORMATTED}`).set('X-Api-Key', key).expect(400);
       expect(missing.body).toMatchObject({ code: 'PURPOSE_REQUIRED', field: 'X-Purpose' });
-      const wrong = await anonymous.get(`/v1/consumers/${DEMO_CPF_FORMATTED}`).set('X-Api-Key', key).set('X-Purpose', 'MARKETING').expect(400);
+      const wrong = await anonymous
+        .get(`/v1/consumers/${DEMO_CPF_FORMATTED}`)
+        .set('X-Api-Key', key)
+        .set('X-Purpose', 'MARKETING')
+        .expect(400);
       expect(wrong.body).toMatchObject({ code: 'PURPOSE_INVALID', field: 'X-Purpose' });
     });
 
@@ -84,12 +91,21 @@ describe('access control, purposes, rate limits and data-subject rights', () => 
   describe('HTTP hardening', () => {
     it('sends security headers and forbids caching of personal data', async () => {
       const res = await admin.get(`/v1/consumers/${DEMO_CPF_FORMATTED}`).expect(200);
-      expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      expect(res.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
       expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     });
 
     it('never returns a stack trace, even for an unexpected failure', async () => {
-      const res = await admin.put(`/v1/consumers/${DEMO_CPF_FORMATTED}`).set('content-type', 'application/json').send('{"name": [').expect(400);
+      const res = await admin
+        .put(`/v1/consumers/${DEMO_CPF_FORMATTED}`)
+        .set('content-type', 'application/json')
+        .send('{"name": [')
+        .expect(400);
       expect(JSON.stringify(res.body)).not.toMatch(/node_modules|\.ts:\d+|at [A-Z]\w+\./);
     });
   });
@@ -99,12 +115,20 @@ describe('access control, purposes, rate limits and data-subject rights', () => 
       const lender = client(app, await keyFor(app, 'Financeira Aurora', ['analysis:read']), 'CREDIT_REVIEW');
       await lender.get(`/v1/credit-analyses/${DEMO_CPF_FORMATTED}`).expect(200);
       await app.get(InquiryRecorder).flush();
-      const res = await admin.get(`/v1/subjects/${DEMO_CPF_FORMATTED}/consultations`).set('X-Purpose', 'DATA_SUBJECT_REQUEST').expect(200);
-      expect(res.body.inquiries).toEqual(expect.arrayContaining([expect.objectContaining({ inquirer: 'Financeira Aurora', purpose: 'CREDIT_REVIEW' })]));
+      const res = await admin
+        .get(`/v1/subjects/${DEMO_CPF_FORMATTED}/consultations`)
+        .set('X-Purpose', 'DATA_SUBJECT_REQUEST')
+        .expect(200);
+      expect(res.body.inquiries).toEqual(
+        expect.arrayContaining([expect.objectContaining({ inquirer: 'Financeira Aurora', purpose: 'CREDIT_REVIEW' })]),
+      );
     });
 
     it('exports everything held about a CPF across the three stores', async () => {
-      const res = await admin.get(`/v1/subjects/${DEMO_CPF_FORMATTED}/export`).set('X-Purpose', 'DATA_SUBJECT_REQUEST').expect(200);
+      const res = await admin
+        .get(`/v1/subjects/${DEMO_CPF_FORMATTED}/export`)
+        .set('X-Purpose', 'DATA_SUBJECT_REQUEST')
+        .expect(200);
       expect(res.body.cpf).toBe(DEMO_CPF_FORMATTED);
       expect(res.body.consumer.name).toEqual(expect.any(String));
       expect(res.body.ratingFeatures.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -113,15 +137,23 @@ describe('access control, purposes, rate limits and data-subject rights', () => 
     });
 
     it('corrects a field, and the next read shows the correction', async () => {
-      const res = await admin.patch(`/v1/subjects/${DEMO_CPF_FORMATTED}/corrections`).send({ field: 'name', value: 'Nome Corrigido da Silva', reason: 'erro de digitação' }).expect(200);
+      const res = await admin
+        .patch(`/v1/subjects/${DEMO_CPF_FORMATTED}/corrections`)
+        .send({ field: 'name', value: 'Nome Corrigido da Silva', reason: 'erro de digitação' })
+        .expect(200);
       expect(res.body).toMatchObject({
         field: 'name',
         changed: true,
         correctionId: expect.any(String),
         recipients: expect.any(Array),
       });
-      expect((await admin.get(`/v1/consumers/${DEMO_CPF_FORMATTED}`).expect(200)).body.name).toBe('Nome Corrigido da Silva');
-      const bad = await admin.patch(`/v1/subjects/${DEMO_CPF_FORMATTED}/corrections`).send({ field: 'cpf', value: 'x', reason: 'r' }).expect(400);
+      expect((await admin.get(`/v1/consumers/${DEMO_CPF_FORMATTED}`).expect(200)).body.name).toBe(
+        'Nome Corrigido da Silva',
+      );
+      const bad = await admin
+        .patch(`/v1/subjects/${DEMO_CPF_FORMATTED}/corrections`)
+        .send({ field: 'cpf', value: 'x', reason: 'r' })
+        .expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
     });
   });

@@ -1,13 +1,30 @@
 import {
-  ConsumerRecordsV1, DebtReportsV1, QUEUES, Schemas, checkItems, validateConsumerRecordPayload,
+  ConsumerRecordsV1,
+  DebtReportsV1,
+  QUEUES,
+  Schemas,
+  checkItems,
+  validateConsumerRecordPayload,
   validateDebtReportPayload,
 } from '@app/contracts';
 import {
-  BROKER_USER, ConsumerRecordInput, DebtReportInput, FeedBatch, FeedBatchResult, PartnerReceipts,
-  RecordConsumersCommand, ReportDebtsCommand, amqpSource, verifiedSource,
+  BROKER_USER,
+  ConsumerRecordInput,
+  DebtReportInput,
+  FeedBatch,
+  FeedBatchResult,
+  PartnerReceipts,
+  RecordConsumersCommand,
+  ReportDebtsCommand,
+  amqpSource,
+  verifiedSource,
 } from '@app/credit';
 import {
-  BatchResult, PermanentMessageError, RabbitMqBatchContext, RabbitMqContext, recordRejectedItems,
+  BatchResult,
+  PermanentMessageError,
+  RabbitMqBatchContext,
+  RabbitMqContext,
+  recordRejectedItems,
 } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller, Inject, Logger } from '@nestjs/common';
@@ -35,16 +52,29 @@ export class FeedsController {
 
   @MessagePattern(QUEUES.debtReports, { batch: FEED_BATCH })
   async reportDebts(@Payload() messages: DebtReportsV1[], @Ctx() ctx: RabbitMqBatchContext): Promise<BatchResult> {
-    return this.handle(QUEUES.debtReports, messages.map((m) => m.reports), messages, ctx, (batches) =>
-      this.commands.execute(new ReportDebtsCommand(batches as FeedBatch<DebtReportInput>[], metadataOf(ctx))));
+    return this.handle(
+      QUEUES.debtReports,
+      messages.map((m) => m.reports),
+      messages,
+      ctx,
+      (batches) =>
+        this.commands.execute(new ReportDebtsCommand(batches as FeedBatch<DebtReportInput>[], metadataOf(ctx))),
+    );
   }
 
   @MessagePattern(QUEUES.consumerRecords, { batch: FEED_BATCH })
   async recordConsumers(
-    @Payload() messages: ConsumerRecordsV1[], @Ctx() ctx: RabbitMqBatchContext,
+    @Payload() messages: ConsumerRecordsV1[],
+    @Ctx() ctx: RabbitMqBatchContext,
   ): Promise<BatchResult> {
-    return this.handle(QUEUES.consumerRecords, messages.map((m) => m.records), messages, ctx, (batches) =>
-      this.commands.execute(new RecordConsumersCommand(batches as FeedBatch<ConsumerRecordInput>[], metadataOf(ctx))));
+    return this.handle(
+      QUEUES.consumerRecords,
+      messages.map((m) => m.records),
+      messages,
+      ctx,
+      (batches) =>
+        this.commands.execute(new RecordConsumersCommand(batches as FeedBatch<ConsumerRecordInput>[], metadataOf(ctx))),
+    );
   }
 
   /** Per message: refused as a whole (no verified sender), or its items checked; then one command for them all. */
@@ -81,15 +111,17 @@ export class FeedsController {
     });
     if (batches.length === 0) return outcome;
     const results = await run(batches);
-    await Promise.all(results.map((result, k) => {
-      for (const item of result.rejected) recordRejectedItems(batches[k]!.source, feed, item.code);
-      if (result.rejected.length) {
-        this.logger.warn(
-          `${queue}: batch ${result.batchId}: ${result.rejected.length} item(s) rejected, ${result.accepted} accepted`,
-        );
-      }
-      return this.receipts.send(batches[k]!.source, queue, result, ctx.contexts[owners[k]!]!.correlationId);
-    }));
+    await Promise.all(
+      results.map((result, k) => {
+        for (const item of result.rejected) recordRejectedItems(batches[k]!.source, feed, item.code);
+        if (result.rejected.length) {
+          this.logger.warn(
+            `${queue}: batch ${result.batchId}: ${result.rejected.length} item(s) rejected, ${result.accepted} accepted`,
+          );
+        }
+        return this.receipts.send(batches[k]!.source, queue, result, ctx.contexts[owners[k]!]!.correlationId);
+      }),
+    );
     return outcome;
   }
 }
@@ -105,4 +137,3 @@ function batchIdOf(message: { batchId?: string }, ctx: RabbitMqContext): string 
 function metadataOf(ctx: RabbitMqBatchContext): { correlationId: string } {
   return { correlationId: ctx.contexts[0]?.correlationId ?? newId() };
 }
-

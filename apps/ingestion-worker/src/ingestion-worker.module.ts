@@ -7,6 +7,10 @@ import { IngestionController } from './ingestion.controller';
 @Module({})
 export class IngestionWorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: IngestionWorkerModule, imports: [CreditModule.forRoot({ ...config, demoConsumers: 0 }, { processName: 'ingestion-worker' })], controllers: [IngestionController, FeedsController] };
+    return {
+      module: IngestionWorkerModule,
+      imports: [CreditModule.forRoot({ ...config, demoConsumers: 0 }, { processName: 'ingestion-worker' })],
+      controllers: [IngestionController, FeedsController],
+    };
   }
 }

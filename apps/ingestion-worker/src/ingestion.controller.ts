@@ -7,11 +7,20 @@ import {
   validateEventPayload,
 } from '@app/contracts';
 import {
-  BROKER_USER, IngestTransactionsCommand, PartnerReceipts, RejectedEvent, TransactionEventInput, amqpSource,
+  BROKER_USER,
+  IngestTransactionsCommand,
+  PartnerReceipts,
+  RejectedEvent,
+  TransactionEventInput,
+  amqpSource,
   verifiedSource,
 } from '@app/credit';
 import {
-  PermanentMessageError, RabbitMqContext, RabbitMqPublisher, recordRejectedItems, redactCpfs,
+  PermanentMessageError,
+  RabbitMqContext,
+  RabbitMqPublisher,
+  recordRejectedItems,
+  redactCpfs,
 } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller, Inject, Logger } from '@nestjs/common';
@@ -49,7 +58,14 @@ export class IngestionController {
     message.events.forEach((event, index) => {
       const problems = validateEventPayload(event);
       if (problems.length === 0) candidates.push({ index, event: event as TransactionEventInput });
-      else rejected.push({ index, eventId: typeof event.eventId === 'string' ? event.eventId : null, code: 'SCHEMA_INVALID', field: `events[${index}].${problems[0].field}`, reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; ') });
+      else
+        rejected.push({
+          index,
+          eventId: typeof event.eventId === 'string' ? event.eventId : null,
+          code: 'SCHEMA_INVALID',
+          field: `events[${index}].${problems[0].field}`,
+          reason: problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+        });
     });
     const result = await this.commands.execute(
       new IngestTransactionsCommand(
@@ -68,15 +84,21 @@ export class IngestionController {
       await this.deadLetter(batchId, source, message.events[r.index], r, ctx);
       recordRejectedItems(source, FEED, r.code);
     }
-    if (rejected.length) this.logger.warn(`batch ${batchId}: ${rejected.length} event(s) dead-lettered, ${result.stored} stored`);
+    if (rejected.length)
+      this.logger.warn(`batch ${batchId}: ${rejected.length} event(s) dead-lettered, ${result.stored} stored`);
     const items: NonNullable<IngestReplyV1['items']> = [
       ...result.items.filter((i) => i.outcome !== 'REJECTED').map((i) => ({ ...i, index: candidates[i.index].index })),
       ...rejected.map((r) => ({
-        index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const,
-        code: r.code, field: r.field, reason: redactCpfs(r.reason),
+        index: r.index,
+        eventId: r.eventId,
+        outcome: 'REJECTED' as const,
+        code: r.code,
+        field: r.field,
+        reason: redactCpfs(r.reason),
       })),
     ].sort((a, b) => a.index - b.index);
-    const refused = items.filter((i) => i.outcome === 'REJECTED')
+    const refused = items
+      .filter((i) => i.outcome === 'REJECTED')
       .map((i) => ({ index: i.index, code: i.code!, field: i.field!, reason: i.reason! }));
     const accepted = result.stored + result.duplicates;
     const receipt = { batchId, received: message.events.length, accepted, rejected: refused };
@@ -104,19 +126,23 @@ export class IngestionController {
     ctx: RabbitMqContext,
   ): Promise<void> {
     // The source travels with the dead letter, so a replay (by the platform's user) records the event under it.
-    await this.publisher.publish('', deadLetterQueue(QUEUES.ingestTransactions), { batchId, source, events: [event] }, {
-      correlationId: ctx.correlationId,
-      causationId: batchId,
-      type: QUEUES.ingestTransactions,
-      headers: {
-        [DEAD_LETTER_HEADERS.code]: r.code,
-        [DEAD_LETTER_HEADERS.reason]: redactCpfs(r.reason),
-        [DEAD_LETTER_HEADERS.field]: r.field,
-        [DEAD_LETTER_HEADERS.originalQueue]: QUEUES.ingestTransactions,
-        [DEAD_LETTER_HEADERS.attempts]: 1,
-        [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+    await this.publisher.publish(
+      '',
+      deadLetterQueue(QUEUES.ingestTransactions),
+      { batchId, source, events: [event] },
+      {
+        correlationId: ctx.correlationId,
+        causationId: batchId,
+        type: QUEUES.ingestTransactions,
+        headers: {
+          [DEAD_LETTER_HEADERS.code]: r.code,
+          [DEAD_LETTER_HEADERS.reason]: redactCpfs(r.reason),
+          [DEAD_LETTER_HEADERS.field]: r.field,
+          [DEAD_LETTER_HEADERS.originalQueue]: QUEUES.ingestTransactions,
+          [DEAD_LETTER_HEADERS.attempts]: 1,
+          [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+        },
       },
-    });
+    );
   }
 }
-

@@ -8,7 +8,9 @@ import { IngestionWorkerModule } from './ingestion-worker.module';
 // Feed queues hold twice a batch, so the next one gathers while one is written.
 const feedPrefetch = FEED_BATCH.maxMessages * 2;
 runWorker(
-  'ingestion-worker', 32, (config) => IngestionWorkerModule.forRoot(config),
+  'ingestion-worker',
+  32,
+  (config) => IngestionWorkerModule.forRoot(config),
   `${QUEUES.ingestTransactions}, ${QUEUES.debtReports} and ${QUEUES.consumerRecords}`,
   {
     prefetchByQueue: { [QUEUES.debtReports]: feedPrefetch, [QUEUES.consumerRecords]: feedPrefetch },

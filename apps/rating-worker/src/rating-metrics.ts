@@ -5,7 +5,10 @@ import { metricsEnabled, ratingPartitionDuration, ratingPartitions, ratingsProce
 export type RatingTrigger = 'job' | 'rescore';
 
 const OUTCOMES: [keyof RatingCounts, string][] = [
-  ['rated', 'rated'], ['unchanged', 'unchanged'], ['noData', 'no_data'], ['failed', 'failed'],
+  ['rated', 'rated'],
+  ['unchanged', 'unchanged'],
+  ['noData', 'no_data'],
+  ['failed', 'failed'],
 ];
 
 /** Adds what a run of the rating engine counted; rate(credit_ratings_processed_total) is ratings per second. */

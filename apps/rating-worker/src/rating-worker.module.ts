@@ -6,6 +6,12 @@ import { RatingController } from './rating.controller';
 @Module({})
 export class RatingWorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: RatingWorkerModule, imports: [CreditModule.forRoot({ ...config, demoConsumers: 0 }, { processName: 'rating-worker', expirySweeps: true })], controllers: [RatingController] };
+    return {
+      module: RatingWorkerModule,
+      imports: [
+        CreditModule.forRoot({ ...config, demoConsumers: 0 }, { processName: 'rating-worker', expirySweeps: true }),
+      ],
+      controllers: [RatingController],
+    };
   }
 }

@@ -13,7 +13,14 @@ import { RatingController } from './rating.controller';
 
 const QUEUE = 'credit.ratings.rescore.v1';
 const delivery = (redelivered = false) =>
-  new RabbitMqContext(QUEUE, { fields: { redelivered }, properties: { correlationId: 'corr-rescore', headers: {} } } as unknown as ConsumeMessage, 5);
+  new RabbitMqContext(
+    QUEUE,
+    {
+      fields: { redelivered },
+      properties: { correlationId: 'corr-rescore', headers: {} },
+    } as unknown as ConsumeMessage,
+    5,
+  );
 const batchOf = (...contexts: RabbitMqContext[]) => new RabbitMqBatchContext(QUEUE, contexts);
 /** credit_ratings_processed_total for a trigger and outcome: what ratings per second are computed from. */
 const processed = async (trigger: string, outcome: string): Promise<number> => {
@@ -34,7 +41,15 @@ describe('RatingController.rescore', () => {
     ratings = new InMemoryRatingRepository();
     transactions = new InMemoryTransactionStore();
     bus = new RecordingEventBus();
-    engine = new RatingEngine(consumers, new InMemoryRatingFeaturesRepository(), ratings, transactions, new WoeLogisticScorer(), new FixedClock(NOW), bus.notifier(new InMemoryAnalysisCache()));
+    engine = new RatingEngine(
+      consumers,
+      new InMemoryRatingFeaturesRepository(),
+      ratings,
+      transactions,
+      new WoeLogisticScorer(),
+      new FixedClock(NOW),
+      bus.notifier(new InMemoryAnalysisCache()),
+    );
     controller = new RatingController(undefined as unknown as CommandBus, engine);
   });
 
@@ -54,7 +69,9 @@ describe('RatingController.rescore', () => {
     };
     const ratedBefore = await processed('rescore', 'rated');
     const messages = Array.from({ length: 50 }, () => ({ cpfs: [cpfs[0]!, ...cpfs.slice(1)] }));
-    expect(await controller.rescore(messages, batchOf(...messages.map(() => delivery())))).toEqual(messages.map(() => null));
+    expect(await controller.rescore(messages, batchOf(...messages.map(() => delivery())))).toEqual(
+      messages.map(() => null),
+    );
     expect(asked).toEqual([5]);
     expect(controller.rescoreStats).toEqual({ batches: 1, messages: 50, cpfsRated: 5 });
     expect(await processed('rescore', 'rated')).toBe(ratedBefore + 5);
@@ -66,7 +83,9 @@ describe('RatingController.rescore', () => {
     const [first, second] = await someConsumers(2);
     await controller.rescore([{ cpfs: [first!, second!] }], batchOf(delivery()));
     bus.clear();
-    expect(await controller.rescore([{ cpfs: [first!] }, { cpfs: [second!] }], batchOf(delivery(true), delivery()))).toEqual([null, null]);
+    expect(
+      await controller.rescore([{ cpfs: [first!] }, { cpfs: [second!] }], batchOf(delivery(true), delivery())),
+    ).toEqual([null, null]);
     const again = bus.ofType(RatingChangedEvent);
     expect(again.map((e) => e.rating.cpf.value)).toEqual([first]);
     expect(again[0]?.previousScore).toBeNull();
@@ -74,7 +93,10 @@ describe('RatingController.rescore', () => {
 
   it('dead-letters the message with an invalid CPF and rates the others', async () => {
     const [good] = await someConsumers(1);
-    const results = await controller.rescore([{ cpfs: ['123.456.789-00'] }, { cpfs: [good!] }], batchOf(delivery(), delivery()));
+    const results = await controller.rescore(
+      [{ cpfs: ['123.456.789-00'] }, { cpfs: [good!] }],
+      batchOf(delivery(), delivery()),
+    );
     expect(results[0]).toBeInstanceOf(PermanentMessageError);
     expect(results[0]).toMatchObject({ code: 'CPF_INVALID', field: 'cpfs[0]' });
     expect(results[1]).toBeNull();

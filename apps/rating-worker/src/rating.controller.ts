@@ -35,7 +35,12 @@ export class RatingController {
   /** Fans the job out into partition messages, then acks. */
   @MessagePattern(QUEUES.regenerateRatings)
   regenerate(@Payload() message: RegenerateRatingsV1, @Ctx() ctx: RabbitMqContext): Promise<number> {
-    return this.commands.execute(new RegenerateRatingsCommand(message.jobId, { correlationId: ctx.correlationId ?? newId(), causationId: message.jobId }));
+    return this.commands.execute(
+      new RegenerateRatingsCommand(message.jobId, {
+        correlationId: ctx.correlationId ?? newId(),
+        causationId: message.jobId,
+      }),
+    );
   }
 
   /** Held unacknowledged while the partition is rated: if this worker dies, the broker hands it to another. */
@@ -48,7 +53,8 @@ export class RatingController {
 
   /**
    * Explicit requests and the change events bound to this queue (new transactions, consumer or feature changes), a
-   * batch at a time: the CPFs of all its messages are rated once each, in windows. A message fails on its own, dead-lettered with
+   * batch at a time: the CPFs of all its messages are rated once each, in windows. A message fails on its own,
+   * dead-lettered with
    * the reason, when one of its CPFs is invalid or its stored data cannot be rated; the others are acked. A store that
    * fails fails the whole batch, which is retried.
    */
@@ -61,12 +67,16 @@ export class RatingController {
       const cpfs = message.cpfs.map((c) => Cpf.tryParse(c));
       const bad = cpfs.findIndex((c) => c === null);
       if (bad >= 0) results[i] = new PermanentMessageError('CPF_INVALID', 'check digits do not match', `cpfs[${bad}]`);
-      // Handled before, in part: a rating stored then may never have been announced, so unchanged ones are announced again.
+      // Handled before, in part: a rating stored then may never have been announced, so unchanged ones are announced
+      // again.
       else for (const c of cpfs) (batch.contexts[i]!.deliveredBefore ? again : fresh).add(c!.value);
     });
     const metadata = { correlationId: batch.contexts[0]?.correlationId ?? newId() };
     const failures = new Map<string, string>();
-    for (const [cpfs, options] of [[again, { resend: { since: new Date(0) } }], [fresh, {}]] as const) {
+    for (const [cpfs, options] of [
+      [again, { resend: { since: new Date(0) } }],
+      [fresh, {}],
+    ] as const) {
       if (cpfs.size === 0) continue;
       const report = await this.engine.rateCpfs([...cpfs], metadata, options);
       recordRatings('rescore', report.counts);

@@ -6,7 +6,9 @@
 export const CPF_PATTERN =
   '^(?!([0-9])\\1{2}\\.?\\1{3}\\.?\\1{3}-?\\1{2}$)([0-9]{11}|[0-9]{3}\\.[0-9]{3}\\.[0-9]{3}-[0-9]{2})$';
 export const cpf = {
-  type: 'string', format: 'cpf', pattern: CPF_PATTERN,
+  type: 'string',
+  format: 'cpf',
+  pattern: CPF_PATTERN,
   description:
     'CPF, 11 digits or formatted 000.000.000-00, not one repeated digit; format cpf: both mod-11 check digits are verified',
   examples: ['12345678909'],
@@ -20,7 +22,9 @@ export const CNPJ_PATTERN =
   '^(?!([0-9])\\1\\.?\\1{3}\\.?\\1{3}/?\\1{4}-?\\1{2}$)' +
   '([0-9A-Za-z]{12}[0-9]{2}|[0-9A-Za-z]{2}\\.[0-9A-Za-z]{3}\\.[0-9A-Za-z]{3}/[0-9A-Za-z]{4}-[0-9]{2})$';
 export const cnpj = {
-  type: 'string', format: 'cnpj', pattern: CNPJ_PATTERN,
+  type: 'string',
+  format: 'cnpj',
+  pattern: CNPJ_PATTERN,
   description:
     'CNPJ, 14 characters (12 letters A-Z or digits, then 2 digits) or formatted 12.ABC.345/01DE-35; ' +
     'lower case is read as upper case; format cnpj: both check digits are verified',

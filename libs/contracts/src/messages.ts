@@ -1,7 +1,9 @@
 import { EVENTS, QUEUES } from './topology';
 import * as S from './schemas';
 
-/** Every message pattern with its payload schema: the transport validates against it, the AsyncAPI export documents it. */
+/**
+ * Every message pattern with its payload schema: the transport validates against it, the AsyncAPI export documents it.
+ */
 export const MESSAGE_SCHEMAS: Record<string, object> = {
   [QUEUES.ingestTransactions]: S.IngestTransactionsV1,
   [QUEUES.regenerateRatings]: S.RegenerateRatingsV1,

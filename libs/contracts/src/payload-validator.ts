@@ -26,7 +26,9 @@ addFormats(ajv);
 // answers CPF_INVALID or CNPJ_INVALID rather than a schema error.
 ajv.addFormat('cpf', true);
 ajv.addFormat('cnpj', true);
-const validators = new Map<string, ValidateFunction>(Object.entries(MESSAGE_SCHEMAS).map(([pattern, schema]) => [pattern, ajv.compile(schema)]));
+const validators = new Map<string, ValidateFunction>(
+  Object.entries(MESSAGE_SCHEMAS).map(([pattern, schema]) => [pattern, ajv.compile(schema)]),
+);
 const eventValidator = ajv.compile(TransactionEventSchema);
 /**
  * The branches of the oneOf, by their `type` constant. Each branch requires its own constant, so at most one branch can
@@ -42,8 +44,16 @@ const branchValidators = new Map<unknown, ValidateFunction>([
 
 function problems(errors: ErrorObject[] | null | undefined): PayloadProblem[] {
   return (errors ?? []).map((e) => ({
-    field: e.instancePath ? e.instancePath.slice(1).replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(root)' : '(root)',
-    reason: e.keyword === 'additionalProperties' ? `unknown field ${(e.params as { additionalProperty: string }).additionalProperty}` : (e.message ?? 'invalid'),
+    field: e.instancePath
+      ? e.instancePath
+          .slice(1)
+          .replace(/\/(\d+)/g, '[$1]')
+          .replace(/\//g, '.') || '(root)'
+      : '(root)',
+    reason:
+      e.keyword === 'additionalProperties'
+        ? `unknown field ${(e.params as { additionalProperty: string }).additionalProperty}`
+        : (e.message ?? 'invalid'),
   }));
 }
 
@@ -56,7 +66,8 @@ export function validatePayload(pattern: string, payload: unknown): PayloadProbl
 
 /** One transaction event against its schema: the shape the AsyncAPI document promises partners. */
 export function validateEventPayload(event: unknown): PayloadProblem[] {
-  const ofType = event !== null && typeof event === 'object' ? branchValidators.get((event as { type?: unknown }).type) : undefined;
+  const ofType =
+    event !== null && typeof event === 'object' ? branchValidators.get((event as { type?: unknown }).type) : undefined;
   if (ofType?.(event)) return [];
   if (eventValidator(event)) return [];
   const type = (event as { type?: unknown } | null)?.type;
@@ -84,9 +95,8 @@ const consumerRecordValidator = ajv.compile(ConsumerRecord);
  * rather than given the errors of all five branches.
  */
 export function validateDebtReportPayload(report: unknown): PayloadProblem[] {
-  const operation = report !== null && typeof report === 'object'
-    ? (report as { operation?: unknown }).operation
-    : undefined;
+  const operation =
+    report !== null && typeof report === 'object' ? (report as { operation?: unknown }).operation : undefined;
   const branch = debtReportBranches.get(operation);
   if (!branch) {
     if (debtReportValidator(report)) return [];

@@ -33,8 +33,11 @@ export function refusedBatchReceipt(
   processedAt: Date,
 ): BatchReceiptV1 {
   return {
-    batchId: receiptBatchId(payload, messageId), kind: RECEIPT_KINDS[queue]!, received: itemsOf(payload)?.length ?? 0,
-    accepted: 0, rejected: [],
+    batchId: receiptBatchId(payload, messageId),
+    kind: RECEIPT_KINDS[queue]!,
+    received: itemsOf(payload)?.length ?? 0,
+    accepted: 0,
+    rejected: [],
     error: { code: error.code, reason: error.reason, ...(error.field ? { field: error.field } : {}) },
     processedAt: processedAt.toISOString(),
   };

@@ -1,5 +1,11 @@
 import {
-  AppConfig, ConfigError, EventFallback, FieldCipher, RabbitMqPublisher, metricsEnabled, topologyOptions,
+  AppConfig,
+  ConfigError,
+  EventFallback,
+  FieldCipher,
+  RabbitMqPublisher,
+  metricsEnabled,
+  topologyOptions,
 } from '@app/platform';
 import { readFileSync } from 'node:fs';
 import { Clock, SystemClock } from '@app/shared-kernel';
@@ -11,7 +17,10 @@ import { DataSource } from 'typeorm';
 import { ChangeNotifier, IntegrationEvents } from './application/events/change-notifier';
 import { RescoreOnChangeHandler } from './application/events/rescore-on-change.handler';
 import { GetConsumerHandler } from './application/get-consumer/get-consumer.handler';
-import { ANALYSIS_TTL_SECONDS, GetCreditAnalysisHandler } from './application/get-credit-analysis/get-credit-analysis.handler';
+import {
+  ANALYSIS_TTL_SECONDS,
+  GetCreditAnalysisHandler,
+} from './application/get-credit-analysis/get-credit-analysis.handler';
 import { GetInquiriesHandler } from './application/get-inquiries/get-inquiries.handler';
 import { GetRatingJobHandler } from './application/get-rating-job/get-rating-job.handler';
 import { GetRatingHandler } from './application/get-rating/get-rating.handler';
@@ -26,7 +35,11 @@ import { RatingRepository } from './application/ports/rating.repository';
 import { TransactionStore } from './application/ports/transaction.store';
 import { ProbeResult, ProbeState, ReadinessProbes } from './application/ports/readiness.probes';
 import { RatingEngine } from './application/rating-engine/rating-engine.service';
-import { RatePartitionHandler, RATING_WORKER_ID, defaultWorkerId } from './application/regenerate-ratings/rate-partition.handler';
+import {
+  RatePartitionHandler,
+  RATING_WORKER_ID,
+  defaultWorkerId,
+} from './application/regenerate-ratings/rate-partition.handler';
 import { CurrentRatings } from './application/current-rating/current-ratings.service';
 import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
 import { EXPIRY_SWEEP_CHECK_MS, ExpirySweeps } from './application/regenerate-ratings/expiry-sweeps.service';
@@ -77,7 +90,10 @@ import { BufferedInquiryRecorder } from './application/get-credit-analysis/buffe
 import { InquiryRecorder } from './application/ports/inquiry-recorder';
 import { RedisInquiryJournalRelay, RedisJournalledInquiryRecorder } from './infrastructure/redis/redis-inquiry-journal';
 import { CorrectConsumerHandler } from './application/subject-rights/correct-consumer.handler';
-import { GetSubjectConsultationsHandler, GetSubjectExportHandler } from './application/subject-rights/subject-rights.handlers';
+import {
+  GetSubjectConsultationsHandler,
+  GetSubjectExportHandler,
+} from './application/subject-rights/subject-rights.handlers';
 import { ApiKeyRepository } from './application/ports/api-key.repository';
 import { RateLimiter } from './application/ports/rate-limiter';
 import type { RedisClient } from './infrastructure/redis/redis-client';
@@ -87,16 +103,43 @@ import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-cons
 import { PgliteQueryMetrics, PostgresQueryMetrics } from './infrastructure/typeorm/query-metrics.subscriber';
 
 const CommandHandlers = [
-  CorrectConsumerHandler, ResumeRatingRegenerationHandler, IngestTransactionsHandler, UpsertConsumerHandler, UpsertRatingFeaturesHandler,
-  StartRatingRegenerationHandler, RegenerateRatingsHandler, RatePartitionHandler, ReportDebtsHandler,
+  CorrectConsumerHandler,
+  ResumeRatingRegenerationHandler,
+  IngestTransactionsHandler,
+  UpsertConsumerHandler,
+  UpsertRatingFeaturesHandler,
+  StartRatingRegenerationHandler,
+  RegenerateRatingsHandler,
+  RatePartitionHandler,
+  ReportDebtsHandler,
   RecordConsumersHandler,
 ];
-const QueryHandlers = [GetSubjectExportHandler, GetSubjectConsultationsHandler, GetCreditAnalysisHandler, GetConsumerHandler, GetRatingHandler, GetTransactionsHandler, GetInquiriesHandler, GetRatingJobHandler];
+const QueryHandlers = [
+  GetSubjectExportHandler,
+  GetSubjectConsultationsHandler,
+  GetCreditAnalysisHandler,
+  GetConsumerHandler,
+  GetRatingHandler,
+  GetTransactionsHandler,
+  GetInquiriesHandler,
+  GetRatingJobHandler,
+];
 
-/** TypeORM on real PostgreSQL when DATABASE_URL is set, otherwise on PGlite in this process; the same entities and migrations either way. */
-export function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>): () => Promise<TypeOrmModuleOptions> {
+/**
+ * TypeORM on real PostgreSQL when DATABASE_URL is set, otherwise on PGlite in this process; the same entities and
+ * migrations either way.
+ */
+export function typeormOptions(
+  config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>,
+): () => Promise<TypeOrmModuleOptions> {
   return async () => {
-    const common = { type: 'postgres' as const, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' };
+    const common = {
+      type: 'postgres' as const,
+      entities: RELATIONAL_ENTITIES,
+      migrations: RELATIONAL_MIGRATIONS,
+      synchronize: false,
+      migrationsTableName: 'schema_migrations',
+    };
     const timed = (subscriber: Function) => (metricsEnabled() ? { subscribers: [subscriber] } : {});
     if (config.databaseUrl) {
       const server = { url: config.databaseUrl, migrationsRun: false, extra: { max: 10 } };
@@ -129,7 +172,11 @@ export interface CreditModuleOptions {
 type Probe = { name: string; adapter: string; inject: unknown[]; check: (...deps: never[]) => Promise<ProbeState> };
 
 const up = async (): Promise<ProbeState> => 'up';
-const ping = (run: () => Promise<unknown>): Promise<ProbeState> => run().then(() => 'up' as const, () => 'down' as const);
+const ping = (run: () => Promise<unknown>): Promise<ProbeState> =>
+  run().then(
+    () => 'up' as const,
+    () => 'down' as const,
+  );
 
 /**
  * The one place where ports meet adapters, chosen by configuration: each store uses its real server when its URL is
@@ -146,15 +193,18 @@ export class CreditModule {
       {
         provide: TypeormAuditLog,
         inject: [DataSource, FieldCipher],
-        useFactory: (ds: DataSource, cipher: FieldCipher) => new TypeormAuditLog(
-          ds,
-          (digits) => cipher.lookupHash(digits),
-          { detailCipher: cipher },
-        ),
+        useFactory: (ds: DataSource, cipher: FieldCipher) =>
+          new TypeormAuditLog(ds, (digits) => cipher.lookupHash(digits), { detailCipher: cipher }),
       },
       // Anchors of the audit chain in the logs, from the processes that relay (those that append, with Redis).
       ...(config.databaseUrl && config.runJournalRelays && config.auditAnchorEveryMs > 0
-        ? [{ provide: AuditAnchorLog, inject: [TypeormAuditLog], useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs) }]
+        ? [
+            {
+              provide: AuditAnchorLog,
+              inject: [TypeormAuditLog],
+              useFactory: (log: TypeormAuditLog) => new AuditAnchorLog(log, config.auditAnchorEveryMs),
+            },
+          ]
         : []),
       { provide: ConsumerRepository, useClass: TypeormConsumerRepository },
       { provide: ConsumerFeeds, useClass: TypeormConsumerFeeds },
@@ -166,7 +216,12 @@ export class CreditModule {
       { provide: DEMO_CONSUMER_COUNT, useValue: config.demoConsumers },
     ];
     const probes: Probe[] = [
-      { name: 'consumers', adapter: config.databaseUrl ? 'postgres' : 'pglite', inject: [DataSource], check: (ds: DataSource) => ping(() => ds.query('SELECT 1')) },
+      {
+        name: 'consumers',
+        adapter: config.databaseUrl ? 'postgres' : 'pglite',
+        inject: [DataSource],
+        check: (ds: DataSource) => ping(() => ds.query('SELECT 1')),
+      },
     ];
 
     if (config.mongodbUrl) {
@@ -183,10 +238,19 @@ export class CreditModule {
       probes.push({ name: 'ratings', adapter: 'memory', inject: [], check: up });
     }
     if (config.elasticsearchUrl) {
-      storeModules.push(ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl, {
-        index: config.elasticsearchIndex, replicas: config.elasticsearchReplicas, shards: config.elasticsearchShards,
-      }));
-      probes.push({ name: 'transactions', adapter: 'elasticsearch', inject: [ElasticsearchTransactionStore], check: async (s: ElasticsearchTransactionStore) => s.health() });
+      storeModules.push(
+        ElasticsearchTransactionsModule.forRoot(config.elasticsearchUrl, {
+          index: config.elasticsearchIndex,
+          replicas: config.elasticsearchReplicas,
+          shards: config.elasticsearchShards,
+        }),
+      );
+      probes.push({
+        name: 'transactions',
+        adapter: 'elasticsearch',
+        inject: [ElasticsearchTransactionStore],
+        check: async (s: ElasticsearchTransactionStore) => s.health(),
+      });
     } else {
       adapters.push({ provide: TransactionStore, useClass: InMemoryTransactionStore });
       probes.push({ name: 'transactions', adapter: 'memory', inject: [], check: up });
@@ -198,27 +262,32 @@ export class CreditModule {
       storeModules.push(RedisCacheModule.forRoot(redis, namespace, replicas));
       adapters.push(
         {
-          provide: CachedAnalysisReads, inject: [REDIS_CLIENT],
+          provide: CachedAnalysisReads,
+          inject: [REDIS_CLIENT],
           useFactory: (r: RedisClient) => new RedisCachedAnalysisReads(r, limit, namespace, replicas),
         },
         // Requests journal their audit entries in Redis; the relay appends them to the chain in PostgreSQL (never to
         // the journalled log itself, which would put them back into the journal).
         {
-          provide: AuditLog, inject: [REDIS_CLIENT, TypeormAuditLog],
+          provide: AuditLog,
+          inject: [REDIS_CLIENT, TypeormAuditLog],
           useFactory: (r: RedisClient, l: TypeormAuditLog) => new RedisJournalledAuditLog(r, l, namespace, replicas),
         },
         {
-          provide: RedisAuditJournalRelay, inject: [REDIS_CLIENT, TypeormAuditLog],
+          provide: RedisAuditJournalRelay,
+          inject: [REDIS_CLIENT, TypeormAuditLog],
           useFactory: (r: RedisClient, log: TypeormAuditLog) => new RedisAuditJournalRelay(r, log, namespace, relays),
         },
         // Inquiries are journalled too, and stored in C by whichever process relays (RUN_JOURNAL_RELAYS).
         {
-          provide: InquiryRecorder, inject: [REDIS_CLIENT, BufferedInquiryRecorder],
+          provide: InquiryRecorder,
+          inject: [REDIS_CLIENT, BufferedInquiryRecorder],
           useFactory: (r: RedisClient, b: BufferedInquiryRecorder) =>
             new RedisJournalledInquiryRecorder(r, b, namespace, replicas),
         },
         {
-          provide: RedisInquiryJournalRelay, inject: [REDIS_CLIENT, TransactionStore],
+          provide: RedisInquiryJournalRelay,
+          inject: [REDIS_CLIENT, TransactionStore],
           useFactory: (r: RedisClient, s: TransactionStore) => new RedisInquiryJournalRelay(r, s, namespace, relays),
         },
       );
@@ -238,22 +307,35 @@ export class CreditModule {
       });
     }
     probes.push({
-      name: 'cache', adapter: redis ? 'redis' : 'memory', inject: [AnalysisCache],
+      name: 'cache',
+      adapter: redis ? 'redis' : 'memory',
+      inject: [AnalysisCache],
       check: (c: AnalysisCache) => c.health(),
     });
     if (redis) {
       probes.push(
-        { name: 'auditJournal', adapter: 'redis', inject: [RedisAuditJournalRelay], check: (r: RedisAuditJournalRelay) => r.health() },
-        { name: 'inquiryJournal', adapter: 'redis', inject: [RedisInquiryJournalRelay], check: (r: RedisInquiryJournalRelay) => r.health() },
+        {
+          name: 'auditJournal',
+          adapter: 'redis',
+          inject: [RedisAuditJournalRelay],
+          check: (r: RedisAuditJournalRelay) => r.health(),
+        },
+        {
+          name: 'inquiryJournal',
+          adapter: 'redis',
+          inject: [RedisInquiryJournalRelay],
+          check: (r: RedisInquiryJournalRelay) => r.health(),
+        },
       );
     }
     adapters.push(
       { provide: ApiKeyRepository, useClass: TypeormApiKeyRepository },
       redis
         ? {
-          provide: RateLimiter, inject: [REDIS_CLIENT],
-          useFactory: (r: RedisClient) => new RedisRateLimiter(r, limit, namespace, new InMemoryRateLimiter(limit)),
-        }
+            provide: RateLimiter,
+            inject: [REDIS_CLIENT],
+            useFactory: (r: RedisClient) => new RedisRateLimiter(r, limit, namespace, new InMemoryRateLimiter(limit)),
+          }
         : { provide: RateLimiter, useFactory: () => new InMemoryRateLimiter(config.rateLimitPerMinute) },
     );
     // What follows a stored change: the notifier every command awaits, its RabbitMQ hand-over, in-process reactions.
@@ -266,17 +348,29 @@ export class CreditModule {
         // Events RabbitMQ could not take wait in Redis; whichever process relays (RUN_JOURNAL_RELAYS) publishes them.
         adapters.push(
           {
-            provide: EventFallback, inject: [REDIS_CLIENT],
+            provide: EventFallback,
+            inject: [REDIS_CLIENT],
             useFactory: (r: RedisClient) => new EventOutbox(r, namespace, replicas),
           },
           {
-            provide: RedisEventOutboxRelay, inject: [REDIS_CLIENT, RabbitMqPublisher],
+            provide: RedisEventOutboxRelay,
+            inject: [REDIS_CLIENT, RabbitMqPublisher],
             useFactory: (r: RedisClient, p: RabbitMqPublisher) => new RedisEventOutboxRelay(r, p, namespace, relays),
           },
         );
-        probes.push({ name: 'eventOutbox', adapter: 'redis', inject: [RedisEventOutboxRelay], check: (r: RedisEventOutboxRelay) => r.health() });
+        probes.push({
+          name: 'eventOutbox',
+          adapter: 'redis',
+          inject: [RedisEventOutboxRelay],
+          check: (r: RedisEventOutboxRelay) => r.health(),
+        });
       }
-      probes.push({ name: 'transport', adapter: 'rabbitmq', inject: [RABBITMQ_CONNECTION], check: async (c: AmqpConnectionManager) => (c.isConnected() ? 'up' : 'down') });
+      probes.push({
+        name: 'transport',
+        adapter: 'rabbitmq',
+        inject: [RABBITMQ_CONNECTION],
+        check: async (c: AmqpConnectionManager) => (c.isConnected() ? 'up' : 'down'),
+      });
     } else {
       adapters.push({ provide: CommandSender, useClass: InProcessCommandSender });
       changeHandling.push(RescoreOnChangeHandler);
@@ -290,7 +384,11 @@ export class CreditModule {
         let offset = 0;
         const bound = probes.map((p) => {
           const args = deps.slice(offset, (offset += p.inject.length));
-          return async (): Promise<ProbeResult> => ({ name: p.name, adapter: p.adapter, state: await p.check(...args).catch(() => 'down' as const) });
+          return async (): Promise<ProbeResult> => ({
+            name: p.name,
+            adapter: p.adapter,
+            state: await p.check(...args).catch(() => 'down' as const),
+          });
         });
         return { check: () => Promise.all(bound.map((b) => b())) };
       },
@@ -301,7 +399,11 @@ export class CreditModule {
     const exported = [...local, ...overrides].map((p) => (typeof p === 'function' ? p : p.provide));
     return {
       module: CreditModule,
-      imports: [CqrsModule.forRoot(), TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }), ...storeModules],
+      imports: [
+        CqrsModule.forRoot(),
+        TypeOrmModule.forRootAsync({ useFactory: typeormOptions(config) }),
+        ...storeModules,
+      ],
       providers: [
         ...local,
         ...overrides,

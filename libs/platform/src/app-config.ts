@@ -34,7 +34,10 @@ export interface AppConfig {
    * promotes a replica and loses what it had not received, and 0 on one server, whose append-only file keeps them.
    */
   redisJournalReplicas: number;
-  /** Prefix of every key this deployment writes to Redis (cache, rate-limit counters, audit journal), so several deployments or test runs can share one Redis. */
+  /**
+   * Prefix of every key this deployment writes to Redis (cache, rate-limit counters, audit journal), so several
+   * deployments or test runs can share one Redis.
+   */
   redisNamespace: string;
   /** One RabbitMQ node, or several nodes of one cluster separated by commas (tried in turn when a connection drops). */
   rabbitmqUrl: string | null;
@@ -76,7 +79,8 @@ export interface AppConfig {
   /**
    * Whether this process relays the Redis journals (audit entries to PostgreSQL, bureau inquiries to Elasticsearch).
    * On by default, so that a deployment never leaves journalled entries behind; a deployment with workers turns it off
-   * in the API (RUN_JOURNAL_RELAYS=false) so that the API's event loop serves requests only. Any number of processes may
+   * in the API (RUN_JOURNAL_RELAYS=false) so that the API's event loop serves requests only. Any number of processes
+   * may
    * relay at once. Without Redis there is no journal and this has no effect.
    */
   runJournalRelays: boolean;
@@ -120,7 +124,10 @@ export class ConfigError extends Error {}
 
 /** The URLs of a variable that may name several nodes of one cluster, separated by commas. */
 export function serverUrls(raw: string): string[] {
-  return raw.split(',').map((u) => u.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -189,13 +196,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const indexName = (name: string, fallback: string): string => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
-    if (!/^[a-z0-9][a-z0-9._-]{0,200}$/.test(raw)) problems.push(`${name}=${raw} must be a lowercase Elasticsearch index name`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,200}$/.test(raw))
+      problems.push(`${name}=${raw} must be a lowercase Elasticsearch index name`);
     return raw;
   };
   const redisNamespace = (): string => {
     const raw = env.REDIS_NAMESPACE?.trim();
     if (!raw) return 'credit';
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(raw)) problems.push(`REDIS_NAMESPACE=${raw} must be 1-64 letters, digits, '.', '_' or '-'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(raw))
+      problems.push(`REDIS_NAMESPACE=${raw} must be 1-64 letters, digits, '.', '_' or '-'`);
     return raw;
   };
   const key32 = (name: string, raw: string): Buffer | null => {
@@ -211,7 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!raw) return null;
     const keys = raw.split(',').map((pair) => {
       const [id, material] = pair.split(':');
-      if (!id || !material || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) problems.push(`${name} must be id:base64key pairs separated by commas`);
+      if (!id || !material || !/^[A-Za-z0-9_-]{1,32}$/.test(id))
+        problems.push(`${name} must be id:base64key pairs separated by commas`);
       return { id: id ?? '', key: key32(name, material ?? '') ?? Buffer.alloc(0) };
     });
     if (new Set(keys.map((k) => k.id)).size !== keys.length) problems.push(`${name} has the same key id twice`);
@@ -254,7 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     noticePeriodDays: int('NOTICE_PERIOD_DAYS', 10, 0, 90),
   };
   if ((config.databaseUrl || config.pgliteDataDir) && (!config.dataEncryptionKeys || !config.cpfLookupKey)) {
-    problems.push(`${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`);
+    problems.push(
+      `${config.databaseUrl ? 'DATABASE_URL' : 'PGLITE_DATA_DIR'} is set, so DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required: personal data that outlives the process is never stored in clear, nor under throwaway keys`,
+    );
   }
   config.redisJournalReplicas = int('REDIS_JOURNAL_REPLICAS', config.redis?.mode === 'cluster' ? 1 : 0, 0, 5);
   const brokerNodes = config.rabbitmqUrl ? serverUrls(config.rabbitmqUrl).length : 0;
@@ -275,7 +287,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ' before it is reported (CDC art. 43 §2)',
     );
   }
-  if (config.authDisabled && serverConfigured) problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');
+  if (config.authDisabled && serverConfigured)
+    problems.push('AUTH_DISABLED=true is only allowed in the embedded demo, with no server configured');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

@@ -8,8 +8,12 @@ import { RedactingLogger } from './redacting.logger';
 /** What `write` puts on stdout and stderr, together, while it runs. */
 function written(write: () => void): string {
   const chunks: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
+  const out = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
+  const err = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
   try {
     write();
   } finally {
@@ -32,7 +36,9 @@ describe('CPF redaction in logs', () => {
   it('leaves CNPJs readable, numeric and alphanumeric, plain and formatted, and still masks a CPF beside them', () => {
     const alphanumeric = `ABC123450001${Cnpj.checkDigits('ABC123450001')}`;
     const line = `debt of 12345678909 to ${alphanumeric}, 12.ABC.345/01DE-35 and 11222333000181 (11.222.333/0001-81)`;
-    expect(redactCpfs(line)).toBe(`debt of ***.456.789-** to ${alphanumeric}, 12.ABC.345/01DE-35 and 11222333000181 (11.222.333/0001-81)`);
+    expect(redactCpfs(line)).toBe(
+      `debt of ***.456.789-** to ${alphanumeric}, 12.ABC.345/01DE-35 and 11222333000181 (11.222.333/0001-81)`,
+    );
   });
 
   it('masks a CPF glued to letters when the whole is not a valid CNPJ', () => {
@@ -54,16 +60,23 @@ describe('CPF redaction in logs', () => {
     expect(text).not.toMatch(/12345678909|123\.456\.789-09|98765432100/);
   });
 
-  it.each([false, true])('writes an error line that comes without a stack, json=%s (it used to throw inside the logger)', (json) => {
-    const text = written(() => new RedactingLogger('Test', { json }).error('channel set-up failed for 98765432100'));
-    expect(text).toContain('channel set-up failed for ***.654.321-**');
-    expect(text).not.toContain('undefined');
-  });
+  it.each([false, true])(
+    'writes an error line that comes without a stack, json=%s (it used to throw inside the logger)',
+    (json) => {
+      const text = written(() => new RedactingLogger('Test', { json }).error('channel set-up failed for 98765432100'));
+      expect(text).toContain('channel set-up failed for ***.654.321-**');
+      expect(text).not.toContain('undefined');
+    },
+  );
 
   describe('with tracing on', () => {
     let tracing: { shutdown: () => Promise<void> };
     beforeAll(() => {
-      tracing = startTracingSdk({ serviceName: 'logger-test', exporter: new InMemorySpanExporter(), instrumentLibraries: false });
+      tracing = startTracingSdk({
+        serviceName: 'logger-test',
+        exporter: new InMemorySpanExporter(),
+        instrumentLibraries: false,
+      });
     });
     afterAll(() => tracing.shutdown());
 
@@ -72,7 +85,9 @@ describe('CPF redaction in logs', () => {
       const traceId = '12345678909abcdef0123456789abcde';
       const spanId = '12345678909abcde';
       const inSpan = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
-      const text = context.with(inSpan, () => written(() => new RedactingLogger('Test', { json }).log('rated 12345678909')));
+      const text = context.with(inSpan, () =>
+        written(() => new RedactingLogger('Test', { json }).log('rated 12345678909')),
+      );
       expect(text).toContain('rated ***.456.789-**');
       if (json) expect(JSON.parse(text)).toMatchObject({ traceId, spanId });
       else expect(text.trimEnd()).toMatch(new RegExp(`trace_id=${traceId} span_id=${spanId}$`));

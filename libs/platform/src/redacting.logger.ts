@@ -9,11 +9,29 @@ import { redactCpfs } from './redact';
  */
 export class RedactingLogger extends ConsoleLogger {
   constructor(context = 'App', options: { json?: boolean; logLevels?: LogLevel[] } = {}) {
-    super(context, { json: options.json ?? false, logLevels: options.logLevels, colors: !options.json && process.stdout.isTTY });
+    super(context, {
+      json: options.json ?? false,
+      logLevels: options.logLevels,
+      colors: !options.json && process.stdout.isTTY,
+    });
   }
 
-  protected override formatMessage(logLevel: LogLevel, message: unknown, pidMessage: string, formattedLogLevel: string, contextMessage: string, timestampDiff: string): string {
-    const formatted = super.formatMessage(logLevel, message, pidMessage, formattedLogLevel, contextMessage, timestampDiff);
+  protected override formatMessage(
+    logLevel: LogLevel,
+    message: unknown,
+    pidMessage: string,
+    formattedLogLevel: string,
+    contextMessage: string,
+    timestampDiff: string,
+  ): string {
+    const formatted = super.formatMessage(
+      logLevel,
+      message,
+      pidMessage,
+      formattedLogLevel,
+      contextMessage,
+      timestampDiff,
+    );
     const line = redactCpfs(formatted);
     const ids = activeTracing()?.currentIds();
     return ids ? `${line.replace(/\n$/, '')} trace_id=${ids.traceId} span_id=${ids.spanId}\n` : line;

@@ -8,7 +8,11 @@ import { RabbitMqServer } from './rabbitmq/rabbitmq.server';
 import { TopologyOptions } from './rabbitmq/rabbitmq.topology';
 import { StartupTimer } from './startup-timer';
 import {
-  METRICS_CONTENT_TYPE, metricsEnabled, onScrape, renderMetrics, setMetricsEnabled,
+  METRICS_CONTENT_TYPE,
+  metricsEnabled,
+  onScrape,
+  renderMetrics,
+  setMetricsEnabled,
 } from './observability/metrics';
 import { stopTracing } from './observability/tracing';
 
@@ -24,9 +28,16 @@ export function topologyOptions(
 }
 
 /** The RabbitMQ transport every worker (and the API's partner endpoint) listens with. */
-export function rabbitMqStrategy(config: AppConfig, name: string, prefetch: number, prefetchByQueue?: Record<string, number>): RabbitMqServer {
+export function rabbitMqStrategy(
+  config: AppConfig,
+  name: string,
+  prefetch: number,
+  prefetchByQueue?: Record<string, number>,
+): RabbitMqServer {
   if (!config.rabbitmqUrl) {
-    throw new ConfigError(`RABBITMQ_URL is required to run ${name} as its own process; without servers, \`npm start\` runs every app in one process`);
+    throw new ConfigError(
+      `RABBITMQ_URL is required to run ${name} as its own process; without servers, \`npm start\` runs every app in one process`,
+    );
   }
   const url = config.rabbitmqUrl;
   const maxAttempts = MAX_ATTEMPTS;
@@ -55,12 +66,20 @@ function serveStatus(config: AppConfig, name: string, report: () => Promise<Reco
       return;
     }
     if (req.method !== 'GET' || req.url !== '/health/ready') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode: 404, code: 'NOT_FOUND' }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ statusCode: 404, code: 'NOT_FOUND' }));
       return;
     }
     report().then(
-      (details) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'up', worker: name, ...details })),
-      (error: Error) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', worker: name, error: error.message })),
+      (details) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'up', worker: name, ...details })),
+      (error: Error) =>
+        res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'down', worker: name, error: error.message })),
     );
   });
   server.listen(config.statusPort!, config.host, () => {
@@ -77,20 +96,31 @@ export function exitGracefully(app: INestMicroservice, name: string): void {
     if (stopping) return;
     stopping = true;
     console.log(`${name}: ${signal} received, finishing in-flight messages`);
-    app.close().then(stopTracing).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(stopTracing)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** Starts a worker process: RabbitMQ transport, CPF-redacting logger, original errors for the transport, graceful exit. */
-export function runWorker(name: string, prefetch: number, module: (config: AppConfig) => DynamicModule, consuming: string, options: WorkerOptions = {}): void {
+/**
+ * Starts a worker process: RabbitMQ transport, CPF-redacting logger, original errors for the transport, graceful exit.
+ */
+export function runWorker(
+  name: string,
+  prefetch: number,
+  module: (config: AppConfig) => DynamicModule,
+  consuming: string,
+  options: WorkerOptions = {},
+): void {
   (async () => {
     const timer = new StartupTimer();
     const config = loadConfig();

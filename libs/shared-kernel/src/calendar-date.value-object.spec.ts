@@ -25,17 +25,21 @@ describe('CalendarDate.parse', () => {
     );
   });
 
-  it.each(['10/03/2026', '2026-3-10', '', '2026-03-10x', '20260310'])('refuses %p as not written' +
-    ' YYYY-MM-DD', (input) => {
-    expect(() => CalendarDate.parse(input, 'birthDate')).toThrow(
-      expect.objectContaining({ code: 'DATE_INVALID', field: 'birthDate' })
-    );
-  });
+  it.each(['10/03/2026', '2026-3-10', '', '2026-03-10x', '20260310'])(
+    'refuses %p as not written' + ' YYYY-MM-DD',
+    (input) => {
+      expect(() => CalendarDate.parse(input, 'birthDate')).toThrow(
+        expect.objectContaining({ code: 'DATE_INVALID', field: 'birthDate' }),
+      );
+    },
+  );
 
-  it.each(['2023-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '0000-01-01'])('refuses %s, a day the calendar' +
-    ' does not have', (input) => {
-    expect(() => day(input)).toThrow(ValidationError);
-  });
+  it.each(['2023-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '0000-01-01'])(
+    'refuses %s, a day the calendar' + ' does not have',
+    (input) => {
+      expect(() => day(input)).toThrow(ValidationError);
+    },
+  );
 
   it.each([20260310, null, undefined, new Date(0)])('refuses %p: only text is a date', (input) => {
     expect(() => CalendarDate.parse(input, 'since')).toThrow(expect.objectContaining({ code: 'DATE_INVALID' }));
@@ -122,14 +126,16 @@ describe('calendar arithmetic', () => {
       expect(day('1990-06-15').wholeYearsUntil(day('2025-06-15'))).toBe(35);
     });
 
-    it('makes someone born on 29 February a year older on 1 March of a common year, on 29 February of a leap' +
-      ' year', () => {
-      const leapling = day('2000-02-29');
-      expect(leapling.wholeYearsUntil(day('2001-02-28'))).toBe(0);
-      expect(leapling.wholeYearsUntil(day('2001-03-01'))).toBe(1);
-      expect(leapling.wholeYearsUntil(day('2004-02-28'))).toBe(3);
-      expect(leapling.wholeYearsUntil(day('2004-02-29'))).toBe(4);
-    });
+    it(
+      'makes someone born on 29 February a year older on 1 March of a common year, on 29 February of a leap' + ' year',
+      () => {
+        const leapling = day('2000-02-29');
+        expect(leapling.wholeYearsUntil(day('2001-02-28'))).toBe(0);
+        expect(leapling.wholeYearsUntil(day('2001-03-01'))).toBe(1);
+        expect(leapling.wholeYearsUntil(day('2004-02-28'))).toBe(3);
+        expect(leapling.wholeYearsUntil(day('2004-02-29'))).toBe(4);
+      },
+    );
   });
 
   it('orders dates', () => {

@@ -34,8 +34,15 @@ function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', era: 'short',
-      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: zone,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(zone, f);
   }
@@ -89,14 +96,13 @@ export class CalendarDate {
         field,
         LOOKS_LIKE_TIMESTAMP.test(input)
           ? 'must be a calendar date YYYY-MM-DD without a time or zone (a timestamp names an instant, and its day' +
-            ' depends on the zone)'
+              ' depends on the zone)'
           : 'must be a calendar date written YYYY-MM-DD',
       );
     }
     const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (
-      year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
-    ) throw invalid(field, 'is not a day of the calendar');
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+      throw invalid(field, 'is not a day of the calendar');
     return new CalendarDate(year, month, day);
   }
 
@@ -170,10 +176,8 @@ export class CalendarDate {
       midnight - offsetMs(midnight + HALF_DAY_MS, zone),
     ].sort((a, b) => a - b);
     const start = candidates.find(
-      (c) => CalendarDate.today(new Date(c), zone).equals(this) && !CalendarDate.today(
-        new Date(c - 1),
-        zone,
-      ).equals(this)
+      (c) =>
+        CalendarDate.today(new Date(c), zone).equals(this) && !CalendarDate.today(new Date(c - 1), zone).equals(this),
     );
     if (start === undefined) throw new Error(`cannot find where ${this.toString()} starts in ${zone}`);
     if (startCache.size >= START_CACHE_MAX) startCache.clear();

@@ -26,7 +26,7 @@ describe('clocks', () => {
 describe('parseTimestamp', () => {
   it('refuses a date without a time: which instant it names depends on a zone', () => {
     expect(() => parseTimestamp('2024-05-10', 'occurredAt')).toThrow(
-      expect.objectContaining({ code: 'DATE_INVALID', field: 'occurredAt' })
+      expect.objectContaining({ code: 'DATE_INVALID', field: 'occurredAt' }),
     );
   });
 
@@ -74,7 +74,7 @@ describe('parseTimestamp on instants that do not exist', () => {
   const alsoUnreal = ['2024-00-10T10:00:00Z', '2024-05-10T24:00:00Z'];
   it.each([...unreal, ...alsoUnreal])('rejects %s instead of rolling it over', (input) => {
     expect(() => parseTimestamp(input, 'dueDate')).toThrow(
-      expect.objectContaining({ code: 'DATE_INVALID', field: 'dueDate' })
+      expect.objectContaining({ code: 'DATE_INVALID', field: 'dueDate' }),
     );
   });
 

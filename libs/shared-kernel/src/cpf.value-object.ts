@@ -30,7 +30,8 @@ export class Cpf {
   private static check(input: unknown): string | { reason: string } {
     if (typeof input !== 'string') return { reason: 'must be a string of 11 digits or formatted as 000.000.000-00' };
     const trimmed = input.trim();
-    if (!DIGITS.test(trimmed) && !FORMATTED.test(trimmed)) return { reason: 'must be 11 digits or formatted as 000.000.000-00' };
+    if (!DIGITS.test(trimmed) && !FORMATTED.test(trimmed))
+      return { reason: 'must be 11 digits or formatted as 000.000.000-00' };
     const digits = trimmed.replace(/\D/g, '');
     if (/^(\d)\1{10}$/.test(digits)) return { reason: 'a CPF of one repeated digit is never issued' };
     if (Cpf.checkDigits(digits.slice(0, 9)) !== digits.slice(9)) return { reason: 'check digits do not match' };

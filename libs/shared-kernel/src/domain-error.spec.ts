@@ -5,7 +5,12 @@ describe('domain errors', () => {
     const error = new ValidationError('CPF_INVALID', 'cpf', 'check digits do not match');
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ code: 'CPF_INVALID', field: 'cpf', message: 'check digits do not match', name: 'ValidationError' });
+    expect(error).toMatchObject({
+      code: 'CPF_INVALID',
+      field: 'cpf',
+      message: 'check digits do not match',
+      name: 'ValidationError',
+    });
   });
 
   it('a NotFoundError carries a code and blames no field', () => {

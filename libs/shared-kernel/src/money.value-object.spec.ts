@@ -75,8 +75,9 @@ describe('Money.sum', () => {
 
   it('refuses two amounts of MAX_SAFE_INTEGER cents instead of giving an unsafe total, naming the field', () => {
     const big = Money.ofCents(Number.MAX_SAFE_INTEGER);
-    expect(
-      rejection(() => Money.sum([big, big], 'debts.amountCents'))
-    ).toMatchObject({ code: 'MONEY_INVALID', field: 'debts.amountCents' });
+    expect(rejection(() => Money.sum([big, big], 'debts.amountCents'))).toMatchObject({
+      code: 'MONEY_INVALID',
+      field: 'debts.amountCents',
+    });
   });
 });

@@ -1,6 +1,12 @@
 import { AuditAction, AuditResource, PURPOSES, Scope } from '@app/credit';
 import { SetMetadata, applyDecorators } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiHeader, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiSecurity,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../http/error-response.dto';
 
 export const ACCESS = Symbol('ACCESS');
@@ -11,7 +17,9 @@ export interface AccessRule {
   /** Reads of personal data must say why (X-Purpose). */
   purpose: boolean;
   audit: { resource: AuditResource; action: AuditAction } | null;
-  /** The handler applies these rules itself through a use case (the analysis read): guard and interceptor stand aside. */
+  /**
+   * The handler applies these rules itself through a use case (the analysis read): guard and interceptor stand aside.
+   */
   enforcedByHandler: boolean;
 }
 
@@ -22,20 +30,31 @@ const PURPOSE_HEADER = ApiHeader({
   schema: { type: 'string', enum: [...PURPOSES] },
 });
 
-/** Who may call an endpoint, whether a purpose is required, and what the audit log records. Documents 401/403/429 too. */
+/**
+ * Who may call an endpoint, whether a purpose is required, and what the audit log records. Documents 401/403/429 too.
+ */
 export function Access(
   scope: Scope,
   options: { purpose?: boolean; audit?: AccessRule['audit']; enforcedByHandler?: boolean } = {},
 ): MethodDecorator {
   const rule: AccessRule = {
-    scope, purpose: options.purpose ?? false, audit: options.audit ?? null, enforcedByHandler: options.enforcedByHandler ?? false,
+    scope,
+    purpose: options.purpose ?? false,
+    audit: options.audit ?? null,
+    enforcedByHandler: options.enforcedByHandler ?? false,
   };
   return applyDecorators(
     SetMetadata(ACCESS, rule),
     ApiSecurity('api-key'),
-    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'No API key, or not a valid one (UNAUTHENTICATED)' }),
+    ApiUnauthorizedResponse({
+      type: ErrorResponseDto,
+      description: 'No API key, or not a valid one (UNAUTHENTICATED)',
+    }),
     ApiForbiddenResponse({ type: ErrorResponseDto, description: `The key lacks the scope ${scope} (SCOPE_MISSING)` }),
-    ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Over the per-client rate limit (RATE_LIMITED); see Retry-After' }),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponseDto,
+      description: 'Over the per-client rate limit (RATE_LIMITED); see Retry-After',
+    }),
     ...(rule.purpose ? [PURPOSE_HEADER] : []),
   );
 }

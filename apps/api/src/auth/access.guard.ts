@@ -32,7 +32,8 @@ export function presentedApiKey(request: FastifyRequest): string | null {
   return presented || null;
 }
 
-const problem = (status: number, code: string, message: string, field?: string) => new HttpException({ code, message, field, reason: field ? message : undefined }, status);
+const problem = (status: number, code: string, message: string, field?: string) =>
+  new HttpException({ code, message, field, reason: field ? message : undefined }, status);
 
 /**
  * Every non-public endpoint: a valid, unrevoked API key (401), holding the endpoint's scope (403), within its rate
@@ -63,7 +64,13 @@ export class AccessGuard implements CanActivate {
     const key = await this.keys.authenticate(presented);
     if (!key) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'the API key is not valid or has been revoked');
 
-    const client: AuthenticatedClient = { id: key.id, name: key.name, scope: rule.scope, purpose: null, requestId: requestIdOf(request) };
+    const client: AuthenticatedClient = {
+      id: key.id,
+      name: key.name,
+      scope: rule.scope,
+      purpose: null,
+      requestId: requestIdOf(request),
+    };
     request.client = client;
 
     if (!key.scopes.includes(rule.scope)) {
@@ -72,10 +79,17 @@ export class AccessGuard implements CanActivate {
     }
 
     const rate = await this.limiter.hit(key.id);
-    void reply.header('x-ratelimit-limit', rate.limit).header('x-ratelimit-remaining', rate.remaining).header('x-ratelimit-reset', rate.resetSeconds);
+    void reply
+      .header('x-ratelimit-limit', rate.limit)
+      .header('x-ratelimit-remaining', rate.remaining)
+      .header('x-ratelimit-reset', rate.resetSeconds);
     if (!rate.allowed) {
       void reply.header('retry-after', rate.resetSeconds);
-      throw problem(HttpStatus.TOO_MANY_REQUESTS, 'RATE_LIMITED', `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`);
+      throw problem(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'RATE_LIMITED',
+        `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`,
+      );
     }
 
     if (rule.purpose) {
@@ -83,7 +97,12 @@ export class AccessGuard implements CanActivate {
       const purpose = typeof raw === 'string' ? raw.trim() : '';
       if (!purpose) {
         await this.denied(rule, client, request);
-        throw problem(HttpStatus.BAD_REQUEST, 'PURPOSE_REQUIRED', 'reads of personal data must declare a purpose', 'X-Purpose');
+        throw problem(
+          HttpStatus.BAD_REQUEST,
+          'PURPOSE_REQUIRED',
+          'reads of personal data must declare a purpose',
+          'X-Purpose',
+        );
       }
       if (!(PURPOSES as readonly string[]).includes(purpose)) {
         await this.denied(rule, client, request);
@@ -98,8 +117,14 @@ export class AccessGuard implements CanActivate {
     if (!rule.audit || !this.audit) return;
     const raw = (request.params as Record<string, string> | undefined)?.cpf;
     await this.audit.record({
-      clientId: client.name, scope: rule.scope, purpose: client.purpose, cpf: raw && Cpf.isValid(raw) ? Cpf.parse(raw) : null,
-      action: rule.audit.action, resource: rule.audit.resource, outcome: 'DENIED', requestId: client.requestId,
+      clientId: client.name,
+      scope: rule.scope,
+      purpose: client.purpose,
+      cpf: raw && Cpf.isValid(raw) ? Cpf.parse(raw) : null,
+      action: rule.audit.action,
+      resource: rule.audit.resource,
+      outcome: 'DENIED',
+      requestId: client.requestId,
     });
   }
 }

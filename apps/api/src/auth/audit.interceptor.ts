@@ -10,7 +10,8 @@ function outcomeOf(error: unknown): AuditOutcome {
   if (error instanceof NotFoundError) return 'NOT_FOUND';
   if (error instanceof ValidationError) return 'INVALID';
   if (error instanceof DomainError) return 'INVALID';
-  if (error instanceof HttpException) return error.getStatus() === 403 ? 'DENIED' : error.getStatus() < 500 ? 'INVALID' : 'ERROR';
+  if (error instanceof HttpException)
+    return error.getStatus() === 403 ? 'DENIED' : error.getStatus() < 500 ? 'INVALID' : 'ERROR';
   return 'ERROR';
 }
 
@@ -34,11 +35,15 @@ export class AuditInterceptor implements NestInterceptor {
     const record = (outcome: AuditOutcome) => {
       const raw = (request.params as Record<string, string> | undefined)?.cpf;
       return audit.record({
-        clientId: request.client?.name ?? 'unknown', scope: rule.scope, purpose: request.client?.purpose ?? null,
-        cpf: raw && Cpf.isValid(raw) ? Cpf.parse(raw) : null, action: rule.audit!.action, resource: rule.audit!.resource,
-        outcome, requestId: request.client?.requestId ?? 'none', detail: outcome === 'SUCCESS' ? (
-          request.auditDetail ?? null
-        ) : null,
+        clientId: request.client?.name ?? 'unknown',
+        scope: rule.scope,
+        purpose: request.client?.purpose ?? null,
+        cpf: raw && Cpf.isValid(raw) ? Cpf.parse(raw) : null,
+        action: rule.audit!.action,
+        resource: rule.audit!.resource,
+        outcome,
+        requestId: request.client?.requestId ?? 'none',
+        detail: outcome === 'SUCCESS' ? (request.auditDetail ?? null) : null,
       });
     };
     return from(

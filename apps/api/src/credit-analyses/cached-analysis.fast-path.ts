@@ -19,8 +19,11 @@ export function registerCachedAnalysisFastPath(app: NestFastifyApplication): voi
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onRequest', meteredFastPath(ROUTE, async (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) return;
-      return answerAnalysisRead(policy, request, reply);
-    }));
+    .addHook(
+      'onRequest',
+      meteredFastPath(ROUTE, async (request: FastifyRequest, reply: FastifyReply) => {
+        if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) return;
+        return answerAnalysisRead(policy, request, reply);
+      }),
+    );
 }

@@ -24,7 +24,11 @@ class ReportedDebtDto {
 
 class DebtsDto {
   @ApiProperty({ type: DebtSummaryDto }) summary: DebtSummaryDto;
-  @ApiProperty({ type: [ReportedDebtDto], description: 'Only debts a report may show: under five years since due and not past their limitation date' }) items: ReportedDebtDto[];
+  @ApiProperty({
+    type: [ReportedDebtDto],
+    description: 'Only debts a report may show: under five years since due and not past their limitation date',
+  })
+  items: ReportedDebtDto[];
 }
 
 class ProfileDto {
@@ -39,7 +43,12 @@ class MovementWindowDto {
   @ApiProperty() inflowCents: number;
   @ApiProperty() outflowCents: number;
   @ApiProperty() count: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Net cents per movement kind' }) byKind: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Net cents per movement kind',
+  })
+  byKind: Record<string, number>;
 }
 
 class LastInquiryDto {
@@ -74,9 +83,9 @@ class TransactionSummaryDto {
   @ApiProperty({
     description:
       'Inquiries made for a credit decision (CREDIT_GRANTING, CREDIT_REVIEW, RENTAL_GUARANTEE) since 00:00 in' +
-        ' Brasília six months back: what scoring counts. ' +
-      'The subject\'s own consultations and other purposes are left out (Lei 12.414 art. 5 II); the subject sees' +
-        ' every one of them',
+      ' Brasília six months back: what scoring counts. ' +
+      "The subject's own consultations and other purposes are left out (Lei 12.414 art. 5 II); the subject sees" +
+      ' every one of them',
   })
   inquiriesLast6Months: number;
   @ApiProperty({ type: MovementWindowDto }) movements30d: MovementWindowDto;
@@ -88,7 +97,11 @@ class TransactionSummaryDto {
 export class CreditAnalysisDto {
   @ApiProperty({ example: '123.456.789-09' }) cpf: string;
   @ApiProperty() name: string;
-  @ApiProperty({ format: 'date-time', description: 'When this analysis was assembled (a cached one may be up to the cache TTL old)' }) generatedAt: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When this analysis was assembled (a cached one may be up to the cache TTL old)',
+  })
+  generatedAt: string;
   @ApiPropertyOptional({ type: RatingViewDto, nullable: true }) rating: RatingViewDto | null;
   @ApiPropertyOptional({ type: ProfileDto, nullable: true }) profile: ProfileDto | null;
   @ApiProperty({ type: DebtsDto }) debts: DebtsDto;

@@ -1,6 +1,11 @@
 import { checkItems, validateConsumerRecordPayload, validateDebtReportPayload } from '@app/contracts';
 import {
-  ConsumerRecordInput, DebtReportInput, FeedBatchResult, RecordConsumersCommand, ReportDebtsCommand, apiSource,
+  ConsumerRecordInput,
+  DebtReportInput,
+  FeedBatchResult,
+  RecordConsumersCommand,
+  ReportDebtsCommand,
+  apiSource,
 } from '@app/credit';
 import { redactCpfs } from '@app/platform';
 import { newId } from '@app/shared-kernel';
@@ -28,7 +33,7 @@ export class FeedsController {
   @ApiOperation({
     summary: 'Report debts in bulk: register, update the amount, pay, renegotiate, remove',
     description:
-      'Keyed by the creditor\'s CNPJ and its contract id (with the CPF), so a re-sent report changes nothing. Reports' +
+      "Keyed by the creditor's CNPJ and its contract id (with the CPF), so a re-sent report changes nothing. Reports" +
       ' apply in order; each is checked on its own and a bad one is rejected in the answer while the rest is stored. ' +
       'A debt registered here waits, pending, until the consumer has been notified and the notice period has passed' +
       ' (CDC art. 43 §2; NOTICE_PERIOD_DAYS, default 10); payment and removal take effect at once. Only the client' +
@@ -41,8 +46,12 @@ export class FeedsController {
   async reportDebts(@Body() body: DebtReportsDto, @Client() client: AuthenticatedClient): Promise<FeedReceiptDto> {
     const { passed, rejected } = checkItems<DebtReportInput>(body.reports, validateDebtReportPayload, 'reports');
     const batch = {
-      batchId: body.batchId ?? newId(), source: apiSource(client.name), client: client.name,
-      received: body.reports.length, items: passed, rejected,
+      batchId: body.batchId ?? newId(),
+      source: apiSource(client.name),
+      client: client.name,
+      received: body.reports.length,
+      items: passed,
+      rejected,
     };
     const [result] = await this.commands.execute(new ReportDebtsCommand([batch], metadataOf(client)));
     return receipt(result!);
@@ -53,21 +62,29 @@ export class FeedsController {
   @Access('consumer:write')
   @ApiOperation({
     summary: 'Create consumers, or replace their name and address, in bulk',
-    description: 'Debts are kept. Each record is checked on its own; a bad one is rejected in the answer while the' +
+    description:
+      'Debts are kept. Each record is checked on its own; a bad one is rejected in the answer while the' +
       ' rest is stored.',
   })
   @ApiBody({ type: ConsumerRecordsDto })
   @ApiOkResponse({ type: FeedReceiptDto, description: 'What became of every record' })
   @ApiErrors(400, 413, 415)
   async recordConsumers(
-    @Body() body: ConsumerRecordsDto, @Client() client: AuthenticatedClient,
+    @Body() body: ConsumerRecordsDto,
+    @Client() client: AuthenticatedClient,
   ): Promise<FeedReceiptDto> {
     const { passed, rejected } = checkItems<ConsumerRecordInput>(
-      body.records, validateConsumerRecordPayload, 'records',
+      body.records,
+      validateConsumerRecordPayload,
+      'records',
     );
     const batch = {
-      batchId: body.batchId ?? newId(), source: apiSource(client.name), client: client.name,
-      received: body.records.length, items: passed, rejected,
+      batchId: body.batchId ?? newId(),
+      source: apiSource(client.name),
+      client: client.name,
+      received: body.records.length,
+      items: passed,
+      rejected,
     };
     const [result] = await this.commands.execute(new RecordConsumersCommand([batch], metadataOf(client)));
     return receipt(result!);

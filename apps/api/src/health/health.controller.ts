@@ -8,7 +8,17 @@ const healthSchema = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: ['ok', 'error'] },
-    details: { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] }, adapter: { type: 'string' }, state: { type: 'string', enum: ['up', 'degraded', 'down'] } } } },
+    details: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['up', 'down'] },
+          adapter: { type: 'string' },
+          state: { type: 'string', enum: ['up', 'degraded', 'down'] },
+        },
+      },
+    },
   },
 };
 
@@ -31,7 +41,11 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: every configured store answers', description: 'A cache that is down reports state "degraded" but keeps the service ready: queries answer from the stores.' })
+  @ApiOperation({
+    summary: 'Readiness: every configured store answers',
+    description:
+      'A cache that is down reports state "degraded" but keeps the service ready: queries answer from the stores.',
+  })
   @ApiOkResponse({ schema: healthSchema })
   @ApiServiceUnavailableResponse({ schema: healthSchema })
   @HealthCheck({ swaggerDocumentation: false })

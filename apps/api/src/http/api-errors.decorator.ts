@@ -13,5 +13,9 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents the error responses of an endpoint, all in the one ErrorResponse shape. */
 export function ApiErrors(...statuses: number[]): MethodDecorator {
-  return applyDecorators(...[...statuses, 500].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto })));
+  return applyDecorators(
+    ...[...statuses, 500].map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto }),
+    ),
+  );
 }

@@ -34,20 +34,37 @@ export const JSON_TYPE = 'application/json; charset=utf-8';
 
 function errorBodyOf(exception: unknown): ErrorResponseDto {
   if (exception instanceof BatchValidationError) {
-    return { statusCode: 400, code: exception.code, message: exception.message, field: exception.field, reason: exception.errors[0]?.reason, errors: exception.errors };
+    return {
+      statusCode: 400,
+      code: exception.code,
+      message: exception.message,
+      field: exception.field,
+      reason: exception.errors[0]?.reason,
+      errors: exception.errors,
+    };
   }
   if (exception instanceof DomainError) {
     const statusCode =
-      exception instanceof NotFoundError ? 404
-      : exception instanceof ValidationError ? 400
-      : exception instanceof ConflictError ? 409
-      : 422;
-    return { statusCode, code: exception.code, message: exception.message, field: exception.field, reason: exception.field ? exception.message : undefined };
+      exception instanceof NotFoundError
+        ? 404
+        : exception instanceof ValidationError
+          ? 400
+          : exception instanceof ConflictError
+            ? 409
+            : 422;
+    return {
+      statusCode,
+      code: exception.code,
+      message: exception.message,
+      field: exception.field,
+      reason: exception.field ? exception.message : undefined,
+    };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();
-    if (typeof response === 'object' && response !== null && 'code' in response) return { statusCode, ...(response as Omit<ErrorResponseDto, 'statusCode'>) };
+    if (typeof response === 'object' && response !== null && 'code' in response)
+      return { statusCode, ...(response as Omit<ErrorResponseDto, 'statusCode'>) };
     return { statusCode, code: codeForStatus(statusCode), message: exception.message };
   }
   const status = (exception as { statusCode?: number })?.statusCode;
@@ -60,13 +77,21 @@ function errorBodyOf(exception: unknown): ErrorResponseDto {
 
 function codeForStatus(status: number): string {
   switch (status) {
-    case HttpStatus.BAD_REQUEST: return 'BAD_REQUEST';
-    case HttpStatus.UNAUTHORIZED: return 'UNAUTHENTICATED';
-    case HttpStatus.FORBIDDEN: return 'FORBIDDEN';
-    case HttpStatus.NOT_FOUND: return 'ROUTE_NOT_FOUND';
-    case HttpStatus.PAYLOAD_TOO_LARGE: return 'PAYLOAD_TOO_LARGE';
-    case HttpStatus.UNSUPPORTED_MEDIA_TYPE: return 'UNSUPPORTED_MEDIA_TYPE';
-    case HttpStatus.TOO_MANY_REQUESTS: return 'RATE_LIMITED';
-    default: return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_REJECTED';
+    case HttpStatus.BAD_REQUEST:
+      return 'BAD_REQUEST';
+    case HttpStatus.UNAUTHORIZED:
+      return 'UNAUTHENTICATED';
+    case HttpStatus.FORBIDDEN:
+      return 'FORBIDDEN';
+    case HttpStatus.NOT_FOUND:
+      return 'ROUTE_NOT_FOUND';
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return 'PAYLOAD_TOO_LARGE';
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case HttpStatus.TOO_MANY_REQUESTS:
+      return 'RATE_LIMITED';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_REJECTED';
   }
 }

@@ -6,7 +6,15 @@ import { FieldErrorDto } from './error-response.dto';
  * lengths, patterns) say nothing useful about that value, so only the kind is reported.
  */
 const KIND_CONSTRAINTS = [
-  'isArray', 'isObject', 'nestedValidation', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isDateString', 'isUuid',
+  'isArray',
+  'isObject',
+  'nestedValidation',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isDateString',
+  'isUuid',
 ];
 
 /** What is wrong with one field, once: "is required" if missing, its kind if wrong, else each rule it breaks. */
@@ -22,7 +30,11 @@ function problemsOf(e: ValidationError, field: string): FieldErrorDto[] {
 
 function flatten(errors: ValidationError[], parent = ''): FieldErrorDto[] {
   return errors.flatMap((e) => {
-    const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    const field = parent
+      ? /^\d+$/.test(e.property)
+        ? `${parent}[${e.property}]`
+        : `${parent}.${e.property}`
+      : e.property;
     return [...problemsOf(e, field), ...flatten(e.children ?? [], field)];
   });
 }

@@ -19,8 +19,14 @@ export class RatingViewDto {
   @ApiProperty({ minimum: 0, maximum: 1000, example: 712 }) score: number;
   @ApiProperty({ enum: RATING_BANDS, example: 'B' }) band: string;
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.043 }) probabilityOfDefault: number;
-  @ApiProperty({ type: [ReasonCodeDto], description: 'Up to four factors where the consumer lost the most points' }) reasonCodes: ReasonCodeDto[];
-  @ApiPropertyOptional({ type: ImprovementDto, nullable: true, description: 'The one change that would raise the score most' }) improvement: ImprovementDto | null;
+  @ApiProperty({ type: [ReasonCodeDto], description: 'Up to four factors where the consumer lost the most points' })
+  reasonCodes: ReasonCodeDto[];
+  @ApiPropertyOptional({
+    type: ImprovementDto,
+    nullable: true,
+    description: 'The one change that would raise the score most',
+  })
+  improvement: ImprovementDto | null;
   @ApiProperty({ example: 'woe-logistic-v1' }) modelVersion: string;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
 }

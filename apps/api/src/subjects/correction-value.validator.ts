@@ -29,7 +29,8 @@ export function correctionValueProblem(field: unknown, value: unknown): string |
     case 'debt': {
       if (value === null) return null;
       const problems = nested(DebtCorrectionDto);
-      if (!problems.length && Object.keys(value as object).length === 0) problems.push('must correct at least one field');
+      if (!problems.length && Object.keys(value as object).length === 0)
+        problems.push('must correct at least one field');
       if (!problems.length) return null;
       return `must be the debt fields to correct, or null to cancel it, when field is debt (${problems.join('; ')})`;
     }

@@ -1,5 +1,9 @@
 import {
-  CorrectConsumerCommand, Correction, GetSubjectConsultationsQuery, GetSubjectExportQuery, SUBJECT_CURSOR_MAX_LENGTH,
+  CorrectConsumerCommand,
+  Correction,
+  GetSubjectConsultationsQuery,
+  GetSubjectExportQuery,
+  SUBJECT_CURSOR_MAX_LENGTH,
 } from '@app/credit';
 import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -29,7 +33,7 @@ class AccessDto {
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({
     example: 'Banco Horizonte S.A.',
-    description: 'The verified client: its API key\'s client name, or amqp:<broker user> for requests over RabbitMQ',
+    description: "The verified client: its API key's client name, or amqp:<broker user> for requests over RabbitMQ",
   })
   client: string;
   @ApiProperty({ example: 'CREDIT_GRANTING', nullable: true, type: String }) purpose: string | null;
@@ -40,15 +44,15 @@ class AccessDto {
     type: 'object',
     nullable: true,
     additionalProperties: true,
-    description: 'What a write changed, e.g. a correction\'s reason, before and after (export only)',
+    description: "What a write changed, e.g. a correction's reason, before and after (export only)",
   })
   detail?: object | null;
 }
 
 class InquiryDto {
   @ApiProperty({
-    description: 'Who asked, as the bureau recorded it: the verified client for analyses, or the name a source' +
-      ' reported',
+    description:
+      'Who asked, as the bureau recorded it: the verified client for analyses, or the name a source' + ' reported',
   })
   inquirer: string;
   @ApiProperty() purpose: string;
@@ -57,7 +61,8 @@ class InquiryDto {
     nullable: true,
     type: String,
     example: 'bureau',
-    description: 'Who reported the inquiry: bureau for analyses the bureau served, api:<client> or amqp:<user> for' +
+    description:
+      'Who reported the inquiry: bureau for analyses the bureau served, api:<client> or amqp:<user> for' +
       ' partners; null before sources were kept',
   })
   source: string | null;
@@ -65,13 +70,21 @@ class InquiryDto {
 
 export class SubjectPageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500, description: 'Most items of each list on one page' })
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
   @ApiPropertyOptional({
     format: 'subject-cursor',
     maxLength: SUBJECT_CURSOR_MAX_LENGTH,
     description: 'nextCursor from the previous page, as it came: opaque, checked when it comes back (CURSOR_INVALID)',
   })
-  @IsOptional() @IsString() @MaxLength(SUBJECT_CURSOR_MAX_LENGTH) cursor?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(SUBJECT_CURSOR_MAX_LENGTH)
+  cursor?: string;
 }
 
 export class ConsultationsDto {
@@ -99,8 +112,15 @@ export class ConsultationsDto {
 export class SubjectExportDto {
   @ApiProperty({ example: '123.456.789-09' }) cpf: string;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'A_CONSUMER: name, address and every debt, reportable or not' }) consumer: object | null;
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'B_RATING inputs' }) ratingFeatures: object | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'A_CONSUMER: name, address and every debt, reportable or not',
+  })
+  consumer: object | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'B_RATING inputs' })
+  ratingFeatures: object | null;
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
@@ -122,7 +142,8 @@ export class SubjectExportDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'Pass as cursor for the next page; null when every list is complete. Each page repeats consumer and' +
+    description:
+      'Pass as cursor for the next page; null when every list is complete. Each page repeats consumer and' +
       ' ratingFeatures',
   })
   nextCursor: string | null;
@@ -150,19 +171,28 @@ class CorrectionResultDto {
 }
 
 const REASON: SchemaObject = {
-  type: 'string', minLength: 1, maxLength: 500, example: 'Nome registrado com erro de digitação',
-  description: 'Why the data subject asked for the correction; kept, encrypted, in the audit entry with the values' +
+  type: 'string',
+  minLength: 1,
+  maxLength: 500,
+  example: 'Nome registrado com erro de digitação',
+  description:
+    'Why the data subject asked for the correction; kept, encrypted, in the audit entry with the values' +
     ' before and after',
 };
 const DEBT_ID: SchemaObject = {
-  type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$', example: 'contract-2024-0001',
+  type: 'string',
+  pattern: '^[A-Za-z0-9._:-]{1,64}$',
+  example: 'contract-2024-0001',
   description: 'The debt to correct or cancel',
 };
 /** CorrectionDto as the contract states it: the value's shape depends on the field, which one DTO cannot say. */
 const CORRECTION: SchemaObject = {
   oneOf: [
     {
-      title: 'Name', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
+      title: 'Name',
+      type: 'object',
+      additionalProperties: false,
+      required: ['field', 'value', 'reason'],
       properties: {
         field: { type: 'string', enum: ['name'] },
         value: { type: 'string', minLength: 2, maxLength: 160, pattern: TWO_VISIBLE, example: 'Maria da Silva Santos' },
@@ -170,13 +200,21 @@ const CORRECTION: SchemaObject = {
       },
     },
     {
-      title: 'Address', type: 'object', additionalProperties: false, required: ['field', 'value', 'reason'],
+      title: 'Address',
+      type: 'object',
+      additionalProperties: false,
+      required: ['field', 'value', 'reason'],
       properties: {
-        field: { type: 'string', enum: ['address'] }, value: { $ref: getSchemaPath(AddressDto) }, reason: REASON,
+        field: { type: 'string', enum: ['address'] },
+        value: { $ref: getSchemaPath(AddressDto) },
+        reason: REASON,
       },
     },
     {
-      title: 'Debt', type: 'object', additionalProperties: false, required: ['field', 'debtId', 'value', 'reason'],
+      title: 'Debt',
+      type: 'object',
+      additionalProperties: false,
+      required: ['field', 'debtId', 'value', 'reason'],
       properties: {
         field: { type: 'string', enum: ['debt'] },
         debtId: DEBT_ID,
@@ -207,7 +245,7 @@ export class SubjectsController {
     summary: 'Who consulted this CPF in the last six months',
     description:
       'Every analysis requested and every read of the personal data in the last six months (Lei 12.414 art. 6 IV),' +
-        ' with the verified client, the purpose and the time, ' +
+      ' with the verified client, the purpose and the time, ' +
       'however many they are: both lists are paged together; follow nextCursor until it is null.',
   })
   @ApiCpfParam()
@@ -215,7 +253,7 @@ export class SubjectsController {
   @ApiErrors(400)
   consultations(@Param('cpf') cpf: string, @Query() q: SubjectPageQueryDto) {
     return this.queries.execute(
-      new GetSubjectConsultationsQuery(cpf, { limit: q.limit ?? 500, cursor: q.cursor ?? null })
+      new GetSubjectConsultationsQuery(cpf, { limit: q.limit ?? 500, cursor: q.cursor ?? null }),
     );
   }
 
@@ -225,7 +263,7 @@ export class SubjectsController {
     summary: 'Everything held about a CPF',
     description:
       'A complete export across A_CONSUMER, B_RATING and C_TRANSACTIONS, including debts no report may show, the' +
-        ' source of every event and every audit entry ' +
+      ' source of every event and every audit entry ' +
       '(LGPD art. 18 II, 19 II). Nothing is capped: the lists are paged together; follow nextCursor until it is null.',
   })
   @ApiCpfParam()
@@ -241,9 +279,9 @@ export class SubjectsController {
     summary: 'Correct or cancel wrong data of the consumer record',
     description:
       'A name, an address, or a debt (corrected field by field, or cancelled with value null). The audit entry keeps' +
-        ' the reason and the values before and after. ' +
+      ' the reason and the values before and after. ' +
       'The cached analysis is evicted, the CPF re-scored, and every client that received the wrong data in the last' +
-        ' six months is notified through the ' +
+      ' six months is notified through the ' +
       'credit.corrections.notify.v1 queue (CDC art. 43 §3, LGPD art. 18 §6).',
   })
   @ApiCpfParam()
@@ -262,12 +300,10 @@ export class SubjectsController {
           ? { field: 'name', value: body.value as string }
           : { field: 'address', value: body.value as AddressDto };
     const result = await this.commands.execute(
-      new CorrectConsumerCommand(
-        cpf,
-        correction,
-        body.reason,
-        { correlationId: request.client?.requestId ?? 'none', clientId: request.client?.name },
-      )
+      new CorrectConsumerCommand(cpf, correction, body.reason, {
+        correlationId: request.client?.requestId ?? 'none',
+        clientId: request.client?.name,
+      }),
     );
     request.auditDetail = result.audit;
     return {

@@ -3,7 +3,18 @@ import { EVENT_TYPES, MOVEMENT_KINDS } from '@app/credit';
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
 } from 'class-validator';
 import { NOT_BLANK } from '../http/text-patterns';
 
@@ -14,13 +25,17 @@ const MCC = '^(?:074[2-9]|07[5-9][0-9]|0[89][0-9]{2}|[1-9][0-9]{3})$';
 abstract class EventBaseDto {
   @ApiProperty({
     example: 'evt-2026-11-25-000123',
-    description: "Unique among your client's events; re-sending it never duplicates the event, and another client" +
-      " may use the same id",
+    description:
+      "Unique among your client's events; re-sending it never duplicates the event, and another client" +
+      ' may use the same id',
     pattern: '^[A-Za-z0-9._:-]{1,128}$',
   })
   eventId: string;
   @ApiProperty({
-    type: 'string', format: Schemas.cpf.format, pattern: Schemas.CPF_PATTERN, example: '123.456.789-09',
+    type: 'string',
+    format: Schemas.cpf.format,
+    pattern: Schemas.CPF_PATTERN,
+    example: '123.456.789-09',
     description: Schemas.cpf.description,
   })
   cpf: string;
@@ -43,10 +58,15 @@ export class FinancialMovementDto extends EventBaseDto {
   @ApiProperty({ enum: ['FINANCIAL_MOVEMENT'] }) type: 'FINANCIAL_MOVEMENT';
   @ApiProperty({ enum: MOVEMENT_KINDS, example: 'SALARY' }) kind: string;
   @ApiProperty({
-    type: 'integer', example: 850000, minimum: -10_000_000_000, maximum: 10_000_000_000, not: { enum: [0] },
-    description: 'Signed BRL cents, at most R$ 100 million either way, never 0. The sign follows the kind: SALARY,' +
+    type: 'integer',
+    example: 850000,
+    minimum: -10_000_000_000,
+    maximum: 10_000_000_000,
+    not: { enum: [0] },
+    description:
+      'Signed BRL cents, at most R$ 100 million either way, never 0. The sign follows the kind: SALARY,' +
       ' TRANSFER_IN, LOAN_DISBURSEMENT, DEPOSIT positive; TRANSFER_OUT, BILL_PAYMENT, LOAN_PAYMENT, WITHDRAWAL' +
-        ' negative; OTHER either',
+      ' negative; OTHER either',
   })
   amountCents: number;
 }
@@ -54,9 +74,19 @@ export class FinancialMovementDto extends EventBaseDto {
 export class CardPurchaseDto extends EventBaseDto {
   @ApiProperty({ enum: ['CARD_PURCHASE'] }) type: 'CARD_PURCHASE';
   @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160, pattern: NOT_BLANK }) merchant: string;
-  @ApiProperty({ example: '5411', pattern: MCC, description: 'Merchant category code (ISO 18245), 4 digits from 0742 to 9999' })
+  @ApiProperty({
+    example: '5411',
+    pattern: MCC,
+    description: 'Merchant category code (ISO 18245), 4 digits from 0742 to 9999',
+  })
   mcc: string;
-  @ApiProperty({ type: 'integer', example: 15990, minimum: 1, maximum: 100_000_000, description: 'BRL cents, at most R$ 1 million' })
+  @ApiProperty({
+    type: 'integer',
+    example: 15990,
+    minimum: 1,
+    maximum: 100_000_000,
+    description: 'BRL cents, at most R$ 1 million',
+  })
   amountCents: number;
   @ApiPropertyOptional({ type: 'integer', nullable: true, example: 1, minimum: 1, maximum: 48, default: 1 })
   installments?: number | null;
@@ -79,8 +109,18 @@ const eventSchema = {
 };
 
 export class IngestBatchDto {
-  @ApiProperty({ type: 'array', items: eventSchema, minItems: 1, maxItems: 1000, description: 'Up to 1,000 events; every event is checked and, if any is invalid, none is stored' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsObject({ each: true }) events: Record<string, unknown>[];
+  @ApiProperty({
+    type: 'array',
+    items: eventSchema,
+    minItems: 1,
+    maxItems: 1000,
+    description: 'Up to 1,000 events; every event is checked and, if any is invalid, none is stored',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsObject({ each: true })
+  events: Record<string, unknown>[];
 }
 
 export class BatchItemDto {
@@ -88,7 +128,8 @@ export class BatchItemDto {
   @ApiProperty({ example: 'evt-2026-11-25-000123' }) eventId: string;
   @ApiProperty({
     enum: ['ACCEPTED', 'DUPLICATE'],
-    description: 'DUPLICATE: your client already sent this eventId (or it came earlier in this batch); it is not' +
+    description:
+      'DUPLICATE: your client already sent this eventId (or it came earlier in this batch); it is not' +
       ' stored again',
   })
   status: 'ACCEPTED' | 'DUPLICATE';
@@ -104,29 +145,52 @@ export class BatchAcceptedDto {
 /** The `types` filter of TransactionsQueryDto: event types as one comma-separated query value. */
 export const ApiEventTypesQuery = () =>
   ApiQuery({
-    name: 'types', required: false, style: 'form', explode: false, description: 'Event types, comma-separated',
+    name: 'types',
+    required: false,
+    style: 'form',
+    explode: false,
+    description: 'Event types, comma-separated',
     example: ['CARD_PURCHASE', 'FINANCIAL_MOVEMENT'],
     schema: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] } },
   });
 
 export class TransactionsQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Start of the window; default 90 days before "to"' }) @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'End of the window; default now' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Start of the window; default 90 days before "to"' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'End of the window; default now' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
   // Documented by ApiEventTypesQuery: a comma-separated list is an array with style form, explode false, which a
   // property of a query DTO cannot declare.
   @ApiHideProperty()
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
+  )
   @IsIn(EVENT_TYPES as unknown as string[], { each: true })
   types?: string[];
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
   @ApiPropertyOptional({
     format: 'cursor',
     description: 'The nextCursor of the previous page (base64url of the JSON pair [epoch ms, event id])',
   })
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 }
 
@@ -139,9 +203,16 @@ export class TransactionsPageDto {
 }
 
 export class InquiriesQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Default: six months ago' }) @IsOptional() @IsDateString() since?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: six months ago' })
+  @IsOptional()
+  @IsDateString()
+  since?: string;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
 

@@ -46,14 +46,24 @@ export class DemoDataLoader {
     if (bulk.saveMany) await bulk.saveMany(consumers, { demo: true });
     else for (const c of consumers) await this.consumers.save(c);
     // B's list is written before B's documents: a load that dies half way still leaves what it wrote findable.
-    await this.marks.markRatingSubjects(demo.map((d) => d.consumer.cpf), now);
+    await this.marks.markRatingSubjects(
+      demo.map((d) => d.consumer.cpf),
+      now,
+    );
     for (const d of demo) await this.features.save(ratingFeaturesFromInput(d.features, now));
-    const { valid, rejected } = validateEvents(demo.flatMap((d) => d.events), now);
-    if (rejected.length) throw new Error(`demo data generated ${rejected.length} invalid events: ${rejected[0].reason}`);
+    const { valid, rejected } = validateEvents(
+      demo.flatMap((d) => d.events),
+      now,
+    );
+    if (rejected.length)
+      throw new Error(`demo data generated ${rejected.length} invalid events: ${rejected[0].reason}`);
     for (let i = 0; i < valid.length; i += 5000) {
       await this.transactions.append(valid.slice(i, i + 5000), { demo: true });
     }
-    await this.engine.rateCpfs(demo.map((d) => d.consumer.cpf), { correlationId: 'demo-data' });
+    await this.engine.rateCpfs(
+      demo.map((d) => d.consumer.cpf),
+      { correlationId: 'demo-data' },
+    );
     this.logger.log(`loaded ${demo.length} demo consumers and ${valid.length} events in ${Date.now() - started} ms`);
     return demo.length;
   }

@@ -24,7 +24,9 @@ describe('generateDemoConsumers', () => {
   });
 
   it('depends on the day only, not the time of day', () => {
-    expect(JSON.stringify(generateDemoConsumers(5, new Date('2025-06-15T23:59:00Z')))).toBe(JSON.stringify(demo.slice(0, 5)));
+    expect(JSON.stringify(generateDemoConsumers(5, new Date('2025-06-15T23:59:00Z')))).toBe(
+      JSON.stringify(demo.slice(0, 5)),
+    );
   });
 
   it('generates exactly the requested number of consumers', () => {
@@ -40,7 +42,9 @@ describe('generateDemoConsumers', () => {
     const cpfs = demo.map((d) => d.consumer.cpf);
     expect(cpfs.every((c) => Cpf.isValid(c))).toBe(true);
     expect(new Set(cpfs).size).toBe(1000);
-    const mismatched = demo.filter((d) => d.features.cpf !== d.consumer.cpf || d.events.some((e) => e.cpf !== d.consumer.cpf));
+    const mismatched = demo.filter(
+      (d) => d.features.cpf !== d.consumer.cpf || d.events.some((e) => e.cpf !== d.consumer.cpf),
+    );
     expect(mismatched).toEqual([]);
   });
 
@@ -53,13 +57,19 @@ describe('generateDemoConsumers', () => {
   });
 
   it('generates all three event types', () => {
-    expect(new Set(demo.flatMap((d) => d.events.map((e) => e.type)))).toEqual(new Set(['BUREAU_INQUIRY', 'FINANCIAL_MOVEMENT', 'CARD_PURCHASE']));
+    expect(new Set(demo.flatMap((d) => d.events.map((e) => e.type)))).toEqual(
+      new Set(['BUREAU_INQUIRY', 'FINANCIAL_MOVEMENT', 'CARD_PURCHASE']),
+    );
   });
 
   it('generates consumers and rating features that the domain accepts', () => {
     // Each factory throws on the first rule broken, so mapping the whole base is the assertion.
-    expect(demo.map((d) => consumerFromInput(d.consumer, REFERENCE).cpf.value)).toEqual(demo.map((d) => d.consumer.cpf));
-    expect(demo.map((d) => ratingFeaturesFromInput(d.features, REFERENCE).props.cpf.value)).toEqual(demo.map((d) => d.consumer.cpf));
+    expect(demo.map((d) => consumerFromInput(d.consumer, REFERENCE).cpf.value)).toEqual(
+      demo.map((d) => d.consumer.cpf),
+    );
+    expect(demo.map((d) => ratingFeaturesFromInput(d.features, REFERENCE).props.cpf.value)).toEqual(
+      demo.map((d) => d.consumer.cpf),
+    );
   });
 
   it('includes debts older than five years, so the reporting limit shows', () => {
@@ -97,9 +107,24 @@ describe('DemoDataLoader', () => {
     const features = new InMemoryRatingFeaturesRepository();
     const ratings = new InMemoryRatingRepository();
     const transactions = new InMemoryTransactionStore();
-    const rater = new RatingEngine(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    const rater = new RatingEngine(
+      consumers,
+      features,
+      ratings,
+      transactions,
+      new WoeLogisticScorer(),
+      clock,
+      new RecordingEventBus().notifier(new InMemoryAnalysisCache()),
+    );
     const marks = new ListedDemoMarks();
-    return { consumers, features, ratings, transactions, marks, loader: new DemoDataLoader(consumers, features, transactions, rater, clock, marks, count) };
+    return {
+      consumers,
+      features,
+      ratings,
+      transactions,
+      marks,
+      loader: new DemoDataLoader(consumers, features, transactions, rater, clock, marks, count),
+    };
   }
 
   beforeEach(() => {

@@ -25,15 +25,79 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const FIRST = ['Ana', 'Bruno', 'Carla', 'Diego', 'Elisa', 'Fábio', 'Gabriela', 'Heitor', 'Isabela', 'João', 'Larissa', 'Marcos', 'Natália', 'Otávio', 'Paula', 'Rafael', 'Sofia', 'Tiago', 'Valéria', 'Wagner'];
-const LAST = ['Silva', 'Santos', 'Oliveira', 'Souza', 'Rodrigues', 'Ferreira', 'Alves', 'Pereira', 'Lima', 'Gomes', 'Costa', 'Ribeiro', 'Martins', 'Carvalho', 'Almeida'];
-const CITIES: [string, string, string][] = [
-  ['São Paulo', 'SP', '01310'], ['Rio de Janeiro', 'RJ', '20040'], ['Belo Horizonte', 'MG', '30130'], ['Curitiba', 'PR', '80010'],
-  ['Porto Alegre', 'RS', '90010'], ['Salvador', 'BA', '40020'], ['Recife', 'PE', '50030'], ['Fortaleza', 'CE', '60060'], ['Brasília', 'DF', '70040'],
+const FIRST = [
+  'Ana',
+  'Bruno',
+  'Carla',
+  'Diego',
+  'Elisa',
+  'Fábio',
+  'Gabriela',
+  'Heitor',
+  'Isabela',
+  'João',
+  'Larissa',
+  'Marcos',
+  'Natália',
+  'Otávio',
+  'Paula',
+  'Rafael',
+  'Sofia',
+  'Tiago',
+  'Valéria',
+  'Wagner',
 ];
-const STREETS = ['Rua das Flores', 'Avenida Brasil', 'Rua XV de Novembro', 'Avenida Paulista', 'Rua da Consolação', 'Rua Sete de Setembro'];
-const CREDITORS = ['Banco Horizonte S.A.', 'Financeira Aurora', 'Loja Magna Varejo', 'Operadora Conecta Telecom', 'Cartões Estrela'];
-const MERCHANTS: [string, string][] = [['Supermercado Bom Preço', '5411'], ['Posto Avenida', '5541'], ['Farmácia Saúde', '5912'], ['Restaurante Sabor', '5812'], ['Loja Eletro', '5732'], ['Livraria Central', '5942']];
+const LAST = [
+  'Silva',
+  'Santos',
+  'Oliveira',
+  'Souza',
+  'Rodrigues',
+  'Ferreira',
+  'Alves',
+  'Pereira',
+  'Lima',
+  'Gomes',
+  'Costa',
+  'Ribeiro',
+  'Martins',
+  'Carvalho',
+  'Almeida',
+];
+const CITIES: [string, string, string][] = [
+  ['São Paulo', 'SP', '01310'],
+  ['Rio de Janeiro', 'RJ', '20040'],
+  ['Belo Horizonte', 'MG', '30130'],
+  ['Curitiba', 'PR', '80010'],
+  ['Porto Alegre', 'RS', '90010'],
+  ['Salvador', 'BA', '40020'],
+  ['Recife', 'PE', '50030'],
+  ['Fortaleza', 'CE', '60060'],
+  ['Brasília', 'DF', '70040'],
+];
+const STREETS = [
+  'Rua das Flores',
+  'Avenida Brasil',
+  'Rua XV de Novembro',
+  'Avenida Paulista',
+  'Rua da Consolação',
+  'Rua Sete de Setembro',
+];
+const CREDITORS = [
+  'Banco Horizonte S.A.',
+  'Financeira Aurora',
+  'Loja Magna Varejo',
+  'Operadora Conecta Telecom',
+  'Cartões Estrela',
+];
+const MERCHANTS: [string, string][] = [
+  ['Supermercado Bom Preço', '5411'],
+  ['Posto Avenida', '5541'],
+  ['Farmácia Saúde', '5912'],
+  ['Restaurante Sabor', '5812'],
+  ['Loja Eletro', '5732'],
+  ['Livraria Central', '5942'],
+];
 const INQUIRERS = ['Banco Horizonte S.A.', 'Financeira Aurora', 'Loja Magna Varejo', 'Imobiliária Lar'];
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
@@ -69,8 +133,13 @@ export function generateDemoConsumers(count: number, referenceDay: Date, seed = 
     const n = result.length;
     const [city, state, cep] = pick(rnd, CITIES);
     const address = {
-      street: pick(rnd, STREETS), number: String(1 + Math.floor(rnd() * 2000)), complement: rnd() < 0.3 ? `Apto ${10 + Math.floor(rnd() * 200)}` : null,
-      district: 'Centro', city, state, postalCode: `${cep}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}`,
+      street: pick(rnd, STREETS),
+      number: String(1 + Math.floor(rnd() * 2000)),
+      complement: rnd() < 0.3 ? `Apto ${10 + Math.floor(rnd() * 200)}` : null,
+      district: 'Centro',
+      city,
+      state,
+      postalCode: `${cep}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}`,
     };
     const risk = rnd();
     const debts = Array.from({ length: Math.floor(rnd() * 4) }, (_, d) => {
@@ -78,8 +147,11 @@ export function generateDemoConsumers(count: number, referenceDay: Date, seed = 
       const due = today - ageDays * DAY_MS;
       const overdue = ageDays > 0 && rnd() < risk;
       return {
-        id: `debt-${n}-${d}`, creditor: CREDITORS[d % CREDITORS.length], creditorCnpj: cnpjFrom(11_111_000 + d * 7919),
-        amountCents: 5_000 + Math.floor(rnd() * 800_000), dueDate: day(due),
+        id: `debt-${n}-${d}`,
+        creditor: CREDITORS[d % CREDITORS.length],
+        creditorCnpj: cnpjFrom(11_111_000 + d * 7919),
+        amountCents: 5_000 + Math.floor(rnd() * 800_000),
+        dueDate: day(due),
         status: ageDays <= 0 ? 'OPEN' : overdue ? 'OVERDUE' : rnd() < 0.5 ? 'PAID' : 'RENEGOTIATED',
         limitationDate: null,
       };
@@ -87,26 +159,94 @@ export function generateDemoConsumers(count: number, referenceDay: Date, seed = 
     const age = 19 + Math.floor(rnd() * 60);
     const birth = new Date(today - (age * 365.25 + Math.floor(rnd() * 300)) * DAY_MS);
     const salary = 150_000 + Math.floor(rnd() * (risk < 0.3 ? 2_500_000 : 800_000));
-    const incomeSources = [{ kind: age > 65 ? 'PENSION' : 'SALARY', monthlyAmountCents: salary, since: day(today - Math.floor(rnd() * 3650 + 30) * DAY_MS) }];
-    if (rnd() < 0.25) incomeSources.push({ kind: 'RENTAL', monthlyAmountCents: 50_000 + Math.floor(rnd() * 300_000), since: day(today - Math.floor(rnd() * 2000 + 30) * DAY_MS) });
+    const incomeSources = [
+      {
+        kind: age > 65 ? 'PENSION' : 'SALARY',
+        monthlyAmountCents: salary,
+        since: day(today - Math.floor(rnd() * 3650 + 30) * DAY_MS),
+      },
+    ];
+    if (rnd() < 0.25)
+      incomeSources.push({
+        kind: 'RENTAL',
+        monthlyAmountCents: 50_000 + Math.floor(rnd() * 300_000),
+        since: day(today - Math.floor(rnd() * 2000 + 30) * DAY_MS),
+      });
     const assets = [];
-    if (rnd() < 0.35) { const financed = rnd() < 0.5; const value = 20_000_000 + Math.floor(rnd() * 80_000_000); assets.push({ kind: 'REAL_ESTATE', valueCents: value, financed, outstandingCents: financed ? Math.floor(value * rnd() * 0.8) : 0 }); }
-    if (rnd() < 0.5) { const financed = rnd() < 0.6; const value = 3_000_000 + Math.floor(rnd() * 12_000_000); assets.push({ kind: 'VEHICLE', valueCents: value, financed, outstandingCents: financed ? Math.floor(value * rnd() * 0.9) : 0 }); }
-    if (rnd() < 0.4) assets.push({ kind: 'INVESTMENT', valueCents: 100_000 + Math.floor(rnd() * 20_000_000), financed: false, outstandingCents: 0 });
+    if (rnd() < 0.35) {
+      const financed = rnd() < 0.5;
+      const value = 20_000_000 + Math.floor(rnd() * 80_000_000);
+      assets.push({
+        kind: 'REAL_ESTATE',
+        valueCents: value,
+        financed,
+        outstandingCents: financed ? Math.floor(value * rnd() * 0.8) : 0,
+      });
+    }
+    if (rnd() < 0.5) {
+      const financed = rnd() < 0.6;
+      const value = 3_000_000 + Math.floor(rnd() * 12_000_000);
+      assets.push({
+        kind: 'VEHICLE',
+        valueCents: value,
+        financed,
+        outstandingCents: financed ? Math.floor(value * rnd() * 0.9) : 0,
+      });
+    }
+    if (rnd() < 0.4)
+      assets.push({
+        kind: 'INVESTMENT',
+        valueCents: 100_000 + Math.floor(rnd() * 20_000_000),
+        financed: false,
+        outstandingCents: 0,
+      });
     const events: TransactionEventInput[] = [];
     const eventCount = 12 + Math.floor(rnd() * 16);
     for (let e = 0; e < eventCount; e++) {
       const at = iso(today - Math.floor(rnd() * 180 * DAY_MS) - 3_600_000);
       const r = rnd();
       const eventId = `demo-${cpf}-${e}`;
-      if (r < 0.1 + risk * 0.1) events.push({ eventId, cpf, type: 'BUREAU_INQUIRY', occurredAt: at, inquirer: pick(rnd, INQUIRERS), purpose: 'CREDIT_GRANTING' });
+      if (r < 0.1 + risk * 0.1)
+        events.push({
+          eventId,
+          cpf,
+          type: 'BUREAU_INQUIRY',
+          occurredAt: at,
+          inquirer: pick(rnd, INQUIRERS),
+          purpose: 'CREDIT_GRANTING',
+        });
       else if (r < 0.55) {
-        const kind = pick(rnd, ['SALARY', 'TRANSFER_IN', 'TRANSFER_OUT', 'BILL_PAYMENT', 'LOAN_PAYMENT', 'WITHDRAWAL'] as const);
+        const kind = pick(rnd, [
+          'SALARY',
+          'TRANSFER_IN',
+          'TRANSFER_OUT',
+          'BILL_PAYMENT',
+          'LOAN_PAYMENT',
+          'WITHDRAWAL',
+        ] as const);
         const sign = kind === 'SALARY' || kind === 'TRANSFER_IN' ? 1 : -1;
-        events.push({ eventId, cpf, type: 'FINANCIAL_MOVEMENT', occurredAt: at, kind, amountCents: sign * (kind === 'SALARY' ? salary : 1_000 + Math.floor(rnd() * 300_000)) });
+        events.push({
+          eventId,
+          cpf,
+          type: 'FINANCIAL_MOVEMENT',
+          occurredAt: at,
+          kind,
+          amountCents: sign * (kind === 'SALARY' ? salary : 1_000 + Math.floor(rnd() * 300_000)),
+        });
       } else {
         const [merchant, mcc] = pick(rnd, MERCHANTS);
-        events.push({ eventId, cpf, type: 'CARD_PURCHASE', occurredAt: at, merchant, mcc, amountCents: 500 + Math.floor(rnd() * 150_000), installments: rnd() < 0.2 ? 1 + Math.floor(rnd() * 12) : 1, approved: rnd() > risk * 0.3, cardLast4: String(1000 + (n % 9000)) });
+        events.push({
+          eventId,
+          cpf,
+          type: 'CARD_PURCHASE',
+          occurredAt: at,
+          merchant,
+          mcc,
+          amountCents: 500 + Math.floor(rnd() * 150_000),
+          installments: rnd() < 0.2 ? 1 + Math.floor(rnd() * 12) : 1,
+          approved: rnd() > risk * 0.3,
+          cardLast4: String(1000 + (n % 9000)),
+        });
       }
     }
     result.push({

@@ -12,5 +12,12 @@ export const RELATIONAL_MIGRATIONS = [...CONSUMER_MIGRATIONS, ...AUDIT_MIGRATION
 
 /** A DataSource for PostgreSQL outside Nest: the migration and key commands and integration tests use it. */
 export function postgresDataSource(url: string): DataSource {
-  return new DataSource({ type: 'postgres', url, entities: RELATIONAL_ENTITIES, migrations: RELATIONAL_MIGRATIONS, synchronize: false, migrationsTableName: 'schema_migrations' });
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: RELATIONAL_ENTITIES,
+    migrations: RELATIONAL_MIGRATIONS,
+    synchronize: false,
+    migrationsTableName: 'schema_migrations',
+  });
 }

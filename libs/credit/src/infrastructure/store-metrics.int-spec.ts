@@ -15,8 +15,10 @@ async function calls(store: string, operation: string): Promise<{ observed: numb
   const errors = await metricsRegistry.getSingleMetric('credit_store_call_errors_total')!.get();
   const of = (v: Sample) => v.labels.store === store && v.labels.operation === operation;
   return {
-    observed: Number((histogram.values as Sample[])
-      .find((v) => of(v) && v.metricName === 'credit_store_call_duration_seconds_count')?.value ?? 0),
+    observed: Number(
+      (histogram.values as Sample[]).find((v) => of(v) && v.metricName === 'credit_store_call_duration_seconds_count')
+        ?.value ?? 0,
+    ),
     errors: Number(errors.values.find(of)?.value ?? 0),
   };
 }
@@ -24,7 +26,11 @@ async function calls(store: string, operation: string): Promise<{ observed: numb
 /** Each store's calls are timed and their failures counted, through the store's own hooks, against the real servers. */
 describe('Store call metrics against the real servers', () => {
   it('times PostgreSQL queries by statement and counts the one that fails', async () => {
-    const ds = await new DataSource({ type: 'postgres', url: requireEnv('DATABASE_URL'), subscribers: [PostgresQueryMetrics] }).initialize();
+    const ds = await new DataSource({
+      type: 'postgres',
+      url: requireEnv('DATABASE_URL'),
+      subscribers: [PostgresQueryMetrics],
+    }).initialize();
     try {
       const before = await calls('postgresql', 'select');
       await ds.query('SELECT 1');
@@ -54,8 +60,10 @@ describe('Store call metrics against the real servers', () => {
     }
   });
 
-  it('times MongoDB commands from the driver\'s command monitoring', async () => {
-    const connection = await mongoose.createConnection(requireEnv('MONGODB_URL'), { monitorCommands: true, serverSelectionTimeoutMS: 5_000 }).asPromise();
+  it("times MongoDB commands from the driver's command monitoring", async () => {
+    const connection = await mongoose
+      .createConnection(requireEnv('MONGODB_URL'), { monitorCommands: true, serverSelectionTimeoutMS: 5_000 })
+      .asPromise();
     try {
       instrumentMongoClient(connection.getClient());
       const before = await calls('mongodb', 'find');

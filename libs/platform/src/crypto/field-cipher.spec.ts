@@ -148,7 +148,12 @@ describe('FieldCipher', () => {
     const none = { dataEncryptionKeys: null, cpfLookupKey: null, databaseUrl: null, pgliteDataDir: null };
 
     it('uses the configured keys, first one current', () => {
-      const configured = FieldCipher.fromConfig({ ...none, dataEncryptionKeys: [k2, k1], cpfLookupKey: lookupKey, databaseUrl: 'postgres://x/y' });
+      const configured = FieldCipher.fromConfig({
+        ...none,
+        dataEncryptionKeys: [k2, k1],
+        cpfLookupKey: lookupKey,
+        databaseUrl: 'postgres://x/y',
+      });
       expect(configured.keyIds).toEqual(['k2', 'k1']);
       expect(configured.lookupHash('12345678909')).toBe(cipher.lookupHash('12345678909'));
     });

@@ -47,15 +47,19 @@ export class FieldCipher {
   readonly #lookupKey: Buffer;
 
   constructor(keyring: readonly DataKey[], lookupKey: Buffer) {
-    if (!keyring.length) throw new FieldCipherError('the data encryption keyring is empty: at least one key is required');
+    if (!keyring.length)
+      throw new FieldCipherError('the data encryption keyring is empty: at least one key is required');
     const keys = new Map<string, Buffer>();
     for (const { id, key } of keyring) {
-      if (typeof id !== 'string' || !KEY_ID.test(id)) throw new FieldCipherError('a data encryption key id must be 1 to 32 letters, digits, "_" or "-"');
+      if (typeof id !== 'string' || !KEY_ID.test(id))
+        throw new FieldCipherError('a data encryption key id must be 1 to 32 letters, digits, "_" or "-"');
       if (keys.has(id)) throw new FieldCipherError(`the data encryption key id "${id}" appears twice in the keyring`);
-      if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw new FieldCipherError(`the data encryption key "${id}" must be ${KEY_BYTES} bytes`);
+      if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES)
+        throw new FieldCipherError(`the data encryption key "${id}" must be ${KEY_BYTES} bytes`);
       keys.set(id, Buffer.from(key));
     }
-    if (!Buffer.isBuffer(lookupKey) || lookupKey.length < KEY_BYTES) throw new FieldCipherError(`the CPF lookup key must be at least ${KEY_BYTES} bytes`);
+    if (!Buffer.isBuffer(lookupKey) || lookupKey.length < KEY_BYTES)
+      throw new FieldCipherError(`the CPF lookup key must be at least ${KEY_BYTES} bytes`);
     this.#keys = keys;
     this.#currentKeyId = keyring[0].id;
     this.#lookupKey = Buffer.from(lookupKey);
@@ -71,12 +75,17 @@ export class FieldCipher {
    * with the process. Data that outlives the process (PostgreSQL, PGlite on disk) with no keys would be unreadable
    * after a restart, so that is refused, as is a half-configured pair.
    */
-  static fromConfig(config: Pick<AppConfig, 'dataEncryptionKeys' | 'cpfLookupKey' | 'databaseUrl' | 'pgliteDataDir'>): FieldCipher {
+  static fromConfig(
+    config: Pick<AppConfig, 'dataEncryptionKeys' | 'cpfLookupKey' | 'databaseUrl' | 'pgliteDataDir'>,
+  ): FieldCipher {
     const { dataEncryptionKeys: keys, cpfLookupKey: lookupKey } = config;
     if (keys?.length && lookupKey) return new FieldCipher(keys, lookupKey);
-    if (keys?.length || lookupKey) throw new ConfigError('DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY must be set together');
+    if (keys?.length || lookupKey)
+      throw new ConfigError('DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY must be set together');
     if (config.databaseUrl || config.pgliteDataDir) {
-      throw new ConfigError('DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required when the database outlives the process (DATABASE_URL or PGLITE_DATA_DIR)');
+      throw new ConfigError(
+        'DATA_ENCRYPTION_KEYS and CPF_LOOKUP_KEY are required when the database outlives the process (DATABASE_URL or PGLITE_DATA_DIR)',
+      );
     }
     return FieldCipher.ephemeral();
   }
@@ -98,20 +107,31 @@ export class FieldCipher {
     const cipher = createCipheriv(ALGORITHM, this.#keys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad(keyId, context));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, keyId, iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    return [
+      VERSION,
+      keyId,
+      iv.toString('base64url'),
+      ciphertext.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+    ].join('.');
   }
 
   decrypt(token: string, context: string): string {
     const { keyId, iv, ciphertext, tag } = parse(token);
     const key = this.#keys.get(keyId);
-    if (!key) throw new FieldCipherError(`no data encryption key with id "${keyId}" in the keyring (it has: ${this.keyIds.join(', ')})`);
+    if (!key)
+      throw new FieldCipherError(
+        `no data encryption key with id "${keyId}" in the keyring (it has: ${this.keyIds.join(', ')})`,
+      );
     const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(keyId, context));
     decipher.setAuthTag(tag);
     try {
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
     } catch {
-      throw new FieldCipherError(`a value encrypted with key "${keyId}" failed authentication: tampered, or moved from another row or field`);
+      throw new FieldCipherError(
+        `a value encrypted with key "${keyId}" failed authentication: tampered, or moved from another row or field`,
+      );
     }
   }
 
@@ -127,7 +147,8 @@ export class FieldCipher {
 
   /** HMAC-SHA256 of the 11 CPF digits, lowercase hex (64 characters): for a unique index and look-ups. */
   lookupHash(cpfDigits: string): string {
-    if (typeof cpfDigits !== 'string' || !/^\d{11}$/.test(cpfDigits)) throw new FieldCipherError('the CPF look-up hash takes the 11 digits of a CPF, unformatted');
+    if (typeof cpfDigits !== 'string' || !/^\d{11}$/.test(cpfDigits))
+      throw new FieldCipherError('the CPF look-up hash takes the 11 digits of a CPF, unformatted');
     return createHmac('sha256', this.#lookupKey).update(cpfDigits, 'utf8').digest('hex');
   }
 
@@ -142,7 +163,8 @@ export class FieldCipher {
 
 /** The version and key id are authenticated too, so a header cannot be edited without the tag failing. */
 function aad(keyId: string, context: string): Buffer {
-  if (typeof context !== 'string' || context.length === 0) throw new FieldCipherError('an encryption context is required');
+  if (typeof context !== 'string' || context.length === 0)
+    throw new FieldCipherError('an encryption context is required');
   return Buffer.from(`${VERSION}.${keyId}.${context}`, 'utf8');
 }
 
@@ -150,8 +172,15 @@ function parse(token: string): ParsedToken {
   const parts = typeof token === 'string' ? token.split('.') : [];
   if (parts.length !== 5 || parts[0] !== VERSION) throw new FieldCipherError(`not a ${VERSION} field token`);
   const [, keyId, iv, ciphertext, tag] = parts;
-  if (!KEY_ID.test(keyId) || ![iv, ciphertext, tag].every((p) => B64URL.test(p))) throw new FieldCipherError(`malformed ${VERSION} field token`);
-  const parsed = { keyId, iv: Buffer.from(iv, 'base64url'), ciphertext: Buffer.from(ciphertext, 'base64url'), tag: Buffer.from(tag, 'base64url') };
-  if (parsed.iv.length !== IV_BYTES || parsed.tag.length !== TAG_BYTES) throw new FieldCipherError(`malformed ${VERSION} field token`);
+  if (!KEY_ID.test(keyId) || ![iv, ciphertext, tag].every((p) => B64URL.test(p)))
+    throw new FieldCipherError(`malformed ${VERSION} field token`);
+  const parsed = {
+    keyId,
+    iv: Buffer.from(iv, 'base64url'),
+    ciphertext: Buffer.from(ciphertext, 'base64url'),
+    tag: Buffer.from(tag, 'base64url'),
+  };
+  if (parsed.iv.length !== IV_BYTES || parsed.tag.length !== TAG_BYTES)
+    throw new FieldCipherError(`malformed ${VERSION} field token`);
   return parsed;
 }

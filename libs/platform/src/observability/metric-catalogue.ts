@@ -75,7 +75,7 @@ export const messagesRetried = new Counter({
 
 export const messagesDeadLettered = new Counter({
   name: 'credit_rabbitmq_messages_dead_lettered_total',
-  help: 'Messages moved to the queue\'s dead-letter queue, by the code of the reason',
+  help: "Messages moved to the queue's dead-letter queue, by the code of the reason",
   labelNames: ['queue', 'code'] as const,
   registers: everywhere,
 });
@@ -199,7 +199,10 @@ export const auditAnchorInterval = new Gauge({
 
 /** The metrics only some processes register, with the condition, as docs/operations.md states it. */
 export const PROCESS_SPECIFIC_METRICS: readonly Metric[] = [
-  auditChainHead, auditAnchorSequence, auditAnchorTimestamp, auditAnchorInterval,
+  auditChainHead,
+  auditAnchorSequence,
+  auditAnchorTimestamp,
+  auditAnchorInterval,
 ];
 
 /** Registers a process-specific metric (idempotent: tests build several apps in one process). */
@@ -207,4 +210,3 @@ export function exposeMetric(metric: Metric): void {
   const name = (metric as unknown as { name: string }).name;
   if (!metricsRegistry.getSingleMetric(name)) metricsRegistry.registerMetric(metric);
 }
-

@@ -6,7 +6,13 @@ import { elasticsearchOperation, recordStoreCall } from './store-metrics';
 describe('Metrics', () => {
   it('keeps a label from outside to its first values and reports the rest as "other"', () => {
     const label = boundedLabel(2);
-    expect(['amqp:a', 'amqp:b', 'amqp:a', 'amqp:c', 'amqp:d'].map(label)).toEqual(['amqp:a', 'amqp:b', 'amqp:a', 'other', 'other']);
+    expect(['amqp:a', 'amqp:b', 'amqp:a', 'amqp:c', 'amqp:d'].map(label)).toEqual([
+      'amqp:a',
+      'amqp:b',
+      'amqp:a',
+      'other',
+      'other',
+    ]);
   });
 
   it('names an Elasticsearch call by its endpoint, never by the index or the document id in its path', () => {
@@ -34,12 +40,16 @@ describe('Metrics', () => {
     }
   });
 
-  it('records store calls and partner rejections under the catalogue\'s names, labels bounded', async () => {
+  it("records store calls and partner rejections under the catalogue's names, labels bounded", async () => {
     recordStoreCall('redis', 'evalsha', 0.0004, false);
     recordRejectedItems('amqp:acme', 'transactions', 'SCHEMA_INVALID', 3);
     const text = await metricsRegistry.metrics();
-    expect(text).toMatch(/credit_store_call_duration_seconds_bucket\{le="0.0005",store="redis",operation="evalsha"\} 1/);
-    expect(text).toContain('credit_partner_items_rejected_total{partner="amqp:acme",feed="transactions",code="SCHEMA_INVALID"} 3');
+    expect(text).toMatch(
+      /credit_store_call_duration_seconds_bucket\{le="0.0005",store="redis",operation="evalsha"\} 1/,
+    );
+    expect(text).toContain(
+      'credit_partner_items_rejected_total{partner="amqp:acme",feed="transactions",code="SCHEMA_INVALID"} 3',
+    );
     expect(storeCallDuration).toBeDefined();
   });
 });

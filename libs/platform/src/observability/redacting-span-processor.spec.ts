@@ -15,7 +15,9 @@ describe('Spans leave the process with CPFs masked', () => {
   it('masks attributes, the name, the status message and exception events, and keeps the rest', () => {
     const span = trace.getTracer('test').startSpan('PUT /v1/consumers/529.982.247-25', {
       attributes: {
-        'url.path': '/v1/consumers/52998224725', 'http.route': '/v1/consumers/:cpf', 'server.port': 3000,
+        'url.path': '/v1/consumers/52998224725',
+        'http.route': '/v1/consumers/:cpf',
+        'server.port': 3000,
         'app.cpfs': ['52998224725', 'none'],
       },
     });
@@ -27,7 +29,9 @@ describe('Spans leave the process with CPFs masked', () => {
     const text = JSON.stringify({ ...exported!.attributes, name: exported!.name, events: exported!.events });
     expect(text + exported!.status.message).not.toMatch(/52998224725|529\.982\.247-25/);
     expect(exported!.attributes).toMatchObject({
-      'url.path': '/v1/consumers/***.982.247-**', 'http.route': '/v1/consumers/:cpf', 'server.port': 3000,
+      'url.path': '/v1/consumers/***.982.247-**',
+      'http.route': '/v1/consumers/:cpf',
+      'server.port': 3000,
       'app.cpfs': ['***.982.247-**', 'none'],
     });
     expect(exported!.name).toBe('PUT /v1/consumers/***.982.247-**');

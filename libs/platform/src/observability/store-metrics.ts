@@ -97,8 +97,24 @@ export function elasticsearchOperation(method: string | undefined, path: string 
   return `${(method ?? 'GET').toLowerCase()} ${ES_ENDPOINTS.has(operation) ? operation : 'other'}`;
 }
 const ES_ENDPOINTS = new Set([
-  'index', '_bulk', '_search', '_count', '_refresh', '_doc', '_create', '_update', '_mapping', '_mget',
-  '_delete_by_query', '_update_by_query', '_cluster', '_index_template', '_settings', '_stats', '_pit', '_msearch',
+  'index',
+  '_bulk',
+  '_search',
+  '_count',
+  '_refresh',
+  '_doc',
+  '_create',
+  '_update',
+  '_mapping',
+  '_mget',
+  '_delete_by_query',
+  '_update_by_query',
+  '_cluster',
+  '_index_template',
+  '_settings',
+  '_stats',
+  '_pit',
+  '_msearch',
 ]);
 
 /** Times every request the Elasticsearch client sends, from its diagnostic events (request, then response). */

@@ -9,7 +9,10 @@ export interface MessageTracing {
    * that whoever consumes the message continues the same trace.
    */
   publish<T>(
-    exchange: string, routingKey: string, headers: Record<string, unknown>, send: () => Promise<T>,
+    exchange: string,
+    routingKey: string,
+    headers: Record<string, unknown>,
+    send: () => Promise<T>,
   ): Promise<T>;
   /** Runs the handling of one message as a CONSUMER span whose parent is the context its headers carry. */
   consume<T>(queue: string, headers: Record<string, unknown> | undefined, work: () => Promise<T>): Promise<T>;

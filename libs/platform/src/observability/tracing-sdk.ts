@@ -1,5 +1,14 @@
 import {
-  Context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, context, isSpanContextValid, propagation, trace,
+  Context,
+  Link,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
 } from '@opentelemetry/api';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -11,7 +20,10 @@ import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, SpanExporter,
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  SpanExporter,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { CpfRedactingSpanProcessor } from './redacting-span-processor';
@@ -48,9 +60,10 @@ export function startTracingSdk(options: TracingSdkOptions): { shutdown: () => P
     ],
   });
   provider.register();
-  const unregister = options.instrumentLibraries === false
-    ? () => undefined
-    : registerInstrumentations({ instrumentations: libraryInstrumentations() });
+  const unregister =
+    options.instrumentLibraries === false
+      ? () => undefined
+      : registerInstrumentations({ instrumentations: libraryInstrumentations() });
   installTracing(messageTracing());
   return {
     shutdown: async () => {
@@ -69,7 +82,10 @@ function libraryInstrumentations(): Instrumentation[] {
   return [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!) }),
     // Fastify's hooks and handlers, the cached-read fast path's hook among them, registered as the API creates Fastify.
-    new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: ({ url }) => UNTRACED_PATHS.has(url) }),
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      ignorePaths: ({ url }) => UNTRACED_PATHS.has(url),
+    }),
     new NestInstrumentation(),
     // Statement text only, never parameter values: parameters hold CPFs, names and addresses. Queries outside any
     // request or message (the journal relays' appends, every 50 ms) would each start a trace of their own: skipped.
@@ -100,7 +116,9 @@ function messageTracing(): MessageTracing {
   return {
     publish: (exchange, routingKey, headers, send) => {
       const attributes = {
-        ...RABBITMQ, 'messaging.operation.type': 'send', 'messaging.destination.name': exchange || '(default)',
+        ...RABBITMQ,
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': exchange || '(default)',
         'messaging.rabbitmq.destination.routing_key': routingKey,
       };
       return tracer.startActiveSpan(`publish ${routingKey}`, { kind: SpanKind.PRODUCER, attributes }, (span) => {
@@ -110,8 +128,12 @@ function messageTracing(): MessageTracing {
     },
     consume: (queue, headers, work) => {
       const attributes = { ...RABBITMQ, 'messaging.operation.type': 'process', 'messaging.destination.name': queue };
-      return tracer.startActiveSpan(`process ${queue}`, { kind: SpanKind.CONSUMER, attributes }, parentOf(headers),
-        (span) => run(span, work));
+      return tracer.startActiveSpan(
+        `process ${queue}`,
+        { kind: SpanKind.CONSUMER, attributes },
+        parentOf(headers),
+        (span) => run(span, work),
+      );
     },
     consumeBatch: (queue, batch, work) => {
       const contexts = batch.map(parentOf);
@@ -120,11 +142,17 @@ function messageTracing(): MessageTracing {
         return linked && isSpanContextValid(linked) ? [{ context: linked }] : [];
       });
       const attributes = {
-        ...RABBITMQ, 'messaging.operation.type': 'process', 'messaging.destination.name': queue,
+        ...RABBITMQ,
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': queue,
         'messaging.batch.message_count': batch.length,
       };
-      return tracer.startActiveSpan(`process ${queue}`, { kind: SpanKind.CONSUMER, attributes, links },
-        contexts[0] ?? ROOT_CONTEXT, (span) => run(span, work));
+      return tracer.startActiveSpan(
+        `process ${queue}`,
+        { kind: SpanKind.CONSUMER, attributes, links },
+        contexts[0] ?? ROOT_CONTEXT,
+        (span) => run(span, work),
+      );
     },
     currentIds: () => {
       const current = trace.getActiveSpan()?.spanContext();

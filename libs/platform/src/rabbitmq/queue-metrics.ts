@@ -1,6 +1,11 @@
 import { deadLetterQueue } from '@app/contracts';
 import {
-  messageHandlingDuration, messagesAcked, messagesConsumed, messagesDeadLettered, messagesRetried, queueMessages,
+  messageHandlingDuration,
+  messagesAcked,
+  messagesConsumed,
+  messagesDeadLettered,
+  messagesRetried,
+  queueMessages,
 } from '../observability/metric-catalogue';
 import { metricsEnabled, onScrape } from '../observability/metrics';
 

@@ -40,21 +40,42 @@ describe('RabbitMQ transport: metrics and trace context', () => {
   beforeAll(async () => {
     tracing = startTracingSdk({ serviceName: 'transport-test', exporter, instrumentLibraries: false });
     vhost = await createVhost('observed');
-    server = new RabbitMqServer({ url: vhost.url, name: 'observed-test', prefetch: 4, maxAttempts: 2, retryDelayMs: 200, validate: () => [] });
-    server.addHandler(Q, async (payload: { id: string; mode: string }) => {
-      // The handler runs inside the consumer span: what it logs or calls belongs to the publisher's trace.
-      handled.set(payload.id, trace.getActiveSpan()?.spanContext().traceId);
-      if (payload.mode === 'invalid') throw new ValidationError('CPF_INVALID', 'cpf', 'check digits do not match');
-      if (payload.mode === 'flaky' && (flaky.set(payload.id, (flaky.get(payload.id) ?? 0) + 1).get(payload.id) ?? 0) === 1) {
-        throw new Error('store away');
-      }
-      return null;
-    }, false);
-    server.addHandler(BATCHED, async (payloads: { id: string }[]) => {
-      for (const p of payloads) handled.set(p.id, trace.getActiveSpan()?.spanContext().traceId);
-      return payloads.map(() => null);
-    }, false, { batch: { maxMessages: 10, maxWaitMs: 300 } });
-    await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    server = new RabbitMqServer({
+      url: vhost.url,
+      name: 'observed-test',
+      prefetch: 4,
+      maxAttempts: 2,
+      retryDelayMs: 200,
+      validate: () => [],
+    });
+    server.addHandler(
+      Q,
+      async (payload: { id: string; mode: string }) => {
+        // The handler runs inside the consumer span: what it logs or calls belongs to the publisher's trace.
+        handled.set(payload.id, trace.getActiveSpan()?.spanContext().traceId);
+        if (payload.mode === 'invalid') throw new ValidationError('CPF_INVALID', 'cpf', 'check digits do not match');
+        if (
+          payload.mode === 'flaky' &&
+          (flaky.set(payload.id, (flaky.get(payload.id) ?? 0) + 1).get(payload.id) ?? 0) === 1
+        ) {
+          throw new Error('store away');
+        }
+        return null;
+      },
+      false,
+    );
+    server.addHandler(
+      BATCHED,
+      async (payloads: { id: string }[]) => {
+        for (const p of payloads) handled.set(p.id, trace.getActiveSpan()?.spanContext().traceId);
+        return payloads.map(() => null);
+      },
+      false,
+      { batch: { maxMessages: 10, maxWaitMs: 300 } },
+    );
+    await new Promise<void>((resolve, reject) =>
+      server.listen((error?: unknown) => (error ? reject(error) : resolve())),
+    );
     connection = connectRabbitMq(vhost.url, 'observed-publisher');
     publisher = new RabbitMqPublisher(connection, { retryDelayMs: 200 });
     await publisher.waitForConnect();
@@ -68,7 +89,7 @@ describe('RabbitMQ transport: metrics and trace context', () => {
     await tracing?.shutdown();
   });
 
-  it('continues the publisher\'s trace in the consumer, through the message headers', async () => {
+  it("continues the publisher's trace in the consumer, through the message headers", async () => {
     const id = randomUUID();
     const tracer = trace.getTracer('test');
     const traceId = await tracer.startActiveSpan('partner request', async (span) => {
@@ -78,10 +99,14 @@ describe('RabbitMQ transport: metrics and trace context', () => {
     });
     await waitFor(async () => handled.has(id), 10_000, 'the message to be handled');
     expect(handled.get(id)).toBe(traceId);
-    const spans = await waitFor(async () => {
-      const ofTrace = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-      return ofTrace.length >= 3 ? ofTrace : undefined;
-    }, 5_000, 'the three spans of the trace');
+    const spans = await waitFor(
+      async () => {
+        const ofTrace = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+        return ofTrace.length >= 3 ? ofTrace : undefined;
+      },
+      5_000,
+      'the three spans of the trace',
+    );
     const producer = spans.find((s) => s.kind === SpanKind.PRODUCER)!;
     const consumer = spans.find((s) => s.kind === SpanKind.CONSUMER)!;
     expect(producer.name).toBe(`publish ${Q}`);
@@ -95,14 +120,18 @@ describe('RabbitMQ transport: metrics and trace context', () => {
     const ids = [randomUUID(), randomUUID()];
     const traceIds: string[] = [];
     for (const id of ids) {
-      traceIds.push(await tracer.startActiveSpan(`request ${id}`, async (span) => {
-        await publisher.publish('', BATCHED, { id });
-        span.end();
-        return span.spanContext().traceId;
-      }));
+      traceIds.push(
+        await tracer.startActiveSpan(`request ${id}`, async (span) => {
+          await publisher.publish('', BATCHED, { id });
+          span.end();
+          return span.spanContext().traceId;
+        }),
+      );
     }
     await waitFor(async () => ids.every((id) => handled.has(id)), 10_000, 'the batch to be handled');
-    const batch = exporter.getFinishedSpans().find((s) => s.name === `process ${BATCHED}` && s.spanContext().traceId === traceIds[0]);
+    const batch = exporter
+      .getFinishedSpans()
+      .find((s) => s.name === `process ${BATCHED}` && s.spanContext().traceId === traceIds[0]);
     expect(batch).toBeDefined();
     expect(batch!.links.map((l) => l.context.traceId)).toEqual([traceIds[1]]);
   });
@@ -120,16 +149,31 @@ describe('RabbitMQ transport: metrics and trace context', () => {
     await publisher.publish('', Q, { id: ok, mode: 'ok' });
     await publisher.publish('', Q, { id: retried, mode: 'flaky' });
     await publisher.publish('', Q, { id: invalid, mode: 'invalid' });
-    await waitFor(async () => (await sample('credit_rabbitmq_messages_acked_total', { queue: Q })) >= before.acked + 2, 10_000, 'two acks');
-    await waitFor(async () => (await sample('credit_rabbitmq_messages_dead_lettered_total', { queue: Q, code: 'CPF_INVALID' })) > before.dead, 5_000, 'the dead letter');
+    await waitFor(
+      async () => (await sample('credit_rabbitmq_messages_acked_total', { queue: Q })) >= before.acked + 2,
+      10_000,
+      'two acks',
+    );
+    await waitFor(
+      async () =>
+        (await sample('credit_rabbitmq_messages_dead_lettered_total', { queue: Q, code: 'CPF_INVALID' })) > before.dead,
+      5_000,
+      'the dead letter',
+    );
     // ok once, flaky twice (the retry came back), invalid once.
     expect(await sample('credit_rabbitmq_messages_consumed_total', { queue: Q })).toBe(before.consumed + 4);
     expect(await sample('credit_rabbitmq_messages_acked_total', { queue: Q })).toBe(before.acked + 2);
     expect(await sample('credit_rabbitmq_messages_retried_total', { queue: Q })).toBe(before.retried + 1);
-    expect(await sample('credit_rabbitmq_messages_dead_lettered_total', { queue: Q, code: 'CPF_INVALID' })).toBe(before.dead + 1);
+    expect(await sample('credit_rabbitmq_messages_dead_lettered_total', { queue: Q, code: 'CPF_INVALID' })).toBe(
+      before.dead + 1,
+    );
 
     const text = await renderMetrics();
     expect(text).toContain(`credit_rabbitmq_queue_messages{queue="${deadLetterQueue(Q)}"} 1`);
-    expect(text).toMatch(new RegExp(`credit_rabbitmq_message_handling_duration_seconds_count\\{queue="${Q.replace(/\./g, '\\.')}"\\} \\d+`));
+    expect(text).toMatch(
+      new RegExp(
+        `credit_rabbitmq_message_handling_duration_seconds_count\\{queue="${Q.replace(/\./g, '\\.')}"\\} \\d+`,
+      ),
+    );
   });
 });

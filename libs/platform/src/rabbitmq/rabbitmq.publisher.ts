@@ -22,7 +22,11 @@ export interface PublishOptions {
 export class RabbitMqPublisher {
   private readonly channel: ChannelWrapper;
 
-  constructor(connection: AmqpConnectionManager, topology: TopologyOptions, private readonly publishTimeoutMs = 30_000) {
+  constructor(
+    connection: AmqpConnectionManager,
+    topology: TopologyOptions,
+    private readonly publishTimeoutMs = 30_000,
+  ) {
     this.channel = confirmChannel(connection, topology);
   }
 
@@ -56,7 +60,10 @@ export class RabbitMqPublisher {
     const deadline = Date.now() + this.publishTimeoutMs;
     for (;;) {
       try {
-        await this.channel.publish(exchange, routingKey, body, { ...properties, timeout: Math.max(1, deadline - Date.now()) });
+        await this.channel.publish(exchange, routingKey, body, {
+          ...properties,
+          timeout: Math.max(1, deadline - Date.now()),
+        });
         return;
       } catch (error) {
         if (!isConnectionLoss(error) || Date.now() >= deadline) throw error;
@@ -75,5 +82,7 @@ export class RabbitMqPublisher {
 }
 
 function isConnectionLoss(error: unknown): boolean {
-  return /channel closed|connection closed|channel ended|socket closed|closed by server/i.test(error instanceof Error ? error.message : String(error));
+  return /channel closed|connection closed|channel ended|socket closed|closed by server/i.test(
+    error instanceof Error ? error.message : String(error),
+  );
 }

@@ -70,7 +70,8 @@ describe('quorum queues', () => {
     const dead = await waitFor(firstDead, 10_000, 'the message in the dead-letter queue');
     expect(handled.get(id)).toBe(3);
     expect(dead.properties.headers).toMatchObject({
-      [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED', [DEAD_LETTER_HEADERS.attempts]: 3,
+      [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED',
+      [DEAD_LETTER_HEADERS.attempts]: 3,
     });
   }, 30_000);
 
@@ -108,7 +109,10 @@ describe('quorum queues', () => {
     await classicConnection.close();
     const quorumConnection = connectRabbitMq(vhost.url, 'quorum-publisher');
     const publisher = new RabbitMqPublisher(quorumConnection, quorum);
-    const failure = await publisher.waitForConnect().then(() => null, (error: unknown) => error);
+    const failure = await publisher.waitForConnect().then(
+      () => null,
+      (error: unknown) => error,
+    );
     await publisher.close().catch(() => undefined);
     await quorumConnection.close();
     expect(failure).toBeInstanceOf(TopologyMismatchError);

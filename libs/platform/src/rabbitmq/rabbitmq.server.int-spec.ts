@@ -19,7 +19,10 @@ describe('RabbitMqServer delivery guarantees', () => {
   let slowStarted = false;
 
   const publish = (body: unknown, props: amqp.Options.Publish = {}) =>
-    channel.sendToQueue(Q, Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)), { persistent: true, ...props });
+    channel.sendToQueue(Q, Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)), {
+      persistent: true,
+      ...props,
+    });
   const deadLetter = async (match: (m: GetMessage) => boolean): Promise<GetMessage | null> => {
     const held: GetMessage[] = [];
     try {
@@ -36,21 +39,34 @@ describe('RabbitMqServer delivery guarantees', () => {
 
   beforeAll(async () => {
     vhost = await createVhost('transport');
-    server = new RabbitMqServer({ url: vhost.url, name: 'transport-test', prefetch: 4, maxAttempts: 3, retryDelayMs: 200, validate: (_p, payload) => ((payload as { id?: unknown }).id ? [] : [{ field: 'id', reason: 'is required' }]) });
-    server.addHandler(Q, async (payload: { id: string; mode: string; failTimes?: number }) => {
-      const count = (seen.get(payload.id) ?? 0) + 1;
-      seen.set(payload.id, count);
-      if (payload.mode === 'flaky' && count <= (payload.failTimes ?? 0)) throw new Error('database unavailable');
-      if (payload.mode === 'broken') throw new Error('always fails');
-      if (payload.mode === 'invalid') throw new ValidationError('CPF_INVALID', 'cpf', 'check digits do not match');
-      if (payload.mode === 'slow') {
-        slowStarted = true;
-        await sleep(800);
-      }
-      done.add(payload.id);
-      return { handled: payload.id };
-    }, false);
-    await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    server = new RabbitMqServer({
+      url: vhost.url,
+      name: 'transport-test',
+      prefetch: 4,
+      maxAttempts: 3,
+      retryDelayMs: 200,
+      validate: (_p, payload) => ((payload as { id?: unknown }).id ? [] : [{ field: 'id', reason: 'is required' }]),
+    });
+    server.addHandler(
+      Q,
+      async (payload: { id: string; mode: string; failTimes?: number }) => {
+        const count = (seen.get(payload.id) ?? 0) + 1;
+        seen.set(payload.id, count);
+        if (payload.mode === 'flaky' && count <= (payload.failTimes ?? 0)) throw new Error('database unavailable');
+        if (payload.mode === 'broken') throw new Error('always fails');
+        if (payload.mode === 'invalid') throw new ValidationError('CPF_INVALID', 'cpf', 'check digits do not match');
+        if (payload.mode === 'slow') {
+          slowStarted = true;
+          await sleep(800);
+        }
+        done.add(payload.id);
+        return { handled: payload.id };
+      },
+      false,
+    );
+    await new Promise<void>((resolve, reject) =>
+      server.listen((error?: unknown) => (error ? reject(error) : resolve())),
+    );
     connection = await amqp.connect(vhost.url);
     channel = await connection.createChannel();
   }, 30_000);
@@ -75,23 +91,42 @@ describe('RabbitMqServer delivery guarantees', () => {
     publish({ id: poison, mode: 'broken' });
     publish({ id: after, mode: 'ok' });
     await waitFor(async () => done.has(after), 5_000, 'the message behind the poison');
-    const dead = await waitFor(() => deadLetter((m) => JSON.parse(m.content.toString()).id === poison), 10_000, 'the poison message in the DLQ');
+    const dead = await waitFor(
+      () => deadLetter((m) => JSON.parse(m.content.toString()).id === poison),
+      10_000,
+      'the poison message in the DLQ',
+    );
     expect(seen.get(poison)).toBe(3);
-    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED', [DEAD_LETTER_HEADERS.attempts]: 3, [DEAD_LETTER_HEADERS.originalQueue]: Q });
+    expect(dead.properties.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.code]: 'RETRIES_EXHAUSTED',
+      [DEAD_LETTER_HEADERS.attempts]: 3,
+      [DEAD_LETTER_HEADERS.originalQueue]: Q,
+    });
     expect(String(dead.properties.headers?.[DEAD_LETTER_HEADERS.reason])).toContain('always fails');
   });
 
   it('dead-letters a permanent failure at once, never retrying it', async () => {
     const id = randomUUID();
     publish({ id, mode: 'invalid' });
-    const dead = await waitFor(() => deadLetter((m) => JSON.parse(m.content.toString()).id === id), 5_000, 'the invalid message in the DLQ');
+    const dead = await waitFor(
+      () => deadLetter((m) => JSON.parse(m.content.toString()).id === id),
+      5_000,
+      'the invalid message in the DLQ',
+    );
     expect(seen.get(id)).toBe(1);
-    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'CPF_INVALID', [DEAD_LETTER_HEADERS.field]: 'cpf', [DEAD_LETTER_HEADERS.attempts]: 1 });
+    expect(dead.properties.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.code]: 'CPF_INVALID',
+      [DEAD_LETTER_HEADERS.field]: 'cpf',
+      [DEAD_LETTER_HEADERS.attempts]: 1,
+    });
   });
 
   it('does not let a publisher fake its attempt count with headers', async () => {
     const id = randomUUID();
-    publish({ id, mode: 'flaky', failTimes: 1 }, { headers: { 'x-retry-count': 99, [DEAD_LETTER_HEADERS.attempts]: 99 } });
+    publish(
+      { id, mode: 'flaky', failTimes: 1 },
+      { headers: { 'x-retry-count': 99, [DEAD_LETTER_HEADERS.attempts]: 99 } },
+    );
     await waitFor(async () => done.has(id), 5_000, 'the message to be retried and succeed');
     expect(seen.get(id)).toBe(2);
   });
@@ -102,14 +137,21 @@ describe('RabbitMqServer delivery guarantees', () => {
     publish({ mode: 'no id' }, { replyTo: replies, correlationId });
     const reply = await waitFor(() => channel.get(replies, { noAck: true }), 5_000, 'the error reply');
     expect(reply.properties.correlationId).toBe(correlationId);
-    expect(JSON.parse(reply.content.toString())).toMatchObject({ ok: false, error: { code: 'SCHEMA_INVALID', field: 'id' } });
+    expect(JSON.parse(reply.content.toString())).toMatchObject({
+      ok: false,
+      error: { code: 'SCHEMA_INVALID', field: 'id' },
+    });
     expect(await deadLetter((m) => m.properties.correlationId === correlationId)).not.toBeNull();
   });
 
   it('dead-letters a body that is not JSON', async () => {
     const correlationId = randomUUID();
     publish(Buffer.from('{oops'), { correlationId });
-    const dead = await waitFor(() => deadLetter((m) => m.properties.correlationId === correlationId), 5_000, 'the malformed message in the DLQ');
+    const dead = await waitFor(
+      () => deadLetter((m) => m.properties.correlationId === correlationId),
+      5_000,
+      'the malformed message in the DLQ',
+    );
     expect(dead.properties.headers?.[DEAD_LETTER_HEADERS.code]).toBe('MESSAGE_MALFORMED');
   });
 
@@ -137,17 +179,30 @@ describe('RabbitMqServer batch consumption', () => {
 
   beforeAll(async () => {
     vhost = await createVhost('transport-batch');
-    server = new RabbitMqServer({ url: vhost.url, name: 'batch-test', prefetch: 1, prefetchByQueue: { [BQ]: 40 }, maxAttempts: 2, retryDelayMs: 200, validate: () => [] });
-    server.addHandler(BQ, async (payloads: { id: string; mode?: string }[]) => {
-      await gate;
-      batches.push(payloads.map((p) => p.id));
-      return payloads.map((p) => {
-        attempts.set(p.id, (attempts.get(p.id) ?? 0) + 1);
-        if (p.mode === 'invalid') return new ValidationError('CPF_INVALID', 'cpfs[0]', 'check digits do not match');
-        if (p.mode === 'flaky' && attempts.get(p.id) === 1) return new Error('store away');
-        return null;
-      });
-    }, false, { batch: { maxMessages: 20, maxWaitMs: 100 } });
+    server = new RabbitMqServer({
+      url: vhost.url,
+      name: 'batch-test',
+      prefetch: 1,
+      prefetchByQueue: { [BQ]: 40 },
+      maxAttempts: 2,
+      retryDelayMs: 200,
+      validate: () => [],
+    });
+    server.addHandler(
+      BQ,
+      async (payloads: { id: string; mode?: string }[]) => {
+        await gate;
+        batches.push(payloads.map((p) => p.id));
+        return payloads.map((p) => {
+          attempts.set(p.id, (attempts.get(p.id) ?? 0) + 1);
+          if (p.mode === 'invalid') return new ValidationError('CPF_INVALID', 'cpfs[0]', 'check digits do not match');
+          if (p.mode === 'flaky' && attempts.get(p.id) === 1) return new Error('store away');
+          return null;
+        });
+      },
+      false,
+      { batch: { maxMessages: 20, maxWaitMs: 100 } },
+    );
     connection = await amqp.connect(vhost.url);
     channel = await connection.createChannel();
   }, 30_000);
@@ -161,11 +216,13 @@ describe('RabbitMqServer batch consumption', () => {
   it('hands over up to maxMessages at a time, acks each, and reports what it holds while a batch runs', async () => {
     let open!: () => void;
     gate = new Promise<void>((resolve) => (open = resolve));
-    await new Promise<void>((resolve, reject) => server.listen((error?: unknown) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.listen((error?: unknown) => (error ? reject(error) : resolve())),
+    );
     const ids = Array.from({ length: 50 }, () => randomUUID());
     for (const id of ids) channel.sendToQueue(BQ, Buffer.from(JSON.stringify({ id })), { persistent: true });
     // The first batch waits at the gate: the worker holds it and what its prefetch allows.
-    await waitFor(async () => server.held(BQ).count === 40, 5_000, 'the worker to hold two batches\' worth');
+    await waitFor(async () => server.held(BQ).count === 40, 5_000, "the worker to hold two batches' worth");
     expect(server.held(BQ).oldestWaitMs).toBeGreaterThanOrEqual(0);
     expect(await server.queued(BQ)).toBe(10);
     open();
@@ -173,18 +230,38 @@ describe('RabbitMqServer batch consumption', () => {
     expect(batches.every((b) => b.length <= 20)).toBe(true);
     expect(batches[0]).toHaveLength(20);
     expect(new Set(batches.flat())).toEqual(new Set(ids));
-    await waitFor(async () => (await channel.checkQueue(BQ)).messageCount === 0 && server.held(BQ).count === 0, 5_000, 'every message acked');
+    await waitFor(
+      async () => (await channel.checkQueue(BQ)).messageCount === 0 && server.held(BQ).count === 0,
+      5_000,
+      'every message acked',
+    );
   });
 
   it('dead-letters a message its handler says cannot be processed, retries one that failed for now, acks the rest', async () => {
     batches.length = 0;
     const [invalid, flaky, fine] = [randomUUID(), randomUUID(), randomUUID()];
-    for (const [id, mode] of [[invalid, 'invalid'], [flaky, 'flaky'], [fine, 'ok']]) channel.sendToQueue(BQ, Buffer.from(JSON.stringify({ id, mode })), { persistent: true });
+    for (const [id, mode] of [
+      [invalid, 'invalid'],
+      [flaky, 'flaky'],
+      [fine, 'ok'],
+    ])
+      channel.sendToQueue(BQ, Buffer.from(JSON.stringify({ id, mode })), { persistent: true });
     await waitFor(async () => attempts.get(flaky) === 2, 5_000, 'the flaky message to be retried');
-    const dead = await waitFor(() => channel.get(deadLetterQueue(BQ), { noAck: true }), 5_000, 'the invalid message in the DLQ');
+    const dead = await waitFor(
+      () => channel.get(deadLetterQueue(BQ), { noAck: true }),
+      5_000,
+      'the invalid message in the DLQ',
+    );
     expect(JSON.parse(dead.content.toString()).id).toBe(invalid);
-    expect(dead.properties.headers).toMatchObject({ [DEAD_LETTER_HEADERS.code]: 'CPF_INVALID', [DEAD_LETTER_HEADERS.field]: 'cpfs[0]' });
+    expect(dead.properties.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.code]: 'CPF_INVALID',
+      [DEAD_LETTER_HEADERS.field]: 'cpfs[0]',
+    });
     expect([attempts.get(invalid), attempts.get(fine)]).toEqual([1, 1]);
-    await waitFor(async () => (await channel.checkQueue(BQ)).messageCount === 0 && server.held(BQ).count === 0, 5_000, 'the rest acked');
+    await waitFor(
+      async () => (await channel.checkQueue(BQ)).messageCount === 0 && server.held(BQ).count === 0,
+      5_000,
+      'the rest acked',
+    );
   });
 });

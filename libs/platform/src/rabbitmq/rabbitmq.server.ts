@@ -1,5 +1,11 @@
 import {
-  DEAD_LETTER_HEADERS, RECEIPT_KINDS, deadLetterQueue, receiptsQueue, refusedBatchReceipt, retryQueue, validatePayload,
+  DEAD_LETTER_HEADERS,
+  RECEIPT_KINDS,
+  deadLetterQueue,
+  receiptsQueue,
+  refusedBatchReceipt,
+  retryQueue,
+  validatePayload,
 } from '@app/contracts';
 import { DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
@@ -20,7 +26,9 @@ export interface RabbitMqServerOptions extends TopologyOptions {
   maxAttempts: number;
   /** Checks a payload against its pattern's schema; defaults to the contracts' schemas. */
   validate?: (pattern: string, payload: unknown) => { field: string; reason: string }[];
-  /** Unacknowledged messages a queue's consumer may hold, where it differs from `prefetch` (batched queues hold more). */
+  /**
+   * Unacknowledged messages a queue's consumer may hold, where it differs from `prefetch` (batched queues hold more).
+   */
   prefetchByQueue?: Record<string, number>;
 }
 
@@ -126,7 +134,8 @@ function isPermanent(error: unknown): error is DomainError | PermanentMessageErr
 /**
  * A @nestjs/microservices transport over RabbitMQ with the delivery rules the platform needs: a queue per pattern,
  * prefetch, manual ack only after the handler's work has finished, schema validation at the edge, bounded retries with
- * a delay for transient failures, and a dead-letter queue (with the reason in headers) for everything that cannot be processed.
+ * a delay for transient failures, and a dead-letter queue (with the reason in headers) for everything that cannot be
+ * processed.
  */
 export class RabbitMqServer extends Server implements CustomTransportStrategy {
   private connection?: AmqpConnectionManager;
@@ -134,7 +143,10 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   private readonly inFlight = new Set<Promise<void>>();
   private closing = false;
   /** Per batched queue: messages waiting for the next batch, the timer that will start it, and the batch running. */
-  private readonly batches = new Map<string, { waiting: Held[]; inBatch: Held[]; timer: NodeJS.Timeout | null; running: boolean }>();
+  private readonly batches = new Map<
+    string,
+    { waiting: Held[]; inBatch: Held[]; timer: NodeJS.Timeout | null; running: boolean }
+  >();
   private readonly metrics = new QueueMetrics();
   /** When each message in hand was taken (performance.now()), for the handling-time histogram. */
   private readonly takenAt = new WeakMap<ConsumeMessage, number>();
@@ -147,13 +159,18 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   listen(callback: (error?: unknown) => void): void {
     const queues = [...this.messageHandlers.keys()];
     this.connection = connectRabbitMq(this.options.url, this.options.name);
-    this.channel = confirmChannel(this.connection, this.options, async (channel: ConfirmChannel) => {
-      for (const queue of queues) {
-        // Per consumer (not global): each queue's consumer gets its own allowance.
-        await channel.prefetch(this.options.prefetchByQueue?.[queue] ?? this.options.prefetch);
-        await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
-      }
-    }, queues);
+    this.channel = confirmChannel(
+      this.connection,
+      this.options,
+      async (channel: ConfirmChannel) => {
+        for (const queue of queues) {
+          // Per consumer (not global): each queue's consumer gets its own allowance.
+          await channel.prefetch(this.options.prefetchByQueue?.[queue] ?? this.options.prefetch);
+          await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
+        }
+      },
+      queues,
+    );
     channelReady(this.channel).then(() => {
       this.stopWatchingDepths = this.metrics.watchDepths(queues, (queue) => this.queued(queue));
       callback();
@@ -163,7 +180,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     this.closing = true;
     // Batches still waiting run now rather than after their delay.
-    for (const [queue, b] of this.batches) if (b.waiting.length && !b.running) void this.runBatch(queue, { maxMessages: b.waiting.length, maxWaitMs: 0 });
+    for (const [queue, b] of this.batches)
+      if (b.waiting.length && !b.running) void this.runBatch(queue, { maxMessages: b.waiting.length, maxWaitMs: 0 });
     // Graceful: let every message already taken finish and be acked before the connection goes.
     await Promise.allSettled([...this.inFlight]);
     this.stopWatchingDepths();
@@ -184,7 +202,11 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     const b = this.batches.get(queue);
     const all = b ? [...b.inBatch, ...b.waiting] : [];
     const oldest = all.reduce((min, h) => Math.min(min, h.receivedAt), Number.POSITIVE_INFINITY);
-    return { count: all.length, oldestWaitMs: all.length ? Date.now() - oldest : 0, payloads: all.map((h) => h.payload) };
+    return {
+      count: all.length,
+      oldestWaitMs: all.length ? Date.now() - oldest : 0,
+      payloads: all.map((h) => h.payload),
+    };
   }
 
   /** Messages ready in the broker's queue, not yet delivered to any consumer. */
@@ -225,7 +247,13 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     }
     const problems = (this.options.validate ?? validatePayload)(queue, payload);
     if (problems.length) {
-      await this.deadLetter(queue, msg, 'SCHEMA_INVALID', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems[0].field);
+      await this.deadLetter(
+        queue,
+        msg,
+        'SCHEMA_INVALID',
+        problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+        problems[0].field,
+      );
       return;
     }
     const handler = this.getHandlerByPattern(queue);
@@ -237,7 +265,10 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   }
 
   private async handleOne(
-    queue: string, msg: ConsumeMessage, payload: unknown, handler: MessageHandler | null,
+    queue: string,
+    msg: ConsumeMessage,
+    payload: unknown,
+    handler: MessageHandler | null,
   ): Promise<void> {
     const channel = this.channel!;
     try {
@@ -295,9 +326,15 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     let results: BatchResult;
     try {
       const handler = this.getHandlerByPattern(queue)!;
-      const context = new RabbitMqBatchContext(queue, items.map((h) => new RabbitMqContext(queue, h.msg, this.options.maxAttempts)));
+      const context = new RabbitMqBatchContext(
+        queue,
+        items.map((h) => new RabbitMqContext(queue, h.msg, this.options.maxAttempts)),
+      );
       const work = async () => {
-        const value = await handler(items.map((h) => h.payload), context);
+        const value = await handler(
+          items.map((h) => h.payload),
+          context,
+        );
         const settled = isObservable(value) ? await lastValueFrom(value, { defaultValue: undefined }) : value;
         return (settled as BatchResult | undefined) ?? [];
       };
@@ -307,18 +344,20 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       results = items.map(() => error);
     }
-    await Promise.all(items.map(async (h, i) => {
-      try {
-        const failure = results[i] ?? null;
-        if (failure === null) this.ack(queue, h.msg);
-        else await this.fail(queue, h.msg, failure);
-      } catch (error) {
-        // As in track(): its channel closed, so the broker delivers it again; the batch loop must go on.
-        this.logger.warn(`a message was left unsettled; the broker delivers it again: ${(error as Error).message}`);
-      } finally {
-        h.settle();
-      }
-    }));
+    await Promise.all(
+      items.map(async (h, i) => {
+        try {
+          const failure = results[i] ?? null;
+          if (failure === null) this.ack(queue, h.msg);
+          else await this.fail(queue, h.msg, failure);
+        } catch (error) {
+          // As in track(): its channel closed, so the broker delivers it again; the batch loop must go on.
+          this.logger.warn(`a message was left unsettled; the broker delivers it again: ${(error as Error).message}`);
+        } finally {
+          h.settle();
+        }
+      }),
+    );
     b.inBatch = [];
     b.running = false;
     this.schedule(queue, options);
@@ -330,10 +369,14 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       const field = error instanceof DomainError || error instanceof PermanentMessageError ? error.field : undefined;
       const code = (error as { code?: string }).code ?? 'PERMANENT_FAILURE';
       if (msg.properties.replyTo) {
-        await this.channel!.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify({ ok: false, error: { code, message: reason, field } })), {
-          correlationId: msg.properties.correlationId as string | undefined,
-          contentType: 'application/json',
-        });
+        await this.channel!.sendToQueue(
+          msg.properties.replyTo as string,
+          Buffer.from(JSON.stringify({ ok: false, error: { code, message: reason, field } })),
+          {
+            correlationId: msg.properties.correlationId as string | undefined,
+            contentType: 'application/json',
+          },
+        );
         await this.refusalReceipt(queue, msg, code, reason, field);
         this.ack(queue, msg);
         return;
@@ -347,20 +390,34 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       return;
     }
     this.logger.warn(`${queue}: attempt ${attempts} failed (${reason}); retrying in ${this.options.retryDelayMs} ms`);
-    // Rejected, not republished: the broker dead-letters it into Q.retry (recording x-death), and after the delay back into Q.
+    // Rejected, not republished: the broker dead-letters it into Q.retry (recording x-death), and after the delay back
+    // into Q.
     this.channel!.nack(msg, false, false);
     this.metrics.settled(queue, 'retried', this.takenAt.get(msg) ?? performance.now());
   }
 
-  /** Publishes a copy to the queue's DLQ with the reason, waits for the broker's confirm, and only then acks the original. */
-  private async deadLetter(queue: string, msg: ConsumeMessage, code: string, reason: string, field?: string): Promise<void> {
+  /**
+   * Publishes a copy to the queue's DLQ with the reason, waits for the broker's confirm, and only then acks the
+   * original.
+   */
+  private async deadLetter(
+    queue: string,
+    msg: ConsumeMessage,
+    code: string,
+    reason: string,
+    field?: string,
+  ): Promise<void> {
     this.logger.warn(`${queue}: dead-lettered (${code}): ${redactCpfs(reason)}`);
     if (msg.properties.replyTo) {
       // A requester waiting for an answer learns why there will be none, instead of timing out.
-      await this.channel!.sendToQueue(msg.properties.replyTo as string, Buffer.from(JSON.stringify({ ok: false, error: { code, message: redactCpfs(reason), field } })), {
-        correlationId: msg.properties.correlationId as string | undefined,
-        contentType: 'application/json',
-      });
+      await this.channel!.sendToQueue(
+        msg.properties.replyTo as string,
+        Buffer.from(JSON.stringify({ ok: false, error: { code, message: redactCpfs(reason), field } })),
+        {
+          correlationId: msg.properties.correlationId as string | undefined,
+          contentType: 'application/json',
+        },
+      );
     }
     await this.refusalReceipt(queue, msg, code, reason, field);
     await this.republish(deadLetterQueue(queue), msg, {
@@ -383,7 +440,11 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
    * answered its REST client), nor for one without a verified user_id: nobody could say whose it is.
    */
   private async refusalReceipt(
-    queue: string, msg: ConsumeMessage, code: string, reason: string, field?: string,
+    queue: string,
+    msg: ConsumeMessage,
+    code: string,
+    reason: string,
+    field?: string,
   ): Promise<void> {
     const user = msg.properties.userId as string | undefined;
     if (!RECEIPT_KINDS[queue] || !user || user === brokerUserOf(this.options.url)) return;
@@ -397,7 +458,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     const error = { code, reason: redactCpfs(reason), field };
     const receipt = refusedBatchReceipt(queue, payload, messageId, error, new Date());
     await this.channel!.sendToQueue(receiptsQueue(user), Buffer.from(JSON.stringify(receipt)), {
-      persistent: true, contentType: 'application/json',
+      persistent: true,
+      contentType: 'application/json',
       correlationId: msg.properties.correlationId as string | undefined,
     });
   }

@@ -61,7 +61,13 @@ describe('RabbitMQ topology that does not match what this version declares', () 
   });
 
   it('hands the same error to the transport listen callback instead of waiting forever', async () => {
-    const server = new RabbitMqServer({ url: vhost.url, name: 'mismatch-server', prefetch: 1, maxAttempts: 3, retryDelayMs: 200 });
+    const server = new RabbitMqServer({
+      url: vhost.url,
+      name: 'mismatch-server',
+      prefetch: 1,
+      maxAttempts: 3,
+      retryDelayMs: 200,
+    });
     server.addHandler(queue, async () => undefined);
     try {
       const failure = await new Promise<unknown>((resolve) => server.listen((error) => resolve(error)));
@@ -96,7 +102,10 @@ describe('a commands exchange declared direct by an older version', () => {
     const connection = connectRabbitMq(vhost.url, 'mismatch-exchange');
     const publisher = new RabbitMqPublisher(connection, { retryDelayMs: 200 });
     try {
-      const failure = await publisher.waitForConnect().then(() => null, (error: unknown) => error);
+      const failure = await publisher.waitForConnect().then(
+        () => null,
+        (error: unknown) => error,
+      );
       expect(failure).toMatchObject({ kind: 'exchange', entity: EXCHANGES.commands });
       expect((failure as Error).message).toContain(`delete exchange name=${EXCHANGES.commands}`);
     } finally {

@@ -7,10 +7,13 @@ describe('queue declarations', () => {
 
   it('declares classic queues as before when no type is asked for', () => {
     expect(queueArguments('work', 'q', classic)).toEqual({
-      'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q.retry',
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'q.retry',
     });
     expect(queueArguments('retry', 'q', classic)).toEqual({
-      'x-message-ttl': 2_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q',
+      'x-message-ttl': 2_000,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'q',
     });
     expect(queueArguments('dead', 'q', classic)).toEqual({});
   });
@@ -18,17 +21,24 @@ describe('queue declarations', () => {
   it('replicates every queue as a quorum queue, with dead-lettering that waits for the next queue', () => {
     // No x-delivery-limit: the broker would send such a message round Q.retry, a cycle it refuses to complete.
     expect(queueArguments('work', 'q', quorum)).toEqual({
-      'x-queue-type': 'quorum', 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q.retry', ...safe,
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'q.retry',
+      ...safe,
     });
     expect(queueArguments('retry', 'q', quorum)).toEqual({
-      'x-queue-type': 'quorum', 'x-message-ttl': 2_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'q',
+      'x-queue-type': 'quorum',
+      'x-message-ttl': 2_000,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': 'q',
       ...safe,
     });
     expect(queueArguments('dead', 'q', quorum)).toEqual({ 'x-queue-type': 'quorum' });
   });
 
   it('says, when an existing queue has another type, that a queue cannot change type in place, and the way on', () => {
-    const reply = "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'q' in vhost '/': " +
+    const reply =
+      "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'q' in vhost '/': " +
       "received the value 'quorum' of type 'longstr' but current is none";
     const error = new TopologyMismatchError('queue', 'q', reply);
     expect(error.message).toContain('"q" already exists with other settings');

@@ -17,7 +17,9 @@ export const DEFAULT_DELIVERY_LIMIT = 20;
 
 /** What each kind of queue is declared with: a work queue, its retry queue, its dead-letter queue. */
 export function queueArguments(
-  kind: 'work' | 'retry' | 'dead', queue: string, options: TopologyOptions,
+  kind: 'work' | 'retry' | 'dead',
+  queue: string,
+  options: TopologyOptions,
 ): Record<string, unknown> {
   const quorum = options.queueType === 'quorum';
   // Quorum queues dead-letter at least once only when asked to, and that needs reject-publish: a message moves on
@@ -37,13 +39,22 @@ export function queueArguments(
 }
 
 /**
- * Declares every exchange and queue, idempotently, on each (re)connection: durable, so nothing is lost when the broker restarts.
+ * Declares every exchange and queue, idempotently, on each (re)connection: durable, so nothing is lost when the broker
+ * restarts.
  * Each work queue Q has Q.retry (a rejected message waits retryDelayMs there, then dead-letters back into Q) and Q.dlq
  * (kept for an operator, with the reason in headers). With quorum queues every one of them is replicated.
  */
-export async function assertTopology(channel: ConfirmChannel, options: TopologyOptions, extraQueues: string[] = []): Promise<void> {
-  await declared('exchange', EXCHANGES.commands, () => channel.assertExchange(EXCHANGES.commands, 'topic', { durable: true }));
-  await declared('exchange', EXCHANGES.events, () => channel.assertExchange(EXCHANGES.events, 'topic', { durable: true }));
+export async function assertTopology(
+  channel: ConfirmChannel,
+  options: TopologyOptions,
+  extraQueues: string[] = [],
+): Promise<void> {
+  await declared('exchange', EXCHANGES.commands, () =>
+    channel.assertExchange(EXCHANGES.commands, 'topic', { durable: true }),
+  );
+  await declared('exchange', EXCHANGES.events, () =>
+    channel.assertExchange(EXCHANGES.events, 'topic', { durable: true }),
+  );
   for (const queue of new Set<string>([...Object.values(QUEUES), ...extraQueues])) {
     // A message the consumer rejects is dead-lettered by the broker into Q.retry, which records each trip in x-death.
     await declared('queue', queue, () =>
@@ -92,7 +103,8 @@ async function declared<T>(kind: 'exchange' | 'queue', entity: string, declare: 
   try {
     return await declare();
   } catch (error) {
-    if ((error as { code?: unknown }).code === 406) throw new TopologyMismatchError(kind, entity, (error as Error).message);
+    if ((error as { code?: unknown }).code === 406)
+      throw new TopologyMismatchError(kind, entity, (error as Error).message);
     throw error;
   }
 }

@@ -1,7 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import {
-  ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldDebts, debtKey,
-} from '@app/credit';
+import { ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldDebts, debtKey } from '@app/credit';
 import { Consumer } from '@app/credit/domain';
 import { Debt } from '@app/credit/domain';
 import { InMemoryConsumerRepository } from './in-memory-consumer.repository';
@@ -44,7 +42,9 @@ export class InMemoryConsumerFeeds extends ConsumerFeeds {
     for (const r of records) {
       const existing = await this.consumers.findByCpf(r.cpf);
       const debts = [...(existing?.debts ?? [])];
-      await this.consumers.save(Consumer.create({ cpf: r.cpf, name: r.name, address: r.address, debts, updatedAt: at }));
+      await this.consumers.save(
+        Consumer.create({ cpf: r.cpf, name: r.name, address: r.address, debts, updatedAt: at }),
+      );
     }
   }
 }

@@ -56,23 +56,21 @@ export class RecordingAuditLog extends AuditLog {
   async forSubjectPage(cpf: Cpf, query: SubjectAuditQuery): Promise<AuditPage> {
     const skip = query.cursor ? Number(query.cursor) : 0;
     const matching = this.recorded
-      .map(
-        ({ cpf, ...e }, seq): AuditEntry => ({
-          ...e,
-          seq,
-          at: this.times[seq]!,
-          cpfMasked: cpf?.masked ?? null,
-          cpfHash: null,
-          detail: e.detail ?? null,
-          prevHash: '',
-          hash: '',
-        })
-      )
+      .map(({ cpf, ...e }, seq): AuditEntry => ({
+        ...e,
+        seq,
+        at: this.times[seq]!,
+        cpfMasked: cpf?.masked ?? null,
+        cpfHash: null,
+        detail: e.detail ?? null,
+        prevHash: '',
+        hash: '',
+      }))
       .filter((e, seq) => this.recorded[seq]!.cpf?.equals(cpf) && e.at.getTime() >= query.since.getTime())
       .filter(
-        (e) => (!query.actions || query.actions.includes(e.action)) && (
-          !query.outcomes || query.outcomes.includes(e.outcome)
-        )
+        (e) =>
+          (!query.actions || query.actions.includes(e.action)) &&
+          (!query.outcomes || query.outcomes.includes(e.outcome)),
       )
       .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq);
     const entries = matching.slice(skip, skip + query.limit);

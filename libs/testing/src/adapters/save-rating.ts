@@ -4,7 +4,11 @@ import { Rating } from '@app/credit/domain';
 import { ratingWrite } from '@app/credit/domain';
 
 /** Stores a rating after the CPF's latest, as the rating engine would (tests that need a rating in place). */
-export async function saveRating(repo: RatingRepository, rating: Rating, featuresAt: Date | null = null): Promise<void> {
+export async function saveRating(
+  repo: RatingRepository,
+  rating: Rating,
+  featuresAt: Date | null = null,
+): Promise<void> {
   const cpf: Cpf = rating.cpf;
   const latest = await repo.headsOf([cpf]);
   await repo.append([ratingWrite(rating, latest.get(cpf.value) ?? null, featuresAt)]);

@@ -1,15 +1,36 @@
 import {
-  Address, PartitionRun, Rating, RatingFeatures, RatingFeaturesRepository, RatingJobRecord, RatingJobRepository, RatingRepository, noBandMoves,
-  partitionKeysOf, ratingWrite,
+  Address,
+  PartitionRun,
+  Rating,
+  RatingFeatures,
+  RatingFeaturesRepository,
+  RatingJobRecord,
+  RatingJobRepository,
+  RatingRepository,
+  noBandMoves,
+  partitionKeysOf,
+  ratingWrite,
 } from '@app/credit';
 import { CalendarDate, Cpf, newId } from '@app/shared-kernel';
 import { saveRating } from '../adapters/save-rating';
 import { collectPages } from '../collect-pages';
 import { uniqueCpf } from './unique-cpf';
 
-const address = Address.create({ street: 'Rua A', number: '1', complement: null, district: 'Centro', city: 'Recife', state: 'PE', postalCode: '50030000' });
+const address = Address.create({
+  street: 'Rua A',
+  number: '1',
+  complement: null,
+  district: 'Centro',
+  city: 'Recife',
+  state: 'PE',
+  postalCode: '50030000',
+});
 
-export function featuresFor(cpf: Cpf, monthlyCents = 500_000, updatedAt = new Date('2026-11-25T12:00:00.000Z')): RatingFeatures {
+export function featuresFor(
+  cpf: Cpf,
+  monthlyCents = 500_000,
+  updatedAt = new Date('2026-11-25T12:00:00.000Z'),
+): RatingFeatures {
   return RatingFeatures.create({
     cpf,
     birthDate: CalendarDate.fromString('1980-05-17'),
@@ -25,10 +46,14 @@ export function featuresFor(cpf: Cpf, monthlyCents = 500_000, updatedAt = new Da
 
 export function ratingFor(cpf: Cpf, score: number, at: Date): Rating {
   return Rating.create({
-    cpf, score, band: score >= 700 ? 'B' : 'C', probabilityOfDefault: 0.05,
+    cpf,
+    score,
+    band: score >= 700 ? 'B' : 'C',
+    probabilityOfDefault: 0.05,
     reasonCodes: [{ code: 'INQUIRIES', pointsLost: 12, textPt: 'Muitas consultas', textEn: 'Many inquiries' }],
     improvement: { factor: 'INQUIRIES', textPt: 'Evite consultas', textEn: 'Avoid inquiries', pointsGained: 8 },
-    modelVersion: 'contract-1', generatedAt: at,
+    modelVersion: 'contract-1',
+    generatedAt: at,
   });
 }
 
@@ -46,7 +71,9 @@ function neighbours(cpf: Cpf): { sameShard: Cpf; otherShard: Cpf } {
   return { sameShard, otherShard };
 }
 
-export function ratingFeaturesRepositoryContract(make: () => Promise<RatingFeaturesRepository> | RatingFeaturesRepository): void {
+export function ratingFeaturesRepositoryContract(
+  make: () => Promise<RatingFeaturesRepository> | RatingFeaturesRepository,
+): void {
   let repo: RatingFeaturesRepository;
   beforeAll(async () => {
     repo = await make();
@@ -125,7 +152,7 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     expect((await repo.headsOf([cpf])).get(cpf.value)?.score).toBe(710);
   });
 
-  it('stores a write once however often it is appended, and answers each CPF\'s latest head from its history', async () => {
+  it("stores a write once however often it is appended, and answers each CPF's latest head from its history", async () => {
     const [a, b] = [uniqueCpf(), uniqueCpf()];
     const first = ratingWrite(ratingFor(a, 650, new Date('2026-11-01T10:00:00Z')), null, null);
     await repo.append([first]);
@@ -139,13 +166,17 @@ export function ratingRepositoryContract(make: () => Promise<RatingRepository> |
     expect(heads.get(a.value)?.previousScore).toBe(650);
   });
 
-  it('reads a partition\'s heads: its snapshot and the heads written loose since, and a snapshot replaces what was read', async () => {
+  it("reads a partition's heads: its snapshot and the heads written loose since, and a snapshot replaces what was read", async () => {
     const cpf = uniqueCpf();
     const { sameShard, otherShard } = neighbours(cpf);
     const { shard } = partitionKeysOf(cpf.value);
     const old = ratingWrite(ratingFor(cpf, 600, new Date('2026-11-01T10:00:00Z')), null, null);
     const neighbour = ratingWrite(ratingFor(sameShard, 700, new Date('2026-11-01T10:00:00Z')), null, null);
-    await repo.append([old, neighbour, ratingWrite(ratingFor(otherShard, 700, new Date('2026-11-01T10:00:00Z')), null, null)]);
+    await repo.append([
+      old,
+      neighbour,
+      ratingWrite(ratingFor(otherShard, 700, new Date('2026-11-01T10:00:00Z')), null, null),
+    ]);
     const loose = await repo.headsInPartition('SHARD', shard);
     expect(loose.latest.get(cpf.value)).toEqual(old.head);
     expect(loose.latest.has(sameShard.value)).toBe(true);
@@ -214,11 +245,24 @@ export function ratingJobRepositoryContract(make: () => Promise<RatingJobReposit
   });
   const at = new Date('2026-11-25T10:00:00Z');
   const job = (scope: RatingJobRecord['scope'] = { kind: 'ALL' }): RatingJobRecord => ({
-    id: newId(), scope, modelVersion: 'contract-1', plan: { level: 'SHARD', partitions: 64, estimatedCpfs: 1234 }, createdAt: at,
+    id: newId(),
+    scope,
+    modelVersion: 'contract-1',
+    plan: { level: 'SHARD', partitions: 64, estimatedCpfs: 1234 },
+    createdAt: at,
   });
   const run = (j: RatingJobRecord, index: number, attempt: number): PartitionRun => ({
-    jobId: j.id, index, attempt, worker: 'w1', status: 'RUNNING', startedAt: at, heartbeatAt: at, finishedAt: null,
-    counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 }, bandMoves: noBandMoves(), error: null,
+    jobId: j.id,
+    index,
+    attempt,
+    worker: 'w1',
+    status: 'RUNNING',
+    startedAt: at,
+    heartbeatAt: at,
+    finishedAt: null,
+    counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
+    bandMoves: noBandMoves(),
+    error: null,
   });
 
   it('creates and finds jobs as registered, a listed scope with its CPFs and ALL without any', async () => {
@@ -239,8 +283,12 @@ export function ratingJobRepositoryContract(make: () => Promise<RatingJobReposit
     expect(await repo.startRun({ ...first, worker: 'w2' })).toBe(false);
     expect(await repo.startRun(run(j, 3, 2))).toBe(true);
     expect(await repo.startRun(run(j, 4, 1))).toBe(true);
-    const done: PartitionRun = { ...first, status: 'COMPLETED', finishedAt: new Date('2026-11-25T10:05:00Z'),
-      counts: { processed: 10, rated: 4, unchanged: 5, noData: 1, failed: 0 } };
+    const done: PartitionRun = {
+      ...first,
+      status: 'COMPLETED',
+      finishedAt: new Date('2026-11-25T10:05:00Z'),
+      counts: { processed: 10, rated: 4, unchanged: 5, noData: 1, failed: 0 },
+    };
     done.bandMoves.from.B.up = 2;
     await repo.updateRun(done);
     expect((await repo.runsOfPartition(j.id, 3)).sort((a, b) => a.attempt - b.attempt)).toEqual([done, run(j, 3, 2)]);

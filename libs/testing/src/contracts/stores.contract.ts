@@ -6,7 +6,15 @@ export function consumerFor(cpf: Cpf, debtIds: string[], name = 'José da Silva'
   return Consumer.create({
     cpf,
     name,
-    address: Address.create({ street: 'Rua das Flores', number: '10', complement: 'Casa 2', district: 'Centro', city: 'Curitiba', state: 'PR', postalCode: '80010000' }),
+    address: Address.create({
+      street: 'Rua das Flores',
+      number: '10',
+      complement: 'Casa 2',
+      district: 'Centro',
+      city: 'Curitiba',
+      state: 'PR',
+      postalCode: '80010000',
+    }),
     debts: debtIds.map((id, i) =>
       Debt.create({
         id,
@@ -35,7 +43,9 @@ export function consumerRepositoryContract(make: () => Promise<ConsumerRepositor
     const stored = await repo.findByCpf(cpf);
     expect(stored?.name).toBe('José da Silva');
     expect(stored?.address.toJSON()).toEqual(consumerFor(cpf, []).address.toJSON());
-    expect(stored?.debts.map((d) => d.props).sort((x, y) => x.id.localeCompare(y.id))).toEqual(consumerFor(cpf, ['a', 'b', 'c']).debts.map((d) => d.props));
+    expect(stored?.debts.map((d) => d.props).sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+      consumerFor(cpf, ['a', 'b', 'c']).debts.map((d) => d.props),
+    );
     await repo.save(consumerFor(cpf, ['b'], 'José S.'));
     const replaced = await repo.findByCpf(cpf);
     expect(replaced?.name).toBe('José S.');
@@ -49,18 +59,31 @@ export function consumerRepositoryContract(make: () => Promise<ConsumerRepositor
     const found = await repo.debtsOf([many, none, stranger, many]);
     expect([...found.keys()].sort()).toEqual([many.value, none.value].sort());
     const byId = (d: { id: string }, e: { id: string }) => d.id.localeCompare(e.id);
-    expect(found.get(many.value)?.debts.map((d) => d.props).sort(byId)).toEqual(consumerFor(many, ['a', 'b']).debts.map((d) => d.props).sort(byId));
+    expect(
+      found
+        .get(many.value)
+        ?.debts.map((d) => d.props)
+        .sort(byId),
+    ).toEqual(
+      consumerFor(many, ['a', 'b'])
+        .debts.map((d) => d.props)
+        .sort(byId),
+    );
     expect(found.get(none.value)?.debts).toEqual([]);
-    expect(found.get(many.value)?.debtSummary(new Date('2026-11-25T12:00:00Z'))).toEqual(consumerFor(many, ['a', 'b']).debtSummary(new Date('2026-11-25T12:00:00Z')));
+    expect(found.get(many.value)?.debtSummary(new Date('2026-11-25T12:00:00Z'))).toEqual(
+      consumerFor(many, ['a', 'b']).debtSummary(new Date('2026-11-25T12:00:00Z')),
+    );
     expect(await repo.debtsOf([])).toEqual(new Map());
   });
 
-  it('keeps a debt\'s notice period and source, for the consumer\'s reads and the rating\'s alike', async () => {
+  it("keeps a debt's notice period and source, for the consumer's reads and the rating's alike", async () => {
     const cpf = uniqueCpf();
     const base = consumerFor(cpf, ['fed']);
     const reportableFrom = new Date('2026-12-16T03:00:00.000Z');
     const fed = Debt.create({ ...base.debts[0]!.props, amountCents: 10_000, reportableFrom, reportedBy: 'amqp:acme' });
-    await repo.save(Consumer.create({ cpf, name: base.name, address: base.address, debts: [fed], updatedAt: base.updatedAt }));
+    await repo.save(
+      Consumer.create({ cpf, name: base.name, address: base.address, debts: [fed], updatedAt: base.updatedAt }),
+    );
     expect((await repo.findByCpf(cpf))?.debts[0]?.props).toMatchObject({ reportableFrom, reportedBy: 'amqp:acme' });
     const [debt] = (await repo.debtsOf([cpf])).get(cpf.value)!.debts;
     expect(debt!.isPendingNotice(new Date('2026-12-16T02:59:59.999Z'))).toBe(true);
@@ -110,13 +133,15 @@ export function analysisCacheContract(make: () => Promise<AnalysisCache> | Analy
     expect(await cache.get(other)).toBeNull();
   });
 
-  it('expires entries after their TTL, to the millisecond: an analysis must not outlive its earliest' +
-    ' expiry', async () => {
-    const cpf = uniqueCpf();
-    const ticket = await cache.lookup(cpf);
-    await cache.fill(cpf, '{"short":true}', 300, ticket.json === null ? ticket.ticket : null);
-    expect(await cache.get(cpf)).toBe('{"short":true}');
-    await new Promise((r) => setTimeout(r, 450));
-    expect(await cache.get(cpf)).toBeNull();
-  });
+  it(
+    'expires entries after their TTL, to the millisecond: an analysis must not outlive its earliest' + ' expiry',
+    async () => {
+      const cpf = uniqueCpf();
+      const ticket = await cache.lookup(cpf);
+      await cache.fill(cpf, '{"short":true}', 300, ticket.json === null ? ticket.ticket : null);
+      expect(await cache.get(cpf)).toBe('{"short":true}');
+      await new Promise((r) => setTimeout(r, 450));
+      expect(await cache.get(cpf)).toBeNull();
+    },
+  );
 }

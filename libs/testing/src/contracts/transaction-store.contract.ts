@@ -32,8 +32,13 @@ function purchase(cpf: Cpf, id: string, at: Date, cents: number, approved = true
   };
 }
 
-/** What every TransactionStore must do, whatever holds the events: run against the embedded and the real adapter alike. */
-export function transactionStoreContract(make: () => Promise<TransactionStore> | TransactionStore, afterWrite: () => Promise<void> = async () => undefined): void {
+/**
+ * What every TransactionStore must do, whatever holds the events: run against the embedded and the real adapter alike.
+ */
+export function transactionStoreContract(
+  make: () => Promise<TransactionStore> | TransactionStore,
+  afterWrite: () => Promise<void> = async () => undefined,
+): void {
   let store: TransactionStore;
   beforeAll(async () => {
     store = await make();
@@ -46,7 +51,9 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     expect(await store.append(events)).toEqual({ stored: 2, duplicates: 0, outcomes: ['STORED', 'STORED'] });
     const again = [...events, movement(cpf, `${p}-c`, ago(3), 700), movement(cpf, `${p}-c`, ago(3), 700)];
     expect(await store.append(again)).toEqual({
-      stored: 1, duplicates: 3, outcomes: ['DUPLICATE', 'DUPLICATE', 'STORED', 'DUPLICATE'],
+      stored: 1,
+      duplicates: 3,
+      outcomes: ['DUPLICATE', 'DUPLICATE', 'STORED', 'DUPLICATE'],
     });
     await afterWrite();
     const page = await store.list(cpf, { from: ago(10), to: NOW, limit: 50 });
@@ -78,7 +85,13 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     expect(s.movements30d).toMatchObject({ inflowCents: 100_000, outflowCents: 30_000, count: 2 });
     expect(s.movements30d.byKind).toEqual({ SALARY: 100_000, BILL_PAYMENT: -30_000 });
     expect(s.movements90d).toMatchObject({ inflowCents: 100_000, outflowCents: 50_000, count: 3 });
-    expect(s.lastCardPurchase).toMatchObject({ merchant: `Loja ${p}-c1`, amountCents: 5_000, installments: 2, approved: true, occurredAt: ago(2) });
+    expect(s.lastCardPurchase).toMatchObject({
+      merchant: `Loja ${p}-c1`,
+      amountCents: 5_000,
+      installments: 2,
+      approved: true,
+      occurredAt: ago(2),
+    });
     expect(s.cardPurchases90d).toEqual({ count: 2, approvedCount: 1, declinedCount: 1, approvedAmountCents: 5_000 });
   });
 
@@ -102,7 +115,12 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     await afterWrite();
     const s = await store.summarize(cpf, NOW);
     expect(s.movements30d).toEqual({ inflowCents: 0, outflowCents: 0, count: 1, byKind: { SALARY: 0 } });
-    expect(s.movements90d).toEqual({ inflowCents: 0, outflowCents: 3_500, count: 3, byKind: { SALARY: 0, BILL_PAYMENT: -3_500 } });
+    expect(s.movements90d).toEqual({
+      inflowCents: 0,
+      outflowCents: 3_500,
+      count: 3,
+      byKind: { SALARY: 0, BILL_PAYMENT: -3_500 },
+    });
     expect(s.inquiriesLast6Months).toBe(3);
     // Same instant: the store's newest-first order breaks the tie by event id, ascending.
     expect(s.lastInquiry).toEqual({ inquirer: 'Banco A', purpose: 'CREDIT_GRANTING', occurredAt: ago(3) });
@@ -127,22 +145,40 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
     await afterWrite();
     const many = await store.scoringActivityMany([a, b, unknown, a], NOW);
     expect([...many.keys()].sort()).toEqual([a.value, b.value, unknown.value].sort());
-    for (const cpf of [a, b, unknown]) expect(many.get(cpf.value)).toEqual(scoringActivityOf(await store.summarize(cpf, NOW)));
+    for (const cpf of [a, b, unknown])
+      expect(many.get(cpf.value)).toEqual(scoringActivityOf(await store.summarize(cpf, NOW)));
     expect(many.get(b.value)?.cardApproved90dCents).toBe(10_000); // 90 days ago to the millisecond is inside
-    expect(many.get(unknown.value)).toEqual({ inquiriesLast6Months: 0, inflow90dCents: 0, outflow90dCents: 0, cardPurchases90d: 0, cardDeclined90d: 0, cardApproved90dCents: 0 });
+    expect(many.get(unknown.value)).toEqual({
+      inquiriesLast6Months: 0,
+      inflow90dCents: 0,
+      outflow90dCents: 0,
+      cardPurchases90d: 0,
+      cardDeclined90d: 0,
+      cardApproved90dCents: 0,
+    });
     expect(await store.scoringActivityMany([], NOW)).toEqual(new Map());
   });
 
   it('summarises an unknown CPF as empty', async () => {
     const s = await store.summarize(uniqueCpf(), NOW);
-    expect(s).toMatchObject({ lastInquiry: null, inquiriesLast6Months: 0, lastCardPurchase: null, movements90d: { count: 0, inflowCents: 0, outflowCents: 0 } });
+    expect(s).toMatchObject({
+      lastInquiry: null,
+      inquiriesLast6Months: 0,
+      lastCardPurchase: null,
+      movements90d: { count: 0, inflowCents: 0, outflowCents: 0 },
+    });
   });
 
   it('lists a window newest first, filters by type, and pages by cursor without loss or repetition', async () => {
     const cpf = uniqueCpf();
     const p = `t3-${cpf.value}`;
     const events: TransactionEvent[] = [];
-    for (let i = 0; i < 25; i++) events.push(i % 5 === 0 ? inquiry(cpf, `${p}-${String(i).padStart(2, '0')}`, ago(i % 12)) : movement(cpf, `${p}-${String(i).padStart(2, '0')}`, ago(i % 12), 100 + i));
+    for (let i = 0; i < 25; i++)
+      events.push(
+        i % 5 === 0
+          ? inquiry(cpf, `${p}-${String(i).padStart(2, '0')}`, ago(i % 12))
+          : movement(cpf, `${p}-${String(i).padStart(2, '0')}`, ago(i % 12), 100 + i),
+      );
     events.push(movement(cpf, `${p}-old`, ago(400), 1));
     await store.append(events);
     await afterWrite();
@@ -169,7 +205,11 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
   it('round-trips every field of every event type', async () => {
     const cpf = uniqueCpf();
     const p = `t4-${cpf.value}`;
-    const original = [inquiry(cpf, `${p}-i`, ago(1, 1000)), movement(cpf, `${p}-m`, ago(1, 2000), -4321), purchase(cpf, `${p}-c`, ago(1, 3000), 1234, false)];
+    const original = [
+      inquiry(cpf, `${p}-i`, ago(1, 1000)),
+      movement(cpf, `${p}-m`, ago(1, 2000), -4321),
+      purchase(cpf, `${p}-c`, ago(1, 3000), 1234, false),
+    ];
     await store.append(original);
     await afterWrite();
     const { events } = await store.list(cpf, { from: ago(2), to: NOW, limit: 10 });
@@ -179,26 +219,46 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
   it('returns inquiries since a date, newest first, up to a limit', async () => {
     const cpf = uniqueCpf();
     const p = `t5-${cpf.value}`;
-    await store.append([inquiry(cpf, `${p}-1`, ago(1)), inquiry(cpf, `${p}-2`, ago(2)), inquiry(cpf, `${p}-3`, ago(3)), inquiry(cpf, `${p}-old`, ago(300)), movement(cpf, `${p}-m`, ago(1), 5)]);
+    await store.append([
+      inquiry(cpf, `${p}-1`, ago(1)),
+      inquiry(cpf, `${p}-2`, ago(2)),
+      inquiry(cpf, `${p}-3`, ago(3)),
+      inquiry(cpf, `${p}-old`, ago(300)),
+      movement(cpf, `${p}-m`, ago(1), 5),
+    ]);
     await afterWrite();
-    expect((await store.inquiriesSince(cpf, ago(30), 10)).map((i) => i.eventId)).toEqual([`${p}-1`, `${p}-2`, `${p}-3`]);
+    expect((await store.inquiriesSince(cpf, ago(30), 10)).map((i) => i.eventId)).toEqual([
+      `${p}-1`,
+      `${p}-2`,
+      `${p}-3`,
+    ]);
     expect(await store.inquiriesSince(cpf, ago(30), 2)).toHaveLength(2);
   });
 
-  it('keeps the same event id from two sources as two events, and re-sent ones as duplicates of their own source' +
-    ' only', async () => {
-    const cpf = uniqueCpf();
-    const id = `shared-${cpf.value}`;
-    const fromA = movement(cpf, id, ago(1), 1_000, 'SALARY', 'api:Banco A');
-    const fromB = movement(cpf, id, ago(2), -2_000, 'BILL_PAYMENT', 'amqp:banco-b');
-    expect(await store.append([fromA])).toMatchObject({ stored: 1, duplicates: 0 });
-    expect(await store.findStored([fromB, fromA])).toEqual([false, true]);
-    expect(await store.append([fromB, fromA])).toEqual({ stored: 1, duplicates: 1, outcomes: ['STORED', 'DUPLICATE'] });
-    await afterWrite();
-    const { events } = await store.list(cpf, { from: ago(10), to: NOW, limit: 10 });
-    expect(events.map((e) => [e.eventId, e.source])).toEqual([[id, 'api:Banco A'], [id, 'amqp:banco-b']]);
-    expect(await store.findStored([fromB])).toEqual([true]);
-  });
+  it(
+    'keeps the same event id from two sources as two events, and re-sent ones as duplicates of their own source' +
+      ' only',
+    async () => {
+      const cpf = uniqueCpf();
+      const id = `shared-${cpf.value}`;
+      const fromA = movement(cpf, id, ago(1), 1_000, 'SALARY', 'api:Banco A');
+      const fromB = movement(cpf, id, ago(2), -2_000, 'BILL_PAYMENT', 'amqp:banco-b');
+      expect(await store.append([fromA])).toMatchObject({ stored: 1, duplicates: 0 });
+      expect(await store.findStored([fromB, fromA])).toEqual([false, true]);
+      expect(await store.append([fromB, fromA])).toEqual({
+        stored: 1,
+        duplicates: 1,
+        outcomes: ['STORED', 'DUPLICATE'],
+      });
+      await afterWrite();
+      const { events } = await store.list(cpf, { from: ago(10), to: NOW, limit: 10 });
+      expect(events.map((e) => [e.eventId, e.source])).toEqual([
+        [id, 'api:Banco A'],
+        [id, 'amqp:banco-b'],
+      ]);
+      expect(await store.findStored([fromB])).toEqual([true]);
+    },
+  );
 
   it('summarises only inquiries made for a credit decision, keeping every inquiry in the trail', async () => {
     const cpf = uniqueCpf();
@@ -207,13 +267,9 @@ export function transactionStoreContract(make: () => Promise<TransactionStore> |
       inquiry(cpf, `${p}-grant`, ago(20), 'Banco A', 'CREDIT_GRANTING'),
       inquiry(cpf, `${p}-review`, ago(30), 'Banco B', 'CREDIT_REVIEW'),
       inquiry(cpf, `${p}-rental`, ago(40), 'Imobiliária', 'RENTAL_GUARANTEE'),
-      ...[
-        'DATA_SUBJECT_REQUEST',
-        'COLLECTION',
-        'FRAUD_PREVENTION',
-        'REGULATORY_AUDIT',
-        'free text',
-      ].map((purpose, i) => inquiry(cpf, `${p}-other-${i}`, ago(1 + i), 'Outro', purpose)),
+      ...['DATA_SUBJECT_REQUEST', 'COLLECTION', 'FRAUD_PREVENTION', 'REGULATORY_AUDIT', 'free text'].map((purpose, i) =>
+        inquiry(cpf, `${p}-other-${i}`, ago(1 + i), 'Outro', purpose),
+      ),
     ]);
     await afterWrite();
     const summary = await store.summarize(cpf, NOW);

@@ -9,7 +9,9 @@ export function aRatingProps(overrides: Partial<RatingProps> = {}): RatingProps 
     score: 720,
     band: 'B',
     probabilityOfDefault: 0.08,
-    reasonCodes: [{ code: 'INQUIRIES', pointsLost: 20, textPt: 'Muitas consultas recentes', textEn: 'Many recent inquiries' }],
+    reasonCodes: [
+      { code: 'INQUIRIES', pointsLost: 20, textPt: 'Muitas consultas recentes', textEn: 'Many recent inquiries' },
+    ],
     improvement: null,
     modelVersion: 'test-1',
     generatedAt: NOW,

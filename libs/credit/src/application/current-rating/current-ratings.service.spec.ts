@@ -52,21 +52,22 @@ describe('CurrentRatings', () => {
     expect(audit.recorded).toEqual([]);
   });
 
-  it('re-rates once for concurrent reads of one expired rating, audited as the calendar\'s doing', async () => {
+  it("re-rates once for concurrent reads of one expired rating, audited as the calendar's doing", async () => {
     await saveRating(ratings, aRating({ validUntil: NOW }));
     const [a, b, c] = await Promise.all([current.current(cpf), current.current(cpf), current.current(cpf)]);
     expect(a).toBe(b);
     expect(b).toBe(c);
     expect(a?.props.generatedAt).toEqual(NOW);
     expect(await ratings.history(cpf, 10)).toHaveLength(2);
-    expect(
-      audit.recorded.map((e) => [e.clientId, e.action, e.resource])
-    ).toEqual([[CALENDAR_RERATING_CLIENT, 'WRITE', 'RATING']]);
+    expect(audit.recorded.map((e) => [e.clientId, e.action, e.resource])).toEqual([
+      [CALENDAR_RERATING_CLIENT, 'WRITE', 'RATING'],
+    ]);
   });
 
   it('treats a rating stored before validity was kept (valid until its generation) as expired', async () => {
-    await saveRating(ratings, 
-      aRating({ generatedAt: new Date(NOW.getTime() - DAY_MS), validUntil: new Date(NOW.getTime() - DAY_MS) })
+    await saveRating(
+      ratings,
+      aRating({ generatedAt: new Date(NOW.getTime() - DAY_MS), validUntil: new Date(NOW.getTime() - DAY_MS) }),
     );
     expect((await current.current(cpf))?.props.generatedAt).toEqual(NOW);
   });

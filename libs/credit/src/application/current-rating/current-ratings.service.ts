@@ -9,7 +9,8 @@ export const CALENDAR_RERATING_CLIENT = 'rating-engine:calendar';
 
 /**
  * The rating a read may serve, or use to answer: the latest one while it is valid (Rating.validUntil). Once the
- * calendar has taken away a negative record it used, the CPF is re-rated on the spot by the rating engine, as a window of
+ * calendar has taken away a negative record it used, the CPF is re-rated on the spot by the rating engine, as a window
+ * of
  * one (stored, audited, announced), and the fresh rating is served.
  *
  * Why re-rate rather than refuse: the stale rating may not be served (CDC art. 43 §1 and §5; STJ Tema 710), but the

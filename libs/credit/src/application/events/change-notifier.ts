@@ -52,8 +52,7 @@ export class ChangeNotifier {
       if (event instanceof RatingChangedEvent) cpfs.set(event.rating.cpf.value, event.rating.cpf);
       else if (event instanceof CorrectionNoticeEvent || event instanceof DebtNoticeEvent) {
         cpfs.set(Cpf.parse(event.cpf).value, Cpf.parse(event.cpf));
-      }
-      else for (const c of event.cpfs) cpfs.set(c, Cpf.parse(c));
+      } else for (const c of event.cpfs) cpfs.set(c, Cpf.parse(c));
     }
     await Promise.all([this.cache.invalidate([...cpfs.values()]), this.integration?.publishMany(events)]);
     for (const event of events) this.bus.publish(event);

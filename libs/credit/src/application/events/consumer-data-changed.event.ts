@@ -15,7 +15,11 @@ export class ConsumerDataChangedEvent {
 export const CHANGED_CPFS_PER_EVENT = 1_000;
 
 /** One change of many CPFs as events of at most CHANGED_CPFS_PER_EVENT each. */
-export function consumerDataChanged(cpfs: readonly string[], dataClass: DataClass, metadata: MessageMetadata): ConsumerDataChangedEvent[] {
+export function consumerDataChanged(
+  cpfs: readonly string[],
+  dataClass: DataClass,
+  metadata: MessageMetadata,
+): ConsumerDataChangedEvent[] {
   const events: ConsumerDataChangedEvent[] = [];
   for (let i = 0; i < cpfs.length; i += CHANGED_CPFS_PER_EVENT) {
     events.push(new ConsumerDataChangedEvent(cpfs.slice(i, i + CHANGED_CPFS_PER_EVENT), dataClass, metadata));

@@ -36,10 +36,16 @@ export class DebtNoticeEvent {
     metadata: MessageMetadata,
   ): DebtNoticeEvent {
     const reportableFrom = debts.reduce((max, d) => Math.max(max, d.props.reportableFrom?.getTime() ?? 0), 0);
-    const identity = debts.map((d) => `${d.id}@${d.props.reportableFrom?.toISOString()}`).sort().join('\n');
+    const identity = debts
+      .map((d) => `${d.id}@${d.props.reportableFrom?.toISOString()}`)
+      .sort()
+      .join('\n');
     const noticeId = `notice-${createHash('sha256').update(`${cpf}\n${identity}`).digest('hex').slice(0, 40)}`;
     const noticed = debts.map((d) => ({
-      debtId: d.id, creditor: d.props.creditor, creditorCnpj: d.props.creditorCnpj, amountCents: d.props.amount.cents,
+      debtId: d.id,
+      creditor: d.props.creditor,
+      creditorCnpj: d.props.creditorCnpj,
+      amountCents: d.props.amount.cents,
       dueDate: d.props.dueDate.toString(),
     }));
     const { name, address } = contact;

@@ -22,16 +22,27 @@ describe('RescoreOnChangeHandler', () => {
     await consumers.save(aConsumer({ cpf: a }));
     await consumers.save(aConsumer({ cpf: b }));
     ratings = new InMemoryRatingRepository();
-    engine = new RatingEngine(consumers, new InMemoryRatingFeaturesRepository(), ratings, new InMemoryTransactionStore(), new WoeLogisticScorer(), new FixedClock(NOW), new RecordingEventBus().notifier(new InMemoryAnalysisCache()));
+    engine = new RatingEngine(
+      consumers,
+      new InMemoryRatingFeaturesRepository(),
+      ratings,
+      new InMemoryTransactionStore(),
+      new WoeLogisticScorer(),
+      new FixedClock(NOW),
+      new RecordingEventBus().notifier(new InMemoryAnalysisCache()),
+    );
     handler = new RescoreOnChangeHandler(engine);
   });
 
-  it.each(['CONSUMER', 'RATING_FEATURES', 'TRANSACTIONS'] as const)('re-scores every CPF named by a %s change', async (dataClass) => {
-    handler.handle(new ConsumerDataChangedEvent([a, b, a], dataClass, { correlationId: 'c' }));
-    await handler.drained();
-    expect(await ratings.history(Cpf.parse(a), 10)).toHaveLength(1);
-    expect(await ratings.history(Cpf.parse(b), 10)).toHaveLength(1);
-  });
+  it.each(['CONSUMER', 'RATING_FEATURES', 'TRANSACTIONS'] as const)(
+    're-scores every CPF named by a %s change',
+    async (dataClass) => {
+      handler.handle(new ConsumerDataChangedEvent([a, b, a], dataClass, { correlationId: 'c' }));
+      await handler.drained();
+      expect(await ratings.history(Cpf.parse(a), 10)).toHaveLength(1);
+      expect(await ratings.history(Cpf.parse(b), 10)).toHaveLength(1);
+    },
+  );
 
   it('coalesces: fifty changes of one CPF in a row are one rating of it, and show as a backlog until then', async () => {
     const asked: number[] = [];
@@ -40,7 +51,8 @@ describe('RescoreOnChangeHandler', () => {
       asked.push(cpfs.length);
       return rateCpfs(cpfs, metadata, options);
     };
-    for (let i = 0; i < 50; i++) handler.handle(new ConsumerDataChangedEvent([a], 'TRANSACTIONS', { correlationId: `batch-${i}` }));
+    for (let i = 0; i < 50; i++)
+      handler.handle(new ConsumerDataChangedEvent([a], 'TRANSACTIONS', { correlationId: `batch-${i}` }));
     expect(handler.backlog().cpfsWaiting).toBe(1);
     await handler.drained();
     expect(asked).toEqual([1]);

@@ -38,15 +38,22 @@ export class RecordConsumersHandler implements ICommandHandler<RecordConsumersCo
     });
     if (writes.length) await this.feeds.saveRecords(writes, now);
     const entries = writes.map((w) => ({
-      clientId: batches[w.batch]!.client, scope: 'consumer:write', purpose: null, cpf: w.cpf, action: 'WRITE' as const,
-      resource: 'CONSUMER' as const, outcome: 'SUCCESS' as const, requestId: batches[w.batch]!.batchId.slice(0, 128),
+      clientId: batches[w.batch]!.client,
+      scope: 'consumer:write',
+      purpose: null,
+      cpf: w.cpf,
+      action: 'WRITE' as const,
+      resource: 'CONSUMER' as const,
+      outcome: 'SUCCESS' as const,
+      requestId: batches[w.batch]!.batchId.slice(0, 128),
       detail: { feed: 'CONSUMER_RECORD' },
     }));
     const cpfs = [...new Set(writes.map((w) => w.cpf.value))];
     // Side by side, as for debt reports: both done before the batch is acknowledged, both safe to repeat.
     if (writes.length) {
       await Promise.all([
-        this.audit.recordMany(entries), this.changes.notifyMany(consumerDataChanged(cpfs, 'CONSUMER', metadata)),
+        this.audit.recordMany(entries),
+        this.changes.notifyMany(consumerDataChanged(cpfs, 'CONSUMER', metadata)),
       ]);
     }
     return batches.map((b, i) => resultOf(b, writes.filter((w) => w.batch === i).length, rejected[i]!));

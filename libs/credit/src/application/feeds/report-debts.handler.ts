@@ -73,7 +73,11 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
 
   /** Inside the transaction: pure, given what it read. Reports apply in order, each to the state left before it. */
   private decide(
-    held: HeldDebts, parsed: Parsed[], sources: string[], now: Date, metadata: ReportDebtsCommand['metadata'],
+    held: HeldDebts,
+    parsed: Parsed[],
+    sources: string[],
+    now: Date,
+    metadata: ReportDebtsCommand['metadata'],
   ): { writes: DebtWrites; result: Decided } {
     const state = new Map<string, Debt | null>();
     const changed = new Set<string>();
@@ -85,7 +89,9 @@ export class ReportDebtsHandler implements ICommandHandler<ReportDebtsCommand, F
       const key = debtKey(report.cpf.value, report.debtId);
       if (!held.consumers.has(report.cpf.value)) {
         decided.rejected[p.batch]!.push({
-          index: p.index, code: 'CONSUMER_NOT_FOUND', field: `reports[${p.index}].cpf`,
+          index: p.index,
+          code: 'CONSUMER_NOT_FOUND',
+          field: `reports[${p.index}].cpf`,
           reason: 'no consumer is registered under this CPF: send its consumer record first',
         });
         continue;
@@ -136,8 +142,14 @@ function rejection(error: unknown, index: number): RejectedItem {
 
 function auditEntry(client: string, batchId: string, p: Parsed, outcome: 'SUCCESS' | 'INVALID'): AuditEntryInput {
   return {
-    clientId: client, scope: 'consumer:write', purpose: null, cpf: p.report.cpf, action: 'WRITE', resource: 'CONSUMER',
-    outcome, requestId: batchId.slice(0, 128),
+    clientId: client,
+    scope: 'consumer:write',
+    purpose: null,
+    cpf: p.report.cpf,
+    action: 'WRITE',
+    resource: 'CONSUMER',
+    outcome,
+    requestId: batchId.slice(0, 128),
     detail: { feed: 'DEBT_REPORT', operation: p.report.operation, debtId: p.report.debtId },
   };
 }

@@ -14,7 +14,9 @@ describe('GetConsumerHandler', () => {
         ],
       }),
     );
-    const view = await new GetConsumerHandler(consumers, new FixedClock(NOW)).execute(new GetConsumerQuery('12345678909'));
+    const view = await new GetConsumerHandler(consumers, new FixedClock(NOW)).execute(
+      new GetConsumerQuery('12345678909'),
+    );
     expect(view).toMatchObject({ cpf: '123.456.789-09', name: 'Maria da Silva Santos', updatedAt: NOW.toISOString() });
     expect(view.address).toMatchObject({ state: 'SP', postalCode: '01310200' });
     expect(view.debts).toEqual([
@@ -25,6 +27,8 @@ describe('GetConsumerHandler', () => {
 
   it('answers CONSUMER_NOT_FOUND for an unknown CPF', async () => {
     const handler = new GetConsumerHandler(new InMemoryConsumerRepository(), new FixedClock(NOW));
-    await expect(handler.execute(new GetConsumerQuery(cpfFromBase(987_654_321)))).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
+    await expect(handler.execute(new GetConsumerQuery(cpfFromBase(987_654_321)))).rejects.toMatchObject({
+      code: 'CONSUMER_NOT_FOUND',
+    });
   });
 });

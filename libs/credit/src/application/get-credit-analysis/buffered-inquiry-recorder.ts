@@ -31,7 +31,10 @@ export class BufferedInquiryRecorder extends InquiryRecorder implements OnApplic
     this.pending.push(inquiry);
     if (this.pending.length > MAX_PENDING) {
       this.pending.shift();
-      if (++this.dropped % 1000 === 1) this.logger.error(`inquiry buffer full: ${this.dropped} inquiries dropped while the event store is unavailable`);
+      if (++this.dropped % 1000 === 1)
+        this.logger.error(
+          `inquiry buffer full: ${this.dropped} inquiries dropped while the event store is unavailable`,
+        );
     }
     if (this.pending.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);

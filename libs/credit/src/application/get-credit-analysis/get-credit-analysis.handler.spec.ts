@@ -78,10 +78,7 @@ describe('GetCreditAnalysisHandler', () => {
     handler = new GetCreditAnalysisHandler(cache, consumers, features, current(), transactions, clock, recorder, 300);
     await consumers.save(
       aConsumer({
-        debts: [
-          aDebt({ id: 'recent', dueDate: daysAgo(40) }),
-          aDebt({ id: 'ancient', dueDate: TODAY.plusYears(-6) }),
-        ],
+        debts: [aDebt({ id: 'recent', dueDate: daysAgo(40) }), aDebt({ id: 'ancient', dueDate: TODAY.plusYears(-6) })],
       }),
     );
   });
@@ -100,7 +97,12 @@ describe('GetCreditAnalysisHandler', () => {
     const result = await ask();
     expect(result.cacheHit).toBe(false);
     const analysis = JSON.parse(result.json) as CreditAnalysis;
-    expect(analysis).toMatchObject({ cpf: '123.456.789-09', name: 'Maria da Silva Santos', generatedAt: NOW.toISOString(), profile: null });
+    expect(analysis).toMatchObject({
+      cpf: '123.456.789-09',
+      name: 'Maria da Silva Santos',
+      generatedAt: NOW.toISOString(),
+      profile: null,
+    });
     expect(analysis.rating).toMatchObject({ score: 705, band: 'B' });
     expect(analysis.debts.items.map((d) => d.id)).toEqual(['recent']);
   });
@@ -129,7 +131,9 @@ describe('GetCreditAnalysisHandler', () => {
     // What the fast path's cached step journalled before its answer timed out, relayed into C.
     await transactions.append([analysisInquiry(cpf, 'Banco Horizonte S.A.', 'CREDIT_GRANTING', NOW, inquiryId)]);
     clock.advance(600);
-    await handler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING', { inquiryId }));
+    await handler.execute(
+      new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING', { inquiryId }),
+    );
     await recorder.flush();
     const inquiries = await transactions.inquiriesSince(cpf, SINCE_EVER, 10);
     expect(inquiries.map((i) => [i.eventId, i.occurredAt.toISOString()])).toEqual([[inquiryId, NOW.toISOString()]]);
@@ -145,7 +149,10 @@ describe('GetCreditAnalysisHandler', () => {
   });
 
   it('rejects an invalid CPF with CPF_INVALID and records nothing', async () => {
-    await expect(ask('Banco', 'CREDIT_GRANTING', '123.456.789-00')).rejects.toMatchObject({ code: 'CPF_INVALID', field: 'cpf' });
+    await expect(ask('Banco', 'CREDIT_GRANTING', '123.456.789-00')).rejects.toMatchObject({
+      code: 'CPF_INVALID',
+      field: 'cpf',
+    });
     expect(transactions.size()).toBe(0);
   });
 
@@ -179,7 +186,8 @@ describe('GetCreditAnalysisHandler', () => {
       await racing.save(aConsumer({ name: 'Maria Santos Oliveira' }));
       await changes.notify(new ConsumerDataChangedEvent([VALID_CPF], 'CONSUMER', { correlationId: 'c' }));
     };
-    const ask = () => racingHandler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING'));
+    const ask = () =>
+      racingHandler.execute(new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING'));
 
     const raced = await ask();
     expect(raced.cacheHit).toBe(false);
@@ -205,7 +213,9 @@ describe('GetCreditAnalysisHandler', () => {
 
   it('stays a hit when another CPF changes', async () => {
     await ask();
-    await new RecordingEventBus().notifier(cache).notify(new ConsumerDataChangedEvent([UNKNOWN_CPF], 'CONSUMER', { correlationId: 'c' }));
+    await new RecordingEventBus()
+      .notifier(cache)
+      .notify(new ConsumerDataChangedEvent([UNKNOWN_CPF], 'CONSUMER', { correlationId: 'c' }));
     expect((await ask()).cacheHit).toBe(true);
   });
 
@@ -232,34 +242,37 @@ describe('GetCreditAnalysisHandler', () => {
     }
   });
 
-  it('records the subject\'s own reads as inquiries they can see, without lowering their score (Lei 12.414 art. 5' +
-    ' II)', async () => {
-    const rater = new RatingEngine(
-      consumers,
-      features,
-      ratings,
-      transactions,
-      new WoeLogisticScorer(),
-      clock,
-      bus.notifier(cache),
-    );
-    await rater.rate(VALID_CPF, metadata);
-    const before = (await ratings.latest(cpf))!.props.score;
-    for (let i = 0; i < 4; i++) {
-      clock.advance(60_000);
-      await ask('Maria da Silva Santos', 'DATA_SUBJECT_REQUEST');
-    }
-    expect(
-      (await transactions.inquiriesSince(cpf, SINCE_EVER, 10)).map((i) => i.purpose)
-    ).toEqual(Array(4).fill('DATA_SUBJECT_REQUEST'));
-    expect((await transactions.summarize(cpf, clock.now())).inquiriesLast6Months).toBe(0);
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
-    expect((await ratings.latest(cpf))!.props.score).toBe(before);
-    // The same four reads for a credit decision do count: the rule separates purposes, it does not drop inquiries.
-    for (let i = 0; i < 4; i++) await ask('Banco Horizonte S.A.', 'CREDIT_GRANTING');
-    expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
-    expect((await ratings.latest(cpf))!.props.score).toBeLessThan(before);
-  });
+  it(
+    "records the subject's own reads as inquiries they can see, without lowering their score (Lei 12.414 art. 5" +
+      ' II)',
+    async () => {
+      const rater = new RatingEngine(
+        consumers,
+        features,
+        ratings,
+        transactions,
+        new WoeLogisticScorer(),
+        clock,
+        bus.notifier(cache),
+      );
+      await rater.rate(VALID_CPF, metadata);
+      const before = (await ratings.latest(cpf))!.props.score;
+      for (let i = 0; i < 4; i++) {
+        clock.advance(60_000);
+        await ask('Maria da Silva Santos', 'DATA_SUBJECT_REQUEST');
+      }
+      expect((await transactions.inquiriesSince(cpf, SINCE_EVER, 10)).map((i) => i.purpose)).toEqual(
+        Array(4).fill('DATA_SUBJECT_REQUEST'),
+      );
+      expect((await transactions.summarize(cpf, clock.now())).inquiriesLast6Months).toBe(0);
+      expect(await rater.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
+      expect((await ratings.latest(cpf))!.props.score).toBe(before);
+      // The same four reads for a credit decision do count: the rule separates purposes, it does not drop inquiries.
+      for (let i = 0; i < 4; i++) await ask('Banco Horizonte S.A.', 'CREDIT_GRANTING');
+      expect(await rater.rate(VALID_CPF, metadata)).toBe('RATED');
+      expect((await ratings.latest(cpf))!.props.score).toBeLessThan(before);
+    },
+  );
 
   describe('when the calendar retires a negative record its rating used (CDC art. 43 §1)', () => {
     /** The issue's case: rated on 8 March 2030 with a debt due 10 March 2025, read again on 11 March 2030. */
@@ -274,7 +287,7 @@ describe('GetCreditAnalysisHandler', () => {
       await consumers.save(
         aConsumer({
           debts: [aDebt({ id: 'old', status: 'OVERDUE', amountCents: 950_000, dueDate: aDay('2025-03-10') })],
-        })
+        }),
       );
       const rater = new RatingEngine(
         consumers,
@@ -299,7 +312,7 @@ describe('GetCreditAnalysisHandler', () => {
       );
       const read = async () => {
         const result = await handler.execute(
-          new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING')
+          new GetCreditAnalysisQuery(VALID_CPF, 'Banco Horizonte S.A.', 'CREDIT_GRANTING'),
         );
         return { cacheHit: result.cacheHit, analysis: JSON.parse(result.json) as CreditAnalysis };
       };
@@ -320,46 +333,56 @@ describe('GetCreditAnalysisHandler', () => {
       expect(analysis.rating).toMatchObject({ score: stale.props.score, generatedAt: '2030-03-08T15:00:00.000Z' });
     });
 
-    it('re-rates on 11 March instead of serving a score that rests on the expired debt, and stores and announces' +
-      ' it', async () => {
-      const { clock, consumers, ratings, transactions, bus, read, stale } = await setUp();
-      clock.advance(new Date('2030-03-11T12:00:00Z').getTime() - clock.now().getTime());
-      const { analysis } = await read();
-      expect(analysis.debts.items).toEqual([]);
-      const now = clock.now();
-      const expected = new WoeLogisticScorer().score(
-        buildScoringFacts(await consumers.findByCpf(cpf), null, scoringActivityOf(await transactions.summarize(cpf, now)), now)
-      );
-      expect(analysis.rating).toMatchObject({
-        score: expected.score,
-        band: expected.band,
-        generatedAt: now.toISOString(),
-      });
-      expect(analysis.rating?.score).not.toBe(stale.props.score);
-      expect(analysis.rating?.reasonCodes.map((r) => r.code)).not.toContain('DAYS_OVERDUE');
-      expect((await ratings.latest(cpf))?.props).toMatchObject({ score: expected.score, validUntil: null });
-      expect(bus.ofType(RatingChangedEvent).map((e) => e.previousScore)).toEqual([null, stale.props.score]);
-    });
+    it(
+      're-rates on 11 March instead of serving a score that rests on the expired debt, and stores and announces' +
+        ' it',
+      async () => {
+        const { clock, consumers, ratings, transactions, bus, read, stale } = await setUp();
+        clock.advance(new Date('2030-03-11T12:00:00Z').getTime() - clock.now().getTime());
+        const { analysis } = await read();
+        expect(analysis.debts.items).toEqual([]);
+        const now = clock.now();
+        const expected = new WoeLogisticScorer().score(
+          buildScoringFacts(
+            await consumers.findByCpf(cpf),
+            null,
+            scoringActivityOf(await transactions.summarize(cpf, now)),
+            now,
+          ),
+        );
+        expect(analysis.rating).toMatchObject({
+          score: expected.score,
+          band: expected.band,
+          generatedAt: now.toISOString(),
+        });
+        expect(analysis.rating?.score).not.toBe(stale.props.score);
+        expect(analysis.rating?.reasonCodes.map((r) => r.code)).not.toContain('DAYS_OVERDUE');
+        expect((await ratings.latest(cpf))?.props).toMatchObject({ score: expected.score, validUntil: null });
+        expect(bus.ofType(RatingChangedEvent).map((e) => e.previousScore)).toEqual([null, stale.props.score]);
+      },
+    );
 
-    it('caches the analysis of 10 March no later than 00:00 BRT of 11 March, though its TTL is five' +
-      ' minutes', async () => {
-      const { clock, read, stale } = await setUp();
-      clock.advance(new Date('2030-03-11T02:58:00Z').getTime() - clock.now().getTime());
-      jest.useFakeTimers({ now: clock.now(), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-      try {
-        expect((await read()).cacheHit).toBe(false);
-        jest.setSystemTime(new Date('2030-03-11T02:59:59Z'));
-        clock.advance(119_000);
-        expect(await read()).toMatchObject({ cacheHit: true, analysis: { rating: { score: stale.props.score } } });
-        jest.setSystemTime(new Date('2030-03-11T03:00:00Z'));
-        clock.advance(1_000);
-        const after = await read();
-        expect(after.cacheHit).toBe(false);
-        expect(after.analysis.debts.items).toEqual([]);
-        expect(after.analysis.rating?.score).not.toBe(stale.props.score);
-      } finally {
-        jest.useRealTimers();
-      }
-    });
+    it(
+      'caches the analysis of 10 March no later than 00:00 BRT of 11 March, though its TTL is five' + ' minutes',
+      async () => {
+        const { clock, read, stale } = await setUp();
+        clock.advance(new Date('2030-03-11T02:58:00Z').getTime() - clock.now().getTime());
+        jest.useFakeTimers({ now: clock.now(), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+        try {
+          expect((await read()).cacheHit).toBe(false);
+          jest.setSystemTime(new Date('2030-03-11T02:59:59Z'));
+          clock.advance(119_000);
+          expect(await read()).toMatchObject({ cacheHit: true, analysis: { rating: { score: stale.props.score } } });
+          jest.setSystemTime(new Date('2030-03-11T03:00:00Z'));
+          clock.advance(1_000);
+          const after = await read();
+          expect(after.cacheHit).toBe(false);
+          expect(after.analysis.debts.items).toEqual([]);
+          expect(after.analysis.rating?.score).not.toBe(stale.props.score);
+        } finally {
+          jest.useRealTimers();
+        }
+      },
+    );
   });
 });

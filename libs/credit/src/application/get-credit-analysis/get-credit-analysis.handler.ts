@@ -15,7 +15,8 @@ export const ANALYSIS_TTL_SECONDS = 'ANALYSIS_TTL_SECONDS';
 
 /**
  * Cache first; on a miss, A, B and C are read in parallel and assembled. Either way the inquiry is recorded
- * in C, in the background (InquiryRecorder). The inquiry does not invalidate the cached analysis: otherwise every read would evict itself and the
+ * in C, in the background (InquiryRecorder). The inquiry does not invalidate the cached analysis: otherwise every read
+ * would evict itself and the
  * cache would never hit. A cached analysis therefore shows inquiries up to its TTL late, which the API documents.
  *
  * The rating is the one CurrentRatings lets a read serve: re-rated first when the calendar made the stored one
@@ -39,7 +40,12 @@ export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysis
     this.ttlSeconds = ttlSeconds ?? 300;
   }
 
-  async execute({ cpf: raw, inquirer, purpose, options: { knownMiss, inquiryId } }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
+  async execute({
+    cpf: raw,
+    inquirer,
+    purpose,
+    options: { knownMiss, inquiryId },
+  }: GetCreditAnalysisQuery): Promise<CreditAnalysisResult> {
     const cpf = Cpf.parse(raw);
     const cached = knownMiss ? { json: null, ticket: knownMiss.ticket } : await this.cache.lookup(cpf);
     let result: CreditAnalysisResult;

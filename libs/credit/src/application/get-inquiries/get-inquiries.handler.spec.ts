@@ -11,12 +11,28 @@ describe('GetInquiriesHandler', () => {
     const store = new InMemoryTransactionStore();
     handler = new GetInquiriesHandler(store, new FixedClock(NOW));
     await store.append([
-      anEvent(anInquiryInput({ eventId: 'i-1m', occurredAt: '2025-05-15T12:00:00Z', inquirer: 'Banco A', purpose: 'CREDIT_GRANTING' })),
-      anEvent(anInquiryInput({ eventId: 'i-5m', occurredAt: '2025-01-15T12:00:00Z', inquirer: 'Banco B', purpose: 'RENTAL_GUARANTEE' })),
+      anEvent(
+        anInquiryInput({
+          eventId: 'i-1m',
+          occurredAt: '2025-05-15T12:00:00Z',
+          inquirer: 'Banco A',
+          purpose: 'CREDIT_GRANTING',
+        }),
+      ),
+      anEvent(
+        anInquiryInput({
+          eventId: 'i-5m',
+          occurredAt: '2025-01-15T12:00:00Z',
+          inquirer: 'Banco B',
+          purpose: 'RENTAL_GUARANTEE',
+        }),
+      ),
       anEvent(anInquiryInput({ eventId: 'i-6m', occurredAt: '2024-12-15T12:00:00Z', inquirer: 'Banco C' })),
       anEvent(anInquiryInput({ eventId: 'i-7m', occurredAt: '2024-11-15T12:00:00Z', inquirer: 'Banco D' })),
       anEvent(aMovementInput({ eventId: 'not-an-inquiry', occurredAt: '2025-05-20T12:00:00Z' })),
-      anEvent(anInquiryInput({ eventId: 'other-cpf', cpf: cpfFromBase(987_654_321), occurredAt: '2025-05-20T12:00:00Z' })),
+      anEvent(
+        anInquiryInput({ eventId: 'other-cpf', cpf: cpfFromBase(987_654_321), occurredAt: '2025-05-20T12:00:00Z' }),
+      ),
     ]);
   });
 
@@ -43,6 +59,8 @@ describe('GetInquiriesHandler', () => {
   });
 
   it('rejects an invalid CPF with CPF_INVALID', async () => {
-    await expect(handler.execute(new GetInquiriesQuery('111.111.111-11', null, 10))).rejects.toMatchObject({ code: 'CPF_INVALID' });
+    await expect(handler.execute(new GetInquiriesQuery('111.111.111-11', null, 10))).rejects.toMatchObject({
+      code: 'CPF_INVALID',
+    });
   });
 });

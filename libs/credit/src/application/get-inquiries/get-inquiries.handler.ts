@@ -19,7 +19,12 @@ export class GetInquiriesHandler implements IQueryHandler<GetInquiriesQuery, Inq
     return {
       cpf: cpf.formatted,
       since: since.toISOString(),
-      inquiries: inquiries.map((i) => ({ eventId: i.eventId, inquirer: i.inquirer, purpose: i.purpose, occurredAt: i.occurredAt.toISOString() })),
+      inquiries: inquiries.map((i) => ({
+        eventId: i.eventId,
+        inquirer: i.inquirer,
+        purpose: i.purpose,
+        occurredAt: i.occurredAt.toISOString(),
+      })),
     };
   }
 }

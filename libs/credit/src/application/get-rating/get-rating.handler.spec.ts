@@ -55,30 +55,36 @@ describe('GetRatingHandler', () => {
 
   it('answers RATING_NOT_FOUND for a CPF never rated', async () => {
     await saveRating(ratings, aRating());
-    await expect(
-      handler.execute(new GetRatingQuery(cpfFromBase(987_654_321)))
-    ).rejects.toMatchObject({ code: 'RATING_NOT_FOUND' });
+    await expect(handler.execute(new GetRatingQuery(cpfFromBase(987_654_321)))).rejects.toMatchObject({
+      code: 'RATING_NOT_FOUND',
+    });
     await expect(handler.execute(new GetRatingQuery(VALID_CPF))).resolves.toMatchObject({ history: [] });
   });
 
-  it('re-rates a CPF whose stored rating is no longer valid, and leaves unservable ratings out of the' +
-    ' history', async () => {
-    await consumers.save(aConsumer({ debts: [aDebt({ id: 'gone', dueDate: aDay('2019-06-01') })] }));
-    await saveRating(ratings, aRating({ score: 800, generatedAt: new Date(NOW.getTime() - 3 * DAY_MS), validUntil: null }));
-    await saveRating(ratings, 
-      aRating({
-        score: 277,
-        band: 'E',
-        generatedAt: new Date(NOW.getTime() - 2 * DAY_MS),
-        validUntil: new Date(NOW.getTime() - DAY_MS),
-      })
-    );
-    const view = await handler.execute(new GetRatingQuery(VALID_CPF, 5));
-    expect(view.current.generatedAt).toBe(clock.now().toISOString());
-    expect(view.current.score).not.toBe(277);
-    expect(view.history.map((r) => r.score)).toEqual([800]);
-    expect((await ratings.latest(Cpf.parse(VALID_CPF)))?.props.generatedAt).toEqual(clock.now());
-  });
+  it(
+    're-rates a CPF whose stored rating is no longer valid, and leaves unservable ratings out of the' + ' history',
+    async () => {
+      await consumers.save(aConsumer({ debts: [aDebt({ id: 'gone', dueDate: aDay('2019-06-01') })] }));
+      await saveRating(
+        ratings,
+        aRating({ score: 800, generatedAt: new Date(NOW.getTime() - 3 * DAY_MS), validUntil: null }),
+      );
+      await saveRating(
+        ratings,
+        aRating({
+          score: 277,
+          band: 'E',
+          generatedAt: new Date(NOW.getTime() - 2 * DAY_MS),
+          validUntil: new Date(NOW.getTime() - DAY_MS),
+        }),
+      );
+      const view = await handler.execute(new GetRatingQuery(VALID_CPF, 5));
+      expect(view.current.generatedAt).toBe(clock.now().toISOString());
+      expect(view.current.score).not.toBe(277);
+      expect(view.history.map((r) => r.score)).toEqual([800]);
+      expect((await ratings.latest(Cpf.parse(VALID_CPF)))?.props.generatedAt).toEqual(clock.now());
+    },
+  );
 
   it('answers RATING_NOT_FOUND rather than serve an expired rating it cannot replace', async () => {
     // A rating with no consumer and no features left to rate from.

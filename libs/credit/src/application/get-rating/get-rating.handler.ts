@@ -24,14 +24,16 @@ export class GetRatingHandler implements IQueryHandler<GetRatingQuery, RatingWit
     const stored = await this.ratings.history(cpf, historyLimit + 1);
     const current = await this.currentRatings.current(cpf, stored[0] ?? null);
     if (!current) throw new RatingNotFoundError();
-    const earlier = current === stored[0] ? stored.slice(1) : (
-      await this.ratings.history(cpf, historyLimit + 1)
-    ).slice(1);
+    const earlier =
+      current === stored[0] ? stored.slice(1) : (await this.ratings.history(cpf, historyLimit + 1)).slice(1);
     const now = this.clock.now();
     return {
       cpf: cpf.formatted,
       current: ratingView(current),
-      history: earlier.filter((r) => r.isValidAt(now)).slice(0, historyLimit).map(ratingView),
+      history: earlier
+        .filter((r) => r.isValidAt(now))
+        .slice(0, historyLimit)
+        .map(ratingView),
     };
   }
 }

@@ -1,5 +1,14 @@
 import { Cpf, DAY_MS, FixedClock } from '@app/shared-kernel';
-import { NOW, VALID_CPF, aCardPurchaseInput, aMovementInput, anEvent, anInquiryInput, cpfFromBase, occurredDaysAgo } from '@app/testing';
+import {
+  NOW,
+  VALID_CPF,
+  aCardPurchaseInput,
+  aMovementInput,
+  anEvent,
+  anInquiryInput,
+  cpfFromBase,
+  occurredDaysAgo,
+} from '@app/testing';
 import { TransactionEvent } from '../../domain/transactions/transaction-event';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { DEFAULT_WINDOW_DAYS, GetTransactionsHandler, MAX_WINDOW_DAYS } from './get-transactions.handler';
@@ -27,13 +36,34 @@ describe('GetTransactionsHandler', () => {
     await store.append(events);
   });
 
-  const query = (over: Partial<{ cpf: string; from: Date | null; to: Date | null; types: GetTransactionsQuery['types']; limit: number; cursor: string | null }> = {}) =>
-    new GetTransactionsQuery(over.cpf ?? VALID_CPF, over.from ?? null, over.to ?? null, over.types ?? null, over.limit ?? 100, over.cursor ?? null);
+  const query = (
+    over: Partial<{
+      cpf: string;
+      from: Date | null;
+      to: Date | null;
+      types: GetTransactionsQuery['types'];
+      limit: number;
+      cursor: string | null;
+    }> = {},
+  ) =>
+    new GetTransactionsQuery(
+      over.cpf ?? VALID_CPF,
+      over.from ?? null,
+      over.to ?? null,
+      over.types ?? null,
+      over.limit ?? 100,
+      over.cursor ?? null,
+    );
 
   it(`lists the last ${DEFAULT_WINDOW_DAYS} days by default, newest first, as JSON events of that CPF only`, async () => {
     const page = await handler.execute(query());
     expect(page.events.map((e) => e.eventId)).toEqual(['inq-5', 'mov-20', 'card-30', 'card-89']);
-    expect(page).toMatchObject({ cpf: '123.456.789-09', from: daysAgo(90).toISOString(), to: NOW.toISOString(), nextCursor: null });
+    expect(page).toMatchObject({
+      cpf: '123.456.789-09',
+      from: daysAgo(90).toISOString(),
+      to: NOW.toISOString(),
+      nextCursor: null,
+    });
     expect(page.events[0]).toMatchObject({ cpf: VALID_CPF, type: 'BUREAU_INQUIRY', occurredAt: occurredDaysAgo(5) });
   });
 
@@ -58,7 +88,9 @@ describe('GetTransactionsHandler', () => {
   it('pages with the cursor so that every event comes exactly once, even events sharing a timestamp', async () => {
     const sameInstant = occurredDaysAgo(10);
     await store.append(
-      Array.from({ length: 7 }, (_, i) => anEvent(aMovementInput({ eventId: `tie-${i}`, occurredAt: sameInstant, amountCents: 100 + i }))),
+      Array.from({ length: 7 }, (_, i) =>
+        anEvent(aMovementInput({ eventId: `tie-${i}`, occurredAt: sameInstant, amountCents: 100 + i })),
+      ),
     );
     const expected = (await handler.execute(query({ from: daysAgo(1000) }))).events.map((e) => e.eventId);
     expect(expected).toHaveLength(13);
@@ -91,17 +123,28 @@ describe('GetTransactionsHandler', () => {
   });
 
   it(`rejects a window longer than ${MAX_WINDOW_DAYS} days with WINDOW_INVALID on "from"`, async () => {
-    await expect(handler.execute(query({ from: daysAgo(MAX_WINDOW_DAYS + 1) }))).rejects.toMatchObject({ code: 'WINDOW_INVALID', field: 'from' });
-    await expect(handler.execute(query({ from: new Date(NOW.getTime() - MAX_WINDOW_DAYS * DAY_MS - 1) }))).rejects.toMatchObject({ code: 'WINDOW_INVALID' });
+    await expect(handler.execute(query({ from: daysAgo(MAX_WINDOW_DAYS + 1) }))).rejects.toMatchObject({
+      code: 'WINDOW_INVALID',
+      field: 'from',
+    });
+    await expect(
+      handler.execute(query({ from: new Date(NOW.getTime() - MAX_WINDOW_DAYS * DAY_MS - 1) })),
+    ).rejects.toMatchObject({ code: 'WINDOW_INVALID' });
     await expect(handler.execute(query({ from: daysAgo(MAX_WINDOW_DAYS) }))).resolves.toBeDefined();
   });
 
   it('rejects "from" after "to" with WINDOW_INVALID', async () => {
-    await expect(handler.execute(query({ from: daysAgo(1), to: daysAgo(2) }))).rejects.toMatchObject({ code: 'WINDOW_INVALID', field: 'from' });
+    await expect(handler.execute(query({ from: daysAgo(1), to: daysAgo(2) }))).rejects.toMatchObject({
+      code: 'WINDOW_INVALID',
+      field: 'from',
+    });
   });
 
   it('rejects a cursor it did not issue with CURSOR_INVALID', async () => {
-    await expect(handler.execute(query({ cursor: 'bm90LWEtY3Vyc29y' }))).rejects.toMatchObject({ code: 'CURSOR_INVALID', field: 'cursor' });
+    await expect(handler.execute(query({ cursor: 'bm90LWEtY3Vyc29y' }))).rejects.toMatchObject({
+      code: 'CURSOR_INVALID',
+      field: 'cursor',
+    });
   });
 
   it('rejects an invalid CPF with CPF_INVALID', async () => {

@@ -22,7 +22,19 @@ export class GetTransactionsHandler implements IQueryHandler<GetTransactionsQuer
     if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) {
       throw new ValidationError('WINDOW_INVALID', 'from', `the window may span at most ${MAX_WINDOW_DAYS} days`);
     }
-    const page = await this.store.list(cpf, { from, to, types: q.types ?? undefined, limit: q.limit, cursor: q.cursor ?? undefined });
-    return { cpf: cpf.formatted, from: from.toISOString(), to: to.toISOString(), events: page.events.map(eventToJson), nextCursor: page.nextCursor };
+    const page = await this.store.list(cpf, {
+      from,
+      to,
+      types: q.types ?? undefined,
+      limit: q.limit,
+      cursor: q.cursor ?? undefined,
+    });
+    return {
+      cpf: cpf.formatted,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      events: page.events.map(eventToJson),
+      nextCursor: page.nextCursor,
+    };
   }
 }

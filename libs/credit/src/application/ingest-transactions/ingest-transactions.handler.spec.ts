@@ -1,5 +1,13 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
-import { NOW, RecordingEventBus, VALID_CPF, aCardPurchaseInput, aMovementInput, anInquiryInput, cpfFromBase } from '@app/testing';
+import {
+  NOW,
+  RecordingEventBus,
+  VALID_CPF,
+  aCardPurchaseInput,
+  aMovementInput,
+  anInquiryInput,
+  cpfFromBase,
+} from '@app/testing';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
@@ -58,7 +66,13 @@ describe('IngestTransactionsHandler', () => {
     expect(result.stored).toBe(2);
     expect(result.rejected).toEqual([
       { index: 1, eventId: 'bad-mcc', field: 'events[1].mcc', code: 'EVENT_INVALID', reason: expect.any(String) },
-      { index: 3, eventId: 'bad-cpf', field: 'events[3].cpf', code: 'CPF_INVALID', reason: 'check digits do not match' },
+      {
+        index: 3,
+        eventId: 'bad-cpf',
+        field: 'events[3].cpf',
+        code: 'CPF_INVALID',
+        reason: 'check digits do not match',
+      },
       { index: 4, eventId: null, field: 'events[4].eventId', code: 'EVENT_INVALID', reason: expect.any(String) },
     ]);
     const stored = await store.list(Cpf.parse(VALID_CPF), { from: new Date(0), to: NOW, limit: 10 });
@@ -87,7 +101,7 @@ describe('IngestTransactionsHandler', () => {
 
   it('publishes nothing and stores nothing when every event is invalid', async () => {
     const result = await handler.execute(
-      new IngestTransactionsCommand('batch-3', [anInquiryInput({ type: 'NOPE' })], SOURCE, metadata)
+      new IngestTransactionsCommand('batch-3', [anInquiryInput({ type: 'NOPE' })], SOURCE, metadata),
     );
     expect(result).toMatchObject({ stored: 0, duplicates: 0 });
     expect(result.rejected).toHaveLength(1);
@@ -102,58 +116,77 @@ describe('IngestTransactionsHandler', () => {
         [anInquiryInput({ occurredAt: '2025-06-17T12:00:01Z' })],
         SOURCE,
         metadata,
-      )
+      ),
     );
-    expect(result.rejected).toEqual([expect.objectContaining({ index: 0, field: 'events[0].occurredAt', code: 'EVENT_INVALID' })]);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({ index: 0, field: 'events[0].occurredAt', code: 'EVENT_INVALID' }),
+    ]);
   });
 
   it('accepts an empty batch as a no-op', async () => {
-    expect(
-      await handler.execute(new IngestTransactionsCommand('empty', [], SOURCE, metadata))
-    ).toEqual({ batchId: 'empty', stored: 0, duplicates: 0, rejected: [], items: [] });
+    expect(await handler.execute(new IngestTransactionsCommand('empty', [], SOURCE, metadata))).toEqual({
+      batchId: 'empty',
+      stored: 0,
+      duplicates: 0,
+      rejected: [],
+      items: [],
+    });
     expect(bus.published).toEqual([]);
   });
 
   describe('idempotency per client', () => {
-    it('stores a second client\'s event that reuses the first client\'s event id, instead of dropping it as a' +
-      ' duplicate', async () => {
-      await handler.execute(
-        new IngestTransactionsCommand(
-          'b-a',
-          [aMovementInput({ eventId: 'evt-1', amountCents: 100_000 })],
-          'api:Banco A',
-          metadata,
-        )
-      );
-      const second = await handler.execute(
-        new IngestTransactionsCommand(
-          'b-b',
-          [aMovementInput({ eventId: 'evt-1', amountCents: 250_000 })],
-          'amqp:banco-b',
-          metadata,
-        )
-      );
-      expect(second).toMatchObject({
-        stored: 1,
-        duplicates: 0,
-        items: [{ index: 0, eventId: 'evt-1', outcome: 'STORED' }],
-      });
-      const page = await store.list(Cpf.parse(VALID_CPF), { from: new Date(0), to: NOW, limit: 10 });
-      expect(
-        page.events.map((e) => [e.source, e.type === 'FINANCIAL_MOVEMENT' ? e.amount.cents : null]).sort()
-      ).toEqual([['amqp:banco-b', 250_000], ['api:Banco A', 100_000]]);
-    });
+    it(
+      "stores a second client's event that reuses the first client's event id, instead of dropping it as a" +
+        ' duplicate',
+      async () => {
+        await handler.execute(
+          new IngestTransactionsCommand(
+            'b-a',
+            [aMovementInput({ eventId: 'evt-1', amountCents: 100_000 })],
+            'api:Banco A',
+            metadata,
+          ),
+        );
+        const second = await handler.execute(
+          new IngestTransactionsCommand(
+            'b-b',
+            [aMovementInput({ eventId: 'evt-1', amountCents: 250_000 })],
+            'amqp:banco-b',
+            metadata,
+          ),
+        );
+        expect(second).toMatchObject({
+          stored: 1,
+          duplicates: 0,
+          items: [{ index: 0, eventId: 'evt-1', outcome: 'STORED' }],
+        });
+        const page = await store.list(Cpf.parse(VALID_CPF), { from: new Date(0), to: NOW, limit: 10 });
+        expect(
+          page.events.map((e) => [e.source, e.type === 'FINANCIAL_MOVEMENT' ? e.amount.cents : null]).sort(),
+        ).toEqual([
+          ['amqp:banco-b', 250_000],
+          ['api:Banco A', 100_000],
+        ]);
+      },
+    );
 
     it('says per event what was stored, a duplicate of the same client, or rejected', async () => {
       await handler.execute(
-        new IngestTransactionsCommand('first', [anInquiryInput({ eventId: 'old' })], SOURCE, metadata)
+        new IngestTransactionsCommand('first', [anInquiryInput({ eventId: 'old' })], SOURCE, metadata),
       );
-      const result = await handler.execute(new IngestTransactionsCommand('second', [
-        anInquiryInput({ eventId: 'old' }),
-        aCardPurchaseInput({ eventId: 'bad', mcc: '0000' }),
-        aMovementInput({ eventId: 'new' }),
-        aMovementInput({ eventId: 'new' }),
-      ], SOURCE, metadata));
+      const result = await handler.execute(
+        new IngestTransactionsCommand(
+          'second',
+          [
+            anInquiryInput({ eventId: 'old' }),
+            aCardPurchaseInput({ eventId: 'bad', mcc: '0000' }),
+            aMovementInput({ eventId: 'new' }),
+            aMovementInput({ eventId: 'new' }),
+          ],
+          SOURCE,
+          metadata,
+        ),
+      );
       expect(result.items).toEqual([
         { index: 0, eventId: 'old', outcome: 'DUPLICATE' },
         { index: 1, eventId: 'bad', outcome: 'REJECTED' },

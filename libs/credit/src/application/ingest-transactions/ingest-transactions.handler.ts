@@ -16,14 +16,18 @@ export class IngestTransactionsHandler implements ICommandHandler<IngestTransact
 
   async execute(command: IngestTransactionsCommand): Promise<IngestResult> {
     const { valid, indexes, rejected } = validateEvents(command.events, this.clock.now(), command.source);
-    const { stored, duplicates, outcomes } = valid.length ? await this.store.append(valid) : {
-      stored: 0,
-      duplicates: 0,
-      outcomes: [],
-    };
-    const items: IngestItem[] = rejected.map(
-      (r) => ({ index: r.index, eventId: r.eventId, outcome: 'REJECTED' as const })
-    );
+    const { stored, duplicates, outcomes } = valid.length
+      ? await this.store.append(valid)
+      : {
+          stored: 0,
+          duplicates: 0,
+          outcomes: [],
+        };
+    const items: IngestItem[] = rejected.map((r) => ({
+      index: r.index,
+      eventId: r.eventId,
+      outcome: 'REJECTED' as const,
+    }));
     valid.forEach((e, k) => items.push({ index: indexes[k]!, eventId: e.eventId, outcome: outcomes[k]! }));
     items.sort((a, b) => a.index - b.index);
     // Published for duplicates too: a batch comes again when its first delivery stored the events but died before
@@ -32,7 +36,9 @@ export class IngestTransactionsHandler implements ICommandHandler<IngestTransact
     // re-send costs a cache miss and a re-score, never a wrong answer.
     if (stored > 0 || duplicates > 0) {
       const cpfs = [...new Set(valid.map((e) => e.cpf.value))];
-      await this.changes.notify(new ConsumerDataChangedEvent(cpfs, 'TRANSACTIONS', { ...command.metadata, causationId: command.batchId }));
+      await this.changes.notify(
+        new ConsumerDataChangedEvent(cpfs, 'TRANSACTIONS', { ...command.metadata, causationId: command.batchId }),
+      );
     }
     return { batchId: command.batchId, stored, duplicates, rejected, items };
   }

@@ -27,7 +27,13 @@ export function validateEvents(
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const eventId = typeof input?.eventId === 'string' ? input.eventId : null;
-      rejected.push({ index, eventId, code: error.code, field: error.field ?? `events[${index}]`, reason: error.message });
+      rejected.push({
+        index,
+        eventId,
+        code: error.code,
+        field: error.field ?? `events[${index}]`,
+        reason: error.message,
+      });
     }
   });
   return { valid, indexes, rejected };

@@ -1,7 +1,8 @@
 import { Cpf } from '@app/shared-kernel';
 
 export type AuditAction = 'READ' | 'WRITE';
-export type AuditResource = 'CONSUMER' | 'RATING_FEATURES' | 'RATING' | 'ANALYSIS' | 'TRANSACTIONS' | 'INQUIRIES' | 'SUBJECT_EXPORT';
+export type AuditResource =
+  'CONSUMER' | 'RATING_FEATURES' | 'RATING' | 'ANALYSIS' | 'TRANSACTIONS' | 'INQUIRIES' | 'SUBJECT_EXPORT';
 export type AuditOutcome = 'SUCCESS' | 'DENIED' | 'NOT_FOUND' | 'INVALID' | 'ERROR';
 
 /**

@@ -15,7 +15,9 @@ export interface CachedReadRequest {
 }
 
 export type CachedReadResult =
-  /** The cached analysis, as stored; the request was counted, its audit entry and inquiry journalled in the same step. */
+  /**
+   * The cached analysis, as stored; the request was counted, its audit entry and inquiry journalled in the same step.
+   */
   | { kind: 'hit'; body: Buffer; rate: RateDecision }
   /**
    * Counted, not served: nothing cached (with the fill ticket for the analysis the full path assembles), or over the
@@ -27,7 +29,8 @@ export type CachedReadResult =
 
 /**
  * The hot read of an analysis in one step: count the request against the client's rate limit, read the cached
- * analysis and, only when it is served, journal the read's audit entry and bureau inquiry durably. One round trip to the cache instead
+ * analysis and, only when it is served, journal the read's audit entry and bureau inquiry durably. One round trip to
+ * the cache instead
  * of three keeps a cache hit close to the cost of the cache read itself. Whatever it does not serve, the full query
  * path answers.
  */

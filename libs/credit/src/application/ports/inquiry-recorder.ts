@@ -9,7 +9,13 @@ export const newInquiryId = (): string => `inq-${newId()}`;
  * here. One request keeps one eventId whichever path answers it, so an inquiry recorded twice for it (a cached step
  * that timed out in the API but still ran in Redis) is stored once: C keeps the first event of each id.
  */
-export function analysisInquiry(cpf: Cpf, inquirer: string, purpose: string, occurredAt: Date, eventId: string = newInquiryId()): BureauInquiry {
+export function analysisInquiry(
+  cpf: Cpf,
+  inquirer: string,
+  purpose: string,
+  occurredAt: Date,
+  eventId: string = newInquiryId(),
+): BureauInquiry {
   return { type: 'BUREAU_INQUIRY', eventId, cpf, occurredAt, source: BUREAU_SOURCE, inquirer, purpose };
 }
 

@@ -3,7 +3,8 @@ import { PartitionLevel } from '../../domain/rating/rating-partition';
 import { RatingFeatures } from '../../domain/rating/rating-features.entity';
 
 /** A CPF's stored features; a stored document that is not valid features is reported, so only that CPF fails. */
-export type StoredFeatures = { cpf: string; features: RatingFeatures; problem?: undefined } | { cpf: string; features: null; problem: string };
+export type StoredFeatures =
+  { cpf: string; features: RatingFeatures; problem?: undefined } | { cpf: string; features: null; problem: string };
 
 export abstract class RatingFeaturesRepository {
   abstract findByCpf(cpf: Cpf): Promise<RatingFeatures | null>;

@@ -33,5 +33,11 @@ export abstract class RatingRepository {
    * was rated). Loose heads written meanwhile stay, so nothing newer is ever lost; a partition snapshotted twice at
    * once leaves two snapshots, which reads merge.
    */
-  abstract writeSnapshot(level: PartitionLevel, key: number, run: string, heads: Iterable<RatingHead>, replaces: PartitionHeads['read']): Promise<void>;
+  abstract writeSnapshot(
+    level: PartitionLevel,
+    key: number,
+    run: string,
+    heads: Iterable<RatingHead>,
+    replaces: PartitionHeads['read'],
+  ): Promise<void>;
 }

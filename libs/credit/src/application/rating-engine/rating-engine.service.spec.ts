@@ -1,7 +1,20 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import {
-  InMemoryConsumerRepository, NOW, RecordingAuditLog, RecordingEventBus, VALID_CPF, aConsumer, aDebt, aRatingFeatures, anEvent, anInquiryInput,
-  aRating, daysAfter, daysAgo, distinctCpfs, saveRating,
+  InMemoryConsumerRepository,
+  NOW,
+  RecordingAuditLog,
+  RecordingEventBus,
+  VALID_CPF,
+  aConsumer,
+  aDebt,
+  aRatingFeatures,
+  anEvent,
+  anInquiryInput,
+  aRating,
+  daysAfter,
+  daysAgo,
+  distinctCpfs,
+  saveRating,
 } from '@app/testing';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { partitionKeysOf } from '../../domain/rating/rating-partition';
@@ -39,12 +52,23 @@ describe('RatingEngine', () => {
     bus = new RecordingEventBus();
     cache = new InMemoryAnalysisCache();
     audit = new RecordingAuditLog();
-    engine = new RatingEngine(consumers, features, ratings, transactions, new WoeLogisticScorer(), clock, bus.notifier(cache), audit);
+    engine = new RatingEngine(
+      consumers,
+      features,
+      ratings,
+      transactions,
+      new WoeLogisticScorer(),
+      clock,
+      bus.notifier(cache),
+      audit,
+    );
   });
 
   const scoreOf = async (value: string) => (await ratings.latest(Cpf.parse(value)))?.props.score;
   const expectedScore = async (value: string, debts: DebtRecord | null, f: ReturnType<typeof aRatingFeatures> | null) =>
-    new WoeLogisticScorer().score(buildScoringFacts(debts, f, scoringActivityOf(await transactions.summarize(Cpf.parse(value), NOW)), NOW)).score;
+    new WoeLogisticScorer().score(
+      buildScoringFacts(debts, f, scoringActivityOf(await transactions.summarize(Cpf.parse(value), NOW)), NOW),
+    ).score;
 
   describe('one CPF', () => {
     it('answers NO_DATA for a CPF with neither consumer nor features, storing and announcing nothing', async () => {
@@ -58,7 +82,9 @@ describe('RatingEngine', () => {
       await consumers.save(aConsumer());
       expect(await engine.rate(VALID_CPF, metadata)).toBe('RATED');
       expect((await ratings.latest(cpf))?.props).toMatchObject({
-        score: await expectedScore(VALID_CPF, new DebtRecord(aConsumer().debts), null), modelVersion: 'woe-logistic-v1', generatedAt: NOW,
+        score: await expectedScore(VALID_CPF, new DebtRecord(aConsumer().debts), null),
+        modelVersion: 'woe-logistic-v1',
+        generatedAt: NOW,
       });
     });
 
@@ -121,7 +147,16 @@ describe('RatingEngine', () => {
       await engine.rate(VALID_CPF, { correlationId: 'req-1', clientId: 'rating-worker' });
       await engine.rate(VALID_CPF, { correlationId: 'req-2', clientId: 'rating-worker' });
       expect(auditedBeforeStore).toBe(true);
-      expect(audit.recorded).toEqual([expect.objectContaining({ clientId: 'rating-worker', action: 'WRITE', resource: 'RATING', outcome: 'SUCCESS', requestId: 'req-1', purpose: null })]);
+      expect(audit.recorded).toEqual([
+        expect.objectContaining({
+          clientId: 'rating-worker',
+          action: 'WRITE',
+          resource: 'RATING',
+          outcome: 'SUCCESS',
+          requestId: 'req-1',
+          purpose: null,
+        }),
+      ]);
       expect(audit.recorded[0]?.cpf?.value).toBe(cpf.value);
     });
   });
@@ -130,7 +165,14 @@ describe('RatingEngine', () => {
     it('reads each store once per window, stores one bulk write, one audit batch and one cache eviction per window', async () => {
       const cpfs = distinctCpfs(RATING_WINDOW + 3);
       for (const c of cpfs) await features.save(aRatingFeatures({ cpf: c }));
-      const calls = { summaries: [] as number[], debts: 0, features: 0, heads: 0, appends: [] as number[], evictions: [] as number[] };
+      const calls = {
+        summaries: [] as number[],
+        debts: 0,
+        features: 0,
+        heads: 0,
+        appends: [] as number[],
+        evictions: [] as number[],
+      };
       const wrap = <T extends object, K extends keyof T>(target: T, key: K, onCall: (...args: never[]) => void) => {
         const original = (target[key] as (...args: unknown[]) => unknown).bind(target);
         (target as Record<K, unknown>)[key] = (...args: never[]) => {
@@ -145,7 +187,14 @@ describe('RatingEngine', () => {
       wrap(ratings, 'append', (writes: unknown[]) => calls.appends.push(writes.length));
       wrap(cache, 'invalidate', (evicted: Cpf[]) => calls.evictions.push(evicted.length));
       const report = await engine.rateCpfs([...cpfs, cpfs[0]!], metadata);
-      expect(calls).toEqual({ summaries: [RATING_WINDOW, 3], debts: 2, features: 2, heads: 2, appends: [RATING_WINDOW, 3], evictions: [RATING_WINDOW, 3] });
+      expect(calls).toEqual({
+        summaries: [RATING_WINDOW, 3],
+        debts: 2,
+        features: 2,
+        heads: 2,
+        appends: [RATING_WINDOW, 3],
+        evictions: [RATING_WINDOW, 3],
+      });
       expect(audit.batches.map((b) => b.length)).toEqual([RATING_WINDOW, 3]);
       expect(report.counts).toEqual({ processed: cpfs.length, rated: cpfs.length, unchanged: 0, noData: 0, failed: 0 });
       expect(bus.ofType(RatingChangedEvent)).toHaveLength(cpfs.length);
@@ -157,8 +206,12 @@ describe('RatingEngine', () => {
       await features.save(aRatingFeatures({ cpf: withFeatures }));
       const report = await engine.rateCpfs([withDebts!, withFeatures!, neither!], metadata);
       expect([...report.outcomes.values()]).toEqual(['RATED', 'RATED', 'NO_DATA']);
-      expect(await scoreOf(withDebts!)).toBe(await expectedScore(withDebts!, new DebtRecord(aConsumer({ cpf: withDebts }).debts), null));
-      expect(await scoreOf(withFeatures!)).toBe(await expectedScore(withFeatures!, null, aRatingFeatures({ cpf: withFeatures })));
+      expect(await scoreOf(withDebts!)).toBe(
+        await expectedScore(withDebts!, new DebtRecord(aConsumer({ cpf: withDebts }).debts), null),
+      );
+      expect(await scoreOf(withFeatures!)).toBe(
+        await expectedScore(withFeatures!, null, aRatingFeatures({ cpf: withFeatures })),
+      );
     });
 
     it('fails only the CPF whose stored features are not valid, rating the rest', async () => {
@@ -167,7 +220,11 @@ describe('RatingEngine', () => {
       const findMany = features.findMany.bind(features);
       features.findMany = async (asked) => {
         const found = await findMany(asked);
-        found.set(bad!, { cpf: bad!, features: null, problem: 'stored features are not valid: birthDate in the future' });
+        found.set(bad!, {
+          cpf: bad!,
+          features: null,
+          problem: 'stored features are not valid: birthDate in the future',
+        });
         return found;
       };
       const report = await engine.rateCpfs([good!, bad!], metadata);
@@ -187,7 +244,7 @@ describe('RatingEngine', () => {
       expect(bus.published).toEqual([]);
     });
 
-    it('leaves a rating computed from features older than the stored rating\'s as it is (a late, stale computation)', async () => {
+    it("leaves a rating computed from features older than the stored rating's as it is (a late, stale computation)", async () => {
       await features.save(aRatingFeatures({ updatedAt: daysAfter(NOW, 1) }));
       clock.advance(2 * 86_400_000);
       await engine.rate(VALID_CPF, metadata);
@@ -195,7 +252,8 @@ describe('RatingEngine', () => {
       // A partition that read the features before they changed, rating after the rescore that used the new ones.
       const stale = aRatingFeatures({ incomeSources: [], assets: [], updatedAt: NOW });
       const findMany = features.findMany.bind(features);
-      features.findMany = async (asked) => new Map([...(await findMany(asked))].map(([k]) => [k, { cpf: k, features: stale }]));
+      features.findMany = async (asked) =>
+        new Map([...(await findMany(asked))].map(([k]) => [k, { cpf: k, features: stale }]));
       expect(await engine.rate(VALID_CPF, metadata)).toBe('UNCHANGED');
       expect((await ratings.latest(cpf))?.props).toEqual(stored?.props);
     });
@@ -221,7 +279,9 @@ describe('RatingEngine', () => {
 
     it('refuses to rate with a model version other than its own', async () => {
       await consumers.save(aConsumer());
-      await expect(engine.rateCpfs([VALID_CPF], metadata, { modelVersion: 'other-model' })).rejects.toThrow(/other-model/);
+      await expect(engine.rateCpfs([VALID_CPF], metadata, { modelVersion: 'other-model' })).rejects.toThrow(
+        /other-model/,
+      );
     });
   });
 
@@ -235,10 +295,18 @@ describe('RatingEngine', () => {
       const consumerOnly = distinctCpfs(400).find((c) => partitionKeysOf(c).shard === shard && !cpfs.includes(c))!;
       await consumers.save(aConsumer({ cpf: consumerOnly }));
       await engine.rate(consumerOnly, metadata);
-      await consumers.save(aConsumer({ cpf: consumerOnly, debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(90) })] }));
+      await consumers.save(
+        aConsumer({ cpf: consumerOnly, debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(90) })] }),
+      );
       const report = await engine.ratePartition('SHARD', shard, metadata);
-      expect(report.counts).toEqual({ processed: inShard.length + 1, rated: inShard.length + 1, unchanged: 0, noData: 0, failed: 0 });
-      for (const c of cpfs) expect(await ratings.latest(Cpf.parse(c)) !== null).toBe(inShard.includes(c));
+      expect(report.counts).toEqual({
+        processed: inShard.length + 1,
+        rated: inShard.length + 1,
+        unchanged: 0,
+        noData: 0,
+        failed: 0,
+      });
+      for (const c of cpfs) expect((await ratings.latest(Cpf.parse(c))) !== null).toBe(inShard.includes(c));
       expect(report.bandMoves.newlyRated).toBe(inShard.length);
       // Run again: nothing changes, nothing is written, the heads superseded by the first run are gone.
       bus.clear();
@@ -248,7 +316,7 @@ describe('RatingEngine', () => {
       expect(ratings.headCount()).toBe(inShard.length + 1);
     });
 
-    it('drops from the partition\'s snapshot the heads of CPFs left with nothing to rate from', async () => {
+    it("drops from the partition's snapshot the heads of CPFs left with nothing to rate from", async () => {
       const [kept] = distinctCpfs(1) as [string];
       const shard = partitionKeysOf(kept).shard;
       const gone = distinctCpfs(500).find((c) => c !== kept && partitionKeysOf(c).shard === shard)!;
@@ -268,9 +336,12 @@ describe('RatingEngine', () => {
       for (const c of inShard) await consumers.save(aConsumer({ cpf: c }));
       // Consumers known to A alone join a partition once they have a rating.
       await engine.rateCpfs(inShard, metadata);
-      for (const c of inShard) await consumers.save(aConsumer({ cpf: c, debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(400) })] }));
+      for (const c of inShard)
+        await consumers.save(aConsumer({ cpf: c, debts: [aDebt({ status: 'OVERDUE', dueDate: daysAgo(400) })] }));
       const seen: number[] = [];
-      const report = await engine.ratePartition('SHARD', shard, metadata, { progress: async (r) => void seen.push(r.counts.processed) });
+      const report = await engine.ratePartition('SHARD', shard, metadata, {
+        progress: async (r) => void seen.push(r.counts.processed),
+      });
       expect(seen[seen.length - 1]).toBe(inShard.length);
       const moves = Object.values(report.bandMoves.from).reduce((n, m) => n + m.down + m.same + m.up, 0);
       expect(moves).toBe(inShard.length);

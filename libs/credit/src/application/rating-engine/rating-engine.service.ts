@@ -4,7 +4,15 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DebtRecord } from '../../domain/consumer/consumer.entity';
 import { Rating } from '../../domain/rating/rating';
 import { ratingValidUntil } from '../../domain/rating/rating-validity';
-import { BandMoves, RatingHead, RatingWrite, countBandMove, noBandMoves, ratingWrite, sameOutcome } from '../../domain/rating/rating-head';
+import {
+  BandMoves,
+  RatingHead,
+  RatingWrite,
+  countBandMove,
+  noBandMoves,
+  ratingWrite,
+  sameOutcome,
+} from '../../domain/rating/rating-head';
 import { ScoringActivity } from '../../domain/transactions/transaction-summary';
 import { PartitionLevel } from '../../domain/rating/rating-partition';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
@@ -57,7 +65,12 @@ interface WindowEntry {
 }
 
 export function emptyReport(): RatingReport {
-  return { counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 }, bandMoves: noBandMoves(), outcomes: new Map(), failures: [] };
+  return {
+    counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
+    bandMoves: noBandMoves(),
+    outcomes: new Map(),
+    failures: [],
+  };
 }
 
 export function mergeReport(into: RatingReport, other: RatingReport): RatingReport {
@@ -110,11 +123,22 @@ export class RatingEngine {
   }
 
   /** Any list of CPFs (a rescore batch), each once, in windows. */
-  async rateCpfs(cpfs: readonly string[], metadata: MessageMetadata, options: RatingOptions = {}): Promise<RatingReport> {
+  async rateCpfs(
+    cpfs: readonly string[],
+    metadata: MessageMetadata,
+    options: RatingOptions = {},
+  ): Promise<RatingReport> {
     const distinct = [...new Map(cpfs.map((c) => Cpf.parse(c)).map((c) => [c.value, c])).values()];
     const report = emptyReport();
     for (let i = 0; i < distinct.length; i += RATING_WINDOW) {
-      mergeReport(report, await this.rateWindow(distinct.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })), metadata, options));
+      mergeReport(
+        report,
+        await this.rateWindow(
+          distinct.slice(i, i + RATING_WINDOW).map((cpf) => ({ cpf })),
+          metadata,
+          options,
+        ),
+      );
     }
     return report;
   }
@@ -149,12 +173,16 @@ export class RatingEngine {
     try {
       for await (const page of this.features.inPartition(level, key, RATING_WINDOW)) {
         for (const s of page) seen.add(s.cpf);
-        await schedule(page.map((stored) => ({ cpf: Cpf.parse(stored.cpf), stored, head: heads.latest.get(stored.cpf) ?? null })));
+        await schedule(
+          page.map((stored) => ({ cpf: Cpf.parse(stored.cpf), stored, head: heads.latest.get(stored.cpf) ?? null })),
+        );
       }
       // Rated before, but without features: consumers known to A alone.
       const rest = [...heads.latest.values()].filter((h) => !seen.has(h.cpf));
       for (let i = 0; i < rest.length; i += RATING_WINDOW) {
-        await schedule(rest.slice(i, i + RATING_WINDOW).map((head) => ({ cpf: Cpf.parse(head.cpf), stored: null, head })));
+        await schedule(
+          rest.slice(i, i + RATING_WINDOW).map((head) => ({ cpf: Cpf.parse(head.cpf), stored: null, head })),
+        );
       }
     } finally {
       await Promise.allSettled(inFlight);
@@ -162,7 +190,8 @@ export class RatingEngine {
     await Promise.all(inFlight);
     // The partition's heads as one snapshot, unless what was read already is one and nothing changed.
     const changed = report.counts.rated > 0 || latest.size !== heads.latest.size;
-    if (changed || !heads.read.compact) await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
+    if (changed || !heads.read.compact)
+      await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
     return report;
   }
 
@@ -175,7 +204,12 @@ export class RatingEngine {
    * negative record it used is no longer reportable. Only their heads are read in bulk (the partition's snapshot);
    * their features are looked up one window at a time. Nothing else of the partition is read or written.
    */
-  async rateExpired(level: PartitionLevel, key: number, metadata: MessageMetadata, options: RatingOptions = {}): Promise<RatingReport> {
+  async rateExpired(
+    level: PartitionLevel,
+    key: number,
+    metadata: MessageMetadata,
+    options: RatingOptions = {},
+  ): Promise<RatingReport> {
     const heads = await this.ratings.headsInPartition(level, key);
     const now = this.clock.now().getTime();
     const due = [...heads.latest.values()].filter((h) => h.validUntil !== null && h.validUntil.getTime() <= now);
@@ -183,16 +217,28 @@ export class RatingEngine {
     if (due.length === 0) return report;
     const latest = new Map(heads.latest);
     for (let i = 0; i < due.length; i += RATING_WINDOW) {
-      const window = await this.rateWindow(due.slice(i, i + RATING_WINDOW).map((head) => ({ cpf: Cpf.parse(head.cpf), head })), metadata, options, latest);
+      const window = await this.rateWindow(
+        due.slice(i, i + RATING_WINDOW).map((head) => ({ cpf: Cpf.parse(head.cpf), head })),
+        metadata,
+        options,
+        latest,
+      );
       mergeReport(report, window);
     }
     await this.ratings.writeSnapshot(level, key, newId(), latest.values(), heads.read);
     return report;
   }
 
-  private async rateWindow(entries: WindowEntry[], metadata: MessageMetadata, options: RatingOptions, snapshot?: Map<string, RatingHead>): Promise<RatingReport> {
+  private async rateWindow(
+    entries: WindowEntry[],
+    metadata: MessageMetadata,
+    options: RatingOptions,
+    snapshot?: Map<string, RatingHead>,
+  ): Promise<RatingReport> {
     if (options.modelVersion && options.modelVersion !== this.scorer.modelVersion) {
-      throw new Error(`asked to rate with model ${options.modelVersion}, but this process scores with ${this.scorer.modelVersion}`);
+      throw new Error(
+        `asked to rate with model ${options.modelVersion}, but this process scores with ${this.scorer.modelVersion}`,
+      );
     }
     const now = this.clock.now();
     const cpfs = entries.map((e) => e.cpf);
@@ -226,7 +272,8 @@ export class RatingEngine {
         case 'UNCHANGED':
           report.counts.unchanged += 1;
           if (head) countBandMove(report.bandMoves, head.band, head.band);
-          if (decision.again) events.push(new RatingChangedEvent(decision.again, head?.previousScore ?? null, metadata));
+          if (decision.again)
+            events.push(new RatingChangedEvent(decision.again, head?.previousScore ?? null, metadata));
           break;
         case 'RATED':
           report.counts.rated += 1;
@@ -262,13 +309,20 @@ export class RatingEngine {
     if (!activity) throw new Error('the C activity of a window must cover every CPF in it');
     const featuresAt = features?.props.updatedAt ?? null;
     // A rating from newer features is already stored (a rescore overtook this partition's read): ours would be stale.
-    if (head?.featuresAt && featuresAt && head.featuresAt.getTime() > featuresAt.getTime()) return { outcome: 'UNCHANGED' };
+    if (head?.featuresAt && featuresAt && head.featuresAt.getTime() > featuresAt.getTime())
+      return { outcome: 'UNCHANGED' };
     const rating = Rating.create({
-      cpf, ...this.scorer.score(buildScoringFacts(debts, features, activity, now)), generatedAt: now, validUntil: ratingValidUntil(debts, now),
+      cpf,
+      ...this.scorer.score(buildScoringFacts(debts, features, activity, now)),
+      generatedAt: now,
+      validUntil: ratingValidUntil(debts, now),
     });
     if (!sameOutcome(head, rating)) return { outcome: 'RATED', write: ratingWrite(rating, head, featuresAt) };
     const announce = head && options.resend && head.generatedAt.getTime() >= options.resend.since.getTime();
-    return { outcome: 'UNCHANGED', again: announce ? Rating.create({ ...rating.props, generatedAt: head.generatedAt }) : undefined };
+    return {
+      outcome: 'UNCHANGED',
+      again: announce ? Rating.create({ ...rating.props, generatedAt: head.generatedAt }) : undefined,
+    };
   }
 }
 
@@ -281,7 +335,13 @@ type Decision =
 /** Ratings are B data written by the system, not by a REST client: they are audited all the same. */
 function auditEntry(write: RatingWrite, metadata: MessageMetadata): AuditEntryInput {
   return {
-    clientId: metadata.clientId ?? 'rating-engine', scope: 'system:rating', purpose: null, cpf: write.rating.cpf, action: 'WRITE',
-    resource: 'RATING', outcome: 'SUCCESS', requestId: metadata.correlationId,
+    clientId: metadata.clientId ?? 'rating-engine',
+    scope: 'system:rating',
+    purpose: null,
+    cpf: write.rating.cpf,
+    action: 'WRITE',
+    resource: 'RATING',
+    outcome: 'SUCCESS',
+    requestId: metadata.correlationId,
   };
 }

@@ -42,7 +42,10 @@ export class ExpirySweeps implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     if (this.everyMs <= 0) return;
-    const check = () => void this.ensureToday().catch((error: Error) => this.logger.warn(`expiry sweep not registered: ${error.message}`));
+    const check = () =>
+      void this.ensureToday().catch((error: Error) =>
+        this.logger.warn(`expiry sweep not registered: ${error.message}`),
+      );
     this.timer = setInterval(check, this.everyMs);
     this.timer.unref();
     check();
@@ -56,7 +59,9 @@ export class ExpirySweeps implements OnApplicationBootstrap, OnApplicationShutdo
   async ensureToday(): Promise<RatingJob> {
     const day = CalendarDate.today(this.clock.now());
     const metadata = { correlationId: `expiry-sweep:${day.toString()}`, clientId: CALENDAR_CLIENT };
-    const job = await this.commands.execute(new StartRatingRegenerationCommand({ kind: 'EXPIRED' }, metadata, undefined, expirySweepJobId(day)));
+    const job = await this.commands.execute(
+      new StartRatingRegenerationCommand({ kind: 'EXPIRED' }, metadata, undefined, expirySweepJobId(day)),
+    );
     const unsent = job.status === 'PENDING' && this.clock.now().getTime() - job.createdAt.getTime() >= UNSENT_AFTER_MS;
     return unsent ? this.commands.execute(new ResumeRatingRegenerationCommand(job.id, metadata)) : job;
   }

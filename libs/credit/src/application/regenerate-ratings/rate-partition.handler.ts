@@ -51,11 +51,17 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
     const job = await this.jobs.findById(jobId);
     if (!job) throw new RatingJobNotFoundError();
     if (!Number.isInteger(index) || index < 0 || index >= job.plan.partitions) {
-      throw new ValidationError('PARTITION_INVALID', 'index', `job ${jobId} has partitions 0 to ${job.plan.partitions - 1}`);
+      throw new ValidationError(
+        'PARTITION_INVALID',
+        'index',
+        `job ${jobId} has partitions 0 to ${job.plan.partitions - 1}`,
+      );
     }
     if (job.modelVersion !== this.engine.modelVersion) {
       // Not permanent: during a model release another worker may already score with it.
-      throw new Error(`job ${jobId} rates with model ${job.modelVersion}; this worker scores with ${this.engine.modelVersion}`);
+      throw new Error(
+        `job ${jobId} rates with model ${job.modelVersion}; this worker scores with ${this.engine.modelVersion}`,
+      );
     }
     const lease = await this.acquire(job, index);
     if (!lease) return null;
@@ -63,16 +69,20 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
     let lost = false;
     let writing: Promise<void> = Promise.resolve();
     const beat = () => {
-      writing = writing.then(async () => {
-        if (lost) return;
-        const later = (await this.jobs.runsOfPartition(jobId, index)).some((r) => r.attempt > run.attempt);
-        if (later) {
-          lost = true;
-          return;
-        }
-        run.heartbeatAt = this.clock.now();
-        await this.jobs.updateRun(run);
-      }).catch((error: unknown) => this.logger.warn(`heartbeat of partition ${index} of job ${jobId} failed: ${(error as Error).message}`));
+      writing = writing
+        .then(async () => {
+          if (lost) return;
+          const later = (await this.jobs.runsOfPartition(jobId, index)).some((r) => r.attempt > run.attempt);
+          if (later) {
+            lost = true;
+            return;
+          }
+          run.heartbeatAt = this.clock.now();
+          await this.jobs.updateRun(run);
+        })
+        .catch((error: unknown) =>
+          this.logger.warn(`heartbeat of partition ${index} of job ${jobId} failed: ${(error as Error).message}`),
+        );
     };
     const timer = setInterval(beat, this.timing.heartbeatMs);
     const progress = async (report: RatingReport) => {
@@ -86,7 +96,12 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
       clearInterval(timer);
       await writing;
       if (lost) return null;
-      Object.assign(run, { status: 'COMPLETED', finishedAt: this.clock.now(), heartbeatAt: this.clock.now(), error: null });
+      Object.assign(run, {
+        status: 'COMPLETED',
+        finishedAt: this.clock.now(),
+        heartbeatAt: this.clock.now(),
+        error: null,
+      });
       await this.jobs.updateRun(run);
       return run.counts;
     } catch (error) {
@@ -97,14 +112,23 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
         return null;
       }
       const final = lastAttempt || error instanceof DomainError;
-      Object.assign(run, { status: final ? 'FAILED' : 'RETRYING', finishedAt: this.clock.now(), error: (error as Error).message });
+      Object.assign(run, {
+        status: final ? 'FAILED' : 'RETRYING',
+        finishedAt: this.clock.now(),
+        error: (error as Error).message,
+      });
       await this.jobs.updateRun(run).catch(() => undefined);
       throw error;
     }
   }
 
-  private rate(job: RatingJobRecord, index: number, metadata: RatePartitionCommand['metadata'], resend: ResendUnchanged | undefined,
-    progress: (report: RatingReport) => Promise<void>): Promise<RatingReport> {
+  private rate(
+    job: RatingJobRecord,
+    index: number,
+    metadata: RatePartitionCommand['metadata'],
+    resend: ResendUnchanged | undefined,
+    progress: (report: RatingReport) => Promise<void>,
+  ): Promise<RatingReport> {
     const options = { resend, modelVersion: job.modelVersion };
     if (job.plan.level === 'LIST') {
       const partition = listedPartition(job.scope.kind === 'CPFS' ? job.scope.cpfs : [], index);
@@ -118,7 +142,10 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
    * Starts this worker's run of the partition, standing by while another worker's run is alive. null: the partition
    * is completed. `resend` covers ratings a previous attempt may have stored without announcing.
    */
-  private async acquire(job: RatingJobRecord, index: number): Promise<{ run: PartitionRun; resend?: ResendUnchanged } | null> {
+  private async acquire(
+    job: RatingJobRecord,
+    index: number,
+  ): Promise<{ run: PartitionRun; resend?: ResendUnchanged } | null> {
     for (;;) {
       const runs = await this.jobs.runsOfPartition(job.id, index);
       if (runs.some((r) => r.status === 'COMPLETED')) return null;
@@ -129,9 +156,17 @@ export class RatePartitionHandler implements ICommandHandler<RatePartitionComman
         continue;
       }
       const run: PartitionRun = {
-        jobId: job.id, index, attempt: (latest?.attempt ?? 0) + 1, worker: this.worker, status: 'RUNNING', startedAt: now,
-        heartbeatAt: now, finishedAt: null, counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
-        bandMoves: noBandMoves(), error: null,
+        jobId: job.id,
+        index,
+        attempt: (latest?.attempt ?? 0) + 1,
+        worker: this.worker,
+        status: 'RUNNING',
+        startedAt: now,
+        heartbeatAt: now,
+        finishedAt: null,
+        counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
+        bandMoves: noBandMoves(),
+        error: null,
       };
       if (await this.jobs.startRun(run)) return { run, resend: latest ? { since: latest.startedAt } : undefined };
     }

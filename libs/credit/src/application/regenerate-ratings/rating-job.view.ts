@@ -42,7 +42,8 @@ export function decisiveRuns(runs: readonly PartitionRun[]): Map<number, Partiti
   const byIndex = new Map<number, PartitionRun>();
   for (const run of runs) {
     const current = byIndex.get(run.index);
-    if (!current || current.status !== 'COMPLETED' && (run.status === 'COMPLETED' || run.attempt > current.attempt)) byIndex.set(run.index, run);
+    if (!current || (current.status !== 'COMPLETED' && (run.status === 'COMPLETED' || run.attempt > current.attempt)))
+      byIndex.set(run.index, run);
   }
   return byIndex;
 }
@@ -53,7 +54,14 @@ export function isStalled(run: PartitionRun, now: Date): boolean {
 
 export function viewOf(job: RatingJobRecord, runs: readonly PartitionRun[], now: Date): RatingJob {
   const counts: RatingCounts = { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 };
-  const tally: PartitionTally = { total: job.plan.partitions, completed: 0, running: 0, stalled: 0, failed: 0, pending: 0 };
+  const tally: PartitionTally = {
+    total: job.plan.partitions,
+    completed: 0,
+    running: 0,
+    stalled: 0,
+    failed: 0,
+    pending: 0,
+  };
   const moves = noBandMoves();
   let error: string | null = null;
   let first: Date | null = null;
@@ -76,15 +84,29 @@ export function viewOf(job: RatingJobRecord, runs: readonly PartitionRun[], now:
   }
   tally.pending += tally.total - decisive.size;
   const complete = tally.completed === tally.total;
-  const status: RatingJobStatus = complete ? 'COMPLETED'
-    : tally.failed > 0 && tally.running + tally.stalled + tally.pending === 0 ? 'FAILED'
-    : decisive.size > 0 ? 'RUNNING' : 'PENDING';
+  const status: RatingJobStatus = complete
+    ? 'COMPLETED'
+    : tally.failed > 0 && tally.running + tally.stalled + tally.pending === 0
+      ? 'FAILED'
+      : decisive.size > 0
+        ? 'RUNNING'
+        : 'PENDING';
   const seconds = first ? ((complete ? last : now).getTime() - first.getTime()) / 1000 : 0;
   return {
-    id: job.id, scope: job.scope, modelVersion: job.modelVersion, status, ...counts,
+    id: job.id,
+    scope: job.scope,
+    modelVersion: job.modelVersion,
+    status,
+    ...counts,
     // A sweep rates only what it finds expired; its plan's estimate is the base it looks through.
-    total: complete || job.scope.kind === 'EXPIRED' ? counts.processed : Math.max(job.plan.estimatedCpfs, counts.processed),
+    total:
+      complete || job.scope.kind === 'EXPIRED' ? counts.processed : Math.max(job.plan.estimatedCpfs, counts.processed),
     ratingsPerSecond: seconds > 0 ? Math.round((counts.processed / seconds) * 10) / 10 : 0,
-    partitions: tally, bandMoves: moves, createdAt: job.createdAt, updatedAt: last, finishedAt: complete ? last : null, error,
+    partitions: tally,
+    bandMoves: moves,
+    createdAt: job.createdAt,
+    updatedAt: last,
+    finishedAt: complete ? last : null,
+    error,
   };
 }

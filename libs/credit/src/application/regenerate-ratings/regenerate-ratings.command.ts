@@ -10,7 +10,10 @@ export class StartRatingRegenerationCommand extends Command<RatingJob> {
     readonly metadata: MessageMetadata,
     /** Rate with this model version (a model release); by default the one this deployment scores with. */
     readonly modelVersion?: string,
-    /** A job id of the caller's (a day's expiry sweep): a job already registered under it is answered, not registered again. */
+    /**
+     * A job id of the caller's (a day's expiry sweep): a job already registered under it is answered, not registered
+     * again.
+     */
     readonly jobId?: string,
   ) {
     super();

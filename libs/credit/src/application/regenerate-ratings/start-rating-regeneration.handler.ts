@@ -1,6 +1,11 @@
 import { Clock, Cpf, ValidationError, newId } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { LISTED_CPFS_PER_PARTITION, levelForBase, listedPartitionCount, partitionCount } from '../../domain/rating/rating-partition';
+import {
+  LISTED_CPFS_PER_PARTITION,
+  levelForBase,
+  listedPartitionCount,
+  partitionCount,
+} from '../../domain/rating/rating-partition';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { CommandSender } from '../ports/command.sender';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
@@ -27,7 +32,11 @@ export class StartRatingRegenerationHandler implements ICommandHandler<StartRati
 
   async execute({ scope, metadata, modelVersion, jobId }: StartRatingRegenerationCommand): Promise<RatingJob> {
     if (modelVersion !== undefined && !MODEL_VERSION.test(modelVersion)) {
-      throw new ValidationError('MODEL_VERSION_INVALID', 'modelVersion', 'must be 1-64 letters, digits or ._- starting with a letter or digit');
+      throw new ValidationError(
+        'MODEL_VERSION_INVALID',
+        'modelVersion',
+        'must be 1-64 letters, digits or ._- starting with a letter or digit',
+      );
     }
     const normalised = normalise(scope);
     const job: RatingJobRecord = {
@@ -46,7 +55,8 @@ export class StartRatingRegenerationHandler implements ICommandHandler<StartRati
   }
 
   private async plan(scope: RatingJobScope): Promise<RatingJobPlan> {
-    if (scope.kind === 'CPFS') return { level: 'LIST', partitions: listedPartitionCount(scope.cpfs.length), estimatedCpfs: scope.cpfs.length };
+    if (scope.kind === 'CPFS')
+      return { level: 'LIST', partitions: listedPartitionCount(scope.cpfs.length), estimatedCpfs: scope.cpfs.length };
     const estimatedCpfs = await this.features.estimatedCount();
     const level = levelForBase(estimatedCpfs);
     return { level, partitions: partitionCount(level), estimatedCpfs };

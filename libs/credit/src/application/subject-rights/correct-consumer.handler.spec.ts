@@ -41,13 +41,12 @@ describe('CorrectConsumerHandler', () => {
       aConsumer({
         name: 'Maria da Silva Santo',
         debts: [aDebt({ id: 'c-1', amountCents: 125_000, dueDate: aDay('2025-05-06') }), aDebt({ id: 'c-2' })],
-      })
+      }),
     );
   });
 
-  const correct = (correction: Correction, reason = 'typo in the surname') => handler.execute(
-    new CorrectConsumerCommand(VALID_CPF, correction, reason, metadata)
-  );
+  const correct = (correction: Correction, reason = 'typo in the surname') =>
+    handler.execute(new CorrectConsumerCommand(VALID_CPF, correction, reason, metadata));
   const correctName = (value: string) => correct({ field: 'name', value });
   /** A read some client made of this CPF `daysAgo` days before now. */
   const readBy = async (clientId: string, daysAgo: number, overrides: Partial<AuditEntryInput> = {}) => {
@@ -90,7 +89,11 @@ describe('CorrectConsumerHandler', () => {
   });
 
   it('answers CONSUMER_NOT_FOUND for an unknown CPF and announces nothing', async () => {
-    await expect(handler.execute(new CorrectConsumerCommand(cpfFromBase(987_654_321), { field: 'name', value: 'X' }, 'r', metadata))).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
+    await expect(
+      handler.execute(
+        new CorrectConsumerCommand(cpfFromBase(987_654_321), { field: 'name', value: 'X' }, 'r', metadata),
+      ),
+    ).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
     expect(bus.published).toEqual([]);
   });
 
@@ -101,8 +104,13 @@ describe('CorrectConsumerHandler', () => {
       'moved; CPF 123.456.789-09 as on file',
     );
     expect(result.audit).toEqual({
-      kind: 'CORRECTION', correctionId: result.correctionId, field: 'name', reason: 'typo in the surname',
-      before: 'Maria da Silva Santo', after: 'Maria da Silva Santos', notified: [],
+      kind: 'CORRECTION',
+      correctionId: result.correctionId,
+      field: 'name',
+      reason: 'typo in the surname',
+      before: 'Maria da Silva Santo',
+      after: 'Maria da Silva Santos',
+      notified: [],
     });
     expect(withCpf.audit).toMatchObject({
       field: 'address',
@@ -114,9 +122,10 @@ describe('CorrectConsumerHandler', () => {
   });
 
   it('refuses a correction without a reason', async () => {
-    await expect(
-      correct({ field: 'name', value: 'Maria da Silva Santos' }, '  ')
-    ).rejects.toMatchObject({ code: 'CORRECTION_INVALID', field: 'reason' });
+    await expect(correct({ field: 'name', value: 'Maria da Silva Santos' }, '  ')).rejects.toMatchObject({
+      code: 'CORRECTION_INVALID',
+      field: 'reason',
+    });
   });
 
   describe('debts', () => {
@@ -129,25 +138,28 @@ describe('CorrectConsumerHandler', () => {
       expect(debt?.props).toMatchObject({ status: 'PAID', creditor: 'Banco Horizonte S.A.' });
       expect(debt?.props.amount.cents).toBe(62_500);
       expect(result.audit).toMatchObject({
-        field: 'debt', debtId: 'c-1', before: {
+        field: 'debt',
+        debtId: 'c-1',
+        before: {
           id: 'c-1',
           amountCents: 125_000,
           status: 'OVERDUE',
           dueDate: '2025-05-06',
-        }, after: { id: 'c-1', amountCents: 62_500, status: 'PAID' },
+        },
+        after: { id: 'c-1', amountCents: 62_500, status: 'PAID' },
       });
     });
 
-    it('cancels a debt that was never the subject\'s (value null)', async () => {
+    it("cancels a debt that was never the subject's (value null)", async () => {
       const result = await correct({ field: 'debt', debtId: 'c-2', value: null }, 'not my contract');
       expect((await consumers.findByCpf(cpf))?.debts.map((d) => d.id)).toEqual(['c-1']);
       expect(result).toMatchObject({ changed: true, audit: { before: { id: 'c-2' }, after: null } });
     });
 
     it('answers DEBT_NOT_FOUND for a debt the consumer does not have', async () => {
-      await expect(
-        correct({ field: 'debt', debtId: 'nope', value: null })
-      ).rejects.toMatchObject({ code: 'DEBT_NOT_FOUND' });
+      await expect(correct({ field: 'debt', debtId: 'nope', value: null })).rejects.toMatchObject({
+        code: 'DEBT_NOT_FOUND',
+      });
     });
 
     it.each([
@@ -190,9 +202,9 @@ describe('CorrectConsumerHandler', () => {
     it('tells of an address only those who read the consumer record, the only read that shows it', async () => {
       await readBy('Banco A', 10);
       await readBy('Banco B', 12, { resource: 'CONSUMER', scope: 'consumer:read' });
-      expect(
-        (await correct({ field: 'address', value: anAddressInput({ number: '1600' }) })).recipients
-      ).toEqual(['Banco B']);
+      expect((await correct({ field: 'address', value: anAddressInput({ number: '1600' }) })).recipients).toEqual([
+        'Banco B',
+      ]);
     });
 
     it('publishes no notice when nobody received the data', async () => {

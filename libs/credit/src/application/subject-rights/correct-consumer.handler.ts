@@ -31,8 +31,13 @@ type Recipient = { client: string; lastReadAt: Date };
 function debtView(d: Debt) {
   const p = d.props;
   return {
-    id: p.id, creditor: p.creditor, creditorCnpj: p.creditorCnpj, amountCents: p.amount.cents,
-    dueDate: p.dueDate.toString(), status: p.status, limitationDate: p.limitationDate?.toString() ?? null,
+    id: p.id,
+    creditor: p.creditor,
+    creditorCnpj: p.creditorCnpj,
+    amountCents: p.amount.cents,
+    dueDate: p.dueDate.toString(),
+    status: p.status,
+    limitationDate: p.limitationDate?.toString() ?? null,
   };
 }
 
@@ -70,7 +75,7 @@ export class CorrectConsumerHandler implements ICommandHandler<CorrectConsumerCo
     const recipients = await this.recipients(cpf, correction.field, now);
     if (recipients.length > 0) {
       await this.changes.notify(
-        new CorrectionNoticeEvent(correctionId, cpf.value, correction.field, debtId, now, recipients, metadata)
+        new CorrectionNoticeEvent(correctionId, cpf.value, correction.field, debtId, now, recipients, metadata),
       );
     }
     const names = recipients.map((r) => r.client);

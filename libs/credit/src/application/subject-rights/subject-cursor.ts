@@ -38,8 +38,10 @@ export function decodeSubjectCursor<K extends string>(
   for (const [key, kind] of Object.entries(shape) as [K, Slot][]) {
     const v = value[key];
     const ok =
-      kind === 'position' ? v === null || v === false || (typeof v === 'string' && v.length <= MAX_POSITION_LENGTH)
-        : kind === 'offset' ? v === false || (Number.isSafeInteger(v) && (v as number) >= 0)
+      kind === 'position'
+        ? v === null || v === false || (typeof v === 'string' && v.length <= MAX_POSITION_LENGTH)
+        : kind === 'offset'
+          ? v === false || (Number.isSafeInteger(v) && (v as number) >= 0)
           : typeof v === 'string' && !Number.isNaN(Date.parse(v));
     if (!ok) throw invalid();
   }

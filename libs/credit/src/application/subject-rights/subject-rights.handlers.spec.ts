@@ -28,7 +28,7 @@ import { GetSubjectConsultationsHandler, GetSubjectExportHandler } from './subje
 
 const cpf = Cpf.parse(VALID_CPF);
 
-describe('the data subject\'s consultations and export', () => {
+describe("the data subject's consultations and export", () => {
   let clock: FixedClock;
   let audit: RecordingAuditLog;
   let transactions: InMemoryTransactionStore;
@@ -67,7 +67,7 @@ describe('the data subject\'s consultations and export', () => {
       let cursor: string | null = null;
       do {
         const page: SubjectConsultations = await consultations().execute(
-          new GetSubjectConsultationsQuery(VALID_CPF, { limit, cursor })
+          new GetSubjectConsultationsQuery(VALID_CPF, { limit, cursor }),
         );
         pages.push(page);
         cursor = page.nextCursor;
@@ -75,47 +75,54 @@ describe('the data subject\'s consultations and export', () => {
       return pages;
     };
 
-    it('lists every read of the last six months however many writes the engine made, page by page, by the verified' +
-      ' client', async () => {
-      for (let i = 0; i < 7; i++) {
-        await entryAt(i + 1, { clientId: i % 2 ? 'amqp:acme' : 'Banco A', requestId: `read-${i}` });
-        for (let w = 0; w < 5; w++) await entryAt(
-          i + 1,
-          { clientId: 'rating-engine', action: 'WRITE', resource: 'RATING', purpose: null, requestId: `w-${i}-${w}` },
+    it(
+      'lists every read of the last six months however many writes the engine made, page by page, by the verified' +
+        ' client',
+      async () => {
+        for (let i = 0; i < 7; i++) {
+          await entryAt(i + 1, { clientId: i % 2 ? 'amqp:acme' : 'Banco A', requestId: `read-${i}` });
+          for (let w = 0; w < 5; w++)
+            await entryAt(i + 1, {
+              clientId: 'rating-engine',
+              action: 'WRITE',
+              resource: 'RATING',
+              purpose: null,
+              requestId: `w-${i}-${w}`,
+            });
+        }
+        await entryAt(200, { requestId: 'too-old' });
+        await transactions.append(
+          [1, 2, 3, 4, 5].map((d) =>
+            anEvent(
+              anInquiryInput({
+                eventId: `inq-${d}`,
+                occurredAt: new Date(NOW.getTime() - d * DAY_MS).toISOString(),
+                purpose: d < 3 ? 'DATA_SUBJECT_REQUEST' : 'CREDIT_GRANTING',
+              }),
+            ),
+          ),
         );
-      }
-      await entryAt(200, { requestId: 'too-old' });
-      await transactions.append(
-        [1, 2, 3, 4, 5].map(
-          (d) => anEvent(
-            anInquiryInput({
-              eventId: `inq-${d}`,
-              occurredAt: new Date(NOW.getTime() - d * DAY_MS).toISOString(),
-              purpose: d < 3 ? 'DATA_SUBJECT_REQUEST' : 'CREDIT_GRANTING',
-            })
-          )
-        )
-      );
-      const pages = await allPages(3);
-      expect(pages).toHaveLength(3);
-      expect(new Set(pages.map((p) => p.since))).toEqual(new Set(['2024-12-15T03:00:00.000Z']));
-      const accesses = pages.flatMap((p) => p.accesses);
-      expect(accesses).toHaveLength(7);
-      expect(accesses.every((a) => a.action === 'READ' && a.client !== 'rating-engine')).toBe(true);
-      expect(accesses.map((a) => a.client)).toContain('amqp:acme');
-      const inquiries = pages.flatMap((p) => p.inquiries);
-      expect(inquiries.map((i) => i.purpose)).toEqual([
-        'DATA_SUBJECT_REQUEST',
-        'DATA_SUBJECT_REQUEST',
-        'CREDIT_GRANTING',
-        'CREDIT_GRANTING',
-        'CREDIT_GRANTING',
-      ]);
-    });
+        const pages = await allPages(3);
+        expect(pages).toHaveLength(3);
+        expect(new Set(pages.map((p) => p.since))).toEqual(new Set(['2024-12-15T03:00:00.000Z']));
+        const accesses = pages.flatMap((p) => p.accesses);
+        expect(accesses).toHaveLength(7);
+        expect(accesses.every((a) => a.action === 'READ' && a.client !== 'rating-engine')).toBe(true);
+        expect(accesses.map((a) => a.client)).toContain('amqp:acme');
+        const inquiries = pages.flatMap((p) => p.inquiries);
+        expect(inquiries.map((i) => i.purpose)).toEqual([
+          'DATA_SUBJECT_REQUEST',
+          'DATA_SUBJECT_REQUEST',
+          'CREDIT_GRANTING',
+          'CREDIT_GRANTING',
+          'CREDIT_GRANTING',
+        ]);
+      },
+    );
 
     it('refuses a cursor it did not issue', async () => {
       await expect(
-        consultations().execute(new GetSubjectConsultationsQuery(VALID_CPF, { limit: 10, cursor: 'bm90IGEgY3Vyc29y' }))
+        consultations().execute(new GetSubjectConsultationsQuery(VALID_CPF, { limit: 10, cursor: 'bm90IGEgY3Vyc29y' })),
       ).rejects.toMatchObject({ code: 'CURSOR_INVALID', field: 'cursor' });
     });
   });
@@ -142,22 +149,22 @@ describe('the data subject\'s consultations and export', () => {
         return { ...event, source: i % 2 ? 'api:Banco A' : 'amqp:acme' };
       });
       await transactions.append(events);
-      for (let i = 0; i < 12; i++) await saveRating(ratings, 
-        aRating({ score: 500 + i, generatedAt: new Date(NOW.getTime() - (12 - i) * DAY_MS) })
-      );
-      for (let i = 0; i < 9; i++) await entryAt(
-        i,
-        {
+      for (let i = 0; i < 12; i++)
+        await saveRating(
+          ratings,
+          aRating({ score: 500 + i, generatedAt: new Date(NOW.getTime() - (12 - i) * DAY_MS) }),
+        );
+      for (let i = 0; i < 9; i++)
+        await entryAt(i, {
           action: i % 3 ? 'READ' : 'WRITE',
           requestId: `a-${i}`,
           detail: i === 0 ? { kind: 'CORRECTION', reason: 'typo' } : null,
-        },
-      );
+        });
       const pages: SubjectExport[] = [];
       let cursor: string | null = null;
       do {
         const page: SubjectExport = await exporter().execute(
-          new GetSubjectExportQuery(VALID_CPF, { limit: 5, cursor })
+          new GetSubjectExportQuery(VALID_CPF, { limit: 5, cursor }),
         );
         pages.push(page);
         cursor = page.nextCursor;
@@ -167,9 +174,9 @@ describe('the data subject\'s consultations and export', () => {
       expect(transactionsSeen.map((t) => t.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
       expect(transactionsSeen.every((t) => t.source === 'api:Banco A' || t.source === 'amqp:acme')).toBe(true);
       expect(pages.flatMap((p) => p.inquiries)).toHaveLength(6);
-      expect(
-        pages.flatMap((p) => p.ratings).map((r) => r.score)
-      ).toEqual(Array.from({ length: 12 }, (_, i) => 511 - i));
+      expect(pages.flatMap((p) => p.ratings).map((r) => r.score)).toEqual(
+        Array.from({ length: 12 }, (_, i) => 511 - i),
+      );
       const accesses = pages.flatMap((p) => p.accesses);
       expect(accesses).toHaveLength(9);
       expect(accesses.find((a) => a.detail)?.detail).toEqual({ kind: 'CORRECTION', reason: 'typo' });
@@ -177,9 +184,9 @@ describe('the data subject\'s consultations and export', () => {
     });
 
     it('answers CONSUMER_NOT_FOUND when nothing at all is held', async () => {
-      await expect(
-        exporter().execute(new GetSubjectExportQuery('52998224725'))
-      ).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
+      await expect(exporter().execute(new GetSubjectExportQuery('52998224725'))).rejects.toMatchObject({
+        code: 'CONSUMER_NOT_FOUND',
+      });
     });
   });
 });

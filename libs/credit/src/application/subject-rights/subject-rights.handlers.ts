@@ -19,8 +19,12 @@ import {
 import { ListPosition, decodeSubjectCursor, encodeSubjectCursor } from './subject-cursor';
 
 const accessView = (e: AuditEntry, withDetail = false): SubjectAccessView => ({
-  at: e.at.toISOString(), client: e.clientId, purpose: e.purpose,
-  action: e.action, resource: e.resource, outcome: e.outcome,
+  at: e.at.toISOString(),
+  client: e.clientId,
+  purpose: e.purpose,
+  action: e.action,
+  resource: e.resource,
+  outcome: e.outcome,
   ...(withDetail ? { detail: e.detail } : {}),
 });
 
@@ -67,31 +71,30 @@ export class GetSubjectExportHandler implements IQueryHandler<GetSubjectExportQu
     const [features, ratingsRead, events, inquiries, accesses] = await Promise.all([
       this.features.findByCpf(cpf),
       ratingOffset === false ? [] : this.ratings.history(cpf, ratingOffset + page.limit + 1),
-      position('t') === false ? NO_EVENTS : this.transactions.list(
-        cpf,
-        { from: new Date(0), to: until(now), limit: page.limit, cursor: position('t') || undefined },
-      ),
+      position('t') === false
+        ? NO_EVENTS
+        : this.transactions.list(cpf, {
+            from: new Date(0),
+            to: until(now),
+            limit: page.limit,
+            cursor: position('t') || undefined,
+          }),
       position('i') === false
         ? NO_EVENTS
-        : this.transactions.list(
-          cpf,
-          {
+        : this.transactions.list(cpf, {
             from: new Date(0),
             to: until(now),
             types: ['BUREAU_INQUIRY'],
             limit: page.limit,
             cursor: position('i') || undefined,
-          },
-        ),
-      position('a') === false ? NO_ENTRIES : this.audit.forSubjectPage(
-        cpf,
-        { since: new Date(0), limit: page.limit, cursor: position('a') || null },
-      ),
+          }),
+      position('a') === false
+        ? NO_ENTRIES
+        : this.audit.forSubjectPage(cpf, { since: new Date(0), limit: page.limit, cursor: position('a') || null }),
     ]);
     const ratings = ratingOffset === false ? [] : ratingsRead.slice(ratingOffset, ratingOffset + page.limit);
-    if (
-      !page.cursor && !consumer && !features && ratings.length === 0 && events.events.length === 0
-    ) throw new ConsumerNotFoundError();
+    if (!page.cursor && !consumer && !features && ratings.length === 0 && events.events.length === 0)
+      throw new ConsumerNotFoundError();
     const moreRatings = ratingOffset !== false && ratingsRead.length > ratingOffset + page.limit;
     const f = features?.props;
     return {
@@ -102,10 +105,17 @@ export class GetSubjectExportHandler implements IQueryHandler<GetSubjectExportQu
         ? {
             birthDate: f.birthDate.toString(),
             address: f.address.toJSON(),
-            assets: f.assets.map((a) => ({ kind: a.kind, valueCents: a.value.cents, financed: a.financed, outstandingCents: a.outstanding.cents })),
-            incomeSources: f.incomeSources.map(
-              (s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toString() })
-            ),
+            assets: f.assets.map((a) => ({
+              kind: a.kind,
+              valueCents: a.value.cents,
+              financed: a.financed,
+              outstandingCents: a.outstanding.cents,
+            })),
+            incomeSources: f.incomeSources.map((s) => ({
+              kind: s.kind,
+              monthlyAmountCents: s.monthlyAmount.cents,
+              since: s.since.toString(),
+            })),
             updatedAt: f.updatedAt.toISOString(),
           }
         : null,
@@ -124,7 +134,10 @@ export class GetSubjectExportHandler implements IQueryHandler<GetSubjectExportQu
 }
 
 @QueryHandler(GetSubjectConsultationsQuery)
-export class GetSubjectConsultationsHandler implements IQueryHandler<GetSubjectConsultationsQuery, SubjectConsultations> {
+export class GetSubjectConsultationsHandler implements IQueryHandler<
+  GetSubjectConsultationsQuery,
+  SubjectConsultations
+> {
   constructor(
     private readonly transactions: TransactionStore,
     private readonly audit: AuditLog,
@@ -145,14 +158,24 @@ export class GetSubjectConsultationsHandler implements IQueryHandler<GetSubjectC
     const since = new Date(state.s as string);
     const [inq, acc] = [state.i as ListPosition, state.a as ListPosition];
     const [inquiries, accesses] = await Promise.all([
-      inq === false ? NO_EVENTS : this.transactions.list(
-        cpf,
-        { from: since, to: until(now), types: ['BUREAU_INQUIRY'], limit: page.limit, cursor: inq || undefined },
-      ),
-      acc === false ? NO_ENTRIES : this.audit.forSubjectPage(
-        cpf,
-        { since, actions: ['READ'], outcomes: ['SUCCESS'], limit: page.limit, cursor: acc || null },
-      ),
+      inq === false
+        ? NO_EVENTS
+        : this.transactions.list(cpf, {
+            from: since,
+            to: until(now),
+            types: ['BUREAU_INQUIRY'],
+            limit: page.limit,
+            cursor: inq || undefined,
+          }),
+      acc === false
+        ? NO_ENTRIES
+        : this.audit.forSubjectPage(cpf, {
+            since,
+            actions: ['READ'],
+            outcomes: ['SUCCESS'],
+            limit: page.limit,
+            cursor: acc || null,
+          }),
     ]);
     const more = encodeSubjectCursor({ i: next(inquiries.nextCursor), a: next(accesses.nextCursor) });
     return {
@@ -160,11 +183,14 @@ export class GetSubjectConsultationsHandler implements IQueryHandler<GetSubjectC
       since: since.toISOString(),
       inquiries: (inquiries.events as BureauInquiry[]).map(inquiryView),
       accesses: accesses.entries.map((e) => accessView(e)),
-      nextCursor: more === null ? null : encodeSubjectCursor({
-        s: state.s as string,
-        i: next(inquiries.nextCursor),
-        a: next(accesses.nextCursor),
-      }),
+      nextCursor:
+        more === null
+          ? null
+          : encodeSubjectCursor({
+              s: state.s as string,
+              i: next(inquiries.nextCursor),
+              a: next(accesses.nextCursor),
+            }),
     };
   }
 }

@@ -1,5 +1,12 @@
 import { Cpf, FixedClock, ValidationError } from '@app/shared-kernel';
-import { InMemoryConsumerRepository, NOW, RecordingEventBus, VALID_CPF, aConsumerInput, aDebtInput } from '@app/testing';
+import {
+  InMemoryConsumerRepository,
+  NOW,
+  RecordingEventBus,
+  VALID_CPF,
+  aConsumerInput,
+  aDebtInput,
+} from '@app/testing';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { NoticePeriod } from '../../domain/consumer/notice-period';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
@@ -30,28 +37,42 @@ describe('UpsertConsumerHandler', () => {
 
   it('reports created true for a new consumer and false when it replaces one', async () => {
     expect(await handler.execute(new UpsertConsumerCommand(aConsumerInput(), metadata))).toEqual({ created: true });
-    expect(await handler.execute(new UpsertConsumerCommand(aConsumerInput({ name: 'Maria S. Santos' }), metadata))).toEqual({ created: false });
+    expect(
+      await handler.execute(new UpsertConsumerCommand(aConsumerInput({ name: 'Maria S. Santos' }), metadata)),
+    ).toEqual({ created: false });
     expect(consumers.size()).toBe(1);
     expect((await consumers.findByCpf(Cpf.parse(VALID_CPF)))?.name).toBe('Maria S. Santos');
   });
 
   it('treats the formatted and digit forms of a CPF as the same consumer', async () => {
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ cpf: '123.456.789-09' }), metadata));
-    expect(await handler.execute(new UpsertConsumerCommand(aConsumerInput({ cpf: VALID_CPF }), metadata))).toEqual({ created: false });
+    expect(await handler.execute(new UpsertConsumerCommand(aConsumerInput({ cpf: VALID_CPF }), metadata))).toEqual({
+      created: false,
+    });
   });
 
   it('stores the consumer through the domain rules: normalised name, parsed debts, clock time', async () => {
-    await handler.execute(new UpsertConsumerCommand(aConsumerInput({ name: ' Maria   Santos ', debts: [aDebtInput({ id: 'd-1', dueDate: '2025-05-06' })] }), metadata));
+    await handler.execute(
+      new UpsertConsumerCommand(
+        aConsumerInput({ name: ' Maria   Santos ', debts: [aDebtInput({ id: 'd-1', dueDate: '2025-05-06' })] }),
+        metadata,
+      ),
+    );
     const stored = await consumers.findByCpf(Cpf.parse(VALID_CPF));
     expect(stored?.name).toBe('Maria Santos');
     expect(stored?.updatedAt).toEqual(NOW);
-    expect(
-      stored?.debts.map((d) => [d.id, d.props.dueDate.toString(), d.props.creditorCnpj])
-    ).toEqual([['d-1', '2025-05-06', '11222333000181']]);
+    expect(stored?.debts.map((d) => [d.id, d.props.dueDate.toString(), d.props.creditorCnpj])).toEqual([
+      ['d-1', '2025-05-06', '11222333000181'],
+    ]);
   });
 
   it('replaces the debt list as a whole', async () => {
-    await handler.execute(new UpsertConsumerCommand(aConsumerInput({ debts: [aDebtInput({ id: 'd-1' }), aDebtInput({ id: 'd-2' })] }), metadata));
+    await handler.execute(
+      new UpsertConsumerCommand(
+        aConsumerInput({ debts: [aDebtInput({ id: 'd-1' }), aDebtInput({ id: 'd-2' })] }),
+        metadata,
+      ),
+    );
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ debts: [aDebtInput({ id: 'd-3' })] }), metadata));
     expect((await consumers.findByCpf(Cpf.parse(VALID_CPF)))?.debts.map((d) => d.id)).toEqual(['d-3']);
   });
@@ -64,28 +85,37 @@ describe('UpsertConsumerHandler', () => {
   });
 
   it('rejects an invalid CPF with CPF_INVALID, storing and announcing nothing', async () => {
-    expect(await rejection(aConsumerInput({ cpf: '123.456.789-00' }))).toMatchObject({ code: 'CPF_INVALID', field: 'cpf' });
+    expect(await rejection(aConsumerInput({ cpf: '123.456.789-00' }))).toMatchObject({
+      code: 'CPF_INVALID',
+      field: 'cpf',
+    });
     expect(consumers.size()).toBe(0);
     expect(bus.published).toEqual([]);
   });
 
   it('names the debt and field of an invalid due date', async () => {
-    const error = await rejection(aConsumerInput({ debts: [aDebtInput({ id: 'd-1' }), aDebtInput({ id: 'd-2', dueDate: '06/05/2025' })] }));
+    const error = await rejection(
+      aConsumerInput({ debts: [aDebtInput({ id: 'd-1' }), aDebtInput({ id: 'd-2', dueDate: '06/05/2025' })] }),
+    );
     expect(error).toMatchObject({ code: 'DATE_INVALID', field: 'debts[1].dueDate' });
     expect(consumers.size()).toBe(0);
   });
 
   it('names the debt of an invalid CNPJ', async () => {
-    expect(await rejection(aConsumerInput({ debts: [aDebtInput({ creditorCnpj: '11.222.333/0001-00' })] }))).toMatchObject({ code: 'CNPJ_INVALID', field: 'debts[0].creditorCnpj' });
+    expect(
+      await rejection(aConsumerInput({ debts: [aDebtInput({ creditorCnpj: '11.222.333/0001-00' })] })),
+    ).toMatchObject({ code: 'CNPJ_INVALID', field: 'debts[0].creditorCnpj' });
   });
 
   it('rejects duplicated debt ids, leaving the stored consumer untouched', async () => {
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ debts: [aDebtInput({ id: 'keep' })] }), metadata));
-    expect(await rejection(aConsumerInput({ debts: [aDebtInput({ id: 'x' }), aDebtInput({ id: 'x' })] }))).toMatchObject({ code: 'DEBT_DUPLICATED' });
+    expect(
+      await rejection(aConsumerInput({ debts: [aDebtInput({ id: 'x' }), aDebtInput({ id: 'x' })] })),
+    ).toMatchObject({ code: 'DEBT_DUPLICATED' });
     expect((await consumers.findByCpf(Cpf.parse(VALID_CPF)))?.debts.map((d) => d.id)).toEqual(['keep']);
   });
 
-  it('holds a debt new to the list pending until the consumer\'s notice period has run, and sends the notice', async () => {
+  it("holds a debt new to the list pending until the consumer's notice period has run, and sends the notice", async () => {
     await handler.execute(new UpsertConsumerCommand(aConsumerInput({ debts: [aDebtInput({ id: 'new' })] }), metadata));
     const [debt] = (await consumers.findByCpf(Cpf.parse(VALID_CPF)))!.debts;
     expect(debt!.isPendingNotice(NOW)).toBe(true);

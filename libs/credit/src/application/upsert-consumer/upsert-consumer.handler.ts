@@ -32,7 +32,15 @@ export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerComm
     const consumer = Consumer.create({ cpf, name: sent.name, address: sent.address, debts, updatedAt: now });
     await this.consumers.save(consumer);
     const notice = noticed.length
-      ? [DebtNoticeEvent.of(cpf.value, { name: consumer.name, address: consumer.address.toJSON() }, noticed, now, metadata)]
+      ? [
+          DebtNoticeEvent.of(
+            cpf.value,
+            { name: consumer.name, address: consumer.address.toJSON() },
+            noticed,
+            now,
+            metadata,
+          ),
+        ]
       : [];
     await this.changes.notifyMany([new ConsumerDataChangedEvent([cpf.value], 'CONSUMER', metadata), ...notice]);
     return { created: existing === null };
@@ -41,25 +49,22 @@ export class UpsertConsumerHandler implements ICommandHandler<UpsertConsumerComm
 
 /** Primitives to domain: shared by the handler and bulk loaders so both enforce the same rules. */
 export function consumerFromInput(input: UpsertConsumerInput, now: Date): Consumer {
-    const today = CalendarDate.today(now);
-    return Consumer.create({
-      cpf: Cpf.parse(input.cpf),
-      name: input.name,
-      address: Address.create(input.address),
-      debts: input.debts.map((d, i) =>
-        Debt.create(
-          {
-            ...d,
-            dueDate: CalendarDate.parse(d.dueDate, `debts[${i}].dueDate`),
-            limitationDate: d.limitationDate ? CalendarDate.parse(
-              d.limitationDate,
-              `debts[${i}].limitationDate`,
-            ) : null,
-          },
-          `debts[${i}]`,
-          today,
-        ),
+  const today = CalendarDate.today(now);
+  return Consumer.create({
+    cpf: Cpf.parse(input.cpf),
+    name: input.name,
+    address: Address.create(input.address),
+    debts: input.debts.map((d, i) =>
+      Debt.create(
+        {
+          ...d,
+          dueDate: CalendarDate.parse(d.dueDate, `debts[${i}].dueDate`),
+          limitationDate: d.limitationDate ? CalendarDate.parse(d.limitationDate, `debts[${i}].limitationDate`) : null,
+        },
+        `debts[${i}]`,
+        today,
       ),
-      updatedAt: now,
-    });
+    ),
+    updatedAt: now,
+  });
 }

@@ -28,8 +28,12 @@ describe('UpsertRatingFeaturesHandler', () => {
   }
 
   it('reports created true for new features and false when it replaces them', async () => {
-    expect(await handler.execute(new UpsertRatingFeaturesCommand(aRatingFeaturesInput(), metadata))).toEqual({ created: true });
-    expect(await handler.execute(new UpsertRatingFeaturesCommand(aRatingFeaturesInput({ incomeSources: [] }), metadata))).toEqual({ created: false });
+    expect(await handler.execute(new UpsertRatingFeaturesCommand(aRatingFeaturesInput(), metadata))).toEqual({
+      created: true,
+    });
+    expect(
+      await handler.execute(new UpsertRatingFeaturesCommand(aRatingFeaturesInput({ incomeSources: [] }), metadata)),
+    ).toEqual({ created: false });
     expect(await features.estimatedCount()).toBe(1);
     expect((await features.findByCpf(Cpf.parse(VALID_CPF)))?.monthlyIncomeCents()).toBe(0);
   });
@@ -49,7 +53,10 @@ describe('UpsertRatingFeaturesHandler', () => {
   });
 
   it('rejects a minor with BIRTH_DATE_INVALID, storing and announcing nothing', async () => {
-    expect(await rejection(aRatingFeaturesInput({ birthDate: '2010-01-01' }))).toMatchObject({ code: 'BIRTH_DATE_INVALID', field: 'birthDate' });
+    expect(await rejection(aRatingFeaturesInput({ birthDate: '2010-01-01' }))).toMatchObject({
+      code: 'BIRTH_DATE_INVALID',
+      field: 'birthDate',
+    });
     expect(await features.estimatedCount()).toBe(0);
     expect(bus.published).toEqual([]);
   });
@@ -57,9 +64,24 @@ describe('UpsertRatingFeaturesHandler', () => {
   it.each([
     ['an invalid CPF', { cpf: '111.111.111-11' }, 'CPF_INVALID', 'cpf'],
     ['a birth date that is no date', { birthDate: '10/03/1990' }, 'DATE_INVALID', 'birthDate'],
-    ['an income start that is no date', { incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 1, since: 'soon' }] }, 'DATE_INVALID', 'incomeSources[0].since'],
-    ['an income that starts in the future', { incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 1, since: '2025-07-01' }] }, 'INCOME_INVALID', 'incomeSources[0].since'],
-    ['an outstanding balance on an unfinanced asset', { assets: [{ kind: 'VEHICLE', valueCents: 10, financed: false, outstandingCents: 5 }] }, 'ASSET_INVALID', 'assets[0].outstandingCents'],
+    [
+      'an income start that is no date',
+      { incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 1, since: 'soon' }] },
+      'DATE_INVALID',
+      'incomeSources[0].since',
+    ],
+    [
+      'an income that starts in the future',
+      { incomeSources: [{ kind: 'SALARY', monthlyAmountCents: 1, since: '2025-07-01' }] },
+      'INCOME_INVALID',
+      'incomeSources[0].since',
+    ],
+    [
+      'an outstanding balance on an unfinanced asset',
+      { assets: [{ kind: 'VEHICLE', valueCents: 10, financed: false, outstandingCents: 5 }] },
+      'ASSET_INVALID',
+      'assets[0].outstandingCents',
+    ],
     ['an address outside Brazil', { address: anAddressInput({ state: 'NY' }) }, 'ADDRESS_INVALID', 'address.state'],
   ])('rejects %s', async (_label, overrides, code, field) => {
     expect(await rejection(aRatingFeaturesInput(overrides))).toMatchObject({ code, field });

@@ -26,14 +26,18 @@ export class UpsertRatingFeaturesHandler implements ICommandHandler<UpsertRating
 }
 
 export function ratingFeaturesFromInput(input: UpsertRatingFeaturesInput, now: Date): RatingFeatures {
-    return RatingFeatures.create({
+  return RatingFeatures.create(
+    {
       cpf: Cpf.parse(input.cpf),
       birthDate: CalendarDate.parse(input.birthDate, 'birthDate'),
       address: Address.create(input.address),
       assets: input.assets,
-      incomeSources: input.incomeSources.map(
-        (s, i) => ({ ...s, since: CalendarDate.parse(s.since, `incomeSources[${i}].since`) })
-      ),
+      incomeSources: input.incomeSources.map((s, i) => ({
+        ...s,
+        since: CalendarDate.parse(s.since, `incomeSources[${i}].since`),
+      })),
       updatedAt: now,
-    }, { newInput: true });
+    },
+    { newInput: true },
+  );
 }

@@ -13,7 +13,15 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 /** Why personal data is read; every read of A or B data must declare one, and it is kept with the audit entry. */
-export const PURPOSES = ['CREDIT_GRANTING', 'CREDIT_REVIEW', 'COLLECTION', 'FRAUD_PREVENTION', 'RENTAL_GUARANTEE', 'DATA_SUBJECT_REQUEST', 'REGULATORY_AUDIT'] as const;
+export const PURPOSES = [
+  'CREDIT_GRANTING',
+  'CREDIT_REVIEW',
+  'COLLECTION',
+  'FRAUD_PREVENTION',
+  'RENTAL_GUARANTEE',
+  'DATA_SUBJECT_REQUEST',
+  'REGULATORY_AUDIT',
+] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 const PREFIX = 'cak';
@@ -31,7 +39,11 @@ export interface ApiKeyRecord {
 export function parseScopes(raw: string[]): Scope[] {
   const unknown = raw.filter((s) => !SCOPES.includes(s as Scope));
   if (unknown.length || raw.length === 0) {
-    throw new ValidationError('SCOPE_INVALID', 'scopes', `scopes must be among ${SCOPES.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`);
+    throw new ValidationError(
+      'SCOPE_INVALID',
+      'scopes',
+      `scopes must be among ${SCOPES.join(', ')}; unknown: ${unknown.join(', ') || '(none given)'}`,
+    );
   }
   return [...new Set(raw)] as Scope[];
 }
@@ -40,10 +52,14 @@ const hashSecret = (secret: string) => createHash('sha256').update(secret).diges
 
 /** A new key: `cak_<id>_<secret>`; the id finds the record, the 256-bit secret proves possession. */
 export function issueApiKey(name: string, scopes: Scope[], now: Date): { record: ApiKeyRecord; plaintext: string } {
-  if (!/^[\w .:@&-]{1,120}$/.test(name)) throw new ValidationError('NAME_INVALID', 'name', 'must be 1-120 letters, digits, spaces or . : @ & - _');
+  if (!/^[\w .:@&-]{1,120}$/.test(name))
+    throw new ValidationError('NAME_INVALID', 'name', 'must be 1-120 letters, digits, spaces or . : @ & - _');
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
-  return { record: { id, name, scopes, secretHash: hashSecret(secret), createdAt: now, revokedAt: null }, plaintext: `${PREFIX}_${id}_${secret}` };
+  return {
+    record: { id, name, scopes, secretHash: hashSecret(secret), createdAt: now, revokedAt: null },
+    plaintext: `${PREFIX}_${id}_${secret}`,
+  };
 }
 
 export function splitApiKey(presented: string): { id: string; secret: string } | null {

@@ -38,8 +38,13 @@ describe('assembleCreditAnalysis', () => {
   it('describes each reportable debt with its due day and days overdue', () => {
     const [recent] = assembleCreditAnalysis(consumer, null, null, summary(), NOW).debts.items;
     expect(recent).toEqual({
-      id: 'recent', creditor: 'Banco Horizonte S.A.', creditorCnpj: '11222333000181', amountCents: 1_000,
-      dueDate: daysAgo(40).toString(), status: 'OVERDUE', daysOverdue: 40,
+      id: 'recent',
+      creditor: 'Banco Horizonte S.A.',
+      creditorCnpj: '11222333000181',
+      amountCents: 1_000,
+      dueDate: daysAgo(40).toString(),
+      status: 'OVERDUE',
+      daysOverdue: 40,
     });
   });
 
@@ -52,7 +57,11 @@ describe('assembleCreditAnalysis', () => {
 
   it('identifies the consumer by formatted CPF and name, stamped with the time of assembly', () => {
     const analysis = assembleCreditAnalysis(consumer, null, null, summary(), NOW);
-    expect(analysis).toMatchObject({ cpf: '123.456.789-09', name: 'Maria da Silva Santos', generatedAt: NOW.toISOString() });
+    expect(analysis).toMatchObject({
+      cpf: '123.456.789-09',
+      name: 'Maria da Silva Santos',
+      generatedAt: NOW.toISOString(),
+    });
   });
 
   it('has no rating and no profile when neither exists', () => {
@@ -69,14 +78,25 @@ describe('assembleCreditAnalysis', () => {
       ],
     });
     const analysis = assembleCreditAnalysis(consumer, features, null, summary(), NOW);
-    expect(analysis.profile).toEqual({ ageYears: 35, monthlyIncomeCents: 600_000, incomeSourceCount: 1, assetsValueCents: 30_500_000, assetsOutstandingCents: 10_000_000 });
+    expect(analysis.profile).toEqual({
+      ageYears: 35,
+      monthlyIncomeCents: 600_000,
+      incomeSourceCount: 1,
+      assetsValueCents: 30_500_000,
+      assetsOutstandingCents: 10_000_000,
+    });
   });
 
   it('shows the latest rating as its view', () => {
     const rating = aRating({ score: 810, band: 'A' });
     const analysis = assembleCreditAnalysis(consumer, null, rating, summary(), NOW);
     expect(analysis.rating).toEqual(ratingView(rating));
-    expect(analysis.rating).toMatchObject({ score: 810, band: 'A', modelVersion: 'test-1', generatedAt: NOW.toISOString() });
+    expect(analysis.rating).toMatchObject({
+      score: 810,
+      band: 'A',
+      modelVersion: 'test-1',
+      generatedAt: NOW.toISOString(),
+    });
   });
 
   it('passes the transaction summary through', () => {

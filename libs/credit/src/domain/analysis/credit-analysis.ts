@@ -27,7 +27,15 @@ export interface CreditAnalysis {
   } | null;
   debts: {
     summary: DebtSummary;
-    items: { id: string; creditor: string; creditorCnpj: string; amountCents: number; dueDate: string; status: string; daysOverdue: number }[];
+    items: {
+      id: string;
+      creditor: string;
+      creditorCnpj: string;
+      amountCents: number;
+      dueDate: string;
+      status: string;
+      daysOverdue: number;
+    }[];
   };
   transactions: TransactionSummary;
 }

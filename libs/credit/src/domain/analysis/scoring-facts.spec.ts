@@ -1,4 +1,5 @@
-// buildScoringFacts lives in domain/scoring/, which another person owns; its unit tests live here, beside its main consumer.
+// buildScoringFacts lives in domain/scoring/, which another person owns; its unit tests live here, beside its main
+// consumer.
 import { NOW, TODAY, aConsumer, aDebt, aRatingFeatures, daysAgo, daysAhead } from '@app/testing';
 import { buildScoringFacts } from '../scoring/scoring-facts';
 import { TransactionSummary, emptyMovementWindow, scoringActivityOf } from '../transactions/transaction-summary';
@@ -15,9 +16,24 @@ const summary: TransactionSummary = {
 describe('buildScoringFacts', () => {
   it('has no age and only transaction facts when there is neither consumer nor features', () => {
     expect(buildScoringFacts(null, null, scoringActivityOf(summary), NOW)).toEqual({
-      ageYears: null, monthlyIncomeCents: 0, incomeSourceCount: 0, longestIncomeMonths: 0, assetsValueCents: 0, assetsOutstandingCents: 0,
-      realEstateCount: 0, openDebtCount: 0, overdueDebtCount: 0, openDebtCents: 0, overdueDebtCents: 0, maxDaysOverdue: 0,
-      inquiriesLast6Months: 4, inflow90dCents: 900_000, outflow90dCents: 300_000, cardPurchases90d: 7, cardDeclined90d: 2, cardApproved90dCents: 45_000,
+      ageYears: null,
+      monthlyIncomeCents: 0,
+      incomeSourceCount: 0,
+      longestIncomeMonths: 0,
+      assetsValueCents: 0,
+      assetsOutstandingCents: 0,
+      realEstateCount: 0,
+      openDebtCount: 0,
+      overdueDebtCount: 0,
+      openDebtCents: 0,
+      overdueDebtCents: 0,
+      maxDaysOverdue: 0,
+      inquiriesLast6Months: 4,
+      inflow90dCents: 900_000,
+      outflow90dCents: 300_000,
+      cardPurchases90d: 7,
+      cardDeclined90d: 2,
+      cardApproved90dCents: 45_000,
     });
   });
 
@@ -53,16 +69,35 @@ describe('buildScoringFacts', () => {
       ],
     });
     expect(buildScoringFacts(consumer, null, scoringActivityOf(summary), NOW)).toMatchObject({
-      openDebtCount: 2, overdueDebtCount: 1, openDebtCents: 4_000, overdueDebtCents: 3_000, maxDaysOverdue: 25,
+      openDebtCount: 2,
+      overdueDebtCount: 1,
+      openDebtCents: 4_000,
+      overdueDebtCents: 3_000,
+      maxDaysOverdue: 25,
     });
   });
 
   it('carries only the whitelisted numeric facts: nothing that must not drive a score (name, address, sex, nationality)', () => {
     const facts = buildScoringFacts(aConsumer(), aRatingFeatures(), scoringActivityOf(summary), NOW);
     expect(Object.keys(facts).sort()).toEqual([
-      'ageYears', 'assetsOutstandingCents', 'assetsValueCents', 'cardApproved90dCents', 'cardDeclined90d', 'cardPurchases90d',
-      'incomeSourceCount', 'inflow90dCents', 'inquiriesLast6Months', 'longestIncomeMonths', 'maxDaysOverdue', 'monthlyIncomeCents',
-      'openDebtCents', 'openDebtCount', 'outflow90dCents', 'overdueDebtCents', 'overdueDebtCount', 'realEstateCount',
+      'ageYears',
+      'assetsOutstandingCents',
+      'assetsValueCents',
+      'cardApproved90dCents',
+      'cardDeclined90d',
+      'cardPurchases90d',
+      'incomeSourceCount',
+      'inflow90dCents',
+      'inquiriesLast6Months',
+      'longestIncomeMonths',
+      'maxDaysOverdue',
+      'monthlyIncomeCents',
+      'openDebtCents',
+      'openDebtCount',
+      'outflow90dCents',
+      'overdueDebtCents',
+      'overdueDebtCount',
+      'realEstateCount',
     ]);
     expect(Object.values(facts).every((v) => typeof v === 'number')).toBe(true);
   });

@@ -18,7 +18,13 @@ describe('Address', () => {
   it('keeps a valid address, trimming text and storing the CEP as 8 digits', () => {
     const address = Address.create(anAddressInput({ street: '  Avenida Paulista ', postalCode: '01310-200' }));
     expect(address.toJSON()).toEqual({
-      street: 'Avenida Paulista', number: '1578', complement: 'Apto 42', district: 'Bela Vista', city: 'São Paulo', state: 'SP', postalCode: '01310200',
+      street: 'Avenida Paulista',
+      number: '1578',
+      complement: 'Apto 42',
+      district: 'Bela Vista',
+      city: 'São Paulo',
+      state: 'SP',
+      postalCode: '01310200',
     });
   });
 
@@ -66,7 +72,7 @@ describe('Address', () => {
     expect(Address.create(anAddressInput({ street: 'x'.repeat(200) })).props.street).toHaveLength(200);
   });
 
-  it('counts characters, not UTF-16 units, as the contract\'s maxLength does', () => {
+  it("counts characters, not UTF-16 units, as the contract's maxLength does", () => {
     expect(Address.create(anAddressInput({ number: '𝟙'.repeat(20) })).props.number).toBe('𝟙'.repeat(20));
     expect(rejection({ number: '𝟙'.repeat(21) }).field).toBe('address.number');
   });

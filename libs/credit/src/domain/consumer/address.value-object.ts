@@ -23,16 +23,23 @@ export class Address {
       const value = input[name];
       // Characters, not UTF-16 units: the limit the contract states (maxLength) and the DTO checks.
       if (typeof value !== 'string' || value.trim().length === 0 || [...value].length > max) {
-        throw new ValidationError('ADDRESS_INVALID', `${field}.${name}`, `must be non-empty text of at most ${max} characters`);
+        throw new ValidationError(
+          'ADDRESS_INVALID',
+          `${field}.${name}`,
+          `must be non-empty text of at most ${max} characters`,
+        );
       }
       return value.trim();
     };
     const state = text('state', 2).toUpperCase();
-    if (!STATES.has(state)) throw new ValidationError('ADDRESS_INVALID', `${field}.state`, 'must be a Brazilian state code (UF) such as SP');
+    if (!STATES.has(state))
+      throw new ValidationError('ADDRESS_INVALID', `${field}.state`, 'must be a Brazilian state code (UF) such as SP');
     const rawPostalCode = text('postalCode', 9);
     const postalCode = rawPostalCode.replace('-', '');
-    if (!/^\d{5}-?\d{3}$/.test(rawPostalCode)) throw new ValidationError('ADDRESS_INVALID', `${field}.postalCode`, 'must be a CEP of 8 digits (00000-000)');
-    const complement = input.complement == null || input.complement === '' ? null : String(input.complement).trim().slice(0, 120);
+    if (!/^\d{5}-?\d{3}$/.test(rawPostalCode))
+      throw new ValidationError('ADDRESS_INVALID', `${field}.postalCode`, 'must be a CEP of 8 digits (00000-000)');
+    const complement =
+      input.complement == null || input.complement === '' ? null : String(input.complement).trim().slice(0, 120);
     return new Address({
       street: text('street', 200),
       number: text('number', 20),

@@ -29,7 +29,9 @@ describe('Consumer', () => {
 
   describe('debts', () => {
     it('rejects two debts with the same id with DEBT_DUPLICATED', () => {
-      const error = rejection(() => aConsumer({ debts: [aDebt({ id: 'd-1' }), aDebt({ id: 'd-2' }), aDebt({ id: 'd-1' })] }));
+      const error = rejection(() =>
+        aConsumer({ debts: [aDebt({ id: 'd-1' }), aDebt({ id: 'd-2' }), aDebt({ id: 'd-1' })] }),
+      );
       expect(error).toMatchObject({ code: 'DEBT_DUPLICATED', field: 'debts.id' });
       expect(error.message).toContain('d-1');
     });
@@ -86,7 +88,12 @@ describe('Consumer', () => {
 
     it('summarises a consumer without debts as zeros', () => {
       expect(aConsumer().debtSummary(NOW)).toEqual({
-        reportableCount: 0, openCount: 0, overdueCount: 0, openAmountCents: 0, overdueAmountCents: 0, maxDaysOverdue: 0,
+        reportableCount: 0,
+        openCount: 0,
+        overdueCount: 0,
+        openAmountCents: 0,
+        overdueAmountCents: 0,
+        maxDaysOverdue: 0,
       });
     });
   });

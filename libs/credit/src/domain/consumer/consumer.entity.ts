@@ -22,7 +22,8 @@ export interface DebtSummary {
 /** A consumer's name as kept: white space trimmed and collapsed, 2 to 160 characters. */
 export function consumerName(raw: unknown, field = 'name'): string {
   const name = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
-  if (name.length < 2 || [...name].length > 160) throw new ValidationError('NAME_INVALID', field, 'must be 2 to 160 characters');
+  if (name.length < 2 || [...name].length > 160)
+    throw new ValidationError('NAME_INVALID', field, 'must be 2 to 160 characters');
   return name;
 }
 
@@ -34,7 +35,8 @@ export class Consumer {
     const name = consumerName(input.name);
     const ids = new Set<string>();
     for (const debt of input.debts) {
-      if (ids.has(debt.id)) throw new ValidationError('DEBT_DUPLICATED', 'debts.id', `debt id ${debt.id} appears more than once`);
+      if (ids.has(debt.id))
+        throw new ValidationError('DEBT_DUPLICATED', 'debts.id', `debt id ${debt.id} appears more than once`);
       ids.add(debt.id);
     }
     return new Consumer({ ...input, name, debts: [...input.debts] });
@@ -83,8 +85,14 @@ export function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
     reportableCount: reportable.length,
     openCount: open.length,
     overdueCount: overdue.length,
-    openAmountCents: Money.sum(open.map((d) => d.props.amount), 'debts.amountCents').cents,
-    overdueAmountCents: Money.sum(overdue.map((d) => d.props.amount), 'debts.amountCents').cents,
+    openAmountCents: Money.sum(
+      open.map((d) => d.props.amount),
+      'debts.amountCents',
+    ).cents,
+    overdueAmountCents: Money.sum(
+      overdue.map((d) => d.props.amount),
+      'debts.amountCents',
+    ).cents,
     maxDaysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysOverdue(now)), 0),
   };
 }

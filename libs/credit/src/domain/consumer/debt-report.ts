@@ -55,9 +55,15 @@ export function parseDebtReport(input: DebtReportInput, field: string): DebtRepo
     return raw === undefined || raw === null ? undefined : CalendarDate.parse(raw, `${field}.${name}`);
   };
   return {
-    operation: input.operation as DebtReportOperation, cpf, creditorCnpj, contractId: input.contractId,
-    debtId: reportedDebtId(creditorCnpj, input.contractId), creditor: input.creditor, amountCents: input.amountCents,
-    dueDate: day('dueDate'), limitationDate: day('limitationDate') ?? null,
+    operation: input.operation as DebtReportOperation,
+    cpf,
+    creditorCnpj,
+    contractId: input.contractId,
+    debtId: reportedDebtId(creditorCnpj, input.contractId),
+    creditor: input.creditor,
+    amountCents: input.amountCents,
+    dueDate: day('dueDate'),
+    limitationDate: day('limitationDate') ?? null,
   };
 }
 
@@ -90,7 +96,8 @@ export interface ReportContext {
 export function applyDebtReport(current: Debt | null, report: DebtReport, ctx: ReportContext): AppliedDebtReport {
   if (current && current.props.reportedBy !== ctx.source) {
     throw new ConflictError(
-      'DEBT_REPORTED_BY_ANOTHER_SOURCE', `${ctx.field}.contractId`,
+      'DEBT_REPORTED_BY_ANOTHER_SOURCE',
+      `${ctx.field}.contractId`,
       'this consumer holds a debt of this creditor and contract that another source registered; only it may change it',
     );
   }
@@ -103,23 +110,33 @@ export function applyDebtReport(current: Debt | null, report: DebtReport, ctx: R
     default: {
       const held = requireHeld(current, ctx.field);
       const next = changed(held, report, ctx.field, today);
-      const same = next.props.amount.cents === held.props.amount.cents && next.props.status === held.props.status
-        && next.props.dueDate.equals(held.props.dueDate);
+      const same =
+        next.props.amount.cents === held.props.amount.cents &&
+        next.props.status === held.props.status &&
+        next.props.dueDate.equals(held.props.dueDate);
       return { outcome: same ? 'UNCHANGED' : 'CHANGED', debt: same ? held : next, notice: false };
     }
   }
 }
 
 function register(
-  current: Debt | null, report: DebtReport, ctx: ReportContext, today: CalendarDate,
+  current: Debt | null,
+  report: DebtReport,
+  ctx: ReportContext,
+  today: CalendarDate,
 ): AppliedDebtReport {
   const dueDate = report.dueDate!;
   const debt = Debt.create(
     {
-      id: report.debtId, creditor: report.creditor ?? '', creditorCnpj: report.creditorCnpj,
-      amountCents: report.amountCents!, dueDate, status: today.isAfter(dueDate) ? 'OVERDUE' : 'OPEN',
+      id: report.debtId,
+      creditor: report.creditor ?? '',
+      creditorCnpj: report.creditorCnpj,
+      amountCents: report.amountCents!,
+      dueDate,
+      status: today.isAfter(dueDate) ? 'OVERDUE' : 'OPEN',
       limitationDate: report.limitationDate ?? null,
-      reportableFrom: current?.props.reportableFrom ?? ctx.noticePeriod.endsAt(ctx.now), reportedBy: ctx.source,
+      reportableFrom: current?.props.reportableFrom ?? ctx.noticePeriod.endsAt(ctx.now),
+      reportedBy: ctx.source,
     },
     ctx.field,
     today,
@@ -127,11 +144,15 @@ function register(
   if (!current) return { outcome: 'REGISTERED', debt, notice: true };
   const c = current.props;
   const d = debt.props;
-  const same = c.creditor === d.creditor && c.amount.cents === d.amount.cents && c.dueDate.equals(d.dueDate)
-    && (c.limitationDate?.toString() ?? null) === (d.limitationDate?.toString() ?? null);
+  const same =
+    c.creditor === d.creditor &&
+    c.amount.cents === d.amount.cents &&
+    c.dueDate.equals(d.dueDate) &&
+    (c.limitationDate?.toString() ?? null) === (d.limitationDate?.toString() ?? null);
   if (!same) {
     throw new ConflictError(
-      'DEBT_ALREADY_REGISTERED', `${ctx.field}.contractId`,
+      'DEBT_ALREADY_REGISTERED',
+      `${ctx.field}.contractId`,
       'this contract is registered for this consumer with other terms; report UPDATE_AMOUNT, RENEGOTIATE or PAY',
     );
   }
@@ -155,4 +176,3 @@ function changed(held: Debt, report: DebtReport, field: string, today: CalendarD
   if (report.operation === 'UPDATE_AMOUNT') return held.with({ amount }, field, today);
   return held.with({ amount, dueDate: report.dueDate!, status: 'RENEGOTIATED' }, field, today);
 }
-

@@ -18,7 +18,13 @@ describe('Debt', () => {
   describe('creation', () => {
     it('keeps a valid debt with the CNPJ as digits and the creditor trimmed', () => {
       const debt = Debt.create(aDebtProps({ creditor: '  Financeira Aurora ', creditorCnpj: '11.222.333/0001-81' }));
-      expect(debt.props).toMatchObject({ id: 'debt-1', creditor: 'Financeira Aurora', creditorCnpj: '11222333000181', status: 'OVERDUE', limitationDate: null });
+      expect(debt.props).toMatchObject({
+        id: 'debt-1',
+        creditor: 'Financeira Aurora',
+        creditorCnpj: '11222333000181',
+        status: 'OVERDUE',
+        limitationDate: null,
+      });
       expect(debt.props.amount.cents).toBe(125_000);
       expect(debt.props.dueDate.toString()).toBe('2025-05-06');
     });
@@ -43,18 +49,20 @@ describe('Debt', () => {
     });
 
     it('accepts each of the four statuses', () => {
-      for (const status of ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID']) expect(aDebt({ status }).props.status).toBe(status);
+      for (const status of ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID'])
+        expect(aDebt({ status }).props.status).toBe(status);
     });
   });
 
   describe('plausibility of new input', () => {
     it('refuses a debt of MAX_SAFE_INTEGER cents, far above the R$ 100 million a person can owe on one debt', () => {
-      expect(
-        rejection({ amountCents: Number.MAX_SAFE_INTEGER }, 'debts[1]')
-      ).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', field: 'debts[1].amountCents' });
-      expect(
-        Debt.create(aDebtProps({ amountCents: 10_000_000_000 }), 'debts', TODAY).props.amount.cents
-      ).toBe(10_000_000_000);
+      expect(rejection({ amountCents: Number.MAX_SAFE_INTEGER }, 'debts[1]')).toMatchObject({
+        code: 'AMOUNT_OUT_OF_RANGE',
+        field: 'debts[1].amountCents',
+      });
+      expect(Debt.create(aDebtProps({ amountCents: 10_000_000_000 }), 'debts', TODAY).props.amount.cents).toBe(
+        10_000_000_000,
+      );
     });
 
     it('refuses a due date in year 0001 and one more than 50 years ahead', () => {
@@ -62,23 +70,21 @@ describe('Debt', () => {
         code: 'DATE_OUT_OF_RANGE',
         field: 'debts[0].dueDate',
       });
+      expect(rejection({ dueDate: TODAY.plusYears(50).plusDays(1) }, 'debts[0]')).toMatchObject({
+        code: 'DATE_OUT_OF_RANGE',
+        field: 'debts[0].dueDate',
+      });
       expect(
-        rejection({ dueDate: TODAY.plusYears(50).plusDays(1) }, 'debts[0]')
-      ).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'debts[0].dueDate' });
-      expect(
-        Debt.create(
-          aDebtProps({ dueDate: TODAY.plusYears(50) }),
-          'debts',
-          TODAY,
-        ).props.dueDate.equals(TODAY.plusYears(50))
+        Debt.create(aDebtProps({ dueDate: TODAY.plusYears(50) }), 'debts', TODAY).props.dueDate.equals(
+          TODAY.plusYears(50),
+        ),
       ).toBe(true);
     });
 
     it('still loads a stored debt that predates the rules, so it can be read and corrected', () => {
       expect(
-        Debt.create(
-          aDebtProps({ amountCents: Number.MAX_SAFE_INTEGER, dueDate: aDay('0001-03-10') })
-        ).props.amount.cents
+        Debt.create(aDebtProps({ amountCents: Number.MAX_SAFE_INTEGER, dueDate: aDay('0001-03-10') })).props.amount
+          .cents,
       ).toBe(Number.MAX_SAFE_INTEGER);
     });
   });
@@ -147,14 +153,29 @@ describe('Debt', () => {
       expect(dueOn28Feb.isReportable(at('2029-03-01T03:00:00Z'))).toBe(false);
     });
 
-    it('counts five years from a due date of 29 February: the first overdue day, 1 March, has an anniversary every' +
-      ' year', () => {
-      expect(aDebt({ dueDate: aDay('2024-02-29') }).reportableUntil().toISOString()).toBe('2029-03-01T03:00:00.000Z');
-    });
+    it(
+      'counts five years from a due date of 29 February: the first overdue day, 1 March, has an anniversary every' +
+        ' year',
+      () => {
+        expect(
+          aDebt({ dueDate: aDay('2024-02-29') })
+            .reportableUntil()
+            .toISOString(),
+        ).toBe('2029-03-01T03:00:00.000Z');
+      },
+    );
 
     it('ends at local midnight on dates that had summer time', () => {
-      expect(aDebt({ dueDate: aDay('2013-11-03') }).reportableUntil().toISOString()).toBe('2018-11-04T03:00:00.000Z');
-      expect(aDebt({ dueDate: aDay('2011-01-14') }).reportableUntil().toISOString()).toBe('2016-01-15T02:00:00.000Z');
+      expect(
+        aDebt({ dueDate: aDay('2013-11-03') })
+          .reportableUntil()
+          .toISOString(),
+      ).toBe('2018-11-04T03:00:00.000Z');
+      expect(
+        aDebt({ dueDate: aDay('2011-01-14') })
+          .reportableUntil()
+          .toISOString(),
+      ).toBe('2016-01-15T02:00:00.000Z');
     });
 
     it('is reportable while it is not yet due', () => {

@@ -53,13 +53,18 @@ export class Debt {
       throw new ValidationError('DEBT_INVALID', `${field}.id`, 'must be 1-64 letters, digits or ._:-');
     }
     if (typeof input.creditor !== 'string' || input.creditor.trim() === '' || [...input.creditor].length > 160) {
-      throw new ValidationError('DEBT_INVALID', `${field}.creditor`, 'must be non-empty text of at most 160 characters');
+      throw new ValidationError(
+        'DEBT_INVALID',
+        `${field}.creditor`,
+        'must be non-empty text of at most 160 characters',
+      );
     }
     if (!DEBT_STATUSES.includes(input.status as DebtStatus)) {
       throw new ValidationError('DEBT_INVALID', `${field}.status`, `must be one of ${DEBT_STATUSES.join(', ')}`);
     }
     const amount = Money.nonNegative(input.amountCents, `${field}.amountCents`);
-    if (!amount.isPositive()) throw new ValidationError('DEBT_INVALID', `${field}.amountCents`, 'must be greater than zero');
+    if (!amount.isPositive())
+      throw new ValidationError('DEBT_INVALID', `${field}.amountCents`, 'must be greater than zero');
     const dueDate = input.dueDate;
     const limitationDate = input.limitationDate ?? null;
     if (asOf) {
@@ -122,7 +127,9 @@ export class Debt {
     return limitation && limitation < fiveYears ? limitation : fiveYears;
   }
 
-  /** May this debt appear in a credit report at `now`? After its notice period, if any, and before reportableUntil(). */
+  /**
+   * May this debt appear in a credit report at `now`? After its notice period, if any, and before reportableUntil().
+   */
   isReportable(now: Date): boolean {
     return !this.isPendingNotice(now) && now.getTime() < this.reportableUntil().getTime();
   }

@@ -6,7 +6,7 @@ import { NoticePeriod } from './notice-period';
 
 const brt = (iso: string) => CalendarDate.fromString(iso).startsAt();
 
-describe('NoticePeriod (CDC art. 43 §2): a new record waits for the consumer\'s notice', () => {
+describe("NoticePeriod (CDC art. 43 §2): a new record waits for the consumer's notice", () => {
   describe('endsAt, counted as the Código Civil counts terms, on the Brasília calendar', () => {
     it('leaves the day the notice is sent out and ends at 00:00 BRT of the day after the tenth day', () => {
       expect(new NoticePeriod(10).endsAt(new Date('2025-06-01T15:00:00Z'))).toEqual(brt('2025-06-12'));
@@ -36,7 +36,10 @@ describe('NoticePeriod (CDC art. 43 §2): a new record waits for the consumer\'s
     it('stays out of the summary scores and reports read', () => {
       const summary = new DebtRecord([pending]).debtSummary(NOW);
       expect(summary).toMatchObject({ reportableCount: 0, overdueCount: 0, overdueAmountCents: 0 });
-      expect(new DebtRecord([pending]).debtSummary(daysAfter(NOW, 4))).toMatchObject({ reportableCount: 1, overdueCount: 1 });
+      expect(new DebtRecord([pending]).debtSummary(daysAfter(NOW, 4))).toMatchObject({
+        reportableCount: 1,
+        overdueCount: 1,
+      });
     });
 
     it('makes a rating computed now stale at the instant it becomes reportable, if that comes first', () => {
@@ -46,7 +49,9 @@ describe('NoticePeriod (CDC art. 43 §2): a new record waits for the consumer\'s
     });
 
     it('sets no boundary once paid: a paid debt neither enters nor leaves a report as a negative record', () => {
-      expect(ratingValidUntil(new DebtRecord([aDebt({ status: 'PAID', reportableFrom: daysAfter(NOW, 3) })]), NOW)).toBeNull();
+      expect(
+        ratingValidUntil(new DebtRecord([aDebt({ status: 'PAID', reportableFrom: daysAfter(NOW, 3) })]), NOW),
+      ).toBeNull();
     });
   });
 
@@ -61,7 +66,11 @@ describe('NoticePeriod (CDC art. 43 §2): a new record waits for the consumer\'s
 
     it('keeps the notice state of a debt held before, and needs no notice for a new paid one', () => {
       const held = aDebt({ id: 'held', reportableFrom: null });
-      const { debts, noticed } = period.register([held], [aDebt({ id: 'held', amountCents: 1 }), aDebt({ id: 'paid', status: 'PAID' })], NOW);
+      const { debts, noticed } = period.register(
+        [held],
+        [aDebt({ id: 'held', amountCents: 1 }), aDebt({ id: 'paid', status: 'PAID' })],
+        NOW,
+      );
       expect(debts.map((d) => d.props.reportableFrom)).toEqual([null, null]);
       expect(noticed).toEqual([]);
     });

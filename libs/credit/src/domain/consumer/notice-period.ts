@@ -21,7 +21,9 @@ export class NoticePeriod {
   /** When a debt whose notice was sent at `sentAt` may first be reported. */
   endsAt(sentAt: Date): Date {
     if (this.days === 0) return sentAt;
-    return CalendarDate.today(sentAt).plusDays(this.days + 1).startsAt();
+    return CalendarDate.today(sentAt)
+      .plusDays(this.days + 1)
+      .startsAt();
   }
 
   /**

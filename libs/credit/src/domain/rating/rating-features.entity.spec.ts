@@ -3,11 +3,20 @@ import { NOW, TODAY, VALID_CPF, aDay, aRatingFeatures, anAddress, daysAfter, day
 import { RatingFeatures } from './rating-features.entity';
 import { rejection } from '@app/testing';
 
-const asset = (overrides: Partial<{ kind: string; valueCents: number; financed: boolean; outstandingCents: number }> = {}) => ({
-  kind: 'VEHICLE', valueCents: 5_000_000, financed: false, outstandingCents: 0, ...overrides,
+const asset = (
+  overrides: Partial<{ kind: string; valueCents: number; financed: boolean; outstandingCents: number }> = {},
+) => ({
+  kind: 'VEHICLE',
+  valueCents: 5_000_000,
+  financed: false,
+  outstandingCents: 0,
+  ...overrides,
 });
 const income = (overrides: Partial<{ kind: string; monthlyAmountCents: number; since: CalendarDate }> = {}) => ({
-  kind: 'SALARY', monthlyAmountCents: 400_000, since: aDay('2022-01-01'), ...overrides,
+  kind: 'SALARY',
+  monthlyAmountCents: 400_000,
+  since: aDay('2022-01-01'),
+  ...overrides,
 });
 
 describe('RatingFeatures', () => {
@@ -42,7 +51,9 @@ describe('RatingFeatures', () => {
 
   describe('assets', () => {
     it('requires outstanding to be 0 when the asset is not financed', () => {
-      const error = rejection(() => aRatingFeatures({ assets: [asset(), asset({ financed: false, outstandingCents: 1 })] }));
+      const error = rejection(() =>
+        aRatingFeatures({ assets: [asset(), asset({ financed: false, outstandingCents: 1 })] }),
+      );
       expect(error).toMatchObject({ code: 'ASSET_INVALID', field: 'assets[1].outstandingCents' });
     });
 
@@ -52,11 +63,17 @@ describe('RatingFeatures', () => {
     });
 
     it('rejects an unknown kind of asset', () => {
-      expect(rejection(() => aRatingFeatures({ assets: [asset({ kind: 'YACHT' })] }))).toMatchObject({ code: 'ASSET_INVALID', field: 'assets[0].kind' });
+      expect(rejection(() => aRatingFeatures({ assets: [asset({ kind: 'YACHT' })] }))).toMatchObject({
+        code: 'ASSET_INVALID',
+        field: 'assets[0].kind',
+      });
     });
 
     it('rejects a negative value', () => {
-      expect(rejection(() => aRatingFeatures({ assets: [asset({ valueCents: -1 })] }))).toMatchObject({ code: 'MONEY_INVALID', field: 'assets[0].valueCents' });
+      expect(rejection(() => aRatingFeatures({ assets: [asset({ valueCents: -1 })] }))).toMatchObject({
+        code: 'MONEY_INVALID',
+        field: 'assets[0].valueCents',
+      });
     });
   });
 
@@ -71,14 +88,18 @@ describe('RatingFeatures', () => {
     });
 
     it('rejects an unknown kind of income', () => {
-      expect(rejection(() => aRatingFeatures({ incomeSources: [income(), income({ kind: 'LOTTERY' })] }))).toMatchObject({
-        code: 'INCOME_INVALID', field: 'incomeSources[1].kind',
+      expect(
+        rejection(() => aRatingFeatures({ incomeSources: [income(), income({ kind: 'LOTTERY' })] })),
+      ).toMatchObject({
+        code: 'INCOME_INVALID',
+        field: 'incomeSources[1].kind',
       });
     });
 
     it('rejects a fractional monthly amount', () => {
       expect(rejection(() => aRatingFeatures({ incomeSources: [income({ monthlyAmountCents: 0.5 })] }))).toMatchObject({
-        code: 'MONEY_INVALID', field: 'incomeSources[0].monthlyAmountCents',
+        code: 'MONEY_INVALID',
+        field: 'incomeSources[0].monthlyAmountCents',
       });
     });
 
@@ -98,8 +119,8 @@ describe('RatingFeatures', () => {
       expect(base.sameAs(aRatingFeatures({ cpf: '52998224725' }))).toBe(false);
       expect(
         base.sameAs(
-          aRatingFeatures({ incomeSources: [income({ monthlyAmountCents: 600_001, since: aDay('2020-01-01') })] })
-        )
+          aRatingFeatures({ incomeSources: [income({ monthlyAmountCents: 600_001, since: aDay('2020-01-01') })] }),
+        ),
       ).toBe(false);
       expect(base.sameAs(aRatingFeatures({ assets: [] }))).toBe(false);
       expect(base.sameAs(aRatingFeatures({ address: anAddress({ city: 'Campinas' }) }))).toBe(false);
@@ -133,10 +154,11 @@ describe('RatingFeatures', () => {
     it('accepts someone who turns 18 at 00:00 BRT of the update day, not at 21:00 the evening before', () => {
       const eighteenToday = TODAY.plusYears(-18);
       expect(
-        aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T03:00:00Z') }).ageYears(NOW)
+        aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T03:00:00Z') }).ageYears(NOW),
       ).toBe(18);
       expect(
-        rejection(() => aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T00:30:00Z') })).code
+        rejection(() => aRatingFeatures({ birthDate: eighteenToday, updatedAt: new Date('2025-06-15T00:30:00Z') }))
+          .code,
       ).toBe('BIRTH_DATE_INVALID');
     });
   });
@@ -174,12 +196,14 @@ describe('RatingFeatures', () => {
     });
 
     it('refuses an income that began before 1900 or before the person was born', () => {
-      expect(
-        rejection(() => create({ incomeSources: [income({ since: aDay('0001-01-01') })] }))
-      ).toMatchObject({ code: 'DATE_OUT_OF_RANGE', field: 'incomeSources[0].since' });
-      expect(
-        rejection(() => create({ incomeSources: [income({ since: aDay('1990-03-09') })] }))
-      ).toMatchObject({ code: 'INCOME_INVALID', field: 'incomeSources[0].since' });
+      expect(rejection(() => create({ incomeSources: [income({ since: aDay('0001-01-01') })] }))).toMatchObject({
+        code: 'DATE_OUT_OF_RANGE',
+        field: 'incomeSources[0].since',
+      });
+      expect(rejection(() => create({ incomeSources: [income({ since: aDay('1990-03-09') })] }))).toMatchObject({
+        code: 'INCOME_INVALID',
+        field: 'incomeSources[0].since',
+      });
     });
 
     it('accepts the ceilings themselves', () => {

@@ -65,7 +65,11 @@ export class RatingFeatures {
         boundedAmount(outstanding.cents, 'assetOutstanding', `${field}.outstandingCents`);
       }
       if (!a.financed && outstanding.isPositive()) {
-        throw new ValidationError('ASSET_INVALID', `${field}.outstandingCents`, 'must be 0 when the asset is not financed');
+        throw new ValidationError(
+          'ASSET_INVALID',
+          `${field}.outstandingCents`,
+          'must be 0 when the asset is not financed',
+        );
       }
       return { kind: a.kind as AssetKind, value, financed: a.financed, outstanding };
     });
@@ -81,15 +85,19 @@ export class RatingFeatures {
       if (options.newInput) {
         boundedAmount(monthlyAmount.cents, 'monthlyIncome', `${field}.monthlyAmountCents`);
         dayWithin(s.since, today, `${field}.since`);
-        if (s.since.isBefore(input.birthDate)) throw new ValidationError(
-          'INCOME_INVALID',
-          `${field}.since`,
-          'must not be before the birth date',
-        );
+        if (s.since.isBefore(input.birthDate))
+          throw new ValidationError('INCOME_INVALID', `${field}.since`, 'must not be before the birth date');
       }
       return { kind: s.kind as IncomeKind, monthlyAmount, since: s.since };
     });
-    return new RatingFeatures({ cpf: input.cpf, birthDate: input.birthDate, address: input.address, assets, incomeSources, updatedAt: input.updatedAt });
+    return new RatingFeatures({
+      cpf: input.cpf,
+      birthDate: input.birthDate,
+      address: input.address,
+      assets,
+      incomeSources,
+      updatedAt: input.updatedAt,
+    });
   }
 
   /** Age in whole years on the day it is in Brasília at `now`. */
@@ -98,15 +106,24 @@ export class RatingFeatures {
   }
 
   monthlyIncomeCents(): number {
-    return Money.sum(this.props.incomeSources.map((i) => i.monthlyAmount), 'incomeSources.monthlyAmountCents').cents;
+    return Money.sum(
+      this.props.incomeSources.map((i) => i.monthlyAmount),
+      'incomeSources.monthlyAmountCents',
+    ).cents;
   }
 
   assetsValueCents(): number {
-    return Money.sum(this.props.assets.map((a) => a.value), 'assets.valueCents').cents;
+    return Money.sum(
+      this.props.assets.map((a) => a.value),
+      'assets.valueCents',
+    ).cents;
   }
 
   assetsOutstandingCents(): number {
-    return Money.sum(this.props.assets.map((a) => a.outstanding), 'assets.outstandingCents').cents;
+    return Money.sum(
+      this.props.assets.map((a) => a.outstanding),
+      'assets.outstandingCents',
+    ).cents;
   }
 
   /** The same CPF with the same inputs and the same `updatedAt`: a rating computed from either is the same rating. */

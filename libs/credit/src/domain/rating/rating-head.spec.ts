@@ -1,12 +1,23 @@
 import { Cpf } from '@app/shared-kernel';
 import { NOW, aRating } from '@app/testing';
 import { Rating } from './rating';
-import { RATING_HISTORY_KEPT, bandMove, compareRecency, countBandMove, latestHead, noBandMoves, ratingWrite, sameOutcome } from './rating-head';
+import {
+  RATING_HISTORY_KEPT,
+  bandMove,
+  compareRecency,
+  countBandMove,
+  latestHead,
+  noBandMoves,
+  ratingWrite,
+  sameOutcome,
+} from './rating-head';
 
 describe('rating heads', () => {
   it('derives the same id for the same rating after the same one, and another after anything else', () => {
     const first = ratingWrite(aRating({ score: 700 }), null, null);
-    expect(ratingWrite(aRating({ score: 700, generatedAt: new Date(NOW.getTime() + 5_000) }), null, null).head.ratingId).toBe(first.head.ratingId);
+    expect(
+      ratingWrite(aRating({ score: 700, generatedAt: new Date(NOW.getTime() + 5_000) }), null, null).head.ratingId,
+    ).toBe(first.head.ratingId);
     expect(ratingWrite(aRating({ score: 701 }), null, null).head.ratingId).not.toBe(first.head.ratingId);
     // The same outcome again after a different one (A, B, A) is a new rating, not the first one stored again.
     const second = ratingWrite(aRating({ score: 650 }), first.head, null);
@@ -39,8 +50,12 @@ describe('rating heads', () => {
 
   it('takes as latest the rating from the newest features, then the later in the chain', () => {
     const base = { generatedAt: NOW, id: 'x' };
-    expect(compareRecency({ ...base, featuresAt: new Date(2), seq: 1 }, { ...base, featuresAt: new Date(1), seq: 9 })).toBeGreaterThan(0);
-    expect(compareRecency({ ...base, featuresAt: null, seq: 2 }, { ...base, featuresAt: null, seq: 1 })).toBeGreaterThan(0);
+    expect(
+      compareRecency({ ...base, featuresAt: new Date(2), seq: 1 }, { ...base, featuresAt: new Date(1), seq: 9 }),
+    ).toBeGreaterThan(0);
+    expect(
+      compareRecency({ ...base, featuresAt: null, seq: 2 }, { ...base, featuresAt: null, seq: 1 }),
+    ).toBeGreaterThan(0);
     const a = ratingWrite(aRating({ score: 600 }), null, null).head;
     const b = ratingWrite(aRating({ score: 610 }), a, null).head;
     expect(latestHead([b, a])).toEqual({ latest: b, superseded: [a.ratingId] });
@@ -48,7 +63,12 @@ describe('rating heads', () => {
   });
 
   it('counts band moves per band the consumer was in, towards A as up', () => {
-    expect([bandMove(null, 'C'), bandMove('C', 'B'), bandMove('C', 'D'), bandMove('C', 'C')]).toEqual(['NEW', 'UP', 'DOWN', 'SAME']);
+    expect([bandMove(null, 'C'), bandMove('C', 'B'), bandMove('C', 'D'), bandMove('C', 'C')]).toEqual([
+      'NEW',
+      'UP',
+      'DOWN',
+      'SAME',
+    ]);
     const moves = noBandMoves();
     countBandMove(moves, 'C', 'A');
     countBandMove(moves, 'C', 'E');

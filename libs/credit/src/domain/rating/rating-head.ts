@@ -51,8 +51,13 @@ export function reasonsKey(rating: Rating): string {
 export function sameOutcome(head: RatingHead | null, rating: Rating): boolean {
   if (!head) return false;
   const p = rating.props;
-  return head.score === p.score && head.band === p.band && head.modelVersion === p.modelVersion && head.reasons === reasonsKey(rating)
-    && time(head.validUntil) === time(p.validUntil);
+  return (
+    head.score === p.score &&
+    head.band === p.band &&
+    head.modelVersion === p.modelVersion &&
+    head.reasons === reasonsKey(rating) &&
+    time(head.validUntil) === time(p.validUntil)
+  );
 }
 
 const time = (d: Date | null): number => (d ? d.getTime() : Number.NEGATIVE_INFINITY);
@@ -64,13 +69,24 @@ export interface Recency {
   id: string;
 }
 
-/** Orders two ratings of one CPF: positive when `a` is the newer (features first, then the chain, then time, then id). */
+/**
+ * Orders two ratings of one CPF: positive when `a` is the newer (features first, then the chain, then time, then id).
+ */
 export function compareRecency(a: Recency, b: Recency): number {
-  return time(a.featuresAt) - time(b.featuresAt) || a.seq - b.seq || a.generatedAt.getTime() - b.generatedAt.getTime()
-    || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    time(a.featuresAt) - time(b.featuresAt) ||
+    a.seq - b.seq ||
+    a.generatedAt.getTime() - b.generatedAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
-const recencyOf = (h: RatingHead): Recency => ({ featuresAt: h.featuresAt, seq: h.seq, generatedAt: h.generatedAt, id: h.ratingId });
+const recencyOf = (h: RatingHead): Recency => ({
+  featuresAt: h.featuresAt,
+  seq: h.seq,
+  generatedAt: h.generatedAt,
+  id: h.ratingId,
+});
 
 /** The latest of a CPF's heads, and the ids of the ones it supersedes. */
 export function latestHead(heads: readonly RatingHead[]): { latest: RatingHead | null; superseded: string[] } {
@@ -87,9 +103,20 @@ export function latestHead(heads: readonly RatingHead[]): { latest: RatingHead |
 export function ratingWrite(rating: Rating, previous: RatingHead | null, featuresAt: Date | null): RatingWrite {
   const p = rating.props;
   const digest = createHash('sha256')
-    .update([p.cpf.value, previous?.ratingId ?? '-', featuresAt?.toISOString() ?? '-', p.modelVersion, p.score, p.band,
-      p.probabilityOfDefault, reasonsKey(rating), p.improvement ? `${p.improvement.factor}:${p.improvement.pointsGained}` : '-',
-      p.validUntil?.toISOString() ?? '-'].join('\n'))
+    .update(
+      [
+        p.cpf.value,
+        previous?.ratingId ?? '-',
+        featuresAt?.toISOString() ?? '-',
+        p.modelVersion,
+        p.score,
+        p.band,
+        p.probabilityOfDefault,
+        reasonsKey(rating),
+        p.improvement ? `${p.improvement.factor}:${p.improvement.pointsGained}` : '-',
+        p.validUntil?.toISOString() ?? '-',
+      ].join('\n'),
+    )
     .digest('hex');
   const seq = (previous?.seq ?? 0) + 1;
   const pruneHistory = seq > RATING_HISTORY_KEPT && (seq - RATING_HISTORY_KEPT) % HISTORY_SLACK === 0;

@@ -1,7 +1,17 @@
 import { distinctCpfs } from '@app/testing';
 import {
-  LISTED_CPFS_PER_PARTITION, RATING_BUCKETS, RATING_SHARDS, SHARD_LEVEL_MAX_CPFS, levelForBase, listedPartition, listedPartitionCount,
-  partitionCount, partitionKeyOf, partitionKeysOf, ratingBucketOf, shardOfBucket,
+  LISTED_CPFS_PER_PARTITION,
+  RATING_BUCKETS,
+  RATING_SHARDS,
+  SHARD_LEVEL_MAX_CPFS,
+  levelForBase,
+  listedPartition,
+  listedPartitionCount,
+  partitionCount,
+  partitionKeyOf,
+  partitionKeysOf,
+  ratingBucketOf,
+  shardOfBucket,
 } from './rating-partition';
 
 describe('rating partitions', () => {

@@ -5,7 +5,10 @@
  * notice period (CDC art. 43 §2), becomes reportable: a score must not leave out a debt the bureau now reports either.
  * null when none lies ahead.
  */
-export function ratingValidUntil(consumer: { negativeRecordBoundaries(now: Date): Date[] } | null, now: Date): Date | null {
+export function ratingValidUntil(
+  consumer: { negativeRecordBoundaries(now: Date): Date[] } | null,
+  now: Date,
+): Date | null {
   const boundaries = consumer ? consumer.negativeRecordBoundaries(now) : [];
   return boundaries.reduce<Date | null>((min, t) => (min === null || t < min ? t : min), null);
 }

@@ -19,13 +19,19 @@ describe('Rating', () => {
   });
 
   it.each([-0.01, 1.01, Number.NaN])('rejects the probability of default %p', (probabilityOfDefault) => {
-    expect(rejection(() => aRating({ probabilityOfDefault }))).toMatchObject({ code: 'RATING_INVALID', field: 'probabilityOfDefault' });
+    expect(rejection(() => aRating({ probabilityOfDefault }))).toMatchObject({
+      code: 'RATING_INVALID',
+      field: 'probabilityOfDefault',
+    });
   });
 
   it('accepts four reason codes and rejects a fifth', () => {
     const four = ['A', 'B', 'C', 'D'].map(reason);
     expect(aRating({ reasonCodes: four }).props.reasonCodes).toHaveLength(4);
-    expect(rejection(() => aRating({ reasonCodes: [...four, reason('E')] }))).toMatchObject({ code: 'RATING_INVALID', field: 'reasonCodes' });
+    expect(rejection(() => aRating({ reasonCodes: [...four, reason('E')] }))).toMatchObject({
+      code: 'RATING_INVALID',
+      field: 'reasonCodes',
+    });
   });
 
   it('keeps its own copy of the reason codes', () => {

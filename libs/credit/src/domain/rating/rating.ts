@@ -65,6 +65,11 @@ export class Rating {
 
   /** Same score, band and model: a regeneration that changes nothing is not news for partners. */
   sameOutcomeAs(other: Rating | null): boolean {
-    return !!other && other.props.score === this.props.score && other.props.band === this.props.band && other.props.modelVersion === this.props.modelVersion;
+    return (
+      !!other &&
+      other.props.score === this.props.score &&
+      other.props.band === this.props.band &&
+      other.props.modelVersion === this.props.modelVersion
+    );
   }
 }

@@ -20,8 +20,14 @@ export const FACTOR_TITLES: Record<string, BilingualText> = {
   ASSETS: { en: 'Property', pt: 'Patrimônio' },
   OPEN_DEBTS: { en: 'Open debts', pt: 'Dívidas em aberto' },
   INQUIRIES: { en: 'Credit inquiries in the last 6 months', pt: 'Consultas de crédito nos últimos 6 meses' },
-  CARD_DECLINES: { en: 'Declined card purchases in the last 90 days', pt: 'Compras no cartão recusadas nos últimos 90 dias' },
-  CASH_FLOW: { en: 'Outflows against inflows in the last 90 days', pt: 'Saídas em relação às entradas nos últimos 90 dias' },
+  CARD_DECLINES: {
+    en: 'Declined card purchases in the last 90 days',
+    pt: 'Compras no cartão recusadas nos últimos 90 dias',
+  },
+  CASH_FLOW: {
+    en: 'Outflows against inflows in the last 90 days',
+    pt: 'Saídas em relação às entradas nos últimos 90 dias',
+  },
 };
 
 export const MISSING_LABEL: BilingualText = { en: 'not informed', pt: 'não informado' };
@@ -42,7 +48,10 @@ function countLabel(r: Range, nouns: CountNouns): BilingualText {
   if (r.upper === null) return { en: `${lo} or more ${nouns.many.en}`, pt: `${lo} ou mais ${nouns.many.pt}` };
   const hi = Math.floor(r.upper);
   if (hi <= 0) return nouns.none;
-  if (lo === hi) return lo === 1 ? { en: `1 ${nouns.one.en}`, pt: `1 ${nouns.one.pt}` } : { en: `${lo} ${nouns.many.en}`, pt: `${lo} ${nouns.many.pt}` };
+  if (lo === hi)
+    return lo === 1
+      ? { en: `1 ${nouns.one.en}`, pt: `1 ${nouns.one.pt}` }
+      : { en: `${lo} ${nouns.many.en}`, pt: `${lo} ${nouns.many.pt}` };
   const upTo = hi === 1 ? nouns.one : nouns.many;
   if (lo === 0) return { en: `at most ${hi} ${upTo.en}`, pt: `no máximo ${hi} ${upTo.pt}` };
   return { en: `${lo}–${hi} ${nouns.many.en}`, pt: `${lo} a ${hi} ${nouns.many.pt}` };
@@ -53,8 +62,16 @@ const nouns = (none: [string, string], one: [string, string], many: [string, str
   one: { en: one[0], pt: one[1] },
   many: { en: many[0], pt: many[1] },
 });
-const OVERDUE_NOUNS = nouns(['no overdue debt', 'nenhuma dívida em atraso'], ['overdue debt', 'dívida em atraso'], ['overdue debts', 'dívidas em atraso']);
-const OPEN_NOUNS = nouns(['no open debt', 'nenhuma dívida em aberto'], ['open debt', 'dívida em aberto'], ['open debts', 'dívidas em aberto']);
+const OVERDUE_NOUNS = nouns(
+  ['no overdue debt', 'nenhuma dívida em atraso'],
+  ['overdue debt', 'dívida em atraso'],
+  ['overdue debts', 'dívidas em atraso'],
+);
+const OPEN_NOUNS = nouns(
+  ['no open debt', 'nenhuma dívida em aberto'],
+  ['open debt', 'dívida em aberto'],
+  ['open debts', 'dívidas em aberto'],
+);
 const INQUIRY_NOUNS = nouns(['no inquiries', 'nenhuma consulta'], ['inquiry', 'consulta'], ['inquiries', 'consultas']);
 const DECLINE_NOUNS = nouns(['no declines', 'nenhuma recusa'], ['decline', 'recusa'], ['declines', 'recusas']);
 
@@ -126,9 +143,15 @@ export function binLabel(feature: string, range: Range, params: { capacityMonths
     case 'openDebtCount':
       return countLabel(range, OPEN_NOUNS);
     case 'overdueBurden':
-      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal', { en: 'nothing overdue', pt: 'nada em atraso' });
+      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal', {
+        en: 'nothing overdue',
+        pt: 'nada em atraso',
+      });
     case 'debtBurden':
-      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal', { en: 'no open debt', pt: 'nenhuma dívida em aberto' });
+      return ratioLabel(range, params.capacityMonthsOfIncome, '× the monthly income', '× a renda mensal', {
+        en: 'no open debt',
+        pt: 'nenhuma dívida em aberto',
+      });
     case 'ageYears':
       return ageLabel(range);
     case 'incomeTenureMonths':
@@ -164,20 +187,35 @@ export function improvementText(
     case 'DAYS_OVERDUE':
       return upper !== null && upper <= 0
         ? { en: 'Pay off every overdue debt', pt: 'Quite todas as dívidas em atraso' }
-        : { en: `Pay the oldest overdue debts so that none is more than ${upper} days late`, pt: `Pague as dívidas em atraso mais antigas para que nenhuma passe de ${upper} dias de atraso` };
+        : {
+            en: `Pay the oldest overdue debts so that none is more than ${upper} days late`,
+            pt: `Pague as dívidas em atraso mais antigas para que nenhuma passe de ${upper} dias de atraso`,
+          };
     case 'OVERDUE_DEBTS':
       return upper !== null && upper <= 0
         ? { en: 'Pay off every overdue debt', pt: 'Quite todas as dívidas em atraso' }
-        : { en: `Bring the number of overdue debts down to at most ${upper}`, pt: `Reduza o número de dívidas em atraso para no máximo ${upper}` };
+        : {
+            en: `Bring the number of overdue debts down to at most ${upper}`,
+            pt: `Reduza o número de dívidas em atraso para no máximo ${upper}`,
+          };
     case 'OPEN_DEBTS':
-      return { en: `Settle debts until at most ${upper} remain open`, pt: `Quite dívidas até restarem no máximo ${upper} em aberto` };
+      return {
+        en: `Settle debts until at most ${upper} remain open`,
+        pt: `Quite dívidas até restarem no máximo ${upper} em aberto`,
+      };
     case 'OVERDUE_AMOUNT':
     case 'DEBT_BURDEN': {
-      const what = reasonCode === 'DEBT_BURDEN' ? { en: 'open debt', pt: 'a dívida em aberto' } : { en: 'the overdue amount', pt: 'o valor em atraso' };
+      const what =
+        reasonCode === 'DEBT_BURDEN'
+          ? { en: 'open debt', pt: 'a dívida em aberto' }
+          : { en: 'the overdue amount', pt: 'o valor em atraso' };
       const times = fmt((upper ?? 0) * params.capacityMonthsOfIncome);
       return upper !== null && upper <= 0
         ? { en: `Pay off ${what.en}`, pt: `Quite ${what.pt}` }
-        : { en: `Reduce ${what.en} to at most ${times}× your monthly income`, pt: `Reduza ${what.pt} para no máximo ${ptNumber(times)}× a sua renda mensal` };
+        : {
+            en: `Reduce ${what.en} to at most ${times}× your monthly income`,
+            pt: `Reduza ${what.pt} para no máximo ${ptNumber(times)}× a sua renda mensal`,
+          };
     }
     case 'INQUIRIES':
       return {

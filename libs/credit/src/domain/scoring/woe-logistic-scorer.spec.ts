@@ -67,7 +67,8 @@ const score = (f: ScoringFacts) => scorer.score(f).score;
 function expectNonIncreasing(label: string, facts: ScoringFacts[]): void {
   const scores = facts.map(score);
   for (let i = 1; i < scores.length; i++) {
-    if (scores[i] > scores[i - 1]) throw new Error(`${label}: score rose from ${scores[i - 1]} to ${scores[i]} at step ${i}`);
+    if (scores[i] > scores[i - 1])
+      throw new Error(`${label}: score rose from ${scores[i - 1]} to ${scores[i]} at step ${i}`);
   }
 }
 
@@ -105,29 +106,55 @@ describe('WoeLogisticScorer', () => {
   });
 
   describe('never raises the score for worse behaviour (business rules)', () => {
-    const profiles = [clean, { ...clean, ageYears: null }, ...Array.from({ length: 15 }, (_, i) => randomFacts(mulberry32(100 + i)))];
+    const profiles = [
+      clean,
+      { ...clean, ageYears: null },
+      ...Array.from({ length: 15 }, (_, i) => randomFacts(mulberry32(100 + i))),
+    ];
 
     it('more days overdue', () => {
       profiles.forEach((p, i) => {
-        const base = { ...p, overdueDebtCount: Math.max(1, p.overdueDebtCount), overdueDebtCents: Math.max(1, p.overdueDebtCents) };
-        expectNonIncreasing(`profile ${i}`, Array.from({ length: 400 }, (_, d) => ({ ...base, maxDaysOverdue: d })));
+        const base = {
+          ...p,
+          overdueDebtCount: Math.max(1, p.overdueDebtCount),
+          overdueDebtCents: Math.max(1, p.overdueDebtCents),
+        };
+        expectNonIncreasing(
+          `profile ${i}`,
+          Array.from({ length: 400 }, (_, d) => ({ ...base, maxDaysOverdue: d })),
+        );
       });
     });
 
     it('more overdue debt, alone or as part of the open debt', () => {
       const amounts = Array.from({ length: 200 }, (_, k) => k * 50_000);
       profiles.forEach((p, i) => {
-        expectNonIncreasing(`profile ${i} alone`, amounts.map((c) => ({ ...p, overdueDebtCents: c })));
-        expectNonIncreasing(`profile ${i} open`, amounts.map((c) => ({ ...p, overdueDebtCents: c, openDebtCents: p.openDebtCents + c })));
+        expectNonIncreasing(
+          `profile ${i} alone`,
+          amounts.map((c) => ({ ...p, overdueDebtCents: c })),
+        );
+        expectNonIncreasing(
+          `profile ${i} open`,
+          amounts.map((c) => ({ ...p, overdueDebtCents: c, openDebtCents: p.openDebtCents + c })),
+        );
       });
     });
 
     it('more overdue debts, more inquiries, more card declines', () => {
       const counts = Array.from({ length: 30 }, (_, k) => k);
       profiles.forEach((p, i) => {
-        expectNonIncreasing(`profile ${i} overdue count`, counts.map((n) => ({ ...p, overdueDebtCount: n })));
-        expectNonIncreasing(`profile ${i} inquiries`, counts.map((n) => ({ ...p, inquiriesLast6Months: n })));
-        expectNonIncreasing(`profile ${i} declines`, counts.map((n) => ({ ...p, cardDeclined90d: n })));
+        expectNonIncreasing(
+          `profile ${i} overdue count`,
+          counts.map((n) => ({ ...p, overdueDebtCount: n })),
+        );
+        expectNonIncreasing(
+          `profile ${i} inquiries`,
+          counts.map((n) => ({ ...p, inquiriesLast6Months: n })),
+        );
+        expectNonIncreasing(
+          `profile ${i} declines`,
+          counts.map((n) => ({ ...p, cardDeclined90d: n })),
+        );
       });
     });
 
@@ -173,7 +200,13 @@ describe('WoeLogisticScorer', () => {
         expect(r.textPt).not.toBe(r.textEn);
       });
     }
-    const worst = scorer.score({ ...delinquent(200, 3_000_000, 5), inquiriesLast6Months: 9, cardDeclined90d: 6, realEstateCount: 0, assetsValueCents: 0 });
+    const worst = scorer.score({
+      ...delinquent(200, 3_000_000, 5),
+      inquiriesLast6Months: 9,
+      cardDeclined90d: 6,
+      realEstateCount: 0,
+      assetsValueCents: 0,
+    });
     expect(worst.reasonCodes).toHaveLength(4);
   });
 
@@ -195,14 +228,30 @@ describe('WoeLogisticScorer', () => {
   });
 
   it('has nothing to suggest when every actionable factor is at its best', () => {
-    const best = { ...clean, openDebtCents: 0, overdueDebtCents: 0, inflow90dCents: 1_000_000, outflow90dCents: 500_000 };
+    const best = {
+      ...clean,
+      openDebtCents: 0,
+      overdueDebtCents: 0,
+      inflow90dCents: 1_000_000,
+      outflow90dCents: 500_000,
+    };
     expect(scorer.score(best).improvement).toBeNull();
   });
 
   it('scores a consumer without registration data (ageYears null) using the missing bins', () => {
-    const out = scorer.score({ ...clean, ageYears: null, monthlyIncomeCents: 0, incomeSourceCount: 0, longestIncomeMonths: 0, assetsValueCents: 0, realEstateCount: 0 });
+    const out = scorer.score({
+      ...clean,
+      ageYears: null,
+      monthlyIncomeCents: 0,
+      incomeSourceCount: 0,
+      longestIncomeMonths: 0,
+      assetsValueCents: 0,
+      realEstateCount: 0,
+    });
     expect(Number.isInteger(out.score)).toBe(true);
-    expect(out.reasonCodes.some((r) => r.textEn.endsWith('not informed') && r.textPt.endsWith('não informado'))).toBe(true);
+    expect(out.reasonCodes.some((r) => r.textEn.endsWith('not informed') && r.textPt.endsWith('não informado'))).toBe(
+      true,
+    );
     const values = scorer.featureValues({ ...clean, ageYears: null });
     expect(values.propertyTier).toBeNaN();
     expect(values.incomeTenureMonths).toBeNaN();

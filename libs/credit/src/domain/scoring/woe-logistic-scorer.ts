@@ -33,7 +33,8 @@ const TRANSFORMS: Record<string, Transform> = {
   propertyTier: (f) => (!hasRegistration(f) ? NaN : f.realEstateCount > 0 ? 2 : f.assetsValueCents > 0 ? 1 : 0),
   inquiriesLast6Months: (f) => f.inquiriesLast6Months,
   cardDeclined90d: (f) => f.cardDeclined90d,
-  cashFlowRatio: (f) => (f.inflow90dCents <= 0 ? (f.outflow90dCents > 0 ? Infinity : NaN) : f.outflow90dCents / f.inflow90dCents),
+  cashFlowRatio: (f) =>
+    f.inflow90dCents <= 0 ? (f.outflow90dCents > 0 ? Infinity : NaN) : f.outflow90dCents / f.inflow90dCents,
 };
 
 /**
@@ -45,8 +46,10 @@ export function validateArtefact(value: unknown): CreditModelArtefact {
   const fail = (why: string): never => {
     throw new Error(`invalid credit model artefact: ${why}`);
   };
-  if (!a || a.schemaVersion !== 1 || typeof a.modelVersion !== 'string' || !a.modelVersion) fail('schemaVersion / modelVersion');
-  if (!Number.isFinite(a.intercept) || !a.scaling || !(a.scaling.pdo > 0) || !(a.scaling.baseOdds > 0)) fail('intercept / scaling');
+  if (!a || a.schemaVersion !== 1 || typeof a.modelVersion !== 'string' || !a.modelVersion)
+    fail('schemaVersion / modelVersion');
+  if (!Number.isFinite(a.intercept) || !a.scaling || !(a.scaling.pdo > 0) || !(a.scaling.baseOdds > 0))
+    fail('intercept / scaling');
   if (a.bands.map((b) => b.band).join() !== RATING_BANDS.join()) fail('bands must be A..E in order');
   if (a.bands.some((b, i) => i > 0 && b.minScore >= a.bands[i - 1].minScore)) fail('band cut-offs must decrease');
   if (!Array.isArray(a.features) || a.features.length === 0) fail('no features');
@@ -54,9 +57,12 @@ export function validateArtefact(value: unknown): CreditModelArtefact {
     if (!TRANSFORMS[f.name]) fail(`no domain transform for feature ${f.name}`);
     if (!f.bins.length || f.bins[f.bins.length - 1].upper !== null) fail(`${f.name}: the last bin must be open-ended`);
     f.bins.forEach((b, i) => {
-      if (i < f.bins.length - 1 && (b.upper === null || (i > 0 && b.upper <= (f.bins[i - 1].upper as number)))) fail(`${f.name}: bin bounds must increase`);
-      if (i > 0 && f.monotone === 'decreasing' && b.points > f.bins[i - 1].points) fail(`${f.name}: points must not rise with the value`);
-      if (i > 0 && f.monotone === 'increasing' && b.points < f.bins[i - 1].points) fail(`${f.name}: points must not fall with the value`);
+      if (i < f.bins.length - 1 && (b.upper === null || (i > 0 && b.upper <= (f.bins[i - 1].upper as number))))
+        fail(`${f.name}: bin bounds must increase`);
+      if (i > 0 && f.monotone === 'decreasing' && b.points > f.bins[i - 1].points)
+        fail(`${f.name}: points must not rise with the value`);
+      if (i > 0 && f.monotone === 'increasing' && b.points < f.bins[i - 1].points)
+        fail(`${f.name}: points must not fall with the value`);
     });
   }
   return a;
@@ -83,7 +89,9 @@ export class WoeLogisticScorer extends CreditScorer {
 
   /** The model inputs derived from the facts (NaN = unknown), for audit and explanation. */
   featureValues(facts: ScoringFacts): Record<string, number> {
-    return Object.fromEntries(this.artefact.features.map((f) => [f.name, TRANSFORMS[f.name](facts, this.artefact.parameters)]));
+    return Object.fromEntries(
+      this.artefact.features.map((f) => [f.name, TRANSFORMS[f.name](facts, this.artefact.parameters)]),
+    );
   }
 
   score(facts: ScoringFacts): ScoreOutcome {

@@ -17,8 +17,16 @@ function rejection(input: TransactionEventInput): ValidationError {
 describe('parseTransactionEvent', () => {
   describe('valid events', () => {
     it('parses a bureau inquiry, trimming inquirer and purpose', () => {
-      const event = parseTransactionEvent(anInquiryInput({ inquirer: '  Banco X ', purpose: ' CREDIT_GRANTING ' }), NOW);
-      expect(event).toMatchObject({ type: 'BUREAU_INQUIRY', eventId: 'inq-1', inquirer: 'Banco X', purpose: 'CREDIT_GRANTING' });
+      const event = parseTransactionEvent(
+        anInquiryInput({ inquirer: '  Banco X ', purpose: ' CREDIT_GRANTING ' }),
+        NOW,
+      );
+      expect(event).toMatchObject({
+        type: 'BUREAU_INQUIRY',
+        eventId: 'inq-1',
+        inquirer: 'Banco X',
+        purpose: 'CREDIT_GRANTING',
+      });
       expect(event.cpf.value).toBe(VALID_CPF);
     });
 
@@ -32,7 +40,14 @@ describe('parseTransactionEvent', () => {
 
     it('parses a card purchase, with one installment when none is given', () => {
       const event = parseTransactionEvent(aCardPurchaseInput({ installments: undefined, merchant: ' Loja ' }), NOW);
-      expect(event).toMatchObject({ type: 'CARD_PURCHASE', merchant: 'Loja', mcc: '5411', installments: 1, approved: true, cardLast4: '4242' });
+      expect(event).toMatchObject({
+        type: 'CARD_PURCHASE',
+        merchant: 'Loja',
+        mcc: '5411',
+        installments: 1,
+        approved: true,
+        cardLast4: '4242',
+      });
     });
 
     it('accepts a formatted CPF and stores its digits', () => {
@@ -62,7 +77,12 @@ describe('parseTransactionEvent', () => {
       ['a missing CPF', { cpf: undefined }, 'cpf', 'CPF_INVALID'],
       ['an occurredAt that is no date', { occurredAt: 'yesterday' }, 'occurredAt', 'DATE_INVALID'],
       ['an occurredAt without a zone', { occurredAt: '2025-06-10T10:00:00' }, 'occurredAt', 'DATE_INVALID'],
-      ['an occurredAt more than a day ahead', { occurredAt: new Date(NOW.getTime() + DAY_MS + 1).toISOString() }, 'occurredAt', 'EVENT_INVALID'],
+      [
+        'an occurredAt more than a day ahead',
+        { occurredAt: new Date(NOW.getTime() + DAY_MS + 1).toISOString() },
+        'occurredAt',
+        'EVENT_INVALID',
+      ],
       ['an occurredAt a year ahead', { occurredAt: '2026-06-15T12:00:00Z' }, 'occurredAt', 'EVENT_INVALID'],
       ['an occurredAt without a time', { occurredAt: '2025-06-10' }, 'occurredAt', 'DATE_INVALID'],
       ['an occurredAt in year 0001', { occurredAt: '0001-01-01T00:00:00Z' }, 'occurredAt', 'DATE_OUT_OF_RANGE'],
@@ -78,17 +98,22 @@ describe('parseTransactionEvent', () => {
     });
 
     it('rejects a future date with the reason that it is in the future', () => {
-      expect(
-        rejection(anInquiryInput({ occurredAt: '2026-06-15T12:00:00Z' })).message
-      ).toBe('must not be in the future');
+      expect(rejection(anInquiryInput({ occurredAt: '2026-06-15T12:00:00Z' })).message).toBe(
+        'must not be in the future',
+      );
     });
 
     it.each([null, 'text', 42])('rejects %p as an event: it must be an object', (input) => {
-      expect(rejection(input as unknown as TransactionEventInput)).toMatchObject({ code: 'EVENT_INVALID', field: FIELD });
+      expect(rejection(input as unknown as TransactionEventInput)).toMatchObject({
+        code: 'EVENT_INVALID',
+        field: FIELD,
+      });
     });
 
     it('names "event" as the field when no path is given', () => {
-      expect(() => parseTransactionEvent(anInquiryInput({ eventId: '' }), NOW)).toThrow(expect.objectContaining({ field: 'event.eventId' }));
+      expect(() => parseTransactionEvent(anInquiryInput({ eventId: '' }), NOW)).toThrow(
+        expect.objectContaining({ field: 'event.eventId' }),
+      );
     });
   });
 
@@ -182,12 +207,12 @@ describe('what a partner may not get past (contradictions, unknown fields, impla
   });
 
   it('takes OTHER either way', () => {
-    expect(
-      parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: -10 }), NOW)
-    ).toMatchObject({ kind: 'OTHER' });
-    expect(
-      parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: 10 }), NOW)
-    ).toMatchObject({ kind: 'OTHER' });
+    expect(parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: -10 }), NOW)).toMatchObject({
+      kind: 'OTHER',
+    });
+    expect(parseTransactionEvent(aMovementInput({ kind: 'OTHER', amountCents: 10 }), NOW)).toMatchObject({
+      kind: 'OTHER',
+    });
   });
 
   it.each([
@@ -213,11 +238,11 @@ describe('what a partner may not get past (contradictions, unknown fields, impla
   });
 
   it('accepts the ceilings themselves', () => {
+    expect(parseTransactionEvent(aCardPurchaseInput({ amountCents: 100_000_000 }), NOW)).toMatchObject({
+      type: 'CARD_PURCHASE',
+    });
     expect(
-      parseTransactionEvent(aCardPurchaseInput({ amountCents: 100_000_000 }), NOW)
-    ).toMatchObject({ type: 'CARD_PURCHASE' });
-    expect(
-      parseTransactionEvent(aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_000 }), NOW)
+      parseTransactionEvent(aMovementInput({ kind: 'WITHDRAWAL', amountCents: -10_000_000_000 }), NOW),
     ).toMatchObject({ type: 'FINANCIAL_MOVEMENT' });
   });
 
@@ -231,29 +256,53 @@ describe('what a partner may not get past (contradictions, unknown fields, impla
 
   it('accepts an event 15 years old to the day, from 00:00 in Brasília', () => {
     expect(
-      parseTransactionEvent(anInquiryInput({ occurredAt: '2010-06-15T03:00:00Z' }), NOW).occurredAt.toISOString()
+      parseTransactionEvent(anInquiryInput({ occurredAt: '2010-06-15T03:00:00Z' }), NOW).occurredAt.toISOString(),
     ).toBe('2010-06-15T03:00:00.000Z');
   });
 
   it('records the source it is given, never one from the event', () => {
     expect(parseTransactionEvent(anInquiryInput(), NOW, 'event', 'api:Banco X').source).toBe('api:Banco X');
-    expect(
-      rejection({ ...anInquiryInput(), source: 'api:someone else' } as TransactionEventInput)
-    ).toMatchObject({ field: `${FIELD}.source` });
+    expect(rejection({ ...anInquiryInput(), source: 'api:someone else' } as TransactionEventInput)).toMatchObject({
+      field: `${FIELD}.source`,
+    });
   });
 });
 
 describe('eventToJson', () => {
   it('serves amounts in cents, the CPF as digits and times in ISO-8601 UTC', () => {
-    const event = parseTransactionEvent(aMovementInput({ cpf: '123.456.789-09', occurredAt: '2025-06-10T09:30:00-03:00', amountCents: -4_200, kind: 'WITHDRAWAL' }), NOW);
+    const event = parseTransactionEvent(
+      aMovementInput({
+        cpf: '123.456.789-09',
+        occurredAt: '2025-06-10T09:30:00-03:00',
+        amountCents: -4_200,
+        kind: 'WITHDRAWAL',
+      }),
+      NOW,
+    );
     expect(eventToJson(event)).toEqual({
-      eventId: 'mov-1', cpf: VALID_CPF, type: 'FINANCIAL_MOVEMENT', occurredAt: '2025-06-10T12:30:00.000Z', kind: 'WITHDRAWAL', amountCents: -4_200,
+      eventId: 'mov-1',
+      cpf: VALID_CPF,
+      type: 'FINANCIAL_MOVEMENT',
+      occurredAt: '2025-06-10T12:30:00.000Z',
+      kind: 'WITHDRAWAL',
+      amountCents: -4_200,
     });
   });
 
   it('serves exactly the fields of a card purchase', () => {
     const json = eventToJson(parseTransactionEvent(aCardPurchaseInput({ installments: 3, approved: false }), NOW));
-    expect(Object.keys(json).sort()).toEqual(['amountCents', 'approved', 'cardLast4', 'cpf', 'eventId', 'installments', 'mcc', 'merchant', 'occurredAt', 'type']);
+    expect(Object.keys(json).sort()).toEqual([
+      'amountCents',
+      'approved',
+      'cardLast4',
+      'cpf',
+      'eventId',
+      'installments',
+      'mcc',
+      'merchant',
+      'occurredAt',
+      'type',
+    ]);
     expect(json).toMatchObject({ installments: 3, approved: false, amountCents: 15_990 });
   });
 

@@ -4,7 +4,15 @@ import { boundedAmount } from '../plausibility';
 export const EVENT_TYPES = ['BUREAU_INQUIRY', 'FINANCIAL_MOVEMENT', 'CARD_PURCHASE'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const MOVEMENT_KINDS = [
-  'SALARY', 'TRANSFER_IN', 'TRANSFER_OUT', 'BILL_PAYMENT', 'LOAN_DISBURSEMENT', 'LOAN_PAYMENT', 'WITHDRAWAL', 'DEPOSIT', 'OTHER',
+  'SALARY',
+  'TRANSFER_IN',
+  'TRANSFER_OUT',
+  'BILL_PAYMENT',
+  'LOAN_DISBURSEMENT',
+  'LOAN_PAYMENT',
+  'WITHDRAWAL',
+  'DEPOSIT',
+  'OTHER',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
@@ -152,7 +160,8 @@ export function parseTransactionEvent(
   field = 'event',
   source: string | null = null,
 ): TransactionEvent {
-  if (typeof input !== 'object' || input === null) throw new ValidationError('EVENT_INVALID', field, 'must be an object');
+  if (typeof input !== 'object' || input === null)
+    throw new ValidationError('EVENT_INVALID', field, 'must be an object');
   const eventId = input.eventId;
   if (typeof eventId !== 'string' || !EVENT_ID.test(eventId)) {
     throw new ValidationError('EVENT_INVALID', `${field}.eventId`, 'must be 1-128 letters, digits or ._:-');
@@ -176,8 +185,13 @@ export function parseTransactionEvent(
   switch (input.type as EventType) {
     case 'BUREAU_INQUIRY':
       return {
-        eventId, cpf, occurredAt, source, type: 'BUREAU_INQUIRY',
-        inquirer: text(input.inquirer, `${field}.inquirer`, 160), purpose: text(input.purpose, `${field}.purpose`, 64),
+        eventId,
+        cpf,
+        occurredAt,
+        source,
+        type: 'BUREAU_INQUIRY',
+        inquirer: text(input.inquirer, `${field}.inquirer`, 160),
+        purpose: text(input.purpose, `${field}.purpose`, 64),
       };
     case 'FINANCIAL_MOVEMENT': {
       if (!MOVEMENT_KINDS.includes(input.kind as MovementKind)) {
@@ -199,7 +213,8 @@ export function parseTransactionEvent(
     }
     case 'CARD_PURCHASE': {
       const amount = Money.nonNegative(input.amountCents as number, `${field}.amountCents`);
-      if (!amount.isPositive()) throw new ValidationError('EVENT_INVALID', `${field}.amountCents`, 'must be greater than zero');
+      if (!amount.isPositive())
+        throw new ValidationError('EVENT_INVALID', `${field}.amountCents`, 'must be greater than zero');
       boundedAmount(amount.cents, 'cardPurchase', `${field}.amountCents`);
       if (typeof input.mcc !== 'string' || !FOUR_DIGITS.test(input.mcc)) {
         throw new ValidationError('EVENT_INVALID', `${field}.mcc`, 'must be a 4-digit merchant category code');
@@ -216,14 +231,23 @@ export function parseTransactionEvent(
       if (!Number.isInteger(installments) || (installments as number) < 1 || (installments as number) > 48) {
         throw new ValidationError('EVENT_INVALID', `${field}.installments`, 'must be an integer from 1 to 48');
       }
-      if (typeof input.approved !== 'boolean') throw new ValidationError('EVENT_INVALID', `${field}.approved`, 'must be true or false');
+      if (typeof input.approved !== 'boolean')
+        throw new ValidationError('EVENT_INVALID', `${field}.approved`, 'must be true or false');
       if (typeof input.cardLast4 !== 'string' || !FOUR_DIGITS.test(input.cardLast4)) {
         throw new ValidationError('EVENT_INVALID', `${field}.cardLast4`, 'must be the last 4 digits of the card');
       }
       return {
-        eventId, cpf, occurredAt, source, type: 'CARD_PURCHASE',
-        merchant: text(input.merchant, `${field}.merchant`, 160), mcc: input.mcc,
-        amount, installments: installments as number, approved: input.approved, cardLast4: input.cardLast4,
+        eventId,
+        cpf,
+        occurredAt,
+        source,
+        type: 'CARD_PURCHASE',
+        merchant: text(input.merchant, `${field}.merchant`, 160),
+        mcc: input.mcc,
+        amount,
+        installments: installments as number,
+        approved: input.approved,
+        cardLast4: input.cardLast4,
       };
     }
   }
@@ -238,7 +262,15 @@ export function eventToJson(e: TransactionEvent): Record<string, unknown> {
     case 'FINANCIAL_MOVEMENT':
       return { ...base, kind: e.kind, amountCents: e.amount.cents };
     case 'CARD_PURCHASE':
-      return { ...base, merchant: e.merchant, mcc: e.mcc, amountCents: e.amount.cents, installments: e.installments, approved: e.approved, cardLast4: e.cardLast4 };
+      return {
+        ...base,
+        merchant: e.merchant,
+        mcc: e.mcc,
+        amountCents: e.amount.cents,
+        installments: e.installments,
+        approved: e.approved,
+        cardLast4: e.cardLast4,
+      };
   }
 }
 

@@ -23,7 +23,9 @@ export interface CardPurchaseSummary {
   occurredAt: Date;
 }
 
-/** What the analysis needs from C_TRANSACTIONS, computed by the store (aggregations), never by loading the whole trail. */
+/**
+ * What the analysis needs from C_TRANSACTIONS, computed by the store (aggregations), never by loading the whole trail.
+ */
 export interface TransactionSummary {
   lastInquiry: InquirySummary | null;
   inquiriesLast6Months: number;

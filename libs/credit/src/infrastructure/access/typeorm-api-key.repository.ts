@@ -23,7 +23,9 @@ export class TypeormApiKeyRepository extends ApiKeyRepository {
   }
 
   async revoke(id: string, at: Date): Promise<boolean> {
-    const result = await this.dataSource.getRepository(ApiKeyRow).update({ id, revokedAt: IsNull() }, { revokedAt: at });
+    const result = await this.dataSource
+      .getRepository(ApiKeyRow)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: at });
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,6 +1,12 @@
 import {
-  auditAnchorInterval, auditAnchorSequence, auditAnchorTimestamp, auditChainHead, exposeMetric, metricsEnabled,
-  onScrape, throttledWarning,
+  auditAnchorInterval,
+  auditAnchorSequence,
+  auditAnchorTimestamp,
+  auditChainHead,
+  exposeMetric,
+  metricsEnabled,
+  onScrape,
+  throttledWarning,
 } from '@app/platform';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { anchorToken } from './audit-anchor';
@@ -65,7 +71,9 @@ export class AuditAnchorLog implements OnApplicationBootstrap, BeforeApplication
       this.last = token;
       auditAnchorSequence.set(head.seq);
       auditAnchorTimestamp.set(Date.now() / 1000);
-      this.logger.log(`audit chain head ${token} (an anchor: keep it outside the database; check with npm run audit:verify -- --anchor ${token})`);
+      this.logger.log(
+        `audit chain head ${token} (an anchor: keep it outside the database; check with npm run audit:verify -- --anchor ${token})`,
+      );
       return token;
     } catch (error) {
       this.warn(`could not read the audit chain's head for an anchor: ${(error as Error).message}`);

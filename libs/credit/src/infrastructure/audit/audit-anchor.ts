@@ -13,6 +13,7 @@ export const anchorToken = ({ seq, hash }: AuditAnchor): string => `${seq}:${has
 
 export function parseAnchor(token: string): AuditAnchor {
   const match = /^(\d{1,18}):([0-9a-f]{64})$/.exec(token.trim());
-  if (!match) throw new Error(`an anchor is <seq>:<64 hex digits of its hash>, as audit:verify prints it; got "${token}"`);
+  if (!match)
+    throw new Error(`an anchor is <seq>:<64 hex digits of its hash>, as audit:verify prints it; got "${token}"`);
   return { seq: Number(match[1]), hash: match[2]! };
 }

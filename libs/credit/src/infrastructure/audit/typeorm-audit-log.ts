@@ -2,15 +2,27 @@ import { Cpf, ValidationError } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  AuditAction, AuditDetail, AuditEntry, AuditEntryInput, AuditLog, AuditOutcome, AuditPage, AuditResource,
-  AuditVerification, SealedAuditEntry, SubjectAuditQuery,
+  AuditAction,
+  AuditDetail,
+  AuditEntry,
+  AuditEntryInput,
+  AuditLog,
+  AuditOutcome,
+  AuditPage,
+  AuditResource,
+  AuditVerification,
+  SealedAuditEntry,
+  SubjectAuditQuery,
 } from '../../application/ports/audit-log';
 import type { AuditAnchor } from './audit-anchor';
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Key of the transaction-scoped advisory lock that serialises appenders across connections and processes ('auditlog' in ASCII). */
+/**
+ * Key of the transaction-scoped advisory lock that serialises appenders across connections and processes ('auditlog' in
+ * ASCII).
+ */
 const APPEND_LOCK_KEY = '7022629598041763687';
 
 /** Everything the hash of an entry covers, besides the previous entry's hash. */
@@ -112,14 +124,19 @@ const INSERT_ENTRIES = `
     AS u(seq, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
       prev_hash, hash)`;
 
-/** The chain head and the database clock, read after the lock is held (clock_timestamp, not the transaction's now()). */
+/**
+ * The chain head and the database clock, read after the lock is held (clock_timestamp, not the transaction's now()).
+ */
 const HEAD = `
   SELECT h.seq::text AS seq, h.hash AS hash, to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now
   FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT a.seq, a.hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1) AS h ON true`;
 
 const MIN_BIGINT = '-9223372036854775808';
 
-/** Data and constraint errors (SQLSTATE classes 22 and 23) belong to one entry; anything else may concern the whole batch. */
+/**
+ * Data and constraint errors (SQLSTATE classes 22 and 23) belong to one entry; anything else may concern the whole
+ * batch.
+ */
 const isEntryError = (error: unknown): boolean => /^2[23]/.test(String((error as { code?: unknown })?.code ?? ''));
 
 function fieldsOf(row: Row): ChainedFields {
@@ -238,8 +255,15 @@ export class TypeormAuditLog extends AuditLog {
          AND ($3::text[] IS NULL OR a.action = ANY($3::text[])) AND ($4::text[] IS NULL OR a.outcome = ANY($4::text[]))
          AND ($5::timestamptz IS NULL OR (a.at, a.seq) < ($5::timestamptz, $6::bigint))
        ORDER BY a.at DESC, a.seq DESC LIMIT $7`,
-      [this.hashCpf(cpf.value), query.since.toISOString(), query.actions ?? null, query.outcomes ?? null, at, seq,
-        take + 1],
+      [
+        this.hashCpf(cpf.value),
+        query.since.toISOString(),
+        query.actions ?? null,
+        query.outcomes ?? null,
+        at,
+        seq,
+        take + 1,
+      ],
     );
     const page = rows.slice(0, take);
     const last = page[page.length - 1];
@@ -269,7 +293,9 @@ export class TypeormAuditLog extends AuditLog {
 
   /** The chain's last entry, what an anchor records; null while the chain is empty. */
   async head(): Promise<AuditAnchor | null> {
-    const [row] = (await this.dataSource.query('SELECT seq::text AS seq, hash FROM audit_log ORDER BY audit_log.seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+    const [row] = (await this.dataSource.query(
+      'SELECT seq::text AS seq, hash FROM audit_log ORDER BY audit_log.seq DESC LIMIT 1',
+    )) as { seq: string; hash: string }[];
     return row ? { seq: Number(row.seq), hash: row.hash } : null;
   }
 
@@ -278,25 +304,46 @@ export class TypeormAuditLog extends AuditLog {
    * predecessor or does not match its own hash. `checked` counts the entries found intact before that point.
    */
   async verify(): Promise<AuditVerification> {
-    const broken = (checked: number, brokenAt: number, reason: string): AuditVerification => ({ ok: false, checked, brokenAt, reason });
+    const broken = (checked: number, brokenAt: number, reason: string): AuditVerification => ({
+      ok: false,
+      checked,
+      brokenAt,
+      reason,
+    });
     let prevHash = GENESIS_HASH;
     let expected = 1;
     let checked = 0;
     let after = MIN_BIGINT;
     for (;;) {
-      const rows: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM audit_log a WHERE a.seq > $1::bigint ORDER BY a.seq LIMIT $2`, [after, this.pageSize]);
+      const rows: Row[] = await this.dataSource.query(
+        `SELECT ${COLUMNS} FROM audit_log a WHERE a.seq > $1::bigint ORDER BY a.seq LIMIT $2`,
+        [after, this.pageSize],
+      );
       for (const row of rows) {
         const seq = Number(row.seq);
         if (seq < expected) return broken(checked, seq, `entry ${seq} lies outside the chain, which starts at 1`);
         if (seq > expected) {
-          const gap = seq === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`;
+          const gap =
+            seq === expected + 1 ? `entry ${expected} is missing` : `entries ${expected} to ${seq - 1} are missing`;
           return broken(checked, expected, `${gap}: the chain jumps from ${expected - 1} to ${seq}`);
         }
         if (row.prev_hash !== prevHash) {
-          return broken(checked, seq, seq === 1 ? 'prev_hash of the first entry is not the genesis hash' : `prev_hash does not match the hash of entry ${seq - 1}: an entry was rewritten or replaced`);
+          return broken(
+            checked,
+            seq,
+            seq === 1
+              ? 'prev_hash of the first entry is not the genesis hash'
+              : `prev_hash does not match the hash of entry ${seq - 1}: an entry was rewritten or replaced`,
+          );
         }
-        if (BigInt(row.at_us) % 1000n !== 0n) return broken(checked, seq, 'timestamp was altered: it holds sub-millisecond digits the appender never writes');
-        if (auditEntryHash(prevHash, fieldsOf(row)) !== row.hash) return broken(checked, seq, 'hash does not match the entry content: the entry was altered');
+        if (BigInt(row.at_us) % 1000n !== 0n)
+          return broken(
+            checked,
+            seq,
+            'timestamp was altered: it holds sub-millisecond digits the appender never writes',
+          );
+        if (auditEntryHash(prevHash, fieldsOf(row)) !== row.hash)
+          return broken(checked, seq, 'hash does not match the entry content: the entry was altered');
         prevHash = row.hash;
         expected += 1;
         checked += 1;
@@ -350,8 +397,19 @@ export class TypeormAuditLog extends AuditLog {
         seq += 1;
         const hash = auditEntryHash(prevHash, { seq, at, ...fields });
         const values = [
-          seq, fields.clientId, fields.scope, fields.purpose, fields.cpfMasked, fields.cpfHash, fields.action,
-          fields.resource, fields.outcome, fields.requestId, fields.detail ?? null, prevHash, hash,
+          seq,
+          fields.clientId,
+          fields.scope,
+          fields.purpose,
+          fields.cpfMasked,
+          fields.cpfHash,
+          fields.action,
+          fields.resource,
+          fields.outcome,
+          fields.requestId,
+          fields.detail ?? null,
+          prevHash,
+          hash,
         ];
         values.forEach((v, i) => columns[i].push(v));
         prevHash = hash;

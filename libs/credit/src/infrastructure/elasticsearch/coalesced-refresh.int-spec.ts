@@ -27,7 +27,8 @@ function purchases(cpf: Cpf, prefix: string, n: number): TransactionEvent[] {
 /**
  * Read-after-write with refresh=false bulks and one coalesced explicit `_refresh`. The index's periodic refresh is
  * switched off (refresh_interval -1), so the only way a search can see a document is a refresh the store made: a
- * passing read proves the store refreshed after the write and before append resolved, not that a timer happened to fire.
+ * passing read proves the store refreshed after the write and before append resolved, not that a timer happened to
+ * fire.
  */
 describe('ElasticsearchTransactionStore with coalesced refresh (real Elasticsearch)', () => {
   const url = requireEnv('ELASTICSEARCH_URL');
@@ -36,7 +37,8 @@ describe('ElasticsearchTransactionStore with coalesced refresh (real Elasticsear
   let store: ElasticsearchTransactionStore;
 
   const countFor = async (cpf: Cpf) => (await es.count({ index, query: { term: { cpf: cpf.value } } })).count;
-  const refreshStats = async () => (await es.indices.stats({ index, metric: 'refresh' })).indices![index]!.primaries!.refresh!;
+  const refreshStats = async () =>
+    (await es.indices.stats({ index, metric: 'refresh' })).indices![index]!.primaries!.refresh!;
 
   beforeAll(async () => {
     store = new ElasticsearchTransactionStore(es, { index, refresh: 'coalesced' });
@@ -50,7 +52,8 @@ describe('ElasticsearchTransactionStore with coalesced refresh (real Elasticsear
     await es.close();
   });
 
-  describe('honours the TransactionStore contract with no refresh but its own', () => transactionStoreContract(() => store));
+  describe('honours the TransactionStore contract with no refresh but its own', () =>
+    transactionStoreContract(() => store));
 
   it('control: with refresh=false and the periodic refresh off, a write is not searchable (so the tests below can fail)', async () => {
     const cpf = uniqueCpf();

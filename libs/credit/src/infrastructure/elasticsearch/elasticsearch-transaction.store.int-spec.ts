@@ -38,10 +38,10 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   const es = new ElasticsearchService({ node: url, requestTimeout: 30_000 });
   let store: ElasticsearchTransactionStore;
 
-  const countDocs = async (cpf?: Cpf) => (await es.count({ index, ...(cpf ? { query: { term: { cpf: cpf.value } } } : {}) })).count;
-  const countDocsIn = async (name: string, cpf: Cpf) => (
-    await es.count({ index: name, query: { term: { cpf: cpf.value } } })
-  ).count;
+  const countDocs = async (cpf?: Cpf) =>
+    (await es.count({ index, ...(cpf ? { query: { term: { cpf: cpf.value } } } : {}) })).count;
+  const countDocsIn = async (name: string, cpf: Cpf) =>
+    (await es.count({ index: name, query: { term: { cpf: cpf.value } } })).count;
 
   beforeAll(async () => {
     store = new ElasticsearchTransactionStore(es, { index, refresh: 'wait_for' });
@@ -55,13 +55,16 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   });
 
   describe('replicas and readiness', () => {
-    const replicasOf = async (name: string) => (await es.indices.getSettings({ index: name }))[name]!.settings!.index!.number_of_replicas;
+    const replicasOf = async (name: string) =>
+      (await es.indices.getSettings({ index: name }))[name]!.settings!.index!.number_of_replicas;
 
     it('places a replica only where there is another node for it, says so in the template, and is then green: up', async () => {
       const { number_of_data_nodes: nodes } = await es.cluster.health();
       const expected = nodes > 1 ? '1' : '0';
       expect(await replicasOf(index)).toBe(expected);
-      const { index_templates: [template] } = await es.indices.getIndexTemplate({ name: store.templateName });
+      const {
+        index_templates: [template],
+      } = await es.indices.getIndexTemplate({ name: store.templateName });
       expect(template!.index_template.template!.settings).toMatchObject({ index: { number_of_replicas: expected } });
       await es.cluster.health({ index, wait_for_status: 'green', timeout: '30s' });
       expect(await store.health()).toBe('up');
@@ -88,7 +91,10 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     });
 
     it('reports the store down when Elasticsearch does not answer', async () => {
-      const unreachable = new ElasticsearchTransactionStore(new ElasticsearchService({ node: 'http://127.0.0.1:1', requestTimeout: 1_000 }), { index, refresh: false });
+      const unreachable = new ElasticsearchTransactionStore(
+        new ElasticsearchService({ node: 'http://127.0.0.1:1', requestTimeout: 1_000 }),
+        { index, refresh: false },
+      );
       expect(await unreachable.health()).toBe('down');
     });
   });
@@ -107,11 +113,24 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const mapping = (await es.indices.getMapping({ index }))[index]!.mappings;
     expect(mapping.dynamic).toBe('strict');
     expect(mapping.properties).toEqual(TRANSACTION_MAPPINGS.properties);
-    const types = Object.fromEntries(Object.entries(mapping.properties ?? {}).map(([k, v]) => [k, (v as { type: string }).type]));
+    const types = Object.fromEntries(
+      Object.entries(mapping.properties ?? {}).map(([k, v]) => [k, (v as { type: string }).type]),
+    );
     expect(types).toEqual({
-      eventId: 'keyword', cpf: 'keyword', type: 'keyword', occurredAt: 'date', source: 'keyword', inquirer: 'keyword',
-      purpose: 'keyword', kind: 'keyword',
-      amountCents: 'long', merchant: 'keyword', mcc: 'keyword', installments: 'short', approved: 'boolean', cardLast4: 'keyword',
+      eventId: 'keyword',
+      cpf: 'keyword',
+      type: 'keyword',
+      occurredAt: 'date',
+      source: 'keyword',
+      inquirer: 'keyword',
+      purpose: 'keyword',
+      kind: 'keyword',
+      amountCents: 'long',
+      merchant: 'keyword',
+      mcc: 'keyword',
+      installments: 'short',
+      approved: 'boolean',
+      cardLast4: 'keyword',
       demo: 'boolean',
     });
     const settings = (await es.indices.getSettings({ index }))[index]!.settings!.index!;
@@ -123,10 +142,23 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   it('rejects a document with a field the mapping does not declare', async () => {
     const cpf = uniqueCpf();
     const attempt = es.index({
-      index, id: `strict-${cpf.value}`, refresh: 'wait_for',
-      document: { eventId: `strict-${cpf.value}`, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: NOW.toISOString(), inquirer: 'X', purpose: 'Y', riskScore: 7 },
+      index,
+      id: `strict-${cpf.value}`,
+      refresh: 'wait_for',
+      document: {
+        eventId: `strict-${cpf.value}`,
+        cpf: cpf.value,
+        type: 'BUREAU_INQUIRY',
+        occurredAt: NOW.toISOString(),
+        inquirer: 'X',
+        purpose: 'Y',
+        riskScore: 7,
+      },
     });
-    const error = await attempt.then(() => null, (e: unknown) => e);
+    const error = await attempt.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(errorType(error)).toBe('strict_dynamic_mapping_exception');
     expect(await countDocs(cpf)).toBe(0);
   });
@@ -151,45 +183,60 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
   it('throws on an item error other than a duplicate, naming the first one, instead of dropping the event', async () => {
     const cpf = uniqueCpf();
     const good = movements(cpf, `bad-${cpf.value}`, 2);
-    // installments is a `short`: a value out of its range is a mapping error, a stand-in for any non-duplicate item failure.
+    // installments is a `short`: a value out of its range is a mapping error, a stand-in for any non-duplicate item
+    // failure.
     const bad: TransactionEvent = {
-      type: 'CARD_PURCHASE', eventId: `bad-${cpf.value}-card`, cpf, occurredAt: NOW, source: 'api:Store Test',
-      merchant: 'M', mcc: '5411',
-      amount: Money.ofCents(100), installments: 100_000, approved: true, cardLast4: '4242',
+      type: 'CARD_PURCHASE',
+      eventId: `bad-${cpf.value}-card`,
+      cpf,
+      occurredAt: NOW,
+      source: 'api:Store Test',
+      merchant: 'M',
+      mcc: '5411',
+      amount: Money.ofCents(100),
+      installments: 100_000,
+      approved: true,
+      cardLast4: '4242',
     };
-    await expect(store.append([good[0]!, bad, good[1]!])).rejects.toThrow(new RegExp(`refused 1 of 3 events.*bad-${cpf.value}-card \\(400 (mapper_parsing_exception|document_parsing_exception)`));
+    await expect(store.append([good[0]!, bad, good[1]!])).rejects.toThrow(
+      new RegExp(
+        `refused 1 of 3 events.*bad-${cpf.value}-card \\(400 (mapper_parsing_exception|document_parsing_exception)`,
+      ),
+    );
     // The valid ones in the same bulk were stored, so resending the batch after a fix only adds the fixed event.
     expect(await countDocs(cpf)).toBe(2);
   });
 
-  it('keeps documents written before sources were kept readable, and treats a re-sent copy of one as a' +
-    ' duplicate', async () => {
-    const legacyIndex = `${index}-legacy`;
-    const cpf = uniqueCpf();
-    const [first, second] = movements(cpf, `legacy-${cpf.value}`, 2);
-    const legacy = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
-    try {
-      await legacy.ensureIndex();
-      // What the previous version wrote: `_id` is the bare event id and there is no source.
-      const { source: _ignored, ...old } = Mapper.toDocument(first!);
-      await es.index({ index: legacyIndex, id: first!.eventId, document: old, refresh: true });
-      const store = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
-      await store.ensureIndex();
-      expect(
-        (await store.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events
-      ).toEqual([{ ...first, source: null }]);
-      expect(await store.findStored([first!])).toEqual([true]);
-      expect(await store.append([first!])).toMatchObject({ stored: 0, duplicates: 1 });
-      // Another source's different event under the same id is another event.
-      const another = { ...second!, eventId: first!.eventId, source: 'amqp:another-partner' };
-      expect(await store.findStored([another])).toEqual([false]);
-      expect(await store.append([another])).toMatchObject({ stored: 1, duplicates: 0 });
-      expect(await countDocsIn(legacyIndex, cpf)).toBe(2);
-    } finally {
-      await es.indices.delete({ index: legacyIndex, ignore_unavailable: true });
-      await es.indices.deleteIndexTemplate({ name: legacy.templateName }).catch(() => undefined);
-    }
-  });
+  it(
+    'keeps documents written before sources were kept readable, and treats a re-sent copy of one as a' + ' duplicate',
+    async () => {
+      const legacyIndex = `${index}-legacy`;
+      const cpf = uniqueCpf();
+      const [first, second] = movements(cpf, `legacy-${cpf.value}`, 2);
+      const legacy = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
+      try {
+        await legacy.ensureIndex();
+        // What the previous version wrote: `_id` is the bare event id and there is no source.
+        const { source: _ignored, ...old } = Mapper.toDocument(first!);
+        await es.index({ index: legacyIndex, id: first!.eventId, document: old, refresh: true });
+        const store = new ElasticsearchTransactionStore(es, { index: legacyIndex, refresh: 'wait_for' });
+        await store.ensureIndex();
+        expect((await store.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events).toEqual([
+          { ...first, source: null },
+        ]);
+        expect(await store.findStored([first!])).toEqual([true]);
+        expect(await store.append([first!])).toMatchObject({ stored: 0, duplicates: 1 });
+        // Another source's different event under the same id is another event.
+        const another = { ...second!, eventId: first!.eventId, source: 'amqp:another-partner' };
+        expect(await store.findStored([another])).toEqual([false]);
+        expect(await store.append([another])).toMatchObject({ stored: 1, duplicates: 0 });
+        expect(await countDocsIn(legacyIndex, cpf)).toBe(2);
+      } finally {
+        await es.indices.delete({ index: legacyIndex, ignore_unavailable: true });
+        await es.indices.deleteIndexTemplate({ name: legacy.templateName }).catch(() => undefined);
+      }
+    },
+  );
 
   it('skips the look-up of old documents on an index that never held any', async () => {
     const fresh = `${index}-fresh`;
@@ -215,7 +262,10 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const cpf = uniqueCpf();
     await store.append(movements(cpf, `idem-${cpf.value}`, 3));
     await store.ensureIndex();
-    await Promise.all([store.ensureIndex(), new ElasticsearchTransactionStore(es, { index, refresh: false }).ensureIndex()]);
+    await Promise.all([
+      store.ensureIndex(),
+      new ElasticsearchTransactionStore(es, { index, refresh: false }).ensureIndex(),
+    ]);
     expect(await countDocs(cpf)).toBe(3);
     expect((await es.indices.getMapping({ index }))[index]!.mappings.dynamic).toBe('strict');
   });
@@ -226,15 +276,26 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
     const events: TransactionEvent[] = [
       ...movements(cpf, `${p}-m`, 60),
       ...Array.from({ length: 15 }, (_, i): TransactionEvent => ({
-        type: 'BUREAU_INQUIRY', eventId: `${p}-i${i}`, cpf, occurredAt: new Date(
-          NOW.getTime() - i * 20 * DAY_MS
-        ), source: 'api:Store Test', inquirer: `Banco ${i}`, purpose: 'CREDIT_GRANTING',
+        type: 'BUREAU_INQUIRY',
+        eventId: `${p}-i${i}`,
+        cpf,
+        occurredAt: new Date(NOW.getTime() - i * 20 * DAY_MS),
+        source: 'api:Store Test',
+        inquirer: `Banco ${i}`,
+        purpose: 'CREDIT_GRANTING',
       })),
       ...Array.from({ length: 15 }, (_, i): TransactionEvent => ({
-        type: 'CARD_PURCHASE', eventId: `${p}-c${i}`, cpf, occurredAt: new Date(
-          NOW.getTime() - i * 9 * DAY_MS
-        ), source: 'api:Store Test', merchant: `Loja ${i}`, mcc: '5411',
-        amount: Money.ofCents(1_000 + i), installments: 1 + (i % 12), approved: i % 4 !== 0, cardLast4: '4242',
+        type: 'CARD_PURCHASE',
+        eventId: `${p}-c${i}`,
+        cpf,
+        occurredAt: new Date(NOW.getTime() - i * 9 * DAY_MS),
+        source: 'api:Store Test',
+        merchant: `Loja ${i}`,
+        mcc: '5411',
+        amount: Money.ofCents(1_000 + i),
+        installments: 1 + (i % 12),
+        approved: i % 4 !== 0,
+        cardLast4: '4242',
       })),
       // Same instant as another event: the event id must break the tie the same way on both.
       {
@@ -257,23 +318,35 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await s.list(cpf, { from: new Date(NOW.getTime() - 120 * DAY_MS), to: NOW, limit: 7, cursor, types });
+        const page = await s.list(cpf, {
+          from: new Date(NOW.getTime() - 120 * DAY_MS),
+          to: NOW,
+          limit: 7,
+          cursor,
+          types,
+        });
         ids.push(...page.events.map((e) => e.eventId));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       return ids;
     };
     expect(await pages(store)).toEqual(await pages(memory));
-    expect(await pages(store, ['CARD_PURCHASE', 'BUREAU_INQUIRY'])).toEqual(await pages(memory, ['CARD_PURCHASE', 'BUREAU_INQUIRY']));
+    expect(await pages(store, ['CARD_PURCHASE', 'BUREAU_INQUIRY'])).toEqual(
+      await pages(memory, ['CARD_PURCHASE', 'BUREAU_INQUIRY']),
+    );
     expect(await pages(store, [])).toEqual([]);
     const since = new Date(NOW.getTime() - 100 * DAY_MS);
     expect(await store.inquiriesSince(cpf, since, 4)).toEqual(await memory.inquiriesSince(cpf, since, 4));
   });
 
   it('refuses a cursor it did not issue', async () => {
-    await expect(store.list(uniqueCpf(), { from: new Date(0), to: NOW, limit: 5, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
+    await expect(
+      store.list(uniqueCpf(), { from: new Date(0), to: NOW, limit: 5, cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
     const forged = Buffer.from(JSON.stringify([NOW.getTime() + 0.5, 'x'])).toString('base64url');
-    await expect(store.list(uniqueCpf(), { from: new Date(0), to: NOW, limit: 5, cursor: forged })).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
+    await expect(
+      store.list(uniqueCpf(), { from: new Date(0), to: NOW, limit: 5, cursor: forged }),
+    ).rejects.toMatchObject({ code: 'CURSOR_INVALID' });
   });
 
   it('reports health from the cluster: up here, down when the node cannot be reached', async () => {
@@ -297,19 +370,23 @@ describe('ElasticsearchTransactionStore (real Elasticsearch)', () => {
       }
       samples.sort((a, b) => a - b);
       timings[String(refresh)] = samples[2]!;
-      process.stdout.write(`1,000-event append, refresh=${String(refresh)}: median ${samples[2]!.toFixed(1)} ms (runs: ${samples.map((x) => x.toFixed(1)).join(', ')})\n`);
+      process.stdout.write(
+        `1,000-event append, refresh=${String(refresh)}: median ${samples[2]!.toFixed(1)} ms (runs: ${samples.map((x) => x.toFixed(1)).join(', ')})\n`,
+      );
     }
     expect(Object.keys(timings)).toHaveLength(2);
   });
 
   it('wires up through ElasticsearchTransactionsModule: one store behind the port and the class, index ensured', async () => {
     const moduleIndex = `${index}-module`;
-    const moduleRef = await Test.createTestingModule({ imports: [ElasticsearchTransactionsModule.forRoot(url, { index: moduleIndex })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ElasticsearchTransactionsModule.forRoot(url, { index: moduleIndex })],
+    }).compile();
     try {
       const port = moduleRef.get(TransactionStore);
       expect(port).toBeInstanceOf(ElasticsearchTransactionStore);
       expect(moduleRef.get(ElasticsearchTransactionStore)).toBe(port);
-      expect((await es.indices.exists({ index: moduleIndex }))).toBe(true);
+      expect(await es.indices.exists({ index: moduleIndex })).toBe(true);
       const cpf = uniqueCpf();
       expect(await port.append(movements(cpf, `module-${cpf.value}`, 2))).toMatchObject({ stored: 2, duplicates: 0 });
       expect((await port.list(cpf, { from: new Date(0), to: NOW, limit: 10 })).events).toHaveLength(2);

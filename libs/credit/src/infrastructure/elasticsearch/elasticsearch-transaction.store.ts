@@ -11,7 +11,13 @@ import {
 } from '../../application/ports/transaction.store';
 import { CREDIT_DECISION_PURPOSES } from '../../domain/transactions/inquiry-purposes';
 import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
-import { CardPurchaseSummary, InquirySummary, MovementWindow, ScoringActivity, TransactionSummary } from '../../domain/transactions/transaction-summary';
+import {
+  CardPurchaseSummary,
+  InquirySummary,
+  MovementWindow,
+  ScoringActivity,
+  TransactionSummary,
+} from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 import { CoalescedRefresh } from './coalesced-refresh';
 import {
@@ -47,11 +53,26 @@ export interface ElasticsearchTransactionStoreOptions {
 /** Same order as the embedded store: newest first, then event id so ties page deterministically. */
 const NEWEST_FIRST: estypes.SortCombinations[] = [{ occurredAt: { order: 'desc' } }, { eventId: { order: 'asc' } }];
 /** What the newest inquiry and the newest card purchase show, read from their one top hit per type. */
-const LAST_EVENT_FIELDS = ['occurredAt', 'inquirer', 'purpose', 'merchant', 'mcc', 'amountCents', 'installments', 'approved'];
+const LAST_EVENT_FIELDS = [
+  'occurredAt',
+  'inquirer',
+  'purpose',
+  'merchant',
+  'mcc',
+  'amountCents',
+  'installments',
+  'approved',
+];
 
-interface CountAgg { doc_count: number }
-interface SumAgg { value: number | null }
-interface TopHitsAgg { hits: { hits: Array<{ _source?: Partial<TransactionDocument> }> } }
+interface CountAgg {
+  doc_count: number;
+}
+interface SumAgg {
+  value: number | null;
+}
+interface TopHitsAgg {
+  hits: { hits: Array<{ _source?: Partial<TransactionDocument> }> };
+}
 type WindowKey = '30d' | '90d' | '6m';
 interface WindowAgg extends CountAgg {
   sign: { buckets: Record<'in' | 'out', CountAgg & { cents: SumAgg }> };
@@ -63,12 +84,26 @@ interface TypeBucket extends CountAgg {
   last: TopHitsAgg;
   windows: { buckets: Record<WindowKey, WindowAgg> };
 }
-interface SummaryAggs { byType: { buckets: TypeBucket[] } }
+interface SummaryAggs {
+  byType: { buckets: TypeBucket[] };
+}
 interface ActivityAggs {
-  byCpf: { buckets: Array<{ key: string | number; inquiries: CountAgg; movements: CountAgg & { sign: { buckets: Record<'in' | 'out', CountAgg & { cents: SumAgg }> } }; cards: CountAgg & { approved: CountAgg & { cents: SumAgg } } }> };
+  byCpf: {
+    buckets: Array<{
+      key: string | number;
+      inquiries: CountAgg;
+      movements: CountAgg & { sign: { buckets: Record<'in' | 'out', CountAgg & { cents: SumAgg }> } };
+      cards: CountAgg & { approved: CountAgg & { cents: SumAgg } };
+    }>;
+  };
 }
 
-const NO_WINDOW: WindowAgg = { doc_count: 0, sign: { buckets: { in: { doc_count: 0, cents: { value: 0 } }, out: { doc_count: 0, cents: { value: 0 } } } }, byKind: { buckets: [] }, approved: { buckets: [] } };
+const NO_WINDOW: WindowAgg = {
+  doc_count: 0,
+  sign: { buckets: { in: { doc_count: 0, cents: { value: 0 } }, out: { doc_count: 0, cents: { value: 0 } } } },
+  byKind: { buckets: [] },
+  approved: { buckets: [] },
+};
 
 /**
  * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` from (source, event id) (documentId), so `create`
@@ -126,7 +161,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       this.legacyDocuments = false;
     } catch (error) {
       if (errorType(error) !== 'resource_already_exists_exception') throw error;
-      // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails loudly here.
+      // An index made before the template (or by an older version) gets the fields it lacks; a conflicting type fails
+      // loudly here.
       await this.es.indices.putMapping({ index: this.index, ...TRANSACTION_MAPPINGS });
       await this.es.indices.putSettings({ index: this.index, settings: { number_of_replicas: replicas } });
       await this.es.indices.refresh({ index: this.index });
@@ -217,7 +253,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
         if (pending.length > 0) await sleep(backpressurePause(attempt));
       }
     }
-    // Also after a batch of duplicates only: their first writer may not have refreshed yet (it may have crashed before).
+    // Also after a batch of duplicates only: their first writer may not have refreshed yet (it may have crashed
+    // before).
     if (mode === 'coalesced' && batch.length > 0) await this.refresher.request();
     return { stored, duplicates: events.length - stored, outcomes };
   }
@@ -247,9 +284,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       ids: [...new Set(events.map((e) => e.eventId))],
     });
     const old = new Map<string, TransactionDocument>();
-    for (const d of response.docs) if (
-      'found' in d && d.found && d._source && d._source.source === undefined
-    ) old.set(d._id, d._source);
+    for (const d of response.docs)
+      if ('found' in d && d.found && d._source && d._source.source === undefined) old.set(d._id, d._source);
     return events.map((e) => {
       const doc = old.get(e.eventId);
       return doc !== undefined && sameContent(doc, Mapper.toDocument(e));
@@ -264,7 +300,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   private async refreshIndex(): Promise<void> {
     const { _shards: shards } = await this.es.indices.refresh({ index: this.index });
     // A shard that failed to refresh would leave its part of the batch unreadable while we report it readable.
-    if (shards && shards.failed > 0) throw new Error(`refresh of ${this.index} failed on ${shards.failed} of ${shards.total} shards`);
+    if (shards && shards.failed > 0)
+      throw new Error(`refresh of ${this.index} failed on ${shards.failed} of ${shards.total} shards`);
   }
 
   /**
@@ -285,7 +322,9 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     return toSummary((response.aggregations as unknown as SummaryAggs).byType.buckets);
   }
 
-  /** The same tree under a terms bucket per CPF, in one search for all of them: one query phase instead of one per CPF. */
+  /**
+   * The same tree under a terms bucket per CPF, in one search for all of them: one query phase instead of one per CPF.
+   */
   /**
    * Counts and sums only, per CPF, under filters rather than the summary's per-type buckets and "last event" hits:
    * measured, the full summary cost Elasticsearch about 0.6 ms of CPU per CPF in a window of 1,000.
@@ -302,46 +341,82 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       index: this.index,
       size: 0,
       track_total_hits: false,
-      query: { bool: { filter: [{ terms: { cpf: unique.map((c) => c.value) } }, { range: { occurredAt: { gte: since6m < since90d ? since6m : since90d, lte: now.toISOString() } } }] } },
+      query: {
+        bool: {
+          filter: [
+            { terms: { cpf: unique.map((c) => c.value) } },
+            { range: { occurredAt: { gte: since6m < since90d ? since6m : since90d, lte: now.toISOString() } } },
+          ],
+        },
+      },
       aggs: {
         byCpf: {
           // Every CPF asked for is in the query, so a bucket per CPF is exact on any number of shards.
           terms: { field: 'cpf', size: unique.length },
           aggs: {
             // Only consultations for a credit decision count (inquiry-purposes.ts), as in the summary.
-            inquiries: { filter: { bool: { filter: [of('BUREAU_INQUIRY', since6m), { terms: { purpose: [...CREDIT_DECISION_PURPOSES] } }] } } },
+            inquiries: {
+              filter: {
+                bool: {
+                  filter: [of('BUREAU_INQUIRY', since6m), { terms: { purpose: [...CREDIT_DECISION_PURPOSES] } }],
+                },
+              },
+            },
             movements: {
               filter: of('FINANCIAL_MOVEMENT', since90d),
               // As the summary's: `in` is cents >= 0, `out` cents < 0.
-              aggs: { sign: { range: { field: 'amountCents', keyed: true, ranges: [{ key: 'out', to: 0 }, { key: 'in', from: 0 }] }, aggs: { cents: { sum: { field: 'amountCents' } } } } },
+              aggs: {
+                sign: {
+                  range: {
+                    field: 'amountCents',
+                    keyed: true,
+                    ranges: [
+                      { key: 'out', to: 0 },
+                      { key: 'in', from: 0 },
+                    ],
+                  },
+                  aggs: { cents: { sum: { field: 'amountCents' } } },
+                },
+              },
             },
-            cards: { filter: of('CARD_PURCHASE', since90d), aggs: { approved: { filter: { term: { approved: true } }, aggs: { cents: { sum: { field: 'amountCents' } } } } } },
+            cards: {
+              filter: of('CARD_PURCHASE', since90d),
+              aggs: {
+                approved: { filter: { term: { approved: true } }, aggs: { cents: { sum: { field: 'amountCents' } } } },
+              },
+            },
           },
         },
       },
     });
     const buckets = (response.aggregations as unknown as ActivityAggs).byCpf.buckets;
     const found = new Map(buckets.map((b) => [String(b.key), b]));
-    return new Map(unique.map((cpf) => {
-      const b = found.get(cpf.value);
-      const cards = b?.cards.doc_count ?? 0;
-      const approved = b?.cards.approved.doc_count ?? 0;
-      return [cpf.value, {
-        inquiriesLast6Months: b?.inquiries.doc_count ?? 0,
-        inflow90dCents: cents(b?.movements.sign.buckets.in.cents),
-        outflow90dCents: Math.abs(cents(b?.movements.sign.buckets.out.cents)),
-        cardPurchases90d: cards,
-        cardDeclined90d: cards - approved,
-        cardApproved90dCents: cents(b?.cards.approved.cents),
-      }];
-    }));
+    return new Map(
+      unique.map((cpf) => {
+        const b = found.get(cpf.value);
+        const cards = b?.cards.doc_count ?? 0;
+        const approved = b?.cards.approved.doc_count ?? 0;
+        return [
+          cpf.value,
+          {
+            inquiriesLast6Months: b?.inquiries.doc_count ?? 0,
+            inflow90dCents: cents(b?.movements.sign.buckets.in.cents),
+            outflow90dCents: Math.abs(cents(b?.movements.sign.buckets.out.cents)),
+            cardPurchases90d: cards,
+            cardDeclined90d: cards - approved,
+            cardApproved90dCents: cents(b?.cards.approved.cents),
+          },
+        ];
+      }),
+    );
   }
 
   async list(cpf: Cpf, w: TransactionWindow): Promise<TransactionPage> {
     const after = w.cursor ? decodeCursor(w.cursor) : null;
     // Cursors we issue carry whole epoch milliseconds; ES would silently truncate a forged fraction (changing the page)
     // or answer 400 on a huge number, so such a cursor is refused as invalid here, before it becomes a 500.
-    if (after && !Number.isSafeInteger(after.at)) throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
+    if (after && !Number.isSafeInteger(after.at))
+      throw new ValidationError('CURSOR_INVALID', 'cursor', 'is not a cursor returned by this API');
     const filter: estypes.QueryDslQueryContainer[] = [
       { term: { cpf: cpf.value } },
       { range: { occurredAt: { gte: w.from.toISOString(), lte: w.to.toISOString() } } },
@@ -360,7 +435,10 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     const hits = response.hits.hits;
     const events = hits.slice(0, w.limit).map((h) => Mapper.toDomain(h._source as TransactionDocument));
     const last = events[events.length - 1];
-    return { events, nextCursor: hits.length > w.limit && last ? encodeCursor(last.occurredAt.getTime(), last.eventId) : null };
+    return {
+      events,
+      nextCursor: hits.length > w.limit && last ? encodeCursor(last.occurredAt.getTime(), last.eventId) : null,
+    };
   }
 
   async inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]> {
@@ -370,7 +448,11 @@ export class ElasticsearchTransactionStore extends TransactionStore {
       track_total_hits: false,
       query: {
         bool: {
-          filter: [{ term: { cpf: cpf.value } }, { term: { type: 'BUREAU_INQUIRY' } }, { range: { occurredAt: { gte: since.toISOString() } } }],
+          filter: [
+            { term: { cpf: cpf.value } },
+            { term: { type: 'BUREAU_INQUIRY' } },
+            { range: { occurredAt: { gte: since.toISOString() } } },
+          ],
         },
       },
       sort: NEWEST_FIRST,
@@ -378,7 +460,10 @@ export class ElasticsearchTransactionStore extends TransactionStore {
     return response.hits.hits.map((h) => Mapper.toDomain(h._source as TransactionDocument) as BureauInquiry);
   }
 
-  /** Yellow is the normal state of a single node with replicas configured elsewhere: data is fully readable and writable. */
+  /**
+   * Yellow is the normal state of a single node with replicas configured elsewhere: data is fully readable and
+   * writable.
+   */
   /**
    * The events index's own health, as Elasticsearch reports it: green is up; yellow (a replica not placed, e.g. a node
    * lost) still serves every read and write but one more loss could lose data, so degraded; red (a primary shard not
@@ -422,7 +507,12 @@ function cents(sum: SumAgg | undefined): number {
 function toMovementWindow(agg: WindowAgg): MovementWindow {
   const byKind: MovementWindow['byKind'] = {};
   for (const bucket of agg.byKind.buckets) byKind[bucket.key as MovementKind] = cents(bucket.net);
-  return { inflowCents: cents(agg.sign.buckets.in.cents), outflowCents: Math.abs(cents(agg.sign.buckets.out.cents)), count: agg.doc_count, byKind };
+  return {
+    inflowCents: cents(agg.sign.buckets.in.cents),
+    outflowCents: Math.abs(cents(agg.sign.buckets.out.cents)),
+    count: agg.doc_count,
+    byKind,
+  };
 }
 
 function toInquirySummary(d: Partial<TransactionDocument>): InquirySummary {
@@ -431,8 +521,12 @@ function toInquirySummary(d: Partial<TransactionDocument>): InquirySummary {
 
 function toCardPurchaseSummary(d: Partial<TransactionDocument>): CardPurchaseSummary {
   return {
-    merchant: d.merchant as string, mcc: d.mcc as string, amountCents: d.amountCents as number,
-    installments: d.installments as number, approved: d.approved as boolean, occurredAt: new Date(d.occurredAt as string),
+    merchant: d.merchant as string,
+    mcc: d.mcc as string,
+    amountCents: d.amountCents as number,
+    installments: d.installments as number,
+    approved: d.approved as boolean,
+    occurredAt: new Date(d.occurredAt as string),
   };
 }
 
@@ -491,7 +585,17 @@ function byTypeAgg(now: Date): estypes.AggregationsAggregationContainer {
         },
         aggs: {
           // from inclusive, to exclusive: `in` is cents >= 0 and `out` cents < 0, as in the embedded store.
-          sign: { range: { field: 'amountCents', keyed: true, ranges: [{ key: 'out', to: 0 }, { key: 'in', from: 0 }] }, aggs: { cents: { sum: { field: 'amountCents' } } } },
+          sign: {
+            range: {
+              field: 'amountCents',
+              keyed: true,
+              ranges: [
+                { key: 'out', to: 0 },
+                { key: 'in', from: 0 },
+              ],
+            },
+            aggs: { cents: { sum: { field: 'amountCents' } } },
+          },
           byKind: { terms: { field: 'kind', size: 100 }, aggs: { net: { sum: { field: 'amountCents' } } } },
           approved: { terms: { field: 'approved', size: 2 }, aggs: { cents: { sum: { field: 'amountCents' } } } },
         },
@@ -502,7 +606,8 @@ function byTypeAgg(now: Date): estypes.AggregationsAggregationContainer {
 
 function toSummary(buckets: TypeBucket[]): TransactionSummary {
   const byType = new Map(buckets.map((b) => [b.key, b]));
-  const window = (type: TransactionEvent['type'], key: WindowKey): WindowAgg => byType.get(type)?.windows.buckets[key] ?? NO_WINDOW;
+  const window = (type: TransactionEvent['type'], key: WindowKey): WindowAgg =>
+    byType.get(type)?.windows.buckets[key] ?? NO_WINDOW;
   const newest = (type: TransactionEvent['type']) => byType.get(type)?.last.hits.hits[0]?._source;
   const inquiry = newest('BUREAU_INQUIRY');
   const purchase = newest('CARD_PURCHASE');

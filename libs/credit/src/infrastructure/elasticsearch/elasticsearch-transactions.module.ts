@@ -19,7 +19,9 @@ export interface ElasticsearchTransactionsOptions {
   shards?: number;
 }
 
-/** Binds the TransactionStore port to Elasticsearch; the app starts only once the index exists with its strict mapping. */
+/**
+ * Binds the TransactionStore port to Elasticsearch; the app starts only once the index exists with its strict mapping.
+ */
 @Module({})
 export class ElasticsearchTransactionsModule {
   /** url: one node, or the nodes of one cluster separated by commas (the client spreads requests, skips dead nodes). */
@@ -42,8 +44,10 @@ export class ElasticsearchTransactionsModule {
           useFactory: async (es: ElasticsearchService) => {
             instrumentElasticsearch(es);
             const store = new ElasticsearchTransactionStore(es, {
-              index: options.index ?? DEFAULT_TRANSACTIONS_INDEX, refresh: options.refresh ?? 'coalesced',
-              replicas: options.replicas, shards: options.shards,
+              index: options.index ?? DEFAULT_TRANSACTIONS_INDEX,
+              refresh: options.refresh ?? 'coalesced',
+              replicas: options.replicas,
+              shards: options.shards,
             });
             await store.ensureIndex();
             return store;

@@ -21,7 +21,10 @@ describe('InMemoryAnalysisCache', () => {
   });
 
   it('keeps an entry until its TTL has elapsed and misses from that instant on', async () => {
-    jest.useFakeTimers({ now: new Date('2025-06-15T12:00:00Z'), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    jest.useFakeTimers({
+      now: new Date('2025-06-15T12:00:00Z'),
+      doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'],
+    });
     const cache = new InMemoryAnalysisCache();
     await cache.set(a, 'json', 300_000);
     jest.setSystemTime(new Date('2025-06-15T12:04:59.999Z'));
@@ -31,7 +34,10 @@ describe('InMemoryAnalysisCache', () => {
   });
 
   it('forgets an expired entry rather than reviving it later', async () => {
-    jest.useFakeTimers({ now: new Date('2025-06-15T12:00:00Z'), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    jest.useFakeTimers({
+      now: new Date('2025-06-15T12:00:00Z'),
+      doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'],
+    });
     const cache = new InMemoryAnalysisCache();
     await cache.set(a, 'json', 1_000);
     jest.setSystemTime(new Date('2025-06-15T12:00:02Z'));
@@ -41,7 +47,10 @@ describe('InMemoryAnalysisCache', () => {
   });
 
   it('refreshes the TTL when the same CPF is stored again', async () => {
-    jest.useFakeTimers({ now: new Date('2025-06-15T12:00:00Z'), doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    jest.useFakeTimers({
+      now: new Date('2025-06-15T12:00:00Z'),
+      doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'],
+    });
     const cache = new InMemoryAnalysisCache();
     await cache.set(a, 'old', 10_000);
     jest.setSystemTime(new Date('2025-06-15T12:00:08Z'));

@@ -3,11 +3,15 @@ import { Clock, Cpf, SystemClock } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { AnalysisCache, CacheLookup, FillTicket } from '../../application/ports/analysis.cache';
 
-/** A bounded LRU with expiry: Map keeps insertion order, so re-inserting on read makes the first key the least recent. */
+/**
+ * A bounded LRU with expiry: Map keeps insertion order, so re-inserting on read makes the first key the least recent.
+ */
 @Injectable()
 export class InMemoryAnalysisCache extends AnalysisCache {
   private readonly entries = new Map<string, { json: string; expiresAt: number }>();
-  /** Invalidations per CPF, the fill tickets. One number per CPF ever invalidated: the embedded store is a demo's size. */
+  /**
+   * Invalidations per CPF, the fill tickets. One number per CPF ever invalidated: the embedded store is a demo's size.
+   */
   private readonly invalidations = new Map<string, number>();
 
   /** `clock`: expiry follows the same clock as the analyses, so a TTL cut to an expiry ends at that very instant. */

@@ -2,7 +2,9 @@ import { RateDecision, RateLimiter } from '../../application/ports/rate-limiter'
 
 const WINDOW_MS = 60_000;
 
-/** Fixed one-minute windows per client, in this process only: the embedded default, and the fallback when Redis is away. */
+/**
+ * Fixed one-minute windows per client, in this process only: the embedded default, and the fallback when Redis is away.
+ */
 export class InMemoryRateLimiter extends RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
@@ -23,6 +25,11 @@ export class InMemoryRateLimiter extends RateLimiter {
       this.windows.set(clientId, w);
     }
     w.count += 1;
-    return { allowed: w.count <= this.limit, limit: this.limit, remaining: Math.max(0, this.limit - w.count), resetSeconds: Math.ceil((start + WINDOW_MS - now) / 1000) };
+    return {
+      allowed: w.count <= this.limit,
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - w.count),
+      resetSeconds: Math.ceil((start + WINDOW_MS - now) / 1000),
+    };
   }
 }

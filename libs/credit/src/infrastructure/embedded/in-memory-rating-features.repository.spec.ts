@@ -32,7 +32,9 @@ describe('InMemoryRatingFeaturesRepository', () => {
       }
     }
     expect(listed.sort()).toEqual([...cpfs].sort());
-    const [entry] = (await collectPages(repo.inPartition('BUCKET', partitionKeysOf(cpfs[1]!).bucket, 10))).flat().filter((e) => e.cpf === cpfs[1]);
+    const [entry] = (await collectPages(repo.inPartition('BUCKET', partitionKeysOf(cpfs[1]!).bucket, 10)))
+      .flat()
+      .filter((e) => e.cpf === cpfs[1]);
     expect(entry?.features?.monthlyIncomeCents()).toBe(0);
   });
 

@@ -3,10 +3,25 @@ import { PartitionRun, RatingJobRecord } from '../../application/ports/rating-jo
 import { noBandMoves } from '../../domain/rating/rating-head';
 import { InMemoryRatingJobRepository } from './in-memory-rating-job.repository';
 
-const job: RatingJobRecord = { id: 'j1', scope: { kind: 'CPFS', cpfs: ['12345678909'] }, modelVersion: 'm1', plan: { level: 'LIST', partitions: 1, estimatedCpfs: 1 }, createdAt: NOW };
+const job: RatingJobRecord = {
+  id: 'j1',
+  scope: { kind: 'CPFS', cpfs: ['12345678909'] },
+  modelVersion: 'm1',
+  plan: { level: 'LIST', partitions: 1, estimatedCpfs: 1 },
+  createdAt: NOW,
+};
 const run: PartitionRun = {
-  jobId: 'j1', index: 0, attempt: 1, worker: 'w', status: 'RUNNING', startedAt: NOW, heartbeatAt: NOW, finishedAt: null,
-  counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 }, bandMoves: noBandMoves(), error: null,
+  jobId: 'j1',
+  index: 0,
+  attempt: 1,
+  worker: 'w',
+  status: 'RUNNING',
+  startedAt: NOW,
+  heartbeatAt: NOW,
+  finishedAt: null,
+  counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
+  bandMoves: noBandMoves(),
+  error: null,
 };
 
 describe('InMemoryRatingJobRepository', () => {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PartitionRun, RatingJobRecord, RatingJobRepository } from '../../application/ports/rating-job.repository';
 
-const key = (run: Pick<PartitionRun, 'jobId' | 'index' | 'attempt'>): string => `${run.jobId}:${run.index}:${run.attempt}`;
+const key = (run: Pick<PartitionRun, 'jobId' | 'index' | 'attempt'>): string =>
+  `${run.jobId}:${run.index}:${run.attempt}`;
 
 /** Stores copies, so a caller changing an object it wrote or read changes nothing stored. */
 @Injectable()

@@ -9,7 +9,8 @@ const cpf = Cpf.parse(VALID_CPF);
 describe('InMemoryRatingRepository', () => {
   it('answers the newest rating as the latest and the history newest first', async () => {
     const repo = new InMemoryRatingRepository();
-    for (const [i, score] of [100, 200, 300].entries()) await saveRating(repo, aRating({ score, generatedAt: new Date(NOW.getTime() + i * DAY_MS) }));
+    for (const [i, score] of [100, 200, 300].entries())
+      await saveRating(repo, aRating({ score, generatedAt: new Date(NOW.getTime() + i * DAY_MS) }));
     expect((await repo.latest(cpf))?.props.score).toBe(300);
     expect((await repo.history(cpf, 10)).map((r) => r.props.score)).toEqual([300, 200, 100]);
     expect((await repo.history(cpf, 2)).map((r) => r.props.score)).toEqual([300, 200]);
@@ -26,7 +27,11 @@ describe('InMemoryRatingRepository', () => {
   it('folds the loose heads a snapshot read into it, keeping one head per CPF', async () => {
     const repo = new InMemoryRatingRepository();
     const first = ratingWrite(aRating({ score: 500 }), null, null);
-    const second = ratingWrite(aRating({ score: 520, generatedAt: new Date(NOW.getTime() + DAY_MS) }), first.head, null);
+    const second = ratingWrite(
+      aRating({ score: 520, generatedAt: new Date(NOW.getTime() + DAY_MS) }),
+      first.head,
+      null,
+    );
     await repo.append([first, second]);
     expect(repo.headCount()).toBe(2);
     const { shard } = partitionKeysOf(cpf.value);

@@ -2,13 +2,27 @@ import { Cpf, newId } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { PartitionHeads, RatingRepository } from '../../application/ports/rating.repository';
 import { Rating } from '../../domain/rating/rating';
-import { RATING_HISTORY_KEPT, RatingHead, RatingWrite, Recency, compareRecency, latestHead } from '../../domain/rating/rating-head';
+import {
+  RATING_HISTORY_KEPT,
+  RatingHead,
+  RatingWrite,
+  Recency,
+  compareRecency,
+  latestHead,
+} from '../../domain/rating/rating-head';
 import { PartitionLevel, partitionKeyOf } from '../../domain/rating/rating-partition';
 
 type Stored = { id: string; rating: Rating; head: RatingHead };
-const recency = (s: Stored): Recency => ({ featuresAt: s.head.featuresAt, seq: s.head.seq, generatedAt: s.rating.props.generatedAt, id: s.id });
+const recency = (s: Stored): Recency => ({
+  featuresAt: s.head.featuresAt,
+  seq: s.head.seq,
+  generatedAt: s.rating.props.generatedAt,
+  id: s.id,
+});
 
-/** The rating store in process, with the MongoDB adapter's semantics: idempotent by id, snapshots beside loose heads. */
+/**
+ * The rating store in process, with the MongoDB adapter's semantics: idempotent by id, snapshots beside loose heads.
+ */
 @Injectable()
 export class InMemoryRatingRepository extends RatingRepository {
   private readonly historyByCpf = new Map<string, Stored[]>();
@@ -20,7 +34,11 @@ export class InMemoryRatingRepository extends RatingRepository {
   }
 
   async history(cpf: Cpf, limit: number): Promise<Rating[]> {
-    return limit <= 0 ? [] : this.sorted(cpf.value).slice(0, limit).map((s) => s.rating);
+    return limit <= 0
+      ? []
+      : this.sorted(cpf.value)
+          .slice(0, limit)
+          .map((s) => s.rating);
   }
 
   async headsOf(cpfs: readonly Cpf[]): Promise<Map<string, RatingHead>> {
@@ -34,15 +52,24 @@ export class InMemoryRatingRepository extends RatingRepository {
 
   async headsInPartition(level: PartitionLevel, key: number): Promise<PartitionHeads> {
     const inside = (cpf: string) => partitionKeyOf(level, cpf) === key;
-    const pages = [...this.pages].filter(([, p]) => p.heads.some((h) => inside(h.cpf)) || (p.level === level && p.key === key));
+    const pages = [...this.pages].filter(
+      ([, p]) => p.heads.some((h) => inside(h.cpf)) || (p.level === level && p.key === key),
+    );
     const loose = [...this.loose].filter(([, h]) => inside(h.cpf));
     const byCpf = new Map<string, RatingHead[]>();
-    for (const head of [...pages.flatMap(([, p]) => p.heads.filter((h) => inside(h.cpf))), ...loose.map(([, h]) => h)]) {
+    for (const head of [
+      ...pages.flatMap(([, p]) => p.heads.filter((h) => inside(h.cpf))),
+      ...loose.map(([, h]) => h),
+    ]) {
       byCpf.set(head.cpf, [...(byCpf.get(head.cpf) ?? []), head]);
     }
     return {
       latest: new Map([...byCpf].map(([cpf, heads]) => [cpf, latestHead(heads).latest!])),
-      read: { pageIds: pages.map(([id]) => id), headIds: loose.map(([id]) => id), compact: loose.length === 0 && new Set(pages.map(([, p]) => p.run)).size <= 1 },
+      read: {
+        pageIds: pages.map(([id]) => id),
+        headIds: loose.map(([id]) => id),
+        compact: loose.length === 0 && new Set(pages.map(([, p]) => p.run)).size <= 1,
+      },
     };
   }
 
@@ -56,7 +83,13 @@ export class InMemoryRatingRepository extends RatingRepository {
     }
   }
 
-  async writeSnapshot(level: PartitionLevel, key: number, run: string, heads: Iterable<RatingHead>, replaces: PartitionHeads['read']): Promise<void> {
+  async writeSnapshot(
+    level: PartitionLevel,
+    key: number,
+    run: string,
+    heads: Iterable<RatingHead>,
+    replaces: PartitionHeads['read'],
+  ): Promise<void> {
     this.pages.set(`${run}:${newId()}`, { level, key, run, heads: [...heads] });
     for (const id of replaces.pageIds) if (!id.startsWith(`${run}:`)) this.pages.delete(id);
     for (const id of replaces.headIds) this.loose.delete(id);

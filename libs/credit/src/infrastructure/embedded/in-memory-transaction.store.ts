@@ -9,7 +9,13 @@ import {
 } from '../../application/ports/transaction.store';
 import { countsForScoring } from '../../domain/transactions/inquiry-purposes';
 import { BureauInquiry, CardPurchase, TransactionEvent } from '../../domain/transactions/transaction-event';
-import { MovementWindow, ScoringActivity, TransactionSummary, emptyMovementWindow, scoringActivityOf } from '../../domain/transactions/transaction-summary';
+import {
+  MovementWindow,
+  ScoringActivity,
+  TransactionSummary,
+  emptyMovementWindow,
+  scoringActivityOf,
+} from '../../domain/transactions/transaction-summary';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 
 /** (source, event id) as one key: the same id from two sources is two events. */
@@ -48,7 +54,11 @@ export class InMemoryTransactionStore extends TransactionStore {
   }
 
   async scoringActivityMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, ScoringActivity>> {
-    return new Map(await Promise.all(cpfs.map(async (cpf) => [cpf.value, scoringActivityOf(await this.summarize(cpf, now))] as const)));
+    return new Map(
+      await Promise.all(
+        cpfs.map(async (cpf) => [cpf.value, scoringActivityOf(await this.summarize(cpf, now))] as const),
+      ),
+    );
   }
 
   async summarize(cpf: Cpf, now: Date): Promise<TransactionSummary> {
@@ -98,7 +108,10 @@ export class InMemoryTransactionStore extends TransactionStore {
     });
     const events = matches.slice(0, w.limit);
     const last = events[events.length - 1];
-    return { events, nextCursor: matches.length > w.limit && last ? encodeCursor(last.occurredAt.getTime(), last.eventId) : null };
+    return {
+      events,
+      nextCursor: matches.length > w.limit && last ? encodeCursor(last.occurredAt.getTime(), last.eventId) : null,
+    };
   }
 
   async inquiriesSince(cpf: Cpf, since: Date, limit: number): Promise<BureauInquiry[]> {
@@ -114,7 +127,9 @@ export class InMemoryTransactionStore extends TransactionStore {
 }
 
 function newestFirst(a: TransactionEvent, b: TransactionEvent): number {
-  return b.occurredAt.getTime() - a.occurredAt.getTime() || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+  return (
+    b.occurredAt.getTime() - a.occurredAt.getTime() || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)
+  );
 }
 
 /** Sums of cents through Money, so a total past the safe-integer range is refused rather than rounded. */
@@ -128,5 +143,12 @@ function addMovement(w: MovementWindow, kind: keyof MovementWindow['byKind'], ce
 }
 
 function cardSummary(e: CardPurchase) {
-  return { merchant: e.merchant, mcc: e.mcc, amountCents: e.amount.cents, installments: e.installments, approved: e.approved, occurredAt: e.occurredAt };
+  return {
+    merchant: e.merchant,
+    mcc: e.mcc,
+    amountCents: e.amount.cents,
+    installments: e.installments,
+    approved: e.approved,
+    occurredAt: e.occurredAt,
+  };
 }

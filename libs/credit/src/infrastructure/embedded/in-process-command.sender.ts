@@ -2,11 +2,15 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandSender } from '../../application/ports/command.sender';
 import { IngestTransactionsCommand } from '../../application/ingest-transactions/ingest-transactions.command';
-import { RatePartitionCommand, RegenerateRatingsCommand } from '../../application/regenerate-ratings/regenerate-ratings.command';
+import {
+  RatePartitionCommand,
+  RegenerateRatingsCommand,
+} from '../../application/regenerate-ratings/regenerate-ratings.command';
 
 /**
  * The embedded transport: the workers' handlers live in this process. Ingest runs before the call resolves,
- * so a 202 means stored; a regeneration runs in the background, one partition after another, and reports through its job.
+ * so a 202 means stored; a regeneration runs in the background, one partition after another, and reports through its
+ * job.
  */
 @Injectable()
 export class InProcessCommandSender extends CommandSender implements OnApplicationShutdown {
@@ -24,7 +28,9 @@ export class InProcessCommandSender extends CommandSender implements OnApplicati
   }
 
   async regenerateRatings(command: RegenerateRatingsCommand): Promise<void> {
-    const run = this.background(this.commandBus.execute(command), `rating job ${command.jobId}`).finally(() => this.running.delete(run));
+    const run = this.background(this.commandBus.execute(command), `rating job ${command.jobId}`).finally(() =>
+      this.running.delete(run),
+    );
     this.running.add(run);
   }
 
@@ -32,12 +38,17 @@ export class InProcessCommandSender extends CommandSender implements OnApplicati
   async ratePartitions(commands: readonly RatePartitionCommand[]): Promise<void> {
     for (const c of commands) {
       const last = new RatePartitionCommand(c.jobId, c.index, c.metadata, true);
-      this.partitions = this.partitions.then(() => this.background(this.commandBus.execute(last), `partition ${c.index} of rating job ${c.jobId}`));
+      this.partitions = this.partitions.then(() =>
+        this.background(this.commandBus.execute(last), `partition ${c.index} of rating job ${c.jobId}`),
+      );
     }
   }
 
   private background(work: Promise<unknown>, what: string): Promise<void> {
-    return work.then(() => undefined, (error: Error) => this.logger.error(`${what} failed: ${error.message}`));
+    return work.then(
+      () => undefined,
+      (error: Error) => this.logger.error(`${what} failed: ${error.message}`),
+    );
   }
 
   /** Shutdown waits for background jobs instead of cutting them off. */

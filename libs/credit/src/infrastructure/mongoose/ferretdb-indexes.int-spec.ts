@@ -30,10 +30,14 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
   beforeAll(async () => {
     const url = new URL(mongoBase);
     url.pathname = `/${database}`;
-    moduleRef = await Test.createTestingModule({ imports: [MongooseRatingModule.forRoot(url.toString(), { retryAttempts: 1, retryDelay: 500 })] }).compile();
+    moduleRef = await Test.createTestingModule({
+      imports: [MongooseRatingModule.forRoot(url.toString(), { retryAttempts: 1, retryDelay: 500 })],
+    }).compile();
     await moduleRef.init();
     connection = moduleRef.get<Connection>(getConnectionToken());
-    ferret = Boolean(((await connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion);
+    ferret = Boolean(
+      ((await connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string }).ferretdbVersion,
+    );
     pg = new Client({ connectionString: pgUrl });
     await pg.connect();
   });
@@ -48,13 +52,22 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     }
   });
 
-  /** The plan PostgreSQL picks for FerretDB's pushdown of {field: value}, with sequential scans ruled out if an index can serve. */
+  /**
+   * The plan PostgreSQL picks for FerretDB's pushdown of {field: value}, with sequential scans ruled out if an index
+   * can serve.
+   */
   async function planFor(collection: string, value: string | number, field = 'cpf'): Promise<string> {
-    const { rows } = await pg.query<{ table: string }>(`SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection]);
+    const { rows } = await pg.query<{ table: string }>(
+      `SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`,
+      [collection],
+    );
     await pg.query('BEGIN');
     try {
       await pg.query('SET LOCAL enable_seqscan = off');
-      const plan = await pg.query(`EXPLAIN SELECT _jsonb FROM "${database}"."${rows[0]!.table}" WHERE _jsonb -> '${field}' @> $1::jsonb`, [JSON.stringify(value)]);
+      const plan = await pg.query(
+        `EXPLAIN SELECT _jsonb FROM "${database}"."${rows[0]!.table}" WHERE _jsonb -> '${field}' @> $1::jsonb`,
+        [JSON.stringify(value)],
+      );
       return plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
     } finally {
       await pg.query('ROLLBACK');
@@ -71,9 +84,12 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
       await saveRating(ratings, ratingFor(cpf, 600 + i, new Date(Date.UTC(2026, 0, 1 + i))));
     }
     const probe = cpfs[7]!;
-    // FerretDB's own btree index on (_jsonb->'cpf') cannot answer its `@>` pushdown: a scan, whatever the planner is told.
+    // FerretDB's own btree index on (_jsonb->'cpf') cannot answer its `@>` pushdown: a scan, whatever the planner is
+    // told.
     expect(await planFor(RATING_FEATURES_COLLECTION, probe.value)).toMatch(/Seq Scan/);
-    const explained = JSON.stringify(await connection.collection(RATING_FEATURES_COLLECTION).find({ cpf: probe.value }).explain());
+    const explained = JSON.stringify(
+      await connection.collection(RATING_FEATURES_COLLECTION).find({ cpf: probe.value }).explain(),
+    );
     expect(explained).toMatch(/_jsonb -> 'cpf'::text\) @> /);
 
     const result = await ensureFerretDbLookupIndexes(pgUrl, database);
@@ -95,21 +111,39 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     if (!ferret) return;
     const again = await ensureFerretDbLookupIndexes(pgUrl, database);
     expect(again.indexes).toHaveLength(FERRETDB_LOOKUP_FIELDS.length);
-    const { rows } = await pg.query(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`, [database]);
+    const { rows } = await pg.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`,
+      [database],
+    );
     expect(rows).toHaveLength(FERRETDB_LOOKUP_FIELDS.filter((f) => f.field === 'cpf').length);
-    expect(await ensureFerretDbLookupIndexes(pgUrl, database, [{ collection: 'nope', field: 'cpf' }])).toEqual({ indexes: [], missing: ['nope'] });
-    expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({ indexes: [], missing: FERRETDB_LOOKUP_FIELDS.map((f) => f.collection) });
+    expect(await ensureFerretDbLookupIndexes(pgUrl, database, [{ collection: 'nope', field: 'cpf' }])).toEqual({
+      indexes: [],
+      missing: ['nope'],
+    });
+    expect(await ensureFerretDbLookupIndexes(pgUrl, `${database}_absent`)).toEqual({
+      indexes: [],
+      missing: FERRETDB_LOOKUP_FIELDS.map((f) => f.collection),
+    });
   });
 
-  it('keeps look-ups off GIN\'s pending list: fastupdate off, and an index made with it on is switched and merged', async () => {
+  it("keeps look-ups off GIN's pending list: fastupdate off, and an index made with it on is switched and merged", async () => {
     if (!ferret) return;
     const gin = async (collection: string) => {
-      const { rows } = await pg.query<{ table: string }>(`SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection]);
+      const { rows } = await pg.query<{ table: string }>(
+        `SELECT _jsonb->>'table' AS table FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`,
+        [collection],
+      );
       return { table: rows[0]!.table, index: `"${database}"."${`${rows[0]!.table}_cpf_gin`.slice(0, 63)}"` };
     };
-    const options = async (index: string) => (await pg.query<{ reloptions: string[] | null }>('SELECT reloptions FROM pg_class WHERE oid = $1::regclass', [index])).rows[0]!.reloptions;
+    const options = async (index: string) =>
+      (
+        await pg.query<{ reloptions: string[] | null }>('SELECT reloptions FROM pg_class WHERE oid = $1::regclass', [
+          index,
+        ])
+      ).rows[0]!.reloptions;
     /** Merges the index's pending list and says how many pages it held. */
-    const pendingPages = async (index: string) => Number((await pg.query<{ n: string }>('SELECT gin_clean_pending_list($1::regclass) AS n', [index])).rows[0]!.n);
+    const pendingPages = async (index: string) =>
+      Number((await pg.query<{ n: string }>('SELECT gin_clean_pending_list($1::regclass) AS n', [index])).rows[0]!.n);
     const features = moduleRef.get(RatingFeaturesRepository);
     const ratings = moduleRef.get(RatingRepository);
     const f = await gin(RATING_FEATURES_COLLECTION);
@@ -117,13 +151,16 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
     // Both as an earlier version made them: GIN's default, fastupdate on.
     for (const { table, index } of [f, r]) {
       await pg.query(`DROP INDEX IF EXISTS ${index}`);
-      await pg.query(`CREATE INDEX ${index.split('.')[1]} ON "${database}"."${table}" USING gin ((_jsonb -> 'cpf') jsonb_path_ops)`);
+      await pg.query(
+        `CREATE INDEX ${index.split('.')[1]} ON "${database}"."${table}" USING gin ((_jsonb -> 'cpf') jsonb_path_ops)`,
+      );
     }
     const cpfs = Array.from({ length: 200 }, () => uniqueCpf());
     for (const [i, cpf] of cpfs.entries()) await features.save(featuresFor(cpf, 50_000 + i));
     // The trap itself: with fastupdate on, those inserts wait in the pending list that every look-up scans.
     expect(await pendingPages(f.index)).toBeGreaterThan(0);
-    for (const [i, cpf] of cpfs.entries()) await saveRating(ratings, ratingFor(cpf, 500 + (i % 100), new Date(Date.UTC(2026, 1, 1))));
+    for (const [i, cpf] of cpfs.entries())
+      await saveRating(ratings, ratingFor(cpf, 500 + (i % 100), new Date(Date.UTC(2026, 1, 1))));
 
     await ensureFerretDbLookupIndexes(pgUrl, database);
 
@@ -131,7 +168,8 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
       expect(await options(index)).toEqual(['fastupdate=off']);
       expect(await pendingPages(index)).toBe(0);
     }
-    for (const [i, cpf] of Array.from({ length: 100 }, () => uniqueCpf()).entries()) await saveRating(ratings, ratingFor(cpf, 600, new Date(Date.UTC(2026, 1, 2 + (i % 20)))));
+    for (const [i, cpf] of Array.from({ length: 100 }, () => uniqueCpf()).entries())
+      await saveRating(ratings, ratingFor(cpf, 600, new Date(Date.UTC(2026, 1, 2 + (i % 20)))));
     expect(await pendingPages(r.index)).toBe(0);
     expect((await ratings.latest(cpfs[42]!))?.props.score).toBe(542);
   });
@@ -139,7 +177,13 @@ describe('FerretDB look-up indexes (GIN on the pushdown expression)', () => {
   it('is made at start-up by MongooseRatingIndexes when FERRETDB_POSTGRESQL_URL is set, and a bad URL only warns', async () => {
     if (!ferret) return;
     const startup = moduleRef.get(MongooseRatingIndexes);
-    const ginIndexes = async () => (await pg.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`, [database])).rows.map((r) => r.indexname);
+    const ginIndexes = async () =>
+      (
+        await pg.query<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE '%\\_cpf\\_gin'`,
+          [database],
+        )
+      ).rows.map((r) => r.indexname);
     for (const name of await ginIndexes()) await pg.query(`DROP INDEX "${database}"."${name}"`);
     expect(await ginIndexes()).toEqual([]);
     await startup.ensureFerretDbIndexes(pgUrl);

@@ -52,14 +52,23 @@ const quote = (name: string): string => {
  * Idempotent (IF NOT EXISTS), safe on every start; collections FerretDB has not created yet are skipped and reported.
  * Returns the names of the indexes now present.
  */
-export async function ensureFerretDbLookupIndexes(postgresUrl: string, database: string, fields: readonly LookupField[] = FERRETDB_LOOKUP_FIELDS): Promise<{ indexes: string[]; missing: string[] }> {
+export async function ensureFerretDbLookupIndexes(
+  postgresUrl: string,
+  database: string,
+  fields: readonly LookupField[] = FERRETDB_LOOKUP_FIELDS,
+): Promise<{ indexes: string[]; missing: string[] }> {
   const client = new Client({ connectionString: postgresUrl });
   await client.connect();
   try {
     const schema = quote(database);
-    const exists = await client.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [database, '_ferretdb_database_metadata']);
+    const exists = await client.query(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+      [database, '_ferretdb_database_metadata'],
+    );
     if (exists.rowCount === 0) return { indexes: [], missing: fields.map((f) => f.collection) };
-    const { rows } = await client.query<{ collection: string; table: string }>(`SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${schema}._ferretdb_database_metadata`);
+    const { rows } = await client.query<{ collection: string; table: string }>(
+      `SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${schema}._ferretdb_database_metadata`,
+    );
     const tables = new Map(rows.map((r) => [r.collection, r.table]));
     const indexes: string[] = [];
     const missing: string[] = [];
@@ -71,7 +80,9 @@ export async function ensureFerretDbLookupIndexes(postgresUrl: string, database:
       }
       const name = `${table}_${field}_gin`.slice(0, 63);
       // The expression must be exactly FerretDB's pushdown expression (_jsonb -> 'field') for the planner to match it.
-      await client.query(`CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${schema}.${quote(table)} USING gin ((_jsonb -> '${field.replace(/'/g, "''")}') jsonb_path_ops) WITH (fastupdate = off)`);
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${schema}.${quote(table)} USING gin ((_jsonb -> '${field.replace(/'/g, "''")}') jsonb_path_ops) WITH (fastupdate = off)`,
+      );
       // An index made before fastupdate was turned off keeps it until told, and its pending entries until merged.
       await client.query(`ALTER INDEX ${schema}.${quote(name)} SET (fastupdate = off)`);
       await client.query('SELECT gin_clean_pending_list($1::regclass)', [`${schema}.${quote(name)}`]);
@@ -83,7 +94,10 @@ export async function ensureFerretDbLookupIndexes(postgresUrl: string, database:
   }
 }
 
-/** The PostgreSQL database behind FerretDB: FERRETDB_POSTGRESQL_URL, or DATABASE_URL's server with database `ferretdb` (scripts/services). */
+/**
+ * The PostgreSQL database behind FerretDB: FERRETDB_POSTGRESQL_URL, or DATABASE_URL's server with database `ferretdb`
+ * (scripts/services).
+ */
 export function ferretDbPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.FERRETDB_POSTGRESQL_URL) return env.FERRETDB_POSTGRESQL_URL;
   if (!env.DATABASE_URL) return null;

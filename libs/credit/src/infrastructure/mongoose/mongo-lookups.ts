@@ -18,21 +18,29 @@ export class MongoLookups {
   constructor(private readonly db: () => mongo.Db) {}
 
   /** Every document whose `field` equals one of `values`. */
-  async findMany<T extends mongo.Document>(collection: Collection<T>, field: string, values: readonly (string | number)[]): Promise<T[]> {
+  async findMany<T extends mongo.Document>(
+    collection: Collection<T>,
+    field: string,
+    values: readonly (string | number)[],
+  ): Promise<T[]> {
     if (values.length === 0) return [];
     const found: T[] = [];
     if (await this.equalityOnly()) {
       const queue = [...values];
       const worker = async () => {
         for (let v = queue.pop(); v !== undefined; v = queue.pop()) {
-          found.push(...(await collection.find({ [field]: v } as mongo.Filter<T>).toArray() as T[]));
+          found.push(...((await collection.find({ [field]: v } as mongo.Filter<T>).toArray()) as T[]));
         }
       };
       await Promise.all(Array.from({ length: Math.min(POINT_LOOKUP_CONCURRENCY, values.length) }, worker));
       return found;
     }
     for (let i = 0; i < values.length; i += IN_CHUNK) {
-      found.push(...(await collection.find({ [field]: { $in: values.slice(i, i + IN_CHUNK) } } as mongo.Filter<T>).toArray() as T[]));
+      found.push(
+        ...((await collection
+          .find({ [field]: { $in: values.slice(i, i + IN_CHUNK) } } as mongo.Filter<T>)
+          .toArray()) as T[]),
+      );
     }
     return found;
   }
@@ -55,13 +63,21 @@ export class MongoLookups {
 }
 
 /** Inserts in bulk, in no order, skipping documents whose _id is already stored (a repeated write). */
-export async function insertIgnoringDuplicates<T extends mongo.Document>(collection: Collection<T>, docs: readonly T[]): Promise<void> {
+export async function insertIgnoringDuplicates<T extends mongo.Document>(
+  collection: Collection<T>,
+  docs: readonly T[],
+): Promise<void> {
   if (docs.length === 0) return;
   try {
     await collection.insertMany(docs as never[], { ordered: false });
   } catch (error) {
     const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
     const errors = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-    if (!errors || errors.length === 0 || errors.some((e: { code?: number; err?: { code?: number } }) => (e.code ?? e.err?.code) !== 11000)) throw error;
+    if (
+      !errors ||
+      errors.length === 0 ||
+      errors.some((e: { code?: number; err?: { code?: number } }) => (e.code ?? e.err?.code) !== 11000)
+    )
+      throw error;
   }
 }

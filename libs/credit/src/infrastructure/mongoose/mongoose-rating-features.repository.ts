@@ -33,7 +33,8 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
 
   /**
    * A single-document replace, so no transaction is needed (FerretDB has none). Two concurrent first saves of one CPF
-   * can both miss and both try to insert; the unique index rejects the loser, and its retry then finds the document and replaces it.
+   * can both miss and both try to insert; the unique index rejects the loser, and its retry then finds the document and
+   * replaces it.
    */
   async save(features: RatingFeatures): Promise<void> {
     const doc = RatingFeaturesMongooseMapper.toPersistence(features);

@@ -3,7 +3,12 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
 import { PartitionRun, RatingJobRecord, RatingJobRepository } from '../../application/ports/rating-job.repository';
 import { isDuplicateKey } from './duplicate-key';
-import { PARTITION_RUN_COLLECTION, PartitionRunDoc, RATING_JOB_COLLECTION, RatingJobDoc } from './rating-job.mongoose-schema';
+import {
+  PARTITION_RUN_COLLECTION,
+  PartitionRunDoc,
+  RATING_JOB_COLLECTION,
+  RatingJobDoc,
+} from './rating-job.mongoose-schema';
 
 const runId = (jobId: string, index: number, attempt: number): string => `${jobId}:${index}:${attempt}`;
 
@@ -28,9 +33,16 @@ export class MongooseRatingJobRepository extends RatingJobRepository {
   }
 
   async create(job: RatingJobRecord): Promise<boolean> {
-    const scope = job.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...job.scope.cpfs] } : { kind: job.scope.kind };
+    const scope =
+      job.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...job.scope.cpfs] } : { kind: job.scope.kind };
     try {
-      await this.jobs.insertOne({ _id: job.id, scope, modelVersion: job.modelVersion, plan: { ...job.plan }, createdAt: job.createdAt });
+      await this.jobs.insertOne({
+        _id: job.id,
+        scope,
+        modelVersion: job.modelVersion,
+        plan: { ...job.plan },
+        createdAt: job.createdAt,
+      });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -41,7 +53,10 @@ export class MongooseRatingJobRepository extends RatingJobRepository {
   async findById(id: string): Promise<RatingJobRecord | null> {
     const doc = await this.jobs.findOne({ _id: id });
     if (!doc) return null;
-    const scope = doc.scope.kind === 'CPFS' ? { kind: 'CPFS' as const, cpfs: [...(doc.scope.cpfs ?? [])] } : { kind: doc.scope.kind };
+    const scope =
+      doc.scope.kind === 'CPFS'
+        ? { kind: 'CPFS' as const, cpfs: [...(doc.scope.cpfs ?? [])] }
+        : { kind: doc.scope.kind };
     return { id: doc._id, scope, modelVersion: doc.modelVersion, plan: { ...doc.plan }, createdAt: doc.createdAt };
   }
 
@@ -71,16 +86,33 @@ export class MongooseRatingJobRepository extends RatingJobRepository {
 
 function toDoc(run: PartitionRun): PartitionRunDoc {
   return {
-    _id: runId(run.jobId, run.index, run.attempt), jobId: run.jobId, index: run.index, attempt: run.attempt, worker: run.worker,
-    status: run.status, startedAt: run.startedAt, heartbeatAt: run.heartbeatAt, finishedAt: run.finishedAt,
-    progress: JSON.stringify({ counts: run.counts, bandMoves: run.bandMoves }), error: run.error,
+    _id: runId(run.jobId, run.index, run.attempt),
+    jobId: run.jobId,
+    index: run.index,
+    attempt: run.attempt,
+    worker: run.worker,
+    status: run.status,
+    startedAt: run.startedAt,
+    heartbeatAt: run.heartbeatAt,
+    finishedAt: run.finishedAt,
+    progress: JSON.stringify({ counts: run.counts, bandMoves: run.bandMoves }),
+    error: run.error,
   };
 }
 
 function toRun(doc: PartitionRunDoc): PartitionRun {
   const { counts, bandMoves } = JSON.parse(doc.progress) as Pick<PartitionRun, 'counts' | 'bandMoves'>;
   return {
-    jobId: doc.jobId, index: doc.index, attempt: doc.attempt, worker: doc.worker, status: doc.status, startedAt: doc.startedAt,
-    heartbeatAt: doc.heartbeatAt, finishedAt: doc.finishedAt ?? null, counts, bandMoves, error: doc.error ?? null,
+    jobId: doc.jobId,
+    index: doc.index,
+    attempt: doc.attempt,
+    worker: doc.worker,
+    status: doc.status,
+    startedAt: doc.startedAt,
+    heartbeatAt: doc.heartbeatAt,
+    finishedAt: doc.finishedAt ?? null,
+    counts,
+    bandMoves,
+    error: doc.error ?? null,
   };
 }

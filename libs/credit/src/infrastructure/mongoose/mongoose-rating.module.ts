@@ -9,11 +9,29 @@ import { MongoHealth } from './mongo-health';
 import { MongooseRatingFeaturesRepository } from './mongoose-rating-features.repository';
 import { MongooseRatingJobRepository } from './mongoose-rating-job.repository';
 import { MongooseRatingRepository } from './mongoose-rating.repository';
-import { RATING_FEATURES_COLLECTION, RATING_FEATURES_MODEL, RatingFeaturesSchema } from './rating-features.mongoose-schema';
-import { MongooseRatingIndexes } from './rating-indexes';
-import { PARTITION_RUN_COLLECTION, PARTITION_RUN_MODEL, PartitionRunSchema, RATING_JOB_COLLECTION, RATING_JOB_MODEL, RatingJobSchema } from './rating-job.mongoose-schema';
 import {
-  RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_MODEL, RATING_HEAD_PAGE_COLLECTION, RATING_HEAD_PAGE_MODEL, RATING_MODEL, RatingHeadPageSchema, RatingHeadSchema,
+  RATING_FEATURES_COLLECTION,
+  RATING_FEATURES_MODEL,
+  RatingFeaturesSchema,
+} from './rating-features.mongoose-schema';
+import { MongooseRatingIndexes } from './rating-indexes';
+import {
+  PARTITION_RUN_COLLECTION,
+  PARTITION_RUN_MODEL,
+  PartitionRunSchema,
+  RATING_JOB_COLLECTION,
+  RATING_JOB_MODEL,
+  RatingJobSchema,
+} from './rating-job.mongoose-schema';
+import {
+  RATING_COLLECTION,
+  RATING_HEAD_COLLECTION,
+  RATING_HEAD_MODEL,
+  RATING_HEAD_PAGE_COLLECTION,
+  RATING_HEAD_PAGE_MODEL,
+  RATING_MODEL,
+  RatingHeadPageSchema,
+  RatingHeadSchema,
   RatingSchema,
 } from './rating.mongoose-schema';
 
@@ -35,13 +53,19 @@ function commandTiming(): MongooseModuleOptions {
  */
 @Module({})
 export class MongooseRatingModule {
-  /** `options` is for tests and tuning (e.g. fewer connection retries); the pool and selection timeout are the production defaults. */
+  /**
+   * `options` is for tests and tuning (e.g. fewer connection retries); the pool and selection timeout are the
+   * production defaults.
+   */
   static forRoot(url: string, options: MongooseModuleOptions = {}): DynamicModule {
     return {
       module: MongooseRatingModule,
       imports: [
         MongooseModule.forRoot(url, {
-          serverSelectionTimeoutMS: 5000, maxPoolSize: 20, ...commandTiming(), ...options,
+          serverSelectionTimeoutMS: 5000,
+          maxPoolSize: 20,
+          ...commandTiming(),
+          ...options,
         }),
         MongooseModule.forFeature([
           { name: RATING_FEATURES_MODEL, schema: RatingFeaturesSchema, collection: RATING_FEATURES_COLLECTION },

@@ -4,12 +4,24 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
 import { PartitionHeads, RatingRepository } from '../../application/ports/rating.repository';
 import { Rating } from '../../domain/rating/rating';
-import { RATING_HISTORY_KEPT, RatingHead, RatingWrite, compareRecency, latestHead } from '../../domain/rating/rating-head';
+import {
+  RATING_HISTORY_KEPT,
+  RatingHead,
+  RatingWrite,
+  compareRecency,
+  latestHead,
+} from '../../domain/rating/rating-head';
 import { PartitionLevel, partitionKeysOf } from '../../domain/rating/rating-partition';
 import { MongoLookups, insertIgnoringDuplicates } from './mongo-lookups';
 import { PageTuple, RatingHeadMongooseMapper, RatingMongooseMapper } from './rating.mongoose-mapper';
 import {
-  RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_PAGE_COLLECTION, RatingDoc, RatingHeadDoc, RatingHeadPageDoc, StoredRatingDoc,
+  RATING_COLLECTION,
+  RATING_HEAD_COLLECTION,
+  RATING_HEAD_PAGE_COLLECTION,
+  RatingDoc,
+  RatingHeadDoc,
+  RatingHeadPageDoc,
+  StoredRatingDoc,
 } from './rating.mongoose-schema';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -40,18 +52,28 @@ export class MongooseRatingRepository extends RatingRepository {
   }
 
   async latest(cpf: Cpf): Promise<Rating | null> {
-    const [newest] = newestFirst(await this.collection<StoredRatingDoc>(RATING_COLLECTION).find({ cpf: cpf.value }).toArray() as StoredRatingDoc[]);
+    const [newest] = newestFirst(
+      (await this.collection<StoredRatingDoc>(RATING_COLLECTION)
+        .find({ cpf: cpf.value })
+        .toArray()) as StoredRatingDoc[],
+    );
     return newest ? RatingMongooseMapper.toDomain(newest) : null;
   }
 
   async history(cpf: Cpf, limit: number): Promise<Rating[]> {
     if (limit <= 0) return [];
-    const docs = newestFirst(await this.collection<StoredRatingDoc>(RATING_COLLECTION).find({ cpf: cpf.value }).toArray() as StoredRatingDoc[]);
+    const docs = newestFirst(
+      (await this.collection<StoredRatingDoc>(RATING_COLLECTION)
+        .find({ cpf: cpf.value })
+        .toArray()) as StoredRatingDoc[],
+    );
     return docs.slice(0, limit).map((d) => RatingMongooseMapper.toDomain(d));
   }
 
   async headsOf(cpfs: readonly Cpf[]): Promise<Map<string, RatingHead>> {
-    const docs = await this.lookups.findMany(this.collection<StoredRatingDoc>(RATING_COLLECTION), 'cpf', [...new Set(cpfs.map((c) => c.value))]);
+    const docs = await this.lookups.findMany(this.collection<StoredRatingDoc>(RATING_COLLECTION), 'cpf', [
+      ...new Set(cpfs.map((c) => c.value)),
+    ]);
     const byCpf = new Map<string, StoredRatingDoc[]>();
     for (const doc of docs) byCpf.set(doc.cpf, [...(byCpf.get(doc.cpf) ?? []), doc]);
     return new Map([...byCpf].map(([cpf, list]) => [cpf, RatingMongooseMapper.headOf(newestFirst(list)[0]!)]));
@@ -65,7 +87,8 @@ export class MongooseRatingRepository extends RatingRepository {
     ]);
     const byCpf = new Map<string, RatingHead[]>();
     const add = (head: RatingHead) => byCpf.set(head.cpf, [...(byCpf.get(head.cpf) ?? []), head]);
-    for (const page of pages) for (const tuple of JSON.parse(page.heads) as PageTuple[]) add(RatingHeadMongooseMapper.fromPage(tuple));
+    for (const page of pages)
+      for (const tuple of JSON.parse(page.heads) as PageTuple[]) add(RatingHeadMongooseMapper.fromPage(tuple));
     for (const doc of loose) add(RatingHeadMongooseMapper.toDomain(doc));
     const latest = new Map([...byCpf].map(([cpf, heads]) => [cpf, latestHead(heads).latest!]));
     // One snapshot: every page written by one run, and nothing loose.
@@ -76,14 +99,26 @@ export class MongooseRatingRepository extends RatingRepository {
   async append(writes: readonly RatingWrite[], options: { heads?: boolean } = {}): Promise<void> {
     if (writes.length === 0) return;
     // History first: a head never names a rating the history lacks.
-    await insertIgnoringDuplicates(this.collection<RatingDoc>(RATING_COLLECTION), writes.map((w) => RatingMongooseMapper.toPersistence(w)));
+    await insertIgnoringDuplicates(
+      this.collection<RatingDoc>(RATING_COLLECTION),
+      writes.map((w) => RatingMongooseMapper.toPersistence(w)),
+    );
     if (options.heads !== false) {
-      await insertIgnoringDuplicates(this.collection<RatingHeadDoc>(RATING_HEAD_COLLECTION), writes.map((w) => RatingHeadMongooseMapper.toPersistence(w.head)));
+      await insertIgnoringDuplicates(
+        this.collection<RatingHeadDoc>(RATING_HEAD_COLLECTION),
+        writes.map((w) => RatingHeadMongooseMapper.toPersistence(w.head)),
+      );
     }
     for (const w of writes) if (w.pruneHistory) await this.pruneHistory(w.head.cpf);
   }
 
-  async writeSnapshot(level: PartitionLevel, key: number, run: string, heads: Iterable<RatingHead>, replaces: PartitionHeads['read']): Promise<void> {
+  async writeSnapshot(
+    level: PartitionLevel,
+    key: number,
+    run: string,
+    heads: Iterable<RatingHead>,
+    replaces: PartitionHeads['read'],
+  ): Promise<void> {
     const byBucket = new Map<number, RatingHead[]>();
     for (const head of heads) {
       const { bucket } = partitionKeysOf(head.cpf);
@@ -93,18 +128,31 @@ export class MongooseRatingRepository extends RatingRepository {
     for (const [bucket, list] of byBucket) {
       for (let i = 0; i * HEADS_PER_PAGE < list.length; i++) {
         const slice = list.slice(i * HEADS_PER_PAGE, (i + 1) * HEADS_PER_PAGE);
-        pages.push({ _id: `${run}:${bucket}:${i}`, ...partitionKeysOf(slice[0]!.cpf), run, heads: JSON.stringify(slice.map(RatingHeadMongooseMapper.toPage)) });
+        pages.push({
+          _id: `${run}:${bucket}:${i}`,
+          ...partitionKeysOf(slice[0]!.cpf),
+          run,
+          heads: JSON.stringify(slice.map(RatingHeadMongooseMapper.toPage)),
+        });
       }
     }
     // The new snapshot is stored before the pieces it replaces go: a crash in between leaves both, which reads merge.
     await insertIgnoringDuplicates(this.collection<RatingHeadPageDoc>(RATING_HEAD_PAGE_COLLECTION), pages);
     const field = partitionField(level);
-    await this.deleteIds(this.collection<RatingHeadPageDoc>(RATING_HEAD_PAGE_COLLECTION), { [field]: key }, replaces.pageIds.filter((id) => !id.startsWith(`${run}:`)));
+    await this.deleteIds(
+      this.collection<RatingHeadPageDoc>(RATING_HEAD_PAGE_COLLECTION),
+      { [field]: key },
+      replaces.pageIds.filter((id) => !id.startsWith(`${run}:`)),
+    );
     await this.deleteIds(this.collection<RatingHeadDoc>(RATING_HEAD_COLLECTION), { [field]: key }, replaces.headIds);
   }
 
   /** Deletes named documents of one shard or bucket: `_id` alone would be a scan on FerretDB, the key is a look-up. */
-  private async deleteIds<T extends { _id: string }>(collection: Collection<T>, scope: Record<string, number>, ids: readonly string[]): Promise<void> {
+  private async deleteIds<T extends { _id: string }>(
+    collection: Collection<T>,
+    scope: Record<string, number>,
+    ids: readonly string[],
+  ): Promise<void> {
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
       await collection.deleteMany({ ...scope, _id: { $in: ids.slice(i, i + DELETE_CHUNK) } } as mongo.Filter<T>);
     }
@@ -113,7 +161,9 @@ export class MongooseRatingRepository extends RatingRepository {
   /** Drops what falls past the kept history; `_id` alone would be a scan on FerretDB, with `cpf` it is a look-up. */
   private async pruneHistory(cpf: string): Promise<void> {
     const history = this.collection<StoredRatingDoc>(RATING_COLLECTION);
-    const old = newestFirst(await history.find({ cpf }).toArray() as StoredRatingDoc[]).slice(RATING_HISTORY_KEPT).map((d) => d._id);
+    const old = newestFirst((await history.find({ cpf }).toArray()) as StoredRatingDoc[])
+      .slice(RATING_HISTORY_KEPT)
+      .map((d) => d._id);
     if (old.length > 0) await history.deleteMany({ cpf, _id: { $in: old } } as never);
   }
 }

@@ -27,8 +27,17 @@ export const RatingFeaturesMongooseMapper = {
       cpf: Cpf.parse(doc.cpf),
       birthDate: CalendarDate.fromUtcMidnight(f.birthDate),
       address: Address.create({ ...f.address, complement: f.address.complement ?? null }),
-      assets: f.assets.map((a) => ({ kind: a.kind, valueCents: a.valueCents, financed: a.financed, outstandingCents: a.outstandingCents })),
-      incomeSources: f.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmountCents, since: CalendarDate.fromUtcMidnight(s.since) })),
+      assets: f.assets.map((a) => ({
+        kind: a.kind,
+        valueCents: a.valueCents,
+        financed: a.financed,
+        outstandingCents: a.outstandingCents,
+      })),
+      incomeSources: f.incomeSources.map((s) => ({
+        kind: s.kind,
+        monthlyAmountCents: s.monthlyAmountCents,
+        since: CalendarDate.fromUtcMidnight(s.since),
+      })),
       updatedAt: f.updatedAt,
     });
   },
@@ -38,9 +47,26 @@ export const RatingFeaturesMongooseMapper = {
     const a = p.address.props;
     const fields: FeaturesFields = {
       birthDate: p.birthDate.toUtcMidnight(),
-      address: { street: a.street, number: a.number, complement: a.complement ?? null, district: a.district, city: a.city, state: a.state, postalCode: a.postalCode },
-      assets: p.assets.map((x) => ({ kind: x.kind, valueCents: x.value.cents, financed: x.financed, outstandingCents: x.outstanding.cents })),
-      incomeSources: p.incomeSources.map((s) => ({ kind: s.kind, monthlyAmountCents: s.monthlyAmount.cents, since: s.since.toUtcMidnight() })),
+      address: {
+        street: a.street,
+        number: a.number,
+        complement: a.complement ?? null,
+        district: a.district,
+        city: a.city,
+        state: a.state,
+        postalCode: a.postalCode,
+      },
+      assets: p.assets.map((x) => ({
+        kind: x.kind,
+        valueCents: x.value.cents,
+        financed: x.financed,
+        outstandingCents: x.outstanding.cents,
+      })),
+      incomeSources: p.incomeSources.map((s) => ({
+        kind: s.kind,
+        monthlyAmountCents: s.monthlyAmount.cents,
+        since: s.since.toUtcMidnight(),
+      })),
       updatedAt: p.updatedAt,
     };
     return { cpf: p.cpf.value, ...partitionKeysOf(p.cpf.value), payload: JSON.stringify(fields) };

@@ -63,7 +63,8 @@ export const RatingFeaturesSchema = new Schema<RatingFeaturesDoc>(
     collection: RATING_FEATURES_COLLECTION,
     versionKey: false,
     strict: 'throw',
-    // Index builds and collection creation are explicit (ensureRatingIndexes at start-up), never a side effect of compiling a model.
+    // Index builds and collection creation are explicit (ensureRatingIndexes at start-up), never a side effect of
+    // compiling a model.
     autoIndex: false,
     autoCreate: false,
   },

@@ -4,7 +4,14 @@ import { Model } from 'mongoose';
 import { ensureFerretDbLookupIndexes } from './ferretdb-indexes';
 import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from './rating-features.mongoose-schema';
 import { PARTITION_RUN_MODEL, PartitionRunDoc, RATING_JOB_MODEL, RatingJobDoc } from './rating-job.mongoose-schema';
-import { RATING_HEAD_MODEL, RATING_HEAD_PAGE_MODEL, RATING_MODEL, RatingDoc, RatingHeadDoc, RatingHeadPageDoc } from './rating.mongoose-schema';
+import {
+  RATING_HEAD_MODEL,
+  RATING_HEAD_PAGE_MODEL,
+  RATING_MODEL,
+  RatingDoc,
+  RatingHeadDoc,
+  RatingHeadPageDoc,
+} from './rating.mongoose-schema';
 
 /**
  * Creates the indexes the schemas declare, and never drops any: createIndexes rather than syncIndexes, so an index
@@ -31,7 +38,9 @@ export class MongooseRatingIndexes implements OnModuleInit {
   /** Before the app serves traffic: a missing unique index on rating_features.cpf would let duplicates in. */
   async onModuleInit(): Promise<void> {
     await this.ensure();
-    this.logger.log('indexes ensured on rating_features, ratings, rating_heads, rating_head_pages, rating_regenerations, rating_partition_runs');
+    this.logger.log(
+      'indexes ensured on rating_features, ratings, rating_heads, rating_head_pages, rating_regenerations, rating_partition_runs',
+    );
     await this.ensureFerretDbIndexes(process.env.FERRETDB_POSTGRESQL_URL);
   }
 
@@ -44,7 +53,9 @@ export class MongooseRatingIndexes implements OnModuleInit {
     if (!postgresUrl) return;
     try {
       const { indexes, missing } = await ensureFerretDbLookupIndexes(postgresUrl, this.features.db.name);
-      this.logger.log(`FerretDB look-up indexes ensured: ${indexes.length}${missing.length ? `; collections not created yet: ${missing.join(', ')}` : ''}`);
+      this.logger.log(
+        `FerretDB look-up indexes ensured: ${indexes.length}${missing.length ? `; collections not created yet: ${missing.join(', ')}` : ''}`,
+      );
     } catch (error) {
       this.logger.warn(`FerretDB look-up indexes not ensured, look-ups by CPF will scan: ${(error as Error).message}`);
     }

@@ -53,7 +53,12 @@ export interface RatingDoc {
 }
 
 /** A rating stored field by field, before the payload layout; still read. validUntil is absent on the oldest. */
-export type LegacyRatingDoc = RatingFields & { _id: Types.ObjectId; cpf: string; generatedAt: Date; validUntil?: Date | null };
+export type LegacyRatingDoc = RatingFields & {
+  _id: Types.ObjectId;
+  cpf: string;
+  generatedAt: Date;
+  validUntil?: Date | null;
+};
 export type StoredRatingDoc = RatingDoc | LegacyRatingDoc;
 
 /**

@@ -3,7 +3,10 @@ import { RabbitMqPublisher } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandSender } from '../../application/ports/command.sender';
 import { IngestTransactionsCommand } from '../../application/ingest-transactions/ingest-transactions.command';
-import { RatePartitionCommand, RegenerateRatingsCommand } from '../../application/regenerate-ratings/regenerate-ratings.command';
+import {
+  RatePartitionCommand,
+  RegenerateRatingsCommand,
+} from '../../application/regenerate-ratings/regenerate-ratings.command';
 import { BROKER_USER } from './broker-user';
 
 /**
@@ -27,22 +30,32 @@ export class RabbitMqCommandSender extends CommandSender {
       events: command.events as Record<string, unknown>[],
     };
     await this.publisher.publish(EXCHANGES.commands, QUEUES.ingestTransactions, payload, {
-      correlationId: command.metadata.correlationId, causationId: command.batchId, userId: this.brokerUser,
+      correlationId: command.metadata.correlationId,
+      causationId: command.batchId,
+      userId: this.brokerUser,
     });
   }
 
   async regenerateRatings(command: RegenerateRatingsCommand): Promise<void> {
     const payload: RegenerateRatingsV1 = { jobId: command.jobId };
-    await this.publisher.publish(EXCHANGES.commands, QUEUES.regenerateRatings, payload, { correlationId: command.metadata.correlationId, causationId: command.metadata.causationId });
+    await this.publisher.publish(EXCHANGES.commands, QUEUES.regenerateRatings, payload, {
+      correlationId: command.metadata.correlationId,
+      causationId: command.metadata.causationId,
+    });
   }
 
   /** Published side by side, a few hundred at a time, each confirmed before the call resolves. */
   async ratePartitions(commands: readonly RatePartitionCommand[]): Promise<void> {
     for (let i = 0; i < commands.length; i += 500) {
-      await Promise.all(commands.slice(i, i + 500).map((c) => {
-        const payload: RatePartitionV1 = { jobId: c.jobId, partition: c.index };
-        return this.publisher.publish(EXCHANGES.commands, QUEUES.ratePartition, payload, { correlationId: c.metadata.correlationId, causationId: c.jobId });
-      }));
+      await Promise.all(
+        commands.slice(i, i + 500).map((c) => {
+          const payload: RatePartitionV1 = { jobId: c.jobId, partition: c.index };
+          return this.publisher.publish(EXCHANGES.commands, QUEUES.ratePartition, payload, {
+            correlationId: c.metadata.correlationId,
+            causationId: c.jobId,
+          });
+        }),
+      );
     }
   }
 }

@@ -76,7 +76,9 @@ export class RabbitMqEventRelay extends IntegrationEvents {
     if (first === null) return;
     const reason = first === 'late' ? `no confirm within ${HANDOFF_MS} ms` : first.message;
     if (await this.outbox.keep(message)) {
-      this.logger.warn(`could not publish ${name} (${reason}); kept in the event outbox, published when RabbitMQ is back`);
+      this.logger.warn(
+        `could not publish ${name} (${reason}); kept in the event outbox, published when RabbitMQ is back`,
+      );
       return;
     }
     const error = first === 'late' ? await published : first;
@@ -89,16 +91,23 @@ function outgoing(event: ChangeEvent): OutgoingEvent {
   if (event instanceof RatingChangedEvent) {
     const r = event.rating.props;
     const payload: RatingChangedV1 = {
-      cpf: r.cpf.value, score: r.score, band: r.band, probabilityOfDefault: r.probabilityOfDefault, modelVersion: r.modelVersion,
-      previousScore: event.previousScore, generatedAt: r.generatedAt.toISOString(),
+      cpf: r.cpf.value,
+      score: r.score,
+      band: r.band,
+      probabilityOfDefault: r.probabilityOfDefault,
+      modelVersion: r.modelVersion,
+      previousScore: event.previousScore,
+      generatedAt: r.generatedAt.toISOString(),
     };
     return { exchange: EXCHANGES.events, routingKey: EVENTS.ratingChanged, payload, ...ids };
   }
   if (event instanceof CorrectionNoticeEvent) {
     const payload: CorrectionNoticeV1 = {
-      correctionId: event.correctionId, cpf: event.cpf, field: event.field, ...(
-        event.debtId ? { debtId: event.debtId } : {}
-      ), correctedAt: event.correctedAt.toISOString(),
+      correctionId: event.correctionId,
+      cpf: event.cpf,
+      field: event.field,
+      ...(event.debtId ? { debtId: event.debtId } : {}),
+      correctedAt: event.correctedAt.toISOString(),
       recipients: event.recipients.map((r) => ({ client: r.client, lastReadAt: r.lastReadAt.toISOString() })),
     };
     // To the commands exchange: it names a CPF and its consulters, and is for the notification service only.
@@ -106,18 +115,31 @@ function outgoing(event: ChangeEvent): OutgoingEvent {
   }
   if (event instanceof DebtNoticeEvent) return noticesMessage([event]);
   if (event.dataClass === 'TRANSACTIONS') {
-    const payload: TransactionsIngestedV1 = { batchId: event.metadata.causationId ?? event.metadata.correlationId, cpfs: event.cpfs };
+    const payload: TransactionsIngestedV1 = {
+      batchId: event.metadata.causationId ?? event.metadata.correlationId,
+      cpfs: event.cpfs,
+    };
     return { exchange: EXCHANGES.events, routingKey: EVENTS.transactionsIngested, payload, ...ids };
   }
   const payload: ConsumerDataChangedV1 = { cpfs: event.cpfs, dataClass: event.dataClass };
-  return { exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload, correlationId: event.metadata.correlationId };
+  return {
+    exchange: EXCHANGES.events,
+    routingKey: EVENTS.consumerDataChanged,
+    payload,
+    correlationId: event.metadata.correlationId,
+  };
 }
 
 /** To the commands exchange, as correction notices: it names people, addresses and debts, for the mailer only. */
 function noticesMessage(events: readonly DebtNoticeEvent[]): OutgoingEvent {
   const notices = events.map((event): DebtNoticeV1 => ({
-    noticeId: event.noticeId, cpf: event.cpf, name: event.name, address: { ...event.address }, debts: event.debts,
-    sentAt: event.sentAt.toISOString(), reportableFrom: event.reportableFrom.toISOString(),
+    noticeId: event.noticeId,
+    cpf: event.cpf,
+    name: event.name,
+    address: { ...event.address },
+    debts: event.debts,
+    sentAt: event.sentAt.toISOString(),
+    reportableFrom: event.reportableFrom.toISOString(),
   }));
   const { correlationId, causationId } = events[0]!.metadata;
   const payload: DebtNoticesV1 = { notices };

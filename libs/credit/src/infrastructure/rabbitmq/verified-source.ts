@@ -19,7 +19,9 @@ export function verifiedSource(named: string | undefined, user: string | undefin
   if (named === undefined) return amqpSource(user);
   if (user !== platformUser) {
     throw new PermanentMessageError(
-      'SOURCE_NOT_ALLOWED', 'only the platform names a source; leave it out and what you send is recorded under your user_id', 'source',
+      'SOURCE_NOT_ALLOWED',
+      'only the platform names a source; leave it out and what you send is recorded under your user_id',
+      'source',
     );
   }
   return named;

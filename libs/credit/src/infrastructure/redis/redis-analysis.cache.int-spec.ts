@@ -6,7 +6,9 @@ import { analysisCacheContract, requireEnv, uniqueCpf } from '@app/testing/contr
 import { RedisCacheModule } from './redis-cache.module';
 
 async function cacheFor(url: string) {
-  const moduleRef = await Test.createTestingModule({ imports: [RedisCacheModule.forRoot({ mode: 'standalone', url })] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [RedisCacheModule.forRoot({ mode: 'standalone', url })],
+  }).compile();
   await moduleRef.init();
   return { cache: moduleRef.get(AnalysisCache), close: () => moduleRef.close() };
 }
@@ -40,8 +42,18 @@ describe('Redis analysis cache (raw bytes over ioredis)', () => {
     let close: () => Promise<void>;
 
     const startRedis = async () => {
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      await until(async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 5_000);
+      server = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
+      await until(
+        async () =>
+          spawnSync('redis-cli', ['-p', String(port), 'ping'])
+            .stdout?.toString()
+            .trim() === 'PONG',
+        5_000,
+      );
     };
     const stopRedis = async () => {
       const exited = new Promise((r) => server?.once('exit', r));

@@ -16,10 +16,14 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  */
 export const INVALIDATION_COUNT_TTL_MS = 60 * 60 * 1000;
 
-/** Lua expression for a CPF's current fill ticket: its invalidation count (key given as a Lua expression), '0' if none. */
+/**
+ * Lua expression for a CPF's current fill ticket: its invalidation count (key given as a Lua expression), '0' if none.
+ */
 export const luaFillTicket = (countKey: string) => `(redis.call('GET', ${countKey}) or '0')`;
 
-/** KEYS: analysis, invalidation count. ARGV: json, ttl ms, ticket. Sets only while the count still equals the ticket. */
+/**
+ * KEYS: analysis, invalidation count. ARGV: json, ttl ms, ticket. Sets only while the count still equals the ticket.
+ */
 const FILL = `
 if ${luaFillTicket('KEYS[2]')} ~= ARGV[3] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -42,14 +46,21 @@ return {false, ${luaFillTicket('KEYS[2]')}}
 `;
 
 type Scripts = {
-  creditAnalysisFillV1: (analysisKey: string, countKey: string, json: string, ttlMs: number, ticket: string) => Promise<number>;
+  creditAnalysisFillV1: (
+    analysisKey: string,
+    countKey: string,
+    json: string,
+    ttlMs: number,
+    ticket: string,
+  ) => Promise<number>;
   creditAnalysisInvalidateV1: (...keysThenTtl: (string | number)[]) => Promise<number>;
   creditAnalysisLookupV1: (analysisKey: string, countKey: string) => Promise<[string | null, string?]>;
 };
 
 /**
  * Analyses in Redis as the exact bytes the API sends, one key per CPF with its TTL. (Through cache-manager 7, Keyv and
- * cache-manager-ioredis-yet the same value was encoded three times, JSON in a Keyv envelope in telejson, and decoding it
+ * cache-manager-ioredis-yet the same value was encoded three times, JSON in a Keyv envelope in telejson, and decoding
+ * it
  * took 12% of a cached read; the hot read path also needs to read the key from a Lua script. See docs/architecture.md.)
  * Redis being down must never fail a request: every call degrades to a miss (or a no-op) and the client keeps
  * reconnecting, so caching resumes by itself. A CPF's analysis and invalidation count share its shard's hash tag, so
@@ -80,7 +91,10 @@ export class RedisAnalysisCache extends AnalysisCache {
       return { json: null, ticket: null };
     }
     try {
-      const [json, count] = await this.scripts.creditAnalysisLookupV1(redisKeys.analysis(this.namespace, cpf), redisKeys.analysisInvalidations(this.namespace, cpf));
+      const [json, count] = await this.scripts.creditAnalysisLookupV1(
+        redisKeys.analysis(this.namespace, cpf),
+        redisKeys.analysisInvalidations(this.namespace, cpf),
+      );
       recordAnalysisCacheLookup(json !== null ? 'hit' : 'miss');
       return json !== null ? { json } : { json: null, ticket: count ?? '0' };
     } catch (error) {
@@ -124,16 +138,19 @@ export class RedisAnalysisCache extends AnalysisCache {
     if (cpfs.length === 0) return;
     // One script for the whole batch on a single server; on a cluster one per shard (each on its slot), side by side.
     const groups = layoutOf(this.redis) === 'cluster' ? groupBy(cpfs, shardOf) : [cpfs];
-    await Promise.all(groups.map(async (group) => {
-      const keys = group.flatMap((c) => [
-        redisKeys.analysis(this.namespace, c), redisKeys.analysisInvalidations(this.namespace, c),
-      ]);
-      try {
-        await this.scripts.creditAnalysisInvalidateV1(keys.length, ...keys, INVALIDATION_COUNT_TTL_MS);
-      } catch (error) {
-        this.warnFailed('invalidate', error);
-      }
-    }));
+    await Promise.all(
+      groups.map(async (group) => {
+        const keys = group.flatMap((c) => [
+          redisKeys.analysis(this.namespace, c),
+          redisKeys.analysisInvalidations(this.namespace, c),
+        ]);
+        try {
+          await this.scripts.creditAnalysisInvalidateV1(keys.length, ...keys, INVALIDATION_COUNT_TTL_MS);
+        } catch (error) {
+          this.warnFailed('invalidate', error);
+        }
+      }),
+    );
   }
 
   async health(): Promise<'up' | 'degraded'> {

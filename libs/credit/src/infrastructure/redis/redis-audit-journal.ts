@@ -28,7 +28,9 @@ export class RedisAuditJournalRelay extends RedisJournalRelay<SealedAuditEntry> 
 }
 
 export function auditJournalSink(
-  audit: AuditLog, namespace: string, layout: RedisLayout,
+  audit: AuditLog,
+  namespace: string,
+  layout: RedisLayout,
 ): JournalSink<SealedAuditEntry> {
   return {
     ...redisJournals.audit(namespace, layout),
@@ -49,10 +51,10 @@ export function parseSealed(raw: string | undefined): SealedAuditEntry {
   const value = JSON.parse(raw) as Record<string, unknown>;
   for (const field of TEXT_FIELDS) if (typeof value[field] !== 'string') throw new Error(`${field}: must be a string`);
   for (const field of ['purpose', 'cpfMasked', 'cpfHash'] as const) {
-    if (value[field] !== null && typeof value[field] !== 'string') throw new Error(`${field}: must be a string or null`);
+    if (value[field] !== null && typeof value[field] !== 'string')
+      throw new Error(`${field}: must be a string or null`);
   }
-  if (
-    value.detail !== undefined && value.detail !== null && typeof value.detail !== 'string'
-  ) throw new Error('detail: must be a string or null');
+  if (value.detail !== undefined && value.detail !== null && typeof value.detail !== 'string')
+    throw new Error('detail: must be a string or null');
   return value as unknown as SealedAuditEntry;
 }

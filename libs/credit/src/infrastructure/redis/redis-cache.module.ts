@@ -32,7 +32,8 @@ export class RedisCacheModule implements OnApplicationShutdown {
         },
         { provide: REDIS_NAMESPACE, useValue: namespace },
         {
-          provide: AnalysisCache, inject: [REDIS_CLIENT],
+          provide: AnalysisCache,
+          inject: [REDIS_CLIENT],
           useFactory: (redis: RedisClient) => new RedisAnalysisCache(redis, namespace, journalReplicas),
         },
       ],

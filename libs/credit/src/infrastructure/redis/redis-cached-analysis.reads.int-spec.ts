@@ -40,7 +40,17 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
   let cache: RedisAnalysisCache;
   const audit = new RecordingAuditLog();
   const entry = (requestId: string, over: Partial<AuditEntryInput> = {}): SealedAuditEntry =>
-    audit.seal({ clientId: 'bank', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf: uniqueCpf(), action: 'READ', resource: 'ANALYSIS', outcome: 'SUCCESS', requestId, ...over });
+    audit.seal({
+      clientId: 'bank',
+      scope: 'analysis:read',
+      purpose: 'CREDIT_GRANTING',
+      cpf: uniqueCpf(),
+      action: 'READ',
+      resource: 'ANALYSIS',
+      outcome: 'SUCCESS',
+      requestId,
+      ...over,
+    });
   /** A read of one CPF by one client, with the audit entry and the bureau inquiry it journals when served. */
   const ask = (clientId: string, requestId: string, cpf: Cpf = uniqueCpf()): CachedReadRequest => ({
     cpf,
@@ -56,9 +66,10 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       purpose: 'CREDIT_GRANTING',
     },
   });
-  const inquiryIds = async (ns = namespace) => (await journalEntries(redis, inquiryJournal(ns))).map(
-    ([, f]) => (JSON.parse(f[1]) as { event: { eventId: string } }).event.eventId
-  );
+  const inquiryIds = async (ns = namespace) =>
+    (await journalEntries(redis, inquiryJournal(ns))).map(
+      ([, f]) => (JSON.parse(f[1]) as { event: { eventId: string } }).event.eventId,
+    );
 
   beforeAll(async () => {
     // Production's 500 ms command timeout is proven in test/reliability/redis-outage; here a slow answer on a loaded
@@ -117,7 +128,11 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     await cache.set(cpf, '{}', 60_000);
     const started = Date.now();
     const result = await reads.read(ask('key-unreplicated', 'r-unreplicated', cpf));
-    expect(result).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }), ticket: null });
+    expect(result).toEqual({
+      kind: 'miss',
+      rate: expect.objectContaining({ allowed: true, remaining: 99 }),
+      ticket: null,
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(REPLICA_ACK_TIMEOUT_MS - 5);
   });
 
@@ -126,8 +141,16 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const before = await journalLength(redis, auditJournal());
     const first = await reads.read(ask('key-miss', 'r-miss'));
     const second = await reads.read(ask('key-miss', 'r-miss-2'));
-    expect(first).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 99 }), ticket: '0' });
-    expect(second).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: true, remaining: 98 }), ticket: '0' });
+    expect(first).toEqual({
+      kind: 'miss',
+      rate: expect.objectContaining({ allowed: true, remaining: 99 }),
+      ticket: '0',
+    });
+    expect(second).toEqual({
+      kind: 'miss',
+      rate: expect.objectContaining({ allowed: true, remaining: 98 }),
+      ticket: '0',
+    });
     expect(await journalLength(redis, auditJournal())).toBe(before);
     expect(await inquiryIds()).not.toContain('inq-r-miss');
     expect(await inquiryIds()).not.toContain('inq-r-miss-2');
@@ -148,7 +171,10 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const again = await reads.read(ask('key-ticket', 'r-ticket-2', cpf));
     expect(again).toMatchObject({ kind: 'miss', ticket: '1' });
     await cache.fill(cpf, '{"fresh":true}', 60_000, again.kind === 'miss' ? again.ticket : null);
-    expect(await reads.read(ask('key-ticket', 'r-ticket-3', cpf))).toMatchObject({ kind: 'hit', body: Buffer.from('{"fresh":true}') });
+    expect(await reads.read(ask('key-ticket', 'r-ticket-3', cpf))).toMatchObject({
+      kind: 'hit',
+      body: Buffer.from('{"fresh":true}'),
+    });
   });
 
   it('refuses to serve over the limit even when the analysis is cached, and journals nothing', async () => {
@@ -156,10 +182,16 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     const cpf = uniqueCpf();
     await cache.set(cpf, '{}', 60_000);
     const kinds = [];
-    for (let i = 0; i < 3; i++) kinds.push((await reads.read(ask('key-limit', `r-limit-${i}`, cpf))));
+    for (let i = 0; i < 3; i++) kinds.push(await reads.read(ask('key-limit', `r-limit-${i}`, cpf)));
     expect(kinds.map((k) => k.kind)).toEqual(['hit', 'hit', 'miss']);
-    expect(kinds[2]).toEqual({ kind: 'miss', rate: expect.objectContaining({ allowed: false, remaining: 0 }), ticket: null });
-    const ids = (await journalEntries(redis, auditJournal())).map(([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId);
+    expect(kinds[2]).toEqual({
+      kind: 'miss',
+      rate: expect.objectContaining({ allowed: false, remaining: 0 }),
+      ticket: null,
+    });
+    const ids = (await journalEntries(redis, auditJournal())).map(
+      ([, f]) => (JSON.parse(f[1]) as SealedAuditEntry).requestId,
+    );
     expect(ids).toEqual(expect.arrayContaining(['r-limit-0', 'r-limit-1']));
     expect(ids).not.toContain('r-limit-2');
     expect(await inquiryIds()).toEqual(expect.arrayContaining(['inq-r-limit-0', 'inq-r-limit-1']));
@@ -191,7 +223,16 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       const inner = new RecordingAuditLog();
       const log = new RedisJournalledAuditLog(redis, inner, ns);
       const cpf = uniqueCpf();
-      await log.record({ clientId: 'bank', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpf, action: 'READ', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: 'j-1' });
+      await log.record({
+        clientId: 'bank',
+        scope: 'consumer:read',
+        purpose: 'CREDIT_GRANTING',
+        cpf,
+        action: 'READ',
+        resource: 'CONSUMER',
+        outcome: 'SUCCESS',
+        requestId: 'j-1',
+      });
       expect(inner.sealed).toHaveLength(0);
       const [[, fields]] = await journalEntries(redis, auditJournal(ns));
       expect(JSON.parse(fields[1])).toMatchObject({ requestId: 'j-1', cpfMasked: cpf.masked, resource: 'CONSUMER' });
@@ -204,10 +245,23 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     });
 
     it('writes straight to the log while Redis is unreachable, so no entry waits on a journal it cannot reach', async () => {
-      const offline = new Redis({ ...redisOptions('redis://127.0.0.1:1'), lazyConnect: true, retryStrategy: () => null });
+      const offline = new Redis({
+        ...redisOptions('redis://127.0.0.1:1'),
+        lazyConnect: true,
+        retryStrategy: () => null,
+      });
       const inner = new RecordingAuditLog();
       const log = new RedisJournalledAuditLog(offline, inner, `${namespace}-offline`);
-      await log.record({ clientId: 'bank', scope: 'consumer:write', purpose: null, cpf: null, action: 'WRITE', resource: 'CONSUMER', outcome: 'SUCCESS', requestId: 'direct-1' });
+      await log.record({
+        clientId: 'bank',
+        scope: 'consumer:write',
+        purpose: null,
+        cpf: null,
+        action: 'WRITE',
+        resource: 'CONSUMER',
+        outcome: 'SUCCESS',
+        requestId: 'direct-1',
+      });
       expect(inner.sealed.map((e) => e.requestId)).toEqual(['direct-1']);
       offline.disconnect();
     });
@@ -253,7 +307,8 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       relay.start();
       // Spread over the shards, as requests' entries are.
       const { shards } = auditJournal(ns);
-      for (let i = 0; i < 20; i++) await redis.xadd(shards[i % shards.length]!.key, '*', 'entry', JSON.stringify(entry(`down-${i}`)));
+      for (let i = 0; i < 20; i++)
+        await redis.xadd(shards[i % shards.length]!.key, '*', 'entry', JSON.stringify(entry(`down-${i}`)));
       await new Promise((r) => setTimeout(r, 600));
       expect(log.sealed).toHaveLength(0);
       expect(await journalLength(redis, auditJournal(ns))).toBe(20);
@@ -277,7 +332,13 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       relay.start();
       await until(() => log.sealed.length === 5, 5_000);
       await relay.stop();
-      expect(log.sealed.map((e) => e.requestId).sort()).toEqual(['orphan-0', 'orphan-1', 'orphan-2', 'orphan-3', 'orphan-4']);
+      expect(log.sealed.map((e) => e.requestId).sort()).toEqual([
+        'orphan-0',
+        'orphan-1',
+        'orphan-2',
+        'orphan-3',
+        'orphan-4',
+      ]);
     });
 
     it('moves an unreadable entry to the dead-letter stream with its reason and appends the rest', async () => {
@@ -295,7 +356,9 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
       expect(await relay.health()).toBe('degraded');
       await relay.stop();
       const [[, fields]] = await redis.xrange(deadKey, '-', '+');
-      expect(fields).toEqual(expect.arrayContaining(['reason', 'clientId: must be a string', 'entry', '{"clientId":42}']));
+      expect(fields).toEqual(
+        expect.arrayContaining(['reason', 'clientId: must be a string', 'entry', '{"clientId":42}']),
+      );
       expect(log.sealed.map((e) => e.requestId)).toEqual(['good-1', 'good-2']);
     });
   });

@@ -1,6 +1,10 @@
 import { readStepLookupCounter, throttledWarning } from '@app/platform';
 import { Logger } from '@nestjs/common';
-import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../../application/ports/cached-analysis-reads';
+import {
+  CachedAnalysisReads,
+  CachedReadRequest,
+  CachedReadResult,
+} from '../../application/ports/cached-analysis-reads';
 import { RATE_COUNTER_TTL_MS, rateWindow } from './redis-rate-limiter';
 import { luaFillTicket } from './redis-analysis.cache';
 import { RedisClient, layoutOf } from './redis-client';
@@ -87,11 +91,16 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
     const window = rateWindow(this.namespace, clientId, Date.now());
     try {
       const keys = [
-        redisKeys.analysis(this.namespace, cpf), auditStream.key,
-        journalStreamOf(this.inquiries, cpf).key, redisKeys.analysisInvalidations(this.namespace, cpf),
+        redisKeys.analysis(this.namespace, cpf),
+        auditStream.key,
+        journalStreamOf(this.inquiries, cpf).key,
+        redisKeys.analysisInvalidations(this.namespace, cpf),
       ];
       const argv: (string | number)[] = [
-        this.limit, RATE_COUNTER_TTL_MS, JSON.stringify(audit), inquiryJournalEntry(inquiry),
+        this.limit,
+        RATE_COUNTER_TTL_MS,
+        JSON.stringify(audit),
+        inquiryJournalEntry(inquiry),
       ];
       if (this.cluster) {
         const count = Number(await this.commands.creditRateCountV1(window.key, RATE_COUNTER_TTL_MS));
@@ -100,7 +109,10 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
       } else {
         keys.push(window.key);
       }
-      const { reply: [count, body, invalidations], replicated } = await this.runRead(keys, argv);
+      const {
+        reply: [count, body, invalidations],
+        replicated,
+      } = await this.runRead(keys, argv);
       const rate = window.decide(Number(count), this.limit);
       if (!replicated) this.unreplicated.mark(auditStream.key);
       // Over the limit the script stops before the GET: no lookup to count.
@@ -122,8 +134,11 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
       const reply = await this.commands.creditCachedAnalysisReadV4Buffer(keys.length, ...keys, ...argv);
       return { reply, replicated: true };
     }
-    const pipeline = (this.redis.pipeline() as PipelineCommands)
-      .creditCachedAnalysisReadV4Buffer(keys.length, ...keys, ...argv);
+    const pipeline = (this.redis.pipeline() as PipelineCommands).creditCachedAnalysisReadV4Buffer(
+      keys.length,
+      ...keys,
+      ...argv,
+    );
     const results = (await waitForReplicas(pipeline, this.replicas).exec()) ?? [];
     const [error, reply] = results[0] ?? [new Error('no reply'), null];
     if (error) throw error;

@@ -36,8 +36,14 @@ export function createRedisClient(target: RedisTarget, overrides: Partial<RedisO
   if (target.mode === 'standalone') return new Redis({ ...redisOptions(target.url), ...overrides });
   // Credentials and TLS from the first node: a cluster's nodes share them. A cluster has only database 0. Its nodes
   // queue while they connect (the cluster as a whole fails fast), and reconnecting is the cluster's job.
-  const { host: _h, port: _p, db: _d, retryStrategy: _r, enableOfflineQueue: _q, ...shared } =
-    redisOptions(target.nodes[0]!);
+  const {
+    host: _h,
+    port: _p,
+    db: _d,
+    retryStrategy: _r,
+    enableOfflineQueue: _q,
+    ...shared
+  } = redisOptions(target.nodes[0]!);
   const nodes: ClusterNode[] = target.nodes.map((n) => {
     const u = new URL(n);
     return { host: u.hostname, port: Number(u.port || 6379) };
@@ -75,7 +81,10 @@ export async function clusterHealthy(cluster: Cluster, replicas: number): Promis
   const info = String(await cluster.cluster('INFO'));
   if (!/cluster_state:ok/.test(info)) return false;
   if (replicas === 0) return true;
-  const nodes = String(await cluster.cluster('NODES')).trim().split('\n').map((line) => line.split(' '));
+  const nodes = String(await cluster.cluster('NODES'))
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
   const live = (flags: string) => !/fail|handshake|noaddr/.test(flags);
   const replicasOf = new Map<string, number>();
   for (const [, , flags, primary] of nodes) {

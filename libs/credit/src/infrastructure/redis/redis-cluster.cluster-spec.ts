@@ -47,16 +47,27 @@ describe('the Redis adapters on a Redis Cluster', () => {
     cpf,
     clientId,
     audit: audit.seal({
-      clientId: 'bank', scope: 'analysis:read', purpose: 'CREDIT_GRANTING', cpf, action: 'READ', resource: 'ANALYSIS',
-      outcome: 'SUCCESS', requestId,
+      clientId: 'bank',
+      scope: 'analysis:read',
+      purpose: 'CREDIT_GRANTING',
+      cpf,
+      action: 'READ',
+      resource: 'ANALYSIS',
+      outcome: 'SUCCESS',
+      requestId,
     }),
     inquiry: {
-      type: 'BUREAU_INQUIRY' as const, eventId: `inq-${requestId}`, cpf, occurredAt: new Date(), source: 'bureau',
-      inquirer: 'bank', purpose: 'CREDIT_GRANTING',
+      type: 'BUREAU_INQUIRY' as const,
+      eventId: `inq-${requestId}`,
+      cpf,
+      occurredAt: new Date(),
+      source: 'bureau',
+      inquirer: 'bank',
+      purpose: 'CREDIT_GRANTING',
     },
   });
 
-  it('spreads the shards evenly over the three primaries, each shard\'s keys on one slot', async () => {
+  it("spreads the shards evenly over the three primaries, each shard's keys on one slot", async () => {
     const owners = await Promise.all(shardTags(namespace).map((tag) => primaryOf(redis, calculateSlot(tag))));
     const perPrimary = [...new Set(owners)].map((port) => owners.filter((p) => p === port).length);
     expect(perPrimary).toHaveLength(3);
@@ -64,12 +75,15 @@ describe('the Redis adapters on a Redis Cluster', () => {
     const cpf = uniqueCpf();
     const audit = journalStreamOf(redisJournals.audit(namespace, 'cluster'), cpf);
     const keys = [
-      redisKeys.analysis(namespace, cpf), redisKeys.analysisInvalidations(namespace, cpf), audit.key, audit.deadKey,
+      redisKeys.analysis(namespace, cpf),
+      redisKeys.analysisInvalidations(namespace, cpf),
+      audit.key,
+      audit.deadKey,
     ];
     expect(new Set(keys.map((k) => calculateSlot(k))).size).toBe(1);
   });
 
-  it('serves a cached read: counted on the client\'s slot, journalled on the CPF\'s, replicated first', async () => {
+  it("serves a cached read: counted on the client's slot, journalled on the CPF's, replicated first", async () => {
     const cache = new RedisAnalysisCache(redis, namespace, 1);
     const reads = new RedisCachedAnalysisReads(redis, 100, namespace, 1);
     const limiter = new RedisRateLimiter(redis, 100, namespace, new InMemoryRateLimiter(100));
@@ -100,8 +114,14 @@ describe('the Redis adapters on a Redis Cluster', () => {
     const journalled = new RedisJournalledAuditLog(redis, log, ns, 1);
     for (let i = 0; i < 96; i++) {
       await journalled.record({
-        clientId: 'bank', scope: 'consumer:read', purpose: 'CREDIT_GRANTING', cpf: uniqueCpf(), action: 'READ',
-        resource: 'CONSUMER', outcome: 'SUCCESS', requestId: `relay-${i}`,
+        clientId: 'bank',
+        scope: 'consumer:read',
+        purpose: 'CREDIT_GRANTING',
+        cpf: uniqueCpf(),
+        action: 'READ',
+        resource: 'CONSUMER',
+        outcome: 'SUCCESS',
+        requestId: `relay-${i}`,
       });
     }
     // Journalled (replicated), not written past the journal.
@@ -123,7 +143,9 @@ describe('the Redis adapters on a Redis Cluster', () => {
     }
     expect(new Set(log.sealed.map((e) => e.requestId)).size).toBe(96);
     expect((await journalStatus(redis, ns)).find((s) => s.journal === 'audit')).toMatchObject({
-      backlog: 0, pending: 0, relays: [expect.objectContaining({ name: 'cluster-relay' })],
+      backlog: 0,
+      pending: 0,
+      relays: [expect.objectContaining({ name: 'cluster-relay' })],
     });
   });
 });

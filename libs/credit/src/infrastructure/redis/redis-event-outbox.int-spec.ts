@@ -63,13 +63,20 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
     const kept = await journalEntries(redis, journal);
     expect(kept).toHaveLength(1);
     expect(JSON.parse(kept[0]![1][1]!)).toEqual({
-      exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'CONSUMER' }, correlationId: `corr-${cpf.value}`,
+      exchange: EXCHANGES.events,
+      routingKey: EVENTS.consumerDataChanged,
+      payload: { cpfs: [cpf.value], dataClass: 'CONSUMER' },
+      correlationId: `corr-${cpf.value}`,
     });
 
     const outboxRelay = new RedisEventOutboxRelay(redis, publisher, namespace, { consumer: 'it', cycleMs: 10 });
     outboxRelay.start();
     try {
-      const message = await waitFor(async () => channel.get(queue, { noAck: true }), 10_000, 'the event on the bound queue');
+      const message = await waitFor(
+        async () => channel.get(queue, { noAck: true }),
+        10_000,
+        'the event on the bound queue',
+      );
       expect(JSON.parse(message.content.toString())).toEqual({ cpfs: [cpf.value], dataClass: 'CONSUMER' });
       expect(message.properties).toMatchObject({ correlationId: `corr-${cpf.value}`, deliveryMode: 2 });
       await waitFor(async () => (await journalLength(redis, journal)) === 0, 5_000, 'the outbox to empty');
@@ -88,14 +95,18 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
     const before = await journalLength(redis, journal);
     const started = Date.now();
     try {
-      await relay.publish(new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', { correlationId: `late-${cpf.value}` }));
+      await relay.publish(
+        new ConsumerDataChangedEvent([cpf.value], 'RATING_FEATURES', { correlationId: `late-${cpf.value}` }),
+      );
       const waited = Date.now() - started;
       expect(waited).toBeGreaterThanOrEqual(HANDOFF_MS - 50);
       expect(waited).toBeLessThan(HANDOFF_MS + 1_500);
       expect(await journalLength(redis, journal)).toBe(before + 1);
-      const late = (entry: [string, string[]]) => (JSON.parse(entry[1][1]!) as { correlationId?: string }).correlationId === `late-${cpf.value}`;
+      const late = (entry: [string, string[]]) =>
+        (JSON.parse(entry[1][1]!) as { correlationId?: string }).correlationId === `late-${cpf.value}`;
       for (const shard of journal.shards) {
-        for (const entry of await redis.xrange(shard.key, '-', '+')) if (late(entry)) await redis.xdel(shard.key, entry[0]);
+        for (const entry of await redis.xrange(shard.key, '-', '+'))
+          if (late(entry)) await redis.xdel(shard.key, entry[0]);
       }
       expect(await journalLength(redis, journal)).toBe(before);
     } finally {
@@ -107,13 +118,26 @@ describe('Event outbox: change events RabbitMQ could not take', () => {
     const cpf = uniqueCpf();
     const { key } = journal.shards[0]!;
     await redis.xadd(key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, payload: {} }));
-    await redis.xadd(key, '*', 'entry', JSON.stringify({ exchange: EXCHANGES.events, routingKey: EVENTS.consumerDataChanged, payload: { cpfs: [cpf.value], dataClass: 'RATING_FEATURES' } }));
+    await redis.xadd(
+      key,
+      '*',
+      'entry',
+      JSON.stringify({
+        exchange: EXCHANGES.events,
+        routingKey: EVENTS.consumerDataChanged,
+        payload: { cpfs: [cpf.value], dataClass: 'RATING_FEATURES' },
+      }),
+    );
     const outboxRelay = new RedisEventOutboxRelay(redis, publisher, namespace, { consumer: 'it', cycleMs: 10 });
     outboxRelay.start();
     try {
       const message = await waitFor(async () => channel.get(queue, { noAck: true }), 10_000, 'the valid event');
       expect(JSON.parse(message.content.toString())).toEqual({ cpfs: [cpf.value], dataClass: 'RATING_FEATURES' });
-      const dead = await waitFor(async () => (await journalEntries(redis, journal, true)).at(0), 5_000, 'the dead entry');
+      const dead = await waitFor(
+        async () => (await journalEntries(redis, journal, true)).at(0),
+        5_000,
+        'the dead entry',
+      );
       expect(dead[1]).toEqual(expect.arrayContaining(['reason', 'routingKey: must be a non-empty string']));
       expect(await outboxRelay.health()).toBe('degraded');
     } finally {

@@ -8,7 +8,12 @@ import { BureauInquiry, TransactionEvent } from '../../domain/transactions/trans
 import { ElasticsearchTransactionStore } from '../elasticsearch/elasticsearch-transaction.store';
 import { InMemoryTransactionStore } from '../embedded/in-memory-transaction.store';
 import { redisOptions } from './redis-cache.module';
-import { RedisInquiryJournalRelay, RedisJournalledInquiryRecorder, inquiryJournalEntry, parseJournalledInquiry } from './redis-inquiry-journal';
+import {
+  RedisInquiryJournalRelay,
+  RedisJournalledInquiryRecorder,
+  inquiryJournalEntry,
+  parseJournalledInquiry,
+} from './redis-inquiry-journal';
 import { journalStreamOf, redisJournals } from './redis-keys';
 
 const journal = (ns: string) => redisJournals.inquiry(ns, 'standalone');
@@ -130,9 +135,29 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     const { key, deadKey } = journal(ns).shards[7]!;
     const unreliable = new UnreliableStore(store);
     unreliable.refuse.add('refused-1');
-    const entry = (eventId: string) => JSON.stringify({ eventId, cpf: cpf.value, type: 'BUREAU_INQUIRY', occurredAt: new Date().toISOString(), inquirer: 'Banco', purpose: 'CREDIT_GRANTING' });
+    const entry = (eventId: string) =>
+      JSON.stringify({
+        eventId,
+        cpf: cpf.value,
+        type: 'BUREAU_INQUIRY',
+        occurredAt: new Date().toISOString(),
+        inquirer: 'Banco',
+        purpose: 'CREDIT_GRANTING',
+      });
     await redis.xadd(key, '*', 'entry', entry('good-1'));
-    await redis.xadd(key, '*', 'entry', JSON.stringify({ eventId: 'bad-cpf', cpf: '123.456.789-00', type: 'BUREAU_INQUIRY', occurredAt: new Date().toISOString(), inquirer: 'Banco', purpose: 'X' }));
+    await redis.xadd(
+      key,
+      '*',
+      'entry',
+      JSON.stringify({
+        eventId: 'bad-cpf',
+        cpf: '123.456.789-00',
+        type: 'BUREAU_INQUIRY',
+        occurredAt: new Date().toISOString(),
+        inquirer: 'Banco',
+        purpose: 'X',
+      }),
+    );
     await redis.xadd(key, '*', 'entry', entry('refused-1'));
     await redis.xadd(key, '*', 'entry', entry('good-2'));
 
@@ -144,8 +169,17 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     expect(await relay.health()).toBe('degraded');
     await relay.stop();
 
-    const dead = (await redis.xrange(deadKey, '-', '+')).map(([, f]) => Object.fromEntries([[f[0], f[1]], [f[2], f[3]], [f[4], f[5]]]));
-    expect(dead.map((d) => d.reason)).toEqual(['inquiry.cpf: check digits do not match', 'refused by event store: mapper_parsing_exception on refused-1']);
+    const dead = (await redis.xrange(deadKey, '-', '+')).map(([, f]) =>
+      Object.fromEntries([
+        [f[0], f[1]],
+        [f[2], f[3]],
+        [f[4], f[5]],
+      ]),
+    );
+    expect(dead.map((d) => d.reason)).toEqual([
+      'inquiry.cpf: check digits do not match',
+      'refused by event store: mapper_parsing_exception on refused-1',
+    ]);
     expect(JSON.parse(dead[0].entry)).toMatchObject({ eventId: 'bad-cpf' });
     expect(JSON.parse(dead[1].entry)).toMatchObject({ eventId: 'refused-1', cpf: cpf.value });
     expect(await stored(cpf)).toEqual(['good-1', 'good-2']);
@@ -154,7 +188,11 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
   it('writes through its own buffer while Redis is unreachable, so an inquiry is never held up by the journal', async () => {
     const offline = new Redis({ ...redisOptions('redis://127.0.0.1:1'), lazyConnect: true, retryStrategy: () => null });
     const cpf = uniqueCpf();
-    const recorder = new RedisJournalledInquiryRecorder(offline, new BufferedInquiryRecorder(store), `${namespace}-offline`);
+    const recorder = new RedisJournalledInquiryRecorder(
+      offline,
+      new BufferedInquiryRecorder(store),
+      `${namespace}-offline`,
+    );
     recorder.record(inquiry(cpf, 'direct-1'));
     await recorder.flush();
     expect(await stored(cpf)).toEqual(['direct-1']);
@@ -176,11 +214,20 @@ describe('bureau inquiries journalled in Redis and relayed to Elasticsearch (rea
     const original = inquiry(uniqueCpf(), 'round-trip');
     expect(parseJournalledInquiry(inquiryJournalEntry(original))).toEqual(original);
     expect(() => parseJournalledInquiry(undefined)).toThrow('entry: missing');
-    const movement = { eventId: 'x', cpf: '12345678909', type: 'FINANCIAL_MOVEMENT', kind: 'SALARY', amountCents: 100, occurredAt: '2026-01-01T00:00:00Z' };
-    expect(() => parseJournalledInquiry(JSON.stringify(movement))).toThrow('inquiry.type: must be BUREAU_INQUIRY, got FINANCIAL_MOVEMENT');
-    expect(
-      () => parseJournalledInquiry(JSON.stringify({ ...movement, type: 'BUREAU_INQUIRY' }))
-    ).toThrow(/^inquiry\.kind: is not a field/);
+    const movement = {
+      eventId: 'x',
+      cpf: '12345678909',
+      type: 'FINANCIAL_MOVEMENT',
+      kind: 'SALARY',
+      amountCents: 100,
+      occurredAt: '2026-01-01T00:00:00Z',
+    };
+    expect(() => parseJournalledInquiry(JSON.stringify(movement))).toThrow(
+      'inquiry.type: must be BUREAU_INQUIRY, got FINANCIAL_MOVEMENT',
+    );
+    expect(() => parseJournalledInquiry(JSON.stringify({ ...movement, type: 'BUREAU_INQUIRY' }))).toThrow(
+      /^inquiry\.kind: is not a field/,
+    );
     const { kind: _k, amountCents: _a, ...bare } = { ...movement, type: 'BUREAU_INQUIRY' };
     expect(() => parseJournalledInquiry(JSON.stringify(bare))).toThrow(/^inquiry\.inquirer: /);
   });

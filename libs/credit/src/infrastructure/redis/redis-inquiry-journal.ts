@@ -86,7 +86,9 @@ export class RedisJournalledInquiryRecorder extends InquiryRecorder implements B
     await this.fallback.flush();
   }
 
-  /** Before any module's shutdown closes the Redis connection: inquiries of requests that just finished are not lost. */
+  /**
+   * Before any module's shutdown closes the Redis connection: inquiries of requests that just finished are not lost.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
@@ -101,12 +103,15 @@ export class RedisInquiryJournalRelay extends RedisJournalRelay<BureauInquiry> {
 
 /**
  * Inquiries are eventually visible anyway (Elasticsearch refreshes every second), so they travel in tenfold fewer,
- * larger bulks than audit entries: at 50 analyses/s a 50 ms cycle cost Elasticsearch one bulk request per 2-3 inquiries.
+ * larger bulks than audit entries: at 50 analyses/s a 50 ms cycle cost Elasticsearch one bulk request per 2-3
+ * inquiries.
  */
 const INQUIRY_CYCLE_MS = 500;
 
 export function inquiryJournalSink(
-  store: TransactionStore, namespace: string, layout: RedisLayout,
+  store: TransactionStore,
+  namespace: string,
+  layout: RedisLayout,
 ): JournalSink<BureauInquiry> {
   return {
     ...redisJournals.inquiry(namespace, layout),
@@ -120,7 +125,9 @@ export function inquiryJournalSink(
         return inquiries.map(() => null);
       } catch (error) {
         if (inquiries.length === 1) return [error as Error];
-        const single = await Promise.allSettled(inquiries.map((inquiry) => store.append([inquiry], { visibility: 'eventual' })));
+        const single = await Promise.allSettled(
+          inquiries.map((inquiry) => store.append([inquiry], { visibility: 'eventual' })),
+        );
         return single.map((r) => (r.status === 'rejected' ? (r.reason as Error) : null));
       }
     },

@@ -158,7 +158,9 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
     if (this.loop) return;
     this.stopping = false;
     // Its own connection: a blocking XREADGROUP would otherwise hold up every command queued behind it.
-    this.connection = instrumentRedis(duplicateClient(this.redis, { commandTimeout: BLOCK_MS + 5_000, lazyConnect: false }));
+    this.connection = instrumentRedis(
+      duplicateClient(this.redis, { commandTimeout: BLOCK_MS + 5_000, lazyConnect: false }),
+    );
     this.connection.on('error', () => undefined);
     this.loop = this.run(this.connection);
   }
@@ -252,16 +254,18 @@ export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeAppli
       dead.get(p.batch)!.push({ id: p.id, reason: `refused by ${this.sink.name}: ${reason.message}`, raw: p.raw });
     }
     // One MULTI per shard: its stream and dead-letter stream share a slot, so an entry is never in both or in neither.
-    await Promise.all(batches.map(async (batch) => {
-      const { key, deadKey, group } = batch.shard.streams;
-      const transaction = redis.multi();
-      for (const d of dead.get(batch)!) {
-        transaction.xadd(deadKey, '*', 'journalId', d.id, 'reason', d.reason, 'entry', d.raw);
-      }
-      const ids = batch.entries.map(([id]) => id);
-      transaction.xack(key, group, ...ids).xdel(key, ...ids);
-      await transaction.exec();
-    }));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const { key, deadKey, group } = batch.shard.streams;
+        const transaction = redis.multi();
+        for (const d of dead.get(batch)!) {
+          transaction.xadd(deadKey, '*', 'journalId', d.id, 'reason', d.reason, 'entry', d.raw);
+        }
+        const ids = batch.entries.map(([id]) => id);
+        transaction.xack(key, group, ...ids).xdel(key, ...ids);
+        await transaction.exec();
+      }),
+    );
     this.relayed += parsed.length - refused.length;
     this.relayedCounter?.inc(parsed.length - refused.length);
     const deadCount = [...dead.values()].reduce((n, d) => n + d.length, 0);
@@ -289,21 +293,33 @@ async function readAllShards(redis: RedisClient, consumer: string, shards: Shard
   const read = pending.length > 0 ? pending : shards;
   const keys = read.map((s) => s.streams.key);
   const ids = read.map(() => (pending.length > 0 ? '0' : '>'));
-  const reply = pending.length > 0
-    ? await redis.xreadgroup('GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'STREAMS', ...keys, ...ids)
-    : await redis.xreadgroup(
-      'GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...ids,
-    );
+  const reply =
+    pending.length > 0
+      ? await redis.xreadgroup('GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'STREAMS', ...keys, ...ids)
+      : await redis.xreadgroup(
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          SHARD_BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        );
   return batchesOf(read, (reply ?? []) as [string, StreamEntry[]][]);
 }
 
 /** A Redis Cluster: one non-blocking XREADGROUP per shard, on the shards' own nodes, side by side. */
 async function readEachShard(redis: RedisClient, consumer: string, shards: ShardState[]): Promise<ReadBatch[]> {
-  const replies = await Promise.all(shards.map(async ({ streams: { key, group }, backlog }) => {
-    const from = backlog ? '0' : '>';
-    const reply = await redis.xreadgroup('GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'STREAMS', key, from);
-    return (reply as [string, StreamEntry[]][] | null)?.[0] ?? [key, []];
-  }));
+  const replies = await Promise.all(
+    shards.map(async ({ streams: { key, group }, backlog }) => {
+      const from = backlog ? '0' : '>';
+      const reply = await redis.xreadgroup('GROUP', group, consumer, 'COUNT', SHARD_BATCH, 'STREAMS', key, from);
+      return (reply as [string, StreamEntry[]][] | null)?.[0] ?? [key, []];
+    }),
+  );
   return batchesOf(shards, replies as [string, StreamEntry[]][]);
 }
 

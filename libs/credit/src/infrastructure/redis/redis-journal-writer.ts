@@ -21,7 +21,9 @@ export class RedisJournalWriter {
   constructor(
     private readonly redis: RedisClient,
     journal: Journal,
-    /** What the log says when it cannot, e.g. "audit journal unavailable, writing entries to the audit log directly". */
+    /**
+     * What the log says when it cannot, e.g. "audit journal unavailable, writing entries to the audit log directly".
+     */
     private readonly unavailable: string,
     logger: Logger,
     /** Replicas that must hold the entries before append resolves true (REDIS_JOURNAL_REPLICAS). */

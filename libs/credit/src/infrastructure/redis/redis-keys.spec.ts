@@ -18,7 +18,7 @@ describe('Redis key layout', () => {
     expect(shardTags('other')).not.toEqual(tags);
   });
 
-  it('puts a CPF\'s analysis, invalidation count and its cached reads\' journal streams on one slot', () => {
+  it("puts a CPF's analysis, invalidation count and its cached reads' journal streams on one slot", () => {
     for (let i = 0; i < 200; i++) {
       const cpf = uniqueCpf();
       const audit = journalStreamOf(redisJournals.audit('credit', 'cluster'), cpf);
@@ -46,12 +46,16 @@ describe('Redis key layout', () => {
     const standalone = redisJournals.audit('credit', 'standalone').shards;
     expect(standalone).toHaveLength(REDIS_SHARDS + 1);
     expect(standalone.at(-1)).toEqual({
-      shard: 'legacy', key: 'credit:audit-journal:v1', deadKey: 'credit:audit-journal:dead:v1', group: 'audit-relay',
+      shard: 'legacy',
+      key: 'credit:audit-journal:v1',
+      deadKey: 'credit:audit-journal:dead:v1',
+      group: 'audit-relay',
     });
     const shards = Array.from({ length: REDIS_SHARDS }, (_, i) => String(i));
     expect(redisJournals.audit('credit', 'cluster').shards.map((s) => s.shard)).toEqual(shards);
     expect(redisJournals.events('credit', 'cluster').shards[0]).toMatchObject({
-      key: `credit:event-outbox:v2:${shardTags('credit')[0]}`, group: 'event-outbox-relay',
+      key: `credit:event-outbox:v2:${shardTags('credit')[0]}`,
+      group: 'event-outbox-relay',
     });
   });
 });

@@ -44,7 +44,9 @@ const cpfTag = (namespace: string, cpf: Cpf): string => shardTags(namespace)[sha
 
 /** Every per-CPF key the credit platform writes to Redis, under the deployment's namespace (REDIS_NAMESPACE). */
 export const redisKeys = {
-  /** The assembled analysis as the JSON bytes the API sends (v2: raw bytes; v1 was cache-manager's encoded envelope). */
+  /**
+   * The assembled analysis as the JSON bytes the API sends (v2: raw bytes; v1 was cache-manager's encoded envelope).
+   */
   analysis: (namespace: string, cpf: Cpf): string => `${namespace}:analysis:v2:${cpfTag(namespace, cpf)}:${cpf.value}`,
   /** How many times the CPF's analysis was invalidated (kept an hour after the last): a miss's fill ticket. */
   analysisInvalidations: (namespace: string, cpf: Cpf): string =>
@@ -86,7 +88,9 @@ function journal(namespace: string, label: string, name: string, group: string, 
   return { journal: label, shards };
 }
 
-/** The journals, by name: the one definition of their streams and consumer groups (relays, readiness, npm run journals). */
+/**
+ * The journals, by name: the one definition of their streams and consumer groups (relays, readiness, npm run journals).
+ */
 export const redisJournals = {
   /** Sealed audit entries waiting to be appended to the hash-chained audit log. */
   audit: (namespace: string, layout: RedisLayout): Journal =>

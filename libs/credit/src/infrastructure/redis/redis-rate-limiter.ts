@@ -10,7 +10,11 @@ export const RATE_COUNTER_TTL_MS = RATE_WINDOW_MS + 1_000;
  * The fixed one-minute window a request falls in, and its counter's key. Shared with the cached-read fast path,
  * which counts in the same key from a Lua script, so both paths spend one budget.
  */
-export function rateWindow(namespace: string, clientId: string, now: number): { key: string; decide: (count: number, limit: number) => RateDecision } {
+export function rateWindow(
+  namespace: string,
+  clientId: string,
+  now: number,
+): { key: string; decide: (count: number, limit: number) => RateDecision } {
   const start = now - (now % RATE_WINDOW_MS);
   const resetSeconds = Math.ceil((start + RATE_WINDOW_MS - now) / 1000);
   return {
@@ -21,7 +25,8 @@ export function rateWindow(namespace: string, clientId: string, now: number): { 
 
 /**
  * One counter per client per minute in Redis, so the limit holds across API instances. If Redis is away the limit is
- * kept by the fallback (per instance) instead of failing every request: availability first, and the limit still applies.
+ * kept by the fallback (per instance) instead of failing every request: availability first, and the limit still
+ * applies.
  */
 export class RedisRateLimiter extends RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);

@@ -5,7 +5,9 @@ const centsTransformer = {
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };
 
-/** One consumer, personal data encrypted (FieldCipher tokens); ConsumerTypeormMapper is the only place that reads them. */
+/**
+ * One consumer, personal data encrypted (FieldCipher tokens); ConsumerTypeormMapper is the only place that reads them.
+ */
 @Entity({ name: 'consumers' })
 export class ConsumerRow {
   /** HMAC-SHA256 (hex) of the CPF digits under the look-up key: the primary key, and the AAD of the tokens below. */

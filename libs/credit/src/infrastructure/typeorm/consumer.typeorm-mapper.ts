@@ -5,7 +5,6 @@ import { Consumer } from '../../domain/consumer/consumer.entity';
 import { Debt } from '../../domain/consumer/debt.entity';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 
-
 /** The consumers columns that hold FieldCipher tokens. */
 export type EncryptedConsumerColumn = 'cpf_enc' | 'name_enc' | 'address_enc';
 
@@ -13,7 +12,8 @@ export type EncryptedConsumerColumn = 'cpf_enc' | 'name_enc' | 'address_enc';
  * The AAD of an encrypted field: its column and its row's cpf_hash. A token copied to another column or another
  * consumer then fails authentication instead of decrypting into the wrong person's data.
  */
-export const encryptionContext = (column: EncryptedConsumerColumn, cpfHash: string): string => `consumers.${column}:${cpfHash}`;
+export const encryptionContext = (column: EncryptedConsumerColumn, cpfHash: string): string =>
+  `consumers.${column}:${cpfHash}`;
 
 /** The three tokens of a consumer row, encrypted with the cipher's current key. */
 export function encryptConsumerFields(
@@ -30,10 +30,14 @@ export function encryptConsumerFields(
 }
 
 /** The clear text of a consumer row's tokens; throws FieldCipherError when one fails authentication. */
-export function decryptConsumerFields(row: Pick<ConsumerRow, 'cpfHash' | 'cpfEnc' | 'nameEnc' | 'addressEnc'>, cipher: FieldCipher): { cpf: string; name: string; address: string } {
+export function decryptConsumerFields(
+  row: Pick<ConsumerRow, 'cpfHash' | 'cpfEnc' | 'nameEnc' | 'addressEnc'>,
+  cipher: FieldCipher,
+): { cpf: string; name: string; address: string } {
   const cpfHash = row.cpfHash.trim();
   const cpf = cipher.decrypt(row.cpfEnc, encryptionContext('cpf_enc', cpfHash));
-  if (cipher.lookupHash(cpf) !== cpfHash) throw new Error('a consumer row does not match its cpf_hash: wrong CPF_LOOKUP_KEY?');
+  if (cipher.lookupHash(cpf) !== cpfHash)
+    throw new Error('a consumer row does not match its cpf_hash: wrong CPF_LOOKUP_KEY?');
   return {
     cpf,
     name: cipher.decrypt(row.nameEnc, encryptionContext('name_enc', cpfHash)),
@@ -42,8 +46,10 @@ export function decryptConsumerFields(row: Pick<ConsumerRow, 'cpfHash' | 'cpfEnc
 }
 
 /** Debt rows are in clear: they describe the credit, not the person. */
-export type DebtRowFields = Pick<DebtRow, 'id' | 'creditor' | 'creditorCnpj' | 'amountCents' | 'dueDate' | 'status' | 'limitationDate'>
-  & { reportableFrom?: Date | string | null; reportedBy?: string | null };
+export type DebtRowFields = Pick<
+  DebtRow,
+  'id' | 'creditor' | 'creditorCnpj' | 'amountCents' | 'dueDate' | 'status' | 'limitationDate'
+> & { reportableFrom?: Date | string | null; reportedBy?: string | null };
 
 export function debtFromRow(d: DebtRowFields): Debt {
   return Debt.create({
@@ -73,7 +79,11 @@ export const ConsumerTypeormMapper = {
 
   toPersistence(consumer: Consumer, cipher: FieldCipher): { row: Partial<ConsumerRow>; debts: Partial<DebtRow>[] } {
     const cpfHash = cipher.lookupHash(consumer.cpf.value);
-    const fields = encryptConsumerFields({ cpf: consumer.cpf.value, name: consumer.name, address: JSON.stringify(consumer.address.toJSON()) }, cpfHash, cipher);
+    const fields = encryptConsumerFields(
+      { cpf: consumer.cpf.value, name: consumer.name, address: JSON.stringify(consumer.address.toJSON()) },
+      cpfHash,
+      cipher,
+    );
     return {
       row: { cpfHash, ...fields, updatedAt: consumer.updatedAt },
       debts: consumer.debts.map((d) => ({

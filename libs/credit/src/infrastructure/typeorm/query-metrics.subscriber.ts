@@ -4,8 +4,19 @@ import type { AfterQueryEvent, BeforeQueryEvent, EntitySubscriberInterface, Quer
 
 /** The statements the platform sends, by their first keyword; anything else is "other". */
 const STATEMENTS = new Set([
-  'select', 'insert', 'update', 'delete', 'with', 'start', 'commit', 'rollback', 'savepoint', 'release', 'set',
-  'create', 'alter',
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'with',
+  'start',
+  'commit',
+  'rollback',
+  'savepoint',
+  'release',
+  'set',
+  'create',
+  'alter',
 ]);
 
 /**

@@ -36,7 +36,11 @@ const MAX_LISTED_FAILURES = 20;
  * were read, so a consumer saved concurrently by the application is never overwritten with older data. Safe to run
  * again (it resumes where rows are still stale) and while the application serves requests.
  */
-export async function reencryptConsumers(dataSource: DataSource, cipher: FieldCipher, options: ReencryptOptions = {}): Promise<ReencryptResult> {
+export async function reencryptConsumers(
+  dataSource: DataSource,
+  cipher: FieldCipher,
+  options: ReencryptOptions = {},
+): Promise<ReencryptResult> {
   const pageSize = options.pageSize ?? 500;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error('pageSize must be a positive integer');
   const result: ReencryptResult = { stale: 0, reencrypted: 0, skipped: 0, failed: 0, byKeyId: {}, failures: [] };
@@ -62,15 +66,23 @@ export async function reencryptConsumers(dataSource: DataSource, cipher: FieldCi
         rewrites.push({ row, next: encryptConsumerFields(decryptConsumerFields(row, cipher), cpfHash, cipher) });
       } catch (error) {
         result.failed++;
-        if (result.failures.length < MAX_LISTED_FAILURES) result.failures.push({ cpfHash: row.cpfHash, reason: (error as Error).message });
+        if (result.failures.length < MAX_LISTED_FAILURES)
+          result.failures.push({ cpfHash: row.cpfHash, reason: (error as Error).message });
       }
     }
     if (rewrites.length) {
       await dataSource.transaction(async (tx) => {
         for (const { row, next } of rewrites) {
-          const written = await tx
-            .getRepository(ConsumerRow)
-            .update({ cpfHash: row.cpfHash, keyId: row.keyId, cpfEnc: row.cpfEnc, nameEnc: row.nameEnc, addressEnc: row.addressEnc }, next);
+          const written = await tx.getRepository(ConsumerRow).update(
+            {
+              cpfHash: row.cpfHash,
+              keyId: row.keyId,
+              cpfEnc: row.cpfEnc,
+              nameEnc: row.nameEnc,
+              addressEnc: row.addressEnc,
+            },
+            next,
+          );
           if (written.affected) result.reencrypted++;
           else result.skipped++;
         }

@@ -17,7 +17,14 @@ jest.setTimeout(60_000);
 
 const entities = [ConsumerRow, DebtRow];
 const cipher = new FieldCipher([{ id: 'feeds-k1', key: randomBytes(32) }], randomBytes(32));
-const address = Address.create({ street: 'Rua da Bahia', number: '900', district: 'Centro', city: 'Belo Horizonte', state: 'MG', postalCode: '30160-011' });
+const address = Address.create({
+  street: 'Rua da Bahia',
+  number: '900',
+  district: 'Centro',
+  city: 'Belo Horizonte',
+  state: 'MG',
+  postalCode: '30160-011',
+});
 
 describe('TypeORM consumer feeds on real PostgreSQL', () => {
   const url = requireEnv('DATABASE_URL');
@@ -30,8 +37,13 @@ describe('TypeORM consumer feeds on real PostgreSQL', () => {
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
     dataSource = await new DataSource({
-      type: 'postgres', url, entities, migrations: CONSUMER_MIGRATIONS, migrationsTableName: 'schema_migrations',
-      synchronize: false, extra: { options: `-c search_path=${schema}`, max: 8 },
+      type: 'postgres',
+      url,
+      entities,
+      migrations: CONSUMER_MIGRATIONS,
+      migrationsTableName: 'schema_migrations',
+      synchronize: false,
+      extra: { options: `-c search_path=${schema}`, max: 8 },
     }).initialize();
     await dataSource.runMigrations();
   });
@@ -42,13 +54,18 @@ describe('TypeORM consumer feeds on real PostgreSQL', () => {
     await admin?.end();
   });
 
-  describe('port contract', () => consumerFeedsContract(() => ({
-    feeds: new TypeormConsumerFeeds(dataSource, cipher), consumers: new TypeormConsumerRepository(dataSource, cipher),
-  })));
+  describe('port contract', () =>
+    consumerFeedsContract(() => ({
+      feeds: new TypeormConsumerFeeds(dataSource, cipher),
+      consumers: new TypeormConsumerRepository(dataSource, cipher),
+    })));
 
   it('keeps names and addresses encrypted: the raw row holds no clear text', async () => {
     const cpf = uniqueCpf();
-    await new TypeormConsumerFeeds(dataSource, cipher).saveRecords([{ cpf, name: 'Quitéria Vasconcelos Brandão', address }], NOW);
+    await new TypeormConsumerFeeds(dataSource, cipher).saveRecords(
+      [{ cpf, name: 'Quitéria Vasconcelos Brandão', address }],
+      NOW,
+    );
     const [row] = await dataSource.query('SELECT * FROM consumers WHERE cpf_hash = $1', [cipher.lookupHash(cpf.value)]);
     expect(JSON.stringify(row)).not.toMatch(new RegExp(`Quitéria|Bahia|Belo Horizonte|${cpf.value}`));
   });
@@ -58,13 +75,25 @@ describe('TypeORM consumer feeds on real PostgreSQL', () => {
     const cpf = uniqueCpf();
     await feeds.saveRecords([{ cpf, name: 'Concorrente Silva', address }], NOW);
     // Each batch counts the debts it finds held and writes the next number: only serialised batches count 0 to 9.
-    const counts = await Promise.all(Array.from({ length: 10 }, (_, i) => feeds.changeDebts(
-      Array.from({ length: 10 }, (__, k) => ({ cpf, debtId: `n-${k}` })),
-      (held) => {
-        const seen = held.debts.size;
-        return { writes: { upserts: [{ cpf, debt: aDebt({ id: `n-${seen}`, amountCents: 100 + i }) }], removals: [], touched: [cpf], at: NOW }, result: seen };
-      },
-    )));
+    const counts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        feeds.changeDebts(
+          Array.from({ length: 10 }, (__, k) => ({ cpf, debtId: `n-${k}` })),
+          (held) => {
+            const seen = held.debts.size;
+            return {
+              writes: {
+                upserts: [{ cpf, debt: aDebt({ id: `n-${seen}`, amountCents: 100 + i }) }],
+                removals: [],
+                touched: [cpf],
+                at: NOW,
+              },
+              result: seen,
+            };
+          },
+        ),
+      ),
+    );
     expect([...counts].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await new TypeormConsumerRepository(dataSource, cipher).findByCpf(cpf))!.debts).toHaveLength(10);
   });
@@ -72,10 +101,18 @@ describe('TypeORM consumer feeds on real PostgreSQL', () => {
   it('writes a thousand debts of a thousand consumers in one batch', async () => {
     const feeds = new TypeormConsumerFeeds(dataSource, cipher);
     const cpfs = Array.from({ length: 1000 }, () => uniqueCpf());
-    await feeds.saveRecords(cpfs.map((cpf, i) => ({ cpf, name: `Consumidor ${i}`, address })), NOW);
+    await feeds.saveRecords(
+      cpfs.map((cpf, i) => ({ cpf, name: `Consumidor ${i}`, address })),
+      NOW,
+    );
     const keys = cpfs.map((cpf) => ({ cpf, debtId: 'bulk' }));
     const held = await feeds.changeDebts(keys, (h) => ({
-      writes: { upserts: cpfs.map((cpf) => ({ cpf, debt: aDebt({ id: 'bulk' }) })), removals: [], touched: cpfs, at: NOW },
+      writes: {
+        upserts: cpfs.map((cpf) => ({ cpf, debt: aDebt({ id: 'bulk' }) })),
+        removals: [],
+        touched: cpfs,
+        at: NOW,
+      },
       result: h.consumers.size,
     }));
     expect(held).toBe(1000);
@@ -87,13 +124,22 @@ describe('TypeORM consumer feeds on real PostgreSQL', () => {
 describe('TypeORM consumer feeds on embedded PGlite', () => {
   let dataSource: DataSource;
   beforeAll(async () => {
-    dataSource = await new DataSource({ type: 'postgres', driver: pgliteModule(await createPGlite()), entities, migrations: CONSUMER_MIGRATIONS, migrationsRun: true, synchronize: false }).initialize();
+    dataSource = await new DataSource({
+      type: 'postgres',
+      driver: pgliteModule(await createPGlite()),
+      entities,
+      migrations: CONSUMER_MIGRATIONS,
+      migrationsRun: true,
+      synchronize: false,
+    }).initialize();
   });
   afterAll(async () => {
     await dataSource?.destroy();
   });
 
-  describe('port contract', () => consumerFeedsContract(() => ({
-    feeds: new TypeormConsumerFeeds(dataSource, cipher), consumers: new TypeormConsumerRepository(dataSource, cipher),
-  })));
+  describe('port contract', () =>
+    consumerFeedsContract(() => ({
+      feeds: new TypeormConsumerFeeds(dataSource, cipher),
+      consumers: new TypeormConsumerRepository(dataSource, cipher),
+    })));
 });

@@ -4,7 +4,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldConsumer, HeldDebts, debtKey,
+  ConsumerFeeds,
+  ConsumerRecordWrite,
+  DebtWrites,
+  HeldConsumer,
+  HeldDebts,
+  debtKey,
 } from '../../application/ports/consumer-feeds';
 import { AddressProps } from '../../domain/consumer/address.value-object';
 import { Debt } from '../../domain/consumer/debt.entity';
@@ -48,9 +53,13 @@ const UPSERT_CONSUMERS = `
     address_enc = EXCLUDED.address_enc, key_id = EXCLUDED.key_id, updated_at = EXCLUDED.updated_at, demo = false`;
 
 type ConsumerLockRow = { cpf_hash: string; cpf_enc: string; name_enc: string; address_enc: string };
-type DebtReadColumn = 'consumer_cpf_hash' | 'id' | 'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status';
-type DebtReadRow = Record<DebtReadColumn, string>
-  & { limitation_date: string | null; reportable_from: Date | null; reported_by: string | null };
+type DebtReadColumn =
+  'consumer_cpf_hash' | 'id' | 'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status';
+type DebtReadRow = Record<DebtReadColumn, string> & {
+  limitation_date: string | null;
+  reportable_from: Date | null;
+  reported_by: string | null;
+};
 
 /** The creditors' feeds in PostgreSQL (or PGlite): a batch is a few statements over arrays, in one transaction. */
 @Injectable()
@@ -80,11 +89,20 @@ export class TypeormConsumerFeeds extends ConsumerFeeds {
       }
       for (const row of debtRows) {
         const cpf = digitsByHash.get(row.consumer_cpf_hash.trim())!;
-        held.debts.set(debtKey(cpf.value, row.id), debtFromRow({
-          id: row.id, creditor: row.creditor, creditorCnpj: row.creditor_cnpj, amountCents: Number(row.amount_cents),
-          dueDate: row.due_date, status: row.status, limitationDate: row.limitation_date,
-          reportableFrom: row.reportable_from, reportedBy: row.reported_by,
-        }));
+        held.debts.set(
+          debtKey(cpf.value, row.id),
+          debtFromRow({
+            id: row.id,
+            creditor: row.creditor,
+            creditorCnpj: row.creditor_cnpj,
+            amountCents: Number(row.amount_cents),
+            dueDate: row.due_date,
+            status: row.status,
+            limitationDate: row.limitation_date,
+            reportableFrom: row.reportable_from,
+            reportedBy: row.reported_by,
+          }),
+        );
       }
       const { writes, result } = decide(held);
       await this.write(tx, writes);
@@ -101,7 +119,9 @@ export class TypeormConsumerFeeds extends ConsumerFeeds {
     for (const hash of hashes) {
       const r = byHash.get(hash)!;
       const tokens = encryptConsumerFields(
-        { cpf: r.cpf.value, name: r.name, address: JSON.stringify(r.address.toJSON()) }, hash, this.cipher,
+        { cpf: r.cpf.value, name: r.name, address: JSON.stringify(r.address.toJSON()) },
+        hash,
+        this.cipher,
       );
       [hash, tokens.cpfEnc, tokens.nameEnc, tokens.addressEnc, tokens.keyId].forEach((v, i) => columns[i]!.push(v));
     }
@@ -113,7 +133,12 @@ export class TypeormConsumerFeeds extends ConsumerFeeds {
     return {
       cpf,
       contact() {
-        const tokens = { cpfHash: row.cpf_hash, cpfEnc: row.cpf_enc, nameEnc: row.name_enc, addressEnc: row.address_enc };
+        const tokens = {
+          cpfHash: row.cpf_hash,
+          cpfEnc: row.cpf_enc,
+          nameEnc: row.name_enc,
+          addressEnc: row.address_enc,
+        };
         const clear = decryptConsumerFields(tokens, cipher);
         return { name: clear.name, address: JSON.parse(clear.address) as AddressProps };
       },
@@ -139,8 +164,16 @@ function debtColumns(rows: { hash: string; debt: Debt }[]): unknown[][] {
   for (const { hash, debt } of rows) {
     const p = debt.props;
     const values = [
-      hash, p.id, p.creditor, p.creditorCnpj, p.amount.cents, p.dueDate.toString(), p.status,
-      p.limitationDate?.toString() ?? null, p.reportableFrom?.toISOString() ?? null, p.reportedBy,
+      hash,
+      p.id,
+      p.creditor,
+      p.creditorCnpj,
+      p.amount.cents,
+      p.dueDate.toString(),
+      p.status,
+      p.limitationDate?.toString() ?? null,
+      p.reportableFrom?.toISOString() ?? null,
+      p.reportedBy,
     ];
     values.forEach((v, i) => columns[i]!.push(v));
   }

@@ -52,11 +52,19 @@ export class TypeormConsumerRepository extends ConsumerRepository {
       if (digits === undefined) continue;
       const list = debts.get(digits) ?? [];
       if (row.id !== null) {
-        list.push(debtFromRow({
-          id: row.id, creditor: row.creditor, creditorCnpj: row.creditor_cnpj, amountCents: Number(row.amount_cents),
-          dueDate: row.due_date, status: row.status, limitationDate: row.limitation_date,
-          reportableFrom: row.reportable_from, reportedBy: row.reported_by,
-        }));
+        list.push(
+          debtFromRow({
+            id: row.id,
+            creditor: row.creditor,
+            creditorCnpj: row.creditor_cnpj,
+            amountCents: Number(row.amount_cents),
+            dueDate: row.due_date,
+            status: row.status,
+            limitationDate: row.limitation_date,
+            reportableFrom: row.reportable_from,
+            reportedBy: row.reported_by,
+          }),
+        );
       }
       debts.set(digits, list);
     }
@@ -96,5 +104,7 @@ export class TypeormConsumerRepository extends ConsumerRepository {
 }
 
 /** A consumer's hash with one of its debts, or with nulls when it has none (the LEFT JOIN in debtsOf). */
-type DebtReadRow = { cpf_hash: string; id: string } & Record<'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status', string>
-  & { limitation_date: string | null; reportable_from: Date | string | null; reported_by: string | null };
+type DebtReadRow = { cpf_hash: string; id: string } & Record<
+  'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status',
+  string
+> & { limitation_date: string | null; reportable_from: Date | string | null; reported_by: string | null };

@@ -27,7 +27,13 @@ describe('weightOfEvidence', () => {
 
   it('keeps WoE finite for a bin without bads', () => {
     // Goods 5 + 5, bads 0 + 10; smoothed totals 11 and 11: WoE = ln((5.5/11) / (0.5/11)) = ln 11.
-    const { woe, iv } = weightOfEvidence([{ good: 5, bad: 0 }, { good: 5, bad: 10 }], 0.5);
+    const { woe, iv } = weightOfEvidence(
+      [
+        { good: 5, bad: 0 },
+        { good: 5, bad: 10 },
+      ],
+      0.5,
+    );
     expect(woe[0]).toBeCloseTo(Math.log(11), 12);
     expect(Number.isFinite(iv)).toBe(true);
   });
@@ -48,7 +54,8 @@ describe('numericBinIndex', () => {
 });
 
 describe('binNumeric', () => {
-  // 0..99 where the bad rate rises with the value, with one bump (values 40–49 unusually safe) that breaks monotonicity.
+  // 0..99 where the bad rate rises with the value, with one bump (values 40–49 unusually safe) that breaks
+  // monotonicity.
   const values = Float64Array.from({ length: 100 }, (_, i) => i);
   const bad = Uint8Array.from(values, (v) => {
     const decile = Math.floor(v / 10);
@@ -57,7 +64,12 @@ describe('binNumeric', () => {
   });
 
   it('forces WoE to fall as the value grows when asked', () => {
-    const b = binNumeric(values, bad, { candidateBounds: [9, 19, 29, 39, 49, 59, 69, 79, 89], minBinFraction: 0, monotone: 'decreasing', maxBins: 20 });
+    const b = binNumeric(values, bad, {
+      candidateBounds: [9, 19, 29, 39, 49, 59, 69, 79, 89],
+      minBinFraction: 0,
+      monotone: 'decreasing',
+      maxBins: 20,
+    });
     for (let i = 1; i < b.woe.length; i++) expect(b.woe[i]).toBeLessThanOrEqual(b.woe[i - 1]);
     // The safe bump must have been pooled with its riskier left neighbour.
     expect(b.bounds).not.toContain(39);
@@ -66,7 +78,12 @@ describe('binNumeric', () => {
   });
 
   it("'auto' picks the direction that keeps more information", () => {
-    const b = binNumeric(values, bad, { candidateBounds: [9, 19, 29, 39, 49, 59, 69, 79, 89], minBinFraction: 0, monotone: 'auto', maxBins: 20 });
+    const b = binNumeric(values, bad, {
+      candidateBounds: [9, 19, 29, 39, 49, 59, 69, 79, 89],
+      minBinFraction: 0,
+      monotone: 'auto',
+      maxBins: 20,
+    });
     expect(b.monotone).toBe('decreasing');
   });
 
@@ -90,7 +107,15 @@ describe('binNumeric', () => {
 describe('binCategorical', () => {
   it('gives frequent levels their own bin, pools rare ones and scores unseen levels neutrally', () => {
     const levels = [...Array(40).fill('a'), ...Array(40).fill('b'), ...Array(5).fill('x'), ...Array(5).fill('y')];
-    const bad = [...Array(40).fill(0).map((_, i) => (i < 8 ? 1 : 0)), ...Array(40).fill(0).map((_, i) => (i < 20 ? 1 : 0)), ...Array(10).fill(1)];
+    const bad = [
+      ...Array(40)
+        .fill(0)
+        .map((_, i) => (i < 8 ? 1 : 0)),
+      ...Array(40)
+        .fill(0)
+        .map((_, i) => (i < 20 ? 1 : 0)),
+      ...Array(10).fill(1),
+    ];
     const b = binCategorical(levels, bad, { minBinCount: 10, smoothing: 0.5 });
     expect(b.groups).toEqual([['a'], ['b'], ['x', 'y']]);
     expect(b.counts[2]).toEqual({ good: 0, bad: 10 });

@@ -88,7 +88,11 @@ function quantileBounds(sorted: number[], initialBins: number, round?: (x: numbe
   return out;
 }
 
-function countBins(bounds: number[], values: ArrayLike<number>, bad: ArrayLike<number>): { counts: BinCounts[]; missing: BinCounts } {
+function countBins(
+  bounds: number[],
+  values: ArrayLike<number>,
+  bad: ArrayLike<number>,
+): { counts: BinCounts[]; missing: BinCounts } {
   const counts = Array.from({ length: bounds.length + 1 }, () => ({ good: 0, bad: 0 }));
   const missing = { good: 0, bad: 0 };
   for (let i = 0; i < values.length; i++) {
@@ -110,7 +114,12 @@ function mergeAdjacent(bounds: number[], counts: BinCounts[], i: number): void {
 }
 
 /** Pool-adjacent-violators on the WoE sequence: merge the first violating neighbours until the order holds. */
-function enforceMonotone(bounds: number[], counts: BinCounts[], direction: 'increasing' | 'decreasing', smoothing: number): void {
+function enforceMonotone(
+  bounds: number[],
+  counts: BinCounts[],
+  direction: 'increasing' | 'decreasing',
+  smoothing: number,
+): void {
   for (;;) {
     const { woe } = weightOfEvidence(counts, smoothing);
     let violation = -1;
@@ -131,7 +140,11 @@ function enforceMonotone(bounds: number[], counts: BinCounts[], direction: 'incr
  * neighbour, WoE forced monotone when asked ('auto' keeps whichever direction preserves more information value), and
  * the most similar neighbours merged until at most `maxBins` remain.
  */
-export function binNumeric(values: ArrayLike<number>, bad: ArrayLike<number>, options: NumericBinningOptions = {}): NumericBinning {
+export function binNumeric(
+  values: ArrayLike<number>,
+  bad: ArrayLike<number>,
+  options: NumericBinningOptions = {},
+): NumericBinning {
   const smoothing = options.smoothing ?? 0.5;
   const present: number[] = [];
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) present.push(values[i]);
@@ -151,13 +164,18 @@ export function binNumeric(values: ArrayLike<number>, bad: ArrayLike<number>, op
   for (;;) {
     if (counts.length <= 1) break;
     let smallest = -1;
-    for (let i = 0; i < counts.length; i++) if (size(counts[i]) < minCount && (smallest < 0 || size(counts[i]) < size(counts[smallest]))) smallest = i;
+    for (let i = 0; i < counts.length; i++)
+      if (size(counts[i]) < minCount && (smallest < 0 || size(counts[i]) < size(counts[smallest]))) smallest = i;
     if (smallest < 0) break;
     const { woe } = weightOfEvidence(counts, smoothing);
     let into: number;
     if (smallest === 0) into = 0;
     else if (smallest === counts.length - 1) into = smallest - 1;
-    else into = Math.abs(woe[smallest] - woe[smallest - 1]) <= Math.abs(woe[smallest] - woe[smallest + 1]) ? smallest - 1 : smallest;
+    else
+      into =
+        Math.abs(woe[smallest] - woe[smallest - 1]) <= Math.abs(woe[smallest] - woe[smallest + 1])
+          ? smallest - 1
+          : smallest;
     mergeAdjacent(bounds, counts, into);
   }
 
@@ -179,12 +197,23 @@ export function binNumeric(values: ArrayLike<number>, bad: ArrayLike<number>, op
   while (finalCounts.length > maxBins) {
     const { woe } = weightOfEvidence(finalCounts, smoothing);
     let best = 0;
-    for (let i = 1; i + 1 < woe.length; i++) if (Math.abs(woe[i + 1] - woe[i]) < Math.abs(woe[best + 1] - woe[best])) best = i;
+    for (let i = 1; i + 1 < woe.length; i++)
+      if (Math.abs(woe[i + 1] - woe[i]) < Math.abs(woe[best + 1] - woe[best])) best = i;
     mergeAdjacent(finalBounds, finalCounts, best);
   }
   const { woe, iv } = weightOfEvidence(finalCounts, smoothing);
-  const missingWoe = size(missing) >= minCount ? weightOfEvidence([...finalCounts, missing], smoothing).woe[finalCounts.length] : 0;
-  return { kind: 'numeric', bounds: finalBounds, counts: finalCounts, woe, iv, missingCounts: missing, missingWoe, monotone: direction };
+  const missingWoe =
+    size(missing) >= minCount ? weightOfEvidence([...finalCounts, missing], smoothing).woe[finalCounts.length] : 0;
+  return {
+    kind: 'numeric',
+    bounds: finalBounds,
+    counts: finalCounts,
+    woe,
+    iv,
+    missingCounts: missing,
+    missingWoe,
+    monotone: direction,
+  };
 }
 
 export interface CategoricalBinningOptions {
@@ -206,7 +235,11 @@ export interface CategoricalBinning {
  * One bin per level; rare levels are pooled together and, if the pool is still too small, folded into the level whose
  * bad rate is closest. Unseen levels at prediction time get WoE 0 (see `categoricalWoe`).
  */
-export function binCategorical(levels: ArrayLike<string>, bad: ArrayLike<number>, options: CategoricalBinningOptions = {}): CategoricalBinning {
+export function binCategorical(
+  levels: ArrayLike<string>,
+  bad: ArrayLike<number>,
+  options: CategoricalBinningOptions = {},
+): CategoricalBinning {
   const smoothing = options.smoothing ?? 0.5;
   const minCount = options.minBinCount ?? 30;
   const byLevel = new Map<string, BinCounts>();
@@ -239,7 +272,9 @@ export function binCategorical(levels: ArrayLike<string>, bad: ArrayLike<number>
     } else {
       const rate = (c: BinCounts) => (c.bad + smoothing) / (size(c) + 2 * smoothing);
       let nearest = 0;
-      for (let i = 1; i < counts.length; i++) if (Math.abs(rate(counts[i]) - rate(poolCounts)) < Math.abs(rate(counts[nearest]) - rate(poolCounts))) nearest = i;
+      for (let i = 1; i < counts.length; i++)
+        if (Math.abs(rate(counts[i]) - rate(poolCounts)) < Math.abs(rate(counts[nearest]) - rate(poolCounts)))
+          nearest = i;
       groups[nearest] = [...groups[nearest], ...pool].sort();
       counts[nearest] = { good: counts[nearest].good + poolCounts.good, bad: counts[nearest].bad + poolCounts.bad };
     }

@@ -18,7 +18,9 @@ export interface DatasetMetrics {
   seed: number;
   /** The WoE-logistic method on every non-protected column of the data set: validates the method. */
   benchmark: MetricRecord;
-  /** Only the columns that feed the production card (its bins and weights): what our card's part learnt from this data. */
+  /**
+   * Only the columns that feed the production card (its bins and weights): what our card's part learnt from this data.
+   */
   productionFeatures: MetricRecord;
 }
 

@@ -16,7 +16,10 @@ describe('fitLogisticRegression (Newton / IRLS)', () => {
 
   it('fits the intercept-only model at the log-odds of the mean', () => {
     const y = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
-    const m = fitLogisticRegression(y.map(() => []), y);
+    const m = fitLogisticRegression(
+      y.map(() => []),
+      y,
+    );
     expect(m.intercept).toBeCloseTo(Math.log(3 / 7), 10);
     expect(m.coefficients).toEqual([]);
   });
@@ -31,14 +34,24 @@ describe('fitLogisticRegression (Newton / IRLS)', () => {
     expect(one.converged).toBe(false);
     expect(one.intercept).toBeCloseTo(2 / 3, 12);
     expect(one.coefficients[0]).toBeCloseTo(2, 12);
-    // With ridge λ = 1 only the slope is penalised: H11 = 0.5 + 1, so its step is 1 / 1.5; the intercept step is unchanged.
+    // With ridge λ = 1 only the slope is penalised: H11 = 0.5 + 1, so its step is 1 / 1.5; the intercept step is
+    // unchanged.
     const ridged = fitLogisticRegression(x, y, { maxIterations: 1, ridge: 1 });
     expect(ridged.intercept).toBeCloseTo(2 / 3, 12);
     expect(ridged.coefficients[0]).toBeCloseTo(2 / 3, 12);
   });
 
   it('satisfies the penalised score equations at convergence: Σ(y − p) = 0 and Σx(y − p) = λβ', () => {
-    const x = [[0.5, 1], [1.5, -1], [2, 0], [-1, 2], [0, 0], [3, 1], [-2, -1], [1, 1]];
+    const x = [
+      [0.5, 1],
+      [1.5, -1],
+      [2, 0],
+      [-1, 2],
+      [0, 0],
+      [3, 1],
+      [-2, -1],
+      [1, 1],
+    ];
     const y = [0, 1, 1, 0, 0, 1, 0, 1];
     const ridge = 0.7;
     const m = fitLogisticRegression(x, y, { ridge, tolerance: 1e-12 });

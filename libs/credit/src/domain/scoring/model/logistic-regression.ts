@@ -1,7 +1,10 @@
 import { Matrix, solveSymmetric } from './linear-algebra';
 
 export interface LogisticFitOptions {
-  /** L2 penalty on the slopes (never on the intercept): keeps the fit finite under separation and tames collinear WoE columns. */
+  /**
+   * L2 penalty on the slopes (never on the intercept): keeps the fit finite under separation and tames collinear WoE
+   * columns.
+   */
   ridge?: number;
   maxIterations?: number;
   /** Converged when the largest coefficient change of a Newton step is below this. */
@@ -27,7 +30,12 @@ function linearPredictor(row: ArrayLike<number>, beta: number[]): number {
   return z;
 }
 
-function penalisedObjective(x: ArrayLike<number>[], y: ArrayLike<number>, beta: number[], ridge: number): { deviance: number; objective: number } {
+function penalisedObjective(
+  x: ArrayLike<number>[],
+  y: ArrayLike<number>,
+  beta: number[],
+  ridge: number,
+): { deviance: number; objective: number } {
   let logLik = 0;
   for (let i = 0; i < x.length; i++) {
     const z = linearPredictor(x[i], beta);
@@ -45,7 +53,11 @@ function penalisedObjective(x: ArrayLike<number>[], y: ArrayLike<number>, beta: 
  * β ← β + H⁻¹·g with g = Xᵀ(y − p) − λβ̃ and H = XᵀWX + λĨ, W = diag(p(1 − p)), β̃ and Ĩ zero on the intercept.
  * A step that worsens the penalised objective is halved, which keeps Newton monotone on badly scaled data.
  */
-export function fitLogisticRegression(x: ArrayLike<number>[], y: ArrayLike<number>, options: LogisticFitOptions = {}): LogisticModel {
+export function fitLogisticRegression(
+  x: ArrayLike<number>[],
+  y: ArrayLike<number>,
+  options: LogisticFitOptions = {},
+): LogisticModel {
   const ridge = options.ridge ?? 0;
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-8;
@@ -103,7 +115,10 @@ export function fitLogisticRegression(x: ArrayLike<number>[], y: ArrayLike<numbe
   return { intercept: beta[0], coefficients: beta.slice(1), iterations, converged, deviance: current.deviance };
 }
 
-export function predictProbability(model: Pick<LogisticModel, 'intercept' | 'coefficients'>, row: ArrayLike<number>): number {
+export function predictProbability(
+  model: Pick<LogisticModel, 'intercept' | 'coefficients'>,
+  row: ArrayLike<number>,
+): number {
   return sigmoid(linearPredictor(row, [model.intercept, ...model.coefficients]));
 }
 

@@ -23,7 +23,8 @@ describe('metrics', () => {
   });
 
   it('KS is the largest gap between the cumulative bad and good shares', () => {
-    // Riskiest first: 0.8 (bad) → bad 1/2, good 0 → gap 0.5; 0.4 (good) → 1/2 vs 1/2; 0.35 (bad) → 1 vs 1/2 → 0.5; 0.1 → 0.
+    // Riskiest first: 0.8 (bad) → bad 1/2, good 0 → gap 0.5; 0.4 (good) → 1/2 vs 1/2; 0.35 (bad) → 1 vs 1/2 → 0.5; 0.1
+    // → 0.
     expect(ks([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.5, 12);
     expect(ks([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4])).toBe(1);
   });
@@ -57,6 +58,13 @@ describe('metrics', () => {
 
   it('bundles every metric', () => {
     const m = evaluatePredictions([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
-    expect(m).toEqual({ auc: 0.75, gini: 0.5, ks: 0.5, brier: expect.closeTo(0.158125, 12), accuracy: 0.75, errorRate: 0.25 });
+    expect(m).toEqual({
+      auc: 0.75,
+      gini: 0.5,
+      ks: 0.5,
+      brier: expect.closeTo(0.158125, 12),
+      accuracy: 0.75,
+      errorRate: 0.25,
+    });
   });
 });

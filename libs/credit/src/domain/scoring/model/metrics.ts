@@ -17,7 +17,7 @@ export function auc(bad: ArrayLike<number>, pd: ArrayLike<number>): number {
   const order = Array.from({ length: pd.length }, (_, i) => i).sort((a, b) => pd[a] - pd[b]);
   let rankSumBad = 0;
   let nBad = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && pd[order[j + 1]] === pd[order[i]]) j++;
     const midRank = (i + j) / 2 + 1;
@@ -50,7 +50,7 @@ export function ks(bad: ArrayLike<number>, pd: ArrayLike<number>): number {
   let cumBad = 0;
   let cumGood = 0;
   let best = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && pd[order[j + 1]] === pd[order[i]]) j++;
     for (let t = i; t <= j; t++) {
@@ -79,7 +79,8 @@ export function accuracy(bad: ArrayLike<number>, pd: ArrayLike<number>, threshol
   return correct / pd.length;
 }
 
-export const errorRate = (bad: ArrayLike<number>, pd: ArrayLike<number>, threshold = 0.5): number => 1 - accuracy(bad, pd, threshold);
+export const errorRate = (bad: ArrayLike<number>, pd: ArrayLike<number>, threshold = 0.5): number =>
+  1 - accuracy(bad, pd, threshold);
 
 export interface CalibrationRow {
   group: number;
@@ -103,7 +104,12 @@ export function calibrationTable(bad: ArrayLike<number>, pd: ArrayLike<number>, 
       sumPd += pd[order[t]];
       sumBad += bad[order[t]];
     }
-    rows.push({ group: g + 1, count: to - from, meanPredicted: sumPd / (to - from), observedRate: sumBad / (to - from) });
+    rows.push({
+      group: g + 1,
+      count: to - from,
+      meanPredicted: sumPd / (to - from),
+      observedRate: sumBad / (to - from),
+    });
   }
   return rows;
 }

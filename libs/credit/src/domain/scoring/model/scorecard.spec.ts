@@ -1,4 +1,14 @@
-import { applyScorecard, bandFor, bestImprovement, logOddsFromScore, scalingConstants, ScorecardDefinition, ScorecardFeature, scoreFromLogOdds, topReasons } from './scorecard';
+import {
+  applyScorecard,
+  bandFor,
+  bestImprovement,
+  logOddsFromScore,
+  scalingConstants,
+  ScorecardDefinition,
+  ScorecardFeature,
+  scoreFromLogOdds,
+  topReasons,
+} from './scorecard';
 
 const scaling = { baseScore: 500, baseOdds: 1, pdo: 80, minScore: 0, maxScore: 1000 };
 
@@ -44,7 +54,13 @@ const feature = (name: string, points: number[], actionable = true, uppers?: (nu
   monotone: 'decreasing',
   actionable,
   coefficient: 1,
-  bins: points.map((p, i) => ({ upper: uppers ? uppers[i] : i === points.length - 1 ? null : i, labelEn: `${name} ${i}`, labelPt: `${name} ${i}`, woe: p, points: p })),
+  bins: points.map((p, i) => ({
+    upper: uppers ? uppers[i] : i === points.length - 1 ? null : i,
+    labelEn: `${name} ${i}`,
+    labelPt: `${name} ${i}`,
+    woe: p,
+    points: p,
+  })),
   missing: { upper: null, labelEn: 'missing', labelPt: 'ausente', woe: 0, points: 0 },
 });
 
@@ -52,7 +68,12 @@ describe('applyScorecard', () => {
   const card: ScorecardDefinition = {
     intercept: 0,
     scaling,
-    features: [feature('late', [20, -10, -60]), feature('inquiries', [5, 0, -15]), feature('age', [-30, 10], false), feature('flat', [0])],
+    features: [
+      feature('late', [20, -10, -60]),
+      feature('inquiries', [5, 0, -15]),
+      feature('age', [-30, 10], false),
+      feature('flat', [0]),
+    ],
   };
 
   it('adds the bin points to the base and derives the probability from the raw score', () => {

@@ -122,7 +122,13 @@ export function applyScorecard(card: ScorecardDefinition, values: Readonly<Recor
     if (value === undefined) throw new RangeError(`no value for feature ${feature.name}`);
     const { index, bin } = binFor(feature, value);
     raw += bin.points;
-    return { feature, binIndex: index, bin, points: bin.points, pointsLost: Math.max(0, bestPoints(feature) - bin.points) };
+    return {
+      feature,
+      binIndex: index,
+      bin,
+      points: bin.points,
+      pointsLost: Math.max(0, bestPoints(feature) - bin.points),
+    };
   });
   const logOddsGood = (raw - offset) / factor;
   return {
@@ -161,14 +167,17 @@ export function bestImprovement(card: ScorecardDefinition, result: ScorecardResu
     const bins = c.feature.bins;
     let target = -1;
     for (let d = 1; d < bins.length && target < 0; d++) {
-      const candidates = [c.binIndex - d, c.binIndex + d].filter((i) => i >= 0 && i < bins.length && bins[i].points > c.points + 1e-9);
+      const candidates = [c.binIndex - d, c.binIndex + d].filter(
+        (i) => i >= 0 && i < bins.length && bins[i].points > c.points + 1e-9,
+      );
       if (candidates.length) target = candidates.sort((a, b) => bins[b].points - bins[a].points)[0];
     }
     if (target < 0) continue;
     const newRaw = result.rawScore - c.points + bins[target].points;
     const newScore = Math.min(card.scaling.maxScore, Math.max(card.scaling.minScore, Math.round(newRaw)));
     const gained = newScore - result.score;
-    if (gained > 0 && (!best || gained > best.pointsGained)) best = { feature: c.feature, from: c.bin, to: bins[target], pointsGained: gained };
+    if (gained > 0 && (!best || gained > best.pointsGained))
+      best = { feature: c.feature, from: c.bin, to: bins[target], pointsGained: gained };
   }
   return best;
 }

@@ -18,7 +18,8 @@ export function stratifiedKFold(labels: ArrayLike<number>, k: number, seed: numb
   }
   const random = mulberry32(seed);
   const fold = new Int32Array(labels.length);
-  // Dealing each shuffled class round-robin, continuing where the previous class stopped, keeps fold sizes within one row.
+  // Dealing each shuffled class round-robin, continuing where the previous class stopped, keeps fold sizes within one
+  // row.
   let next = 0;
   for (const cls of [...byClass.keys()].sort((a, b) => a - b)) {
     for (const row of shuffleInPlace(byClass.get(cls)!, random)) {
