@@ -65,6 +65,37 @@ export function debtFromRow(d: DebtRowFields): Debt {
   });
 }
 
+/**
+ * A debt's columns as read with raw SQL (`DEBT_SQL_COLUMNS`): dates leave PostgreSQL as text, since pg would turn a
+ * date column into a local-time Date, and the bigint amount as text.
+ */
+export const DEBT_SQL_COLUMNS = `d.id, d.creditor, d.creditor_cnpj, d.amount_cents::text AS amount_cents,
+  to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status, to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date,
+  d.reportable_from, d.reported_by`;
+
+export type DebtSqlRow = Record<
+  'id' | 'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status',
+  string
+> & {
+  limitation_date: string | null;
+  reportable_from: Date | string | null;
+  reported_by: string | null;
+};
+
+export function debtFromSqlRow(row: DebtSqlRow): Debt {
+  return debtFromRow({
+    id: row.id,
+    creditor: row.creditor,
+    creditorCnpj: row.creditor_cnpj,
+    amountCents: Number(row.amount_cents),
+    dueDate: row.due_date,
+    status: row.status,
+    limitationDate: row.limitation_date,
+    reportableFrom: row.reportable_from,
+    reportedBy: row.reported_by,
+  });
+}
+
 export const ConsumerTypeormMapper = {
   toDomain(row: ConsumerRow, debts: DebtRow[], cipher: FieldCipher): Consumer {
     const clear = decryptConsumerFields(row, cipher);

@@ -13,7 +13,13 @@ import {
 } from '../../application/ports/consumer-feeds';
 import { AddressProps } from '../../domain/consumer/address.value-object';
 import { Debt } from '../../domain/consumer/debt.entity';
-import { decryptConsumerFields, debtFromRow, encryptConsumerFields } from './consumer.typeorm-mapper';
+import {
+  DEBT_SQL_COLUMNS,
+  DebtSqlRow,
+  debtFromSqlRow,
+  decryptConsumerFields,
+  encryptConsumerFields,
+} from './consumer.typeorm-mapper';
 
 /** Locks the batch's consumers in one order (by cpf_hash), so two batches sharing consumers never deadlock. */
 const LOCK_CONSUMERS = `
@@ -21,10 +27,7 @@ const LOCK_CONSUMERS = `
   WHERE cpf_hash = ANY($1::bpchar[]) ORDER BY cpf_hash FOR NO KEY UPDATE`;
 
 const READ_DEBTS = `
-  SELECT d.consumer_cpf_hash, d.id, d.creditor, d.creditor_cnpj, d.amount_cents::text AS amount_cents,
-    to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status,
-    to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date,
-    d.reportable_from, d.reported_by
+  SELECT d.consumer_cpf_hash, ${DEBT_SQL_COLUMNS}
   FROM debts d JOIN unnest($1::bpchar[], $2::varchar[]) AS k(h, id) ON d.consumer_cpf_hash = k.h AND d.id = k.id`;
 
 /** One statement for every debt a batch writes, whatever their number: one array per column. */
@@ -53,13 +56,7 @@ const UPSERT_CONSUMERS = `
     address_enc = EXCLUDED.address_enc, key_id = EXCLUDED.key_id, updated_at = EXCLUDED.updated_at, demo = false`;
 
 type ConsumerLockRow = { cpf_hash: string; cpf_enc: string; name_enc: string; address_enc: string };
-type DebtReadColumn =
-  'consumer_cpf_hash' | 'id' | 'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status';
-type DebtReadRow = Record<DebtReadColumn, string> & {
-  limitation_date: string | null;
-  reportable_from: Date | null;
-  reported_by: string | null;
-};
+type DebtReadRow = DebtSqlRow & { consumer_cpf_hash: string };
 
 /** The creditors' feeds in PostgreSQL (or PGlite): a batch is a few statements over arrays, in one transaction. */
 @Injectable()
@@ -89,20 +86,7 @@ export class TypeormConsumerFeeds extends ConsumerFeeds {
       }
       for (const row of debtRows) {
         const cpf = digitsByHash.get(row.consumer_cpf_hash.trim())!;
-        held.debts.set(
-          debtKey(cpf.value, row.id),
-          debtFromRow({
-            id: row.id,
-            creditor: row.creditor,
-            creditorCnpj: row.creditor_cnpj,
-            amountCents: Number(row.amount_cents),
-            dueDate: row.due_date,
-            status: row.status,
-            limitationDate: row.limitation_date,
-            reportableFrom: row.reportable_from,
-            reportedBy: row.reported_by,
-          }),
-        );
+        held.debts.set(debtKey(cpf.value, row.id), debtFromSqlRow(row));
       }
       const { writes, result } = decide(held);
       await this.write(tx, writes);

@@ -5,8 +5,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConsumerRepository } from '../../application/ports/consumer.repository';
 import { Consumer, DebtRecord } from '../../domain/consumer/consumer.entity';
+import { Debt } from '../../domain/consumer/debt.entity';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
-import { ConsumerTypeormMapper, debtFromRow } from './consumer.typeorm-mapper';
+import { ConsumerTypeormMapper, DEBT_SQL_COLUMNS, DebtSqlRow, debtFromSqlRow } from './consumer.typeorm-mapper';
 
 /** A_CONSUMER in PostgreSQL (or PGlite): found by the keyed hash of the CPF, personal data encrypted field by field. */
 @Injectable()
@@ -37,35 +38,18 @@ export class TypeormConsumerRepository extends ConsumerRepository {
   async debtsOf(cpfs: readonly Cpf[]): Promise<Map<string, DebtRecord>> {
     const digitsByHash = new Map(cpfs.map((c) => [this.cipher.lookupHash(c.value), c.value]));
     if (digitsByHash.size === 0) return new Map();
-    // Dates leave as text: pg would turn a date column into a local-time Date.
     const rows: DebtReadRow[] = await this.dataSource.query(
-      `SELECT c.cpf_hash, d.id, d.creditor, d.creditor_cnpj, d.amount_cents::text AS amount_cents,
-         to_char(d.due_date, 'YYYY-MM-DD') AS due_date, d.status, to_char(d.limitation_date, 'YYYY-MM-DD') AS limitation_date,
-         d.reportable_from, d.reported_by
+      `SELECT c.cpf_hash, ${DEBT_SQL_COLUMNS}
        FROM consumers c LEFT JOIN debts d ON d.consumer_cpf_hash = c.cpf_hash
        WHERE c.cpf_hash = ANY($1::bpchar[])`,
       [[...digitsByHash.keys()]],
     );
-    const debts = new Map<string, ReturnType<typeof debtFromRow>[]>();
+    const debts = new Map<string, Debt[]>();
     for (const row of rows) {
       const digits = digitsByHash.get(row.cpf_hash.trim());
       if (digits === undefined) continue;
       const list = debts.get(digits) ?? [];
-      if (row.id !== null) {
-        list.push(
-          debtFromRow({
-            id: row.id,
-            creditor: row.creditor,
-            creditorCnpj: row.creditor_cnpj,
-            amountCents: Number(row.amount_cents),
-            dueDate: row.due_date,
-            status: row.status,
-            limitationDate: row.limitation_date,
-            reportableFrom: row.reportable_from,
-            reportedBy: row.reported_by,
-          }),
-        );
-      }
+      if (row.id !== null) list.push(debtFromSqlRow(row));
       debts.set(digits, list);
     }
     return new Map([...debts].map(([digits, list]) => [digits, new DebtRecord(list)]));
@@ -104,7 +88,4 @@ export class TypeormConsumerRepository extends ConsumerRepository {
 }
 
 /** A consumer's hash with one of its debts, or with nulls when it has none (the LEFT JOIN in debtsOf). */
-type DebtReadRow = { cpf_hash: string; id: string } & Record<
-  'creditor' | 'creditor_cnpj' | 'amount_cents' | 'due_date' | 'status',
-  string
-> & { limitation_date: string | null; reportable_from: Date | string | null; reported_by: string | null };
+type DebtReadRow = DebtSqlRow & { cpf_hash: string };
