@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Schemas } from '@app/contracts';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Matches, ValidateIf } from 'class-validator';
@@ -22,12 +23,20 @@ const BATCH_ID = {
 const BATCH_ID_FORM = new RegExp(Schemas.FEED_BATCH_ID_PATTERN);
 const BATCH_ID_MESSAGE = 'batchId must be 1-128 letters, digits or ._:-';
 
+/** Only left out means "a new id": null is refused like any other value that is not an id. */
+const FeedBatchId = () =>
+  applyDecorators(
+    ApiPropertyOptional(BATCH_ID),
+    ValidateIf((o: { batchId?: unknown }) => o.batchId !== undefined),
+    IsString(),
+    Matches(BATCH_ID_FORM, { message: BATCH_ID_MESSAGE }),
+  );
+
+/** The batch's items as the envelope checks them: 1 to 1,000 objects, each validated later on its own. */
+const FeedItems = () => applyDecorators(IsArray(), ArrayMinSize(1), ArrayMaxSize(1000), IsObject({ each: true }));
+
 export class DebtReportsDto {
-  // Only left out means "a new id": null is refused like any other value that is not an id.
-  @ApiPropertyOptional(BATCH_ID)
-  @ValidateIf((o: { batchId?: unknown }) => o.batchId !== undefined)
-  @IsString()
-  @Matches(BATCH_ID_FORM, { message: BATCH_ID_MESSAGE })
+  @FeedBatchId()
   batchId?: string;
   @ApiProperty({
     ...item(
@@ -47,19 +56,12 @@ export class DebtReportsDto {
       },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @IsObject({ each: true })
+  @FeedItems()
   reports: Record<string, unknown>[];
 }
 
 export class ConsumerRecordsDto {
-  // Only left out means "a new id": null is refused like any other value that is not an id.
-  @ApiPropertyOptional(BATCH_ID)
-  @ValidateIf((o: { batchId?: unknown }) => o.batchId !== undefined)
-  @IsString()
-  @Matches(BATCH_ID_FORM, { message: BATCH_ID_MESSAGE })
+  @FeedBatchId()
   batchId?: string;
   @ApiProperty({
     ...item('consumer records', 'ConsumerRecord'),
@@ -78,10 +80,7 @@ export class ConsumerRecordsDto {
       },
     ],
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @IsObject({ each: true })
+  @FeedItems()
   records: Record<string, unknown>[];
 }
 
