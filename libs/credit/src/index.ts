@@ -52,6 +52,7 @@ export * from './infrastructure/rabbitmq/rabbitmq-transport.module';
 export * from './application/ports/audit-log';
 export * from './domain/access/api-key';
 export * from './application/access/api-keys.service';
+export * from './application/access/access-refusals';
 export * from './application/analysis-reads/analysis-read';
 export * from './application/analysis-reads/analysis-read.policy';
 export * from './application/ports/api-key.repository';

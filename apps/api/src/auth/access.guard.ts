@@ -1,4 +1,4 @@
-import { ApiKeys, AuditDetail, AuditLog, PURPOSES, RateLimiter } from '@app/credit';
+import { AccessRefusal, ApiKeys, AuditDetail, AuditLog, RateLimiter, accessRefusals, checkPurpose } from '@app/credit';
 import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -34,6 +34,7 @@ export function presentedApiKey(request: FastifyRequest): string | null {
 
 const problem = (status: number, code: string, message: string, field?: string) =>
   new HttpException({ code, message, field, reason: field ? message : undefined }, status);
+const refused = ({ status, code, message, field }: AccessRefusal) => problem(status, code, message, field);
 
 /**
  * Every non-public endpoint: a valid, unrevoked API key (401), holding the endpoint's scope (403), within its rate
@@ -60,9 +61,9 @@ export class AccessGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
     const presented = presentedApiKey(request);
-    if (!presented) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'send an API key in X-Api-Key');
+    if (!presented) throw refused(accessRefusals.noKey());
     const key = await this.keys.authenticate(presented);
-    if (!key) throw problem(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'the API key is not valid or has been revoked');
+    if (!key) throw refused(accessRefusals.badKey());
 
     const client: AuthenticatedClient = {
       id: key.id,
@@ -75,7 +76,7 @@ export class AccessGuard implements CanActivate {
 
     if (!key.scopes.includes(rule.scope)) {
       await this.denied(rule, client, request);
-      throw problem(HttpStatus.FORBIDDEN, 'SCOPE_MISSING', `this key lacks the scope ${rule.scope}`);
+      throw refused(accessRefusals.scopeMissing(rule.scope));
     }
 
     const rate = await this.limiter.hit(key.id);
@@ -85,30 +86,17 @@ export class AccessGuard implements CanActivate {
       .header('x-ratelimit-reset', rate.resetSeconds);
     if (!rate.allowed) {
       void reply.header('retry-after', rate.resetSeconds);
-      throw problem(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'RATE_LIMITED',
-        `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`,
-      );
+      throw refused(accessRefusals.rateLimited(rate));
     }
 
     if (rule.purpose) {
       const raw = request.headers['x-purpose'];
-      const purpose = typeof raw === 'string' ? raw.trim() : '';
-      if (!purpose) {
+      const declared = checkPurpose(typeof raw === 'string' ? raw : null);
+      if ('refusal' in declared) {
         await this.denied(rule, client, request);
-        throw problem(
-          HttpStatus.BAD_REQUEST,
-          'PURPOSE_REQUIRED',
-          'reads of personal data must declare a purpose',
-          'X-Purpose',
-        );
+        throw refused(declared.refusal);
       }
-      if (!(PURPOSES as readonly string[]).includes(purpose)) {
-        await this.denied(rule, client, request);
-        throw problem(HttpStatus.BAD_REQUEST, 'PURPOSE_INVALID', `must be one of ${PURPOSES.join(', ')}`, 'X-Purpose');
-      }
-      client.purpose = purpose;
+      client.purpose = declared.purpose;
     }
     return true;
   }

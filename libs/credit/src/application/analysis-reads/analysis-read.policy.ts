@@ -1,13 +1,13 @@
 import { Clock, Cpf, DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { Injectable, Optional } from '@nestjs/common';
-import { PURPOSES } from '../../domain/access/api-key';
+import { accessRefusals, checkPurpose, isPurpose } from '../access/access-refusals';
 import { ApiKeys } from '../access/api-keys.service';
 import { GetCreditAnalysisHandler } from '../get-credit-analysis/get-credit-analysis.handler';
 import { GetCreditAnalysisQuery } from '../get-credit-analysis/get-credit-analysis.query';
 import { AuditLog, AuditOutcome } from '../ports/audit-log';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../ports/cached-analysis-reads';
 import { analysisInquiry, newInquiryId } from '../ports/inquiry-recorder';
-import { RateDecision, RateLimiter } from '../ports/rate-limiter';
+import { RateLimiter } from '../ports/rate-limiter';
 import {
   AnalysisReadCredential,
   AnalysisReadOutcome,
@@ -19,7 +19,6 @@ import {
 /** What a credit analysis read is, for access and audit: one rule, whichever entry the request came through. */
 export const ANALYSIS_READ = { scope: 'analysis:read', resource: 'ANALYSIS', action: 'READ' } as const;
 
-const PURPOSE_SET: ReadonlySet<string> = new Set(PURPOSES);
 const UNAVAILABLE: CachedReadResult = { kind: 'unavailable' };
 
 interface Client {
@@ -59,7 +58,7 @@ export class AnalysisReadPolicy {
       if (checked.audit && client) await this.record(client, request, checked.audit);
       // A refused read that names a client still spends its budget: refusals are no way to probe for free.
       const rate = client && checked.refusal.status === 400 ? await this.limiter.hit(client.rateKey) : null;
-      if (rate && !rate.allowed) return { kind: 'refused', refusal: tooMany(rate), rate };
+      if (rate && !rate.allowed) return { kind: 'refused', refusal: accessRefusals.rateLimited(rate), rate };
       return { kind: 'refused', refusal: checked.refusal, rate };
     }
     const { client, purpose, cpf } = checked;
@@ -69,7 +68,7 @@ export class AnalysisReadPolicy {
     const step = entry ? await this.cachedStep({ cpf, clientId: client.rateKey, audit: entry, inquiry }) : UNAVAILABLE;
     if (step.kind === 'hit') return { kind: 'served', json: step.body, cacheHit: true, rate: step.rate };
     const rate = step.kind === 'miss' ? step.rate : await this.limiter.hit(client.rateKey);
-    if (!rate.allowed) return { kind: 'refused', refusal: tooMany(rate), rate };
+    if (!rate.allowed) return { kind: 'refused', refusal: accessRefusals.rateLimited(rate), rate };
     // The step may have journalled this read before it failed (a timeout): the same request and inquiry ids make a
     // repeat of either harmless (the audit log shows the id twice, C keeps the first event of an id).
     const knownMiss = step.kind === 'miss' ? { ticket: step.ticket } : undefined;
@@ -110,31 +109,18 @@ export class AnalysisReadPolicy {
     }
     const known = await this.clientOf(credential);
     if (!known) {
-      const message =
-        credential.kind === 'api-key' && !credential.presented
-          ? 'send an API key in X-Api-Key'
-          : 'the API key is not valid or has been revoked';
-      return { refusal: { status: 401, code: 'UNAUTHENTICATED', message }, audit: null, client: null };
+      const refusal =
+        credential.kind === 'api-key' && !credential.presented ? accessRefusals.noKey() : accessRefusals.badKey();
+      return { refusal, audit: null, client: null };
     }
     const { client, scoped } = known;
     const refuse = (refusal: AnalysisReadRefusal, audit: AuditOutcome): Checked => ({ refusal, audit, client });
     if (!scoped) {
-      return refuse(
-        { status: 403, code: 'SCOPE_MISSING', message: `this key lacks the scope ${ANALYSIS_READ.scope}` },
-        'DENIED',
-      );
+      return refuse(accessRefusals.scopeMissing(ANALYSIS_READ.scope), 'DENIED');
     }
-    const purpose = request.purpose?.trim() ?? '';
-    if (!purpose) {
-      const message = 'reads of personal data must declare a purpose';
-      return refuse({ status: 400, code: 'PURPOSE_REQUIRED', message, field: 'X-Purpose' }, 'DENIED');
-    }
-    if (!PURPOSE_SET.has(purpose)) {
-      return refuse(
-        { status: 400, code: 'PURPOSE_INVALID', message: `must be one of ${PURPOSES.join(', ')}`, field: 'X-Purpose' },
-        'DENIED',
-      );
-    }
+    const declared = checkPurpose(request.purpose);
+    if ('refusal' in declared) return refuse(declared.refusal, 'DENIED');
+    const { purpose } = declared;
     try {
       return { client, purpose, cpf: Cpf.parse(request.cpf) };
     } catch (error) {
@@ -162,7 +148,7 @@ export class AnalysisReadPolicy {
     return {
       clientId: client.name,
       scope: ANALYSIS_READ.scope,
-      purpose: purpose && PURPOSE_SET.has(purpose) ? purpose : null,
+      purpose: purpose && isPurpose(purpose) ? purpose : null,
       cpf: Cpf.tryParse(request.cpf),
       action: ANALYSIS_READ.action,
       resource: ANALYSIS_READ.resource,
@@ -181,9 +167,4 @@ export class AnalysisReadPolicy {
     const entry = this.entryOf(client, request, outcome);
     await this.audit?.record({ ...entry, purpose: purpose ?? entry.purpose, cpf: cpf ?? entry.cpf });
   }
-}
-
-function tooMany(rate: RateDecision): AnalysisReadRefusal {
-  const message = `more than ${rate.limit} requests this minute; retry in ${rate.resetSeconds} s`;
-  return { status: 429, code: 'RATE_LIMITED', message };
 }

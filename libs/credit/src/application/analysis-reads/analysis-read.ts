@@ -1,3 +1,4 @@
+import { AccessRefusal } from '../access/access-refusals';
 import { RateDecision } from '../ports/rate-limiter';
 
 /** Who presents an analysis request: an API key over HTTP, or a broker user RabbitMQ has verified. */
@@ -20,12 +21,7 @@ export interface AnalysisReadRequest {
 }
 
 /** Why a read was refused, in the terms every entry answers with: a status, a stable code, the field at fault. */
-export interface AnalysisReadRefusal {
-  status: 400 | 401 | 403 | 404 | 429;
-  code: string;
-  message: string;
-  field?: string;
-}
+export type AnalysisReadRefusal = AccessRefusal;
 
 export type AnalysisReadOutcome =
   /** The analysis as JSON (a cache hit byte for byte as stored); audited and recorded as an inquiry. */
