@@ -4,7 +4,7 @@ import { accessRefusals, checkPurpose, isPurpose } from '../access/access-refusa
 import { ApiKeys } from '../access/api-keys.service';
 import { GetCreditAnalysisHandler } from '../get-credit-analysis/get-credit-analysis.handler';
 import { GetCreditAnalysisQuery } from '../get-credit-analysis/get-credit-analysis.query';
-import { AuditLog, AuditOutcome } from '../ports/audit-log';
+import { AuditEntryInput, AuditLog, AuditOutcome } from '../ports/audit-log';
 import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../ports/cached-analysis-reads';
 import { analysisInquiry, newInquiryId } from '../ports/inquiry-recorder';
 import { RateLimiter } from '../ports/rate-limiter';
@@ -64,7 +64,7 @@ export class AnalysisReadPolicy {
     const { client, purpose, cpf } = checked;
     const inquiryId = request.inquiryId ?? newInquiryId();
     const inquiry = analysisInquiry(cpf, client.name, purpose, this.clock.now(), inquiryId);
-    const entry = this.audit?.seal({ ...this.entryOf(client, request, 'SUCCESS'), purpose, cpf });
+    const entry = this.audit?.seal(this.entryOf(client, request, 'SUCCESS', { purpose, cpf }));
     const step = entry ? await this.cachedStep({ cpf, clientId: client.rateKey, audit: entry, inquiry }) : UNAVAILABLE;
     if (step.kind === 'hit') return { kind: 'served', json: step.body, cacheHit: true, rate: step.rate };
     const rate = step.kind === 'miss' ? step.rate : await this.limiter.hit(client.rateKey);
@@ -75,14 +75,14 @@ export class AnalysisReadPolicy {
     try {
       const query = new GetCreditAnalysisQuery(cpf.value, client.name, purpose, { knownMiss, inquiryId });
       const result = await this.analyses.execute(query);
-      await this.record(client, request, 'SUCCESS', purpose, cpf);
+      await this.record(client, request, 'SUCCESS', { purpose, cpf });
       return { kind: 'served', json: result.json, cacheHit: result.cacheHit, rate };
     } catch (error) {
       if (error instanceof NotFoundError) {
-        await this.record(client, request, 'NOT_FOUND', purpose, cpf);
+        await this.record(client, request, 'NOT_FOUND', { purpose, cpf });
         return { kind: 'refused', refusal: { status: 404, code: error.code, message: error.message }, rate };
       }
-      await this.record(client, request, error instanceof DomainError ? 'INVALID' : 'ERROR', purpose, cpf);
+      await this.record(client, request, error instanceof DomainError ? 'INVALID' : 'ERROR', { purpose, cpf });
       throw error;
     }
   }
@@ -143,13 +143,19 @@ export class AnalysisReadPolicy {
     return { client: { rateKey: key.id, name: key.name }, scoped: key.scopes.includes(ANALYSIS_READ.scope) };
   }
 
-  private entryOf(client: Client, request: AnalysisReadRequest, outcome: AuditOutcome) {
-    const purpose = request.purpose?.trim() || null;
+  /** The read's audit entry: with what the checks established when they passed, else with what the request held. */
+  private entryOf(
+    client: Client,
+    request: AnalysisReadRequest,
+    outcome: AuditOutcome,
+    checked?: { purpose: string; cpf: Cpf },
+  ): AuditEntryInput {
+    const declared = request.purpose?.trim() || null;
     return {
       clientId: client.name,
       scope: ANALYSIS_READ.scope,
-      purpose: purpose && isPurpose(purpose) ? purpose : null,
-      cpf: Cpf.tryParse(request.cpf),
+      purpose: checked ? checked.purpose : declared && isPurpose(declared) ? declared : null,
+      cpf: checked ? checked.cpf : Cpf.tryParse(request.cpf),
       action: ANALYSIS_READ.action,
       resource: ANALYSIS_READ.resource,
       outcome,
@@ -161,10 +167,8 @@ export class AnalysisReadPolicy {
     client: Client,
     request: AnalysisReadRequest,
     outcome: AuditOutcome,
-    purpose?: string,
-    cpf?: Cpf,
+    checked?: { purpose: string; cpf: Cpf },
   ) {
-    const entry = this.entryOf(client, request, outcome);
-    await this.audit?.record({ ...entry, purpose: purpose ?? entry.purpose, cpf: cpf ?? entry.cpf });
+    await this.audit?.record(this.entryOf(client, request, outcome, checked));
   }
 }
