@@ -56,5 +56,7 @@ export function parseSealed(raw: string | undefined): SealedAuditEntry {
   }
   if (value.detail !== undefined && value.detail !== null && typeof value.detail !== 'string')
     throw new Error('detail: must be a string or null');
+  if (value.idempotencyKey !== undefined && typeof value.idempotencyKey !== 'string')
+    throw new Error('idempotencyKey: must be a string');
   return value as unknown as SealedAuditEntry;
 }
