@@ -9,28 +9,39 @@ import type { Model } from 'mongoose';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/platform';
 import { Cpf, DAY_MS } from '../../libs/shared-kernel/src';
-import { CreditModule, CreditModuleOptions } from '@app/credit';
-import { ConsumerRepository } from '@app/credit';
-import { TransactionStore } from '@app/credit';
-import { consumerFromInput } from '@app/credit/operations';
-import { ratingFeaturesFromInput } from '@app/credit/operations';
-import { validateEvents } from '@app/credit';
-import { UpsertConsumerInput } from '@app/credit';
-import { UpsertRatingFeaturesInput } from '@app/credit';
-import { TransactionEventInput } from '@app/credit/domain';
-import { Cnpj } from '@app/credit/domain';
-import { Rating } from '@app/credit/domain';
-import { WoeLogisticScorer } from '@app/credit/domain';
-import { buildScoringFacts } from '@app/credit/domain';
-import { scoringActivityOf } from '@app/credit/domain';
-import { seededRandom } from '@app/credit';
-import { InMemoryTransactionStore } from '@app/credit/operations';
-import { TypeormConsumerRepository } from '@app/credit/operations';
-import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from '@app/credit/operations';
-import { RatingFeaturesMongooseMapper } from '@app/credit/operations';
-import { RatingRepository } from '@app/credit';
-import { RatingWrite, ratingWrite } from '@app/credit/domain';
-import { FERRETDB_LOOKUP_FIELDS, ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from '@app/credit/operations';
+import {
+  CreditModule,
+  CreditModuleOptions,
+  ConsumerRepository,
+  TransactionStore,
+  validateEvents,
+  UpsertConsumerInput,
+  UpsertRatingFeaturesInput,
+  seededRandom,
+  RatingRepository,
+} from '@app/credit';
+import {
+  consumerFromInput,
+  ratingFeaturesFromInput,
+  InMemoryTransactionStore,
+  TypeormConsumerRepository,
+  RATING_FEATURES_MODEL,
+  RatingFeaturesDoc,
+  RatingFeaturesMongooseMapper,
+  FERRETDB_LOOKUP_FIELDS,
+  ensureFerretDbLookupIndexes,
+  ferretDbPostgresUrl,
+} from '@app/credit/operations';
+import {
+  TransactionEventInput,
+  Rating,
+  WoeLogisticScorer,
+  buildScoringFacts,
+  scoringActivityOf,
+  RatingWrite,
+  ratingWrite,
+} from '@app/credit-domain';
+import { Cnpj } from '@app/shared-kernel';
 import { ROOT } from './processes';
 import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es, mongoUrlFor } from './resources';
 

@@ -1,5 +1,6 @@
 import { EXCHANGES, QUEUES } from '@app/contracts';
-import { ApiKeys, SCOPES } from '@app/credit';
+import { ApiKeys } from '@app/credit';
+import { SCOPES } from '@app/credit-domain';
 import { brokerUserOf } from '@app/platform';
 import { SystemClock } from '@app/shared-kernel';
 import amqp, { ChannelModel } from 'amqplib';

@@ -10,7 +10,6 @@ import {
 import {
   BROKER_USER,
   ConsumerRecordInput,
-  DebtReportInput,
   FeedBatch,
   FeedBatchResult,
   PartnerReceipts,
@@ -19,6 +18,7 @@ import {
   amqpSource,
   verifiedSource,
 } from '@app/credit';
+import { DebtReportInput } from '@app/credit-domain';
 import {
   BatchResult,
   PermanentMessageError,

@@ -11,10 +11,10 @@ import {
   IngestTransactionsCommand,
   PartnerReceipts,
   RejectedEvent,
-  TransactionEventInput,
   amqpSource,
   verifiedSource,
 } from '@app/credit';
+import { TransactionEventInput } from '@app/credit-domain';
 import {
   PermanentMessageError,
   RabbitMqContext,

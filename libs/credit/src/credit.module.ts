@@ -48,15 +48,12 @@ import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-cons
 import { RecordConsumersHandler } from './application/feeds/record-consumers.handler';
 import { ReportDebtsHandler } from './application/feeds/report-debts.handler';
 import { ConsumerFeeds } from './application/ports/consumer-feeds';
-import { NoticePeriod } from './domain/consumer/notice-period';
+import { NoticePeriod, CreditScorer, CreditModelArtefact, WoeLogisticScorer } from '@app/credit-domain';
 import { TypeormConsumerFeeds } from './infrastructure/typeorm/typeorm-consumer-feeds';
 import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
 import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
 import { DemoMarks, NoDemoMarks } from './application/ports/demo-marks';
 import { MongoDemoMarks } from './infrastructure/demo/mongo-demo-marks';
-import { CreditScorer } from './domain/scoring/credit-scorer';
-import { CreditModelArtefact } from './domain/scoring/model/credit-model-artefact';
-import { WoeLogisticScorer } from './domain/scoring/woe-logistic-scorer';
 import { InMemoryAnalysisCache } from './infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from './infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingJobRepository } from './infrastructure/embedded/in-memory-rating-job.repository';

@@ -6,7 +6,7 @@ export * from './infrastructure/access/typeorm-api-key.repository';
 export * from './infrastructure/audit/audit-anchor';
 export * from './infrastructure/audit/audit-anchor-log';
 export * from './infrastructure/audit/audit-log.typeorm-entity';
-export * from './infrastructure/audit/migrations/index';
+export * from './infrastructure/audit/migrations';
 export * from './infrastructure/audit/typeorm-audit-log';
 export * from './infrastructure/demo/mongo-demo-marks';
 export * from './infrastructure/elasticsearch/coalesced-refresh';

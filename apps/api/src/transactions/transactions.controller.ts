@@ -1,12 +1,5 @@
-import {
-  BatchValidationError,
-  CommandSender,
-  IngestTransactionsCommand,
-  TransactionEventInput,
-  TransactionStore,
-  apiSource,
-  validateEvents,
-} from '@app/credit';
+import { BatchValidationError, TransactionEventInput } from '@app/credit-domain';
+import { CommandSender, IngestTransactionsCommand, TransactionStore, apiSource, validateEvents } from '@app/credit';
 import { recordRejectedItems } from '@app/platform';
 import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';

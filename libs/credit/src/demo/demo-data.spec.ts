@@ -5,7 +5,7 @@ import { validateEvents } from '../application/ingest-transactions/validate-even
 import { RatingEngine } from '../application/rating-engine/rating-engine.service';
 import { consumerFromInput } from '../application/upsert-consumer/upsert-consumer.handler';
 import { ratingFeaturesFromInput } from '../application/upsert-rating-features/upsert-rating-features.handler';
-import { WoeLogisticScorer } from '../domain/scoring/woe-logistic-scorer';
+import { WoeLogisticScorer } from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../infrastructure/embedded/in-memory-rating.repository';

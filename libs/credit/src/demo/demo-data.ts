@@ -1,6 +1,5 @@
-import { Cpf, DAY_MS } from '@app/shared-kernel';
-import { Cnpj } from '../domain/consumer/cnpj.value-object';
-import { TransactionEventInput } from '../domain/transactions/transaction-event';
+import { Cpf, DAY_MS, Cnpj } from '@app/shared-kernel';
+import { TransactionEventInput } from '@app/credit-domain';
 import { UpsertConsumerInput } from '../application/upsert-consumer/upsert-consumer.command';
 import { UpsertRatingFeaturesInput } from '../application/upsert-rating-features/upsert-rating-features.command';
 

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { DataSource } from 'typeorm';
 import { requireEnv } from '@app/testing/contracts';
-import { redisOptions } from './redis/redis-cache.module';
+import { redisOptions } from './redis/redis-client';
 import { PostgresQueryMetrics } from './typeorm/query-metrics.subscriber';
 
 type Sample = { labels: Record<string, unknown>; metricName?: string; value: number };

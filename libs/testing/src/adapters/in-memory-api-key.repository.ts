@@ -1,4 +1,4 @@
-import { ApiKeyRecord } from '@app/credit/domain';
+import { ApiKeyRecord } from '@app/credit-domain';
 import { ApiKeyRepository } from '@app/credit';
 
 /** Test adapter of the ApiKeyRepository port: the records in a map, as the PostgreSQL table keeps them. */

@@ -1,15 +1,10 @@
+import { Address, Rating, RatingFeatures, noBandMoves, partitionKeysOf, ratingWrite } from '@app/credit-domain';
 import {
-  Address,
   PartitionRun,
-  Rating,
-  RatingFeatures,
   RatingFeaturesRepository,
   RatingJobRecord,
   RatingJobRepository,
   RatingRepository,
-  noBandMoves,
-  partitionKeysOf,
-  ratingWrite,
 } from '@app/credit';
 import { CalendarDate, Cpf, newId } from '@app/shared-kernel';
 import { saveRating } from '../adapters/save-rating';

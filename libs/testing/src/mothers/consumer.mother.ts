@@ -1,6 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { Consumer } from '@app/credit/domain';
-import { Debt } from '@app/credit/domain';
+import { Consumer, Debt } from '@app/credit-domain';
 import { DebtInput, UpsertConsumerInput } from '@app/credit';
 import { anAddress, anAddressInput } from './address.mother';
 import { VALID_CPF } from './cpf.mother';

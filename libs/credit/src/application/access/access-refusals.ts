@@ -1,4 +1,4 @@
-import { PURPOSES, Purpose, Scope } from '../../domain/access/api-key';
+import { PURPOSES, Purpose, Scope } from '@app/credit-domain';
 import { RateDecision } from '../ports/rate-limiter';
 
 /** Why a request was refused, in the terms every entry answers with: a status, a stable code, the field at fault. */

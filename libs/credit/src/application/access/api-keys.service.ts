@@ -1,6 +1,6 @@
 import { Clock } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { ApiKeyRecord, Scope, issueApiKey, secretMatches, splitApiKey } from '../../domain/access/api-key';
+import { ApiKeyRecord, Scope, issueApiKey, secretMatches, splitApiKey } from '@app/credit-domain';
 import { ApiKeyRepository } from '../ports/api-key.repository';
 
 /** How long a verified key is trusted without asking the database again; revocation takes effect within this. */

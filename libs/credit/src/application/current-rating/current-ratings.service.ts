@@ -1,6 +1,6 @@
 import { Clock, Cpf, newId } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
-import { Rating } from '../../domain/rating/rating';
+import { Rating } from '@app/credit-domain';
 import { RatingRepository } from '../ports/rating.repository';
 import { RatingEngine } from '../rating-engine/rating-engine.service';
 

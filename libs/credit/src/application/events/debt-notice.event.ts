@@ -1,7 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
-import { AddressProps } from '../../domain/consumer/address.value-object';
-import { Debt } from '../../domain/consumer/debt.entity';
+import { AddressProps, Debt } from '@app/credit-domain';
 
 export interface NoticedDebt {
   debtId: string;

@@ -1,5 +1,5 @@
 import { MessageMetadata } from '@app/shared-kernel';
-import { Rating } from '../../domain/rating/rating';
+import { Rating } from '@app/credit-domain';
 
 /** A new rating differs from the previous one: the cached analysis is stale and partners want to know. */
 export class RatingChangedEvent {

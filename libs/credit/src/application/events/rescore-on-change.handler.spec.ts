@@ -1,7 +1,7 @@
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { Logger } from '@nestjs/common';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
-import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import { WoeLogisticScorer } from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';

@@ -1,7 +1,6 @@
 import { Clock, Cpf, DomainError } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Address } from '../../domain/consumer/address.value-object';
-import { consumerName } from '../../domain/consumer/consumer.entity';
+import { Address, consumerName } from '@app/credit-domain';
 import { ChangeNotifier } from '../events/change-notifier';
 import { consumerDataChanged } from '../events/consumer-data-changed.event';
 import { AuditLog } from '../ports/audit-log';

@@ -1,6 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { Command } from '@nestjs/cqrs';
-import { DebtReportInput } from '../../domain/consumer/debt-report';
+import { DebtReportInput } from '@app/credit-domain';
 import { FeedBatch, FeedBatchResult } from './feed-batch';
 
 /**

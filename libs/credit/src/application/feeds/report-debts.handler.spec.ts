@@ -10,7 +10,7 @@ import {
   daysAfter,
   distinctCpfs,
 } from '@app/testing';
-import { NoticePeriod } from '../../domain/consumer/notice-period';
+import { NoticePeriod } from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { DebtNoticeEvent } from '../events/debt-notice.event';

@@ -1,8 +1,13 @@
 import { Clock, Cpf, DomainError } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Debt } from '../../domain/consumer/debt.entity';
-import { AppliedDebtReport, DebtReport, applyDebtReport, parseDebtReport } from '../../domain/consumer/debt-report';
-import { NoticePeriod } from '../../domain/consumer/notice-period';
+import {
+  Debt,
+  AppliedDebtReport,
+  DebtReport,
+  applyDebtReport,
+  parseDebtReport,
+  NoticePeriod,
+} from '@app/credit-domain';
 import { ChangeNotifier } from '../events/change-notifier';
 import { consumerDataChanged } from '../events/consumer-data-changed.event';
 import { DebtNoticeEvent } from '../events/debt-notice.event';

@@ -1,6 +1,6 @@
 import { Clock, Cpf } from '@app/shared-kernel';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ConsumerNotFoundError } from '../../domain/errors';
+import { ConsumerNotFoundError } from '@app/credit-domain';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { ConsumerView, GetConsumerQuery } from './get-consumer.query';
 

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import { AddressProps } from '../../domain/consumer/address.value-object';
+import { AddressProps } from '@app/credit-domain';
 
 export interface ConsumerView {
   cpf: string;

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { BureauInquiry } from '../../domain/transactions/transaction-event';
+import { BureauInquiry } from '@app/credit-domain';
 import { InquiryRecorder } from '../ports/inquiry-recorder';
 import { TransactionStore } from '../ports/transaction.store';
 

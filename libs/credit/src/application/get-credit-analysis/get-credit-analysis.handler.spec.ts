@@ -13,9 +13,7 @@ import {
   daysAgo,
   saveRating,
 } from '@app/testing';
-import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
-import { scoringActivityOf } from '../../domain/transactions/transaction-summary';
-import { CreditAnalysis } from '../../domain/analysis/credit-analysis';
+import { buildScoringFacts, scoringActivityOf, CreditAnalysis, WoeLogisticScorer } from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';
@@ -26,7 +24,6 @@ import { GetCreditAnalysisHandler } from './get-credit-analysis.handler';
 import { BufferedInquiryRecorder } from './buffered-inquiry-recorder';
 import { analysisInquiry } from '../ports/inquiry-recorder';
 import { GetCreditAnalysisQuery } from './get-credit-analysis.query';
-import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
 import { RatingEngine } from '../rating-engine/rating-engine.service';
 import { CurrentRatings } from '../current-rating/current-ratings.service';
 

@@ -1,8 +1,7 @@
 import { Clock, Cpf } from '@app/shared-kernel';
 import { Inject, Optional } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { analysisValidUntil, assembleCreditAnalysis } from '../../domain/analysis/credit-analysis';
-import { ConsumerNotFoundError } from '../../domain/errors';
+import { analysisValidUntil, assembleCreditAnalysis, ConsumerNotFoundError } from '@app/credit-domain';
 import { AnalysisCache } from '../ports/analysis.cache';
 import { ConsumerRepository } from '../ports/consumer.repository';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';

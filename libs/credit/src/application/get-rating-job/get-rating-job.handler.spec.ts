@@ -1,6 +1,6 @@
 import { FixedClock } from '@app/shared-kernel';
 import { NOW } from '@app/testing';
-import { noBandMoves } from '../../domain/rating/rating-head';
+import { noBandMoves } from '@app/credit-domain';
 import { InMemoryRatingJobRepository } from '../../infrastructure/embedded/in-memory-rating-job.repository';
 import { viewOf } from '../regenerate-ratings/rating-job.view';
 import { GetRatingJobHandler } from './get-rating-job.handler';

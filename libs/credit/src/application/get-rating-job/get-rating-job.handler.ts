@@ -1,6 +1,6 @@
 import { Clock } from '@app/shared-kernel';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { RatingJobNotFoundError } from '../../domain/errors';
+import { RatingJobNotFoundError } from '@app/credit-domain';
 import { RatingJobRepository } from '../ports/rating-job.repository';
 import { RatingJob, viewOf } from '../regenerate-ratings/rating-job.view';
 import { GetRatingJobQuery } from './get-rating-job.query';

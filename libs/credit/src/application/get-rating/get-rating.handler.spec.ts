@@ -11,7 +11,7 @@ import {
   cpfFromBase,
   saveRating,
 } from '@app/testing';
-import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import { WoeLogisticScorer } from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';

@@ -1,7 +1,6 @@
 import { Clock, Cpf } from '@app/shared-kernel';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { ratingView } from '../../domain/analysis/credit-analysis';
-import { RatingNotFoundError } from '../../domain/errors';
+import { ratingView, RatingNotFoundError } from '@app/credit-domain';
 import { CurrentRatings } from '../current-rating/current-ratings.service';
 import { RatingRepository } from '../ports/rating.repository';
 import { GetRatingQuery, RatingWithHistory } from './get-rating.query';

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import { RatingView } from '../../domain/analysis/credit-analysis';
+import { RatingView } from '@app/credit-domain';
 
 export interface RatingWithHistory {
   cpf: string;

@@ -9,7 +9,7 @@ import {
   cpfFromBase,
   occurredDaysAgo,
 } from '@app/testing';
-import { TransactionEvent } from '../../domain/transactions/transaction-event';
+import { TransactionEvent } from '@app/credit-domain';
 import { InMemoryTransactionStore } from '../../infrastructure/embedded/in-memory-transaction.store';
 import { DEFAULT_WINDOW_DAYS, GetTransactionsHandler, MAX_WINDOW_DAYS } from './get-transactions.handler';
 import { GetTransactionsQuery } from './get-transactions.query';

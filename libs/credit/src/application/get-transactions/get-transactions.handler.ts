@@ -1,6 +1,6 @@
 import { Clock, Cpf, DAY_MS, ValidationError } from '@app/shared-kernel';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { eventToJson } from '../../domain/transactions/transaction-event';
+import { eventToJson } from '@app/credit-domain';
 import { TransactionStore } from '../ports/transaction.store';
 import { GetTransactionsQuery, TransactionsPageView } from './get-transactions.query';
 

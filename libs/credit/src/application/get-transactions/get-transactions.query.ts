@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import { EventType } from '../../domain/transactions/transaction-event';
+import { EventType } from '@app/credit-domain';
 
 export interface TransactionsPageView {
   cpf: string;

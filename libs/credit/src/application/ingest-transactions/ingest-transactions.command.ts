@@ -1,6 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { Command } from '@nestjs/cqrs';
-import { TransactionEventInput } from '../../domain/transactions/transaction-event';
+import { TransactionEventInput } from '@app/credit-domain';
 
 export interface RejectedEvent {
   index: number;

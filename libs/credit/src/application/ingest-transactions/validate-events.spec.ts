@@ -1,5 +1,5 @@
 import { NOW, aCardPurchaseInput, aMovementInput, anInquiryInput } from '@app/testing';
-import { TransactionEventInput } from '../../domain/transactions/transaction-event';
+import { TransactionEventInput } from '@app/credit-domain';
 import { validateEvents } from './validate-events';
 
 describe('validateEvents', () => {

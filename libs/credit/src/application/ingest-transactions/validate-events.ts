@@ -1,10 +1,5 @@
 import { DomainError } from '@app/shared-kernel';
-import {
-  BUREAU_SOURCE,
-  TransactionEvent,
-  TransactionEventInput,
-  parseTransactionEvent,
-} from '../../domain/transactions/transaction-event';
+import { BUREAU_SOURCE, TransactionEvent, TransactionEventInput, parseTransactionEvent } from '@app/credit-domain';
 import { RejectedEvent } from './ingest-transactions.command';
 
 /**

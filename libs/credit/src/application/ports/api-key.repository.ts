@@ -1,4 +1,4 @@
-import { ApiKeyRecord } from '../../domain/access/api-key';
+import { ApiKeyRecord } from '@app/credit-domain';
 
 export abstract class ApiKeyRepository {
   abstract create(record: ApiKeyRecord): Promise<void>;

@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { BureauInquiry } from '../../domain/transactions/transaction-event';
+import { BureauInquiry } from '@app/credit-domain';
 import { FillTicket } from './analysis.cache';
 import { SealedAuditEntry } from './audit-log';
 import { RateDecision } from './rate-limiter';

@@ -1,6 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { Address, AddressProps } from '../../domain/consumer/address.value-object';
-import { Debt } from '../../domain/consumer/debt.entity';
+import { Address, AddressProps, Debt } from '@app/credit-domain';
 
 /** A consumer a batch of debt reports names, locked for the batch; name and address are decrypted only when asked. */
 export interface HeldConsumer {

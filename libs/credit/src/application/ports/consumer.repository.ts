@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { Consumer, DebtRecord } from '../../domain/consumer/consumer.entity';
+import { Consumer, DebtRecord } from '@app/credit-domain';
 
 /** A_CONSUMER. Looked up by CPF; there is deliberately no way to list consumers. */
 export abstract class ConsumerRepository {

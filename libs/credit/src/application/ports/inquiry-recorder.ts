@@ -1,5 +1,5 @@
 import { Cpf, newId } from '@app/shared-kernel';
-import { BUREAU_SOURCE, BureauInquiry } from '../../domain/transactions/transaction-event';
+import { BUREAU_SOURCE, BureauInquiry } from '@app/credit-domain';
 
 /** A fresh id for the inquiry of one analysis request. */
 export const newInquiryId = (): string => `inq-${newId()}`;

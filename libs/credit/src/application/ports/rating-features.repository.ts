@@ -1,6 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { PartitionLevel } from '../../domain/rating/rating-partition';
-import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { PartitionLevel, RatingFeatures } from '@app/credit-domain';
 
 /** A CPF's stored features; a stored document that is not valid features is reported, so only that CPF fails. */
 export type StoredFeatures =

@@ -1,5 +1,4 @@
-import { BandMoves } from '../../domain/rating/rating-head';
-import { PartitionLevel } from '../../domain/rating/rating-partition';
+import { BandMoves, PartitionLevel } from '@app/credit-domain';
 
 /** ALL: the whole base; CPFS: a list; EXPIRED: the CPFs whose rating the calendar has made unservable (validUntil). */
 export type RatingJobScope = { kind: 'ALL' } | { kind: 'CPFS'; cpfs: string[] } | { kind: 'EXPIRED' };

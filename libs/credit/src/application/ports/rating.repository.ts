@@ -1,7 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { Rating } from '../../domain/rating/rating';
-import { RatingHead, RatingWrite } from '../../domain/rating/rating-head';
-import { PartitionLevel } from '../../domain/rating/rating-partition';
+import { Rating, RatingHead, RatingWrite, PartitionLevel } from '@app/credit-domain';
 
 /** The latest head of each CPF of a partition, and what a new snapshot of it replaces. */
 export interface PartitionHeads {

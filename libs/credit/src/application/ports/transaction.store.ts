@@ -1,6 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { BureauInquiry, EventType, TransactionEvent } from '../../domain/transactions/transaction-event';
-import { ScoringActivity, TransactionSummary } from '../../domain/transactions/transaction-summary';
+import { BureauInquiry, EventType, TransactionEvent, ScoringActivity, TransactionSummary } from '@app/credit-domain';
 
 export type AppendOutcome = 'STORED' | 'DUPLICATE';
 

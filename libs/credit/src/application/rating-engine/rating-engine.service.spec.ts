@@ -16,11 +16,13 @@ import {
   distinctCpfs,
   saveRating,
 } from '@app/testing';
-import { DebtRecord } from '../../domain/consumer/consumer.entity';
-import { partitionKeysOf } from '../../domain/rating/rating-partition';
-import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
-import { scoringActivityOf } from '../../domain/transactions/transaction-summary';
-import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import {
+  DebtRecord,
+  partitionKeysOf,
+  buildScoringFacts,
+  scoringActivityOf,
+  WoeLogisticScorer,
+} from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingRepository } from '../../infrastructure/embedded/in-memory-rating.repository';

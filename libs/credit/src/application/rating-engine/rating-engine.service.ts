@@ -1,10 +1,10 @@
 import { throttledWarning } from '@app/platform';
 import { Clock, Cpf, MessageMetadata, newId } from '@app/shared-kernel';
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { DebtRecord } from '../../domain/consumer/consumer.entity';
-import { Rating } from '../../domain/rating/rating';
-import { ratingValidUntil } from '../../domain/rating/rating-validity';
 import {
+  DebtRecord,
+  Rating,
+  ratingValidUntil,
   BandMoves,
   RatingHead,
   RatingWrite,
@@ -12,11 +12,11 @@ import {
   noBandMoves,
   ratingWrite,
   sameOutcome,
-} from '../../domain/rating/rating-head';
-import { ScoringActivity } from '../../domain/transactions/transaction-summary';
-import { PartitionLevel } from '../../domain/rating/rating-partition';
-import { CreditScorer } from '../../domain/scoring/credit-scorer';
-import { buildScoringFacts } from '../../domain/scoring/scoring-facts';
+  ScoringActivity,
+  PartitionLevel,
+  CreditScorer,
+  buildScoringFacts,
+} from '@app/credit-domain';
 import { ChangeNotifier } from '../events/change-notifier';
 import { RatingChangedEvent } from '../events/rating-changed.event';
 import { AuditEntryInput, AuditLog } from '../ports/audit-log';

@@ -1,4 +1,4 @@
-import { BandMoves, addBandMoves, noBandMoves } from '../../domain/rating/rating-head';
+import { BandMoves, addBandMoves, noBandMoves } from '@app/credit-domain';
 import { PartitionRun, RatingCounts, RatingJobRecord, RatingJobScope } from '../ports/rating-job.repository';
 
 /** A partition whose run has not heartbeated for this long is taken as abandoned by a worker that died. */

@@ -12,9 +12,13 @@ import {
 } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import { ExpirySweeps, expirySweepJobId } from './expiry-sweeps.service';
-import { noBandMoves } from '../../domain/rating/rating-head';
-import { LISTED_CPFS_PER_PARTITION, RATING_SHARDS, partitionKeysOf } from '../../domain/rating/rating-partition';
-import { WoeLogisticScorer } from '../../domain/scoring/woe-logistic-scorer';
+import {
+  noBandMoves,
+  LISTED_CPFS_PER_PARTITION,
+  RATING_SHARDS,
+  partitionKeysOf,
+  WoeLogisticScorer,
+} from '@app/credit-domain';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
 import { InMemoryRatingFeaturesRepository } from '../../infrastructure/embedded/in-memory-rating-features.repository';
 import { InMemoryRatingJobRepository } from '../../infrastructure/embedded/in-memory-rating-job.repository';

@@ -1,6 +1,6 @@
 import { Clock } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { RatingJobNotFoundError } from '../../domain/errors';
+import { RatingJobNotFoundError } from '@app/credit-domain';
 import { CommandSender } from '../ports/command.sender';
 import { RatingJobRepository } from '../ports/rating-job.repository';
 import { decisiveRuns, isStalled } from './rating-job.view';

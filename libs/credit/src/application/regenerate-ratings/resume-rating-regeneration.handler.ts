@@ -1,6 +1,6 @@
 import { Clock, ConflictError, MessageMetadata } from '@app/shared-kernel';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { RatingJobNotFoundError } from '../../domain/errors';
+import { RatingJobNotFoundError } from '@app/credit-domain';
 import { CommandSender } from '../ports/command.sender';
 import { RatingJobRepository } from '../ports/rating-job.repository';
 import { RatingJob, viewOf } from './rating-job.view';

@@ -5,8 +5,8 @@ import {
   levelForBase,
   listedPartitionCount,
   partitionCount,
-} from '../../domain/rating/rating-partition';
-import { CreditScorer } from '../../domain/scoring/credit-scorer';
+  CreditScorer,
+} from '@app/credit-domain';
 import { CommandSender } from '../ports/command.sender';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingJobPlan, RatingJobRecord, RatingJobRepository, RatingJobScope } from '../ports/rating-job.repository';

@@ -1,6 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { Command } from '@nestjs/cqrs';
-import { AddressProps } from '../../domain/consumer/address.value-object';
+import { AddressProps } from '@app/credit-domain';
 import { AuditDetail } from '../ports/audit-log';
 
 /** What of a debt a correction changes; fields left out keep their value. */

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import { RatingView } from '../../domain/analysis/credit-analysis';
+import { RatingView } from '@app/credit-domain';
 import { ConsumerView } from '../get-consumer/get-consumer.query';
 
 /** One page of a subject's lists: at most `limit` items of each, from `cursor` (null for the first page). */

@@ -1,8 +1,6 @@
 import { Clock, Cpf, DAY_MS, startOfDayMonthsBefore } from '@app/shared-kernel';
 import { IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { ratingView } from '../../domain/analysis/credit-analysis';
-import { ConsumerNotFoundError } from '../../domain/errors';
-import { BureauInquiry, eventWithSource } from '../../domain/transactions/transaction-event';
+import { ratingView, ConsumerNotFoundError, BureauInquiry, eventWithSource } from '@app/credit-domain';
 import { GetConsumerQuery } from '../get-consumer/get-consumer.query';
 import { AuditEntry, AuditLog, AuditPage } from '../ports/audit-log';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';

@@ -1,6 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 import { Command } from '@nestjs/cqrs';
-import { AddressProps } from '../../domain/consumer/address.value-object';
+import { AddressProps } from '@app/credit-domain';
 
 export interface DebtInput {
   id: string;

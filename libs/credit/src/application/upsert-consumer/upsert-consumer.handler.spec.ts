@@ -8,7 +8,7 @@ import {
   aDebtInput,
 } from '@app/testing';
 import { InMemoryAnalysisCache } from '../../infrastructure/embedded/in-memory-analysis.cache';
-import { NoticePeriod } from '../../domain/consumer/notice-period';
+import { NoticePeriod } from '@app/credit-domain';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { DebtNoticeEvent } from '../events/debt-notice.event';
 import { UpsertConsumerCommand } from './upsert-consumer.command';

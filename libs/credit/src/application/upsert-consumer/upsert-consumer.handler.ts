@@ -1,9 +1,6 @@
 import { CalendarDate, Clock, Cpf } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Address } from '../../domain/consumer/address.value-object';
-import { Consumer } from '../../domain/consumer/consumer.entity';
-import { Debt } from '../../domain/consumer/debt.entity';
-import { NoticePeriod } from '../../domain/consumer/notice-period';
+import { Address, Consumer, Debt, NoticePeriod } from '@app/credit-domain';
 import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { DebtNoticeEvent } from '../events/debt-notice.event';

@@ -1,7 +1,6 @@
 import { CalendarDate, Clock, Cpf } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Address } from '../../domain/consumer/address.value-object';
-import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { Address, RatingFeatures } from '@app/credit-domain';
 import { ChangeNotifier } from '../events/change-notifier';
 import { ConsumerDataChangedEvent } from '../events/consumer-data-changed.event';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKeyRepository } from '../../application/ports/api-key.repository';
-import { ApiKeyRecord, Scope } from '../../domain/access/api-key';
+import { ApiKeyRecord, Scope } from '@app/credit-domain';
 import { ApiKeyRow } from './api-key.typeorm-entity';
 
 const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({ ...row, scopes: row.scopes as Scope[] });

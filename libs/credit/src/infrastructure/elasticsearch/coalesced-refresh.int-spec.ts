@@ -1,7 +1,7 @@
 import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { ElasticsearchService } from '@nestjs/elasticsearch';
 import { requireEnv, transactionStoreContract, uniqueCpf } from '@app/testing/contracts';
-import { TransactionEvent } from '../../domain/transactions/transaction-event';
+import { TransactionEvent } from '@app/credit-domain';
 import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
 
 jest.setTimeout(60_000);

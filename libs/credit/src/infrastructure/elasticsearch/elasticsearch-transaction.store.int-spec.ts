@@ -4,7 +4,7 @@ import { ElasticsearchService } from '@nestjs/elasticsearch';
 import { Test } from '@nestjs/testing';
 import { requireEnv, transactionStoreContract, uniqueCpf } from '@app/testing/contracts';
 import { TransactionStore } from '../../application/ports/transaction.store';
-import { TransactionEvent } from '../../domain/transactions/transaction-event';
+import { TransactionEvent } from '@app/credit-domain';
 import { InMemoryTransactionStore } from '../embedded/in-memory-transaction.store';
 import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
 import { ElasticsearchTransactionsModule } from './elasticsearch-transactions.module';

@@ -9,15 +9,17 @@ import {
   TransactionStore,
   TransactionWindow,
 } from '../../application/ports/transaction.store';
-import { CREDIT_DECISION_PURPOSES } from '../../domain/transactions/inquiry-purposes';
-import { BureauInquiry, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
 import {
+  CREDIT_DECISION_PURPOSES,
+  BureauInquiry,
+  MovementKind,
+  TransactionEvent,
   CardPurchaseSummary,
   InquirySummary,
   MovementWindow,
   ScoringActivity,
   TransactionSummary,
-} from '../../domain/transactions/transaction-summary';
+} from '@app/credit-domain';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 import { CoalescedRefresh } from './coalesced-refresh';
 import {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Cpf, Money } from '@app/shared-kernel';
 import type { estypes } from '@elastic/elasticsearch';
-import { EventType, MovementKind, TransactionEvent } from '../../domain/transactions/transaction-event';
+import { EventType, MovementKind, TransactionEvent } from '@app/credit-domain';
 
 /**
  * One event as stored in the index: flat, amounts in cents, time as ISO-8601 UTC so `_source` reads back losslessly.

@@ -1,6 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
 import { aRatingFeatures, collectPages, distinctCpfs } from '@app/testing';
-import { RATING_SHARDS, partitionKeysOf } from '../../domain/rating/rating-partition';
+import { RATING_SHARDS, partitionKeysOf } from '@app/credit-domain';
 import { InMemoryRatingFeaturesRepository } from './in-memory-rating-features.repository';
 
 describe('InMemoryRatingFeaturesRepository', () => {

@@ -1,8 +1,7 @@
 import { Cpf } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { RatingFeaturesRepository, StoredFeatures } from '../../application/ports/rating-features.repository';
-import { RatingFeatures } from '../../domain/rating/rating-features.entity';
-import { PartitionLevel, partitionKeyOf } from '../../domain/rating/rating-partition';
+import { RatingFeatures, PartitionLevel, partitionKeyOf } from '@app/credit-domain';
 
 @Injectable()
 export class InMemoryRatingFeaturesRepository extends RatingFeaturesRepository {

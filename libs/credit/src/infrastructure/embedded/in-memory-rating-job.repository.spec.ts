@@ -1,6 +1,6 @@
 import { NOW } from '@app/testing';
 import { PartitionRun, RatingJobRecord } from '../../application/ports/rating-job.repository';
-import { noBandMoves } from '../../domain/rating/rating-head';
+import { noBandMoves } from '@app/credit-domain';
 import { InMemoryRatingJobRepository } from './in-memory-rating-job.repository';
 
 const job: RatingJobRecord = {

@@ -1,7 +1,6 @@
 import { Cpf, DAY_MS } from '@app/shared-kernel';
 import { NOW, VALID_CPF, aRating, cpfFromBase, saveRating } from '@app/testing';
-import { ratingWrite } from '../../domain/rating/rating-head';
-import { partitionKeysOf } from '../../domain/rating/rating-partition';
+import { ratingWrite, partitionKeysOf } from '@app/credit-domain';
 import { InMemoryRatingRepository } from './in-memory-rating.repository';
 
 const cpf = Cpf.parse(VALID_CPF);

@@ -1,16 +1,17 @@
 import { Cpf, newId } from '@app/shared-kernel';
 import { Injectable } from '@nestjs/common';
 import { PartitionHeads, RatingRepository } from '../../application/ports/rating.repository';
-import { Rating } from '../../domain/rating/rating';
 import {
+  Rating,
   RATING_HISTORY_KEPT,
   RatingHead,
   RatingWrite,
   Recency,
   compareRecency,
   latestHead,
-} from '../../domain/rating/rating-head';
-import { PartitionLevel, partitionKeyOf } from '../../domain/rating/rating-partition';
+  PartitionLevel,
+  partitionKeyOf,
+} from '@app/credit-domain';
 
 type Stored = { id: string; rating: Rating; head: RatingHead };
 const recency = (s: Stored): Recency => ({

@@ -7,15 +7,17 @@ import {
   TransactionStore,
   TransactionWindow,
 } from '../../application/ports/transaction.store';
-import { countsForScoring } from '../../domain/transactions/inquiry-purposes';
-import { BureauInquiry, CardPurchase, TransactionEvent } from '../../domain/transactions/transaction-event';
 import {
+  countsForScoring,
+  BureauInquiry,
+  CardPurchase,
+  TransactionEvent,
   MovementWindow,
   ScoringActivity,
   TransactionSummary,
   emptyMovementWindow,
   scoringActivityOf,
-} from '../../domain/transactions/transaction-summary';
+} from '@app/credit-domain';
 import { decodeCursor, encodeCursor, sixMonthsAgo } from '../transaction-queries';
 
 /** (source, event id) as one key: the same id from two sources is two events. */

@@ -5,9 +5,7 @@ import { Connection } from 'mongoose';
 import { RatingFeaturesRepository } from '../../application/ports/rating-features.repository';
 import { RatingJobRepository } from '../../application/ports/rating-job.repository';
 import { RatingRepository } from '../../application/ports/rating.repository';
-import { Rating } from '../../domain/rating/rating';
-import { ratingWrite } from '../../domain/rating/rating-head';
-import { partitionKeysOf } from '../../domain/rating/rating-partition';
+import { Rating, ratingWrite, partitionKeysOf } from '@app/credit-domain';
 import { saveRating } from '@app/testing';
 import {
   collectPages,

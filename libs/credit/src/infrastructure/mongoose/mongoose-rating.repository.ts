@@ -3,15 +3,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, mongo } from 'mongoose';
 import { PartitionHeads, RatingRepository } from '../../application/ports/rating.repository';
-import { Rating } from '../../domain/rating/rating';
 import {
+  Rating,
   RATING_HISTORY_KEPT,
   RatingHead,
   RatingWrite,
   compareRecency,
   latestHead,
-} from '../../domain/rating/rating-head';
-import { PartitionLevel, partitionKeysOf } from '../../domain/rating/rating-partition';
+  PartitionLevel,
+  partitionKeysOf,
+} from '@app/credit-domain';
 import { MongoLookups, insertIgnoringDuplicates } from './mongo-lookups';
 import { PageTuple, RatingHeadMongooseMapper, RatingMongooseMapper } from './rating.mongoose-mapper';
 import {

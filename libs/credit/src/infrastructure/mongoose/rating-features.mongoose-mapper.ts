@@ -1,7 +1,5 @@
 import { CalendarDate, Cpf } from '@app/shared-kernel';
-import { Address } from '../../domain/consumer/address.value-object';
-import { partitionKeysOf } from '../../domain/rating/rating-partition';
-import { RatingFeatures } from '../../domain/rating/rating-features.entity';
+import { Address, partitionKeysOf, RatingFeatures } from '@app/credit-domain';
 import { FeaturesFields, RatingFeaturesDoc, StoredRatingFeaturesDoc } from './rating-features.mongoose-schema';
 
 /** The payload's JSON with its dates back as Dates. */

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { AssetKind, IncomeKind } from '../../domain/rating/rating-features.entity';
+import { AssetKind, IncomeKind } from '@app/credit-domain';
 
 export const RATING_FEATURES_MODEL = 'RatingFeatures';
 export const RATING_FEATURES_COLLECTION = 'rating_features';

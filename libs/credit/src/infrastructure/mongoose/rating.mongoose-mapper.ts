@@ -1,7 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { Rating, RatingBand } from '../../domain/rating/rating';
-import { RatingHead, RatingWrite, Recency, reasonsKey } from '../../domain/rating/rating-head';
-import { partitionKeysOf } from '../../domain/rating/rating-partition';
+import { Rating, RatingBand, RatingHead, RatingWrite, Recency, reasonsKey, partitionKeysOf } from '@app/credit-domain';
 import { RatingDoc, RatingFields, RatingHeadDoc, StoredRatingDoc } from './rating.mongoose-schema';
 
 /** RatingHead without ratingId and cpf, as stored in RatingHeadDoc.head. */

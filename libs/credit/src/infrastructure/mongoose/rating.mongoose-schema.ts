@@ -1,5 +1,5 @@
 import { Schema, Types } from 'mongoose';
-import { RatingBand } from '../../domain/rating/rating';
+import { RatingBand } from '@app/credit-domain';
 
 export const RATING_MODEL = 'Rating';
 export const RATING_COLLECTION = 'ratings';

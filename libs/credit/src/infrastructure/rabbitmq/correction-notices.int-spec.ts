@@ -15,7 +15,7 @@ import { createVhost, uniqueCpf, waitFor } from '@app/testing/contracts';
 import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
 import { CorrectionNoticeEvent } from '../../application/events/correction-notice.event';
 import { DebtNoticeEvent } from '../../application/events/debt-notice.event';
-import { NoticePeriod } from '../../domain/consumer/notice-period';
+import { NoticePeriod } from '@app/credit-domain';
 import { RabbitMqEventRelay } from './rabbitmq-event.relay';
 
 /**

@@ -4,7 +4,7 @@ import { CachedReadRequest } from '../../application/ports/cached-analysis-reads
 import { AuditEntryInput, SealedAuditEntry } from '../../application/ports/audit-log';
 import { RecordingAuditLog } from '@app/testing';
 import { journalEntries, journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
-import { redisOptions } from './redis-cache.module';
+import { redisOptions } from './redis-client';
 import { INVALIDATION_COUNT_TTL_MS, RedisAnalysisCache } from './redis-analysis.cache';
 import { RedisAuditJournalRelay } from './redis-audit-journal';
 import { RedisCachedAnalysisReads } from './redis-cached-analysis.reads';

@@ -5,8 +5,8 @@ import Redis from 'ioredis';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { createVhost, journalEntries, journalLength, requireEnv, uniqueCpf, waitFor } from '@app/testing/contracts';
 import { ConsumerDataChangedEvent } from '../../application/events/consumer-data-changed.event';
-import { redisOptions } from '../redis/redis-cache.module';
-import { redisJournals } from '../redis/redis-keys';
+import { redisOptions } from './redis-client';
+import { redisJournals } from './redis-keys';
 import { EventOutbox, RedisEventOutboxRelay } from './redis-event-outbox';
 import { HANDOFF_MS, RabbitMqEventRelay } from '../rabbitmq/rabbitmq-event.relay';
 

@@ -4,10 +4,10 @@ import Redis from 'ioredis';
 import { journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { BufferedInquiryRecorder } from '../../application/get-credit-analysis/buffered-inquiry-recorder';
 import { AppendOptions, AppendResult, TransactionStore } from '../../application/ports/transaction.store';
-import { BureauInquiry, TransactionEvent } from '../../domain/transactions/transaction-event';
+import { BureauInquiry, TransactionEvent } from '@app/credit-domain';
 import { ElasticsearchTransactionStore } from '../elasticsearch/elasticsearch-transaction.store';
 import { InMemoryTransactionStore } from '../embedded/in-memory-transaction.store';
-import { redisOptions } from './redis-cache.module';
+import { redisOptions } from './redis-client';
 import {
   RedisInquiryJournalRelay,
   RedisJournalledInquiryRecorder,

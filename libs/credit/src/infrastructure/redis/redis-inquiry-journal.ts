@@ -8,7 +8,7 @@ import {
   eventToJson,
   parseTransactionEvent,
   TransactionEventInput,
-} from '../../domain/transactions/transaction-event';
+} from '@app/credit-domain';
 import { RedisClient, RedisLayout, layoutOf } from './redis-client';
 import { JournalSink, RedisJournalRelay, RelayOptions } from './redis-journal-relay';
 import { Journal, journalStreamOf, redisJournals } from './redis-keys';

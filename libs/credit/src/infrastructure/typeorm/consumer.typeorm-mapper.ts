@@ -1,8 +1,6 @@
 import type { FieldCipher } from '@app/platform';
 import { CalendarDate, Cpf } from '@app/shared-kernel';
-import { Address, AddressProps } from '../../domain/consumer/address.value-object';
-import { Consumer } from '../../domain/consumer/consumer.entity';
-import { Debt } from '../../domain/consumer/debt.entity';
+import { Address, AddressProps, Consumer, Debt } from '@app/credit-domain';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 
 /** The consumers columns that hold FieldCipher tokens. */

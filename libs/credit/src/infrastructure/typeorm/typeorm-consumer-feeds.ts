@@ -11,8 +11,7 @@ import {
   HeldDebts,
   debtKey,
 } from '../../application/ports/consumer-feeds';
-import { AddressProps } from '../../domain/consumer/address.value-object';
-import { Debt } from '../../domain/consumer/debt.entity';
+import { AddressProps, Debt } from '@app/credit-domain';
 import {
   DEBT_SQL_COLUMNS,
   DebtSqlRow,

@@ -4,8 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConsumerRepository } from '../../application/ports/consumer.repository';
-import { Consumer, DebtRecord } from '../../domain/consumer/consumer.entity';
-import { Debt } from '../../domain/consumer/debt.entity';
+import { Consumer, DebtRecord, Debt } from '@app/credit-domain';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 import { ConsumerTypeormMapper, DEBT_SQL_COLUMNS, DebtSqlRow, debtFromSqlRow } from './consumer.typeorm-mapper';
 

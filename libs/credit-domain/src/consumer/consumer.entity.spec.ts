@@ -1,7 +1,6 @@
 import { Cpf, ValidationError } from '@app/shared-kernel';
-import { NOW, TODAY, VALID_CPF, aConsumer, aDebt, anAddress, daysAgo, daysAhead } from '@app/testing';
+import { NOW, TODAY, VALID_CPF, aConsumer, aDebt, anAddress, daysAgo, daysAhead, rejection } from '@app/testing';
 import { Consumer } from './consumer.entity';
-import { rejection } from '@app/testing';
 
 function createWithName(name: string): Consumer {
   return Consumer.create({ cpf: Cpf.parse(VALID_CPF), name, address: anAddress(), debts: [], updatedAt: NOW });

@@ -1,13 +1,18 @@
-// The domain alone (entities, value objects, the scorer and the model maths), framework-free: what tests' mothers,
-// the model scripts and the benchmarks' data builders need, without loading any adapter.
 export * from './access/api-key';
+export * from './analysis/credit-analysis';
 export * from './consumer/address.value-object';
 export * from './consumer/cnpj.value-object';
 export * from './consumer/consumer.entity';
+export * from './consumer/debt-report';
 export * from './consumer/debt.entity';
-export * from './rating/rating';
+export * from './consumer/notice-period';
+export * from './errors';
+export * from './plausibility';
 export * from './rating/rating-features.entity';
 export * from './rating/rating-head';
+export * from './rating/rating-partition';
+export * from './rating/rating-validity';
+export * from './rating/rating';
 export * from './scoring/credit-scorer';
 export * from './scoring/model/binning';
 export * from './scoring/model/credit-model-artefact';
@@ -19,5 +24,6 @@ export * from './scoring/model/stratified-k-fold';
 export * from './scoring/reason-texts';
 export * from './scoring/scoring-facts';
 export * from './scoring/woe-logistic-scorer';
+export * from './transactions/inquiry-purposes';
 export * from './transactions/transaction-event';
 export * from './transactions/transaction-summary';

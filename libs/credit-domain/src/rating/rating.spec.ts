@@ -1,7 +1,6 @@
 import { ValidationError } from '@app/shared-kernel';
-import { aRating, aRatingProps } from '@app/testing';
+import { aRating, aRatingProps, rejection } from '@app/testing';
 import { Rating, ReasonCode } from './rating';
-import { rejection } from '@app/testing';
 
 const reason = (code: string): ReasonCode => ({ code, pointsLost: 10, textPt: code, textEn: code });
 

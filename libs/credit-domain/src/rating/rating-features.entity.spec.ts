@@ -1,7 +1,6 @@
 import { CalendarDate, ValidationError } from '@app/shared-kernel';
-import { NOW, TODAY, VALID_CPF, aDay, aRatingFeatures, anAddress, daysAfter, daysAhead } from '@app/testing';
+import { NOW, TODAY, VALID_CPF, aDay, aRatingFeatures, anAddress, daysAfter, daysAhead, rejection } from '@app/testing';
 import { RatingFeatures } from './rating-features.entity';
-import { rejection } from '@app/testing';
 
 const asset = (
   overrides: Partial<{ kind: string; valueCents: number; financed: boolean; outstandingCents: number }> = {},

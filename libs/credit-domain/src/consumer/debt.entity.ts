@@ -1,6 +1,5 @@
-import { CalendarDate, Money, ValidationError } from '@app/shared-kernel';
+import { CalendarDate, Money, ValidationError, Cnpj } from '@app/shared-kernel';
 import { LATEST_DUE_YEARS_AHEAD, boundedAmount, dayWithin } from '../plausibility';
-import { Cnpj } from './cnpj.value-object';
 
 export const DEBT_STATUSES = ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID'] as const;
 export type DebtStatus = (typeof DEBT_STATUSES)[number];
