@@ -20,7 +20,12 @@ import { MACHINE, Spawned, build, cpuBreakdown, freePort, processShares, sleep, 
 import { cleanUp, createVhost, deleteVhost, es, redisUrlWithDb, serversFromEnv } from './lib/resources';
 import { cpfOf, dropScaleSet, openContext, openScaleSet, scaleEnv, scaleUrls } from './lib/scale-data';
 import { Cpf } from '../libs/shared-kernel/src';
-import { ConsumerRepository, RatingFeaturesRepository, RatingRepository, TransactionStore } from '@app/credit';
+import {
+  ConsumerRepository,
+  RatingFeaturesRepository,
+  RatingRepository,
+  TransactionStore,
+} from '@app/credit-application';
 import { CreditScorer, buildScoringFacts } from '@app/credit-domain';
 
 const USAGE = `usage: npm run bench:rescore -- [options]

@@ -1,4 +1,4 @@
-import { ApiKeys } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
 import { SCOPES, parseScopes } from '@app/credit-domain';
 import { loadConfig } from '@app/platform';
 import { SystemClock } from '@app/shared-kernel';
@@ -10,7 +10,7 @@ import {
   RELATIONAL_MIGRATIONS,
   createPGlite,
   pgliteModule,
-} from '@app/credit/operations';
+} from '@app/adapters/postgres';
 
 const USAGE = `usage:
   npm run apikey -- create --name "Banco Horizonte" --scopes analysis:read,consumer:read

@@ -1,8 +1,14 @@
 import Redis from 'ioredis';
 import { journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { BUREAU_SOURCE, BureauInquiry } from '@app/credit-domain';
-import { InMemoryTransactionStore, redisOptions, redisJournals } from '@app/credit/operations';
-import { inquiryJournalEntry, inquiryJournalSink, RedisJournalRelay } from '@app/credit';
+import { InMemoryTransactionStore } from '@app/adapters/embedded';
+import {
+  redisOptions,
+  inquiryJournalEntry,
+  inquiryJournalSink,
+  RedisJournalRelay,
+  redisJournals,
+} from '@app/adapters/redis';
 import { discardDeadEntries, journalStatus, listDeadEntries, parseArgs, requeueDeadEntries } from './journals';
 
 const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {

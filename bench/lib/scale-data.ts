@@ -9,29 +9,18 @@ import type { Model } from 'mongoose';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/platform';
 import { Cpf, DAY_MS } from '../../libs/shared-kernel/src';
+import { CreditModule, CreditModuleOptions } from '@app/credit';
 import {
-  CreditModule,
-  CreditModuleOptions,
   ConsumerRepository,
   TransactionStore,
+  consumerFromInput,
+  ratingFeaturesFromInput,
   validateEvents,
   UpsertConsumerInput,
   UpsertRatingFeaturesInput,
   seededRandom,
   RatingRepository,
-} from '@app/credit';
-import {
-  consumerFromInput,
-  ratingFeaturesFromInput,
-  InMemoryTransactionStore,
-  TypeormConsumerRepository,
-  RATING_FEATURES_MODEL,
-  RatingFeaturesDoc,
-  RatingFeaturesMongooseMapper,
-  FERRETDB_LOOKUP_FIELDS,
-  ensureFerretDbLookupIndexes,
-  ferretDbPostgresUrl,
-} from '@app/credit/operations';
+} from '@app/credit-application';
 import {
   TransactionEventInput,
   Rating,
@@ -42,6 +31,16 @@ import {
   ratingWrite,
 } from '@app/credit-domain';
 import { Cnpj } from '@app/shared-kernel';
+import { InMemoryTransactionStore } from '@app/adapters/embedded';
+import { TypeormConsumerRepository } from '@app/adapters/postgres';
+import {
+  RATING_FEATURES_MODEL,
+  RatingFeaturesDoc,
+  RatingFeaturesMongooseMapper,
+  FERRETDB_LOOKUP_FIELDS,
+  ensureFerretDbLookupIndexes,
+  ferretDbPostgresUrl,
+} from '@app/adapters/mongodb';
 import { ROOT } from './processes';
 import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es, mongoUrlFor } from './resources';
 
@@ -290,7 +289,7 @@ export async function openContext(
 }
 
 /**
- * FerretDB's look-up indexes (libs/credit/src/infrastructure/mongoose/ferretdb-indexes.ts) on the set. The loader
+ * FerretDB's look-up indexes (libs/adapters/mongodb/src/ferretdb-indexes.ts) on the set. The loader
  * makes them before the first read; this only reports (and makes them on a set loaded before they existed).
  */
 export async function ensureFerretDbIndexes(servers: Servers, set: ScaleSet): Promise<string> {

@@ -1,5 +1,5 @@
 import { EVENTS, EXCHANGES, QUEUES } from '@app/contracts';
-import { ApiKeys } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
 import { SCOPES } from '@app/credit-domain';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel } from 'amqplib';
@@ -11,12 +11,12 @@ import {
   TypeormApiKeyRepository,
   TypeormAuditLog,
   postgresDataSource,
-  RatingFeaturesMongooseMapper,
   TypeormConsumerRepository,
-} from '@app/credit/operations';
+} from '@app/adapters/postgres';
 import { FieldCipher, loadConfig } from '@app/platform';
 import { createVhost, requireEnv, testKeys } from '@app/testing/contracts';
 import { aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
+import { RatingFeaturesMongooseMapper } from '@app/adapters/mongodb';
 import { RunningApp, ensureBuilt, eventually, serversEnv, startApp } from './app-processes';
 
 jest.setTimeout(300_000);

@@ -1,5 +1,5 @@
 import './tracing';
-import { ApiKeys } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
 import { SCOPES } from '@app/credit-domain';
 import { ConfigError, StartupTimer, loadConfig, rabbitMqStrategy } from '@app/platform';
 import 'reflect-metadata';

@@ -1,4 +1,4 @@
-import { ApiKeys } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
 import { SCOPES, Scope } from '@app/credit-domain';
 import { AppConfig, loadConfig } from '@app/platform';
 import { LoggerService } from '@nestjs/common';

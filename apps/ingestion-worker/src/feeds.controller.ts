@@ -7,17 +7,15 @@ import {
   validateConsumerRecordPayload,
   validateDebtReportPayload,
 } from '@app/contracts';
+import { BROKER_USER, PartnerReceipts, verifiedSource } from '@app/adapters/rabbitmq';
 import {
-  BROKER_USER,
   ConsumerRecordInput,
   FeedBatch,
   FeedBatchResult,
-  PartnerReceipts,
   RecordConsumersCommand,
   ReportDebtsCommand,
   amqpSource,
-  verifiedSource,
-} from '@app/credit';
+} from '@app/credit-application';
 import { DebtReportInput } from '@app/credit-domain';
 import {
   BatchResult,

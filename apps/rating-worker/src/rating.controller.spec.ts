@@ -1,4 +1,4 @@
-import { RatingChangedEvent, RatingEngine } from '@app/credit';
+import { RatingChangedEvent, RatingEngine } from '@app/credit-application';
 import { PermanentMessageError, RabbitMqBatchContext, RabbitMqContext, ratingsProcessed } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
@@ -10,7 +10,7 @@ import {
   InMemoryRatingFeaturesRepository,
   InMemoryRatingRepository,
   InMemoryTransactionStore,
-} from '@app/credit/operations';
+} from '@app/adapters/embedded';
 import { RatingController } from './rating.controller';
 
 const QUEUE = 'credit.ratings.rescore.v1';

@@ -1,7 +1,6 @@
 export * from './access/api-key';
 export * from './analysis/credit-analysis';
 export * from './consumer/address.value-object';
-export * from './consumer/cnpj.value-object';
 export * from './consumer/consumer.entity';
 export * from './consumer/debt-report';
 export * from './consumer/debt.entity';

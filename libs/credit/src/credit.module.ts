@@ -14,90 +14,99 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { DataSource } from 'typeorm';
-import { ChangeNotifier, IntegrationEvents } from './application/events/change-notifier';
-import { RescoreOnChangeHandler } from './application/events/rescore-on-change.handler';
-import { GetConsumerHandler } from './application/get-consumer/get-consumer.handler';
 import {
+  ChangeNotifier,
+  IntegrationEvents,
+  RescoreOnChangeHandler,
+  GetConsumerHandler,
   ANALYSIS_TTL_SECONDS,
   GetCreditAnalysisHandler,
-} from './application/get-credit-analysis/get-credit-analysis.handler';
-import { GetInquiriesHandler } from './application/get-inquiries/get-inquiries.handler';
-import { GetRatingJobHandler } from './application/get-rating-job/get-rating-job.handler';
-import { GetRatingHandler } from './application/get-rating/get-rating.handler';
-import { GetTransactionsHandler } from './application/get-transactions/get-transactions.handler';
-import { IngestTransactionsHandler } from './application/ingest-transactions/ingest-transactions.handler';
-import { AnalysisCache } from './application/ports/analysis.cache';
-import { CommandSender } from './application/ports/command.sender';
-import { ConsumerRepository } from './application/ports/consumer.repository';
-import { RatingFeaturesRepository } from './application/ports/rating-features.repository';
-import { RatingJobRepository } from './application/ports/rating-job.repository';
-import { RatingRepository } from './application/ports/rating.repository';
-import { TransactionStore } from './application/ports/transaction.store';
-import { ProbeResult, ProbeState, ReadinessProbes } from './application/ports/readiness.probes';
-import { RatingEngine } from './application/rating-engine/rating-engine.service';
-import {
+  GetInquiriesHandler,
+  GetRatingJobHandler,
+  GetRatingHandler,
+  GetTransactionsHandler,
+  IngestTransactionsHandler,
+  AnalysisCache,
+  CommandSender,
+  ConsumerRepository,
+  RatingFeaturesRepository,
+  RatingJobRepository,
+  RatingRepository,
+  TransactionStore,
+  ProbeResult,
+  ProbeState,
+  ReadinessProbes,
+  RatingEngine,
   RatePartitionHandler,
   RATING_WORKER_ID,
   defaultWorkerId,
-} from './application/regenerate-ratings/rate-partition.handler';
-import { CurrentRatings } from './application/current-rating/current-ratings.service';
-import { RegenerateRatingsHandler } from './application/regenerate-ratings/regenerate-ratings.handler';
-import { EXPIRY_SWEEP_CHECK_MS, ExpirySweeps } from './application/regenerate-ratings/expiry-sweeps.service';
-import { StartRatingRegenerationHandler } from './application/regenerate-ratings/start-rating-regeneration.handler';
-import { UpsertConsumerHandler } from './application/upsert-consumer/upsert-consumer.handler';
-import { RecordConsumersHandler } from './application/feeds/record-consumers.handler';
-import { ReportDebtsHandler } from './application/feeds/report-debts.handler';
-import { ConsumerFeeds } from './application/ports/consumer-feeds';
-import { NoticePeriod, CreditScorer, CreditModelArtefact, WoeLogisticScorer } from '@app/credit-domain';
-import { TypeormConsumerFeeds } from './infrastructure/typeorm/typeorm-consumer-feeds';
-import { UpsertRatingFeaturesHandler } from './application/upsert-rating-features/upsert-rating-features.handler';
-import { DEMO_CONSUMER_COUNT, DemoDataLoader } from './demo/demo-data.loader';
-import { DemoMarks, NoDemoMarks } from './application/ports/demo-marks';
-import { MongoDemoMarks } from './infrastructure/demo/mongo-demo-marks';
-import { InMemoryAnalysisCache } from './infrastructure/embedded/in-memory-analysis.cache';
-import { InMemoryRatingFeaturesRepository } from './infrastructure/embedded/in-memory-rating-features.repository';
-import { InMemoryRatingJobRepository } from './infrastructure/embedded/in-memory-rating-job.repository';
-import { InMemoryRatingRepository } from './infrastructure/embedded/in-memory-rating.repository';
-import { InMemoryTransactionStore } from './infrastructure/embedded/in-memory-transaction.store';
-import { InProcessCommandSender } from './infrastructure/embedded/in-process-command.sender';
-import { ElasticsearchTransactionStore } from './infrastructure/elasticsearch/elasticsearch-transaction.store';
-import { ElasticsearchTransactionsModule } from './infrastructure/elasticsearch/elasticsearch-transactions.module';
-import { MongoHealth } from './infrastructure/mongoose/mongo-health';
-import { MongooseRatingModule } from './infrastructure/mongoose/mongoose-rating.module';
-import { EventOutbox, RedisEventOutboxRelay } from './infrastructure/redis/redis-event-outbox';
-import { RabbitMqEventRelay } from './infrastructure/rabbitmq/rabbitmq-event.relay';
-import { RABBITMQ_CONNECTION, RabbitMqTransportModule } from './infrastructure/rabbitmq/rabbitmq-transport.module';
-import { RedisCacheModule } from './infrastructure/redis/redis-cache.module';
-import { REDIS_CLIENT } from './infrastructure/redis/redis-analysis.cache';
-import { RedisAuditJournalRelay } from './infrastructure/redis/redis-audit-journal';
-import { RedisJournalledAuditLog } from './infrastructure/redis/redis-journalled-audit-log';
-import { RedisCachedAnalysisReads } from './infrastructure/redis/redis-cached-analysis.reads';
-import { LocalCachedAnalysisReads } from './infrastructure/embedded/local-cached-analysis.reads';
-import { CachedAnalysisReads } from './application/ports/cached-analysis-reads';
-import { InMemoryRateLimiter } from './infrastructure/embedded/in-memory-rate-limiter';
-import { RedisRateLimiter } from './infrastructure/redis/redis-rate-limiter';
-import { TypeormApiKeyRepository } from './infrastructure/access/typeorm-api-key.repository';
-import { ApiKeys } from './application/access/api-keys.service';
-import { AnalysisReadPolicy } from './application/analysis-reads/analysis-read.policy';
-import { AuditLog } from './application/ports/audit-log';
-import { AuditAnchorLog } from './infrastructure/audit/audit-anchor-log';
-import { TypeormAuditLog } from './infrastructure/audit/typeorm-audit-log';
-import { ResumeRatingRegenerationHandler } from './application/regenerate-ratings/resume-rating-regeneration.handler';
-import { BufferedInquiryRecorder } from './application/get-credit-analysis/buffered-inquiry-recorder';
-import { InquiryRecorder } from './application/ports/inquiry-recorder';
-import { RedisInquiryJournalRelay, RedisJournalledInquiryRecorder } from './infrastructure/redis/redis-inquiry-journal';
-import { CorrectConsumerHandler } from './application/subject-rights/correct-consumer.handler';
-import {
+  CurrentRatings,
+  RegenerateRatingsHandler,
+  EXPIRY_SWEEP_CHECK_MS,
+  ExpirySweeps,
+  StartRatingRegenerationHandler,
+  UpsertConsumerHandler,
+  RecordConsumersHandler,
+  ReportDebtsHandler,
+  ConsumerFeeds,
+  UpsertRatingFeaturesHandler,
+  DEMO_CONSUMER_COUNT,
+  DemoDataLoader,
+  DemoMarks,
+  NoDemoMarks,
+  CachedAnalysisReads,
+  ApiKeys,
+  AnalysisReadPolicy,
+  AuditLog,
+  ResumeRatingRegenerationHandler,
+  BufferedInquiryRecorder,
+  InquiryRecorder,
+  CorrectConsumerHandler,
   GetSubjectConsultationsHandler,
   GetSubjectExportHandler,
-} from './application/subject-rights/subject-rights.handlers';
-import { ApiKeyRepository } from './application/ports/api-key.repository';
-import { RateLimiter } from './application/ports/rate-limiter';
-import type { RedisClient } from './infrastructure/redis/redis-client';
-import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from './infrastructure/schema';
-import { createPGlite, pgliteModule } from './infrastructure/typeorm/pglite.driver';
-import { TypeormConsumerRepository } from './infrastructure/typeorm/typeorm-consumer.repository';
-import { PgliteQueryMetrics, PostgresQueryMetrics } from './infrastructure/typeorm/query-metrics.subscriber';
+  ApiKeyRepository,
+  RateLimiter,
+} from '@app/credit-application';
+import { NoticePeriod, CreditScorer, CreditModelArtefact, WoeLogisticScorer } from '@app/credit-domain';
+import {
+  TypeormConsumerFeeds,
+  TypeormApiKeyRepository,
+  AuditAnchorLog,
+  TypeormAuditLog,
+  RELATIONAL_ENTITIES,
+  RELATIONAL_MIGRATIONS,
+  createPGlite,
+  pgliteModule,
+  TypeormConsumerRepository,
+  PgliteQueryMetrics,
+  PostgresQueryMetrics,
+} from '@app/adapters/postgres';
+import { MongoDemoMarks, MongoHealth, MongooseRatingModule } from '@app/adapters/mongodb';
+import {
+  InMemoryAnalysisCache,
+  InMemoryRatingFeaturesRepository,
+  InMemoryRatingJobRepository,
+  InMemoryRatingRepository,
+  InMemoryTransactionStore,
+  InProcessCommandSender,
+  LocalCachedAnalysisReads,
+  InMemoryRateLimiter,
+} from '@app/adapters/embedded';
+import { ElasticsearchTransactionStore, ElasticsearchTransactionsModule } from '@app/adapters/elasticsearch';
+import {
+  EventOutbox,
+  RedisEventOutboxRelay,
+  RedisCacheModule,
+  REDIS_CLIENT,
+  RedisAuditJournalRelay,
+  RedisJournalledAuditLog,
+  RedisCachedAnalysisReads,
+  RedisRateLimiter,
+  RedisInquiryJournalRelay,
+  RedisJournalledInquiryRecorder,
+} from '@app/adapters/redis';
+import { RabbitMqEventRelay, RABBITMQ_CONNECTION, RabbitMqTransportModule } from '@app/adapters/rabbitmq';
+import type { RedisClient } from '@app/adapters/redis';
 
 const CommandHandlers = [
   CorrectConsumerHandler,

@@ -1,4 +1,4 @@
-import { AuditAction, AuditResource } from '@app/credit';
+import { AuditAction, AuditResource } from '@app/credit-application';
 import { PURPOSES, Scope } from '@app/credit-domain';
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import {

@@ -5,7 +5,7 @@ import {
   GetTransactionsQuery,
   UpsertConsumerCommand,
   UpsertRatingFeaturesCommand,
-} from '@app/credit';
+} from '@app/credit-application';
 import { EventType } from '@app/credit-domain';
 import { Cpf } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';

@@ -5,7 +5,7 @@ import {
   RecordConsumersCommand,
   ReportDebtsCommand,
   apiSource,
-} from '@app/credit';
+} from '@app/credit-application';
 import { DebtReportInput } from '@app/credit-domain';
 import { redactCpfs } from '@app/platform';
 import { newId } from '@app/shared-kernel';

@@ -4,7 +4,7 @@ import {
   RatingJob,
   ResumeRatingRegenerationCommand,
   StartRatingRegenerationCommand,
-} from '@app/credit';
+} from '@app/credit-application';
 import { RATING_BANDS } from '@app/credit-domain';
 import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';

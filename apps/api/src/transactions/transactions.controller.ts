@@ -1,5 +1,11 @@
 import { BatchValidationError, TransactionEventInput } from '@app/credit-domain';
-import { CommandSender, IngestTransactionsCommand, TransactionStore, apiSource, validateEvents } from '@app/credit';
+import {
+  CommandSender,
+  IngestTransactionsCommand,
+  TransactionStore,
+  apiSource,
+  validateEvents,
+} from '@app/credit-application';
 import { recordRejectedItems } from '@app/platform';
 import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';

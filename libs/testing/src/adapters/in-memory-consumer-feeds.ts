@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldDebts, debtKey } from '@app/credit';
+import { ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldDebts, debtKey } from '@app/credit-application';
 import { Consumer, Debt } from '@app/credit-domain';
 import { InMemoryConsumerRepository } from './in-memory-consumer.repository';
 

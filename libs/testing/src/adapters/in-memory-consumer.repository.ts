@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { ConsumerRepository } from '@app/credit';
+import { ConsumerRepository } from '@app/credit-application';
 import { Consumer, DebtRecord } from '@app/credit-domain';
 
 /** Test adapter of the A_CONSUMER port: what the TypeORM adapter does, without a database. */

@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { RatingRepository } from '@app/credit';
+import { RatingRepository } from '@app/credit-application';
 import { Rating, ratingWrite } from '@app/credit-domain';
 
 /** Stores a rating after the CPF's latest, as the rating engine would (tests that need a rating in place). */

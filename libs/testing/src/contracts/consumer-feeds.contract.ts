@@ -1,4 +1,4 @@
-import { ConsumerFeeds, debtKey, ConsumerRepository } from '@app/credit';
+import { ConsumerFeeds, debtKey, ConsumerRepository } from '@app/credit-application';
 import { Address, Debt } from '@app/credit-domain';
 import { aDebt } from '../mothers/consumer.mother';
 import { NOW, daysAfter } from '../mothers/dates.mother';

@@ -5,7 +5,7 @@ import {
   RatingJobRecord,
   RatingJobRepository,
   RatingRepository,
-} from '@app/credit';
+} from '@app/credit-application';
 import { CalendarDate, Cpf, newId } from '@app/shared-kernel';
 import { saveRating } from '../adapters/save-rating';
 import { collectPages } from '../collect-pages';

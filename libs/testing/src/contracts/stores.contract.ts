@@ -1,5 +1,5 @@
 import { Address, Consumer, Debt } from '@app/credit-domain';
-import { AnalysisCache, CacheLookup, ConsumerRepository } from '@app/credit';
+import { AnalysisCache, CacheLookup, ConsumerRepository } from '@app/credit-application';
 import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 

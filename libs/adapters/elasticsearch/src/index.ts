@@ -1,0 +1,4 @@
+export * from './coalesced-refresh';
+export * from './elasticsearch-transaction.store';
+export * from './elasticsearch-transactions.module';
+export * from './transaction.elasticsearch-mapper';

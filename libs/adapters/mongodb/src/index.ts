@@ -1,0 +1,7 @@
+export * from './ferretdb-indexes';
+export * from './mongo-demo-marks';
+export * from './mongo-health';
+export * from './mongoose-rating.module';
+export * from './rating-features.mongoose-mapper';
+export * from './rating-features.mongoose-schema';
+export * from './rating.mongoose-schema';
