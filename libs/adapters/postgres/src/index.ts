@@ -10,3 +10,4 @@ export * from './consumers/typeorm-consumer.repository';
 export * from './pglite.driver';
 export * from './query-metrics.subscriber';
 export * from './schema';
+export * from './typeorm-options';
