@@ -1,3 +1,5 @@
+// The use cases (commands, queries, their handlers), the ports they reach stores and brokers through, and the
+// access and audit rules. Adapter libraries implement the ports; CreditModule (@app/credit) binds them.
 export * from './access/access-refusals';
 export * from './access/api-keys.service';
 export * from './analysis-reads/analysis-read.policy';

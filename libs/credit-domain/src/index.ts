@@ -1,3 +1,4 @@
+// The credit domain: entities, value objects, the scorer and its model maths. Plain TypeScript, no framework.
 export * from './access/api-key';
 export * from './analysis/credit-analysis';
 export * from './consumer/address.value-object';

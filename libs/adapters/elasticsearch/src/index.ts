@@ -1,3 +1,4 @@
+// Transactions and bureau inquiries (C) on Elasticsearch.
 export * from './coalesced-refresh';
 export * from './elasticsearch-transaction.store';
 export * from './elasticsearch-transactions.module';

@@ -1,3 +1,5 @@
+// The in-process adapters of the embedded default (no servers): in-memory stores, cache and rate limiter, and
+// commands sent in process. Use cases' unit tests run on them too.
 export * from './in-memory-analysis.cache';
 export * from './in-memory-rate-limiter';
 export * from './in-memory-rating-features.repository';

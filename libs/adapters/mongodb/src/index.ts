@@ -1,3 +1,4 @@
+// Rating data (B) on MongoDB (FerretDB here) through Mongoose: repositories, schemas, FerretDB's look-up indexes.
 export * from './ferretdb-indexes';
 export * from './mongo-demo-marks';
 export * from './mongo-health';

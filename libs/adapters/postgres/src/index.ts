@@ -1,3 +1,5 @@
+// Consumer data (A), API keys and the audit chain, through TypeORM on PostgreSQL or on PGlite in this process;
+// with the migrations and the operations scripts drive (re-encryption, the chain's anchors).
 export * from './access/typeorm-api-key.repository';
 export * from './audit/audit-anchor-log';
 export * from './audit/audit-anchor';

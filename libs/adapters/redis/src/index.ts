@@ -1,3 +1,5 @@
+// Redis: the analysis cache and its one-step cached read, the rate limit, and the journals (audit entries,
+// inquiries, events) with their relays.
 export * from './redis-analysis.cache';
 export * from './redis-audit-journal';
 export * from './redis-cache.module';

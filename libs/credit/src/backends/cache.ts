@@ -1,10 +1,25 @@
 import { InMemoryAnalysisCache, InMemoryRateLimiter, LocalCachedAnalysisReads } from '@app/adapters/embedded';
 import { TypeormAuditLog } from '@app/adapters/postgres';
-import { REDIS_CLIENT, RedisAuditJournalRelay, RedisCacheModule, RedisCachedAnalysisReads } from '@app/adapters/redis';
-import { RedisClient, RedisInquiryJournalRelay, RedisJournalledAuditLog } from '@app/adapters/redis';
-import { RedisJournalledInquiryRecorder, RedisRateLimiter } from '@app/adapters/redis';
-import { AnalysisCache, AuditLog, BufferedInquiryRecorder, CachedAnalysisReads } from '@app/credit-application';
-import { InquiryRecorder, RateLimiter, TransactionStore } from '@app/credit-application';
+import {
+  REDIS_CLIENT,
+  RedisAuditJournalRelay,
+  RedisCacheModule,
+  RedisCachedAnalysisReads,
+  RedisClient,
+  RedisInquiryJournalRelay,
+  RedisJournalledAuditLog,
+  RedisJournalledInquiryRecorder,
+  RedisRateLimiter,
+} from '@app/adapters/redis';
+import {
+  AnalysisCache,
+  AuditLog,
+  BufferedInquiryRecorder,
+  CachedAnalysisReads,
+  InquiryRecorder,
+  RateLimiter,
+  TransactionStore,
+} from '@app/credit-application';
 import { AppConfig } from '@app/platform';
 import { Clock } from '@app/shared-kernel';
 import { Provider } from '@nestjs/common';

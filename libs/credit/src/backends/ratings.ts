@@ -1,8 +1,16 @@
-import { InMemoryRatingFeaturesRepository, InMemoryRatingJobRepository } from '@app/adapters/embedded';
-import { InMemoryRatingRepository } from '@app/adapters/embedded';
+import {
+  InMemoryRatingFeaturesRepository,
+  InMemoryRatingJobRepository,
+  InMemoryRatingRepository,
+} from '@app/adapters/embedded';
 import { MongoDemoMarks, MongoHealth, MongooseRatingModule } from '@app/adapters/mongodb';
-import { DemoMarks, NoDemoMarks, RatingFeaturesRepository } from '@app/credit-application';
-import { RatingJobRepository, RatingRepository } from '@app/credit-application';
+import {
+  DemoMarks,
+  NoDemoMarks,
+  RatingFeaturesRepository,
+  RatingJobRepository,
+  RatingRepository,
+} from '@app/credit-application';
 import { AppConfig } from '@app/platform';
 import { Backend, up } from './backend';
 

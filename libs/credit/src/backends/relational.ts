@@ -1,5 +1,11 @@
-import { TypeormApiKeyRepository, AuditAnchorLog, TypeormAuditLog, typeormOptions } from '@app/adapters/postgres';
-import { TypeormConsumerFeeds, TypeormConsumerRepository } from '@app/adapters/postgres';
+import {
+  TypeormApiKeyRepository,
+  AuditAnchorLog,
+  TypeormAuditLog,
+  typeormOptions,
+  TypeormConsumerFeeds,
+  TypeormConsumerRepository,
+} from '@app/adapters/postgres';
 import { ApiKeyRepository, ConsumerFeeds, ConsumerRepository } from '@app/credit-application';
 import { AppConfig, FieldCipher } from '@app/platform';
 import { TypeOrmModule } from '@nestjs/typeorm';
