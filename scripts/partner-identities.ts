@@ -32,13 +32,9 @@ const anyOf = (literals: readonly string[]) => `^(${literals.map(escape).join('|
 const NOTHING = '^$';
 
 /**
- * Least privilege, in RabbitMQ's terms. Configure (declare, delete): the partner's own queues only, named
- * `partner.<name>.`, so it cannot declare an unprefixed queue. Write: the commands exchange, to publish, and its own
- * queues, to bind them; never the default exchange, so it cannot publish straight into a queue. Read: its own queues,
- * to consume, and the events exchange when it may hear events, to bind to it; never the platform's queues or their
- * dead letters, nor another partner's. Topic permissions then narrow the routing keys: on the commands exchange, the
- * commands granted; on the events exchange, the events granted. RabbitMQ itself refuses a message whose user_id is
- * not the connection's user, so no partner can publish as another.
+ * Least privilege, in RabbitMQ's terms (docs/architecture.md, "Partner identities"): configure its `partner.<name>.`
+ * queues; write those and the commands exchange, never the default one; read its queues and, if granted, the events
+ * exchange. Topic permissions narrow both exchanges to the routing keys granted.
  */
 export function partnerPermissions(partner: string, grant: PartnerGrant): BrokerPermissions {
   const own = `${escape(partnerQueuePrefix(partner))}.*`;

@@ -33,7 +33,7 @@ const perRow = (ds: Dataset, f: (r: number) => number): Float64Array =>
   Float64Array.from({ length: ds.rowCount }, (_, r) => f(r));
 /** A Taiwan balance as a share of the client's limit; a credit balance (≤ 0) owes nothing. */
 const utilisation = (bill: number, limit: number): number => (bill <= 0 ? 0 : bill / limit);
-/** Two significant digits, so bins read as "up to 0.45×" rather than "up to 0.4471×". */
+/** Two significant digits, so bin edges read as round shares of the limit. */
 const twoDigits = (x: number): number => (x === 0 ? 0 : Number(x.toPrecision(2)));
 
 export const TRAINED_FEATURES: TrainedFeatureSpec[] = [

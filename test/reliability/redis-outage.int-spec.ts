@@ -92,7 +92,7 @@ describe('Redis stops and comes back under the API', () => {
   }, 90_000);
 
   /**
-   * Redis busy for longer than the API's command timeout (500 ms): the fast path gives up on its cached step, which
+   * Redis busy for longer than the API's command timeout (redisOptions): the fast path gives up on its cached step, which
    * Redis still runs once it is free, journalling an audit entry and an inquiry; the full path then answers and
    * journals its own. The two inquiries share an event id, so C stores one, and the two audit entries share the
    * request id, so the log reads as one request seen twice, not two reads.
