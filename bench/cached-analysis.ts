@@ -217,7 +217,7 @@ async function indexStats(esUrl: string, index: string): Promise<{ searches: num
   return { searches: Number(total?.search?.query_total ?? 0), indexed: Number(total?.indexing?.index_total ?? 0) };
 }
 
-/** Sums the pauses of `node --trace-gc` lines by kind (Scavenge, Mark-Compact…), as the regular expression reads them. */
+/** Sums the pauses of `node --trace-gc` lines by kind (Scavenge, Mark-Compact…). */
 function gcPauses(log: string): string {
   const byKind = new Map<string, number[]>();
   for (const [, kind, pause] of log.matchAll(

@@ -92,10 +92,10 @@ describe('Redis stops and comes back under the API', () => {
   }, 90_000);
 
   /**
-   * Redis busy for longer than the API's command timeout (redisOptions): the fast path gives up on its cached step, which
-   * Redis still runs once it is free, journalling an audit entry and an inquiry; the full path then answers and
-   * journals its own. The two inquiries share an event id, so C stores one, and the two audit entries share the
-   * request id, so the log reads as one request seen twice, not two reads.
+   * Redis busy for longer than the API's command timeout (redisOptions): the fast path gives up on its cached step,
+   * which Redis still runs once it is free, journalling an audit entry and an inquiry; the full path then answers and
+   * journals its own. The two inquiries share an event id, so C stores one, and the two audit entries share the request
+   * id, so the log reads as one request seen twice, not two reads.
    */
   it('stores one inquiry and one request id for a read whose cached step timed out but still ran', async () => {
     const cpf = Cpf.parse(DEMO_CPF_FORMATTED);

@@ -10,11 +10,19 @@ import ts from 'typescript';
  */
 export const MAX_BLOCK_LINES = 6;
 
-/** A figure with a unit of time, rate or speed-up: a measurement, which goes stale in a comment. */
-const FIGURE = /\d[\d,.]*\s?(ms|µs|us|ns|req\/s|k\/s|[a-z]+\/s|×)(?![\p{L}\d])|\d[\d,.]*\s?x\s(faster|slower)/iu;
+/** A figure with a unit of time, rate, speed-up or share of a cost: a measurement, which goes stale in a comment. */
+const FIGURE = new RegExp(
+  [
+    String.raw`\d[\d,.]*\s?(ms|µs|us|ns|req\/s|k\/s|[a-z]+\/s|×)(?![\p{L}\d])`,
+    String.raw`\d[\d,.]*\s?x\s(faster|slower)`,
+    String.raw`\d+\s?%\s(more|less|faster|slower)`,
+    String.raw`\bmeasured\b[^.]*?\d`,
+  ].join('|'),
+  'iu',
+);
 /** Phrases that narrate how the code got here instead of why it is so. */
 const HISTORY = /\b(used to be|before this change|previously|formerly|session \d+)\b/i;
-const ESCAPE = /audit-ok:\s*\S/;
+const ESCAPE = /audit-ok:[ \t]*\S/;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIRS = ['apps', 'libs', 'scripts', 'bench', 'test', 'tools'];
