@@ -11,7 +11,7 @@ import { measurePartition, recordRatings } from './rating-metrics';
  * Rescore messages are coalesced: however many ingested batches named a CPF while the previous batch was being rated,
  * it is rated once. The prefetch of the queue must let the worker hold a full batch and the next one.
  */
-export const RESCORE_BATCH: BatchOptions = { maxMessages: 200, maxWaitMs: 250 };
+const RESCORE_BATCH: BatchOptions = { maxMessages: 200, maxWaitMs: 250 };
 export const RESCORE_PREFETCH = RESCORE_BATCH.maxMessages * 2;
 /** Partitions a worker rates at once: one rates while the other waits on its stores. */
 export const PARTITION_PREFETCH = 2;

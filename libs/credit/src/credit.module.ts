@@ -129,9 +129,7 @@ const QueryHandlers = [
  * TypeORM on real PostgreSQL when DATABASE_URL is set, otherwise on PGlite in this process; the same entities and
  * migrations either way.
  */
-export function typeormOptions(
-  config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>,
-): () => Promise<TypeOrmModuleOptions> {
+function typeormOptions(config: Pick<AppConfig, 'databaseUrl' | 'pgliteDataDir'>): () => Promise<TypeOrmModuleOptions> {
   return async () => {
     const common = {
       type: 'postgres' as const,

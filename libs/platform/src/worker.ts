@@ -90,7 +90,7 @@ function serveStatus(config: AppConfig, name: string, report: () => Promise<Reco
 }
 
 /** SIGTERM/SIGINT: stop taking messages, let in-flight ones finish and be acked, then exit. */
-export function exitGracefully(app: INestMicroservice, name: string): void {
+function exitGracefully(app: INestMicroservice, name: string): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -50,7 +50,7 @@ export function boundedAmount(
 }
 
 /** The earliest day any date of a consumer's record may name: nothing the bureau holds is older. */
-export const EARLIEST_DAY = CalendarDate.fromString('1900-01-01');
+const EARLIEST_DAY = CalendarDate.fromString('1900-01-01');
 
 /**
  * How far ahead a due or limitation date may lie: longer than any consumer credit runs (mortgages run up to 35 years).

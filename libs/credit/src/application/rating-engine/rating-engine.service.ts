@@ -64,7 +64,7 @@ interface WindowEntry {
   head?: RatingHead | null;
 }
 
-export function emptyReport(): RatingReport {
+function emptyReport(): RatingReport {
   return {
     counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
     bandMoves: noBandMoves(),
@@ -73,7 +73,7 @@ export function emptyReport(): RatingReport {
   };
 }
 
-export function mergeReport(into: RatingReport, other: RatingReport): RatingReport {
+function mergeReport(into: RatingReport, other: RatingReport): RatingReport {
   for (const k of Object.keys(into.counts) as (keyof RatingCounts)[]) into.counts[k] += other.counts[k];
   const b = other.bandMoves;
   into.bandMoves.newlyRated += b.newlyRated;

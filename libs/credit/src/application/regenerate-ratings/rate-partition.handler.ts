@@ -14,7 +14,7 @@ import { RatePartitionCommand } from './regenerate-ratings.command';
 export const RATING_WORKER_ID = 'RATING_WORKER_ID';
 export const defaultWorkerId = (): string => `${hostname()}:${process.pid}`;
 /** Optional provider: heartbeat and stand-by polling intervals (tests, tuning). */
-export const PARTITION_TIMING = 'PARTITION_TIMING';
+const PARTITION_TIMING = 'PARTITION_TIMING';
 export interface PartitionTiming {
   heartbeatMs: number;
   standbyPollMs: number;

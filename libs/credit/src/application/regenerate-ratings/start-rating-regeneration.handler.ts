@@ -1,11 +1,6 @@
 import { Clock, Cpf, ValidationError, newId } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  LISTED_CPFS_PER_PARTITION,
-  levelForBase,
-  listedPartitionCount,
-  partitionCount,
-} from '../../domain/rating/rating-partition';
+import { levelForBase, listedPartitionCount, partitionCount } from '../../domain/rating/rating-partition';
 import { CreditScorer } from '../../domain/scoring/credit-scorer';
 import { CommandSender } from '../ports/command.sender';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
@@ -71,5 +66,3 @@ function normalise(scope: RatingJobScope): RatingJobScope {
   const cpfs = scope.cpfs.map((c, i) => Cpf.parse(c, `cpfs[${i}]`).value);
   return { kind: 'CPFS', cpfs: [...new Set(cpfs)].sort() };
 }
-
-export { LISTED_CPFS_PER_PARTITION };

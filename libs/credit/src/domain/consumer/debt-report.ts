@@ -2,7 +2,7 @@ import { CalendarDate, Cnpj, ConflictError, Cpf, Money, ValidationError } from '
 import { Debt } from './debt.entity';
 import { NoticePeriod } from './notice-period';
 
-export const DEBT_REPORT_OPERATIONS = ['REGISTER', 'UPDATE_AMOUNT', 'PAY', 'RENEGOTIATE', 'REMOVE'] as const;
+const DEBT_REPORT_OPERATIONS = ['REGISTER', 'UPDATE_AMOUNT', 'PAY', 'RENEGOTIATE', 'REMOVE'] as const;
 export type DebtReportOperation = (typeof DEBT_REPORT_OPERATIONS)[number];
 
 const CONTRACT_ID = /^[A-Za-z0-9._-]{1,48}$/;

@@ -6,7 +6,7 @@ export const DEBT_STATUSES = ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID'] as cons
 export type DebtStatus = (typeof DEBT_STATUSES)[number];
 
 /** CDC art. 43 §1: negative information may not be kept in a report for more than five years. */
-export const REPORTING_LIMIT_YEARS = 5;
+const REPORTING_LIMIT_YEARS = 5;
 
 export interface DebtProps {
   id: string;

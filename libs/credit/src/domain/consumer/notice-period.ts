@@ -2,7 +2,7 @@ import { CalendarDate } from '@app/shared-kernel';
 import { Debt } from './debt.entity';
 
 /** Days a newly registered debt waits, after the consumer's notice is sent, before it may be reported. */
-export const DEFAULT_NOTICE_DAYS = 10;
+const DEFAULT_NOTICE_DAYS = 10;
 
 /**
  * CDC art. 43 §2, STJ Súmulas 359 and 404: a record is not reportable until the consumer's notice period has run,

@@ -10,7 +10,7 @@ export interface BilingualText {
 }
 
 /** Per reason code: what the factor is called, in both languages. */
-export const FACTOR_TITLES: Record<string, BilingualText> = {
+const FACTOR_TITLES: Record<string, BilingualText> = {
   DAYS_OVERDUE: { en: 'Longest current delay', pt: 'Maior atraso atual' },
   OVERDUE_DEBTS: { en: 'Overdue debts', pt: 'Dívidas em atraso' },
   OVERDUE_AMOUNT: { en: 'Overdue amount relative to income', pt: 'Valor em atraso em relação à renda' },

@@ -5,7 +5,7 @@ import { TransactionStore } from '../../application/ports/transaction.store';
 import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
 
 /** Versioned so a mapping change can be rolled out as a new index plus a reindex, never as an in-place break. */
-export const DEFAULT_TRANSACTIONS_INDEX = 'credit-transactions-v1';
+const DEFAULT_TRANSACTIONS_INDEX = 'credit-transactions-v1';
 
 export interface ElasticsearchTransactionsOptions {
   index?: string;

@@ -6,7 +6,7 @@ import { amqpSource } from '../../application/ingest-transactions/ingest-transac
 import { BROKER_USER } from './broker-user';
 
 /** The type property of a receipt message. */
-export const RECEIPT_TYPE = 'credit.receipt.v1';
+const RECEIPT_TYPE = 'credit.receipt.v1';
 
 /**
  * Receipts go to the sender's own queue (`partner.<user>.receipts`, created with the partner), through the default

@@ -8,7 +8,7 @@ import { redisJournals } from './redis-keys';
  * (docs/implementation-notes.md). The entry is durable in the journal from the request on; a subject's consultations
  * show it up to this much later.
  */
-export const AUDIT_CYCLE_MS = 250;
+const AUDIT_CYCLE_MS = 250;
 
 /**
  * Moves the audit entries that requests journal in Redis (docs/architecture.md, "The audit log is fed from that
@@ -21,11 +21,7 @@ export class RedisAuditJournalRelay extends RedisJournalRelay<SealedAuditEntry> 
   }
 }
 
-export function auditJournalSink(
-  audit: AuditLog,
-  namespace: string,
-  layout: RedisLayout,
-): JournalSink<SealedAuditEntry> {
+function auditJournalSink(audit: AuditLog, namespace: string, layout: RedisLayout): JournalSink<SealedAuditEntry> {
   return {
     ...redisJournals.audit(namespace, layout),
     name: 'audit log',
@@ -40,7 +36,7 @@ export function auditJournalSink(
 const TEXT_FIELDS = ['clientId', 'scope', 'action', 'resource', 'outcome', 'requestId'] as const;
 
 /** A journalled entry as the fast path wrote it; anything else is refused with the field that is wrong. */
-export function parseSealed(raw: string | undefined): SealedAuditEntry {
+function parseSealed(raw: string | undefined): SealedAuditEntry {
   if (raw === undefined) throw new Error('entry: missing');
   const value = JSON.parse(raw) as Record<string, unknown>;
   for (const field of TEXT_FIELDS) if (typeof value[field] !== 'string') throw new Error(`${field}: must be a string`);

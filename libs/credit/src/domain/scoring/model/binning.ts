@@ -283,7 +283,7 @@ export function binCategorical(
   return { kind: 'categorical', groups, counts, woe, iv };
 }
 
-export function categoricalBinIndex(binning: Pick<CategoricalBinning, 'groups'>, level: string): number {
+function categoricalBinIndex(binning: Pick<CategoricalBinning, 'groups'>, level: string): number {
   return binning.groups.findIndex((g) => g.includes(level));
 }
 

@@ -104,14 +104,14 @@ export interface ScorecardDefinition {
   features: ScorecardFeature[];
 }
 
-export function binFor(feature: ScorecardFeature, value: number): { index: number; bin: ScorecardBin } {
+function binFor(feature: ScorecardFeature, value: number): { index: number; bin: ScorecardBin } {
   if (Number.isNaN(value)) return { index: -1, bin: feature.missing };
   const bounds = feature.bins.slice(0, -1).map((b) => b.upper as number);
   const index = numericBinIndex(bounds, value);
   return { index, bin: feature.bins[index] };
 }
 
-export const bestPoints = (feature: ScorecardFeature): number => Math.max(...feature.bins.map((b) => b.points));
+const bestPoints = (feature: ScorecardFeature): number => Math.max(...feature.bins.map((b) => b.points));
 
 /** Applies a scorecard to already-derived feature values (NaN = missing). */
 export function applyScorecard(card: ScorecardDefinition, values: Readonly<Record<string, number>>): ScorecardResult {
