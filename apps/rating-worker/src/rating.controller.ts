@@ -54,9 +54,8 @@ export class RatingController {
   /**
    * Explicit requests and the change events bound to this queue (new transactions, consumer or feature changes), a
    * batch at a time: the CPFs of all its messages are rated once each, in windows. A message fails on its own,
-   * dead-lettered with
-   * the reason, when one of its CPFs is invalid or its stored data cannot be rated; the others are acked. A store that
-   * fails fails the whole batch, which is retried.
+   * dead-lettered with the reason, when one of its CPFs is invalid or its stored data cannot be rated; the others are
+   * acked. A store that fails fails the whole batch, which is retried.
    */
   @MessagePattern(QUEUES.rescoreConsumers, { batch: RESCORE_BATCH })
   async rescore(@Payload() messages: RescoreConsumersV1[], @Ctx() batch: RabbitMqBatchContext): Promise<BatchResult> {
