@@ -898,7 +898,7 @@ cmd_install() {
 
 # up: install, launch every server (slow starters first), then wait for all of them side by side.
 # "start <name>" is the time from its launch until it answered.
-# Readiness is polled cheapest check first (rabbitmq-diagnostics boots an Erlang VM, about 1 s).
+# Readiness is polled cheapest check first (rabbitmq-diagnostics boots an Erlang VM).
 START_ORDER=(rabbitmq elasticsearch postgres redis ferretdb prometheus)
 POLL_ORDER=(postgres redis ferretdb elasticsearch rabbitmq prometheus)
 cmd_up() {
