@@ -117,7 +117,7 @@ export interface AppConfig {
 /** Where Redis is: one server, or the nodes a Redis Cluster client discovers the cluster from. */
 export type RedisTarget = { mode: 'standalone'; url: string } | { mode: 'cluster'; nodes: string[] };
 
-export type QueueType = 'classic' | 'quorum';
+type QueueType = 'classic' | 'quorum';
 
 export class ConfigError extends Error {}
 

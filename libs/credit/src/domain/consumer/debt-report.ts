@@ -3,7 +3,7 @@ import { Debt } from './debt.entity';
 import { NoticePeriod } from './notice-period';
 
 const DEBT_REPORT_OPERATIONS = ['REGISTER', 'UPDATE_AMOUNT', 'PAY', 'RENEGOTIATE', 'REMOVE'] as const;
-export type DebtReportOperation = (typeof DEBT_REPORT_OPERATIONS)[number];
+type DebtReportOperation = (typeof DEBT_REPORT_OPERATIONS)[number];
 
 const CONTRACT_ID = /^[A-Za-z0-9._-]{1,48}$/;
 
@@ -67,7 +67,7 @@ export function parseDebtReport(input: DebtReportInput, field: string): DebtRepo
   };
 }
 
-export type DebtReportOutcome = 'REGISTERED' | 'CHANGED' | 'UNCHANGED' | 'REMOVED';
+type DebtReportOutcome = 'REGISTERED' | 'CHANGED' | 'UNCHANGED' | 'REMOVED';
 
 export interface AppliedDebtReport {
   outcome: DebtReportOutcome;

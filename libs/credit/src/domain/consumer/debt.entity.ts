@@ -3,7 +3,7 @@ import { LATEST_DUE_YEARS_AHEAD, boundedAmount, dayWithin } from '../plausibilit
 import { Cnpj } from './cnpj.value-object';
 
 export const DEBT_STATUSES = ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID'] as const;
-export type DebtStatus = (typeof DEBT_STATUSES)[number];
+type DebtStatus = (typeof DEBT_STATUSES)[number];
 
 /** CDC art. 43 §1: negative information may not be kept in a report for more than five years. */
 const REPORTING_LIMIT_YEARS = 5;

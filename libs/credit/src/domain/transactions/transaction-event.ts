@@ -40,7 +40,7 @@ export interface BureauInquiry extends EventBase {
   purpose: string;
 }
 
-export interface FinancialMovement extends EventBase {
+interface FinancialMovement extends EventBase {
   type: 'FINANCIAL_MOVEMENT';
   kind: MovementKind;
   /** Signed: money in is positive, money out negative (see MOVEMENT_SIGNS). */

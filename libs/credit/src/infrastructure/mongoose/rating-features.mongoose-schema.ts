@@ -4,7 +4,7 @@ import { AssetKind, IncomeKind } from '../../domain/rating/rating-features.entit
 export const RATING_FEATURES_MODEL = 'RatingFeatures';
 export const RATING_FEATURES_COLLECTION = 'rating_features';
 
-export interface AddressDoc {
+interface AddressDoc {
   street: string;
   number: string;
   complement: string | null;
@@ -14,14 +14,14 @@ export interface AddressDoc {
   postalCode: string;
 }
 
-export interface AssetDoc {
+interface AssetDoc {
   kind: AssetKind;
   valueCents: number;
   financed: boolean;
   outstandingCents: number;
 }
 
-export interface IncomeSourceDoc {
+interface IncomeSourceDoc {
   kind: IncomeKind;
   monthlyAmountCents: number;
   since: Date;

@@ -10,7 +10,7 @@ export interface BinCounts {
 }
 
 /** Which way WoE must move as the value grows: 'decreasing' = a larger value is never safer (e.g. days overdue). */
-export type Monotonicity = 'increasing' | 'decreasing' | 'none' | 'auto';
+type Monotonicity = 'increasing' | 'decreasing' | 'none' | 'auto';
 
 export interface WoeTable {
   woe: number[];

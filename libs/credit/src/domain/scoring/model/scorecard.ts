@@ -45,7 +45,7 @@ export function bandFor<B extends string>(score: number, cutoffs: readonly BandC
   return cutoffs[cutoffs.length - 1].band;
 }
 
-export type FeatureSource = 'expert-prior' | `trained:${string}`;
+type FeatureSource = 'expert-prior' | `trained:${string}`;
 
 export interface ScorecardBin {
   /** Inclusive upper bound of the bin (the lower bound is the previous bin's); null for the open-ended last bin. */
