@@ -14,7 +14,7 @@ import { postgresDataSource } from '@app/credit/operations';
  */
 
 /** Demo records per store; null where the store is not configured (embedded stores die with their process). */
-export interface DemoCounts {
+interface DemoCounts {
   consumers: number | null;
   ratingSubjects: number | null;
   events: number | null;

@@ -16,7 +16,7 @@ export const USAGE = `usage: npm run journals -- status
 
 const PREVIEW = 300;
 
-export interface JournalStatus {
+interface JournalStatus {
   journal: JournalName;
   /** Entries in the stream: not yet delivered, or delivered and not yet acknowledged. */
   backlog: number;
@@ -32,7 +32,7 @@ export interface JournalStatus {
   dead: number;
 }
 
-export interface DeadEntry {
+interface DeadEntry {
   /** Shard and id in that shard's dead-letter stream (`3/1764000000000-0`): what `discard --ids` takes. */
   id: string;
   /** Id the entry had in its journal. */
@@ -42,7 +42,7 @@ export interface DeadEntry {
   entry: string;
 }
 
-export interface RelayStatus {
+interface RelayStatus {
   name: string;
   pending: number;
   idleMs: number;

@@ -11,7 +11,7 @@ import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es
  * created). Loading the demo consumers is slow, so the set is kept between runs; its names and keys live in
  * bench/.data/ (git-ignored, mode 600). The keys protect synthetic demo data only.
  */
-export interface DataSet {
+interface DataSet {
   cpfs: number;
   pgName: string;
   mongoName: string;

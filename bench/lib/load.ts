@@ -83,7 +83,7 @@ function run(
   });
 }
 
-export interface SaturationOptions {
+interface SaturationOptions {
   url: string;
   paths: string[];
   headers: Record<string, string>;
@@ -123,7 +123,7 @@ async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocan
   return measured(result, histogram, non200);
 }
 
-export interface PacedOptions {
+interface PacedOptions {
   url: string;
   paths: string[];
   headers: Record<string, string>;

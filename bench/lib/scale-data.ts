@@ -117,7 +117,7 @@ export interface Generated {
 }
 
 /** Consumer i of a set around `today` (UTC midnight, ms); events spread over the last 180 days. */
-export function generateConsumer(i: number, heavy: number, today: number): Generated {
+function generateConsumer(i: number, heavy: number, today: number): Generated {
   const rnd = seededRandom(0x9e3779b1 ^ (i * 2654435761));
   const cpf = cpfOf(i);
   const [city, state, cep] = pick(rnd, CITIES);

@@ -11,7 +11,7 @@ import { FeatureColumn } from './woe-model';
 /** Assumed borrowing capacity in months of income: turns our debt amounts into the Taiwan limit-utilisation scale. */
 export const CAPACITY_MONTHS_OF_INCOME = 3;
 
-export interface TrainedFeatureSpec {
+interface TrainedFeatureSpec {
   name: string;
   reasonCode: string;
   dataset: DatasetName;
@@ -140,7 +140,7 @@ export function trainedColumns(ds: Dataset): FeatureColumn[] {
  * Expert priors for facts no public data set measures. Values are log-odds shifts (the WoE scale, coefficient 1), kept
  * small next to the learnt delinquency effects (whose bins span about 3 log-odds), and monotone by construction.
  */
-export interface ExpertFeatureSpec {
+interface ExpertFeatureSpec {
   name: string;
   reasonCode: string;
   description: string;

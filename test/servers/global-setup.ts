@@ -24,7 +24,7 @@ const SERVERS: Record<string, string> = {
 /** What scripts/services/env.sh exports: the servers' URLs and the local development keys. */
 const EXPORTED = [...Object.values(SERVERS), 'RABBITMQ_MANAGEMENT_PORT', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY'];
 
-export const LEASE = Symbol.for('credit.testServersLease');
+const LEASE = Symbol.for('credit.testServersLease');
 
 export function release(): void {
   if (!(globalThis as Record<symbol, unknown>)[LEASE]) return;

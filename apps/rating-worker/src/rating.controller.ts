@@ -17,7 +17,7 @@ export const RESCORE_PREFETCH = RESCORE_BATCH.maxMessages * 2;
 export const PARTITION_PREFETCH = 2;
 
 /** What re-scoring has done since the worker started: how much coalescing saved shows in messages against CPFs. */
-export interface RescoreStats {
+interface RescoreStats {
   batches: number;
   messages: number;
   cpfsRated: number;

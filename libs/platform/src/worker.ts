@@ -44,7 +44,7 @@ export function rabbitMqStrategy(
   return new RabbitMqServer({ url, name, prefetch, prefetchByQueue, maxAttempts, ...topologyOptions(config) });
 }
 
-export interface WorkerOptions {
+interface WorkerOptions {
   prefetchByQueue?: Record<string, number>;
   /** What the worker's status endpoint reports besides `status` (its backlog), when STATUS_PORT is set. */
   status?: (app: INestMicroservice, server: RabbitMqServer) => Promise<Record<string, unknown>>;

@@ -150,7 +150,7 @@ class SubjectExportDto {
 }
 
 /** The correction as validated; CORRECTION below documents its three shapes. */
-export class CorrectionDto {
+class CorrectionDto {
   @IsIn(['name', 'address', 'debt']) field: 'name' | 'address' | 'debt';
   @IsDebtIdOfCorrection() debtId?: string;
   @IsCorrectionValue() value: string | AddressDto | DebtCorrectionDto | null;

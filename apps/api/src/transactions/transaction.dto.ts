@@ -123,7 +123,7 @@ export class IngestBatchDto {
   events: Record<string, unknown>[];
 }
 
-export class BatchItemDto {
+class BatchItemDto {
   @ApiProperty({ example: 0, description: 'Position of the event in the batch' }) index: number;
   @ApiProperty({ example: 'evt-2026-11-25-000123' }) eventId: string;
   @ApiProperty({
@@ -216,7 +216,7 @@ export class InquiriesQueryDto {
   limit?: number;
 }
 
-export class InquiryViewDto {
+class InquiryViewDto {
   @ApiProperty() eventId: string;
   @ApiProperty({ example: 'Banco Horizonte S.A.' }) inquirer: string;
   @ApiProperty({ example: 'CREDIT_GRANTING' }) purpose: string;

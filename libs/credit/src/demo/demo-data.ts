@@ -7,7 +7,7 @@ import { UpsertRatingFeaturesInput } from '../application/upsert-rating-features
 /** The first demo consumer, quoted in the README and Swagger examples. */
 export const DEMO_CPF = '12345678909';
 
-export interface DemoConsumer {
+interface DemoConsumer {
   consumer: UpsertConsumerInput;
   features: UpsertRatingFeaturesInput;
   events: TransactionEventInput[];

@@ -21,7 +21,7 @@ export const AMOUNT_BOUNDS = {
   cardPurchase: { min: 1, max: 100_000_000 },
 } as const satisfies Record<string, { min: number; max: number }>;
 
-export type AmountField = keyof typeof AMOUNT_BOUNDS;
+type AmountField = keyof typeof AMOUNT_BOUNDS;
 
 const reais = (cents: number) => `R$ ${(cents / 100).toLocaleString('pt-BR', { maximumFractionDigits: 2 })}`;
 

@@ -4,7 +4,7 @@ import type { AppConfig } from '../app-config';
 import { ConfigError } from '../app-config';
 
 /** One data encryption key: the id is stored next to each ciphertext, the key never leaves this class. */
-export interface DataKey {
+interface DataKey {
   id: string;
   key: Buffer;
 }

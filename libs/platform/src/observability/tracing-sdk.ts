@@ -29,7 +29,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { CpfRedactingSpanProcessor } from './redacting-span-processor';
 import { MessageTracing, installTracing } from './trace-context';
 
-export interface TracingSdkOptions {
+interface TracingSdkOptions {
   serviceName: string;
   /** Where spans go; default: OTLP over HTTP, to the endpoint the OTEL_EXPORTER_OTLP_* variables name. */
   exporter?: SpanExporter;

@@ -2,7 +2,7 @@ import { CommandSender } from '@app/credit';
 import { IngestTransactionsCommand } from '@app/credit';
 import { RatePartitionCommand, RegenerateRatingsCommand } from '@app/credit';
 
-export interface CommandSenderTargets {
+interface CommandSenderTargets {
   ingestTransactions?: (command: IngestTransactionsCommand) => Promise<unknown>;
   regenerateRatings?: (command: RegenerateRatingsCommand) => Promise<unknown>;
   ratePartition?: (command: RatePartitionCommand) => Promise<unknown>;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AddressProps } from '../../domain/consumer/address.value-object';
 import { Debt } from '../../domain/consumer/debt.entity';
 
-export interface NoticedDebt {
+interface NoticedDebt {
   debtId: string;
   creditor: string;
   creditorCnpj: string;

@@ -31,7 +31,7 @@ export const RATING_WINDOW = 1_000;
 /** Windows of a partition in flight at once: the next one reads A and C while this one writes. */
 const WINDOWS_IN_FLIGHT = 2;
 
-export type RateOutcome = 'RATED' | 'UNCHANGED' | 'NO_DATA' | 'FAILED';
+type RateOutcome = 'RATED' | 'UNCHANGED' | 'NO_DATA' | 'FAILED';
 
 /**
  * For work that may already have run once and died between storing ratings and announcing them (a redelivered
@@ -42,7 +42,7 @@ export interface ResendUnchanged {
   since: Date;
 }
 
-export interface RatingOptions {
+interface RatingOptions {
   resend?: ResendUnchanged;
   /** Refuse to rate with any other model (a job's); the caller has checked, this keeps it honest. */
   modelVersion?: string;

@@ -15,7 +15,7 @@ export const RATING_WORKER_ID = 'RATING_WORKER_ID';
 export const defaultWorkerId = (): string => `${hostname()}:${process.pid}`;
 /** Optional provider: heartbeat and stand-by polling intervals (tests, tuning). */
 const PARTITION_TIMING = 'PARTITION_TIMING';
-export interface PartitionTiming {
+interface PartitionTiming {
   heartbeatMs: number;
   standbyPollMs: number;
 }

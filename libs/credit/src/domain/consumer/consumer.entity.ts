@@ -2,7 +2,7 @@ import { Cpf, Money, ValidationError } from '@app/shared-kernel';
 import { Address } from './address.value-object';
 import { Debt } from './debt.entity';
 
-export interface ConsumerProps {
+interface ConsumerProps {
   cpf: Cpf;
   name: string;
   address: Address;

@@ -80,7 +80,7 @@ export interface AppliedDebtReport {
   notice: boolean;
 }
 
-export interface ReportContext {
+interface ReportContext {
   now: Date;
   /** The verified sender: only it may change what it registered. */
   source: string;

@@ -8,7 +8,7 @@ type DebtStatus = (typeof DEBT_STATUSES)[number];
 /** CDC art. 43 §1: negative information may not be kept in a report for more than five years. */
 const REPORTING_LIMIT_YEARS = 5;
 
-export interface DebtProps {
+interface DebtProps {
   id: string;
   creditor: string;
   creditorCnpj: string;

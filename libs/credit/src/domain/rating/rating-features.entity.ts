@@ -20,7 +20,7 @@ interface IncomeSource {
   since: CalendarDate;
 }
 
-export interface RatingFeaturesProps {
+interface RatingFeaturesProps {
   cpf: Cpf;
   birthDate: CalendarDate;
   address: Address;

@@ -1,4 +1,3 @@
-import { ValidationError } from '@app/shared-kernel';
 import { aRating, aRatingProps } from '@app/testing';
 import { Rating, ReasonCode } from './rating';
 import { rejection } from '@app/testing';

@@ -4,7 +4,7 @@
  * exact words of its model version; reason and improvement sentences are composed from those labels here.
  */
 
-export interface BilingualText {
+interface BilingualText {
   en: string;
   pt: string;
 }

@@ -27,7 +27,7 @@ import {
   documentId,
 } from './transaction.elasticsearch-mapper';
 
-export interface ElasticsearchTransactionStoreOptions {
+interface ElasticsearchTransactionStoreOptions {
   index: string;
   /**
    * How an 'immediate' append becomes readable before it resolves: 'coalesced' shares one explicit `_refresh` among

@@ -3,7 +3,7 @@ import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
 import { PARTITION_RUN_COLLECTION } from './rating-job.mongoose-schema';
 import { RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_PAGE_COLLECTION } from './rating.mongoose-schema';
 
-export interface LookupField {
+interface LookupField {
   collection: string;
   field: string;
 }

@@ -4,7 +4,7 @@
  * Labels everywhere in this module are "bad" flags: 1 = default / bad, 0 = good.
  */
 
-export interface BinCounts {
+interface BinCounts {
   good: number;
   bad: number;
 }
@@ -12,7 +12,7 @@ export interface BinCounts {
 /** Which way WoE must move as the value grows: 'decreasing' = a larger value is never safer (e.g. days overdue). */
 type Monotonicity = 'increasing' | 'decreasing' | 'none' | 'auto';
 
-export interface WoeTable {
+interface WoeTable {
   woe: number[];
   /** Information value: Σ (good share − bad share)·WoE; the usual rule of thumb calls < 0.02 useless, > 0.3 strong. */
   iv: number;

@@ -12,7 +12,7 @@ export interface ScoreScaling {
   maxScore: number;
 }
 
-export interface ScalingConstants {
+interface ScalingConstants {
   factor: number;
   offset: number;
 }
@@ -81,7 +81,7 @@ export interface ScorecardFeature {
   missing: ScorecardBin;
 }
 
-export interface FeatureContribution {
+interface FeatureContribution {
   feature: ScorecardFeature;
   /** Bin index, or -1 for the missing bin. */
   binIndex: number;
@@ -90,7 +90,7 @@ export interface FeatureContribution {
   pointsLost: number;
 }
 
-export interface ScorecardResult {
+interface ScorecardResult {
   rawScore: number;
   score: number;
   logOddsGood: number;
@@ -148,7 +148,7 @@ export function topReasons(result: ScorecardResult, max = 4): FeatureContributio
     .slice(0, max);
 }
 
-export interface ImprovementCandidate {
+interface ImprovementCandidate {
   feature: ScorecardFeature;
   from: ScorecardBin;
   to: ScorecardBin;
