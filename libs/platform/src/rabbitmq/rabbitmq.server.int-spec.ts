@@ -3,7 +3,8 @@ import { ValidationError } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { createVhost, waitFor } from '@app/testing/contracts';
-import { RabbitMqServer } from './rabbitmq.server';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { RabbitMqContext, RabbitMqServer } from './rabbitmq.server';
 
 const Q = 'test.work.v1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -264,4 +265,85 @@ describe('RabbitMqServer batch consumption', () => {
       'the rest acked',
     );
   });
+});
+
+/**
+ * A handler still running when its connection drops finishes on a process that has meanwhile reconnected, with a new
+ * channel whose delivery tags start again at 1. Its stale tag must not settle whatever now holds that tag.
+ */
+describe('RabbitMqServer across a reconnection', () => {
+  const RQ = 'test.reconnect.v1';
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let server: RabbitMqServer;
+  let connection: ChannelModel;
+  let channel: Channel;
+  const deliveries: { id: string; redelivered: boolean }[] = [];
+  const release = new Map<string, () => void>();
+  let disconnects = 0;
+
+  beforeAll(async () => {
+    vhost = await createVhost('transport-reconnect');
+    server = new RabbitMqServer({
+      url: vhost.url,
+      name: 'reconnect-test',
+      prefetch: 4,
+      maxAttempts: 3,
+      retryDelayMs: 200,
+      validate: () => [],
+    });
+    server.addHandler(
+      RQ,
+      async (payload: { id: string; hold: 'first' | 'always' }, context: RabbitMqContext) => {
+        const redelivered = context.message.fields.redelivered;
+        deliveries.push({ id: payload.id, redelivered });
+        if (payload.hold === 'always' || !redelivered) await new Promise<void>((r) => release.set(payload.id, r));
+      },
+      false,
+    );
+    await new Promise<void>((resolve, reject) =>
+      server.listen((error?: unknown) => (error ? reject(error) : resolve())),
+    );
+    server.unwrap<AmqpConnectionManager>().on('disconnect', () => disconnects++);
+    connection = await amqp.connect(vhost.url);
+    channel = await connection.createChannel();
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const r of release.values()) r();
+    await connection?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await vhost?.drop();
+  });
+
+  const seen = (id: string) => deliveries.filter((d) => d.id === id);
+
+  it('leaves a message whose channel closed to its redelivery, and settles nothing else with its tag', async () => {
+    const [first, later] = [randomUUID(), randomUUID()];
+    channel.sendToQueue(RQ, Buffer.from(JSON.stringify({ id: first, hold: 'first' })), { persistent: true });
+    await waitFor(async () => release.has(first), 5_000, 'the first message to be held');
+
+    server.unwrap<AmqpConnectionManager>().reconnect();
+    // The broker gives the first message again on the new channel (tag 1); that copy is handled and acked at once.
+    await waitFor(async () => seen(first).length === 2, 10_000, 'the first message redelivered');
+    channel.sendToQueue(RQ, Buffer.from(JSON.stringify({ id: later, hold: 'always' })), { persistent: true });
+    await waitFor(async () => release.has(later), 5_000, 'the later message to be held');
+
+    // The old copy finishes now: its tag 1 belongs to the old channel and must not reach the new one.
+    const releaseOld = release.get(first)!;
+    release.delete(first);
+    releaseOld();
+    await sleep(500);
+    release.get(later)!();
+    await waitFor(
+      async () => (await channel.checkQueue(RQ)).messageCount === 0 && seen(later).length >= 1,
+      5_000,
+      'the queue empty',
+    );
+    await sleep(500);
+
+    expect(seen(first).map((d) => d.redelivered)).toEqual([false, true]);
+    expect(seen(later)).toHaveLength(1);
+    expect(disconnects).toBe(1);
+    expect((await channel.checkQueue(deadLetterQueue(RQ))).messageCount).toBe(0);
+  }, 30_000);
 });

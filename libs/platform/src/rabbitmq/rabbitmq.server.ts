@@ -150,6 +150,11 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   private readonly metrics = new QueueMetrics();
   /** When each message in hand was taken (performance.now()), for the handling-time histogram. */
   private readonly takenAt = new WeakMap<ConsumeMessage, number>();
+  /**
+   * The channel each message came on. Its delivery tag means nothing on another channel: acked on the channel opened
+   * after a reconnection, it would settle a different message, or make the broker close the connection.
+   */
+  private readonly deliveredOn = new WeakMap<ConsumeMessage, ConfirmChannel>();
   private stopWatchingDepths: () => void = () => undefined;
 
   constructor(private readonly options: RabbitMqServerOptions) {
@@ -166,7 +171,15 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
         for (const queue of queues) {
           // Per consumer (not global): each queue's consumer gets its own allowance.
           await channel.prefetch(this.options.prefetchByQueue?.[queue] ?? this.options.prefetch);
-          await channel.consume(queue, (msg) => msg && this.track(this.handle(queue, msg)), { noAck: false });
+          await channel.consume(
+            queue,
+            (msg) => {
+              if (!msg) return;
+              this.deliveredOn.set(msg, channel);
+              this.track(this.handle(queue, msg));
+            },
+            { noAck: false },
+          );
         }
       },
       queues,
@@ -226,9 +239,8 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
   }
 
   private async handle(queue: string, msg: ConsumeMessage): Promise<void> {
-    const channel = this.channel!;
     if (this.closing) {
-      channel.nack(msg, false, true);
+      this.settleOn(msg).nack(msg, false, true);
       return;
     }
     this.takenAt.set(msg, performance.now());
@@ -287,8 +299,18 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /**
+   * Where a message is settled: the channel it came on. Once that channel has closed this throws ("Channel closed"),
+   * and the message is left to the broker, which has already queued it again.
+   */
+  private settleOn(msg: ConsumeMessage): ConfirmChannel {
+    const channel = this.deliveredOn.get(msg);
+    if (!channel) throw new Error(`Channel closed: no channel holds delivery ${msg.fields.deliveryTag}`);
+    return channel;
+  }
+
   private ack(queue: string, msg: ConsumeMessage): void {
-    this.channel!.ack(msg);
+    this.settleOn(msg).ack(msg);
     this.metrics.settled(queue, 'acked', this.takenAt.get(msg) ?? performance.now());
   }
 
@@ -392,7 +414,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     this.logger.warn(`${queue}: attempt ${attempts} failed (${reason}); retrying in ${this.options.retryDelayMs} ms`);
     // Rejected, not republished: the broker dead-letters it into Q.retry (recording x-death), and after the delay back
     // into Q.
-    this.channel!.nack(msg, false, false);
+    this.settleOn(msg).nack(msg, false, false);
     this.metrics.settled(queue, 'retried', this.takenAt.get(msg) ?? performance.now());
   }
 
@@ -430,7 +452,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       // The copy goes out under this process's broker user, so the verified sender is kept as a header for a replay.
       ...(msg.properties.userId ? { [DEAD_LETTER_HEADERS.originalUserId]: msg.properties.userId as string } : {}),
     });
-    this.channel!.ack(msg);
+    this.settleOn(msg).ack(msg);
     this.metrics.settled(queue, 'dead-lettered', this.takenAt.get(msg) ?? performance.now(), code);
   }
 

@@ -22,7 +22,7 @@ import { ApiKeys } from '../access/api-keys.service';
 import { CurrentRatings } from '../current-rating/current-ratings.service';
 import { BufferedInquiryRecorder } from '../get-credit-analysis/buffered-inquiry-recorder';
 import { GetCreditAnalysisHandler } from '../get-credit-analysis/get-credit-analysis.handler';
-import { CachedAnalysisReads, CachedReadResult } from '../ports/cached-analysis-reads';
+import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../ports/cached-analysis-reads';
 import { RatingEngine } from '../rating-engine/rating-engine.service';
 import { AnalysisReadOutcome, AnalysisReadRequest } from './analysis-read';
 import { AnalysisReadPolicy } from './analysis-read.policy';
@@ -162,6 +162,25 @@ describe('AnalysisReadPolicy', () => {
       await read({ inquiryId: 'inq-amqp-1' });
       await read({ inquiryId: 'inq-amqp-1' });
       expect((await inquiries()).map((i) => i.eventId)).toEqual(['inq-amqp-1']);
+    });
+
+    it('gives the entry a step journalled before timing out and the stores’ entry one key: the inquiry id', async () => {
+      /** A step that wrote its journals and then timed out, as around a Redis failover. */
+      class JournalledThenTimedOut extends CachedAnalysisReads {
+        async read(step: CachedReadRequest): Promise<CachedReadResult> {
+          await audit.recordSealed(step.audit);
+          throw new Error('Command timed out');
+        }
+      }
+      const timingOut = policyWith(new JournalledThenTimedOut());
+      const outcome = await read({}, timingOut);
+      expect(outcome).toMatchObject({ kind: 'served', cacheHit: false });
+      const [inquiry] = await inquiries();
+      expect(audit.sealed.map((e) => e.idempotencyKey)).toEqual([inquiry!.eventId]);
+      expect(audit.recorded.map((e) => e.idempotencyKey)).toEqual([inquiry!.eventId]);
+      // The keys of two reads differ, so the log drops nothing but the repeat of one read.
+      await read({ requestId: 'req-1' }, timingOut);
+      expect(new Set(audit.recorded.map((e) => e.idempotencyKey)).size).toBe(2);
     });
 
     it('still applies every rule when the cached step cannot be asked, counting the request once', async () => {

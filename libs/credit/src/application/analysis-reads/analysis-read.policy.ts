@@ -64,18 +64,20 @@ export class AnalysisReadPolicy {
     const { client, purpose, cpf } = checked;
     const inquiryId = request.inquiryId ?? newInquiryId();
     const inquiry = analysisInquiry(cpf, client.name, purpose, this.clock.now(), inquiryId);
-    const entry = this.audit?.seal(this.entryOf(client, request, 'SUCCESS', { purpose, cpf }));
+    // A served read is one act: its inquiry id is its audit entry's key too, so a read both journalled by a step that
+    // timed out and served by the stores below is one entry in the log, as it is one event in C.
+    const served = { purpose, cpf, idempotencyKey: inquiryId };
+    const entry = this.audit?.seal(this.entryOf(client, request, 'SUCCESS', served));
     const step = entry ? await this.cachedStep({ cpf, clientId: client.rateKey, audit: entry, inquiry }) : UNAVAILABLE;
     if (step.kind === 'hit') return { kind: 'served', json: step.body, cacheHit: true, rate: step.rate };
     const rate = step.kind === 'miss' ? step.rate : await this.limiter.hit(client.rateKey);
     if (!rate.allowed) return { kind: 'refused', refusal: accessRefusals.rateLimited(rate), rate };
-    // The step may have journalled this read before it failed (a timeout): the same request and inquiry ids make a
-    // repeat of either harmless (the audit log shows the id twice, C keeps the first event of an id).
+    // The step may have journalled this read before it failed (a timeout): its inquiry id makes a repeat harmless.
     const knownMiss = step.kind === 'miss' ? { ticket: step.ticket } : undefined;
     try {
       const query = new GetCreditAnalysisQuery(cpf.value, client.name, purpose, { knownMiss, inquiryId });
       const result = await this.analyses.execute(query);
-      await this.record(client, request, 'SUCCESS', { purpose, cpf });
+      await this.record(client, request, 'SUCCESS', served);
       return { kind: 'served', json: result.json, cacheHit: result.cacheHit, rate };
     } catch (error) {
       if (error instanceof NotFoundError) {
@@ -148,7 +150,7 @@ export class AnalysisReadPolicy {
     client: Client,
     request: AnalysisReadRequest,
     outcome: AuditOutcome,
-    checked?: { purpose: string; cpf: Cpf },
+    checked?: { purpose: string; cpf: Cpf; idempotencyKey?: string },
   ): AuditEntryInput {
     const declared = request.purpose?.trim() || null;
     return {
@@ -160,6 +162,7 @@ export class AnalysisReadPolicy {
       resource: ANALYSIS_READ.resource,
       outcome,
       requestId: request.requestId,
+      ...(checked?.idempotencyKey ? { idempotencyKey: checked.idempotencyKey } : {}),
     };
   }
 
@@ -167,7 +170,7 @@ export class AnalysisReadPolicy {
     client: Client,
     request: AnalysisReadRequest,
     outcome: AuditOutcome,
-    checked?: { purpose: string; cpf: Cpf },
+    checked?: { purpose: string; cpf: Cpf; idempotencyKey?: string },
   ) {
     await this.audit?.record(this.entryOf(client, request, outcome, checked));
   }

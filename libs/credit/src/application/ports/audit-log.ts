@@ -26,6 +26,11 @@ export interface AuditEntryInput {
   /** Correlation id of the request, to join the audit trail with logs. */
   requestId: string;
   detail?: AuditDetail | null;
+  /**
+   * Names the act when it may be reported twice (a read served after its journalled step timed out, which may have
+   * run): the log keeps the first entry with a key and drops the others. Server-made, never a client's request id.
+   */
+  idempotencyKey?: string;
 }
 
 /**

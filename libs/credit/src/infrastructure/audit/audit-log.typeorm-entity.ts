@@ -57,4 +57,8 @@ export class AuditLogRow {
 
   @Column({ type: 'char', length: 64, unique: true })
   hash: string;
+
+  /** See AuditEntryInput.idempotencyKey; outside the hash. */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 64, nullable: true })
+  idempotencyKey: string | null;
 }

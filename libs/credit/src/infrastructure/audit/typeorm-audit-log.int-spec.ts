@@ -177,7 +177,7 @@ function auditLogSuite(backend: Backend): void {
       (await db.dataSource.query(`SELECT name FROM schema_migrations ORDER BY id`)).map(
         (m: { name: string }) => m.name,
       ),
-    ).toEqual(['CreateAuditLog1764000000100', 'AddAuditDetail1764000000300']);
+    ).toEqual(['CreateAuditLog1764000000100', 'AddAuditDetail1764000000300', 'AddAuditIdempotencyKey1764000000400']);
     const triggers = await db.dataSource.query(
       `SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal ORDER BY 1`,
     );
@@ -242,6 +242,24 @@ function auditLogSuite(backend: Backend): void {
       .sort();
     expect(requestIds).toEqual([...shared, ...separate].map((e) => e.requestId).sort());
     expect(await log.verify()).toEqual({ ok: true, checked: 40, brokenAt: null, reason: null });
+  });
+
+  it('writes an act reported twice once: same key, client and subject; a key alone drops nothing', async () => {
+    const [cpf, other] = [uniqueCpf(), uniqueCpf()];
+    const act = (over: Partial<AuditEntryInput>) => entry({ cpf, idempotencyKey: 'inq-1', ...over });
+    // Twice in one batch, then again in a transaction of its own.
+    await Promise.all([log.record(act({ requestId: 'first' })), log.record(act({ requestId: 'same-batch' }))]);
+    await log.record(act({ requestId: 'later' }));
+    await log.record(act({ requestId: 'other-subject', cpf: other }));
+    await log.record(act({ requestId: 'other-client', clientId: 'Outro Banco' }));
+    await log.record(entry({ cpf, requestId: 'no-key' }));
+    await log.record(entry({ cpf, requestId: 'no-key' }));
+    const rows: { request_id: string; idempotency_key: string | null }[] = await db.dataSource.query(
+      'SELECT request_id, idempotency_key FROM audit_log ORDER BY seq',
+    );
+    expect(rows.map((r) => r.request_id)).toEqual(['first', 'other-subject', 'other-client', 'no-key', 'no-key']);
+    expect(rows.map((r) => r.idempotency_key)).toEqual(['inq-1', 'inq-1', 'inq-1', null, null]);
+    expect(await log.verify()).toMatchObject({ ok: true, checked: 5 });
   });
 
   it('refuses only the entry the database rejects when it was batched with others', async () => {

@@ -86,7 +86,13 @@ interface TypeormAuditLogOptions {
 
 const detailContext = (cpfHash: string | null) => `audit_log.detail:${cpfHash ?? 'none'}`;
 
-type Pending = { fields: Omit<ChainedFields, 'seq' | 'at'>; resolve: () => void; reject: (error: unknown) => void };
+type Pending = {
+  fields: Omit<ChainedFields, 'seq' | 'at'>;
+  /** Not covered by the hash: it decides whether the entry is written, and is no part of what it records. */
+  idempotencyKey: string | null;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+};
 
 type Row = {
   seq: string;
@@ -112,17 +118,24 @@ type Row = {
 const COLUMNS = `a.seq::text AS seq, (extract(epoch FROM a.at) * 1000000)::bigint::text AS at_us, a.client_id, a.scope, a.purpose, a.cpf_masked,
   a.cpf_hash, a.action, a.resource, a.outcome, a.request_id, a.detail, a.prev_hash, a.hash`;
 
-/** $1 is the batch's timestamp; $2..$14 are one array per column, in this order. */
+/** $1 is the batch's timestamp; $2..$15 are one array per column, in this order. */
 const INSERT_ENTRIES = `
   INSERT INTO audit_log
     (seq, at, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
-     prev_hash, hash)
+     prev_hash, hash, idempotency_key)
   SELECT u.seq, $1::timestamptz, u.client_id, u.scope, u.purpose, u.cpf_masked, u.cpf_hash, u.action, u.resource,
-    u.outcome, u.request_id, u.detail, u.prev_hash, u.hash
+    u.outcome, u.request_id, u.detail, u.prev_hash, u.hash, u.idempotency_key
   FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+    $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
     AS u(seq, client_id, scope, purpose, cpf_masked, cpf_hash, action, resource, outcome, request_id, detail,
-      prev_hash, hash)`;
+      prev_hash, hash, idempotency_key)`;
+
+/** The entries among the keys ($1) the log holds already, with the client and subject each names. */
+const KEYS_HELD = `
+  SELECT idempotency_key, client_id, cpf_hash FROM audit_log WHERE idempotency_key = ANY($1::text[])`;
+
+/** An act is the same one when its key, its client and its subject all match: a key alone is no licence to drop. */
+const actOf = (key: string, f: { clientId: string; cpfHash: string | null }) => `${key}\n${f.clientId}\n${f.cpfHash}`;
 
 /**
  * The chain head and the database clock, read after the lock is held (clock_timestamp, not the transaction's now()).
@@ -229,8 +242,9 @@ export class TypeormAuditLog extends AuditLog {
       requestId: entry.requestId,
       detail: entry.detail ?? null,
     };
+    const idempotencyKey = entry.idempotencyKey ?? null;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ fields, resolve, reject });
+      this.queue.push({ fields, idempotencyKey, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -390,10 +404,22 @@ export class TypeormAuditLog extends AuditLog {
       let seq = head.seq === null ? 0 : Number(head.seq);
       let prevHash = head.hash ?? GENESIS_HASH;
       const at = new Date(head.now);
+      const keys = batch.map((p) => p.idempotencyKey).filter((k): k is string => k !== null);
+      const held = new Set<string>();
+      if (keys.length > 0) {
+        type Held = { idempotency_key: string; client_id: string; cpf_hash: string | null };
+        for (const row of (await m.query(KEYS_HELD, [keys])) as Held[])
+          held.add(actOf(row.idempotency_key, { clientId: row.client_id, cpfHash: row.cpf_hash?.trim() ?? null }));
+      }
       // One array per column: the statement's text and parameter count stay the same whatever the batch size, so
-      // PostgreSQL parses 13 parameters instead of 13 per entry.
-      const columns: unknown[][] = Array.from({ length: 13 }, () => []);
-      for (const { fields } of batch) {
+      // PostgreSQL parses 14 parameters instead of 14 per entry.
+      const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+      for (const { fields, idempotencyKey } of batch) {
+        if (idempotencyKey !== null) {
+          const act = actOf(idempotencyKey, fields);
+          if (held.has(act)) continue;
+          held.add(act);
+        }
         seq += 1;
         const hash = auditEntryHash(prevHash, { seq, at, ...fields });
         const values = [
@@ -410,11 +436,12 @@ export class TypeormAuditLog extends AuditLog {
           fields.detail ?? null,
           prevHash,
           hash,
+          idempotencyKey,
         ];
         values.forEach((v, i) => columns[i].push(v));
         prevHash = hash;
       }
-      await m.query(INSERT_ENTRIES, [at.toISOString(), ...columns]);
+      if (columns[0]!.length > 0) await m.query(INSERT_ENTRIES, [at.toISOString(), ...columns]);
     });
   }
 }

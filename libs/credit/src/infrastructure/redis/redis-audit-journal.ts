@@ -46,5 +46,7 @@ function parseSealed(raw: string | undefined): SealedAuditEntry {
   }
   if (value.detail !== undefined && value.detail !== null && typeof value.detail !== 'string')
     throw new Error('detail: must be a string or null');
+  if (value.idempotencyKey !== undefined && typeof value.idempotencyKey !== 'string')
+    throw new Error('idempotencyKey: must be a string');
   return value as unknown as SealedAuditEntry;
 }
