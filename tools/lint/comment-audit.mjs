@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { ROOT, sourceFiles } from './source-files.mjs';
 
 /**
  * Six lines hold two sentences at 120 columns with room for a short list or a pointer to docs/; a longer block is
@@ -24,9 +25,7 @@ const FIGURE = new RegExp(
 const HISTORY = /\b(used to be|before this change|previously|formerly|session \d+)\b/i;
 const ESCAPE = /audit-ok:[ \t]*\S/;
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIRS = ['apps', 'libs', 'scripts', 'bench', 'test', 'tools'];
-const SKIP = new Set(['node_modules', 'dist', 'coverage', '.services']);
 
 /** Comments of a TypeScript or JavaScript file, found through the parser so that strings and regexes never count. */
 function scriptComments(file, text) {
@@ -116,23 +115,12 @@ export function auditText(file, text) {
   return findings;
 }
 
-function* sourceFiles(dir) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(full);
-    else if (/\.(ts|mts|js|mjs|cjs|sh)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) yield full;
-  }
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   let count = 0;
-  for (const dir of DIRS) {
-    for (const file of sourceFiles(path.join(ROOT, dir))) {
-      for (const f of auditText(file, fs.readFileSync(file, 'utf8'))) {
-        console.log(`${path.relative(ROOT, file)}:${f.line}: ${f.message}`);
-        count++;
-      }
+  for (const file of sourceFiles(DIRS, /\.(ts|mts|js|mjs|cjs|sh)$/)) {
+    for (const f of auditText(file, fs.readFileSync(file, 'utf8'))) {
+      console.log(`${path.relative(ROOT, file)}:${f.line}: ${f.message}`);
+      count++;
     }
   }
   if (count > 0) {

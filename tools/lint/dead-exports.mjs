@@ -4,10 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { ROOT, sourceFiles } from './source-files.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIRS = ['apps', 'libs', 'scripts', 'bench', 'test'];
-const SKIP = new Set(['node_modules', 'dist', 'coverage', '.services', '.data']);
 const WORD = /[A-Za-z_$][\w$]*/g;
 
 const exported = (node) => ts.getModifiers?.(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
@@ -46,18 +45,9 @@ export function deadExports(files) {
   return dead;
 }
 
-function* sourceFiles(dir) {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(full);
-    else if (/\.(ts|mjs|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) yield full;
-  }
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const files = new Map();
-  for (const dir of DIRS) for (const f of sourceFiles(path.join(ROOT, dir))) files.set(f, fs.readFileSync(f, 'utf8'));
+  for (const f of sourceFiles(DIRS, /\.(ts|mjs|js)$/)) files.set(f, fs.readFileSync(f, 'utf8'));
   const dead = deadExports(files);
   for (const d of dead)
     console.log(`${path.relative(ROOT, d.file)}:${d.line}: export ${d.name} is used by no other file`);
