@@ -12,9 +12,9 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@app/(shared-kernel|contracts|credit|platform|testing)$': '<rootDir>/libs/$1/src',
-  // The second entries (docs/architecture.md): the credit domain alone, credit's operations, the test contracts.
-  '^@app/credit/(domain|operations)$': '<rootDir>/libs/credit/src/$1',
+  '^@app/(shared-kernel|contracts|credit|credit-domain|credit-application|platform|testing)$': '<rootDir>/libs/$1/src',
+  '^@app/adapters/([a-z-]+)$': '<rootDir>/libs/adapters/$1/src',
+  // The second entries (docs/architecture.md): the test contracts, tracing.
   '^@app/testing/contracts$': '<rootDir>/libs/testing/src/contracts',
   '^@app/platform/tracing$': '<rootDir>/libs/platform/src/tracing',
 };

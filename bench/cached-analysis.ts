@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import Redis from 'ioredis';
-import { generateDemoConsumers } from '@app/credit';
-import { redisJournals } from '@app/credit/operations';
+import { generateDemoConsumers } from '@app/credit-application';
+import { redisJournals } from '@app/adapters/redis';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
 import {

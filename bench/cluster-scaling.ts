@@ -4,13 +4,12 @@
  */
 import 'reflect-metadata';
 import { EXCHANGES, QUEUES } from '@app/contracts';
-import { ApiKeys } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
 import { brokerUserOf, serverUrls } from '@app/platform';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import amqp from 'amqplib';
 import { execFileSync } from 'node:child_process';
-import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
+import { TypeormApiKeyRepository, postgresDataSource } from '@app/adapters/postgres';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, fmt, fmtInt, median, saturate, table } from './lib/load';
 import { ROOT, Spawned, build, freePort, machineCpu, sleep, spawnApp } from './lib/processes';

@@ -12,8 +12,7 @@ import { parseArgs, runMain } from './lib/args';
 import { fmt, fmtInt, median, table } from './lib/load';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoalescedRefresh } from '@app/credit/operations';
-import { TRANSACTION_MAPPINGS } from '@app/credit/operations';
+import { CoalescedRefresh, TRANSACTION_MAPPINGS } from '@app/adapters/elasticsearch';
 import {
   CpuGroups,
   MACHINE,

@@ -64,7 +64,7 @@ function rss(pid: number): { now: number; peak: number } {
 /** The built-in model under another version, its intercept moved by `shift`: a release that changes every rating. */
 function releaseArtefact(version: string, shift: number): string {
   const artefact = JSON.parse(
-    readFileSync(join(ROOT, 'libs/credit/src/domain/scoring/artefacts/credit-model-v1.json'), 'utf8'),
+    readFileSync(join(ROOT, 'libs/credit-domain/src/scoring/artefacts/credit-model-v1.json'), 'utf8'),
   ) as { modelVersion: string; intercept: number };
   artefact.modelVersion = version;
   artefact.intercept += shift;

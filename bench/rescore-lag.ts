@@ -12,12 +12,13 @@ import { MACHINE, Spawned, build, cpuBreakdown, freePort, processShares, sleep, 
 import { cleanUp, createVhost, deleteVhost, es, redisUrlWithDb, serversFromEnv } from './lib/resources';
 import { cpfOf, dropScaleSet, openContext, openScaleSet, scaleEnv, scaleUrls } from './lib/scale-data';
 import { Cpf } from '../libs/shared-kernel/src';
-import { ConsumerRepository } from '@app/credit';
-import { RatingFeaturesRepository } from '@app/credit';
-import { RatingRepository } from '@app/credit';
-import { TransactionStore } from '@app/credit';
-import { CreditScorer } from '@app/credit/domain';
-import { buildScoringFacts } from '@app/credit/domain';
+import {
+  ConsumerRepository,
+  RatingFeaturesRepository,
+  RatingRepository,
+  TransactionStore,
+} from '@app/credit-application';
+import { CreditScorer, buildScoringFacts } from '@app/credit-domain';
 
 const USAGE = `usage: npm run bench:rescore -- [options]
   --consumers N   consumers the events are spread over (default 2000)

@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import Redis from 'ioredis';
 import { Cpf } from '../libs/shared-kernel/src';
-import { ConsumerRepository } from '@app/credit';
-import { RatingFeaturesRepository } from '@app/credit';
-import { RatingRepository } from '@app/credit';
-import { TransactionStore } from '@app/credit';
-import { AnalysisCache, CacheLookup } from '@app/credit';
-import { GetCreditAnalysisQuery } from '@app/credit';
+import {
+  ConsumerRepository,
+  RatingFeaturesRepository,
+  RatingRepository,
+  TransactionStore,
+  AnalysisCache,
+  CacheLookup,
+  GetCreditAnalysisQuery,
+} from '@app/credit-application';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseArgs, runMain } from './lib/args';
 import { LatencyHistogram, Measurement, fmt, fmtInt, paced, saturate, table } from './lib/load';

@@ -1,11 +1,16 @@
-import { ApiKeys, SCOPES, parseScopes } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES, parseScopes } from '@app/credit-domain';
 import { loadConfig } from '@app/platform';
 import { SystemClock } from '@app/shared-kernel';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { RELATIONAL_ENTITIES, RELATIONAL_MIGRATIONS } from '@app/credit/operations';
-import { createPGlite, pgliteModule } from '@app/credit/operations';
+import {
+  TypeormApiKeyRepository,
+  RELATIONAL_ENTITIES,
+  RELATIONAL_MIGRATIONS,
+  createPGlite,
+  pgliteModule,
+} from '@app/adapters/postgres';
 
 const USAGE = `usage:
   npm run apikey -- create --name "Banco Horizonte" --scopes analysis:read,consumer:read

@@ -1,10 +1,15 @@
-import { AuditVerification } from '@app/credit';
+import { AuditVerification } from '@app/credit-application';
 import { loadConfig } from '@app/platform';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { AuditLogRow } from '@app/credit/operations';
-import { AuditAnchor, anchorToken, parseAnchor } from '@app/credit/operations';
-import { GENESIS_HASH, TypeormAuditLog } from '@app/credit/operations';
+import {
+  AuditLogRow,
+  AuditAnchor,
+  anchorToken,
+  parseAnchor,
+  GENESIS_HASH,
+  TypeormAuditLog,
+} from '@app/adapters/postgres';
 
 /** Verification recomputes hashes from the stored fields (cpf_hash included), so it never needs the CPF look-up key. */
 const noCpfHasher = (): string => {

@@ -1,6 +1,6 @@
 import { loadConfig } from '@app/platform';
 import 'reflect-metadata';
-import { postgresDataSource } from '@app/credit/operations';
+import { postgresDataSource } from '@app/adapters/postgres';
 
 /** `npm run db:migrate [-- --revert]`: production schemas change only through this command, never via synchronize. */
 async function main(): Promise<void> {

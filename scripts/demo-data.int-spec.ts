@@ -4,10 +4,9 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import mongoose from 'mongoose';
 import { Client as PgClient } from 'pg';
 import { client, keyFor, startApi } from '../apps/api/test/api-harness';
-import { generateDemoConsumers } from '@app/credit';
-import { DEMO_RECORDS_COLLECTION } from '@app/credit/operations';
-import { RATING_FEATURES_COLLECTION } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
+import { generateDemoConsumers } from '@app/credit-application';
+import { DEMO_RECORDS_COLLECTION, RATING_FEATURES_COLLECTION } from '@app/adapters/mongodb';
+import { postgresDataSource } from '@app/adapters/postgres';
 import { requireEnv, testKeys, uniqueCpf } from '@app/testing/contracts';
 import { demoStatus, removeDemoData } from './demo-data';
 

@@ -2,10 +2,13 @@ import { AppConfig, loadConfig, serverUrls } from '@app/platform';
 import { Client as Elasticsearch } from '@elastic/elasticsearch';
 import mongoose from 'mongoose';
 import 'reflect-metadata';
-import { DEMO_RECORDS_COLLECTION } from '@app/credit/operations';
-import { RATING_FEATURES_COLLECTION } from '@app/credit/operations';
-import { RATING_COLLECTION, RATING_HEAD_COLLECTION } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
+import {
+  DEMO_RECORDS_COLLECTION,
+  RATING_FEATURES_COLLECTION,
+  RATING_COLLECTION,
+  RATING_HEAD_COLLECTION,
+} from '@app/adapters/mongodb';
+import { postgresDataSource } from '@app/adapters/postgres';
 
 /**
  * `npm run demo -- status|remove`: counts or removes what the demo loader wrote into real servers (README, Commands),

@@ -1,11 +1,14 @@
 import Redis from 'ioredis';
 import { journalLength, requireEnv, uniqueCpf } from '@app/testing/contracts';
-import { BUREAU_SOURCE, BureauInquiry } from '@app/credit/domain';
-import { InMemoryTransactionStore } from '@app/credit/operations';
-import { redisOptions } from '@app/credit/operations';
-import { inquiryJournalEntry, inquiryJournalSink } from '@app/credit';
-import { RedisJournalRelay } from '@app/credit';
-import { redisJournals } from '@app/credit/operations';
+import { BUREAU_SOURCE, BureauInquiry } from '@app/credit-domain';
+import { InMemoryTransactionStore } from '@app/adapters/embedded';
+import {
+  redisOptions,
+  inquiryJournalEntry,
+  inquiryJournalSink,
+  RedisJournalRelay,
+  redisJournals,
+} from '@app/adapters/redis';
 import { discardDeadEntries, journalStatus, listDeadEntries, parseArgs, requeueDeadEntries } from './journals';
 
 const until = async (predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000) => {

@@ -1,7 +1,14 @@
 import { loadConfig, redactCpfs } from '@app/platform';
-import { RedisClient, createRedisClient, layoutOf } from '@app/credit/operations';
-import { STALE_RELAY_MS, fieldValue } from '@app/credit';
-import { JournalName, JournalStreams, redisJournals } from '@app/credit/operations';
+import {
+  RedisClient,
+  createRedisClient,
+  layoutOf,
+  STALE_RELAY_MS,
+  fieldValue,
+  JournalName,
+  JournalStreams,
+  redisJournals,
+} from '@app/adapters/redis';
 
 /**
  * Operator tool for the Redis journals (USAGE below; docs/operations.md): backlog, relays, and dead entries with their

@@ -1,7 +1,6 @@
 import { FieldCipher, loadConfig } from '@app/platform';
 import 'reflect-metadata';
-import { postgresDataSource } from '@app/credit/operations';
-import { reencryptConsumers } from '@app/credit/operations';
+import { postgresDataSource, reencryptConsumers } from '@app/adapters/postgres';
 
 /**
  * `npm run db:reencrypt [-- --dry-run] [-- --page-size=N]`: the second half of a key rotation. Put the new key first in

@@ -10,27 +10,37 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/platform';
 import { Cpf, DAY_MS } from '../../libs/shared-kernel/src';
 import { CreditModule, CreditModuleOptions } from '@app/credit';
-import { ConsumerRepository } from '@app/credit';
-import { TransactionStore } from '@app/credit';
-import { consumerFromInput } from '@app/credit/operations';
-import { ratingFeaturesFromInput } from '@app/credit/operations';
-import { validateEvents } from '@app/credit';
-import { UpsertConsumerInput } from '@app/credit';
-import { UpsertRatingFeaturesInput } from '@app/credit';
-import { TransactionEventInput } from '@app/credit/domain';
-import { Cnpj } from '@app/credit/domain';
-import { Rating } from '@app/credit/domain';
-import { WoeLogisticScorer } from '@app/credit/domain';
-import { buildScoringFacts } from '@app/credit/domain';
-import { scoringActivityOf } from '@app/credit/domain';
-import { seededRandom } from '@app/credit';
-import { InMemoryTransactionStore } from '@app/credit/operations';
-import { TypeormConsumerRepository } from '@app/credit/operations';
-import { RATING_FEATURES_MODEL, RatingFeaturesDoc } from '@app/credit/operations';
-import { RatingFeaturesMongooseMapper } from '@app/credit/operations';
-import { RatingRepository } from '@app/credit';
-import { RatingWrite, ratingWrite } from '@app/credit/domain';
-import { FERRETDB_LOOKUP_FIELDS, ensureFerretDbLookupIndexes, ferretDbPostgresUrl } from '@app/credit/operations';
+import {
+  ConsumerRepository,
+  TransactionStore,
+  consumerFromInput,
+  ratingFeaturesFromInput,
+  validateEvents,
+  UpsertConsumerInput,
+  UpsertRatingFeaturesInput,
+  seededRandom,
+  RatingRepository,
+} from '@app/credit-application';
+import {
+  TransactionEventInput,
+  Rating,
+  WoeLogisticScorer,
+  buildScoringFacts,
+  scoringActivityOf,
+  RatingWrite,
+  ratingWrite,
+} from '@app/credit-domain';
+import { Cnpj } from '@app/shared-kernel';
+import { InMemoryTransactionStore } from '@app/adapters/embedded';
+import { TypeormConsumerRepository } from '@app/adapters/postgres';
+import {
+  RATING_FEATURES_MODEL,
+  RatingFeaturesDoc,
+  RatingFeaturesMongooseMapper,
+  FERRETDB_LOOKUP_FIELDS,
+  ensureFerretDbLookupIndexes,
+  ferretDbPostgresUrl,
+} from '@app/adapters/mongodb';
 import { ROOT } from './processes';
 import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es, mongoUrlFor } from './resources';
 
@@ -269,7 +279,7 @@ export async function openContext(
 }
 
 /**
- * FerretDB's look-up indexes (libs/credit/src/infrastructure/mongoose/ferretdb-indexes.ts) on the set. The loader
+ * FerretDB's look-up indexes (libs/adapters/mongodb/src/ferretdb-indexes.ts) on the set. The loader
  * makes them before the first read; this only reports (and makes them on a set loaded before they existed).
  */
 export async function ensureFerretDbIndexes(servers: Servers, set: ScaleSet): Promise<string> {

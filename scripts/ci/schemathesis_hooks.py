@@ -170,7 +170,7 @@ def _features_rules(body) -> bool:
     return True
 
 
-# MOVEMENT_SIGNS in libs/credit/src/domain/transactions/transaction-event.ts; OTHER may go either way.
+# MOVEMENT_SIGNS in libs/credit-domain/src/transactions/transaction-event.ts; OTHER may go either way.
 _MONEY_IN = {"SALARY", "TRANSFER_IN", "LOAN_DISBURSEMENT", "DEPOSIT"}
 _MONEY_OUT = {"TRANSFER_OUT", "BILL_PAYMENT", "LOAN_PAYMENT", "WITHDRAWAL"}
 

@@ -1,8 +1,15 @@
-import { CreditModelArtefact, MetricRecord } from '@app/credit/domain';
-import { NumericBinning } from '@app/credit/domain';
-import { MetricSet } from '@app/credit/domain';
-import { logOddsFromScore, scalingConstants, ScorecardBin, ScorecardFeature } from '@app/credit/domain';
-import { binLabel, MISSING_LABEL } from '@app/credit/domain';
+import {
+  CreditModelArtefact,
+  MetricRecord,
+  NumericBinning,
+  MetricSet,
+  logOddsFromScore,
+  scalingConstants,
+  ScorecardBin,
+  ScorecardFeature,
+  binLabel,
+  MISSING_LABEL,
+} from '@app/credit-domain';
 import { BAND_CUTOFFS, MODEL_VERSION, SCALING, SEED } from './config';
 import { DATASETS, Dataset } from './datasets';
 import { CAPACITY_MONTHS_OF_INCOME, EXPERT_FEATURES, TRAINED_FEATURES, trainedColumns } from './domain-features';

@@ -1,11 +1,11 @@
-import { ScoreScaling } from '@app/credit/domain';
+import { ScoreScaling } from '@app/credit-domain';
 
 /** Fixed so that folds, metrics and the artefact are identical on every run. */
 export const SEED = 20240601;
 export const FOLDS = { taiwan: 10, german: 10 } as const;
 
 export const MODEL_VERSION = 'woe-logistic-v1';
-export const ARTEFACT_PATH = 'libs/credit/src/domain/scoring/artefacts/credit-model-v1.json';
+export const ARTEFACT_PATH = 'libs/credit-domain/src/scoring/artefacts/credit-model-v1.json';
 
 /**
  * 500 points at even odds (PD 50%), +80 points per doubling of the odds of repaying. With the Taiwan-based intercept

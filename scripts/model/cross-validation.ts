@@ -1,4 +1,4 @@
-import { foldIndices, stratifiedKFold } from '@app/credit/domain';
+import { foldIndices, stratifiedKFold } from '@app/credit-domain';
 
 /**
  * Out-of-fold predictions: each row is predicted by the model trained on the other k−1 folds, so every metric

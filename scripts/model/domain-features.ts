@@ -1,4 +1,4 @@
-import { NumericBinningOptions } from '@app/credit/domain';
+import { NumericBinningOptions } from '@app/credit-domain';
 import { Dataset, DatasetName } from './datasets';
 import { FeatureColumn } from './woe-model';
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CreditModelArtefact } from '@app/credit/domain';
-import { calibrationTable, MetricSet } from '@app/credit/domain';
+import { CreditModelArtefact, calibrationTable, MetricSet } from '@app/credit-domain';
 import { ARTEFACT_PATH, AUDIT_APPROVAL_MAX_PD, SEED, TARGETS } from './config';
 import { DATASETS, loadGerman, loadTaiwan } from './datasets';
 import { DatasetEvaluation, evaluateDataset } from './evaluation';

@@ -1,4 +1,4 @@
-import { evaluatePredictions, MetricSet } from '@app/credit/domain';
+import { evaluatePredictions, MetricSet } from '@app/credit-domain';
 import { germanBenchmarkColumns, taiwanBenchmarkColumns } from './benchmark-features';
 import { FOLDS, SEED } from './config';
 import { crossValidate } from './cross-validation';

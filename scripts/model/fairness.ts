@@ -1,4 +1,4 @@
-import { auc } from '@app/credit/domain';
+import { auc } from '@app/credit-domain';
 import { Dataset } from './datasets';
 
 interface GroupStats {

@@ -1,4 +1,4 @@
-import { mulberry32 } from '@app/credit/domain';
+import { mulberry32 } from '@app/credit-domain';
 import { fitWoeModel, predictDefault } from './woe-model';
 
 describe('fitWoeModel', () => {

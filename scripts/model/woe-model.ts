@@ -7,8 +7,10 @@ import {
   NumericBinning,
   NumericBinningOptions,
   numericWoe,
-} from '@app/credit/domain';
-import { fitLogisticRegression, LogisticModel, sigmoid } from '@app/credit/domain';
+  fitLogisticRegression,
+  LogisticModel,
+  sigmoid,
+} from '@app/credit-domain';
 
 /** A model input column, already derived from the raw data, with how it should be binned. */
 export type FeatureColumn =

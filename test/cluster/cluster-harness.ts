@@ -1,10 +1,10 @@
-import { ApiKeys, Scope } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { Scope } from '@app/credit-domain';
 import { serverUrls } from '@app/platform';
 import { SystemClock } from '@app/shared-kernel';
 import { execFileSync } from 'node:child_process';
 import { AddressInfo, createServer } from 'node:net';
-import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
+import { TypeormApiKeyRepository, postgresDataSource } from '@app/adapters/postgres';
 import { requireEnv } from '@app/testing/contracts';
 import { CLUSTER_SCRIPT } from './global-setup';
 

@@ -1,5 +1,6 @@
 import { EXCHANGES, QUEUES } from '@app/contracts';
-import { ApiKeys, SCOPES } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES } from '@app/credit-domain';
 import { brokerUserOf } from '@app/platform';
 import { SystemClock } from '@app/shared-kernel';
 import amqp, { ChannelModel } from 'amqplib';
@@ -9,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { TypeormApiKeyRepository, postgresDataSource } from '@app/credit/operations';
+import { TypeormApiKeyRepository, postgresDataSource } from '@app/adapters/postgres';
 import { createVhost, requireEnv, uniqueCpf } from '@app/testing/contracts';
 import { metricNamesIn, ruleExpressions } from '../../scripts/ci/observability-refs';
 import { RunningApp, ensureBuilt, eventually, serversEnv, startApp } from '../system/app-processes';

@@ -1,4 +1,5 @@
-import { AuditLog, RedisAuditJournalRelay, RedisInquiryJournalRelay, TransactionStore } from '@app/credit';
+import { AuditLog, TransactionStore } from '@app/credit-application';
+import { RedisAuditJournalRelay, RedisInquiryJournalRelay } from '@app/adapters/redis';
 import { Cpf } from '@app/shared-kernel';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';

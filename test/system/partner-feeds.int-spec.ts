@@ -1,11 +1,11 @@
 import { BatchReceiptV1, DebtNoticesV1, EXCHANGES, QUEUES, receiptsQueue } from '@app/contracts';
-import { ApiKeys, SCOPES } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES } from '@app/credit-domain';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
+import { TypeormApiKeyRepository, postgresDataSource } from '@app/adapters/postgres';
 import { createVhost, requireEnv, testKeys, uniqueCpf } from '@app/testing/contracts';
 import { PartnerIdentities, managementTarget } from '../../scripts/partner-identities';
 import { RunningApp, ensureBuilt, eventually, startApp } from './app-processes';

@@ -1,20 +1,22 @@
 import { EVENTS, EXCHANGES, QUEUES } from '@app/contracts';
-import { ApiKeys, SCOPES } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES } from '@app/credit-domain';
 import { Cpf, SystemClock } from '@app/shared-kernel';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mongo } from 'mongoose';
-import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { TypeormAuditLog } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
-import { FieldCipher } from '@app/platform';
-import { loadConfig } from '@app/platform';
+import {
+  TypeormApiKeyRepository,
+  TypeormAuditLog,
+  postgresDataSource,
+  TypeormConsumerRepository,
+} from '@app/adapters/postgres';
+import { FieldCipher, loadConfig } from '@app/platform';
 import { createVhost, requireEnv, testKeys } from '@app/testing/contracts';
 import { aConsumer, aRatingFeatures, distinctCpfs } from '@app/testing';
-import { RatingFeaturesMongooseMapper } from '@app/credit/operations';
-import { TypeormConsumerRepository } from '@app/credit/operations';
+import { RatingFeaturesMongooseMapper } from '@app/adapters/mongodb';
 import { RunningApp, ensureBuilt, eventually, serversEnv, startApp } from './app-processes';
 
 jest.setTimeout(300_000);
@@ -91,7 +93,7 @@ describe('rating workers share a partitioned job', () => {
     execSync('npm run -s db:migrate', { env: { ...process.env, ...env }, stdio: 'inherit' });
     // A model release: the built-in artefact under a new version, its intercept moved, so every rating changes.
     const artefact = JSON.parse(
-      readFileSync(join(__dirname, '../../libs/credit/src/domain/scoring/artefacts/credit-model-v1.json'), 'utf8'),
+      readFileSync(join(__dirname, '../../libs/credit-domain/src/scoring/artefacts/credit-model-v1.json'), 'utf8'),
     );
     writeFileSync(
       modelPath,

@@ -1,10 +1,10 @@
 import { DEAD_LETTER_HEADERS, EVENTS, EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';
 import { brokerUserOf } from '@app/platform';
-import { ApiKeys, SCOPES } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES } from '@app/credit-domain';
 import { Cpf, SystemClock } from '@app/shared-kernel';
-import { TypeormApiKeyRepository } from '@app/credit/operations';
-import { redisJournals } from '@app/credit/operations';
-import { postgresDataSource } from '@app/credit/operations';
+import { TypeormApiKeyRepository, postgresDataSource } from '@app/adapters/postgres';
+import { redisJournals } from '@app/adapters/redis';
 import amqp, { Channel, ChannelModel, GetMessage } from 'amqplib';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';

@@ -1,4 +1,4 @@
-import { DemoDataLoader } from '@app/credit';
+import { DemoDataLoader } from '@app/credit-application';
 import { AppConfig, RedactingLogger, StartupTimer, logLevelsFrom, setMetricsEnabled } from '@app/platform';
 import { LoggerService, Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -1,5 +1,6 @@
 import './tracing';
-import { ApiKeys, SCOPES } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES } from '@app/credit-domain';
 import { ConfigError, StartupTimer, loadConfig, rabbitMqStrategy } from '@app/platform';
 import 'reflect-metadata';
 import { createApp } from './bootstrap';

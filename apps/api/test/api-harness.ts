@@ -1,4 +1,5 @@
-import { ApiKeys, SCOPES, Scope } from '@app/credit';
+import { ApiKeys } from '@app/credit-application';
+import { SCOPES, Scope } from '@app/credit-domain';
 import { AppConfig, loadConfig } from '@app/platform';
 import { LoggerService } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

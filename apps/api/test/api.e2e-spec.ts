@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { InquiryRecorder } from '@app/credit';
+import { InquiryRecorder } from '@app/credit-application';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';

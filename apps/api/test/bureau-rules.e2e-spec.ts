@@ -1,4 +1,4 @@
-import { InquiryRecorder, RescoreOnChangeHandler } from '@app/credit';
+import { InquiryRecorder, RescoreOnChangeHandler } from '@app/credit-application';
 import { loadConfig } from '@app/platform';
 import { Clock, Cpf, FixedClock } from '@app/shared-kernel';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

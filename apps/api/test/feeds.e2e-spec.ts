@@ -1,4 +1,4 @@
-import { RescoreOnChangeHandler } from '@app/credit';
+import { RescoreOnChangeHandler } from '@app/credit-application';
 import { loadConfig } from '@app/platform';
 import { CalendarDate, Clock, Cpf, FixedClock } from '@app/shared-kernel';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

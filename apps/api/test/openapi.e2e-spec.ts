@@ -1,4 +1,4 @@
-import { AMOUNT_BOUNDS, PURPOSES } from '@app/credit';
+import { AMOUNT_BOUNDS, PURPOSES } from '@app/credit-domain';
 import { readFileSync } from 'node:fs';
 import { OPENAPI_PATH, renderOpenApi } from '../../../scripts/export-openapi';
 

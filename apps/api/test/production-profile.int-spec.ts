@@ -3,9 +3,10 @@ import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import { postgresDataSource } from '@app/credit/operations';
+import { postgresDataSource } from '@app/adapters/postgres';
 import { requireEnv, testKeys } from '@app/testing/contracts';
-import { AnalysisCache, AuditLog, RedisAuditJournalRelay, RedisInquiryJournalRelay } from '@app/credit';
+import { AnalysisCache, AuditLog } from '@app/credit-application';
+import { RedisAuditJournalRelay, RedisInquiryJournalRelay } from '@app/adapters/redis';
 import { Cpf } from '@app/shared-kernel';
 import { DEMO_CPF_FORMATTED, client, keyFor, sampleOf, startApi } from './api-harness';
 

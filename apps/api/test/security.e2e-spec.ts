@@ -1,4 +1,4 @@
-import { ApiKeys, InquiryRecorder } from '@app/credit';
+import { ApiKeys, InquiryRecorder } from '@app/credit-application';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DEMO_CPF_FORMATTED, client, keyFor, startApi } from './api-harness';

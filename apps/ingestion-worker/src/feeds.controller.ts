@@ -7,18 +7,16 @@ import {
   validateConsumerRecordPayload,
   validateDebtReportPayload,
 } from '@app/contracts';
+import { BROKER_USER, PartnerReceipts, verifiedSource } from '@app/adapters/rabbitmq';
 import {
-  BROKER_USER,
   ConsumerRecordInput,
-  DebtReportInput,
   FeedBatch,
   FeedBatchResult,
-  PartnerReceipts,
   RecordConsumersCommand,
   ReportDebtsCommand,
   amqpSource,
-  verifiedSource,
-} from '@app/credit';
+} from '@app/credit-application';
+import { DebtReportInput } from '@app/credit-domain';
 import {
   BatchResult,
   PermanentMessageError,

@@ -1,12 +1,12 @@
 import { DEAD_LETTER_HEADERS, IngestTransactionsV1, QUEUES, receiptsQueue } from '@app/contracts';
-import { IngestTransactionsCommand, IngestTransactionsHandler, PartnerReceipts } from '@app/credit';
+import { IngestTransactionsCommand, IngestTransactionsHandler } from '@app/credit-application';
+import { PartnerReceipts } from '@app/adapters/rabbitmq';
 import { PermanentMessageError, PublishOptions, RabbitMqContext, RabbitMqPublisher } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { NOW, RecordingEventBus, VALID_CPF, aCardPurchaseInput, aMovementInput } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
-import { InMemoryAnalysisCache } from '@app/credit/operations';
-import { InMemoryTransactionStore } from '@app/credit/operations';
+import { InMemoryAnalysisCache, InMemoryTransactionStore } from '@app/adapters/embedded';
 import { IngestionController } from './ingestion.controller';
 
 const PLATFORM_USER = 'credit-platform';

@@ -6,15 +6,9 @@ import {
   deadLetterQueue,
   validateEventPayload,
 } from '@app/contracts';
-import {
-  BROKER_USER,
-  IngestTransactionsCommand,
-  PartnerReceipts,
-  RejectedEvent,
-  TransactionEventInput,
-  amqpSource,
-  verifiedSource,
-} from '@app/credit';
+import { BROKER_USER, PartnerReceipts, verifiedSource } from '@app/adapters/rabbitmq';
+import { IngestTransactionsCommand, RejectedEvent, amqpSource } from '@app/credit-application';
+import { TransactionEventInput } from '@app/credit-domain';
 import {
   PermanentMessageError,
   RabbitMqContext,

@@ -1,4 +1,4 @@
-import { RatingCounts } from '@app/credit';
+import { RatingCounts } from '@app/credit-application';
 import { metricsEnabled, ratingPartitionDuration, ratingPartitions, ratingsProcessed } from '@app/platform';
 
 /** What asked for ratings: a regeneration job's partition, or changed data (rescore). */

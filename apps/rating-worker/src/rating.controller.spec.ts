@@ -1,14 +1,16 @@
-import { RatingChangedEvent, RatingEngine } from '@app/credit';
+import { RatingChangedEvent, RatingEngine } from '@app/credit-application';
 import { PermanentMessageError, RabbitMqBatchContext, RabbitMqContext, ratingsProcessed } from '@app/platform';
 import { Cpf, FixedClock } from '@app/shared-kernel';
 import { InMemoryConsumerRepository, NOW, RecordingEventBus, aConsumer, distinctCpfs } from '@app/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import type { ConsumeMessage } from 'amqplib';
-import { WoeLogisticScorer } from '@app/credit/domain';
-import { InMemoryAnalysisCache } from '@app/credit/operations';
-import { InMemoryRatingFeaturesRepository } from '@app/credit/operations';
-import { InMemoryRatingRepository } from '@app/credit/operations';
-import { InMemoryTransactionStore } from '@app/credit/operations';
+import { WoeLogisticScorer } from '@app/credit-domain';
+import {
+  InMemoryAnalysisCache,
+  InMemoryRatingFeaturesRepository,
+  InMemoryRatingRepository,
+  InMemoryTransactionStore,
+} from '@app/adapters/embedded';
 import { RatingController } from './rating.controller';
 
 const QUEUE = 'credit.ratings.rescore.v1';

@@ -1,5 +1,5 @@
 import { QUEUES, RatePartitionV1, RegenerateRatingsV1, RescoreConsumersV1 } from '@app/contracts';
-import { RatePartitionCommand, RatingEngine, RegenerateRatingsCommand } from '@app/credit';
+import { RatePartitionCommand, RatingEngine, RegenerateRatingsCommand } from '@app/credit-application';
 import { BatchOptions, BatchResult, PermanentMessageError, RabbitMqBatchContext, RabbitMqContext } from '@app/platform';
 import { Cpf, newId } from '@app/shared-kernel';
 import { Controller } from '@nestjs/common';

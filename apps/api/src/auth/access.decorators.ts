@@ -1,4 +1,5 @@
-import { AuditAction, AuditResource, PURPOSES, Scope } from '@app/credit';
+import { AuditAction, AuditResource } from '@app/credit-application';
+import { PURPOSES, Scope } from '@app/credit-domain';
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import {
   ApiForbiddenResponse,

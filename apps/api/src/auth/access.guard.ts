@@ -1,4 +1,12 @@
-import { AccessRefusal, ApiKeys, AuditDetail, AuditLog, RateLimiter, accessRefusals, checkPurpose } from '@app/credit';
+import {
+  AccessRefusal,
+  ApiKeys,
+  AuditDetail,
+  AuditLog,
+  RateLimiter,
+  accessRefusals,
+  checkPurpose,
+} from '@app/credit-application';
 import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';

@@ -1,4 +1,4 @@
-import { AuditLog, AuditOutcome } from '@app/credit';
+import { AuditLog, AuditOutcome } from '@app/credit-application';
 import { Cpf, DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';

@@ -1,5 +1,5 @@
 import { Schemas } from '@app/contracts';
-import { AMOUNT_BOUNDS, BRAZILIAN_STATES, DEBT_STATUSES } from '@app/credit';
+import { AMOUNT_BOUNDS, BRAZILIAN_STATES, DEBT_STATUSES } from '@app/credit-domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsCalendarDate } from '../http/calendar-date.validator';
 import { Type } from 'class-transformer';

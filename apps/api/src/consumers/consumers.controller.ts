@@ -3,10 +3,10 @@ import {
   GetInquiriesQuery,
   GetRatingQuery,
   GetTransactionsQuery,
-  EventType,
   UpsertConsumerCommand,
   UpsertRatingFeaturesCommand,
-} from '@app/credit';
+} from '@app/credit-application';
+import { EventType } from '@app/credit-domain';
 import { Cpf } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';

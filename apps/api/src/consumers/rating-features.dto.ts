@@ -1,4 +1,4 @@
-import { AMOUNT_BOUNDS, ASSET_KINDS, INCOME_KINDS } from '@app/credit';
+import { AMOUNT_BOUNDS, ASSET_KINDS, INCOME_KINDS } from '@app/credit-domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';

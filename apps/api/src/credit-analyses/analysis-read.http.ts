@@ -1,4 +1,4 @@
-import { AnalysisReadPolicy, AnalysisReadRequest, RateDecision } from '@app/credit';
+import { AnalysisReadPolicy, AnalysisReadRequest, RateDecision } from '@app/credit-application';
 import { Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedApiKey, requestIdOf } from '../auth/access.guard';

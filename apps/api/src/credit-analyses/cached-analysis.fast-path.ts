@@ -1,4 +1,4 @@
-import { AnalysisReadPolicy } from '@app/credit';
+import { AnalysisReadPolicy } from '@app/credit-application';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { meteredFastPath } from '../http/http-metrics';

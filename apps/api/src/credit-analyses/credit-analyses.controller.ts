@@ -1,4 +1,4 @@
-import { ANALYSIS_READ, AnalysisReadPolicy } from '@app/credit';
+import { ANALYSIS_READ, AnalysisReadPolicy } from '@app/credit-application';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';

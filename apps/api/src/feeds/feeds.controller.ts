@@ -1,12 +1,12 @@
 import { checkItems, validateConsumerRecordPayload, validateDebtReportPayload } from '@app/contracts';
 import {
   ConsumerRecordInput,
-  DebtReportInput,
   FeedBatchResult,
   RecordConsumersCommand,
   ReportDebtsCommand,
   apiSource,
-} from '@app/credit';
+} from '@app/credit-application';
+import { DebtReportInput } from '@app/credit-domain';
 import { redactCpfs } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';

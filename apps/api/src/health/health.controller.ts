@@ -1,4 +1,4 @@
-import { ProbeResult, ReadinessProbes } from '@app/credit';
+import { ProbeResult, ReadinessProbes } from '@app/credit-application';
 import { Controller, Get } from '@nestjs/common';
 import { Public } from '../auth/access.decorators';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';

@@ -1,4 +1,4 @@
-import { BatchValidationError } from '@app/credit';
+import { BatchValidationError } from '@app/credit-domain';
 import { redactCpfs } from '@app/platform';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';

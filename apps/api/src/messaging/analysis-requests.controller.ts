@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AnalysisReplyV1, AnalysisRequestV1, QUEUES } from '@app/contracts';
-import { AnalysisReadPolicy } from '@app/credit';
+import { AnalysisReadPolicy } from '@app/credit-application';
 import { RabbitMqContext } from '@app/platform';
 import { newId } from '@app/shared-kernel';
 import { Controller } from '@nestjs/common';

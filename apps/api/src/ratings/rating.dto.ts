@@ -1,4 +1,4 @@
-import { RATING_BANDS } from '@app/credit';
+import { RATING_BANDS } from '@app/credit-domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 class ReasonCodeDto {

@@ -1,11 +1,11 @@
 import {
   GetRatingJobQuery,
   MAX_CPFS_PER_JOB,
-  RATING_BANDS,
   RatingJob,
   ResumeRatingRegenerationCommand,
   StartRatingRegenerationCommand,
-} from '@app/credit';
+} from '@app/credit-application';
+import { RATING_BANDS } from '@app/credit-domain';
 import { ValidationError } from '@app/shared-kernel';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';

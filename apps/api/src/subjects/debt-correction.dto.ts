@@ -1,5 +1,5 @@
 import { Schemas } from '@app/contracts';
-import { AMOUNT_BOUNDS, DEBT_STATUSES } from '@app/credit';
+import { AMOUNT_BOUNDS, DEBT_STATUSES } from '@app/credit-domain';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsCalendarDate } from '../http/calendar-date.validator';

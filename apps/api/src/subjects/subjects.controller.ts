@@ -4,7 +4,7 @@ import {
   GetSubjectConsultationsQuery,
   GetSubjectExportQuery,
   SUBJECT_CURSOR_MAX_LENGTH,
-} from '@app/credit';
+} from '@app/credit-application';
 import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {

@@ -1,5 +1,5 @@
 import { Schemas } from '@app/contracts';
-import { EVENT_TYPES, MOVEMENT_KINDS } from '@app/credit';
+import { EVENT_TYPES, MOVEMENT_KINDS } from '@app/credit-domain';
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {

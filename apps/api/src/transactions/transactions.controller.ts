@@ -1,12 +1,11 @@
+import { BatchValidationError, TransactionEventInput } from '@app/credit-domain';
 import {
-  BatchValidationError,
   CommandSender,
   IngestTransactionsCommand,
-  TransactionEventInput,
   TransactionStore,
   apiSource,
   validateEvents,
-} from '@app/credit';
+} from '@app/credit-application';
 import { recordRejectedItems } from '@app/platform';
 import { Clock, newId } from '@app/shared-kernel';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';

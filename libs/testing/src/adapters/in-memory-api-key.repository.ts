@@ -1,5 +1,5 @@
-import { ApiKeyRecord } from '@app/credit/domain';
-import { ApiKeyRepository } from '@app/credit';
+import { ApiKeyRecord } from '@app/credit-domain';
+import { ApiKeyRepository } from '@app/credit-application';
 
 /** Test adapter of the ApiKeyRepository port: the records in a map, as the PostgreSQL table keeps them. */
 export class InMemoryApiKeyRepository extends ApiKeyRepository {

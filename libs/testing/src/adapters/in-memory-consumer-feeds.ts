@@ -1,7 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
-import { ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldDebts, debtKey } from '@app/credit';
-import { Consumer } from '@app/credit/domain';
-import { Debt } from '@app/credit/domain';
+import { ConsumerFeeds, ConsumerRecordWrite, DebtWrites, HeldDebts, debtKey } from '@app/credit-application';
+import { Consumer, Debt } from '@app/credit-domain';
 import { InMemoryConsumerRepository } from './in-memory-consumer.repository';
 
 /** Test adapter of the feeds port, over the in-memory consumers: what the TypeORM adapter does, without a database. */

@@ -1,6 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
-import { ConsumerRepository } from '@app/credit';
-import { Consumer, DebtRecord } from '@app/credit/domain';
+import { ConsumerRepository } from '@app/credit-application';
+import { Consumer, DebtRecord } from '@app/credit-domain';
 
 /** Test adapter of the A_CONSUMER port: what the TypeORM adapter does, without a database. */
 export class InMemoryConsumerRepository extends ConsumerRepository {

@@ -6,7 +6,7 @@ import {
   AuditVerification,
   SealedAuditEntry,
   SubjectAuditQuery,
-} from '@app/credit';
+} from '@app/credit-application';
 import { Cpf } from '@app/shared-kernel';
 
 /** Test adapter of the AuditLog port: keeps what was recorded, in order, for assertions. */

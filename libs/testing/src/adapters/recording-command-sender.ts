@@ -1,6 +1,9 @@
-import { CommandSender } from '@app/credit';
-import { IngestTransactionsCommand } from '@app/credit';
-import { RatePartitionCommand, RegenerateRatingsCommand } from '@app/credit';
+import {
+  CommandSender,
+  IngestTransactionsCommand,
+  RatePartitionCommand,
+  RegenerateRatingsCommand,
+} from '@app/credit-application';
 
 interface CommandSenderTargets {
   ingestTransactions?: (command: IngestTransactionsCommand) => Promise<unknown>;

@@ -1,4 +1,4 @@
-import { AnalysisCache, ChangeNotifier } from '@app/credit';
+import { AnalysisCache, ChangeNotifier } from '@app/credit-application';
 import type { EventBus } from '@nestjs/cqrs';
 
 /**

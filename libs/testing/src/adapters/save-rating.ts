@@ -1,7 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
-import { RatingRepository } from '@app/credit';
-import { Rating } from '@app/credit/domain';
-import { ratingWrite } from '@app/credit/domain';
+import { RatingRepository } from '@app/credit-application';
+import { Rating, ratingWrite } from '@app/credit-domain';
 
 /** Stores a rating after the CPF's latest, as the rating engine would (tests that need a rating in place). */
 export async function saveRating(

@@ -1,7 +1,5 @@
-import { ConsumerFeeds, debtKey } from '@app/credit';
-import { ConsumerRepository } from '@app/credit';
-import { Address } from '@app/credit/domain';
-import { Debt } from '@app/credit/domain';
+import { ConsumerFeeds, debtKey, ConsumerRepository } from '@app/credit-application';
+import { Address, Debt } from '@app/credit-domain';
 import { aDebt } from '../mothers/consumer.mother';
 import { NOW, daysAfter } from '../mothers/dates.mother';
 import { uniqueCpf } from './unique-cpf';

@@ -1,16 +1,11 @@
+import { Address, Rating, RatingFeatures, noBandMoves, partitionKeysOf, ratingWrite } from '@app/credit-domain';
 import {
-  Address,
   PartitionRun,
-  Rating,
-  RatingFeatures,
   RatingFeaturesRepository,
   RatingJobRecord,
   RatingJobRepository,
   RatingRepository,
-  noBandMoves,
-  partitionKeysOf,
-  ratingWrite,
-} from '@app/credit';
+} from '@app/credit-application';
 import { CalendarDate, Cpf, newId } from '@app/shared-kernel';
 import { saveRating } from '../adapters/save-rating';
 import { collectPages } from '../collect-pages';

@@ -1,5 +1,4 @@
-import type { RedisClient } from '@app/credit/operations';
-import type { Journal } from '@app/credit/operations';
+import type { RedisClient, Journal } from '@app/adapters/redis';
 
 type StreamEntry = [id: string, fields: string[]];
 

@@ -1,4 +1,5 @@
-import { Address, AnalysisCache, CacheLookup, Consumer, ConsumerRepository, Debt } from '@app/credit';
+import { Address, Consumer, Debt } from '@app/credit-domain';
+import { AnalysisCache, CacheLookup, ConsumerRepository } from '@app/credit-application';
 import { CalendarDate, Cpf } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 

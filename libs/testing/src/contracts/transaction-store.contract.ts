@@ -1,4 +1,5 @@
-import { TransactionEvent, TransactionStore, scoringActivityOf } from '@app/credit';
+import { TransactionEvent, scoringActivityOf } from '@app/credit-domain';
+import { TransactionStore } from '@app/credit-application';
 import { Cpf, DAY_MS, Money } from '@app/shared-kernel';
 import { uniqueCpf } from './unique-cpf';
 

@@ -1,4 +1,4 @@
-import { Address, AddressProps } from '@app/credit/domain';
+import { Address, AddressProps } from '@app/credit-domain';
 
 export function anAddressInput(overrides: Partial<AddressProps> = {}): AddressProps {
   return {

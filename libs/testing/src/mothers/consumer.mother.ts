@@ -1,7 +1,6 @@
 import { Cpf } from '@app/shared-kernel';
-import { Consumer } from '@app/credit/domain';
-import { Debt } from '@app/credit/domain';
-import { DebtInput, UpsertConsumerInput } from '@app/credit';
+import { Consumer, Debt } from '@app/credit-domain';
+import { DebtInput, UpsertConsumerInput } from '@app/credit-application';
 import { anAddress, anAddressInput } from './address.mother';
 import { VALID_CPF } from './cpf.mother';
 import { NOW, daysAgo, daysBefore, isoDay } from './dates.mother';

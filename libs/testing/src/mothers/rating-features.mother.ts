@@ -1,6 +1,6 @@
 import { CalendarDate, Cpf } from '@app/shared-kernel';
-import { UpsertRatingFeaturesInput } from '@app/credit';
-import { RatingFeatures } from '@app/credit/domain';
+import { UpsertRatingFeaturesInput } from '@app/credit-application';
+import { RatingFeatures } from '@app/credit-domain';
 import { anAddress, anAddressInput } from './address.mother';
 import { VALID_CPF } from './cpf.mother';
 import { NOW } from './dates.mother';

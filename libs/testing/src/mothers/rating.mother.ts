@@ -1,5 +1,5 @@
 import { Cpf } from '@app/shared-kernel';
-import { Rating, RatingProps } from '@app/credit/domain';
+import { Rating, RatingProps } from '@app/credit-domain';
 import { VALID_CPF } from './cpf.mother';
 import { NOW } from './dates.mother';
 

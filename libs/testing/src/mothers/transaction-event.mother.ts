@@ -1,4 +1,4 @@
-import { TransactionEvent, TransactionEventInput, parseTransactionEvent } from '@app/credit/domain';
+import { TransactionEvent, TransactionEventInput, parseTransactionEvent } from '@app/credit-domain';
 import { VALID_CPF } from './cpf.mother';
 import { NOW, daysBefore } from './dates.mother';
 

@@ -1,8 +1,0 @@
-import { ApiKeyRecord } from '../../domain/access/api-key';
-
-export abstract class ApiKeyRepository {
-  abstract create(record: ApiKeyRecord): Promise<void>;
-  abstract findById(id: string): Promise<ApiKeyRecord | null>;
-  abstract revoke(id: string, at: Date): Promise<boolean>;
-  abstract list(): Promise<ApiKeyRecord[]>;
-}
