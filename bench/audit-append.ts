@@ -1,17 +1,6 @@
 /**
- * What one audit row costs PostgreSQL, and which part of the table's definition that cost comes from.
- *
- * Every read of personal data appends a row to the hash-chained audit log, so at 3,500 cached reads/s PostgreSQL spends
- * about 30% of a core on audit rows (BENCHMARKS.md, section 1). This script appends the same rows through the real
- * appender (TypeormAuditLog: advisory lock, chain head, one INSERT ... unnest per batch of up to 2,000, commit) into
- * a schema of its own, once with the table as migrated and once per variant that drops a part of it:
- *   - format CHECKs: the regular-expression CHECKs (masked CPF, no bare CPF in cpf_hash, hex hashes, upper-case codes),
- *     also tried spelled with string functions (translate, substr) instead of regular expressions
- *   - UNIQUE(hash): the unique index on the entry hash
- *   - subject index: (cpf_hash, at DESC), which serves a data subject's consultations
- * The variants exist only in this script's scratch schemas; nothing here changes the shipped table.
- *
- *   npm run bench:audit -- [--rows 100000] [--rounds 2]
+ * What one audit row costs PostgreSQL, and which part of the table's definition it comes from.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:audit -- --help`.
  */
 import 'reflect-metadata';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';

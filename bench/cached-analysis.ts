@@ -1,17 +1,6 @@
 /**
- * Cached read of GET /v1/credit-analyses/:cpf, three servers, one run, same Redis, same JSON documents:
- *   (a) our API, compiled, as its own process on the production profile (PostgreSQL, MongoDB, Elasticsearch, Redis,
- *       RabbitMQ), demo data loaded with DEMO_CONSUMERS and warmed so every request is a cache hit;
- *   (b) bare Fastify 5 + one ioredis GET returning the stored JSON as-is: the ceiling;
- *   (c) a typical NestJS + Express + @nestjs/cache-manager CacheInterceptor endpoint on the same Redis;
- *   (y) the same-work yardstick: bare Fastify doing what a cached read here must do (key, purpose, CPF, rate window,
- *       audit entry and inquiry journalled) in one Redis round trip (bench/baselines/fastify-redis-audited.ts).
- * Prints throughput and latency under saturation (autocannon, 100 connections, no pipelining, medians of rounds) and
- * latency at a fixed moderate rate. Loopback only. The API's data lives in a database, MongoDB database and index of
- * its own (kept between runs, see --fresh/--drop-data), its broker traffic in a per-run RabbitMQ virtual host, and the
- * cache of all three servers in a Redis logical database of the benchmark's own.
- *
- *   npm run bench:cached -- --help
+ * The cached analysis read against three baselines, in one run on the same Redis.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:cached -- --help`.
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
@@ -228,10 +217,7 @@ async function indexStats(esUrl: string, index: string): Promise<{ searches: num
   return { searches: Number(total?.search?.query_total ?? 0), indexed: Number(total?.indexing?.index_total ?? 0) };
 }
 
-/**
- * Sums the pauses of `node --trace-gc` lines ("… ms: Scavenge 148.6 (171.1) -> 139.0 (173.1) MB, 7.76 / 0.61 ms …") by
- * kind.
- */
+/** Sums the pauses of `node --trace-gc` lines by kind (Scavenge, Mark-Compact…). */
 function gcPauses(log: string): string {
   const byKind = new Map<string, number[]>();
   for (const [, kind, pause] of log.matchAll(

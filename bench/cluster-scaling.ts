@@ -1,16 +1,6 @@
 /**
- * The same workloads on the single-node servers and on the cluster profile, interleaved round by round on this one
- * machine: (1) cached analysis reads under saturation (autocannon, keep-alive, round robin over the CPFs), through
- * one API process on the single-node servers, and through HAProxy to the profile's two API replicas on the Redis
- * Cluster; (2) ingestion of a stream of events published to RabbitMQ with confirms, timed from the first publish to the
- * last event readable in Elasticsearch, by one ingestion worker on the single-node servers and by the profile's two
- * workers on the RabbitMQ and Elasticsearch clusters.
- *
- * Needs both running: `npm run services:up` and `npm run cluster:up` (started with a rate limit above what a round
- * sends, e.g. RATE_LIMIT_PER_MINUTE=1000000). Both sides read the consumers of the profile's PostgreSQL and MongoDB
- * databases (shared servers); the single-node side writes to an index and Redis namespace of its own.
- *
- *   npm run bench:scaling -- --help
+ * The same workloads on the single-node servers and on the cluster profile, interleaved.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:scaling -- --help`.
  */
 import 'reflect-metadata';
 import { EXCHANGES, QUEUES } from '@app/contracts';

@@ -1,16 +1,6 @@
 /**
- * Debt reports over RabbitMQ, as a creditor feeds them: the compiled ingestion-worker on real PostgreSQL (field
- * encryption on), Redis (audit journal) and RabbitMQ; a partner identity created as `npm run partner -- create` does
- * it;
- * N consumer records first, then rounds of debt reports in batches of B, alternating new registrations and changes
- * (update amount, renegotiate, pay, remove) to those registered, each round timed from its first publish to its last
- * receipt on the partner's own queue. Prints records/s, reports/s per round and the median per kind, the ratio of the
- * two kinds within the run, and checks that every item was accepted and that PostgreSQL holds exactly what was sent.
- *
- * Isolation: a PostgreSQL database, RabbitMQ virtual host, Redis logical database and broker user of its own, removed
- * at the end.
- *
- *   npm run bench:debts -- --help
+ * Creditors' debt feeds over RabbitMQ by the compiled ingestion-worker, checked against PostgreSQL.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:debts -- --help`.
  */
 import 'reflect-metadata';
 import { BatchReceiptV1, EXCHANGES, QUEUES, deadLetterQueue, receiptsQueue } from '@app/contracts';

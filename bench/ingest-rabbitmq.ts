@@ -1,14 +1,6 @@
 /**
- * Sustained ingestion over RabbitMQ, as a partner feeds it: the compiled ingestion-worker runs as its own process on
- * the real servers (PostgreSQL, MongoDB, Elasticsearch, RabbitMQ, Redis), K events are published in batches of B to
- * credit.commands / credit.transactions.ingest.v1 on a confirm channel, and the run ends when the Elasticsearch index
- * holds exactly K documents. Prints events/s from the first publish to the last event stored, the publish rate, and
- * a zero-loss check: stored count == sent count and the stored sum of amountCents (ES sum aggregation) == the sum sent.
- *
- * Isolation: a per-run Elasticsearch index (ELASTICSEARCH_INDEX=bench-<ts>), RabbitMQ virtual host, PostgreSQL and
- * MongoDB database, all removed at the end. Loopback only.
- *
- *   npm run bench:ingest -- --help
+ * Sustained ingestion over RabbitMQ by the compiled ingestion-worker, with a zero-loss check.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:ingest -- --help`.
  */
 import 'reflect-metadata';
 import { EXCHANGES, QUEUES, deadLetterQueue } from '@app/contracts';

@@ -1,12 +1,6 @@
 /**
- * What recording metrics adds to each cached read the fast path serves, measured in this process on the real code:
- * the meteredFastPath wrapper (two clock reads, one histogram observation), the read step's lookup counter and the
- * timing of its one Redis command (instrumentRedis), around a hook that does nothing else, against the same hook as it
- * runs with METRICS_ENABLED=false. Rounds alternate on/off; medians are reported. An end-to-end run (`npm run
- * bench:cached -- --servers a,m`) on two shared cores cannot resolve
- * a difference of a few microseconds; this can, and says what fraction of a request's API CPU it is.
- *
- *   npm run bench:metrics -- [--calls N] [--rounds N]
+ * What recording metrics adds to each cached read the fast path serves.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:metrics -- --help`.
  */
 import { readStepLookupCounter, instrumentRedis, setMetricsEnabled } from '@app/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,17 +1,6 @@
 /**
- * Rating regeneration of the whole base, as production runs it: the compiled API and N compiled rating-workers as
- * processes of their own over a RabbitMQ virtual host of the run, on the data set of bench/lib/scale-data.ts
- * (PostgreSQL, FerretDB, Elasticsearch, Redis). Each round, for each worker count asked for:
- *
- *   - a model release: the workers are started with a new model artefact (the built-in one under another version, its
- *     intercept moved so bands shift) and POST /v1/ratings/regenerations {"scope": "ALL", "modelVersion": ...}
- *     rewrites every rating;
- *   - then the same job again, which changes nothing.
- *
- * Prints ratings per second (POST → COMPLETED seen), partitions, each worker's peak RSS, band moves and where the CPU
- * went. Rounds interleave the worker counts, so 1 and 2 workers are compared in the same conditions.
- *
- *   npm run bench:regen -- --consumers 100000 --workers 1,2 --rounds 2
+ * Regenerating every rating with the compiled API and N rating workers, a model release then a no-op job.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:regen -- --help`.
  */
 import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

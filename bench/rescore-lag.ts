@@ -1,14 +1,6 @@
 /**
- * How far ratings lag the data after a burst of ingestion, with the apps as production runs them: the compiled
- * ingestion-worker and rating-worker as processes of their own over a RabbitMQ virtual host of the run, on a fresh
- * data set of bench/lib/scale-data.ts (N consumers with debts, features, a rating and 10 events each).
- *
- * K new events over those N CPFs are published in batches of B on a confirm channel, as a partner would. The clock
- * that matters starts when the last event is stored (Elasticsearch holds them all) and stops when the rating-worker
- * reports nothing left to re-score (its status endpoint: no rescore message held or queued). Then every CPF's stored
- * rating is checked against one computed afresh from the stores: "current" means they all agree.
- *
- *   npm run bench:rescore -- --consumers 2000 --events 100000
+ * How far ratings lag the data after a burst of ingestion, and whether they all end current.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:rescore -- --help`.
  */
 import 'reflect-metadata';
 import { EXCHANGES, QUEUES } from '@app/contracts';

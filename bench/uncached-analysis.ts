@@ -1,18 +1,6 @@
 /**
- * Uncached GET /v1/credit-analyses/:cpf at scale: every measured request misses the analysis cache, so A (PostgreSQL),
- * B (FerretDB) and C (Elasticsearch) are read in parallel and assembled, as GetCreditAnalysisHandler does on a miss.
- *
- * How the miss is made honest: the compiled API runs as its own process on the production profile (auth, rate limit,
- * audit, Redis cache, inquiry recording), and within each measured phase every CPF is read exactly once, from a
- * Redis logical database of the benchmark's own whose analysis keys are deleted before the phase. A hit never
- * searches Elasticsearch and a miss searches it once, so the index's search counter proves the misses (printed).
- * A second table times each store's read alone (in this process, through our adapters, one call at a time), to show
- * which part grows with the number of consumers or of events per CPF.
- *
- * Data: bench/lib/scale-data.ts (generated consumers with features, a rating and events; kept between runs, see
- * --fresh/--drop-data). Load first, outside the benchmark lock, then measure under it:
- *   npm run bench:uncached -- --load-only
- *   flock /tmp/bench.lock npm run bench:uncached
+ * Uncached analysis reads at scale, every measured request a miss; and each store's read alone.
+ * How it works: docs/benchmarks.md. Run: `npm run bench:uncached -- --help`.
  */
 import 'reflect-metadata';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -466,7 +454,7 @@ async function main(): Promise<void> {
         const need = Math.ceil(opts.rate * opts.duration * 1.05) + 5;
         await measure(`e10, ${opts.rate} req/s`, take(need), atRate);
         for (const c of concurrencies) {
-          // Enough distinct CPFs for the phase at up to 1,000 req/s; with fewer, the phase stops when they are used up.
+          // Enough distinct CPFs for the phase at the rates asked; with fewer, the phase stops when they are used up.
           const paths = take(
             Math.min(Math.floor((e10.length - taken) / (concurrencies.length + 1)), 1000 * opts.duration),
           );

@@ -39,7 +39,7 @@ const ADDRESS = {
   postalCode: '01310200',
 };
 
-export const DEBT_REPORTS_EXAMPLE = {
+const DEBT_REPORTS_EXAMPLE = {
   batchId: 'acme-debts-2025-06-01-0001',
   reports: [
     {
@@ -71,7 +71,7 @@ export const DEBT_REPORTS_EXAMPLE = {
   ],
 };
 
-export const CONSUMER_RECORDS_EXAMPLE = {
+const CONSUMER_RECORDS_EXAMPLE = {
   batchId: 'acme-consumers-2025-06-01-0001',
   records: [
     { cpf: '12345678909', name: 'Maria da Silva Santos', address: { ...ADDRESS, postalCode: '01310-200' } },

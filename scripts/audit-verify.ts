@@ -16,7 +16,7 @@ const noCpfHasher = (): string => {
   throw new Error('audit:verify never hashes a CPF');
 };
 
-export interface AuditChainReport {
+interface AuditChainReport {
   verification: AuditVerification;
   message: string;
   /** 0 when the chain is intact and matches every anchor, 1 when it is broken or does not. */

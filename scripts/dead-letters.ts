@@ -10,11 +10,11 @@ import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Get
  *   npm run dlq -- replay <queue> [--limit N] [--code CODE]
  */
 
-export const DEFAULT_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const DEFAULT_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const BODY_PREVIEW = 200;
 const DLQ_SUFFIX = deadLetterQueue('');
 
-export interface DeadLetter {
+interface DeadLetter {
   queue: string;
   messageId?: string;
   correlationId?: string;
@@ -28,7 +28,7 @@ export interface DeadLetter {
   body: string;
 }
 
-export interface DeadLetterListing {
+interface DeadLetterListing {
   queue: string;
   /** Ready messages in the queue when it was looked at; `messages` holds at most `limit` of them. */
   total: number;
@@ -37,7 +37,7 @@ export interface DeadLetterListing {
   missing?: boolean;
 }
 
-export interface ListOptions {
+interface ListOptions {
   url?: string;
   /** A work queue (`credit.x.v1`) or its DLQ (`credit.x.v1.dlq`); all DLQs of the topology when omitted. */
   queue?: string;
@@ -45,7 +45,7 @@ export interface ListOptions {
   limit?: number;
 }
 
-export interface ReplayOptions {
+interface ReplayOptions {
   url?: string;
   queue: string;
   /** Most messages replayed. */
@@ -54,7 +54,7 @@ export interface ReplayOptions {
   code?: string;
 }
 
-export interface ReplayResult {
+interface ReplayResult {
   deadLetterQueue: string;
   examined: number;
   replayed: number;
@@ -81,7 +81,7 @@ const STRIPPED_HEADERS = new Set<string>([
   'x-last-death-reason',
 ]);
 
-export const workQueueOf = (queue: string): string =>
+const workQueueOf = (queue: string): string =>
   queue.endsWith(DLQ_SUFFIX) ? queue.slice(0, -DLQ_SUFFIX.length) : queue;
 
 function text(value: unknown): string | undefined {

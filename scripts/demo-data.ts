@@ -11,19 +11,13 @@ import {
 import { postgresDataSource } from '@app/adapters/postgres';
 
 /**
- * Finds and removes what the demo loader wrote into real servers (DEMO_CONSUMERS set with server URLs):
- *
- *   npm run demo -- status     how many demo records each configured store holds
- *   npm run demo -- remove     deletes them: consumer rows marked demo (with their debts), the rating features and
- *                              ratings of the CPFs listed in demo_records, and events marked demo
- *
- * A consumer written through the API after the demo loaded is no longer marked and stays. The audit log is append-only
- * and keeps its entries of the demo's ratings; cached analyses expire within ANALYSIS_TTL_SECONDS. Uses the same
- * environment as the apps (DATABASE_URL, MONGODB_URL, ELASTICSEARCH_URL, ELASTICSEARCH_INDEX).
+ * `npm run demo -- status|remove`: counts or removes what the demo loader wrote into real servers (README, Commands),
+ * with the apps' environment. A consumer written through the API since is no longer demo data and stays; the
+ * append-only audit log keeps its entries, and cached analyses expire within ANALYSIS_TTL_SECONDS.
  */
 
 /** Demo records per store; null where the store is not configured (embedded stores die with their process). */
-export interface DemoCounts {
+interface DemoCounts {
   consumers: number | null;
   ratingSubjects: number | null;
   events: number | null;

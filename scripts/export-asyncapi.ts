@@ -106,8 +106,6 @@ async function recordTopology(): Promise<DeclaredTopology> {
 // What the contracts cannot say: titles, prose and examples. Payload schemas are never written here.
 // ---------------------------------------------------------------------------------------------------------------------
 
-const CORRELATION = 'b3c1f7a2-5d2e-4c1b-9a57-2f0e8d4c6a10';
-
 const BATCH_EXAMPLE = {
   batchId: 'partner-acme-2025-06-01T10:00Z-0001',
   events: [
@@ -780,7 +778,7 @@ const { ok, analysis, error } = await reply; // ok: false → error.code, error.
 ${feedsExample()}`;
 }
 
-export async function buildAsyncApi(): Promise<Record<string, unknown>> {
+async function buildAsyncApi(): Promise<Record<string, unknown>> {
   const topology = await recordTopology();
   const patterns = Object.keys(MESSAGE_SCHEMAS);
   const missing = patterns.filter((p) => !MESSAGE_DOCS[p]);

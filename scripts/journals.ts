@@ -11,19 +11,9 @@ import {
 } from '@app/adapters/redis';
 
 /**
- * Operator tool for the Redis journals (audit entries on their way to PostgreSQL, bureau inquiries on their way to
- * Elasticsearch, change events waiting for RabbitMQ): how far behind they are, which relays read them, and what was
- * dead-lettered and why. Once the cause
- * of a dead letter is fixed, `requeue` puts it back into its journal for the relays; `discard` removes named entries
- * that can never be delivered (the readiness probe stays degraded while any are left).
- *
- *   npm run journals -- status
- *   npm run journals -- dead <audit|inquiry|events> [--limit N]
- *   npm run journals -- requeue <audit|inquiry|events> [--limit N]
- *   npm run journals -- discard <audit|inquiry|events> --ids <shard/dead-entry-id,...>
- *
- * REDIS_URL (or REDIS_CLUSTER_NODES) and REDIS_NAMESPACE as the apps use them. Each journal is a stream per shard;
- * the tool adds them up, and names a dead entry by its shard and id (`3/1764000000000-0`).
+ * Operator tool for the Redis journals (USAGE below; docs/operations.md): backlog, relays, and dead entries with their
+ * reasons, to requeue once the cause is fixed or discard. It adds up each journal's per-shard streams and names a dead
+ * entry by shard and id (`3/1764000000000-0`); REDIS_URL or REDIS_CLUSTER_NODES and REDIS_NAMESPACE as the apps.
  */
 
 export const USAGE = `usage: npm run journals -- status
@@ -33,7 +23,7 @@ export const USAGE = `usage: npm run journals -- status
 
 const PREVIEW = 300;
 
-export interface JournalStatus {
+interface JournalStatus {
   journal: JournalName;
   /** Entries in the stream: not yet delivered, or delivered and not yet acknowledged. */
   backlog: number;
@@ -49,7 +39,7 @@ export interface JournalStatus {
   dead: number;
 }
 
-export interface DeadEntry {
+interface DeadEntry {
   /** Shard and id in that shard's dead-letter stream (`3/1764000000000-0`): what `discard --ids` takes. */
   id: string;
   /** Id the entry had in its journal. */
@@ -59,7 +49,7 @@ export interface DeadEntry {
   entry: string;
 }
 
-export interface RelayStatus {
+interface RelayStatus {
   name: string;
   pending: number;
   idleMs: number;

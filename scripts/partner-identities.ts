@@ -10,16 +10,16 @@ import {
 import { randomBytes } from 'node:crypto';
 
 /** The tag that marks a broker user as a partner's, so `list` and `revoke` never touch the platform's own users. */
-export const PARTNER_TAG = 'credit-partner';
+const PARTNER_TAG = 'credit-partner';
 
-export interface PartnerGrant {
+interface PartnerGrant {
   /** Routing keys of the commands exchange the partner may publish. */
   commands: string[];
   /** Routing keys of the events exchange the partner may bind its own queues to. */
   events: string[];
 }
 
-export interface BrokerPermissions {
+interface BrokerPermissions {
   configure: string;
   write: string;
   read: string;
@@ -32,15 +32,11 @@ const anyOf = (literals: readonly string[]) => `^(${literals.map(escape).join('|
 const NOTHING = '^$';
 
 /**
- * Least privilege, in RabbitMQ's terms. Configure (declare, delete): the partner's own queues only, named
- * `partner.<name>.`, so it cannot declare an unprefixed queue. Write: the commands exchange, to publish, and its own
- * queues, to bind them; never the default exchange, so it cannot publish straight into a queue. Read: its own queues,
- * to consume, and the events exchange when it may hear events, to bind to it; never the platform's queues or their
- * dead letters, nor another partner's. Topic permissions then narrow the routing keys: on the commands exchange, the
- * commands granted; on the events exchange, the events granted. RabbitMQ itself refuses a message whose user_id is
- * not the connection's user, so no partner can publish as another.
+ * Least privilege, in RabbitMQ's terms (docs/architecture.md, "Partner identities"): configure its `partner.<name>.`
+ * queues; write those and the commands exchange, never the default one; read its queues and, if granted, the events
+ * exchange. Topic permissions narrow both exchanges to the routing keys granted.
  */
-export function partnerPermissions(partner: string, grant: PartnerGrant): BrokerPermissions {
+function partnerPermissions(partner: string, grant: PartnerGrant): BrokerPermissions {
   const own = `${escape(partnerQueuePrefix(partner))}.*`;
   return {
     configure: `^${escape(partnerQueuePrefix(partner))}`,
@@ -54,12 +50,12 @@ export function partnerPermissions(partner: string, grant: PartnerGrant): Broker
 }
 
 /** The grant a topic permission's pattern encodes, read back for `list`. */
-export function keysOf(pattern: string | undefined): string[] {
+function keysOf(pattern: string | undefined): string[] {
   const m = /^\^\((.*)\)\$$/.exec(pattern ?? '');
   return m ? m[1]!.split('|').map((k) => k.replace(/\\(.)/g, '$1')) : [];
 }
 
-export function checkGrant(partner: string, grant: PartnerGrant): void {
+function checkGrant(partner: string, grant: PartnerGrant): void {
   if (!PARTNER_NAME_PATTERN.test(partner)) {
     throw new Error(`partner name "${partner}" must be 2-40 lower-case letters, digits or hyphens (no dots)`);
   }
@@ -75,7 +71,7 @@ export function checkGrant(partner: string, grant: PartnerGrant): void {
   }
 }
 
-export interface ManagementTarget {
+interface ManagementTarget {
   /** http(s)://host:port of the management API, without a path. */
   api: string;
   /** The operator's (administrator) user and password. */
@@ -104,7 +100,7 @@ export function managementTarget(env: NodeJS.ProcessEnv = process.env): Manageme
   };
 }
 
-export interface PartnerSummary {
+interface PartnerSummary {
   name: string;
   commands: string[];
   events: string[];

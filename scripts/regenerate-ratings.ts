@@ -1,11 +1,7 @@
 /**
- * Regenerates ratings through the running API and draws the job's progress:
- *   npm run ratings:regenerate -- --all
- *   npm run ratings:regenerate -- --all --model woe-logistic-v2     # a model release: the workers must run that model
- *   npm run ratings:regenerate -- --cpf 12345678909 --cpf 98765432100
- *   npm run ratings:regenerate -- --resume <job id>
- * When the job completes it prints, per band, how many consumers moved up, down or stayed.
- * API_URL (default http://127.0.0.1:3000) and API_KEY (a key with ratings:admin) come from the environment.
+ * Regenerates ratings through the running API (`--all [--model <version>]`, `--cpf <cpf>...`, `--resume <job id>`),
+ * draws the job's progress and prints the band moves (docs/rating-engine.md, "A model release"). API_URL and API_KEY
+ * (a key with ratings:admin) come from the environment.
  */
 const base = process.env.API_URL ?? 'http://127.0.0.1:3000';
 const key = process.env.API_KEY;

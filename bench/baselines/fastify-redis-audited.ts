@@ -1,11 +1,6 @@
 /**
- * The same-work yardstick for the cached analysis read: what a careful engineer would write by hand to do the work a
- * bureau's cached read must do, and nothing more. Per request: hash the presented API key and look it up, check the
- * scope and the declared purpose, check the CPF's digits, key-hash the CPF for the audit entry, then one Redis round
- * trip (a Lua script) that counts the client's rate window, reads the stored analysis and appends an audit entry and
- * a bureau inquiry to two streams. The stored JSON is sent as it is. It mirrors ../shared/perf/fastify-redis-audited.js
- * (see ../shared/PERFORMANCE.md), written here so it runs on the bench's Redis database and key prefix.
- * Env: PORT, REDIS_URL (with the bench's logical database), KEY_PREFIX, API_KEY (the key the bench presents).
+ * The same-work yardstick for the cached read: bare Fastify doing what a cached read must do.
+ * How it works: docs/benchmarks.md. bench/cached-analysis.ts starts it with PORT, REDIS_URL, KEY_PREFIX and API_KEY.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';

@@ -1,10 +1,10 @@
 /**
  * What a typical team writes: NestJS on Express, @nestjs/cache-manager's CacheInterceptor in front of the handler,
  * cache-manager 7 + Keyv + KeyvAdapter(cache-manager-ioredis-yet) on the same Redis, wired as the app's
- * RedisCacheModule
- * does. On a miss the handler reads the analysis (here: the stored JSON from Redis, parsed) and returns the object; the
- * interceptor caches it under the request URL, so once warm every request is a hit served by the interceptor.
- * Env: PORT, REDIS_URL (with the bench's logical database), KEY_PREFIX. GET /bench/misses counts handler runs.
+ * RedisCacheModule does. On a miss the handler reads the analysis (here: the stored JSON from Redis, parsed) and
+ * returns the object; the interceptor caches it under the request URL, so once warm every request is a hit served by
+ * the interceptor. Env: PORT, REDIS_URL (with the bench's logical database), KEY_PREFIX. GET /bench/misses counts
+ * handler runs.
  */
 import 'reflect-metadata';
 import { CacheInterceptor, CacheModule } from '@nestjs/cache-manager';

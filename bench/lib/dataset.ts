@@ -8,10 +8,10 @@ import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es
 /**
  * The API's demo data for the cached-read benchmark: a PostgreSQL database, a MongoDB database and an Elasticsearch
  * index of its own on the shared servers, written with field-encryption keys of its own (random, made when the set is
- * created). Loading 2,000 demo consumers takes over a minute on this machine, so the set is kept between runs; its
- * names and keys live in bench/.data/ (git-ignored, mode 600). The keys protect synthetic demo data only.
+ * created). Loading the demo consumers is slow, so the set is kept between runs; its names and keys live in
+ * bench/.data/ (git-ignored, mode 600). The keys protect synthetic demo data only.
  */
-export interface DataSet {
+interface DataSet {
   cpfs: number;
   pgName: string;
   mongoName: string;

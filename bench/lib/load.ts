@@ -2,8 +2,8 @@ import autocannon from 'autocannon';
 import http from 'node:http';
 
 /**
- * Latency histogram with 10 µs buckets up to 10 s (anything slower lands in the last bucket). autocannon's own
- * histogram keeps whole milliseconds, too coarse for a p99 target of 5 ms, so responses are recorded here as well.
+ * Latency histogram in buckets of BUCKET_MS up to 10 s (anything slower lands in the last bucket). autocannon's own
+ * histogram keeps whole milliseconds, too coarse for a p99 target of a few, so responses are recorded here as well.
  */
 export class LatencyHistogram {
   private static readonly BUCKET_MS = 0.01;
@@ -83,7 +83,7 @@ function run(
   });
 }
 
-export interface SaturationOptions {
+interface SaturationOptions {
   url: string;
   paths: string[];
   headers: Record<string, string>;
@@ -102,7 +102,7 @@ export function saturate(o: SaturationOptions): Promise<Measurement> {
   return autocannonRoundRobin(o, o.maxRequests ? { amount: o.maxRequests } : {});
 }
 
-/** autocannon over `o.paths` round-robin (one shared counter), every response into the 10 µs histogram. */
+/** autocannon over `o.paths` round-robin (one shared counter), every response into a LatencyHistogram. */
 async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocannon.Options>): Promise<Measurement> {
   let next = 0;
   const histogram = new LatencyHistogram();
@@ -123,7 +123,7 @@ async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocan
   return measured(result, histogram, non200);
 }
 
-export interface PacedOptions {
+interface PacedOptions {
   url: string;
   paths: string[];
   headers: Record<string, string>;
@@ -134,18 +134,16 @@ export interface PacedOptions {
 }
 
 /**
- * Open-loop load at a fixed rate: requests are started on a schedule (every millisecond, as many as are due), whatever
- * the answers do, so a slow answer never delays the next request (no coordinated omission). Latency counts from the
- * moment the request is sent; how late sends were against the schedule (timer ticks of 1 ms) is reported apart.
- * autocannon's `overallRate` is not used for this table: it gives each connection a budget per
- * second that the connection spends back-to-back at the start of the second, so at 2,000 req/s over 100 connections all
- * 100 fire at once and the latency measured is that of a 100-deep burst, not of a steady moderate load.
+ * Open-loop load at a fixed rate: requests start on a schedule (every timer tick, as many as are due) whatever the
+ * answers do, so a slow answer never delays the next one (no coordinated omission); lateness is reported apart.
+ * Not autocannon's `overallRate`: each connection spends its budget back-to-back at the start of the second, so the
+ * latency measured would be that of a burst, not of a steady moderate load.
  */
 export async function paced(o: PacedOptions): Promise<Measurement> {
   const target = new URL(o.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets });
   const histogram = new LatencyHistogram();
-  /** How late each request left against its schedule (1 ms timer ticks, event-loop stalls of this process). */
+  /** How late each request left against its schedule (timer ticks, event-loop stalls of this process). */
   const lag = new LatencyHistogram();
   let non200 = 0;
   let errors = 0;

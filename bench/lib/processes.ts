@@ -33,11 +33,10 @@ function newestSource(dir: string): number {
 }
 
 /**
- * Compiles the apps into dist/ with `npm run build` (10-20 s on 2 cores) so the benchmark measures the code as it is:
- * 'auto' builds when a source under apps/, libs/ or scripts/ is newer than dist/, 'always' and 'never' do what they
- * say.
- * Type errors in files other people are editing do not stop tsc from emitting; they are reported, not fatal, as long
- * as the entry points exist.
+ * Compiles the apps into dist/ with `npm run build` so the benchmark measures the code as it is: 'auto' builds when a
+ * source under apps/, libs/ or scripts/ is newer than dist/, 'always' and 'never' do what they say. Type errors in
+ * files other people are editing do not stop tsc from emitting; they are reported, not fatal, as long as the entry
+ * points exist.
  */
 export function build(mode: string): void {
   if (!['auto', 'always', 'never'].includes(mode)) throw new Error('--build must be auto, always or never');

@@ -17,7 +17,7 @@ interface CpuProfile {
 /**
  * Where a frame's code comes from: an npm package, a part of this repo, Node itself, or V8's own buckets (GC, idle).
  */
-export function categoryOf(url: string, functionName: string): string {
+function categoryOf(url: string, functionName: string): string {
   if (!url) {
     if (functionName === '(garbage collector)') return '(garbage collector)';
     if (functionName === '(idle)') return '(idle)';

@@ -45,19 +45,9 @@ import { ROOT } from './processes';
 import { Servers, createDatabase, dropDatabase, dropIndex, dropMongoDatabase, es, mongoUrlFor } from './resources';
 
 /**
- * A data set at scale for the uncached-analysis and regeneration benchmarks: N generated consumers (A, PostgreSQL,
- * field-encrypted), their rating features and one rating each (B, FerretDB), and their events (C, Elasticsearch),
- * in a PostgreSQL database, MongoDB database and index of its own. Every consumer i is generated from its own seed,
- * so the set is the same on every machine and any consumer can be regenerated without the others.
- *
- * Events per CPF: consumers 0..heavy-1 have 1,000 events (group e1000), heavy..2*heavy-1 have 100 (e100), the rest 10
- * (e10). With 100,000 consumers and heavy = 0 that is exactly 1,000,000 events.
- *
- * Loaded through our adapters on the production profile, in bulk: TypeormConsumerRepository.saveMany (encryption and
- * look-up hash as in production), the Mongoose models with our mappers (insertMany),
- * ElasticsearchTransactionStore.append
- * with eventual visibility (bulks of 5,000, one refresh at the end). The rating stored for each consumer is the one our
- * scorer computes from the same data, so a regeneration right after loading finds it unchanged.
+ * A data set at scale for the uncached-analysis and regeneration benchmarks, in stores of its own: N consumers, each
+ * generated from its own seed (the same set on every machine), with features, a rating our scorer computes (so a
+ * regeneration right after loading changes nothing) and events, loaded through our adapters (docs/benchmarks.md).
  */
 export interface ScaleSet {
   consumers: number;
@@ -137,7 +127,7 @@ export interface Generated {
 }
 
 /** Consumer i of a set around `today` (UTC midnight, ms); events spread over the last 180 days. */
-export function generateConsumer(i: number, heavy: number, today: number): Generated {
+function generateConsumer(i: number, heavy: number, today: number): Generated {
   const rnd = seededRandom(0x9e3779b1 ^ (i * 2654435761));
   const cpf = cpfOf(i);
   const [city, state, cep] = pick(rnd, CITIES);

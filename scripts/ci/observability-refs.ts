@@ -5,9 +5,9 @@ import type { Metric, MetricObject } from 'prom-client';
 import { PROCESS_SPECIFIC_METRICS, collectProcessMetrics, metricsRegistry } from '@app/platform';
 
 const ROOT = join(__dirname, '..', '..');
-export const RULES_DIR = join(ROOT, 'ops/prometheus/rules');
-export const DASHBOARDS_DIR = join(ROOT, 'ops/grafana');
-export const OPERATIONS_DOC = join(ROOT, 'docs/operations.md');
+const RULES_DIR = join(ROOT, 'ops/prometheus/rules');
+const DASHBOARDS_DIR = join(ROOT, 'ops/grafana');
+const OPERATIONS_DOC = join(ROOT, 'docs/operations.md');
 
 /** Labels Prometheus adds to every series it scrapes (`app` comes from the targets files). */
 const SCRAPE_LABELS = ['app', 'instance', 'job'];
@@ -43,7 +43,7 @@ export function metricNamesIn(expr: string): string[] {
   return [...new Set([...names].map((m) => m[1]!))];
 }
 
-export interface Expression {
+interface Expression {
   /** Where it was found: `rules credit.rules.yml: alert X`, `dashboard credit-overview.json: panel "Y"`. */
   where: string;
   expr: string;
@@ -80,7 +80,7 @@ interface Panel {
 }
 
 /** Parses each dashboard (a JSON error fails the check) and lists its panels' queries and its variables' queries. */
-export function dashboardExpressions(dir = DASHBOARDS_DIR): { expressions: Expression[]; problems: string[] } {
+function dashboardExpressions(dir = DASHBOARDS_DIR): { expressions: Expression[]; problems: string[] } {
   const expressions: Expression[] = [];
   const problems: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

@@ -6,8 +6,7 @@ import { FeatureColumn } from './woe-model';
  * method reaches the published accuracy. (The production card uses only the columns our domain can supply; see
  * domain-features.ts.)
  */
-export const TAIWAN_PROTECTED = ['SEX', 'MARRIAGE'] as const;
-export const GERMAN_PROTECTED = ['A9', 'A20'] as const;
+const GERMAN_PROTECTED = ['A9', 'A20'] as const;
 
 const numeric = (name: string, values: Float64Array, binning: FeatureColumn['binning'] = {}): FeatureColumn => ({
   name,

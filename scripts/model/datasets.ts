@@ -47,7 +47,7 @@ function readVerified(name: DatasetName): { text: string; sha256: string } {
 
 const lines = (text: string): string[] => text.split(/\r?\n/).filter((l) => l.trim().length > 0);
 
-export const TAIWAN_COLUMNS = [
+const TAIWAN_COLUMNS = [
   'LIMIT_BAL',
   'SEX',
   'EDUCATION',
@@ -122,8 +122,4 @@ export function loadGerman(): Dataset {
   }
   const bad = Uint8Array.from(rows, (r) => (r[20] === '2' ? 1 : 0));
   return { name: 'german', sha256, rowCount: rows.length, bad, numeric, categorical };
-}
-
-export function loadDataset(name: DatasetName): Dataset {
-  return name === 'taiwan' ? loadTaiwan() : loadGerman();
 }

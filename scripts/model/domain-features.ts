@@ -11,7 +11,7 @@ import { FeatureColumn } from './woe-model';
 /** Assumed borrowing capacity in months of income: turns our debt amounts into the Taiwan limit-utilisation scale. */
 export const CAPACITY_MONTHS_OF_INCOME = 3;
 
-export interface TrainedFeatureSpec {
+interface TrainedFeatureSpec {
   name: string;
   reasonCode: string;
   dataset: DatasetName;
@@ -33,7 +33,7 @@ const perRow = (ds: Dataset, f: (r: number) => number): Float64Array =>
   Float64Array.from({ length: ds.rowCount }, (_, r) => f(r));
 /** A Taiwan balance as a share of the client's limit; a credit balance (≤ 0) owes nothing. */
 const utilisation = (bill: number, limit: number): number => (bill <= 0 ? 0 : bill / limit);
-/** Two significant digits, so bins read as "up to 0.45×" rather than "up to 0.4471×". */
+/** Two significant digits, so bin edges read as round shares of the limit. */
 const twoDigits = (x: number): number => (x === 0 ? 0 : Number(x.toPrecision(2)));
 
 export const TRAINED_FEATURES: TrainedFeatureSpec[] = [
@@ -140,7 +140,7 @@ export function trainedColumns(ds: Dataset): FeatureColumn[] {
  * Expert priors for facts no public data set measures. Values are log-odds shifts (the WoE scale, coefficient 1), kept
  * small next to the learnt delinquency effects (whose bins span about 3 log-odds), and monotone by construction.
  */
-export interface ExpertFeatureSpec {
+interface ExpertFeatureSpec {
   name: string;
   reasonCode: string;
   description: string;

@@ -7,7 +7,7 @@ import { trainedColumns } from './domain-features';
 import { DEFAULT_BOOSTING, fitBoosting } from './gradient-boosting';
 import { DEFAULT_WOE_MODEL_OPTIONS, FeatureColumn, fitWoeModel, predictDefault } from './woe-model';
 
-export interface ModelEvaluation {
+interface ModelEvaluation {
   /** Out-of-fold probabilities of default, one per row. */
   oof: Float64Array;
   metrics: MetricSet;

@@ -1,7 +1,7 @@
 import { auc } from '@app/credit-domain';
 import { Dataset } from './datasets';
 
-export interface GroupStats {
+interface GroupStats {
   group: string;
   count: number;
   observedBadRate: number;
@@ -13,7 +13,7 @@ export interface GroupStats {
   auc: number;
 }
 
-export interface AttributeAudit {
+interface AttributeAudit {
   attribute: string;
   groups: GroupStats[];
   /** Lowest approval rate over highest; below 0.8 fails the usual four-fifths rule. */

@@ -5,7 +5,7 @@ import { FeatureColumn } from './woe-model';
  * as a challenger row in the evaluation: if it beat the scorecard by a wide margin, the scorecard would be leaving
  * signal on the table. It never scores consumers — its trees cannot give per-factor reason codes.
  */
-export interface BoostingOptions {
+interface BoostingOptions {
   trees: number;
   depth: number;
   learningRate: number;
@@ -71,7 +71,7 @@ function buildEncoders(columns: FeatureColumn[], bad: ArrayLike<number>, train: 
   });
 }
 
-export interface BoostedModel {
+interface BoostedModel {
   predict(rows: number[]): Float64Array;
 }
 

@@ -17,7 +17,7 @@ export type FeatureColumn =
   | { name: string; kind: 'numeric'; values: Float64Array; binning?: NumericBinningOptions }
   | { name: string; kind: 'categorical'; values: string[]; binning?: CategoricalBinningOptions };
 
-export interface WoeModelOptions {
+interface WoeModelOptions {
   ridge: number;
   /** Columns whose training information value is below this are left out (noise at best). */
   minInformationValue: number;
@@ -25,13 +25,13 @@ export interface WoeModelOptions {
 
 export const DEFAULT_WOE_MODEL_OPTIONS: WoeModelOptions = { ridge: 1, minInformationValue: 0.02 };
 
-export interface FittedFeature {
+interface FittedFeature {
   column: FeatureColumn;
   binning: NumericBinning | CategoricalBinning;
   coefficient: number;
 }
 
-export interface WoeLogisticModel {
+interface WoeLogisticModel {
   /** ln(odds good) = intercept + Σ coefficient·WoE. */
   intercept: number;
   features: FittedFeature[];

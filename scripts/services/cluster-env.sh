@@ -1,10 +1,7 @@
 # shellcheck shell=bash
-# Source me: `source scripts/services/cluster-env.sh`. Exports what the apps of the cluster profile use
-# (scripts/services/cluster.sh): every node of the Redis Cluster, the RabbitMQ cluster and the Elasticsearch
-# cluster, the profile's own PostgreSQL and MongoDB databases, and the local keys (from env.sh). Unlike env.sh it
-# replaces URLs already set: a shell pointed at the single-node servers is pointed at the cluster instead. Ports
-# follow SERVICES_CLUSTER_*_PORT (first port of each run of consecutive ports) and SERVICES_PG_PORT /
-# SERVICES_FERRETDB_PORT, as cluster.sh does.
+# Source me: exports the URLs of every node of the cluster profile (cluster.sh, same port variables) and the local
+# keys from env.sh. Unlike env.sh it replaces URLs already set, so a shell on the single-node servers moves to the
+# cluster.
 
 # The keys (and the single-node URLs, replaced below).
 # shellcheck disable=SC1091

@@ -1,23 +1,7 @@
 #!/usr/bin/env bash
-# The cluster profile: the production topology on one machine, without Docker.
-#
-#   scripts/services/cluster.sh up|down|status|install [servers|apps]
-#   scripts/services/cluster.sh stop|kill|start <node>
-#
-#   servers  PostgreSQL and FerretDB (as services.sh runs them), a Redis Cluster of 3 primaries and 3 replicas, a
-#            3-node RabbitMQ cluster and a 3-node Elasticsearch cluster
-#   apps     two API replicas behind HAProxy, two ingestion workers and two rating workers (compiled, from dist/)
-#   nodes    redis-1..6, rabbitmq-1..3, elasticsearch-1..3, lb, api-1..2, ingestion-worker-1..2, rating-worker-1..2
-#
-# `up` starts what is not running and waits until every node answers; `status` prints one line per node (exit code 3
-# when one is down); `stop` stops one node cleanly, `kill` with SIGKILL, and `start` brings it back (fault tests).
-# Each engine clusters by its own means: redis-cli --cluster create, rabbitmqctl join_cluster, Elasticsearch's
-# discovery. Data and logs live in $SERVICES_DIR/cluster. Ports (first of each run of consecutive ports):
-# SERVICES_CLUSTER_REDIS_PORT (7101-7106), SERVICES_CLUSTER_RABBITMQ_PORT (5811-5813, Erlang distribution +20000),
-# SERVICES_CLUSTER_RABBITMQ_MGMT_PORT (15811-15813), SERVICES_CLUSTER_ES_PORT (9251-9253),
-# SERVICES_CLUSTER_ES_TRANSPORT_PORT (9351-9353), SERVICES_CLUSTER_LB_PORT (8190), SERVICES_CLUSTER_API_PORT
-# (3191-3192), SERVICES_CLUSTER_STATUS_PORT (workers' status, 3195-3198); PostgreSQL and FerretDB on
-# SERVICES_PG_PORT and SERVICES_FERRETDB_PORT. The apps' URLs: scripts/services/cluster-env.sh.
+# The cluster profile: the production topology on one machine, without Docker, each engine clustered by its own
+# means, for the cluster suites and fault tests. Commands: cluster_usage below; nodes, ports and their variables:
+# README.md next to this file, "The cluster profile". Data and logs live in $SERVICES_DIR/cluster.
 set -euo pipefail
 
 CLUSTER_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
-# Install, start, stop and check the real servers this project talks to, without Docker:
-# PostgreSQL, Redis, RabbitMQ, FerretDB (MongoDB wire protocol) and Elasticsearch.
-#
-#   scripts/services/services.sh install|up|down|status|wait [name...]
-#   names: postgres redis rabbitmq ferretdb elasticsearch   (default: these five)
-#          prometheus                                       (optional: only when named)
-#
-# Every server listens on 127.0.0.1 only. All data lives under $SERVICES_DIR (default <repo>/.services);
-# built artefacts (FerretDB binary, Elasticsearch distribution) under $SERVICES_CACHE_DIR
-# (default $SERVICES_DIR/cache), which `down` never removes. See README.md next to this file.
+# Install, start, stop and check the real servers this project talks to, without Docker (commands: usage below).
+# Every server listens on 127.0.0.1 only. All data lives under $SERVICES_DIR (default <repo>/.services), built
+# artefacts under $SERVICES_CACHE_DIR (default $SERVICES_DIR/cache), which `down` never removes. See README.md here.
 set -euo pipefail
 
 # ---------------------------------------------------------------------------------------------
@@ -650,8 +643,8 @@ start_ferretdb() {
     return 0
   fi
   ensure_port_free "$FERRETDB_PORT" ferretdb
-  # FerretDB keeps its documents in our PostgreSQL, not in SQLite: measured here with 2,000 documents, a lookup by an
-  # indexed field took 63 ms on the sqlite handler (a scan) and 2.7 ms on the postgresql one. PostgreSQL must be up.
+  # FerretDB keeps its documents in our PostgreSQL, not in SQLite, where a lookup by an indexed field is a scan
+  # (docs/architecture.md). PostgreSQL must be up.
   for _ in $(seq 1 150); do pg_server_answers && break; sleep 0.2; done
   pg_server_answers || die "ferretdb stores its data in PostgreSQL: start postgres first (services.sh up postgres ferretdb)"
   pg_bootstrap # idempotent: the ferretdb database and its owner exist before FerretDB connects
@@ -905,7 +898,7 @@ cmd_install() {
 
 # up: install, launch every server (slow starters first), then wait for all of them side by side.
 # "start <name>" is the time from its launch until it answered.
-# Readiness is polled cheapest check first (rabbitmq-diagnostics boots an Erlang VM, about 1 s).
+# Readiness is polled cheapest check first (rabbitmq-diagnostics boots an Erlang VM).
 START_ORDER=(rabbitmq elasticsearch postgres redis ferretdb prometheus)
 POLL_ORDER=(postgres redis ferretdb elasticsearch rabbitmq prometheus)
 cmd_up() {

@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
-# The servers a test run needs, shared by the test runs that overlap and stopped by the last of them:
-#
-#   test-servers.sh acquire <pid> [name...]   start those that do not answer yet (installing them the first time), and
-#                                             hold a lease for the run of process <pid>
-#   test-servers.sh release <pid>             drop the lease; the last run out stops the servers test runs started
-#
-# Servers that answered before a test run started them are never stopped here: they belong to whoever started them.
-# What test runs started is kept in $SERVICES_DIR/test-started, so a run killed before its release (Ctrl-C) leaves them
-# to the next run's release. Same folders, ports and overrides as services.sh (SERVICES_DIR, SERVICES_*_PORT).
+# The servers a test run needs, shared by overlapping test runs (`acquire <pid> [name...]` takes a lease, `release
+# <pid>` drops it) and stopped by the last one out; README.md here, "Test runs". Servers that answered before a test
+# run started them are never stopped here: they belong to whoever started them.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

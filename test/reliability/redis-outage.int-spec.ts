@@ -93,10 +93,10 @@ describe('Redis stops and comes back under the API', () => {
   }, 90_000);
 
   /**
-   * Redis busy for longer than the API's command timeout (500 ms): the fast path gives up on its cached step, which
-   * Redis still runs once it is free, journalling an audit entry and an inquiry; the full path then answers and
-   * journals its own. The two inquiries share an event id, so C stores one, and the two audit entries share that id
-   * as their idempotency key, so the log stores one.
+   * Redis busy for longer than the API's command timeout (redisOptions): the fast path gives up on its cached step,
+   * which Redis still runs once it is free, journalling an audit entry and an inquiry; the full path then answers and
+   * journals its own. The two inquiries share an event id, so C stores one, and the two audit entries share that id as
+   * their idempotency key, so the log stores one.
    */
   it('stores one inquiry and one audit entry for a read whose cached step timed out but still ran', async () => {
     const cpf = Cpf.parse(DEMO_CPF_FORMATTED);

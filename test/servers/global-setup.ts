@@ -2,14 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * The integration project's globalSetup: `npm test` brings up the servers its integration suites need, so that on a
- * fresh machine it passes with nothing started. A server whose URL is already set is used as it is (CI, docker compose,
- * a developer's own servers) and never started here; for the others scripts/services/test-servers.sh starts what does
- * not answer yet (installing it the first time) and holds a lease for this run, and the globalTeardown releases it.
- *
- * Why here rather than in a wrapper around jest: globalSetup runs only when an integration suite is selected (a unit or
- * e2e run starts nothing, `npx jest some.int-spec.ts` works too), and it runs in the process whose environment every
- * test worker inherits, so the URLs set here reach all suites.
+ * The integration project's globalSetup: starts, through scripts/services/test-servers.sh, the servers whose URL is not
+ * set (a set URL is used as it is), and holds a lease on them for this run. Here rather than in a wrapper around jest:
+ * it runs only when an integration suite is selected, and in the process whose environment every test worker inherits.
  */
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts/services/test-servers.sh');
@@ -29,7 +24,7 @@ const SERVERS: Record<string, string> = {
 /** What scripts/services/env.sh exports: the servers' URLs and the local development keys. */
 const EXPORTED = [...Object.values(SERVERS), 'RABBITMQ_MANAGEMENT_PORT', 'DATA_ENCRYPTION_KEYS', 'CPF_LOOKUP_KEY'];
 
-export const LEASE = Symbol.for('credit.testServersLease');
+const LEASE = Symbol.for('credit.testServersLease');
 
 export function release(): void {
   if (!(globalThis as Record<symbol, unknown>)[LEASE]) return;

@@ -12,7 +12,7 @@ export interface RunningApp {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** The compiled apps start in about a second each; compiling once beats three ts-node compilations on two cores. */
+/** The compiled apps start quickly; compiling once beats three ts-node compilations on a small machine. */
 export function ensureBuilt(): void {
   if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js')) || process.env.REBUILD === '1') {
     execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });

@@ -255,7 +255,7 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
       ok: false,
       error: { code: 'REQUESTER_UNVERIFIED', message: expect.stringMatching(/user_id/), field: 'properties.user_id' },
     });
-    // The inquiry is written in the background within ~50 ms and becomes searchable within a second.
+    // The inquiry is written in the background within one flush and becomes searchable within a second.
     await eventually(
       async () => {
         const inquiries = await http('GET', `/v1/consumers/${cpf.value}/inquiries`);

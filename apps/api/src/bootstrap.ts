@@ -24,7 +24,7 @@ export interface BootstrapOptions {
 }
 
 /** What creating the module graph waits for: the configured servers' first connections, or the embedded stores. */
-export function storesLabel(config: AppConfig): string {
+function storesLabel(config: AppConfig): string {
   const servers = [
     config.databaseUrl && 'PostgreSQL',
     config.mongodbUrl && 'MongoDB',

@@ -2,7 +2,7 @@ import { RatingCounts } from '@app/credit-application';
 import { metricsEnabled, ratingPartitionDuration, ratingPartitions, ratingsProcessed } from '@app/platform';
 
 /** What asked for ratings: a regeneration job's partition, or changed data (rescore). */
-export type RatingTrigger = 'job' | 'rescore';
+type RatingTrigger = 'job' | 'rescore';
 
 const OUTCOMES: [keyof RatingCounts, string][] = [
   ['rated', 'rated'],

@@ -11,13 +11,13 @@ import { measurePartition, recordRatings } from './rating-metrics';
  * Rescore messages are coalesced: however many ingested batches named a CPF while the previous batch was being rated,
  * it is rated once. The prefetch of the queue must let the worker hold a full batch and the next one.
  */
-export const RESCORE_BATCH: BatchOptions = { maxMessages: 200, maxWaitMs: 250 };
+const RESCORE_BATCH: BatchOptions = { maxMessages: 200, maxWaitMs: 250 };
 export const RESCORE_PREFETCH = RESCORE_BATCH.maxMessages * 2;
 /** Partitions a worker rates at once: one rates while the other waits on its stores. */
 export const PARTITION_PREFETCH = 2;
 
 /** What re-scoring has done since the worker started: how much coalescing saved shows in messages against CPFs. */
-export interface RescoreStats {
+interface RescoreStats {
   batches: number;
   messages: number;
   cpfsRated: number;
@@ -54,9 +54,8 @@ export class RatingController {
   /**
    * Explicit requests and the change events bound to this queue (new transactions, consumer or feature changes), a
    * batch at a time: the CPFs of all its messages are rated once each, in windows. A message fails on its own,
-   * dead-lettered with
-   * the reason, when one of its CPFs is invalid or its stored data cannot be rated; the others are acked. A store that
-   * fails fails the whole batch, which is retried.
+   * dead-lettered with the reason, when one of its CPFs is invalid or its stored data cannot be rated; the others are
+   * acked. A store that fails fails the whole batch, which is retried.
    */
   @MessagePattern(QUEUES.rescoreConsumers, { batch: RESCORE_BATCH })
   async rescore(@Payload() messages: RescoreConsumersV1[], @Ctx() batch: RabbitMqBatchContext): Promise<BatchResult> {

@@ -202,7 +202,7 @@ export const BatchReceiptV1 = {
   },
 };
 
-export const DebtNoticeV1 = {
+const DebtNoticeV1 = {
   type: 'object',
   additionalProperties: false,
   description: 'One letter: the debts newly registered about one consumer, and where to send it',

@@ -15,7 +15,7 @@ import {
   UpdateDebtAmountReport,
 } from './schemas';
 
-export interface PayloadProblem {
+interface PayloadProblem {
   field: string;
   reason: string;
 }

@@ -10,7 +10,7 @@ function itemsOf(payload: unknown): unknown[] | undefined {
 }
 
 /** The id a receipt names a batch by: its batchId, else the AMQP message_id, else a placeholder. */
-export function receiptBatchId(payload: unknown, messageId: string | undefined): string {
+function receiptBatchId(payload: unknown, messageId: string | undefined): string {
   const id = payload && typeof payload === 'object' ? (payload as { batchId?: unknown }).batchId : undefined;
   return typeof id === 'string' && id !== '' ? id : (messageId ?? '(none)');
 }

@@ -21,7 +21,7 @@ export const AMOUNT_BOUNDS = {
   cardPurchase: { min: 1, max: 100_000_000 },
 } as const satisfies Record<string, { min: number; max: number }>;
 
-export type AmountField = keyof typeof AMOUNT_BOUNDS;
+type AmountField = keyof typeof AMOUNT_BOUNDS;
 
 const reais = (cents: number) => `R$ ${(cents / 100).toLocaleString('pt-BR', { maximumFractionDigits: 2 })}`;
 
@@ -50,7 +50,7 @@ export function boundedAmount(
 }
 
 /** The earliest day any date of a consumer's record may name: nothing the bureau holds is older. */
-export const EARLIEST_DAY = CalendarDate.fromString('1900-01-01');
+const EARLIEST_DAY = CalendarDate.fromString('1900-01-01');
 
 /**
  * How far ahead a due or limitation date may lie: longer than any consumer credit runs (mortgages run up to 35 years).

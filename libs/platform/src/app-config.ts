@@ -77,10 +77,9 @@ export interface AppConfig {
   /** Turns authentication off: only for the embedded demo, refused when any server URL is set. */
   authDisabled: boolean;
   /**
-   * Whether this process relays the Redis journals (audit entries to PostgreSQL, bureau inquiries to Elasticsearch).
-   * On by default, so that a deployment never leaves journalled entries behind; a deployment with workers turns it off
-   * in the API (RUN_JOURNAL_RELAYS=false) so that the API's event loop serves requests only. Any number of processes
-   * may
+   * Whether this process relays the Redis journals (audit entries to PostgreSQL, bureau inquiries to Elasticsearch). On
+   * by default, so that a deployment never leaves journalled entries behind; a deployment with workers turns it off in
+   * the API (RUN_JOURNAL_RELAYS=false) so that the API's event loop serves requests only. Any number of processes may
    * relay at once. Without Redis there is no journal and this has no effect.
    */
   runJournalRelays: boolean;
@@ -118,7 +117,7 @@ export interface AppConfig {
 /** Where Redis is: one server, or the nodes a Redis Cluster client discovers the cluster from. */
 export type RedisTarget = { mode: 'standalone'; url: string } | { mode: 'cluster'; nodes: string[] };
 
-export type QueueType = 'classic' | 'quorum';
+type QueueType = 'classic' | 'quorum';
 
 export class ConfigError extends Error {}
 

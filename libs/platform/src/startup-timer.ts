@@ -1,5 +1,5 @@
 /** A start-up over this long says what it spent the time on; under it, one ready line is enough. */
-export const SLOW_START_MS = 10_000;
+const SLOW_START_MS = 10_000;
 
 /**
  * Times the steps of a start-up from the moment the process began (loading the code counts too), so that a slow start

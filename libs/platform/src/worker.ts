@@ -44,7 +44,7 @@ export function rabbitMqStrategy(
   return new RabbitMqServer({ url, name, prefetch, prefetchByQueue, maxAttempts, ...topologyOptions(config) });
 }
 
-export interface WorkerOptions {
+interface WorkerOptions {
   prefetchByQueue?: Record<string, number>;
   /** What the worker's status endpoint reports besides `status` (its backlog), when STATUS_PORT is set. */
   status?: (app: INestMicroservice, server: RabbitMqServer) => Promise<Record<string, unknown>>;
@@ -90,7 +90,7 @@ function serveStatus(config: AppConfig, name: string, report: () => Promise<Reco
 }
 
 /** SIGTERM/SIGINT: stop taking messages, let in-flight ones finish and be acked, then exit. */
-export function exitGracefully(app: INestMicroservice, name: string): void {
+function exitGracefully(app: INestMicroservice, name: string): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

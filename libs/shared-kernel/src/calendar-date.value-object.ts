@@ -6,7 +6,7 @@ import { ValidationError } from './domain-error';
  * time-zone database through Intl, so the daylight-saving time Brazil kept until 2019 is right for historic dates, and
  * a rule change would arrive with a tzdata update rather than a code change.
  */
-export const BUREAU_TIME_ZONE = 'America/Sao_Paulo';
+const BUREAU_TIME_ZONE = 'America/Sao_Paulo';
 
 const DAY_MS = 86_400_000;
 const HALF_DAY_MS = DAY_MS / 2;

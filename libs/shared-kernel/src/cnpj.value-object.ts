@@ -7,7 +7,7 @@ const FORMATTED = /^[0-9A-Z]{2}\.[0-9A-Z]{3}\.[0-9A-Z]{3}\/[0-9A-Z]{4}-[0-9]{2}$
 /** A valid CNPJ, plain and upper case, bounded by anything but a letter or digit: what log redaction leaves alone. */
 const PLAIN_TOKEN = /(?<![0-9A-Za-z])[0-9A-Z]{12}[0-9]{2}(?![0-9A-Za-z])/g;
 
-export const CNPJ_SHAPE =
+const CNPJ_SHAPE =
   '14 characters, 12 letters A-Z or digits then 2 check digits, ' +
   'or formatted as 00.000.000/0000-00 (12.ABC.345/01DE-35)';
 

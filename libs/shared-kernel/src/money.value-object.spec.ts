@@ -1,4 +1,3 @@
-import { ValidationError } from './domain-error';
 import { Money } from './money.value-object';
 import { rejection } from '@app/testing';
 

@@ -143,7 +143,7 @@ export class UpsertConsumerDto {
   debts: DebtDto[];
 }
 
-export class ConsumerDebtViewDto extends DebtDto {
+class ConsumerDebtViewDto extends DebtDto {
   @ApiProperty({ example: 45 }) daysOverdue: number;
   @ApiProperty({
     description:

@@ -7,7 +7,7 @@ import { JSON_TYPE, sendError } from '../http/domain-error.filter';
 const logger = new Logger('HTTP');
 
 /** GET /v1/credit-analyses/{cpf} as the analysis-read policy sees it. */
-export function analysisReadOf(request: FastifyRequest): AnalysisReadRequest {
+function analysisReadOf(request: FastifyRequest): AnalysisReadRequest {
   const purpose = request.headers['x-purpose'];
   return {
     credential: { kind: 'api-key', presented: presentedApiKey(request) },

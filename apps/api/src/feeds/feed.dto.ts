@@ -84,7 +84,7 @@ export class ConsumerRecordsDto {
   records: Record<string, unknown>[];
 }
 
-export class RejectedItemDto {
+class RejectedItemDto {
   @ApiProperty({ example: 3, description: 'Position of the item in the batch as sent' }) index: number;
   @ApiProperty({ example: 'DEBT_NOT_FOUND' }) code: string;
   @ApiProperty({ example: 'reports[3].contractId' }) field: string;

@@ -19,7 +19,7 @@ function timerFor(method: string, route: string, status: number): Timer {
 }
 
 /** Records one answered request; `route` is the template (`/v1/consumers/:cpf`), never the path with its CPF. */
-export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
+function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
   timerFor(method, route, status).observe(seconds);
 }
 

@@ -1,14 +1,14 @@
 import { RATING_BANDS } from '@app/credit-domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class ReasonCodeDto {
+class ReasonCodeDto {
   @ApiProperty({ example: 'DAYS_OVERDUE' }) code: string;
   @ApiProperty({ example: 87, description: 'Points lost on this factor against its best value' }) pointsLost: number;
   @ApiProperty({ example: 'Há dívidas em atraso há muitos dias' }) textPt: string;
   @ApiProperty({ example: 'Debts have been overdue for many days' }) textEn: string;
 }
 
-export class ImprovementDto {
+class ImprovementDto {
   @ApiProperty({ example: 'DAYS_OVERDUE' }) factor: string;
   @ApiProperty() textPt: string;
   @ApiProperty() textEn: string;

@@ -20,7 +20,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches, ValidateIf } from 'class-validator';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { JOB_STARTED_LINKS } from '../http/links';
@@ -38,7 +38,7 @@ const MODEL_VERSION_PROPERTY: SchemaObject = {
 };
 
 /** The request body as validated; REGENERATION_REQUEST documents its three shapes. */
-export class RegenerationRequestDto {
+class RegenerationRequestDto {
   @IsIn(['ALL', 'CPFS', 'EXPIRED']) scope: 'ALL' | 'CPFS' | 'EXPIRED';
   @ValidateIf((o: RegenerationRequestDto) => o.scope === 'CPFS')
   @IsArray()
@@ -53,7 +53,7 @@ export class RegenerationRequestDto {
   modelVersion?: string;
 }
 
-export class PartitionTallyDto {
+class PartitionTallyDto {
   @ApiProperty({ minimum: 1 }) total: number;
   @ApiProperty({ minimum: 0 }) completed: number;
   @ApiProperty({ minimum: 0 }) running: number;
@@ -70,7 +70,7 @@ export class PartitionTallyDto {
   @ApiProperty({ minimum: 0, description: 'Not started yet, or waiting for a retry' }) pending: number;
 }
 
-export class BandMoveDto {
+class BandMoveDto {
   @ApiProperty({ enum: RATING_BANDS, description: 'The band the consumers were in before the job' }) from: string;
   @ApiProperty({ minimum: 0, description: 'Moved to a better band' }) up: number;
   @ApiProperty({ minimum: 0, description: 'Moved to a worse band' }) down: number;
@@ -131,7 +131,7 @@ const JOB_ID = ApiParam({
   schema: { type: 'string', format: 'uuid' },
 });
 
-export class RatingJobDto {
+class RatingJobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] }) status: string;
   @ApiProperty({ enum: ['ALL', 'CPFS', 'EXPIRED'] }) scope: string;

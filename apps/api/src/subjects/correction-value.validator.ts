@@ -13,7 +13,7 @@ function flatten(errors: ValidationError[], parent = 'value'): string[] {
 const fieldOf = (args?: ValidationArguments): unknown => (args?.object as { field?: unknown } | undefined)?.field;
 
 /** Why `value` does not fit the `field` it corrects, or null when it does. */
-export function correctionValueProblem(field: unknown, value: unknown): string | null {
+function correctionValueProblem(field: unknown, value: unknown): string | null {
   const nested = (cls: new () => object) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['must be an object'];
     return flatten(validateSync(plainToInstance(cls, value), { whitelist: true, forbidNonWhitelisted: true }));

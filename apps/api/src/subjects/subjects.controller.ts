@@ -87,7 +87,7 @@ export class SubjectPageQueryDto {
   cursor?: string;
 }
 
-export class ConsultationsDto {
+class ConsultationsDto {
   @ApiProperty({ example: '123.456.789-09' }) cpf: string;
   @ApiProperty({ format: 'date-time', description: '00:00 in Brasília six months back (Lei 12.414 art. 6 IV)' })
   since: string;
@@ -109,7 +109,7 @@ export class ConsultationsDto {
   nextCursor: string | null;
 }
 
-export class SubjectExportDto {
+class SubjectExportDto {
   @ApiProperty({ example: '123.456.789-09' }) cpf: string;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
   @ApiProperty({
@@ -150,7 +150,7 @@ export class SubjectExportDto {
 }
 
 /** The correction as validated; CORRECTION below documents its three shapes. */
-export class CorrectionDto {
+class CorrectionDto {
   @IsIn(['name', 'address', 'debt']) field: 'name' | 'address' | 'debt';
   @IsDebtIdOfCorrection() debtId?: string;
   @IsCorrectionValue() value: string | AddressDto | DebtCorrectionDto | null;

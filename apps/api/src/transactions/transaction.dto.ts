@@ -47,14 +47,14 @@ abstract class EventBaseDto {
   occurredAt: string;
 }
 
-export class BureauInquiryDto extends EventBaseDto {
+class BureauInquiryDto extends EventBaseDto {
   @ApiProperty({ enum: ['BUREAU_INQUIRY'] }) type: 'BUREAU_INQUIRY';
   @ApiProperty({ example: 'Banco Horizonte S.A.', maxLength: 160, pattern: NOT_BLANK }) inquirer: string;
   @ApiProperty({ example: 'CREDIT_GRANTING', maxLength: 64, pattern: NOT_BLANK, description: 'Why it was consulted' })
   purpose: string;
 }
 
-export class FinancialMovementDto extends EventBaseDto {
+class FinancialMovementDto extends EventBaseDto {
   @ApiProperty({ enum: ['FINANCIAL_MOVEMENT'] }) type: 'FINANCIAL_MOVEMENT';
   @ApiProperty({ enum: MOVEMENT_KINDS, example: 'SALARY' }) kind: string;
   @ApiProperty({
@@ -71,7 +71,7 @@ export class FinancialMovementDto extends EventBaseDto {
   amountCents: number;
 }
 
-export class CardPurchaseDto extends EventBaseDto {
+class CardPurchaseDto extends EventBaseDto {
   @ApiProperty({ enum: ['CARD_PURCHASE'] }) type: 'CARD_PURCHASE';
   @ApiProperty({ example: 'Supermercado Bom Preço', maxLength: 160, pattern: NOT_BLANK }) merchant: string;
   @ApiProperty({
@@ -123,7 +123,7 @@ export class IngestBatchDto {
   events: Record<string, unknown>[];
 }
 
-export class BatchItemDto {
+class BatchItemDto {
   @ApiProperty({ example: 0, description: 'Position of the event in the batch' }) index: number;
   @ApiProperty({ example: 'evt-2026-11-25-000123' }) eventId: string;
   @ApiProperty({
@@ -216,7 +216,7 @@ export class InquiriesQueryDto {
   limit?: number;
 }
 
-export class InquiryViewDto {
+class InquiryViewDto {
   @ApiProperty() eventId: string;
   @ApiProperty({ example: 'Banco Horizonte S.A.' }) inquirer: string;
   @ApiProperty({ example: 'CREDIT_GRANTING' }) purpose: string;

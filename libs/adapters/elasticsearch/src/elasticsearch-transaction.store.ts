@@ -31,16 +31,12 @@ import {
   documentId,
 } from './transaction.elasticsearch-mapper';
 
-export interface ElasticsearchTransactionStoreOptions {
+interface ElasticsearchTransactionStoreOptions {
   index: string;
   /**
-   * How an append with the default 'immediate' visibility becomes readable before it resolves (what the API and the
-   * contract expect):
-   * - 'coalesced': bulks with refresh=false, then one explicit `_refresh` of the index shared by every append in flight
-   *   (see CoalescedRefresh). An append waits for a refresh that takes a few milliseconds, not for the periodic one.
-   * - 'wait_for': each bulk waits for the next periodic refresh (about 1 s), which caps throughput at what fits in one
-   *   interval (measured ~14,000 events/s on 2 cores with 32 bulks in flight).
-   * false is for bulk loads that can live with the refresh interval: nothing waits.
+   * How an 'immediate' append becomes readable before it resolves: 'coalesced' shares one explicit `_refresh` among
+   * the appends in flight (CoalescedRefresh); 'wait_for' waits for the periodic refresh, which caps throughput
+   * (docs/architecture.md); false, for bulk loads, waits for nothing.
    */
   refresh: 'coalesced' | 'wait_for' | false;
   /** One shard is plenty for one CPF-keyed trail on one node; more spread a new index's writes over a cluster. */
@@ -112,12 +108,8 @@ const NO_WINDOW: WindowAgg = {
 /**
  * C_TRANSACTIONS on Elasticsearch: one document per event, `_id` from (source, event id) (documentId), so `create`
  * makes re-ingest by the same source a no-op while another source's event with the same id is stored beside it.
- *
- * Documents written before sources were kept have `_id` = event id and no source: nobody knows which partner sent
- * them. While an index holds any, an event whose id matches one is a duplicate only if it is the same event (same
- * CPF, type, time and fields), so a partner re-sending an old batch stores nothing twice and another partner's
- * different event with that id is stored. That costs one `mget` per bulk; ensureIndex finds out whether it is needed.
- * Built by a factory (it needs options and an awaited ensureIndex), hence no @Injectable.
+ * Documents without a source (`_id` = event id) match only the same event, checked with one `mget` per bulk while an
+ * index holds any. Built by a factory (it needs options and an awaited ensureIndex), hence no @Injectable.
  */
 export class ElasticsearchTransactionStore extends TransactionStore {
   readonly index: string;
@@ -311,9 +303,7 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   /**
    * One search, aggregated in a flat tree: the CPF's events bucketed by type, each type's newest event, and per type
    * three overlapping time windows bucketed by amount sign, movement kind and approval. Bucketing aggregations read
-   * doc values, while a `filter` aggregation builds a query scorer for every segment even where the CPF has no
-   * event; the earlier tree of 11 filters cost Elasticsearch 20-30% more CPU per search (BENCHMARKS.md, section 3).
-   * Sub-aggregations a type does not need (kinds of a purchase, say) cost a few collects over that CPF's events only.
+   * doc values, where a `filter` aggregation builds a query scorer for every segment (docs/implementation-notes.md).
    */
   async summarize(cpf: Cpf, now: Date): Promise<TransactionSummary> {
     const response = await this.es.search<TransactionDocument>({
@@ -327,11 +317,8 @@ export class ElasticsearchTransactionStore extends TransactionStore {
   }
 
   /**
-   * The same tree under a terms bucket per CPF, in one search for all of them: one query phase instead of one per CPF.
-   */
-  /**
-   * Counts and sums only, per CPF, under filters rather than the summary's per-type buckets and "last event" hits:
-   * measured, the full summary cost Elasticsearch about 0.6 ms of CPU per CPF in a window of 1,000.
+   * Counts and sums only, per CPF in one search, under filters rather than the summary's per-type buckets and "last
+   * event" hits, which cost a rating window far more CPU (docs/implementation-notes.md).
    */
   async scoringActivityMany(cpfs: readonly Cpf[], now: Date): Promise<Map<string, ScoringActivity>> {
     const unique = [...new Map(cpfs.map((c) => [c.value, c])).values()];

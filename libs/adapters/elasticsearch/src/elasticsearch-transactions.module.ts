@@ -5,9 +5,9 @@ import { TransactionStore } from '@app/credit-application';
 import { ElasticsearchTransactionStore } from './elasticsearch-transaction.store';
 
 /** Versioned so a mapping change can be rolled out as a new index plus a reindex, never as an in-place break. */
-export const DEFAULT_TRANSACTIONS_INDEX = 'credit-transactions-v1';
+const DEFAULT_TRANSACTIONS_INDEX = 'credit-transactions-v1';
 
-export interface ElasticsearchTransactionsOptions {
+interface ElasticsearchTransactionsOptions {
   index?: string;
   /** Default 'coalesced': readable when append resolves, without waiting for the periodic refresh. */
   refresh?: 'coalesced' | 'wait_for' | false;

@@ -63,9 +63,8 @@ export function documentId(source: string | null, eventId: string): string {
 
 export const TransactionElasticsearchMapper = {
   /**
-   * Runs once per ingested event: one object literal per type, no spread of a shared base. Measured on 500-event
-   * batches: 8-11 µs per event with the spread (the heaviest function of the ingestion worker's profile), 1-3 µs
-   * without.
+   * Runs once per ingested event: one object literal per type, no spread of a shared base, which was the heaviest
+   * function of the ingestion worker's profile (docs/implementation-notes.md).
    */
   toDocument(e: TransactionEvent): TransactionDocument {
     switch (e.type) {

@@ -3,7 +3,7 @@ import { RATING_FEATURES_COLLECTION } from './rating-features.mongoose-schema';
 import { PARTITION_RUN_COLLECTION } from './rating-job.mongoose-schema';
 import { RATING_COLLECTION, RATING_HEAD_COLLECTION, RATING_HEAD_PAGE_COLLECTION } from './rating.mongoose-schema';
 
-export interface LookupField {
+interface LookupField {
   collection: string;
   field: string;
 }
@@ -31,26 +31,9 @@ const quote = (name: string): string => {
 };
 
 /**
- * FerretDB 1.x on PostgreSQL stores a collection as a table of `_jsonb` documents in the schema named after the
- * database, and turns `{cpf: "…"}` into `WHERE _jsonb->'cpf' @> '"…"'`. The btree indexes it builds for
- * createIndexes are on `(_jsonb->'cpf')` and cannot answer `@>`, so every look-up by CPF scans the whole collection:
- * measured 100 ms for one CPF's features and 430 ms for its latest rating with 100,000 consumers, growing linearly
- * (FerretDB issue #4646; fixed in FerretDB 2, and MongoDB uses the declared indexes). A GIN index on the same
- * expression answers `@>`. This creates one per look-up field, in the PostgreSQL database behind FerretDB.
- *
- * Run it right after the collections are created and before they are first queried: FerretDB keeps its statements
- * prepared on long-lived connections, and PostgreSQL, having planned `_jsonb->$1 @> $2` as a scan five times, keeps
- * the scan as the generic plan of those connections even once the index exists (measured: 75-90 ms per look-up stayed
- * after adding the index to a collection that had been queried; a collection indexed first answers from the index).
- *
- * The indexes are made with `fastupdate = off`. With GIN's default, new entries go to a pending list that every look-up
- * scans until (auto)vacuum merges it: after loading 1,000,000 consumers the ratings index had 137 pending pages, and a
- * look-up of one CPF read 140 buffers and took 4.8 ms warm, 19 ms cold; merged, it reads 5 buffers in 0.1 ms. That
- * was the whole of the latest-rating look-up's growth from 100,000 to 1,000,000 consumers (BENCHMARKS.md §3). Writes
- * (rating regeneration, off the request path) pay a little more per insert instead.
- *
- * Idempotent (IF NOT EXISTS), safe on every start; collections FerretDB has not created yet are skipped and reported.
- * Returns the names of the indexes now present.
+ * Creates a GIN index per look-up field in the PostgreSQL database behind FerretDB 1.x, whose own btree indexes cannot
+ * answer the `@>` it queries with. Run it before the collections are first queried, or cached plans keep scanning.
+ * Idempotent; returns the indexes present and the collections not created yet (docs/implementation-notes.md).
  */
 export async function ensureFerretDbLookupIndexes(
   postgresUrl: string,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection, ConnectionStates } from 'mongoose';
 
-export type MongoHealthStatus = 'up' | 'down';
+type MongoHealthStatus = 'up' | 'down';
 
 /**
  * Pings the server, bounded by its own timeout: while the server is away the driver would otherwise wait for

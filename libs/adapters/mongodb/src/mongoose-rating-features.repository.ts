@@ -70,8 +70,8 @@ export class MongooseRatingFeaturesRepository extends RatingFeaturesRepository {
   }
 
   /**
-   * `$collStats` count, from the collection's statistics: on FerretDB, PostgreSQL's row estimate, 12 ms at 100,000
-   * documents where countDocuments decodes all of them. FerretDB answers -1 for a table PostgreSQL has not analysed
+   * `$collStats` count, from the collection's statistics: on FerretDB, PostgreSQL's row estimate, where
+   * countDocuments decodes every document. FerretDB answers -1 for a table PostgreSQL has not analysed
    * yet: then, and when the collection does not exist or the stage is refused, the exact count.
    */
   async estimatedCount(): Promise<number> {

@@ -36,8 +36,8 @@ export const partitionField = (level: PartitionLevel): 'shard' | 'bucket' => (le
 
 /**
  * Ratings, their loose heads and the partitions' head snapshots on MongoDB or FerretDB, written with unordered inserts
- * only: FerretDB 1.x takes about 6 ms per update and 13,000 inserts per second, and decodes document by document, so
- * a partition's heads are read as a few snapshot pages rather than one document per CPF.
+ * only: FerretDB 1.x updates slowly and decodes document by document, so a partition's heads are read as a few
+ * snapshot pages rather than one document per CPF (docs/rating-engine.md).
  */
 @Injectable()
 export class MongooseRatingRepository extends RatingRepository {

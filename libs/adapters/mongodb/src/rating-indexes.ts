@@ -18,7 +18,7 @@ import {
  * added by hand in production (or by a newer release during a rolling deploy) survives an older instance starting up.
  * Idempotent, so every instance can run it at start-up.
  */
-export async function ensureRatingIndexes(models: Model<any>[]): Promise<void> {
+async function ensureRatingIndexes(models: Model<any>[]): Promise<void> {
   for (const model of models) await model.createIndexes();
 }
 

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 
 export const RATING_JOB_MODEL = 'RatingRegeneration';
-/** Jobs of the partitioned engine; `rating_jobs` held the single-cursor jobs before it and is no longer read. */
+/** Jobs of the partitioned engine (a leftover `rating_jobs` collection is not read). */
 export const RATING_JOB_COLLECTION = 'rating_regenerations';
 export const PARTITION_RUN_MODEL = 'RatingPartitionRun';
 export const PARTITION_RUN_COLLECTION = 'rating_partition_runs';

@@ -8,14 +8,14 @@ export const RATING_HEAD_COLLECTION = 'rating_heads';
 export const RATING_HEAD_PAGE_MODEL = 'RatingHeadPage';
 export const RATING_HEAD_PAGE_COLLECTION = 'rating_head_pages';
 
-export interface ReasonCodeDoc {
+interface ReasonCodeDoc {
   code: string;
   pointsLost: number;
   textPt: string;
   textEn: string;
 }
 
-export interface ImprovementDoc {
+interface ImprovementDoc {
   factor: string;
   textPt: string;
   textEn: string;
@@ -53,7 +53,7 @@ export interface RatingDoc {
 }
 
 /** A rating stored field by field, before the payload layout; still read. validUntil is absent on the oldest. */
-export type LegacyRatingDoc = RatingFields & {
+type LegacyRatingDoc = RatingFields & {
   _id: Types.ObjectId;
   cpf: string;
   generatedAt: Date;

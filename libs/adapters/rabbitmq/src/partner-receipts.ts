@@ -5,7 +5,7 @@ import { FeedBatchResult, amqpSource } from '@app/credit-application';
 import { BROKER_USER } from './broker-user';
 
 /** The type property of a receipt message. */
-export const RECEIPT_TYPE = 'credit.receipt.v1';
+const RECEIPT_TYPE = 'credit.receipt.v1';
 
 /**
  * Receipts go to the sender's own queue (`partner.<user>.receipts`, created with the partner), through the default

@@ -3,7 +3,7 @@ import { RedisClient } from './redis-client';
 import { Journal } from './redis-keys';
 
 /** A stream entry id is `<milliseconds>-<sequence>`: the time Redis appended it. */
-export function entryAgeSeconds(id: string | undefined, now: number): number {
+function entryAgeSeconds(id: string | undefined, now: number): number {
   const ms = Number(id?.split('-')[0]);
   return Number.isFinite(ms) && ms > 0 ? Math.max(0, (now - ms) / 1000) : 0;
 }

@@ -58,13 +58,11 @@ type Scripts = {
 };
 
 /**
- * Analyses in Redis as the exact bytes the API sends, one key per CPF with its TTL. (Through cache-manager 7, Keyv and
- * cache-manager-ioredis-yet the same value was encoded three times, JSON in a Keyv envelope in telejson, and decoding
- * it
- * took 12% of a cached read; the hot read path also needs to read the key from a Lua script. See docs/architecture.md.)
- * Redis being down must never fail a request: every call degrades to a miss (or a no-op) and the client keeps
- * reconnecting, so caching resumes by itself. A CPF's analysis and invalidation count share its shard's hash tag, so
- * each script touches one slot of a Redis Cluster.
+ * Analyses in Redis as the exact bytes the API sends, one key per CPF with its TTL, so a Lua script can serve them and
+ * nothing decodes them (docs/architecture.md, "The analysis cache speaks Redis directly"). Redis being down must never
+ * fail a request: every call degrades to a miss (or a no-op) and the client keeps reconnecting, so caching resumes by
+ * itself. A CPF's analysis and invalidation count share its shard's hash tag, so each script touches one slot of a
+ * Redis Cluster.
  */
 export class RedisAnalysisCache extends AnalysisCache {
   private readonly warn = throttledWarning(new Logger(RedisAnalysisCache.name));

@@ -71,7 +71,7 @@ describe('cached analysis reads and the audit journal on real Redis', () => {
     );
 
   beforeAll(async () => {
-    // Production's 500 ms command timeout is proven in test/reliability/redis-outage; here a slow answer on a loaded
+    // Production's command timeout is proven in test/reliability/redis-outage; here a slow answer on a loaded
     // machine must not read as Redis being away.
     redis = new Redis({ ...redisOptions(requireEnv('REDIS_URL')), commandTimeout: 5_000 });
     await until(() => redis.status === 'ready');

@@ -41,16 +41,10 @@ return count
 type ReadReply = [number, Buffer | null | undefined, Buffer?];
 
 /**
- * The cached read in as few Redis steps as the layout allows. On a single server one script counts the request,
- * reads the analysis and journals the audit entry and the inquiry. On a Redis Cluster the client's counter and the
- * CPF's shard are on different slots, which no script may span: the request is counted first, on the counter's slot
- * (so the limit holds across API replicas), and the same read script then runs on the CPF's shard.
- *
- * With journal replicas required (REDIS_JOURNAL_REPLICAS), the read script is followed by WAIT in the same round trip,
- * and a hit whose entries too few replicas hold is not served from here: the full path answers it, reusing the request
- * id and inquiry id, and records them again where they are durable. A failover could otherwise lose the entries of a
- * read already served. For a second after that, reads of the CPF's shard go to the full path without journalling here
- * first, so that a shard whose primary lost its replica does not leave every read's entries twice.
+ * The cached read in as few Redis steps as the layout allows: one script on a single server, the count then the read
+ * on a cluster, followed by WAIT when journal replicas are required (docs/architecture.md, "On a cluster…"). After a
+ * WAIT falls short, the CPF's shard goes to the full path for a second, so a primary without its replica does not
+ * leave every read's entries twice.
  */
 export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   private readonly warn = throttledWarning(new Logger(RedisCachedAnalysisReads.name));

@@ -20,9 +20,8 @@ export function redisOptions(url: string): RedisOptions {
     connectTimeout: 2_000,
     commandTimeout: 500,
     retryStrategy: (attempt: number) => Math.min(attempt * 250, 3_000),
-    // Off on purpose. Auto-pipelining makes an ioredis Pipeline for every tick that sends a command, and much of what
-    // they hold outlives young-generation collections: at 1,000 cached reads/s the API spent 40% less time in GC pauses
-    // without it, and saturated throughput did not change measurably (BENCHMARKS.md, section 1, session 5).
+    // Off on purpose: the Pipeline objects it makes every tick outlive young-generation collections, costing GC pauses
+    // for no gain in throughput (docs/architecture.md, "The analysis cache speaks Redis directly").
     enableAutoPipelining: false,
   };
 }

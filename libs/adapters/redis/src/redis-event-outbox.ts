@@ -24,7 +24,7 @@ export class EventOutbox extends EventFallback {
   }
 }
 
-export function eventOutboxSink(
+function eventOutboxSink(
   publisher: RabbitMqPublisher,
   namespace: string,
   layout: RedisLayout,

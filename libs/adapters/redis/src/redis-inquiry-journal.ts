@@ -101,9 +101,8 @@ export class RedisInquiryJournalRelay extends RedisJournalRelay<BureauInquiry> {
 }
 
 /**
- * Inquiries are eventually visible anyway (Elasticsearch refreshes every second), so they travel in tenfold fewer,
- * larger bulks than audit entries: at 50 analyses/s a 50 ms cycle cost Elasticsearch one bulk request per 2-3
- * inquiries.
+ * Inquiries are eventually visible anyway (Elasticsearch refreshes every second), so they travel in fewer, larger
+ * bulks than audit entries: a short cycle costs Elasticsearch a bulk request per handful of inquiries.
  */
 const INQUIRY_CYCLE_MS = 500;
 

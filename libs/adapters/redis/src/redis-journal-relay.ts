@@ -35,7 +35,7 @@ return removed`;
 /**
  * A relay cycle that found less than a full batch waits out the rest of this period before reading again, so entries
  * reach their destination within about this long and in batches: delivering each entry as it arrives would cost one
- * write per request at moderate rates (measured for the audit log: 62% of a core at 1,000 reads/s, and the API's p99).
+ * write per request at moderate rates (docs/implementation-notes.md).
  */
 const CYCLE_MS = 50;
 /** A backlog this long means the destination has not kept up for seconds to minutes: readiness says degraded. */
@@ -80,17 +80,10 @@ type StreamEntry = [id: string, fields: string[]];
 type ReadBatch = { shard: ShardState; entries: StreamEntry[] };
 
 /**
- * Moves what requests journal in Redis streams to where it belongs (the audit log, the event store), in batches and
- * outside the request path, possibly in another process than the one that journalled it.
- *
- * A journal is one stream per shard (redisJournals), and a relay reads all of them through one consumer group each:
- * on a single server with one blocking read of every stream, on a Redis Cluster (where one command reaches one slot)
- * with a read per shard, the shards' nodes answering side by side. Each round's entries are delivered together and only
- * then acknowledged and deleted, shard by shard, so a crash in between leaves them pending and they are delivered
- * again (at least once, never lost). Entries a dead process had read are taken over after claimIdleMs. When the
- * destination refuses every entry of a round it is taken to be away and the round waits for the next try; entries
- * refused on their own, and entries that cannot be parsed, are moved with their reason to their shard's dead-letter
- * stream, so the journal keeps flowing.
+ * Moves what requests journal in Redis streams (one per shard) to where it belongs, in batches, outside the request
+ * path. Entries are acknowledged only once delivered (at least once, never lost), a dead process's are claimed after
+ * claimIdleMs, and entries refused on their own go to their shard's dead-letter stream with the reason, so the
+ * journal keeps flowing; a round refused whole waits for the next try (docs/architecture.md).
  */
 export class RedisJournalRelay<T> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger: Logger;

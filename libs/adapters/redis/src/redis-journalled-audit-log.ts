@@ -14,13 +14,10 @@ import { redisJournals } from './redis-keys';
 import { RedisJournalWriter } from './redis-journal-writer';
 
 /**
- * The audit log as requests see it when Redis is configured: an entry is durable once it is in the Redis journal (one
- * XADD, the same journal the cached-read fast path writes), and RedisAuditJournalRelay appends it to the hash-chained
- * log within about 250 ms (AUDIT_CYCLE_MS). A request therefore waits for one Redis round trip instead of a PostgreSQL
- * transaction of
- * five statements behind the chain's lock (p50 1.2 ms, p99 5–7 ms measured). When Redis is away, or the XADD fails,
- * the entry goes straight to the log as before, so an entry is never lost (at worst, after a timed-out XADD that did
- * land, it is recorded twice). Reads of the log (subject consultations, verification) go to the log itself.
+ * The audit log as requests see it when Redis is configured: an entry is durable once XADDed to the journal, and
+ * RedisAuditJournalRelay appends it to the chain within AUDIT_CYCLE_MS, so a request waits for one Redis round trip,
+ * not for the chain's lock. When the XADD fails the entry goes straight to the log (a timed-out XADD that did land
+ * records it twice, never zero times). Reads go to the log itself.
  */
 export class RedisJournalledAuditLog extends AuditLog {
   private readonly journal: RedisJournalWriter;

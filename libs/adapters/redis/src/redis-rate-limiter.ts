@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { RedisClient } from './redis-client';
 import { RateDecision, RateLimiter } from '@app/credit-application';
 
-export const RATE_WINDOW_MS = 60_000;
+const RATE_WINDOW_MS = 60_000;
 /** The counter outlives its window by a second, so a late increment never starts a fresh, TTL-less key. */
 export const RATE_COUNTER_TTL_MS = RATE_WINDOW_MS + 1_000;
 

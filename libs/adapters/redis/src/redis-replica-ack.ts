@@ -31,7 +31,7 @@ export class ReplicasUnreachedError extends Error {
 }
 
 /** How long writers leave alone a journal stream whose replicas did not acknowledge a write. */
-export const UNREPLICATED_BACKOFF_MS = 1_000;
+const UNREPLICATED_BACKOFF_MS = 1_000;
 
 /**
  * The journal streams whose last write no replica acknowledged in time, for a second. While a shard's primary has no

@@ -4,7 +4,7 @@ import { ApiKeyRecord, Scope, issueApiKey, secretMatches, splitApiKey } from '@a
 import { ApiKeyRepository } from '../ports/api-key.repository';
 
 /** How long a verified key is trusted without asking the database again; revocation takes effect within this. */
-export const KEY_CACHE_MS = 10_000;
+const KEY_CACHE_MS = 10_000;
 
 @Injectable()
 export class ApiKeys {

@@ -8,16 +8,9 @@ import { RatingEngine } from '../rating-engine/rating-engine.service';
 export const CALENDAR_RERATING_CLIENT = 'rating-engine:calendar';
 
 /**
- * The rating a read may serve, or use to answer: the latest one while it is valid (Rating.validUntil). Once the
- * calendar has taken away a negative record it used, the CPF is re-rated on the spot by the rating engine, as a window
- * of
- * one (stored, audited, announced), and the fresh rating is served.
- *
- * Why re-rate rather than refuse: the stale rating may not be served (CDC art. 43 §1 and §5; STJ Tema 710), but the
- * lender is entitled to the rating the bureau may report today, and that is computable at once from data at hand.
- * Refusing would turn every expiry into an outage for that consumer until a scheduled re-rating ran. If the re-rating
- * fails, the read fails as it would with a store away; if it yields nothing servable, the read has no rating (null),
- * never the stale one.
+ * The rating a read may serve: the latest one while it is valid (Rating.validUntil), else the CPF is re-rated on the
+ * spot (stored, audited, announced) and the fresh one is served, or none, never the stale one. Why re-rate rather
+ * than refuse: docs/legal-rules.md, "Re-rate, don't refuse".
  */
 @Injectable()
 export class CurrentRatings {

@@ -6,7 +6,7 @@ import { UpsertRatingFeaturesInput } from '../upsert-rating-features/upsert-rati
 /** The first demo consumer, quoted in the README and Swagger examples. */
 export const DEMO_CPF = '12345678909';
 
-export interface DemoConsumer {
+interface DemoConsumer {
   consumer: UpsertConsumerInput;
   features: UpsertRatingFeaturesInput;
   events: TransactionEventInput[];

@@ -23,14 +23,9 @@ export abstract class IntegrationEvents {
 }
 
 /**
- * What a command does once its change is stored, awaited before the command completes, so before the HTTP response or
- * the message's ack: the CPFs' cached analyses are evicted and the event is handed to the other processes. It used
- * to be a fire-and-forget EventBus publish, so a process that died just after answering or acking could lose both.
- * The stale analysis was then served until its TTL, and the rating worker never re-scored the change.
- *
- * A process that dies after storing but before notify() finishes is covered by what follows it: a redelivered
- * message or a client's retried request stores nothing new and notifies again (handlers notify for repeats too).
- * Reactions inside this process (the embedded default's re-scoring) then run on the EventBus, not awaited.
+ * What a command does once its change is stored, awaited before it answers or acks so that a crash cannot lose it:
+ * the CPFs' cached analyses are evicted and the event is handed to the other processes. A redelivery or retry after
+ * a crash notifies again (handlers notify for repeats too). docs/architecture.md, "A command completes only after…".
  */
 @Injectable()
 export class ChangeNotifier {

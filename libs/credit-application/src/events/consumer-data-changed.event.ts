@@ -1,6 +1,6 @@
 import { MessageMetadata } from '@app/shared-kernel';
 
-export type DataClass = 'CONSUMER' | 'RATING_FEATURES' | 'TRANSACTIONS';
+type DataClass = 'CONSUMER' | 'RATING_FEATURES' | 'TRANSACTIONS';
 
 /** The data of these CPFs changed: their cached analyses are stale and they need re-scoring. */
 export class ConsumerDataChangedEvent {
@@ -12,7 +12,7 @@ export class ConsumerDataChangedEvent {
 }
 
 /** CPFs one change event names at most: the rescore queue takes up to 1,000 a message. */
-export const CHANGED_CPFS_PER_EVENT = 1_000;
+const CHANGED_CPFS_PER_EVENT = 1_000;
 
 /** One change of many CPFs as events of at most CHANGED_CPFS_PER_EVENT each. */
 export function consumerDataChanged(

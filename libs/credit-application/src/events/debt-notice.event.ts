@@ -2,7 +2,7 @@ import { MessageMetadata } from '@app/shared-kernel';
 import { createHash } from 'node:crypto';
 import { AddressProps, Debt } from '@app/credit-domain';
 
-export interface NoticedDebt {
+interface NoticedDebt {
   debtId: string;
   creditor: string;
   creditorCnpj: string;

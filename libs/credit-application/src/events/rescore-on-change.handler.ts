@@ -5,7 +5,7 @@ import { RatingEngine } from '../rating-engine/rating-engine.service';
 import { ConsumerDataChangedEvent } from './consumer-data-changed.event';
 
 /** How long a changed CPF waits for more changes before it is re-scored: one rating however many events arrive. */
-export const RESCORE_COALESCE_MS = 100;
+const RESCORE_COALESCE_MS = 100;
 
 /**
  * New data for a CPF re-scores it, so the rating never lags the data it was built from. Only the embedded default

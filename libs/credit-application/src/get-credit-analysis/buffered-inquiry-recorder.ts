@@ -9,8 +9,8 @@ const MAX_BATCH = 1_000;
 const MAX_PENDING = 200_000;
 
 /**
- * Writes the bureau inquiries that analyses record to the event store from this process's memory, in batches: one
- * bulk write per 50 ms costs far less than one write per request. Failed batches are retried, and pending inquiries
+ * Writes the bureau inquiries that analyses record to the event store from this process's memory, in batches: one bulk
+ * write per flush interval costs far less than one write per request. Failed batches are retried, and pending inquiries
  * are flushed on shutdown; a process that dies loses what it had not written yet (at most one cycle, or the backlog
  * while the store is away). Used when there is no Redis to journal them in (the embedded default), and as the
  * journalled recorder's fallback while Redis is away.

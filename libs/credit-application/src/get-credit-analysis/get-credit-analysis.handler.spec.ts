@@ -82,7 +82,7 @@ describe('GetCreditAnalysisHandler', () => {
     );
   });
 
-  /** Asks, then waits for the inquiry to be written, as the recorder does within 50 ms in the app. */
+  /** Asks, then waits for the inquiry to be written, as the recorder does within one flush in the app. */
   const ask = async (inquirer = 'Banco Horizonte S.A.', purpose = 'CREDIT_GRANTING', who = VALID_CPF) => {
     try {
       return await handler.execute(new GetCreditAnalysisQuery(who, inquirer, purpose));

@@ -14,13 +14,9 @@ export const ANALYSIS_TTL_SECONDS = 'ANALYSIS_TTL_SECONDS';
 
 /**
  * Cache first; on a miss, A, B and C are read in parallel and assembled. Either way the inquiry is recorded
- * in C, in the background (InquiryRecorder). The inquiry does not invalidate the cached analysis: otherwise every read
- * would evict itself and the
- * cache would never hit. A cached analysis therefore shows inquiries up to its TTL late, which the API documents.
- *
- * The rating is the one CurrentRatings lets a read serve: re-rated first when the calendar made the stored one
- * unservable. The analysis is cached no longer than its earliest expiry (a debt it shows, or its rating, ceasing to
- * be reportable), so no cache, Redis' nor the fast path's bytes, serves it past that instant.
+ * in C, in the background (InquiryRecorder), without invalidating the cached analysis, or no read would ever hit.
+ * The rating is the one CurrentRatings lets a read serve, and the analysis is cached no longer than its earliest
+ * expiry (a debt or rating ceasing to be reportable), so no cache serves it past that instant.
  */
 @QueryHandler(GetCreditAnalysisQuery)
 export class GetCreditAnalysisHandler implements IQueryHandler<GetCreditAnalysisQuery, CreditAnalysisResult> {

@@ -7,7 +7,7 @@ export interface CreditAnalysisResult {
   cacheHit: boolean;
 }
 
-export interface GetCreditAnalysisOptions {
+interface GetCreditAnalysisOptions {
   /**
    * Set when the caller has just found nothing cached for this CPF (the API's fast path): the cache is not asked
    * again, and the analysis is cached with this miss's fill ticket.

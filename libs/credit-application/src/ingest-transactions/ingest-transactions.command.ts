@@ -10,7 +10,7 @@ export interface RejectedEvent {
   reason: string;
 }
 
-export type IngestOutcome = 'STORED' | 'DUPLICATE' | 'REJECTED';
+type IngestOutcome = 'STORED' | 'DUPLICATE' | 'REJECTED';
 
 /** What became of one event of a batch, by its position in the batch as sent. */
 export interface IngestItem {

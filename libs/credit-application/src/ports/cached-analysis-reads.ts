@@ -28,11 +28,10 @@ export type CachedReadResult =
   | { kind: 'unavailable' };
 
 /**
- * The hot read of an analysis in one step: count the request against the client's rate limit, read the cached
- * analysis and, only when it is served, journal the read's audit entry and bureau inquiry durably. One round trip to
- * the cache instead
- * of three keeps a cache hit close to the cost of the cache read itself. Whatever it does not serve, the full query
- * path answers.
+ * The hot read of an analysis in one step: count the request against the client's rate limit, read the cached analysis
+ * and, only when it is served, journal the read's audit entry and bureau inquiry durably. One round trip to the cache
+ * instead of three keeps a cache hit close to the cost of the cache read itself. Whatever it does not serve, the full
+ * query path answers.
  */
 export abstract class CachedAnalysisReads {
   abstract read(request: CachedReadRequest): Promise<CachedReadResult>;

@@ -23,7 +23,7 @@ export interface RatingJobRecord {
 }
 
 /** RETRYING: this attempt failed and the partition's message will be delivered again. */
-export type PartitionRunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'RETRYING';
+type PartitionRunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'RETRYING';
 
 export interface RatingCounts {
   /** CPFs the partition looked at. */

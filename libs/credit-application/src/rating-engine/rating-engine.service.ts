@@ -31,7 +31,7 @@ export const RATING_WINDOW = 1_000;
 /** Windows of a partition in flight at once: the next one reads A and C while this one writes. */
 const WINDOWS_IN_FLIGHT = 2;
 
-export type RateOutcome = 'RATED' | 'UNCHANGED' | 'NO_DATA' | 'FAILED';
+type RateOutcome = 'RATED' | 'UNCHANGED' | 'NO_DATA' | 'FAILED';
 
 /**
  * For work that may already have run once and died between storing ratings and announcing them (a redelivered
@@ -42,7 +42,7 @@ export interface ResendUnchanged {
   since: Date;
 }
 
-export interface RatingOptions {
+interface RatingOptions {
   resend?: ResendUnchanged;
   /** Refuse to rate with any other model (a job's); the caller has checked, this keeps it honest. */
   modelVersion?: string;
@@ -64,7 +64,7 @@ interface WindowEntry {
   head?: RatingHead | null;
 }
 
-export function emptyReport(): RatingReport {
+function emptyReport(): RatingReport {
   return {
     counts: { processed: 0, rated: 0, unchanged: 0, noData: 0, failed: 0 },
     bandMoves: noBandMoves(),
@@ -73,7 +73,7 @@ export function emptyReport(): RatingReport {
   };
 }
 
-export function mergeReport(into: RatingReport, other: RatingReport): RatingReport {
+function mergeReport(into: RatingReport, other: RatingReport): RatingReport {
   for (const k of Object.keys(into.counts) as (keyof RatingCounts)[]) into.counts[k] += other.counts[k];
   const b = other.bandMoves;
   into.bandMoves.newlyRated += b.newlyRated;

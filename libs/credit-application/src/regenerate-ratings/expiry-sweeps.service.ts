@@ -11,7 +11,7 @@ export const EXPIRY_SWEEP_CHECK_MS = 'EXPIRY_SWEEP_CHECK_MS';
 const DEFAULT_CHECK_MS = 10 * 60_000;
 /** A sweep registered this long ago with no partition started was never fanned out (its registrant died): send it. */
 const UNSENT_AFTER_MS = 2 * 60_000;
-export const CALENDAR_CLIENT = 'rating-engine:calendar';
+const CALENDAR_CLIENT = 'rating-engine:calendar';
 
 /** The id of a day's sweep: the same in every process, so one job per day however many workers register it. */
 export function expirySweepJobId(day: CalendarDate): string {

@@ -12,8 +12,8 @@ import { RatePartitionCommand } from './regenerate-ratings.command';
 export const RATING_WORKER_ID = 'RATING_WORKER_ID';
 export const defaultWorkerId = (): string => `${hostname()}:${process.pid}`;
 /** Optional provider: heartbeat and stand-by polling intervals (tests, tuning). */
-export const PARTITION_TIMING = 'PARTITION_TIMING';
-export interface PartitionTiming {
+const PARTITION_TIMING = 'PARTITION_TIMING';
+interface PartitionTiming {
   heartbeatMs: number;
   standbyPollMs: number;
 }

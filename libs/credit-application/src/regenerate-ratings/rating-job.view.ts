@@ -4,9 +4,9 @@ import { PartitionRun, RatingCounts, RatingJobRecord, RatingJobScope } from '../
 /** A partition whose run has not heartbeated for this long is taken as abandoned by a worker that died. */
 export const PARTITION_LEASE_MS = 20_000;
 
-export type RatingJobStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+type RatingJobStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
-export interface PartitionTally {
+interface PartitionTally {
   total: number;
   completed: number;
   running: number;

@@ -1,12 +1,6 @@
 import { Clock, Cpf, ValidationError, newId } from '@app/shared-kernel';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  LISTED_CPFS_PER_PARTITION,
-  levelForBase,
-  listedPartitionCount,
-  partitionCount,
-  CreditScorer,
-} from '@app/credit-domain';
+import { levelForBase, listedPartitionCount, partitionCount, CreditScorer } from '@app/credit-domain';
 import { CommandSender } from '../ports/command.sender';
 import { RatingFeaturesRepository } from '../ports/rating-features.repository';
 import { RatingJobPlan, RatingJobRecord, RatingJobRepository, RatingJobScope } from '../ports/rating-job.repository';
@@ -71,5 +65,3 @@ function normalise(scope: RatingJobScope): RatingJobScope {
   const cpfs = scope.cpfs.map((c, i) => Cpf.parse(c, `cpfs[${i}]`).value);
   return { kind: 'CPFS', cpfs: [...new Set(cpfs)].sort() };
 }
-
-export { LISTED_CPFS_PER_PARTITION };

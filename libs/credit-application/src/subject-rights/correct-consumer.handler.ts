@@ -11,7 +11,7 @@ import { ConsumerRepository } from '../ports/consumer.repository';
 import { CorrectConsumerCommand, Correction, CorrectionResult, DebtCorrectionInput } from './correct-consumer.command';
 
 /** Who is told of a correction: whoever read it in the last six months (CDC art. 43 §3: eventuais destinatários). */
-export const CORRECTION_NOTICE_MONTHS = 6;
+const CORRECTION_NOTICE_MONTHS = 6;
 
 /** Which reads disclosed each corrected field: the analysis shows name and debts, the consumer record all three. */
 const DISCLOSED_BY: Record<Correction['field'], readonly AuditResource[]> = {
@@ -172,7 +172,7 @@ function correctedDebt(existing: Debt, value: DebtCorrectionInput, today: Calend
   );
 }
 
-export class DebtNotFoundError extends NotFoundError {
+class DebtNotFoundError extends NotFoundError {
   constructor(debtId: string) {
     super(DEBT_NOT_FOUND, `this consumer has no debt with id ${debtId}`);
   }

@@ -3,7 +3,7 @@ import { RatingView } from '@app/credit-domain';
 import { ConsumerView } from '../get-consumer/get-consumer.query';
 
 /** One page of a subject's lists: at most `limit` items of each, from `cursor` (null for the first page). */
-export interface SubjectPage {
+interface SubjectPage {
   limit: number;
   cursor: string | null;
 }

@@ -1,4 +1,4 @@
-import { Cpf, ValidationError } from '@app/shared-kernel';
+import { Cpf } from '@app/shared-kernel';
 import { NOW, TODAY, VALID_CPF, aConsumer, aDebt, anAddress, daysAgo, daysAhead, rejection } from '@app/testing';
 import { Consumer } from './consumer.entity';
 

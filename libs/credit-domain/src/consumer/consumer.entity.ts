@@ -2,7 +2,7 @@ import { Cpf, Money, ValidationError } from '@app/shared-kernel';
 import { Address } from './address.value-object';
 import { Debt } from './debt.entity';
 
-export interface ConsumerProps {
+interface ConsumerProps {
   cpf: Cpf;
   name: string;
   address: Address;
@@ -77,7 +77,7 @@ export class Consumer {
 }
 
 /** The debt figures a report and a rating use, from reportable debts only (CDC art. 43). */
-export function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
+function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
   const reportable = debts.filter((d) => d.isReportable(now));
   const open = reportable.filter((d) => !d.isSettled());
   const overdue = open.filter((d) => d.isOverdue(now));
@@ -101,7 +101,7 @@ export function summarizeDebts(debts: readonly Debt[], now: Date): DebtSummary {
  * The boundaries of a rating's validity: when each unpaid debt reportable at `now` stops being reportable, and when
  * each unpaid debt still in its notice period (CDC art. 43 §2) becomes reportable.
  */
-export function negativeRecordBoundaries(debts: readonly Debt[], now: Date): Date[] {
+function negativeRecordBoundaries(debts: readonly Debt[], now: Date): Date[] {
   const boundaries: Date[] = [];
   for (const d of debts) {
     if (d.isSettled()) continue;

@@ -2,8 +2,8 @@ import { CalendarDate, Cnpj, ConflictError, Cpf, Money, ValidationError } from '
 import { Debt } from './debt.entity';
 import { NoticePeriod } from './notice-period';
 
-export const DEBT_REPORT_OPERATIONS = ['REGISTER', 'UPDATE_AMOUNT', 'PAY', 'RENEGOTIATE', 'REMOVE'] as const;
-export type DebtReportOperation = (typeof DEBT_REPORT_OPERATIONS)[number];
+const DEBT_REPORT_OPERATIONS = ['REGISTER', 'UPDATE_AMOUNT', 'PAY', 'RENEGOTIATE', 'REMOVE'] as const;
+type DebtReportOperation = (typeof DEBT_REPORT_OPERATIONS)[number];
 
 const CONTRACT_ID = /^[A-Za-z0-9._-]{1,48}$/;
 
@@ -67,7 +67,7 @@ export function parseDebtReport(input: DebtReportInput, field: string): DebtRepo
   };
 }
 
-export type DebtReportOutcome = 'REGISTERED' | 'CHANGED' | 'UNCHANGED' | 'REMOVED';
+type DebtReportOutcome = 'REGISTERED' | 'CHANGED' | 'UNCHANGED' | 'REMOVED';
 
 export interface AppliedDebtReport {
   outcome: DebtReportOutcome;
@@ -80,7 +80,7 @@ export interface AppliedDebtReport {
   notice: boolean;
 }
 
-export interface ReportContext {
+interface ReportContext {
   now: Date;
   /** The verified sender: only it may change what it registered. */
   source: string;

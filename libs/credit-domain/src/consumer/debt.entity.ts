@@ -2,12 +2,12 @@ import { CalendarDate, Money, ValidationError, Cnpj } from '@app/shared-kernel';
 import { LATEST_DUE_YEARS_AHEAD, boundedAmount, dayWithin } from '../plausibility';
 
 export const DEBT_STATUSES = ['OPEN', 'OVERDUE', 'RENEGOTIATED', 'PAID'] as const;
-export type DebtStatus = (typeof DEBT_STATUSES)[number];
+type DebtStatus = (typeof DEBT_STATUSES)[number];
 
 /** CDC art. 43 §1: negative information may not be kept in a report for more than five years. */
-export const REPORTING_LIMIT_YEARS = 5;
+const REPORTING_LIMIT_YEARS = 5;
 
-export interface DebtProps {
+interface DebtProps {
   id: string;
   creditor: string;
   creditorCnpj: string;

@@ -2,16 +2,12 @@ import { CalendarDate } from '@app/shared-kernel';
 import { Debt } from './debt.entity';
 
 /** Days a newly registered debt waits, after the consumer's notice is sent, before it may be reported. */
-export const DEFAULT_NOTICE_DAYS = 10;
+const DEFAULT_NOTICE_DAYS = 10;
 
 /**
- * CDC art. 43 §2 and STJ Súmula 359: the consumer is told before a negative record about them is opened, in time to
- * pay or dispute it. The record is kept from registration (and shown to the consumer) but is not reportable until
- * the period has run. Súmula 404 waives proof of receipt, so the period runs from the day the notice was sent. It is
- * counted as the Código Civil counts terms (art. 132): that day left out, the last day included, on the Brasília
- * calendar; the record may be reported from 00:00 of the day after the last one. A period of 0 days makes a record
- * reportable as soon as its notice is sent: for tests and for loading records whose notice was given elsewhere, never
- * for a deployment that serves real people (refused with NODE_ENV=production).
+ * CDC art. 43 §2, STJ Súmulas 359 and 404: a record is not reportable until the consumer's notice period has run,
+ * counted from the day the notice was sent as CC art. 132 counts terms (docs/legal-rules.md). 0 days is for tests and
+ * records noticed elsewhere, and is refused with NODE_ENV=production.
  */
 export class NoticePeriod {
   constructor(readonly days: number = DEFAULT_NOTICE_DAYS) {

@@ -1,4 +1,4 @@
-import { CalendarDate, ValidationError } from '@app/shared-kernel';
+import { CalendarDate } from '@app/shared-kernel';
 import { NOW, TODAY, VALID_CPF, aDay, aRatingFeatures, anAddress, daysAfter, daysAhead, rejection } from '@app/testing';
 import { RatingFeatures } from './rating-features.entity';
 

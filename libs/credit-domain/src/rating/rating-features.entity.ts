@@ -7,20 +7,20 @@ export type AssetKind = (typeof ASSET_KINDS)[number];
 export const INCOME_KINDS = ['SALARY', 'SELF_EMPLOYED', 'PENSION', 'RENTAL', 'BENEFIT', 'OTHER'] as const;
 export type IncomeKind = (typeof INCOME_KINDS)[number];
 
-export interface Asset {
+interface Asset {
   kind: AssetKind;
   value: Money;
   financed: boolean;
   outstanding: Money;
 }
 
-export interface IncomeSource {
+interface IncomeSource {
   kind: IncomeKind;
   monthlyAmount: Money;
   since: CalendarDate;
 }
 
-export interface RatingFeaturesProps {
+interface RatingFeaturesProps {
   cpf: Cpf;
   birthDate: CalendarDate;
   address: Address;

@@ -140,7 +140,7 @@ export function ratingWrite(rating: Rating, previous: RatingHead | null, feature
   };
 }
 
-export type BandMove = 'NEW' | 'UP' | 'DOWN' | 'SAME';
+type BandMove = 'NEW' | 'UP' | 'DOWN' | 'SAME';
 
 /** A is the best band: moving towards it is up. */
 export function bandMove(previous: RatingBand | null, next: RatingBand): BandMove {

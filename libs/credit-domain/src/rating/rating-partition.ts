@@ -19,7 +19,7 @@ export const LISTED_CPFS_PER_PARTITION = 2_000;
 export type PartitionLevel = 'SHARD' | 'BUCKET';
 
 /** Which stored CPFs a partition covers: all of one shard or bucket, or a slice of a job's listed CPFs. */
-export type RatingPartition = { kind: 'KEY'; level: PartitionLevel; key: number } | { kind: 'CPFS'; cpfs: string[] };
+type RatingPartition = { kind: 'KEY'; level: PartitionLevel; key: number } | { kind: 'CPFS'; cpfs: string[] };
 
 /** FNV-1a (32 bits) over the digits: cheap, the same in every language, and even for sequential CPFs. */
 export function ratingBucketOf(cpfDigits: string): number {

@@ -1,4 +1,3 @@
-import { ValidationError } from '@app/shared-kernel';
 import { aRating, aRatingProps, rejection } from '@app/testing';
 import { Rating, ReasonCode } from './rating';
 

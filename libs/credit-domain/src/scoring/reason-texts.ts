@@ -4,13 +4,13 @@
  * exact words of its model version; reason and improvement sentences are composed from those labels here.
  */
 
-export interface BilingualText {
+interface BilingualText {
   en: string;
   pt: string;
 }
 
 /** Per reason code: what the factor is called, in both languages. */
-export const FACTOR_TITLES: Record<string, BilingualText> = {
+const FACTOR_TITLES: Record<string, BilingualText> = {
   DAYS_OVERDUE: { en: 'Longest current delay', pt: 'Maior atraso atual' },
   OVERDUE_DEBTS: { en: 'Overdue debts', pt: 'Dívidas em atraso' },
   OVERDUE_AMOUNT: { en: 'Overdue amount relative to income', pt: 'Valor em atraso em relação à renda' },

@@ -40,7 +40,7 @@ export interface BureauInquiry extends EventBase {
   purpose: string;
 }
 
-export interface FinancialMovement extends EventBase {
+interface FinancialMovement extends EventBase {
   type: 'FINANCIAL_MOVEMENT';
   kind: MovementKind;
   /** Signed: money in is positive, money out negative (see MOVEMENT_SIGNS). */
@@ -80,7 +80,7 @@ export interface TransactionEventInput {
  * Which way money moves for each kind of movement: a salary is never money out, a withdrawal never money in. A
  * contradiction is a mistake at the source (or a unit error) that would turn inflows into outflows in every summary.
  */
-export const MOVEMENT_SIGNS: Record<MovementKind, 'IN' | 'OUT' | 'EITHER'> = {
+const MOVEMENT_SIGNS: Record<MovementKind, 'IN' | 'OUT' | 'EITHER'> = {
   SALARY: 'IN',
   TRANSFER_IN: 'IN',
   TRANSFER_OUT: 'OUT',
@@ -115,11 +115,11 @@ const FOUR_DIGITS = /^\d{4}$/;
 /**
  * ISO 18245 assigns merchant category codes from 0742 (veterinary services) to 9999; 0000 and the like are not codes.
  */
-export const MCC_RANGE = { min: 742, max: 9999 } as const;
+const MCC_RANGE = { min: 742, max: 9999 } as const;
 /** Events more than a day in the future are clock errors at the source, not transactions. */
 const FUTURE_TOLERANCE_MS = 86_400_000;
 /** A credit history holds at most 15 years (Lei 12.414 art. 14); an event older than that has no place in the trail. */
-export const EVENT_MAX_AGE_YEARS = 15;
+const EVENT_MAX_AGE_YEARS = 15;
 
 function text(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string' || value.trim() === '' || [...value].length > max) {

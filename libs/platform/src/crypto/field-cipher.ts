@@ -4,7 +4,7 @@ import type { AppConfig } from '../app-config';
 import { ConfigError } from '../app-config';
 
 /** One data encryption key: the id is stored next to each ciphertext, the key never leaves this class. */
-export interface DataKey {
+interface DataKey {
   id: string;
   key: Buffer;
 }
@@ -33,12 +33,9 @@ interface ParsedToken {
 /**
  * Field-level encryption at rest: AES-256-GCM with a fresh 12-byte IV per value and the caller's `context`
  * (e.g. column name and the row's CPF hash) as additional authenticated data, so a ciphertext copied to another
- * row or column fails to decrypt. Tokens are compact text, `v1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url).
- *
- * Keyring rotation: the first key encrypts, every key decrypts; `needsReencryption` tells which tokens still use an
- * older key. `lookupHash` is an HMAC-SHA256 of the CPF under a separate key: deterministic, so it can be a primary
- * key and a WHERE clause, yet useless to whoever lacks the key (11 digits are too few to resist a plain hash).
- *
+ * row or column fails to decrypt. Tokens are `v1.<keyId>.<iv>.<ciphertext>.<tag>`; the first key encrypts, every key
+ * decrypts. `lookupHash` is a keyed HMAC of the CPF: deterministic enough to be a key, while 11 digits are too few to
+ * resist a plain hash.
  * Key material is kept in private fields and never appears in errors, `console.log` or `JSON.stringify`.
  */
 export class FieldCipher {

@@ -1,7 +1,7 @@
 import { analysisCacheLookups } from './metric-catalogue';
 import { metricsEnabled } from './metrics';
 
-export type CacheLookupResult = 'hit' | 'miss' | 'error';
+type CacheLookupResult = 'hit' | 'miss' | 'error';
 
 /**
  * Counts a lookup through the analysis cache (path="cache": the cache adapters call it when the query handler, or the

@@ -29,7 +29,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { CpfRedactingSpanProcessor } from './redacting-span-processor';
 import { MessageTracing, installTracing } from './trace-context';
 
-export interface TracingSdkOptions {
+interface TracingSdkOptions {
   serviceName: string;
   /** Where spans go; default: OTLP over HTTP, to the endpoint the OTEL_EXPORTER_OTLP_* variables name. */
   exporter?: SpanExporter;
@@ -88,7 +88,7 @@ function libraryInstrumentations(): Instrumentation[] {
     }),
     new NestInstrumentation(),
     // Statement text only, never parameter values: parameters hold CPFs, names and addresses. Queries outside any
-    // request or message (the journal relays' appends, every 50 ms) would each start a trace of their own: skipped.
+    // request or message (the journal relays' appends, every cycle) would each start a trace of their own: skipped.
     new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
     // The default serializer keeps command arguments, which can hold a CPF in a key: only the command name is kept.
     new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),

@@ -18,7 +18,7 @@ import { QueueMetrics } from './queue-metrics';
 import { brokerUserOf, channelReady, confirmChannel, connectRabbitMq } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
-export interface RabbitMqServerOptions extends TopologyOptions {
+interface RabbitMqServerOptions extends TopologyOptions {
   url: string;
   name: string;
   prefetch: number;
@@ -59,7 +59,7 @@ export class RabbitMqBatchContext {
 }
 
 /** How long the messages a worker holds for a queue have waited, for its status endpoint. */
-export interface HeldMessages {
+interface HeldMessages {
   count: number;
   oldestWaitMs: number;
   payloads: unknown[];

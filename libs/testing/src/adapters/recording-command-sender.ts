@@ -5,7 +5,7 @@ import {
   RegenerateRatingsCommand,
 } from '@app/credit-application';
 
-export interface CommandSenderTargets {
+interface CommandSenderTargets {
   ingestTransactions?: (command: IngestTransactionsCommand) => Promise<unknown>;
   regenerateRatings?: (command: RegenerateRatingsCommand) => Promise<unknown>;
   ratePartition?: (command: RatePartitionCommand) => Promise<unknown>;

@@ -13,10 +13,3 @@ export async function journalEntries(redis: RedisClient, journal: Journal, dead 
   const perShard = await Promise.all(journal.shards.map((s) => redis.xrange(dead ? s.deadKey : s.key, '-', '+')));
   return perShard.flat() as StreamEntry[];
 }
-
-/** The value of a field of a stream entry. */
-export function entryField(entry: StreamEntry, name: string): string | undefined {
-  const fields = entry[1];
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
-  return undefined;
-}

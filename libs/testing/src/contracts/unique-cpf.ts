@@ -12,11 +12,6 @@ export function uniqueCpf(): Cpf {
   return Cpf.isValid(candidate) ? Cpf.parse(candidate) : uniqueCpf();
 }
 
-/** A cursor that sorts just before this CPF (its digits minus one), for a walk that should start at it. */
-export function cursorJustBefore(cpf: Cpf): string {
-  return String(BigInt(cpf.value) - 1n).padStart(11, '0');
-}
-
 /** Integration suites need their server: missing configuration is a failure with a hint, never a skip. */
 export function requireEnv(name: string): string {
   const value = process.env[name];

@@ -1,4 +1,4 @@
-/** Polls probe every 50 ms until it gives a truthy value, which it returns; fails naming what it waited for. */
+/** Polls probe until it gives a truthy value, which it returns; fails naming what it waited for. */
 export async function waitFor<T>(
   probe: () => Promise<T | null | undefined | false>,
   ms: number,

@@ -7,7 +7,7 @@ import { NOW, daysAgo, daysBefore, isoDay } from './dates.mother';
 
 /** A valid creditor CNPJ (11.222.333/0001-81). */
 export const VALID_CNPJ = '11222333000181';
-export const VALID_CNPJ_FORMATTED = '11.222.333/0001-81';
+const VALID_CNPJ_FORMATTED = '11.222.333/0001-81';
 
 type DebtCreateInput = Parameters<typeof Debt.create>[0];
 

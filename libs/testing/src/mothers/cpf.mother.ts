@@ -2,7 +2,6 @@ import { Cpf } from '@app/shared-kernel';
 
 /** The demo consumer's CPF, valid by construction; 123.456.789-09 formatted. */
 export const VALID_CPF = '12345678909';
-export const VALID_CPF_FORMATTED = '123.456.789-09';
 
 /** A valid CPF for a 9-digit base, its check digits computed rather than guessed. */
 export function cpfFromBase(base: number | string): string {
@@ -18,8 +17,4 @@ export function distinctCpfs(count: number, firstBase = 200_000_000): string[] {
     if (Cpf.isValid(cpf)) cpfs.push(cpf);
   }
   return cpfs;
-}
-
-export function aCpf(value: string = VALID_CPF): Cpf {
-  return Cpf.parse(value);
 }

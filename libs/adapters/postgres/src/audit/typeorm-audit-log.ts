@@ -26,7 +26,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 const APPEND_LOCK_KEY = '7022629598041763687';
 
 /** Everything the hash of an entry covers, besides the previous entry's hash. */
-export interface ChainedFields {
+interface ChainedFields {
   seq: number;
   at: Date;
   clientId: string;
@@ -70,12 +70,12 @@ export function auditEntryHash(prevHash: string, f: ChainedFields): string {
  * copied to another entry fails to decrypt. Keys that encrypted details must stay in the keyring to read them: the log
  * is append-only and is never re-encrypted.
  */
-export interface AuditDetailCipher {
+interface AuditDetailCipher {
   encrypt(plaintext: string, context: string): string;
   decrypt(token: string, context: string): string;
 }
 
-export interface TypeormAuditLogOptions {
+interface TypeormAuditLogOptions {
   /** Entries read per query by verify(). */
   pageSize?: number;
   /** Most entries written by one transaction when record() calls pile up. */

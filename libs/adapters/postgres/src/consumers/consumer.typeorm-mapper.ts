@@ -4,13 +4,13 @@ import { Address, AddressProps, Consumer, Debt } from '@app/credit-domain';
 import { ConsumerRow, DebtRow } from './consumer.typeorm-entity';
 
 /** The consumers columns that hold FieldCipher tokens. */
-export type EncryptedConsumerColumn = 'cpf_enc' | 'name_enc' | 'address_enc';
+type EncryptedConsumerColumn = 'cpf_enc' | 'name_enc' | 'address_enc';
 
 /**
  * The AAD of an encrypted field: its column and its row's cpf_hash. A token copied to another column or another
  * consumer then fails authentication instead of decrypting into the wrong person's data.
  */
-export const encryptionContext = (column: EncryptedConsumerColumn, cpfHash: string): string =>
+const encryptionContext = (column: EncryptedConsumerColumn, cpfHash: string): string =>
   `consumers.${column}:${cpfHash}`;
 
 /** The three tokens of a consumer row, encrypted with the cipher's current key. */
@@ -44,12 +44,12 @@ export function decryptConsumerFields(
 }
 
 /** Debt rows are in clear: they describe the credit, not the person. */
-export type DebtRowFields = Pick<
+type DebtRowFields = Pick<
   DebtRow,
   'id' | 'creditor' | 'creditorCnpj' | 'amountCents' | 'dueDate' | 'status' | 'limitationDate'
 > & { reportableFrom?: Date | string | null; reportedBy?: string | null };
 
-export function debtFromRow(d: DebtRowFields): Debt {
+function debtFromRow(d: DebtRowFields): Debt {
   return Debt.create({
     id: d.id,
     creditor: d.creditor,

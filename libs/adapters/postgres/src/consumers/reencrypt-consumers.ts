@@ -3,7 +3,7 @@ import { DataSource, MoreThan, Not } from 'typeorm';
 import { ConsumerRow } from './consumer.typeorm-entity';
 import { decryptConsumerFields, encryptConsumerFields } from './consumer.typeorm-mapper';
 
-export interface ReencryptOptions {
+interface ReencryptOptions {
   /** Rows read (and rewritten, in one transaction) at a time. */
   pageSize?: number;
   /** Count what a rotation would rewrite, per key id, without writing anything. */
@@ -12,7 +12,7 @@ export interface ReencryptOptions {
   onPage?: (progress: ReencryptResult) => void;
 }
 
-export interface ReencryptResult {
+interface ReencryptResult {
   /** Rows found with a key other than the current one. */
   stale: number;
   /** Of those, rows rewritten with the current key. */

@@ -4,15 +4,15 @@
  * Labels everywhere in this module are "bad" flags: 1 = default / bad, 0 = good.
  */
 
-export interface BinCounts {
+interface BinCounts {
   good: number;
   bad: number;
 }
 
 /** Which way WoE must move as the value grows: 'decreasing' = a larger value is never safer (e.g. days overdue). */
-export type Monotonicity = 'increasing' | 'decreasing' | 'none' | 'auto';
+type Monotonicity = 'increasing' | 'decreasing' | 'none' | 'auto';
 
-export interface WoeTable {
+interface WoeTable {
   woe: number[];
   /** Information value: Σ (good share − bad share)·WoE; the usual rule of thumb calls < 0.02 useless, > 0.3 strong. */
   iv: number;
@@ -283,7 +283,7 @@ export function binCategorical(
   return { kind: 'categorical', groups, counts, woe, iv };
 }
 
-export function categoricalBinIndex(binning: Pick<CategoricalBinning, 'groups'>, level: string): number {
+function categoricalBinIndex(binning: Pick<CategoricalBinning, 'groups'>, level: string): number {
   return binning.groups.findIndex((g) => g.includes(level));
 }
 

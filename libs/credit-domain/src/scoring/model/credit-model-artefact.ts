@@ -1,7 +1,7 @@
 import { MetricSet } from './metrics';
 import { BandCutoff, ScorecardDefinition, ScorecardFeature } from './scorecard';
 
-export interface TrainingDataRecord {
+interface TrainingDataRecord {
   name: string;
   title: string;
   file: string;
@@ -13,7 +13,7 @@ export interface TrainingDataRecord {
 /** The metrics as stored in the artefact: a MetricSet rounded to six decimals, so the JSON is stable. */
 export type MetricRecord = MetricSet;
 
-export interface DatasetMetrics {
+interface DatasetMetrics {
   folds: number;
   seed: number;
   /** The WoE-logistic method on every non-protected column of the data set: validates the method. */

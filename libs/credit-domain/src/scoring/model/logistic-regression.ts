@@ -1,6 +1,6 @@
 import { Matrix, solveSymmetric } from './linear-algebra';
 
-export interface LogisticFitOptions {
+interface LogisticFitOptions {
   /**
    * L2 penalty on the slopes (never on the intercept): keeps the fit finite under separation and tames collinear WoE
    * columns.

@@ -82,7 +82,7 @@ export function accuracy(bad: ArrayLike<number>, pd: ArrayLike<number>, threshol
 export const errorRate = (bad: ArrayLike<number>, pd: ArrayLike<number>, threshold = 0.5): number =>
   1 - accuracy(bad, pd, threshold);
 
-export interface CalibrationRow {
+interface CalibrationRow {
   group: number;
   count: number;
   meanPredicted: number;

@@ -12,7 +12,7 @@ export interface ScoreScaling {
   maxScore: number;
 }
 
-export interface ScalingConstants {
+interface ScalingConstants {
   factor: number;
   offset: number;
 }
@@ -45,7 +45,7 @@ export function bandFor<B extends string>(score: number, cutoffs: readonly BandC
   return cutoffs[cutoffs.length - 1].band;
 }
 
-export type FeatureSource = 'expert-prior' | `trained:${string}`;
+type FeatureSource = 'expert-prior' | `trained:${string}`;
 
 export interface ScorecardBin {
   /** Inclusive upper bound of the bin (the lower bound is the previous bin's); null for the open-ended last bin. */
@@ -81,7 +81,7 @@ export interface ScorecardFeature {
   missing: ScorecardBin;
 }
 
-export interface FeatureContribution {
+interface FeatureContribution {
   feature: ScorecardFeature;
   /** Bin index, or -1 for the missing bin. */
   binIndex: number;
@@ -90,7 +90,7 @@ export interface FeatureContribution {
   pointsLost: number;
 }
 
-export interface ScorecardResult {
+interface ScorecardResult {
   rawScore: number;
   score: number;
   logOddsGood: number;
@@ -104,14 +104,14 @@ export interface ScorecardDefinition {
   features: ScorecardFeature[];
 }
 
-export function binFor(feature: ScorecardFeature, value: number): { index: number; bin: ScorecardBin } {
+function binFor(feature: ScorecardFeature, value: number): { index: number; bin: ScorecardBin } {
   if (Number.isNaN(value)) return { index: -1, bin: feature.missing };
   const bounds = feature.bins.slice(0, -1).map((b) => b.upper as number);
   const index = numericBinIndex(bounds, value);
   return { index, bin: feature.bins[index] };
 }
 
-export const bestPoints = (feature: ScorecardFeature): number => Math.max(...feature.bins.map((b) => b.points));
+const bestPoints = (feature: ScorecardFeature): number => Math.max(...feature.bins.map((b) => b.points));
 
 /** Applies a scorecard to already-derived feature values (NaN = missing). */
 export function applyScorecard(card: ScorecardDefinition, values: Readonly<Record<string, number>>): ScorecardResult {
@@ -148,7 +148,7 @@ export function topReasons(result: ScorecardResult, max = 4): FeatureContributio
     .slice(0, max);
 }
 
-export interface ImprovementCandidate {
+interface ImprovementCandidate {
   feature: ScorecardFeature;
   from: ScorecardBin;
   to: ScorecardBin;
