@@ -44,6 +44,24 @@ function sourced(script: string): Record<string, string> {
 
 const pick = (env: Record<string, string>, names: string[]) => Object.fromEntries(names.map((n) => [n, env[n]!]));
 
+/**
+ * Waits (at most 60 s) until the machine is under 25% busy: an ingestion round leaves work behind (re-scoring by the
+ * rating workers, Elasticsearch replicating and merging) that would otherwise be charged to the next phase.
+ */
+async function settle(phase: string): Promise<void> {
+  const from = Date.now();
+  let busy = 1;
+  while (Date.now() - from < 60_000) {
+    const before = machineCpu();
+    await sleep(1_000);
+    const after = machineCpu();
+    busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (busy < 0.25) break;
+  }
+  const waited = ((Date.now() - from) / 1000).toFixed(0);
+  console.log(`${phase}: started after ${waited} s, machine ${Math.round(busy * 100)}% busy`);
+}
+
 async function esCount(url: string, index: string, prefix: string): Promise<number> {
   const base = serverUrls(url)[0];
   await fetch(`${base}/${index}/_refresh`, { method: 'POST' });
@@ -172,6 +190,7 @@ async function main(): Promise<void> {
     const cpuBefore = machineCpu();
     for (let round = 1; round <= opts.rounds; round++) {
       for (const side of ['single', 'cluster'] as const) {
+        await settle(`round ${round} ${side}`);
         if (opts.parts.includes('reads')) {
           // Warm up: fill every cache.
           await saturate({ url: sides[side], paths, headers, connections: opts.connections, durationSeconds: 2 });
@@ -188,6 +207,7 @@ async function main(): Promise<void> {
           );
         }
         if (opts.parts.includes('ingest')) {
+          await settle(`round ${round} ${side} ingestion`);
           const target =
             side === 'single'
               ? { amqp: singleEnv.RABBITMQ_URL!, es: singleEnv.ELASTICSEARCH_URL!, index }
