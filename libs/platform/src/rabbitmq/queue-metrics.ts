@@ -10,7 +10,7 @@ import {
 import { metricsEnabled, onScrape } from '../observability/metrics';
 
 /** How a message this process took was settled. */
-type Settlement = 'acked' | 'retried' | 'dead-lettered';
+export type Settlement = 'acked' | 'retried' | 'dead-lettered';
 
 type Counter = { inc(): void };
 type Timer = { observe(seconds: number): void };

@@ -14,7 +14,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom, isObservable } from 'rxjs';
 import { activeTracing } from '../observability/trace-context';
 import { redactCpfs } from '../redact';
-import { QueueMetrics } from './queue-metrics';
+import { QueueMetrics, Settlement } from './queue-metrics';
 import { brokerUserOf, channelReady, confirmChannel, connectRabbitMq } from './rabbitmq.connection';
 import { TopologyOptions } from './rabbitmq.topology';
 
@@ -309,9 +309,16 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     return channel;
   }
 
+  /** Acks the message, or rejects it for the broker to retry ('retried'), and counts how it was settled. */
+  private settle(queue: string, msg: ConsumeMessage, how: Settlement, code?: string): void {
+    const channel = this.settleOn(msg);
+    if (how === 'retried') channel.nack(msg, false, false);
+    else channel.ack(msg);
+    this.metrics.settled(queue, how, this.takenAt.get(msg) ?? performance.now(), code);
+  }
+
   private ack(queue: string, msg: ConsumeMessage): void {
-    this.settleOn(msg).ack(msg);
-    this.metrics.settled(queue, 'acked', this.takenAt.get(msg) ?? performance.now());
+    this.settle(queue, msg, 'acked');
   }
 
   /** Resolves once the message's batch was handled and the message acked or failed. */
@@ -414,8 +421,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
     this.logger.warn(`${queue}: attempt ${attempts} failed (${reason}); retrying in ${this.options.retryDelayMs} ms`);
     // Rejected, not republished: the broker dead-letters it into Q.retry (recording x-death), and after the delay back
     // into Q.
-    this.settleOn(msg).nack(msg, false, false);
-    this.metrics.settled(queue, 'retried', this.takenAt.get(msg) ?? performance.now());
+    this.settle(queue, msg, 'retried');
   }
 
   /**
@@ -452,8 +458,7 @@ export class RabbitMqServer extends Server implements CustomTransportStrategy {
       // The copy goes out under this process's broker user, so the verified sender is kept as a header for a replay.
       ...(msg.properties.userId ? { [DEAD_LETTER_HEADERS.originalUserId]: msg.properties.userId as string } : {}),
     });
-    this.settleOn(msg).ack(msg);
-    this.metrics.settled(queue, 'dead-lettered', this.takenAt.get(msg) ?? performance.now(), code);
+    this.settle(queue, msg, 'dead-lettered', code);
   }
 
   /**
