@@ -30,6 +30,7 @@ import {
   spawnNode,
   Spawned,
   spawnTs,
+  waitForQuiet,
 } from './lib/processes';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
@@ -645,16 +646,11 @@ async function main(): Promise<void> {
     if (rate > 0) {
       // The saturated rounds leave background work behind (Elasticsearch merging the inquiries, PostgreSQL writing
       // out the audit log); latency at a moderate rate should not measure that, so wait for the machine to go quiet.
-      const quietFrom = Date.now();
-      let busy = Infinity;
-      while (Date.now() - quietFrom < 15_000) {
-        const meter = cpuBreakdown({});
-        await sleep(1000);
-        busy = meter()[MACHINE] ?? 0;
-        if (busy < 25) break;
-      }
+      // Under 25% of one core, in the unit of the CPU tables.
+      const quiet = await waitForQuiet(25 / (100 * cpus().length), 15_000);
+      const busy = quiet.busyShare * 100 * cpus().length;
       console.log(
-        `settle: ${((Date.now() - quietFrom) / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`,
+        `settle: ${(quiet.waitedMs / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`,
       );
       for (const k of order) {
         // A second at the rate, not measured: lets the previous server's background work (inquiry and audit

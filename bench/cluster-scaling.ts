@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { TypeormApiKeyRepository, postgresDataSource } from '@app/adapters/postgres';
 import { parseArgs, runMain } from './lib/args';
 import { Measurement, fmt, fmtInt, median, saturate, table } from './lib/load';
-import { ROOT, Spawned, build, freePort, machineCpu, sleep, spawnApp } from './lib/processes';
+import { ROOT, Spawned, build, freePort, machineCpu, sleep, spawnApp, waitForQuiet } from './lib/processes';
 
 const USAGE = `usage: npm run bench:scaling -- [options]
   --rounds N        interleaved rounds of each side (default 3)
@@ -45,21 +45,14 @@ function sourced(script: string): Record<string, string> {
 const pick = (env: Record<string, string>, names: string[]) => Object.fromEntries(names.map((n) => [n, env[n]!]));
 
 /**
- * Waits (at most 60 s) until the machine is under 25% busy: an ingestion round leaves work behind (re-scoring by the
- * rating workers, Elasticsearch replicating and merging) that would otherwise be charged to the next phase.
+ * Starts a phase once the machine is under 25% busy (at most 60 s later): an ingestion round leaves work behind
+ * (re-scoring by the rating workers, Elasticsearch replicating and merging) that would be charged to the next phase.
  */
 async function settle(phase: string): Promise<void> {
-  const from = Date.now();
-  let busy = 1;
-  while (Date.now() - from < 60_000) {
-    const before = machineCpu();
-    await sleep(1_000);
-    const after = machineCpu();
-    busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
-    if (busy < 0.25) break;
-  }
-  const waited = ((Date.now() - from) / 1000).toFixed(0);
-  console.log(`${phase}: started after ${waited} s, machine ${Math.round(busy * 100)}% busy`);
+  const { waitedMs, busyShare } = await waitForQuiet(0.25, 60_000);
+  console.log(
+    `${phase}: started after ${(waitedMs / 1000).toFixed(0)} s, machine ${Math.round(busyShare * 100)}% busy`,
+  );
 }
 
 async function esCount(url: string, index: string, prefix: string): Promise<number> {

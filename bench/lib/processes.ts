@@ -204,6 +204,23 @@ export function machineCpu(): { busy: number; steal: number; total: number } {
   return { busy: total - idle - steal, steal, total };
 }
 
+/**
+ * Waits, sampling a second at a time, until the machine's busy share falls below `busyBelow` (0..1 of all cores) or
+ * `maxMs` have passed: a phase should not be charged with the work the previous one left behind.
+ */
+export async function waitForQuiet(busyBelow: number, maxMs: number): Promise<{ waitedMs: number; busyShare: number }> {
+  const from = Date.now();
+  let busyShare = 1;
+  while (Date.now() - from < maxMs) {
+    const before = machineCpu();
+    await sleep(1_000);
+    const after = machineCpu();
+    busyShare = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (busyShare < busyBelow) break;
+  }
+  return { waitedMs: Date.now() - from, busyShare };
+}
+
 /** CPU seconds of every process on the machine, keyed by pid, with its command name. */
 function allProcesses(): Map<number, { comm: string; cpu: number }> {
   const out = new Map<number, { comm: string; cpu: number }>();
