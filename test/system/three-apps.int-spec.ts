@@ -436,28 +436,36 @@ describe('three apps over RabbitMQ, as a partner sees them', () => {
         (i) => i.inquirer === 'partner-e2e',
       ).length;
     const before = await inquiries();
-    const requestIds = [`system-${randomUUID()}`, `system-${randomUUID()}`];
-    const cache: string[] = [];
-    for (const requestId of requestIds) {
-      const res = await fetch(`${base}/v1/credit-analyses/${cpf.value}`, {
-        headers: { 'x-api-key': apiKey, 'x-purpose': 'CREDIT_GRANTING', 'x-request-id': requestId },
-      });
-      expect(res.status).toBe(200);
-      cache.push(res.headers.get('x-cache') ?? '');
+    // A re-scoring the earlier tests started may still evict this CPF's analysis between two reads: a pair whose second
+    // read missed is read again, up to three pairs, and every read made is checked below.
+    const requestIds: string[] = [];
+    let secondRead = '';
+    for (let pair = 0; pair < 3 && secondRead !== 'HIT'; pair++) {
+      for (let i = 0; i < 2; i++) {
+        const requestId = `system-${randomUUID()}`;
+        requestIds.push(requestId);
+        const res = await fetch(`${base}/v1/credit-analyses/${cpf.value}`, {
+          headers: { 'x-api-key': apiKey, 'x-purpose': 'CREDIT_GRANTING', 'x-request-id': requestId },
+        });
+        expect(res.status).toBe(200);
+        secondRead = res.headers.get('x-cache') ?? '';
+      }
     }
-    expect(cache[1]).toBe('HIT');
+    expect(secondRead).toBe('HIT');
     const pg = new PgClient({ connectionString: env.DATABASE_URL });
     await pg.connect();
     try {
       await eventually(
-        async () => (await pg.query('SELECT 1 FROM audit_log WHERE request_id = ANY($1)', [requestIds])).rowCount === 2,
+        async () =>
+          (await pg.query('SELECT 1 FROM audit_log WHERE request_id = ANY($1)', [requestIds])).rowCount ===
+          requestIds.length,
         20_000,
-        'both reads in the audit log',
+        'every read in the audit log',
       );
     } finally {
       await pg.end();
     }
-    await eventually(async () => (await inquiries()) === before + 2, 20_000, 'both inquiries in C');
+    await eventually(async () => (await inquiries()) === before + requestIds.length, 20_000, 'every inquiry in C');
   }, 60_000);
 });
 
