@@ -5,10 +5,23 @@ import { ApiKeyRepository } from '../ports/api-key.repository';
 
 /** How long a verified key is trusted without asking the database again; revocation takes effect within this. */
 const KEY_CACHE_MS = 10_000;
+/**
+ * When a key in use is looked up again, in the background: a busy key never expires, so no request waits for the
+ * database (or for the new connection the pool may need after a quiet spell).
+ */
+const KEY_REFRESH_MS = KEY_CACHE_MS / 2;
+
+interface VerifiedKey {
+  record: ApiKeyRecord;
+  until: number;
+  refreshAt: number;
+}
 
 @Injectable()
 export class ApiKeys {
-  private readonly verified = new Map<string, { record: ApiKeyRecord; until: number }>();
+  private readonly verified = new Map<string, VerifiedKey>();
+  /** One lookup per key at a time: the requests that find a key unknown or expired share it. */
+  private readonly lookups = new Map<string, Promise<ApiKeyRecord | null>>();
 
   constructor(
     private readonly repository: ApiKeyRepository,
@@ -24,7 +37,10 @@ export class ApiKeys {
 
   async revoke(id: string): Promise<boolean> {
     this.verified.delete(id);
-    return this.repository.revoke(id, this.clock.now());
+    const revoked = await this.repository.revoke(id, this.clock.now());
+    // Again: a lookup that read the key before the revocation may have put it back meanwhile.
+    this.verified.delete(id);
+    return revoked;
   }
 
   list(): Promise<ApiKeyRecord[]> {
@@ -37,14 +53,37 @@ export class ApiKeys {
     if (!parts) return null;
     const now = Date.now();
     const cached = this.verified.get(parts.id);
-    let record = cached && cached.until > now ? cached.record : null;
-    if (!record) {
-      record = await this.repository.findById(parts.id);
-      if (!record) return null;
-      if (this.verified.size > 10_000) this.verified.clear();
-      this.verified.set(parts.id, { record, until: now + KEY_CACHE_MS });
+    let record: ApiKeyRecord | null;
+    if (cached && cached.until > now) {
+      record = cached.record;
+      if (cached.refreshAt <= now) {
+        cached.refreshAt = Infinity;
+        this.lookUp(parts.id).catch(() => undefined); // a failed refresh leaves the entry to expire
+      }
+    } else {
+      record = await this.lookUp(parts.id);
     }
-    if (record.revokedAt || !secretMatches(record, parts.secret)) return null;
+    if (!record || record.revokedAt || !secretMatches(record, parts.secret)) return null;
     return record;
+  }
+
+  private lookUp(id: string): Promise<ApiKeyRecord | null> {
+    const pending = this.lookups.get(id);
+    if (pending) return pending;
+    const lookup = this.repository
+      .findById(id)
+      .then((record) => {
+        if (!record) {
+          this.verified.delete(id);
+          return null;
+        }
+        if (this.verified.size > 10_000) this.verified.clear();
+        const now = Date.now();
+        this.verified.set(id, { record, until: now + KEY_CACHE_MS, refreshAt: now + KEY_REFRESH_MS });
+        return record;
+      })
+      .finally(() => this.lookups.delete(id));
+    this.lookups.set(id, lookup);
+    return lookup;
   }
 }
