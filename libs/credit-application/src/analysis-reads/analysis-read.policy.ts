@@ -153,7 +153,7 @@ export class AnalysisReadPolicy {
     checked?: { purpose: string; cpf: Cpf; idempotencyKey?: string },
   ): AuditEntryInput {
     const declared = request.purpose?.trim() || null;
-    return {
+    const entry: AuditEntryInput = {
       clientId: client.name,
       scope: ANALYSIS_READ.scope,
       purpose: checked ? checked.purpose : declared && isPurpose(declared) ? declared : null,
@@ -162,8 +162,9 @@ export class AnalysisReadPolicy {
       resource: ANALYSIS_READ.resource,
       outcome,
       requestId: request.requestId,
-      ...(checked?.idempotencyKey ? { idempotencyKey: checked.idempotencyKey } : {}),
     };
+    if (checked?.idempotencyKey) entry.idempotencyKey = checked.idempotencyKey;
+    return entry;
   }
 
   private async record(

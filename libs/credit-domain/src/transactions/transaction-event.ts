@@ -253,17 +253,37 @@ export function parseTransactionEvent(
   }
 }
 
-/** The stored/served shape: plain JSON, amounts in cents, times in ISO-8601 UTC. */
+/**
+ * The stored/served shape: plain JSON, amounts in cents, times in ISO-8601 UTC. One literal per type, as in
+ * parseTransactionEvent: every cached read serialises an inquiry, and V8 kept spread copies in the old generation.
+ */
 export function eventToJson(e: TransactionEvent): Record<string, unknown> {
-  const base = { eventId: e.eventId, cpf: e.cpf.value, type: e.type, occurredAt: e.occurredAt.toISOString() };
+  const occurredAt = e.occurredAt.toISOString();
   switch (e.type) {
     case 'BUREAU_INQUIRY':
-      return { ...base, inquirer: e.inquirer, purpose: e.purpose };
+      return {
+        eventId: e.eventId,
+        cpf: e.cpf.value,
+        type: e.type,
+        occurredAt,
+        inquirer: e.inquirer,
+        purpose: e.purpose,
+      };
     case 'FINANCIAL_MOVEMENT':
-      return { ...base, kind: e.kind, amountCents: e.amount.cents };
+      return {
+        eventId: e.eventId,
+        cpf: e.cpf.value,
+        type: e.type,
+        occurredAt,
+        kind: e.kind,
+        amountCents: e.amount.cents,
+      };
     case 'CARD_PURCHASE':
       return {
-        ...base,
+        eventId: e.eventId,
+        cpf: e.cpf.value,
+        type: e.type,
+        occurredAt,
         merchant: e.merchant,
         mcc: e.mcc,
         amountCents: e.amount.cents,

@@ -217,9 +217,22 @@ export class TypeormAuditLog extends AuditLog {
   }
 
   seal(entry: AuditEntryInput): SealedAuditEntry {
-    const { cpf, detail, ...rest } = entry;
+    const { cpf, detail } = entry;
     const cpfHash = cpf ? this.hashCpf(cpf.value) : null;
-    const sealed: SealedAuditEntry = { ...rest, cpfMasked: cpf ? cpf.masked : null, cpfHash };
+    // Field by field, not a spread of the rest: sealing is on the cached read's path, and V8 kept each spread copy
+    // in the old generation (docs/implementation-notes.md).
+    const sealed: SealedAuditEntry = {
+      clientId: entry.clientId,
+      scope: entry.scope,
+      purpose: entry.purpose,
+      action: entry.action,
+      resource: entry.resource,
+      outcome: entry.outcome,
+      requestId: entry.requestId,
+      cpfMasked: cpf ? cpf.masked : null,
+      cpfHash,
+    };
+    if (entry.idempotencyKey !== undefined) sealed.idempotencyKey = entry.idempotencyKey;
     if (detail) {
       if (!this.detailCipher) {
         throw new Error('this audit log has no cipher for entry details; refusing to store one in clear');
