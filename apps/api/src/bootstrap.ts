@@ -1,4 +1,3 @@
-import { DemoDataLoader } from '@app/credit-application';
 import { AppConfig, RedactingLogger, StartupTimer, logLevelsFrom, setMetricsEnabled } from '@app/platform';
 import { LoggerService, Provider, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -7,7 +6,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerSecurityHeaders } from './auth/security-headers';
-import { FAST_PATH_ROUTE, registerCachedAnalysisFastPath } from './credit-analyses/cached-analysis.fast-path';
+import { AnalysisReadPolicy, DemoDataLoader } from '@app/credit-application';
+import { cachedAnalysisLane } from './credit-analyses/cached-analysis.fast-path';
+import { FastLane } from './http/fast-lane';
 import { registerHttpMetrics } from './http/http-metrics';
 import { closeRequestSchemas } from './http/closed-request-schemas';
 import { registerMethodNotAllowed } from './http/method-not-allowed';
@@ -45,6 +46,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
     new RedactingLogger('API', { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel) });
   const timer = options.timer ?? new StartupTimer();
   setMetricsEnabled(config.metricsEnabled);
+  const lane = new FastLane();
   const app = await timer.step(storesLabel(config), () =>
     NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, options.overrides),
@@ -56,6 +58,7 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
         // reaches validation and gets a 400 naming the field instead of a bare 431.
         http: { maxHeaderSize: 32 * 1024 },
         frameworkErrors: pathRejected,
+        serverFactory: lane.serverFactory,
       }),
       { logger, bufferLogs: false, abortOnError: false },
     ),
@@ -65,9 +68,8 @@ export async function createApp(config: AppConfig, options: BootstrapOptions = {
   app.enableShutdownHooks();
   registerSecurityHeaders(app.getHttpAdapter().getInstance());
   registerMethodNotAllowed(app.getHttpAdapter().getInstance());
-  // Before the fast path's hook: every route but the fast path's gets a response hook; that one records itself.
-  registerHttpMetrics(app.getHttpAdapter().getInstance(), FAST_PATH_ROUTE);
-  registerCachedAnalysisFastPath(app);
+  registerHttpMetrics(app.getHttpAdapter().getInstance());
+  lane.open(app.getHttpAdapter().getInstance(), cachedAnalysisLane(app.get(AnalysisReadPolicy, { strict: false })));
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     customSiteTitle: 'Credit Analysis Data API',

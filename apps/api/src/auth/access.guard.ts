@@ -11,6 +11,7 @@ import { Cpf, newId } from '@app/shared-kernel';
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS, AccessRule, PUBLIC } from './access.decorators';
 
 export interface AuthenticatedClient {
@@ -28,13 +29,13 @@ export type AuthenticatedRequest = FastifyRequest & {
 };
 
 /** The client's X-Request-Id (bounded) when it sent one, so its logs and our audit entries join; a new id otherwise. */
-export function requestIdOf(request: FastifyRequest): string {
+export function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
   const header = request.headers['x-request-id'];
   return (typeof header === 'string' && header.slice(0, 64)) || newId();
 }
 
 /** The API key as presented: X-Api-Key, or an Authorization Bearer token; null when neither was sent. */
-export function presentedApiKey(request: FastifyRequest): string | null {
+export function presentedApiKey(request: { headers: IncomingHttpHeaders }): string | null {
   const header = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
   const presented = Array.isArray(header) ? header[0] : header;
   return presented || null;

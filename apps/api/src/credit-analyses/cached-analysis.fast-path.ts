@@ -1,29 +1,42 @@
 import { AnalysisReadPolicy } from '@app/credit-application';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyReply, FastifyRequest } from 'fastify';
-import { meteredFastPath } from '../http/http-metrics';
-import { answerAnalysisRead } from './analysis-read.http';
+import { Logger } from '@nestjs/common';
+import { FastLaneHandler } from '../http/fast-lane';
+import { respondWith } from '../http/http-answer';
+import { fastLaneRecorder } from '../http/http-metrics';
+import { decideAnalysisRead } from './analysis-read.http';
 
-/** The route this hook answers; its requests are recorded by meteredFastPath, not by a response hook. */
-export const FAST_PATH_ROUTE = '/v1/credit-analyses/:cpf';
-const ROUTE = FAST_PATH_ROUTE;
+/** The route's template, as metrics name it. */
+const ROUTE = '/v1/credit-analyses/:cpf';
+/**
+ * The GETs the lane takes: a CPF of unreserved characters, which needs no decoding, and no query string. Any other
+ * shape (percent-encoded, a query, a trailing slash, HEAD) goes through Fastify to the Nest route, which asks the same
+ * policy and writes the same answer.
+ */
+const PATH = /^\/v1\/credit-analyses\/([\w.~-]{1,64})$/;
+
+const logger = new Logger('HTTP');
 
 /**
- * Answers GET /v1/credit-analyses/{cpf} before Nest's router, guard, interceptor and query bus are entered: the hot
- * read of a lender's decision, where that machinery costs more than the read itself (BENCHMARKS.md). Every
+ * GET /v1/credit-analyses/{cpf}, the hot read of a lender's decision, answered by the server before Fastify: every
  * outcome is the analysis-read policy's, the same the Nest route and the RabbitMQ handler give, so skipping the
- * machinery skips no rule. Other methods on the route (HEAD) reach the Nest route, which answers the same way.
+ * framework skips no rule.
  */
-export function registerCachedAnalysisFastPath(app: NestFastifyApplication): void {
-  const policy = app.get(AnalysisReadPolicy, { strict: false });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook(
-      'onRequest',
-      meteredFastPath(ROUTE, async (request: FastifyRequest, reply: FastifyReply) => {
-        if (request.method !== 'GET' || request.routeOptions.url !== ROUTE) return;
-        return answerAnalysisRead(policy, request, reply);
-      }),
-    );
+export function cachedAnalysisLane(policy: AnalysisReadPolicy): FastLaneHandler {
+  const record = fastLaneRecorder(ROUTE);
+  return (req, res) => {
+    if (req.method !== 'GET') return false;
+    const cpf = PATH.exec(req.url ?? '')?.[1];
+    if (!cpf) return false;
+    const startedAt = record ? performance.now() : 0;
+    decideAnalysisRead(policy, req.headers, cpf)
+      .then((answer) => {
+        respondWith(res, answer);
+        record?.(answer.status, answer.headers['x-cache'] === 'HIT', (performance.now() - startedAt) / 1000);
+      })
+      .catch((error: Error) => {
+        logger.error(`the analysis read could not be answered: ${error.message}`);
+        res.destroy();
+      });
+    return true;
+  };
 }

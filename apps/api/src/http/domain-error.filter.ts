@@ -5,6 +5,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { ErrorResponseDto } from './error-response.dto';
+import { HttpAnswer, replyWith } from './http-answer';
 
 /**
  * The one place where failures become HTTP: domain codes map to statuses, framework errors keep their status
@@ -22,12 +23,17 @@ export class ErrorFilter implements ExceptionFilter {
 }
 
 /** Answers a failure in the error shape; unexpected ones are logged (CPFs redacted), never shown. */
-export function sendError(reply: FastifyReply, exception: unknown, logger: Logger): FastifyReply {
+function sendError(reply: FastifyReply, exception: unknown, logger: Logger): FastifyReply {
+  return replyWith(reply, errorAnswer(exception, logger));
+}
+
+/** The error-shaped response a failure gets, logging it (CPFs redacted) when it was unexpected. */
+export function errorAnswer(exception: unknown, logger: Logger): HttpAnswer {
   const body = errorBodyOf(exception);
   if (body.statusCode >= 500) {
     logger.error(redactCpfs(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)));
   }
-  return reply.status(body.statusCode).header('content-type', JSON_TYPE).send(JSON.stringify(body));
+  return { status: body.statusCode, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) };
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
