@@ -237,7 +237,8 @@ const MESSAGE_DOCS: Record<string, MessageDoc> = {
         ' /v1/credit-analyses/{cpf} would record it; that is the consulter the consumer sees. `requester` is accepted' +
         ' and ignored: a name anyone could set is not what a consumer is shown. Give each request a unique' +
         ' `message_id`: a request delivered twice (a redelivery after a failure on our side) is then one inquiry on' +
-        ' the consumer, not two. Without one, each delivery counts.',
+        ' the consumer, not two. A `message_id` reused for another CPF or purpose is another request, and another' +
+        ' inquiry. Without one, each delivery counts.',
       'A request that is well-formed but cannot be answered (wrong CPF check digits, unknown CPF) gets a reply with `ok: false` and an `error`. A request that is not valid JSON or does not match this schema gets **no reply**: it is dead-lettered to `' +
         deadLetterQueue(QUEUES.analysisRequests) +
         '`. A request that keeps failing for a transient cause is retried and, after the last attempt, dead-lettered without a reply too — always wait with a timeout.',

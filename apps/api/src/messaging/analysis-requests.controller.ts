@@ -26,7 +26,7 @@ export class AnalysisRequestsController {
       purpose: request.purpose,
       cpf: request.cpf,
       requestId: context.correlationId?.slice(0, 64) || newId(),
-      inquiryId: user ? inquiryIdOf(user, context) : undefined,
+      inquiryId: user ? inquiryIdOf(user, request, context) : undefined,
     });
     if (outcome.kind === 'served') {
       return { ok: true, analysis: JSON.parse(outcome.json.toString()) };
@@ -38,12 +38,14 @@ export class AnalysisRequestsController {
 
 /**
  * A request that names itself with a message_id keeps one inquiry however often it is delivered (a redelivery after a
- * crash, a retry after a transient failure): the id is derived from the verified user and that message_id, so C stores
- * it once. Without a message_id every delivery is a new inquiry. The user is part of the id, so one partner's ids can
- * never collapse another's inquiries.
+ * crash, a retry after a transient failure): the id is derived from the verified user, that message_id and what was
+ * asked, so C stores it once. A message_id reused for another CPF or purpose is another read, and another inquiry.
+ * Without a message_id every delivery is a new inquiry. The user is part of the id, so one partner's ids can never
+ * collapse another's inquiries.
  */
-function inquiryIdOf(user: string, context: RabbitMqContext): string | undefined {
+function inquiryIdOf(user: string, request: AnalysisRequestV1, context: RabbitMqContext): string | undefined {
   const messageId = context.message.properties.messageId as string | undefined;
   if (!messageId) return undefined;
-  return `inq-amqp-${createHash('sha256').update(`${user}\n${messageId}`).digest('hex').slice(0, 40)}`;
+  const asked = `${user}\n${messageId}\n${request.cpf.replace(/\D/g, '')}\n${request.purpose.trim()}`;
+  return `inq-amqp-${createHash('sha256').update(asked).digest('hex').slice(0, 40)}`;
 }
