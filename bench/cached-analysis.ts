@@ -56,7 +56,7 @@ const USAGE = `usage: npm run bench:cached -- [options]
   --rate R            fixed moderate rate for the latency table, req/s, the same for all three; 'auto' (default) is half
                       the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
   --rate-duration S   seconds at the fixed rate, per server and round (default 10)
-  --rate-rounds N     rounds at the fixed rate, interleaved like the saturated ones; the table shows medians (default 3)
+  --rate-rounds N     rounds at the fixed rate, interleaved like the saturated ones; the table shows medians (default 5)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
   --servers LIST      which of a,b,c,y,m to run (default a,b,c,y); m is our API again with METRICS_ENABLED=false, on
                       the same data, Redis and relay worker as (a): a,m measures what recording metrics costs
@@ -100,7 +100,7 @@ const opts = parseArgs(
     connections: 100,
     rate: 'auto',
     rateDuration: 10,
-    rateRounds: 3,
+    rateRounds: 5,
     rateTool: 'paced',
     servers: 'a,b,c,y',
     relays: 'worker',
