@@ -67,9 +67,13 @@ export function splitApiKey(presented: string): { id: string; secret: string } |
   return match ? { id: match[1], secret: match[2] } : null;
 }
 
+/** The stored hashes as bytes, decoded once per record: a key in use is checked on every request it makes. */
+const storedHashes = new WeakMap<ApiKeyRecord, Buffer>();
+
 /** Constant-time comparison of the presented secret's hash with the stored one. */
 export function secretMatches(record: ApiKeyRecord, secret: string): boolean {
-  const a = Buffer.from(record.secretHash, 'hex');
-  const b = Buffer.from(hashSecret(secret), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  let stored = storedHashes.get(record);
+  if (!stored) storedHashes.set(record, (stored = Buffer.from(record.secretHash, 'hex')));
+  const presented = createHash('sha256').update(secret).digest();
+  return stored.length === presented.length && timingSafeEqual(stored, presented);
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { KeyObject, createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { AppConfig } from '../app-config';
 import { ConfigError } from '../app-config';
@@ -41,7 +41,7 @@ interface ParsedToken {
 export class FieldCipher {
   readonly #keys: ReadonlyMap<string, Buffer>;
   readonly #currentKeyId: string;
-  readonly #lookupKey: Buffer;
+  readonly #lookupKey: KeyObject;
 
   constructor(keyring: readonly DataKey[], lookupKey: Buffer) {
     if (!keyring.length)
@@ -59,7 +59,7 @@ export class FieldCipher {
       throw new FieldCipherError(`the CPF lookup key must be at least ${KEY_BYTES} bytes`);
     this.#keys = keys;
     this.#currentKeyId = keyring[0].id;
-    this.#lookupKey = Buffer.from(lookupKey);
+    this.#lookupKey = createSecretKey(Buffer.from(lookupKey));
   }
 
   /** Random keys that live as long as this process: only for the embedded in-memory database. */
