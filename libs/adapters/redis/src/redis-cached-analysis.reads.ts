@@ -118,12 +118,20 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   }
 
   /** The read script, and whether enough replicas hold what it journalled (WAIT in the same round trip). */
-  private async runRead(keys: string[], argv: (string | number)[]): Promise<{ reply: ReadReply; replicated: boolean }> {
+  private runRead(keys: string[], argv: (string | number)[]): Promise<{ reply: ReadReply; replicated: boolean }> {
     // No pipeline when no WAIT follows: one object less per request on the hottest path.
     if (this.replicas === 0) {
-      const reply = await this.commands.creditCachedAnalysisReadV4Buffer(keys.length, ...keys, ...argv);
-      return { reply, replicated: true };
+      return this.commands
+        .creditCachedAnalysisReadV4Buffer(keys.length, ...keys, ...argv)
+        .then((reply) => ({ reply, replicated: true }));
     }
+    return this.runReplicatedRead(keys, argv);
+  }
+
+  private async runReplicatedRead(
+    keys: string[],
+    argv: (string | number)[],
+  ): Promise<{ reply: ReadReply; replicated: boolean }> {
     const pipeline = (this.redis.pipeline() as PipelineCommands).creditCachedAnalysisReadV4Buffer(
       keys.length,
       ...keys,

@@ -5,7 +5,7 @@ import { ApiKeys } from '../access/api-keys.service';
 import { GetCreditAnalysisHandler } from '../get-credit-analysis/get-credit-analysis.handler';
 import { GetCreditAnalysisQuery } from '../get-credit-analysis/get-credit-analysis.query';
 import { AuditEntryInput, AuditLog, AuditOutcome } from '../ports/audit-log';
-import { CachedAnalysisReads, CachedReadRequest, CachedReadResult } from '../ports/cached-analysis-reads';
+import { CachedAnalysisReads, CachedReadResult } from '../ports/cached-analysis-reads';
 import { analysisInquiry, newInquiryId } from '../ports/inquiry-recorder';
 import { RateLimiter } from '../ports/rate-limiter';
 import {
@@ -68,7 +68,14 @@ export class AnalysisReadPolicy {
     // timed out and served by the stores below is one entry in the log, as it is one event in C.
     const served = { purpose, cpf, idempotencyKey: inquiryId };
     const entry = this.audit?.seal(this.entryOf(client, request, 'SUCCESS', served));
-    const step = entry ? await this.cachedStep({ cpf, clientId: client.rateKey, audit: entry, inquiry }) : UNAVAILABLE;
+    let step = UNAVAILABLE;
+    if (entry) {
+      try {
+        step = await this.reads.read({ cpf, clientId: client.rateKey, audit: entry, inquiry });
+      } catch {
+        // A step that throws is one that could not be asked: the stores answer instead.
+      }
+    }
     if (step.kind === 'hit') return { kind: 'served', json: step.body, cacheHit: true, rate: step.rate };
     const rate = step.kind === 'miss' ? step.rate : await this.limiter.hit(client.rateKey);
     if (!rate.allowed) return { kind: 'refused', refusal: accessRefusals.rateLimited(rate), rate };
@@ -86,15 +93,6 @@ export class AnalysisReadPolicy {
       }
       await this.record(client, request, error instanceof DomainError ? 'INVALID' : 'ERROR', { purpose, cpf });
       throw error;
-    }
-  }
-
-  /** The one-step cached read; a step that throws is one that could not be asked, and the stores answer instead. */
-  private async cachedStep(request: CachedReadRequest): Promise<CachedReadResult> {
-    try {
-      return await this.reads.read(request);
-    } catch {
-      return UNAVAILABLE;
     }
   }
 
