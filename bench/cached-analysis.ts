@@ -144,22 +144,27 @@ const PURPOSE = 'CREDIT_GRANTING';
 /** Parts of our API's request path, by the compiled files and packages their frames come from. */
 const API_STAGES: [string, string[]][] = [
   [
-    'cached-read fast path (Fastify onRequest hook and its HTTP answer)',
-    ['credit-analyses/cached-analysis.fast-path.js', 'credit-analyses/analysis-read.http.js'],
+    "cached-read fast lane (the server's handler and its HTTP answer)",
+    [
+      'http/fast-lane.js',
+      'credit-analyses/cached-analysis.fast-path.js',
+      'credit-analyses/analysis-read.http.js',
+      'http/http-answer.js',
+    ],
   ],
   [
     '  the analysis-read policy (key, scope, purpose, CPF, audit entry sealed)',
     ['analysis-reads/analysis-read.policy.js'],
   ],
-  ['  one Redis step: count, read, journal (Lua)', ['redis/redis-cached-analysis.reads.js']],
+  ['  one Redis step: count, read, journal (Lua)', ['redis-cached-analysis.reads.js']],
   [
     'journal relays (Redis streams to the audit log and C), when the API relays',
-    ['redis/redis-journal-relay.js', 'redis/redis-audit-journal.js', 'redis/redis-inquiry-journal.js'],
+    ['redis-journal-relay.js', 'redis-audit-journal.js', 'redis-inquiry-journal.js'],
   ],
   ['security headers (onSend hook)', ['auth/security-headers.js']],
   ['AccessGuard (API key, rate limit, purpose)', ['auth/access.guard.js']],
-  ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['redis/redis-rate-limiter.js']],
-  ['  API key check (sha256, timing-safe compare)', ['access/api-keys.service.js']],
+  ['  rate limiter: Redis MULTI/INCR/PEXPIRE/EXEC', ['redis-rate-limiter.js']],
+  ['  API key check (sha256, timing-safe compare)', ['access/api-keys.service.js', 'access/api-key.js']],
   ['AuditInterceptor (wraps the handler, awaits the audit write)', ['auth/audit.interceptor.js']],
   ['  audit log writer (hash chain, PostgreSQL transaction)', ['audit/typeorm-audit-log.js']],
   ['query handler (cache read, inquiry)', ['get-credit-analysis.handler.js']],

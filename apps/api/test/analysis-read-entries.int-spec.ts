@@ -29,7 +29,7 @@ const until = async (what: string, predicate: () => Promise<boolean> | boolean, 
 };
 
 /**
- * One analysis-read policy behind three entries: GET (answered in Fastify's onRequest hook), HEAD (the Nest route)
+ * One analysis-read policy behind three entries: GET (answered by the server's fast lane), HEAD (the Nest route)
  * and a partner's request over RabbitMQ (the message handler, given a delivery as amqplib hands it over). For every
  * refusal each entry must give the same status, code and field, and count the request the same way, whether the API
  * runs embedded, with Redis, or with its Redis gone. The wire of the RabbitMQ entry is proven by the three-apps test.

@@ -36,7 +36,8 @@ export class CreditAnalysesController {
   })
   @ApiErrors(400, 404)
   async get(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    // The same answer the onRequest hook gives a GET; this route answers what the hook leaves (HEAD).
+    // The same answer the server's fast lane gives a GET; this route answers what the lane leaves (HEAD, a path to
+    // decode, a query string).
     return answerAnalysisRead(this.policy, request, reply);
   }
 }

@@ -81,7 +81,7 @@ export function startTracingSdk(options: TracingSdkOptions): { shutdown: () => P
 function libraryInstrumentations(): Instrumentation[] {
   return [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!) }),
-    // Fastify's hooks and handlers, the cached-read fast path's hook among them, registered as the API creates Fastify.
+    // Fastify's hooks and handlers, registered as the API creates Fastify (the cached read's fast lane is before them).
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
       ignorePaths: ({ url }) => UNTRACED_PATHS.has(url),
