@@ -29,14 +29,14 @@ export type AuthenticatedRequest = FastifyRequest & {
 };
 
 /** The client's X-Request-Id (bounded) when it sent one, so its logs and our audit entries join; a new id otherwise. */
-export function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
-  const header = request.headers['x-request-id'];
+export function requestIdOf(headers: IncomingHttpHeaders): string {
+  const header = headers['x-request-id'];
   return (typeof header === 'string' && header.slice(0, 64)) || newId();
 }
 
 /** The API key as presented: X-Api-Key, or an Authorization Bearer token; null when neither was sent. */
-export function presentedApiKey(request: { headers: IncomingHttpHeaders }): string | null {
-  const header = request.headers['x-api-key'] ?? request.headers.authorization?.replace(/^Bearer\s+/i, '');
+export function presentedApiKey(headers: IncomingHttpHeaders): string | null {
+  const header = headers['x-api-key'] ?? headers.authorization?.replace(/^Bearer\s+/i, '');
   const presented = Array.isArray(header) ? header[0] : header;
   return presented || null;
 }
@@ -69,7 +69,7 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
-    const presented = presentedApiKey(request);
+    const presented = presentedApiKey(request.headers);
     if (!presented) throw refused(accessRefusals.noKey());
     const key = await this.keys.authenticate(presented);
     if (!key) throw refused(accessRefusals.badKey());
@@ -79,7 +79,7 @@ export class AccessGuard implements CanActivate {
       name: key.name,
       scope: rule.scope,
       purpose: null,
-      requestId: requestIdOf(request),
+      requestId: requestIdOf(request.headers),
     };
     request.client = client;
 

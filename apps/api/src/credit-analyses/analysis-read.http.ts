@@ -11,12 +11,11 @@ const logger = new Logger('HTTP');
 /** GET /v1/credit-analyses/{cpf} as the analysis-read policy sees it: its headers and the CPF the path names. */
 function analysisReadOf(headers: IncomingHttpHeaders, cpf: string): AnalysisReadRequest {
   const purpose = headers['x-purpose'];
-  const request = { headers };
   return {
-    credential: { kind: 'api-key', presented: presentedApiKey(request) },
+    credential: { kind: 'api-key', presented: presentedApiKey(headers) },
     purpose: typeof purpose === 'string' ? purpose : null,
     cpf,
-    requestId: requestIdOf(request),
+    requestId: requestIdOf(headers),
   };
 }
 
