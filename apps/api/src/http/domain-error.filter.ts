@@ -18,16 +18,11 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     // Over RabbitMQ the transport decides between retry and dead-letter, so it needs the original error.
     if (host.getType() !== 'http') return throwError(() => exception);
-    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception, this.logger);
+    replyWith(host.switchToHttp().getResponse<FastifyReply>(), errorAnswer(exception, this.logger));
   }
 }
 
-/** Answers a failure in the error shape; unexpected ones are logged (CPFs redacted), never shown. */
-function sendError(reply: FastifyReply, exception: unknown, logger: Logger): FastifyReply {
-  return replyWith(reply, errorAnswer(exception, logger));
-}
-
-/** The error-shaped response a failure gets, logging it (CPFs redacted) when it was unexpected. */
+/** The error-shaped response a failure gets; unexpected ones are logged (CPFs redacted), never shown. */
 export function errorAnswer(exception: unknown, logger: Logger): HttpAnswer {
   const body = errorBodyOf(exception);
   if (body.statusCode >= 500) {
