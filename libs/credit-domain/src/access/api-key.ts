@@ -48,7 +48,8 @@ export function parseScopes(raw: string[]): Scope[] {
   return [...new Set(raw)] as Scope[];
 }
 
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+/** What the stored hash is of the secret: SHA-256, kept as hex. */
+const secretDigest = (secret: string): Buffer => createHash('sha256').update(secret).digest();
 
 /** A new key: `cak_<id>_<secret>`; the id finds the record, the 256-bit secret proves possession. */
 export function issueApiKey(name: string, scopes: Scope[], now: Date): { record: ApiKeyRecord; plaintext: string } {
@@ -57,7 +58,7 @@ export function issueApiKey(name: string, scopes: Scope[], now: Date): { record:
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   return {
-    record: { id, name, scopes, secretHash: hashSecret(secret), createdAt: now, revokedAt: null },
+    record: { id, name, scopes, secretHash: secretDigest(secret).toString('hex'), createdAt: now, revokedAt: null },
     plaintext: `${PREFIX}_${id}_${secret}`,
   };
 }
@@ -74,6 +75,6 @@ const storedHashes = new WeakMap<ApiKeyRecord, Buffer>();
 export function secretMatches(record: ApiKeyRecord, secret: string): boolean {
   let stored = storedHashes.get(record);
   if (!stored) storedHashes.set(record, (stored = Buffer.from(record.secretHash, 'hex')));
-  const presented = createHash('sha256').update(secret).digest();
+  const presented = secretDigest(secret);
   return stored.length === presented.length && timingSafeEqual(stored, presented);
 }
