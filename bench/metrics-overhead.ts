@@ -4,6 +4,7 @@
  */
 import { readStepLookupCounter, instrumentRedis, setMetricsEnabled } from '@app/platform';
 import { fastLaneRecorder } from '../apps/api/src/http/http-metrics';
+import { ANALYSIS_ROUTE } from '../apps/api/src/credit-analyses/cached-analysis.fast-path';
 import { parseArgs, runMain } from './lib/args';
 import { fmt, median } from './lib/load';
 
@@ -24,7 +25,7 @@ function fastLaneRead(metrics: boolean): Read {
   setMetricsEnabled(metrics);
   const countLookup = readStepLookupCounter();
   const redis = instrumentRedis(answeringRedis());
-  const record = fastLaneRecorder('/v1/credit-analyses/:cpf');
+  const record = fastLaneRecorder(ANALYSIS_ROUTE);
   return async () => {
     const startedAt = record ? performance.now() : 0;
     await redis.sendCommand({ name: 'evalsha', promise: Promise.resolve('{}') } as never);

@@ -6,7 +6,7 @@ import { fastLaneRecorder } from '../http/http-metrics';
 import { decideAnalysisRead } from './analysis-read.http';
 
 /** The route's template, as metrics name it. */
-const ROUTE = '/v1/credit-analyses/:cpf';
+export const ANALYSIS_ROUTE = '/v1/credit-analyses/:cpf';
 /**
  * The GETs the lane takes: a CPF of unreserved characters, which needs no decoding, and no query string. Any other
  * shape (percent-encoded, a query, a trailing slash, HEAD) goes through Fastify to the Nest route, which asks the same
@@ -22,7 +22,7 @@ const logger = new Logger('HTTP');
  * framework skips no rule.
  */
 export function cachedAnalysisLane(policy: AnalysisReadPolicy): FastLaneHandler {
-  const record = fastLaneRecorder(ROUTE);
+  const record = fastLaneRecorder(ANALYSIS_ROUTE);
   return (req, res) => {
     if (req.method !== 'GET') return false;
     const cpf = PATH.exec(req.url ?? '')?.[1];
