@@ -851,7 +851,7 @@ async function main(): Promise<void> {
     );
     if (rate > 0) {
       console.log(
-        `\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server × ${opts.rateRounds} interleaved rounds, medians (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, latency from send'})`,
+        `\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server × ${opts.rateRounds} interleaved rounds, medians (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, raw sockets on a worker thread, latency from send'})`,
       );
       console.log(
         table(

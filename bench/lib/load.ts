@@ -1,62 +1,11 @@
 import autocannon from 'autocannon';
-import http from 'node:http';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { LatencyHistogram, Measurement } from './latency-histogram';
+import type { PacedOptions } from './paced-load';
 
-/**
- * Latency histogram in buckets of BUCKET_MS up to 10 s (anything slower lands in the last bucket). autocannon's own
- * histogram keeps whole milliseconds, too coarse for a p99 target of a few, so responses are recorded here as well.
- */
-export class LatencyHistogram {
-  private static readonly BUCKET_MS = 0.01;
-  private readonly buckets = new Uint32Array(1_000_001);
-  count = 0;
-  private sum = 0;
-  max = 0;
+export { LatencyHistogram, Measurement } from './latency-histogram';
 
-  record(ms: number): void {
-    const i = Math.min(this.buckets.length - 1, Math.max(0, Math.round(ms / LatencyHistogram.BUCKET_MS)));
-    this.buckets[i]! += 1;
-    this.count += 1;
-    this.sum += ms;
-    if (ms > this.max) this.max = ms;
-  }
-
-  percentile(p: number): number {
-    if (this.count === 0) return NaN;
-    const rank = Math.ceil((p / 100) * this.count);
-    let seen = 0;
-    for (let i = 0; i < this.buckets.length; i++) {
-      seen += this.buckets[i]!;
-      if (seen >= rank) return i * LatencyHistogram.BUCKET_MS;
-    }
-    return this.max;
-  }
-
-  get mean(): number {
-    return this.count ? this.sum / this.count : NaN;
-  }
-}
-
-export interface Measurement {
-  reqPerSec: number;
-  requests: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  /** Responses that were not 200, and connection errors/timeouts. */
-  non200: number;
-  errors: number;
-  /** Mean bytes per response on the wire, headers included (autocannon's byte count ÷ responses). */
-  bytesPerResponse: number;
-  seconds: number;
-  /**
-   * Paced load only: p99 of how late requests left against the schedule; large values mean the client could not keep
-   * the rate.
-   */
-  sendLagP99?: number;
-}
-
-/** Runs autocannon and calls `onResponse` with the status and exact latency (ms, fractional) of every response. */
 /** One autocannon run, summarised from our own histogram and autocannon's counters. */
 function measured(result: autocannon.Result, histogram: LatencyHistogram, non200: number): Measurement {
   return {
@@ -73,6 +22,7 @@ function measured(result: autocannon.Result, histogram: LatencyHistogram, non200
   };
 }
 
+/** Runs autocannon and calls `onResponse` with the status and exact latency (ms, fractional) of every response. */
 function run(
   options: autocannon.Options,
   onResponse: (status: number, ms: number) => void,
@@ -123,97 +73,20 @@ async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocan
   return measured(result, histogram, non200);
 }
 
-interface PacedOptions {
-  url: string;
-  paths: string[];
-  headers: Record<string, string>;
-  ratePerSecond: number;
-  durationSeconds: number;
-  /** Upper bound on open connections; the pool only grows as far as concurrency needs. */
-  maxSockets: number;
-}
-
 /**
- * Open-loop load at a fixed rate: requests start on a schedule (every timer tick, as many as are due) whatever the
- * answers do, so a slow answer never delays the next one (no coordinated omission); lateness is reported apart.
- * Not autocannon's `overallRate`: each connection spends its budget back-to-back at the start of the second, so the
- * latency measured would be that of a burst, not of a steady moderate load.
+ * Open-loop load at a fixed rate (paced-load.ts), run on a worker thread: the load generator's own garbage collections
+ * then pause only the thread that sends and times requests, whose heap is small, not this process's, which holds the
+ * compiler, autocannon and the run's records (docs/benchmarks.md).
  */
-export async function paced(o: PacedOptions): Promise<Measurement> {
-  const target = new URL(o.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets });
-  const histogram = new LatencyHistogram();
-  /** How late each request left against its schedule (timer ticks, event-loop stalls of this process). */
-  const lag = new LatencyHistogram();
-  let non200 = 0;
-  let errors = 0;
-  let bytes = 0;
-  let started = 0;
-  let finished = 0;
-  let next = 0;
-  const t0 = performance.now();
-  const end = t0 + o.durationSeconds * 1000;
-  const interval = 1000 / o.ratePerSecond;
-
-  const fire = (scheduledAt: number) => {
-    started += 1;
-    const sentAt = performance.now();
-    lag.record(sentAt - scheduledAt);
-    const req = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: o.paths[next++ % o.paths.length],
-        method: 'GET',
-        headers: o.headers,
-        agent,
-      },
-      (res) => {
-        let size = 0;
-        res.on('data', (chunk: Buffer) => (size += chunk.length));
-        res.on('end', () => {
-          histogram.record(performance.now() - sentAt);
-          if (res.statusCode !== 200) non200 += 1;
-          bytes += size;
-          finished += 1;
-        });
-      },
-    );
-    req.on('error', () => {
-      errors += 1;
-      finished += 1;
-    });
-    req.end();
-  };
-
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const dueUntil = Math.min(now, end);
-      while (t0 + started * interval <= dueUntil) fire(t0 + started * interval);
-      if (now >= end) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 1);
+export function paced(o: PacedOptions): Promise<Measurement> {
+  const entry = JSON.stringify(join(__dirname, 'paced-load.ts'));
+  const boot = `require('ts-node').register({ transpileOnly: true }); require(${entry}).runOnWorker();`;
+  const worker = new Worker(boot, { eval: true, workerData: o });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (m: Measurement) => resolve(m));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the paced load's worker exited (${code}) without a result`)));
   });
-  const drainDeadline = performance.now() + 10_000;
-  while (finished < started && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 5));
-  agent.destroy();
-  errors += started - finished;
-  return {
-    reqPerSec: finished / o.durationSeconds,
-    requests: finished,
-    p50: histogram.percentile(50),
-    p90: histogram.percentile(90),
-    p99: histogram.percentile(99),
-    max: histogram.max,
-    non200,
-    errors,
-    bytesPerResponse: bytes / Math.max(1, finished),
-    seconds: o.durationSeconds,
-    sendLagP99: lag.percentile(99),
-  };
 }
 
 /** autocannon with `overallRate`, kept for comparison with the paced client (`--rate-tool autocannon`). */
