@@ -11,7 +11,7 @@ import Redis from 'ioredis';
 import { generateDemoConsumers } from '@app/credit-application';
 import { redisJournals } from '@app/adapters/redis';
 import { parseArgs, runMain } from './lib/args';
-import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, saturate, table } from './lib/load';
+import { Measurement, autocannonAtRate, fmt, fmtInt, median, paced, pacedInTurns, saturate, table } from './lib/load';
 import {
   build,
   cpuBreakdown,
@@ -58,6 +58,9 @@ const USAGE = `usage: npm run bench:cached -- [options]
   --rate-duration S   seconds at the fixed rate, per server and round (default 10)
   --rate-rounds N     rounds at the fixed rate, interleaved like the saturated ones; the table shows medians (default 5)
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
+  --rate-turn S       paced, with the relay stopped at the rate or not measured: within each round the servers take
+                      turns of S seconds on one schedule (default 1), so that the machine's own bursts land on all of
+                      them alike; 0 runs each server's round after the other's, as --pin-at-rate and a running relay do
   --servers LIST      which of a,b,c,y,m to run (default a,b,c,y); m is our API again with METRICS_ENABLED=false, on
                       the same data, Redis and relay worker as (a): a,m measures what recording metrics costs
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
@@ -102,6 +105,7 @@ const opts = parseArgs(
     rateDuration: 10,
     rateRounds: 5,
     rateTool: 'paced',
+    rateTurn: 1,
     servers: 'a,b,c,y',
     relays: 'worker',
     gc: false,
@@ -287,6 +291,8 @@ async function main(): Promise<void> {
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
   if (!['run', 'stop'].includes(opts.relayInRounds)) throw new Error('--relay-in-rounds must be run or stop');
+  if (!(opts.rateTurn >= 0) || (opts.rateTurn > 0 && !Number.isInteger(opts.rateDuration / opts.rateTurn)))
+    throw new Error('--rate-turn must be 0 or divide --rate-duration, so that every server gets the same time');
   const stamp = Date.now();
   const runId = `bench${stamp}`;
   const redisUrl = redisUrlWithDb(servers.redisUrl, opts.redisDb);
@@ -670,6 +676,10 @@ async function main(): Promise<void> {
     const rate =
       opts.rate === 'auto' ? Math.max(100, Math.min(2000, Math.floor(slowest / 2 / 100) * 100)) : Number(opts.rate);
     const fixedRounds = new Map<Key, Round[]>();
+    // A running relay drains what (a) journalled during the next server's turn: then only rounds one after the other
+    // keep that work on (a)'s side.
+    const relayRuns = relayWorker !== undefined && order.includes('a') && opts.relayAtRate === 'run';
+    const inTurns = opts.rateTool === 'paced' && opts.rateTurn > 0 && !opts.pinAtRate && order.length > 1 && !relayRuns;
     if (rate > 0) {
       // The saturated rounds leave background work behind (Elasticsearch merging the inquiries, PostgreSQL writing
       // out the audit log); latency at a moderate rate should not measure that, so wait for the machine to go quiet.
@@ -679,7 +689,64 @@ async function main(): Promise<void> {
       console.log(
         `settle: ${(quiet.waitedMs / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`,
       );
+      /** What a fixed-rate measurement of one server leaves to record and print once its round is over. */
+      const recordFixed = async (k: Key, r: number, m: Measurement, cpu: Round['cpu'], logFrom: number) => {
+        fixedRounds.set(k, [...(fixedRounds.get(k) ?? []), { ...m, cpu }]);
+        console.log(
+          `  fixed rate, round ${r + 1} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`,
+        );
+        if (k === 'a' && opts.heapProfile && r === 0) {
+          process.kill(spawned.get(k)!.pid, 'SIGWINCH');
+          const written = Date.now();
+          while (!existsSync(heapProfileFile) && Date.now() - written < 30_000) await sleep(200);
+          const { totalMb, sites } = summarizeHeapProfile(heapProfileFile);
+          console.log(
+            `  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`,
+          );
+        }
+        if (k === 'a' && opts.gc && r === 0) {
+          const traced = spawned.get(k)!.outputSince(logFrom);
+          const gcLog = join(ROOT, 'bench/.profiles', `${runId}-api-gc.log`);
+          mkdirSync(dirname(gcLog), { recursive: true });
+          writeFileSync(gcLog, traced);
+          console.log(
+            `  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`,
+          );
+        }
+      };
+      const stopsRelay = (ks: Key[]) => ks.includes('a') && relayWorker !== undefined && opts.relayAtRate === 'stop';
+      /** Resumes the relay, then waits for its backlog and the machine to settle before anything else is measured. */
+      const resumeRelay = async () => {
+        process.kill(relayWorker!.pid, 'SIGCONT');
+        await drainJournal();
+        await waitForQuiet(25 / (100 * cpus().length), 15_000);
+      };
       for (let r = 0; r < opts.rateRounds; r++) {
+        if (inTurns) {
+          // The servers take turns within one schedule (bench/lib/paced-load.ts), after a second of it unmeasured.
+          const turns = { targets: order.map((k) => ({ url: base(k), paths, headers })), ratePerSecond: rate };
+          await pacedInTurns({ ...turns, durationSeconds: 1, sliceSeconds: 0.25, maxSockets: opts.connections });
+          const logFrom = new Map(order.map((k) => [k, spawned.get(k)!.written()]));
+          const stopRelay = stopsRelay(order);
+          if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
+          if (order.includes('a') && opts.heapProfile && r === 0) process.kill(spawned.get('a')!.pid, 'SIGWINCH');
+          const meter = cpuBreakdown(named());
+          const ms = await pacedInTurns({
+            ...turns,
+            durationSeconds: opts.rateDuration,
+            sliceSeconds: opts.rateTurn,
+            maxSockets: opts.connections,
+          });
+          const cpu = meter();
+          if (stopRelay) await resumeRelay();
+          if (order.includes('y')) await dropYardstickJournals();
+          for (const [i, k] of order.entries()) {
+            // Each server ran for 1/n of the round: its share while running is n times its share of the round.
+            const own = { ...cpu, [NAME[k]]: (cpu[NAME[k]] ?? 0) * order.length };
+            await recordFixed(k, r, ms[i]!, own, logFrom.get(k)!);
+          }
+          continue;
+        }
         for (const k of order) {
           // A second at the rate, not measured: lets the previous server's background work (inquiry and audit
           // flushes, Elasticsearch merges) settle and warms this path of the client.
@@ -692,10 +759,9 @@ async function main(): Promise<void> {
             maxSockets: opts.connections,
           });
           const logFrom = spawned.get(k)!.written();
-          const stopRelay = k === 'a' && relayWorker !== undefined && opts.relayAtRate === 'stop';
+          const stopRelay = stopsRelay([k]);
           if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
-          const sampleHeap = k === 'a' && opts.heapProfile && r === 0;
-          if (sampleHeap) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
+          if (k === 'a' && opts.heapProfile && r === 0) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
           const unpin = opts.pinAtRate ? pinToOwnCore(spawned.get(k)!.pid) : undefined;
           const meter = cpuBreakdown(named());
           const m =
@@ -718,35 +784,10 @@ async function main(): Promise<void> {
                 });
           const cpu = meter();
           unpin?.();
-          if (stopRelay) {
-            process.kill(relayWorker!.pid, 'SIGCONT');
-            // The next server's round must not share the machine with the backlog this one left.
-            await drainJournal();
-            await waitForQuiet(25 / (100 * cpus().length), 15_000);
-          }
+          // The next server's round must not share the machine with the backlog this one left.
+          if (stopRelay) await resumeRelay();
           if (k === 'y') await dropYardstickJournals();
-          fixedRounds.set(k, [...(fixedRounds.get(k) ?? []), { ...m, cpu }]);
-          console.log(
-            `  fixed rate, round ${r + 1} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`,
-          );
-          if (sampleHeap) {
-            process.kill(spawned.get(k)!.pid, 'SIGWINCH');
-            const written = Date.now();
-            while (!existsSync(heapProfileFile) && Date.now() - written < 30_000) await sleep(200);
-            const { totalMb, sites } = summarizeHeapProfile(heapProfileFile);
-            console.log(
-              `  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`,
-            );
-          }
-          if (k === 'a' && opts.gc && r === 0) {
-            const traced = spawned.get(k)!.outputSince(logFrom);
-            const gcLog = join(ROOT, 'bench/.profiles', `${runId}-api-gc.log`);
-            mkdirSync(dirname(gcLog), { recursive: true });
-            writeFileSync(gcLog, traced);
-            console.log(
-              `  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`,
-            );
-          }
+          await recordFixed(k, r, m, cpu, logFrom);
         }
       }
     }
@@ -851,7 +892,7 @@ async function main(): Promise<void> {
     );
     if (rate > 0) {
       console.log(
-        `\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server × ${opts.rateRounds} interleaved rounds, medians (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, raw sockets on a worker thread, latency from send'})`,
+        `\nFixed rate: ${rate} req/s${opts.rate === 'auto' ? ' (auto: half the slowest saturated median, at most 2,000)' : ''} for ${opts.rateDuration} s per server × ${opts.rateRounds} interleaved rounds${inTurns ? `, servers taking ${opts.rateTurn} s turns within each round` : ''}, medians (${opts.rateTool === 'autocannon' ? 'autocannon overallRate' : 'open loop, 1 ms ticks, raw sockets on a worker thread, latency from send'})`,
       );
       console.log(
         table(

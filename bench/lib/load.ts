@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LatencyHistogram, Measurement } from './latency-histogram';
-import type { PacedOptions } from './paced-load';
+import type { PacedOptions, PacedTarget } from './paced-load';
 
 export { LatencyHistogram, Measurement } from './latency-histogram';
 
@@ -74,19 +74,28 @@ async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocan
 }
 
 /**
- * Open-loop load at a fixed rate (paced-load.ts), run on a worker thread: the load generator's own garbage collections
- * then pause only the thread that sends and times requests, whose heap is small, not this process's, which holds the
- * compiler, autocannon and the run's records (docs/benchmarks.md).
+ * Open-loop load at a fixed rate on one or more servers taking turns (paced-load.ts), run on a worker thread: the load
+ * generator's own garbage collections then pause only the thread that sends and times requests, whose heap is small,
+ * not this process's, which holds the compiler, autocannon and the run's records (docs/benchmarks.md).
  */
-export function paced(o: PacedOptions): Promise<Measurement> {
+export function pacedInTurns(o: PacedOptions): Promise<Measurement[]> {
   const entry = JSON.stringify(join(__dirname, 'paced-load.ts'));
   const boot = `require('ts-node').register({ transpileOnly: true }); require(${entry}).runOnWorker();`;
   const worker = new Worker(boot, { eval: true, workerData: o });
   return new Promise((resolve, reject) => {
-    worker.once('message', (m: Measurement) => resolve(m));
+    worker.once('message', (m: Measurement[]) => resolve(m));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the paced load's worker exited (${code}) without a result`)));
   });
+}
+
+/** Open-loop load at a fixed rate on one server. */
+export async function paced(
+  o: PacedTarget & { ratePerSecond: number; durationSeconds: number; maxSockets: number },
+): Promise<Measurement> {
+  const { url, paths, headers, ...load } = o;
+  const [m] = await pacedInTurns({ targets: [{ url, paths, headers }], sliceSeconds: o.durationSeconds, ...load });
+  return m!;
 }
 
 /** autocannon with `overallRate`, kept for comparison with the paced client (`--rate-tool autocannon`). */

@@ -2,60 +2,104 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LatencyHistogram, Measurement } from './latency-histogram';
 import { RawHttpPool, prepareGet } from './raw-http';
 
-export interface PacedOptions {
+export interface PacedTarget {
   url: string;
   paths: string[];
   headers: Record<string, string>;
+}
+
+export interface PacedOptions {
+  /** One or more servers. Several take turns, a slice each, until each has had `durationSeconds` of the rate. */
+  targets: PacedTarget[];
   ratePerSecond: number;
+  /** Seconds of load per target. */
   durationSeconds: number;
-  /** Upper bound on open connections; the pool only grows as far as concurrency needs. */
+  /** Length of one target's turn when there are several. */
+  sliceSeconds: number;
+  /** Upper bound on open connections per target; a pool only grows as far as concurrency needs. */
   maxSockets: number;
 }
 
-/** The worker thread's entry (load.ts starts it): runs the load given as workerData and posts its measurement. */
+/** The worker thread's entry (load.ts starts it): runs the load given as workerData and posts one result per target. */
 export function runOnWorker(): void {
   void runPaced(workerData as PacedOptions).then((m) => parentPort!.postMessage(m));
+}
+
+/** What is counted for one target while the load runs. */
+class Tally {
+  readonly histogram = new LatencyHistogram();
+  /** How late each request left against its schedule (timer ticks, event-loop stalls of this thread). */
+  readonly lag = new LatencyHistogram();
+  non200 = 0;
+  errors = 0;
+  bytes = 0;
+  started = 0;
+  finished = 0;
+  readonly requests: Buffer[];
+  readonly pool: RawHttpPool;
+
+  constructor(target: PacedTarget, maxSockets: number) {
+    const url = new URL(target.url);
+    this.requests = target.paths.map((path) => prepareGet(url.host, path, target.headers));
+    this.pool = new RawHttpPool(url.hostname, Number(url.port), maxSockets, (status, ms, size) => {
+      this.finished += 1;
+      if (status === 0) {
+        this.errors += 1;
+        return;
+      }
+      this.histogram.record(ms);
+      if (status !== 200) this.non200 += 1;
+      this.bytes += size;
+    });
+  }
+
+  send(scheduledAt: number): void {
+    const sentAt = performance.now();
+    this.lag.record(sentAt - scheduledAt);
+    this.pool.send(this.requests[this.started % this.requests.length]!, sentAt);
+    this.started += 1;
+  }
+
+  measurement(seconds: number): Measurement {
+    this.pool.close();
+    return {
+      reqPerSec: this.finished / seconds,
+      requests: this.finished,
+      p50: this.histogram.percentile(50),
+      p90: this.histogram.percentile(90),
+      p99: this.histogram.percentile(99),
+      max: this.histogram.max,
+      non200: this.non200,
+      errors: this.errors + this.started - this.finished,
+      bytesPerResponse: this.bytes / Math.max(1, this.finished),
+      seconds,
+      sendLagP99: this.lag.percentile(99),
+    };
+  }
 }
 
 /**
  * Open-loop load at a fixed rate: requests start on a schedule (every timer tick, as many as are due) whatever the
  * answers do, so a slow answer never delays the next one (no coordinated omission); lateness is reported apart.
  * Not autocannon's `overallRate`: each connection spends its budget back-to-back at the start of the second, so the
- * latency measured would be that of a burst, not of a steady moderate load.
+ * latency measured would be that of a burst, not of a steady moderate load. With several targets the schedule is one,
+ * and each slice of it goes to the next target in turn: a burst of the machine's own (a fork, a merge, a checkpoint)
+ * then lands on them all alike instead of on whichever server's round it fell in.
  */
-async function runPaced(o: PacedOptions): Promise<Measurement> {
-  const target = new URL(o.url);
-  const histogram = new LatencyHistogram();
-  /** How late each request left against its schedule (timer ticks, event-loop stalls of this process). */
-  const lag = new LatencyHistogram();
-  let non200 = 0;
-  let errors = 0;
-  let bytes = 0;
-  let started = 0;
-  let finished = 0;
-  const requests = o.paths.map((path) => prepareGet(target.host, path, o.headers));
-  const pool = new RawHttpPool(target.hostname, Number(target.port), o.maxSockets, (status, ms, size) => {
-    finished += 1;
-    if (status === 0) {
-      errors += 1;
-      return;
-    }
-    histogram.record(ms);
-    if (status !== 200) non200 += 1;
-    bytes += size;
-  });
+async function runPaced(o: PacedOptions): Promise<Measurement[]> {
+  const tallies = o.targets.map((target) => new Tally(target, o.maxSockets));
   const t0 = performance.now();
-  const end = t0 + o.durationSeconds * 1000;
+  const end = t0 + o.durationSeconds * 1000 * tallies.length;
   const interval = 1000 / o.ratePerSecond;
+  const sliceMs = o.sliceSeconds * 1000;
+  let started = 0;
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      const dueUntil = Math.min(now, end);
-      while (t0 + started * interval <= dueUntil) {
-        const sentAt = performance.now();
-        lag.record(sentAt - (t0 + started * interval));
-        pool.send(requests[started % requests.length]!, sentAt);
+      for (let due = t0 + started * interval; due <= now && due < end; due = t0 + started * interval) {
+        const turn = tallies.length === 1 ? 0 : Math.floor((due - t0) / sliceMs) % tallies.length;
+        tallies[turn]!.send(due);
         started += 1;
       }
       if (now >= end) {
@@ -65,20 +109,7 @@ async function runPaced(o: PacedOptions): Promise<Measurement> {
     }, 1);
   });
   const drainDeadline = performance.now() + 10_000;
-  while (finished < started && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 5));
-  pool.close();
-  errors += started - finished;
-  return {
-    reqPerSec: finished / o.durationSeconds,
-    requests: finished,
-    p50: histogram.percentile(50),
-    p90: histogram.percentile(90),
-    p99: histogram.percentile(99),
-    max: histogram.max,
-    non200,
-    errors,
-    bytesPerResponse: bytes / Math.max(1, finished),
-    seconds: o.durationSeconds,
-    sendLagP99: lag.percentile(99),
-  };
+  const unfinished = () => tallies.some((t) => t.finished < t.started);
+  while (unfinished() && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 5));
+  return tallies.map((t) => t.measurement(o.durationSeconds));
 }
