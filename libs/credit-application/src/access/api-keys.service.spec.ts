@@ -68,6 +68,18 @@ describe('ApiKeys, authenticating a presented key', () => {
     expect(await keys.authenticate(key.plaintext)).toBeNull();
   });
 
+  it('asks the database about an unknown id once per cache period, however often it is presented', async () => {
+    const made = 'cak_00000000000000aa_' + 'A'.repeat(43);
+    for (let i = 0; i < 20; i++) expect(await keys.authenticate(made)).toBeNull();
+    expect(repository.lookups).toBe(1);
+    jest.setSystemTime(new Date('2026-12-05T12:00:09.999Z'));
+    expect(await keys.authenticate(made)).toBeNull();
+    expect(repository.lookups).toBe(1);
+    jest.setSystemTime(new Date('2026-12-05T12:00:10.000Z'));
+    expect(await keys.authenticate(made)).toBeNull();
+    expect(repository.lookups).toBe(2);
+  });
+
   it('passes a failing database on to the request that had to wait for it, and tries again on the next', async () => {
     const findById = jest.spyOn(repository, 'findById').mockRejectedValueOnce(new Error('connection refused'));
     await expect(keys.authenticate(key.plaintext)).rejects.toThrow('connection refused');

@@ -10,6 +10,8 @@ const KEY_CACHE_MS = 10_000;
  * database (or for the new connection the pool may need after a quiet spell).
  */
 const KEY_REFRESH_MS = KEY_CACHE_MS / 2;
+/** Entries each map keeps at most: a flood of made-up ids empties it rather than growing it. */
+const MAX_CACHED = 10_000;
 
 interface VerifiedKey {
   record: ApiKeyRecord;
@@ -20,6 +22,12 @@ interface VerifiedKey {
 @Injectable()
 export class ApiKeys {
   private readonly verified = new Map<string, VerifiedKey>();
+  /**
+   * Ids the database did not know, until when: a client retrying with a key from another environment, or a mistyped
+   * one, asks the database once per KEY_CACHE_MS rather than on every request. Ids are random, so one is not issued
+   * after being asked for; one issued here is forgotten anyway.
+   */
+  private readonly unknown = new Map<string, number>();
   /** One lookup per key at a time: the requests that find a key unknown or expired share it. */
   private readonly lookups = new Map<string, Promise<ApiKeyRecord | null>>();
 
@@ -32,6 +40,7 @@ export class ApiKeys {
   async create(name: string, scopes: Scope[]): Promise<{ record: ApiKeyRecord; plaintext: string }> {
     const issued = issueApiKey(name, scopes, this.clock.now());
     await this.repository.create(issued.record);
+    this.unknown.delete(issued.record.id);
     return issued;
   }
 
@@ -60,6 +69,8 @@ export class ApiKeys {
         cached.refreshAt = Infinity;
         this.lookUp(parts.id).catch(() => undefined); // a failed refresh leaves the entry to expire
       }
+    } else if ((this.unknown.get(parts.id) ?? 0) > now) {
+      return null;
     } else {
       record = await this.lookUp(parts.id);
     }
@@ -73,12 +84,15 @@ export class ApiKeys {
     const lookup = this.repository
       .findById(id)
       .then((record) => {
+        const now = Date.now();
         if (!record) {
           this.verified.delete(id);
+          if (this.unknown.size >= MAX_CACHED) this.unknown.clear();
+          this.unknown.set(id, now + KEY_CACHE_MS);
           return null;
         }
-        if (this.verified.size > 10_000) this.verified.clear();
-        const now = Date.now();
+        this.unknown.delete(id);
+        if (this.verified.size >= MAX_CACHED) this.verified.clear();
         this.verified.set(id, { record, until: now + KEY_CACHE_MS, refreshAt: now + KEY_REFRESH_MS });
         return record;
       })
