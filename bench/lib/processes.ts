@@ -66,6 +66,22 @@ export function build(mode: string): void {
   }
 }
 
+/** Servers this benchmark started and that still run: an interrupted run must not leave them to disturb the next. */
+const running = new Set<ChildProcess>();
+let stopsChildrenOnExit = false;
+
+function stopChildrenOnExit(): void {
+  if (stopsChildrenOnExit) return;
+  stopsChildrenOnExit = true;
+  process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      running.forEach((child) => child.kill('SIGTERM'));
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 /** Spawns `node <args>` from the repo root and resolves once its output matches `ready`. */
 export async function spawnNode(
   name: string,
@@ -93,7 +109,10 @@ export async function spawnNode(
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  stopChildrenOnExit();
+  running.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => running.delete(child));
   const spawned: Spawned = {
     name,
     process: child,
