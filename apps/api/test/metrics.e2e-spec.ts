@@ -61,6 +61,10 @@ describe('GET /metrics on the API', () => {
     expect(res.text).toMatch(/credit_store_call_duration_seconds_count\{store="pglite",operation="select"\} [1-9]/);
     expect(res.text).not.toMatch(/123\.?456\.?789-?09|12345678909/);
     expect(res.text).toContain('process_cpu_seconds_total');
+    // prom-client's process metrics but its GC histogram, whose observer leaves garbage behind every collection.
+    for (const name of ['nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_version_info'])
+      expect(res.text).toContain(`# TYPE ${name} `);
+    expect(res.text).not.toContain('nodejs_gc_duration_seconds');
   });
 
   it('exposes exactly the metrics docs/operations.md documents, with their types and labels', async () => {
