@@ -689,13 +689,15 @@ async function main(): Promise<void> {
       console.log(
         `settle: ${(quiet.waitedMs / 1000).toFixed(0)} s until the machine was quiet (${fmt(busy, 0)}% busy over the last second)`,
       );
+      /** Whether (a)'s heap is sampled in this round: its first. */
+      const samplesHeap = (k: Key, r: number) => k === 'a' && opts.heapProfile && r === 0;
       /** What a fixed-rate measurement of one server leaves to record and print once its round is over. */
       const recordFixed = async (k: Key, r: number, m: Measurement, cpu: Round['cpu'], logFrom: number) => {
         fixedRounds.set(k, [...(fixedRounds.get(k) ?? []), { ...m, cpu }]);
         console.log(
           `  fixed rate, round ${r + 1} ${k}: ${fmtInt(m.reqPerSec)} req/s, p50 ${fmt(m.p50, 2)} ms, p99 ${fmt(m.p99, 2)} ms, non-200 ${m.non200}, errors ${m.errors}, server CPU ${fmt(cpu[NAME[k]] ?? 0, 0)}%`,
         );
-        if (k === 'a' && opts.heapProfile && r === 0) {
+        if (samplesHeap(k, r)) {
           process.kill(spawned.get(k)!.pid, 'SIGWINCH');
           const written = Date.now();
           while (!existsSync(heapProfileFile) && Date.now() - written < 30_000) await sleep(200);
@@ -729,7 +731,7 @@ async function main(): Promise<void> {
           const logFrom = new Map(order.map((k) => [k, spawned.get(k)!.written()]));
           const stopRelay = stopsRelay(order);
           if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
-          if (order.includes('a') && opts.heapProfile && r === 0) process.kill(spawned.get('a')!.pid, 'SIGWINCH');
+          if (order.some((k) => samplesHeap(k, r))) process.kill(spawned.get('a')!.pid, 'SIGWINCH');
           const meter = cpuBreakdown(named());
           const ms = await pacedInTurns({
             ...turns,
@@ -761,7 +763,7 @@ async function main(): Promise<void> {
           const logFrom = spawned.get(k)!.written();
           const stopRelay = stopsRelay([k]);
           if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
-          if (k === 'a' && opts.heapProfile && r === 0) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
+          if (samplesHeap(k, r)) process.kill(spawned.get(k)!.pid, 'SIGWINCH');
           const unpin = opts.pinAtRate ? pinToOwnCore(spawned.get(k)!.pid) : undefined;
           const meter = cpuBreakdown(named());
           const m =

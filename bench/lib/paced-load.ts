@@ -98,7 +98,7 @@ async function runPaced(o: PacedOptions): Promise<Measurement[]> {
     const timer = setInterval(() => {
       const now = performance.now();
       for (let due = t0 + started * interval; due <= now && due < end; due = t0 + started * interval) {
-        const turn = tallies.length === 1 ? 0 : Math.floor((due - t0) / sliceMs) % tallies.length;
+        const turn = Math.floor((due - t0) / sliceMs) % tallies.length;
         tallies[turn]!.send(due);
         started += 1;
       }
