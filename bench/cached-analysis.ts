@@ -229,6 +229,14 @@ async function indexStats(esUrl: string, index: string): Promise<{ searches: num
   return { searches: Number(total?.search?.query_total ?? 0), indexed: Number(total?.indexing?.index_total ?? 0) };
 }
 
+/**
+ * The servers in the order round `r` runs them: each round starts with the next one, so that no server always goes
+ * first (docs/benchmarks.md says what the order did to two copies of the API).
+ */
+function startingWith<T>(order: readonly T[], r: number): T[] {
+  return order.map((_, i) => order[(i + r) % order.length]!);
+}
+
 /** Sums the pauses of `node --trace-gc` lines by kind (Scavenge, Mark-Compact…). */
 function gcPauses(log: string): string {
   const byKind = new Map<string, number[]>();
@@ -593,7 +601,7 @@ async function main(): Promise<void> {
       logBytes: 0,
     };
     for (let r = 1; r <= opts.rounds; r++) {
-      for (const k of order) {
+      for (const k of startingWith(order, r - 1)) {
         await sleep(500);
         if (k === 'a') await drainJournal();
         const before =
@@ -724,9 +732,10 @@ async function main(): Promise<void> {
         await waitForQuiet(25 / (100 * cpus().length), 15_000);
       };
       for (let r = 0; r < opts.rateRounds; r++) {
+        const roundOrder = startingWith(order, r);
         if (inTurns) {
           // The servers take turns within one schedule (bench/lib/paced-load.ts), after a second of it unmeasured.
-          const turns = { targets: order.map((k) => ({ url: base(k), paths, headers })), ratePerSecond: rate };
+          const turns = { targets: roundOrder.map((k) => ({ url: base(k), paths, headers })), ratePerSecond: rate };
           await pacedInTurns({ ...turns, durationSeconds: 1, sliceSeconds: 0.25, maxSockets: opts.connections });
           const logFrom = new Map(order.map((k) => [k, spawned.get(k)!.written()]));
           const stopRelay = stopsRelay(order);
@@ -742,14 +751,14 @@ async function main(): Promise<void> {
           const cpu = meter();
           if (stopRelay) await resumeRelay();
           if (order.includes('y')) await dropYardstickJournals();
-          for (const [i, k] of order.entries()) {
+          for (const [i, k] of roundOrder.entries()) {
             // Each server ran for 1/n of the round: its share while running is n times its share of the round.
             const own = { ...cpu, [NAME[k]]: (cpu[NAME[k]] ?? 0) * order.length };
             await recordFixed(k, r, ms[i]!, own, logFrom.get(k)!);
           }
           continue;
         }
-        for (const k of order) {
+        for (const k of roundOrder) {
           // A second at the rate, not measured: lets the previous server's background work (inquiry and audit
           // flushes, Elasticsearch merges) settle and warms this path of the client.
           await paced({
