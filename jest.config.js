@@ -33,7 +33,7 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,scripts,test,bench}/**/*.int-spec.ts'],
       // Starts the servers whose URL is not set and stops them after, when this project runs (test/servers).
       globalSetup: '<rootDir>/test/servers/global-setup.ts',
       globalTeardown: '<rootDir>/test/servers/global-teardown.ts',

@@ -131,16 +131,45 @@ export async function dropIndex(baseUrl: string, index: string): Promise<void> {
 }
 
 /** RabbitMQ virtual hosts through the management API (loopback, guest may use it there). */
-function management(amqpUrl: string) {
+export function management(amqpUrl: string) {
   const u = new URL(amqpUrl);
   const user = decodeURIComponent(u.username || 'guest');
   const pass = decodeURIComponent(u.password || 'guest');
-  const base = `http://${u.hostname}:${process.env.SERVICES_RABBITMQ_MGMT_PORT || '15672'}/api`;
+  const port = process.env.RABBITMQ_MANAGEMENT_PORT || process.env.SERVICES_RABBITMQ_MGMT_PORT || '15672';
+  const base = `http://${u.hostname}:${port}/api`;
   const auth = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   return { base, auth, user };
 }
 
+/** How a benchmark's virtual host describes itself: the mark, then when it was made. */
+const BENCH_VHOST = 'benchmark run, made at ';
+/** Older than this, a benchmark's virtual host is one an interrupted run left behind: no run lasts that long. */
+export const STALE_VHOST_MS = 6 * 3_600_000;
+
+/**
+ * Makes the run's virtual host, marked as a benchmark's with when it was made, after deleting those earlier runs left
+ * behind (Ctrl-C skips a run's clean-up).
+ */
 export async function createVhost(amqpUrl: string, vhost: string): Promise<string> {
+  await deleteStaleVhosts(amqpUrl);
+  return createMarkedVhost(amqpUrl, vhost, new Date());
+}
+
+/** Deletes the benchmark virtual hosts made before `now - STALE_VHOST_MS`; returns their names. */
+export async function deleteStaleVhosts(amqpUrl: string, now = Date.now()): Promise<string[]> {
+  const { base, auth } = management(amqpUrl);
+  const res = await fetch(`${base}/vhosts`, { headers: { authorization: auth } });
+  if (!res.ok) throw new Error(`RabbitMQ management GET /vhosts: ${res.status}`);
+  const stale = ((await res.json()) as { name: string; description?: string }[])
+    .filter(({ description }) => description?.startsWith(BENCH_VHOST))
+    .filter(({ description }) => Date.parse(description!.slice(BENCH_VHOST.length)) < now - STALE_VHOST_MS)
+    .map(({ name }) => name);
+  for (const name of stale) await deleteVhost(amqpUrl, name);
+  return stale;
+}
+
+/** `createVhost` without the clean-up, made at a given time (a test makes one that is already stale). */
+export async function createMarkedVhost(amqpUrl: string, vhost: string, madeAt: Date): Promise<string> {
   const { base, auth, user } = management(amqpUrl);
   const put = async (path: string, body: unknown) => {
     const res = await fetch(base + path, {
@@ -150,7 +179,7 @@ export async function createVhost(amqpUrl: string, vhost: string): Promise<strin
     });
     if (!res.ok) throw new Error(`RabbitMQ management PUT ${path}: ${res.status} ${await res.text()}`);
   };
-  await put(`/vhosts/${encodeURIComponent(vhost)}`, {});
+  await put(`/vhosts/${encodeURIComponent(vhost)}`, { description: BENCH_VHOST + madeAt.toISOString() });
   await put(`/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, {
     configure: '.*',
     write: '.*',
