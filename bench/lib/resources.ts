@@ -131,7 +131,7 @@ export async function dropIndex(baseUrl: string, index: string): Promise<void> {
 }
 
 /** RabbitMQ virtual hosts through the management API (loopback, guest may use it there). */
-export function management(amqpUrl: string) {
+function management(amqpUrl: string) {
   const u = new URL(amqpUrl);
   const user = decodeURIComponent(u.username || 'guest');
   const pass = decodeURIComponent(u.password || 'guest');
@@ -139,6 +139,25 @@ export function management(amqpUrl: string) {
   const base = `http://${u.hostname}:${port}/api`;
   const auth = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   return { base, auth, user };
+}
+
+/** One call to the management API, as the AMQP URL's user; an error status other than `tolerated` throws. */
+export async function managementRequest(
+  amqpUrl: string,
+  method: 'GET' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  tolerated: number[] = [],
+): Promise<Response> {
+  const { base, auth } = management(amqpUrl);
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok && !tolerated.includes(res.status))
+    throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
 }
 
 /** How a benchmark's virtual host describes itself: the mark, then when it was made. */
@@ -157,10 +176,11 @@ export async function createVhost(amqpUrl: string, vhost: string): Promise<strin
 
 /** Deletes the benchmark virtual hosts made before `now - STALE_VHOST_MS`; returns their names. */
 export async function deleteStaleVhosts(amqpUrl: string, now = Date.now()): Promise<string[]> {
-  const { base, auth } = management(amqpUrl);
-  const res = await fetch(`${base}/vhosts`, { headers: { authorization: auth } });
-  if (!res.ok) throw new Error(`RabbitMQ management GET /vhosts: ${res.status}`);
-  const stale = ((await res.json()) as { name: string; description?: string }[])
+  const vhosts = (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as {
+    name: string;
+    description?: string;
+  }[];
+  const stale = vhosts
     .filter(({ description }) => description?.startsWith(BENCH_VHOST))
     .filter(({ description }) => Date.parse(description!.slice(BENCH_VHOST.length)) < now - STALE_VHOST_MS)
     .map(({ name }) => name);
@@ -170,33 +190,21 @@ export async function deleteStaleVhosts(amqpUrl: string, now = Date.now()): Prom
 
 /** `createVhost` without the clean-up, made at a given time (a test makes one that is already stale). */
 export async function createMarkedVhost(amqpUrl: string, vhost: string, madeAt: Date): Promise<string> {
-  const { base, auth, user } = management(amqpUrl);
-  const put = async (path: string, body: unknown) => {
-    const res = await fetch(base + path, {
-      method: 'PUT',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`RabbitMQ management PUT ${path}: ${res.status} ${await res.text()}`);
-  };
-  await put(`/vhosts/${encodeURIComponent(vhost)}`, { description: BENCH_VHOST + madeAt.toISOString() });
-  await put(`/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, {
+  const { user } = management(amqpUrl);
+  const path = encodeURIComponent(vhost);
+  await managementRequest(amqpUrl, 'PUT', `/vhosts/${path}`, { description: BENCH_VHOST + madeAt.toISOString() });
+  await managementRequest(amqpUrl, 'PUT', `/permissions/${path}/${encodeURIComponent(user)}`, {
     configure: '.*',
     write: '.*',
     read: '.*',
   });
   const u = new URL(amqpUrl);
-  u.pathname = `/${encodeURIComponent(vhost)}`;
+  u.pathname = `/${path}`;
   return u.toString();
 }
 
 export async function deleteVhost(amqpUrl: string, vhost: string): Promise<void> {
-  const { base, auth } = management(amqpUrl);
-  const res = await fetch(`${base}/vhosts/${encodeURIComponent(vhost)}`, {
-    method: 'DELETE',
-    headers: { authorization: auth },
-  });
-  if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ management DELETE vhost ${vhost}: ${res.status}`);
+  await managementRequest(amqpUrl, 'DELETE', `/vhosts/${encodeURIComponent(vhost)}`, undefined, [404]);
 }
 
 export function redisUrlWithDb(url: string, db: number): string {
