@@ -31,7 +31,31 @@ export class LatencyHistogram {
   get mean(): number {
     return this.count ? this.sum / this.count : NaN;
   }
+
+  /** The filled buckets as [bucket, count] pairs: what crosses a thread or is kept per round, instead of 4 MB. */
+  sparse(): SparseLatencies {
+    const pairs: SparseLatencies = [];
+    for (let i = 0; i < this.buckets.length; i++) if (this.buckets[i]) pairs.push([i, this.buckets[i]!]);
+    return pairs;
+  }
+
+  /** One histogram of several measurements' responses, e.g. every round of a phase. */
+  static merged(parts: readonly SparseLatencies[]): LatencyHistogram {
+    const h = new LatencyHistogram();
+    for (const pairs of parts) {
+      for (const [i, n] of pairs) {
+        h.buckets[i]! += n;
+        h.count += n;
+        h.sum += n * i * LatencyHistogram.BUCKET_MS;
+        h.max = Math.max(h.max, i * LatencyHistogram.BUCKET_MS);
+      }
+    }
+    return h;
+  }
 }
+
+/** A histogram's filled buckets, as LatencyHistogram.sparse() gives them. */
+type SparseLatencies = [bucket: number, count: number][];
 
 export interface Measurement {
   reqPerSec: number;
@@ -51,4 +75,6 @@ export interface Measurement {
    * the rate.
    */
   sendLagP99?: number;
+  /** Paced load only: every response's latency, to pool rounds into one histogram. */
+  latencies?: SparseLatencies;
 }

@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LatencyHistogram, Measurement } from './latency-histogram';
-import type { PacedOptions, PacedTarget } from './paced-load';
+import type { PacedMessage, PacedOptions, PacedTarget } from './paced-load';
 
 export { LatencyHistogram, Measurement } from './latency-histogram';
 
@@ -78,12 +78,12 @@ async function autocannonRoundRobin(o: SaturationOptions, extra: Partial<autocan
  * generator's own garbage collections then pause only the thread that sends and times requests, whose heap is small,
  * not this process's, which holds the compiler, autocannon and the run's records (docs/benchmarks.md).
  */
-export function pacedInTurns(o: PacedOptions): Promise<Measurement[]> {
+export function pacedInTurns(o: PacedOptions, onMeasuring?: () => void): Promise<Measurement[]> {
   const entry = JSON.stringify(join(__dirname, 'paced-load.ts'));
   const boot = `require('ts-node').register({ transpileOnly: true }); require(${entry}).runOnWorker();`;
   const worker = new Worker(boot, { eval: true, workerData: o });
   return new Promise((resolve, reject) => {
-    worker.once('message', (m: Measurement[]) => resolve(m));
+    worker.on('message', (m: PacedMessage) => ('results' in m ? resolve(m.results) : onMeasuring?.()));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the paced load's worker exited (${code}) without a result`)));
   });

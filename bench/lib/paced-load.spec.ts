@@ -41,4 +41,31 @@ describe('pacedInTurns', () => {
     }
     expect(arrivals[1]![0]!).toBeGreaterThan(arrivals[0]![0]! + 150);
   });
+
+  it('warms up on the same connections, counts only the measured part and says when it starts', async () => {
+    const arrivals: number[] = [];
+    const server = await noting(arrivals);
+    servers.push(server);
+    const connections = new Set<unknown>();
+    server.on('connection', (socket) => connections.add(socket));
+    let measuringAt = 0;
+    const [m] = await pacedInTurns(
+      {
+        targets: [{ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, paths: ['/x'], headers: {} }],
+        ratePerSecond: 500,
+        warmupSeconds: 0.2,
+        durationSeconds: 0.4,
+        sliceSeconds: 0.4,
+        maxSockets: 2,
+      },
+      () => (measuringAt = performance.timeOrigin + performance.now()),
+    );
+    expect(m!.requests).toBe(200);
+    expect(m!.latencies!.reduce((n, [, count]) => n + count, 0)).toBe(200);
+    expect(arrivals).toHaveLength(300);
+    // Every warm-up request was answered before the measured part was announced.
+    expect(arrivals.filter((t) => t < measuringAt).length).toBeGreaterThanOrEqual(100);
+    // The measured part reuses the warm connections: no more than the pool's two were ever opened.
+    expect(connections.size).toBeLessThanOrEqual(2);
+  });
 });

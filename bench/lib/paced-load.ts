@@ -18,18 +18,27 @@ export interface PacedOptions {
   sliceSeconds: number;
   /** Upper bound on open connections per target; a pool only grows as far as concurrency needs. */
   maxSockets: number;
+  /**
+   * Seconds per target of the same schedule before the measured part, on the same thread and connections, answers
+   * not counted: the measured part then starts with its code compiled and its connections open.
+   */
+  warmupSeconds?: number;
 }
+
+/** What the worker posts: that the measured part starts now, then one result per target. */
+export type PacedMessage = { measuring: true } | { results: Measurement[] };
 
 /** The worker thread's entry (load.ts starts it): runs the load given as workerData and posts one result per target. */
 export function runOnWorker(): void {
-  void runPaced(workerData as PacedOptions).then((m) => parentPort!.postMessage(m));
+  const post = (message: PacedMessage) => parentPort!.postMessage(message);
+  void runPaced(workerData as PacedOptions, () => post({ measuring: true })).then((results) => post({ results }));
 }
 
 /** What is counted for one target while the load runs. */
 class Tally {
-  readonly histogram = new LatencyHistogram();
+  histogram = new LatencyHistogram();
   /** How late each request left against its schedule (timer ticks, event-loop stalls of this thread). */
-  readonly lag = new LatencyHistogram();
+  lag = new LatencyHistogram();
   non200 = 0;
   errors = 0;
   bytes = 0;
@@ -60,6 +69,13 @@ class Tally {
     this.started += 1;
   }
 
+  /** Forgets what was counted so far; the connections stay open. Only once nothing is in flight. */
+  reset(): void {
+    this.histogram = new LatencyHistogram();
+    this.lag = new LatencyHistogram();
+    this.non200 = this.errors = this.bytes = this.started = this.finished = 0;
+  }
+
   measurement(seconds: number): Measurement {
     this.pool.close();
     return {
@@ -74,6 +90,7 @@ class Tally {
       bytesPerResponse: this.bytes / Math.max(1, this.finished),
       seconds,
       sendLagP99: this.lag.percentile(99),
+      latencies: this.histogram.sparse(),
     };
   }
 }
@@ -86,14 +103,28 @@ class Tally {
  * and each slice of it goes to the next target in turn: a burst of the machine's own (a fork, a merge, a checkpoint)
  * then lands on them all alike instead of on whichever server's round it fell in.
  */
-async function runPaced(o: PacedOptions): Promise<Measurement[]> {
+async function runPaced(o: PacedOptions, onMeasuring: () => void): Promise<Measurement[]> {
   const tallies = o.targets.map((target) => new Tally(target, o.maxSockets));
-  const t0 = performance.now();
-  const end = t0 + o.durationSeconds * 1000 * tallies.length;
-  const interval = 1000 / o.ratePerSecond;
-  const sliceMs = o.sliceSeconds * 1000;
-  let started = 0;
+  if (o.warmupSeconds) {
+    // Short turns, so that every target is warm when the measured part starts, whichever goes first.
+    const slice = Math.min(o.sliceSeconds, o.warmupSeconds / (2 * tallies.length));
+    await schedule(tallies, o.ratePerSecond, o.warmupSeconds, slice);
+    await drained(tallies, 10_000);
+    for (const tally of tallies) tally.reset();
+  }
+  onMeasuring();
+  await schedule(tallies, o.ratePerSecond, o.durationSeconds, o.sliceSeconds);
+  await drained(tallies, 10_000);
+  return tallies.map((t) => t.measurement(o.durationSeconds));
+}
 
+/** Sends to the targets on one schedule, each in its turn, until each has had `seconds` of the rate. */
+async function schedule(tallies: Tally[], ratePerSecond: number, seconds: number, sliceSeconds: number) {
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000 * tallies.length;
+  const interval = 1000 / ratePerSecond;
+  const sliceMs = sliceSeconds * 1000;
+  let started = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
@@ -108,8 +139,11 @@ async function runPaced(o: PacedOptions): Promise<Measurement[]> {
       }
     }, 1);
   });
-  const drainDeadline = performance.now() + 10_000;
+}
+
+/** Waits until every request sent has its answer, or the deadline passes (the rest count as errors). */
+async function drained(tallies: Tally[], deadlineMs: number) {
+  const deadline = performance.now() + deadlineMs;
   const unfinished = () => tallies.some((t) => t.finished < t.started);
-  while (unfinished() && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 5));
-  return tallies.map((t) => t.measurement(o.durationSeconds));
+  while (unfinished() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }
