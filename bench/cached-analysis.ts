@@ -67,7 +67,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
   --rate R            fixed moderate rate for the latency table, req/s, the same for all three; 'auto' (default) is half
                       the slowest server's saturated median, rounded down to 100 and at most 2000; 0 skips the table
   --rate-duration S   seconds at the fixed rate, per server and round (default 10)
-  --rate-rounds N     rounds at the fixed rate, interleaved like the saturated ones; the table shows medians (default 5)
+  --rate-rounds N     rounds at the fixed rate, interleaved like the saturated ones (default 5); the table shows medians
+                      and the p99 of every answer of all rounds pooled, which the verdict against (y) takes
   --rate-tool T       paced (open loop, default) or autocannon (overallRate; bursty, for comparison)
   --rate-turn S       paced, with the relay stopped at the rate or not measured: within each round the servers take
                       turns of S seconds on one schedule (default 1), so that the machine's own bursts land on all of
