@@ -750,8 +750,9 @@ async function main(): Promise<void> {
           // the same thread and connections: a load generator started cold slowed whichever server went first.
           const stopRelay = stopsRelay(order);
           if (stopRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
+          // Both begin when the worker says the measured part does, which it always says before its results.
           let logFrom = new Map<Key, number>();
-          let meter = cpuBreakdown(named());
+          let meter: ReturnType<typeof cpuBreakdown> | undefined;
           const targets = roundOrder.map((k) => ({ url: base(k), paths, headers }));
           const ms = await pacedInTurns(
             {
@@ -768,7 +769,7 @@ async function main(): Promise<void> {
               meter = cpuBreakdown(named());
             },
           );
-          const cpu = meter();
+          const cpu = meter!();
           if (stopRelay) await resumeRelay();
           if (order.includes('y')) await dropYardstickJournals();
           for (const [i, k] of roundOrder.entries()) {
@@ -827,14 +828,14 @@ async function main(): Promise<void> {
     /**
      * The p99 of every answer a server gave at the rate, all rounds pooled: the run's p99 as a client sees it. One
      * stall of the machine can hold a whole round's slowest 1% by itself and so move the median of per-round p99s;
-     * pooled, it is diluted by the other rounds. Null unless every round kept its latencies (the paced tool does).
+     * pooled, it is diluted by the other rounds. Absent unless every round kept its latencies (the paced tool does).
      */
-    const pooled = (k: Key): LatencyHistogram | null => {
-      const parts = (fixedRounds.get(k) ?? []).map((m) => m.latencies);
-      if (!parts.length || parts.some((l) => !l)) return null;
-      return LatencyHistogram.merged(parts as NonNullable<Measurement['latencies']>[]);
-    };
-    const pooledP99 = (k: Key): number => pooled(k)?.percentile(99) ?? NaN;
+    const pooled = new Map<Key, LatencyHistogram>();
+    for (const [k, rounds] of fixedRounds) {
+      const parts = rounds.flatMap((m) => (m.latencies ? [m.latencies] : []));
+      if (parts.length === rounds.length) pooled.set(k, LatencyHistogram.merged(parts));
+    }
+    const pooledP99 = (k: Key): number => pooled.get(k)?.percentile(99) ?? NaN;
 
     // --- were the measured requests cache hits? ---------------------------------------------------------------------
     if (which.includes('c')) {
@@ -971,7 +972,7 @@ async function main(): Promise<void> {
       );
       const TAIL = [95, 97, 98, 99, 99.5, 99.9];
       const tails = sorted.flatMap((k) => {
-        const h = pooled(k);
+        const h = pooled.get(k);
         return h ? [`  ${LABEL[k].slice(0, 3)} ${TAIL.map((p) => `p${p} ${fmt(h.percentile(p), 2)}`).join(', ')}`] : [];
       });
       if (tails.length) console.log(`The tail of every answer at the rate, rounds pooled (ms):\n${tails.join('\n')}`);
