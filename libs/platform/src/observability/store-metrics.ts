@@ -1,18 +1,17 @@
-import type { Histogram } from 'prom-client';
+import type { HistogramChild } from './bound-histogram';
 import { storeCallDuration, storeCallErrors } from './metric-catalogue';
 import { metricsEnabled } from './metrics';
 
 export type StoreName = 'postgresql' | 'pglite' | 'mongodb' | 'elasticsearch' | 'redis';
 
-type Timer = ReturnType<Histogram['labels']>;
-const timers = new Map<string, Map<string, Timer>>();
+const timers = new Map<string, Map<string, HistogramChild>>();
 
 /** The histogram's child for (store, operation), made once: a hot path must not build label objects per call. */
-function timerFor(store: StoreName, operation: string): Timer {
+function timerFor(store: StoreName, operation: string): HistogramChild {
   let byOperation = timers.get(store);
   if (!byOperation) timers.set(store, (byOperation = new Map()));
   let timer = byOperation.get(operation);
-  if (!timer) byOperation.set(operation, (timer = storeCallDuration.labels(store, operation)));
+  if (!timer) byOperation.set(operation, (timer = storeCallDuration.labels({ store, operation })));
   return timer;
 }
 
@@ -28,21 +27,27 @@ export function boundedOperation(known: ReadonlySet<string>, operation: string |
   return known.has(lower) ? lower : 'other';
 }
 
-/** What ioredis hands to sendCommand: the command's name and the promise its caller awaits. */
+/** What ioredis hands to sendCommand: the command's name and how its reply settles the promise its caller awaits. */
 interface RedisCommandLike {
   name: string;
-  promise: Promise<unknown>;
+  resolve: (reply: unknown) => void;
+  reject: (error: Error) => void;
+  [TIMED]?: true;
 }
 interface RedisClientLike {
   sendCommand(command: RedisCommandLike, ...rest: unknown[]): unknown;
 }
 
 const instrumented = new WeakSet<object>();
+/** Marks a command already timed: ioredis sends a queued command (offline, or redirected) through sendCommand again. */
+const TIMED = Symbol('timed');
 
 /**
  * Times every command an ioredis client sends, by command name (get, evalsha, xadd...: the platform's own, a fixed
- * set). ioredis emits no command events, so the client's sendCommand is wrapped; the caller still awaits the same
- * promise. Does nothing when metrics are off or the client is already instrumented.
+ * set). ioredis emits no command events, so the client's sendCommand is wrapped, and the command's resolve and reject
+ * (public on ioredis's Command) record the time as its reply settles it: no second promise per command on the cached
+ * read's path. The caller still awaits the same promise. Does nothing when metrics are off or the client is already
+ * instrumented.
  */
 export function instrumentRedis<T extends object>(client: T): T {
   if (!metricsEnabled() || instrumented.has(client)) return client;
@@ -50,14 +55,19 @@ export function instrumentRedis<T extends object>(client: T): T {
   const redis = client as unknown as RedisClientLike;
   const send = redis.sendCommand.bind(client);
   redis.sendCommand = (command, ...rest) => {
+    if (command[TIMED]) return send(command, ...rest);
+    command[TIMED] = true;
     const started = performance.now();
-    const result = send(command, ...rest);
-    const timer = timerFor('redis', command.name);
-    command.promise.then(
-      () => timer.observe((performance.now() - started) / 1000),
-      () => recordStoreCall('redis', command.name, (performance.now() - started) / 1000, true),
-    );
-    return result;
+    const { resolve, reject } = command;
+    command.resolve = (reply) => {
+      timerFor('redis', command.name).observe((performance.now() - started) / 1000);
+      resolve(reply);
+    };
+    command.reject = (error) => {
+      recordStoreCall('redis', command.name, (performance.now() - started) / 1000, true);
+      reject(error);
+    };
+    return send(command, ...rest);
   };
   return client;
 }
