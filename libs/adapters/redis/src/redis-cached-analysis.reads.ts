@@ -99,10 +99,15 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
       } else {
         keys.push(window.key);
       }
-      const {
-        reply: [count, body, invalidations],
-        replicated,
-      } = await this.runRead(keys, argv);
+      // No pipeline when no WAIT follows: one object and one promise less per request on the hottest path.
+      let reply: ReadReply;
+      let replicated = true;
+      if (this.replicas === 0) {
+        reply = await this.commands.creditCachedAnalysisReadV4Buffer(keys.length, ...keys, ...argv);
+      } else {
+        ({ reply, replicated } = await this.runReplicatedRead(keys, argv));
+      }
+      const [count, body, invalidations] = reply;
       const rate = window.decide(Number(count), this.limit);
       if (!replicated) this.unreplicated.mark(auditStream.key);
       // Over the limit the script stops before the GET: no lookup to count.
@@ -118,16 +123,6 @@ export class RedisCachedAnalysisReads extends CachedAnalysisReads {
   }
 
   /** The read script, and whether enough replicas hold what it journalled (WAIT in the same round trip). */
-  private runRead(keys: string[], argv: (string | number)[]): Promise<{ reply: ReadReply; replicated: boolean }> {
-    // No pipeline when no WAIT follows: one object less per request on the hottest path.
-    if (this.replicas === 0) {
-      return this.commands
-        .creditCachedAnalysisReadV4Buffer(keys.length, ...keys, ...argv)
-        .then((reply) => ({ reply, replicated: true }));
-    }
-    return this.runReplicatedRead(keys, argv);
-  }
-
   private async runReplicatedRead(
     keys: string[],
     argv: (string | number)[],

@@ -86,4 +86,21 @@ describe('ApiKeys, authenticating a presented key', () => {
     expect(await keys.authenticate(key.plaintext)).not.toBeNull();
     expect(findById).toHaveBeenCalledTimes(2);
   });
+
+  it('answers without waiting only what it knows: a malformed key, a key verified or an id found unknown lately', async () => {
+    const made = 'cak_00000000000000aa_' + 'A'.repeat(43);
+    expect(keys.authenticateNow('not a key')).toBeNull();
+    expect(keys.authenticateNow(key.plaintext)).toBeUndefined();
+    expect(keys.authenticateNow(made)).toBeUndefined();
+    expect(repository.lookups).toBe(0);
+
+    await keys.authenticate(key.plaintext);
+    await keys.authenticate(made);
+    expect(keys.authenticateNow(key.plaintext)?.id).toBe(key.record.id);
+    expect(keys.authenticateNow(`${key.plaintext.slice(0, -1)}x`)).toBeNull();
+    expect(keys.authenticateNow(made)).toBeNull();
+    jest.setSystemTime(new Date('2026-12-05T12:00:10.000Z'));
+    expect(keys.authenticateNow(key.plaintext)).toBeUndefined();
+    expect(repository.lookups).toBe(2);
+  });
 });

@@ -57,25 +57,34 @@ export class ApiKeys {
   }
 
   /** The key's record when the presented key is genuine and not revoked; null otherwise (never says which). */
-  async authenticate(presented: string): Promise<ApiKeyRecord | null> {
+  authenticate(presented: string): Promise<ApiKeyRecord | null> {
+    const known = this.authenticateNow(presented);
+    return known === undefined ? this.authenticateFromRepository(presented) : Promise.resolve(known);
+  }
+
+  /**
+   * What authenticate resolves to when it is known without the repository (a malformed key, or one verified or found
+   * unknown within KEY_CACHE_MS), or undefined when only a lookup can tell: the cached read decides in the same tick.
+   */
+  authenticateNow(presented: string): ApiKeyRecord | null | undefined {
     const parts = splitApiKey(presented);
     if (!parts) return null;
     const now = Date.now();
     const cached = this.verified.get(parts.id);
-    let record: ApiKeyRecord | null;
     if (cached && cached.until > now) {
-      record = cached.record;
       if (cached.refreshAt <= now) {
         cached.refreshAt = Infinity;
         this.lookUp(parts.id).catch(() => undefined); // a failed refresh leaves the entry to expire
       }
-    } else if ((this.unknown.get(parts.id) ?? 0) > now) {
-      return null;
-    } else {
-      record = await this.lookUp(parts.id);
+      return genuine(cached.record, parts.secret);
     }
-    if (!record || record.revokedAt || !secretMatches(record, parts.secret)) return null;
-    return record;
+    if ((this.unknown.get(parts.id) ?? 0) > now) return null;
+    return undefined;
+  }
+
+  private async authenticateFromRepository(presented: string): Promise<ApiKeyRecord | null> {
+    const parts = splitApiKey(presented);
+    return parts ? genuine(await this.lookUp(parts.id), parts.secret) : null;
   }
 
   private lookUp(id: string): Promise<ApiKeyRecord | null> {
@@ -100,4 +109,9 @@ export class ApiKeys {
     this.lookups.set(id, lookup);
     return lookup;
   }
+}
+
+/** The record when the presented secret is its own and it is not revoked. */
+function genuine(record: ApiKeyRecord | null, secret: string): ApiKeyRecord | null {
+  return record && !record.revokedAt && secretMatches(record, secret) ? record : null;
 }

@@ -1,5 +1,6 @@
 import { Clock, Cpf, DomainError, NotFoundError, ValidationError } from '@app/shared-kernel';
 import { Injectable, Optional } from '@nestjs/common';
+import type { ApiKeyRecord } from '@app/credit-domain';
 import { accessRefusals, checkPurpose, isPurpose } from '../access/access-refusals';
 import { ApiKeys } from '../access/api-keys.service';
 import { GetCreditAnalysisHandler } from '../get-credit-analysis/get-credit-analysis.handler';
@@ -8,13 +9,7 @@ import { AuditEntryInput, AuditLog, AuditOutcome } from '../ports/audit-log';
 import { CachedAnalysisReads, CachedReadResult } from '../ports/cached-analysis-reads';
 import { analysisInquiry, newInquiryId } from '../ports/inquiry-recorder';
 import { RateLimiter } from '../ports/rate-limiter';
-import {
-  AnalysisReadCredential,
-  AnalysisReadOutcome,
-  AnalysisReadRefusal,
-  AnalysisReadRequest,
-  brokerClient,
-} from './analysis-read';
+import { AnalysisReadOutcome, AnalysisReadRefusal, AnalysisReadRequest, brokerClient } from './analysis-read';
 
 /** What a credit analysis read is, for access and audit: one rule, whichever entry the request came through. */
 export const ANALYSIS_READ = { scope: 'analysis:read', resource: 'ANALYSIS', action: 'READ' } as const;
@@ -26,6 +21,17 @@ interface Client {
   rateKey: string;
   /** Who asked, as the audit log and the inquiry name them. */
   name: string;
+}
+
+interface KnownClient {
+  client: Client;
+  /** Whether it may read analyses. */
+  scoped: boolean;
+}
+
+function clientOfKey(key: ApiKeyRecord | null): KnownClient | null {
+  if (!key) return null;
+  return { client: { rateKey: key.id, name: key.name }, scoped: key.scopes.includes(ANALYSIS_READ.scope) };
 }
 
 type Checked =
@@ -96,18 +102,30 @@ export class AnalysisReadPolicy {
     }
   }
 
-  private async check(request: AnalysisReadRequest): Promise<Checked> {
+  /** The checks, decided in the same tick when the credential is known without a lookup (a key verified recently). */
+  private check(request: AnalysisReadRequest): Checked | Promise<Checked> {
     const { credential } = request;
-    if (credential.kind === 'broker-user' && !credential.user) {
-      const message = 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it';
-      const refusal = { status: 401, code: 'REQUESTER_UNVERIFIED', message, field: 'properties.user_id' } as const;
-      return {
-        refusal,
-        audit: 'DENIED',
-        client: { rateKey: brokerClient('unverified'), name: brokerClient('unverified') },
-      };
+    if (credential.kind === 'broker-user') {
+      if (!credential.user) {
+        const message = 'set the AMQP user_id property to the user your connection logs in as; the broker verifies it';
+        const refusal = { status: 401, code: 'REQUESTER_UNVERIFIED', message, field: 'properties.user_id' } as const;
+        const unverified = brokerClient('unverified');
+        return { refusal, audit: 'DENIED', client: { rateKey: unverified, name: unverified } };
+      }
+      // It reached this queue under the broker's own permissions, which grant the reading.
+      const name = brokerClient(credential.user);
+      return this.checkClient(request, { client: { rateKey: name, name }, scoped: true });
     }
-    const known = await this.clientOf(credential);
+    const { presented } = credential;
+    if (!presented) return this.checkClient(request, null);
+    const key = this.keys.authenticateNow(presented);
+    if (key !== undefined) return this.checkClient(request, clientOfKey(key));
+    return this.keys.authenticate(presented).then((found) => this.checkClient(request, clientOfKey(found)));
+  }
+
+  /** The checks once the client is known: null when the credential names none (no key, or an unknown or revoked one). */
+  private checkClient(request: AnalysisReadRequest, known: KnownClient | null): Checked {
+    const { credential } = request;
     if (!known) {
       const refusal =
         credential.kind === 'api-key' && !credential.presented ? accessRefusals.noKey() : accessRefusals.badKey();
@@ -127,20 +145,6 @@ export class AnalysisReadPolicy {
       if (!(error instanceof ValidationError)) throw error;
       return refuse({ status: 400, code: error.code, message: error.message, field: error.field ?? 'cpf' }, 'INVALID');
     }
-  }
-
-  /**
-   * The client a credential names and whether it may read analyses, or null when it names none (no key, or an unknown
-   * or revoked one). A broker user reached this queue under the broker's own permissions, which grant the reading.
-   */
-  private async clientOf(credential: AnalysisReadCredential): Promise<{ client: Client; scoped: boolean } | null> {
-    if (credential.kind === 'broker-user') {
-      const name = brokerClient(credential.user!);
-      return { client: { rateKey: name, name }, scoped: true };
-    }
-    const key = credential.presented ? await this.keys.authenticate(credential.presented) : null;
-    if (!key) return null;
-    return { client: { rateKey: key.id, name: key.name }, scoped: key.scopes.includes(ANALYSIS_READ.scope) };
   }
 
   /** The read's audit entry: with what the checks established when they passed, else with what the request held. */
