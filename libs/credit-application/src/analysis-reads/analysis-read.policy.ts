@@ -123,7 +123,7 @@ export class AnalysisReadPolicy {
     return this.keys.authenticate(presented).then((found) => this.checkClient(request, clientOfKey(found)));
   }
 
-  /** The checks once the client is known: null when the credential names none (no key, or an unknown or revoked one). */
+  /** The checks once the client is known; null when the credential names none (no key, an unknown or revoked one). */
   private checkClient(request: AnalysisReadRequest, known: KnownClient | null): Checked {
     const { credential } = request;
     if (!known) {
