@@ -2,7 +2,7 @@ import { AccessRefusal } from '../access/access-refusals';
 import { RateDecision } from '../ports/rate-limiter';
 
 /** Who presents an analysis request: an API key over HTTP, or a broker user RabbitMQ has verified. */
-export type AnalysisReadCredential =
+type AnalysisReadCredential =
   /** The key as presented (X-Api-Key, or a Bearer token); null when none was. */
   | { kind: 'api-key'; presented: string | null }
   /** The AMQP `user_id` the broker checked against the connection's login; null when the message carried none. */
