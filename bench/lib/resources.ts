@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { Client } from 'pg';
+import { createMarkedVhost, deleteStaleVhosts } from '@app/testing/contracts';
 
 /**
  * Everything a benchmark run writes lives in places of its own on the shared servers (a PostgreSQL database, a MongoDB
@@ -130,81 +131,18 @@ export async function dropIndex(baseUrl: string, index: string): Promise<void> {
   await es(baseUrl, 'DELETE', `/_index_template/${index}-template`);
 }
 
-/** RabbitMQ virtual hosts through the management API (loopback, guest may use it there). */
-function management(amqpUrl: string) {
-  const u = new URL(amqpUrl);
-  const user = decodeURIComponent(u.username || 'guest');
-  const pass = decodeURIComponent(u.password || 'guest');
-  const port = process.env.RABBITMQ_MANAGEMENT_PORT || process.env.SERVICES_RABBITMQ_MGMT_PORT || '15672';
-  const base = `http://${u.hostname}:${port}/api`;
-  const auth = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-  return { base, auth, user };
-}
-
-/** One call to the management API, as the AMQP URL's user; an error status other than `tolerated` throws. */
-export async function managementRequest(
-  amqpUrl: string,
-  method: 'GET' | 'PUT' | 'DELETE',
-  path: string,
-  body?: unknown,
-  tolerated: number[] = [],
-): Promise<Response> {
-  const { base, auth } = management(amqpUrl);
-  const res = await fetch(base + path, {
-    method,
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok && !tolerated.includes(res.status))
-    throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res;
-}
+export { deleteVhost } from '@app/testing/contracts';
 
 /** How a benchmark's virtual host describes itself: the mark, then when it was made. */
 const BENCH_VHOST = 'benchmark run, made at ';
-/** Older than this, a benchmark's virtual host is one an interrupted run left behind: no run lasts that long. */
-export const STALE_VHOST_MS = 6 * 3_600_000;
 
 /**
  * Makes the run's virtual host, marked as a benchmark's with when it was made, after deleting those earlier runs left
  * behind (Ctrl-C skips a run's clean-up).
  */
 export async function createVhost(amqpUrl: string, vhost: string): Promise<string> {
-  await deleteStaleVhosts(amqpUrl);
-  return createMarkedVhost(amqpUrl, vhost, new Date());
-}
-
-/** Deletes the benchmark virtual hosts made before `now - STALE_VHOST_MS`; returns their names. */
-export async function deleteStaleVhosts(amqpUrl: string, now = Date.now()): Promise<string[]> {
-  const vhosts = (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as {
-    name: string;
-    description?: string;
-  }[];
-  const stale = vhosts
-    .filter(({ description }) => description?.startsWith(BENCH_VHOST))
-    .filter(({ description }) => Date.parse(description!.slice(BENCH_VHOST.length)) < now - STALE_VHOST_MS)
-    .map(({ name }) => name);
-  for (const name of stale) await deleteVhost(amqpUrl, name);
-  return stale;
-}
-
-/** `createVhost` without the clean-up, made at a given time (a test makes one that is already stale). */
-export async function createMarkedVhost(amqpUrl: string, vhost: string, madeAt: Date): Promise<string> {
-  const { user } = management(amqpUrl);
-  const path = encodeURIComponent(vhost);
-  await managementRequest(amqpUrl, 'PUT', `/vhosts/${path}`, { description: BENCH_VHOST + madeAt.toISOString() });
-  await managementRequest(amqpUrl, 'PUT', `/permissions/${path}/${encodeURIComponent(user)}`, {
-    configure: '.*',
-    write: '.*',
-    read: '.*',
-  });
-  const u = new URL(amqpUrl);
-  u.pathname = `/${path}`;
-  return u.toString();
-}
-
-export async function deleteVhost(amqpUrl: string, vhost: string): Promise<void> {
-  await managementRequest(amqpUrl, 'DELETE', `/vhosts/${encodeURIComponent(vhost)}`, undefined, [404]);
+  await deleteStaleVhosts(amqpUrl, BENCH_VHOST);
+  return createMarkedVhost(amqpUrl, vhost, BENCH_VHOST, new Date());
 }
 
 export function redisUrlWithDb(url: string, db: number): string {
