@@ -1,11 +1,16 @@
-import { METRICS_CONTENT_TYPE, httpRequestDuration, metricsEnabled, renderMetrics } from '@app/platform';
+import {
+  HistogramChild,
+  METRICS_CONTENT_TYPE,
+  httpRequestDuration,
+  metricsEnabled,
+  renderMetrics,
+} from '@app/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-type Timer = { observe(seconds: number): void };
 /** method → route → status → the histogram's child: label objects made once per combination, not per request. */
-const timers = new Map<string, Map<string, Map<number, Timer>>>();
+const timers = new Map<string, Map<string, Map<number, HistogramChild>>>();
 
-function timerFor(method: string, route: string, status: number): Timer {
+function timerFor(method: string, route: string, status: number): HistogramChild {
   let byRoute = timers.get(method);
   if (!byRoute) timers.set(method, (byRoute = new Map()));
   let byStatus = byRoute.get(route);

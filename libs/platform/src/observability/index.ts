@@ -1,3 +1,4 @@
+export type { HistogramChild } from './bound-histogram';
 export * from './metric-catalogue';
 export * from './metrics';
 export * from './partner-rejections';

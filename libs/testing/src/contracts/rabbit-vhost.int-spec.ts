@@ -4,17 +4,10 @@ import {
   createVhost,
   deleteStaleVhosts,
   deleteVhost,
+  listVhosts,
   managementRequest,
 } from './rabbit-vhost';
 import { requireEnv } from './unique-cpf';
-
-/** What the broker has: each virtual host's name and description. */
-async function vhosts(amqpUrl: string): Promise<{ name: string; description?: string }[]> {
-  return (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as {
-    name: string;
-    description?: string;
-  }[];
-}
 
 /** A suite or a benchmark stopped by Ctrl-C leaves its virtual host; the next run deletes it, and nothing else. */
 describe('virtual hosts left by interrupted runs', () => {
@@ -38,7 +31,7 @@ describe('virtual hosts left by interrupted runs', () => {
   it('deletes the ones with the mark older than the limit and keeps the rest', async () => {
     const deleted = await deleteStaleVhosts(amqpUrl, mark);
     expect(deleted).toEqual([names.stale]);
-    const left = (await vhosts(amqpUrl)).map((v) => v.name);
+    const left = (await listVhosts(amqpUrl)).map((v) => v.name);
     expect(left).not.toContain(names.stale);
     expect(left).toEqual(expect.arrayContaining([names.fresh, names.unmarked, '/']));
   });
@@ -47,12 +40,12 @@ describe('virtual hosts left by interrupted runs', () => {
     const before = Date.now();
     const { url, drop } = await createVhost('vhost-spec');
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
-    const made = (await vhosts(amqpUrl)).find((v) => v.name === name);
+    const made = (await listVhosts(amqpUrl)).find((v) => v.name === name);
     const madeAt = Date.parse(made?.description?.replace(/^test suite, made at /, '') ?? '');
     expect(madeAt).toBeGreaterThanOrEqual(before - 1_000);
     expect(madeAt).toBeLessThanOrEqual(Date.now());
 
     await drop();
-    expect((await vhosts(amqpUrl)).map((v) => v.name)).not.toContain(name);
+    expect((await listVhosts(amqpUrl)).map((v) => v.name)).not.toContain(name);
   });
 });

@@ -43,13 +43,17 @@ export async function createMarkedVhost(amqpUrl: string, vhost: string, mark: st
   return url.toString();
 }
 
-/** Deletes the virtual hosts with `mark` made before `now - STALE_VHOST_MS`; returns their names. */
-export async function deleteStaleVhosts(amqpUrl: string, mark: string, now = Date.now()): Promise<string[]> {
-  const vhosts = (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as {
+/** The broker's virtual hosts: each one's name and, when it was made with one, its description. */
+export async function listVhosts(amqpUrl: string): Promise<{ name: string; description?: string }[]> {
+  return (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as {
     name: string;
     description?: string;
   }[];
-  const stale = vhosts
+}
+
+/** Deletes the virtual hosts with `mark` made before `now - STALE_VHOST_MS`; returns their names. */
+export async function deleteStaleVhosts(amqpUrl: string, mark: string, now = Date.now()): Promise<string[]> {
+  const stale = (await listVhosts(amqpUrl))
     .filter(({ description }) => description?.startsWith(mark))
     .filter(({ description }) => Date.parse(description!.slice(mark.length)) < now - STALE_VHOST_MS)
     .map(({ name }) => name);
