@@ -43,6 +43,7 @@ import {
   spawnTs,
   waitForQuiet,
 } from './lib/processes';
+import { deployedApiNodeFlags } from './lib/deployed-api';
 import { dependencyProbes } from './lib/probes';
 import { stageShares, summarizeHeapProfile, summarizeProfile } from './lib/profile';
 import { dropDataSet, deleteRecordedInquiries, markLoaded, openDataSet, urlsOf } from './lib/dataset';
@@ -73,14 +74,20 @@ const USAGE = `usage: npm run bench:cached -- [options]
   --rate-turn S       paced, with the relay stopped at the rate or not measured: within each round the servers take
                       turns of S seconds on one schedule (default 1), so that the machine's own bursts land on all of
                       them alike; 0 runs each server's round after the other's, as --pin-at-rate and a running relay do
-  --servers LIST      which of a,b,c,y,m to run (default a,b,c,y); m is our API again with METRICS_ENABLED=false, on
-                      the same data, Redis and relay worker as (a): a,m measures what recording metrics costs
+  --servers LIST      which of a,b,c,y,m to run (default a,b,c,y); m is our API again, on the same data, Redis and
+                      relay worker as (a), with METRICS_ENABLED=false unless --m-metrics on: a,m measures what
+                      recording metrics costs, and with --m-node-flags what a runtime setting does, in the same turns
   --relays WHERE      worker (default, as docker-compose deploys it): the API runs with RUN_JOURNAL_RELAYS=false and a
                       compiled ingestion-worker relays the audit and inquiry journals; api: the API relays them itself
-  --gc                start the API with --trace-gc and print its garbage-collection pauses during the fixed-rate phase
+  --gc                start the API with --trace-gc and print its garbage-collection pauses in each fixed-rate round
                       (the tail at a moderate rate is where a pause shows)
-  --node-flags "F"    extra V8/Node flags for the API's process only, e.g. "--single-threaded-gc" or
-                      "--max-semi-space-size=32", to measure a runtime setting against the default
+  --node-flags "F"    V8/Node flags for the API's process, after those it is deployed with (start:prod's, e.g.
+                      --no-memory-reducer), e.g. "--single-threaded-gc" or "--max-semi-space-size=32"
+  --m-metrics M       off (default) or on: whether (m) records metrics
+  --m-node-flags "F"  all of (m)'s V8/Node flags, in place of (a)'s (deployed + --node-flags; "" for Node's defaults):
+                      a,m,y --m-metrics on --m-node-flags "" compares the deployment with Node's defaults, and
+                      "--no-memory-reducer --v8-pool-size=1" a setting more, each against (y), in the same turns
+  --y-node-flags "F"  V8/Node flags for the yardstick's process (default none), to see what a setting does for it
   --relay-in-rounds M what the relay worker does during (a)'s saturated rounds: run (default), or stop (SIGSTOP, resumed
                       after each round and its backlog drained and checked before the next server runs): (a) then has
                       the machine (y) has, as when the relays run on other hosts
@@ -94,6 +101,8 @@ const USAGE = `usage: npm run bench:cached -- [options]
                       Shows how much of the tail is waiting for a shared core (what a dedicated core would buy)
   --heap-profile      sample what the API allocates during the fixed-rate phase that survives young-generation
                       collections (V8's sampling heap profiler) and print where it was allocated
+  --allocations       with --heap-profile, sample every allocation, not only what survives a scavenge: what makes
+                      scavenges frequent, by allocation site
   --profile           afterwards, CPU-profile our API for one more saturated round and print where its time goes
   --build MODE        auto (default: npm run build when a source is newer than dist/), always or never
   --redis-db N        Redis logical database used by all three servers (default 11)
@@ -122,11 +131,15 @@ const opts = parseArgs(
     relays: 'worker',
     gc: false,
     nodeFlags: '',
+    mMetrics: 'off',
+    mNodeFlags: 'same',
+    yNodeFlags: '',
     relayAtRate: 'run',
     relayInRounds: 'run',
     relayNice: 0,
     pinAtRate: false,
     heapProfile: false,
+    allocations: false,
     profile: false,
     build: 'auto',
     redisDb: 11,
@@ -138,19 +151,24 @@ const opts = parseArgs(
 );
 
 type Key = 'a' | 'b' | 'c' | 'y' | 'm';
+const flagsOf = (text: string) => text.split(/\s+/).filter(Boolean);
+/** (a)'s runtime flags: those it is deployed with, and --node-flags. */
+const aFlags = () => [...deployedApiNodeFlags(), ...flagsOf(opts.nodeFlags)];
+/** (m)'s: (a)'s, or --m-node-flags in their place. */
+const mFlags = () => (opts.mNodeFlags === 'same' ? aFlags() : flagsOf(opts.mNodeFlags));
 const LABEL: Record<Key, string> = {
-  a: '(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry)',
+  a: `(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry${aFlags().length ? `; ${aFlags().join(' ')}` : ''})`,
   b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
   c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
   y: '(y) same-work yardstick (Fastify, one Lua step)',
-  m: '(m) our API with METRICS_ENABLED=false',
+  m: `(m) our API, metrics ${opts.mMetrics}, ${mFlags().length ? mFlags().join(' ') : "Node's default flags"}`,
 };
 const NAME: Record<Key, string> = {
   a: 'api',
   b: 'fastify-redis',
   c: 'nest-express-cache',
   y: 'fastify-redis-audited',
-  m: 'api-metrics-off',
+  m: 'api-m',
 };
 /** Where (y) keeps its rate windows and journals; they are dropped after each of its rounds, as a relay would. */
 const YARDSTICK_PREFIX = 'bench-audited:';
@@ -243,10 +261,12 @@ async function indexStats(esUrl: string, index: string): Promise<{ searches: num
 
 /**
  * The servers in the order round `r` runs them: each round starts with the next one, so that no server always goes
- * first (docs/benchmarks.md says what the order did to two copies of the API).
+ * first (docs/benchmarks.md says what the order did to two copies of the API), and every other round runs the cycle
+ * backwards, so that with three servers taking turns none always follows the same one.
  */
 function startingWith<T>(order: readonly T[], r: number): T[] {
-  return order.map((_, i) => order[(i + r) % order.length]!);
+  const step = r % 2 === 0 ? 1 : order.length - 1;
+  return order.map((_, i) => order[(r + i * step) % order.length]!);
 }
 
 /** Sums the pauses of `node --trace-gc` lines by kind (Scavenge, Mark-Compact…). */
@@ -309,6 +329,7 @@ async function main(): Promise<void> {
   if (opts.rate !== 'auto' && !(Number(opts.rate) >= 0))
     throw new Error('--rate must be auto or a number of requests per second');
   if (!['worker', 'api'].includes(opts.relays)) throw new Error('--relays must be worker or api');
+  if (!['on', 'off'].includes(opts.mMetrics)) throw new Error('--m-metrics must be on or off');
   if (!['run', 'stop'].includes(opts.relayAtRate)) throw new Error('--relay-at-rate must be run or stop');
   if (!['run', 'stop'].includes(opts.relayInRounds)) throw new Error('--relay-in-rounds must be run or stop');
   if (!(opts.rateTurn >= 0) || (opts.rateTurn > 0 && !Number.isInteger(opts.rateDuration / opts.rateTurn)))
@@ -474,19 +495,18 @@ async function main(): Promise<void> {
         ...(opts.gc ? ['--trace-gc'] : []),
         ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : []),
       ];
-      const apiFlags = [...flags, ...opts.nodeFlags.split(/\s+/).filter(Boolean)];
+      const apiFlags = [...flags, ...aFlags()];
       const env = {
         ...apiEnv,
         ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}),
-        ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile } : {}),
+        ...(opts.heapProfile ? { BENCH_HEAP_PROFILE: heapProfileFile, BENCH_HEAP_ALL: String(opts.allocations) } : {}),
       };
       starting.push(spawnApp('api', env, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('a', s)));
       if (which.includes('m')) {
         // Started after (a) has loaded the demo data: both would otherwise load it into the same empty stores.
-        const offEnv = { ...apiEnv, PORT: String(ports.m), METRICS_ENABLED: 'false' };
-        starting[starting.length - 1] = starting
-          .at(-1)!
-          .then(() => spawnApp('api', offEnv, /Swagger UI/, 300_000, apiFlags).then((s) => void spawned.set('m', s)));
+        const mEnv = { ...apiEnv, PORT: String(ports.m), METRICS_ENABLED: opts.mMetrics === 'on' ? 'true' : 'false' };
+        const mSpawn = () => spawnApp('api', mEnv, /Swagger UI/, 300_000, [...flags, ...mFlags()]);
+        starting[starting.length - 1] = starting.at(-1)!.then(() => mSpawn().then((s) => void spawned.set('m', s)));
       }
       if (opts.relays === 'worker') {
         const relayEnv = opts.profile
@@ -526,7 +546,11 @@ async function main(): Promise<void> {
         'tsconfig-paths/register',
         'bench/baselines/fastify-redis-audited.ts',
       ];
-      const args = opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js', ...ts] : ts;
+      const args = [
+        ...flagsOf(opts.yNodeFlags),
+        ...(opts.profile ? ['-r', './bench/lib/cpu-profile-hook.js'] : []),
+        ...ts,
+      ];
       starting.push(spawnNode(NAME.y, args, env, /ready on/).then((s) => void spawned.set('y', s)));
     }
     if (which.includes('c'))
@@ -626,7 +650,8 @@ async function main(): Promise<void> {
                 audited: await auditedReads(),
               }
             : null;
-        const pauseRelay = k === 'a' && relayWorker !== undefined && opts.relayInRounds === 'stop';
+        // (m) shares (a)'s relay worker: its rounds are measured the same way.
+        const pauseRelay = (k === 'a' || k === 'm') && relayWorker !== undefined && opts.relayInRounds === 'stop';
         if (pauseRelay) process.kill(relayWorker!.pid, 'SIGSTOP');
         const meter = cpuBreakdown(named());
         const m = await saturate({
@@ -638,6 +663,8 @@ async function main(): Promise<void> {
         });
         const cpu = meter();
         if (pauseRelay) process.kill(relayWorker!.pid, 'SIGCONT');
+        // (m)'s backlog is drained at once: left to the next server's round, the relay would run inside it.
+        if (pauseRelay && k === 'm') await drainJournal();
         rounds.get(k)!.push({ ...m, cpu });
         if (k === 'y') await dropYardstickJournals();
         if (before) {
@@ -721,22 +748,25 @@ async function main(): Promise<void> {
           process.kill(spawned.get(k)!.pid, 'SIGWINCH');
           const written = Date.now();
           while (!existsSync(heapProfileFile) && Date.now() - written < 30_000) await sleep(200);
-          const { totalMb, sites } = summarizeHeapProfile(heapProfileFile);
+          const { totalMb, sites } = summarizeHeapProfile(heapProfileFile, opts.allocations ? 30 : 10);
+          const what = opts.allocations ? 'allocated' : 'survived a scavenge';
+          const perRead = (mb: number) => `${fmt((mb * 1e6) / Math.max(1, m.requests), 0).padStart(6)} B/read`;
           console.log(
-            `  survived a scavenge in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB  ${site}`).join('\n')}`,
+            `  ${what} in (a) during those ${opts.rateDuration} s: ~${fmt(totalMb, 1)} MB (sampled), ${perRead(totalMb)}, by allocation site:\n${sites.map(([site, mb]) => `    ${fmt(mb, 2).padStart(7)} MB ${perRead(mb)}  ${site}`).join('\n')}`,
           );
         }
-        if (k === 'a' && opts.gc && r === 0) {
+        if ((k === 'a' || k === 'm') && opts.gc) {
           const traced = spawned.get(k)!.outputSince(logFrom);
-          const gcLog = join(ROOT, 'bench/.profiles', `${runId}-api-gc.log`);
+          const gcLog = join(ROOT, 'bench/.profiles', `${runId}-${NAME[k]}-gc-${r + 1}.log`);
           mkdirSync(dirname(gcLog), { recursive: true });
           writeFileSync(gcLog, traced);
           console.log(
-            `  GC pauses of (a) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`,
+            `  GC pauses of (${k}) in those ${opts.rateDuration} s: ${gcPauses(traced)} (trace: ${relative(ROOT, gcLog)})`,
           );
         }
       };
-      const stopsRelay = (ks: Key[]) => ks.includes('a') && relayWorker !== undefined && opts.relayAtRate === 'stop';
+      const stopsRelay = (ks: Key[]) =>
+        (ks.includes('a') || ks.includes('m')) && relayWorker !== undefined && opts.relayAtRate === 'stop';
       /** Resumes the relay, then waits for its backlog and the machine to settle before anything else is measured. */
       const resumeRelay = async () => {
         process.kill(relayWorker!.pid, 'SIGCONT');
@@ -1011,34 +1041,34 @@ async function main(): Promise<void> {
         .map((r, i) => fmt(r.reqPerSec / rounds.get('m')![i]!.reqPerSec, 2))
         .join(' / ');
       console.log(
-        `\nMetrics on (a) vs off (m): throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(
+        `\n(a) against ${LABEL.m}: throughput ratio ${fmt(ratio, 3)} (median of rounds; each round ${perRound}), p99 ${fmt(
           med('a', (m) => m.p99),
           2,
         )} vs ${fmt(
           med('m', (m) => m.p99),
           2,
-        )} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu['api-metrics-off'] ?? NaN, 0)}%` : ''}`,
+        )} ms${rate > 0 ? `; at ${rate} req/s p99 ${fmt(fixed.get('a')?.p99 ?? NaN, 2)} vs ${fmt(fixed.get('m')?.p99 ?? NaN, 2)} ms, API CPU ${fmt(fixed.get('a')?.cpu.api ?? NaN, 0)}% vs ${fmt(fixed.get('m')?.cpu[NAME.m] ?? NaN, 0)}%` : ''}`,
       );
     }
-    if (which.includes('a') && which.includes('y')) {
+    for (const k of (['a', 'm'] as const).filter((k) => which.includes(k) && which.includes('y'))) {
       // Issue #21's targets: the same work as the yardstick at 0.8 of its throughput, and a tail within 1.5x of its
-      // own.
-      const perRound = rounds.get('a')!.map((m, i) => m.reqPerSec / rounds.get('y')![i]!.reqPerSec);
-      const ratio = med('a', (m) => m.reqPerSec) / yardstick;
-      const fixedA = fixed.get('a')?.p99 ?? NaN;
+      // own. (m), our API again, is judged the same way.
+      const perRound = rounds.get(k)!.map((m, i) => m.reqPerSec / rounds.get('y')![i]!.reqPerSec);
+      const ratio = med(k, (m) => m.reqPerSec) / yardstick;
+      const fixedA = fixed.get(k)?.p99 ?? NaN;
       const fixedY = fixed.get('y')?.p99 ?? NaN;
-      const pooledA = pooledP99('a');
+      const pooledA = pooledP99(k);
       const pooledY = pooledP99('y');
       // The verdict takes the pooled p99 when there is one: the p99 of the run; the median of rounds is shown beside.
       const [verdictA, verdictY] = Number.isFinite(pooledA / pooledY) ? [pooledA, pooledY] : [fixedA, fixedY];
-      const p99Rounds = (fixedRounds.get('a') ?? []).map((m, i) => m.p99 / fixedRounds.get('y')![i]!.p99);
+      const p99Rounds = (fixedRounds.get(k) ?? []).map((m, i) => m.p99 / fixedRounds.get('y')![i]!.p99);
       const tail =
         `p99 at ${rate} req/s, every answer of the ${opts.rateRounds} rounds pooled, ${fmt(pooledA, 2)} ms against ` +
         `${fmt(pooledY, 2)} ms, ${fmt(pooledA / pooledY, 2)}×; median of per-round p99s ${fmt(fixedA, 2)} against ` +
         `${fmt(fixedY, 2)} ms, ${fmt(fixedA / fixedY, 2)}× (by round ${p99Rounds.map((r) => fmt(r, 2)).join(' / ')}): ` +
         `within 1.5× ${verdictA <= 1.5 * verdictY ? 'MET' : 'NOT MET'}`;
       console.log(
-        `\nAgainst the same-work yardstick (y): (a) at ${fmt(ratio, 2)} of its median throughput (by round ${perRound.map((r) => fmt(r, 2)).join(' / ')}): ≥ 0.80 ${ratio >= 0.8 ? 'MET' : 'NOT MET'}${rate > 0 ? `; ${tail}` : ''}`,
+        `\nAgainst the same-work yardstick (y): (${k}) at ${fmt(ratio, 2)} of its median throughput (by round ${perRound.map((r) => fmt(r, 2)).join(' / ')}): ≥ 0.80 ${ratio >= 0.8 ? 'MET' : 'NOT MET'}${rate > 0 ? `; ${tail}` : ''}`,
       );
     }
     if (which.includes('a') && which.includes('b')) {

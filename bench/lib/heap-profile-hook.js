@@ -3,7 +3,8 @@
  * Preloaded (`node -r ./bench/lib/heap-profile-hook.js`) into a server whose promoted allocations the benchmark wants
  * to see. The first SIGWINCH starts V8's sampling heap profiler, the second writes what it sampled to
  * $BENCH_HEAP_PROFILE. Objects that a young-generation collection (scavenge) frees are left out: what remains is what
- * lived long enough to be promoted to the old generation, whose copying is what makes scavenges slow.
+ * lived long enough to be promoted to the old generation, whose copying is what makes scavenges slow. With
+ * BENCH_HEAP_ALL=true every allocation is sampled: what makes scavenges frequent.
  */
 const inspector = require('node:inspector');
 const fs = require('node:fs');
@@ -20,7 +21,7 @@ if (file) {
       session.post('HeapProfiler.startSampling', {
         samplingInterval: 4096,
         includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: false,
+        includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_ALL === 'true',
       });
       return;
     }
