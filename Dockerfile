@@ -32,4 +32,5 @@ COPY --from=build /app/dist ./dist
 COPY package.json tsconfig.json ./
 USER node
 EXPOSE 3000
-CMD ["node", "-r", "tsconfig-paths/register", "dist/apps/api/src/main.js"]
+# --no-memory-reducer: see docs/operations.md, "The API's runtime flags".
+CMD ["node", "--no-memory-reducer", "-r", "tsconfig-paths/register", "dist/apps/api/src/main.js"]

@@ -295,7 +295,10 @@ start_app() {
   rm -f "$dir/$name.pid"
   ensure_port_free "$(app_port "$name")" "$name"
   local settings=(LOG_FORMAT=json HOST=127.0.0.1 RATE_LIMIT_PER_MINUTE="${RATE_LIMIT_PER_MINUTE:-600}")
+  local node_flags=()
   if [[ "$kind" == api ]]; then
+    # As the image starts it (docs/operations.md, "The API's runtime flags").
+    node_flags=(--no-memory-reducer)
     # The workers relay the journals, so that the API's event loop only serves requests (as docker-compose does).
     settings+=(PORT="$(app_port "$name")" RUN_JOURNAL_RELAYS=false)
   else
@@ -304,7 +307,7 @@ start_app() {
   # In a session of its own, so it outlives this script; the process records its pid before it becomes node.
   # shellcheck disable=SC2016 # $$ and $0 belong to the inner sh
   (app_exec "${settings[@]}" setsid sh -c 'echo $$ >"$0"; exec "$@"' "$dir/$name.pid" \
-    node -r tsconfig-paths/register "dist/apps/$kind/src/main.js" >>"$dir/$name.log" 2>&1 </dev/null 9>&- 7>&- &)
+    node "${node_flags[@]}" -r tsconfig-paths/register "dist/apps/$kind/src/main.js" >>"$dir/$name.log" 2>&1 </dev/null 9>&- 7>&- &)
 }
 
 stop_app() { kill_pidfile "$(app_dir)/$1.pid" "$1" 30; }
