@@ -5,7 +5,7 @@ const ROOT = join(__dirname, '..', '..');
 
 /**
  * The Node flags the API is deployed with, as `npm run start:prod` gives them before its `-r`: the benchmarks start
- * (a) the same way. The image, the compose file and the local cluster say the same (deployed-api.spec.ts).
+ * it the same way. The image, the compose file and the local cluster say the same (deployed-api.spec.ts).
  */
 export function deployedApiNodeFlags(packageJson = readFileSync(join(ROOT, 'package.json'), 'utf8')): string[] {
   const script = (JSON.parse(packageJson) as { scripts: Record<string, string> }).scripts['start:prod'] ?? '';

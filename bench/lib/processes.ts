@@ -3,6 +3,7 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus, setPriority } from 'node:os';
 import { join } from 'node:path';
+import { deployedApiNodeFlags } from './deployed-api';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -145,15 +146,15 @@ export async function spawnNode(
 }
 
 /**
- * A compiled app as production runs it: `TS_NODE_BASEURL=./dist node -r tsconfig-paths/register
- * dist/apps/<app>/src/main.js`.
+ * A compiled app as production runs it: `TS_NODE_BASEURL=./dist node [flags] -r tsconfig-paths/register
+ * dist/apps/<app>/src/main.js`, the API with the Node flags it is deployed with unless others are given.
  */
 export function spawnApp(
   app: 'api' | 'ingestion-worker' | 'rating-worker',
   env: NodeJS.ProcessEnv,
   ready: RegExp,
   timeoutMs?: number,
-  nodeFlags: string[] = [],
+  nodeFlags: string[] = app === 'api' ? deployedApiNodeFlags() : [],
 ): Promise<Spawned> {
   return spawnNode(
     app,
