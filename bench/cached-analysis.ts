@@ -153,15 +153,15 @@ const opts = parseArgs(
 type Key = 'a' | 'b' | 'c' | 'y' | 'm';
 const flagsOf = (text: string) => text.split(/\s+/).filter(Boolean);
 /** (a)'s runtime flags: those it is deployed with, and --node-flags. */
-const aFlags = () => [...deployedApiNodeFlags(), ...flagsOf(opts.nodeFlags)];
+const A_FLAGS = [...deployedApiNodeFlags(), ...flagsOf(opts.nodeFlags)];
 /** (m)'s: (a)'s, or --m-node-flags in their place. */
-const mFlags = () => (opts.mNodeFlags === 'same' ? aFlags() : flagsOf(opts.mNodeFlags));
+const M_FLAGS = opts.mNodeFlags === 'same' ? A_FLAGS : flagsOf(opts.mNodeFlags);
 const LABEL: Record<Key, string> = {
-  a: `(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry${aFlags().length ? `; ${aFlags().join(' ')}` : ''})`,
+  a: `(a) our API (Nest+Fastify, auth, rate limit, audit, inquiry${A_FLAGS.length ? `; ${A_FLAGS.join(' ')}` : ''})`,
   b: '(b) bare Fastify 5 + ioredis GET (ceiling)',
   c: '(c) Nest+Express + CacheInterceptor (Keyv/ioredis-yet)',
   y: '(y) same-work yardstick (Fastify, one Lua step)',
-  m: `(m) our API, metrics ${opts.mMetrics}, ${mFlags().length ? mFlags().join(' ') : "Node's default flags"}`,
+  m: `(m) our API, metrics ${opts.mMetrics}, ${M_FLAGS.length ? M_FLAGS.join(' ') : "Node's default flags"}`,
 };
 const NAME: Record<Key, string> = {
   a: 'api',
@@ -495,7 +495,7 @@ async function main(): Promise<void> {
         ...(opts.gc ? ['--trace-gc'] : []),
         ...(opts.heapProfile ? ['-r', './bench/lib/heap-profile-hook.js'] : []),
       ];
-      const apiFlags = [...flags, ...aFlags()];
+      const apiFlags = [...flags, ...A_FLAGS];
       const env = {
         ...apiEnv,
         ...(opts.profile ? { BENCH_CPU_PROFILE: profileFile } : {}),
@@ -505,7 +505,7 @@ async function main(): Promise<void> {
       if (which.includes('m')) {
         // Started after (a) has loaded the demo data: both would otherwise load it into the same empty stores.
         const mEnv = { ...apiEnv, PORT: String(ports.m), METRICS_ENABLED: opts.mMetrics === 'on' ? 'true' : 'false' };
-        const mSpawn = () => spawnApp('api', mEnv, /Swagger UI/, 300_000, [...flags, ...mFlags()]);
+        const mSpawn = () => spawnApp('api', mEnv, /Swagger UI/, 300_000, [...flags, ...M_FLAGS]);
         starting[starting.length - 1] = starting.at(-1)!.then(() => mSpawn().then((s) => void spawned.set('m', s)));
       }
       if (opts.relays === 'worker') {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployedApiNodeFlags } from './deployed-api';
+import { ROOT } from './processes';
 
-const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /** The flags between `node` and `-r` of every JSON-array command (Dockerfile, compose) that starts the API. */

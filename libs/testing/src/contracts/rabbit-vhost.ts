@@ -43,12 +43,15 @@ export async function createMarkedVhost(amqpUrl: string, vhost: string, mark: st
   return url.toString();
 }
 
-/** The broker's virtual hosts: each one's name and, when it was made with one, its description. */
-export async function listVhosts(amqpUrl: string): Promise<{ name: string; description?: string }[]> {
-  return (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as {
-    name: string;
-    description?: string;
-  }[];
+/** A virtual host as the management API lists it: its name and, when it was made with one, its description. */
+interface Vhost {
+  name: string;
+  description?: string;
+}
+
+/** The broker's virtual hosts. */
+export async function listVhosts(amqpUrl: string): Promise<Vhost[]> {
+  return (await (await managementRequest(amqpUrl, 'GET', '/vhosts')).json()) as Vhost[];
 }
 
 /** Deletes the virtual hosts with `mark` made before `now - STALE_VHOST_MS`; returns their names. */
